@@ -1,0 +1,50 @@
+# Two commands for a fresh machine (README):
+#   make book   build the Jupyter Book into _build/html
+#   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.k8snet-installed
+NBVAL_WORKERS ?= 2
+
+.PHONY: book test unit notebooks site browser lint system-graphviz system-chromium clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[book,test]'
+	@touch $@
+
+system-graphviz:
+	@command -v dot >/dev/null 2>&1 || bash .ci/install-system-packages graphviz
+
+system-chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || bash .ci/install-system-packages chromium
+
+book: $(STAMP) system-graphviz
+	$(BIN)/jupyter-book build . --keep-going
+	@echo
+	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check k8snet tests benchmarks
+
+unit: $(STAMP) system-graphviz
+	$(BIN)/pytest -n auto -m "not browser" tests k8snet
+
+notebooks: $(STAMP) system-graphviz
+	$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env -n $(NBVAL_WORKERS) --dist loadfile \
+		-o addopts="" --nbval-sanitize-with .ci/nbval-sanitize.cfg book
+
+site: $(STAMP) system-graphviz
+	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
+	$(BIN)/jupyter-book build . -W --keep-going
+
+browser: $(STAMP) system-chromium
+	$(BIN)/pytest -o addopts="" -m browser tests/browser
+
+test: lint unit notebooks site browser
+	@echo "make test: all green"
+
+clean:
+	rm -rf _build

@@ -1,0 +1,36 @@
+"""Data shipped with k8snet: the source article's manifests and commands (``article/``).
+
+The book and the tests use these copies so they stand alone (Binder and the published site have no access to
+the article's source).
+
+>>> sorted(article_manifests())
+['externalname-svc', 'headless-svc', 'loadbalancer-svc', 'nodeport-svc']
+>>> article_manifest("nodeport-svc").splitlines()[1]
+'apiVersion: v1'
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+__all__ = ["article_manifest", "article_manifests", "article_commands"]
+
+
+def _dir():
+    return resources.files(__package__).joinpath("article")
+
+
+def article_manifests() -> list[str]:
+    """Names of the article's manifests (without ``.yaml``)."""
+    return sorted(p.name[:-5] for p in _dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def article_manifest(name: str) -> str:
+    """The YAML text of one of the article's manifests, e.g. ``"headless-svc"``."""
+    return _dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def article_commands() -> list[str]:
+    """The article's kubectl commands, in order."""
+    text = _dir().joinpath("commands.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]

@@ -1,0 +1,389 @@
+"""Load Kubernetes manifests into typed objects, and dump them back.
+
+``load`` accepts YAML or JSON text, a path, a dict, a model object, or a list of any of these; multi-document
+streams and ``kind: List`` (or ``ServiceList``…) are flattened; empty documents are skipped. Decoding is strict
+like kube-apiserver's with kubectl's default ``--validate=strict``: an unknown field, a wrong type or an unknown
+kind raises :class:`~k8snet.errors.ManifestError` with the message the real tools print. YAML is read with
+``yaml.safe_load`` semantics only, with a size limit and a limit on alias expansion ("billion laughs").
+
+>>> objs = load('''
+... apiVersion: v1
+... kind: Service
+... metadata: {name: web}
+... spec: {selector: {app: web}, ports: [{port: 80}]}
+... ''')
+>>> objs[0].kind, objs[0].metadata.name
+('Service', 'web')
+>>> load({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "x"}, "spec": {"foo": 1}})
+Traceback (most recent call last):
+...
+k8snet.errors.ManifestError: Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import typing
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .api import KINDS, K8sModel, Resource
+from .errors import Cause, InvalidError, ManifestError
+
+__all__ = ["load", "load_one", "dump", "dump_all", "MAX_MANIFEST_BYTES", "MAX_YAML_NODES"]
+
+#: kube-apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``); so do we.
+MAX_MANIFEST_BYTES = 3 * 1024 * 1024
+#: A document may expand (aliases included) to at most this many YAML nodes.
+MAX_YAML_NODES = 200_000
+
+Source = Union[str, os.PathLike, dict, K8sModel, Iterable]
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents whose alias-expanded size exceeds ``MAX_YAML_NODES``."""
+
+    def construct_document(self, node):  # noqa: D401 - yaml hook
+        _check_expansion(node)
+        return super().construct_document(node)
+
+
+def _check_expansion(root) -> None:
+    memo: dict[int, int] = {}
+
+    def size(node) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        memo[key] = 1  # cycles count once
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += size(child)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+        if total > MAX_YAML_NODES:
+            raise ManifestError(
+                "error converting YAML to JSON: yaml: document is too large after alias expansion "
+                f"(more than {MAX_YAML_NODES} nodes)"
+            )
+        memo[key] = total
+        return total
+
+    size(root)
+
+
+def _yaml_error(exc: yaml.YAMLError) -> ManifestError:
+    line = ""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        line = f"line {mark.line + 1}: "
+    problem = getattr(exc, "problem", None) or str(exc)
+    # Go's yaml.v2 says "in this context" where PyYAML says "here"; the line numbers agree.
+    problem = problem.replace("are not allowed here", "are not allowed in this context")
+    return ManifestError(f"error converting YAML to JSON: yaml: {line}{problem}")
+
+
+def _parse_text(text: str) -> list[Any]:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_MANIFEST_BYTES:
+        raise ManifestError(
+            f"the manifest is larger than {MAX_MANIFEST_BYTES} bytes, the most kube-apiserver accepts in one request"
+        )
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            pass
+        else:
+            return data if isinstance(data, list) else [data]
+    try:
+        docs = list(yaml.load_all(text, Loader=_LimitedLoader))
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc) from None
+    except RecursionError:
+        raise ManifestError("error converting YAML to JSON: yaml: document nests too deeply") from None
+    return docs
+
+
+def _go_type(model: type[BaseModel], field: str) -> str:
+    override = getattr(model, "_go_types", {}).get(field) if hasattr(model, "_go_types") else None
+    if isinstance(override, str):
+        return override
+    ann = model.model_fields[field].annotation
+    return _go_type_of(ann)
+
+
+def _go_type_of(ann: Any) -> str:
+    origin = typing.get_origin(ann)
+    args = [a for a in typing.get_args(ann) if a is not type(None)]
+    if origin is Union or (origin is not None and str(origin) == "types.UnionType"):
+        if len(args) == 1:
+            return _go_type_of(args[0])
+        return "intstr.IntOrString"
+    if origin is typing.Annotated:
+        return _go_type_of(args[0])
+    if origin is list:
+        return "[]" + _go_type_of(args[0])
+    if origin is dict:
+        return f"map[{_go_type_of(args[0])}]{_go_type_of(args[1])}"
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return "v1." + ann.__name__
+    name = getattr(ann, "__name__", str(ann))
+    if "datetime" in name:
+        return "v1.Time"
+    return {"int": "int32", "str": "string", "bool": "bool", "Any": "interface {}"}.get(name, name)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number" if isinstance(value, int) else f"number {value}"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if value is None:
+        return "null"
+    return "object"
+
+
+def _unwrap(ann: Any) -> Any:
+    args = [a for a in typing.get_args(ann) if a is not type(None)]
+    if typing.get_origin(ann) is Union and len(args) == 1:
+        return _unwrap(args[0])
+    return ann
+
+
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[type[BaseModel], str, str, str]:
+    """Follow a pydantic error location; return (parent model, last field, json path with [i], go path)."""
+    parent: Any = model
+    path = ""
+    gopath = ""
+    last = ""
+    cur: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            continue
+        if isinstance(cur, type) and issubclass(cur, BaseModel) and part in cur.model_fields:
+            parent = cur
+            last = part
+            path = f"{path}.{part}" if path else part
+            gopath = f"{gopath}.{part}" if gopath else part
+            ann = _unwrap(cur.model_fields[part].annotation)
+            while typing.get_origin(ann) in (list, dict):
+                ann = _unwrap(typing.get_args(ann)[-1])
+            cur = ann
+        else:
+            # a union member name or a map key: keep the path readable
+            if isinstance(cur, type) and issubclass(cur, BaseModel):
+                path = f"{path}.{part}" if path else str(part)
+                last = str(part)
+            elif typing.get_origin(cur) is None and not isinstance(part, str):
+                pass
+    return parent, last, path, gopath
+
+
+def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> ManifestError | InvalidError:
+    kind, version = cls.model_fields["kind"].default, cls.model_fields["apiVersion"].default
+    version_short = version.split("/")[-1]
+    prefix = f'{kind} in version "{version_short}" cannot be handled as a {kind}: '
+    unknown: list[str] = []
+    missing: list[Cause] = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-plain"))
+        # drop union-branch names pydantic inserts (e.g. 'int', 'str')
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("int", "str", "bool", "function"))
+                                           and p not in _all_field_names()))
+        parent, last, path, gopath = _walk(cls, loc)
+        if err["type"] == "extra_forbidden":
+            unknown.append(path)
+        elif err["type"] == "missing":
+            missing.append(Cause("FieldValueRequired", path, "Required value"))
+        else:
+            value = err.get("input")
+            if last and last in getattr(parent, "model_fields", {}):
+                gotype = _go_type(parent, last)
+                # an element of a list or a value of a map: Go names the element type
+                tail = loc[len(loc) - 1 - list(reversed(loc)).index(last) + 1:] if last in loc else ()
+                for _ in tail:
+                    if gotype.startswith("[]"):
+                        gotype = gotype[2:]
+                    elif gotype.startswith("map["):
+                        gotype = gotype[gotype.index("]") + 1:]
+            else:
+                gotype = "string"
+            sname = parent.__name__ if parent is not cls else cls.__name__
+            msg = (f"{prefix}json: cannot unmarshal {_json_kind(value)} into Go struct field "
+                   f"{sname}.{gopath} of type {gotype}")
+            e = ManifestError(msg)
+            e.kind, e.name, e.field = kind, _name_of(doc), path
+            return e
+    if unknown:
+        if len(unknown) == 1:
+            detail = f'unknown field "{unknown[0]}"'
+        else:
+            detail = ", ".join(f'unknown field "{u}"' for u in unknown)
+        e = ManifestError(f"{prefix}strict decoding error: {detail}")
+        e.kind, e.name, e.field = kind, _name_of(doc), unknown[0]
+        return e
+    return InvalidError(kind, _name_of(doc), missing)
+
+
+_FIELD_NAMES: set[str] = set()
+
+
+def _all_field_names() -> set[str]:
+    if not _FIELD_NAMES:
+        seen: set[type] = set()
+
+        def visit(m: type[BaseModel]) -> None:
+            if m in seen:
+                return
+            seen.add(m)
+            for name, f in m.model_fields.items():
+                _FIELD_NAMES.add(name)
+                for a in _flatten_types(f.annotation):
+                    if isinstance(a, type) and issubclass(a, BaseModel):
+                        visit(a)
+
+        for cls in KINDS.values():
+            visit(cls)
+    return _FIELD_NAMES
+
+
+def _flatten_types(ann: Any) -> list[Any]:
+    out = [ann]
+    for a in typing.get_args(ann):
+        out.extend(_flatten_types(a))
+    return out
+
+
+def _name_of(doc: Any) -> str:
+    if isinstance(doc, dict) and isinstance(doc.get("metadata"), dict):
+        name = doc["metadata"].get("name")
+        return name if isinstance(name, str) else ""
+    return ""
+
+
+def _from_dict(doc: Any) -> list[Resource]:
+    if doc is None:
+        return []
+    if not isinstance(doc, dict):
+        raise ManifestError(
+            f"error validating data: the manifest must be an object, not {_json_kind(doc)}"
+        )
+    api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    problems = []
+    if not api_version:
+        problems.append("apiVersion not set")
+    if not kind:
+        problems.append("kind not set")
+    if problems:
+        text = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
+        raise ManifestError(f"error validating data: {text}")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(doc.get("items"), list):
+        out: list[Resource] = []
+        for item in doc["items"]:
+            out.extend(_from_dict(item))
+        return out
+    cls = KINDS.get((api_version, kind))
+    if cls is None:
+        e = ManifestError(
+            f'resource mapping not found for name: "{_name_of(doc)}" namespace: "'
+            f'{(doc.get("metadata") or {}).get("namespace", "") if isinstance(doc.get("metadata"), dict) else ""}'
+            f'" from "STDIN": no matches for kind "{kind}" in version "{api_version}"\n'
+            "ensure CRDs are installed first"
+        )
+        e.kind, e.name, e.field = str(kind), _name_of(doc), "kind"
+        raise e
+    try:
+        return [cls.model_validate(doc)]
+    except ValidationError as exc:
+        raise _decode_error(cls, doc, exc) from None
+
+
+def load(source: Source) -> list[Resource]:
+    """Decode ``source`` into model objects (see the module docstring for what ``source`` may be).
+
+    >>> [o.kind for o in load("kind: List\\napiVersion: v1\\nitems:\\n- {apiVersion: v1, kind: Namespace, metadata: {name: a}}\\n---\\n")]
+    ['Namespace']
+    """
+    if isinstance(source, K8sModel):
+        return [source.model_copy(deep=True)]  # type: ignore[list-item]
+    if isinstance(source, dict):
+        return _from_dict(source)
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ManifestError(f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes')
+        source = path.read_text(encoding="utf-8")
+    if isinstance(source, bytes):
+        source = source.decode("utf-8")
+    if isinstance(source, str):
+        out: list[Resource] = []
+        for doc in _parse_text(source):
+            out.extend(_from_dict(doc))
+        return out
+    if isinstance(source, Iterable):
+        out = []
+        for item in source:
+            out.extend(load(item))
+        return out
+    raise ManifestError(f"cannot load a manifest from {type(source).__name__}")
+
+
+def _looks_like_path(text: str) -> bool:
+    if "\n" in text or len(text) > 4096 or ":" in text.split("/")[-1] and not text.endswith((".yaml", ".yml", ".json")):
+        return False
+    return text.endswith((".yaml", ".yml", ".json")) and Path(text).exists()
+
+
+def load_one(source: Source) -> Resource:
+    """Like :func:`load` but the source must hold exactly one object."""
+    objs = load(source)
+    if len(objs) != 1:
+        raise ManifestError(f"expected one object, found {len(objs)}")
+    return objs[0]
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(obj: K8sModel | dict, sort_keys: bool = False) -> str:
+    """YAML text of one object, fields in API order (``sort_keys=True`` gives ``kubectl get -o yaml`` order).
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> print(dump(Service(metadata={"name": "web"}, spec={"ports": [{"port": 80}]})), end="")
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: web
+    spec:
+      ports:
+      - port: 80
+    """
+    data = obj.to_dict() if isinstance(obj, K8sModel) else obj
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False, allow_unicode=True)
+
+
+def dump_all(objs: Iterable[K8sModel | dict], sort_keys: bool = False) -> str:
+    """Several objects as one multi-document YAML stream."""
+    return "---\n".join(dump(o, sort_keys=sort_keys) for o in objs)

@@ -1,0 +1,84 @@
+"""The simulation clock: the only source of time in k8snet.
+
+Nothing in k8snet reads the wall clock. Timestamps (``creationTimestamp``, condition transition times, event
+times), graceful termination and session-affinity timeouts all come from one :class:`SimClock`, so a notebook
+prints the same ``AGE`` column and the same rules every time it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["SimClock", "DEFAULT_START", "format_rfc3339nano"]
+
+#: When a lesson starts, unless told otherwise.
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+class SimClock:
+    """A manual clock.
+
+    Parameters
+    ----------
+    start : datetime
+        The first instant (aware; a naive value is taken as UTC).
+
+    Notes
+    -----
+    ``on_advance`` holds callables run after every :meth:`advance`; the :class:`~k8snet.sim.cluster.Cluster`
+    registers itself there so that pods whose grace period has run out are removed when time passes.
+
+    Examples
+    --------
+    >>> clock = SimClock()
+    >>> clock.now().isoformat()
+    '2026-01-01T00:00:00+00:00'
+    >>> clock.advance(90).isoformat()
+    '2026-01-01T00:01:30+00:00'
+    """
+
+    def __init__(self, start: datetime = DEFAULT_START):
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=timezone.utc)
+        self._now = start.astimezone(timezone.utc)
+        self.on_advance: list[Callable[[], None]] = []
+
+    def now(self) -> datetime:
+        """The current instant (aware UTC datetime)."""
+        return self._now
+
+    def advance(self, seconds: float = 0.0, **kwargs: float) -> datetime:
+        """Move time forward by ``seconds`` (or ``timedelta`` keyword arguments) and return the new time.
+
+        A keyword naming what the wait is for is accepted for readability, e.g.
+        ``clock.advance(terminationGracePeriodSeconds=30)``; every keyword's value is added in seconds unless
+        it is a :class:`datetime.timedelta` keyword (``minutes=``, ``hours=``, ``days=``).
+        """
+        delta = timedelta(seconds=seconds)
+        for key, value in kwargs.items():
+            if key in ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"):
+                delta += timedelta(**{key: value})
+            else:
+                delta += timedelta(seconds=value)
+        if delta < timedelta(0):
+            raise ValueError("the simulation clock cannot go backwards")
+        self._now = self._now + delta
+        for callback in list(self.on_advance):
+            callback()
+        return self._now
+
+
+def format_rfc3339nano(t: datetime) -> str:
+    """Go's ``time.RFC3339Nano`` in UTC: fractional seconds only when non-zero, trailing zeros trimmed.
+
+    >>> format_rfc3339nano(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    '2026-01-01T00:00:00Z'
+    >>> format_rfc3339nano(datetime(2026, 1, 1, 0, 0, 0, 250000, tzinfo=timezone.utc))
+    '2026-01-01T00:00:00.25Z'
+    """
+    t = t.astimezone(timezone.utc)
+    base = t.strftime("%Y-%m-%dT%H:%M:%S")
+    if t.microsecond:
+        base += "." + f"{t.microsecond:06d}".rstrip("0")
+    return base + "Z"
