@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8snet-installed
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit notebooks site browser lint system-graphviz system-chromium clean
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,10 @@ system-graphviz:
 	@command -v dot >/dev/null 2>&1 || bash .ci/install-system-packages graphviz
 
 system-chromium:
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || bash .ci/install-system-packages chromium
+	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
+
+bench: $(STAMP) system-graphviz
+	$(BIN)/python benchmarks/book_build.py
 
 book: $(STAMP) system-graphviz
 	$(BIN)/jupyter-book build . --keep-going

@@ -54,7 +54,8 @@ class InvalidError(KubectlError):
     """kube-apiserver rejected an object (HTTP 422). ``causes`` lists each field error.
 
     The message follows kubectl's ``StandardErrorMessage``/``MultilineError``
-    (kubernetes/kubectl ``pkg/cmd/util/helpers.go``): one cause on the same line, several as a ``* `` list.
+    (kubernetes/kubectl ``pkg/cmd/util/helpers.go``): one cause on the same line, several as lines
+    starting with ``*``.
     """
 
     def __init__(self, kind: str, name: str, causes: list[Cause]):

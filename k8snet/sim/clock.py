@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["SimClock", "DEFAULT_START", "format_rfc3339nano"]
+__all__ = ["SimClock", "DEFAULT_START"]
 
 #: When a lesson starts, unless told otherwise.
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -68,17 +68,3 @@ class SimClock:
             callback()
         return self._now
 
-
-def format_rfc3339nano(t: datetime) -> str:
-    """Go's ``time.RFC3339Nano`` in UTC: fractional seconds only when non-zero, trailing zeros trimmed.
-
-    >>> format_rfc3339nano(datetime(2026, 1, 1, tzinfo=timezone.utc))
-    '2026-01-01T00:00:00Z'
-    >>> format_rfc3339nano(datetime(2026, 1, 1, 0, 0, 0, 250000, tzinfo=timezone.utc))
-    '2026-01-01T00:00:00.25Z'
-    """
-    t = t.astimezone(timezone.utc)
-    base = t.strftime("%Y-%m-%dT%H:%M:%S")
-    if t.microsecond:
-        base += "." + f"{t.microsecond:06d}".rstrip("0")
-    return base + "Z"

@@ -402,6 +402,9 @@ class Explorer:
         """
         import ipywidgets as widgets
 
+        if not hasattr(widgets, "Stack"):
+            # ipywidgets 7 (still the default on some hosted notebooks) has no Stack: live mode only.
+            return self._live_only_widget(widgets)
         size = self.content_bytes()
         if size > self.budget_bytes:
             raise ValueError(
@@ -451,6 +454,25 @@ class Explorer:
             _LiveSession(self, controls, links, area, note).attach()
         return box
 
+    def _live_only_widget(self, widgets):
+        controls = [self._make_control(i, k) for i, k in enumerate(self.controls)]
+        area = widgets.Box([])
+        area.add_class("k8snet-explorer-view")
+        note = widgets.HTML(self.note_html(live=True))
+        box = widgets.VBox([*controls, area, note])
+        box.add_class("k8snet-explorer")
+        session = _LiveSession(self, controls, [], area, note)
+        session.attach()
+        session.go_live()
+        session.refresh()
+        return box
+
+    def _ipython_display_(self) -> None:
+        # An explorer as the last expression of a cell shows its widget.
+        from IPython.display import display
+
+        display(self.widget())
+
 
 class _LiveSession:
     """Switches one explorer widget to live mode on the first change a kernel sees."""
@@ -471,6 +493,7 @@ class _LiveSession:
     def go_live(self) -> None:
         import ipywidgets as widgets
 
+        busy, self.busy = self.busy, True  # widening the options fires value observers
         for link in self.links:
             link.unlink()
         self.links = []
@@ -484,6 +507,7 @@ class _LiveSession:
         self.view.add_class("k8snet-live-view")
         self.area.children = [self.view]
         self.note.value = self.explorer.note_html(live=True)
+        self.busy = busy
 
     def on_change(self, _change) -> None:
         if self.busy:
@@ -492,11 +516,13 @@ class _LiveSession:
         try:
             if self.view is None:
                 self.go_live()
-            combo = tuple(c.value for c in self.controls)
-            outcome = self.explorer.outcome(*combo, _strict=False)
-            self.view.value = outcome._repr_html_()
+            self.refresh()
         finally:
             self.busy = False
+
+    def refresh(self) -> None:
+        combo = tuple(c.value for c in self.controls)
+        self.view.value = self.explorer.outcome(*combo, _strict=False)._repr_html_()
 
 
 # -- the book's demo explorer --------------------------------------------------------------------------
@@ -537,7 +563,7 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
 
     n = values["replicas"]
     not_ready = 1 if (values["not_ready"] == "one" and n > 0) else 0
-    g = graphviz.Digraph("service", graph_attr={"rankdir": "LR", "bgcolor": "transparent"},
+    g = graphviz.Digraph("service", graph_attr={"rankdir": "LR", "bgcolor": "white"},
                          node_attr={"fontname": "Helvetica", "fontsize": "11"})
     g.node("client", "client Pod", shape="box", style="rounded")
     g.node("svc", "Service web\nClusterIP 10.96.0.10:80", shape="ellipse", style="filled", fillcolor="#dbe9ff")
@@ -551,8 +577,8 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
         g.edge("svc", f"pod{i}", style="solid" if ready else "invis")
         rows.append(f"{ip + ':80':<16}{'true' if ready else 'false'}")
     if n - not_ready == 0:
-        g.node("reject", "REJECT\n(no ready endpoints)", shape="octagon", color="#b00", fontcolor="#b00")
-        g.edge("svc", "reject", color="#b00")
+        g.node("reject", "REJECT\n(no ready endpoints)", shape="octagon", color="#bb0000", fontcolor="#bb0000")
+        g.edge("svc", "reject", color="#bb0000")
     ready_count = n - not_ready
     summary = (f"<p>{ready_count} of {n} Pods ready: new connections to the ClusterIP go to "
                f"{'one of them' if ready_count else 'none; kube-proxy rejects them'}.</p>")

@@ -1,0 +1,1 @@
+"""kube-apiserver stand-in: storage, defaulting, validation, allocation."""

@@ -1,0 +1,842 @@
+"""A synchronous kube-apiserver: defaulting, allocation, validation and storage, all-or-nothing.
+
+Each write follows the order of the generic registry (k8s.io/apiserver ``pkg/registry/generic/registry/store.go``)
+and the Service REST storage (kubernetes/kubernetes ``pkg/registry/core/service/storage/storage.go``):
+
+1. defaults (``pkg/apis/core/v1/defaults.go``; decoding applies them before anything else),
+2. for Services, ``beginCreate``/``beginUpdate``: ``patchAllocatedValues`` and ``normalizeClusterIPs`` on
+   update, IP-family initialisation and **allocation** of ClusterIPs and NodePorts,
+3. strategy preparation (``dropTypeDependentFields`` on Service updates) and **validation**,
+4. storage.
+
+A request that fails at any step changes nothing: allocations are rolled back and the store is left exactly as
+it was (the whole request runs inside :meth:`~k8snet.apiserver.store.Store.transaction`).
+
+Warnings (``Warning: ...`` lines kubectl prints on stderr) of the last request are in
+:attr:`APIServer.last_warnings`; every call resets it.
+
+Example
+-------
+>>> from k8snet.api.core_v1 import Namespace, Service
+>>> from k8snet.sim.clock import SimClock
+>>> from k8snet.apiserver.store import Store
+>>> clock = SimClock()
+>>> api = APIServer(Store(clock), clock)
+>>> _ = api.create(Namespace(metadata={"name": "default"}))
+>>> svc = api.create(Service(metadata={"name": "web"}, spec={"ports": [{"port": 80}], "clusterIP": "10.96.0.20"}))
+>>> svc.spec.clusterIPs, svc.spec.type, svc.spec.ports[0].targetPort
+(['10.96.0.20'], 'ClusterIP', 80)
+>>> api.get("Service", "nope")
+Traceback (most recent call last):
+...
+k8snet.errors.NotFoundError: Error from server (NotFound): services "nope" not found
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from k8snet.api import KINDS, kind_class
+from k8snet.apiserver.allocation import (
+    AllocationError,
+    ClusterIPAllocator,
+    NodePortAllocator,
+    cluster_ip_cause,
+    node_port_cause,
+)
+from k8snet.apiserver.store import Store, key_of
+from k8snet.errors import AlreadyExistsError, Cause, InvalidError, KubectlError, NotFoundError
+
+__all__ = ["APIServer", "ConflictError", "random_suffix", "parse_label_selector", "selector_matches"]
+
+#: ``k8s.io/apimachinery/pkg/util/rand`` alphabet: no vowels (no accidental words), no confusable 0/1/3.
+ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+
+try:  # other helpers' modules; guarded so this module works while they are being written
+    from k8snet.apiserver import defaulting as _defaulting
+except ImportError:  # pragma: no cover - depends on the tree state
+    _defaulting = None
+try:
+    from k8snet.apiserver import validation as _validation
+except ImportError:  # pragma: no cover
+    _validation = None
+try:
+    from k8snet.apiserver import warnings as _warnings
+except ImportError:  # pragma: no cover
+    _warnings = None
+try:
+    from k8snet.apiserver import field as _field
+except ImportError:  # pragma: no cover
+    _field = None
+
+
+class ConflictError(KubectlError):
+    """HTTP 409 on a stale resourceVersion."""
+
+    def __init__(self, resource: str, name: str):
+        super().__init__(
+            f'Error from server (Conflict): Operation cannot be fulfilled on {resource} "{name}": the object has '
+            "been modified; please apply your changes to the latest version and try again"
+        )
+
+
+def random_suffix(rng: random.Random, n: int = 5) -> str:
+    """``utilrand.String(n)``: ``n`` characters from :data:`ALPHANUMS`, 5 bits at a time from 63-bit draws.
+
+    >>> random_suffix(random.Random(0))
+    'rc7dq'
+    """
+    out = []
+    bits = rng.getrandbits(63)
+    remaining = 12  # maxAlphanumsPerInt = 63 / 5
+    while len(out) < n:
+        if remaining == 0:
+            bits, remaining = rng.getrandbits(63), 12
+        idx = bits & 0x1F
+        if idx < len(ALPHANUMS):
+            out.append(ALPHANUMS[idx])
+        bits >>= 5
+        remaining -= 1
+    return "".join(out)
+
+
+def parse_label_selector(selector: str | dict | None) -> list[tuple[str, str, list[str]]]:
+    """Parse ``kubectl -l`` syntax (``a=b,c!=d,e in (x,y),!f,g``) into ``(key, op, values)`` requirements.
+
+    >>> parse_label_selector("app=web,tier!=db,env in (a, b),!legacy")
+    [('app', '=', ['web']), ('tier', '!=', ['db']), ('env', 'in', ['a', 'b']), ('legacy', '!', [])]
+    """
+    if not selector:
+        return []
+    if isinstance(selector, dict):
+        return [(k, "=", [v]) for k, v in selector.items()]
+    reqs: list[tuple[str, str, list[str]]] = []
+    parts: list[str] = []
+    depth, cur = 0, ""
+    for ch in selector:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur)
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        words = part.split()
+        if len(words) >= 2 and words[1] in ("in", "notin"):
+            values = part.split("(", 1)[1].rstrip(")")
+            reqs.append((words[0], words[1], [v.strip() for v in values.split(",") if v.strip()]))
+        elif "!=" in part:
+            k, v = part.split("!=", 1)
+            reqs.append((k.strip(), "!=", [v.strip()]))
+        elif "==" in part:
+            k, v = part.split("==", 1)
+            reqs.append((k.strip(), "=", [v.strip()]))
+        elif "=" in part:
+            k, v = part.split("=", 1)
+            reqs.append((k.strip(), "=", [v.strip()]))
+        elif part.startswith("!"):
+            reqs.append((part[1:].strip(), "!", []))
+        else:
+            reqs.append((part, "exists", []))
+    return reqs
+
+
+def selector_matches(selector: str | dict | None, labels: dict[str, str] | None) -> bool:
+    """Whether ``labels`` satisfy a selector in :func:`parse_label_selector` syntax or a map.
+
+    >>> selector_matches({"app": "web"}, {"app": "web", "x": "y"}), selector_matches("app!=web", {})
+    (True, True)
+    """
+    labels = labels or {}
+    for key, op, values in parse_label_selector(selector):
+        if op == "=" and labels.get(key) != values[0]:
+            return False
+        if op == "!=" and labels.get(key) == values[0]:
+            return False
+        if op == "in" and labels.get(key) not in values:
+            return False
+        if op == "notin" and key in labels and labels[key] in values:
+            return False
+        if op == "!" and key in labels:
+            return False
+        if op == "exists" and key not in labels:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------------------------------------
+# Service helpers (pkg/registry/core/service/storage/storage.go and strategy.go)
+# --------------------------------------------------------------------------------------------------------
+def _needs_cluster_ip(svc) -> bool:
+    return svc.spec.type != "ExternalName"
+
+
+def _needs_node_port(svc) -> bool:
+    return svc.spec.type in ("NodePort", "LoadBalancer")
+
+
+def needs_health_check(svc) -> bool:
+    """``apiservice.NeedsHealthCheck``: a LoadBalancer with ``externalTrafficPolicy: Local``."""
+    return svc.spec.type == "LoadBalancer" and svc.spec.externalTrafficPolicy == "Local"
+
+
+def _should_allocate_node_ports(svc) -> bool:
+    if svc.spec.type == "NodePort":
+        return True
+    if svc.spec.type == "LoadBalancer":
+        return svc.spec.allocateLoadBalancerNodePorts is not False
+    return False
+
+
+def _externally_accessible(svc) -> bool:
+    return svc.spec.type in ("LoadBalancer", "NodePort") or (
+        svc.spec.type == "ClusterIP" and bool(svc.spec.externalIPs)
+    )
+
+
+def _patch_allocated_values(new, old) -> None:
+    """storage.go ``patchAllocatedValues``: keep allocated values a client left out of an update."""
+    if _needs_cluster_ip(old) and _needs_cluster_ip(new):
+        if not new.spec.clusterIP:
+            new.spec.clusterIP = old.spec.clusterIP
+        if not new.spec.clusterIPs and old.spec.clusterIPs:
+            new.spec.clusterIPs = list(old.spec.clusterIPs)
+    if _needs_node_port(old) and _needs_node_port(new):
+        old_used = {p.nodePort for p in old.spec.ports or [] if p.nodePort}
+        new_used = {p.nodePort for p in new.spec.ports or [] if p.nodePort}
+        used = old_used & new_used
+        by_name = {(p.name or ""): p.nodePort for p in old.spec.ports or []}
+        for p in new.spec.ports or []:
+            if not p.nodePort:
+                old_val = by_name.get(p.name or "")
+                if old_val and old_val not in used:
+                    p.nodePort = old_val
+    if needs_health_check(old) and needs_health_check(new):
+        if not new.spec.healthCheckNodePort:
+            new.spec.healthCheckNodePort = old.spec.healthCheckNodePort
+
+
+def _normalize_cluster_ips(new, old) -> None:
+    """storage.go ``normalizeClusterIPs``: keep ``clusterIP`` and ``clusterIPs[0]`` in sync."""
+    if old is not None and old.spec.clusterIP != new.spec.clusterIP and not new.spec.clusterIP:
+        # the user cleared clusterIP: clear clusterIPs too if they were untouched
+        if (new.spec.clusterIPs or []) == (old.spec.clusterIPs or []):
+            new.spec.clusterIPs = None
+            return
+    if new.spec.clusterIP and not new.spec.clusterIPs:
+        new.spec.clusterIPs = [new.spec.clusterIP]
+    elif old is not None and new.spec.clusterIP and new.spec.clusterIPs and (
+        new.spec.clusterIP != (old.spec.clusterIP or "") and new.spec.clusterIPs == (old.spec.clusterIPs or [])
+    ):
+        new.spec.clusterIPs = [new.spec.clusterIP] + list(new.spec.clusterIPs[1:])
+
+
+def _drop_type_dependent_fields(new, old) -> None:
+    """strategy.go ``dropTypeDependentFields``: wipe values that no longer apply, unless the user changed them."""
+    if _needs_cluster_ip(old) and not _needs_cluster_ip(new):
+        if new.spec.clusterIP == old.spec.clusterIP and (new.spec.clusterIPs or []) == (old.spec.clusterIPs or []):
+            new.spec.clusterIP = None
+            new.spec.clusterIPs = None
+        if (new.spec.ipFamilies or []) == (old.spec.ipFamilies or []):
+            new.spec.ipFamilies = None
+        if new.spec.ipFamilyPolicy == old.spec.ipFamilyPolicy:
+            new.spec.ipFamilyPolicy = None
+    if _needs_node_port(old) and not _needs_node_port(new):
+        same = [p.nodePort or 0 for p in old.spec.ports or []] == [p.nodePort or 0 for p in new.spec.ports or []]
+        if same:
+            for p in new.spec.ports or []:
+                p.nodePort = None
+    if needs_health_check(old) and not needs_health_check(new):
+        if new.spec.healthCheckNodePort == old.spec.healthCheckNodePort:
+            new.spec.healthCheckNodePort = None
+    if old.spec.type == "LoadBalancer" and new.spec.type != "LoadBalancer":
+        if (
+            new.spec.allocateLoadBalancerNodePorts is not None
+            and new.spec.allocateLoadBalancerNodePorts == old.spec.allocateLoadBalancerNodePorts
+        ):
+            new.spec.allocateLoadBalancerNodePorts = None
+        if new.spec.loadBalancerClass == old.spec.loadBalancerClass:
+            new.spec.loadBalancerClass = None
+    if _externally_accessible(old) and not _externally_accessible(new):
+        if new.spec.externalTrafficPolicy == old.spec.externalTrafficPolicy:
+            new.spec.externalTrafficPolicy = None
+    if new.spec.type != "LoadBalancer" and new.status is not None:
+        from k8snet.api.core_v1 import LoadBalancerStatus
+
+        new.status.loadBalancer = LoadBalancerStatus()
+
+
+def _fallback_cluster_ip_immutable(new, old) -> None:
+    """``validateUpgradeDowngradeClusterIPs``' primary-IP rule, used only while validation.py is absent."""
+    import json
+
+    if not (_needs_cluster_ip(old) and _needs_cluster_ip(new)):
+        return
+    old_ips, new_ips = old.spec.clusterIPs or [], new.spec.clusterIPs or []
+    if old_ips and new_ips and old_ips[0] != new_ips[0]:
+        raise InvalidError("Service", new.metadata.name, [Cause(
+            "FieldValueInvalid", "spec.clusterIPs[0]",
+            f"Invalid value: {json.dumps(new_ips, separators=(',', ':'))}: may not change once set")])
+
+
+def _fallback_defaults_service(svc) -> None:
+    """Minimal ``SetDefaults_Service`` used only while ``k8snet.apiserver.defaulting`` is absent."""
+    from k8snet.api.core_v1 import ServiceSpec
+
+    if svc.spec is None:
+        svc.spec = ServiceSpec()
+    s = svc.spec
+    s.type = s.type or "ClusterIP"
+    s.sessionAffinity = s.sessionAffinity or "None"
+    for p in s.ports or []:
+        p.protocol = p.protocol or "TCP"
+        if p.targetPort is None or p.targetPort == 0 or p.targetPort == "":
+            p.targetPort = p.port
+    if s.type != "ExternalName":
+        s.internalTrafficPolicy = s.internalTrafficPolicy or "Cluster"
+    if s.type in ("NodePort", "LoadBalancer") or (s.type == "ClusterIP" and s.externalIPs):
+        s.externalTrafficPolicy = s.externalTrafficPolicy or "Cluster"
+    if s.type == "LoadBalancer" and s.allocateLoadBalancerNodePorts is None:
+        s.allocateLoadBalancerNodePorts = True
+
+
+def _fallback_ip_families(svc) -> None:
+    """Minimal single-stack ``initIPFamilyFields`` (alloc.go) for an IPv4-only cluster."""
+    s = svc.spec
+    if s.type == "ExternalName":
+        return
+    if s.ipFamilyPolicy is None:
+        if s.clusterIP == "None" and not s.selector:
+            s.ipFamilyPolicy = "RequireDualStack"
+        else:
+            s.ipFamilyPolicy = "SingleStack"
+    if not s.ipFamilies:
+        s.ipFamilies = ["IPv4"]
+    if s.clusterIP == "None" and not s.selector and s.ipFamilyPolicy != "SingleStack" and len(s.ipFamilies) < 2:
+        s.ipFamilies = s.ipFamilies + ["IPv6"]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pod / Deployment defaults (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go)
+# --------------------------------------------------------------------------------------------------------
+def _image_pull_policy(image: str | None) -> str:
+    # SetDefaults_Container: Always for :latest or an untagged image, else IfNotPresent; a digest is pinned.
+    image = image or ""
+    if "@" in image:
+        return "IfNotPresent"
+    name = image.rsplit("/", 1)[-1]
+    tag = name.split(":", 1)[1] if ":" in name else ""
+    return "Always" if tag in ("", "latest") else "IfNotPresent"
+
+
+def set_defaults_pod_spec(spec) -> None:
+    """The PodSpec defaults a Service lesson can see (``SetDefaults_PodSpec``/``SetDefaults_Container``)."""
+    if spec is None:
+        return
+    spec.restartPolicy = spec.restartPolicy or "Always"
+    spec.dnsPolicy = spec.dnsPolicy or "ClusterFirst"
+    if spec.terminationGracePeriodSeconds is None:
+        spec.terminationGracePeriodSeconds = 30
+    spec.schedulerName = spec.schedulerName or "default-scheduler"
+    if spec.securityContext is None:
+        spec.securityContext = {}
+    if spec.enableServiceLinks is None:
+        spec.enableServiceLinks = True
+    for c in list(spec.containers or []) + list(spec.initContainers or []):
+        c.imagePullPolicy = c.imagePullPolicy or _image_pull_policy(c.image)
+        c.terminationMessagePath = c.terminationMessagePath or "/dev/termination-log"
+        c.terminationMessagePolicy = c.terminationMessagePolicy or "File"
+        if c.resources is None:
+            c.resources = {}
+        for p in c.ports or []:
+            p.protocol = p.protocol or "TCP"
+
+
+def qos_class(spec) -> str:
+    """``qos.GetPodQOS`` (pkg/apis/core/helper/qos), for cpu and memory: no requests or limits anywhere →
+    BestEffort; every container with cpu and memory limits equal to its requests → Guaranteed; else Burstable.
+
+    >>> from k8snet.api.core_v1 import PodSpec
+    >>> qos_class(PodSpec(containers=[{"name": "c"}]))
+    'BestEffort'
+    >>> qos_class(PodSpec(containers=[{"name": "c", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]))
+    'Guaranteed'
+    """
+    containers = list(spec.containers or []) + list(spec.initContainers or []) if spec else []
+    any_set, guaranteed = False, True
+    for c in containers:
+        res = c.resources or {}
+        requests = {k: v for k, v in (res.get("requests") or {}).items() if k in ("cpu", "memory")}
+        limits = {k: v for k, v in (res.get("limits") or {}).items() if k in ("cpu", "memory")}
+        if requests or limits:
+            any_set = True
+        # requests default to limits when only limits are given
+        effective = {**limits, **requests}
+        if set(limits) != {"cpu", "memory"} or any(effective[k] != limits[k] for k in limits):
+            guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _defaults_pod(pod) -> None:
+    if _defaulting is not None and hasattr(_defaulting, "set_defaults_pod"):
+        _defaulting.set_defaults_pod(pod)
+        return
+    set_defaults_pod_spec(pod.spec)
+
+
+def _defaults_deployment(dep) -> None:
+    if _defaulting is not None and hasattr(_defaulting, "set_defaults_deployment"):
+        _defaulting.set_defaults_deployment(dep)
+        return
+    from k8snet.api.apps_v1 import DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment
+
+    if dep.spec is None:
+        dep.spec = DeploymentSpec()
+    s = dep.spec
+    if s.replicas is None:
+        s.replicas = 1
+    if s.strategy is None:
+        s.strategy = DeploymentStrategy()
+    s.strategy.type = s.strategy.type or "RollingUpdate"
+    if s.strategy.type == "RollingUpdate":
+        ru = s.strategy.rollingUpdate or RollingUpdateDeployment()
+        ru.maxUnavailable = ru.maxUnavailable if ru.maxUnavailable is not None else "25%"
+        ru.maxSurge = ru.maxSurge if ru.maxSurge is not None else "25%"
+        s.strategy.rollingUpdate = ru
+    if s.revisionHistoryLimit is None:
+        s.revisionHistoryLimit = 10
+    if s.progressDeadlineSeconds is None:
+        s.progressDeadlineSeconds = 600
+    if s.template is not None:
+        set_defaults_pod_spec(s.template.spec)
+
+
+def _defaults_replicaset(rs) -> None:
+    if rs.spec is not None:
+        if rs.spec.replicas is None:
+            rs.spec.replicas = 1
+        if rs.spec.template is not None:
+            set_defaults_pod_spec(rs.spec.template.spec)
+
+
+def _causes(errs: Any) -> list[Cause]:
+    if not errs:
+        return []
+    if _field is not None and hasattr(_field, "to_causes"):
+        return list(_field.to_causes(errs))
+    return [e if isinstance(e, Cause) else Cause("FieldValueInvalid", "", str(e)) for e in errs]
+
+
+class APIServer:
+    """The API server: typed create/update/delete/get/list over a :class:`Store`.
+
+    Parameters
+    ----------
+    store : Store
+    clock : SimClock
+    service_cidr : str
+        ``--service-cluster-ip-range`` (IPv4 only).
+    node_port_range : str
+        ``--service-node-port-range``.
+    seed : int
+        Seeds ``generateName`` suffixes and allocator start positions.
+    """
+
+    def __init__(self, store: Store, clock, service_cidr: str = "10.96.0.0/12",
+                 node_port_range: str = "30000-32767", seed: int = 0):
+        self.store = store
+        self.clock = clock
+        self.service_cidr = service_cidr
+        self.node_port_range = node_port_range
+        self.ips = ClusterIPAllocator(service_cidr, seed=seed)
+        self.ports = NodePortAllocator(node_port_range, seed=seed)
+        self.rng = random.Random(f"apiserver:{seed}")
+        self.last_warnings: list[str] = []
+        store.join(self.ips)
+        store.join(self.ports)
+        store.join(_RngState(self.rng))
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    @staticmethod
+    def _plural(kind: str) -> str:
+        # schema.GroupResource.String(): "services", "deployments.apps", "endpointslices.discovery.k8s.io"
+        try:
+            cls = kind_class(kind)
+        except KeyError:
+            return kind.lower() + "s"
+        return f"{cls.plural}.{cls.group}" if cls.group else cls.plural
+
+    def _ns_of(self, obj) -> str:
+        return key_of(obj)[1]
+
+    def _check_namespace(self, obj) -> None:
+        if getattr(obj, "namespaced", True):
+            ns = obj.metadata.namespace or "default"
+            if not self.store.exists("Namespace", ns, ""):
+                raise NotFoundError("namespaces", ns)
+
+    def _ensure_name(self, obj) -> None:
+        md = obj.metadata
+        if not md.name and md.generateName:
+            # names.SimpleNameGenerator: base (truncated to 58 chars) + 5 random characters
+            base = md.generateName[:58]
+            for _ in range(100):
+                name = base + random_suffix(self.rng)
+                if not self.store.exists(obj.kind, name, self._ns_of(obj) if obj.namespaced else ""):
+                    md.name = name
+                    break
+        if not md.name:
+            raise InvalidError(obj.kind, "", [
+                Cause("FieldValueRequired", "metadata.name", "Required value: name or generateName is required")
+            ])
+
+    def _validate(self, obj, old=None) -> None:
+        errs: list = []
+        kind = obj.kind
+        if _validation is not None:
+            fn_name = {
+                "Service": "validate_service",
+                "Endpoints": "validate_endpoints",
+                "EndpointSlice": "validate_endpoint_slice",
+                "Pod": "validate_pod",
+                "Deployment": "validate_deployment",
+            }.get(kind)
+            if old is not None and kind == "Service" and hasattr(_validation, "validate_service_update"):
+                errs = _validation.validate_service_update(obj, old)
+            elif fn_name and hasattr(_validation, fn_name):
+                errs = getattr(_validation, fn_name)(obj)
+        causes = _causes(errs)
+        if causes:
+            raise InvalidError(kind, obj.metadata.name or "", causes)
+
+    def _warn(self, obj, old=None) -> None:
+        if obj.kind == "Service" and _warnings is not None and hasattr(_warnings, "warnings_for_service"):
+            self.last_warnings = list(_warnings.warnings_for_service(obj, old))
+
+    def _defaults(self, obj) -> None:
+        if obj.kind == "Service":
+            if _defaulting is not None and hasattr(_defaulting, "set_defaults_service"):
+                _defaulting.set_defaults_service(obj)
+            else:
+                _fallback_defaults_service(obj)
+        elif obj.kind == "Pod":
+            _defaults_pod(obj)
+        elif obj.kind == "Deployment":
+            _defaults_deployment(obj)
+        elif obj.kind == "ReplicaSet":
+            _defaults_replicaset(obj)
+        elif obj.kind == "Endpoints":
+            # SetDefaults_EndpointPort (core/v1)
+            for subset in obj.subsets or []:
+                for p in subset.ports or []:
+                    p.protocol = p.protocol or "TCP"
+        elif obj.kind == "EndpointSlice":
+            # SetDefaults_EndpointPort (discovery/v1): name "" and protocol TCP
+            for p in obj.ports or []:
+                p.protocol = p.protocol or "TCP"
+                p.name = "" if p.name is None else p.name
+
+    def _ip_families(self, svc) -> None:
+        if _defaulting is not None and hasattr(_defaulting, "set_defaults_ip_families"):
+            _defaulting.set_defaults_ip_families(svc)
+        else:
+            _fallback_ip_families(svc)
+
+    # -- Service allocation (alloc.go) ----------------------------------------------------------------------
+    def _alloc_cluster_ips(self, svc) -> None:
+        s = svc.spec
+        if s.type == "ExternalName":
+            return
+        if s.clusterIPs and s.clusterIPs[0] == "None":
+            return
+        if s.clusterIP == "None":
+            return
+        requested = s.clusterIPs[0] if s.clusterIPs else (s.clusterIP or "")
+        if requested:
+            try:
+                self.ips.allocate(requested)
+            except AllocationError as err:
+                raise InvalidError("Service", svc.metadata.name, [
+                    cluster_ip_cause(list(s.clusterIPs or [requested]), requested, err)
+                ]) from None
+            ip = requested
+        else:
+            try:
+                ip = self.ips.allocate_next()
+            except AllocationError as err:
+                raise KubectlError(
+                    f'Error from server (InternalError): Internal error occurred: failed to allocate a serviceIP: {err}'
+                ) from None
+        s.clusterIP = ip
+        s.clusterIPs = [ip] + list((s.clusterIPs or [])[1:])
+
+    def _alloc_node_ports_create(self, svc) -> None:
+        s = svc.spec
+        if _needs_node_port(svc):
+            by_port: dict[int, int] = {}
+            for i, p in enumerate(s.ports or []):
+                if not p.nodePort and not _should_allocate_node_ports(svc):
+                    continue
+                allocated = by_port.get(p.port or 0, 0)
+                if not allocated:
+                    # findRequestedNodePort: a later port with the same number may carry the request
+                    np = next((q.nodePort for q in (s.ports or []) if q.port == p.port and q.nodePort), 0)
+                    if np:
+                        self._allocate_port(svc, i, np)
+                        p.nodePort = np
+                    else:
+                        p.nodePort = self._next_port("failed to allocate a nodePort")
+                    by_port[p.port or 0] = p.nodePort
+                elif (p.nodePort or 0) != allocated:
+                    if not p.nodePort:
+                        p.nodePort = allocated
+                    else:
+                        self._allocate_port(svc, i, p.nodePort)
+        if needs_health_check(svc):
+            self._alloc_health_check(svc)
+
+    def _allocate_port(self, svc, index: int, port: int) -> None:
+        try:
+            self.ports.allocate(port)
+        except AllocationError as err:
+            raise InvalidError("Service", svc.metadata.name, [node_port_cause(index, port, err)]) from None
+
+    def _next_port(self, what: str) -> int:
+        try:
+            return self.ports.allocate_next()
+        except AllocationError as err:
+            raise KubectlError(f"Error from server (InternalError): Internal error occurred: {what}: {err}") from None
+
+    def _alloc_health_check(self, svc) -> None:
+        hc = svc.spec.healthCheckNodePort
+        if hc:
+            try:
+                self.ports.allocate(hc)
+            except AllocationError as err:
+                raise KubectlError(
+                    "Error from server (InternalError): Internal error occurred: failed to allocate requested "
+                    f"HealthCheck NodePort {hc}: {err}"
+                ) from None
+        else:
+            svc.spec.healthCheckNodePort = self._next_port("failed to allocate a HealthCheck NodePort 0")
+
+    def _release_service(self, svc) -> None:
+        s = svc.spec
+        for ip in s.clusterIPs or ([s.clusterIP] if s.clusterIP else []):
+            if ip and ip != "None":
+                self.ips.release(ip)
+        for p in s.ports or []:
+            if p.nodePort:
+                self.ports.release(p.nodePort)
+        if s.healthCheckNodePort:
+            self.ports.release(s.healthCheckNodePort)
+
+    def _alloc_update(self, new, old) -> None:
+        s, o = new.spec, old.spec
+        # ClusterIPs: case A (ExternalName -> other) allocates, case B (other -> ExternalName) releases.
+        if o.type == "ExternalName" and s.type != "ExternalName":
+            self._alloc_cluster_ips(new)
+        elif o.type != "ExternalName" and s.type == "ExternalName" and not (o.clusterIPs and o.clusterIPs[0] == "None"):
+            for ip in o.clusterIPs or []:
+                self.ips.release(ip)
+        # NodePorts
+        old_ports = [p.nodePort for p in o.ports or [] if p.nodePort]
+        if _needs_node_port(old) and s.type in ("ExternalName", "ClusterIP"):
+            for np in old_ports:
+                self.ports.release(np)
+        if _needs_node_port(new):
+            new_used: set[int] = set()
+            for i, p in enumerate(s.ports or []):
+                if not p.nodePort and not _should_allocate_node_ports(new):
+                    continue
+                if p.nodePort:
+                    if p.nodePort not in old_ports and p.nodePort not in new_used:
+                        self._allocate_port(new, i, p.nodePort)
+                        new_used.add(p.nodePort)
+                else:
+                    p.nodePort = self._next_port("failed to allocate a nodePort")
+            kept = {p.nodePort for p in s.ports or [] if p.nodePort}
+            for np in old_ports:
+                if np not in kept:
+                    self.ports.release(np)
+        # healthCheckNodePort (updateHealthCheckNodePort)
+        needed, needs = needs_health_check(old), needs_health_check(new)
+        if not needed and needs:
+            self._alloc_health_check(new)
+        elif needed and not needs:
+            if o.healthCheckNodePort:
+                self.ports.release(o.healthCheckNodePort)
+        elif needed and needs and s.healthCheckNodePort != o.healthCheckNodePort:
+            if not s.healthCheckNodePort:
+                s.healthCheckNodePort = o.healthCheckNodePort
+
+    # -- verbs ---------------------------------------------------------------------------------------------
+    def create(self, obj) -> Any:
+        """Create ``obj``; returns the stored object (with uid, resourceVersion, allocations, defaults).
+
+        Raises :class:`~k8snet.errors.AlreadyExistsError`, :class:`~k8snet.errors.InvalidError`,
+        :class:`~k8snet.errors.NotFoundError` (missing namespace); nothing changes on failure.
+        """
+        self.last_warnings = []
+        obj = obj.model_copy(deep=True)
+        if obj.namespaced:
+            obj.metadata.namespace = obj.metadata.namespace or "default"
+        with self.store.transaction():
+            self._check_namespace(obj)
+            self._ensure_name(obj)
+            kind, ns, name = key_of(obj)
+            if self.store.exists(kind, name, ns):
+                raise AlreadyExistsError(self._plural(kind), name)
+            md = obj.metadata
+            md.uid = md.resourceVersion = None
+            md.creationTimestamp = md.deletionTimestamp = None
+            md.generation = None
+            self._defaults(obj)
+            if kind == "Service":
+                from k8snet.api.core_v1 import LoadBalancerStatus, ServiceStatus
+
+                _normalize_cluster_ips(obj, None)
+                self._ip_families(obj)
+                self._alloc_cluster_ips(obj)
+                self._alloc_node_ports_create(obj)
+                if obj.status is None:
+                    obj.status = ServiceStatus(loadBalancer=LoadBalancerStatus())
+            if kind == "Namespace":
+                from k8snet.api.core_v1 import NamespaceSpec, NamespaceStatus
+
+                md.labels = {**(md.labels or {}), "kubernetes.io/metadata.name": name}
+                obj.spec = obj.spec or NamespaceSpec(finalizers=["kubernetes"])
+                obj.status = obj.status or NamespaceStatus(phase="Active")
+            if kind == "Pod" and obj.status is None:
+                from k8snet.api.core_v1 import PodStatus
+
+                obj.status = PodStatus(phase="Pending", qosClass=qos_class(obj.spec))
+            self._validate(obj)
+            self._warn(obj)
+            return self.store.put(obj)
+
+    def update(self, obj) -> Any:
+        """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
+        self.last_warnings = []
+        obj = obj.model_copy(deep=True)
+        if obj.namespaced:
+            obj.metadata.namespace = obj.metadata.namespace or "default"
+        kind, ns, name = key_of(obj)
+        with self.store.transaction():
+            old = self.store.get(kind, name, ns)
+            if old is None:
+                raise NotFoundError(self._plural(kind), name)
+            if obj.metadata.resourceVersion and obj.metadata.resourceVersion != old.metadata.resourceVersion:
+                raise ConflictError(self._plural(kind), name)
+            # metadata the client cannot change
+            obj.metadata.uid = old.metadata.uid
+            obj.metadata.creationTimestamp = old.metadata.creationTimestamp
+            if old.metadata.deletionTimestamp is not None:
+                obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp
+                obj.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds
+            self._defaults(obj)
+            if kind == "Service":
+                _patch_allocated_values(obj, old)
+                _normalize_cluster_ips(obj, old)
+                _drop_type_dependent_fields(obj, old)
+                if _validation is None or not hasattr(_validation, "validate_service_update"):
+                    _fallback_cluster_ip_immutable(obj, old)
+                self._ip_families(obj)
+                self._alloc_update(obj, old)
+                if obj.status is None:
+                    obj.status = old.status
+            self._validate(obj, old)
+            self._warn(obj, old)
+            return self.store.put(obj)
+
+    def delete(self, kind: str, name: str, namespace: str = "default",
+               grace_period_seconds: int | None = None) -> Any:
+        """Delete an object; returns the object as last stored.
+
+        Pods are deleted gracefully, as upstream: the API server sets ``deletionTimestamp`` to *now + grace
+        period* (``terminationGracePeriodSeconds`` unless ``grace_period_seconds`` is given) and the kubelet
+        removes the pod once that time has passed. A pod never scheduled, or a grace period of 0, is removed
+        at once. Deleting a Service releases its ClusterIPs and NodePorts. Deleting a Namespace removes
+        everything in it at once (simplification: no ``Terminating`` phase).
+        """
+        self.last_warnings = []
+        ns = namespace if kind_class_namespaced(kind) else ""
+        with self.store.transaction():
+            old = self.store.get(kind, name, ns)
+            if old is None:
+                raise NotFoundError(self._plural(kind), name)
+            if kind == "Pod":
+                grace = grace_period_seconds
+                if grace is None:
+                    grace = old.spec.terminationGracePeriodSeconds if old.spec else 30
+                    grace = 30 if grace is None else grace
+                if old.metadata.deletionTimestamp is not None and grace_period_seconds is None:
+                    return old  # already terminating
+                if grace > 0 and old.spec is not None and old.spec.nodeName:
+                    old.metadata.deletionTimestamp = self.clock.now() + timedelta(seconds=grace)
+                    old.metadata.deletionGracePeriodSeconds = grace
+                    return self.store.put(old)
+            if kind == "Service":
+                self._release_service(old)
+            if kind == "Namespace":
+                for key in self.store.keys():
+                    if key[1] == name and key[0] != "Namespace":
+                        if key[0] == "Service":
+                            self._release_service(self.store.get(*_kns(key)))
+                        self.store.remove(key[0], key[2], key[1])
+            self.store.remove(kind, name, ns)
+            return old
+
+    def get(self, kind: str, name: str, namespace: str = "default") -> Any:
+        """Return a copy of the stored object or raise :class:`~k8snet.errors.NotFoundError`."""
+        ns = namespace if kind_class_namespaced(kind) else ""
+        obj = self.store.get(kind, name, ns)
+        if obj is None:
+            raise NotFoundError(self._plural(kind), name)
+        return obj
+
+    def list(self, kind: str, namespace: str | None = None, label_selector: str | dict | None = None) -> list:
+        """Objects of a kind, sorted by namespace and name, optionally filtered by a label selector."""
+        if not kind_class_namespaced(kind):
+            namespace = None
+        objs = self.store.list(kind, namespace)
+        if label_selector:
+            objs = [o for o in objs if selector_matches(label_selector, o.metadata.labels)]
+        return objs
+
+
+def _kns(key):
+    return (key[0], key[2], key[1])
+
+
+def kind_class_namespaced(kind: str) -> bool:
+    try:
+        return kind_class(kind).namespaced
+    except KeyError:
+        return True
+
+
+class _RngState:
+    """Lets the store's transactions roll back the name generator too."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def snapshot(self):
+        return (frozenset(), self.rng.getstate())
+
+    def restore(self, snap) -> None:
+        self.rng.setstate(snap[1])
+
+
+assert KINDS  # the model registry must be importable before the server

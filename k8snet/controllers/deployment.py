@@ -1,0 +1,386 @@
+"""Deployment and ReplicaSet controllers (kubernetes/kubernetes ``pkg/controller/deployment``,
+``pkg/controller/replicaset``).
+
+A Deployment owns ReplicaSets named ``<deployment>-<pod-template-hash>``; a ReplicaSet owns Pods named
+``<replicaset>-<5 characters>`` (``generateName``, so the suffix comes from the API server's seeded generator
+and the alphabet ``bcdfghjklmnpqrstvwxz2456789``). Both carry the label ``pod-template-hash``.
+
+Simplifications, stated:
+
+* ``pod-template-hash``: upstream is ``rand.SafeEncodeString(fmt.Sprint(fnv32a(spew dump of the template)))``
+  (``controller.ComputeHash``). We hash the template's canonical JSON with the same FNV-32a and encode it the
+  same way, so the hash has upstream's shape and changes exactly when the template does, but it is not the
+  value a real cluster prints.
+* Rolling updates follow ``rolling.go`` (``maxSurge`` rounded up, ``maxUnavailable`` rounded down, new RS scaled
+  up within the surge, old ones scaled down while availability stays above ``replicas - maxUnavailable``);
+  ``Recreate`` is treated the same way, old ReplicaSets are never pruned and pause/rollback are not modelled.
+* Which pods a scale-down deletes: ``controller.ActivePodsWithRanks`` order (see :func:`deletion_rank`),
+  without the logarithmic time buckets (``LogarithmicScaleDown``): exact times are compared.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from k8snet.controllers import EventRecorder, controller_of, is_pod_ready, is_pod_terminal, owner_reference
+
+__all__ = ["DeploymentController", "ReplicaSetController", "compute_hash", "safe_encode", "deletion_rank"]
+
+ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+POD_TEMPLATE_HASH = "pod-template-hash"
+REVISION = "deployment.kubernetes.io/revision"
+
+
+def safe_encode(s: str) -> str:
+    """``rand.SafeEncodeString``: map each character to the vowel-free alphabet.
+
+    >>> safe_encode("1234567890")
+    '56789bcdf4'
+    """
+    return "".join(ALPHANUMS[ord(c) % len(ALPHANUMS)] for c in s)
+
+
+def fnv32a(data: bytes) -> int:
+    h = 0x811C9DC5
+    for b in data:
+        h ^= b
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def compute_hash(template: Any, collision_count: int | None = None) -> str:
+    """The ``pod-template-hash`` of a pod template (see the module notes on how it differs from upstream).
+
+    >>> from k8snet.api.core_v1 import PodTemplateSpec
+    >>> t = PodTemplateSpec(metadata={"labels": {"app": "nginx"}}, spec={"containers": [{"name": "nginx", "image": "nginx"}]})
+    >>> h = compute_hash(t)
+    >>> h == compute_hash(t.model_copy(deep=True)), set(h) <= set(ALPHANUMS), len(h) <= 10
+    (True, True, True)
+    """
+    data = json.dumps(template.to_dict(), sort_keys=True, separators=(",", ":")).encode()
+    if collision_count:
+        data += str(collision_count).encode()
+    return safe_encode(str(fnv32a(data)))
+
+
+def _scaled(value: Any, total: int, round_up: bool) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    pct = int(str(value).rstrip("%"))
+    v = pct * total / 100
+    return math.ceil(v) if round_up else math.floor(v)
+
+
+def resolve_fenceposts(dep: Any) -> tuple[int, int]:
+    """``deploymentutil.ResolveFenceposts``: (maxSurge, maxUnavailable); both 0 becomes unavailable 1."""
+    replicas = dep.spec.replicas or 0
+    ru = dep.spec.strategy.rollingUpdate if dep.spec.strategy else None
+    surge = _scaled(ru.maxSurge if ru else "25%", replicas, True)
+    unavailable = _scaled(ru.maxUnavailable if ru else "25%", replicas, False)
+    if dep.spec.strategy and dep.spec.strategy.type == "Recreate":
+        surge, unavailable = 0, replicas
+    if surge == 0 and unavailable == 0:
+        unavailable = 1
+    return surge, unavailable
+
+
+def _template_without_hash(template: Any) -> dict:
+    d = template.to_dict()
+    labels = d.get("metadata", {}).get("labels", {})
+    labels.pop(POD_TEMPLATE_HASH, None)
+    return d
+
+
+def deletion_rank(pod: Any, pods_on_node: dict[str, int]) -> tuple:
+    """Sort key: pods that sort first are deleted first (``ActivePodsWithRanks.Less``).
+
+    1. not yet scheduled before scheduled; 2. Pending before Unknown before Running; 3. not ready before ready;
+    4. lower ``controller.kubernetes.io/pod-deletion-cost`` first; 5. pods sharing their node with more of the
+    ReplicaSet's pods first; 6. ready for a shorter time first; 7. more container restarts first;
+    8. newer pods first; then by name, for determinism.
+    """
+    spec, status = pod.spec, pod.status
+    node = spec.nodeName if spec else None
+    phase_rank = {"Pending": 0, "Unknown": 1, "Running": 2}.get(status.phase if status else "Pending", 0)
+    ready = is_pod_ready(pod)
+    cost = int((pod.metadata.annotations or {}).get("controller.kubernetes.io/pod-deletion-cost", "0"))
+    colocated = pods_on_node.get(node or "", 0)
+    ready_since = None
+    for c in (status.conditions if status else None) or []:
+        if c.type == "Ready" and c.status == "True":
+            ready_since = c.lastTransitionTime
+    restarts = sum(cs.restartCount for cs in (status.containerStatuses if status else None) or [])
+    created = pod.metadata.creationTimestamp
+    return (
+        1 if node else 0,
+        phase_rank,
+        1 if ready else 0,
+        cost,
+        -colocated,
+        # ready longer ago sorts later: negate the timestamp (None = not ready, already ordered above)
+        -(ready_since.timestamp() if ready_since else 0.0),
+        -restarts,
+        -(created.timestamp() if created else 0.0),
+        pod.metadata.name,
+    )
+
+
+class ReplicaSetController:
+    """Keeps ``spec.replicas`` active pods for every ReplicaSet (``pkg/controller/replicaset``).
+
+    Active pods exclude terminating and terminal ones (``controller.FilterActivePods``), so a pod being
+    deleted is replaced at once while it is still terminating.
+    """
+
+    def __init__(self, api: Any, events: EventRecorder):
+        self.api = api
+        self.events = events
+
+    def _pods_of(self, rs: Any) -> list[Any]:
+        return [p for p in self.api.store.list("Pod", rs.metadata.namespace)
+                if (ref := controller_of(p)) is not None and ref.uid == rs.metadata.uid]
+
+    def sync(self) -> None:
+        for rs in self.api.store.list("ReplicaSet"):
+            self.sync_one(rs)
+
+    def sync_one(self, rs: Any) -> None:
+        from k8snet.api.core_v1 import Pod
+
+        owned = self._pods_of(rs)
+        active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
+        want = rs.spec.replicas or 0 if rs.metadata.deletionTimestamp is None else 0
+        diff = want - len(active)
+        if diff > 0:
+            for _ in range(diff):
+                tmpl = rs.spec.template
+                pod = Pod(
+                    metadata={
+                        "generateName": f"{rs.metadata.name}-",
+                        "namespace": rs.metadata.namespace,
+                        "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
+                        "ownerReferences": [owner_reference(rs)],
+                    },
+                    spec=tmpl.spec.model_copy(deep=True),
+                )
+                if tmpl.metadata and tmpl.metadata.annotations:
+                    pod.metadata.annotations = dict(tmpl.metadata.annotations)
+                created = self.api.create(pod)
+                self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}",
+                                  "replicaset-controller")
+        elif diff < 0:
+            on_node: dict[str, int] = {}
+            for p in active:
+                if p.spec and p.spec.nodeName:
+                    on_node[p.spec.nodeName] = on_node.get(p.spec.nodeName, 0) + 1
+            victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[: -diff]
+            for p in victims:
+                self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
+                self.events.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}",
+                                  "replicaset-controller")
+        self._update_status(rs)
+
+    def _update_status(self, rs: Any) -> None:
+        from k8snet.api.apps_v1 import ReplicaSetStatus
+
+        rs = self.api.store.get("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        owned = self._pods_of(rs)
+        active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
+        terminating = [p for p in owned if p.metadata.deletionTimestamp is not None]
+        ready = sum(1 for p in active if is_pod_ready(p))
+        sel = rs.spec.template.metadata.labels if rs.spec.template and rs.spec.template.metadata else {}
+        fully = sum(1 for p in active if all((p.metadata.labels or {}).get(k) == v for k, v in (sel or {}).items()))
+        status = ReplicaSetStatus(
+            replicas=len(active), fullyLabeledReplicas=fully, readyReplicas=ready, availableReplicas=ready,
+            terminatingReplicas=len(terminating), observedGeneration=rs.metadata.generation,
+        )
+        if rs.status is None or rs.status.model_dump() != status.model_dump():
+            rs.status = status
+            self.api.store.put(rs)
+
+
+class DeploymentController:
+    """Rolls Deployments out onto ReplicaSets (``pkg/controller/deployment``: ``sync.go``, ``rolling.go``)."""
+
+    def __init__(self, api: Any, events: EventRecorder):
+        self.api = api
+        self.events = events
+        self.clock = api.clock
+
+    def sync(self) -> None:
+        for dep in self.api.store.list("Deployment"):
+            if dep.metadata.deletionTimestamp is None:
+                self.sync_one(dep)
+
+    def _owned(self, dep: Any) -> list[Any]:
+        rss = [rs for rs in self.api.store.list("ReplicaSet", dep.metadata.namespace)
+               if (ref := controller_of(rs)) is not None and ref.uid == dep.metadata.uid]
+        return sorted(rss, key=lambda r: (r.metadata.creationTimestamp, r.metadata.name))
+
+    def _scale(self, dep: Any, rs: Any, new_scale: int) -> Any:
+        old_scale = rs.spec.replicas or 0
+        surge, _ = resolve_fenceposts(dep)
+        ann = dict(rs.metadata.annotations or {})
+        ann["deployment.kubernetes.io/desired-replicas"] = str(dep.spec.replicas)
+        ann["deployment.kubernetes.io/max-replicas"] = str((dep.spec.replicas or 0) + surge)
+        if old_scale == new_scale and ann == (rs.metadata.annotations or {}):
+            return rs
+        rs.spec.replicas = new_scale
+        rs.metadata.annotations = ann
+        rs = self.api.update(rs)
+        if old_scale != new_scale:
+            op = "up" if old_scale < new_scale else "down"
+            self.events.event(dep, "Normal", "ScalingReplicaSet",
+                              f"Scaled {op} replica set {rs.metadata.name} from {old_scale} to {new_scale}",
+                              "deployment-controller")
+        return rs
+
+    def sync_one(self, dep: Any) -> None:
+        from k8snet.api.apps_v1 import ReplicaSet
+
+        rss = self._owned(dep)
+        tmpl = dep.spec.template
+        want = _template_without_hash(tmpl)
+        new_rs = next((r for r in rss if _template_without_hash(r.spec.template) == want), None)
+        old_rss = [r for r in rss if r is not new_rs]
+        surge, unavailable = resolve_fenceposts(dep)
+        replicas = dep.spec.replicas or 0
+
+        if new_rs is None:
+            h = compute_hash(tmpl, dep.status.collisionCount if dep.status else None)
+            revision = 1 + max([int((r.metadata.annotations or {}).get(REVISION, "0")) for r in rss] or [0])
+            current = sum(r.spec.replicas or 0 for r in old_rss)
+            if current == 0:
+                initial = replicas
+            else:
+                initial = max(0, min(replicas + surge - current, replicas))
+            new_tmpl = tmpl.model_copy(deep=True)
+            new_tmpl.metadata.labels = {**(new_tmpl.metadata.labels or {}), POD_TEMPLATE_HASH: h}
+            selector = dep.spec.selector.model_copy(deep=True)
+            selector.matchLabels = {**(selector.matchLabels or {}), POD_TEMPLATE_HASH: h}
+            rs = ReplicaSet(
+                metadata={
+                    "name": f"{dep.metadata.name}-{h}",
+                    "namespace": dep.metadata.namespace,
+                    "labels": dict(new_tmpl.metadata.labels),
+                    "annotations": {
+                        "deployment.kubernetes.io/desired-replicas": str(replicas),
+                        "deployment.kubernetes.io/max-replicas": str(replicas + surge),
+                        REVISION: str(revision),
+                    },
+                    "ownerReferences": [owner_reference(dep)],
+                },
+                spec={"replicas": initial, "minReadySeconds": dep.spec.minReadySeconds or 0,
+                      "selector": selector, "template": new_tmpl},
+            )
+            new_rs = self.api.create(rs)
+            if initial > 0:
+                self.events.event(dep, "Normal", "ScalingReplicaSet",
+                                  f"Scaled up replica set {new_rs.metadata.name} from 0 to {initial}",
+                                  "deployment-controller")
+        else:
+            # reconcileNewReplicaSet
+            cur = new_rs.spec.replicas or 0
+            if cur > replicas:
+                new_rs = self._scale(dep, new_rs, replicas)
+            elif cur < replicas:
+                total = sum(r.spec.replicas or 0 for r in rss)
+                max_total = replicas + surge
+                if total < max_total:
+                    new_rs = self._scale(dep, new_rs, cur + min(max_total - total, replicas - cur))
+            else:
+                new_rs = self._scale(dep, new_rs, cur)
+
+        # SetDeploymentRevision: the Deployment carries its new ReplicaSet's revision
+        rev = (new_rs.metadata.annotations or {}).get(REVISION)
+        live = self.api.store.get("Deployment", dep.metadata.name, dep.metadata.namespace)
+        if rev and (live.metadata.annotations or {}).get(REVISION) != rev:
+            live.metadata.annotations = {**(live.metadata.annotations or {}), REVISION: rev}
+            self.api.store.put(live)
+
+        # reconcileOldReplicaSets / scaleDownOldReplicaSetsForRollingUpdate
+        old_rss = [r for r in self._owned(dep) if r.metadata.uid != new_rs.metadata.uid]
+        if sum(r.spec.replicas or 0 for r in old_rss):
+            all_rss = old_rss + [new_rs]
+            min_available = replicas - unavailable
+            available = sum((r.status.availableReplicas or 0) if r.status else 0 for r in all_rss)
+            all_pods = sum(r.spec.replicas or 0 for r in all_rss)
+            new_unavailable = (new_rs.spec.replicas or 0) - ((new_rs.status.availableReplicas or 0)
+                                                              if new_rs.status else 0)
+            budget = min(available - min_available, all_pods - min_available - new_unavailable)
+            for r in old_rss:  # oldest first
+                if budget <= 0:
+                    break
+                take = min(r.spec.replicas or 0, budget)
+                if take:
+                    self._scale(dep, r, (r.spec.replicas or 0) - take)
+                    budget -= take
+        self._update_status(dep)
+
+    def _update_status(self, dep: Any) -> None:
+        from k8snet.api.apps_v1 import DeploymentCondition, DeploymentStatus
+
+        dep = self.api.store.get("Deployment", dep.metadata.name, dep.metadata.namespace)
+        rss = self._owned(dep)
+        want = _template_without_hash(dep.spec.template)
+        new_rs = next((r for r in rss if _template_without_hash(r.spec.template) == want), None)
+
+        def st(r: Any, f: str) -> int:
+            return (getattr(r.status, f) or 0) if r.status else 0
+
+        replicas = sum(st(r, "replicas") for r in rss)
+        available = sum(st(r, "availableReplicas") for r in rss)
+        _, unavailable_budget = resolve_fenceposts(dep)
+        now = self.clock.now()
+        conditions = list((dep.status.conditions if dep.status else None) or [])
+
+        def set_condition(type_: str, status: str, reason: str, message: str) -> None:
+            # deploymentutil.SetDeploymentCondition: an unchanged status+reason is left alone; otherwise the
+            # condition is removed and appended at the end (so the most recently changed one comes last).
+            prev = next((c for c in conditions if c.type == type_), None)
+            if prev is not None and prev.status == status and prev.reason == reason:
+                return
+            ltt = prev.lastTransitionTime if prev is not None and prev.status == status else now
+            conditions[:] = [c for c in conditions if c.type != type_]
+            conditions.append(DeploymentCondition(type=type_, status=status, lastUpdateTime=now,
+                                                  lastTransitionTime=ltt, reason=reason, message=message))
+
+        # calculateStatus: Available
+        if available >= (dep.spec.replicas or 0) - unavailable_budget:
+            set_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        else:
+            set_condition("Available", "False", "MinimumReplicasUnavailable",
+                          "Deployment does not have minimum availability.")
+        # syncRolloutStatus: Progressing
+        if new_rs is not None:
+            want_n = dep.spec.replicas or 0
+            done = (st(new_rs, "availableReplicas") == want_n and replicas == want_n
+                    and st(new_rs, "replicas") == want_n)
+            has_progressing = any(c.type == "Progressing" for c in conditions)
+            if done:
+                set_condition("Progressing", "True", "NewReplicaSetAvailable",
+                              f'ReplicaSet "{new_rs.metadata.name}" has successfully progressed.')
+            elif not has_progressing:
+                set_condition("Progressing", "True", "NewReplicaSetCreated",
+                              f'Created new replica set "{new_rs.metadata.name}"')
+            else:
+                set_condition("Progressing", "True", "ReplicaSetUpdated",
+                              f'ReplicaSet "{new_rs.metadata.name}" is progressing.')
+        status = DeploymentStatus(
+            observedGeneration=dep.metadata.generation,
+            replicas=replicas,
+            updatedReplicas=st(new_rs, "replicas") if new_rs is not None else 0,
+            readyReplicas=sum(st(r, "readyReplicas") for r in rss),
+            availableReplicas=available,
+            unavailableReplicas=max((dep.spec.replicas or 0) - available, 0) or None,
+            terminatingReplicas=None,
+            conditions=conditions,
+            collisionCount=dep.status.collisionCount if dep.status else None,
+        )
+        if dep.status is None or dep.status.model_dump() != status.model_dump():
+            dep.status = status
+            self.api.store.put(dep)

@@ -1,0 +1,348 @@
+"""The EndpointSlice controller (kubernetes/kubernetes ``pkg/controller/endpointslice`` and the reconciler in
+``staging/src/k8s.io/endpointslice``).
+
+For every Service with a selector (not ``ExternalName``), the pods it selects become endpoints in
+EndpointSlices named ``<service>-<5 characters>`` (``generateName``), labelled
+``kubernetes.io/service-name`` and ``endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io``
+(plus the Service's own labels and ``service.kubernetes.io/headless`` for headless Services), owned by the
+Service, ``addressType: IPv4``.
+
+Each endpoint (``podToEndpoint`` in ``staging/src/k8s.io/endpointslice/utils.go``) has the pod IP, conditions
+``ready`` (pod Ready and not terminating), ``serving`` (pod Ready) and ``terminating`` (``deletionTimestamp``
+set), with ``publishNotReadyAddresses`` forcing ``ready`` (only) to true; ``nodeName``, ``zone``
+(the node's ``topology.kubernetes.io/zone`` label), ``hostname`` (``spec.hostname`` when ``spec.subdomain`` is
+the Service's name) and ``targetRef``. Terminating pods are kept (``ShouldPodBeInEndpoints(pod, true)``);
+pods without an IP or in a terminal phase are left out.
+
+Ports: one entry per Service port (``name`` is ``""`` for an unnamed port), with a named ``targetPort``
+resolved in each pod (``podutil.FindPort``); a pod where a port cannot be resolved simply lacks that port, so
+pods that resolve ports differently land in different slices. A slice holds at most
+``max_endpoints_per_slice`` endpoints (kube-controller-manager ``--max-endpoints-per-slice``, default 100).
+
+Reconciling (``reconciler.go``, simplified but with the same shape): endpoints stay in the slice that
+already holds them; changed slices are updated; new endpoints first fill slices that are being updated
+anyway, then one existing slice that can take them all, then new slices; a new slice reuses the name of a
+slice that would otherwise be deleted. With no endpoints at all a placeholder slice (no endpoints, no ports) is
+kept. Simplification: endpoints in a slice are sorted by IP address (upstream keeps insertion order).
+The ``endpoints.kubernetes.io/last-change-trigger-time`` annotation follows ``TriggerTimeTracker``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from k8snet.controllers import controller_of, format_rfc3339nano, is_pod_ready, is_pod_terminal
+
+__all__ = [
+    "EndpointSliceController",
+    "TriggerTimeTracker",
+    "find_port",
+    "pod_to_endpoint",
+    "endpoint_ports",
+    "should_pod_be_in_endpoints",
+    "MANAGED_BY",
+    "LABEL_SERVICE_NAME",
+    "LABEL_MANAGED_BY",
+    "LAST_CHANGE_TRIGGER_TIME",
+]
+
+MANAGED_BY = "endpointslice-controller.k8s.io"
+LABEL_SERVICE_NAME = "kubernetes.io/service-name"
+LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
+LABEL_HEADLESS = "service.kubernetes.io/headless"
+LABEL_ZONE = "topology.kubernetes.io/zone"
+LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
+
+
+class PortNotFoundError(Exception):
+    pass
+
+
+def find_port(pod: Any, svc_port: Any) -> int:
+    """``podutil.FindPort``: a numeric targetPort as is; a named one looked up by name and protocol.
+
+    >>> from k8snet.api.core_v1 import Pod, ServicePort
+    >>> pod = Pod(metadata={"name": "p"}, spec={"containers": [{"name": "c", "ports": [
+    ...     {"name": "http", "containerPort": 8080, "protocol": "TCP"}]}]})
+    >>> find_port(pod, ServicePort(port=80, targetPort="http", protocol="TCP"))
+    8080
+    """
+    target = svc_port.targetPort
+    if target is None:
+        target = svc_port.port
+    if isinstance(target, int):
+        return target
+    for c in pod.spec.containers:
+        for p in c.ports or []:
+            if p.name == target and (p.protocol or "TCP") == (svc_port.protocol or "TCP"):
+                return p.containerPort
+    for c in pod.spec.initContainers or []:  # sidecars (restartPolicy: Always) count too
+        if c.restartPolicy != "Always":
+            continue
+        for p in c.ports or []:
+            if p.name == target and (p.protocol or "TCP") == (svc_port.protocol or "TCP"):
+                return p.containerPort
+    raise PortNotFoundError(f"no suitable port for manifest: {pod.metadata.uid}")
+
+
+def should_pod_be_in_endpoints(pod: Any, include_terminating: bool) -> bool:
+    """``endpointsliceutil.ShouldPodBeInEndpoints``."""
+    if is_pod_terminal(pod):
+        return False
+    if not (pod.status and (pod.status.podIP or pod.status.podIPs)):
+        return False
+    if not include_terminating and pod.metadata.deletionTimestamp is not None:
+        return False
+    return True
+
+
+def endpoint_ports(svc: Any, pod: Any) -> list[Any]:
+    """``getEndpointPorts``: the Service's ports resolved in ``pod``; unresolvable ones left out."""
+    from k8snet.api.discovery_v1 import EndpointPort
+
+    out = []
+    for sp in svc.spec.ports or []:
+        try:
+            num = find_port(pod, sp)
+        except PortNotFoundError:
+            continue
+        out.append(EndpointPort(name=sp.name or "", port=num, protocol=sp.protocol or "TCP",
+                                appProtocol=sp.appProtocol))
+    return out
+
+
+def pod_to_endpoint(pod: Any, node: Any | None, svc: Any) -> Any:
+    """``podToEndpoint``: one discovery/v1 Endpoint for a pod."""
+    from k8snet.api.core_v1 import ObjectReference
+    from k8snet.api.discovery_v1 import Endpoint, EndpointConditions
+
+    # utils.go podToEndpoint: serving is the pod's readiness; publishNotReadyAddresses forces only ready.
+    serving = is_pod_ready(pod)
+    terminating = pod.metadata.deletionTimestamp is not None
+    ready = bool(svc.spec.publishNotReadyAddresses) or (serving and not terminating)
+    ep = Endpoint(
+        addresses=[pod.status.podIP],
+        conditions=EndpointConditions(ready=ready, serving=serving, terminating=terminating),
+        targetRef=ObjectReference(kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name,
+                                  uid=pod.metadata.uid),
+    )
+    if pod.spec.nodeName:
+        ep.nodeName = pod.spec.nodeName
+    if node is not None and (node.metadata.labels or {}).get(LABEL_ZONE):
+        ep.zone = node.metadata.labels[LABEL_ZONE]
+    if pod.spec.hostname and pod.spec.subdomain == svc.metadata.name and pod.metadata.namespace == svc.metadata.namespace:
+        ep.hostname = pod.spec.hostname
+    return ep
+
+
+class TriggerTimeTracker:
+    """``endpointutil.TriggerTimeTracker``: the earliest change, since the last sync of a Service, among its
+    pods' Ready-condition transitions and the Service's creation."""
+
+    def __init__(self) -> None:
+        self._state: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = {}
+
+    def compute(self, svc: Any, pods: list[Any]) -> Any:
+        key = (svc.metadata.namespace, svc.metadata.name)
+        last_svc, last_pods = self._state.get(key, (None, {}))
+        changed = []
+        pod_times: dict[str, Any] = {}
+        for pod in pods:
+            t = next((c.lastTransitionTime for c in ((pod.status.conditions if pod.status else None) or [])
+                      if c.type == "Ready"), None)
+            if t is not None:
+                pod_times[pod.metadata.name] = t
+                prev = last_pods.get(pod.metadata.name)
+                if prev is None or t > prev:
+                    changed.append(t)
+        svc_time = svc.metadata.creationTimestamp
+        if last_svc is None or svc_time > last_svc:
+            changed.append(svc_time)
+        self._state[key] = (svc_time, pod_times)
+        return min(changed) if changed else None
+
+    def forget(self, namespace: str, name: str) -> None:
+        self._state.pop((namespace, name), None)
+
+
+def _ip_key(ep: Any) -> tuple:
+    try:
+        return (0, int(ipaddress.ip_address(ep.addresses[0])), "")
+    except ValueError:
+        return (1, 0, ep.addresses[0])
+
+
+def _ports_key(ports: list[Any] | None) -> tuple:
+    return tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports or [])
+
+
+class EndpointSliceController:
+    """Keeps EndpointSlices in line with Services and their pods.
+
+    Example
+    -------
+    >>> from k8snet.sim.cluster import Cluster
+    >>> cluster = Cluster(preset="minikube")
+    >>> [sl] = cluster.endpoint_slices("kube-system", service="kube-dns")
+    >>> sl.metadata.name.startswith("kube-dns-"), [e.addresses for e in sl.endpoints]
+    (True, [['10.244.0.2']])
+    >>> sl.metadata.labels["endpointslice.kubernetes.io/managed-by"]
+    'endpointslice-controller.k8s.io'
+    """
+
+    controller_name = MANAGED_BY
+
+    def __init__(self, api: Any, max_endpoints_per_slice: int = 100):
+        self.api = api
+        self.max_endpoints_per_slice = max_endpoints_per_slice
+        self.triggers = TriggerTimeTracker()
+
+    def sync(self) -> None:
+        for svc in self.api.store.list("Service"):
+            self.sync_service(svc)
+
+    def _desired_labels(self, svc: Any) -> dict[str, str]:
+        labels = {k: v for k, v in (svc.metadata.labels or {}).items()
+                  if k not in (LABEL_SERVICE_NAME, LABEL_MANAGED_BY)}
+        if svc.spec.clusterIP == "None":
+            labels[LABEL_HEADLESS] = ""
+        labels[LABEL_SERVICE_NAME] = svc.metadata.name
+        labels[LABEL_MANAGED_BY] = self.controller_name
+        return labels
+
+    def _owned_slices(self, namespace: str, name: str) -> list[Any]:
+        out = []
+        for sl in self.api.store.list("EndpointSlice", namespace):
+            labels = sl.metadata.labels or {}
+            if labels.get(LABEL_SERVICE_NAME) == name and labels.get(LABEL_MANAGED_BY) == self.controller_name:
+                out.append(sl)
+        return out
+
+    def sync_service(self, svc: Any) -> None:
+        from k8snet.api.meta_v1 import LabelSelector
+        from k8snet.controllers import owner_reference
+
+        if svc.spec.type == "ExternalName" or not svc.spec.selector:
+            return
+        ns = svc.metadata.namespace
+        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
+        sel = LabelSelector(matchLabels=svc.spec.selector)
+        pods = [p for p in self.api.store.list("Pod", ns) if sel.matches(p.metadata.labels)]
+        trigger = self.triggers.compute(svc, pods)
+        groups: dict[tuple, tuple[list[Any], dict[str, Any]]] = {}
+        for pod in pods:
+            if not should_pod_be_in_endpoints(pod, include_terminating=True):
+                continue
+            ports = endpoint_ports(svc, pod)
+            ep = pod_to_endpoint(pod, nodes.get(pod.spec.nodeName or ""), svc)
+            groups.setdefault(_ports_key(ports), (ports, {}))[1][ep.addresses[0]] = ep
+        annotations = {LAST_CHANGE_TRIGGER_TIME: format_rfc3339nano(trigger)} if trigger is not None else {}
+        self.reconcile(ns, svc.metadata.name, owner_reference(svc), self._desired_labels(svc), groups,
+                       annotations, placeholder=True)
+
+    def reconcile(self, namespace: str, base: str, owner: Any, labels: dict[str, str], groups: dict,
+                  annotations: dict[str, str], placeholder: bool) -> None:
+        """Bring the slices labelled for ``base`` in line with ``groups`` (ports key -> (ports, {ip: endpoint})).
+
+        ``annotations`` are set on every slice created or updated; a missing trigger-time key removes it.
+        """
+        from k8snet.api.discovery_v1 import EndpointSlice
+
+        limit = self.max_endpoints_per_slice
+        existing = self._owned_slices(namespace, base)
+        by_ports: dict[tuple, list[Any]] = {}
+        for sl in existing:
+            by_ports.setdefault(_ports_key(sl.ports), []).append(sl)
+        to_update: list[Any] = []
+        to_create: list[Any] = []
+        to_delete: list[Any] = []
+
+        def meta_ok(sl: Any) -> bool:
+            return (sl.metadata.labels or {}) == labels and [r.uid for r in sl.metadata.ownerReferences or []] == [
+                owner.uid]
+
+        for pkey, (ports, desired) in sorted(groups.items(), key=lambda kv: repr(kv[0])):
+            remaining = dict(desired)
+            group_updates: list[Any] = []
+            group_unchanged: list[Any] = []
+            for sl in by_ports.pop(pkey, []):
+                kept, changed = [], not meta_ok(sl)
+                for ep in sl.endpoints or []:
+                    want = remaining.pop(ep.addresses[0], None)
+                    if want is None:
+                        changed = True
+                        continue
+                    if want.model_dump() != ep.model_dump():
+                        changed = True
+                    kept.append(want)
+                if not kept:
+                    to_delete.append(sl)
+                    continue
+                sl.endpoints = kept
+                (group_updates if changed else group_unchanged).append(sl)
+            new_eps = sorted(remaining.values(), key=_ip_key)
+            for sl in sorted(group_updates, key=lambda s: (-len(s.endpoints), s.metadata.name)):
+                room = limit - len(sl.endpoints)
+                if room > 0 and new_eps:
+                    sl.endpoints = sl.endpoints + new_eps[:room]
+                    new_eps = new_eps[room:]
+            if new_eps:
+                fits = [s for s in group_unchanged if len(s.endpoints) + len(new_eps) <= limit]
+                if fits:
+                    sl = max(fits, key=lambda s: (len(s.endpoints), s.metadata.name))
+                    sl.endpoints = sl.endpoints + new_eps
+                    new_eps = []
+                    group_unchanged.remove(sl)
+                    group_updates.append(sl)
+            while new_eps:
+                chunk, new_eps = new_eps[:limit], new_eps[limit:]
+                to_create.append(EndpointSlice(addressType="IPv4", endpoints=chunk,
+                                               ports=[p.model_copy() for p in ports] or None))
+            to_update.extend(group_updates)
+        for slices in by_ports.values():  # slices whose port set no endpoint has any more
+            to_delete.extend(slices)
+
+        # placeholder: a Service that selects nothing still gets one empty slice
+        if placeholder and len(existing) == len(to_delete) and not to_create:
+            empty = [s for s in to_delete if not s.endpoints and not s.ports]
+            if len(to_delete) == 1 and empty and meta_ok(empty[0]):
+                to_delete = []
+            else:
+                to_create.append(EndpointSlice(addressType="IPv4", endpoints=None, ports=None))
+
+        # recycle: a create takes over the name of a slice that would be deleted
+        to_delete.sort(key=lambda s: s.metadata.name)
+        while to_create and to_delete:
+            new = to_create.pop()
+            old = to_delete.pop(0)
+            old.endpoints, old.ports = new.endpoints, new.ports
+            to_update.append(old)
+
+        for sl in to_update:
+            sl.endpoints = sorted(sl.endpoints, key=_ip_key) if sl.endpoints else None
+            sl.metadata.labels = dict(labels)
+            sl.metadata.ownerReferences = [owner]
+            self._annotate(sl, annotations)
+            self.api.update(sl)
+        for sl in to_create:
+            sl.metadata.generateName = f"{base}-"
+            sl.metadata.namespace = namespace
+            sl.metadata.labels = dict(labels)
+            sl.metadata.ownerReferences = [owner]
+            self._annotate(sl, annotations)
+            self.api.create(sl)
+        for sl in to_delete:
+            self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+
+    @staticmethod
+    def _annotate(sl: Any, annotations: dict[str, str]) -> None:
+        ann = dict(sl.metadata.annotations or {})
+        ann.pop(LAST_CHANGE_TRIGGER_TIME, None)
+        ann.update(annotations)
+        sl.metadata.annotations = ann or None
+
+
+def owned_by_service(sl: Any, svc: Any) -> bool:
+    ref = controller_of(sl)
+    return ref is not None and ref.uid == svc.metadata.uid

@@ -1,0 +1,225 @@
+"""Scheduler and kubelet stand-ins: bind pods to nodes, give them IPs, run them, end them.
+
+**Scheduling** (kube-scheduler, reduced): a pending pod goes to a Ready, schedulable node whose taints it
+tolerates (``NoSchedule``/``NoExecute``) and whose labels match its ``nodeSelector``; among those, the node
+running the fewest pods wins, ties broken by node name. Upstream scores with many plugins (spreading,
+resources, affinity); "least pods, then name" is a deterministic stand-in for its default spreading.
+
+**Pod IPs** follow the CNI IPAM kind and minikube use: host-local over the node's ``podCIDR``
+(containernetworking/plugins ``plugins/ipam/host-local``): the network address is skipped, the first host
+address (``.1``) is the gateway on the node's bridge, so the first pod on a node gets ``.2`` and later pods the
+next free address after the last one handed out (host-local remembers the last reserved IP and wraps around).
+That is why the ``coredns`` pod of a one-node minikube has ``10.244.0.2`` and the first user pod ``.3``.
+``hostNetwork`` pods get the node's IP.
+
+**Running**: a bound pod becomes ``Running`` at once with conditions ``PodReadyToStartContainers``,
+``Initialized``, ``Ready``, ``ContainersReady``, ``PodScheduled`` (the order kubectl describe shows in
+v1.34), ``hostIP``/``hostIPs``, ``podIP``/``podIPs``, ``startTime`` and a running container status. Image pulls
+and probes are not simulated (every readiness probe passes) unless a lesson flips readiness with
+:meth:`Kubelet.set_ready`.
+
+**Termination**: a deleted pod keeps running, ``Ready`` as before, until ``deletionTimestamp`` (now + grace
+period, set by the API server) has passed on the simulation clock; then the kubelet removes it.
+
+Events: ``Scheduled`` (default-scheduler), ``Created``/``Started`` and ``Killing`` (kubelet), with upstream's
+texts; pull events are omitted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from k8snet.controllers import EventRecorder, is_pod_terminal
+
+__all__ = ["Kubelet", "tolerates"]
+
+
+def tolerates(tolerations: list[Any] | None, taint: Any) -> bool:
+    """``v1helper.TolerationsTolerateTaint`` for one taint (tolerations as dicts, as the model stores them)."""
+    for t in tolerations or []:
+        t = t if isinstance(t, dict) else t.model_dump()
+        effect = t.get("effect") or ""
+        if effect and effect != taint.effect:
+            continue
+        op = t.get("operator") or "Equal"
+        key = t.get("key") or ""
+        if op == "Exists" and (not key or key == taint.key):
+            return True
+        if op == "Equal" and key == taint.key and (t.get("value") or "") == (taint.value or ""):
+            return True
+    return False
+
+
+class Kubelet:
+    """One object standing in for kube-scheduler and every node's kubelet.
+
+    Example
+    -------
+    >>> from k8snet.sim.cluster import Cluster
+    >>> cluster = Cluster()
+    >>> _ = cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+    ...                    "spec": {"containers": [{"name": "web", "image": "nginx"}]}})
+    >>> pod = cluster.get("pod", "web")
+    >>> pod.spec.nodeName, pod.status.podIP, pod.status.phase
+    ('kind-worker', '10.244.1.2', 'Running')
+    """
+
+    def __init__(self, api: Any, events: EventRecorder):
+        self.api = api
+        self.events = events
+        self.clock = api.clock
+        self.ready_overrides: dict[tuple[str, str], bool] = {}
+        self._last_ip: dict[str, int] = {}
+        self._killed: set[tuple[str, str, str]] = set()
+
+    # -- lesson hooks ------------------------------------------------------------------------------------
+    def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
+        """Make a pod's readiness probe pass (True) or fail (False) from now on."""
+        self.ready_overrides[(namespace, name)] = ready
+
+    # -- reconcile ---------------------------------------------------------------------------------------
+    def sync(self) -> None:
+        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
+        pods = self.api.store.list("Pod")
+        now = self.clock.now()
+        for pod in pods:
+            if pod.metadata.deletionTimestamp is not None and pod.metadata.deletionTimestamp <= now:
+                self.api.store.remove("Pod", pod.metadata.name, pod.metadata.namespace)
+                self.ready_overrides.pop((pod.metadata.namespace, pod.metadata.name), None)
+        for pod in self.api.store.list("Pod"):
+            if pod.metadata.deletionTimestamp is not None or is_pod_terminal(pod):
+                self._kill_event(pod)
+                continue
+            if not (pod.spec and pod.spec.nodeName):
+                self._schedule(pod, nodes)
+        for pod in self.api.store.list("Pod"):
+            if pod.spec and pod.spec.nodeName and pod.spec.nodeName in nodes and not is_pod_terminal(pod):
+                self._run(pod, nodes[pod.spec.nodeName])
+
+    def _schedule(self, pod: Any, nodes: dict[str, Any]) -> None:
+        from k8snet.api.core_v1 import PodCondition
+
+        counts: dict[str, int] = {}
+        for p in self.api.store.list("Pod"):
+            if p.spec and p.spec.nodeName and not is_pod_terminal(p):
+                counts[p.spec.nodeName] = counts.get(p.spec.nodeName, 0) + 1
+        feasible = []
+        for name, node in sorted(nodes.items()):
+            if not _node_ready(node) or (node.spec and node.spec.unschedulable):
+                continue
+            taints = [t for t in ((node.spec.taints if node.spec else None) or [])
+                      if t.effect in ("NoSchedule", "NoExecute")]
+            if any(not tolerates(pod.spec.tolerations, t) for t in taints):
+                continue
+            labels = node.metadata.labels or {}
+            if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()):
+                continue
+            feasible.append(name)
+        if not feasible:
+            return
+        target = min(feasible, key=lambda n: (counts.get(n, 0), n))
+        pod.spec.nodeName = target
+        now = self.clock.now()
+        pod.status.conditions = [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]
+        pod = self.api.store.put(pod)
+        self.events.event(pod, "Normal", "Scheduled",
+                          f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {target}",
+                          "default-scheduler")
+
+    def _allocate_ip(self, node: Any) -> str | None:
+        cidr = node.spec.podCIDR if node.spec else None
+        if not cidr:
+            return None
+        net = ipaddress.ip_network(cidr, strict=False)
+        used = {p.status.podIP for p in self.api.store.list("Pod")
+                if p.status and p.status.podIP and p.spec and p.spec.nodeName == node.metadata.name}
+        first = int(net.network_address) + 2  # .0 network, .1 gateway
+        last = int(net.broadcast_address) - 1
+        size = last - first + 1
+        if size <= 0:
+            return None
+        start = self._last_ip.get(node.metadata.name, first - 1) + 1
+        for i in range(size):
+            cand = first + (start - first + i) % size
+            ip = str(ipaddress.IPv4Address(cand))
+            if ip not in used:
+                self._last_ip[node.metadata.name] = cand
+                return ip
+        return None
+
+    def _run(self, pod: Any, node: Any) -> None:
+        from k8snet.api.core_v1 import ContainerStatus, HostIP, PodCondition, PodIP
+
+        before = pod.model_dump()
+        now = self.clock.now()
+        st = pod.status
+        node_ip = next((a.address for a in (node.status.addresses or []) if a.type == "InternalIP"), None)
+        if not st.podIP:
+            ip = node_ip if pod.spec.hostNetwork else self._allocate_ip(node)
+            if ip is None:
+                return
+            st.podIP = ip
+            st.podIPs = [PodIP(ip=ip)]
+            st.hostIP = node_ip
+            st.hostIPs = [HostIP(ip=node_ip)] if node_ip else None
+            st.startTime = now
+            st.phase = "Running"
+            st.containerStatuses = [
+                ContainerStatus(name=c.name, image=c.image, imageID="", containerID="",
+                                ready=False, restartCount=0, started=True,
+                                state={"running": {"startedAt": _fmt(now)}})
+                for c in pod.spec.containers
+            ]
+            for c in pod.spec.containers:
+                self.events.event(pod, "Normal", "Created", f"Created container: {c.name}", "kubelet",
+                                  pod.spec.nodeName)
+                self.events.event(pod, "Normal", "Started", f"Started container {c.name}", "kubelet",
+                                  pod.spec.nodeName)
+        ready = self.ready_overrides.get((pod.metadata.namespace, pod.metadata.name), True)
+        old = {c.type: c for c in st.conditions or []}
+
+        def cond(type_: str, status: bool) -> Any:
+            s = "True" if status else "False"
+            prev = old.get(type_)
+            if prev is not None and prev.status == s:
+                return prev
+            return PodCondition(type=type_, status=s, lastTransitionTime=now,
+                                reason=None if status else "ContainersNotReady",
+                                message=None if status else
+                                f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]")
+
+        st.conditions = [
+            cond("PodReadyToStartContainers", True),
+            cond("Initialized", True),
+            cond("Ready", ready),
+            cond("ContainersReady", ready),
+            old.get("PodScheduled") or PodCondition(type="PodScheduled", status="True", lastTransitionTime=now),
+        ]
+        for cs in st.containerStatuses or []:
+            cs.ready = ready
+        pod.status = st
+        if pod.model_dump() != before:
+            self.api.store.put(pod)
+
+    def _kill_event(self, pod: Any) -> None:
+        if pod.spec and pod.spec.nodeName:
+            # Remember (outside the object) that Killing was reported, so the event is written once.
+            key = (pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)
+            if key in self._killed:
+                return
+            self._killed.add(key)
+            for c in pod.spec.containers:
+                self.events.event(pod, "Normal", "Killing", f"Stopping container {c.name}", "kubelet",
+                                  pod.spec.nodeName)
+
+
+def _node_ready(node: Any) -> bool:
+    for c in (node.status.conditions if node.status else None) or []:
+        if c.type == "Ready":
+            return c.status == "True"
+    return False
+
+
+def _fmt(t: Any) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")

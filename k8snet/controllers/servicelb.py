@@ -1,0 +1,430 @@
+"""The service controller of cloud-controller-manager: load balancers for ``type: LoadBalancer`` Services.
+
+Port of k8s.io/cloud-provider ``controllers/service/controller.go`` (as shipped with v1.34), driven by the
+cluster's reconcile loop instead of informers and work queues:
+
+* a Service is handled when it is added and ``wantsLoadBalancer`` (type LoadBalancer **and no**
+  ``spec.loadBalancerClass``: a Service of another class is left to its own controller and stays
+  ``<pending>`` if there is none) or ``needsCleanup`` (it carries the finalizer
+  ``service.kubernetes.io/load-balancer-cleanup`` and is being deleted or is no longer type LoadBalancer), and
+  when an update ``needsUpdate`` (type, source ranges, ports, affinity, loadBalancerIP, externalIPs,
+  annotations, UID, externalTrafficPolicy, healthCheckNodePort, IP families), recording the same ``Type``,
+  ``LoadBalancerSourceRanges``, ``LoadbalancerIP``, ``ExternalIP``, ``UID``, ``ExternalTrafficPolicy``,
+  ``HealthCheckNodePort``, ``IPFamilies`` events upstream records there;
+* ensuring: ``EnsuringLoadBalancer`` "Ensuring load balancer", add the finalizer, call the provider with the
+  eligible nodes (``UnAvailableLoadBalancer`` "There are no available nodes for LoadBalancer" if none),
+  ``EnsuredLoadBalancer`` "Ensured load balancer", then write ``status.loadBalancer``;
+* deleting (type changed, or deletion with the finalizer): ``DeletingLoadBalancer`` "Deleting load balancer"
+  if the balancer exists, remove the finalizer, ``DeletedLoadBalancer`` "Deleted load balancer", clear the
+  status; a Service that vanished without the finalizer is cleaned up from the controller's cache, as upstream's
+  ``processServiceDeletion`` does;
+* a provider error becomes the Warning ``SyncLoadBalancerFailed`` "Error syncing load balancer: failed to
+  ensure load balancer: <error>" and is retried with upstream's back-off (5 s doubling up to 300 s of simulated
+  time: it is retried when the clock passes it);
+* when the set of eligible nodes changes, every balancer gets ``UpdateLoadBalancer`` and the event
+  ``UpdatedLoadBalancer`` "Updated load balancer with new hosts". Eligible nodes are those of
+  ``stableNodeSetPredicates`` (``StableLoadBalancerNodeSet`` is GA): not being deleted, not labelled
+  ``node.kubernetes.io/exclude-from-external-load-balancers`` (kind labels its control-plane node so), with a
+  ``spec.providerID``, without the ``ToBeDeletedByClusterAutoscaler`` taint. Node readiness is left to the
+  balancer's health checks.
+
+A provider whose ``style`` is ``"metallb"`` (:class:`~k8snet.controllers.cloud.MetalLBL2`) is driven the way
+MetalLB's own controller and speaker behave instead: no finalizer, events ``IPAllocated`` "Assigned IP
+["<ip>"]" (source ``metallb-controller``) and ``nodeAssigned`` "announcing from node "<node>" with protocol
+"layer2"" (source ``metallb-speaker``, whenever the announcing node changes).
+
+``spec.loadBalancerIP`` (deprecated since v1.24; the API server itself prints no warning for it, only IP-format
+warnings from ``pkg/api/service/warnings.go``) is honoured by the providers here.
+
+Simplification: the finalizer makes deletion wait only if the API server implements finalizers (graceful
+deletion of objects with ``metadata.finalizers``); otherwise the cache path cleans up.
+
+Example
+-------
+>>> from k8snet.sim.cluster import Cluster
+>>> from k8snet.controllers.cloud import GenericCloud
+>>> cluster = Cluster()
+>>> ctl = install(cluster, GenericCloud())
+>>> _ = cluster.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+...     "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+>>> svc = cluster.get("Service", "web")
+>>> svc.status.loadBalancer.ingress[0].ip, svc.metadata.finalizers
+('203.0.113.1', ['service.kubernetes.io/load-balancer-cleanup'])
+>>> [(e.reason, e.message) for e in cluster.events(involved=svc)]
+[('EnsuringLoadBalancer', 'Ensuring load balancer'), ('EnsuredLoadBalancer', 'Ensured load balancer')]
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from k8snet.controllers.cloud import EXCLUDE_LB_LABEL, CloudError, LoadBalancerProvider
+from k8snet.errors import K8snetError, NotFoundError
+
+__all__ = [
+    "ServiceLBController",
+    "install",
+    "LB_FINALIZER",
+    "wants_load_balancer",
+    "needs_cleanup",
+    "eligible_nodes",
+    "TO_BE_DELETED_TAINT",
+]
+
+LB_FINALIZER = "service.kubernetes.io/load-balancer-cleanup"
+TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler"
+COMPONENT = "service-controller"
+MIN_RETRY = 5.0
+MAX_RETRY = 300.0
+
+
+def wants_load_balancer(svc: Any) -> bool:
+    """``wantsLoadBalancer``: type LoadBalancer and no ``loadBalancerClass``."""
+    return bool(svc.spec) and svc.spec.type == "LoadBalancer" and svc.spec.loadBalancerClass is None
+
+
+def has_lb_finalizer(svc: Any) -> bool:
+    return LB_FINALIZER in (svc.metadata.finalizers or [])
+
+
+def needs_cleanup(svc: Any) -> bool:
+    """``needsCleanup``: has the finalizer and is being deleted or no longer type LoadBalancer."""
+    if not has_lb_finalizer(svc):
+        return False
+    if svc.metadata.deletionTimestamp is not None:
+        return True
+    return svc.spec is None or svc.spec.type != "LoadBalancer"
+
+
+def eligible_nodes(nodes: list[Any]) -> list[Any]:
+    """``stableNodeSetPredicates``: not deleted, not excluded, has a providerID, not tainted for deletion."""
+    out = []
+    for n in nodes:
+        if n.metadata.deletionTimestamp is not None:
+            continue
+        if EXCLUDE_LB_LABEL in (n.metadata.labels or {}):
+            continue
+        if not (n.spec and n.spec.providerID):
+            continue
+        if any(t.key == TO_BE_DELETED_TAINT for t in (n.spec.taints or [])):
+            continue
+        out.append(n)
+    return out
+
+
+def _key(svc: Any) -> str:
+    return f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}"
+
+
+def _go_list(values: Any) -> str:
+    """``%v`` of a Go string slice: ``[a b]`` (``[]`` for nil)."""
+    return "[" + " ".join(values or []) + "]"
+
+
+def _ports_for_lb(svc: Any) -> list[tuple]:
+    return [(p.name, p.protocol, p.port, p.nodePort, p.targetPort, p.appProtocol) for p in svc.spec.ports or []]
+
+
+def _status_dict(status: Any) -> Any:
+    return status.model_dump(exclude_none=True) if status is not None else {}
+
+
+class ServiceLBController:
+    """Keeps one provider's load balancers in sync with the Services (see the module docstring).
+
+    Parameters
+    ----------
+    api : APIServer
+    recorder : EventRecorder
+    provider : LoadBalancerProvider
+    cluster_name : str
+        ``--cluster-name`` passed to the provider (kube-controller-manager's default ``kubernetes``).
+    """
+
+    def __init__(self, api: Any, recorder: Any, provider: LoadBalancerProvider, cluster_name: str = "kubernetes"):
+        self.api = api
+        self.recorder = recorder
+        self.provider = provider
+        self.cluster_name = cluster_name
+        self.clock = api.clock
+        self._seen: dict[str, Any] = {}  # the informer's last copy of each Service ("old" in UpdateFunc)
+        self.cache: dict[str, Any] = {}  # upstream's serviceCache: Services whose balancer we handled
+        self._retry: dict[str, tuple[Any, float]] = {}  # key -> (not before, current delay)
+        self._last_nodes: list[str] = []
+        self._announced: dict[str, str | None] = {}  # MetalLB: key -> announcing node
+
+    # -- the loop -----------------------------------------------------------------------------------------
+    def sync(self) -> None:
+        services = self.api.store.list("Service")
+        present = set()
+        now = self.clock.now()
+        for svc in services:
+            key = _key(svc)
+            present.add(key)
+            old = self._seen.get(key)
+            self._seen[key] = svc
+            if old is None:
+                enqueue = wants_load_balancer(svc) or needs_cleanup(svc)
+            elif old.metadata.resourceVersion == svc.metadata.resourceVersion:
+                enqueue = False
+            else:
+                enqueue = self._needs_update(old, svc) or needs_cleanup(svc)
+            retry = self._retry.get(key)
+            if retry is not None and now >= retry[0]:
+                enqueue = True
+            if enqueue:
+                self._sync_service(key)
+        for key in [k for k in self._seen if k not in present]:
+            del self._seen[key]
+            self._process_service_deletion(key)
+        self._sync_nodes()
+        if self.provider.style == "metallb":
+            self._metallb_announce()
+
+    def _sync_service(self, key: str) -> None:
+        ns, name = key.split("/", 1)
+        try:
+            svc = self.api.get("Service", name, ns)
+        except NotFoundError:
+            self._process_service_deletion(key)
+            return
+        try:
+            self._process_create_or_update(svc.model_copy(deep=True), key)
+        except CloudError:
+            prev = self._retry.get(key)
+            delay = MIN_RETRY if prev is None else min(prev[1] * 2, MAX_RETRY)
+            self._retry[key] = (self.clock.now() + timedelta(seconds=delay), delay)
+        else:
+            self._retry.pop(key, None)
+
+    # -- upstream's functions --------------------------------------------------------------------------------
+    def _event(self, svc: Any, type_: str, reason: str, message: str, component: str = COMPONENT) -> None:
+        self.recorder.event(svc, type_, reason, message, component)
+
+    def _needs_update(self, old: Any, new: Any) -> bool:
+        """``needsUpdate``, with its events."""
+        ow, nw = wants_load_balancer(old), wants_load_balancer(new)
+        if not ow and not nw:
+            return False
+        o, n = old.spec, new.spec
+        if ow != nw:
+            self._event(new, "Normal", "Type", f"{o.type} -> {n.type}")
+            return True
+        if nw and (o.loadBalancerSourceRanges or []) != (n.loadBalancerSourceRanges or []):
+            self._event(new, "Normal", "LoadBalancerSourceRanges",
+                        f"{_go_list(o.loadBalancerSourceRanges)} -> {_go_list(n.loadBalancerSourceRanges)}")
+            return True
+        if _ports_for_lb(old) != _ports_for_lb(new) or o.sessionAffinity != n.sessionAffinity:
+            return True
+        if o.sessionAffinityConfig != n.sessionAffinityConfig:
+            return True
+        if (o.loadBalancerIP or "") != (n.loadBalancerIP or ""):
+            self._event(new, "Normal", "LoadbalancerIP", f"{o.loadBalancerIP or ''} -> {n.loadBalancerIP or ''}")
+            return True
+        oe, ne = o.externalIPs or [], n.externalIPs or []
+        if len(oe) != len(ne):
+            self._event(new, "Normal", "ExternalIP", f"Count: {len(oe)} -> {len(ne)}")
+            return True
+        for a, b in zip(oe, ne):
+            if a != b:
+                self._event(new, "Normal", "ExternalIP", f"Added: {b}")
+                return True
+        if (old.metadata.annotations or {}) != (new.metadata.annotations or {}):
+            return True
+        if old.metadata.uid != new.metadata.uid:
+            self._event(new, "Normal", "UID", f"{old.metadata.uid} -> {new.metadata.uid}")
+            return True
+        if o.externalTrafficPolicy != n.externalTrafficPolicy:
+            self._event(new, "Normal", "ExternalTrafficPolicy",
+                        f"{o.externalTrafficPolicy or ''} -> {n.externalTrafficPolicy or ''}")
+            return True
+        if (o.healthCheckNodePort or 0) != (n.healthCheckNodePort or 0):
+            self._event(new, "Normal", "HealthCheckNodePort",
+                        f"{o.healthCheckNodePort or 0} -> {n.healthCheckNodePort or 0}")
+            return True
+        if len(o.ipFamilies or []) != len(n.ipFamilies or []):
+            self._event(new, "Normal", "IPFamilies", f"Count: {len(o.ipFamilies or [])} -> {len(n.ipFamilies or [])}")
+            return True
+        return False
+
+    def _process_create_or_update(self, svc: Any, key: str) -> None:
+        cached = self.cache.get(key)
+        if cached is not None and cached.metadata.uid != svc.metadata.uid:
+            self._process_lb_delete(cached)
+        self.cache[key] = svc
+        try:
+            op = self._sync_load_balancer_if_needed(svc)
+        except CloudError as err:
+            self._event(svc, "Warning", "SyncLoadBalancerFailed", f"Error syncing load balancer: {err}")
+            raise
+        if op == "delete":
+            self.cache.pop(key, None)
+            self._announced.pop(key, None)
+
+    def _sync_load_balancer_if_needed(self, svc: Any) -> str:
+        from k8snet.api.core_v1 import LoadBalancerStatus
+
+        metallb = self.provider.style == "metallb"
+        previous = svc.status.loadBalancer if svc.status else None
+        if not wants_load_balancer(svc) or needs_cleanup(svc):
+            op = "delete"
+            new_status = LoadBalancerStatus()
+            _, exists = self.provider.get_load_balancer(self.cluster_name, svc)
+            if exists:
+                if not metallb:
+                    self._event(svc, "Normal", "DeletingLoadBalancer", "Deleting load balancer")
+                try:
+                    self.provider.ensure_load_balancer_deleted(self.cluster_name, svc)
+                except CloudError as err:
+                    raise CloudError(f"failed to delete load balancer: {err}") from None
+            if metallb:
+                if not exists:
+                    return op
+            else:
+                self._remove_finalizer(svc)
+                self._event(svc, "Normal", "DeletedLoadBalancer", "Deleted load balancer")
+        else:
+            op = "ensure"
+            if not metallb:
+                self._event(svc, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer")
+                svc = self._add_finalizer(svc)
+            nodes = eligible_nodes(self.api.store.list("Node"))
+            if not nodes and not metallb:
+                self._event(svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer")
+            _, existed = self.provider.get_load_balancer(self.cluster_name, svc) if metallb else (None, True)
+            try:
+                new_status = self.provider.ensure_load_balancer(self.cluster_name, svc, nodes)
+            except CloudError as err:
+                raise CloudError(f"failed to ensure load balancer: {err}") from None
+            if metallb:
+                if not existed or _status_dict(previous) != _status_dict(new_status):
+                    ips = ", ".join(f'"{i.ip}"' for i in new_status.ingress or [])
+                    self._event(svc, "Normal", "IPAllocated", f"Assigned IP [{ips}]", "metallb-controller")
+            else:
+                self._event(svc, "Normal", "EnsuredLoadBalancer", "Ensured load balancer")
+        self._patch_status(svc, previous, new_status)
+        return op
+
+    def _process_service_deletion(self, key: str) -> None:
+        cached = self.cache.pop(key, None)
+        self._retry.pop(key, None)
+        self._announced.pop(key, None)
+        if cached is not None:
+            self._process_lb_delete(cached)
+
+    def _process_lb_delete(self, svc: Any) -> None:
+        if not wants_load_balancer(svc):
+            return
+        metallb = self.provider.style == "metallb"
+        if not metallb:
+            self._event(svc, "Normal", "DeletingLoadBalancer", "Deleting load balancer")
+        try:
+            self.provider.ensure_load_balancer_deleted(self.cluster_name, svc)
+        except CloudError as err:
+            self._event(svc, "Warning", "DeleteLoadBalancerFailed", f"Error deleting load balancer: {err}")
+            return
+        if not metallb:
+            self._event(svc, "Normal", "DeletedLoadBalancer", "Deleted load balancer")
+
+    def _fresh(self, svc: Any) -> Any:
+        return self.api.get("Service", svc.metadata.name, svc.metadata.namespace or "default")
+
+    def _add_finalizer(self, svc: Any) -> Any:
+        if has_lb_finalizer(svc):
+            return svc
+        live = self._fresh(svc)
+        live.metadata.finalizers = list(live.metadata.finalizers or []) + [LB_FINALIZER]
+        return self.api.update(live)
+
+    def _remove_finalizer(self, svc: Any) -> None:
+        if not has_lb_finalizer(svc):
+            return
+        try:
+            live = self._fresh(svc)
+        except NotFoundError:
+            return
+        rest = [f for f in live.metadata.finalizers or [] if f != LB_FINALIZER]
+        live.metadata.finalizers = rest or None
+        self.api.update(live)
+
+    def _patch_status(self, svc: Any, previous: Any, new: Any) -> None:
+        from k8snet.api.core_v1 import ServiceStatus
+
+        if _status_dict(previous) == _status_dict(new):
+            return
+        try:
+            live = self._fresh(svc)
+        except NotFoundError:
+            return
+        live.status = live.status or ServiceStatus()
+        live.status.loadBalancer = new
+        try:
+            self.api.update(live)
+        except NotFoundError:
+            pass
+
+    # -- nodes ----------------------------------------------------------------------------------------------
+    def _sync_nodes(self) -> None:
+        nodes = eligible_nodes(self.api.store.list("Node"))
+        names = sorted(n.metadata.name for n in nodes)
+        if names == self._last_nodes:
+            return
+        first = not self._last_nodes and not self.cache
+        self._last_nodes = names
+        if first:
+            return
+        for key, svc in sorted(self.cache.items()):
+            if not wants_load_balancer(svc):
+                continue
+            try:
+                self.provider.update_load_balancer(self.cluster_name, svc, nodes)
+            except CloudError as err:
+                _, exists = self.provider.get_load_balancer(self.cluster_name, svc)
+                if exists:
+                    self._event(svc, "Warning", "UpdateLoadBalancerFailed",
+                                f"Error updating load balancer with new hosts {_go_list(names)}: {err}")
+                continue
+            if self.provider.style == "metallb":
+                continue
+            if not nodes:
+                self._event(svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer")
+            else:
+                self._event(svc, "Normal", "UpdatedLoadBalancer", "Updated load balancer with new hosts")
+
+    # -- MetalLB speaker ---------------------------------------------------------------------------------------
+    def _metallb_announce(self) -> None:
+        nodes = self.api.store.list("Node")
+        slices = self.api.store.list("EndpointSlice")
+        for key, svc in sorted(self.cache.items()):
+            try:
+                live = self._fresh(svc)
+            except NotFoundError:
+                continue
+            node = self.provider.announcer(live, nodes, slices)  # type: ignore[attr-defined]
+            if node is not None and self._announced.get(key) != node:
+                self._event(live, "Normal", "nodeAssigned",
+                            f'announcing from node "{node}" with protocol "layer2"', "metallb-speaker")
+            self._announced[key] = node
+
+
+def install(cluster: Any, provider: LoadBalancerProvider | None = None, cluster_name: str = "kubernetes"
+            ) -> ServiceLBController:
+    """Add a :class:`ServiceLBController` for ``provider`` (default: ``cluster.cloud_provider``, else a
+    :class:`~k8snet.controllers.cloud.GenericCloud`) to ``cluster`` and reconcile; returns the controller.
+
+    The provider is kept as ``cluster.cloud_provider``. Installing a second one replaces the first.
+    """
+    from k8snet.controllers.cloud import GenericCloud
+
+    if provider is None:
+        provider = cluster.cloud_provider if isinstance(cluster.cloud_provider, LoadBalancerProvider) \
+            else GenericCloud()
+    if not isinstance(provider, LoadBalancerProvider):
+        raise K8snetError(f"not a load-balancer provider: {provider!r}")
+    cluster.controllers[:] = [c for c in cluster.controllers if not isinstance(c, ServiceLBController)]
+    ctl = ServiceLBController(cluster.api, cluster.recorder, provider, cluster_name)
+    cluster.controllers.append(ctl)
+    cluster.cloud_provider = provider
+    cluster.reconcile()
+    return ctl

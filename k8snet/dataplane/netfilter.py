@@ -1,0 +1,914 @@
+"""Run iptables rules packet by packet: netfilter hooks, tables, chains, conntrack and NAT.
+
+:class:`NetfilterHost` is one node's network stack as far as kube-proxy's iptables mode cares. It
+takes parsed :class:`~k8snet.rules.iptables.Tables` (any ``iptables-save`` dump) and the node's
+own addresses, and sends :class:`~k8snet.dataplane.packet.Packet` objects through the hooks in
+kernel order:
+
+* locally generated: ``OUTPUT`` (raw, mangle, nat, filter) -> routing -> ``POSTROUTING`` (mangle,
+  nat) -> if addressed to the node itself: ``INPUT`` (mangle, filter, nat);
+* arriving from outside: ``PREROUTING`` (raw, mangle, nat) -> routing decision -> ``INPUT``
+  (mangle, filter, nat) when the (DNATed) destination is a local address, else ``FORWARD``
+  (mangle, filter) -> ``POSTROUTING`` (mangle, nat).
+
+The nat table is consulted only for the first packet of a connection; later packets (and replies)
+are rewritten from the conntrack entry (:mod:`k8snet.dataplane.conntrack`).
+
+``-m statistic --mode random`` is a *branch*: :meth:`NetfilterHost.enumerate` follows every
+outcome and returns each with its exact probability (a :class:`~fractions.Fraction` built from
+the decimal text in the rule), like ``tracePacket`` in kubernetes/kubernetes
+``pkg/proxy/iptables/proxier_test.go`` follows every ``KUBE-SEP-`` chain; :meth:`NetfilterHost.send`
+draws one outcome with a seeded RNG and updates conntrack and ``-m recent`` state.
+
+>>> from k8snet.rules.iptables import parse_iptables
+>>> host = NetfilterHost(parse_iptables('''*nat
+... :KUBE-SERVICES - [0:0]
+... :KUBE-SVC-A - [0:0]
+... -A PREROUTING -j KUBE-SERVICES
+... -A KUBE-SERVICES -d 172.30.0.44/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-A
+... -A KUBE-SVC-A -m statistic --mode random --probability 0.3333333333 -j DNAT --to-destination 10.180.0.4:80
+... -A KUBE-SVC-A -j DNAT --to-destination 10.180.0.5:80
+... COMMIT
+... '''), local_ips=["192.168.0.2"], seed=1)
+>>> for o in host.enumerate(Packet("10.0.0.2", "172.30.0.44", dst_port=80)):
+...     print(o.destination, o.probability)
+10.180.0.4:80 3333333333/10000000000
+10.180.0.5:80 6666666667/10000000000
+>>> host.send(Packet("10.0.0.2", "172.30.0.44", dst_port=80)).destination
+'10.180.0.4:80'
+
+Simplifications: one egress interface (``interface``, default ``eth0``) whose address is the
+first node IP of the packet's family; MASQUERADE keeps the source port; locally generated packets
+addressed to the node itself skip the nat ``PREROUTING`` pass on ``lo``; only the matches and
+targets kube-proxy writes are implemented, anything else raises :class:`DataplaneError` (or is
+assumed to match with ``strict=False``, which is what upstream's tracer does).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from bisect import bisect_left
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
+from k8snet.dataplane.packet import Packet, format_endpoint, ip_to_int
+from k8snet.errors import K8snetError
+from k8snet.rules.iptables import Rule, Table, Tables, parse_iptables
+
+__all__ = ["DataplaneError", "Step", "TraceResult", "NetfilterHost", "compile_table"]
+
+
+class DataplaneError(K8snetError):
+    """Rules the executor cannot run (unknown match or target, jump to a missing chain)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happened to the packet: a matched rule (``rule_number`` is 1-based, as in
+    ``iptables -L --line-numbers``) or a built-in chain policy (``rule_number`` 0)."""
+
+    hook: str
+    table: str
+    chain: str
+    rule_number: int
+    rule: str
+    effect: str
+
+    def __str__(self) -> str:
+        where = f"{self.table}/{self.chain}" + (f"#{self.rule_number}" if self.rule_number else "")
+        return f"[{self.hook}] {where}: {self.effect}"
+
+
+@dataclass
+class TraceResult:
+    """What happened to one packet (one outcome when enumerating).
+
+    ``verdict`` is ``ACCEPT``, ``DROP`` or ``REJECT``; ``verdict_rule`` the explicit filter-table
+    rule that accepted/dropped/rejected it (``None`` if only policies decided). ``dst_ip``/``dst_port``
+    are the final destination after DNAT, ``src_ip``/``src_port`` the source after SNAT/MASQUERADE.
+    ``probability`` is the exact probability of this outcome (1 for a deterministic path).
+    ``rules_evaluated`` counts every rule whose matches were tested, in every table.
+    """
+
+    packet: Packet
+    path: str
+    ctstate: str
+    direction: str
+    verdict: str
+    verdict_rule: Step | None
+    src_ip: str
+    src_port: int
+    dst_ip: str
+    dst_port: int
+    dnat: bool
+    masquerade: bool
+    snat: bool
+    steps: list[Step]
+    rules_evaluated: int
+    probability: Fraction | None = Fraction(1)
+    decisions: tuple = ()
+    mark: int = 0
+
+    @property
+    def destination(self) -> str:
+        """Final destination ``ip:port``."""
+        return format_endpoint(self.dst_ip, self.dst_port)
+
+    @property
+    def snat_source(self) -> str | None:
+        """The source address after SNAT/MASQUERADE, or ``None`` when the source was kept."""
+        return self.src_ip if self.snat else None
+
+    @property
+    def output(self) -> str:
+        """The result as upstream's ``tracePacket`` prints it: the DNAT destination, else the
+        explicit ``ACCEPT``/``DROP``/``REJECT`` rule target, else ``""``."""
+        if self.verdict in ("DROP", "REJECT") and self.verdict_rule is not None:
+            return self.verdict
+        if self.dnat:
+            return self.destination
+        if self.verdict_rule is not None:
+            return self.verdict
+        return ""
+
+    def explain(self) -> str:
+        """The steps, one per line."""
+        return "\n".join(str(s) for s in self.steps)
+
+
+# --- address helpers --------------------------------------------------------------------
+
+
+def _ip(text: str) -> tuple[int, int]:
+    try:
+        return ip_to_int(text)
+    except ValueError:
+        raise DataplaneError(f"invalid IP address {text!r}") from None
+
+
+@lru_cache(maxsize=8192)
+def _net(text: str) -> tuple[int, int, int]:
+    n = ipaddress.ip_network(text.strip(), strict=False)
+    return n.version, int(n.network_address), int(n.netmask)
+
+
+def _is_loopback(v: int, n: int) -> bool:
+    return (v == 4 and n >> 24 == 127) or (v == 6 and n == 1)
+
+
+# --- per-packet context -----------------------------------------------------------------
+
+
+class _Ctx:
+    __slots__ = ("host", "proto", "src_ip", "src_v", "src_n", "sport", "dst_ip", "dst_v", "dst_n",
+                 "dport", "mark", "in_iface", "out_iface", "ctstates", "choose", "record", "steps",
+                 "evaluated", "recent_ops", "dnat", "snat_to", "masquerade", "explicit", "now",
+                 "dry_run", "hook")
+
+    def set_dst(self, ip: str, port: int | None) -> None:
+        self.dst_ip = ip
+        self.dst_v, self.dst_n = _ip(ip)
+        if port is not None:
+            self.dport = port
+
+    def set_src(self, ip: str, port: int | None) -> None:
+        self.src_ip = ip
+        self.src_v, self.src_n = _ip(ip)
+        if port is not None:
+            self.sport = port
+
+
+# --- compiling rules to closures --------------------------------------------------------
+
+_KNOWN_MODULES = {"comment", "tcp", "udp", "sctp", "addrtype", "statistic", "recent", "mark", "conntrack",
+                  "state", "set", "nfacct", "multiport", "icmp", "icmp6"}
+_BUILTIN_TARGETS = {"ACCEPT", "DROP", "REJECT", "RETURN", "DNAT", "SNAT", "MASQUERADE", "MARK", "LOG"}
+
+
+class _CRule:
+    __slots__ = ("match", "kind", "arg", "number", "rule", "run")
+
+    def __init__(self, match, kind, arg, number, rule):
+        self.match, self.kind, self.arg, self.number, self.rule = match, kind, arg, number, rule
+        self.run = None
+
+
+class _Run:
+    """A stretch of rules that only test ``-p P -d IP --dport N`` (kube-proxy's KUBE-SERVICES and
+    KUBE-NODEPORTS): looked up in a dict instead of tested one by one. ``rules_evaluated`` still counts
+    every rule the kernel would test, so the cost model is unchanged."""
+
+    __slots__ = ("end", "index")
+
+    def __init__(self, end: int, index: dict):
+        self.end, self.index = end, index
+
+
+_RUN_MODULES = {"comment", "tcp", "udp", "sctp"}
+_MIN_RUN = 8
+
+
+def _dispatch_key(rule: Rule):
+    """(proto, version, address, port) when the rule is a pure exact-match rule, else None."""
+    if (rule.protocol is None or rule.protocol.negated or rule.protocol.value == "all"
+            or rule.destination is None or rule.destination.negated
+            or rule.dport is None or rule.dport.negated or not rule.dport.value.isdigit()
+            or rule.source or rule.in_interface or rule.out_interface or rule.sport or rule.src_type
+            or rule.dst_type or rule.statistic or rule.recent or rule.mark or rule.ctstate
+            or rule.match_set or rule.unknown or not set(rule.modules) <= _RUN_MODULES):
+        return None
+    v, net, mask = _net(rule.destination.value)
+    if mask != (1 << (32 if v == 4 else 128)) - 1:
+        return None
+    return rule.protocol.value, v, net, int(rule.dport.value)
+
+
+def _index_runs(compiled: list) -> None:
+    i, n = 0, len(compiled)
+    while i < n:
+        if _dispatch_key(compiled[i].rule) is None:
+            i += 1
+            continue
+        j = i
+        keys = []
+        while j < n:
+            k = _dispatch_key(compiled[j].rule)
+            if k is None:
+                break
+            keys.append(k)
+            j += 1
+        if j - i >= _MIN_RUN:
+            index: dict = {}
+            for pos, k in enumerate(keys, start=i):
+                index.setdefault(k, []).append(pos)
+            run = _Run(j, index)
+            for pos in range(i, j):
+                compiled[pos].run = run
+        i = j
+
+
+class _CompiledTable:
+    def __init__(self, name: str, chains: dict[str, list[_CRule]], policies: dict[str, str]):
+        self.name = name
+        self.chains = chains
+        self.policies = policies
+
+
+def _addr_pred(which: str, spec):
+    v, net, mask = _net(spec.value)
+    neg = spec.negated
+    if which == "src":
+        return lambda c: (c.src_v == v and (c.src_n & mask) == net) != neg
+    return lambda c: (c.dst_v == v and (c.dst_n & mask) == net) != neg
+
+
+def _port_pred(which: str, spec):
+    ranges = []
+    for part in spec.value.split(","):
+        lo, _, hi = part.partition(":")
+        ranges.append((int(lo or 0), int(hi or 65535) if _ else int(lo)))
+    neg = spec.negated
+    if len(ranges) == 1:
+        lo, hi = ranges[0]
+        if lo == hi:
+            if which == "dport":
+                return lambda c: (c.dport == lo) != neg
+            return lambda c: (c.sport == lo) != neg
+    attr = which
+
+    def p(c):
+        port = c.dport if attr == "dport" else c.sport
+        return any(a <= port <= b for a, b in ranges) != neg
+
+    return p
+
+
+def _iface_pred(which: str, spec):
+    name = spec.value
+    neg = spec.negated
+    prefix = name.endswith("+")
+    stem = name[:-1] if prefix else name
+
+    def p(c):
+        iface = (c.in_iface if which == "in" else c.out_iface) or ""
+        ok = iface.startswith(stem) if prefix else iface == name
+        return ok != neg
+
+    return p
+
+
+def _parse_mark(text: str) -> tuple[int, int]:
+    value, _, mask = text.partition("/")
+    return int(value, 0), int(mask, 0) if mask else 0xFFFFFFFF
+
+
+def _compile_matches(rule: Rule, strict: bool, rule_id: tuple):
+    preds = []
+    problems = []
+    if rule.protocol is not None:
+        proto, neg = rule.protocol.value, rule.protocol.negated
+        if proto == "all":
+            preds.append(lambda c: not neg)
+        else:
+            preds.append(lambda c: (c.proto == proto) != neg)
+    if rule.source is not None:
+        preds.append(_addr_pred("src", rule.source))
+    if rule.destination is not None:
+        preds.append(_addr_pred("dst", rule.destination))
+    if rule.in_interface is not None:
+        preds.append(_iface_pred("in", rule.in_interface))
+    if rule.out_interface is not None:
+        preds.append(_iface_pred("out", rule.out_interface))
+    if rule.dport is not None:
+        preds.append(_port_pred("dport", rule.dport))
+    if rule.sport is not None:
+        preds.append(_port_pred("sport", rule.sport))
+    for spec, which in ((rule.src_type, "src"), (rule.dst_type, "dst")):
+        if spec is None:
+            continue
+        if spec.value != "LOCAL":
+            problems.append(f"addrtype {spec.value}")
+            continue
+        neg = spec.negated
+        if which == "src":
+            preds.append(lambda c, neg=neg: c.host._is_local_n(c.src_v, c.src_n) != neg)
+        else:
+            preds.append(lambda c, neg=neg: c.host._is_local_n(c.dst_v, c.dst_n) != neg)
+    if rule.mark is not None:
+        value, mask = _parse_mark(rule.mark.value)
+        neg = rule.mark.negated
+        preds.append(lambda c: ((c.mark & mask) == value) != neg)
+    if rule.ctstate is not None:
+        states = frozenset(rule.ctstate.value.split(","))
+        neg = rule.ctstate.negated
+        preds.append(lambda c: bool(states & c.ctstates) != neg)
+    if rule.match_set is not None:
+        ms = rule.match_set
+        preds.append(lambda c: c.host._in_ipset(ms, c) != ms.negated)
+    if rule.recent is not None and rule.recent.action in ("rcheck", "update", "remove"):
+        rc = rule.recent
+        preds.append(lambda c: c.host._recent_check(rc, c))
+    if rule.statistic is not None:
+        st = rule.statistic
+        if st.mode == "random":
+            prob, pf, neg = st.probability, float(st.probability), st.negated
+            preds.append(lambda c: c.choose(prob, pf) != neg)
+        elif st.mode == "nth" and st.every:
+            preds.append(lambda c: c.host._nth(rule_id, st, c) != st.negated)
+        else:
+            problems.append(f"statistic --mode {st.mode}")
+    if rule.recent is not None and rule.recent.action == "set":
+        rc = rule.recent
+
+        def set_recent(c, rc=rc):
+            c.recent_ops.append(("set", rc, c.dst_ip if rc.rdest else c.src_ip))
+            return not rc.negated
+
+        preds.append(set_recent)
+    for m in rule.modules:
+        if m not in _KNOWN_MODULES:
+            problems.append(f"-m {m}")
+    if rule.unknown:
+        problems.append(" ".join(rule.unknown))
+    if problems and strict:
+        raise DataplaneError(f"line {rule.lineno}: cannot run {rule.text!r}: unsupported "
+                             + ", ".join(problems))
+    if not preds:
+        return None
+    if len(preds) == 1:
+        return preds[0]
+    preds = tuple(preds)
+    if len(preds) == 2:
+        a, b = preds
+        return lambda c: a(c) and b(c)
+    if len(preds) == 3:
+        a, b, d = preds
+        return lambda c: a(c) and b(c) and d(c)
+
+    def match(c):
+        for p in preds:
+            if not p(c):
+                return False
+        return True
+
+    return match
+
+
+def _split_hostport(text: str) -> tuple[str, int | None]:
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, int(rest[1:]) if rest.startswith(":") else None
+    if text.count(":") == 1:
+        host, port = text.split(":")
+        return host, int(port)
+    return text, None
+
+
+def _compile_target(rule: Rule, table: Table, strict: bool):
+    target = rule.jump
+    if target is None:
+        return "none", None
+    if target in table.chains and target not in _BUILTIN_TARGETS:
+        if table.chains[target].builtin:
+            raise DataplaneError(f"line {rule.lineno}: {rule.text!r}: cannot jump to built-in chain {target}")
+        return ("goto" if rule.goto else "jump"), target
+    opts = rule.target_options
+    if target in ("ACCEPT", "DROP", "RETURN"):
+        return target.lower(), None
+    if target == "REJECT":
+        return "reject", opts.get("--reject-with")
+    if target == "LOG":
+        return "none", None
+    if target == "DNAT":
+        dest = opts.get("--to-destination")
+        if not dest or "-" in dest:
+            raise DataplaneError(f"line {rule.lineno}: {rule.text!r}: DNAT needs one --to-destination")
+        return "dnat", _split_hostport(dest)
+    if target == "SNAT":
+        src = opts.get("--to-source")
+        if not src or "-" in src:
+            raise DataplaneError(f"line {rule.lineno}: {rule.text!r}: SNAT needs one --to-source")
+        return "snat", _split_hostport(src)
+    if target == "MASQUERADE":
+        return "masquerade", None
+    if target == "MARK":
+        if "--set-xmark" in opts or "--set-mark" in opts:
+            v, m = _parse_mark(opts.get("--set-xmark") or opts["--set-mark"])
+            return "mark", ("set", v, m)
+        for op in ("--or-mark", "--xor-mark", "--and-mark"):
+            if op in opts:
+                return "mark", (op[2:-5], int(opts[op], 0), 0)
+        raise DataplaneError(f"line {rule.lineno}: {rule.text!r}: MARK without a mark option")
+    if strict:
+        raise DataplaneError(f"line {rule.lineno}: {rule.text!r}: jump to unknown chain or target {target}")
+    return "none", None
+
+
+_COMPILE_CACHE: dict[tuple, _CompiledTable] = {}
+
+
+def compile_table(table: Table, strict: bool = True) -> _CompiledTable:
+    """Compile a table's rules to Python closures (cached by the table's text).
+
+    >>> t = parse_iptables("*filter\\n-A INPUT -p tcp --dport 22 -j DROP\\nCOMMIT\\n")["filter"]
+    >>> ct = compile_table(t)
+    >>> sorted(ct.chains), ct.policies["INPUT"]
+    (['INPUT'], 'ACCEPT')
+    """
+    key = (table.name, strict, tuple(
+        (c.name, c.policy, c.deleted, tuple(r.text for r in c.rules)) for c in table.chains.values()))
+    cached = _COMPILE_CACHE.get(key)
+    if cached is not None:
+        return cached
+    chains: dict[str, list[_CRule]] = {}
+    policies: dict[str, str] = {}
+    for chain in table.chains.values():
+        if chain.deleted:
+            continue
+        compiled = []
+        for i, rule in enumerate(chain.rules, start=1):
+            kind, arg = _compile_target(rule, table, strict)
+            match = _compile_matches(rule, strict, (table.name, chain.name, i))
+            compiled.append(_CRule(match, kind, arg, i, rule))
+        _index_runs(compiled)
+        chains[chain.name] = compiled
+        if chain.builtin:
+            policies[chain.name] = chain.policy
+    result = _CompiledTable(table.name, chains, policies)
+    if len(_COMPILE_CACHE) > 256:
+        _COMPILE_CACHE.clear()
+    _COMPILE_CACHE[key] = result
+    return result
+
+
+# --- the host ----------------------------------------------------------------------------
+
+_HOOK_TABLES = {
+    # (hook, tables in priority order); nat runs only for the first packet of a connection.
+    "PREROUTING": ("raw", "mangle", "nat"),
+    "OUTPUT": ("raw", "mangle", "nat", "filter"),
+    "INPUT": ("mangle", "filter", "nat"),
+    "FORWARD": ("mangle", "filter"),
+    "POSTROUTING": ("mangle", "nat"),
+}
+
+
+class NetfilterHost:
+    """One node's netfilter: iptables tables + conntrack + ``-m recent`` lists.
+
+    Parameters
+    ----------
+    tables : Tables or str
+        Parsed rules (or ``iptables-save`` text).
+    local_ips : list of str
+        The node's own addresses (``-m addrtype --dst-type LOCAL``; 127.0.0.0/8 and ::1 are always
+        local). The first address of each family is the MASQUERADE source.
+    clock : optional
+        Time source for conntrack and ``-m recent`` (:class:`~k8snet.dataplane.conntrack.ManualClock`,
+        the simulation clock, or a callable returning seconds).
+    seed : int
+        Seed of the RNG used by :meth:`send` for ``-m statistic --mode random``.
+    ipsets : dict, optional
+        ``name -> set of entries`` for ``-m set --match-set`` (entries ``"10.0.0.1"``,
+        ``"10.0.0.1,tcp:80"`` or ``"10.0.0.0/8"``).
+    strict : bool
+        Raise :class:`DataplaneError` for options the executor does not implement (default).
+    """
+
+    def __init__(self, tables: Tables | str, local_ips=(), clock=None, seed: int = 0,
+                 ipsets: dict | None = None, interface: str = "eth0", strict: bool = True,
+                 conntrack: Conntrack | None = None):
+        self._now = as_time_source(clock)
+        self.conntrack = conntrack if conntrack is not None else Conntrack(self._now)
+        self.local_ips = list(local_ips)
+        self._local = {_ip(ip) for ip in self.local_ips}
+        self.interface = interface
+        self.ipsets = {k: set(v) for k, v in (ipsets or {}).items()}
+        self.rng = random.Random(seed)
+        self.strict = strict
+        self.recent: dict[str, dict[str, list[float]]] = {}
+        self._nth_counters: dict[tuple, int] = {}
+        self.load(tables)
+
+    def load(self, tables: Tables | str) -> None:
+        """Replace the rules (like ``iptables-restore``); conntrack and recent lists are kept."""
+        if isinstance(tables, str):
+            tables = parse_iptables(tables)
+        self.tables = tables
+        self._compiled = {name: compile_table(t, self.strict) for name, t in tables.items()}
+        # Per hook: the (table, compiled table, policy) to run, in priority order.
+        self._plan = {
+            hook: tuple((tname, self._compiled[tname], self._compiled[tname].policies.get(hook, "ACCEPT"))
+                        for tname in tnames
+                        if tname in self._compiled and hook in self._compiled[tname].chains)
+            for hook, tnames in _HOOK_TABLES.items()
+        }
+
+    # -- helpers used by compiled matches --
+    def _is_local_n(self, v: int, n: int) -> bool:
+        return (v, n) in self._local or _is_loopback(v, n)
+
+    def is_local(self, ip: str) -> bool:
+        """Whether ``ip`` is an address of this node (what ``--dst-type LOCAL`` tests)."""
+        return self._is_local_n(*_ip(ip))
+
+    def _recent_check(self, rc, c: _Ctx) -> bool:
+        addr = c.dst_ip if rc.rdest else c.src_ip
+        stamps = self.recent.get(rc.name, {}).get(addr)
+        found = False
+        if stamps:
+            if rc.seconds is not None:
+                recent = [t for t in stamps if t > c.now - rc.seconds]
+                if rc.reap and not c.dry_run:
+                    stamps[:] = recent
+            else:
+                recent = stamps
+            found = len(recent) >= (rc.hitcount or 1)
+        if found and rc.action == "update":
+            c.recent_ops.append(("set", rc, addr))
+        elif found and rc.action == "remove":
+            c.recent_ops.append(("remove", rc, addr))
+        return found != rc.negated
+
+    def _nth(self, rule_id: tuple, st, c: _Ctx) -> bool:
+        n = self._nth_counters.get(rule_id, 0)
+        if not c.dry_run:
+            self._nth_counters[rule_id] = (n + 1) % st.every
+        return n == st.packet
+
+    def _in_ipset(self, ms, c: _Ctx) -> bool:
+        entries = self.ipsets.get(ms.name)
+        if entries is None:
+            raise DataplaneError(f"ipset {ms.name} does not exist")
+        parts = []
+        for i, flag in enumerate(ms.flags):
+            ip, port = (c.src_ip, c.sport) if flag == "src" else (c.dst_ip, c.dport)
+            parts.append(ip if i == 0 else f"{c.proto}:{port}")
+        if ",".join(parts) in entries:
+            return True
+        ver, n = _ip(parts[0])
+        for e in entries:
+            head, _, tail = e.partition(",")
+            if "/" in head and (len(parts) == 1 or tail == parts[1]):
+                v, net, mask = _net(head)
+                if v == ver and n & mask == net:
+                    return True
+        return False
+
+    def _egress_ip(self, c: _Ctx) -> str:
+        if c.out_iface == "lo":
+            return "127.0.0.1" if c.dst_v == 4 else "::1"
+        for ip in self.local_ips:
+            if _ip(ip)[0] == c.dst_v and not _is_loopback(*_ip(ip)):
+                return ip
+        raise DataplaneError(f"no IPv{c.dst_v} address to MASQUERADE to (local_ips={self.local_ips})")
+
+    # -- chain traversal --
+    def _run_chain(self, c: _Ctx, table: _CompiledTable, chain: str):
+        """Returns "ACCEPT"/"DROP"/"REJECT" for a terminal verdict, None when the chain ends/RETURNs."""
+        rules = table.chains[chain]
+        i = 0
+        n = len(rules)
+        while True:
+            if i >= n:
+                return None
+            cr = rules[i]
+            run = cr.run
+            if run is not None:
+                found = run.end
+                positions = run.index.get((c.proto, c.dst_v, c.dst_n, c.dport))
+                if positions:
+                    k = bisect_left(positions, i)
+                    if k < len(positions):
+                        found = positions[k]
+                if found >= run.end:
+                    c.evaluated += run.end - i
+                    i = run.end
+                    continue
+                c.evaluated += found - i + 1
+                cr = rules[found]
+                i = found + 1
+            else:
+                i += 1
+                c.evaluated += 1
+                if cr.match is not None and not cr.match(c):
+                    continue
+            kind = cr.kind
+            if kind == "jump":
+                if c.record:
+                    self._step(c, table, chain, cr, f"jump to {cr.arg}")
+                v = self._run_chain(c, table, cr.arg)
+                if v is not None:
+                    return v
+            elif kind == "goto":
+                if c.record:
+                    self._step(c, table, chain, cr, f"goto {cr.arg}")
+                chain = cr.arg
+                rules = table.chains[chain]
+                i = 0
+                n = len(rules)
+            elif kind == "none":
+                if c.record:
+                    self._step(c, table, chain, cr, "match (no target)")
+            elif kind == "mark":
+                op, v, m = cr.arg
+                if op == "set":
+                    c.mark = (c.mark & ~m & 0xFFFFFFFF) ^ v
+                elif op == "or":
+                    c.mark |= v
+                elif op == "xor":
+                    c.mark ^= v
+                else:
+                    c.mark &= v
+                if c.record:
+                    self._step(c, table, chain, cr, f"MARK -> {c.mark:#x}")
+            elif kind == "return":
+                if c.record:
+                    self._step(c, table, chain, cr, "RETURN")
+                return None
+            elif kind == "accept":
+                if c.record:
+                    self._step(c, table, chain, cr, "ACCEPT")
+                if table.name == "filter" and c.explicit is None:
+                    c.explicit = (cr, chain)
+                return "ACCEPT"
+            elif kind == "drop" or kind == "reject":
+                verdict = "DROP" if kind == "drop" else "REJECT"
+                if c.record:
+                    self._step(c, table, chain, cr, verdict)
+                c.explicit = (cr, chain)
+                return verdict
+            elif kind == "dnat":
+                ip, port = cr.arg
+                c.dst_ip = ip
+                c.dst_v, c.dst_n = _ip(ip)
+                c.dport = port if port is not None else c.dport
+                c.dnat = True
+                c.ctstates = c.ctstates | {"DNAT"}
+                if c.record:
+                    self._step(c, table, chain, cr, f"DNAT to {format_endpoint(c.dst_ip, c.dport)}")
+                return "ACCEPT"
+            elif kind == "snat" or kind == "masquerade":
+                if kind == "snat":
+                    c.snat_to = cr.arg
+                else:
+                    c.snat_to = (self._egress_ip(c), None)
+                    c.masquerade = True
+                c.ctstates = c.ctstates | {"SNAT"}
+                if c.record:
+                    self._step(c, table, chain, cr, f"{'MASQUERADE' if kind == 'masquerade' else 'SNAT'} "
+                                                    f"to {c.snat_to[0]}")
+                return "ACCEPT"
+
+    def _step(self, c: _Ctx, table: _CompiledTable, chain: str, cr: _CRule | None, effect: str) -> None:
+        c.steps.append(Step(c.hook, table.name, chain, cr.number if cr else 0,
+                            cr.rule.text if cr else "", effect))
+
+    def _run_hook(self, c: _Ctx, hook: str, nat: bool) -> str:
+        c.hook = hook
+        for tname, table, policy in self._plan[hook]:
+            if not nat and tname == "nat":
+                continue
+            v = self._run_chain(c, table, hook)
+            if v is None:
+                v = policy
+                if c.record:
+                    c.steps.append(Step(hook, tname, hook, 0, "", f"policy {v}"))
+            if v != "ACCEPT":
+                return v
+        return "ACCEPT"
+
+    # -- packet processing --
+    def _process(self, packet: Packet, choose, dry_run: bool, record: bool) -> TraceResult:
+        c = _Ctx()
+        c.host = self
+        c.proto = packet.proto
+        c.set_src(packet.src_ip, packet.src_port)
+        c.set_dst(packet.dst_ip, packet.dst_port)
+        c.mark = packet.mark
+        c.choose = choose
+        c.record = record
+        c.steps = []
+        c.evaluated = 0
+        c.recent_ops = []
+        c.dnat = False
+        c.snat_to = None
+        c.masquerade = False
+        c.explicit = None
+        c.now = self._now()
+        c.dry_run = dry_run
+        c.hook = ""
+        orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
+        found = self.conntrack.lookup(packet.protocol, orig)
+        entry: ConntrackEntry | None = None
+        direction = "original"
+        if found is None:
+            c.ctstates = frozenset({"NEW"})
+        else:
+            entry, direction = found
+            established = direction == "reply" or entry.seen_reply
+            states = {"ESTABLISHED" if established else "NEW"}
+            if entry.dnat:
+                states.add("DNAT")
+            if entry.snat:
+                states.add("SNAT")
+            c.ctstates = frozenset(states)
+        ctstate = "ESTABLISHED" if "ESTABLISHED" in c.ctstates else "NEW"
+        new = entry is None
+
+        def dst_nat_from_ct():
+            if entry is None:
+                return
+            if direction == "original" and entry.dnat:
+                c.set_dst(entry.reply[0], entry.reply[1])
+                c.dnat = True
+            elif direction == "reply" and entry.snat:
+                c.set_dst(entry.original[0], entry.original[1])
+
+        def src_nat_from_ct():
+            if entry is None:
+                return
+            if direction == "original" and entry.snat:
+                c.set_src(entry.reply[2], entry.reply[3])
+            elif direction == "reply" and entry.dnat:
+                c.set_src(entry.original[2], entry.original[3])
+
+        def apply_snat():
+            if c.snat_to is not None:
+                c.set_src(c.snat_to[0], c.snat_to[1])
+
+        local_origin = packet.in_interface is None and self._is_local_n(c.src_v, c.src_n)
+        verdict = "ACCEPT"
+        if local_origin:
+            path = "output"
+            c.in_iface = None
+            c.out_iface = "lo" if self._is_local_n(c.dst_v, c.dst_n) else self.interface
+            verdict = self._run_hook(c, "OUTPUT", new)
+            if not new:
+                dst_nat_from_ct()
+            if verdict == "ACCEPT":
+                to_self = self._is_local_n(c.dst_v, c.dst_n)
+                c.out_iface = "lo" if to_self else self.interface
+                verdict = self._run_hook(c, "POSTROUTING", new)
+                apply_snat() if new else src_nat_from_ct()
+                if verdict == "ACCEPT" and to_self:
+                    path = "output+input"
+                    c.in_iface = "lo"
+                    verdict = self._run_hook(c, "INPUT", new)
+        else:
+            c.in_iface = packet.in_interface or self.interface
+            c.out_iface = None
+            if not new:
+                dst_nat_from_ct()
+            verdict = self._run_hook(c, "PREROUTING", new)
+            if verdict == "ACCEPT":
+                if self._is_local_n(c.dst_v, c.dst_n):
+                    path = "input"
+                    verdict = self._run_hook(c, "INPUT", new)
+                    apply_snat() if new else src_nat_from_ct()
+                else:
+                    path = "forward"
+                    c.out_iface = self.interface
+                    verdict = self._run_hook(c, "FORWARD", False)
+                    if verdict == "ACCEPT":
+                        verdict = self._run_hook(c, "POSTROUTING", new)
+                        apply_snat() if new else src_nat_from_ct()
+            else:
+                path = "prerouting"
+        if not dry_run:
+            for op, rc, addr in c.recent_ops:
+                lst = self.recent.setdefault(rc.name, {})
+                if op == "set":
+                    stamps = lst.setdefault(addr, [])
+                    stamps.append(c.now)
+                    del stamps[:-20]  # xt_recent ip_pkt_list_tot default
+                else:
+                    lst.pop(addr, None)
+            if verdict == "ACCEPT":
+                if entry is None:
+                    self.conntrack.add(packet.protocol, orig, (c.dst_ip, c.dport, c.src_ip, c.sport))
+                else:
+                    self.conntrack.refresh(entry, direction)
+        vr = None
+        if c.explicit is not None:
+            cr, chain = c.explicit
+            vr = Step("", "filter", chain, cr.number, cr.rule.text, cr.kind.upper())
+        return TraceResult(
+            packet=packet, path=path, ctstate=ctstate, direction=direction, verdict=verdict,
+            verdict_rule=vr, src_ip=c.src_ip, src_port=c.sport, dst_ip=c.dst_ip, dst_port=c.dport,
+            dnat=c.dnat, masquerade=c.masquerade, snat=(c.src_ip, c.sport) != (packet.src_ip, packet.src_port)
+            if direction == "original" else False,
+            steps=c.steps, rules_evaluated=c.evaluated, mark=c.mark,
+        )
+
+    # -- public API --
+    def send(self, packet: Packet, record: bool = True) -> TraceResult:
+        """Send one packet: sample ``-m statistic`` with the host's seeded RNG, update conntrack
+        (on ACCEPT) and ``-m recent`` lists. Returns what happened.
+
+        ``record=False`` is the fast path for bulk simulation: no steps are kept and
+        ``probability`` is ``None`` (``decisions`` and ``rules_evaluated`` are still filled in).
+        """
+        decisions: list = []
+        rnd = self.rng.random
+
+        def choose(p: Fraction, pf: float) -> bool:
+            v = rnd() < pf
+            decisions.append((p, v))
+            return v
+
+        result = self._process(packet, choose, dry_run=False, record=record)
+        result.decisions = tuple(v for _, v in decisions)
+        if record:
+            prob = Fraction(1)
+            for p, v in decisions:
+                prob *= p if v else 1 - p
+            result.probability = prob
+        else:
+            result.probability = None
+        return result
+
+    trace = send
+
+    def enumerate(self, packet: Packet, record: bool = True) -> list[TraceResult]:
+        """Every outcome of ``packet`` with its exact probability, in rule order; no state changes.
+
+        Outcomes of probability 0 (``--probability 0``/``1`` edges) are not listed; the
+        probabilities of the listed outcomes sum to exactly 1.
+        """
+        results = []
+        pending: list[list[bool]] = [[]]
+        while pending:
+            prefix = pending.pop()
+            decisions: list[bool] = []
+            prob = [Fraction(1)]
+            alternatives: list[list[bool]] = []
+
+            def choose(p: Fraction, pf: float = 0.0, prefix=prefix, decisions=decisions, prob=prob,
+                       alternatives=alternatives):
+                i = len(decisions)
+                if i < len(prefix):
+                    v = prefix[i]
+                elif p == 0 or p == 1:
+                    v = p == 1
+                else:
+                    v = True
+                    alternatives.append(decisions + [False])
+                decisions.append(v)
+                prob[0] *= p if v else 1 - p
+                return v
+
+            result = self._process(packet, choose, dry_run=True, record=record)
+            result.probability = prob[0]
+            result.decisions = tuple(decisions)
+            if result.probability:
+                results.append(result)
+            pending.extend(reversed(alternatives))
+        return results
+
+    def outcomes(self, packet: Packet) -> list[tuple[str, Fraction, bool]]:
+        """``(output, probability, masquerade)`` per outcome, ``output`` as in :attr:`TraceResult.output`."""
+        return [(r.output, r.probability, r.masquerade) for r in self.enumerate(packet, record=False)]

@@ -1,0 +1,546 @@
+"""Run nftables tables packet by packet: base chains on netfilter hooks, verdict maps, numgen, NAT.
+
+:class:`NftHost` is one node's nftables dataplane as kube-proxy's nftables mode uses it. It takes parsed
+:class:`~k8snet.rules.nftables.Table` objects (or ``nft -f`` / ``nft list`` text) and the node's addresses, and
+sends :class:`~k8snet.dataplane.packet.Packet` objects through the hooks in kernel order:
+
+* arriving from outside: ``prerouting`` -> routing decision -> ``input`` when the (DNATed) destination is a
+  local address, else ``forward`` -> ``postrouting``;
+* locally generated (``in_interface`` is ``None`` and the source is a node address): ``output`` -> routing ->
+  ``postrouting`` -> ``input`` if addressed to the node itself.
+
+On each hook, the base chains of every loaded table run in priority order (lowest first); ``accept`` ends only
+the current base chain, ``drop``/``reject`` end the packet. ``type nat`` chains run only for the first packet
+of a connection; ``dnat to``/``masquerade`` end their base chain with accept, and the rewritten destination is
+seen by later base chains of the same hook (so ``filter-output`` at priority 0 sees the endpoint, while
+``filter-output-pre-dnat`` at -110 saw the service IP). Later packets are rewritten from conntrack
+(:mod:`k8snet.dataplane.conntrack`), as in :mod:`k8snet.dataplane.netfilter`.
+
+``numgen random mod N`` is a branch: :meth:`NftHost.enumerate` follows every value 0..N-1, each with exact
+probability 1/N, like ``tracePacket`` in kubernetes/kubernetes ``pkg/proxy/nftables/helpers_test.go``
+follows every ``goto endpoint-...``; :meth:`NftHost.send` draws one value with a seeded RNG and commits state:
+conntrack entries and the elements that ``update @set { ip saddr }`` adds to dynamic sets (kube-proxy's
+``affinity-...`` sets), which expire after the set's ``timeout`` on the injected clock.
+
+Results are :class:`~k8snet.dataplane.netfilter.TraceResult` objects, the same type the iptables executor
+returns, so modes can be compared: ``verdict``, final ``destination``, ``masquerade``, ``probability``,
+``steps`` (``Step.table`` is ``"ip kube-proxy"``, ``Step.chain`` the nft chain, ``Step.rule_number`` 1-based)
+and ``rules_evaluated``.
+
+>>> host = NftHost('''
+... add table ip kube-proxy
+... add chain ip kube-proxy nat-prerouting { type nat hook prerouting priority -100 ; }
+... add chain ip kube-proxy svc
+... add map ip kube-proxy service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }
+... add rule ip kube-proxy nat-prerouting ip daddr . meta l4proto . th dport vmap @service-ips
+... add rule ip kube-proxy svc numgen random mod 2 vmap { 0 : goto ep1 , 1 : goto ep2 }
+... add chain ip kube-proxy ep1
+... add rule ip kube-proxy ep1 meta l4proto tcp dnat to 10.180.0.4:80
+... add chain ip kube-proxy ep2
+... add rule ip kube-proxy ep2 meta l4proto tcp dnat to 10.180.0.5:80
+... add element ip kube-proxy service-ips { 172.30.0.44 . tcp . 80 : goto svc }
+... ''', local_ips=["192.168.0.2"], seed=1)
+>>> for o in host.enumerate(Packet("10.0.0.2", "172.30.0.44", dst_port=80)):
+...     print(o.destination, o.probability)
+10.180.0.4:80 1/2
+10.180.0.5:80 1/2
+
+Simplifications (as in :mod:`k8snet.dataplane.netfilter`): one egress interface whose address is the first
+node IP of the packet's family (the ``masquerade`` source; the source port is kept, ``fully-random`` is
+ignored); locally generated packets to the node itself skip the ``prerouting`` pass on ``lo``; only the
+expressions kube-proxy writes (plus a few common ones) are implemented, anything else raises
+:class:`~k8snet.dataplane.netfilter.DataplaneError`. Coexistence with iptables (``iptables-nft`` tables on the
+same hooks) is not modelled: only the nft tables given here run.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections.abc import Callable
+from fractions import Fraction
+
+from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
+from k8snet.dataplane.netfilter import DataplaneError, Step, TraceResult
+from k8snet.dataplane.packet import Packet
+from k8snet.rules.nftables import (
+    Chain,
+    Lookup,
+    MarkSet,
+    Masquerade,
+    Match,
+    NamedSet,
+    Nat,
+    Noop,
+    Reject,
+    Rule,
+    SetUpdate,
+    Table,
+    Verdict,
+    VerdictMap,
+    parse_nftables,
+)
+
+__all__ = ["NftHost", "HOOK_ORDER"]
+
+HOOK_ORDER = ("prerouting", "input", "forward", "output", "postrouting")
+
+_PROTO_NUMBERS = {"icmp": 1, "tcp": 6, "udp": 17, "sctp": 132, "icmpv6": 58}
+
+
+class _TerminalVerdict(Exception):  # noqa: N818 - control flow, not an error
+    """Raised inside a base chain for a verdict that ends it (accept/drop/reject, NAT)."""
+
+    def __init__(self, verdict: str):
+        self.verdict = verdict
+
+
+class _Ctx:
+    """Per-packet state while one outcome is computed."""
+
+    def __init__(self, packet: Packet, choose: Callable[[int], int], now: float, record: bool):
+        self.proto = packet.proto
+        self.src = ipaddress.ip_address(packet.src_ip)
+        self.sport = packet.src_port
+        self.dst = ipaddress.ip_address(packet.dst_ip)
+        self.dport = packet.dst_port
+        self.mark = packet.mark
+        self.choose = choose
+        self.now = now
+        self.record = record
+        self.steps: list[Step] = []
+        self.evaluated = 0
+        self.set_updates: list[tuple[str, str, tuple]] = []
+        self.dnat = False
+        self.masquerade = False
+        self.snat_to: str | None = None
+        self.verdict_rule: Step | None = None
+        self.hook = ""
+        self.new = True  # conntrack state NEW (what "ct state new" tests)
+        self.run_nat = True  # first packet of a connection: nat chains run
+        self.in_iface: str | None = None
+        self.out_iface: str | None = None
+
+
+class NftHost:
+    """One node's nftables ruleset + conntrack + dynamic-set contents.
+
+    Parameters
+    ----------
+    tables : dict of Table, Table, or str
+        Parsed tables (``parse_nftables`` result), one table, or nft text.
+    local_ips : list of str
+        The node's addresses (``fib ... type local``; 127.0.0.0/8 and ::1 are always local). The first of
+        each family is the masquerade source.
+    clock : optional
+        Time source for conntrack and set timeouts (``ManualClock``, the simulation clock, or a callable
+        returning seconds).
+    seed : int
+        Seed of the RNG that :meth:`send` uses for ``numgen random``.
+    interface : str
+        Name of the node's one interface (``iifname``/``oifname``).
+    """
+
+    def __init__(self, tables: dict[str, Table] | Table | str, local_ips=(), clock=None, seed: int = 0,
+                 interface: str = "eth0", conntrack: Conntrack | None = None):
+        self._now = as_time_source(clock)
+        self.conntrack = conntrack if conntrack is not None else Conntrack(self._now)
+        self.local_ips = list(local_ips)
+        self._local = {ipaddress.ip_address(ip) for ip in self.local_ips}
+        self.interface = interface
+        self.rng = random.Random(seed)
+        #: Elements added by ``update @set``: (table key, set name) -> {key tuple: expiry time}.
+        self.dynamic: dict[tuple[str, str], dict[tuple, float]] = {}
+        self.load(tables)
+
+    def load(self, tables: dict[str, Table] | Table | str) -> None:
+        """Replace the ruleset (like ``nft -f`` of a whole table); conntrack and dynamic sets are kept
+        for sets that still exist."""
+        if isinstance(tables, str):
+            tables = parse_nftables(tables)
+        elif isinstance(tables, Table):
+            tables = {tables.key: tables}
+        self.tables = tables
+        self.dynamic = {k: v for k, v in self.dynamic.items()
+                        if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None}
+        self._hooks: dict[str, list[tuple[Table, Chain]]] = {}
+        for hook in HOOK_ORDER:
+            chains = [(t, c) for t in tables.values() for c in t.chains.values() if c.hook == hook]
+            self._hooks[hook] = sorted(chains, key=lambda tc: tc[1].priority or 0)
+
+    # -- address helpers --
+    def is_local(self, ip) -> bool:
+        """Whether ``ip`` is an address of this node (what ``fib daddr type local`` tests)."""
+        a = ipaddress.ip_address(ip) if isinstance(ip, str) else ip
+        return a in self._local or a.is_loopback
+
+    def _egress_ip(self, c: _Ctx) -> str:
+        if c.out_iface == "lo":
+            return "127.0.0.1" if c.dst.version == 4 else "::1"
+        for ip in self.local_ips:
+            a = ipaddress.ip_address(ip)
+            if a.version == c.dst.version and not a.is_loopback:
+                return str(a)
+        raise DataplaneError(f"no IPv{c.dst.version} address to masquerade to (local_ips={self.local_ips})")
+
+    # -- expression evaluation --
+    def _selector_value(self, c: _Ctx, sel: str):
+        if sel in ("ip daddr", "ip6 daddr"):
+            return c.dst if (c.dst.version == 6) == (sel == "ip6 daddr") else None
+        if sel in ("ip saddr", "ip6 saddr"):
+            return c.src if (c.src.version == 6) == (sel == "ip6 saddr") else None
+        if sel in ("meta l4proto", "ip protocol", "ip6 nexthdr"):
+            return c.proto
+        if sel in ("th dport", "th sport"):
+            return c.dport if sel.endswith("dport") else c.sport
+        if sel.split()[0] in ("tcp", "udp", "sctp"):
+            proto, field_ = sel.split()
+            if proto != c.proto:
+                return None
+            return c.dport if field_ == "dport" else c.sport
+        if sel == "meta mark":
+            return c.mark
+        if sel == "ct state":
+            return frozenset({"new"} if c.new else {"established"})
+        if sel == "fib saddr type":
+            return "local" if self.is_local(c.src) else "unicast"
+        if sel == "fib daddr type":
+            return "local" if self.is_local(c.dst) else "unicast"
+        if sel == "meta iifname":
+            return c.in_iface
+        if sel == "meta oifname":
+            return c.out_iface
+        if sel == "meta nfproto":
+            return "ipv6" if c.dst.version == 6 else "ipv4"
+        raise DataplaneError(f"unsupported selector {sel!r}")
+
+    @staticmethod
+    def _literal_matches(actual, literal: str) -> bool:
+        """Does the packet value ``actual`` match one literal (IP, CIDR, range, number, name)?"""
+        if actual is None:
+            return False
+        literal = literal.strip()
+        if isinstance(actual, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+            try:
+                if "/" in literal:
+                    return actual in ipaddress.ip_network(literal, strict=False)
+                if "-" in literal:
+                    lo, hi = (ipaddress.ip_address(x) for x in literal.split("-", 1))
+                    return lo <= actual <= hi
+                return actual == ipaddress.ip_address(literal)
+            except (ValueError, TypeError):
+                return False
+        if isinstance(actual, frozenset):
+            return literal in actual
+        if isinstance(actual, int):
+            if "-" in literal:
+                lo, hi = literal.split("-", 1)
+                return int(lo, 0) <= actual <= int(hi, 0)
+            try:
+                return actual == int(literal, 0)
+            except ValueError:
+                return False
+        if isinstance(actual, str) and actual in _PROTO_NUMBERS and literal.isdigit():
+            return _PROTO_NUMBERS[actual] == int(literal)
+        return str(actual) == literal.strip('"')
+
+    def _key_matches(self, actuals: tuple, key: tuple[str, ...]) -> bool:
+        return len(actuals) == len(key) and all(self._literal_matches(a, k) for a, k in zip(actuals, key, strict=True))
+
+    def _values(self, c: _Ctx, selector: tuple[str, ...]) -> tuple:
+        out = []
+        for sel in selector:
+            if sel.startswith("numgen "):
+                words = sel.split()
+                n = int(words[3])
+                offset = int(words[5]) if len(words) > 5 else 0
+                out.append(c.choose(n) + offset)
+            else:
+                out.append(self._selector_value(c, sel))
+        return tuple(out)
+
+    def _dynamic_has(self, table: Table, name: str, key: tuple, now: float) -> bool:
+        d = self.dynamic.get((table.key, name))
+        if not d:
+            return False
+        for k, expires in d.items():
+            if expires > now and self._key_matches(key, k):
+                return True
+        return False
+
+    def _set_contains(self, c: _Ctx, table: Table, s: NamedSet, actuals: tuple) -> NamedSet | None:
+        for e in s.elements:
+            if self._key_matches(actuals, e.key):
+                return e
+        return None
+
+    # -- chain traversal --
+    def _step(self, c: _Ctx, table: Table, chain: str, num: int, rule: Rule | None, effect: str) -> None:
+        if c.record:
+            c.steps.append(Step(c.hook, table.key, chain, num, rule.full_text if rule else "", effect))
+
+    def _verdict(self, c: _Ctx, table: Table, chain: str, num: int, rule: Rule, verdict: tuple[str, ...],
+                 depth: int) -> str | None:
+        """Execute a verdict; returns "end" when the current chain must stop (return/goto), None to go on."""
+        kind = verdict[0]
+        if kind in ("accept", "drop"):
+            if kind == "drop":
+                c.verdict_rule = Step(c.hook, table.key, chain, num, rule.full_text, "DROP")
+            raise _TerminalVerdict(kind.upper())
+        if kind == "continue":
+            return None
+        if kind == "return":
+            return "end"
+        if kind in ("jump", "goto"):
+            target = verdict[1]
+            if target not in table.chains:
+                raise DataplaneError(f"{kind} to missing chain {target!r} in {table.key}")
+            self._run_chain(c, table, target, depth + 1)
+            return "end" if kind == "goto" else None
+        raise DataplaneError(f"unsupported verdict {' '.join(verdict)!r}")
+
+    def _run_chain(self, c: _Ctx, table: Table, name: str, depth: int = 0) -> None:
+        """Run ``name``; returns normally at its end or on ``return``; raises _Terminal on a final verdict."""
+        if depth > 64:
+            raise DataplaneError("chain recursion too deep")
+        chain = table.chains[name]
+        for num, rule in enumerate(chain.rules, 1):
+            c.evaluated += 1
+            if self._run_rule(c, table, name, num, rule, depth) == "end":
+                return
+
+    def _run_rule(self, c: _Ctx, table: Table, chain: str, num: int, rule: Rule, depth: int) -> str | None:
+        for st in rule.statements:
+            if isinstance(st, Match):
+                actual = self._values(c, st.selector)
+                if st.mask is not None:
+                    actual = tuple(a & int(st.mask, 0) if isinstance(a, int) else a for a in actual)
+                if len(st.selector) == 1:
+                    hit = any(self._literal_matches(actual[0], v) for v in st.values)
+                else:
+                    hit = any(self._key_matches(actual, tuple(p.strip() for p in v.split(" . ")))
+                              for v in st.values)
+                if hit != (st.op == "=="):
+                    return None
+            elif isinstance(st, Lookup):
+                actual = self._values(c, st.selector)
+                s = table.lookup_set(st.set_name)
+                if s is None:
+                    raise DataplaneError(f"no set {st.set_name!r} in {table.key}")
+                hit = (self._set_contains(c, table, s, actual) is not None
+                       or self._dynamic_has(table, st.set_name, actual, c.now))
+                if hit == st.negated:
+                    return None
+            elif isinstance(st, VerdictMap):
+                actual = self._values(c, st.key)
+                if st.map_name is not None:
+                    m = table.lookup_set(st.map_name)
+                    if m is None:
+                        raise DataplaneError(f"no map {st.map_name!r} in {table.key}")
+                    elem = self._set_contains(c, table, m, actual)
+                    if elem is None:
+                        return None
+                    value, where = elem.value or (), f"@{st.map_name}"
+                else:
+                    found = [v for k, v in (st.elements or ()) if self._key_matches(actual, k)]
+                    if not found:
+                        return None
+                    value, where = found[0], "{ ... }"
+                shown = " . ".join(f"{sel} = {a}" if sel.startswith("numgen") else str(a)
+                                   for sel, a in zip(st.key, actual, strict=True))
+                self._step(c, table, chain, num, rule, f"{shown} in {where}: {' '.join(value)}")
+                return self._verdict(c, table, chain, num, rule, value, depth)
+            elif isinstance(st, Verdict):
+                self._step(c, table, chain, num, rule, " ".join(filter(None, (st.kind, st.target))))
+                return self._verdict(c, table, chain, num, rule,
+                                     (st.kind,) + ((st.target,) if st.target else ()), depth)
+            elif isinstance(st, Reject):
+                self._step(c, table, chain, num, rule, "reject")
+                c.verdict_rule = Step(c.hook, table.key, chain, num, rule.full_text, "REJECT")
+                raise _TerminalVerdict("REJECT")
+            elif isinstance(st, MarkSet):
+                v = int(st.value, 0)
+                c.mark = {"or": c.mark | v, "xor": c.mark ^ v, "and": c.mark & v, "set": v}[st.op]
+                self._step(c, table, chain, num, rule, f"mark = {c.mark:#x}")
+            elif isinstance(st, SetUpdate):
+                key = self._values(c, st.selector)
+                c.set_updates.append((table.key, st.set_name, tuple(str(k) for k in key)))
+                self._step(c, table, chain, num, rule, f"add {' . '.join(map(str, key))} to @{st.set_name}")
+            elif isinstance(st, Nat):
+                if st.kind == "dnat":
+                    c.dst = ipaddress.ip_address(st.address)
+                    if st.port is not None:
+                        c.dport = st.port
+                    c.dnat = True
+                    self._step(c, table, chain, num, rule, f"DNAT to {st.address}"
+                               + (f":{st.port}" if st.port is not None else ""))
+                else:
+                    c.snat_to = st.address
+                    self._step(c, table, chain, num, rule, f"SNAT to {st.address}")
+                raise _TerminalVerdict("ACCEPT")
+            elif isinstance(st, Masquerade):
+                c.masquerade = True
+                c.snat_to = self._egress_ip(c)
+                self._step(c, table, chain, num, rule, f"masquerade to {c.snat_to}")
+                raise _TerminalVerdict("ACCEPT")
+            elif isinstance(st, Noop):
+                continue
+            else:  # pragma: no cover - parser produces nothing else
+                raise DataplaneError(f"unsupported statement {st!r}")
+        return None
+
+    def _run_hook(self, c: _Ctx, hook: str) -> str:
+        c.hook = hook
+        for table, chain in self._hooks[hook]:
+            if chain.type == "nat" and not c.run_nat:
+                continue
+            try:
+                self._run_chain(c, table, chain.name)
+                verdict = chain.policy.upper()
+                self._step(c, table, chain.name, 0, None, f"policy {chain.policy}")
+            except _TerminalVerdict as t:
+                verdict = t.verdict
+            if verdict != "ACCEPT":
+                return verdict
+        return "ACCEPT"
+
+    # -- packet processing --
+    def _process(self, packet: Packet, choose: Callable[[int], int], dry_run: bool, record: bool) -> TraceResult:
+        now = self._now()
+        c = _Ctx(packet, choose, now, record)
+        orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
+        found = self.conntrack.lookup(packet.protocol, orig)
+        entry: ConntrackEntry | None = None
+        direction = "original"
+        if found is not None:
+            entry, direction = found
+            # nat base chains run only for the first packet of a connection; later packets (either
+            # direction) are rewritten from the conntrack entry.
+            c.run_nat = False
+            c.new = direction == "original" and not entry.seen_reply
+            if direction == "original" and entry.dnat:
+                c.dst, c.dport, c.dnat = ipaddress.ip_address(entry.reply[0]), entry.reply[1], True
+            elif direction == "reply" and entry.snat:
+                c.dst, c.dport = ipaddress.ip_address(entry.original[0]), entry.original[1]
+        ctstate = "NEW" if c.new else "ESTABLISHED"
+
+        local_origin = packet.in_interface is None and self.is_local(c.src)
+        if local_origin:
+            path = "output"
+            c.out_iface = "lo" if self.is_local(c.dst) else self.interface
+            verdict = self._run_hook(c, "output")
+            if verdict == "ACCEPT":
+                to_self = self.is_local(c.dst)
+                c.out_iface = "lo" if to_self else self.interface
+                verdict = self._run_hook(c, "postrouting")
+                if verdict == "ACCEPT" and to_self:
+                    path = "output+input"
+                    c.in_iface = "lo"
+                    verdict = self._run_hook(c, "input")
+        else:
+            c.in_iface = packet.in_interface or self.interface
+            verdict = self._run_hook(c, "prerouting")
+            path = "prerouting"
+            if verdict == "ACCEPT":
+                if self.is_local(c.dst):
+                    path = "input"
+                    verdict = self._run_hook(c, "input")
+                else:
+                    path = "forward"
+                    c.out_iface = self.interface
+                    verdict = self._run_hook(c, "forward")
+                    if verdict == "ACCEPT":
+                        verdict = self._run_hook(c, "postrouting")
+        src_ip, src_port = packet.src_ip, packet.src_port
+        if c.snat_to is not None:
+            src_ip = c.snat_to
+        elif entry is not None and direction == "original" and entry.snat:
+            src_ip, src_port = entry.reply[2], entry.reply[3]
+        elif entry is not None and direction == "reply" and entry.dnat:
+            src_ip, src_port = entry.original[2], entry.original[3]
+        if not dry_run:
+            for tkey, name, key in c.set_updates:
+                s = self.tables[tkey].lookup_set(name)
+                timeout = s.timeout if s is not None and s.timeout is not None else float("inf")
+                self.dynamic.setdefault((tkey, name), {})[key] = now + timeout
+            if verdict == "ACCEPT":
+                if entry is None:
+                    self.conntrack.add(packet.protocol, orig, (str(c.dst), c.dport, src_ip, src_port))
+                else:
+                    self.conntrack.refresh(entry, direction)
+        return TraceResult(
+            packet=packet, path=path, ctstate=ctstate, direction=direction, verdict=verdict,
+            verdict_rule=c.verdict_rule if verdict != "ACCEPT" else None, src_ip=src_ip, src_port=src_port,
+            dst_ip=str(c.dst), dst_port=c.dport, dnat=c.dnat, masquerade=c.masquerade,
+            snat=(src_ip, src_port) != (packet.src_ip, packet.src_port) if direction == "original" else False,
+            steps=c.steps, rules_evaluated=c.evaluated, mark=c.mark,
+        )
+
+    # -- public API --
+    def send(self, packet: Packet, record: bool = True) -> TraceResult:
+        """Send one packet: draw ``numgen random`` values with the seeded RNG, then commit conntrack (on
+        accept) and dynamic-set updates (affinity). Returns what happened.
+
+        >>> host = NftHost('''add table ip t
+        ... add chain ip t out { type nat hook output priority -100 ; }
+        ... add set ip t aff { type ipv4_addr ; flags dynamic,timeout ; timeout 10s ; }
+        ... add rule ip t out ip saddr @aff dnat to 10.0.0.9
+        ... add rule ip t out update @aff { ip saddr } dnat to 10.0.0.1''', local_ips=["192.168.0.2"])
+        >>> host.send(Packet("192.168.0.2", "172.30.0.1", src_port=1)).dst_ip
+        '10.0.0.1'
+        >>> host.send(Packet("192.168.0.2", "172.30.0.1", src_port=2)).dst_ip   # remembered for 10 s
+        '10.0.0.9'
+        """
+        decisions: list[int] = []
+        prob = [Fraction(1)]
+
+        def choose(n: int) -> int:
+            v = self.rng.randrange(n)
+            decisions.append(v)
+            prob[0] *= Fraction(1, n)
+            return v
+
+        result = self._process(packet, choose, dry_run=False, record=record)
+        result.probability = prob[0]
+        result.decisions = tuple(decisions)
+        return result
+
+    trace = send
+
+    def enumerate(self, packet: Packet, record: bool = True) -> list[TraceResult]:
+        """Every outcome of ``packet`` with its exact probability, in ``numgen`` order; no state changes."""
+        results = []
+        pending: list[list[int]] = [[]]
+        while pending:
+            prefix = pending.pop()
+            decisions: list[int] = []
+            prob = [Fraction(1)]
+            alternatives: list[list[int]] = []
+
+            def choose(n: int, prefix=prefix, decisions=decisions, prob=prob, alternatives=alternatives) -> int:
+                i = len(decisions)
+                if i < len(prefix):
+                    v = prefix[i]
+                else:
+                    v = 0
+                    alternatives.extend(decisions + [k] for k in range(1, n))
+                decisions.append(v)
+                prob[0] *= Fraction(1, n)
+                return v
+
+            result = self._process(packet, choose, dry_run=True, record=record)
+            result.probability = prob[0]
+            result.decisions = tuple(decisions)
+            results.append(result)
+            pending.extend(reversed(alternatives))
+        return results
+
+    def outcomes(self, packet: Packet) -> list[tuple[str, Fraction, bool]]:
+        """``(output, probability, masquerade)`` per outcome (``output`` as :attr:`TraceResult.output`)."""
+        return [(r.output, r.probability, r.masquerade) for r in self.enumerate(packet, record=False)]
+
+    def trace_output(self, packet: Packet) -> tuple[str, bool]:
+        """The result in the shape of upstream's ``tracePacket``: the endpoints of all outcomes joined with
+        ``", "`` (or ``DROP``/``REJECT``/``""``) and whether the packet is masqueraded on any outcome."""
+        outs = self.enumerate(packet, record=False)
+        return ", ".join(r.output for r in outs), any(r.masquerade for r in outs)

@@ -1,0 +1,898 @@
+"""Run a kubectl v1.34 command line against a simulated cluster and return what kubectl prints.
+
+:func:`run` parses the line with :mod:`shlex` (a leading ``kubectl`` is optional) and supports:
+
+``get``, ``describe``, ``run``, ``create deployment``, ``create -f``, ``expose``, ``apply -f``, ``scale``,
+``label`` and ``delete``. Output is a :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr``
+holding what kubectl writes to stderr, such as ``No resources found in default namespace.`` or the
+``Warning: ...`` lines the API server returns). Failures raise :class:`~k8snet.errors.KubectlError` whose text is
+kubectl's stderr (without the final newline).
+
+Upstream behaviour followed (kubernetes/kubectl): ``pkg/cmd/get/get.go`` (tables per resource type, empty line
+between types, ``kind/name`` when several types are printed, ``No resources found`` on stderr),
+``pkg/cmd/run/run.go`` (a Pod labelled ``run=<name>``), ``pkg/cmd/create/create_deployment.go`` (labels
+``app=<name>``, container named after the image), ``pkg/cmd/expose/expose.go`` with
+``pkg/polymorphichelpers`` (selector, ports and protocols taken from the exposed object; one port is left
+unnamed, several are named ``port-1``, ``port-2``...; the Service inherits the object's labels),
+``pkg/cmd/delete/delete.go`` (``service "x" deleted from default namespace``), ``pkg/cmd/util/helpers.go``
+(``error: `` prefix, ``See 'kubectl X -h' for help and examples`` after usage errors) and cobra/pflag
+(``error: unknown flag: --foo`` followed by ``See 'kubectl get --help' for usage.``).
+
+``run``, ``create deployment`` and ``expose`` accept ``--dry-run=client`` and ``-o yaml|json|name``.
+
+Simplified: one namespace context (``default`` unless ``-n``), no ``--dry-run=server``, no ``-o jsonpath`` or
+templates, no ``--watch``; ``apply`` is delegated to ``cluster.apply`` (kubectl apply semantics live there), and
+its ``Warning:`` lines are not reported (the cluster does not return them).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import AlreadyExistsError, KubectlError, NotFoundError
+from .describe import describe as describe_obj
+from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
+
+__all__ = ["run", "KubectlOutput", "RESOURCES", "resolve_resource"]
+
+
+class KubectlOutput(str):
+    """kubectl's stdout as a ``str``; ``.stderr`` holds what it wrote to stderr (``""`` if nothing)."""
+
+    stderr: str
+
+    def __new__(cls, stdout: str = "", stderr: str = "") -> KubectlOutput:
+        obj = super().__new__(cls, stdout)
+        obj.stderr = stderr
+        return obj
+
+    @property
+    def stdout(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    kind: str
+    plural: str
+    singular: str
+    short: tuple[str, ...] = ()
+    group: str = ""
+    namespaced: bool = True
+
+    @property
+    def names(self) -> set[str]:
+        full = {self.plural, self.singular, *self.short}
+        if self.group:
+            full |= {f"{n}.{self.group}" for n in (self.plural, self.singular)}
+        return full
+
+
+#: The resource types this kubectl knows (``kubectl api-resources`` rows for them).
+RESOURCES = [
+    ResourceType("Pod", "pods", "pod", ("po",)),
+    ResourceType("Service", "services", "service", ("svc",)),
+    ResourceType("Endpoints", "endpoints", "endpoints", ("ep",)),
+    ResourceType("EndpointSlice", "endpointslices", "endpointslice", (), "discovery.k8s.io"),
+    ResourceType("Deployment", "deployments", "deployment", ("deploy",), "apps"),
+    ResourceType("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps"),
+    ResourceType("Node", "nodes", "node", ("no",), namespaced=False),
+    ResourceType("Namespace", "namespaces", "namespace", ("ns",), namespaced=False),
+    ResourceType("Event", "events", "event", ("ev",)),
+]
+_BY_KIND = {r.kind: r for r in RESOURCES}
+#: ``kubectl get all``: the "all" category, in discovery order, restricted to kinds we model.
+_ALL = ["Pod", "Service", "Deployment", "ReplicaSet"]
+
+
+def resolve_resource(name: str) -> ResourceType:
+    """Map ``svc``, ``services``, ``deployments.apps``... to a resource type (case-insensitive).
+
+    >>> resolve_resource("svc").kind, resolve_resource("deploy").kind
+    ('Service', 'Deployment')
+    >>> resolve_resource("foo")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: error: the server doesn't have a resource type "foo"
+    """
+    low = name.lower()
+    for r in RESOURCES:
+        if low in r.names:
+            return r
+    raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
+
+
+# --- flag parsing (cobra / pflag behaviour) ---------------------------------------------------------------
+
+
+@dataclass
+class Flag:
+    name: str
+    short: str | None = None
+    kind: str = "string"  # string | bool | int | list
+    default: Any = None
+
+
+GLOBAL_FLAGS = [Flag("namespace", "n"), Flag("kubeconfig"), Flag("context")]
+
+
+@dataclass
+class Parsed:
+    args: list[str] = field(default_factory=list)
+    flags: dict[str, Any] = field(default_factory=dict)
+    after_dash: list[str] = field(default_factory=list)
+    set: set[str] = field(default_factory=set)
+
+
+def _flag_error(cmd: str, msg: str) -> KubectlError:
+    return KubectlError(f"error: {msg}\nSee 'kubectl {cmd} --help' for usage.")
+
+
+def _usage_error(cmd: str, msg: str) -> KubectlError:
+    """``cmdutil.UsageErrorf``."""
+    return KubectlError(f"error: {msg}\nSee 'kubectl {cmd} -h' for help and examples")
+
+
+def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
+    """pflag parsing: ``--f=v``, ``--f v``, ``-fv``, ``-f v``, ``-f=v``, bool flags, ``--`` ends flags."""
+    all_flags = flags + GLOBAL_FLAGS
+    by_name = {f.name: f for f in all_flags}
+    by_short = {f.short: f for f in all_flags if f.short}
+    p = Parsed(flags={f.name: ([] if f.kind == "list" else f.default) for f in all_flags})
+
+    def assign(f: Flag, value: str | None, rest: list[str], shown: str) -> None:
+        if f.kind == "bool":
+            if value is None:
+                p.flags[f.name] = True
+            elif value.lower() in ("true", "1", "t"):
+                p.flags[f.name] = True
+            elif value.lower() in ("false", "0", "f"):
+                p.flags[f.name] = False
+            else:
+                raise _flag_error(cmd, f'invalid argument "{value}" for "{shown}" flag: strconv.ParseBool: '
+                                       f'parsing "{value}": invalid syntax')
+        else:
+            if value is None:
+                if not rest:
+                    raise _flag_error(cmd, f"flag needs an argument: {shown}")
+                value = rest.pop(0)
+            if f.kind == "int":
+                try:
+                    p.flags[f.name] = int(value)
+                except ValueError:
+                    raise _flag_error(cmd, f'invalid argument "{value}" for "{shown}" flag: strconv.ParseInt: '
+                                           f'parsing "{value}": invalid syntax') from None
+            elif f.kind == "list":
+                p.flags[f.name].append(value)
+            else:
+                p.flags[f.name] = value
+        p.set.add(f.name)
+
+    rest = list(words)
+    while rest:
+        w = rest.pop(0)
+        if w == "--":
+            p.after_dash = rest
+            break
+        if w.startswith("--") and len(w) > 2:
+            name, eq, value = w[2:].partition("=")
+            f = by_name.get(name)
+            if f is None:
+                raise _flag_error(cmd, f"unknown flag: --{name}")
+            assign(f, value if eq else None, rest, f"--{name}")
+        elif w.startswith("-") and len(w) > 1:
+            letter = w[1]
+            f = by_short.get(letter)
+            if f is None:
+                raise _flag_error(cmd, f"unknown shorthand flag: '{letter}' in {w}")
+            tail = w[2:]
+            if f.kind == "bool":
+                assign(f, tail[1:] if tail.startswith("=") else None, rest, f"-{letter}, --{f.name}")
+                if tail and not tail.startswith("="):
+                    rest.insert(0, "-" + tail)
+            else:
+                value = tail[1:] if tail.startswith("=") else (tail or None)
+                assign(f, value, rest, f"-{letter}, --{f.name}")
+        else:
+            p.args.append(w)
+    return p
+
+
+# --- helpers around the cluster -----------------------------------------------------------------------------
+
+
+def _api(cluster: Any) -> Any:
+    return cluster.api
+
+
+def _now(cluster: Any):
+    return cluster.clock.now()
+
+
+def _settle(cluster: Any) -> None:
+    """Let the controllers react to a write, if the cluster needs to be told (contract: they run synchronously)."""
+    for name in ("reconcile", "settle", "sync", "run_controllers"):
+        fn = getattr(cluster, name, None)
+        if callable(fn):
+            fn()
+            return
+
+
+def _warnings(cluster: Any, warns: list[str] | None = None) -> str:
+    if warns is None:
+        warns = getattr(_api(cluster), "last_warnings", None) or []
+    return "".join(f"Warning: {w}\n" for w in warns)
+
+
+def _list(cluster: Any, kind: str, namespace: str | None, selector: str | None = None) -> list:
+    objs = list(_api(cluster).list(kind, namespace))
+    if selector:
+        from ..apiserver.server import selector_matches
+
+        objs = [o for o in objs if selector_matches(selector, o.metadata.labels)]
+    return objs
+
+
+def _load(source: str, stdin: str | None) -> tuple[list, str]:
+    from .. import manifests
+
+    if source == "-":
+        if stdin is None:
+            raise KubectlError("error: no objects passed to apply")
+        return manifests.load(stdin), "STDIN"
+    try:
+        return manifests.load(source if source.endswith((".yaml", ".yml", ".json")) else open(source).read()), source
+    except FileNotFoundError:
+        raise KubectlError(f'error: the path "{source}" does not exist') from None
+
+
+# --- commands ---------------------------------------------------------------------------------------------
+
+OUTPUT_FLAGS = [Flag("output", "o"), Flag("show-labels", kind="bool", default=False),
+                Flag("no-headers", kind="bool", default=False)]
+
+
+def _cmd_get(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("get", words, OUTPUT_FLAGS + [
+        Flag("all-namespaces", "A", "bool", False), Flag("selector", "l"), Flag("filename", "f", "list"),
+        Flag("ignore-not-found", kind="bool", default=False), Flag("watch", "w", "bool", False)])
+    output = p.flags["output"] or ""
+    if output not in ("", "wide", "yaml", "json", "name"):
+        raise KubectlError(f'error: unable to match a printer suitable for the output format "{output}", '
+                           "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,"
+                           "json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+    ns = p.flags["namespace"] or "default"
+    all_ns = p.flags["all-namespaces"]
+    if not p.args:
+        raise KubectlError(
+            'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
+            "supported resources.\n\nerror: Required resource not specified.\n"
+            'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain '
+            "pods).\nSee 'kubectl get -h' for help and examples")
+    # TYPE[,TYPE] [NAME...] or TYPE/NAME...
+    requests: list[tuple[ResourceType, str | None]] = []
+    if "/" in p.args[0]:
+        for a in p.args:
+            if "/" not in a:
+                raise KubectlError("error: there is no need to specify a resource type as a separate argument when "
+                                   "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+                                   "instead of 'kubectl get resource resource/<resource_name>'")
+            t, name = a.split("/", 1)
+            requests.append((resolve_resource(t), name))
+    else:
+        types: list[ResourceType] = []
+        for t in p.args[0].split(","):
+            if t.lower() == "all":
+                types.extend(_BY_KIND[k] for k in _ALL)
+            else:
+                types.append(resolve_resource(t))
+        names = p.args[1:]
+        for rt in types:
+            if names:
+                requests.extend((rt, n) for n in names)
+            else:
+                requests.append((rt, None))
+    objects: list = []
+    errors: list[str] = []
+    for rt, name in requests:
+        if name is None:
+            objects.extend(_list(cluster, rt.kind, None if (all_ns or not rt.namespaced) else ns,
+                                 p.flags["selector"]))
+        else:
+            try:
+                objects.append(_api(cluster).get(rt.kind, name, ns))
+            except NotFoundError as e:
+                if not p.flags["ignore-not-found"]:
+                    errors.append(str(e))
+    single_name = len(requests) == 1 and requests[0][1] is not None
+    stderr = ""
+    if output == "yaml":
+        stdout = to_yaml(objects, single=single_name) if (objects or not errors) else ""
+    elif output == "json":
+        stdout = to_json(objects, single=single_name) if (objects or not errors) else ""
+    elif output == "name":
+        stdout = print_names(objects)
+    else:
+        show_kind = len({o.kind for o in objects}) > 1 or any(a.lower() == "all" for a in p.args[0].split(",")) \
+            if objects else False
+        stdout = get_table(objects, wide=output == "wide", now=_now(cluster), show_kind=show_kind,
+                           namespace_column=all_ns, no_headers=p.flags["no-headers"],
+                           show_labels=p.flags["show-labels"])
+        if not stdout and not errors and not p.flags["ignore-not-found"]:
+            namespaced = all(rt.namespaced for rt, _ in requests) and not all_ns
+            stderr = f"No resources found in {ns} namespace.\n" if namespaced else "No resources found\n"
+    if any(rt.kind == "Endpoints" for rt, _ in requests):
+        stderr = ENDPOINTS_WARNING + stderr
+    if errors:
+        raise _partial(stdout, "\n".join(errors))
+    return KubectlOutput(stdout, stderr)
+
+
+#: kube-apiserver v1.33+ answers every request on v1 Endpoints with this deprecation warning (KEP-4974);
+#: kubectl prints each distinct warning once per invocation.
+ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+
+
+def _partial(stdout: str, err: str) -> KubectlError:
+    e = KubectlError(err)
+    e.stdout = stdout  # type: ignore[attr-defined]
+    return e
+
+
+def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("describe", words, [Flag("selector", "l"), Flag("all-namespaces", "A", "bool", False),
+                                        Flag("show-events", kind="bool", default=True), Flag("filename", "f", "list")])
+    ns = p.flags["namespace"] or "default"
+    if not p.args:
+        raise KubectlError("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a "
+                           "complete list of supported resources.\n\nerror: Required resource not specified.\n"
+                           "See 'kubectl describe -h' for help and examples")
+    if "/" in p.args[0]:
+        t, name = p.args[0].split("/", 1)
+        rt, names = resolve_resource(t), [name]
+    else:
+        rt, names = resolve_resource(p.args[0]), p.args[1:]
+    if rt.kind not in ("Service", "Endpoints", "EndpointSlice", "Pod", "Deployment"):
+        raise KubectlError(f"error: describe {rt.plural} is not implemented by k8snet")
+    objs = []
+    if not names:
+        objs = _list(cluster, rt.kind, None if p.flags["all-namespaces"] else ns, p.flags["selector"])
+        if not objs:
+            warn = ENDPOINTS_WARNING if rt.kind == "Endpoints" else ""
+            return KubectlOutput("", f"{warn}No resources found in {ns} namespace.\n")
+    for name in names:
+        try:
+            objs.append(_api(cluster).get(rt.kind, name, ns))
+        except NotFoundError:
+            # describe falls back to every object whose name starts with the argument
+            matches = [o for o in _list(cluster, rt.kind, ns) if o.metadata.name.startswith(name)]
+            if not matches:
+                raise
+            objs.extend(matches)
+    texts = []
+    for obj in objs:
+        slices = []
+        if obj.kind == "Service":
+            slices = [s for s in _list(cluster, "EndpointSlice", obj.metadata.namespace)
+                      if (s.metadata.labels or {}).get("kubernetes.io/service-name") == obj.metadata.name]
+        events = None
+        if p.flags["show-events"]:
+            events = [e for e in _list(cluster, "Event", obj.metadata.namespace) if _involves(e, obj)]
+        rss = _list(cluster, "ReplicaSet", obj.metadata.namespace) if obj.kind == "Deployment" else []
+        texts.append(describe_obj(obj, slices, events, _now(cluster), replica_sets=rss))
+    return KubectlOutput("\n\n".join(texts), ENDPOINTS_WARNING if rt.kind == "Endpoints" else "")
+
+
+def _involves(event: Any, obj: Any) -> bool:
+    ref = event.involvedObject
+    if ref is None or ref.name != obj.metadata.name or ref.kind != obj.kind:
+        return False
+    if ref.uid and obj.metadata.uid and ref.uid != obj.metadata.uid:
+        return False
+    return (ref.namespace or obj.metadata.namespace) == obj.metadata.namespace
+
+
+def _parse_labels(spec: str, cmd: str) -> dict[str, str]:
+    labels = {}
+    for part in spec.split(","):
+        if "=" not in part:
+            raise KubectlError(f"error: invalid label spec: {part}")
+        k, v = part.split("=", 1)
+        labels[k] = v
+    return labels
+
+
+def _create(cluster, obj) -> tuple[Any, str]:
+    """Create ``obj``; return the stored object and the ``Warning:`` lines of that request."""
+    stored = _api(cluster).create(obj)
+    warnings = _warnings(cluster)  # read before the controllers run: every request resets them
+    _settle(cluster)
+    return stored, warnings
+
+
+def _update(cluster, obj) -> tuple[Any, str]:
+    stored = _api(cluster).update(obj)
+    warnings = _warnings(cluster)
+    _settle(cluster)
+    return stored, warnings
+
+
+def _cmd_run(cluster, words, stdin) -> KubectlOutput:
+    from ..api.core_v1 import Pod
+
+    p = parse_flags("run", words, [Flag("image"), Flag("port"), Flag("labels", "l"), Flag("restart"),
+                                   Flag("env", kind="list"), Flag("command", kind="bool", default=False),
+                                   Flag("image-pull-policy"), Flag("annotations", kind="list")] + DRY_RUN_FLAGS)
+    if not p.args:
+        raise _usage_error("run", "NAME is required for run")
+    name = p.args[0]
+    image = p.flags["image"]
+    if not image:
+        raise _usage_error("run", "--image is required")
+    restart = p.flags["restart"] or "Always"
+    if restart not in ("Always", "OnFailure", "Never"):
+        raise KubectlError(f"error: invalid restart policy: {restart}")
+    labels = _parse_labels(p.flags["labels"], "run") if p.flags["labels"] else {"run": name}
+    container: dict[str, Any] = {"name": name, "image": image}
+    extra = p.args[1:] + p.after_dash
+    if extra:
+        container["command" if p.flags["command"] else "args"] = extra
+    if p.flags["env"]:
+        container["env"] = [dict(zip(("name", "value"), e.split("=", 1), strict=False)) for e in p.flags["env"]]
+    if p.flags["image-pull-policy"]:
+        container["imagePullPolicy"] = p.flags["image-pull-policy"]
+    if p.flags["port"]:
+        try:
+            container["ports"] = [{"containerPort": int(p.flags["port"])}]
+        except ValueError:
+            raise KubectlError(f'error: strconv.Atoi: parsing "{p.flags["port"]}": invalid syntax') from None
+    pod = Pod.model_validate({"metadata": {"name": name, "labels": labels},
+                              "spec": {"containers": [container], "restartPolicy": restart,
+                                       "dnsPolicy": "ClusterFirst"}})
+    return _create_or_print(cluster, p, pod, "created")
+
+
+DRY_RUN_FLAGS = [Flag("dry-run", default="none"), Flag("output", "o")]
+
+
+def _create_or_print(cluster: Any, p: Parsed, obj: Any, verb: str) -> KubectlOutput:
+    """Create ``obj`` (or, with ``--dry-run=client``, only print it) and print like kubectl's printer flags:
+    ``kind/name <verb>`` by default, ``(dry run)`` appended for a client dry run, or the object with ``-o``.
+
+    The object sent carries a namespace only when ``-n`` was given (``EnforceNamespace``); the server fills in
+    the default namespace otherwise.
+    """
+    dry = p.flags["dry-run"]
+    if dry not in ("none", "client", "server"):
+        raise KubectlError(f'error: Invalid dry-run value ({dry}). Must be "none", "server", or "client".')
+    if dry == "server":
+        raise KubectlError("error: --dry-run=server is not supported by k8snet")
+    output = p.flags["output"] or ""
+    if output not in ("", "yaml", "json", "name"):
+        raise KubectlError(f'error: unable to match a printer suitable for the output format "{output}", '
+                           "allowed formats are: json,name,yaml")
+    if "namespace" in p.set:
+        obj.metadata.namespace = p.flags["namespace"]
+    if dry == "client":
+        shown, warnings, suffix = obj, "", " (dry run)"
+    else:
+        shown, warnings = _create(cluster, obj)
+        suffix = ""
+    if output == "yaml":
+        return KubectlOutput(to_yaml([shown]), warnings)
+    if output == "json":
+        return KubectlOutput(to_json([shown]), warnings)
+    if output == "name":
+        return KubectlOutput(f"{resource_name(shown)}\n", warnings)
+    return KubectlOutput(f"{resource_name(shown)} {verb}{suffix}\n", warnings)
+
+
+def _container_name(image: str) -> str:
+    """``buildPodSpec`` in create_deployment.go: the last path element, without tag or digest."""
+    name = image.split("/")[-1]
+    name = name.split(":")[0]
+    name = name.split("@")[0]
+    return name
+
+
+def _cmd_create(cluster, words, stdin) -> KubectlOutput:
+    if words and words[0] == "deployment" or (words and words[0] == "deploy"):
+        return _create_deployment(cluster, words[1:])
+    p = parse_flags("create", words, [Flag("filename", "f", "list")])
+    if p.args:
+        raise KubectlError(f'error: unknown command "{p.args[0]}" for "kubectl create"')
+    if not p.flags["filename"]:
+        raise KubectlError("error: must specify one of -f and -k\n\nerror: required flag(s) \"filename\" not set")
+    out, warn = [], []
+    for f in p.flags["filename"]:
+        objs, source = _load(f, stdin)
+        for obj in objs:
+            if obj.namespaced and not obj.metadata.namespace:
+                obj.metadata.namespace = p.flags["namespace"] or "default"
+            try:
+                stored, warnings = _create(cluster, obj)
+            except AlreadyExistsError as e:
+                raise _partial("".join(out), f'Error from server (AlreadyExists): error when creating "{source}": '
+                                             f'{e.resource} "{e.name}" already exists') from None
+            out.append(f"{resource_name(stored)} created\n")
+            warn.append(warnings)
+    return KubectlOutput("".join(out), "".join(warn))
+
+
+def _create_deployment(cluster, words) -> KubectlOutput:
+    from ..api.apps_v1 import Deployment
+
+    p = parse_flags("create deployment", words, [Flag("image", kind="list"), Flag("port", kind="int", default=-1),
+                                                 Flag("replicas", "r", "int", 1)] + DRY_RUN_FLAGS)
+    if len(p.args) != 1:
+        raise _usage_error("create deployment", f"exactly one NAME is required, got {len(p.args)}")
+    images = p.flags["image"]
+    if not images:
+        raise KubectlError('error: required flag(s) "image" not set')
+    name = p.args[0]
+    labels = {"app": name}
+    containers = []
+    for img in images:
+        c: dict[str, Any] = {"name": _container_name(img), "image": img}
+        if p.after_dash:
+            c["command"] = list(p.after_dash)
+        containers.append(c)
+    if p.flags["port"] >= 0:
+        containers[0]["ports"] = [{"containerPort": p.flags["port"]}]
+    dep = Deployment.model_validate({
+        "metadata": {"name": name, "labels": labels},
+        "spec": {"replicas": p.flags["replicas"], "selector": {"matchLabels": dict(labels)},
+                 "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": containers}}}})
+    return _create_or_print(cluster, p, dep, "created")
+
+
+def _ports_and_protocols(obj: Any) -> tuple[list[str], dict[str, list[str]]]:
+    """``portsForObject`` / ``protocolsForObject`` in kubectl ``pkg/polymorphichelpers``."""
+    ports: list[str] = []
+    protocols: dict[str, list[str]] = {}
+    if obj.kind == "Service":
+        for sp in obj.spec.ports or []:
+            ports.append(str(sp.port))
+            protocols.setdefault(str(sp.port), []).append(sp.protocol or "")
+        return ports, protocols
+    if obj.kind == "Pod":
+        containers = obj.spec.containers
+    else:
+        containers = obj.spec.template.spec.containers
+    for c in containers or []:
+        for cp in c.ports or []:
+            ports.append(str(cp.containerPort))
+            protocols.setdefault(str(cp.containerPort), []).append(cp.protocol or "")
+    return ports, protocols
+
+
+def _selector_for(obj: Any) -> dict[str, str]:
+    """``mapBasedSelectorForObject``."""
+    if obj.kind == "Pod":
+        if not obj.metadata.labels:
+            raise KubectlError("error: the pod has no labels and cannot be exposed")
+        return dict(obj.metadata.labels)
+    if obj.kind == "Service":
+        if not obj.spec.selector:
+            raise KubectlError("error: the service has no pod selector set")
+        return dict(obj.spec.selector)
+    sel = obj.spec.selector
+    if sel is not None and sel.matchExpressions:
+        raise KubectlError(f'error: couldn\'t convert expressions - "{sel.matchExpressions!r}" to map-based '
+                           "selector format")
+    return dict(sel.matchLabels or {}) if sel is not None else {}
+
+
+def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
+    from ..api.core_v1 import Service
+
+    p = parse_flags("expose", words, [
+        Flag("port"), Flag("target-port"), Flag("type"), Flag("name"), Flag("protocol"), Flag("selector"),
+        Flag("external-ip"), Flag("load-balancer-ip"), Flag("labels", "l"), Flag("session-affinity"),
+        Flag("cluster-ip"), Flag("port-name"), Flag("filename", "f", "list")] + DRY_RUN_FLAGS)
+    ns = p.flags["namespace"] or "default"
+    if not p.args:
+        raise _usage_error("expose", "You must provide one or more resources by argument or filename.\n"
+                                     "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+                                     "'--resource=rsrc.json'")
+    if "/" in p.args[0]:
+        t, name = p.args[0].split("/", 1)
+    else:
+        t, name = p.args[0], (p.args[1] if len(p.args) > 1 else "")
+    rt = resolve_resource(t)
+    if rt.kind not in ("Pod", "Service", "Deployment", "ReplicaSet"):
+        raise KubectlError(f"error: cannot expose a {rt.kind}")
+    obj = _api(cluster).get(rt.kind, name, ns)
+    selector = _parse_labels(p.flags["selector"], "expose") if p.flags["selector"] else _selector_for(obj)
+    if p.flags["port"]:
+        port_list = p.flags["port"].split(",")
+        proto_map: dict[str, list[str]] = {}
+        _, proto_map = _ports_and_protocols(obj)
+    else:
+        port_list, proto_map = _ports_and_protocols(obj)
+        if not port_list:
+            raise _usage_error("expose", "couldn't find port via --port flag or introspection")
+    ports = []
+    for i, port_str in enumerate(port_list):
+        try:
+            port = int(port_str)
+        except ValueError:
+            raise KubectlError(f'error: strconv.Atoi: parsing "{port_str}": invalid syntax') from None
+        pname = p.flags["port-name"] or ""
+        if len(port_list) > 1:
+            pname = f"port-{i + 1}"
+        protocol = p.flags["protocol"] or ""
+        if not protocol and not proto_map:
+            protocol = "TCP"
+        elif not protocol and proto_map:
+            protocol = "TCP"
+            exposed = proto_map.get(port_str)
+            if exposed is not None:
+                if len(exposed) == 1:
+                    protocol = exposed[0]
+                else:
+                    for proto in exposed:
+                        ports.append({"name": f"port-{port}-{proto.lower()}", "port": port, "protocol": proto})
+                    continue
+        entry: dict[str, Any] = {"port": port, "protocol": protocol}
+        if pname:
+            entry["name"] = pname
+        ports.append(entry)
+    target = p.flags["target-port"]
+    for entry in ports:
+        if target:
+            entry["targetPort"] = int(target) if target.isdigit() else target
+        else:
+            entry["targetPort"] = entry["port"]
+        if entry["protocol"] == "":
+            del entry["protocol"]
+    labels = _parse_labels(p.flags["labels"], "expose") if p.flags["labels"] else dict(obj.metadata.labels or {})
+    spec: dict[str, Any] = {"selector": selector, "ports": ports}
+    if p.flags["external-ip"]:
+        spec["externalIPs"] = [p.flags["external-ip"]]
+    if p.flags["type"]:
+        spec["type"] = p.flags["type"]
+    if spec.get("type") == "LoadBalancer" and p.flags["load-balancer-ip"]:
+        spec["loadBalancerIP"] = p.flags["load-balancer-ip"]
+    if p.flags["session-affinity"]:
+        spec["sessionAffinity"] = p.flags["session-affinity"]
+    if p.flags["cluster-ip"]:
+        spec["clusterIP"] = p.flags["cluster-ip"]
+    svc_name = p.flags["name"] or name
+    meta: dict[str, Any] = {"name": svc_name}
+    if labels:
+        meta["labels"] = labels
+    svc = Service.model_validate({"metadata": meta, "spec": spec})
+    return _create_or_print(cluster, p, svc, "exposed")
+
+
+def _cmd_apply(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)])
+    if not p.flags["filename"]:
+        raise KubectlError("error: must specify one of -f and -k")
+    ns = p.flags["namespace"] or "default"
+    out: list[str] = []
+    warns: list[str] = []
+    for f in p.flags["filename"]:
+        objs, _ = _load(f, stdin)
+        for obj in objs:
+            if obj.namespaced and not obj.metadata.namespace:
+                obj.metadata.namespace = ns
+            kind, name = obj.kind, obj.metadata.name
+            try:
+                before = _api(cluster).get(kind, name, obj.metadata.namespace or ns)
+            except NotFoundError:
+                before = None
+            stored = cluster.apply(obj)
+            stored = stored[0] if isinstance(stored, list) else stored
+            warns.append(_warnings(cluster, getattr(cluster, "last_warnings", None)))
+            if before is None:
+                verb = "created"
+            elif _same_object(before, stored):
+                verb = "unchanged"  # kubectl computed an empty patch (and sends no request)
+            else:
+                verb = "configured"
+            out.append(f"{resource_name(stored)} {verb}\n")
+    return KubectlOutput("".join(out), "".join(warns))
+
+
+def _same_object(a: Any, b: Any) -> bool:
+    """Equal but for the bookkeeping a no-op write may bump (resourceVersion, managedFields)."""
+    da, db = a.to_dict(), b.to_dict()
+    for d in (da, db):
+        d.get("metadata", {}).pop("resourceVersion", None)
+        d.get("metadata", {}).pop("managedFields", None)
+    return da == db
+
+
+def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")])
+    if p.flags["replicas"] is None:
+        raise KubectlError('error: required flag(s) "replicas" not set')
+    if p.flags["replicas"] < 0:
+        raise KubectlError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    if not p.args:
+        raise _usage_error("scale", "You must provide one or more resources by argument or filename.\n"
+                                    "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+                                    "'--resource=rsrc.json'")
+    if "/" in p.args[0]:
+        t, name = p.args[0].split("/", 1)
+    else:
+        t, name = p.args[0], (p.args[1] if len(p.args) > 1 else "")
+    rt = resolve_resource(t)
+    ns = p.flags["namespace"] or "default"
+    obj = _api(cluster).get(rt.kind, name, ns)
+    if rt.kind not in ("Deployment", "ReplicaSet"):
+        raise KubectlError('Error from server (NotFound): the server could not find the requested resource')
+    obj = obj.model_copy(deep=True)
+    obj.spec.replicas = p.flags["replicas"]
+    _, warnings = _update(cluster, obj)
+    return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+
+
+def _cmd_label(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("label", words, [Flag("overwrite", kind="bool", default=False), Flag("list", kind="bool")])
+    args = list(p.args)
+    if not args:
+        raise _usage_error("label", "one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if "/" in args[0]:
+        t, name = args.pop(0).split("/", 1)
+    else:
+        t = args.pop(0)
+        name = args.pop(0) if args else ""
+    rt = resolve_resource(t)
+    changes = [a for a in args if "=" in a or a.endswith("-")]
+    if not changes:
+        raise _usage_error("label", "at least one label update is required")
+    ns = p.flags["namespace"] or "default"
+    obj = _api(cluster).get(rt.kind, name, ns).model_copy(deep=True)
+    labels = dict(obj.metadata.labels or {})
+    before = dict(labels)
+    for c in changes:
+        if c.endswith("-") and "=" not in c:
+            labels.pop(c[:-1], None)
+            continue
+        k, v = c.split("=", 1)
+        if k in labels and labels[k] != v and not p.flags["overwrite"]:
+            raise KubectlError(f"error: '{k}' already has a value ({labels[k]}), and --overwrite is false")
+        labels[k] = v
+    if labels == before:
+        return KubectlOutput(f"{kind_string(rt.kind)}/{name} not labeled\n")
+    obj.metadata.labels = labels or None
+    _, warnings = _update(cluster, obj)
+    return KubectlOutput(f"{kind_string(rt.kind)}/{name} labeled\n", warnings)
+
+
+def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
+    p = parse_flags("delete", words, [Flag("filename", "f", "list"), Flag("selector", "l"),
+                                      Flag("all", kind="bool", default=False),
+                                      Flag("grace-period", kind="int", default=-1), Flag("now", kind="bool"),
+                                      Flag("force", kind="bool", default=False),
+                                      Flag("ignore-not-found", kind="bool", default=False),
+                                      Flag("wait", kind="bool", default=True)])
+    ns = p.flags["namespace"] or "default"
+    targets: list[tuple[ResourceType, str, str]] = []
+    if p.flags["filename"]:
+        for f in p.flags["filename"]:
+            objs, _ = _load(f, stdin)
+            targets.extend((_BY_KIND[o.kind], o.metadata.name, o.metadata.namespace or ns) for o in objs)
+    elif p.args and "/" in p.args[0]:
+        for a in p.args:
+            t, name = a.split("/", 1)
+            targets.append((resolve_resource(t), name, ns))
+    elif p.args:
+        types = [resolve_resource(t) for t in p.args[0].split(",")]
+        names = p.args[1:]
+        if not names and not p.flags["all"] and not p.flags["selector"]:
+            raise KubectlError("error: resource(s) were provided, but no name was specified")
+        for rt in types:
+            if names:
+                targets.extend((rt, n, ns) for n in names)
+            else:
+                targets.extend((rt, o.metadata.name, ns) for o in _list(cluster, rt.kind, ns, p.flags["selector"]))
+    else:
+        raise _usage_error("delete", "You must provide one or more resources by argument or filename.\n"
+                                     "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+                                     "'--resource=rsrc.json'")
+    grace = p.flags["grace-period"]
+    if p.flags["now"]:
+        grace = 1
+    if p.flags["force"] and grace < 0:
+        grace = 0
+    out: list[str] = []
+    errors: list[str] = []
+    for rt, name, namespace in targets:
+        try:
+            kwargs = {"grace_period_seconds": grace} if grace >= 0 else {}
+            _api(cluster).delete(rt.kind, name, namespace, **kwargs)
+        except NotFoundError as e:
+            if not p.flags["ignore-not-found"]:
+                errors.append(str(e))
+            continue
+        _settle(cluster)
+        op = "force deleted" if grace == 0 else "deleted"
+        if rt.namespaced:
+            op = f"{op} from {namespace} namespace"
+        out.append(f'{kind_string(rt.kind)} "{name}" {op}\n')
+    if errors:
+        raise _partial("".join(out), "\n".join(errors))
+    if not targets and not p.flags["filename"]:
+        return KubectlOutput("No resources found\n")
+    return KubectlOutput("".join(out))
+
+
+COMMANDS: dict[str, Callable[[Any, list[str], str | None], KubectlOutput]] = {
+    "get": _cmd_get,
+    "describe": _cmd_describe,
+    "run": _cmd_run,
+    "create": _cmd_create,
+    "expose": _cmd_expose,
+    "apply": _cmd_apply,
+    "scale": _cmd_scale,
+    "label": _cmd_label,
+    "delete": _cmd_delete,
+}
+
+_KNOWN_KUBECTL = ["annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate",
+                  "cluster-info", "completion", "config", "cordon", "cp", "create", "debug", "delete", "describe",
+                  "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "help", "kustomize",
+                  "label", "logs", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout",
+                  "run", "scale", "set", "taint", "top", "uncordon", "version", "wait"]
+
+
+def _levenshtein(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca.lower() != cb.lower())))
+        prev = cur
+    return prev[-1]
+
+
+def run(cluster: Any, line: str, stdin: str | None = None) -> KubectlOutput:
+    """Run one kubectl command line against ``cluster``; return stdout (with ``.stderr``).
+
+    Raises
+    ------
+    KubectlError
+        with kubectl's stderr text, for anything kubectl exits non-zero on. When some output was produced
+        before the failure (e.g. ``get a b`` where ``b`` does not exist) it is in ``err.stdout``.
+
+    Example
+    -------
+    >>> run(None, "kubectl get svc --foo")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: error: unknown flag: --foo
+    See 'kubectl get --help' for usage.
+    """
+    try:
+        words = shlex.split(line)
+    except ValueError as e:
+        raise KubectlError(f"error: {e}") from None
+    if words and words[0] == "kubectl":
+        words = words[1:]
+    if not words:
+        raise KubectlError("error: no command given (k8snet does not print kubectl's help text)")
+    # global flags may precede the command: kubectl -n ns get svc
+    lead: list[str] = []
+    while words and words[0].startswith("-"):
+        lead.append(words.pop(0))
+        if lead[-1] in ("-n", "--namespace") and words:
+            lead.append(words.pop(0))
+    if not words:
+        raise KubectlError("error: no command given")
+    cmd, rest = words[0], lead + words[1:]
+    fn = COMMANDS.get(cmd)
+    if fn is None:
+        msg = f'error: unknown command "{cmd}" for "kubectl"'
+        close = [c for c in _KNOWN_KUBECTL if _levenshtein(cmd, c) <= 2 or c.startswith(cmd.lower())]
+        if close:
+            msg += "\n\nDid you mean this?\n" + "".join(f"\t{c}\n" for c in close)
+            msg = msg.rstrip("\n")
+        raise KubectlError(msg)
+    return fn(cluster, rest, stdin)

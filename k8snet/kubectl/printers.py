@@ -1,0 +1,951 @@
+"""``kubectl get`` output: the human-readable tables, ``-o name``, ``-o yaml`` and ``-o json``.
+
+Upstream sources ported here:
+
+* kubernetes/kubernetes ``pkg/printers/internalversion/printers.go``: column definitions and one row function
+  per kind (``printService``, ``printPod``, ``printDeployment``, ``printReplicaSet``, ``printEndpoints``,
+  ``printEndpointSlice``, ``printNode``, ``printEvent``) with their cell helpers (``makePortString``,
+  ``getServiceExternalIP``, ``formatEndpoints``, ``formatDiscoveryPorts``, ``listWithMoreString``...).
+* kubernetes/cli-runtime ``pkg/printers/tableprinter.go``: ``printTable`` (upper-cased headers, columns with
+  ``priority != 0`` only with ``-o wide``, no headers and no output for an empty table) and ``decorateTable``
+  (``NAMESPACE`` column for ``-A``, ``kind/name`` when several kinds are printed).
+* kubernetes/kubectl ``pkg/cmd/get/get.go``: several resource types are separated by an empty line and the
+  remembered column widths are reset between them.
+
+The API server always renders rows with ``Wide: true`` (server-side printing) and kubectl drops the
+priority-1 columns itself, so a LoadBalancer hostname is never clipped to 16 characters by ``kubectl get``.
+That is what we do too.
+
+Every function is a pure function of the objects and of ``now`` (the time ages are measured against); they
+work on objects from anywhere, e.g. a real cluster's JSON loaded with :func:`k8snet.manifests.load`.
+
+>>> from datetime import datetime, timezone
+>>> from k8snet.api.core_v1 import Service
+>>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+>>> svc = Service.model_validate({"metadata": {"name": "kubernetes", "namespace": "default",
+...     "creationTimestamp": "2026-01-01T00:00:00Z"}, "spec": {"type": "ClusterIP",
+...     "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443,
+...     "protocol": "TCP", "targetPort": 6443}]}})
+>>> print(get_table([svc], now=t0.replace(day=2)), end="")
+NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   24h
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from .age import parse_time, translate_timestamp_since
+from .tabwriter import kubectl_get_writer
+
+__all__ = [
+    "COLUMNS",
+    "get_table",
+    "table_rows",
+    "format_labels",
+    "format_label_selector",
+    "resource_name",
+    "kind_string",
+    "to_json",
+    "to_yaml",
+    "print_names",
+]
+
+LOAD_BALANCER_WIDTH = 16
+LABEL_NODE_ROLE_PREFIX = "node-role.kubernetes.io/"
+NODE_LABEL_ROLE = "kubernetes.io/role"
+
+#: Column definitions per kind: (header as upstream spells it, priority). kubectl upper-cases the header.
+COLUMNS: dict[str, list[tuple[str, int]]] = {
+    "Pod": [("Name", 0), ("Ready", 0), ("Status", 0), ("Restarts", 0), ("Age", 0), ("IP", 1), ("Node", 1),
+            ("Nominated Node", 1), ("Readiness Gates", 1)],
+    "ReplicaSet": [("Name", 0), ("Desired", 0), ("Current", 0), ("Ready", 0), ("Age", 0), ("Containers", 1),
+                   ("Images", 1), ("Selector", 1)],
+    "Service": [("Name", 0), ("Type", 0), ("Cluster-IP", 0), ("External-IP", 0), ("Port(s)", 0), ("Age", 0),
+                ("Selector", 1)],
+    "Endpoints": [("Name", 0), ("Endpoints", 0), ("Age", 0)],
+    "Node": [("Name", 0), ("Status", 0), ("Roles", 0), ("Age", 0), ("Version", 0), ("Internal-IP", 1),
+             ("External-IP", 1), ("OS-Image", 1), ("Kernel-Version", 1), ("Container-Runtime", 1)],
+    "Event": [("Last Seen", 0), ("Type", 0), ("Reason", 0), ("Object", 0), ("Subobject", 1), ("Source", 1),
+              ("Message", 0), ("First Seen", 1), ("Count", 1), ("Name", 1)],
+    "Namespace": [("Name", 0), ("Status", 0), ("Age", 0)],
+    "Deployment": [("Name", 0), ("Ready", 0), ("Up-to-date", 0), ("Available", 0), ("Age", 0),
+                   ("Containers", 1), ("Images", 1), ("Selector", 1)],
+    "EndpointSlice": [("Name", 0), ("AddressType", 0), ("Ports", 0), ("Endpoints", 0), ("Age", 0)],
+}
+
+#: Index of the column with ``Format: "name"`` (where ``kind/`` is prefixed when several kinds are printed).
+_NAME_COLUMN = {kind: [c for c, _ in cols].index("Name") for kind, cols in COLUMNS.items()}
+
+_GROUPS = {"Deployment": "apps", "ReplicaSet": "apps", "EndpointSlice": "discovery.k8s.io"}
+_CLUSTER_SCOPED = {"Node", "Namespace"}
+
+
+# --- small helpers ------------------------------------------------------------------------------------------
+
+
+def _get(obj: Any, *path: str, default: Any = None) -> Any:
+    """Follow attribute (or dict key) names; ``default`` when any step is missing or ``None``."""
+    cur = obj
+    for p in path:
+        if cur is None:
+            return default
+        cur = cur.get(p) if isinstance(cur, dict) else getattr(cur, p, None)
+    return default if cur is None else cur
+
+
+def kind_string(kind: str) -> str:
+    """``kind.group`` lower-cased, as kubectl names a kind in messages (``deployment.apps``, ``service``).
+
+    >>> kind_string("Deployment"), kind_string("Service"), kind_string("EndpointSlice")
+    ('deployment.apps', 'service', 'endpointslice.discovery.k8s.io')
+    """
+    group = _GROUPS.get(kind, "")
+    return f"{kind.lower()}.{group}" if group else kind.lower()
+
+
+def resource_name(obj: Any) -> str:
+    """``-o name`` form of an object: ``service/nginx``, ``deployment.apps/nginx``."""
+    return f"{kind_string(obj.kind)}/{_get(obj, 'metadata', 'name', default='')}"
+
+
+def format_labels(labels: dict[str, str] | None) -> str:
+    """``labels.FormatLabels``: sorted ``k=v`` joined by ``,``; ``<none>`` when empty.
+
+    >>> format_labels({"b": "2", "a": "1"}), format_labels(None)
+    ('a=1,b=2', '<none>')
+    """
+    if not labels:
+        return "<none>"
+    return ",".join(f"{k}={labels[k]}" for k in sorted(labels))
+
+
+def selector_string(selector: Any) -> str | None:
+    """``metav1.LabelSelectorAsSelector(sel).String()``; ``None`` for a nil selector (``labels.Nothing()``).
+
+    matchLabels become ``k=v`` requirements; ``In``/``NotIn`` print as ``k in (a,b)``, ``Exists`` as ``k``,
+    ``DoesNotExist`` as ``!k``; requirements are sorted by key (apimachinery ``pkg/labels/selector.go``).
+    """
+    if selector is None:
+        return None
+    reqs: list[tuple[str, str]] = []
+    for k, v in (_get(selector, "matchLabels") or {}).items():
+        reqs.append((k, f"{k}={v}"))
+    for expr in _get(selector, "matchExpressions") or []:
+        key, op = _get(expr, "key"), _get(expr, "operator")
+        values = sorted(_get(expr, "values") or [])
+        if op == "In":
+            reqs.append((key, f"{key} in ({','.join(values)})"))
+        elif op == "NotIn":
+            reqs.append((key, f"{key} notin ({','.join(values)})"))
+        elif op == "Exists":
+            reqs.append((key, key))
+        elif op == "DoesNotExist":
+            reqs.append((key, f"!{key}"))
+    reqs.sort(key=lambda r: r[0])
+    return ",".join(r for _, r in reqs)
+
+
+def format_label_selector(selector: Any) -> str:
+    """``metav1.FormatLabelSelector``: the selector string, ``<none>`` when it is empty or nil.
+
+    >>> format_label_selector({"matchLabels": {"app": "nginx"}})
+    'app=nginx'
+    """
+    s = selector_string(selector)
+    return s if s else "<none>"
+
+
+def _age(obj: Any, now: datetime | None) -> str:
+    return translate_timestamp_since(_get(obj, "metadata", "creationTimestamp"), now)
+
+
+def _layout_container_cells(containers: Sequence[Any] | None) -> tuple[str, str]:
+    containers = containers or []
+    return (",".join(_get(c, "name", default="") for c in containers),
+            ",".join(_get(c, "image", default="") for c in containers))
+
+
+def _list_with_more(items: list[str], more: bool, count: int, maximum: int) -> str:
+    ret = ",".join(items)
+    if more:
+        return f"{ret} + {count - maximum} more..."
+    return ret if ret else "<unset>"
+
+
+# --- rows per kind (always the wide set of cells; printTable drops priority columns) ---------------------
+
+
+def _service_external_ip(svc: Any, wide: bool = True) -> str:
+    spec_type = _get(svc, "spec", "type", default="")
+    external_ips = _get(svc, "spec", "externalIPs") or []
+    if spec_type in ("ClusterIP", "NodePort"):
+        return ",".join(external_ips) if external_ips else "<none>"
+    if spec_type == "LoadBalancer":
+        found: set[str] = set()
+        for ing in _get(svc, "status", "loadBalancer", "ingress") or []:
+            if _get(ing, "ip"):
+                found.add(ing.ip if not isinstance(ing, dict) else ing["ip"])
+            elif _get(ing, "hostname"):
+                found.add(_get(ing, "hostname"))
+        lb_ips = ",".join(sorted(found))  # sets.NewString().List() is sorted
+        if not wide and len(lb_ips) > LOAD_BALANCER_WIDTH:
+            lb_ips = lb_ips[: LOAD_BALANCER_WIDTH - 3] + "..."
+        if external_ips:
+            return ",".join(([*lb_ips.split(",")] if lb_ips else []) + list(external_ips))
+        return lb_ips if lb_ips else "<pending>"
+    if spec_type == "ExternalName":
+        return _get(svc, "spec", "externalName", default="")
+    return "<unknown>"
+
+
+def make_port_string(ports: Sequence[Any] | None) -> str:
+    """``makePortString``: ``80/TCP``, ``80:30080/TCP`` joined by ``,``.
+
+    >>> make_port_string([{"port": 80, "protocol": "TCP", "nodePort": 30080}, {"port": 53, "protocol": "UDP"}])
+    '80:30080/TCP,53/UDP'
+    """
+    pieces = []
+    for p in ports or []:
+        port, proto, node_port = _get(p, "port", default=0), _get(p, "protocol", default=""), _get(p, "nodePort")
+        pieces.append(f"{port}:{node_port}/{proto}" if node_port and node_port > 0 else f"{port}/{proto}")
+    return ",".join(pieces)
+
+
+def _service_row(svc: Any, now: datetime | None) -> list[str]:
+    cluster_ips = _get(svc, "spec", "clusterIPs") or []
+    internal_ip = cluster_ips[0] if cluster_ips else "<none>"
+    ports = make_port_string(_get(svc, "spec", "ports")) or "<none>"
+    return [_get(svc, "metadata", "name", default=""), _get(svc, "spec", "type", default=""), internal_ip,
+            _service_external_ip(svc), ports, _age(svc, now), format_labels(_get(svc, "spec", "selector"))]
+
+
+def _state(status: Any, which: str, key: str) -> dict | None:
+    st = _get(status, which) or {}
+    return st.get(key) if isinstance(st, dict) else _get(st, key)
+
+
+def _is_restartable_init(container: Any) -> bool:
+    return container is not None and _get(container, "restartPolicy") == "Always"
+
+
+def _pod_row(pod: Any, now: datetime | None) -> list[str]:
+    spec = _get(pod, "spec")
+    status = _get(pod, "status")
+    containers = _get(spec, "containers") or []
+    init_containers = _get(spec, "initContainers") or []
+    restarts = 0
+    restartable_init_restarts = 0
+    total = len(containers)
+    ready = 0
+    last_restart: datetime | None = None
+    last_restartable_init_restart: datetime | None = None
+
+    phase = _get(status, "phase", default="")
+    reason = _get(status, "reason") or phase
+    for cond in _get(status, "conditions") or []:
+        if _get(cond, "type") == "PodScheduled" and _get(cond, "reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    by_name = {_get(c, "name"): c for c in init_containers}
+    total += sum(1 for c in init_containers if _is_restartable_init(c))
+
+    def later(a: datetime | None, b: Any) -> datetime | None:
+        b = parse_time(b)
+        if b is None:
+            return a
+        return b if a is None or a < b else a
+
+    initializing = False
+    for i, cs in enumerate(_get(status, "initContainerStatuses") or []):
+        restarts += _get(cs, "restartCount", default=0)
+        term_last = _state(cs, "lastState", "terminated")
+        if term_last is not None:
+            last_restart = later(last_restart, term_last.get("finishedAt"))
+        restartable = _is_restartable_init(by_name.get(_get(cs, "name")))
+        if restartable:
+            restartable_init_restarts += _get(cs, "restartCount", default=0)
+            if term_last is not None:
+                last_restartable_init_restart = later(last_restartable_init_restart, term_last.get("finishedAt"))
+        terminated = _state(cs, "state", "terminated")
+        waiting = _state(cs, "state", "waiting")
+        if terminated is not None and terminated.get("exitCode", 0) == 0:
+            continue
+        if restartable and _get(cs, "started"):
+            if _get(cs, "ready"):
+                ready += 1
+            continue
+        if terminated is not None:
+            if not terminated.get("reason"):
+                if terminated.get("signal"):
+                    reason = f"Init:Signal:{terminated['signal']}"
+                else:
+                    reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
+            else:
+                reason = "Init:" + terminated["reason"]
+        elif waiting is not None and waiting.get("reason") and waiting["reason"] != "PodInitializing":
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{i}/{len(init_containers)}"
+        initializing = True
+        break
+
+    initialized = any(_get(c, "type") == "Initialized" and _get(c, "status") == "True"
+                      for c in _get(status, "conditions") or [])
+    if not initializing or initialized:
+        restarts = restartable_init_restarts
+        last_restart = last_restartable_init_restart
+        has_running = False
+        for cs in reversed(_get(status, "containerStatuses") or []):
+            restarts += _get(cs, "restartCount", default=0)
+            term_last = _state(cs, "lastState", "terminated")
+            if term_last is not None:
+                last_restart = later(last_restart, term_last.get("finishedAt"))
+            waiting = _state(cs, "state", "waiting")
+            terminated = _state(cs, "state", "terminated")
+            running = _state(cs, "state", "running")
+            if waiting is not None and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif terminated is not None and terminated.get("reason"):
+                reason = terminated["reason"]
+            elif terminated is not None:
+                if terminated.get("signal"):
+                    reason = f"Signal:{terminated['signal']}"
+                else:
+                    reason = f"ExitCode:{terminated.get('exitCode', 0)}"
+            elif _get(cs, "ready") and running is not None:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            pod_ready = any(_get(c, "type") == "Ready" and _get(c, "status") == "True"
+                            for c in _get(status, "conditions") or [])
+            reason = "Running" if pod_ready else "NotReady"
+
+    if _get(pod, "metadata", "deletionTimestamp") is not None:
+        if _get(status, "reason") == "NodeLost":
+            reason = "Unknown"
+        elif phase not in ("Failed", "Succeeded"):
+            reason = "Terminating"
+
+    restarts_str = str(restarts)
+    if restarts != 0 and last_restart is not None:
+        restarts_str = f"{restarts} ({translate_timestamp_since(last_restart, now)} ago)"
+
+    pod_ips = _get(status, "podIPs") or []
+    pod_ip = _get(pod_ips[0], "ip", default="") if pod_ips else ""
+    gates = _get(spec, "readinessGates") or []
+    readiness = "<none>"
+    if gates:
+        true_count = 0
+        for gate in gates:
+            ctype = _get(gate, "conditionType")
+            for cond in _get(status, "conditions") or []:
+                if _get(cond, "type") == ctype:
+                    if _get(cond, "status") == "True":
+                        true_count += 1
+                    break
+        readiness = f"{true_count}/{len(gates)}"
+    return [_get(pod, "metadata", "name", default=""), f"{ready}/{total}", reason, restarts_str, _age(pod, now),
+            pod_ip or "<none>", _get(spec, "nodeName") or "<none>", _get(status, "nominatedNodeName") or "<none>",
+            readiness]
+
+
+def _deployment_row(d: Any, now: datetime | None) -> list[str]:
+    sel = selector_string(_get(d, "spec", "selector"))
+    names, images = _layout_container_cells(_get(d, "spec", "template", "spec", "containers"))
+    return [_get(d, "metadata", "name", default=""),
+            f"{_get(d, 'status', 'readyReplicas', default=0)}/{_get(d, 'spec', 'replicas', default=0)}",
+            str(_get(d, "status", "updatedReplicas", default=0)), str(_get(d, "status", "availableReplicas", default=0)),
+            _age(d, now), names, images, sel if sel is not None else ""]
+
+
+def _replicaset_row(rs: Any, now: datetime | None) -> list[str]:
+    names, images = _layout_container_cells(_get(rs, "spec", "template", "spec", "containers"))
+    return [_get(rs, "metadata", "name", default=""), str(_get(rs, "spec", "replicas", default=0)),
+            str(_get(rs, "status", "replicas", default=0)), str(_get(rs, "status", "readyReplicas", default=0)),
+            _age(rs, now), names, images, format_label_selector(_get(rs, "spec", "selector"))]
+
+
+def format_endpoints(ep: Any, ports: set[str] | None = None) -> str:
+    """``formatEndpoints``: ``ip:port`` for up to three addresses, then ``+ N more...``; ``<none>`` if empty.
+
+    >>> ep = {"subsets": [{"addresses": [{"ip": f"10.0.0.{i}"} for i in range(1, 6)], "ports": [{"port": 80}]}]}
+    >>> format_endpoints(ep)
+    '10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 2 more...'
+    """
+    subsets = _get(ep, "subsets") or []
+    if not subsets:
+        return "<none>"
+    out: list[str] = []
+    maximum, more, count = 3, False, 0
+    for ss in subsets:
+        addresses = _get(ss, "addresses") or []
+        ss_ports = _get(ss, "ports") or []
+        if not ss_ports:
+            count += len(addresses)
+            for a in addresses:
+                if len(out) == maximum:
+                    more = True
+                    break
+                out.append(_get(a, "ip"))
+            continue
+        for port in ss_ports:
+            if ports is None or (_get(port, "name", default="") in ports):
+                count += len(addresses)
+                for a in addresses:
+                    if len(out) == maximum:
+                        more = True
+                        break
+                    out.append(_join_host_port(_get(a, "ip"), _get(port, "port")))
+    ret = ",".join(out)
+    if more:
+        return f"{ret} + {count - maximum} more..."
+    return ret
+
+
+def _join_host_port(host: str, port: Any) -> str:
+    """``net.JoinHostPort``: IPv6 addresses get brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _endpoints_row(ep: Any, now: datetime | None) -> list[str]:
+    return [_get(ep, "metadata", "name", default=""), format_endpoints(ep), _age(ep, now)]
+
+
+def format_discovery_ports(ports: Sequence[Any] | None) -> str:
+    """``formatDiscoveryPorts``: port numbers (or names, or ``*``), three at most; ``<unset>`` for none."""
+    out: list[str] = []
+    maximum, more, count = 3, False, 0
+    for p in ports or []:
+        if len(out) < maximum:
+            num = _get(p, "port")
+            out.append(str(num) if num is not None else (_get(p, "name") if _get(p, "name") is not None else "*"))
+        elif len(out) == maximum:
+            more = True
+        count += 1
+    return _list_with_more(out, more, count, maximum)
+
+
+def format_discovery_endpoints(endpoints: Sequence[Any] | None) -> str:
+    """``formatDiscoveryEndpoints``: every address of every endpoint, three at most; ``<unset>`` for none."""
+    out: list[str] = []
+    maximum, more, count = 3, False, 0
+    for e in endpoints or []:
+        for addr in _get(e, "addresses") or []:
+            if len(out) < maximum:
+                out.append(addr)
+            elif len(out) == maximum:
+                more = True
+            count += 1
+    return _list_with_more(out, more, count, maximum)
+
+
+def _endpointslice_row(s: Any, now: datetime | None) -> list[str]:
+    return [_get(s, "metadata", "name", default=""), _get(s, "addressType", default=""),
+            format_discovery_ports(_get(s, "ports")), format_discovery_endpoints(_get(s, "endpoints")), _age(s, now)]
+
+
+def _node_roles(node: Any) -> list[str]:
+    roles = set()
+    for k, v in (_get(node, "metadata", "labels") or {}).items():
+        if k.startswith(LABEL_NODE_ROLE_PREFIX):
+            role = k[len(LABEL_NODE_ROLE_PREFIX):]
+            if role:
+                roles.add(role)
+        elif k == NODE_LABEL_ROLE and v != "":
+            roles.add(v)
+    return sorted(roles)
+
+
+def _node_address(node: Any, type_: str) -> str:
+    for a in _get(node, "status", "addresses") or []:
+        if _get(a, "type") == type_:
+            return _get(a, "address")
+    return "<none>"
+
+
+def _node_row(node: Any, now: datetime | None) -> list[str]:
+    conds = {_get(c, "type"): c for c in _get(node, "status", "conditions") or []}
+    status = []
+    if "Ready" in conds:
+        status.append("Ready" if _get(conds["Ready"], "status") == "True" else "NotReady")
+    if not status:
+        status.append("Unknown")
+    if _get(node, "spec", "unschedulable"):
+        status.append("SchedulingDisabled")
+    info = _get(node, "status", "nodeInfo")
+    return [_get(node, "metadata", "name", default=""), ",".join(status), ",".join(_node_roles(node)) or "<none>",
+            _age(node, now), _get(info, "kubeletVersion", default=""), _node_address(node, "InternalIP"),
+            _node_address(node, "ExternalIP"), _get(info, "osImage") or "<unknown>",
+            _get(info, "kernelVersion") or "<unknown>", _get(info, "containerRuntimeVersion") or "<unknown>"]
+
+
+def _event_row(e: Any, now: datetime | None) -> list[str]:
+    first = translate_timestamp_since(_get(e, "firstTimestamp"), now)
+    if _get(e, "firstTimestamp") is None:
+        first = translate_timestamp_since(_get(e, "eventTime"), now)
+    last = translate_timestamp_since(_get(e, "lastTimestamp"), now)
+    if _get(e, "lastTimestamp") is None:
+        last = first
+    count = _get(e, "count", default=0)
+    series = _get(e, "series")
+    if series is not None:
+        last = translate_timestamp_since(_get(series, "lastObservedTime"), now)
+        count = _get(series, "count", default=0)
+    elif count == 0:
+        count = 1  # singleton events don't have a count set in the new API
+    kind = _get(e, "involvedObject", "kind", default="").lower()
+    name = _get(e, "involvedObject", "name", default="")
+    target = f"{kind}/{name}" if name else kind
+    component = _get(e, "source", "component") or _get(e, "reportingComponent") or ""
+    host = _get(e, "source", "host") or _get(e, "reportingInstance") or ""
+    source = f"{component}, {host}" if host else component
+    return [last, _get(e, "type", default=""), _get(e, "reason", default=""), target,
+            _get(e, "involvedObject", "fieldPath", default=""), source, _get(e, "message", default="").strip(),
+            first, str(count), _get(e, "metadata", "name", default="")]
+
+
+def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
+    return [_get(ns, "metadata", "name", default=""), _get(ns, "status", "phase", default=""), _age(ns, now)]
+
+
+_ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
+    "Service": _service_row,
+    "Pod": _pod_row,
+    "Deployment": _deployment_row,
+    "ReplicaSet": _replicaset_row,
+    "Endpoints": _endpoints_row,
+    "EndpointSlice": _endpointslice_row,
+    "Node": _node_row,
+    "Event": _event_row,
+    "Namespace": _namespace_row,
+}
+
+
+def table_rows(obj: Any, now: datetime | None = None, wide: bool = True) -> list[str]:
+    """The cells upstream's print function produces for one object with ``GenerateOptions{Wide: wide}``.
+
+    kube-apiserver always generates rows with ``Wide: true`` (``pkg/printers/storage/storage.go``), so that is
+    the default and what :func:`get_table` uses; ``wide=False`` reproduces the generator's narrow rows
+    (priority-1 cells dropped, a LoadBalancer's ingress list clipped to 16 characters).
+
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> table_rows(EndpointSlice(addressType="IPv4", metadata={"name": "s"}), None)
+    ['s', 'IPv4', '<unset>', '<unset>', '<unknown>']
+    """
+    try:
+        fn = _ROWS[obj.kind]
+    except KeyError:
+        raise ValueError(f"no table printer for kind {obj.kind!r}") from None
+    cells = fn(obj, now)
+    if not wide:
+        if obj.kind == "Service":
+            cells[3] = _service_external_ip(obj, wide=False)
+        cells = [c for c, (_, prio) in zip(cells, COLUMNS[obj.kind], strict=True) if prio == 0]
+    return cells
+
+
+# --- the table printer ------------------------------------------------------------------------------------
+
+
+def _groups(objects: Iterable[Any]) -> list[list[Any]]:
+    groups: list[list[Any]] = []
+    for obj in objects:
+        if groups and groups[-1][0].kind == obj.kind:
+            groups[-1].append(obj)
+        else:
+            groups.append([obj])
+    return groups
+
+
+def get_table(objects: Iterable[Any], wide: bool = False, now: datetime | None = None, show_kind: bool = False,
+              namespace_column: bool = False, no_headers: bool = False, show_labels: bool = False) -> str:
+    """The text ``kubectl get`` prints to stdout for ``objects`` (``""`` when there are none).
+
+    Parameters
+    ----------
+    objects : iterable of API objects
+        Printed in the given order; consecutive objects of one kind form one table.
+    wide : bool
+        ``-o wide``: add the priority-1 columns.
+    now : datetime
+        The time ages are measured against (required if any object has a ``creationTimestamp``).
+    show_kind : bool
+        Prefix names with ``kind/`` (kubectl does when the output mixes kinds, e.g. ``get svc,deploy``).
+    namespace_column : bool
+        ``-A``: add a ``NAMESPACE`` column (never for cluster-scoped kinds).
+    no_headers, show_labels : bool
+        ``--no-headers`` and ``--show-labels``.
+
+    Example
+    -------
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> s = EndpointSlice.model_validate({"metadata": {"name": "web-abc12", "namespace": "default"},
+    ...     "addressType": "IPv4", "ports": [{"port": 80}],
+    ...     "endpoints": [{"addresses": ["10.244.1.2"]}, {"addresses": ["10.244.2.3"]}]})
+    >>> print(get_table([s], namespace_column=True), end="")
+    NAMESPACE   NAME        ADDRESSTYPE   PORTS   ENDPOINTS               AGE
+    default     web-abc12   IPv4          80      10.244.1.2,10.244.2.3   <unknown>
+    """
+    w = kubectl_get_writer()
+    out: list[str] = []
+    written = False
+    for group in _groups(objects):
+        kind = group[0].kind
+        out.append(w.flush())
+        w.set_remembered_widths(None)
+        separator = written and not no_headers
+        cols = COLUMNS.get(kind)
+        if cols is None:
+            raise ValueError(f"no table printer for kind {kind!r}")
+        keep = [i for i, (_, prio) in enumerate(cols) if wide or prio == 0]
+        with_ns = namespace_column and kind not in _CLUSTER_SCOPED
+        lines = []
+        if not no_headers:
+            headers = [cols[i][0].upper() for i in keep]
+            if with_ns:
+                headers.insert(0, "NAMESPACE")
+            if show_labels:
+                headers.append("LABELS")
+            lines.append("\t".join(headers) + "\n")
+        for obj in group:
+            cells = table_rows(obj, now)
+            if show_kind:
+                ni = _NAME_COLUMN[kind]
+                cells[ni] = f"{kind_string(kind)}/{cells[ni]}"
+            row = [_sanitize_cell(cells[i]) for i in keep]
+            if with_ns:
+                row.insert(0, _get(obj, "metadata", "namespace", default=""))
+            if show_labels:
+                row.append(format_labels(_get(obj, "metadata", "labels")))
+            lines.append("\t".join(row) + "\n")
+        # printTable flushes every 100 rows; with RememberWidths the layout only ever widens.
+        for i, line in enumerate(lines):
+            if separator:
+                out.append(w.flush())
+                out.append("\n")
+                separator = False
+            w.write(line)
+            if not no_headers and i > 0 and i % 100 == 0:
+                out.append(w.flush())
+            elif no_headers and (i + 1) % 100 == 0:
+                out.append(w.flush())
+        written = written or bool(lines)
+    out.append(w.flush())
+    return "".join(out)
+
+
+def _sanitize_cell(value: str) -> str:
+    """``appendCellValue``: a cell is cut at the first newline, CR or form feed and ends with ``...``."""
+    for i, ch in enumerate(value):
+        if ch in "\f\n\r":
+            return value[:i] + "..."
+    return value
+
+
+def print_names(objects: Iterable[Any]) -> str:
+    """``-o name``: one ``kind.group/name`` per line.
+
+    >>> from k8snet.api.apps_v1 import Deployment
+    >>> print_names([Deployment(metadata={"name": "nginx"})])
+    'deployment.apps/nginx\\n'
+    """
+    return "".join(resource_name(o) + "\n" for o in objects)
+
+
+# --- -o json / -o yaml --------------------------------------------------------------------------------------
+
+
+def _object_dict(obj: Any) -> dict:
+    d = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+    return _go_zero_values(d)
+
+
+def _go_zero_values(d: dict) -> dict:
+    """Fields Go's encoding/json always writes although they are empty (struct fields without a pointer).
+
+    kube-apiserver returns them, so kubectl prints them: ``status: {loadBalancer: {}}`` on every Service and
+    ``spec: {}``/``status: {}`` on an object that has none. A zero ``metadata.creationTimestamp`` is *not*
+    written since v1.34 (kubernetes/kubernetes#130989: "Zero-value metadata.creationTimestamp values are now
+    omitted"), so pod templates no longer show ``creationTimestamp: null``. Simplified to the kinds this
+    package prints.
+    """
+    kind = d.get("kind")
+    if kind in ("Service", "Pod", "Deployment", "ReplicaSet", "Node"):
+        d.setdefault("spec", {})
+    if kind in ("Service", "Pod", "Deployment", "ReplicaSet", "Node", "Namespace"):
+        d.setdefault("status", {})
+    if kind == "Service":
+        d["status"].setdefault("loadBalancer", {})
+    if kind == "Deployment":
+        d["spec"].setdefault("strategy", {})
+    pod_spec = d.get("spec") if kind == "Pod" else (d.get("spec", {}).get("template") or {}).get("spec")
+    for c in (pod_spec or {}).get("containers") or []:
+        c.setdefault("resources", {})  # ResourceRequirements is a struct
+    d.setdefault("metadata", {})
+    return d
+
+
+def _list_dict(objects: Sequence[Any], single: bool) -> dict:
+    if single and len(objects) == 1:
+        return _object_dict(objects[0])
+    return {"apiVersion": "v1", "items": [_object_dict(o) for o in objects], "kind": "List",
+            "metadata": {"resourceVersion": ""}}
+
+
+def to_json(objects: Sequence[Any], single: bool = True) -> str:
+    """``-o json``: Go's ``json.MarshalIndent(obj, "", "    ")`` of the object (keys sorted, since kubectl works
+    on unstructured maps, and ``<``, ``>``, ``&`` escaped as Go does). Several objects are wrapped in a
+    ``kind: List`` whose ``metadata`` is ``{"resourceVersion": ""}`` (``printGeneric`` in kubectl get.go).
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> print(to_json([Service(metadata={"name": "a"})]), end="")
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {
+            "name": "a"
+        },
+        "spec": {},
+        "status": {
+            "loadBalancer": {}
+        }
+    }
+    """
+    text = json.dumps(_list_dict(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text + "\n"
+
+
+def to_yaml(objects: Sequence[Any], single: bool = True) -> str:
+    """``-o yaml``: sigs.k8s.io/yaml (go-yaml v2) rendering of the object, keys sorted the go-yaml way.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service.model_validate({"metadata": {"name": "a", "resourceVersion": "12",
+    ...     "creationTimestamp": "2026-01-01T00:00:00Z"}, "spec": {"ports": [{"port": 80, "targetPort": 80}]}})
+    >>> print(to_yaml([svc]), end="")
+    apiVersion: v1
+    kind: Service
+    metadata:
+      creationTimestamp: "2026-01-01T00:00:00Z"
+      name: a
+      resourceVersion: "12"
+    spec:
+      ports:
+      - port: 80
+        targetPort: 80
+    status:
+      loadBalancer: {}
+    """
+    return go_yaml(_list_dict(objects, single))
+
+
+# --- a small go-yaml v2 emitter -------------------------------------------------------------------------------
+
+
+def _go_yaml_key_cmp(a: str, b: str) -> int:
+    """go-yaml v2 ``keyList.Less`` for string keys: letters compare as runes, digit runs numerically,
+    a non-letter sorts before a letter."""
+    for i in range(min(len(a), len(b))):
+        ca, cb = a[i], b[i]
+        if ca == cb:
+            continue
+        al, bl = ca.isalpha(), cb.isalpha()
+        if al and bl:
+            return -1 if ca < cb else 1
+        if al or bl:
+            return -1 if bl else 1
+        an = bn = 0
+        if ca == "0" or cb == "0":
+            j = i - 1
+            while j >= 0 and a[j].isdigit():
+                if a[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(a) and a[ai].isdigit():
+            an = an * 10 + int(a[ai])
+            ai += 1
+        bi = i
+        while bi < len(b) and b[bi].isdigit():
+            bn = bn * 10 + int(b[bi])
+            bi += 1
+        if an != bn:
+            return -1 if an < bn else 1
+        if ai != bi:
+            return -1 if ai < bi else 1
+        return -1 if ca < cb else 1
+    return (len(a) > len(b)) - (len(a) < len(b))
+
+
+_YAML_SPECIAL_WORDS = {
+    "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes",
+    "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", "-.inf",
+    "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN", "<<",
+}
+
+
+def _resolves_to_non_string(s: str) -> bool:
+    """go-yaml v2 ``resolve``: would this plain scalar read back as something other than a string?"""
+
+    if s in _YAML_SPECIAL_WORDS:
+        return True
+    if re.fullmatch(r"[-+]?(0|[1-9][0-9_]*|0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+)", s):
+        return True
+    if re.fullmatch(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?", s):
+        return True
+    if re.fullmatch(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?", s):  # base 60
+        return True
+    if re.fullmatch(r"\d{4}-\d\d?-\d\d?([Tt ]|\s+)\d\d?:\d\d:\d\d(\.\d*)?(\s*(Z|[-+]\d\d?(:\d\d)?))?", s):
+        return True
+    return bool(re.fullmatch(r"\d{4}-\d\d-\d\d", s))
+
+
+def _plain_allowed(s: str) -> bool:
+    """libyaml ``yaml_emitter_analyze_scalar``: may ``s`` be written as a block plain scalar?"""
+    if not s or s[0] in " \t" or s[-1] in " \t":
+        return False
+    if s.startswith(("---", "...")):
+        return False
+    for i, ch in enumerate(s):
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        followed_by_space = nxt in ("", " ", "\t", "\n")
+        if i == 0:
+            if ch in "#,[]{}&*!|>'\"%@`":
+                return False
+            if ch in "?:" and followed_by_space:
+                return False
+            if ch == "-" and followed_by_space:
+                return False
+        else:
+            if ch == ":" and followed_by_space:
+                return False
+            if ch == "#" and s[i - 1] in " \t":
+                return False
+        if ch in "\n\r" or not (ch.isprintable() or ch == "\t") or unicodedata.category(ch) == "Cf":
+            return False
+    return True
+
+
+def _double_quote(s: str) -> str:
+    out = []
+    for ch in s:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif not ch.isprintable():
+            out.append(f"\\x{ord(ch):02X}" if ord(ch) < 0x100 else f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    s = str(value)
+    if _resolves_to_non_string(s):
+        return _double_quote(s)
+    if _plain_allowed(s):
+        return s
+    if "\n" in s or any(not ch.isprintable() for ch in s):
+        return _double_quote(s)
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _literal(s: str, indent: int) -> list[str]:
+    if s.endswith("\n\n") or s == "\n":
+        chomp = "+"
+    elif s.endswith("\n"):
+        chomp = ""
+    else:
+        chomp = "-"
+    body = s[:-1] if s.endswith("\n") else s
+    pad = " " * indent
+    lines = [("|" + chomp)]
+    for line in body.split("\n"):
+        lines.append(pad + line if line else "")
+    return lines
+
+
+def _emit_mapping(d: dict, indent: int, out: list[str], first_prefix: str | None = None) -> None:
+    """Keys of ``d`` at column ``indent``; the first one after ``first_prefix`` (a ``"- "`` item marker)."""
+    keys = sorted(d, key=functools.cmp_to_key(_go_yaml_key_cmp))
+    for i, k in enumerate(keys):
+        lead = first_prefix if (i == 0 and first_prefix is not None) else " " * indent
+        _emit_value(d[k], indent, out, lead + _scalar(k) + ":")
+
+
+def _emit_value(v: Any, indent: int, out: list[str], line_prefix: str) -> None:
+    """Emit ``v`` as the value of the key written in ``line_prefix`` (the key sits at column ``indent``)."""
+    if isinstance(v, dict) and v:
+        out.append(line_prefix)
+        _emit_mapping(v, indent + 2, out)
+    elif isinstance(v, list) and v:
+        out.append(line_prefix)
+        _emit_sequence(v, indent, out)
+    else:
+        _emit_scalar_line(v, indent + 2, out, line_prefix)
+
+
+def _emit_sequence(items: list, indent: int, out: list[str]) -> None:
+    """go-yaml v2 writes a block sequence at its key's column: ``- `` items are not indented."""
+    marker = " " * indent + "- "
+    for item in items:
+        if isinstance(item, dict) and item:
+            _emit_mapping(item, indent + 2, out, first_prefix=marker)
+        elif isinstance(item, list) and item:
+            out.append(marker.rstrip())
+            _emit_sequence(item, indent + 2, out)
+        else:
+            _emit_scalar_line(item, indent + 2, out, marker.rstrip())
+
+
+def _emit_scalar_line(v: Any, child_indent: int, out: list[str], line_prefix: str) -> None:
+    if isinstance(v, dict):
+        out.append(line_prefix + " {}")
+    elif isinstance(v, list):
+        out.append(line_prefix + " []")
+    elif isinstance(v, str) and "\n" in v:
+        lit = _literal(v, child_indent)
+        out.append(line_prefix + " " + lit[0])
+        out.extend(lit[1:])
+    else:
+        out.append(line_prefix + " " + _scalar(v))
+
+
+def go_yaml(data: dict) -> str:
+    """Render a JSON-like mapping as sigs.k8s.io/yaml does: block style, 2-space indent, sequences not
+    indented under their key, literal ``|`` blocks for multi-line strings.
+
+    >>> print(go_yaml({"b": [{"x": 1, "y": ["a"]}], "a": "", "c": "80", "d": "2026-01-01T00:00:00Z"}), end="")
+    a: ""
+    b:
+    - x: 1
+      "y":
+      - a
+    c: "80"
+    d: "2026-01-01T00:00:00Z"
+    """
+    out: list[str] = []
+    _emit_mapping(data, 0, out)
+    return "\n".join(out) + "\n"

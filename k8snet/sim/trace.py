@@ -1,0 +1,834 @@
+"""Trace one packet through the whole cluster by executing the rules each node's kube-proxy writes.
+
+Nothing here decides where a packet goes by itself: per node, the proxy renderer writes the rules that node's
+kube-proxy would program (its own ``--hostname-override``, ``--node-ip``, ``--cluster-cidr`` from the cluster's pod
+range), the dataplane executor runs them (:class:`~k8snet.dataplane.netfilter.NetfilterHost` for iptables,
+:class:`~k8snet.dataplane.nft.NftHost` for nftables), and :class:`~k8snet.sim.network.Network` routes the packet
+between nodes. ``-m statistic``/``numgen`` branches are followed exhaustively (every endpoint with its exact
+probability, as upstream's ``tracePacket`` in kubernetes/kubernetes ``pkg/proxy/iptables/proxier_test.go``
+does); one outcome is then drawn with ``seed``.
+
+Hops, as the kernel sees them:
+
+* a pod's packet enters its node from the pod's veth: ``PREROUTING`` (nat: DNAT), then ``FORWARD`` and
+  ``POSTROUTING`` (nat: MASQUERADE if marked);
+* a node's own packet (or a ``hostNetwork`` pod's) starts in ``OUTPUT``;
+* an external packet enters the node it is addressed to (a NodePort on the node IP), the node a load balancer
+  sends it to (LB IP), or the node an external router sends an ``externalIP`` to;
+* after DNAT the packet is routed: to a pod on the same node over its veth, or over the node network to the
+  node that owns the pod CIDR, whose ``PREROUTING``/``FORWARD``/``POSTROUTING`` run again (no Service matches
+  there: the destination is already a pod IP).
+
+Example
+-------
+>>> from k8snet.sim.cluster import Cluster
+>>> cluster = Cluster(preset="minikube")
+>>> t = trace(cluster, "minikube", "kube-system/kube-dns:dns-tcp")
+>>> t.verdict, [c.endpoint for c in t.candidates], t.masquerade
+('delivered', ['10.244.0.2:53'], True)
+>>> print(t.snat_text())  # the node is outside --cluster-cidr: kube-proxy masquerades it
+MASQUERADE: the backend sees source 192.168.49.2 (node minikube)
+
+Simplifications: IPv4 only (the first IP family); the default entry node for an ``externalIP`` is the first node
+(an external router's choice; pass ``entry_node``); a cloud load balancer sends to the first node that passes its
+health check (any node for ``externalTrafficPolicy: Cluster``, nodes with a ready local endpoint for ``Local``;
+nodes labelled ``node.kubernetes.io/exclude-from-external-load-balancers`` are skipped). No NetworkPolicy, no
+reply path, no MTU, the CNI's own rules (kindnet's masquerade of pod traffic leaving the cluster) are not run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import ipaddress
+import random
+import re
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from k8snet.dataplane.packet import Packet, format_endpoint
+from k8snet.errors import K8snetError
+from k8snet.proxy.config import ProxierSettings
+from k8snet.sim.network import Network
+
+__all__ = [
+    "trace",
+    "trace_objects",
+    "Trace",
+    "TraceStep",
+    "Outcome",
+    "Hop",
+    "World",
+    "world_for",
+    "MODES",
+    "available_modes",
+    "base_jump_rules",
+]
+
+#: Proxy modes by name; a mode is usable when its renderer and its executor exist (see :func:`available_modes`).
+MODES = ("iptables", "nftables", "ipvs")
+EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+# --- rules per node ---------------------------------------------------------------------------------------------
+
+_BUILTIN = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")}
+
+
+def base_jump_rules(restore_text: str) -> str:
+    """Add the jumps kube-proxy (and kubelet) put in the built-in chains to an ``iptables-restore`` payload.
+
+    kube-proxy ensures them outside the restore with ``EnsureRule(Prepend, ...)`` in the order of
+    ``iptablesJumpChains`` (``pkg/proxy/iptables/proxier.go``), so the last one ensured ends up first; kubelet's
+    ``-j KUBE-FIREWALL`` jumps were inserted before kube-proxy started, so they come after kube-proxy's. The
+    kubelet jumps are only added when the payload defines ``KUBE-FIREWALL``.
+
+    >>> text = base_jump_rules("*nat\\n:KUBE-SERVICES - [0:0]\\n:KUBE-POSTROUTING - [0:0]\\nCOMMIT\\n")
+    >>> print(text.splitlines()[5])
+    -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+    """
+    from k8snet.proxy.iptables import JUMP_CHAINS
+
+    per_table: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
+    kubelet: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
+    for table, dst, src, comment, extra in JUMP_CHAINS:
+        if not comment:  # kubelet's KUBE-FIREWALL jumps
+            if f":{dst} " in restore_text.split(f"*{table}\n", 1)[-1].split("COMMIT", 1)[0]:
+                kubelet[table][src].append(f"-A {src} -j {dst}")
+            continue
+        words = [f"-A {src}", *extra, f'-m comment --comment "{comment}"', f"-j {dst}"]
+        per_table[table][src].insert(0, " ".join(words))
+    out = []
+    for line in restore_text.splitlines():
+        out.append(line)
+        table = line[1:] if line.startswith("*") else None
+        if table in per_table:
+            out.extend(f":{c} ACCEPT [0:0]" for c in _BUILTIN[table])
+            for c in _BUILTIN[table]:
+                out.extend(per_table[table][c] + kubelet[table][c])
+    return "\n".join(out) + "\n"
+
+
+def _mode_backend(mode: str):
+    """``(render(services, slices, settings, service_cidrs) -> text, make_host(text, local_ips, clock, seed))``."""
+    if mode == "iptables":
+        from k8snet.dataplane.netfilter import NetfilterHost
+        from k8snet.proxy.iptables import render_iptables
+        from k8snet.rules.iptables import parse_iptables
+
+        def render(services, slices, settings, service_cidrs):
+            return base_jump_rules(render_iptables(services, slices, settings))
+
+        def make_host(text, local_ips, clock=None, seed=0):
+            return NetfilterHost(parse_iptables(text), local_ips, clock=clock, seed=seed)
+
+        return render, make_host
+    if mode == "nftables":
+        try:
+            from k8snet.dataplane.nft import NftHost
+            from k8snet.proxy.nftables import render_nftables
+            from k8snet.rules.nftables import parse_nftables
+        except ImportError as exc:
+            raise K8snetError(f"--proxy-mode=nftables is not available yet ({exc})") from None
+
+        def render(services, slices, settings, service_cidrs):
+            return render_nftables(services, slices, settings, service_cidrs=service_cidrs)
+
+        def make_host(text, local_ips, clock=None, seed=0):
+            return NftHost(parse_nftables(text), local_ips, clock=clock, seed=seed)
+
+        return render, make_host
+    if mode == "ipvs":
+        try:
+            from k8snet.dataplane import ipvs as dp_ipvs  # type: ignore[attr-defined]
+            from k8snet.proxy import ipvs as px_ipvs  # type: ignore[attr-defined]
+        except ImportError:
+            raise K8snetError("--proxy-mode=ipvs is not implemented yet (k8snet.proxy.ipvs / "
+                              "k8snet.dataplane.ipvs are not there)") from None
+        render_fn = getattr(px_ipvs, "render_ipvs", None)
+        host_cls = getattr(dp_ipvs, "IPVSHost", None)
+        if render_fn is None or host_cls is None:
+            raise K8snetError("--proxy-mode=ipvs is not implemented yet (no render_ipvs / IPVSHost)")
+
+        def render(services, slices, settings, service_cidrs):
+            return render_fn(services, slices, settings)
+
+        def make_host(text, local_ips, clock=None, seed=0):
+            return host_cls(text, local_ips, clock=clock, seed=seed)
+
+        return render, make_host
+    raise K8snetError(f"unknown proxy mode {mode!r}; choose one of {', '.join(MODES)}")
+
+
+def available_modes() -> dict[str, str | None]:
+    """Each mode with ``None`` if it can be traced, else the reason it cannot (yet).
+
+    >>> available_modes()["iptables"] is None
+    True
+    """
+    out: dict[str, str | None] = {}
+    for mode in MODES:
+        try:
+            _mode_backend(mode)
+            out[mode] = None
+        except K8snetError as exc:
+            out[mode] = str(exc)
+    return out
+
+
+# --- the world: objects + network + per-node rules ---------------------------------------------------------------
+
+
+def _ip_in(ip: str, cidr: str | None) -> bool:
+    if not cidr:
+        return False
+    try:
+        return ipaddress.ip_address(ip) in ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+
+
+def _node_ips(node: Any) -> list[str]:
+    addrs = (node.status.addresses if node.status else None) or []
+    ips = [a.address for a in addrs if a.type == "InternalIP"]
+    ips += [a.address for a in addrs if a.type == "ExternalIP" and a.address not in ips]
+    return ips
+
+
+class World:
+    """The objects a trace runs on, the network between the nodes, and each node's rules (rendered lazily).
+
+    Build it with :func:`world_for` (a :class:`~k8snet.sim.cluster.Cluster`, cached by the store's resource
+    version) or directly from objects. ``settings`` adjusts every node's :class:`ProxierSettings`: a dict of field
+    overrides, or a ``ProxierSettings`` whose fields (other than hostname, node IPs and topology labels, which
+    come from each Node) apply to every node.
+    """
+
+    def __init__(self, nodes: Iterable[Any], pods: Iterable[Any], services: Iterable[Any],
+                 endpoint_slices: Iterable[Any], mode: str = "iptables", cluster_cidr: str | None = None,
+                 service_cidrs: list[str] | None = None, settings: Any = None):
+        self.nodes = sorted(nodes, key=lambda n: n.metadata.name or "")
+        if not self.nodes:
+            raise K8snetError("a trace needs at least one Node")
+        self.pods = list(pods)
+        self.services = list(services)
+        self.endpoint_slices = list(endpoint_slices)
+        self.mode = mode
+        self.cluster_cidr = cluster_cidr
+        self.service_cidrs = service_cidrs
+        self.settings = settings
+        self._render, self._make_host = _mode_backend(mode)
+        self.node_by_name = {n.metadata.name: n for n in self.nodes}
+        self.network = Network.build(self.nodes, self.pods, load_balancers=self._lb_vips())
+        self._texts: dict[str, str] = {}
+        self._hosts: dict[str, Any] = {}
+        self.node_of_ip: dict[str, str] = {}
+        for n in self.nodes:
+            for ip in _node_ips(n):
+                self.node_of_ip.setdefault(ip, n.metadata.name)
+        self.pod_by_key = {f"{p.metadata.namespace or 'default'}/{p.metadata.name}": p for p in self.pods}
+        self.pod_by_ip = {}
+        for key, p in self.pod_by_key.items():
+            ip = p.status.podIP if p.status else None
+            if ip and not (p.spec and p.spec.hostNetwork):
+                self.pod_by_ip[ip] = key
+        self.endpoint_node: dict[str, str] = {}
+        for es in self.endpoint_slices:
+            for ep in es.endpoints or []:
+                for a in ep.addresses or []:
+                    if ep.nodeName:
+                        self.endpoint_node.setdefault(a, ep.nodeName)
+
+    def _lb_vips(self) -> list[tuple[str, str]]:
+        out = []
+        for svc in self.services:
+            ingress = (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
+            for i, ing in enumerate(ingress):
+                if ing.ip:
+                    out.append((f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}#{i}", ing.ip))
+        return out
+
+    # -- settings and hosts --
+    def settings_for(self, node_name: str) -> ProxierSettings:
+        """The kube-proxy settings of ``node_name``."""
+        node = self.node_by_name[node_name]
+        base = dict(hostname=node_name, node_ips=_node_ips(node), cluster_cidr=self.cluster_cidr,
+                    topology_labels=dict(node.metadata.labels or {}) or None)
+        s = self.settings
+        if isinstance(s, ProxierSettings):
+            fields = {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
+            for k in ("hostname", "node_ips", "topology_labels"):
+                fields.pop(k)
+            if s.hostname == node_name:
+                fields["node_ips"] = list(s.node_ips) or base["node_ips"]
+            base.update(fields)
+        elif isinstance(s, Mapping):
+            base.update(s)
+        return ProxierSettings(**base)
+
+    def rules(self, node_name: str) -> str:
+        """The rule text ``node_name``'s kube-proxy programs (iptables: including the built-in chain jumps)."""
+        if node_name not in self._texts:
+            self._texts[node_name] = self._render(self.services, self.endpoint_slices, self.settings_for(node_name),
+                                                  self.service_cidrs)
+        return self._texts[node_name]
+
+    def local_ips(self, node_name: str) -> list[str]:
+        s = self.settings_for(node_name)
+        return list(s.node_ips) or _node_ips(self.node_by_name[node_name])
+
+    def host(self, node_name: str) -> Any:
+        """The (stateless, shared) executor for ``node_name``; used only through ``enumerate``."""
+        if node_name not in self._hosts:
+            self._hosts[node_name] = self.new_host(node_name)
+        return self._hosts[node_name]
+
+    def new_host(self, node_name: str, clock: Any = None, seed: int = 0) -> Any:
+        """A fresh executor with its own conntrack and recent/affinity state (for simulations)."""
+        return self._make_host(self.rules(node_name), self.local_ips(node_name), clock, seed)
+
+    # -- addresses --
+    def service_addresses(self) -> dict[str, set[str]]:
+        """``{"cluster": ..., "external": ..., "lb": ...}`` IPs of every Service."""
+        out: dict[str, set[str]] = {"cluster": set(), "external": set(), "lb": set()}
+        for svc in self.services:
+            spec = svc.spec
+            if spec is None:
+                continue
+            for ip in (spec.clusterIPs or []) + ([spec.clusterIP] if spec.clusterIP else []):
+                if ip and ip != "None":
+                    out["cluster"].add(ip)
+            out["external"].update(spec.externalIPs or [])
+        out["lb"].update(ip for _, ip in self._lb_vips())
+        return out
+
+    def locate(self, ip: str) -> tuple[str, str, str | None]:
+        """``(kind, name, node)`` of the owner of ``ip``: ``pod``, ``node``, ``pod-network`` (an address in a pod
+        range with no known pod; ``node`` is where the route leads, if known) or ``external``."""
+        if ip in self.pod_by_ip:
+            key = self.pod_by_ip[ip]
+            return "pod", key, self.pod_by_key[key].spec.nodeName
+        if ip in self.node_of_ip:
+            return "node", self.node_of_ip[ip], self.node_of_ip[ip]
+        node = self.network.node_for_pod_ip(ip) or self.endpoint_node.get(ip)
+        if node is not None or _ip_in(ip, self.cluster_cidr):
+            return "pod-network", ip, node
+        return "external", ip, None
+
+    def lb_entry_nodes(self, vip: str, port: int, protocol: str) -> list[str]:
+        """Nodes a cloud load balancer for ``vip`` sends to: all (``Cluster`` policy) or those with a ready
+        local endpoint (``Local``: the ``healthCheckNodePort`` check), minus excluded nodes."""
+        from k8snet.proxy.endpoints import endpoints_map
+        from k8snet.proxy.serviceport import service_port_map
+
+        names = [n.metadata.name for n in self.nodes if EXCLUDE_LB_LABEL not in (n.metadata.labels or {})]
+        names = names or [n.metadata.name for n in self.nodes]
+        for spn, info in service_port_map(self.services).items():
+            if vip in info.load_balancer_vips and info.port == port and info.protocol == protocol:
+                if not info.external_policy_local:
+                    return names
+                healthy = []
+                for name in names:
+                    eps = endpoints_map(self.endpoint_slices, name).get(spn, [])
+                    if any(e.is_local and e.ready for e in eps):
+                        healthy.append(name)
+                return healthy or names
+        return names
+
+
+_WORLDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _settings_key(settings: Any) -> Any:
+    if settings is None or isinstance(settings, ProxierSettings):
+        return repr(settings)
+    if isinstance(settings, Mapping):
+        return repr(sorted(settings.items()))
+    return id(settings)
+
+
+def world_for(cluster: Any, mode: str = "iptables", settings: Any = None) -> World:
+    """The :class:`World` of a :class:`~k8snet.sim.cluster.Cluster`, rendered once per node and cached until the
+    store's resource version changes."""
+    rv = cluster.store.resource_version
+    per_cluster = _WORLDS.setdefault(cluster, {})
+    key = (rv, mode, _settings_key(settings))
+    world = per_cluster.get(key)
+    if world is None:
+        for k in [k for k in per_cluster if k[0] != rv]:
+            del per_cluster[k]
+        world = World(cluster.nodes(), cluster.pods(None), cluster.services(None), cluster.endpoint_slices(None),
+                      mode=mode, cluster_cidr=cluster.cluster_cidr, service_cidrs=[cluster.service_cidr],
+                      settings=settings)
+        per_cluster[key] = world
+    return world
+
+
+# --- results ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step on one node: a matched rule (``hook``/``table``/``chain``/``rule`` text and ``effect``), or a
+    routing/delivery step (``hook`` is ``"route"`` or ``"deliver"``)."""
+
+    node: str
+    hook: str
+    table: str
+    chain: str
+    rule: str
+    effect: str
+    rule_number: int = 0
+
+    def __str__(self) -> str:
+        if self.hook in ("route", "deliver"):
+            return f"[{self.node}] {self.hook}: {self.effect}"
+        where = f"{self.table}/{self.chain}" + (f"#{self.rule_number}" if self.rule_number else "")
+        return f"[{self.node}] {self.hook} {where}: {self.effect}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Hop:
+    """What the executor did to the packet on one node."""
+
+    node: str
+    packet: Packet
+    result: Any  # TraceResult
+
+
+@dataclass
+class Outcome:
+    """One complete path of the packet with its probability.
+
+    ``verdict`` is ``"delivered"``, ``"DROP"``, ``"REJECT"`` or ``"no route"``; ``delivered_to`` is
+    ``(kind, name)`` (``pod``, ``node``, ``pod-network``, ``external``); ``endpoint`` the final ``ip:port``;
+    ``source_seen`` the source address the receiver sees; ``masquerade`` whether any hop masqueraded.
+    """
+
+    probability: Fraction
+    hops: list[Hop]
+    steps: list[TraceStep]
+    verdict: str
+    reason: str = ""
+    endpoint: str | None = None
+    delivered_to: tuple[str, str] | None = None
+    node: str | None = None
+    source_seen: str | None = None
+    masquerade: bool = False
+    snat: bool = False
+
+    @property
+    def pod(self) -> str | None:
+        return self.delivered_to[1] if self.delivered_to and self.delivered_to[0] == "pod" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"endpoint": self.endpoint, "probability": float(self.probability), "pod": self.pod,
+                "node": self.node, "masquerade": self.masquerade, "source_seen": self.source_seen}
+
+
+@dataclass
+class Trace:
+    """The result of :func:`trace`: every possible path (``outcomes``), the one drawn with ``seed`` (``chosen``),
+    and the steps of that one."""
+
+    source: str
+    source_kind: str
+    source_ip: str
+    destination: str
+    protocol: str
+    mode: str
+    entry_node: str | None
+    outcomes: list[Outcome]
+    chosen: Outcome
+    seed: int = 0
+    note: str = ""
+    #: ``(kind, name, node)`` of the address the receiver sees as the source (see :meth:`World.locate`).
+    seen_owner: tuple[str, str, str | None] | None = None
+
+    @property
+    def verdict(self) -> str:
+        return self.chosen.verdict
+
+    @property
+    def reason(self) -> str:
+        return self.chosen.reason
+
+    @property
+    def steps(self) -> list[TraceStep]:
+        return self.chosen.steps
+
+    @property
+    def candidates(self) -> list[Outcome]:
+        """The outcomes that reach a destination, each with its probability (one per endpoint)."""
+        return [o for o in self.outcomes if o.verdict == "delivered"]
+
+    @property
+    def masquerade(self) -> bool:
+        """Whether the packet is masqueraded on any path (upstream ``runPacketFlowTests``' ``masq``)."""
+        return any(o.masquerade for o in self.outcomes)
+
+    @property
+    def snat(self) -> bool:
+        return self.chosen.snat
+
+    @property
+    def source_seen(self) -> str | None:
+        """The source address the receiving pod (or node) sees on the chosen path."""
+        return self.chosen.source_seen
+
+    def verdict_text(self) -> str:
+        o = self.chosen
+        if o.verdict == "delivered":
+            kind, name = o.delivered_to or ("", "")
+            where = {"pod": f"pod {name}", "node": f"node {name} (a local process)",
+                     "pod-network": f"{name} (pod network; no such pod known)",
+                     "external": f"{name} outside the cluster, via the gateway"}.get(kind, name)
+            on = f" on {o.node}" if o.node and kind == "pod" else ""
+            return f"delivered to {where}" + (f" ({o.endpoint})" if kind == "pod" else "") + on
+        return f"{o.verdict}: {o.reason}" if o.reason else o.verdict
+
+    def snat_text(self) -> str:
+        o = self.chosen
+        if o.verdict != "delivered":
+            return "no SNAT decision (the packet is not delivered)"
+        who = "the client pod" if self.source_kind == "pod" else (
+            "the node" if self.source_kind == "node" else "the client")
+        if o.masquerade or o.snat:
+            kind, name, _ = self.seen_owner or ("", "", None)
+            return (f"MASQUERADE: the backend sees source {o.source_seen}"
+                    + (f" (node {name})" if kind == "node" else ""))
+        return f"no SNAT: the backend sees source {o.source_seen} ({who})"
+
+    def text(self) -> str:
+        """A human-readable report."""
+        lines = [f"trace {self.protocol} {self.source} ({self.source_ip}) -> {self.destination} "
+                 f"[{self.mode}]" + (f", enters {self.entry_node}" if self.entry_node else "")]
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        for s in self.steps:
+            lines.append(f"  {s}")
+            if s.rule:
+                lines.append(f"      {s.rule}")
+        if self.candidates:
+            lines.append("candidates:")
+            for c in self.candidates:
+                where = c.pod or (c.delivered_to[1] if c.delivered_to else "?")
+                lines.append(f"  {c.endpoint or '-':<22} {float(c.probability):7.2%}  {where}"
+                             + (f" on {c.node}" if c.node and c.pod else "")
+                             + ("  (masqueraded)" if c.masquerade else ""))
+            lines.append(f"chosen (seed {self.seed}): {self.chosen.endpoint or '-'}")
+        lines.append(self.snat_text())
+        lines.append(f"verdict: {self.verdict_text()}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary: verdict, candidates (endpoint + probability), masquerade, steps."""
+        return {
+            "source": self.source, "source_ip": self.source_ip, "destination": self.destination,
+            "protocol": self.protocol, "mode": self.mode, "entry_node": self.entry_node,
+            "verdict": self.verdict, "reason": self.reason, "verdict_text": self.verdict_text(),
+            "candidates": [c.to_dict() for c in self.candidates],
+            "chosen": self.chosen.endpoint, "masquerade": self.masquerade, "snat": self.snat,
+            "source_seen": self.source_seen,
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+    def _repr_svg_(self) -> str:  # pragma: no cover - notebook display
+        from k8snet.views.flow import trace_diagram
+        from k8snet.views.graphviz import to_svg
+
+        return to_svg(trace_diagram(self))
+
+
+# --- endpoints of the walk --------------------------------------------------------------------------------------
+
+_COMMENT = re.compile(r'--comment "([^"]*)"|--comment (\S+)|comment "([^"]*)"')
+
+
+def _reason(result: Any, host: Any = None) -> str:
+    """Why a packet was dropped or rejected: the comment kube-proxy put on the rule (or, in nftables, on the
+    verdict-map element that matched), else the rule text."""
+    vr = result.verdict_rule
+    if vr is None:
+        return f"{result.verdict} by chain policy"
+    text = getattr(vr, "rule", "") or ""
+    m = _COMMENT.search(text)
+    comment = next((g for g in m.groups() if g), "") if m else ""
+    if not comment and result.steps:
+        em = re.match(r"(.+) in @([\w.-]+): ", result.steps[-1].effect)
+        for table in (getattr(host, "tables", None) or {}).values() if em else ():
+            lookup = getattr(table, "lookup_set", None)
+            found = lookup(em.group(2)) if lookup else None
+            for el in getattr(found, "elements", None) or []:
+                if el.key_text() == em.group(1) and el.comment:
+                    comment = f"{el.comment} (element of @{em.group(2)})"
+    return comment or text or result.verdict
+
+
+def _veth(pod_key: str) -> str:
+    return "veth" + hashlib.sha256(pod_key.encode()).hexdigest()[:8]
+
+
+def _steps(node: str, result: Any) -> list[TraceStep]:
+    return [TraceStep(node, s.hook, s.table, s.chain, s.rule, s.effect, s.rule_number) for s in result.steps]
+
+
+def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[Outcome]:
+    """Every path of ``packet`` entering ``entry``: executor outcomes on each node, routed by the Network."""
+    outcomes: list[Outcome] = []
+    pending = [(entry, packet, Fraction(1), [], [], False)]
+    while pending:
+        node, pkt, prob, hops, steps, masq = pending.pop(0)
+        for r in world.host(node).enumerate(pkt):
+            p = prob * r.probability
+            h = hops + [Hop(node, pkt, r)]
+            st = steps + _steps(node, r)
+            m = masq or r.masquerade
+            if r.verdict != "ACCEPT":
+                outcomes.append(Outcome(p, h, st, r.verdict, _reason(r, world.host(node)), masquerade=m, node=node))
+                continue
+            dst = r.destination
+            if r.path in ("input", "output+input"):
+                st = st + [TraceStep(node, "deliver", "", "", "", f"to a local process on {node} ({dst})")]
+                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=("node", node),
+                                        node=node, source_seen=r.src_ip, masquerade=m, snat=r.snat))
+                continue
+            kind, name, owner_node = world.locate(r.dst_ip)
+            snat = any(x.result.snat for x in h)
+            if kind in ("pod", "pod-network") and owner_node == node:
+                st = st + [TraceStep(node, "deliver", "", "", "",
+                                     f"over {_veth(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})")]
+                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=(kind, name), node=node,
+                                        source_seen=r.src_ip, masquerade=m, snat=snat))
+            elif owner_node is not None and owner_node in world.node_by_name and len(h) < max_hops:
+                via = world.settings_for(owner_node).node_ip
+                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")]
+                nxt = Packet(r.src_ip, r.dst_ip, protocol=pkt.protocol, src_port=r.src_port, dst_port=r.dst_port,
+                             in_interface="eth0")
+                pending.append((owner_node, nxt, p, h, st, m))
+            elif kind == "pod-network":
+                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} is in the pod network; "
+                                                                "its node is not known, delivered as is")]
+                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=(kind, name),
+                                        node=owner_node, source_seen=r.src_ip, masquerade=m, snat=snat))
+            else:
+                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} leaves the cluster via the gateway")]
+                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=("external", name),
+                                        source_seen=r.src_ip, masquerade=m, snat=snat))
+    return outcomes
+
+
+# --- source / destination parsing -------------------------------------------------------------------------------
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
+    """``(kind, label, ip, node)`` with kind ``pod``, ``node`` or ``external``."""
+    if hasattr(source, "kind") and getattr(source, "kind", None) == "Pod":
+        key = f"{source.metadata.namespace or 'default'}/{source.metadata.name}"
+        source = key
+    if hasattr(source, "kind") and getattr(source, "kind", None) == "Node":
+        source = source.metadata.name
+    text = str(source)
+    if text in world.node_by_name:
+        ips = world.local_ips(text)
+        if not ips:
+            raise K8snetError(f"node {text} has no InternalIP")
+        return "node", text, ips[0], text
+    if "/" in text and not _is_ip(text.split("/")[0]) or (text in {k.split("/", 1)[1] for k in world.pod_by_key}):
+        key = text if "/" in text else f"default/{text}"
+        pod = world.pod_by_key.get(key)
+        if pod is None:
+            raise K8snetError(f'pods "{key.split("/", 1)[1]}" not found')
+        node = pod.spec.nodeName if pod.spec else None
+        ip = pod.status.podIP if pod.status else None
+        if not ip or not node:
+            raise K8snetError(f"pod {key} has no IP yet (not scheduled or not running)")
+        if pod.spec.hostNetwork:
+            return "node", key, ip, node
+        return "pod", key, ip, node
+    if not _is_ip(text):
+        raise K8snetError(f"unknown source {text!r}: give a pod (namespace/name), a node name or an IP")
+    kind, name, node = world.locate(text)
+    if kind == "pod":
+        return "pod", name, text, node
+    if kind == "node":
+        return "node", name, text, node
+    if kind == "pod-network":
+        return "pod", text, text, node
+    return "external", text, text, None
+
+
+def _parse_destination(world: World, destination: str, protocol: str | None) -> tuple[str, int, str | None, str]:
+    """``(ip, port, service, protocol)`` from ``IP:PORT``, ``[v6]:PORT`` or ``[ns/]service[:port]``.
+
+    ``protocol`` ``None`` means TCP, or the protocol of the named Service port."""
+    text = destination.strip()
+    m = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)", text)
+    if m:
+        return m.group(1), int(m.group(2)), None, protocol or "TCP"
+    host, _, port = text.rpartition(":")
+    if host and _is_ip(host) and port.isdigit():
+        return host, int(port), None, protocol or "TCP"
+    if _is_ip(text):
+        raise K8snetError(f"destination {text!r} needs a port (IP:PORT)")
+    name, _, port_s = text.partition(":")
+    ns, _, svc_name = name.rpartition("/")
+    ns = ns or "default"
+    for svc in world.services:
+        if svc.metadata.name == svc_name and (svc.metadata.namespace or "default") == ns:
+            spec = svc.spec
+            if not spec or not spec.clusterIP or spec.clusterIP == "None":
+                raise K8snetError(f"service {ns}/{svc_name} has no ClusterIP to send to (headless or "
+                                  "ExternalName: DNS answers with other addresses)")
+            ports = [p for p in spec.ports or [] if protocol is None or (p.protocol or "TCP") == protocol]
+            if port_s:
+                ports = [p for p in ports if p.name == port_s or str(p.port) == port_s]
+            if not ports:
+                raise K8snetError(f"service {ns}/{svc_name} has no {protocol or ''} port {port_s!r}".replace("  ", " "))
+            return spec.clusterIP, ports[0].port, f"{ns}/{svc_name}", protocol or ports[0].protocol or "TCP"
+    raise K8snetError(f'services "{svc_name}" not found')
+
+
+def _default_entry(world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int,
+                   protocol: str) -> tuple[str | None, str]:
+    """The node the packet enters (``None`` if there is none) and, if none, why."""
+    if kind in ("pod", "node"):
+        return src_node or world.nodes[0].metadata.name, ""
+    if dst_ip in world.node_of_ip:
+        return world.node_of_ip[dst_ip], ""
+    addrs = world.service_addresses()
+    if dst_ip in addrs["lb"]:
+        nodes = world.lb_entry_nodes(dst_ip, dst_port, protocol)
+        return nodes[0], ""
+    if dst_ip in addrs["external"]:
+        return world.nodes[0].metadata.name, ""
+    if dst_ip in addrs["cluster"]:
+        return None, (f"no route to {dst_ip} from outside the cluster: ClusterIPs exist only in kube-proxy's rules "
+                      "on the nodes, so nothing outside routes them to a node (use a NodePort, a LoadBalancer or "
+                      "an externalIP, or pass entry_node to model a router that sends it to a node)")
+    kind_dst, _, _ = world.locate(dst_ip)
+    if kind_dst in ("pod", "pod-network"):
+        return None, (f"no route to {dst_ip} from outside the cluster: pod IPs are routed only between the nodes "
+                      "(pass entry_node to model a router that sends it to a node)")
+    return None, f"{dst_ip} is outside the cluster: the packet never reaches a node"
+
+
+# --- public entry points ----------------------------------------------------------------------------------------
+
+
+def trace_world(world: World, source: Any, destination: str, protocol: str | None = None, entry_node: str | None = None,
+                seed: int = 0) -> Trace:
+    """:func:`trace` on an already built :class:`World`."""
+    protocol = protocol.upper() if protocol else None
+    kind, label, src_ip, src_node = _parse_source(world, source)
+    dst_ip, dst_port, service, protocol = _parse_destination(world, destination, protocol)
+    dest_text = format_endpoint(dst_ip, dst_port) + (f" ({service})" if service else "")
+    note = ""
+    if entry_node is not None and entry_node not in world.node_by_name:
+        raise K8snetError(f'nodes "{entry_node}" not found')
+    if entry_node is not None and kind in ("pod", "node") and src_node and src_node != entry_node:
+        note = f"the source lives on {src_node}; tracing as if it entered {entry_node}"
+    entry = entry_node
+    if entry is None:
+        entry, why = _default_entry(world, kind, src_node, dst_ip, dst_port, protocol)
+        if entry is None:
+            o = Outcome(Fraction(1), [], [], "no route", why, source_seen=None)
+            return Trace(label, kind, src_ip, dest_text, protocol, world.mode, None, [o], o, seed)
+    if kind == "pod":
+        iface = _veth(label) if label in world.pod_by_key else "veth0"
+        pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port, in_interface=iface)
+    elif kind == "node" and entry == src_node:
+        pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port)
+    else:
+        pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port, in_interface="eth0")
+    outcomes = _walk(world, pkt, entry)
+    rng = random.Random(seed)
+    x = rng.random()
+    acc = 0.0
+    chosen = outcomes[-1]
+    for o in outcomes:
+        acc += float(o.probability)
+        if x < acc:
+            chosen = o
+            break
+    seen = world.locate(chosen.source_seen) if chosen.source_seen else None
+    return Trace(label, kind, src_ip, dest_text, protocol, world.mode, entry, outcomes, chosen, seed, note, seen)
+
+
+def trace(cluster: Any, source: Any, destination: str, protocol: str | None = None, mode: str = "iptables",
+          entry_node: str | None = None, settings: Any = None, seed: int = 0) -> Trace:
+    """Trace one new connection from ``source`` to ``destination`` through ``cluster``.
+
+    Parameters
+    ----------
+    cluster : Cluster
+    source : str or Pod or Node
+        A pod (``"default/client"``, or a Pod), a node name, or an IP (a pod's, a node's, or an external one).
+    destination : str
+        ``"IP:PORT"`` or a Service with a port (``"web:80"``, ``"kube-system/kube-dns:dns"``; a Service name means
+        its ClusterIP).
+    protocol : {"TCP", "UDP", "SCTP"}, optional
+        Default TCP, or the protocol of the named Service port (``"kube-dns:dns"`` is UDP).
+    mode : {"iptables", "nftables", "ipvs"}
+    entry_node : str, optional
+        The node the packet enters (default: the source's node, the node it is addressed to, or the load
+        balancer's choice; see the module docstring).
+    settings : dict or ProxierSettings, optional
+        kube-proxy settings applied on every node (e.g. ``{"masquerade_all": True}``).
+    seed : int
+        Draws the ``chosen`` outcome.
+
+    Returns
+    -------
+    Trace
+
+    Example
+    -------
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> t = trace(c, "203.0.113.9", "10.96.0.10:53", protocol="UDP")
+    >>> t.verdict, t.reason.split(":")[0]
+    ('no route', 'no route to 10.96.0.10 from outside the cluster')
+    """
+    world = world_for(cluster, mode, settings)
+    return trace_world(world, source, destination, protocol, entry_node, seed)
+
+
+def trace_objects(nodes: Iterable[Any], pods: Iterable[Any], services: Iterable[Any], endpoint_slices: Iterable[Any],
+                  source: Any, destination: str, protocol: str | None = None, mode: str = "iptables",
+                  entry_node: str | None = None, settings: Any = None, seed: int = 0,
+                  cluster_cidr: str | None = None, service_cidrs: list[str] | None = None) -> Trace:
+    """:func:`trace` without a Cluster: objects as given (no defaulting, no controllers).
+
+    ``cluster_cidr`` is kube-proxy's ``--cluster-cidr`` on every node (``None``: no local-traffic detector).
+
+    >>> from k8snet.api.core_v1 import Node, Service
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> node = Node.model_validate({"metadata": {"name": "test-node"},
+    ...     "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}})
+    >>> svc = Service.model_validate({"metadata": {"name": "svc1", "namespace": "ns1"},
+    ...     "spec": {"clusterIP": "172.30.0.41", "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}]}})
+    >>> es = EndpointSlice.model_validate({"metadata": {"name": "svc1-1", "namespace": "ns1",
+    ...     "labels": {"kubernetes.io/service-name": "svc1"}}, "addressType": "IPv4",
+    ...     "endpoints": [{"addresses": ["10.180.0.1"]}], "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}]})
+    >>> t = trace_objects([node], [], [svc], [es], "10.0.0.2", "172.30.0.41:80", cluster_cidr="10.0.0.0/8")
+    >>> [(c.endpoint, c.probability, c.masquerade) for c in t.candidates]
+    [('10.180.0.1:80', Fraction(1, 1), False)]
+    """
+    world = World(nodes, pods, services, endpoint_slices, mode=mode, cluster_cidr=cluster_cidr,
+                  service_cidrs=service_cidrs, settings=settings)
+    return trace_world(world, source, destination, protocol, entry_node, seed)

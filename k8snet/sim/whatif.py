@@ -1,0 +1,471 @@
+"""External traffic end to end, and a fast what-if API for the book's sliders.
+
+:func:`external_trace` follows new connections from a client outside the cluster to a LoadBalancer Service:
+
+1. client → load balancer: the provider's firewall applies ``loadBalancerSourceRanges``;
+2. load balancer → node: each node gets the share the provider gives it
+   (:meth:`~k8snet.controllers.cloud.LoadBalancerProvider.backends`: health checks against kube-proxy's
+   health servers, MetalLB's single announcing node, ...), with the provider's rewriting (a NodePort-target
+   balancer sends to ``NodeIP:nodePort``; a passthrough or MetalLB address arrives unchanged; a proxying
+   balancer opens a new connection from its own address);
+3. node → pod: the node's kube-proxy rules, *executed* by :func:`k8snet.sim.trace.trace_world` (DNAT,
+   masquerade, the hop to another node, ``externalTrafficPolicy: Local`` drops), with every endpoint's exact
+   probability.
+
+The probability of a path is the product of the balancer's share and kube-proxy's; a pod's share is the sum
+over paths. :func:`what_if` builds a small cluster once per (replicas, placement, nodes, provider) and patches
+only the Service and pod readiness between calls, so a slider move costs a few milliseconds plus drawing.
+
+Example
+-------
+>>> w = what_if(replicas=3, placement=["kind-worker", "kind-worker", "kind-worker2"],
+...             external_traffic_policy="Local")
+>>> {p: str(s) for p, s in w.per_pod.items()}
+{'web-0': '1/4', 'web-1': '1/4', 'web-2': '1/2'}
+>>> w.sources_seen["web-2"]
+['198.51.100.7']
+>>> c = what_if(replicas=3, placement=["kind-worker", "kind-worker", "kind-worker2"])
+>>> {p: round(float(s), 6) for p, s in c.per_pod.items()}, sorted(set(sum(c.sources_seen.values(), [])))
+({'web-0': 0.333333, 'web-1': 0.333333, 'web-2': 0.333333}, ['172.18.0.3', '172.18.0.4'])
+
+Shares are exact products of the rules' probabilities: iptables writes ``--probability 0.3333333333`` (ten
+decimals), so "a third" is ``3333333333/10000000000``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from k8snet.errors import K8snetError
+
+__all__ = ["Path", "ExternalTrace", "external_trace", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
+
+#: The default external client (TEST-NET-2, a documentation address).
+CLIENT_IP = "198.51.100.7"
+
+
+@dataclass
+class Path:
+    """One way a new connection can go: via ``node`` (the balancer's share ``lb_share``) to ``pod``."""
+
+    node: str | None
+    lb_share: Fraction
+    probability: Fraction
+    verdict: str
+    reason: str = ""
+    pod: str | None = None
+    pod_node: str | None = None
+    endpoint: str | None = None
+    source_seen: str | None = None
+    hops: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExternalTrace:
+    """The result of :func:`external_trace`."""
+
+    client: str
+    service: str
+    port: int
+    protocol: str
+    provider: str
+    lb_address: str | None
+    ip_mode: str | None
+    backends: list[Any]
+    paths: list[Path]
+
+    @property
+    def per_pod(self) -> dict[str, Fraction]:
+        """Share of new connections per pod (``namespace/name``), in name order."""
+        out: dict[str, Fraction] = {}
+        for p in self.paths:
+            if p.verdict == "delivered" and p.pod:
+                out[p.pod] = out.get(p.pod, Fraction(0)) + p.probability
+        return dict(sorted(out.items()))
+
+    @property
+    def per_node(self) -> dict[str, Fraction]:
+        """Share of new connections the balancer sends to each node."""
+        return {b.node: b.share for b in self.backends}
+
+    @property
+    def dropped(self) -> Fraction:
+        return sum((p.probability for p in self.paths if p.verdict != "delivered"), Fraction(0))
+
+    @property
+    def sources_seen(self) -> dict[str, list[str]]:
+        """The source addresses each pod sees."""
+        out: dict[str, set[str]] = {}
+        for p in self.paths:
+            if p.verdict == "delivered" and p.pod and p.source_seen:
+                out.setdefault(p.pod, set()).add(p.source_seen)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
+    def text(self) -> str:
+        """A readable report of every path."""
+        lines = [f"{self.protocol} {self.client} -> {self.service} via {self.provider} load balancer "
+                 f"{self.lb_address or '<pending>'}:{self.port}" + (f" (ipMode {self.ip_mode})" if self.ip_mode else "")]
+        for b in self.backends:
+            lines.append(f"  node {b.node:<20} share {str(b.share):>5}  {b.check}")
+        for p in self.paths:
+            where = f"pod {p.pod} on {p.pod_node}" if p.pod else (p.reason or p.verdict)
+            lines.append(f"{float(p.probability):7.2%}  {where}" + (f"  (sees {p.source_seen})" if p.source_seen else ""))
+            for h in p.hops:
+                lines.append(f"           {h}")
+        return "\n".join(lines)
+
+
+def _hop_summary(outcome: Any) -> list[str]:
+    out = []
+    for s in outcome.steps:
+        e = s.effect
+        if e.startswith(("DNAT", "SNAT", "MASQUERADE", "DROP", "REJECT")) or s.hook in ("route", "deliver"):
+            out.append(f"[{s.node}] {e}")
+    return out
+
+
+def _services_key(svc: Any) -> str:
+    return f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}"
+
+
+def external_trace(cluster: Any, service: str, client: str = CLIENT_IP, port: int | None = None,
+                   protocol: str = "TCP", mode: str = "iptables", namespace: str = "default",
+                   provider: Any = None, settings: Any = None) -> ExternalTrace:
+    """Every path of a new connection from ``client`` to the load balancer of ``service``.
+
+    Parameters
+    ----------
+    cluster : Cluster
+        With a load-balancer controller installed (:func:`k8snet.controllers.servicelb.install`).
+    service : str
+        The Service name (in ``namespace``).
+    client : str
+        The client's IP address (outside the cluster).
+    port : int, optional
+        The Service port (default: the first port of ``protocol``).
+    provider : LoadBalancerProvider, optional
+        Default ``cluster.cloud_provider``.
+
+    Raises
+    ------
+    K8snetError
+        If the Service has no load balancer (``EXTERNAL-IP <pending>``).
+
+    Example
+    -------
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+    ...     "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    >>> external_trace(c, "web")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.K8snetError: service default/web has no load balancer (EXTERNAL-IP <pending>): no controller provisions it
+    """
+    from k8snet.sim.trace import world_for
+
+    provider = provider if provider is not None else cluster.cloud_provider
+    svc = cluster.get("Service", service, namespace)
+    world = world_for(cluster, mode, settings)
+    return external_trace_world(world, svc, provider, client, port, protocol, now=cluster.clock.now)
+
+
+def external_trace_world(world: Any, svc: Any, provider: Any, client: str = CLIENT_IP, port: int | None = None,
+                         protocol: str = "TCP", now: Any = None) -> ExternalTrace:
+    """:func:`external_trace` on a :class:`~k8snet.sim.trace.World` holding ``svc``."""
+    from k8snet.proxy.healthcheck import node_health_servers
+    from k8snet.sim.trace import trace_world
+
+    key = _services_key(svc)
+    namespace = svc.metadata.namespace or "default"
+    ingress = (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
+    if provider is None or not ingress or not hasattr(provider, "backends"):
+        raise K8snetError(f"service {key} has no load balancer (EXTERNAL-IP <pending>): no controller "
+                          "provisions it" + ("" if provider is None else " yet"))
+    protocol = protocol.upper()
+    ports = [p for p in svc.spec.ports or [] if (p.protocol or "TCP") == protocol]
+    if port is not None:
+        ports = [p for p in ports if p.port == port]
+    if not ports:
+        raise K8snetError(f"service {key} has no {protocol} port {port}")
+    port = ports[0].port
+    lb_address = ingress[0].ip or ingress[0].hostname
+    b = provider.balancer_for_ip(ingress[0].ip) if ingress[0].ip else None
+    result = ExternalTrace(client, key, port, protocol, provider.name, lb_address, ingress[0].ipMode, [], [])
+    if b is not None and not provider.allows(b, client):
+        result.paths.append(Path(None, Fraction(0), Fraction(1), "DROP", "blocked by the load balancer's firewall "
+                                 "(client not in loadBalancerSourceRanges)",
+                                 hops=[f"client {client} -> LB {lb_address}:{port}: not allowed"]))
+        return result
+    health = node_health_servers(world.nodes, world.services, world.endpoint_slices, now=now)
+    backends = provider.backends(svc, port, protocol, world.nodes, world.endpoint_slices, health)
+    result.backends = backends
+    live = [bk for bk in backends if bk.share > 0]
+    if not live:
+        result.paths.append(Path(None, Fraction(0), Fraction(1), "DROP", "no healthy backend: the load balancer "
+                                 "has nowhere to send the connection",
+                                 hops=[f"client {client} -> LB {lb_address}:{port}: every health check fails"]))
+        return result
+    for bk in live:
+        src = bk.src_ip or client
+        rewrite = "source kept" if bk.src_ip is None else f"new connection from {bk.src_ip}"
+        first = [f"client {client} -> LB {lb_address}:{port}",
+                 f"LB -> {bk.node} as {bk.dst_ip}:{bk.dst_port} ({rewrite})"]
+        t = trace_world(world, src, f"{bk.dst_ip}:{bk.dst_port}", protocol, entry_node=bk.node)
+        for o in t.outcomes:
+            pod = o.pod.split("/", 1)[1] if o.pod and o.pod.startswith(f"{namespace}/") else o.pod
+            pod_node = o.node if o.pod else None
+            result.paths.append(Path(bk.node, bk.share, bk.share * o.probability, o.verdict, o.reason, pod, pod_node,
+                                     o.endpoint, o.source_seen if o.verdict == "delivered" else None,
+                                     first + _hop_summary(o)))
+    return result
+
+
+# --- what-if ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WhatIf:
+    """The answer of :func:`what_if`: shares as exact fractions (``float()`` them for display)."""
+
+    params: dict[str, Any]
+    trace: ExternalTrace
+    pod_nodes: dict[str, str]
+    pod_ready: dict[str, bool]
+    nodes: list[str]
+
+    @property
+    def per_pod(self) -> dict[str, Fraction]:
+        """Every pod (also those getting nothing) with its share of new connections."""
+        got = self.trace.per_pod
+        return {p: got.get(p, Fraction(0)) for p in self.pod_nodes}
+
+    @property
+    def per_node(self) -> dict[str, Fraction]:
+        """The balancer's share per node (nodes it never sends to get 0)."""
+        got = self.trace.per_node
+        return {n: got.get(n, Fraction(0)) for n in self.nodes}
+
+    @property
+    def dropped(self) -> Fraction:
+        return self.trace.dropped
+
+    @property
+    def sources_seen(self) -> dict[str, list[str]]:
+        return self.trace.sources_seen
+
+    @property
+    def client_ip_preserved(self) -> bool:
+        """Every pod that gets traffic sees the client's own address."""
+        seen = self.sources_seen
+        return bool(seen) and all(s == [self.trace.client] for s in seen.values())
+
+    def summary(self) -> str:
+        lines = [f"{self.trace.provider} LB {self.trace.lb_address}, externalTrafficPolicy "
+                 f"{self.params['external_traffic_policy']}"]
+        for n, s in self.per_node.items():
+            lines.append(f"  node {n:<20} {float(s):6.1%}")
+        for p, s in self.per_pod.items():
+            seen = ", ".join(self.sources_seen.get(p, [])) or "-"
+            lines.append(f"  pod  {p:<10} on {self.pod_nodes[p]:<14} {float(s):6.1%}  sees {seen}")
+        if self.dropped:
+            lines.append(f"  dropped {float(self.dropped):6.1%}")
+        return "\n".join(lines)
+
+    def diagram(self) -> Any:
+        return whatif_diagram(self)
+
+    def svg(self) -> str:
+        from k8snet.views.graphviz import to_svg
+
+        return to_svg(self.diagram())
+
+    def _repr_svg_(self) -> str:  # pragma: no cover - notebook display
+        return self.svg()
+
+
+def _pct(x: Fraction) -> str:
+    return f"{float(x):.0%}" if float(x) * 100 == round(float(x) * 100) else f"{float(x):.1%}"
+
+
+def whatif_diagram(w: WhatIf) -> Any:
+    """client → load balancer → nodes → pods, edges labelled with their share of new connections.
+
+    Nodes are boxes holding their pods; red dashed edges end in a drop; a pod's label says which source
+    address it sees.
+    """
+    from k8snet.views.graphviz import COLORS, _digraph
+
+    g = _digraph("whatif")
+    t = w.trace
+    g.node("client", f"client\n{t.client}", fillcolor=COLORS["external"])
+    g.node("lb", f"{t.provider} LB\n{t.lb_address}:{t.port}", fillcolor=COLORS["service"])
+    g.edge("client", "lb", label="100%")
+    seen = w.sources_seen
+    for n in w.nodes:
+        with g.subgraph(name=f"cluster_{n}") as sub:
+            sub.attr(label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#99a", fontsize="10")
+            sub.node(f"node:{n}", "kube-proxy", shape="box", fillcolor="white")
+            for p, pn in w.pod_nodes.items():
+                if pn != n:
+                    continue
+                fill = COLORS["pod"] if w.pod_ready.get(p, True) else COLORS["pod_not_ready"]
+                src = ", ".join(seen.get(p, [])) or "-"
+                sub.node(f"pod:{p}", f"{p}\n{_pct(w.per_pod[p])}\nsees {src}", fillcolor=fill)
+    for n, s in w.per_node.items():
+        if s:
+            g.edge("lb", f"node:{n}", label=_pct(s))
+        else:
+            g.edge("lb", f"node:{n}", label="0%", style="dotted", color="#999999")
+    flows: dict[tuple[str, str], Fraction] = {}
+    drops: dict[str, Fraction] = {}
+    for p in t.paths:
+        if p.node is None:
+            drops["lb"] = drops.get("lb", Fraction(0)) + p.probability
+        elif p.verdict == "delivered" and p.pod:
+            flows[(p.node, p.pod)] = flows.get((p.node, p.pod), Fraction(0)) + p.probability
+        else:
+            drops[p.node] = drops.get(p.node, Fraction(0)) + p.probability
+    for (n, pod), s in sorted(flows.items()):
+        g.edge(f"node:{n}", f"pod:{pod}", label=_pct(s))
+    for where, s in sorted(drops.items()):
+        g.node(f"drop:{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+        src = "lb" if where == "lb" else f"node:{where}"
+        g.edge(src, f"drop:{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
+    return g
+
+
+class _Base:
+    """A cluster with the ``web`` LoadBalancer Service and its pods, built once per shape."""
+
+    def __init__(self, replicas: int, placement: tuple[str, ...] | None, nodes: int, provider: str, seed: int):
+        from k8snet.controllers.cloud import PROVIDERS
+        from k8snet.controllers.servicelb import install
+        from k8snet.sim.cluster import Cluster
+
+        if provider not in PROVIDERS:
+            raise K8snetError(f"unknown provider {provider!r}; choose one of {', '.join(sorted(PROVIDERS))}")
+        self.cluster = Cluster(nodes=nodes, seed=seed)
+        install(self.cluster, PROVIDERS[provider]())
+        node_names = [n.metadata.name for n in self.cluster.nodes()]
+        if placement is not None:
+            if len(placement) != replicas:
+                raise K8snetError(f"placement names {len(placement)} nodes for {replicas} replicas")
+            unknown = sorted(set(placement) - set(node_names))
+            if unknown:
+                raise K8snetError(f'nodes "{unknown[0]}" not found')
+        docs: list[dict[str, Any]] = [{
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+            "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+                     "ports": [{"name": "http", "port": 80, "targetPort": 8080}]},
+        }]
+        for i in range(replicas):
+            spec: dict[str, Any] = {"containers": [{"name": "web", "image": "nginx",
+                                                    "ports": [{"containerPort": 8080}]}]}
+            if placement is not None:
+                spec["nodeName"] = placement[i]
+            docs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+                         "spec": spec})
+        self.cluster.apply(docs)
+        self.nodes = node_names
+        self.pod_nodes = {p.metadata.name: p.spec.nodeName for p in self.cluster.pods("default")}
+        self.ready = {p: True for p in self.pod_nodes}
+
+    def patch(self, etp: str, affinity: str, timeout: int, ready: dict[str, bool]) -> None:
+        c = self.cluster
+        svc = c.get("Service", "web")
+        spec = svc.spec
+        want_cfg = {"clientIP": {"timeoutSeconds": timeout}} if affinity == "ClientIP" else None
+        have_cfg = spec.sessionAffinityConfig.model_dump(exclude_none=True) if spec.sessionAffinityConfig else None
+        if spec.externalTrafficPolicy != etp or spec.sessionAffinity != affinity or have_cfg != want_cfg:
+            from k8snet.api.core_v1 import SessionAffinityConfig
+
+            spec.externalTrafficPolicy = etp
+            spec.sessionAffinity = affinity
+            spec.sessionAffinityConfig = SessionAffinityConfig.model_validate(want_cfg) if want_cfg else None
+            if etp != "Local":
+                spec.healthCheckNodePort = None
+            c.api.update(svc)
+            c.reconcile()
+        changed = False
+        for pod, r in ready.items():
+            if self.ready.get(pod, True) != r:
+                c.kubelet.set_ready(pod, r, "default")
+                self.ready[pod] = r
+                changed = True
+        if changed:
+            c.reconcile()
+
+
+_BASES: OrderedDict[tuple, _Base] = OrderedDict()
+_RESULTS: OrderedDict[tuple, WhatIf] = OrderedDict()
+_MAX_BASES = 16
+_MAX_RESULTS = 256
+
+
+def _base(key: tuple) -> _Base:
+    base = _BASES.get(key)
+    if base is None:
+        base = _Base(*key)
+        _BASES[key] = base
+        while len(_BASES) > _MAX_BASES:
+            _BASES.popitem(last=False)
+    else:
+        _BASES.move_to_end(key)
+    return base
+
+
+def what_if(replicas: int = 3, placement: list[str] | None = None, external_traffic_policy: str = "Cluster",
+            session_affinity: str = "None", affinity_timeout: int = 10800, provider: str = "generic",
+            ready: list[bool] | dict[str, bool] | None = None, mode: str = "iptables", nodes: int = 3,
+            seed: int = 0, client: str = CLIENT_IP) -> WhatIf:
+    """Shares, drops and the source IPs pods see for one setting of the book's sliders.
+
+    A kind-like cluster of ``nodes`` nodes runs ``replicas`` pods ``web-0``... (on ``placement``'s nodes, or
+    where the scheduler puts them) behind the LoadBalancer Service ``web`` (port 80 → 8080) provisioned by
+    ``provider`` (``"generic"``, ``"metallb"`` or ``"proxy"``, see :mod:`k8snet.controllers.cloud`). ``ready``
+    gives each pod's readiness (a list in pod order or a dict by name). Results are cached per setting.
+
+    Parameters
+    ----------
+    external_traffic_policy : {"Cluster", "Local"}
+    session_affinity : {"None", "ClientIP"}
+        Affinity does not change the shares of *new clients*; it pins each client, per node, to the pod its
+        first connection reached (kube-proxy's ``recent`` state is per node).
+    mode : {"iptables", "nftables", "ipvs"}
+        kube-proxy's mode on every node.
+
+    Returns
+    -------
+    WhatIf
+    """
+    if external_traffic_policy not in ("Cluster", "Local"):
+        raise K8snetError(f'Unsupported value: "{external_traffic_policy}": supported values: "Cluster", "Local"')
+    if session_affinity not in ("None", "ClientIP"):
+        raise K8snetError(f'Unsupported value: "{session_affinity}": supported values: "ClientIP", "None"')
+    shape = (replicas, tuple(placement) if placement is not None else None, nodes, provider, seed)
+    if isinstance(ready, dict):
+        ready_map = {f"web-{i}": bool(ready.get(f"web-{i}", True)) for i in range(replicas)}
+    else:
+        flags = list(ready) if ready is not None else []
+        ready_map = {f"web-{i}": bool(flags[i]) if i < len(flags) else True for i in range(replicas)}
+    key = shape + (external_traffic_policy, session_affinity, affinity_timeout, tuple(sorted(ready_map.items())),
+                   mode, client)
+    cached = _RESULTS.get(key)
+    if cached is not None:
+        _RESULTS.move_to_end(key)
+        return cached
+    base = _base(shape)
+    base.patch(external_traffic_policy, session_affinity, affinity_timeout, ready_map)
+    tr = external_trace(base.cluster, "web", client=client, mode=mode)
+    params = dict(replicas=replicas, placement=placement, external_traffic_policy=external_traffic_policy,
+                  session_affinity=session_affinity, affinity_timeout=affinity_timeout, provider=provider,
+                  ready=ready_map, mode=mode, nodes=nodes, seed=seed, client=client)
+    result = WhatIf(params, tr, dict(base.pod_nodes), dict(ready_map), list(base.nodes))
+    _RESULTS[key] = result
+    while len(_RESULTS) > _MAX_RESULTS:
+        _RESULTS.popitem(last=False)
+    return result

@@ -1,0 +1,86 @@
+"""The object store: versions, uids, timestamps, generation, copies, watch, transactions."""
+
+import pytest
+
+from k8snet.api.apps_v1 import Deployment
+from k8snet.api.core_v1 import Namespace, Service
+from k8snet.apiserver.store import Store
+from k8snet.sim.clock import SimClock
+
+
+def _dep(replicas=1):
+    return Deployment(metadata={"name": "d", "namespace": "default"},
+                      spec={"replicas": replicas, "selector": {"matchLabels": {"a": "b"}},
+                            "template": {"metadata": {"labels": {"a": "b"}},
+                                         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+
+
+def test_resource_version_uid_and_timestamps():
+    clock = SimClock()
+    s = Store(clock, seed=1)
+    a = s.put(Namespace(metadata={"name": "a"}))
+    clock.advance(5)
+    b = s.put(Namespace(metadata={"name": "b"}))
+    assert (a.metadata.resourceVersion, b.metadata.resourceVersion) == ("1", "2")
+    assert a.metadata.uid != b.metadata.uid
+    assert b.metadata.creationTimestamp == clock.now()
+    # updates keep uid and creationTimestamp, bump resourceVersion
+    a2 = s.put(Namespace(metadata={"name": "a", "labels": {"x": "y"}}))
+    assert a2.metadata.uid == a.metadata.uid and a2.metadata.creationTimestamp == a.metadata.creationTimestamp
+    assert a2.metadata.resourceVersion == "3"
+
+
+def test_uids_are_deterministic_per_seed():
+    uids = [Store(SimClock(), seed=5).put(Namespace(metadata={"name": "x"})).metadata.uid for _ in range(2)]
+    assert uids[0] == uids[1]
+    assert Store(SimClock(), seed=6).put(Namespace(metadata={"name": "x"})).metadata.uid != uids[0]
+    assert uids[0][14] == "4"  # version-4 shaped
+
+
+def test_generation_bumps_on_spec_change_only():
+    s = Store(SimClock())
+    assert s.put(_dep(1)).metadata.generation == 1
+    d = s.get("Deployment", "d")
+    d.metadata.labels = {"new": "label"}
+    assert s.put(d).metadata.generation == 1
+    assert s.put(_dep(3)).metadata.generation == 2
+    svc = s.put(Service(metadata={"name": "s"}, spec={"ports": [{"port": 80}]}))
+    assert svc.metadata.generation is None
+
+
+def test_copies_in_and_out():
+    s = Store(SimClock())
+    ns = Namespace(metadata={"name": "a", "labels": {"k": "v"}})
+    s.put(ns)
+    ns.metadata.labels["k"] = "changed"
+    got = s.get("Namespace", "a", "")
+    got.metadata.labels["k"] = "mutated"
+    assert s.get("Namespace", "a", "").metadata.labels == {"k": "v"}
+
+
+def test_watch_events():
+    s = Store(SimClock())
+    seen = []
+    s.subscribe(lambda ev, old, new: seen.append((ev, old and old.metadata.name, new and new.metadata.name)))
+    s.put(Namespace(metadata={"name": "a"}))
+    s.put(Namespace(metadata={"name": "a", "labels": {"x": "1"}}))
+    s.remove("Namespace", "a", "")
+    assert seen == [("ADDED", None, "a"), ("MODIFIED", "a", "a"), ("DELETED", "a", None)]
+
+
+def test_transaction_rolls_back_and_suppresses_events():
+    s = Store(SimClock())
+    s.put(Namespace(metadata={"name": "keep"}))
+    seen = []
+    s.subscribe(lambda *a: seen.append(a))
+    before = s.dump()
+    with pytest.raises(RuntimeError):
+        with s.transaction():
+            s.put(Namespace(metadata={"name": "gone"}))
+            s.remove("Namespace", "keep", "")
+            raise RuntimeError("boom")
+    assert s.dump() == before and seen == []
+    with s.transaction():
+        s.put(Namespace(metadata={"name": "new"}))
+        assert seen == []  # delivered on commit
+    assert len(seen) == 1

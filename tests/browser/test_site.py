@@ -1,0 +1,176 @@
+"""The built site works offline: every page in the toc renders without console errors, widgets render
+from their saved state (no kernel, no CDN), and every explorer shows, for each combination of its controls,
+exactly the outcome Python computes for that combination.
+
+Needs `_build/html` (`make site`); run with `pytest -o addopts="" -m browser tests/browser`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from k8snet.views.explorer import STATIC_NOTE, explorer_from_marker
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+WIDGET_TIMEOUT_MS = 30_000
+MAX_COMBINATIONS_DRIVEN = 48
+
+
+def toc_pages() -> list[str]:
+    """Every page in _toc.yml as a path relative to the site root (``book/intro.html``)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    walk(toc.get("parts"))
+    walk(toc.get("chapters"))
+    walk(toc.get("sections"))
+    return [str(Path(p).with_suffix("")) + ".html" for p in pages]
+
+
+PAGES = toc_pages()
+
+
+def open_page(page, base_url: str, path: str):
+    response = page.goto(base_url + path, wait_until="load")
+    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    if page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count():
+        # embed-amd.js renders every widget-view script; wait until each one has a rendered widget.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+                   .every(s => s.parentElement.querySelector('[class*="widget-"]'))""",
+            timeout=WIDGET_TIMEOUT_MS,
+        )
+    page.wait_for_load_state("networkidle")
+
+
+PAGE_LIMIT_BYTES = 3 * 1024 * 1024
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_small_enough(site_dir, path):
+    # Explorers embed every precomputed outcome in the page's widget state; keep pages light to load.
+    size = (site_dir / path).stat().st_size
+    assert size < PAGE_LIMIT_BYTES, f"{path} is {size} bytes (limit {PAGE_LIMIT_BYTES}); narrow explorer ranges"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_renders_without_errors(page_and_log, base_url, path):
+    page, log = page_and_log
+    open_page(page, base_url, path)
+    assert page.locator("main h1").count() >= 1, f"{path}: no heading rendered"
+    assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_widgets_render_from_saved_state(page_and_log, base_url, path):
+    page, log = page_and_log
+    open_page(page, base_url, path)
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
+    if views.count() == 0:
+        pytest.skip(f"{path} has no widgets")
+    assert page.locator(".widget-box, .widget-container").count() > 0
+    body = page.locator("main").inner_text()
+    assert "kernel required" not in body.lower()
+    for explorer in page.locator(".k8snet-explorer").all():
+        assert explorer.is_visible()
+        assert explorer.get_by_text(STATIC_NOTE).is_visible()
+        svg = explorer.locator(".k8snet-svg svg")
+        if svg.count():
+            assert svg.first.is_visible()
+    assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
+
+
+def _set_control(control, kind: str, index: int, label: str) -> None:
+    if kind == "buttons":
+        control.locator("button").nth(index).click()
+        return
+    handle = control.locator(".noUi-handle")
+    handle.focus()
+    handle.press("Home")
+    for _ in range(index):
+        handle.press("ArrowRight")
+    readout = control.locator(".widget-readout")
+    assert readout.inner_text().strip() == label
+
+
+def combinations_to_drive(explorer) -> list[tuple]:
+    """All combinations when there are few; otherwise every value of every control at least once (the
+    others at their initial values) plus an evenly spaced sample, so a page test stays under a minute."""
+    combos = explorer.combinations()
+    if len(combos) <= MAX_COMBINATIONS_DRIVEN:
+        return combos
+    keys = list(explorer.controls)
+    base = [(explorer.initial or {}).get(k, explorer.controls[k][0]) for k in keys]
+    chosen = []
+    for i, key in enumerate(keys):
+        for value in explorer.controls[key]:
+            chosen.append((*base[:i], value, *base[i + 1:]))
+    step = max(1, len(combos) // MAX_COMBINATIONS_DRIVEN)
+    chosen += combos[::step]
+    return list(dict.fromkeys(chosen))
+
+
+def _visible_outcomes(explorer) -> list[str]:
+    return [
+        el.get_attribute("data-k8snet-outcome")
+        for el in explorer.locator("[data-k8snet-outcome]").all()
+        if el.is_visible()
+    ]
+
+
+def _visible_html(explorer, selector: str) -> list[str]:
+    return [el.evaluate("e => e.outerHTML") for el in explorer.locator(selector).all() if el.is_visible()]
+
+
+def _as_browser_serializes(page, html: str) -> str:
+    """Parse and re-serialize HTML in the page, so it compares equal to what the page shows."""
+    return page.evaluate("h => { const d = document.createElement('div'); d.innerHTML = h; return d.innerHTML; }", html)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_explorers_show_what_python_computes(page_and_log, base_url, path):
+    page, log = page_and_log
+    open_page(page, base_url, path)
+    explorers = page.locator(".k8snet-explorer").all()
+    if not explorers:
+        pytest.skip(f"{path} has no explorers")
+    for element in explorers:
+        note = element.locator("[data-k8snet-explorer]").first
+        explorer = explorer_from_marker(
+            note.get_attribute("data-k8snet-explorer"),
+            note.get_attribute("data-k8snet-factory"),
+            note.get_attribute("data-k8snet-args"),
+        )
+        expected = explorer.outcomes()
+        keys = list(explorer.controls)
+        controls = [element.locator(f".k8snet-control-{i}") for i in range(len(keys))]
+        kinds = [explorer._kind(k, explorer.controls[k]) for k in keys]
+        for combo in combinations_to_drive(explorer):
+            outcome = expected[combo]
+            for i, value in enumerate(combo):
+                index = explorer.controls[keys[i]].index(value)
+                _set_control(controls[i], kinds[i], index, str(value))
+            where = f"{explorer.name} {dict(zip(keys, combo, strict=True))}"
+            shown = _visible_outcomes(element)
+            assert shown == [outcome.digest], f"{where}: showed {shown}"
+            # Not only the marker: the visible content is exactly what Python renders for this combination.
+            assert _visible_html(element, "[data-k8snet-outcome]") == [
+                _as_browser_serializes(page, outcome.fragment())
+            ], where
+            expected_svg = [] if outcome.svg is None else [
+                _as_browser_serializes(page, f'<div class="k8snet-svg">{outcome.svg}</div>')
+            ]
+            assert _visible_html(element, ".k8snet-svg") == expected_svg, where
+    assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
