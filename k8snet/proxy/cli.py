@@ -114,7 +114,16 @@ def run(args: argparse.Namespace) -> int:
         masquerade_bit=args.iptables_masquerade_bit,
         topology_labels=labels,
     )
-    sys.stdout.write(renderer(objs, objs, settings))
+    result = renderer(objs, objs, settings)
+    if not isinstance(result, str):
+        # IPVS mode's native dumps: what `ipvsadm -Ln`, `ipset list` and `iptables-save` show on the node
+        from k8snet.rules.ipvs import ip_addr_show, ipset_list, ipvsadm_ln
+
+        result = (
+            "# ipvsadm -Ln\n" + ipvsadm_ln(result) + "\n# ip addr show kube-ipvs0\n" + ip_addr_show(result)
+            + "\n# ipset list\n" + ipset_list(result) + "\n# iptables-save\n" + result.iptables_save()
+        )
+    sys.stdout.write(result)
     return 0
 
 

@@ -14,7 +14,7 @@
 
 The probability of a path is the product of the balancer's share and kube-proxy's; a pod's share is the sum
 over paths. :func:`what_if` builds a small cluster once per (replicas, placement, nodes, provider) and patches
-only the Service and pod readiness between calls, so a slider move costs a few milliseconds plus drawing.
+copies of the Service and EndpointSlices between calls, so a slider move costs a few milliseconds plus drawing.
 
 Example
 -------
@@ -41,7 +41,7 @@ from typing import Any
 
 from k8snet.errors import K8snetError
 
-__all__ = ["Path", "ExternalTrace", "external_trace", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
+__all__ = ["Path", "ExternalTrace", "external_trace", "external_trace_world", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
 
 #: The default external client (TEST-NET-2, a documentation address).
 CLIENT_IP = "198.51.100.7"
@@ -307,19 +307,20 @@ def whatif_diagram(w: WhatIf) -> Any:
     seen = w.sources_seen
     for n in w.nodes:
         with g.subgraph(name=f"cluster_{n}") as sub:
-            sub.attr(label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#99a", fontsize="10")
-            sub.node(f"node:{n}", "kube-proxy", shape="box", fillcolor="white")
+            sub.attr(label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10")
+            sub.node(f"n_{n}", "kube-proxy", shape="box", fillcolor="white")
             for p, pn in w.pod_nodes.items():
                 if pn != n:
                     continue
                 fill = COLORS["pod"] if w.pod_ready.get(p, True) else COLORS["pod_not_ready"]
                 src = ", ".join(seen.get(p, [])) or "-"
-                sub.node(f"pod:{p}", f"{p}\n{_pct(w.per_pod[p])}\nsees {src}", fillcolor=fill)
-    for n, s in w.per_node.items():
-        if s:
-            g.edge("lb", f"node:{n}", label=_pct(s))
+                sub.node(f"p_{p}", f"{p}\n{_pct(w.per_pod[p])}\nsees {src}", fillcolor=fill)
+    for bk in t.backends:  # nodes that are not targets (excluded, or not the announcing node) get no edge
+        if bk.share:
+            g.edge("lb", f"n_{bk.node}", label=_pct(bk.share))
         else:
-            g.edge("lb", f"node:{n}", label="0%", style="dotted", color="#999999")
+            status = bk.check.rsplit(" ", 1)[-1] if "->" in bk.check else "unhealthy"
+            g.edge("lb", f"n_{bk.node}", label=f"0% (health check {status})", style="dotted", color="#999999")
     flows: dict[tuple[str, str], Fraction] = {}
     drops: dict[str, Fraction] = {}
     for p in t.paths:
@@ -330,16 +331,21 @@ def whatif_diagram(w: WhatIf) -> Any:
         else:
             drops[p.node] = drops.get(p.node, Fraction(0)) + p.probability
     for (n, pod), s in sorted(flows.items()):
-        g.edge(f"node:{n}", f"pod:{pod}", label=_pct(s))
+        g.edge(f"n_{n}", f"p_{pod}", label=_pct(s))
     for where, s in sorted(drops.items()):
-        g.node(f"drop:{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
-        src = "lb" if where == "lb" else f"node:{where}"
-        g.edge(src, f"drop:{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
+        g.node(f"d_{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+        src = "lb" if where == "lb" else f"n_{where}"
+        g.edge(src, f"d_{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
     return g
 
 
 class _Base:
-    """A cluster with the ``web`` LoadBalancer Service and its pods, built once per shape."""
+    """A cluster with the ``web`` LoadBalancer Service and its pods, built once per shape.
+
+    The cluster's controllers run once for each variant a slider can produce (the Service with
+    ``externalTrafficPolicy: Local`` and its allocated ``healthCheckNodePort``, the EndpointSlice conditions of
+    a not-ready pod); a call then only copies those objects, so it never waits for a reconcile.
+    """
 
     def __init__(self, replicas: int, placement: tuple[str, ...] | None, nodes: int, provider: str, seed: int):
         from k8snet.controllers.cloud import PROVIDERS
@@ -348,9 +354,10 @@ class _Base:
 
         if provider not in PROVIDERS:
             raise K8snetError(f"unknown provider {provider!r}; choose one of {', '.join(sorted(PROVIDERS))}")
-        self.cluster = Cluster(nodes=nodes, seed=seed)
-        install(self.cluster, PROVIDERS[provider]())
-        node_names = [n.metadata.name for n in self.cluster.nodes()]
+        c = self.cluster = Cluster(nodes=nodes, seed=seed)
+        self.provider = PROVIDERS[provider]()
+        install(c, self.provider)
+        node_names = [n.metadata.name for n in c.nodes()]
         if placement is not None:
             if len(placement) != replicas:
                 raise K8snetError(f"placement names {len(placement)} nodes for {replicas} replicas")
@@ -369,35 +376,54 @@ class _Base:
                 spec["nodeName"] = placement[i]
             docs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
                          "spec": spec})
-        self.cluster.apply(docs)
+        c.apply(docs)
         self.nodes = node_names
-        self.pod_nodes = {p.metadata.name: p.spec.nodeName for p in self.cluster.pods("default")}
-        self.ready = {p: True for p in self.pod_nodes}
-
-    def patch(self, etp: str, affinity: str, timeout: int, ready: dict[str, bool]) -> None:
-        c = self.cluster
+        self.node_objs = c.nodes()
+        self.pods = c.pods(None)
+        self.pod_nodes = {p.metadata.name: p.spec.nodeName for p in c.pods("default")}
+        self.pod_ips = {p.metadata.name: p.status.podIP for p in c.pods("default")}
+        self.slices = c.endpoint_slices(None)
+        self.others = [s for s in c.services(None) if s.metadata.name != "web" or s.metadata.namespace != "default"]
+        self.svc = {"Cluster": c.get("Service", "web")}
+        self.unready = None
+        if replicas:
+            # the conditions the EndpointSlice controller writes for a pod that is not ready
+            c.set_pod_ready("web-0", False)
+            for es in c.endpoint_slices("default", "web"):
+                for ep in es.endpoints or []:
+                    if ep.targetRef is not None and ep.targetRef.name == "web-0":
+                        self.unready = ep.conditions
+            c.set_pod_ready("web-0", True)
         svc = c.get("Service", "web")
-        spec = svc.spec
-        want_cfg = {"clientIP": {"timeoutSeconds": timeout}} if affinity == "ClientIP" else None
-        have_cfg = spec.sessionAffinityConfig.model_dump(exclude_none=True) if spec.sessionAffinityConfig else None
-        if spec.externalTrafficPolicy != etp or spec.sessionAffinity != affinity or have_cfg != want_cfg:
-            from k8snet.api.core_v1 import SessionAffinityConfig
+        svc.spec.externalTrafficPolicy = "Local"
+        c.api.update(svc)
+        c.reconcile()
+        self.svc["Local"] = c.get("Service", "web")
+        self.now = c.clock.now
 
-            spec.externalTrafficPolicy = etp
-            spec.sessionAffinity = affinity
-            spec.sessionAffinityConfig = SessionAffinityConfig.model_validate(want_cfg) if want_cfg else None
-            if etp != "Local":
-                spec.healthCheckNodePort = None
-            c.api.update(svc)
-            c.reconcile()
-        changed = False
-        for pod, r in ready.items():
-            if self.ready.get(pod, True) != r:
-                c.kubelet.set_ready(pod, r, "default")
-                self.ready[pod] = r
-                changed = True
-        if changed:
-            c.reconcile()
+    def world(self, etp: str, affinity: str, timeout: int, ready: dict[str, bool], mode: str) -> tuple[Any, Any]:
+        from k8snet.api.core_v1 import SessionAffinityConfig
+        from k8snet.sim.trace import World
+
+        svc = self.svc[etp].model_copy(deep=True)
+        svc.spec.sessionAffinity = affinity
+        svc.spec.sessionAffinityConfig = (SessionAffinityConfig.model_validate({"clientIP": {"timeoutSeconds": timeout}})
+                                          if affinity == "ClientIP" else None)
+        slices = self.slices
+        not_ready = {self.pod_ips[p] for p, r in ready.items() if not r}
+        if not_ready and self.unready is not None:
+            slices = []
+            for es in self.slices:
+                if any(a in not_ready for ep in es.endpoints or [] for a in ep.addresses):
+                    es = es.model_copy(deep=True)
+                    for ep in es.endpoints or []:
+                        if ep.addresses[0] in not_ready:
+                            ep.conditions = self.unready.model_copy()
+                slices.append(es)
+        c = self.cluster
+        world = World(self.node_objs, self.pods, self.others + [svc], slices, mode=mode, cluster_cidr=c.cluster_cidr,
+                      service_cidrs=[c.service_cidr])
+        return world, svc
 
 
 _BASES: OrderedDict[tuple, _Base] = OrderedDict()
@@ -459,8 +485,8 @@ def what_if(replicas: int = 3, placement: list[str] | None = None, external_traf
         _RESULTS.move_to_end(key)
         return cached
     base = _base(shape)
-    base.patch(external_traffic_policy, session_affinity, affinity_timeout, ready_map)
-    tr = external_trace(base.cluster, "web", client=client, mode=mode)
+    world, svc = base.world(external_traffic_policy, session_affinity, affinity_timeout, ready_map, mode)
+    tr = external_trace_world(world, svc, base.provider, client, now=base.now)
     params = dict(replicas=replicas, placement=placement, external_traffic_policy=external_traffic_policy,
                   session_affinity=session_affinity, affinity_timeout=affinity_timeout, provider=provider,
                   ready=ready_map, mode=mode, nodes=nodes, seed=seed, client=client)

@@ -604,3 +604,15 @@ def test_same_endpoints_and_masquerade_as_iptables_mode():
         a = sorted((o.destination, o.probability, o.masquerade) for o in nft.enumerate(pkt, record=False))
         b = sorted((o.destination, o.probability, o.masquerade) for o in ipt.enumerate(pkt, record=False))
         assert a == b, name
+
+
+def test_reply_is_rewritten_from_conntrack():
+    host = etp_host("Cluster")
+    first = host.send(Packet(TEST_EXTERNAL_CLIENT, "1.2.3.4", src_port=5555, dst_port=80, in_interface="eth0"))
+    assert first.masquerade and first.src_ip == TEST_NODE_IP
+    # The endpoint answers the node (the masquerade source); conntrack undoes both NATs.
+    reply = host.send(Packet(first.dst_ip, TEST_NODE_IP, src_port=first.dst_port, dst_port=first.src_port,
+                             in_interface="eth0"))
+    assert (reply.direction, reply.ctstate) == ("reply", "ESTABLISHED")
+    assert (reply.src_ip, reply.src_port, reply.dst_ip, reply.dst_port) == ("1.2.3.4", 80, TEST_EXTERNAL_CLIENT, 5555)
+    assert not any(s.chain == "services" for s in reply.steps)

@@ -46,13 +46,21 @@ def test_cli_renders_overall_fixture(capsys):
     assert_iptables_rules_equal(True, _expected_real_kube_proxy(), out)
 
 
-def test_cli_unavailable_mode_fails(capsys, monkeypatch):
-    import sys
+def test_cli_ipvs_mode_prints_the_native_dumps(capsys):
+    from k8snet.manifests import load
+    from k8snet.proxy.config import ProxierSettings
+    from k8snet.proxy.ipvs import render_ipvs
+    from k8snet.rules.ipvs import ipvsadm_ln
 
-    monkeypatch.setitem(sys.modules, "k8snet.proxy.ipvs", None)  # the IPVS renderer is not there yet
-    rc = cli.main(["-f", str(FIXTURES / "overall.yaml"), "--hostname-override", "n", "--proxy-mode", "ipvs"])
-    assert rc == 1
-    assert capsys.readouterr().err == "error: --proxy-mode=ipvs is not implemented yet\n"
+    args = ["-f", str(FIXTURES / "overall.yaml"), "--hostname-override", "test-node", "--node-ip", "192.168.0.2",
+            "--proxy-mode", "ipvs"]
+    rc = cli.main(args)
+    out = capsys.readouterr().out
+    assert rc == 0
+    objs = load(FIXTURES / "overall.yaml")
+    state = render_ipvs(objs, objs, ProxierSettings(hostname="test-node", node_ips=["192.168.0.2"]))
+    assert out.startswith("# ipvsadm -Ln\n" + ipvsadm_ln(state))
+    assert "# ipset list\nName: KUBE-" in out and state.iptables_save() in out
 
 
 def test_cli_requires_hostname_without_node(capsys):

@@ -1,0 +1,1394 @@
+"""kube-apiserver validation for Services (and the minimum for Endpoints, EndpointSlices, Pods, Deployments).
+
+Ports of kubernetes/kubernetes v1.34:
+
+* ``pkg/apis/core/validation/validation.go``: ``ValidateService``, ``validateServicePort``,
+  ``validateServiceExternalTrafficPolicy``, ``ValidateServiceClusterIPsRelatedFields``,
+  ``validateUpgradeDowngradeClusterIPs``/``IPFamilies``, ``validateLoadBalancerClassField``,
+  ``ValidateServiceUpdate``, ``ValidateEndpoints``, ``ValidateNonSpecialIP``, container ports;
+* ``pkg/apis/discovery/validation/validation.go``: ``ValidateEndpointSlice``;
+* ``pkg/apis/apps/validation/validation.go``: ``ValidateDeployment`` (selector vs template labels, strategy);
+* k8s.io/apimachinery ``pkg/api/validation/objectmeta.go`` (``ValidateObjectMeta``),
+  ``pkg/apis/meta/v1/validation`` (labels, label selectors), ``pkg/util/validation`` (DNS names, ports,
+  IPs and CIDRs, with ``StrictIPCIDRValidation`` off as in 1.34: leading zeros are accepted).
+
+The functions take the (already defaulted) API model objects, because the API server validates after
+defaulting, and return a list of :class:`~k8snet.apiserver.field.FieldError` in upstream order.
+``None`` is read as Go's zero value (``""``, ``0``, empty list).
+
+Not here, on purpose: errors that the Service *registry* raises while allocating (``provided port is not in
+the valid range. The range of valid ports is 30000-32767``, ``provided port is already allocated``,
+``failed to allocate IP ...``, ``this cluster is not configured for dual-stack services``) come from
+``pkg/registry/core/service/storage/alloc.go`` and the allocators; see ``k8snet.apiserver.allocation`` and
+:func:`k8snet.apiserver.defaulting.set_defaults_ip_families`.
+
+>>> from k8snet.api.core_v1 import Service
+>>> from k8snet.apiserver.defaulting import set_defaults_service
+>>> svc = Service(metadata={"name": "web", "namespace": "default"},
+...               spec={"type": "NodePort", "clusterIP": "None", "ports": [{"port": 80}]})
+>>> set_defaults_service(svc)
+>>> for e in validate_service(svc):
+...     print(e)
+spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Optional, Union
+
+from .field import (
+    FieldError,
+    GoStruct,
+    Path,
+    duplicate,
+    forbidden,
+    internal_error,
+    invalid,
+    not_supported,
+    required,
+    too_long,
+    too_many,
+)
+
+__all__ = [
+    # generic helpers (apimachinery pkg/util/validation)
+    "is_dns1123_label",
+    "is_dns1123_subdomain",
+    "is_dns1035_label",
+    "is_qualified_name",
+    "is_valid_label_value",
+    "is_valid_port_num",
+    "is_valid_port_name",
+    "parse_ip_sloppy",
+    "parse_cidr_sloppy",
+    "is_valid_ip",
+    "is_valid_cidr",
+    "validate_non_special_ip",
+    "validate_labels",
+    "validate_label_selector",
+    "validate_object_meta",
+    "validate_object_meta_update",
+    # Services
+    "validate_service",
+    "validate_service_create",
+    "validate_service_update",
+    "validate_service_cluster_ips_related_fields",
+    "is_headless_service",
+    "externally_accessible",
+    "needs_health_check",
+    # other kinds
+    "validate_endpoints",
+    "validate_endpoint_slice",
+    "validate_pod",
+    "validate_deployment",
+    "validate_deployment_update",
+    "validate_replica_set",
+]
+
+# --------------------------------------------------------------------------------------------------------
+# k8s.io/apimachinery/pkg/util/validation/validation.go
+# --------------------------------------------------------------------------------------------------------
+
+_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_LABEL_ERR = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
+_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
+_DNS1123_SUBDOMAIN_ERR = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character"
+)
+_DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_DNS1035_LABEL_ERR = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+    "character, and end with an alphanumeric character"
+)
+_QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_QNAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+_LABEL_VALUE_FMT = "(" + _QNAME_FMT + ")?"
+_LABEL_VALUE_ERR = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+    "and must start and end with an alphanumeric character"
+)
+_PERCENT_FMT = "[0-9]+%"
+_PERCENT_ERR = "a valid percent string must be a numeric string followed by an ending '%'"
+
+_re = {k: re.compile(v) for k, v in {
+    "l1123": _DNS1123_LABEL_FMT, "s1123": _DNS1123_SUBDOMAIN_FMT, "l1035": _DNS1035_LABEL_FMT,
+    "qname": _QNAME_FMT, "lvalue": _LABEL_VALUE_FMT, "pct": _PERCENT_FMT,
+}.items()}
+
+
+def _max_len_error(n: int) -> str:
+    return f"must be no more than {n} characters"
+
+
+def _regex_error(msg: str, fmt: str, *examples: str) -> str:
+    if not examples:
+        return msg + " (regex used for validation is '" + fmt + "')"
+    msg += " (e.g. "
+    for i, ex in enumerate(examples):
+        if i > 0:
+            msg += " or "
+        msg += "'" + ex + "', "
+    return msg + "regex used for validation is '" + fmt + "')"
+
+
+def _inclusive_range_error(lo: int, hi: int) -> str:
+    return f"must be between {lo} and {hi}, inclusive"
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    """``IsDNS1123Label``: error messages (empty when valid).
+
+    >>> is_dns1123_label("my-port")
+    []
+    >>> is_dns1123_label("a.b")
+    ['must not contain dots']
+    """
+    errs = []
+    if len(value) > 63:
+        errs.append(_max_len_error(63))
+    if not _re["l1123"].fullmatch(value):
+        if _re["s1123"].fullmatch(value):
+            errs.append("must not contain dots")
+        else:
+            errs.append(_regex_error(_DNS1123_LABEL_ERR, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    """``IsDNS1123Subdomain``.
+
+    >>> is_dns1123_subdomain("foo.bar.example.com")
+    []
+    """
+    errs = []
+    if len(value) > 253:
+        errs.append(_max_len_error(253))
+    if not _re["s1123"].fullmatch(value):
+        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR, _DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+def is_dns1035_label(value: str) -> list[str]:
+    """``IsDNS1035Label`` (Service names).
+
+    >>> print(is_dns1035_label("1web")[0])
+    a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
+    """
+    errs = []
+    if len(value) > 63:
+        errs.append(_max_len_error(63))
+    if not _re["l1035"].fullmatch(value):
+        errs.append(_regex_error(_DNS1035_LABEL_ERR, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errs
+
+
+def is_qualified_name(value: str) -> list[str]:
+    """``IsQualifiedName`` (label keys, appProtocol, loadBalancerClass): optional DNS prefix and ``/``.
+
+    >>> is_qualified_name("example.com/protocol"), len(is_qualified_name("Bad/x"))
+    ([], 1)
+    """
+    errs: list[str] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            errs.append("prefix part must be non-empty")
+        else:
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+    else:
+        return [
+            "a qualified name " + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
+            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+        ]
+    if not name:
+        errs.append("name part must be non-empty")
+    elif len(name) > 63:
+        errs.append("name part " + _max_len_error(63))
+    if not _re["qname"].fullmatch(name):
+        errs.append("name part " + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc"))
+    return errs
+
+
+def is_valid_label_value(value: str) -> list[str]:
+    """``IsValidLabelValue``.
+
+    >>> is_valid_label_value(""), len(is_valid_label_value("-x"))
+    ([], 1)
+    """
+    errs = []
+    if len(value) > 63:
+        errs.append(_max_len_error(63))
+    if not _re["lvalue"].fullmatch(value):
+        errs.append(_regex_error(_LABEL_VALUE_ERR, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    return errs
+
+
+def is_valid_port_num(port: int) -> list[str]:
+    """``IsValidPortNum``: 1..65535.
+
+    >>> is_valid_port_num(0)
+    ['must be between 1 and 65535, inclusive']
+    """
+    return [] if 1 <= port <= 65535 else [_inclusive_range_error(1, 65535)]
+
+
+def is_valid_port_name(port: str) -> list[str]:
+    """``IsValidPortName`` (IANA_SVC_NAME): used for named ``targetPort`` and container port names.
+
+    >>> is_valid_port_name("http"), is_valid_port_name("80")
+    ([], ['must contain at least one letter (a-z)'])
+    """
+    errs = []
+    if len(port) > 15:
+        errs.append(_max_len_error(15))
+    if not re.fullmatch("[-a-z0-9]+", port):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search("[a-z]", port):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in port:
+        errs.append("must not contain consecutive hyphens")
+    if port and (port[0] == "-" or port[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def _is_valid_percent(value: str) -> list[str]:
+    if not _re["pct"].fullmatch(value):
+        return [_regex_error(_PERCENT_ERR, _PERCENT_FMT, "1%", "93%")]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------------
+# IPs and CIDRs: k8s.io/utils/net ParseIPSloppy/ParseCIDRSloppy, apimachinery pkg/util/validation/ip.go
+# --------------------------------------------------------------------------------------------------------
+
+IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+
+
+def _parse_ipv4_sloppy(s: str) -> Optional[ipaddress.IPv4Address]:
+    # Go <1.17 net.ParseIP (kept as ParseIPSloppy): decimal octets, leading zeros ignored.
+    parts = s.split(".")
+    if len(parts) != 4:
+        return None
+    octets = []
+    for p in parts:
+        if not p or not p.isascii() or not p.isdigit():
+            return None
+        n = int(p)
+        if n > 255:
+            return None
+        octets.append(n)
+    return ipaddress.IPv4Address(".".join(map(str, octets)))
+
+
+def parse_ip_sloppy(s: str) -> Optional[IPAddress]:
+    """``netutils.ParseIPSloppy``: an IP or ``None``; IPv4 octets may have leading zeros.
+
+    IPv4-mapped IPv6 addresses (``::ffff:1.2.3.4``) come back as IPv4, as Go's ``net.IP.To4()`` treats them.
+
+    >>> parse_ip_sloppy("010.0.0.1"), parse_ip_sloppy("myhost.mydomain")
+    (IPv4Address('10.0.0.1'), None)
+    """
+    if not s:
+        return None
+    if ":" not in s:
+        return _parse_ipv4_sloppy(s)
+    if "%" in s:
+        return None
+    head, sep, last = s.rpartition(":")
+    if "." in last:
+        v4 = _parse_ipv4_sloppy(last)
+        if v4 is None:
+            return None
+        s = head + sep + str(v4)
+    try:
+        ip6 = ipaddress.IPv6Address(s)
+    except ValueError:
+        return None
+    if ip6.ipv4_mapped is not None:
+        return ip6.ipv4_mapped
+    return ip6
+
+
+def parse_cidr_sloppy(s: str) -> Optional[tuple[IPAddress, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """``netutils.ParseCIDRSloppy``: ``(ip, network)`` or ``None``; the prefix may have leading zeros.
+
+    >>> parse_cidr_sloppy("1.2.3.4/8")
+    (IPv4Address('1.2.3.4'), IPv4Network('1.0.0.0/8'))
+    """
+    addr, sep, plen = s.partition("/")
+    if not sep or not plen or not plen.isascii() or not plen.isdigit():
+        return None
+    ip = parse_ip_sloppy(addr)
+    if ip is None:
+        return None
+    bits = int(plen)
+    # An IPv4-mapped address keeps its 128-bit prefix length in Go; map it back to 32 bits.
+    if ip.version == 4 and ":" in addr:
+        if bits < 96:
+            return None
+        bits -= 96
+    if bits > ip.max_prefixlen:
+        return None
+    return ip, ipaddress.ip_network(f"{ip}/{bits}", strict=False)
+
+
+def is_valid_ip(path: Union[Path, str], value: str) -> list[FieldError]:
+    """``IsValidIPForLegacyField`` with strict validation off (the 1.34 default).
+
+    >>> [e.error() for e in is_valid_ip("spec.clusterIPs[0]", "garbage-ip")]
+    ['spec.clusterIPs[0]: Invalid value: "garbage-ip": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']
+    """
+    if parse_ip_sloppy(value) is None:
+        return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
+    return []
+
+
+def is_valid_cidr(path: Union[Path, str], value: str) -> list[FieldError]:
+    """``IsValidCIDRForLegacyField`` with strict validation off (the 1.34 default).
+
+    >>> [e.error() for e in is_valid_cidr("x", "1.2.3.4/33")]
+    ['x: Invalid value: "1.2.3.4/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']
+    """
+    if parse_cidr_sloppy(value) is None:
+        return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")]
+    return []
+
+
+def _is_ipv6(ip: IPAddress) -> bool:
+    return ip.version == 6
+
+
+def validate_non_special_ip(ip_address: str, path: Union[Path, str]) -> list[FieldError]:
+    """``ValidateNonSpecialIP`` (externalIPs, Endpoints): no unspecified, loopback or link-local addresses.
+
+    >>> print(validate_non_special_ip("127.0.0.1", "spec.externalIPs[0]")[0])
+    spec.externalIPs[0]: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)
+    """
+    ip = parse_ip_sloppy(ip_address)
+    if ip is None:
+        return [invalid(path, ip_address, "must be a valid IP address")]
+    errs = []
+    if ip.is_unspecified:
+        errs.append(invalid(path, ip_address, f"may not be unspecified ({ip_address})"))
+    if ip.is_loopback:
+        errs.append(invalid(path, ip_address, "may not be in the loopback range (127.0.0.0/8, ::1/128)"))
+    if ip in ipaddress.ip_network("169.254.0.0/16") or ip in ipaddress.ip_network("fe80::/10"):
+        errs.append(invalid(path, ip_address, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"))
+    # Go's IsLinkLocalMulticast: 224.0.0.0/24, or ff?2::/16 (any flags nibble, scope 2).
+    if (ip.version == 4 and ip in ipaddress.ip_network("224.0.0.0/24")) or (
+        ip.version == 6 and ip.packed[0] == 0xFF and ip.packed[1] & 0x0F == 0x02
+    ):
+        errs.append(invalid(path, ip_address, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"))
+    return errs
+
+
+# --------------------------------------------------------------------------------------------------------
+# metadata, labels, selectors (apimachinery pkg/api/validation, pkg/apis/meta/v1/validation)
+# --------------------------------------------------------------------------------------------------------
+
+NameFunc = Callable[[str, bool], list[str]]
+_FIELD_IMMUTABLE = "field is immutable"
+_IS_NEGATIVE = "must be greater than or equal to 0"
+_TOTAL_ANNOTATION_SIZE_LIMIT = 256 * (1 << 10)
+
+
+def _mask_trailing_dash(name: str) -> str:
+    # apimachinery maskTrailingDash (a generateName prefix may end in '-'); yes, it drops two characters.
+    if len(name) > 1 and name.endswith("-"):
+        return name[:-2] + "a"
+    return name
+
+
+def name_is_dns_subdomain(name: str, prefix: bool) -> list[str]:
+    """``NameIsDNSSubdomain``: Pods, Deployments, Endpoints, EndpointSlices."""
+    return is_dns1123_subdomain(_mask_trailing_dash(name) if prefix else name)
+
+
+def name_is_dns_label(name: str, prefix: bool) -> list[str]:
+    """``NameIsDNSLabel``: Namespaces."""
+    return is_dns1123_label(_mask_trailing_dash(name) if prefix else name)
+
+
+def name_is_dns1035_label(name: str, prefix: bool) -> list[str]:
+    """``NameIsDNS1035Label``: Services (``ValidateServiceName``)."""
+    return is_dns1035_label(_mask_trailing_dash(name) if prefix else name)
+
+
+def _validate_label_name(key: str, path: Path) -> list[FieldError]:
+    return [invalid(path, key, m) for m in is_qualified_name(key)]
+
+
+def validate_labels(labels: Optional[Mapping[str, str]], path: Path) -> list[FieldError]:
+    """``ValidateLabels``: every key a qualified name, every value a label value; errors sit on the map's path.
+
+    >>> print(validate_labels({"NoUppercaseOrSpecialCharsLike=Equals": "bar"}, Path("spec", "selector"))[0].field)
+    spec.selector
+    """
+    errs: list[FieldError] = []
+    for k, v in (labels or {}).items():
+        errs += _validate_label_name(k, path)
+        errs += [invalid(path, v, m) for m in is_valid_label_value(v)]
+    return errs
+
+
+def validate_label_selector(selector: Any, path: Path) -> list[FieldError]:
+    """``ValidateLabelSelector`` for a ``metav1.LabelSelector`` (Deployments, ReplicaSets)."""
+    if selector is None:
+        return []
+    errs = validate_labels(selector.matchLabels, path.child("matchLabels"))
+    for i, req in enumerate(selector.matchExpressions or []):
+        rp = path.child("matchExpressions").index(i)
+        if req.operator in ("In", "NotIn"):
+            if not req.values:
+                errs.append(required(rp.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif req.operator in ("Exists", "DoesNotExist"):
+            if req.values:
+                errs.append(forbidden(rp.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+        else:
+            errs.append(invalid(rp.child("operator"), req.operator, "not a valid selector operator"))
+        errs += _validate_label_name(req.key, rp.child("key"))
+    return errs
+
+
+def _validate_annotations(annotations: Optional[Mapping[str, str]], path: Path) -> list[FieldError]:
+    errs: list[FieldError] = []
+    total = 0
+    for k, v in (annotations or {}).items():
+        # "The rule is QualifiedName except that case doesn't matter" (objectmeta.go)
+        errs += [invalid(path, k, m) for m in is_qualified_name(k.lower())]
+        total += len(k) + len(v)
+    if total > _TOTAL_ANNOTATION_SIZE_LIMIT:
+        errs.append(too_long(path, "", _TOTAL_ANNOTATION_SIZE_LIMIT))
+    return errs
+
+
+def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: NameFunc,
+                         path: Path | None = None) -> list[FieldError]:
+    """``ValidateObjectMeta``: generateName, name, namespace, generation, labels, annotations.
+
+    Simplified: ownerReferences, finalizers and managedFields are not checked.
+
+    >>> from k8snet.api.meta_v1 import ObjectMeta
+    >>> [str(e) for e in validate_object_meta(ObjectMeta(namespace="default"), True, name_is_dns1035_label)]
+    ['metadata.name: Required value: name or generateName is required']
+    """
+    path = path or Path("metadata")
+    errs: list[FieldError] = []
+    gen = meta.generateName or ""
+    if gen:
+        errs += [invalid(path.child("generateName"), gen, m) for m in name_fn(gen, True)]
+    name = meta.name or ""
+    if not name:
+        errs.append(required(path.child("name"), "name or generateName is required"))
+    else:
+        errs += [invalid(path.child("name"), name, m) for m in name_fn(name, False)]
+    ns = meta.namespace or ""
+    if requires_namespace:
+        if not ns:
+            errs.append(required(path.child("namespace")))
+        else:
+            errs += [invalid(path.child("namespace"), ns, m) for m in name_is_dns_label(ns, False)]
+    elif ns:
+        errs.append(forbidden(path.child("namespace"), "not allowed on this type"))
+    if (meta.generation or 0) < 0:
+        errs.append(invalid(path.child("generation"), meta.generation, _IS_NEGATIVE))
+    errs += validate_labels(meta.labels, path.child("labels"))
+    errs += _validate_annotations(meta.annotations, path.child("annotations"))
+    return errs
+
+
+def _immutable(new: Any, old: Any, path: Path) -> list[FieldError]:
+    if new != old:
+        return [invalid(path, new, _FIELD_IMMUTABLE)]
+    return []
+
+
+def validate_object_meta_update(new: Any, old: Any, path: Path | None = None) -> list[FieldError]:
+    """``ValidateObjectMetaUpdate``: name, namespace, uid, creationTimestamp are immutable; resourceVersion
+    must be set (the real server copies the stored one into an unconditional update before validating).
+
+    >>> from k8snet.api.meta_v1 import ObjectMeta
+    >>> old = ObjectMeta(name="a", namespace="default", resourceVersion="1")
+    >>> [str(e) for e in validate_object_meta_update(ObjectMeta(name="b", namespace="default", resourceVersion="1"), old)]
+    ['metadata.name: Invalid value: "b": field is immutable']
+    """
+    path = path or Path("metadata")
+    errs: list[FieldError] = []
+    if not new.resourceVersion:
+        errs.append(invalid(path.child("resourceVersion"), new.resourceVersion or "", "must be specified for an update"))
+    if (new.generation or 0) < (old.generation or 0):
+        errs.append(invalid(path.child("generation"), new.generation or 0, "must not be decremented"))
+    errs += _immutable(new.name or "", old.name or "", path.child("name"))
+    errs += _immutable(new.namespace or "", old.namespace or "", path.child("namespace"))
+    errs += _immutable(new.uid or "", old.uid or "", path.child("uid"))
+    if new.creationTimestamp != old.creationTimestamp:
+        ts = new.creationTimestamp
+        errs.append(invalid(path.child("creationTimestamp"),
+                            ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None, _FIELD_IMMUTABLE))
+    errs += validate_labels(new.labels, path.child("labels"))
+    errs += _validate_annotations(new.annotations, path.child("annotations"))
+    return errs
+
+
+# --------------------------------------------------------------------------------------------------------
+# Services (pkg/apis/core/validation/validation.go)
+# --------------------------------------------------------------------------------------------------------
+
+_PROTOCOLS = ["SCTP", "TCP", "UDP"]  # sets.List(supportedPortProtocols): sorted
+_SESSION_AFFINITIES = ["ClientIP", "None"]
+_SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
+_EXTERNAL_TRAFFIC_POLICIES = ["Cluster", "Local"]
+_INTERNAL_TRAFFIC_POLICIES = ["Cluster", "Local"]
+_IP_FAMILIES = ["IPv4", "IPv6"]
+_IP_FAMILY_POLICIES = ["PreferDualStack", "RequireDualStack", "SingleStack"]
+# PreferSameTrafficDistribution is beta and on by default in 1.34 (pkg/features/kube_features.go), so
+# validateServiceTrafficDistribution offers all three values, in this order.
+_TRAFFIC_DISTRIBUTIONS = ["PreferClose", "PreferSameZone", "PreferSameNode"]
+_MAX_CLIENT_IP_AFFINITY_SECONDS = 86400
+_ANN_LB_SOURCE_RANGES = "service.beta.kubernetes.io/load-balancer-source-ranges"
+_ANN_TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
+_ANN_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
+
+
+def _spec(svc: Any) -> Any:
+    from k8snet.api.core_v1 import ServiceSpec
+
+    return svc.spec if svc.spec is not None else ServiceSpec()
+
+
+def is_headless_service(svc: Any) -> bool:
+    """``isHeadlessService`` in validation.go: ``clusterIPs == ["None"]``.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> is_headless_service(Service(spec={"clusterIPs": ["None"]}))
+    True
+    """
+    ips = _spec(svc).clusterIPs or []
+    return len(ips) == 1 and ips[0] == "None"
+
+
+def externally_accessible(svc: Any) -> bool:
+    """``service.ExternallyAccessible`` (pkg/api/service/util.go): NodePort, LoadBalancer, or ClusterIP with
+    externalIPs.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> externally_accessible(Service(spec={"type": "ClusterIP", "externalIPs": ["1.2.3.4"]}))
+    True
+    """
+    s = _spec(svc)
+    return s.type in ("LoadBalancer", "NodePort") or (s.type == "ClusterIP" and bool(s.externalIPs))
+
+
+def needs_health_check(svc: Any) -> bool:
+    """``service.NeedsHealthCheck``: a LoadBalancer with ``externalTrafficPolicy: Local``.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> needs_health_check(Service(spec={"type": "LoadBalancer", "externalTrafficPolicy": "Local"}))
+    True
+    """
+    s = _spec(svc)
+    return s.type == "LoadBalancer" and s.externalTrafficPolicy == "Local"
+
+
+def _validate_qualified_name(value: str, path: Path) -> list[FieldError]:
+    return [invalid(path, value, m) for m in is_qualified_name(value)]
+
+
+def _validate_dns1123_label(value: str, path: Path) -> list[FieldError]:
+    return [invalid(path, value, m) for m in is_dns1123_label(value)]
+
+
+def _validate_port_num_or_name(port: Union[int, str, None], path: Path) -> list[FieldError]:
+    # ValidatePortNumOrName; a missing IntOrString is Go's zero value (Int 0).
+    if port is None:
+        port = 0
+    if isinstance(port, int):
+        return [invalid(path, port, m) for m in is_valid_port_num(port)]
+    return [invalid(path, port, m) for m in is_valid_port_name(port)]
+
+
+def _validate_service_port(sp: Any, require_name: bool, all_names: set[str], path: Path) -> list[FieldError]:
+    errs: list[FieldError] = []
+    name = sp.name or ""
+    if require_name and not name:
+        errs.append(required(path.child("name")))
+    elif name:
+        errs += _validate_dns1123_label(name, path.child("name"))
+        if name in all_names:
+            errs.append(duplicate(path.child("name"), name))
+        else:
+            all_names.add(name)
+    port = sp.port or 0
+    errs += [invalid(path.child("port"), port, m) for m in is_valid_port_num(port)]
+    proto = sp.protocol or ""
+    if not proto:
+        errs.append(required(path.child("protocol")))
+    elif proto not in _PROTOCOLS:
+        errs.append(not_supported(path.child("protocol"), proto, _PROTOCOLS))
+    errs += _validate_port_num_or_name(sp.targetPort, path.child("targetPort"))
+    if sp.appProtocol is not None:
+        errs += _validate_qualified_name(sp.appProtocol, path.child("appProtocol"))
+    # "in the v1 API, targetPorts on headless services were tolerated" (upstream keeps this commented out).
+    return errs
+
+
+def _validate_client_ip_affinity_config(cfg: Any, path: Path) -> list[FieldError]:
+    when = "when session affinity type is ClientIP"
+    if cfg is None:
+        return [required(path, when)]
+    if cfg.clientIP is None:
+        return [required(path.child("clientIP"), when)]
+    timeout = cfg.clientIP.timeoutSeconds
+    tpath = path.child("clientIP", "timeoutSeconds")
+    if timeout is None:
+        return [required(tpath, when)]
+    if timeout <= 0 or timeout > _MAX_CLIENT_IP_AFFINITY_SECONDS:
+        return [invalid(tpath, timeout, f"must be greater than 0 and less than {_MAX_CLIENT_IP_AFFINITY_SECONDS}")]
+    return []
+
+
+def _validate_external_traffic_policy(svc: Any) -> list[FieldError]:
+    s = _spec(svc)
+    path = Path("spec")
+    errs: list[FieldError] = []
+    etp = s.externalTrafficPolicy or ""
+    if not externally_accessible(svc):
+        if etp:
+            errs.append(invalid(path.child("externalTrafficPolicy"), etp,
+                                "may only be set for externally-accessible services"))
+    elif not etp:
+        errs.append(required(path.child("externalTrafficPolicy")))
+    elif etp not in _EXTERNAL_TRAFFIC_POLICIES:
+        errs.append(not_supported(path.child("externalTrafficPolicy"), etp, _EXTERNAL_TRAFFIC_POLICIES))
+    hc = s.healthCheckNodePort or 0
+    if not needs_health_check(svc):
+        if hc != 0:
+            errs.append(invalid(path.child("healthCheckNodePort"), hc,
+                                "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"))
+    elif hc == 0:
+        errs.append(required(path.child("healthCheckNodePort")))
+    else:
+        errs += [invalid(path.child("healthCheckNodePort"), hc, m) for m in is_valid_port_num(hc)]
+    return errs
+
+
+def _validate_internal_traffic_policy(svc: Any) -> list[FieldError]:
+    s = _spec(svc)
+    path = Path("spec", "internalTrafficPolicy")
+    if s.internalTrafficPolicy is None:
+        # "We do not forbid internalTrafficPolicy on other Service types because of historical reasons."
+        if s.type in ("NodePort", "LoadBalancer", "ClusterIP"):
+            return [required(path)]
+        return []
+    if s.internalTrafficPolicy not in _INTERNAL_TRAFFIC_POLICIES:
+        return [not_supported(path, s.internalTrafficPolicy, _INTERNAL_TRAFFIC_POLICIES)]
+    return []
+
+
+def _validate_traffic_distribution(svc: Any) -> list[FieldError]:
+    td = _spec(svc).trafficDistribution
+    if td is None or td in _TRAFFIC_DISTRIBUTIONS:
+        return []
+    return [not_supported(Path("spec", "trafficDistribution"), td, _TRAFFIC_DISTRIBUTIONS)]
+
+
+def _validate_load_balancer_class(old: Any, svc: Any) -> list[FieldError]:
+    s = _spec(svc)
+    path = Path("spec", "loadBalancerClass")
+    errs: list[FieldError] = []
+    if old is not None and _spec(old).type == "LoadBalancer" and s.type == "LoadBalancer":
+        if _spec(old).loadBalancerClass != s.loadBalancerClass:
+            errs.append(invalid(path, s.loadBalancerClass, "may not change once set"))
+    if s.type == "LoadBalancer":
+        if s.loadBalancerClass is not None:
+            errs += _validate_qualified_name(s.loadBalancerClass, path)
+    elif s.loadBalancerClass is not None:
+        errs.append(forbidden(path, "may only be used when `type` is 'LoadBalancer'"))
+    return errs
+
+
+def validate_service_cluster_ips_related_fields(svc: Any) -> list[FieldError]:
+    """``ValidateServiceClusterIPsRelatedFields``: clusterIP/clusterIPs sync, ``None``, families, policy.
+
+    Exported because allocation calls it too ("loose pre-validation" in ``initIPFamilyFields``).
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> [str(e) for e in validate_service_cluster_ips_related_fields(Service(spec={"clusterIP": "10.0.0.10",
+    ...     "clusterIPs": ["10.0.0.1"]}))]
+    ['spec.clusterIPs: Invalid value: ["10.0.0.1"]: first value must match `clusterIP`']
+    """
+    s = _spec(svc)
+    if s.type == "ExternalName":
+        return []
+    errs: list[FieldError] = []
+    has_invalid_ips = False
+    ips_path = Path("spec", "clusterIPs")
+    fam_path = Path("spec", "ipFamilies")
+    cluster_ip = s.clusterIP or ""
+    cluster_ips = list(s.clusterIPs or [])
+    families = list(s.ipFamilies or [])
+    if cluster_ip:
+        if not cluster_ips:
+            errs.append(required(ips_path))
+        elif cluster_ips[0] != cluster_ip:
+            errs.append(invalid(ips_path, cluster_ips, "first value must match `clusterIP`"))
+    elif cluster_ips:
+        errs.append(invalid(ips_path, cluster_ips, "must be empty when `clusterIP` is not specified"))
+
+    seen: set[str] = set()
+    for i, fam in enumerate(families):
+        if fam not in _IP_FAMILIES:
+            errs.append(not_supported(fam_path.index(i), fam, _IP_FAMILIES))
+        if fam in seen:
+            errs.append(duplicate(fam_path.index(i), fam))
+        seen.add(fam)
+
+    if s.ipFamilyPolicy is not None and s.ipFamilyPolicy not in _IP_FAMILY_POLICIES:
+        errs.append(not_supported(Path("spec", "ipFamilyPolicy"), s.ipFamilyPolicy, _IP_FAMILY_POLICIES))
+
+    for i, ip in enumerate(cluster_ips):
+        if i == 0 and ip == "None":
+            if len(cluster_ips) > 1:
+                has_invalid_ips = True
+                errs.append(invalid(ips_path, cluster_ips, "'None' must be the first and only value"))
+            continue
+        ip_errs = is_valid_ip(ips_path.index(i), ip)
+        has_invalid_ips = has_invalid_ips or bool(ip_errs)
+        errs += ip_errs
+
+    if len(cluster_ips) > 2:
+        errs.append(invalid(ips_path, cluster_ips, "may only hold up to 2 values"))
+    if has_invalid_ips:
+        return errs
+
+    if len(cluster_ips) > 1:
+        parsed = [parse_ip_sloppy(ip) for ip in cluster_ips]
+        if any(p is None for p in parsed):  # "safe > sorry" upstream
+            errs.append(internal_error(ips_path, "failed to check for dual stack"))
+        else:
+            v6 = any(_is_ipv6(p) for p in parsed)  # type: ignore[arg-type]
+            v4 = any(not _is_ipv6(p) for p in parsed)  # type: ignore[arg-type]
+            if not (v4 and v6):
+                errs.append(invalid(ips_path, cluster_ips, "may specify no more than one IP for each IP family"))
+
+    if not is_headless_service(svc) and cluster_ips and families:
+        for i, ip in enumerate(cluster_ips):
+            if i > len(families) - 1:
+                break
+            p = parse_ip_sloppy(ip)
+            is6 = p is not None and _is_ipv6(p)
+            if families[i] == "IPv4" and is6:
+                errs.append(invalid(ips_path.index(i), ip, f"expected an IPv4 value as indicated by `ipFamilies[{i}]`"))
+            if families[i] == "IPv6" and not is6:
+                errs.append(invalid(ips_path.index(i), ip, f"expected an IPv6 value as indicated by `ipFamilies[{i}]`"))
+    return errs
+
+
+def validate_service(svc: Any) -> list[FieldError]:
+    """``ValidateService``: every rule of a Service object on its own (create and update both run it).
+
+    ``svc`` must already be defaulted (:func:`k8snet.apiserver.defaulting.set_defaults_service`) and carry
+    its namespace, as the API server fills both before validating.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> from k8snet.apiserver.defaulting import set_defaults_service
+    >>> svc = Service(metadata={"name": "db", "namespace": "default"}, spec={"type": "ExternalName"})
+    >>> set_defaults_service(svc)
+    >>> [str(e) for e in validate_service(svc)]
+    ['spec.externalName: Required value']
+    """
+    meta_path = Path("metadata")
+    errs = validate_object_meta(svc.metadata, True, name_is_dns1035_label, meta_path)
+    annotations = svc.metadata.annotations or {}
+    if _ANN_TOPOLOGY_MODE in annotations and _ANN_TOPOLOGY_HINTS in annotations:
+        if annotations[_ANN_TOPOLOGY_MODE] != annotations[_ANN_TOPOLOGY_HINTS]:
+            errs.append(invalid(meta_path.child("annotations").key(_ANN_TOPOLOGY_MODE), annotations[_ANN_TOPOLOGY_MODE],
+                                f"must match annotations[{_ANN_TOPOLOGY_HINTS}] when both are specified"))
+
+    s = _spec(svc)
+    spec_path = Path("spec")
+    ports = list(s.ports or [])
+    cluster_ips = list(s.clusterIPs or [])
+    headless = is_headless_service(svc)
+    if not ports and not headless and s.type != "ExternalName":
+        errs.append(required(spec_path.child("ports")))
+    if s.type == "LoadBalancer":
+        if headless:
+            errs.append(invalid(spec_path.child("clusterIPs").index(0), cluster_ips[0],
+                                "may not be set to 'None' for LoadBalancer services"))
+    elif s.type == "NodePort":
+        if headless:
+            errs.append(invalid(spec_path.child("clusterIPs").index(0), cluster_ips[0],
+                                "may not be set to 'None' for NodePort services"))
+    elif s.type == "ExternalName":
+        # "must have len(.spec.ClusterIPs) == 0 // note: strategy sets ClusterIPs based on ClusterIP"
+        if cluster_ips:
+            errs.append(forbidden(spec_path.child("clusterIPs"), "may not be set for ExternalName services"))
+        if s.ipFamilies:
+            errs.append(forbidden(spec_path.child("ipFamilies"), "may not be set for ExternalName services"))
+        if s.ipFamilyPolicy is not None:
+            errs.append(forbidden(spec_path.child("ipFamilyPolicy"), "may not be set for ExternalName services"))
+        # "The value (a CNAME) may have a trailing dot to denote it as fully qualified"
+        cname = (s.externalName or "").removesuffix(".")
+        if cname:
+            errs += [invalid(spec_path.child("externalName"), cname, m) for m in is_dns1123_subdomain(cname)]
+        else:
+            errs.append(required(spec_path.child("externalName")))
+
+    all_names: set[str] = set()
+    ports_path = spec_path.child("ports")
+    for i, sp in enumerate(ports):
+        errs += _validate_service_port(sp, len(ports) > 1, all_names, ports_path.index(i))
+
+    if s.selector is not None:
+        errs += validate_labels(s.selector, spec_path.child("selector"))
+
+    affinity = s.sessionAffinity or ""
+    if not affinity:
+        errs.append(required(spec_path.child("sessionAffinity")))
+    elif affinity not in _SESSION_AFFINITIES:
+        errs.append(not_supported(spec_path.child("sessionAffinity"), affinity, _SESSION_AFFINITIES))
+    if affinity == "ClientIP":
+        errs += _validate_client_ip_affinity_config(s.sessionAffinityConfig, spec_path.child("sessionAffinityConfig"))
+    elif affinity == "None" and s.sessionAffinityConfig is not None:
+        errs.append(forbidden(spec_path.child("sessionAffinityConfig"), "must not be set when session affinity is None"))
+
+    errs += validate_service_cluster_ips_related_fields(svc)
+
+    ip_path = spec_path.child("externalIPs")
+    for i, ip in enumerate(s.externalIPs or []):
+        ip_errs = is_valid_ip(ip_path.index(i), ip)
+        errs += ip_errs if ip_errs else validate_non_special_ip(ip, ip_path.index(i))
+
+    stype = s.type or ""
+    if not stype:
+        errs.append(required(spec_path.child("type")))
+    elif stype not in _SERVICE_TYPES:
+        errs.append(not_supported(spec_path.child("type"), stype, _SERVICE_TYPES))
+
+    if stype == "ClusterIP":
+        for i, sp in enumerate(ports):
+            if sp.nodePort:
+                errs.append(forbidden(ports_path.index(i).child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
+
+    # Duplicate NodePorts and ports, considering (protocol, port) pairs.
+    node_ports: set[tuple[str, int]] = set()
+    for i, sp in enumerate(ports):
+        if not sp.nodePort:
+            continue
+        key = (sp.protocol or "", sp.nodePort)
+        if key in node_ports:
+            errs.append(duplicate(ports_path.index(i).child("nodePort"), sp.nodePort))
+        node_ports.add(key)
+    seen_ports: set[tuple[str, int]] = set()
+    for i, sp in enumerate(ports):
+        key = (sp.protocol or "", sp.port or 0)
+        if key in seen_ports:
+            # The bad value is an internal core.ServicePort; it has no json tags, so Go field names show.
+            errs.append(duplicate(ports_path.index(i), GoStruct(
+                Name="", Protocol=key[0], AppProtocol=None, Port=key[1], TargetPort=0, NodePort=0)))
+        seen_ports.add(key)
+
+    if s.loadBalancerSourceRanges:
+        # Upstream names this path with a capital L.
+        fpath = spec_path.child("LoadBalancerSourceRanges")
+        if stype != "LoadBalancer":
+            errs.append(forbidden(fpath, "may only be used when `type` is 'LoadBalancer'"))
+        for idx, value in enumerate(s.loadBalancerSourceRanges):
+            # "due to a historical accident ... these values are allowed to be space-padded"
+            errs += is_valid_cidr(fpath.index(idx), value.strip())
+    elif _ANN_LB_SOURCE_RANGES in annotations:
+        fpath = Path("metadata", "annotations").key(_ANN_LB_SOURCE_RANGES)
+        if stype != "LoadBalancer":
+            errs.append(forbidden(fpath, "may only be used when `type` is 'LoadBalancer'"))
+        val = annotations[_ANN_LB_SOURCE_RANGES].strip()
+        if val:
+            for value in val.split(","):
+                errs += is_valid_cidr(fpath, value.strip())
+
+    if s.allocateLoadBalancerNodePorts is not None and stype != "LoadBalancer":
+        errs.append(forbidden(spec_path.child("allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'"))
+    if stype == "LoadBalancer" and s.allocateLoadBalancerNodePorts is None:
+        # Upstream uses field.NewPath("allocateLoadBalancerNodePorts") here, without "spec.".
+        errs.append(required(Path("allocateLoadBalancerNodePorts")))
+
+    errs += _validate_load_balancer_class(None, svc)
+    errs += _validate_external_traffic_policy(svc)
+    errs += _validate_internal_traffic_policy(svc)
+    errs += _validate_traffic_distribution(svc)
+    return errs
+
+
+def validate_service_create(svc: Any) -> list[FieldError]:
+    """``ValidateServiceCreate`` (= :func:`validate_service`)."""
+    return validate_service(svc)
+
+
+def _validate_upgrade_downgrade_cluster_ips(old: Any, svc: Any) -> list[FieldError]:
+    o, n = _spec(old), _spec(svc)
+    if n.type == "ExternalName" or o.type == "ExternalName":
+        return []
+    if is_headless_service(old) and is_headless_service(svc):
+        return []
+    errs: list[FieldError] = []
+    old_ips, new_ips = list(o.clusterIPs or []), list(n.clusterIPs or [])
+    ips_path = Path("spec", "clusterIPs")
+    if len(old_ips) == len(new_ips):
+        for i, ip in enumerate(old_ips):
+            if ip != new_ips[i]:
+                errs.append(invalid(ips_path.index(i), new_ips, "may not change once set"))
+    elif len(old_ips) > len(new_ips):
+        if not new_ips:
+            errs.append(invalid(ips_path.index(0), new_ips, "primary clusterIP can not be unset"))
+        if old_ips and new_ips and new_ips[0] != old_ips[0]:
+            errs.append(invalid(ips_path.index(0), new_ips, "may not change once set"))
+        if len(new_ips) == 1 and n.ipFamilyPolicy != "SingleStack":
+            errs.append(invalid(Path("spec", "ipFamilyPolicy"), n.ipFamilyPolicy,
+                                "must be set to 'SingleStack' when releasing the secondary clusterIP"))
+    else:
+        if old_ips and new_ips[0] != old_ips[0]:
+            errs.append(invalid(ips_path.index(0), new_ips, "may not change once set"))
+    return errs
+
+
+def _validate_upgrade_downgrade_ip_families(old: Any, svc: Any) -> list[FieldError]:
+    o, n = _spec(old), _spec(svc)
+    if n.type == "ExternalName" or o.type == "ExternalName":
+        return []
+    if is_headless_service(old) != is_headless_service(svc) or is_headless_service(svc):
+        return []
+    errs: list[FieldError] = []
+    old_f, new_f = list(o.ipFamilies or []), list(n.ipFamilies or [])
+    fam0 = Path("spec", "ipFamilies").index(0)
+    if len(old_f) == len(new_f):
+        for i, fam in enumerate(old_f):
+            if fam != new_f[i]:
+                errs.append(invalid(fam0, new_f, "may not change once set"))
+    elif len(old_f) > len(new_f):
+        if not (n.clusterIPs or []):
+            errs.append(invalid(fam0, new_f, "primary ipFamily can not be unset"))
+        if new_f and new_f[0] != old_f[0]:
+            # Upstream reports ClusterIPs as the bad value here.
+            errs.append(invalid(fam0, list(n.clusterIPs or []), "may not change once set"))
+        if len(new_f) == 1 and n.ipFamilyPolicy != "SingleStack":
+            errs.append(invalid(Path("spec", "ipFamilyPolicy"), n.ipFamilyPolicy,
+                                "must be set to 'SingleStack' when releasing the secondary ipFamily"))
+    else:
+        if old_f and new_f and new_f[0] != old_f[0]:
+            errs.append(invalid(fam0, list(n.clusterIPs or []), "may not change once set"))
+    return errs
+
+
+def validate_service_update(svc: Any, old: Any) -> list[FieldError]:
+    """``ValidateServiceUpdate(new, old)``: metadata update rules, clusterIPs/ipFamilies immutability (with the
+    dual-stack upgrade/downgrade exceptions), loadBalancerClass immutability, healthCheckNodePort immutability,
+    then :func:`validate_service` on the new object.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> from k8snet.apiserver.defaulting import set_defaults_service
+    >>> def mk(ip):
+    ...     s = Service(metadata={"name": "web", "namespace": "default", "resourceVersion": "1"},
+    ...                 spec={"clusterIP": ip, "clusterIPs": [ip], "ports": [{"port": 80}]})
+    ...     set_defaults_service(s)
+    ...     return s
+    >>> [str(e) for e in validate_service_update(mk("10.96.0.11"), mk("10.96.0.10"))]
+    ['spec.clusterIPs[0]: Invalid value: ["10.96.0.11"]: may not change once set']
+    """
+    errs = validate_object_meta_update(svc.metadata, old.metadata, Path("metadata"))
+    errs += _validate_upgrade_downgrade_cluster_ips(old, svc)
+    errs += _validate_upgrade_downgrade_ip_families(old, svc)
+    errs += _validate_load_balancer_class(old, svc)
+    if needs_health_check(old) and needs_health_check(svc):
+        if (_spec(svc).healthCheckNodePort or 0) != (_spec(old).healthCheckNodePort or 0):
+            errs.append(forbidden(Path("spec", "healthCheckNodePort"), "field is immutable"))
+    return errs + validate_service(svc)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Endpoints (core) and EndpointSlices (discovery)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _validate_endpoint_address(addr: Any, path: Path) -> list[FieldError]:
+    errs = is_valid_ip(path.child("ip"), addr.ip)
+    if addr.hostname:
+        errs += _validate_dns1123_label(addr.hostname, path.child("hostname"))
+    if addr.nodeName is not None:
+        errs += [invalid(path.child("nodeName"), addr.nodeName, m) for m in name_is_dns_subdomain(addr.nodeName, False)]
+    errs += validate_non_special_ip(addr.ip, path.child("ip"))
+    return errs
+
+
+def _validate_endpoint_port(port: Any, require_name: bool, path: Path) -> list[FieldError]:
+    errs: list[FieldError] = []
+    name = port.name or ""
+    if require_name and not name:
+        errs.append(required(path.child("name")))
+    elif name:
+        errs += _validate_dns1123_label(name, path.child("name"))
+    p = port.port or 0
+    errs += [invalid(path.child("port"), p, m) for m in is_valid_port_num(p)]
+    proto = port.protocol or ""
+    if not proto:
+        errs.append(required(path.child("protocol")))
+    elif proto not in _PROTOCOLS:
+        errs.append(not_supported(path.child("protocol"), proto, _PROTOCOLS))
+    if port.appProtocol is not None:
+        errs += _validate_qualified_name(port.appProtocol, path.child("appProtocol"))
+    return errs
+
+
+def validate_endpoints(ep: Any) -> list[FieldError]:
+    """``ValidateEndpoints`` (create/update): metadata, and each subset's addresses and ports.
+
+    >>> from k8snet.api.core_v1 import Endpoints
+    >>> ep = Endpoints(metadata={"name": "web", "namespace": "default"},
+    ...                subsets=[{"addresses": [{"ip": "127.0.0.1"}], "ports": [{"port": 80, "protocol": "TCP"}]}])
+    >>> [str(e) for e in validate_endpoints(ep)]
+    ['subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)']
+    """
+    errs = validate_object_meta(ep.metadata, True, name_is_dns_subdomain, Path("metadata"))
+    spath = Path("subsets")
+    for i, ss in enumerate(ep.subsets or []):
+        ipath = spath.index(i)
+        if not ss.addresses and not ss.notReadyAddresses:
+            errs.append(required(ipath, "must specify `addresses` or `notReadyAddresses`"))
+        for j, a in enumerate(ss.addresses or []):
+            errs += _validate_endpoint_address(a, ipath.child("addresses").index(j))
+        for j, a in enumerate(ss.notReadyAddresses or []):
+            errs += _validate_endpoint_address(a, ipath.child("notReadyAddresses").index(j))
+        ports = ss.ports or []
+        for j, p in enumerate(ports):
+            errs += _validate_endpoint_port(p, len(ports) > 1, ipath.child("ports").index(j))
+    return errs
+
+
+_ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"]
+
+
+def validate_endpoint_slice(es: Any) -> list[FieldError]:
+    """``ValidateEndpointSlice``: metadata, addressType, endpoints (addresses per type, nodeName, hostname,
+    deprecatedTopology) and ports (names, duplicates, protocol, appProtocol).
+
+    Simplified: ``hints`` are not validated (only our own controller writes them).
+
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> es = EndpointSlice(metadata={"name": "web-abc", "namespace": "default"}, addressType="IPv4",
+    ...                    endpoints=[{"addresses": ["10.244.1.5"]}], ports=[{"name": "", "protocol": "TCP", "port": 80}])
+    >>> validate_endpoint_slice(es)
+    []
+    """
+    errs = validate_object_meta(es.metadata, True, name_is_dns_subdomain, Path("metadata"))
+    at = es.addressType or ""
+    if not at:
+        errs.append(required(Path("addressType")))
+    elif at not in _ADDRESS_TYPES:
+        errs.append(not_supported(Path("addressType"), at, _ADDRESS_TYPES))
+    epath = Path("endpoints")
+    endpoints = es.endpoints or []
+    if len(endpoints) > 1000:
+        errs.append(too_many(epath, len(endpoints), 1000))
+    else:
+        for i, ep in enumerate(endpoints):
+            ipath = epath.index(i)
+            apath = ipath.child("addresses")
+            if not ep.addresses:
+                errs.append(required(apath, "must contain at least 1 address"))
+            elif len(ep.addresses) > 100:
+                errs.append(too_many(apath, len(ep.addresses), 100))
+            for j, address in enumerate(ep.addresses or []):
+                if at == "IPv4":
+                    ip = parse_ip_sloppy(address)
+                    if ip is None or ip.version != 4:
+                        errs.append(invalid(apath.index(j), address, "must be a valid IPv4 address"))
+                    else:
+                        errs += validate_non_special_ip(address, apath.index(j))
+                elif at == "IPv6":
+                    ip = parse_ip_sloppy(address)
+                    if ip is None or ip.version != 6:
+                        errs.append(invalid(apath.index(j), address, "must be a valid IPv6 address"))
+                    else:
+                        errs += validate_non_special_ip(address, apath.index(j))
+                elif at == "FQDN":
+                    name = address.removesuffix(".")
+                    msgs = is_dns1123_subdomain(name)
+                    if msgs:
+                        errs.append(invalid(apath.index(j), name, ",".join(msgs)))
+            if ep.nodeName is not None:
+                errs += [invalid(ipath.child("nodeName"), ep.nodeName, m) for m in name_is_dns_subdomain(ep.nodeName, False)]
+            tpath = ipath.child("deprecatedTopology")
+            if ep.deprecatedTopology and len(ep.deprecatedTopology) > 16:
+                errs.append(too_many(tpath, len(ep.deprecatedTopology), 16))
+            errs += validate_labels(ep.deprecatedTopology, tpath)
+            if ep.hostname is not None:
+                errs += _validate_dns1123_label(ep.hostname, ipath.child("hostname"))
+    ppath = Path("ports")
+    names: set[str] = set()
+    for i, p in enumerate(es.ports or []):
+        ipath = ppath.index(i)
+        name = p.name or ""
+        if name:
+            errs += _validate_dns1123_label(name, ipath.child("name"))
+        if name in names:
+            errs.append(duplicate(ipath.child("name"), name))
+        else:
+            names.add(name)
+        if p.protocol is None:
+            errs.append(required(ipath.child("protocol")))
+        elif p.protocol not in _PROTOCOLS:
+            errs.append(not_supported(ipath.child("protocol"), p.protocol, _PROTOCOLS))
+        if p.appProtocol is not None:
+            errs += _validate_qualified_name(p.appProtocol, ipath.child("appProtocol"))
+    return errs
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pods (minimum: names, containers, container ports) and Deployments / ReplicaSets (apps)
+# --------------------------------------------------------------------------------------------------------
+
+_RESTART_POLICIES = ["Always", "OnFailure", "Never"]
+_DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+
+
+def _validate_container_ports(ports: Iterable[Any], path: Path) -> list[FieldError]:
+    errs: list[FieldError] = []
+    names: set[str] = set()
+    for i, port in enumerate(ports):
+        ipath = path.index(i)
+        name = port.name or ""
+        if name:
+            msgs = is_valid_port_name(name)
+            if msgs:
+                errs += [invalid(ipath.child("name"), name, m) for m in msgs]
+            elif name in names:
+                errs.append(duplicate(ipath.child("name"), name))
+            else:
+                names.add(name)
+        if not port.containerPort:
+            errs.append(required(ipath.child("containerPort")))
+        else:
+            errs += [invalid(ipath.child("containerPort"), port.containerPort, m) for m in is_valid_port_num(port.containerPort)]
+        if port.hostPort:
+            errs += [invalid(ipath.child("hostPort"), port.hostPort, m) for m in is_valid_port_num(port.hostPort)]
+        proto = port.protocol or ""
+        if not proto:
+            errs.append(required(ipath.child("protocol")))
+        elif proto not in _PROTOCOLS:
+            errs.append(not_supported(ipath.child("protocol"), proto, _PROTOCOLS))
+    return errs
+
+
+def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if spec is None:
+        return [required(path.child("containers"))]
+    containers = spec.containers or []
+    cpath = path.child("containers")
+    if not containers:
+        errs.append(required(cpath))
+    names: set[str] = set()
+    for i, c in enumerate(containers):
+        ipath = cpath.index(i)
+        if not c.name:
+            errs.append(required(ipath.child("name")))
+        else:
+            errs += _validate_dns1123_label(c.name, ipath.child("name"))
+            if c.name in names:
+                errs.append(duplicate(ipath.child("name"), c.name))
+            names.add(c.name)
+        if not c.image:
+            errs.append(required(ipath.child("image")))
+        elif c.image != c.image.strip():
+            errs.append(invalid(ipath.child("image"), c.image, "must not have leading or trailing whitespace"))
+        errs += _validate_container_ports(c.ports or [], ipath.child("ports"))
+    rp = spec.restartPolicy or ""
+    if not rp:
+        errs.append(required(path.child("restartPolicy")))
+    elif rp not in _RESTART_POLICIES:
+        errs.append(not_supported(path.child("restartPolicy"), rp, _RESTART_POLICIES))
+    dp = spec.dnsPolicy or ""
+    if not dp:
+        errs.append(required(path.child("dnsPolicy")))
+    elif dp not in _DNS_POLICIES:
+        errs.append(not_supported(path.child("dnsPolicy"), dp, _DNS_POLICIES))
+    if spec.hostname:
+        errs += _validate_dns1123_label(spec.hostname, path.child("hostname"))
+    if spec.subdomain:
+        errs += _validate_dns1123_label(spec.subdomain, path.child("subdomain"))
+    return errs
+
+
+def validate_pod(pod: Any) -> list[FieldError]:
+    """``ValidatePodCreate``, reduced to what a networking lesson exercises: metadata, containers (names,
+    image, ports), restartPolicy, dnsPolicy, hostname/subdomain.
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> from k8snet.apiserver.defaulting import set_defaults_pod
+    >>> pod = Pod(metadata={"name": "web", "namespace": "default"},
+    ...           spec={"containers": [{"name": "web", "image": "nginx", "ports": [{"containerPort": 0}]}]})
+    >>> set_defaults_pod(pod)
+    >>> [str(e) for e in validate_pod(pod)]
+    ['spec.containers[0].ports[0].containerPort: Required value']
+    """
+    errs = validate_object_meta(pod.metadata, True, name_is_dns_subdomain, Path("metadata"))
+    return errs + _validate_pod_spec(pod.spec, Path("spec"))
+
+
+def _int_or_percent_value(v: Union[int, str, None]) -> tuple[int, bool]:
+    if isinstance(v, str):
+        if v.endswith("%") and v[:-1].isdigit():
+            return int(v[:-1]), True
+        return 0, False
+    return (v or 0), False
+
+
+def _validate_positive_int_or_percent(v: Union[int, str, None], path: Path) -> list[FieldError]:
+    if isinstance(v, str):
+        return [invalid(path, v, m) for m in _is_valid_percent(v)]
+    if (v or 0) < 0:
+        return [invalid(path, v, _IS_NEGATIVE)]
+    return []
+
+
+def _validate_strategy(strategy: Any, path: Path) -> list[FieldError]:
+    stype = (strategy.type if strategy else None) or ""
+    ru = strategy.rollingUpdate if strategy else None
+    if stype == "Recreate":
+        if ru is not None:
+            return [forbidden(path.child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'")]
+        return []
+    if stype == "RollingUpdate":
+        if ru is None:
+            return [required(path.child("rollingUpdate"), "this should be defaulted and never be nil")]
+        rpath = path.child("rollingUpdate")
+        errs = _validate_positive_int_or_percent(ru.maxUnavailable, rpath.child("maxUnavailable"))
+        errs += _validate_positive_int_or_percent(ru.maxSurge, rpath.child("maxSurge"))
+        if _int_or_percent_value(ru.maxUnavailable)[0] == 0 and _int_or_percent_value(ru.maxSurge)[0] == 0:
+            errs.append(invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"))
+        value, is_pct = _int_or_percent_value(ru.maxUnavailable)
+        if is_pct and value > 100:
+            errs.append(invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "must not be greater than 100%"))
+        return errs
+    # The bad value is the whole internal DeploymentStrategy struct (no json tags).
+    bad = GoStruct(Type=stype, RollingUpdate=(GoStruct(MaxUnavailable=ru.maxUnavailable, MaxSurge=ru.maxSurge)
+                                              if ru is not None else None))
+    return [not_supported(path, bad, ["Recreate", "RollingUpdate"])]
+
+
+def _validate_template_for_replica_set(template: Any, selector: Any, path: Path) -> list[FieldError]:
+    if template is None:
+        return [required(path)]
+    errs: list[FieldError] = []
+    labels = (template.metadata.labels if template.metadata else None) or {}
+    if selector is not None and (selector.matchLabels or selector.matchExpressions):
+        if not selector.matches(labels):
+            errs.append(invalid(path.child("metadata", "labels"), dict(labels), "`selector` does not match template `labels`"))
+    if template.metadata is not None:
+        errs += validate_labels(template.metadata.labels, path.child("labels"))
+        errs += _validate_annotations(template.metadata.annotations, path.child("annotations"))
+    errs += _validate_pod_spec(template.spec, path.child("spec"))
+    rp = (template.spec.restartPolicy if template.spec else None) or ""
+    if rp != "Always":
+        errs.append(not_supported(path.child("spec", "restartPolicy"), rp, ["Always"]))
+    if template.spec is not None and template.spec.activeDeadlineSeconds is not None:
+        errs.append(forbidden(path.child("spec", "activeDeadlineSeconds"), "activeDeadlineSeconds in ReplicaSet is not Supported"))
+    return errs
+
+
+def _selector_value(selector: Any) -> Any:
+    return selector.to_dict() if selector is not None else None
+
+
+def validate_deployment(dep: Any) -> list[FieldError]:
+    """``ValidateDeployment``: metadata and ``ValidateDeploymentSpec`` (replicas, selector vs template labels,
+    template, strategy, minReadySeconds, revisionHistoryLimit, progressDeadlineSeconds).
+
+    >>> from k8snet.api.apps_v1 import Deployment
+    >>> from k8snet.apiserver.defaulting import set_defaults_deployment
+    >>> d = Deployment(metadata={"name": "web", "namespace": "default"}, spec={
+    ...     "selector": {"matchLabels": {"app": "web"}},
+    ...     "template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+    >>> set_defaults_deployment(d)
+    >>> [str(e) for e in validate_deployment(d)]
+    ['spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`']
+    """
+    errs = validate_object_meta(dep.metadata, True, name_is_dns_subdomain, Path("metadata"))
+    return errs + _validate_rs_like_spec(dep.spec, Path("spec"), "deployment", deployment=True)
+
+
+def _validate_rs_like_spec(spec: Any, path: Path, what: str, deployment: bool) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if spec is None:
+        return [required(path.child("selector")), required(path.child("template"))]
+    if (spec.replicas or 0) < 0:
+        errs.append(invalid(path.child("replicas"), spec.replicas, _IS_NEGATIVE))
+    if spec.selector is None:
+        errs.append(required(path.child("selector")))
+    else:
+        errs += validate_label_selector(spec.selector, path.child("selector"))
+        if not spec.selector.matchLabels and not spec.selector.matchExpressions:
+            errs.append(invalid(path.child("selector"), _selector_value(spec.selector), f"empty selector is invalid for {what}"))
+    errs += _validate_template_for_replica_set(spec.template, spec.selector, path.child("template"))
+    if deployment:
+        errs += _validate_strategy(spec.strategy, path.child("strategy"))
+    if (spec.minReadySeconds or 0) < 0:
+        errs.append(invalid(path.child("minReadySeconds"), spec.minReadySeconds, _IS_NEGATIVE))
+    if deployment:
+        if spec.revisionHistoryLimit is not None and spec.revisionHistoryLimit < 0:
+            errs.append(invalid(path.child("revisionHistoryLimit"), spec.revisionHistoryLimit, _IS_NEGATIVE))
+        if spec.progressDeadlineSeconds is not None:
+            if spec.progressDeadlineSeconds < 0:
+                errs.append(invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds, _IS_NEGATIVE))
+            if spec.progressDeadlineSeconds <= (spec.minReadySeconds or 0):
+                errs.append(invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds,
+                                    "must be greater than minReadySeconds"))
+    return errs
+
+
+def validate_deployment_update(dep: Any, old: Any) -> list[FieldError]:
+    """``ValidateDeploymentUpdate`` plus the apps/v1 strategy rule that ``spec.selector`` is immutable.
+
+    >>> from k8snet.api.apps_v1 import Deployment
+    >>> from k8snet.apiserver.defaulting import set_defaults_deployment
+    >>> def mk(app):
+    ...     d = Deployment(metadata={"name": "web", "namespace": "default", "resourceVersion": "1"}, spec={
+    ...         "selector": {"matchLabels": {"app": app}},
+    ...         "template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+    ...     set_defaults_deployment(d)
+    ...     return d
+    >>> [str(e) for e in validate_deployment_update(mk("b"), mk("a"))]
+    ['spec.selector: Invalid value: {"matchLabels":{"app":"b"}}: field is immutable']
+    """
+    errs = validate_object_meta_update(dep.metadata, old.metadata, Path("metadata"))
+    errs += _validate_rs_like_spec(dep.spec, Path("spec"), "deployment", deployment=True)
+    new_sel = dep.spec.selector if dep.spec else None
+    old_sel = old.spec.selector if old.spec else None
+    if _selector_value(new_sel) != _selector_value(old_sel):
+        errs.append(invalid(Path("spec", "selector"), _selector_value(new_sel), _FIELD_IMMUTABLE))
+    return errs
+
+
+def validate_replica_set(rs: Any) -> list[FieldError]:
+    """``ValidateReplicaSet``: metadata and the spec rules shared with Deployments (no strategy).
+
+    >>> from k8snet.api.apps_v1 import ReplicaSet
+    >>> rs = ReplicaSet(metadata={"name": "web-1", "namespace": "default"}, spec={"replicas": 1,
+    ...     "selector": {"matchLabels": {"app": "web"}},
+    ...     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"restartPolicy": "Always",
+    ...      "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]}}})
+    >>> validate_replica_set(rs)
+    []
+    """
+    errs = validate_object_meta(rs.metadata, True, name_is_dns_subdomain, Path("metadata"))
+    return errs + _validate_rs_like_spec(rs.spec, Path("spec"), "replicaset", deployment=False)
