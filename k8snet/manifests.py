@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import types
 import typing
 from collections.abc import Iterable
 from pathlib import Path
@@ -123,7 +124,7 @@ def _go_type(model: type[BaseModel], field: str) -> str:
 def _go_type_of(ann: Any) -> str:
     origin = typing.get_origin(ann)
     args = [a for a in typing.get_args(ann) if a is not type(None)]
-    if origin is Union or (origin is not None and str(origin) == "types.UnionType"):
+    if _is_union(ann):
         if len(args) == 1:
             return _go_type_of(args[0])
         return "intstr.IntOrString"
@@ -155,9 +156,13 @@ def _json_kind(value: Any) -> str:
     return "object"
 
 
+def _is_union(ann: Any) -> bool:
+    return typing.get_origin(ann) in (Union, types.UnionType)
+
+
 def _unwrap(ann: Any) -> Any:
     args = [a for a in typing.get_args(ann) if a is not type(None)]
-    if typing.get_origin(ann) is Union and len(args) == 1:
+    if _is_union(ann) and len(args) == 1:
         return _unwrap(args[0])
     return ann
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
@@ -17,47 +17,47 @@ __all__ = [
 
 
 class RollingUpdateDeployment(K8sModel):
-    maxUnavailable: Optional[StrictInt | StrictStr] = None
-    maxSurge: Optional[StrictInt | StrictStr] = None
+    maxUnavailable: StrictInt | StrictStr | None = None
+    maxSurge: StrictInt | StrictStr | None = None
 
 
 class DeploymentStrategy(K8sModel):
-    type: Optional[StrictStr] = None
-    rollingUpdate: Optional[RollingUpdateDeployment] = None
+    type: StrictStr | None = None
+    rollingUpdate: RollingUpdateDeployment | None = None
 
 
 class DeploymentSpec(K8sModel):
-    replicas: Optional[StrictInt] = None
-    selector: Optional[LabelSelector] = None
-    template: Optional[PodTemplateSpec] = None
-    strategy: Optional[DeploymentStrategy] = None
-    minReadySeconds: Optional[StrictInt] = None
-    revisionHistoryLimit: Optional[StrictInt] = None
-    paused: Optional[StrictBool] = None
-    progressDeadlineSeconds: Optional[StrictInt] = None
+    replicas: StrictInt | None = None
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec | None = None
+    strategy: DeploymentStrategy | None = None
+    minReadySeconds: StrictInt | None = None
+    revisionHistoryLimit: StrictInt | None = None
+    paused: StrictBool | None = None
+    progressDeadlineSeconds: StrictInt | None = None
 
 
 class DeploymentCondition(K8sModel):
     type: StrictStr
     status: StrictStr
-    lastUpdateTime: Optional[Time] = None
-    lastTransitionTime: Optional[Time] = None
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
+    lastUpdateTime: Time | None = None
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
 
 
 class DeploymentStatus(K8sModel):
     _go_types = {"observedGeneration": "int64"}
 
-    observedGeneration: Optional[StrictInt] = None
-    replicas: Optional[StrictInt] = None
-    updatedReplicas: Optional[StrictInt] = None
-    readyReplicas: Optional[StrictInt] = None
-    availableReplicas: Optional[StrictInt] = None
-    unavailableReplicas: Optional[StrictInt] = None
-    terminatingReplicas: Optional[StrictInt] = None
-    conditions: Optional[list[DeploymentCondition]] = None
-    collisionCount: Optional[StrictInt] = None
+    observedGeneration: StrictInt | None = None
+    replicas: StrictInt | None = None
+    updatedReplicas: StrictInt | None = None
+    readyReplicas: StrictInt | None = None
+    availableReplicas: StrictInt | None = None
+    unavailableReplicas: StrictInt | None = None
+    terminatingReplicas: StrictInt | None = None
+    conditions: list[DeploymentCondition] | None = None
+    collisionCount: StrictInt | None = None
 
 
 class Deployment(Resource):
@@ -67,35 +67,35 @@ class Deployment(Resource):
     apiVersion: Literal["apps/v1"] = "apps/v1"
     kind: Literal["Deployment"] = "Deployment"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[DeploymentSpec] = None
-    status: Optional[DeploymentStatus] = None
+    spec: DeploymentSpec | None = None
+    status: DeploymentStatus | None = None
 
 
 class ReplicaSetSpec(K8sModel):
-    replicas: Optional[StrictInt] = None
-    minReadySeconds: Optional[StrictInt] = None
-    selector: Optional[LabelSelector] = None
-    template: Optional[PodTemplateSpec] = None
+    replicas: StrictInt | None = None
+    minReadySeconds: StrictInt | None = None
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec | None = None
 
 
 class ReplicaSetCondition(K8sModel):
     type: StrictStr
     status: StrictStr
-    lastTransitionTime: Optional[Time] = None
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
 
 
 class ReplicaSetStatus(K8sModel):
     _go_types = {"observedGeneration": "int64"}
 
     replicas: StrictInt = 0
-    fullyLabeledReplicas: Optional[StrictInt] = None
-    readyReplicas: Optional[StrictInt] = None
-    availableReplicas: Optional[StrictInt] = None
-    terminatingReplicas: Optional[StrictInt] = None
-    observedGeneration: Optional[StrictInt] = None
-    conditions: Optional[list[ReplicaSetCondition]] = None
+    fullyLabeledReplicas: StrictInt | None = None
+    readyReplicas: StrictInt | None = None
+    availableReplicas: StrictInt | None = None
+    terminatingReplicas: StrictInt | None = None
+    observedGeneration: StrictInt | None = None
+    conditions: list[ReplicaSetCondition] | None = None
 
 
 class ReplicaSet(Resource):
@@ -105,7 +105,7 @@ class ReplicaSet(Resource):
     apiVersion: Literal["apps/v1"] = "apps/v1"
     kind: Literal["ReplicaSet"] = "ReplicaSet"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[ReplicaSetSpec] = None
-    status: Optional[ReplicaSetStatus] = None
+    spec: ReplicaSetSpec | None = None
+    status: ReplicaSetStatus | None = None
 
 

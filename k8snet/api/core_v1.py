@@ -11,12 +11,12 @@ manifest still loads, and are kept verbatim.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Optional
+from typing import Any, ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
 from ._base import IntOrString, K8sModel, Resource, Time
-from .meta_v1 import LabelSelector, ObjectMeta
+from .meta_v1 import ObjectMeta
 
 __all__ = [
     "Service", "ServiceSpec", "ServicePort", "ServiceStatus", "LoadBalancerStatus", "LoadBalancerIngress",
@@ -30,73 +30,73 @@ __all__ = [
 
 
 class ObjectReference(K8sModel):
-    kind: Optional[StrictStr] = None
-    namespace: Optional[StrictStr] = None
-    name: Optional[StrictStr] = None
-    uid: Optional[StrictStr] = None
-    apiVersion: Optional[StrictStr] = None
-    resourceVersion: Optional[StrictStr] = None
-    fieldPath: Optional[StrictStr] = None
+    kind: StrictStr | None = None
+    namespace: StrictStr | None = None
+    name: StrictStr | None = None
+    uid: StrictStr | None = None
+    apiVersion: StrictStr | None = None
+    resourceVersion: StrictStr | None = None
+    fieldPath: StrictStr | None = None
 
 
 # --- Service ---------------------------------------------------------------------------------------------------
 
 
 class ServicePort(K8sModel):
-    name: Optional[StrictStr] = None
-    protocol: Optional[StrictStr] = None
-    appProtocol: Optional[StrictStr] = None
-    port: Optional[StrictInt] = None
-    targetPort: Optional[IntOrString] = None
-    nodePort: Optional[StrictInt] = None
+    name: StrictStr | None = None
+    protocol: StrictStr | None = None
+    appProtocol: StrictStr | None = None
+    port: StrictInt | None = None
+    targetPort: IntOrString | None = None
+    nodePort: StrictInt | None = None
 
 
 class ClientIPConfig(K8sModel):
-    timeoutSeconds: Optional[StrictInt] = None
+    timeoutSeconds: StrictInt | None = None
 
 
 class SessionAffinityConfig(K8sModel):
-    clientIP: Optional[ClientIPConfig] = None
+    clientIP: ClientIPConfig | None = None
 
 
 class ServiceSpec(K8sModel):
-    ports: Optional[list[ServicePort]] = None
-    selector: Optional[dict[StrictStr, StrictStr]] = None
-    clusterIP: Optional[StrictStr] = None
-    clusterIPs: Optional[list[StrictStr]] = None
-    type: Optional[StrictStr] = None
-    externalIPs: Optional[list[StrictStr]] = None
-    sessionAffinity: Optional[StrictStr] = None
-    loadBalancerIP: Optional[StrictStr] = None
-    loadBalancerSourceRanges: Optional[list[StrictStr]] = None
-    externalName: Optional[StrictStr] = None
-    externalTrafficPolicy: Optional[StrictStr] = None
-    healthCheckNodePort: Optional[StrictInt] = None
-    publishNotReadyAddresses: Optional[StrictBool] = None
-    sessionAffinityConfig: Optional[SessionAffinityConfig] = None
-    ipFamilies: Optional[list[StrictStr]] = None
-    ipFamilyPolicy: Optional[StrictStr] = None
-    allocateLoadBalancerNodePorts: Optional[StrictBool] = None
-    loadBalancerClass: Optional[StrictStr] = None
-    internalTrafficPolicy: Optional[StrictStr] = None
-    trafficDistribution: Optional[StrictStr] = None
+    ports: list[ServicePort] | None = None
+    selector: dict[StrictStr, StrictStr] | None = None
+    clusterIP: StrictStr | None = None
+    clusterIPs: list[StrictStr] | None = None
+    type: StrictStr | None = None
+    externalIPs: list[StrictStr] | None = None
+    sessionAffinity: StrictStr | None = None
+    loadBalancerIP: StrictStr | None = None
+    loadBalancerSourceRanges: list[StrictStr] | None = None
+    externalName: StrictStr | None = None
+    externalTrafficPolicy: StrictStr | None = None
+    healthCheckNodePort: StrictInt | None = None
+    publishNotReadyAddresses: StrictBool | None = None
+    sessionAffinityConfig: SessionAffinityConfig | None = None
+    ipFamilies: list[StrictStr] | None = None
+    ipFamilyPolicy: StrictStr | None = None
+    allocateLoadBalancerNodePorts: StrictBool | None = None
+    loadBalancerClass: StrictStr | None = None
+    internalTrafficPolicy: StrictStr | None = None
+    trafficDistribution: StrictStr | None = None
 
 
 class PortStatus(K8sModel):
     port: StrictInt
     protocol: StrictStr
-    error: Optional[StrictStr] = None
+    error: StrictStr | None = None
 
 
 class LoadBalancerIngress(K8sModel):
-    ip: Optional[StrictStr] = None
-    hostname: Optional[StrictStr] = None
-    ipMode: Optional[StrictStr] = None
-    ports: Optional[list[PortStatus]] = None
+    ip: StrictStr | None = None
+    hostname: StrictStr | None = None
+    ipMode: StrictStr | None = None
+    ports: list[PortStatus] | None = None
 
 
 class LoadBalancerStatus(K8sModel):
-    ingress: Optional[list[LoadBalancerIngress]] = None
+    ingress: list[LoadBalancerIngress] | None = None
 
 
 class Condition(K8sModel):
@@ -106,15 +106,15 @@ class Condition(K8sModel):
 
     type: StrictStr
     status: StrictStr
-    observedGeneration: Optional[StrictInt] = None
-    lastTransitionTime: Optional[Time] = None
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
+    observedGeneration: StrictInt | None = None
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
 
 
 class ServiceStatus(K8sModel):
-    loadBalancer: Optional[LoadBalancerStatus] = None
-    conditions: Optional[list[Condition]] = None
+    loadBalancer: LoadBalancerStatus | None = None
+    conditions: list[Condition] | None = None
 
 
 class Service(Resource):
@@ -123,8 +123,8 @@ class Service(Resource):
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Service"] = "Service"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[ServiceSpec] = None
-    status: Optional[ServiceStatus] = None
+    spec: ServiceSpec | None = None
+    status: ServiceStatus | None = None
 
 
 # --- Endpoints (legacy) ----------------------------------------------------------------------------------------
@@ -132,22 +132,22 @@ class Service(Resource):
 
 class EndpointAddress(K8sModel):
     ip: StrictStr
-    hostname: Optional[StrictStr] = None
-    nodeName: Optional[StrictStr] = None
-    targetRef: Optional[ObjectReference] = None
+    hostname: StrictStr | None = None
+    nodeName: StrictStr | None = None
+    targetRef: ObjectReference | None = None
 
 
 class EndpointPort(K8sModel):
-    name: Optional[StrictStr] = None
+    name: StrictStr | None = None
     port: StrictInt
-    protocol: Optional[StrictStr] = None
-    appProtocol: Optional[StrictStr] = None
+    protocol: StrictStr | None = None
+    appProtocol: StrictStr | None = None
 
 
 class EndpointSubset(K8sModel):
-    addresses: Optional[list[EndpointAddress]] = None
-    notReadyAddresses: Optional[list[EndpointAddress]] = None
-    ports: Optional[list[EndpointPort]] = None
+    addresses: list[EndpointAddress] | None = None
+    notReadyAddresses: list[EndpointAddress] | None = None
+    ports: list[EndpointPort] | None = None
 
 
 class Endpoints(Resource):
@@ -156,106 +156,106 @@ class Endpoints(Resource):
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Endpoints"] = "Endpoints"
     metadata: ObjectMeta = ObjectMeta()
-    subsets: Optional[list[EndpointSubset]] = None
+    subsets: list[EndpointSubset] | None = None
 
 
 # --- Pod -------------------------------------------------------------------------------------------------------
 
 
 class ContainerPort(K8sModel):
-    name: Optional[StrictStr] = None
-    hostPort: Optional[StrictInt] = None
+    name: StrictStr | None = None
+    hostPort: StrictInt | None = None
     containerPort: StrictInt
-    protocol: Optional[StrictStr] = None
-    hostIP: Optional[StrictStr] = None
+    protocol: StrictStr | None = None
+    hostIP: StrictStr | None = None
 
 
 class Probe(K8sModel):
-    exec: Optional[dict[str, Any]] = None
-    httpGet: Optional[dict[str, Any]] = None
-    tcpSocket: Optional[dict[str, Any]] = None
-    grpc: Optional[dict[str, Any]] = None
-    initialDelaySeconds: Optional[StrictInt] = None
-    timeoutSeconds: Optional[StrictInt] = None
-    periodSeconds: Optional[StrictInt] = None
-    successThreshold: Optional[StrictInt] = None
-    failureThreshold: Optional[StrictInt] = None
-    terminationGracePeriodSeconds: Optional[StrictInt] = None
+    exec: dict[str, Any] | None = None
+    httpGet: dict[str, Any] | None = None
+    tcpSocket: dict[str, Any] | None = None
+    grpc: dict[str, Any] | None = None
+    initialDelaySeconds: StrictInt | None = None
+    timeoutSeconds: StrictInt | None = None
+    periodSeconds: StrictInt | None = None
+    successThreshold: StrictInt | None = None
+    failureThreshold: StrictInt | None = None
+    terminationGracePeriodSeconds: StrictInt | None = None
 
 
 class Container(K8sModel):
     name: StrictStr
-    image: Optional[StrictStr] = None
-    command: Optional[list[StrictStr]] = None
-    args: Optional[list[StrictStr]] = None
-    workingDir: Optional[StrictStr] = None
-    ports: Optional[list[ContainerPort]] = None
-    envFrom: Optional[list[Any]] = None
-    env: Optional[list[Any]] = None
-    resources: Optional[dict[str, Any]] = None
-    resizePolicy: Optional[list[Any]] = None
-    restartPolicy: Optional[StrictStr] = None
-    volumeMounts: Optional[list[Any]] = None
-    volumeDevices: Optional[list[Any]] = None
-    livenessProbe: Optional[Probe] = None
-    readinessProbe: Optional[Probe] = None
-    startupProbe: Optional[Probe] = None
-    lifecycle: Optional[dict[str, Any]] = None
-    terminationMessagePath: Optional[StrictStr] = None
-    terminationMessagePolicy: Optional[StrictStr] = None
-    imagePullPolicy: Optional[StrictStr] = None
-    securityContext: Optional[dict[str, Any]] = None
-    stdin: Optional[StrictBool] = None
-    stdinOnce: Optional[StrictBool] = None
-    tty: Optional[StrictBool] = None
+    image: StrictStr | None = None
+    command: list[StrictStr] | None = None
+    args: list[StrictStr] | None = None
+    workingDir: StrictStr | None = None
+    ports: list[ContainerPort] | None = None
+    envFrom: list[Any] | None = None
+    env: list[Any] | None = None
+    resources: dict[str, Any] | None = None
+    resizePolicy: list[Any] | None = None
+    restartPolicy: StrictStr | None = None
+    volumeMounts: list[Any] | None = None
+    volumeDevices: list[Any] | None = None
+    livenessProbe: Probe | None = None
+    readinessProbe: Probe | None = None
+    startupProbe: Probe | None = None
+    lifecycle: dict[str, Any] | None = None
+    terminationMessagePath: StrictStr | None = None
+    terminationMessagePolicy: StrictStr | None = None
+    imagePullPolicy: StrictStr | None = None
+    securityContext: dict[str, Any] | None = None
+    stdin: StrictBool | None = None
+    stdinOnce: StrictBool | None = None
+    tty: StrictBool | None = None
 
 
 class PodSpec(K8sModel):
     _go_types = {"terminationGracePeriodSeconds": "int64", "activeDeadlineSeconds": "int64"}
 
     containers: list[Container]
-    initContainers: Optional[list[Container]] = None
-    volumes: Optional[list[Any]] = None
-    restartPolicy: Optional[StrictStr] = None
-    terminationGracePeriodSeconds: Optional[StrictInt] = None
-    activeDeadlineSeconds: Optional[StrictInt] = None
-    dnsPolicy: Optional[StrictStr] = None
-    nodeSelector: Optional[dict[StrictStr, StrictStr]] = None
-    serviceAccountName: Optional[StrictStr] = None
-    serviceAccount: Optional[StrictStr] = None
-    automountServiceAccountToken: Optional[StrictBool] = None
-    nodeName: Optional[StrictStr] = None
-    hostNetwork: Optional[StrictBool] = None
-    hostPID: Optional[StrictBool] = None
-    hostIPC: Optional[StrictBool] = None
-    securityContext: Optional[dict[str, Any]] = None
-    imagePullSecrets: Optional[list[Any]] = None
-    hostname: Optional[StrictStr] = None
-    subdomain: Optional[StrictStr] = None
-    affinity: Optional[dict[str, Any]] = None
-    schedulerName: Optional[StrictStr] = None
-    tolerations: Optional[list[Any]] = None
-    hostAliases: Optional[list[Any]] = None
-    priorityClassName: Optional[StrictStr] = None
-    priority: Optional[StrictInt] = None
-    dnsConfig: Optional[dict[str, Any]] = None
-    readinessGates: Optional[list[Any]] = None
-    runtimeClassName: Optional[StrictStr] = None
-    enableServiceLinks: Optional[StrictBool] = None
-    preemptionPolicy: Optional[StrictStr] = None
-    topologySpreadConstraints: Optional[list[Any]] = None
-    setHostnameAsFQDN: Optional[StrictBool] = None
-    shareProcessNamespace: Optional[StrictBool] = None
+    initContainers: list[Container] | None = None
+    volumes: list[Any] | None = None
+    restartPolicy: StrictStr | None = None
+    terminationGracePeriodSeconds: StrictInt | None = None
+    activeDeadlineSeconds: StrictInt | None = None
+    dnsPolicy: StrictStr | None = None
+    nodeSelector: dict[StrictStr, StrictStr] | None = None
+    serviceAccountName: StrictStr | None = None
+    serviceAccount: StrictStr | None = None
+    automountServiceAccountToken: StrictBool | None = None
+    nodeName: StrictStr | None = None
+    hostNetwork: StrictBool | None = None
+    hostPID: StrictBool | None = None
+    hostIPC: StrictBool | None = None
+    securityContext: dict[str, Any] | None = None
+    imagePullSecrets: list[Any] | None = None
+    hostname: StrictStr | None = None
+    subdomain: StrictStr | None = None
+    affinity: dict[str, Any] | None = None
+    schedulerName: StrictStr | None = None
+    tolerations: list[Any] | None = None
+    hostAliases: list[Any] | None = None
+    priorityClassName: StrictStr | None = None
+    priority: StrictInt | None = None
+    dnsConfig: dict[str, Any] | None = None
+    readinessGates: list[Any] | None = None
+    runtimeClassName: StrictStr | None = None
+    enableServiceLinks: StrictBool | None = None
+    preemptionPolicy: StrictStr | None = None
+    topologySpreadConstraints: list[Any] | None = None
+    setHostnameAsFQDN: StrictBool | None = None
+    shareProcessNamespace: StrictBool | None = None
 
 
 class PodCondition(K8sModel):
     type: StrictStr
     status: StrictStr
-    observedGeneration: Optional[StrictInt] = None
-    lastProbeTime: Optional[Time] = None
-    lastTransitionTime: Optional[Time] = None
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
+    observedGeneration: StrictInt | None = None
+    lastProbeTime: Time | None = None
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
 
 
 class PodIP(K8sModel):
@@ -268,35 +268,35 @@ class HostIP(K8sModel):
 
 class ContainerStatus(K8sModel):
     name: StrictStr
-    state: Optional[dict[str, Any]] = None
-    lastState: Optional[dict[str, Any]] = None
+    state: dict[str, Any] | None = None
+    lastState: dict[str, Any] | None = None
     ready: StrictBool = False
     restartCount: StrictInt = 0
-    image: Optional[StrictStr] = None
-    imageID: Optional[StrictStr] = None
-    containerID: Optional[StrictStr] = None
-    started: Optional[StrictBool] = None
+    image: StrictStr | None = None
+    imageID: StrictStr | None = None
+    containerID: StrictStr | None = None
+    started: StrictBool | None = None
 
 
 class PodStatus(K8sModel):
-    phase: Optional[StrictStr] = None
-    conditions: Optional[list[PodCondition]] = None
-    message: Optional[StrictStr] = None
-    reason: Optional[StrictStr] = None
-    hostIP: Optional[StrictStr] = None
-    hostIPs: Optional[list[HostIP]] = None
-    podIP: Optional[StrictStr] = None
-    podIPs: Optional[list[PodIP]] = None
-    startTime: Optional[Time] = None
-    containerStatuses: Optional[list[ContainerStatus]] = None
-    initContainerStatuses: Optional[list[ContainerStatus]] = None
-    qosClass: Optional[StrictStr] = None
-    observedGeneration: Optional[StrictInt] = None
+    phase: StrictStr | None = None
+    conditions: list[PodCondition] | None = None
+    message: StrictStr | None = None
+    reason: StrictStr | None = None
+    hostIP: StrictStr | None = None
+    hostIPs: list[HostIP] | None = None
+    podIP: StrictStr | None = None
+    podIPs: list[PodIP] | None = None
+    startTime: Time | None = None
+    containerStatuses: list[ContainerStatus] | None = None
+    initContainerStatuses: list[ContainerStatus] | None = None
+    qosClass: StrictStr | None = None
+    observedGeneration: StrictInt | None = None
 
 
 class PodTemplateSpec(K8sModel):
-    metadata: Optional[ObjectMeta] = None
-    spec: Optional[PodSpec] = None
+    metadata: ObjectMeta | None = None
+    spec: PodSpec | None = None
 
 
 class Pod(Resource):
@@ -305,8 +305,8 @@ class Pod(Resource):
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Pod"] = "Pod"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[PodSpec] = None
-    status: Optional[PodStatus] = None
+    spec: PodSpec | None = None
+    status: PodStatus | None = None
 
     def is_ready(self) -> bool:
         """The ``Ready`` condition is ``True`` (``podutil.IsPodReady``)."""
@@ -321,17 +321,17 @@ class Pod(Resource):
 
 class Taint(K8sModel):
     key: StrictStr
-    value: Optional[StrictStr] = None
+    value: StrictStr | None = None
     effect: StrictStr
-    timeAdded: Optional[Time] = None
+    timeAdded: Time | None = None
 
 
 class NodeSpec(K8sModel):
-    podCIDR: Optional[StrictStr] = None
-    podCIDRs: Optional[list[StrictStr]] = None
-    providerID: Optional[StrictStr] = None
-    unschedulable: Optional[StrictBool] = None
-    taints: Optional[list[Taint]] = None
+    podCIDR: StrictStr | None = None
+    podCIDRs: list[StrictStr] | None = None
+    providerID: StrictStr | None = None
+    unschedulable: StrictBool | None = None
+    taints: list[Taint] | None = None
 
 
 class NodeAddress(K8sModel):
@@ -342,10 +342,10 @@ class NodeAddress(K8sModel):
 class NodeCondition(K8sModel):
     type: StrictStr
     status: StrictStr
-    lastHeartbeatTime: Optional[Time] = None
-    lastTransitionTime: Optional[Time] = None
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
+    lastHeartbeatTime: Time | None = None
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
 
 
 class NodeSystemInfo(K8sModel):
@@ -356,26 +356,26 @@ class NodeSystemInfo(K8sModel):
     osImage: StrictStr = ""
     containerRuntimeVersion: StrictStr = ""
     kubeletVersion: StrictStr = ""
-    kubeProxyVersion: Optional[StrictStr] = None
+    kubeProxyVersion: StrictStr | None = None
     operatingSystem: StrictStr = ""
     architecture: StrictStr = ""
-    swap: Optional[dict[str, Any]] = None
+    swap: dict[str, Any] | None = None
 
 
 class NodeStatus(K8sModel):
-    capacity: Optional[dict[StrictStr, StrictStr]] = None
-    allocatable: Optional[dict[StrictStr, StrictStr]] = None
-    phase: Optional[StrictStr] = None
-    conditions: Optional[list[NodeCondition]] = None
-    addresses: Optional[list[NodeAddress]] = None
-    daemonEndpoints: Optional[dict[str, Any]] = None
-    nodeInfo: Optional[NodeSystemInfo] = None
-    images: Optional[list[Any]] = None
-    volumesInUse: Optional[list[StrictStr]] = None
-    volumesAttached: Optional[list[Any]] = None
-    config: Optional[dict[str, Any]] = None
-    runtimeHandlers: Optional[list[Any]] = None
-    features: Optional[dict[str, Any]] = None
+    capacity: dict[StrictStr, StrictStr] | None = None
+    allocatable: dict[StrictStr, StrictStr] | None = None
+    phase: StrictStr | None = None
+    conditions: list[NodeCondition] | None = None
+    addresses: list[NodeAddress] | None = None
+    daemonEndpoints: dict[str, Any] | None = None
+    nodeInfo: NodeSystemInfo | None = None
+    images: list[Any] | None = None
+    volumesInUse: list[StrictStr] | None = None
+    volumesAttached: list[Any] | None = None
+    config: dict[str, Any] | None = None
+    runtimeHandlers: list[Any] | None = None
+    features: dict[str, Any] | None = None
 
 
 class Node(Resource):
@@ -385,10 +385,10 @@ class Node(Resource):
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Node"] = "Node"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[NodeSpec] = None
-    status: Optional[NodeStatus] = None
+    spec: NodeSpec | None = None
+    status: NodeStatus | None = None
 
-    def address(self, type_: str = "InternalIP") -> Optional[str]:
+    def address(self, type_: str = "InternalIP") -> str | None:
         """The first ``status.addresses`` entry of ``type_`` (``InternalIP``, ``ExternalIP``, ``Hostname``)."""
         for a in (self.status.addresses if self.status else None) or []:
             if a.type == type_:
@@ -406,12 +406,12 @@ class Node(Resource):
 
 
 class NamespaceSpec(K8sModel):
-    finalizers: Optional[list[StrictStr]] = None
+    finalizers: list[StrictStr] | None = None
 
 
 class NamespaceStatus(K8sModel):
-    phase: Optional[StrictStr] = None
-    conditions: Optional[list[Any]] = None
+    phase: StrictStr | None = None
+    conditions: list[Any] | None = None
 
 
 class Namespace(Resource):
@@ -421,13 +421,13 @@ class Namespace(Resource):
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Namespace"] = "Namespace"
     metadata: ObjectMeta = ObjectMeta()
-    spec: Optional[NamespaceSpec] = None
-    status: Optional[NamespaceStatus] = None
+    spec: NamespaceSpec | None = None
+    status: NamespaceStatus | None = None
 
 
 class EventSource(K8sModel):
-    component: Optional[StrictStr] = None
-    host: Optional[StrictStr] = None
+    component: StrictStr | None = None
+    host: StrictStr | None = None
 
 
 class Event(Resource):
@@ -437,16 +437,16 @@ class Event(Resource):
     kind: Literal["Event"] = "Event"
     metadata: ObjectMeta = ObjectMeta()
     involvedObject: ObjectReference = ObjectReference()
-    reason: Optional[StrictStr] = None
-    message: Optional[StrictStr] = None
-    source: Optional[EventSource] = None
-    firstTimestamp: Optional[Time] = None
-    lastTimestamp: Optional[Time] = None
-    count: Optional[StrictInt] = None
-    type: Optional[StrictStr] = None
-    eventTime: Optional[Any] = None
-    series: Optional[dict[str, Any]] = None
-    action: Optional[StrictStr] = None
-    related: Optional[ObjectReference] = None
-    reportingComponent: Optional[StrictStr] = None
-    reportingInstance: Optional[StrictStr] = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
+    source: EventSource | None = None
+    firstTimestamp: Time | None = None
+    lastTimestamp: Time | None = None
+    count: StrictInt | None = None
+    type: StrictStr | None = None
+    eventTime: Any | None = None
+    series: dict[str, Any] | None = None
+    action: StrictStr | None = None
+    related: ObjectReference | None = None
+    reportingComponent: StrictStr | None = None
+    reportingInstance: StrictStr | None = None

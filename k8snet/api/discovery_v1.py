@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
@@ -14,9 +14,9 @@ __all__ = ["EndpointSlice", "Endpoint", "EndpointConditions", "EndpointHints", "
 
 
 class EndpointConditions(K8sModel):
-    ready: Optional[StrictBool] = None
-    serving: Optional[StrictBool] = None
-    terminating: Optional[StrictBool] = None
+    ready: StrictBool | None = None
+    serving: StrictBool | None = None
+    terminating: StrictBool | None = None
 
 
 class ForZone(K8sModel):
@@ -28,26 +28,26 @@ class ForNode(K8sModel):
 
 
 class EndpointHints(K8sModel):
-    forZones: Optional[list[ForZone]] = None
-    forNodes: Optional[list[ForNode]] = None
+    forZones: list[ForZone] | None = None
+    forNodes: list[ForNode] | None = None
 
 
 class Endpoint(K8sModel):
     addresses: list[StrictStr]
-    conditions: Optional[EndpointConditions] = None
-    hostname: Optional[StrictStr] = None
-    targetRef: Optional[ObjectReference] = None
-    deprecatedTopology: Optional[dict[StrictStr, StrictStr]] = None
-    nodeName: Optional[StrictStr] = None
-    zone: Optional[StrictStr] = None
-    hints: Optional[EndpointHints] = None
+    conditions: EndpointConditions | None = None
+    hostname: StrictStr | None = None
+    targetRef: ObjectReference | None = None
+    deprecatedTopology: dict[StrictStr, StrictStr] | None = None
+    nodeName: StrictStr | None = None
+    zone: StrictStr | None = None
+    hints: EndpointHints | None = None
 
 
 class EndpointPort(K8sModel):
-    name: Optional[StrictStr] = None
-    protocol: Optional[StrictStr] = None
-    port: Optional[StrictInt] = None
-    appProtocol: Optional[StrictStr] = None
+    name: StrictStr | None = None
+    protocol: StrictStr | None = None
+    port: StrictInt | None = None
+    appProtocol: StrictStr | None = None
 
 
 class EndpointSlice(Resource):
@@ -58,5 +58,5 @@ class EndpointSlice(Resource):
     kind: Literal["EndpointSlice"] = "EndpointSlice"
     metadata: ObjectMeta = ObjectMeta()
     addressType: StrictStr
-    endpoints: Optional[list[Endpoint]] = None
-    ports: Optional[list[EndpointPort]] = None
+    endpoints: list[Endpoint] | None = None
+    ports: list[EndpointPort] | None = None

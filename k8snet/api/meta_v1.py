@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
@@ -16,18 +16,18 @@ class OwnerReference(K8sModel):
     kind: StrictStr
     name: StrictStr
     uid: StrictStr
-    controller: Optional[StrictBool] = None
-    blockOwnerDeletion: Optional[StrictBool] = None
+    controller: StrictBool | None = None
+    blockOwnerDeletion: StrictBool | None = None
 
 
 class ManagedFieldsEntry(K8sModel):
-    manager: Optional[StrictStr] = None
-    operation: Optional[StrictStr] = None
-    apiVersion: Optional[StrictStr] = None
-    time: Optional[Time] = None
-    fieldsType: Optional[StrictStr] = None
-    fieldsV1: Optional[dict[str, Any]] = None
-    subresource: Optional[StrictStr] = None
+    manager: StrictStr | None = None
+    operation: StrictStr | None = None
+    apiVersion: StrictStr | None = None
+    time: Time | None = None
+    fieldsType: StrictStr | None = None
+    fieldsV1: dict[str, Any] | None = None
+    subresource: StrictStr | None = None
 
 
 class ObjectMeta(K8sModel):
@@ -35,27 +35,27 @@ class ObjectMeta(K8sModel):
 
     _go_types = {"generation": "int64", "deletionGracePeriodSeconds": "int64"}
 
-    name: Optional[StrictStr] = None
-    generateName: Optional[StrictStr] = None
-    namespace: Optional[StrictStr] = None
-    uid: Optional[StrictStr] = None
-    resourceVersion: Optional[StrictStr] = None
-    generation: Optional[StrictInt] = None
-    creationTimestamp: Optional[Time] = None
-    deletionTimestamp: Optional[Time] = None
-    deletionGracePeriodSeconds: Optional[StrictInt] = None
-    labels: Optional[dict[StrictStr, StrictStr]] = None
-    annotations: Optional[dict[StrictStr, StrictStr]] = None
-    ownerReferences: Optional[list[OwnerReference]] = None
-    finalizers: Optional[list[StrictStr]] = None
-    managedFields: Optional[list[ManagedFieldsEntry]] = None
-    selfLink: Optional[StrictStr] = None
+    name: StrictStr | None = None
+    generateName: StrictStr | None = None
+    namespace: StrictStr | None = None
+    uid: StrictStr | None = None
+    resourceVersion: StrictStr | None = None
+    generation: StrictInt | None = None
+    creationTimestamp: Time | None = None
+    deletionTimestamp: Time | None = None
+    deletionGracePeriodSeconds: StrictInt | None = None
+    labels: dict[StrictStr, StrictStr] | None = None
+    annotations: dict[StrictStr, StrictStr] | None = None
+    ownerReferences: list[OwnerReference] | None = None
+    finalizers: list[StrictStr] | None = None
+    managedFields: list[ManagedFieldsEntry] | None = None
+    selfLink: StrictStr | None = None
 
 
 class LabelSelectorRequirement(K8sModel):
     key: StrictStr
     operator: StrictStr
-    values: Optional[list[StrictStr]] = None
+    values: list[StrictStr] | None = None
 
 
 class LabelSelector(K8sModel):
@@ -66,10 +66,10 @@ class LabelSelector(K8sModel):
     (True, False)
     """
 
-    matchLabels: Optional[dict[StrictStr, StrictStr]] = None
-    matchExpressions: Optional[list[LabelSelectorRequirement]] = None
+    matchLabels: dict[StrictStr, StrictStr] | None = None
+    matchExpressions: list[LabelSelectorRequirement] | None = None
 
-    def matches(self, labels: Optional[dict[str, str]]) -> bool:
+    def matches(self, labels: dict[str, str] | None) -> bool:
         """Whether ``labels`` satisfy this selector (``metav1.LabelSelectorAsSelector`` semantics)."""
         labels = labels or {}
         for k, v in (self.matchLabels or {}).items():

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from k8snet.errors import Cause
 
@@ -274,7 +274,7 @@ class FieldError:
         return Cause(self.type, self.field, self.error_body())
 
 
-PathLike = Union[Path, str]
+PathLike = Path | str
 
 
 def _p(field: PathLike) -> str:

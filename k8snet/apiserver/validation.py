@@ -23,10 +23,10 @@ the valid range. The range of valid ports is 30000-32767``, ``provided port is a
 :func:`k8snet.apiserver.defaulting.set_defaults_ip_families`.
 
 >>> from k8snet.api.core_v1 import Service
->>> from k8snet.apiserver.defaulting import set_defaults_service
+>>> from k8snet.apiserver.defaulting import normalize_cluster_ips, set_defaults_service
 >>> svc = Service(metadata={"name": "web", "namespace": "default"},
 ...               spec={"type": "NodePort", "clusterIP": "None", "ports": [{"port": 80}]})
->>> set_defaults_service(svc)
+>>> set_defaults_service(svc); normalize_cluster_ips(svc)
 >>> for e in validate_service(svc):
 ...     print(e)
 spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services
@@ -37,7 +37,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Optional, Union
+from typing import Any
 
 from .field import (
     FieldError,
@@ -272,10 +272,10 @@ def _is_valid_percent(value: str) -> list[str]:
 # IPs and CIDRs: k8s.io/utils/net ParseIPSloppy/ParseCIDRSloppy, apimachinery pkg/util/validation/ip.go
 # --------------------------------------------------------------------------------------------------------
 
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def _parse_ipv4_sloppy(s: str) -> Optional[ipaddress.IPv4Address]:
+def _parse_ipv4_sloppy(s: str) -> ipaddress.IPv4Address | None:
     # Go <1.17 net.ParseIP (kept as ParseIPSloppy): decimal octets, leading zeros ignored.
     parts = s.split(".")
     if len(parts) != 4:
@@ -291,7 +291,7 @@ def _parse_ipv4_sloppy(s: str) -> Optional[ipaddress.IPv4Address]:
     return ipaddress.IPv4Address(".".join(map(str, octets)))
 
 
-def parse_ip_sloppy(s: str) -> Optional[IPAddress]:
+def parse_ip_sloppy(s: str) -> IPAddress | None:
     """``netutils.ParseIPSloppy``: an IP or ``None``; IPv4 octets may have leading zeros.
 
     IPv4-mapped IPv6 addresses (``::ffff:1.2.3.4``) come back as IPv4, as Go's ``net.IP.To4()`` treats them.
@@ -320,7 +320,7 @@ def parse_ip_sloppy(s: str) -> Optional[IPAddress]:
     return ip6
 
 
-def parse_cidr_sloppy(s: str) -> Optional[tuple[IPAddress, ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+def parse_cidr_sloppy(s: str) -> tuple[IPAddress, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
     """``netutils.ParseCIDRSloppy``: ``(ip, network)`` or ``None``; the prefix may have leading zeros.
 
     >>> parse_cidr_sloppy("1.2.3.4/8")
@@ -343,7 +343,7 @@ def parse_cidr_sloppy(s: str) -> Optional[tuple[IPAddress, ipaddress.IPv4Network
     return ip, ipaddress.ip_network(f"{ip}/{bits}", strict=False)
 
 
-def is_valid_ip(path: Union[Path, str], value: str) -> list[FieldError]:
+def is_valid_ip(path: Path | str, value: str) -> list[FieldError]:
     """``IsValidIPForLegacyField`` with strict validation off (the 1.34 default).
 
     >>> [e.error() for e in is_valid_ip("spec.clusterIPs[0]", "garbage-ip")]
@@ -354,7 +354,7 @@ def is_valid_ip(path: Union[Path, str], value: str) -> list[FieldError]:
     return []
 
 
-def is_valid_cidr(path: Union[Path, str], value: str) -> list[FieldError]:
+def is_valid_cidr(path: Path | str, value: str) -> list[FieldError]:
     """``IsValidCIDRForLegacyField`` with strict validation off (the 1.34 default).
 
     >>> [e.error() for e in is_valid_cidr("x", "1.2.3.4/33")]
@@ -369,7 +369,7 @@ def _is_ipv6(ip: IPAddress) -> bool:
     return ip.version == 6
 
 
-def validate_non_special_ip(ip_address: str, path: Union[Path, str]) -> list[FieldError]:
+def validate_non_special_ip(ip_address: str, path: Path | str) -> list[FieldError]:
     """``ValidateNonSpecialIP`` (externalIPs, Endpoints): no unspecified, loopback or link-local addresses.
 
     >>> print(validate_non_special_ip("127.0.0.1", "spec.externalIPs[0]")[0])
@@ -429,7 +429,7 @@ def _validate_label_name(key: str, path: Path) -> list[FieldError]:
     return [invalid(path, key, m) for m in is_qualified_name(key)]
 
 
-def validate_labels(labels: Optional[Mapping[str, str]], path: Path) -> list[FieldError]:
+def validate_labels(labels: Mapping[str, str] | None, path: Path) -> list[FieldError]:
     """``ValidateLabels``: every key a qualified name, every value a label value; errors sit on the map's path.
 
     >>> print(validate_labels({"NoUppercaseOrSpecialCharsLike=Equals": "bar"}, Path("spec", "selector"))[0].field)
@@ -461,7 +461,7 @@ def validate_label_selector(selector: Any, path: Path) -> list[FieldError]:
     return errs
 
 
-def _validate_annotations(annotations: Optional[Mapping[str, str]], path: Path) -> list[FieldError]:
+def _validate_annotations(annotations: Mapping[str, str] | None, path: Path) -> list[FieldError]:
     errs: list[FieldError] = []
     total = 0
     for k, v in (annotations or {}).items():
@@ -609,7 +609,7 @@ def _validate_dns1123_label(value: str, path: Path) -> list[FieldError]:
     return [invalid(path, value, m) for m in is_dns1123_label(value)]
 
 
-def _validate_port_num_or_name(port: Union[int, str, None], path: Path) -> list[FieldError]:
+def _validate_port_num_or_name(port: int | str | None, path: Path) -> list[FieldError]:
     # ValidatePortNumOrName; a missing IntOrString is Go's zero value (Int 0).
     if port is None:
         port = 0
@@ -1245,7 +1245,7 @@ def validate_pod(pod: Any) -> list[FieldError]:
     return errs + _validate_pod_spec(pod.spec, Path("spec"))
 
 
-def _int_or_percent_value(v: Union[int, str, None]) -> tuple[int, bool]:
+def _int_or_percent_value(v: int | str | None) -> tuple[int, bool]:
     if isinstance(v, str):
         if v.endswith("%") and v[:-1].isdigit():
             return int(v[:-1]), True
@@ -1253,7 +1253,7 @@ def _int_or_percent_value(v: Union[int, str, None]) -> tuple[int, bool]:
     return (v or 0), False
 
 
-def _validate_positive_int_or_percent(v: Union[int, str, None], path: Path) -> list[FieldError]:
+def _validate_positive_int_or_percent(v: int | str | None, path: Path) -> list[FieldError]:
     if isinstance(v, str):
         return [invalid(path, v, m) for m in _is_valid_percent(v)]
     if (v or 0) < 0:

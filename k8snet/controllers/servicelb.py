@@ -126,8 +126,11 @@ def _ports_for_lb(svc: Any) -> list[tuple]:
     return [(p.name, p.protocol, p.port, p.nodePort, p.targetPort, p.appProtocol) for p in svc.spec.ports or []]
 
 
-def _status_dict(status: Any) -> Any:
-    return status.model_dump(exclude_none=True) if status is not None else {}
+def _status_dict(status: Any) -> list:
+    """The ingress list as compared by ``LoadBalancerStatusEqual`` (nil and empty are equal)."""
+    if status is None:
+        return []
+    return [i.model_dump(exclude_none=True) for i in status.ingress or []]
 
 
 class ServiceLBController:

@@ -1,17 +1,23 @@
-"""The dataplane: packets through netfilter (iptables rules, conntrack, NAT).
+"""The dataplane: packets through netfilter (iptables rules, conntrack, NAT), nftables and IPVS.
 
-:class:`NetfilterHost` runs ``iptables-save`` text the proxy package writes; it does not import
-:mod:`k8snet.proxy` (the two only share the text format in :mod:`k8snet.rules`).
+:class:`NetfilterHost` runs ``iptables-save`` text, :class:`NftHost` an nftables ruleset and :class:`IPVSHost`
+IPVS virtual servers plus IPVS mode's iptables rules — the text the proxy package writes, or a real node's dump.
+The dataplane does not import :mod:`k8snet.proxy` (the two only share the text formats in :mod:`k8snet.rules`).
 """
 
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, ManualClock
 from k8snet.dataplane.explain import ChainInfo, explain_iptables, render_explanation
+from k8snet.dataplane.ipvs import IPVSHost, IPVSTraceResult
 from k8snet.dataplane.netfilter import DataplaneError, NetfilterHost, Step, TraceResult
+from k8snet.dataplane.nft import NftHost
 from k8snet.dataplane.packet import Packet
 
 __all__ = [
     "Packet",
     "NetfilterHost",
+    "NftHost",
+    "IPVSHost",
+    "IPVSTraceResult",
     "TraceResult",
     "Step",
     "DataplaneError",

@@ -12,13 +12,14 @@ from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.iptables import chain_owners, render_iptables
 from k8snet.proxy.ipvs import render_ipvs
 
-__all__ = ["ProxierSettings", "render_iptables", "render_ipvs", "render_nftables", "chain_owners"]
+__all__ = ["ProxierSettings", "render_iptables", "render_ipvs", "render_nftables", "render_nftables_listing",
+           "NftablesProxier", "chain_owners"]
 
 
 def __getattr__(name: str):
     # nftables mode is imported on first use (its module is large and most lessons start in iptables mode)
-    if name == "render_nftables":
-        from k8snet.proxy.nftables import render_nftables
+    if name in ("render_nftables", "render_nftables_listing", "NftablesProxier"):
+        from k8snet.proxy import nftables
 
-        return render_nftables
+        return getattr(nftables, name)
     raise AttributeError(f"module 'k8snet.proxy' has no attribute {name!r}")

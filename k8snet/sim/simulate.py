@@ -226,7 +226,8 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
             key = (cls, entry)
             if key not in dists:
                 src = reps[cls]
-                t = trace_world(world, src, destination, protocol, entry_node=entry, seed=0)
+                t = trace_world(world, src, _dest_for(world, entry, dst_ip, dst_port, destination), protocol,
+                                entry_node=entry, seed=0)
                 dists[key] = t.outcomes
             group_of[(ci, entry)] = key
     cums = {k: _cum([float(o.probability) for o in v]) for k, v in dists.items()}
@@ -273,7 +274,8 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
                 else:
                     iface = "eth0"
                 sport = sport + 1 if sport < 65535 else 1024
-                res = host.send(Packet(ip, dst_ip, protocol=protocol, src_port=sport, dst_port=dst_port,
+                target = _dest_for(world, entry, dst_ip, dst_port, None) or dst_ip
+                res = host.send(Packet(ip, target, protocol=protocol, src_port=sport, dst_port=dst_port,
                                        in_interface=iface), record=False)
                 runs += 1
                 oi = _match_outcome(outs, res)
@@ -331,6 +333,15 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
     )
 
 
+def _dest_for(world: World, entry: str | None, dst_ip: str, dst_port: int, destination: str | None) -> Any:
+    """A NodePort destination (a node IP) is addressed at each entry node's own IP: that is what a load balancer
+    in front of the NodePorts, or a client picking any node, does."""
+    if entry is not None and dst_ip in world.node_of_ip and world.node_of_ip[dst_ip] != entry:
+        ip = world.local_ips(entry)[0]
+        return f"{ip}:{dst_port}" if destination is not None else ip
+    return destination if destination is not None else dst_ip
+
+
 def _match_outcome(outcomes: list[Outcome], result: Any) -> int:
     """The outcome of the enumerated distribution that a sent packet took (same first-hop verdict, destination
     and masquerade)."""
@@ -363,7 +374,8 @@ def simulate(cluster: Any, clients: Any, destination: str, connections: int = 10
     spread : None, "nodes", str, list or dict
         Entry nodes of *external* clients: ``None`` = the load balancer's healthy nodes for an LB IP, else the
         node the packet is addressed to; ``"nodes"`` = every node equally; a node name, a list of names, or a dict
-        of weights. Pods and nodes always enter their own node.
+        of weights. Pods and nodes always enter their own node. When ``destination`` is a node IP (a NodePort),
+        each entry node is addressed at its own IP, as a load balancer in front of the NodePorts does.
     protocol : str
     duration : float
         Seconds over which the connections arrive (matters for session-affinity timeouts).

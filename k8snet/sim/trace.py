@@ -143,21 +143,17 @@ def _mode_backend(mode: str):
         return render, make_host
     if mode == "ipvs":
         try:
-            from k8snet.dataplane import ipvs as dp_ipvs  # type: ignore[attr-defined]
-            from k8snet.proxy import ipvs as px_ipvs  # type: ignore[attr-defined]
-        except ImportError:
-            raise K8snetError("--proxy-mode=ipvs is not implemented yet (k8snet.proxy.ipvs / "
-                              "k8snet.dataplane.ipvs are not there)") from None
-        render_fn = getattr(px_ipvs, "render_ipvs", None)
-        host_cls = getattr(dp_ipvs, "IPVSHost", None)
-        if render_fn is None or host_cls is None:
-            raise K8snetError("--proxy-mode=ipvs is not implemented yet (no render_ipvs / IPVSHost)")
+            from k8snet.dataplane.ipvs import IPVSHost
+            from k8snet.proxy.ipvs import render_ipvs
+        except ImportError as exc:
+            raise K8snetError(f"--proxy-mode=ipvs is not available yet ({exc})") from None
 
         def render(services, slices, settings, service_cidrs):
-            return render_fn(services, slices, settings)
+            # an IPVSState: virtual servers, ipsets, kube-ipvs0 addresses and the iptables payload
+            return render_ipvs(services, slices, settings)
 
-        def make_host(text, local_ips, clock=None, seed=0):
-            return host_cls(text, local_ips, clock=clock, seed=seed)
+        def make_host(state, local_ips, clock=None, seed=0):
+            return IPVSHost(state, local_ips, clock=clock, seed=seed)
 
         return render, make_host
     raise K8snetError(f"unknown proxy mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -269,8 +265,9 @@ class World:
             base.update(s)
         return ProxierSettings(**base)
 
-    def rules(self, node_name: str) -> str:
-        """The rule text ``node_name``'s kube-proxy programs (iptables: including the built-in chain jumps)."""
+    def rules(self, node_name: str) -> Any:
+        """What ``node_name``'s kube-proxy programs: iptables text (including the built-in chain jumps), nft text,
+        or an :class:`~k8snet.rules.ipvs.IPVSState`."""
         if node_name not in self._texts:
             self._texts[node_name] = self._render(self.services, self.endpoint_slices, self.settings_for(node_name),
                                                   self.service_cidrs)

@@ -1,0 +1,484 @@
+"""What kube-apiserver fills in before it stores an object, so ``kubectl get -o yaml`` looks like a real one.
+
+Ports of kubernetes/kubernetes v1.34:
+
+* ``pkg/apis/core/v1/defaults.go``: ``SetDefaults_Service``, ``SetDefaults_Pod``/``PodSpec``/``Container``/
+  ``ContainerPort``/``Probe``/``HTTPGetAction``, ``SetDefaults_EndpointPort``;
+* ``pkg/apis/apps/v1/defaults.go``: ``SetDefaults_Deployment``, ``SetDefaults_ReplicaSet``;
+* ``pkg/apis/discovery/v1/defaults.go``: ``SetDefaults_EndpointPort``;
+* the Service registry (``pkg/registry/core/service/storage/storage.go`` ``normalizeClusterIPs``,
+  ``patchAllocatedValues``; ``alloc.go`` ``initIPFamilyFields``): the parts that are defaults rather than
+  allocation, exposed as :func:`normalize_cluster_ips`, :func:`patch_allocated_values` and
+  :func:`set_defaults_ip_families`.
+
+All functions mutate the object in place and return ``None``. Fields the v1 decoder gives a zero value
+(``resources: {}``, a Pod's ``securityContext: {}``) are filled the same way, since they show in ``-o yaml``.
+
+Order on create in the real server (``genericregistry.Store.Create`` with the Service ``BeginCreate`` hook):
+decode + :func:`set_defaults_service` → :func:`normalize_cluster_ips` → :func:`set_defaults_ip_families`
+(+ its errors) → allocate ClusterIPs and NodePorts → validate (``validation.validate_service``) → warnings.
+
+>>> from k8snet.api.core_v1 import Service
+>>> svc = Service(metadata={"name": "web"}, spec={"selector": {"app": "web"}, "ports": [{"port": 80}]})
+>>> set_defaults_service(svc)
+>>> svc.spec.to_dict()
+{'ports': [{'protocol': 'TCP', 'port': 80, 'targetPort': 80}], 'selector': {'app': 'web'}, 'type': 'ClusterIP', 'sessionAffinity': 'None', 'internalTrafficPolicy': 'Cluster'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .field import FieldError, Path, invalid
+
+__all__ = [
+    "DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS",
+    "set_defaults_service",
+    "normalize_cluster_ips",
+    "patch_allocated_values",
+    "set_defaults_ip_families",
+    "set_defaults_pod",
+    "set_defaults_pod_spec",
+    "set_defaults_container",
+    "set_defaults_deployment",
+    "set_defaults_replica_set",
+    "set_defaults_endpoints",
+    "set_defaults_endpoint_slice",
+]
+
+#: ``v1.DefaultClientIPServiceAffinitySeconds`` (3 hours).
+DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS = 10800
+
+
+# --------------------------------------------------------------------------------------------------------
+# Services
+# --------------------------------------------------------------------------------------------------------
+
+
+def _ensure_spec(svc: Any) -> Any:
+    from k8snet.api.core_v1 import ServiceSpec
+
+    if svc.spec is None:
+        svc.spec = ServiceSpec()
+    return svc.spec
+
+
+def set_defaults_service(svc: Any) -> None:
+    """``SetDefaults_Service``: sessionAffinity, ClientIP timeout, type, port protocol and targetPort,
+    externalTrafficPolicy (externally accessible Services), internalTrafficPolicy, allocateLoadBalancerNodePorts,
+    and ``ipMode: VIP`` on load-balancer ingress IPs (``LoadBalancerIPMode`` is GA in 1.34).
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service(metadata={"name": "lb"}, spec={"type": "LoadBalancer", "sessionAffinity": "ClientIP",
+    ...                                              "ports": [{"port": 443, "targetPort": "https"}]})
+    >>> set_defaults_service(svc)
+    >>> s = svc.spec
+    >>> s.sessionAffinityConfig.clientIP.timeoutSeconds, s.externalTrafficPolicy, s.allocateLoadBalancerNodePorts
+    (10800, 'Cluster', True)
+    >>> s.ports[0].targetPort, s.internalTrafficPolicy
+    ('https', 'Cluster')
+    """
+    from k8snet.api.core_v1 import ClientIPConfig, SessionAffinityConfig
+
+    s = _ensure_spec(svc)
+    if not s.sessionAffinity:
+        s.sessionAffinity = "None"
+    if s.sessionAffinity == "None":
+        s.sessionAffinityConfig = None
+    if s.sessionAffinity == "ClientIP":
+        cfg = s.sessionAffinityConfig
+        if cfg is None or cfg.clientIP is None or cfg.clientIP.timeoutSeconds is None:
+            s.sessionAffinityConfig = SessionAffinityConfig(
+                clientIP=ClientIPConfig(timeoutSeconds=DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS))
+    if not s.type:
+        s.type = "ClusterIP"
+    for sp in s.ports or []:
+        if not sp.protocol:
+            sp.protocol = "TCP"
+        # "if sp.TargetPort == intstr.FromInt32(0) || sp.TargetPort == intstr.FromString("")"
+        if sp.targetPort is None or sp.targetPort == 0 or sp.targetPort == "":
+            sp.targetPort = sp.port if sp.port is not None else 0
+    externally_accessible = s.type in ("LoadBalancer", "NodePort") or (s.type == "ClusterIP" and bool(s.externalIPs))
+    if externally_accessible and not s.externalTrafficPolicy:
+        s.externalTrafficPolicy = "Cluster"
+    if s.internalTrafficPolicy is None and s.type in ("NodePort", "LoadBalancer", "ClusterIP"):
+        s.internalTrafficPolicy = "Cluster"
+    if s.type == "LoadBalancer":
+        if s.allocateLoadBalancerNodePorts is None:
+            s.allocateLoadBalancerNodePorts = True
+        lb = svc.status.loadBalancer if svc.status is not None else None
+        for ing in (lb.ingress or []) if lb is not None else []:
+            if ing.ip and ing.ipMode is None:
+                ing.ipMode = "VIP"
+
+
+def normalize_cluster_ips(svc: Any, old: Any = None) -> None:
+    """``normalizeClusterIPs`` (service storage.go): keep ``clusterIP`` and ``clusterIPs`` in sync.
+
+    On create, a singular ``clusterIP`` with no ``clusterIPs`` (an "old client") seeds ``clusterIPs``.
+    On update, a changed singular with an unchanged plural rewrites ``clusterIPs[0]``, and clearing both on an
+    ExternalName conversion is left to validation.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service(spec={"clusterIP": "None"})
+    >>> normalize_cluster_ips(svc)
+    >>> svc.spec.clusterIPs
+    ['None']
+    """
+    s = _ensure_spec(svc)
+    if old is None:
+        if s.clusterIP and not s.clusterIPs:
+            s.clusterIPs = [s.clusterIP]
+        return
+    o = old.spec
+    old_ip, old_ips = (o.clusterIP or "") if o else "", list((o.clusterIPs or []) if o else [])
+    new_ip, new_ips = s.clusterIP or "", list(s.clusterIPs or [])
+    # "user wants to clear clusterIP, but not clusterIPs": clear both if plural unchanged.
+    if new_ip == "" and old_ip != "" and new_ips == old_ips:
+        s.clusterIPs = None
+        return
+    # "user changed singular but not plural": replace plural[0] (plural validation catches the rest).
+    if new_ip != old_ip and new_ips == old_ips and new_ips:
+        s.clusterIPs = [new_ip] + new_ips[1:]
+        return
+    # "user set singular where nothing was set, and did not touch plural".
+    if new_ip and not new_ips:
+        s.clusterIPs = [new_ip]
+
+
+def _needs_cluster_ip(svc: Any) -> bool:
+    s = svc.spec
+    return s is not None and s.type != "ExternalName" and s.clusterIP != "None"
+
+
+def patch_allocated_values(svc: Any, old: Any) -> None:
+    """``patchAllocatedValues`` (service storage.go): on update, carry over a clusterIP, nodePorts and
+    healthCheckNodePort the client left out, so ``kubectl replace`` of a manifest without them keeps them.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> old = Service(spec={"type": "NodePort", "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"],
+    ...                     "ports": [{"name": "http", "port": 80, "nodePort": 30080}]})
+    >>> new = Service(spec={"type": "NodePort", "ports": [{"name": "http", "port": 80}]})
+    >>> patch_allocated_values(new, old)
+    >>> new.spec.clusterIP, new.spec.ports[0].nodePort
+    ('10.96.0.10', 30080)
+    """
+    s = _ensure_spec(svc)
+    o = old.spec
+    if o is None:
+        return
+    if _needs_cluster_ip(old) and _needs_cluster_ip(svc):
+        if not s.clusterIP:
+            s.clusterIP = o.clusterIP
+        if not s.clusterIPs and o.clusterIPs:
+            s.clusterIPs = list(o.clusterIPs)
+    if o.type in ("NodePort", "LoadBalancer") and s.type in ("NodePort", "LoadBalancer"):
+        def used(spec: Any) -> set[int]:
+            return {p.nodePort for p in spec.ports or [] if p.nodePort}
+
+        taken = used(o) & used(s)
+        by_name = {(p.name or ""): p.nodePort for p in o.ports or []}
+        for p in s.ports or []:
+            if not p.nodePort:
+                old_val = by_name.get(p.name or "")
+                if old_val and old_val not in taken:
+                    p.nodePort = old_val
+    needs_hc = o.type == "LoadBalancer" and o.externalTrafficPolicy == "Local"
+    if needs_hc and s.type == "LoadBalancer" and s.externalTrafficPolicy == "Local" and not s.healthCheckNodePort:
+        s.healthCheckNodePort = o.healthCheckNodePort
+
+
+def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequence[str] = ("IPv4",)) -> list[FieldError]:
+    """``initIPFamilyFields`` (service alloc.go): default ``ipFamilyPolicy`` and ``ipFamilies`` for the
+    cluster's Service CIDRs (``cluster_families``, primary first), before ClusterIPs are allocated.
+
+    Returns the registry's own field errors (the caller raises them as an Invalid status); the
+    loose ``ValidateServiceClusterIPsRelatedFields`` pre-check is left to :mod:`.validation`.
+    Simplified: the PreferDualStack "don't auto-upgrade" special case on update is not modelled.
+
+    * create without a policy: ``SingleStack``; headless *and* selectorless: ``RequireDualStack``;
+    * update without a policy: the old policy;
+    * families follow ``clusterIPs`` when given, else the cluster's primary family; headless selectorless
+      Services get both families when the policy is not SingleStack, even on a single-stack cluster.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service(spec={"type": "ClusterIP", "selector": {"app": "web"}})
+    >>> set_defaults_ip_families(svc)
+    []
+    >>> svc.spec.ipFamilyPolicy, svc.spec.ipFamilies
+    ('SingleStack', ['IPv4'])
+    >>> hl = Service(spec={"type": "ClusterIP", "clusterIP": "None", "clusterIPs": ["None"]})
+    >>> set_defaults_ip_families(hl)
+    []
+    >>> hl.spec.ipFamilyPolicy, hl.spec.ipFamilies
+    ('RequireDualStack', ['IPv4', 'IPv6'])
+    >>> bad = Service(spec={"type": "ClusterIP", "ipFamilyPolicy": "RequireDualStack"})
+    >>> [str(e) for e in set_defaults_ip_families(bad)]
+    ['spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services']
+    """
+    from .validation import parse_ip_sloppy
+
+    s = _ensure_spec(svc)
+    if s.type == "ExternalName":
+        return []
+    o = old.spec if old is not None else None
+    if s.ipFamilyPolicy is None:
+        if o is not None and o.ipFamilyPolicy is not None:
+            s.ipFamilyPolicy = o.ipFamilyPolicy
+        elif s.clusterIP == "None" and not s.selector:
+            s.ipFamilyPolicy = "RequireDualStack"
+        else:
+            s.ipFamilyPolicy = "SingleStack"
+    errs: list[FieldError] = []
+    policy_path = Path("spec", "ipFamilyPolicy")
+    ips = list(s.clusterIPs or [])
+    fams = list(s.ipFamilies or [])
+    if o is not None:
+        old_ips, old_fams = list(o.clusterIPs or []), list(o.ipFamilies or [])
+        if s.ipFamilyPolicy == "SingleStack":
+            if ips == old_ips and len(ips) > 1:
+                s.clusterIPs = ips = ips[:1]
+            if fams == old_fams and len(fams) > 1:
+                s.ipFamilies = fams = fams[:1]
+        else:
+            if len(ips) < len(old_ips):
+                errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary cluster IP"))
+            if len(fams) < len(old_fams):
+                errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary IP family"))
+    if s.ipFamilyPolicy == "SingleStack":
+        if len(ips) == 2:
+            errs.append(invalid(policy_path, s.ipFamilyPolicy,
+                                "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"))
+        if len(fams) == 2:
+            errs.append(invalid(policy_path, s.ipFamilyPolicy,
+                                "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"))
+    for i, ip in enumerate(ips):
+        if ip == "None":
+            break
+        parsed = parse_ip_sloppy(ip)
+        if parsed is None:
+            break  # validation reports it
+        fam = "IPv6" if parsed.version == 6 else "IPv4"
+        if i >= len(fams):
+            if fam not in cluster_families:
+                errs.append(invalid(Path("spec", "clusterIPs").index(i), ips, f"{fam} is not configured on this cluster"))
+            else:
+                fams.append(fam)
+    s.ipFamilies = fams or None
+    if errs:
+        return errs
+    if s.clusterIP == "None" and not s.selector:
+        if not fams:
+            fams = [cluster_families[0]]
+        if len(fams) < 2 and s.ipFamilyPolicy != "SingleStack":
+            fams.append("IPv6" if fams[0] == "IPv4" else "IPv4")
+        s.ipFamilies = fams
+        return []
+    if s.ipFamilyPolicy == "RequireDualStack" and len(cluster_families) < 2:
+        errs.append(invalid(policy_path, s.ipFamilyPolicy, "this cluster is not configured for dual-stack services"))
+    for i, fam in enumerate(fams):
+        if fam not in cluster_families:
+            errs.append(invalid(Path("spec", "ipFamilies").index(i), fam, "not configured on this cluster"))
+    if errs:
+        return errs
+    if not fams:
+        fams = [cluster_families[0]]
+    if s.ipFamilyPolicy != "SingleStack" and len(fams) == 1 and len(cluster_families) == 2:
+        fams.append("IPv6" if fams[0] == "IPv4" else "IPv4")
+    s.ipFamilies = fams
+    return []
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pods and their templates
+# --------------------------------------------------------------------------------------------------------
+
+
+def _image_tag_is_latest(image: str | None) -> bool:
+    # parsers.ParseImageName: no tag and no digest means "latest".
+    if not image:
+        return True
+    name, _, digest = image.partition("@")
+    if digest:
+        return False
+    last = name.rsplit("/", 1)[-1]
+    if ":" in last:
+        return last.rsplit(":", 1)[1] == "latest"
+    return True
+
+
+def _set_defaults_probe(probe: Any) -> None:
+    if probe is None:
+        return
+    if probe.timeoutSeconds is None:
+        probe.timeoutSeconds = 1
+    if probe.periodSeconds is None:
+        probe.periodSeconds = 10
+    if probe.successThreshold is None:
+        probe.successThreshold = 1
+    if probe.failureThreshold is None:
+        probe.failureThreshold = 3
+    if probe.httpGet is not None:
+        probe.httpGet.setdefault("path", "/")
+        probe.httpGet.setdefault("scheme", "HTTP")
+
+
+def set_defaults_container(c: Any) -> None:
+    """``SetDefaults_Container`` (+ ports, probes, and the ``resources: {}`` every stored container shows).
+
+    >>> from k8snet.api.core_v1 import Container
+    >>> c = Container(name="web", image="nginx:1.27", ports=[{"containerPort": 80}])
+    >>> set_defaults_container(c)
+    >>> c.imagePullPolicy, c.ports[0].protocol, c.terminationMessagePath, c.terminationMessagePolicy
+    ('IfNotPresent', 'TCP', '/dev/termination-log', 'File')
+    """
+    if not c.imagePullPolicy:
+        c.imagePullPolicy = "Always" if _image_tag_is_latest(c.image) else "IfNotPresent"
+    if not c.terminationMessagePath:
+        c.terminationMessagePath = "/dev/termination-log"
+    if not c.terminationMessagePolicy:
+        c.terminationMessagePolicy = "File"
+    if c.resources is None:
+        c.resources = {}
+    for p in c.ports or []:
+        if not p.protocol:
+            p.protocol = "TCP"
+    for probe in (c.livenessProbe, c.readinessProbe, c.startupProbe):
+        _set_defaults_probe(probe)
+
+
+def set_defaults_pod_spec(spec: Any) -> None:
+    """``SetDefaults_PodSpec`` (also applied to Deployment and ReplicaSet templates) and its containers.
+
+    >>> from k8snet.api.core_v1 import PodSpec
+    >>> spec = PodSpec(containers=[{"name": "c", "image": "nginx"}])
+    >>> set_defaults_pod_spec(spec)
+    >>> spec.dnsPolicy, spec.restartPolicy, spec.schedulerName, spec.terminationGracePeriodSeconds, spec.securityContext
+    ('ClusterFirst', 'Always', 'default-scheduler', 30, {})
+    """
+    if spec is None:
+        return
+    if not spec.dnsPolicy:
+        spec.dnsPolicy = "ClusterFirst"
+    if not spec.restartPolicy:
+        spec.restartPolicy = "Always"
+    if spec.securityContext is None:
+        spec.securityContext = {}
+    if spec.terminationGracePeriodSeconds is None:
+        spec.terminationGracePeriodSeconds = 30
+    if not spec.schedulerName:
+        spec.schedulerName = "default-scheduler"
+    for c in list(spec.initContainers or []) + list(spec.containers or []):
+        set_defaults_container(c)
+
+
+def set_defaults_pod(pod: Any) -> None:
+    """``SetDefaults_Pod`` + ``SetDefaults_PodSpec``: ``enableServiceLinks: true`` is a Pod default (not a
+    template one).
+
+    Not here: what admission plugins add on a real cluster (``serviceAccountName: default``, the token volume,
+    ``priority: 0``/``preemptionPolicy``, the two ``NoExecute`` tolerations of 300 s); the lead may add them.
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> pod = Pod(metadata={"name": "p"}, spec={"containers": [{"name": "c", "image": "busybox"}]})
+    >>> set_defaults_pod(pod)
+    >>> pod.spec.enableServiceLinks, pod.spec.containers[0].imagePullPolicy
+    (True, 'Always')
+    """
+    if pod.spec is None:
+        return
+    if pod.spec.enableServiceLinks is None:
+        pod.spec.enableServiceLinks = True
+    set_defaults_pod_spec(pod.spec)
+
+
+def _set_defaults_template(template: Any) -> None:
+    if template is not None:
+        set_defaults_pod_spec(template.spec)
+
+
+def set_defaults_deployment(dep: Any) -> None:
+    """apps/v1 ``SetDefaults_Deployment``: replicas 1, RollingUpdate 25%/25%, revisionHistoryLimit 10,
+    progressDeadlineSeconds 600, and the pod template's PodSpec defaults.
+
+    >>> from k8snet.api.apps_v1 import Deployment
+    >>> d = Deployment(metadata={"name": "web"}, spec={"selector": {"matchLabels": {"app": "web"}},
+    ...     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+    >>> set_defaults_deployment(d)
+    >>> d.spec.replicas, d.spec.strategy.to_dict(), d.spec.revisionHistoryLimit, d.spec.progressDeadlineSeconds
+    (1, {'type': 'RollingUpdate', 'rollingUpdate': {'maxUnavailable': '25%', 'maxSurge': '25%'}}, 10, 600)
+    """
+    from k8snet.api.apps_v1 import DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment
+
+    if dep.spec is None:
+        dep.spec = DeploymentSpec()
+    s = dep.spec
+    if s.replicas is None:
+        s.replicas = 1
+    if s.strategy is None:
+        s.strategy = DeploymentStrategy()
+    if not s.strategy.type:
+        s.strategy.type = "RollingUpdate"
+    if s.strategy.type == "RollingUpdate":
+        if s.strategy.rollingUpdate is None:
+            s.strategy.rollingUpdate = RollingUpdateDeployment()
+        ru = s.strategy.rollingUpdate
+        if ru.maxUnavailable is None:
+            ru.maxUnavailable = "25%"
+        if ru.maxSurge is None:
+            ru.maxSurge = "25%"
+    if s.revisionHistoryLimit is None:
+        s.revisionHistoryLimit = 10
+    if s.progressDeadlineSeconds is None:
+        s.progressDeadlineSeconds = 600
+    _set_defaults_template(s.template)
+
+
+def set_defaults_replica_set(rs: Any) -> None:
+    """apps/v1 ``SetDefaults_ReplicaSet``: replicas 1, and the template's PodSpec defaults.
+
+    >>> from k8snet.api.apps_v1 import ReplicaSet
+    >>> rs = ReplicaSet(metadata={"name": "web-1"}, spec={})
+    >>> set_defaults_replica_set(rs)
+    >>> rs.spec.replicas
+    1
+    """
+    from k8snet.api.apps_v1 import ReplicaSetSpec
+
+    if rs.spec is None:
+        rs.spec = ReplicaSetSpec()
+    if rs.spec.replicas is None:
+        rs.spec.replicas = 1
+    _set_defaults_template(rs.spec.template)
+
+
+def set_defaults_endpoints(ep: Any) -> None:
+    """core/v1 ``SetDefaults_EndpointPort``: protocol TCP.
+
+    >>> from k8snet.api.core_v1 import Endpoints
+    >>> ep = Endpoints(metadata={"name": "web"}, subsets=[{"addresses": [{"ip": "10.244.1.5"}], "ports": [{"port": 80}]}])
+    >>> set_defaults_endpoints(ep)
+    >>> ep.subsets[0].ports[0].protocol
+    'TCP'
+    """
+    for ss in ep.subsets or []:
+        for p in ss.ports or []:
+            if not p.protocol:
+                p.protocol = "TCP"
+
+
+def set_defaults_endpoint_slice(es: Any) -> None:
+    """discovery/v1 ``SetDefaults_EndpointPort``: name ``""`` and protocol TCP when unset.
+
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> es = EndpointSlice(metadata={"name": "web-x"}, addressType="IPv4", ports=[{"port": 80}])
+    >>> set_defaults_endpoint_slice(es)
+    >>> es.ports[0].to_dict()
+    {'name': '', 'protocol': 'TCP', 'port': 80}
+    """
+    for p in es.ports or []:
+        if p.name is None:
+            p.name = ""
+        if p.protocol is None:
+            p.protocol = "TCP"
