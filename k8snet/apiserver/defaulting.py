@@ -193,8 +193,9 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
     """``initIPFamilyFields`` (service alloc.go): default ``ipFamilyPolicy`` and ``ipFamilies`` for the
     cluster's Service CIDRs (``cluster_families``, primary first), before ClusterIPs are allocated.
 
-    Returns the registry's own field errors (the caller raises them as an Invalid status); the
-    loose ``ValidateServiceClusterIPsRelatedFields`` pre-check is left to :mod:`.validation`.
+    Returns field errors for the caller to raise as an Invalid status (``InvalidError("Service", name,
+    to_causes(errs))``): first the "loose pre-validation" ``ValidateServiceClusterIPsRelatedFields`` (returned
+    alone, as alloc.go does), then the registry's own checks.
     Simplified: the PreferDualStack "don't auto-upgrade" special case on update is not modelled.
 
     * create without a policy: ``SingleStack``; headless *and* selectorless: ``RequireDualStack``;
@@ -217,7 +218,7 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
     >>> [str(e) for e in set_defaults_ip_families(bad)]
     ['spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services']
     """
-    from .validation import parse_ip_sloppy
+    from .validation import parse_ip_sloppy, validate_service_cluster_ips_related_fields
 
     s = _ensure_spec(svc)
     if s.type == "ExternalName":
@@ -230,7 +231,10 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
             s.ipFamilyPolicy = "RequireDualStack"
         else:
             s.ipFamilyPolicy = "SingleStack"
-    errs: list[FieldError] = []
+    # "Do some loose pre-validation of the input": alloc.go returns these errors alone, before anything else.
+    errs: list[FieldError] = validate_service_cluster_ips_related_fields(svc)
+    if errs:
+        return errs
     policy_path = Path("spec", "ipFamilyPolicy")
     ips = list(s.clusterIPs or [])
     fams = list(s.ipFamilies or [])
@@ -242,9 +246,10 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
             if fams == old_fams and len(fams) > 1:
                 s.ipFamilies = fams = fams[:1]
         else:
-            if len(ips) < len(old_ips):
+            # reducedClusterIPs / reducedIPFamilies: an empty list is "not specified", not a reduction.
+            if ips and len(ips) < len(old_ips):
                 errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary cluster IP"))
-            if len(fams) < len(old_fams):
+            if fams and len(fams) < len(old_fams):
                 errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary IP family"))
     if s.ipFamilyPolicy == "SingleStack":
         if len(ips) == 2:
@@ -390,6 +395,12 @@ def set_defaults_pod(pod: Any) -> None:
         return
     if pod.spec.enableServiceLinks is None:
         pod.spec.enableServiceLinks = True
+    if pod.spec.hostNetwork:
+        # defaultHostNetworkPorts: with hostNetwork, a container port is also the host port.
+        for c in list(pod.spec.initContainers or []) + list(pod.spec.containers or []):
+            for p in c.ports or []:
+                if not p.hostPort:
+                    p.hostPort = p.containerPort
     set_defaults_pod_spec(pod.spec)
 
 

@@ -373,11 +373,11 @@ def internal_error(field: PathLike, err: str | Exception) -> FieldError:
 
 
 def to_causes(errors: Iterable[FieldError]) -> list[Cause]:
-    """The ``StatusCause`` list of ``errors.NewInvalid``: one per error, duplicates (same text) dropped.
+    """The ``StatusCause`` list of ``errors.NewInvalid``, with exact duplicates dropped.
 
-    ``NewInvalid`` builds causes from the ErrorList as is; kubectl then prints each cause. Dropping exact
-    duplicates follows ``ErrorList.ToAggregate`` (the message of the Status), which kubectl does not show
-    when causes are present, so the visible effect is the same for the errors we produce.
+    ``NewInvalid`` keeps one cause per error; kubectl (``statusCausesToAggrError`` in kubectl
+    ``pkg/cmd/util/helpers.go``) then skips causes whose ``field: message`` text it has already printed, so
+    dropping them here gives the same text.
 
     >>> [c.detail for c in to_causes([required("spec.type"), required("spec.type")])]
     ['Required value']

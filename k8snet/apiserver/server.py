@@ -39,6 +39,10 @@ from datetime import timedelta
 from typing import Any
 
 from k8snet.api import KINDS, kind_class
+from k8snet.apiserver import defaulting as _defaulting
+from k8snet.apiserver import field as _field
+from k8snet.apiserver import validation as _validation
+from k8snet.apiserver import warnings as _warnings
 from k8snet.apiserver.allocation import (
     AllocationError,
     ClusterIPAllocator,
@@ -47,30 +51,14 @@ from k8snet.apiserver.allocation import (
     node_port_cause,
 )
 from k8snet.apiserver.store import Store, key_of
+from k8snet.apiserver.validation import externally_accessible as _externally_accessible
+from k8snet.apiserver.validation import needs_health_check
 from k8snet.errors import AlreadyExistsError, Cause, InvalidError, KubectlError, NotFoundError
 
 __all__ = ["APIServer", "ConflictError", "random_suffix", "parse_label_selector", "selector_matches"]
 
 #: ``k8s.io/apimachinery/pkg/util/rand`` alphabet: no vowels (no accidental words), no confusable 0/1/3.
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
-
-try:  # other helpers' modules; guarded so this module works while they are being written
-    from k8snet.apiserver import defaulting as _defaulting
-except ImportError:  # pragma: no cover - depends on the tree state
-    _defaulting = None
-try:
-    from k8snet.apiserver import validation as _validation
-except ImportError:  # pragma: no cover
-    _validation = None
-try:
-    from k8snet.apiserver import warnings as _warnings
-except ImportError:  # pragma: no cover
-    _warnings = None
-try:
-    from k8snet.apiserver import field as _field
-except ImportError:  # pragma: no cover
-    _field = None
-
 
 class ConflictError(KubectlError):
     """HTTP 409 on a stale resourceVersion."""
@@ -183,60 +171,12 @@ def _needs_node_port(svc) -> bool:
     return svc.spec.type in ("NodePort", "LoadBalancer")
 
 
-def needs_health_check(svc) -> bool:
-    """``apiservice.NeedsHealthCheck``: a LoadBalancer with ``externalTrafficPolicy: Local``."""
-    return svc.spec.type == "LoadBalancer" and svc.spec.externalTrafficPolicy == "Local"
-
-
 def _should_allocate_node_ports(svc) -> bool:
     if svc.spec.type == "NodePort":
         return True
     if svc.spec.type == "LoadBalancer":
         return svc.spec.allocateLoadBalancerNodePorts is not False
     return False
-
-
-def _externally_accessible(svc) -> bool:
-    return svc.spec.type in ("LoadBalancer", "NodePort") or (
-        svc.spec.type == "ClusterIP" and bool(svc.spec.externalIPs)
-    )
-
-
-def _patch_allocated_values(new, old) -> None:
-    """storage.go ``patchAllocatedValues``: keep allocated values a client left out of an update."""
-    if _needs_cluster_ip(old) and _needs_cluster_ip(new):
-        if not new.spec.clusterIP:
-            new.spec.clusterIP = old.spec.clusterIP
-        if not new.spec.clusterIPs and old.spec.clusterIPs:
-            new.spec.clusterIPs = list(old.spec.clusterIPs)
-    if _needs_node_port(old) and _needs_node_port(new):
-        old_used = {p.nodePort for p in old.spec.ports or [] if p.nodePort}
-        new_used = {p.nodePort for p in new.spec.ports or [] if p.nodePort}
-        used = old_used & new_used
-        by_name = {(p.name or ""): p.nodePort for p in old.spec.ports or []}
-        for p in new.spec.ports or []:
-            if not p.nodePort:
-                old_val = by_name.get(p.name or "")
-                if old_val and old_val not in used:
-                    p.nodePort = old_val
-    if needs_health_check(old) and needs_health_check(new):
-        if not new.spec.healthCheckNodePort:
-            new.spec.healthCheckNodePort = old.spec.healthCheckNodePort
-
-
-def _normalize_cluster_ips(new, old) -> None:
-    """storage.go ``normalizeClusterIPs``: keep ``clusterIP`` and ``clusterIPs[0]`` in sync."""
-    if old is not None and old.spec.clusterIP != new.spec.clusterIP and not new.spec.clusterIP:
-        # the user cleared clusterIP: clear clusterIPs too if they were untouched
-        if (new.spec.clusterIPs or []) == (old.spec.clusterIPs or []):
-            new.spec.clusterIPs = None
-            return
-    if new.spec.clusterIP and not new.spec.clusterIPs:
-        new.spec.clusterIPs = [new.spec.clusterIP]
-    elif old is not None and new.spec.clusterIP and new.spec.clusterIPs and (
-        new.spec.clusterIP != (old.spec.clusterIP or "") and new.spec.clusterIPs == (old.spec.clusterIPs or [])
-    ):
-        new.spec.clusterIPs = [new.spec.clusterIP] + list(new.spec.clusterIPs[1:])
 
 
 def _drop_type_dependent_fields(new, old) -> None:
@@ -274,92 +214,9 @@ def _drop_type_dependent_fields(new, old) -> None:
         new.status.loadBalancer = LoadBalancerStatus()
 
 
-def _fallback_cluster_ip_immutable(new, old) -> None:
-    """``validateUpgradeDowngradeClusterIPs``' primary-IP rule, used only while validation.py is absent."""
-    import json
-
-    if not (_needs_cluster_ip(old) and _needs_cluster_ip(new)):
-        return
-    old_ips, new_ips = old.spec.clusterIPs or [], new.spec.clusterIPs or []
-    if old_ips and new_ips and old_ips[0] != new_ips[0]:
-        raise InvalidError("Service", new.metadata.name, [Cause(
-            "FieldValueInvalid", "spec.clusterIPs[0]",
-            f"Invalid value: {json.dumps(new_ips, separators=(',', ':'))}: may not change once set")])
-
-
-def _fallback_defaults_service(svc) -> None:
-    """Minimal ``SetDefaults_Service`` used only while ``k8snet.apiserver.defaulting`` is absent."""
-    from k8snet.api.core_v1 import ServiceSpec
-
-    if svc.spec is None:
-        svc.spec = ServiceSpec()
-    s = svc.spec
-    s.type = s.type or "ClusterIP"
-    s.sessionAffinity = s.sessionAffinity or "None"
-    for p in s.ports or []:
-        p.protocol = p.protocol or "TCP"
-        if p.targetPort is None or p.targetPort == 0 or p.targetPort == "":
-            p.targetPort = p.port
-    if s.type != "ExternalName":
-        s.internalTrafficPolicy = s.internalTrafficPolicy or "Cluster"
-    if s.type in ("NodePort", "LoadBalancer") or (s.type == "ClusterIP" and s.externalIPs):
-        s.externalTrafficPolicy = s.externalTrafficPolicy or "Cluster"
-    if s.type == "LoadBalancer" and s.allocateLoadBalancerNodePorts is None:
-        s.allocateLoadBalancerNodePorts = True
-
-
-def _fallback_ip_families(svc) -> None:
-    """Minimal single-stack ``initIPFamilyFields`` (alloc.go) for an IPv4-only cluster."""
-    s = svc.spec
-    if s.type == "ExternalName":
-        return
-    if s.ipFamilyPolicy is None:
-        if s.clusterIP == "None" and not s.selector:
-            s.ipFamilyPolicy = "RequireDualStack"
-        else:
-            s.ipFamilyPolicy = "SingleStack"
-    if not s.ipFamilies:
-        s.ipFamilies = ["IPv4"]
-    if s.clusterIP == "None" and not s.selector and s.ipFamilyPolicy != "SingleStack" and len(s.ipFamilies) < 2:
-        s.ipFamilies = s.ipFamilies + ["IPv6"]
-
-
 # --------------------------------------------------------------------------------------------------------
 # Pod / Deployment defaults (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go)
 # --------------------------------------------------------------------------------------------------------
-def _image_pull_policy(image: str | None) -> str:
-    # SetDefaults_Container: Always for :latest or an untagged image, else IfNotPresent; a digest is pinned.
-    image = image or ""
-    if "@" in image:
-        return "IfNotPresent"
-    name = image.rsplit("/", 1)[-1]
-    tag = name.split(":", 1)[1] if ":" in name else ""
-    return "Always" if tag in ("", "latest") else "IfNotPresent"
-
-
-def set_defaults_pod_spec(spec) -> None:
-    """The PodSpec defaults a Service lesson can see (``SetDefaults_PodSpec``/``SetDefaults_Container``)."""
-    if spec is None:
-        return
-    spec.restartPolicy = spec.restartPolicy or "Always"
-    spec.dnsPolicy = spec.dnsPolicy or "ClusterFirst"
-    if spec.terminationGracePeriodSeconds is None:
-        spec.terminationGracePeriodSeconds = 30
-    spec.schedulerName = spec.schedulerName or "default-scheduler"
-    if spec.securityContext is None:
-        spec.securityContext = {}
-    if spec.enableServiceLinks is None:
-        spec.enableServiceLinks = True
-    for c in list(spec.containers or []) + list(spec.initContainers or []):
-        c.imagePullPolicy = c.imagePullPolicy or _image_pull_policy(c.image)
-        c.terminationMessagePath = c.terminationMessagePath or "/dev/termination-log"
-        c.terminationMessagePolicy = c.terminationMessagePolicy or "File"
-        if c.resources is None:
-            c.resources = {}
-        for p in c.ports or []:
-            p.protocol = p.protocol or "TCP"
-
-
 def qos_class(spec) -> str:
     """``qos.GetPodQOS`` (pkg/apis/core/helper/qos), for cpu and memory: no requests or limits anywhere →
     BestEffort; every container with cpu and memory limits equal to its requests → Guaranteed; else Burstable.
@@ -387,54 +244,29 @@ def qos_class(spec) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
-def _defaults_pod(pod) -> None:
-    if _defaulting is not None and hasattr(_defaulting, "set_defaults_pod"):
-        _defaulting.set_defaults_pod(pod)
-        return
-    set_defaults_pod_spec(pod.spec)
-
-
-def _defaults_deployment(dep) -> None:
-    if _defaulting is not None and hasattr(_defaulting, "set_defaults_deployment"):
-        _defaulting.set_defaults_deployment(dep)
-        return
-    from k8snet.api.apps_v1 import DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment
-
-    if dep.spec is None:
-        dep.spec = DeploymentSpec()
-    s = dep.spec
-    if s.replicas is None:
-        s.replicas = 1
-    if s.strategy is None:
-        s.strategy = DeploymentStrategy()
-    s.strategy.type = s.strategy.type or "RollingUpdate"
-    if s.strategy.type == "RollingUpdate":
-        ru = s.strategy.rollingUpdate or RollingUpdateDeployment()
-        ru.maxUnavailable = ru.maxUnavailable if ru.maxUnavailable is not None else "25%"
-        ru.maxSurge = ru.maxSurge if ru.maxSurge is not None else "25%"
-        s.strategy.rollingUpdate = ru
-    if s.revisionHistoryLimit is None:
-        s.revisionHistoryLimit = 10
-    if s.progressDeadlineSeconds is None:
-        s.progressDeadlineSeconds = 600
-    if s.template is not None:
-        set_defaults_pod_spec(s.template.spec)
-
-
-def _defaults_replicaset(rs) -> None:
-    if rs.spec is not None:
-        if rs.spec.replicas is None:
-            rs.spec.replicas = 1
-        if rs.spec.template is not None:
-            set_defaults_pod_spec(rs.spec.template.spec)
-
-
 def _causes(errs: Any) -> list[Cause]:
-    if not errs:
-        return []
-    if _field is not None and hasattr(_field, "to_causes"):
-        return list(_field.to_causes(errs))
-    return [e if isinstance(e, Cause) else Cause("FieldValueInvalid", "", str(e)) for e in errs]
+    return list(_field.to_causes(errs)) if errs else []
+
+
+#: Defaulting per kind (pkg/apis/*/v1/defaults.go), run before allocation and validation.
+_DEFAULTS = {
+    "Service": "set_defaults_service",
+    "Pod": "set_defaults_pod",
+    "Deployment": "set_defaults_deployment",
+    "ReplicaSet": "set_defaults_replica_set",
+    "Endpoints": "set_defaults_endpoints",
+    "EndpointSlice": "set_defaults_endpoint_slice",
+}
+#: Validation per kind on create, and on update where upstream has a separate update function.
+_VALIDATE = {
+    "Service": "validate_service",
+    "Endpoints": "validate_endpoints",
+    "EndpointSlice": "validate_endpoint_slice",
+    "Pod": "validate_pod",
+    "Deployment": "validate_deployment",
+    "ReplicaSet": "validate_replica_set",
+}
+_VALIDATE_UPDATE = {"Service": "validate_service_update", "Deployment": "validate_deployment_update"}
 
 
 class APIServer:
@@ -501,56 +333,30 @@ class APIServer:
             ])
 
     def _validate(self, obj, old=None) -> None:
-        errs: list = []
         kind = obj.kind
-        if _validation is not None:
-            fn_name = {
-                "Service": "validate_service",
-                "Endpoints": "validate_endpoints",
-                "EndpointSlice": "validate_endpoint_slice",
-                "Pod": "validate_pod",
-                "Deployment": "validate_deployment",
-            }.get(kind)
-            if old is not None and kind == "Service" and hasattr(_validation, "validate_service_update"):
-                errs = _validation.validate_service_update(obj, old)
-            elif fn_name and hasattr(_validation, fn_name):
-                errs = getattr(_validation, fn_name)(obj)
+        if old is not None and kind in _VALIDATE_UPDATE:
+            errs = getattr(_validation, _VALIDATE_UPDATE[kind])(obj, old)
+        elif kind in _VALIDATE:
+            errs = getattr(_validation, _VALIDATE[kind])(obj)
+        else:
+            errs = []
         causes = _causes(errs)
         if causes:
             raise InvalidError(kind, obj.metadata.name or "", causes)
 
     def _warn(self, obj, old=None) -> None:
-        if obj.kind == "Service" and _warnings is not None and hasattr(_warnings, "warnings_for_service"):
+        if obj.kind == "Service":
             self.last_warnings = list(_warnings.warnings_for_service(obj, old))
 
     def _defaults(self, obj) -> None:
-        if obj.kind == "Service":
-            if _defaulting is not None and hasattr(_defaulting, "set_defaults_service"):
-                _defaulting.set_defaults_service(obj)
-            else:
-                _fallback_defaults_service(obj)
-        elif obj.kind == "Pod":
-            _defaults_pod(obj)
-        elif obj.kind == "Deployment":
-            _defaults_deployment(obj)
-        elif obj.kind == "ReplicaSet":
-            _defaults_replicaset(obj)
-        elif obj.kind == "Endpoints":
-            # SetDefaults_EndpointPort (core/v1)
-            for subset in obj.subsets or []:
-                for p in subset.ports or []:
-                    p.protocol = p.protocol or "TCP"
-        elif obj.kind == "EndpointSlice":
-            # SetDefaults_EndpointPort (discovery/v1): name "" and protocol TCP
-            for p in obj.ports or []:
-                p.protocol = p.protocol or "TCP"
-                p.name = "" if p.name is None else p.name
+        setter = _DEFAULTS.get(obj.kind)
+        if setter is not None:
+            getattr(_defaulting, setter)(obj)
 
-    def _ip_families(self, svc) -> None:
-        if _defaulting is not None and hasattr(_defaulting, "set_defaults_ip_families"):
-            _defaulting.set_defaults_ip_families(svc)
-        else:
-            _fallback_ip_families(svc)
+    def _ip_families(self, svc, old=None) -> None:
+        errs = _defaulting.set_defaults_ip_families(svc, old, cluster_families=("IPv4",))
+        if errs:
+            raise InvalidError("Service", svc.metadata.name or "", _causes(errs))
 
     # -- Service allocation (alloc.go) ----------------------------------------------------------------------
     def _alloc_cluster_ips(self, svc) -> None:
@@ -705,7 +511,7 @@ class APIServer:
             if kind == "Service":
                 from k8snet.api.core_v1 import LoadBalancerStatus, ServiceStatus
 
-                _normalize_cluster_ips(obj, None)
+                _defaulting.normalize_cluster_ips(obj, None)
                 self._ip_families(obj)
                 self._alloc_cluster_ips(obj)
                 self._alloc_node_ports_create(obj)
@@ -738,25 +544,30 @@ class APIServer:
                 raise NotFoundError(self._plural(kind), name)
             if obj.metadata.resourceVersion and obj.metadata.resourceVersion != old.metadata.resourceVersion:
                 raise ConflictError(self._plural(kind), name)
-            # metadata the client cannot change
+            # metadata the client cannot change; an update without a resourceVersion gets the stored one
             obj.metadata.uid = old.metadata.uid
+            obj.metadata.resourceVersion = obj.metadata.resourceVersion or old.metadata.resourceVersion
             obj.metadata.creationTimestamp = old.metadata.creationTimestamp
             if old.metadata.deletionTimestamp is not None:
                 obj.metadata.deletionTimestamp = old.metadata.deletionTimestamp
                 obj.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds
             self._defaults(obj)
             if kind == "Service":
-                _patch_allocated_values(obj, old)
-                _normalize_cluster_ips(obj, old)
+                _defaulting.patch_allocated_values(obj, old)
+                _defaulting.normalize_cluster_ips(obj, old)
                 _drop_type_dependent_fields(obj, old)
-                if _validation is None or not hasattr(_validation, "validate_service_update"):
-                    _fallback_cluster_ip_immutable(obj, old)
-                self._ip_families(obj)
+                self._ip_families(obj, old)
                 self._alloc_update(obj, old)
                 if obj.status is None:
                     obj.status = old.status
             self._validate(obj, old)
             self._warn(obj, old)
+            if kind != "Pod" and obj.metadata.deletionTimestamp is not None and not obj.metadata.finalizers:
+                # the last finalizer is gone: the pending deletion completes (registry/generic Store.Update)
+                if kind == "Service":
+                    self._release_service(obj)
+                self.store.remove(kind, name, ns)
+                return obj
             return self.store.put(obj)
 
     def delete(self, kind: str, name: str, namespace: str = "default",
@@ -786,6 +597,13 @@ class APIServer:
                     old.metadata.deletionTimestamp = self.clock.now() + timedelta(seconds=grace)
                     old.metadata.deletionGracePeriodSeconds = grace
                     return self.store.put(old)
+            if kind != "Pod" and old.metadata.finalizers:
+                # finalizers pending: mark for deletion and wait for their controllers to remove them
+                if old.metadata.deletionTimestamp is None:
+                    old.metadata.deletionTimestamp = self.clock.now()
+                    old.metadata.deletionGracePeriodSeconds = 0
+                    return self.store.put(old)
+                return old
             if kind == "Service":
                 self._release_service(old)
             if kind == "Namespace":

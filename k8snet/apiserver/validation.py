@@ -75,6 +75,7 @@ __all__ = [
     "validate_service",
     "validate_service_create",
     "validate_service_update",
+    "validate_service_status_update",
     "validate_service_cluster_ips_related_fields",
     "is_headless_service",
     "externally_accessible",
@@ -1013,6 +1014,40 @@ def validate_service_update(svc: Any, old: Any) -> list[FieldError]:
         if (_spec(svc).healthCheckNodePort or 0) != (_spec(old).healthCheckNodePort or 0):
             errs.append(forbidden(Path("spec", "healthCheckNodePort"), "field is immutable"))
     return errs + validate_service(svc)
+
+
+def validate_service_status_update(svc: Any, old: Any) -> list[FieldError]:
+    """``ValidateServiceStatusUpdate``: metadata update rules and ``ValidateLoadBalancerStatus`` (what a cloud
+    or servicelb controller may write into ``status.loadBalancer``). ``AllowServiceLBStatusOnNonLB`` is off.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> def mk(ingress):
+    ...     return Service(metadata={"name": "lb", "namespace": "default", "resourceVersion": "1"},
+    ...                    spec={"type": "LoadBalancer"}, status={"loadBalancer": {"ingress": ingress}})
+    >>> [str(e) for e in validate_service_status_update(mk([{"ip": "172.18.0.5"}]), mk(None))]
+    ['status.loadBalancer.ingress[0].ipMode: Required value: must be specified when `ip` is set']
+    """
+    errs = validate_object_meta_update(svc.metadata, old.metadata, Path("metadata"))
+    ingress_path = Path("status", "loadBalancer", "ingress")
+    lb = svc.status.loadBalancer if svc.status is not None else None
+    ingress = list((lb.ingress or []) if lb is not None else [])
+    if _spec(svc).type != "LoadBalancer" and ingress:
+        return errs + [forbidden(ingress_path, "may only be used when `spec.type` is 'LoadBalancer'")]
+    for i, ing in enumerate(ingress):
+        ipath = ingress_path.index(i)
+        if ing.ip:
+            errs += is_valid_ip(ipath.child("ip"), ing.ip)
+        if ing.ipMode is None and ing.ip:
+            errs.append(required(ipath.child("ipMode"), "must be specified when `ip` is set"))
+        elif ing.ipMode is not None and not ing.ip:
+            errs.append(forbidden(ipath.child("ipMode"), "may not be specified when `ip` is not set"))
+        elif ing.ipMode is not None and ing.ipMode not in ("Proxy", "VIP"):
+            errs.append(not_supported(ipath.child("ipMode"), ing.ipMode, ["Proxy", "VIP"]))
+        if ing.hostname:
+            errs += [invalid(ipath.child("hostname"), ing.hostname, m) for m in is_dns1123_subdomain(ing.hostname)]
+            if parse_ip_sloppy(ing.hostname) is not None:
+                errs.append(invalid(ipath.child("hostname"), ing.hostname, "must be a DNS name, not an IP address"))
+    return errs
 
 
 # --------------------------------------------------------------------------------------------------------

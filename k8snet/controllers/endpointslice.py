@@ -133,7 +133,24 @@ def pod_to_endpoint(pod: Any, node: Any | None, svc: Any) -> Any:
         ep.zone = node.metadata.labels[LABEL_ZONE]
     if pod.spec.hostname and pod.spec.subdomain == svc.metadata.name and pod.metadata.namespace == svc.metadata.namespace:
         ep.hostname = pod.spec.hostname
+    _set_traffic_distribution_hints(ep, ready, svc.spec.trafficDistribution)
     return ep
+
+
+def _set_traffic_distribution_hints(ep: Any, ready: bool, traffic_distribution: str | None) -> None:
+    """Hints for ``trafficDistribution`` (staging/src/k8s.io/endpointslice/trafficdist/trafficdist.go):
+    ready endpoints get ``forZones`` = their own zone; ``PreferSameNode`` adds ``forNodes`` = their node."""
+    if not ready or traffic_distribution not in ("PreferClose", "PreferSameZone", "PreferSameNode"):
+        return
+    from k8snet.api.discovery_v1 import EndpointHints
+
+    hints: dict[str, Any] = {}
+    if ep.zone:
+        hints["forZones"] = [{"name": ep.zone}]
+    if ep.nodeName and traffic_distribution == "PreferSameNode":
+        hints["forNodes"] = [{"name": ep.nodeName}]
+    if hints:
+        ep.hints = EndpointHints.model_validate(hints)
 
 
 class TriggerTimeTracker:

@@ -20,7 +20,7 @@ cluster's reconcile loop instead of informers and work queues:
   ``processServiceDeletion`` does;
 * a provider error becomes the Warning ``SyncLoadBalancerFailed`` "Error syncing load balancer: failed to
   ensure load balancer: <error>" and is retried with upstream's back-off (5 s doubling up to 300 s of simulated
-  time: it is retried when the clock passes it);
+  time: it is retried when the clock passes it; one clock jump past several retry times retries once);
 * when the set of eligible nodes changes, every balancer gets ``UpdateLoadBalancer`` and the event
   ``UpdatedLoadBalancer`` "Updated load balancer with new hosts". Eligible nodes are those of
   ``stableNodeSetPredicates`` (``StableLoadBalancerNodeSet`` is GA): not being deleted, not labelled
@@ -229,7 +229,7 @@ class ServiceLBController:
         if len(oe) != len(ne):
             self._event(new, "Normal", "ExternalIP", f"Count: {len(oe)} -> {len(ne)}")
             return True
-        for a, b in zip(oe, ne):
+        for a, b in zip(oe, ne, strict=True):
             if a != b:
                 self._event(new, "Normal", "ExternalIP", f"Added: {b}")
                 return True
@@ -377,7 +377,7 @@ class ServiceLBController:
         self._last_nodes = names
         if first:
             return
-        for key, svc in sorted(self.cache.items()):
+        for _, svc in sorted(self.cache.items()):
             if not wants_load_balancer(svc):
                 continue
             try:

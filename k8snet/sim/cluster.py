@@ -154,8 +154,11 @@ class Cluster:
         Seeds every random choice (uids, generated names, allocator start points).
     zones : list of str, optional
         Zone labels given to nodes in turn; ``[]`` for none.
-    cloud_provider : object, optional
-        Kept as :attr:`cloud_provider` for a load-balancer controller to use; none is installed here.
+    cloud_provider : LoadBalancerProvider or False, optional
+        The load-balancer provider a :class:`~k8snet.controllers.servicelb.ServiceLBController` drives (kept as
+        :attr:`cloud_provider`). Default: a :class:`~k8snet.controllers.cloud.GenericCloud` for ``"kind"`` (real
+        kind needs ``cloud-provider-kind`` for this), none for ``"minikube"``/``"article"`` (no ``minikube
+        tunnel``: EXTERNAL-IP stays ``<pending>``); ``False`` for none.
     start : datetime
         When the lesson starts (:attr:`clock` reads this after construction).
     """
@@ -198,6 +201,15 @@ class Cluster:
         #: ``Warning:`` texts the API server returned for the last :meth:`apply` or :meth:`create`.
         self.last_warnings: list[str] = []
         self._bootstrap(cfg)
+        if cloud_provider is None and preset == "kind":
+            from k8snet.controllers.cloud import GenericCloud
+
+            cloud_provider = GenericCloud()
+        if cloud_provider:  # cloud_provider=False: none (LoadBalancer Services stay <pending>)
+            from k8snet.controllers.servicelb import ServiceLBController
+
+            self.controllers.append(ServiceLBController(self.api, self.recorder, cloud_provider))
+        self.cloud_provider = cloud_provider or None
         self.clock.on_advance.append(self.reconcile)
         self.clock.advance(days=1)
 

@@ -144,13 +144,18 @@ def _affinity_timeout(world: World, dst_ip: str, dst_port: int, protocol: str) -
     return None
 
 
-def _class_key(world: World, kind: str, ip: str) -> tuple:
-    if kind != "external":
-        return (kind, ip)
+def _source_cidrs(world: World) -> list[str]:
+    """The source CIDRs kube-proxy's rules can test an external client against."""
     from k8snet.proxy.serviceport import service_port_map
 
     cidrs = sorted({c for info in service_port_map(world.services).values()
                     for c in info.load_balancer_source_ranges})
+    return cidrs
+
+
+def _class_key(world: World, kind: str, ip: str, cidrs: list[str]) -> tuple:
+    if kind != "external":
+        return (kind, ip)
     addr = ipaddress.ip_address(ip)
     member = []
     for c in cidrs + ([world.cluster_cidr] if world.cluster_cidr else []):
@@ -219,8 +224,9 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
     dists: dict[tuple, list[Outcome]] = {}
     reps: dict[tuple, str] = {}
     group_of: dict[tuple[int, str | None], tuple] = {}
+    cidrs = _source_cidrs(world)
     for ci, (kind, label, ip, _node) in enumerate(parsed):
-        cls = _class_key(world, kind, ip)
+        cls = _class_key(world, kind, ip, cidrs)
         reps.setdefault(cls, label if kind != "external" else ip)
         for entry, _ in entries[ci]:
             key = (cls, entry)

@@ -30,10 +30,14 @@ Example
 MASQUERADE: the backend sees source 192.168.49.2 (node minikube)
 
 Simplifications: IPv4 only (the first IP family); the default entry node for an ``externalIP`` is the first node
-(an external router's choice; pass ``entry_node``); a cloud load balancer sends to the first node that passes its
-health check (any node for ``externalTrafficPolicy: Cluster``, nodes with a ready local endpoint for ``Local``;
-nodes labelled ``node.kubernetes.io/exclude-from-external-load-balancers`` are skipped). No NetworkPolicy, no
-reply path, no MTU, the CNI's own rules (kindnet's masquerade of pod traffic leaving the cluster) are not run.
+(an external router's choice; pass ``entry_node``); a packet for a load-balancer IP enters the first node that
+would pass the balancer's health check (any node for ``externalTrafficPolicy: Cluster``, nodes with a ready local
+endpoint for ``Local``; nodes labelled ``node.kubernetes.io/exclude-from-external-load-balancers`` are skipped),
+addressed to the LB IP (a passthrough balancer); the balancers of :mod:`k8snet.controllers.cloud`, with their
+shares and address rewrites, are traced by :mod:`k8snet.sim.whatif` on top of :func:`trace_world`. No
+NetworkPolicy, no reply path, no MTU; the CNI's own rules (kindnet's masquerade of pod traffic leaving the
+cluster) are not run. A trace is the *first* packet of a new connection with empty conntrack and
+affinity state (see :mod:`k8snet.sim.simulate` for affinity over time).
 """
 
 from __future__ import annotations
@@ -219,8 +223,9 @@ class World:
         self._render, self._make_host = _mode_backend(mode)
         self.node_by_name = {n.metadata.name: n for n in self.nodes}
         self.network = Network.build(self.nodes, self.pods, load_balancers=self._lb_vips())
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, Any] = {}
         self._hosts: dict[str, Any] = {}
+        self._service_addresses: dict[str, set[str]] | None = None
         self.node_of_ip: dict[str, str] = {}
         for n in self.nodes:
             for ip in _node_ips(n):
@@ -290,6 +295,8 @@ class World:
     # -- addresses --
     def service_addresses(self) -> dict[str, set[str]]:
         """``{"cluster": ..., "external": ..., "lb": ...}`` IPs of every Service."""
+        if self._service_addresses is not None:
+            return self._service_addresses
         out: dict[str, set[str]] = {"cluster": set(), "external": set(), "lb": set()}
         for svc in self.services:
             spec = svc.spec
@@ -300,6 +307,7 @@ class World:
                     out["cluster"].add(ip)
             out["external"].update(spec.externalIPs or [])
         out["lb"].update(ip for _, ip in self._lb_vips())
+        self._service_addresses = out
         return out
 
     def locate(self, ip: str) -> tuple[str, str, str | None]:
@@ -557,14 +565,21 @@ def _reason(result: Any, host: Any = None) -> str:
     text = getattr(vr, "rule", "") or ""
     m = _COMMENT.search(text)
     comment = next((g for g in m.groups() if g), "") if m else ""
-    if not comment and result.steps:
-        em = re.match(r"(.+) in @([\w.-]+): ", result.steps[-1].effect)
-        for table in (getattr(host, "tables", None) or {}).values() if em else ():
+    if not comment and getattr(vr, "table", "") == "ipvs":
+        comment = f"IPVS virtual server {vr.chain} has no real server (ICMP port unreachable)"
+    for step in reversed(result.steps if not comment else []):
+        em = re.match(r"(.+) in @([\w.-]+): ", step.effect)
+        if em is None:
+            continue
+        for table in (getattr(host, "tables", None) or {}).values():
             lookup = getattr(table, "lookup_set", None)
             found = lookup(em.group(2)) if lookup else None
             for el in getattr(found, "elements", None) or []:
                 if el.key_text() == em.group(1) and el.comment:
                     comment = f"{el.comment} (element of @{em.group(2)})"
+        if not comment:
+            comment = f"{em.group(1)} is in @{em.group(2)}"
+        break
     return comment or text or result.verdict
 
 
@@ -579,9 +594,9 @@ def _steps(node: str, result: Any) -> list[TraceStep]:
 def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[Outcome]:
     """Every path of ``packet`` entering ``entry``: executor outcomes on each node, routed by the Network."""
     outcomes: list[Outcome] = []
-    pending = [(entry, packet, Fraction(1), [], [], False)]
-    while pending:
-        node, pkt, prob, hops, steps, masq = pending.pop(0)
+
+    def visit(node: str, pkt: Packet, prob: Fraction, hops: list[Hop], steps: list[TraceStep], masq: bool) -> None:
+        # depth first, so outcomes stay in the order of the rules that chose them
         for r in world.host(node).enumerate(pkt):
             p = prob * r.probability
             h = hops + [Hop(node, pkt, r)]
@@ -608,7 +623,7 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                 st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")]
                 nxt = Packet(r.src_ip, r.dst_ip, protocol=pkt.protocol, src_port=r.src_port, dst_port=r.dst_port,
                              in_interface="eth0")
-                pending.append((owner_node, nxt, p, h, st, m))
+                visit(owner_node, nxt, p, h, st, m)
             elif kind == "pod-network":
                 st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} is in the pod network; "
                                                                 "its node is not known, delivered as is")]
@@ -618,6 +633,8 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                 st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} leaves the cluster via the gateway")]
                 outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=("external", name),
                                         source_seen=r.src_ip, masquerade=m, snat=snat))
+
+    visit(entry, packet, Fraction(1), [], [], False)
     return outcomes
 
 
@@ -714,13 +731,13 @@ def _default_entry(world: World, kind: str, src_node: str | None, dst_ip: str, d
     if dst_ip in addrs["external"]:
         return world.nodes[0].metadata.name, ""
     if dst_ip in addrs["cluster"]:
-        return None, (f"no route to {dst_ip} from outside the cluster: ClusterIPs exist only in kube-proxy's rules "
-                      "on the nodes, so nothing outside routes them to a node (use a NodePort, a LoadBalancer or "
-                      "an externalIP, or pass entry_node to model a router that sends it to a node)")
+        return None, (f"nothing outside the cluster routes {dst_ip} to a node: ClusterIPs exist only in "
+                      "kube-proxy's rules on the nodes (use a NodePort, a LoadBalancer or an externalIP, or pass "
+                      "entry_node to model a router that sends it to a node)")
     kind_dst, _, _ = world.locate(dst_ip)
     if kind_dst in ("pod", "pod-network"):
-        return None, (f"no route to {dst_ip} from outside the cluster: pod IPs are routed only between the nodes "
-                      "(pass entry_node to model a router that sends it to a node)")
+        return None, (f"nothing outside the cluster routes {dst_ip} to a node: pod IPs are routed only between "
+                      "the nodes (pass entry_node to model a router that sends it to a node)")
     return None, f"{dst_ip} is outside the cluster: the packet never reaches a node"
 
 
@@ -739,13 +756,15 @@ def trace_world(world: World, source: Any, destination: str, protocol: str | Non
         raise K8snetError(f'nodes "{entry_node}" not found')
     if entry_node is not None and kind in ("pod", "node") and src_node and src_node != entry_node:
         note = f"the source lives on {src_node}; tracing as if it entered {entry_node}"
+    if src_node is not None and src_node not in world.node_by_name:
+        raise K8snetError(f"{label} is on node {src_node}, which is not among the nodes traced")
     entry = entry_node
     if entry is None:
         entry, why = _default_entry(world, kind, src_node, dst_ip, dst_port, protocol)
         if entry is None:
             o = Outcome(Fraction(1), [], [], "no route", why, source_seen=None)
             return Trace(label, kind, src_ip, dest_text, protocol, world.mode, None, [o], o, seed)
-    if kind == "pod":
+    if kind == "pod" and (src_node is None or src_node == entry):
         iface = _veth(label) if label in world.pod_by_key else "veth0"
         pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port, in_interface=iface)
     elif kind == "node" and entry == src_node:
@@ -798,8 +817,8 @@ def trace(cluster: Any, source: Any, destination: str, protocol: str | None = No
     >>> from k8snet.sim.cluster import Cluster
     >>> c = Cluster(preset="minikube")
     >>> t = trace(c, "203.0.113.9", "10.96.0.10:53", protocol="UDP")
-    >>> t.verdict, t.reason.split(":")[0]
-    ('no route', 'no route to 10.96.0.10 from outside the cluster')
+    >>> print(t.verdict_text())  # doctest: +ELLIPSIS
+    no route: nothing outside the cluster routes 10.96.0.10 to a node: ClusterIPs exist only in kube-proxy's...
     """
     world = world_for(cluster, mode, settings)
     return trace_world(world, source, destination, protocol, entry_node, seed)

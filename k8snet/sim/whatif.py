@@ -41,7 +41,7 @@ from typing import Any
 
 from k8snet.errors import K8snetError
 
-__all__ = ["Path", "ExternalTrace", "external_trace", "external_trace_world", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
+__all__ = ["Path", "ExternalTrace", "external_trace", "external_trace_world", "simulate_lb", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
 
 #: The default external client (TEST-NET-2, a documentation address).
 CLIENT_IP = "198.51.100.7"
@@ -222,6 +222,40 @@ def external_trace_world(world: Any, svc: Any, provider: Any, client: str = CLIE
                                      o.endpoint, o.source_seen if o.verdict == "delivered" else None,
                                      first + _hop_summary(o)))
     return result
+
+
+def simulate_lb(cluster: Any, service: str, clients: Any = 100, connections: int = 10_000, seed: int = 0,
+                namespace: str = "default", port: int | None = None, protocol: str = "TCP", mode: str = "iptables",
+                duration: float = 3600.0, provider: Any = None, settings: Any = None) -> Any:
+    """Many connections from many external clients through the Service's load balancer
+    (:func:`k8snet.sim.simulate.simulate_world` with the balancer's per-node shares as entry weights).
+
+    Session affinity runs in each node's kernel state, so behind a balancer that spreads one client over several
+    nodes the client is sticky *per node* (:attr:`SimulationResult.stickiness` stays 1.0, yet
+    ``repeat_same_endpoint`` drops). A proxying balancer (``ipMode: Proxy``) connects from its own address, so all
+    clients collapse into that one address as far as the nodes can tell.
+
+    Returns
+    -------
+    SimulationResult
+        ``drops`` includes ``"no healthy backend"`` when the balancer has nowhere to send a connection.
+    """
+    from k8snet.sim.simulate import SimulationResult, simulate_world
+    from k8snet.sim.trace import world_for
+
+    provider = provider if provider is not None else cluster.cloud_provider
+    first = external_trace(cluster, service, port=port, protocol=protocol, mode=mode, namespace=namespace,
+                           provider=provider, settings=settings)
+    live = [b for b in first.backends if b.share > 0]
+    if not live:
+        return SimulationResult(first.service, mode, connections, 0, {}, {}, {}, {}, 0.0,
+                                {"no healthy backend": connections}, {})
+    spread = {b.node: float(b.share) for b in live}
+    dst = f"{live[0].dst_ip}:{live[0].dst_port}"
+    if live[0].src_ip is not None:  # the balancer connects from its own address
+        clients = [live[0].src_ip]
+    world = world_for(cluster, mode, settings)
+    return simulate_world(world, clients, dst, connections, seed, protocol, spread, duration)
 
 
 # --- what-if ----------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from typing import Any
 
 from .graphviz import COLORS, _digraph
@@ -33,6 +34,14 @@ def _hop_label(hop: Any) -> str:
     if r.masquerade or r.snat:
         parts.append(f"{'MASQUERADE' if r.masquerade else 'SNAT'} {pkt.src_ip} -> {r.src_ip}")
     return "\n".join(parts)
+
+
+def _wrap(verdict: str, reason: str) -> str:
+    lines = textwrap.wrap(reason, 48)
+    if len(lines) > 4:
+        lines = lines[:4]
+        lines[-1] += " ..."
+    return "\n".join([verdict, *lines])
 
 
 def _id(text: str) -> str:
@@ -58,7 +67,7 @@ def trace_diagram(trace: Any):
         prob = f"{float(o.probability):.0%}" if len(trace.outcomes) > 1 else ""
         if not o.hops:
             nid = _id(f"drop:{o.verdict}")
-            g.node(nid, f"{o.verdict}\n{o.reason[:60]}", color=_RED, fontcolor=_RED, style="rounded")
+            g.node(nid, _wrap(o.verdict, o.reason), color=_RED, fontcolor=_RED, style="rounded")
             edge(client, nid, trace.destination, chosen, red=True)
             continue
         first = o.hops[0]
@@ -73,7 +82,7 @@ def trace_diagram(trace: Any):
         last = o.hops[-1]
         if o.verdict != "delivered":
             nid = _id(f"drop:{last.node}:{o.verdict}:{o.reason}")
-            g.node(nid, f"{o.verdict}\n{o.reason[:60]}", color=_RED, fontcolor=_RED, style="rounded")
+            g.node(nid, _wrap(o.verdict, o.reason), color=_RED, fontcolor=_RED, style="rounded")
             edge(prev, nid, "", chosen, red=True)
             continue
         kind, name = o.delivered_to or ("", "")

@@ -109,7 +109,7 @@ def cluster_diagram(
         name = node.metadata.name or ""
         with g.subgraph(name=f"cluster_{name}") as sub:
             ip = node.address("InternalIP") or ""
-            sub.attr(label=f"{name}\n{ip}", style="rounded,filled", fillcolor=COLORS["node"], color="#99a",
+            sub.attr(label=f"{name}\n{ip}", style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa",
                      fontsize="10")
             sub.node(f"anchor:{name}", "", shape="point", width="0", style="invis")
             for p in sorted(by_node.get(name, []), key=lambda p: p.metadata.name or ""):

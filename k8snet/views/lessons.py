@@ -25,8 +25,8 @@ Base clusters are built once per process (about a second each) and cached.
 Example
 -------
 >>> ex = clusterip_explorer()
->>> ex.outcome(replicas=2, not_ready="one").html
-'<p>Service <code>nginx-svc</code> (ClusterIP 10.100.48.116): 1 of 2 endpoints ready. kube-proxy sends new connections to 10.4.0.4:80.</p>'
+>>> plain_text(ex.outcome(replicas=2, not_ready="one").html)
+'Service nginx-svc (ClusterIP 10.100.48.116): 1 of 2 endpoints ready. kube-proxy sends new connections to 10.4.0.4:80.'
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import html as html_lib
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,6 +53,7 @@ __all__ = [
     "cname_diagram",
     "svg",
     "show",
+    "plain_text",
     "network_explorer",
     "clusterip_explorer",
     "externalname_explorer",
@@ -62,6 +64,10 @@ __all__ = [
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 _FONT = "Helvetica"
+#: Largest drawing in inches (graphviz scales larger ones down, never up): fits the book's text column.
+_MAX_SIZE = "6.4,12"
+#: Summary paragraphs wrap at the text column even when a wide kubectl table sits below them.
+_P = 'style="max-width:38em;white-space:normal"'
 _COLORS = {"ready": "#d9ead3", "not_ready": "#f4cccc", "service": "#cfe2f3", "node": "#eef2f7",
            "dns": "#fff2cc", "edge": "#555555", "muted": "#999999"}
 
@@ -119,7 +125,7 @@ class _States:
     first_not_ready: Any
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def scaled_states(scenario: str) -> _States:
     """The snapshots of one lesson scenario, one per replica count (built once per process).
 
@@ -214,6 +220,7 @@ def _digraph(name: str, rankdir: str = "LR"):
     g.attr("node", fontname=_FONT, fontsize="10", shape="box", style="rounded,filled", fillcolor="white",
            height="0.3", margin="0.08,0.04")
     g.attr("edge", fontname=_FONT, fontsize="9", color=_COLORS["edge"], arrowsize="0.6")
+    g.attr(size=_MAX_SIZE)
     return g
 
 
@@ -232,6 +239,15 @@ def _render_svg(source: str) -> str:
 def svg(graph: Any) -> str:
     """Inline SVG of a Digraph, cached by its DOT source (equal diagrams are rendered once)."""
     return _render_svg(graph.source)
+
+
+def plain_text(html: str) -> str:
+    """The text of a small HTML fragment (tags dropped, entities decoded), for doctests and tests.
+
+    >>> plain_text('<p style="x">a <code>b</code> &lt; c</p>')
+    'a b < c'
+    """
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def show(graph: Any):
@@ -273,8 +289,8 @@ def service_endpoints_diagram(service: Any, pods: Sequence[Any], slices: Sequenc
         pip = pod.status.podIP if pod.status else ""
         pid = _gid("pod", pod.metadata.name)
         fill = _COLORS["ready"] if pod.is_ready() else _COLORS["not_ready"]
-        state = "Ready" if pod.is_ready() else "not Ready"
-        g.node(pid, f"{pod.metadata.name}\n{pip}  ({state})", fillcolor=fill)
+        state = "" if pod.is_ready() else "  (not Ready)"
+        g.node(pid, f"{pod.metadata.name}\n{pip}{state}", fillcolor=fill)
         if pip in ready_by_ip:
             if ready_by_ip[pip]:
                 g.edge(sid, pid, label="ready: true", color="#2e7d32")
@@ -300,23 +316,24 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
 
     net = Network.build(nodes, pods)
     gr = net.graph
-    g = _digraph("pod_network", rankdir="TB")
-    g.node("nodenet", "node network (one L2 segment)", shape="box", style="filled", fillcolor=_COLORS["node"])
+    g = _digraph("pod_network")
+    g.node("nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=_COLORS["node"])
     for v, data in sorted(gr.nodes(data=True)):
         if data.get("kind") != "node":
             continue
         name = v[1]
         with g.subgraph(name=f"cluster_{_gid(name)}") as sub:
-            sub.attr(label=f"{name}  eth0 {data.get('ip')}\npod CIDR {data.get('pod_cidr')}", style="rounded,filled",
+            sub.attr(label=f"{name}   pod CIDR {data.get('pod_cidr')}", style="rounded,filled",
                      fillcolor=_COLORS["node"], color="#99aabb", fontsize="10")
             nid = _gid("node", name)
-            sub.node(nid, "cni0 bridge / routes", shape="box", style="rounded,dashed", fillcolor="white")
+            sub.node(nid, f"eth0 {data.get('ip') or ''}\nbridge + routes", shape="box", style="rounded,dashed",
+                     fillcolor="white")
             for u, pdata in sorted(gr.nodes(data=True)):
                 if pdata.get("kind") == "pod" and pdata.get("node") == name:
                     pid = _gid("pod", u[1])
                     sub.node(pid, f"{u[1].split('/', 1)[1]}\n{pdata['ip']}", fillcolor=_COLORS["ready"])
                     sub.edge(nid, pid, label="veth", arrowhead="none")
-        g.edge(_gid("node", name), "nodenet", arrowhead="none", label=data.get("ip") or "")
+        g.edge("nodenet", _gid("node", name), arrowhead="none")
     for svc in services:
         if (svc.metadata.namespace or "default") != "default" or svc.metadata.name == "kubernetes":
             continue
@@ -405,7 +422,7 @@ def _render_network(values: dict[str, Any]) -> Outcome:
     spread = ", ".join(f"{k}: {v}" for k, v in sorted(by_node.items()))
     text = _cmd("kubectl get pods -l app=web -o wide",
                 get_table(sorted(pods, key=lambda p: p.metadata.name), wide=True, now=st.now))
-    html = (f"<p>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
+    html = (f"<p {_P}>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
             f"{svc.spec.clusterIP}.</p>")
     return Outcome(html=html, svg=svg(pod_network_diagram(st.nodes, pods, [svc])), text=text)
 
@@ -442,13 +459,12 @@ def _render_clusterip(values: dict[str, Any]) -> Outcome:
     ready = _ready_addresses(slices)
     port = 80
     targets = ", ".join(f"{a}:{port}" for a in ready)
-    html = (f"<p>Service <code>nginx-svc</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
+    html = (f"<p {_P}>Service <code>nginx-svc</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
             f"endpoints ready. " + (f"kube-proxy sends new connections to {targets}.</p>" if ready else
                                     "kube-proxy rejects new connections (no ready endpoint).</p>"))
     text = "\n".join([
         _cmd("kubectl get endpointslices -l kubernetes.io/service-name=nginx-svc", get_table(slices, now=st.now)),
-        _cmd("kubectl get pods -l app=nginx -o wide",
-             get_table(sorted(pods, key=lambda p: p.metadata.name), wide=True, now=st.now)),
+        _cmd("kubectl get pods -l app=nginx", get_table(sorted(pods, key=lambda p: p.metadata.name), now=st.now)),
     ])
     return Outcome(html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text)
 
@@ -462,7 +478,8 @@ def externalname_explorer() -> Explorer:
     depending on whether a ``mysql`` Service exists (ClusterIP or headless) and how many mysql Pods run.
 
     >>> ex = externalname_explorer()
-    >>> [r.type for r in ex.outcome(mysql="none", replicas=1).records]  # doctest: +SKIP
+    >>> plain_text(ex.outcome(mysql="ClusterIP", replicas=0).html)
+    'CNAME to mysql.default.svc.cluster.local plus 1 A record(s).'
     """
     return Explorer(
         "externalname-cname",
@@ -506,10 +523,10 @@ def _render_externalname(values: dict[str, Any]) -> Outcome:
     resp = dns.query(q, "A")
     target = "mysql.default.svc.cluster.local."
     if resp.answer:
-        what = f"CNAME to {target} plus {len([r for r in resp.answer if r.type == 'A'])} A record(s)"
+        what = f"CNAME to {target.rstrip('.')} plus {len([r for r in resp.answer if r.type == 'A'])} A record(s)"
     else:
         what = "NOERROR with an empty answer: the CNAME target has no records, so CoreDNS drops the CNAME"
-    html = f"<p>{html_lib.escape(what)}.</p>"
+    html = f"<p {_P}>{html_lib.escape(what)}.</p>"
     text = _cmd(f"dig +noedns {q} A   # from a Pod; nameserver 10.96.0.10", resp.to_text())
     return Outcome(html=html, svg=svg(cname_diagram(q, resp.answer, target)), text=text)
 
@@ -523,8 +540,8 @@ def headless_explorer() -> Explorer:
     with ``publishNotReadyAddresses`` off or on (the article's manifest sets it to ``true``).
 
     >>> ex = headless_explorer()
-    >>> ex.outcome(replicas=2, not_ready="one", publishNotReadyAddresses=False).html
-    '<p>DNS returns 1 A record(s) for headless-svc.default.svc.cluster.local: 10.4.0.4.</p>'
+    >>> plain_text(ex.outcome(replicas=2, not_ready="one", publishNotReadyAddresses=False).html)
+    'DNS returns 1 A record(s) for headless-svc.default.svc.cluster.local: 10.4.0.4.'
     """
     return Explorer(
         "headless-dns",
@@ -556,7 +573,7 @@ def _render_headless(values: dict[str, Any]) -> Outcome:
     q = "headless-svc.default.svc.cluster.local."
     resp = dns.query(q, "A")
     ips = [r.data for r in resp.answer if r.type == "A"]
-    html = (f"<p>DNS returns {len(ips)} A record(s) for {q.rstrip('.')}: "
+    html = (f"<p {_P}>DNS returns {len(ips)} A record(s) for {q.rstrip('.')}: "
             f"{html_lib.escape(', '.join(ips)) if ips else 'none'}.</p>")
     text = _cmd(f"dig +noedns {q} A   # from a Pod", resp.to_text())
     return Outcome(html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text)

@@ -36,7 +36,7 @@ class Env:
 
     def pod(self, labels=None, ready=True, ports=None, terminating=False, hostname=None, subdomain=None, ip=None):
         self.n += 1
-        spec = {"containers": [{"name": "c", "ports": ports or [{"containerPort": 80, "name": "http"}]}],
+        spec = {"containers": [{"name": "c", "image": "nginx", "ports": ports or [{"containerPort": 80, "name": "http"}]}],
                 "nodeName": "node-1"}
         if hostname:
             spec["hostname"] = hostname

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from k8snet.cli import main
+from k8snet.sim.trace import available_modes
 
 OVERALL = str(Path(__file__).parents[1] / "proxy" / "fixtures" / "overall.yaml")
 NODE_FLAGS = ["--hostname-override", "test-node", "--node-ip", "192.168.0.2", "--cluster-cidr", "10.0.0.0/8"]
@@ -101,6 +102,23 @@ def test_simulate_json(capsys):
     assert rc == 0 and d["delivered"] == 4000
     assert set(d["per_endpoint"]) == {"10.180.0.4:80", "10.180.0.5:80"}
     assert all(abs(v - 0.5) < 0.05 for v in d["per_endpoint"].values())
+
+
+def test_simulate_external_clients_text(capsys):
+    rc, out, _ = run(capsys, "simulate", "-f", OVERALL, "--clients", "10", "--to", "192.168.0.2:3003",
+                     "--connections", "1000", *NODE_FLAGS)
+    assert rc == 0
+    assert out.startswith("1000 connections to 192.168.0.2:3003 [iptables]: 1000 delivered, 0 dropped\n")
+    assert "SNATed: 100.00% of delivered connections" in out  # NodePort, Cluster policy: masqueraded
+
+
+@pytest.mark.skipif(available_modes()["ipvs"] is not None, reason=str(available_modes()["ipvs"]))
+def test_trace_ipvs_mode(capsys):
+    rc, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.44:80", "--json",
+                     "--proxy-mode", "ipvs", *NODE_FLAGS)
+    d = json.loads(out)
+    assert rc == 0 and [c["endpoint"] for c in d["candidates"]] == ["10.180.0.4:80", "10.180.0.5:80"]
+    assert [c["probability"] for c in d["candidates"]] == [0.5, 0.5]  # rr: 1/N each
 
 
 def test_explain(tmp_path, capsys):

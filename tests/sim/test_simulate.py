@@ -53,16 +53,33 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: c, image: busybox}]}
 """
 
 
+LB_IP = "198.51.100.10"
+
+
 @pytest.fixture(scope="module")
 def kind():
+    from k8snet.api.core_v1 import LoadBalancerIngress
+
     c = Cluster()
     c.apply(APP)
+    lb = c.get("Service", "web-lb")  # what a cloud load-balancer controller writes
+    lb.status.loadBalancer.ingress = [LoadBalancerIngress(ip=LB_IP)]
+    c.api.update(lb)
     return c
 
 
@@ -98,6 +115,15 @@ def test_local_policy_drops_on_nodes_without_endpoints(kind):
     # the backends see the 20 external clients themselves
     assert len(r.source_seen) == 20 and all(ip.startswith("198.18.") for ip in r.source_seen)
     assert set(r.per_node) <= nodes_with
+
+
+def test_load_balancer_spreads_over_healthy_nodes_only(kind):
+    nodes_with = {p.spec.nodeName for p in kind.pods(label_selector={"app": "web"})} - {"kind-control-plane"}
+    r = simulate(kind, 30, f"{LB_IP}:80", connections=20_000)
+    assert set(r.per_entry_node) == nodes_with
+    assert r.dropped == 0 and r.snat_fraction == 0.0
+    # Local policy: every connection stays on the node the LB picked
+    assert r.per_node == pytest.approx(r.per_entry_node, abs=1e-9)
 
 
 def test_session_affinity_sticks_within_the_timeout_and_expires_after(kind):

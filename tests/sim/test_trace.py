@@ -3,8 +3,9 @@
 Upstream: kubernetes/kubernetes pkg/proxy/iptables/proxier_test.go -- the packetFlowTest cases of
 TestTracePacket / TestOverallIPTablesRules (same Services), TestExternalTrafficPolicyLocal,
 TestExternalTrafficPolicyCluster and TestNonLocalExternalIPs (name, sourceIP, destIP, destPort, output, masq),
-run here through :func:`trace_objects` on an equivalent one-node cluster: Node ``test-node`` (192.168.0.2),
-``--cluster-cidr`` 10.0.0.0/8, the proxier settings of ``NewFakeProxier``. ``output`` is compared as upstream's
+run here through :func:`trace_objects` on the same objects and one Node ``test-node`` (192.168.0.2),
+``--cluster-cidr`` 10.0.0.0/8, the proxier settings of ``NewFakeProxier``; TestTracePacket's flows also run
+through :func:`trace` on an equivalent :class:`Cluster` (the objects created through the API server). ``output`` is compared as upstream's
 ``tracePacket`` prints it: the DNAT destinations of all outcomes on the entry node joined with ", ", or the
 explicit ACCEPT/DROP/REJECT; ``masq`` is "masqueraded on any outcome".
 
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from k8snet import manifests
-from k8snet.api.core_v1 import Node, Service
+from k8snet.api.core_v1 import LoadBalancerIngress, Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
 from k8snet.sim.cluster import Cluster
 from k8snet.sim.trace import available_modes, trace, trace_objects, world_for
@@ -72,6 +73,36 @@ def overall():
 def test_trace_packet_flows(overall, flow):
     name, source, dest, port, output, masq = flow
     assert _upstream(_objects_trace(overall, source, dest, port)) == (output, masq)
+
+
+@pytest.fixture(scope="module")
+def upstream_cluster(overall):
+    """TestOverallIPTablesRules' objects in a one-node Cluster: node test-node, Service CIDR 172.30.0.0/16,
+    cluster CIDR 10.0.0.0/8 (so CoreDNS gets 10.0.0.2, upstream's pod source), NodePorts from 3000. svc5 loses
+    its healthCheckNodePort, which the API server rejects for a Cluster-policy Service (the upstream unit test
+    feeds the proxier directly)."""
+    from k8snet.api.core_v1 import Namespace
+
+    c = Cluster(preset="minikube", nodes=["test-node"], service_cidr="172.30.0.0/16", cluster_cidr="10.0.0.0/8",
+                node_port_range="3000-32767")
+    for ns in sorted({o.metadata.namespace for o in overall}):
+        c.api.create(Namespace(metadata={"name": ns}))
+    objs = [o.model_copy(deep=True) for o in overall]
+    for o in objs:
+        if o.kind == "Service" and o.metadata.name == "svc5":
+            o.spec.healthCheckNodePort = None
+    c.create(objs)
+    return c
+
+
+@pytest.mark.parametrize("flow", TRACE_PACKET_FLOWS, ids=[f[0] for f in TRACE_PACKET_FLOWS])
+def test_trace_packet_flows_on_an_equivalent_cluster(upstream_cluster, flow):
+    node_ip = upstream_cluster.node_ip("test-node")
+    name, source, dest, port, output, masq = (x.replace(NODE, node_ip) if isinstance(x, str) else x for x in flow)
+    t = trace(upstream_cluster, source, f"{dest}:{port}")
+    assert _upstream(t) == (output, masq)
+    if source == "10.0.0.2":  # CoreDNS's pod: the packet enters test-node from its veth
+        assert t.source_kind == "pod" and t.steps[0].hook == "PREROUTING"
 
 
 def _etp_objects(policy: str):
@@ -186,16 +217,30 @@ spec:
   ports: [{port: 80, targetPort: 8080, nodePort: 30081}]
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec: {containers: [{name: c, image: busybox}]}
 """
+LB_IP = "198.51.100.10"
 
 
 @pytest.fixture(scope="module")
 def kind():
     c = Cluster()
     c.apply(APP)
+    # what a cloud load-balancer controller writes once the LB exists
+    lb = c.get("Service", "web-lb")
+    lb.status.loadBalancer.ingress = [LoadBalancerIngress(ip=LB_IP)]
+    c.api.update(lb)
     return c
 
 
@@ -258,6 +303,16 @@ def test_nodeport_local_policy_keeps_the_client_ip_and_drops_without_local_endpo
         else:
             assert t.verdict == "DROP" and t.reason == "default/web-local has no local endpoints"
             assert t.candidates == []
+
+
+def test_load_balancer_sends_to_a_node_that_passes_the_health_check(kind):
+    nodes_with = {p.spec.nodeName for p in kind.pods(label_selector={"app": "web"})}
+    t = trace(kind, "203.0.113.7", f"{LB_IP}:80")
+    # externalTrafficPolicy Local: the LB's healthCheckNodePort probe only passes where a local endpoint runs;
+    # kind-control-plane is also excluded (node.kubernetes.io/exclude-from-external-load-balancers)
+    assert t.entry_node in nodes_with and t.entry_node != "kind-control-plane"
+    assert t.verdict == "delivered" and {c.node for c in t.candidates} == {t.entry_node}
+    assert not t.masquerade and t.source_seen == "203.0.113.7"
 
 
 def test_external_client_cannot_reach_a_cluster_ip(kind):

@@ -1,0 +1,245 @@
+"""Tests for k8snet.views.traffic: the NodePort / LoadBalancer / kube-proxy chapter helpers and explorers.
+
+Expected behaviour comes from upstream, not from the code under test:
+
+* kubernetes/kubernetes ``pkg/proxy/iptables/proxier.go``: ``computeProbability`` (``1/(n-i)`` with ten
+  decimals), the ``KUBE-EXTERNAL-SERVICES`` DROP commented "<svc> has no local endpoints" for
+  ``externalTrafficPolicy: Local`` on a node without local endpoints, masquerading of external traffic to a
+  ``Cluster`` Service (``KUBE-EXT-`` chains jump to ``KUBE-MARK-MASQ``), ``-m recent`` session affinity;
+* ``pkg/proxy/healthcheck/service_health.go``: 200 with ``localEndpoints`` on nodes with ready local endpoints,
+  503 otherwise;
+* ``pkg/proxy/nftables/proxier.go``: ``service-ips`` verdict map, ``numgen random mod n``, ``affinity-`` sets;
+* ``pkg/proxy/ipvs/proxier.go``: ``persistent`` virtual servers for ClientIP affinity, ``rr`` scheduler;
+* the Kubernetes documentation (Service, "Virtual IPs and Service Proxies") and KEP-3866 for the shape of the
+  scaling result (iptables linear in the number of Services, nftables/IPVS flat).
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import pytest
+
+from k8snet.views import traffic
+from k8snet.views.explorer import REGISTRY, explorer_from_marker
+
+EXPLORERS = ["nodeport-traffic", "lb-traffic", "lb-providers", "session-affinity", "proxy-modes"]
+
+
+def test_placement_nodes():
+    assert traffic.placement_nodes("spread", 3) == ["kind-worker", "kind-worker2", "kind-worker"]
+    assert traffic.placement_nodes("packed", 2) == ["kind-worker"] * 2
+
+
+# --- LoadBalancer ---------------------------------------------------------------------------------------------------
+
+
+def test_local_policy_with_2_plus_1_placement_gives_25_25_50():
+    w = traffic.lb_what_if("Local", 3, "spread")
+    nodes = w.pod_nodes
+    assert sorted(nodes.values()) == ["kind-worker", "kind-worker", "kind-worker2"]
+    shares = {nodes[p] + "/" + p: s for p, s in w.per_pod.items()}
+    assert sorted(w.per_pod.values()) == [Fraction(1, 4), Fraction(1, 4), Fraction(1, 2)]
+    # the lone Pod is the one on kind-worker2
+    assert [s for k, s in shares.items() if k.startswith("kind-worker2/")] == [Fraction(1, 2)]
+    # Local keeps the client's address
+    assert all(v == [traffic.CLIENT_IP] for v in w.sources_seen.values())
+    assert w.dropped == 0
+
+
+def test_cluster_policy_evens_shares_and_hides_client():
+    w = traffic.lb_what_if("Cluster", 3, "spread")
+    for share in w.per_pod.values():
+        assert abs(float(share) - 1 / 3) < 1e-9
+    seen = {s for v in w.sources_seen.values() for s in v}
+    assert traffic.CLIENT_IP not in seen
+    assert seen <= {"172.18.0.3", "172.18.0.4"}  # the workers' addresses (masquerade)
+
+
+def test_local_even_when_nodes_hold_equal_pods():
+    w = traffic.lb_what_if("Local", 4, "spread")
+    assert set(w.per_pod.values()) == {Fraction(1, 4)}
+
+
+def test_lb_explorer_outcome_mentions_uneven_shares():
+    ex = traffic.lb_traffic_explorer()
+    out = ex.outcome(placement="spread", replicas=3, policy="Local")
+    assert "uneven: 50% vs 25%" in out.html
+    assert out.svg and out.svg.startswith("<svg")
+    assert "web-1 50%" in out.html
+
+
+def test_providers_metallb_local_single_node_and_proxy_loses_client():
+    ex = traffic.lb_providers_explorer()
+    metallb = traffic.lb_what_if("Local", 3, "spread", provider="metallb")
+    entering = [n for n, s in metallb.per_node.items() if s]
+    assert len(entering) == 1  # one speaker answers ARP for the address
+    got = {p for p, s in metallb.per_pod.items() if s}
+    assert {metallb.pod_nodes[p] for p in got} == set(entering)
+    proxy = traffic.lb_what_if("Local", 3, "spread", provider="proxy")
+    assert traffic.CLIENT_IP not in {s for v in proxy.sources_seen.values() for s in v}
+    assert "ipMode: Proxy" in ex.outcome(provider="proxy", policy="Cluster").html
+
+
+def test_health_checks_only_nodes_with_local_endpoints_pass():
+    from k8snet.controllers.cloud import GenericCloud
+    from k8snet.controllers.servicelb import install
+    from k8snet.sim.cluster import Cluster
+
+    c = Cluster()
+    install(c, GenericCloud())
+    c.apply([
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "labels": {"app": "a"}},
+         "spec": {"nodeName": "kind-worker", "containers": [{"name": "a", "image": "nginx"}]}},
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"},
+         "spec": {"type": "LoadBalancer", "selector": {"app": "a"}, "ports": [{"port": 80}],
+                  "externalTrafficPolicy": "Local"}},
+    ])
+    text = traffic.health_checks(c, "a")
+    lines = {line.rsplit("(", 1)[1].rstrip(")"): line for line in text.splitlines()}
+    assert " 200 " in lines["kind-worker"] and "Weight: 1" in lines["kind-worker"]
+    assert " 503 " in lines["kind-worker2"]
+    assert " 503 " in lines["kind-control-plane"]
+
+
+# --- NodePort -------------------------------------------------------------------------------------------------------
+
+
+def test_nodeport_every_node_listens_local_drops_without_endpoint():
+    ex = traffic.nodeport_traffic_explorer()
+    base = traffic._np_base("spread", "Local")
+    base.set_replicas(1)  # one Pod, on kind-worker
+    entries = {e.node: e for e in traffic.nodeport_entries(base.cluster, "nodeport-svc")}
+    assert set(entries) == {"kind-control-plane", "kind-worker", "kind-worker2"}
+    assert entries["kind-worker"].verdict == "delivered"
+    assert entries["kind-worker"].sources == {"default/nginx-0": [traffic.CLIENT_IP]}
+    for node in ("kind-control-plane", "kind-worker2"):
+        assert entries[node].dropped == 1
+        assert "default/nodeport-svc has no local endpoints" in entries[node].reason
+    assert "dropped 100%" in ex.outcome(placement="spread", replicas=1, policy="Local").text
+
+
+def test_nodeport_cluster_policy_forwards_from_every_node_with_snat():
+    base = traffic._np_base("spread", "Cluster")
+    base.set_replicas(3)
+    for e in traffic.nodeport_entries(base.cluster, "nodeport-svc"):
+        assert e.verdict == "delivered" and e.dropped == 0
+        assert sum(e.shares.values()) == 1
+        assert len(e.shares) == 3
+        # every Pod sees the address of the node the client connected to
+        assert {s for v in e.sources.values() for s in v} == {e.node_ip}
+        assert e.masquerade
+
+
+def test_nodeport_text_and_diagram():
+    base = traffic._np_base("packed", "Local")
+    base.set_replicas(2)
+    entries = traffic.nodeport_entries(base.cluster, "nodeport-svc")
+    text = traffic.nodeport_text(entries)
+    assert "client -> kind-worker 172.18.0.3:30000" in text
+    assert text.count("50%") == 2
+    src = traffic.nodeport_diagram(entries).source
+    assert "dropped" in src and "172.18.0.4:30000" in src
+
+
+# --- kube-proxy -----------------------------------------------------------------------------------------------------
+
+
+def test_rules_excerpt_in_three_modes():
+    c = traffic.modes_cluster()
+    ipt = traffic.rules_excerpt(c, "web", "iptables", node="kind-worker")
+    svc_rules = [line for line in ipt.splitlines() if line.startswith("-A KUBE-SVC-") and "KUBE-SEP-" in line]
+    assert len(svc_rules) == 3
+    assert "--probability 0.3333333333" in svc_rules[0]
+    assert "--probability 0.5000000000" in svc_rules[1]
+    assert "--probability" not in svc_rules[2]
+    assert any(line.startswith("-A KUBE-SERVICES") and "web" in line for line in ipt.splitlines())
+    nft = traffic.rules_excerpt(c, "web", "nftables", node="kind-worker")
+    assert "numgen random mod 3" in nft and "service-ips" in nft
+    ipvs = traffic.rules_excerpt(c, "web", "ipvs", node="kind-worker")
+    assert " rr" in ipvs and ipvs.count("Masq") == 3
+    html = traffic.rules_side_by_side(c, "web", node="kind-worker")
+    assert html.count("<td") == 3
+
+
+def test_affinity_rules_per_mode():
+    base = traffic._aff_base()
+    base.set("ClientIP", 60)
+    c = base.cluster
+    assert "--rcheck --seconds 60 --reap" in traffic.affinity_rules(c, "web", "iptables", node="kind-worker")
+    assert "persistent 60" in traffic.affinity_rules(c, "web", "ipvs", node="kind-worker")
+    assert "timeout 60s" in traffic.affinity_rules(c, "web", "nftables", node="kind-worker")
+
+
+@pytest.mark.parametrize("mode", ["iptables", "ipvs", "nftables"])
+def test_affinity_timeline_sticky_within_timeout(mode):
+    base = traffic._aff_base()
+    base.set("ClientIP", 10)
+    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 4, 8, 12, 30, 34], mode=mode)
+    # gaps of 4 s stay within the 10 s timeout (each connection refreshes the entry)
+    assert [s.same_as_previous for s in steps[1:4]] == [True, True, True]
+    assert steps[5].same_as_previous is True
+    base.set("ClientIP", 10800)
+    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 100, 1000, 5000], mode=mode)
+    assert len({s.endpoint for s in steps}) == 1
+
+
+def test_no_affinity_ipvs_round_robin_cycles():
+    base = traffic._aff_base()
+    base.set("None", 10800)
+    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 1, 2, 3, 4, 5], mode="ipvs")
+    eps = [s.endpoint for s in steps]
+    assert len(set(eps[:3])) == 3 and eps[3:] == eps[:3]
+
+
+def test_rules_traversed_linear_for_iptables_flat_for_maps():
+    f10, l10 = traffic.rules_traversed("iptables", 10)
+    f100, l100 = traffic.rules_traversed("iptables", 100)
+    assert f10 == f100  # the first Service costs the same at any size
+    assert l100 - l10 == 90  # one KUBE-SERVICES rule per Service before the match
+    for mode in ("nftables", "ipvs"):
+        assert traffic.rules_traversed(mode, 10) == traffic.rules_traversed(mode, 100)
+
+
+def test_line_chart_svg_deterministic():
+    a = traffic.line_chart_svg({"x": [(10, 1), (100, 5)]}, "n", "rules")
+    assert a == traffic.line_chart_svg({"x": [(10, 1), (100, 5)]}, "n", "rules")
+    assert a.startswith("<svg") and a.endswith("</svg>")
+
+
+# --- explorers: registered, deterministic, fast ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_registered_and_rebuilt_from_marker(name):
+    reg = REGISTRY[name]
+    assert reg.path.startswith("k8snet.views.traffic:")
+    ex = explorer_from_marker(name, reg.path, "{}")
+    assert ex.name == name and ex.spec["factory"] == reg.path
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_all_combinations_fast_and_deterministic(name):
+    factory = REGISTRY[name].factory
+    ex = factory()
+    t0 = time.perf_counter()
+    outs = ex.outcomes()
+    elapsed = time.perf_counter() - t0
+    # budget: < 3 s for all combinations (cold: clusters built on first use) on an idle machine; the bound
+    # here allows for a loaded CI runner
+    assert elapsed < 6.0, f"{name}: {elapsed:.2f} s for {len(outs)} combinations"
+    assert not any(o.error for o in outs.values())
+    traffic._OUTCOMES.clear()  # recompute on the same (mutated) clusters: no dependence on the visiting order
+    again = {combo: factory().outcome(*combo) for combo in reversed(ex.combinations())}
+    assert {k: o.digest for k, o in outs.items()} == {k: o.digest for k, o in again.items()}
+    assert ex.content_bytes() < 2_000_000
+
+
+def test_explorer_outcome_latency():
+    ex = traffic.lb_traffic_explorer()
+    ex.outcome(placement="spread", replicas=1, policy="Cluster")  # warm: the base cluster exists
+    traffic._OUTCOMES.clear()
+    t0 = time.perf_counter()
+    traffic.lb_traffic_explorer().outcome(placement="spread", replicas=2, policy="Local")
+    assert time.perf_counter() - t0 < 0.25  # ~30 ms idle; loose for shared CI cores
