@@ -9,10 +9,15 @@ NBVAL_WORKERS ?= 2
 
 .PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
 
-$(STAMP): pyproject.toml
+# The constraints pin the whole dependency tree as resolved on Python 3.11; older Pythons resolve the extras' pins.
+$(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[book,test]'
+	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+		$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[book,test]'; \
+	else \
+		$(BIN)/python -m pip install --quiet -e '.[book,test]'; \
+	fi
 	@touch $@
 
 system-graphviz:

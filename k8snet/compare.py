@@ -224,7 +224,8 @@ def normalize_describe(text: str, allocated: Iterable[str] = DESCRIBE_ALLOCATED)
     for line in text.splitlines():
         if line.startswith("Events:"):
             in_events = True
-            out.append(line)
+            rest = line[len("Events:"):].strip()
+            out.append("Events:" + (f"  {rest}" if rest else ""))
             continue
         if in_events and line.startswith("  "):
             cells = re.split(r"\s{2,}", line.strip(), maxsplit=4)

@@ -515,8 +515,8 @@ class APIServer:
                 self._ip_families(obj)
                 self._alloc_cluster_ips(obj)
                 self._alloc_node_ports_create(obj)
-                if obj.status is None:
-                    obj.status = ServiceStatus(loadBalancer=LoadBalancerStatus())
+                # strategy.go PrepareForCreate: a client cannot set status on create
+                obj.status = ServiceStatus(loadBalancer=LoadBalancerStatus())
             if kind == "Namespace":
                 from k8snet.api.core_v1 import NamespaceSpec, NamespaceStatus
 
@@ -558,8 +558,8 @@ class APIServer:
                 _drop_type_dependent_fields(obj, old)
                 self._ip_families(obj, old)
                 self._alloc_update(obj, old)
-                if obj.status is None:
-                    obj.status = old.status
+                # strategy.go PrepareForUpdate: status is only written through the status subresource
+                obj.status = old.status
             self._validate(obj, old)
             self._warn(obj, old)
             if kind != "Pod" and obj.metadata.deletionTimestamp is not None and not obj.metadata.finalizers:
@@ -569,6 +569,27 @@ class APIServer:
                 self.store.remove(kind, name, ns)
                 return obj
             return self.store.put(obj)
+
+    def update_status(self, obj) -> Any:
+        """Write only ``status`` (the ``/status`` subresource, as controllers do): the stored spec and metadata
+        are kept (``serviceStatusStrategy.PrepareForUpdate``), the new status is defaulted and validated."""
+        self.last_warnings = []
+        obj = obj.model_copy(deep=True)
+        if obj.namespaced:
+            obj.metadata.namespace = obj.metadata.namespace or "default"
+        kind, ns, name = key_of(obj)
+        with self.store.transaction():
+            old = self.store.get(kind, name, ns)
+            if old is None:
+                raise NotFoundError(self._plural(kind), name)
+            new = old.model_copy(deep=True)
+            new.status = obj.status
+            self._defaults(new)
+            if kind == "Service":
+                errs = _validation.validate_service_status_update(new, old)
+                if errs:
+                    raise InvalidError(kind, name, _causes(errs))
+            return self.store.put(new)
 
     def delete(self, kind: str, name: str, namespace: str = "default",
                grace_period_seconds: int | None = None) -> Any:

@@ -363,7 +363,7 @@ class ServiceLBController:
         live.status = live.status or ServiceStatus()
         live.status.loadBalancer = new
         try:
-            self.api.update(live)
+            self.api.update_status(live)
         except NotFoundError:
             pass
 

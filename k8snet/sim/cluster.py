@@ -26,7 +26,8 @@ the ``coredns`` Deployment with its pods. Static pods (etcd, kube-apiserver, ...
 DaemonSet are host-network pods and are not modelled as objects.
 
 Time: the system objects are created one day before the lesson starts (``2025-12-31T00:00:00Z`` by default),
-so ``kubectl get svc`` shows ``kubernetes`` with ``AGE 1d`` as in the article; ``cluster.clock`` then reads
+so ``kubectl get svc`` shows ``kubernetes`` with ``AGE 24h`` (the article prints ``1d``, but kubectl's
+``duration.HumanDuration`` shows hours up to 48 h); ``cluster.clock`` then reads
 the lesson start (``2026-01-01T00:00:00Z``).
 
 Example

@@ -57,6 +57,7 @@ __all__ = [
     "PLACEMENTS",
     "EntryResult",
     "nodeport_entries",
+    "entries_for_world",
     "nodeport_diagram",
     "nodeport_text",
     "rules_excerpt",
@@ -182,14 +183,25 @@ def nodeport_entries(cluster: Any, service: str, client: str = CLIENT_IP, namesp
     list of EntryResult
         One per node, in node-name order.
     """
-    from k8snet.sim.trace import trace
+    from k8snet.sim.trace import world_for
 
-    svc = cluster.get("Service", service, namespace)
+    return entries_for_world(world_for(cluster, mode), service, client, namespace, port)
+
+
+def entries_for_world(world: Any, service: str, client: str = CLIENT_IP, namespace: str = "default",
+                      port: int | None = None) -> list[EntryResult]:
+    """:func:`nodeport_entries` on a :class:`~k8snet.sim.trace.World` (objects given directly)."""
+    from k8snet.sim.trace import trace_world
+
+    svc = next((x for x in world.services if x.metadata.name == service
+                and (x.metadata.namespace or "default") == namespace), None)
+    if svc is None:
+        raise K8snetError(f'services "{service}" not found')
     node_port = _node_port(svc, port)
     out = []
-    for node in sorted(n.metadata.name for n in cluster.nodes()):
-        ip = cluster.node_ip(node)
-        t = trace(cluster, client, f"{ip}:{node_port}", mode=mode)
+    for node in sorted(world.node_by_name):
+        ip = world.local_ips(node)[0]
+        t = trace_world(world, client, f"{ip}:{node_port}")
         res = EntryResult(node, ip, node_port, "delivered" if t.candidates else t.verdict)
         for o in t.outcomes:
             if o.verdict == "delivered" and o.pod:
@@ -263,52 +275,72 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
 
 
 class _NodePortBase:
-    """A kind cluster running the article's ``nodeport-svc`` (with ``policy``) in front of five nginx Pods on
-    ``placement``. One cluster per (placement, policy): a slider move then only flips one Pod's readiness."""
+    """A kind cluster running the article's ``nodeport-svc`` in front of five ready nginx Pods on ``placement``,
+    with a snapshot of its objects for each ``externalTrafficPolicy``.
 
-    def __init__(self, placement: str, policy: str, node_port: int = 30000):
+    ``k`` replicas are the snapshot with the Pods ``nginx-k`` .. ``nginx-4`` and their endpoints left out, which
+    is what the EndpointSlice controller writes when those Pods do not exist (tests check it against a cluster
+    that really has ``k`` Pods). The rules are then rendered and run on those objects
+    (:class:`~k8snet.sim.trace.World`), with no control loop to run per slider move.
+    """
+
+    def __init__(self, placement: str, node_port: int = 30000):
         from k8snet.sim.cluster import Cluster
 
-        self.cluster = Cluster()
+        self.cluster = c = Cluster()
         docs: list[dict[str, Any]] = [{
             "apiVersion": "v1", "kind": "Service", "metadata": {"name": "nodeport-svc"},
             "spec": {"type": "NodePort", "selector": {"app": "nginx"},
                      "ports": [{"port": 80, "targetPort": 80, "protocol": "TCP", "nodePort": node_port}],
-                     "externalTrafficPolicy": policy},
+                     "externalTrafficPolicy": "Local"},
         }]
         for i, node in enumerate(placement_nodes(placement, _MAX_REPLICAS)):
             docs.append({"apiVersion": "v1", "kind": "Pod",
                          "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
                          "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx",
                                                                     "ports": [{"containerPort": 80}]}]}})
-        self.cluster.apply(docs)
-        self.ready = {f"nginx-{i}": True for i in range(_MAX_REPLICAS)}
-        self.pod_nodes = {f"default/{p.metadata.name}": p.spec.nodeName for p in self.cluster.pods("default")}
+        c.apply(docs)
+        self.snapshots = {"Local": self._snapshot()}
+        svc = c.get("Service", "nodeport-svc")
+        svc.spec.externalTrafficPolicy = "Cluster"
+        c.api.update(svc)
+        c.reconcile()
+        self.snapshots["Cluster"] = self._snapshot()
 
-    def set_replicas(self, replicas: int) -> None:
-        """Pods ``nginx-0`` .. ``nginx-<replicas-1>`` ready, the others not ready."""
+    def _snapshot(self) -> tuple:
         c = self.cluster
-        changed = False
-        for i in range(_MAX_REPLICAS):
-            want = i < replicas
-            if self.ready[f"nginx-{i}"] != want:
-                c.kubelet.set_ready(f"nginx-{i}", want, "default")
-                self.ready[f"nginx-{i}"] = want
-                changed = True
-        if changed:
-            c.reconcile()
+        return c.nodes(), c.pods(None), c.services(None), c.endpoint_slices(None)
+
+    def world(self, policy: str, replicas: int, mode: str = "iptables") -> Any:
+        """The :class:`~k8snet.sim.trace.World` of ``replicas`` Pods under ``policy``."""
+        from k8snet.sim.trace import World
+
+        nodes, pods, services, slices = self.snapshots[policy]
+        keep = {f"nginx-{i}" for i in range(replicas)}
+        pods = [p for p in pods if not _is_nginx(p.metadata.name) or p.metadata.name in keep]
+        kept_slices = []
+        for es in slices:
+            es = es.model_copy(deep=True)
+            es.endpoints = [e for e in es.endpoints or [] if e.targetRef is None or not _is_nginx(e.targetRef.name)
+                            or e.targetRef.name in keep] or None
+            kept_slices.append(es)
+        return World(nodes, pods, services, kept_slices, mode=mode, cluster_cidr=self.cluster.cluster_cidr,
+                     service_cidrs=[self.cluster.service_cidr])
 
 
-_NP_BASES: dict[tuple[str, str], _NodePortBase] = {}
+def _is_nginx(name: str | None) -> bool:
+    return bool(name) and re.fullmatch(r"nginx-\d", name) is not None
+
+
+_NP_BASES: dict[str, _NodePortBase] = {}
 #: Outcomes already computed, shared by every explorer instance (they are deterministic).
 _OUTCOMES: dict[tuple, Outcome] = {}
 
 
-def _np_base(placement: str, policy: str) -> _NodePortBase:
-    key = (placement, policy)
-    if key not in _NP_BASES:
-        _NP_BASES[key] = _NodePortBase(placement, policy)
-    return _NP_BASES[key]
+def _np_base(placement: str) -> _NodePortBase:
+    if placement not in _NP_BASES:
+        _NP_BASES[placement] = _NodePortBase(placement)
+    return _NP_BASES[placement]
 
 
 def _memo(render):
@@ -341,10 +373,9 @@ def _render_nodeport(values: dict[str, Any]) -> Outcome:
     from k8snet.views.graphviz import to_svg
 
     policy, replicas, placement = values["policy"], values["replicas"], values["placement"]
-    base = _np_base(placement, policy)
-    base.set_replicas(replicas)
-    entries = nodeport_entries(base.cluster, "nodeport-svc")
-    pods = {p: n for p, n in base.pod_nodes.items() if base.ready[_short(p)]}
+    world = _np_base(placement).world(policy, replicas)
+    entries = entries_for_world(world, "nodeport-svc")
+    pods = {f"default/{p.metadata.name}": p.spec.nodeName for p in world.pods if _is_nginx(p.metadata.name)}
     seen = {s for e in entries for srcs in e.sources.values() for s in srcs}
     drops = [e.node for e in entries if e.dropped]
     parts = [f"<p><code>externalTrafficPolicy: {policy}</code>, {replicas} nginx Pod"

@@ -77,9 +77,11 @@ def kind():
 
     c = Cluster()
     c.apply(APP)
-    lb = c.get("Service", "web-lb")  # what a cloud load-balancer controller writes
+    # what a cloud load-balancer controller writes once the LB exists (through the status subresource when the
+    # API server has one: a plain update keeps the old status, pkg/registry/core/service/strategy.go)
+    lb = c.get("Service", "web-lb")
     lb.status.loadBalancer.ingress = [LoadBalancerIngress(ip=LB_IP)]
-    c.api.update(lb)
+    (getattr(c.api, "update_status", None) or c.api.update)(lb)
     return c
 
 

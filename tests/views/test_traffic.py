@@ -108,9 +108,8 @@ def test_health_checks_only_nodes_with_local_endpoints_pass():
 
 def test_nodeport_every_node_listens_local_drops_without_endpoint():
     ex = traffic.nodeport_traffic_explorer()
-    base = traffic._np_base("spread", "Local")
-    base.set_replicas(1)  # one Pod, on kind-worker
-    entries = {e.node: e for e in traffic.nodeport_entries(base.cluster, "nodeport-svc")}
+    world = traffic._np_base("spread").world("Local", 1)  # one Pod, on kind-worker
+    entries = {e.node: e for e in traffic.entries_for_world(world, "nodeport-svc")}
     assert set(entries) == {"kind-control-plane", "kind-worker", "kind-worker2"}
     assert entries["kind-worker"].verdict == "delivered"
     assert entries["kind-worker"].sources == {"default/nginx-0": [traffic.CLIENT_IP]}
@@ -121,9 +120,8 @@ def test_nodeport_every_node_listens_local_drops_without_endpoint():
 
 
 def test_nodeport_cluster_policy_forwards_from_every_node_with_snat():
-    base = traffic._np_base("spread", "Cluster")
-    base.set_replicas(3)
-    for e in traffic.nodeport_entries(base.cluster, "nodeport-svc"):
+    world = traffic._np_base("spread").world("Cluster", 3)
+    for e in traffic.entries_for_world(world, "nodeport-svc"):
         assert e.verdict == "delivered" and e.dropped == 0
         assert sum(e.shares.values()) == 1
         assert len(e.shares) == 3
@@ -133,14 +131,35 @@ def test_nodeport_cluster_policy_forwards_from_every_node_with_snat():
 
 
 def test_nodeport_text_and_diagram():
-    base = traffic._np_base("packed", "Local")
-    base.set_replicas(2)
-    entries = traffic.nodeport_entries(base.cluster, "nodeport-svc")
+    entries = traffic.entries_for_world(traffic._np_base("packed").world("Local", 2), "nodeport-svc")
     text = traffic.nodeport_text(entries)
     assert "client -> kind-worker 172.18.0.3:30000" in text
     assert text.count("50%") == 2
     src = traffic.nodeport_diagram(entries).source
     assert "dropped" in src and "172.18.0.4:30000" in src
+
+
+@pytest.mark.parametrize(("policy", "replicas"), [("Local", 3), ("Cluster", 2)])
+def test_nodeport_snapshot_matches_a_cluster_that_has_only_those_pods(policy, replicas):
+    """The explorer's k-replica state (Pods left out of a 5-Pod snapshot) gives the same traffic as a cluster
+    where only k Pods were ever created and the controllers wrote the EndpointSlice."""
+    from k8snet.data import article_manifest
+    from k8snet.sim.cluster import Cluster
+
+    c = Cluster()
+    docs = [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
+             "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx"}]}}
+            for i, node in enumerate(traffic.placement_nodes("spread", replicas))]
+    c.apply(docs)
+    c.apply(article_manifest("nodeport-svc").replace("externalTrafficPolicy: Local",
+                                                     f"externalTrafficPolicy: {policy}"))
+
+    def key(entries):
+        return [(e.node, e.verdict, e.shares, e.sources, e.dropped) for e in entries]
+
+    real = traffic.nodeport_entries(c, "nodeport-svc")
+    derived = traffic.entries_for_world(traffic._np_base("spread").world(policy, replicas), "nodeport-svc")
+    assert key(real) == key(derived)
 
 
 # --- kube-proxy -----------------------------------------------------------------------------------------------------

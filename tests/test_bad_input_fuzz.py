@@ -1,0 +1,217 @@
+"""Bad input never escapes as a raw exception.
+
+kube-apiserver and kubectl answer bad input with a status naming the object and the field; they never crash
+and a rejected request changes nothing. These property tests throw random and mutated manifests at
+``k8snet.manifests.load``, ``Cluster.apply`` and ``Cluster.kubectl`` and check that only
+:class:`~k8snet.errors.K8snetError` subclasses come out, and that a failed apply leaves the store byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from k8snet.errors import K8snetError, KubectlError
+from k8snet.manifests import load
+from k8snet.sim.cluster import Cluster
+
+# K8SNET_FUZZ_EXAMPLES=5000 runs a longer, randomised search; the default is a fixed, quick one.
+_EXAMPLES = int(os.environ.get("K8SNET_FUZZ_EXAMPLES", "150"))
+SETTINGS = settings(max_examples=_EXAMPLES, deadline=None, derandomize=_EXAMPLES <= 150, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# -- random JSON-ish values ----------------------------------------------------------------------------------
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True),
+    st.text(max_size=12), st.sampled_from(["", "80", "http", "TCP", "None", "10.96.0.10", "-1", "a b", "é"]),
+)
+json_like = st.recursive(
+    scalars,
+    lambda kids: st.one_of(st.lists(kids, max_size=3), st.dictionaries(st.text(max_size=8), kids, max_size=3)),
+    max_leaves=12,
+)
+
+FIELDS = {
+    "Service": ["ports", "selector", "type", "clusterIP", "clusterIPs", "externalIPs", "sessionAffinity",
+                "externalTrafficPolicy", "internalTrafficPolicy", "ipFamilies", "ipFamilyPolicy",
+                "loadBalancerIP", "externalName", "healthCheckNodePort", "publishNotReadyAddresses",
+                "sessionAffinityConfig", "allocateLoadBalancerNodePorts", "trafficDistribution"],
+    "Pod": ["containers", "nodeName", "hostNetwork", "restartPolicy", "terminationGracePeriodSeconds",
+            "initContainers", "hostname", "subdomain", "dnsPolicy", "readinessGates", "tolerations"],
+    "Deployment": ["replicas", "selector", "template", "strategy", "minReadySeconds", "paused"],
+    "EndpointSlice": [],
+    "Endpoints": [],
+}
+API = {"Service": "v1", "Pod": "v1", "Deployment": "apps/v1", "EndpointSlice": "discovery.k8s.io/v1",
+       "Endpoints": "v1"}
+
+
+@st.composite
+def shaped_docs(draw):
+    """Dicts shaped like one of the kinds, with random field names and values at every level."""
+    kind = draw(st.sampled_from(sorted(API)))
+    doc: dict = {"apiVersion": API[kind], "kind": kind,
+                 "metadata": draw(st.one_of(json_like, st.fixed_dictionaries({"name": scalars},
+                                                                             optional={"labels": json_like})))}
+    keys = FIELDS[kind] + ["bogus"]
+    body = {k: draw(json_like) for k in draw(st.lists(st.sampled_from(keys), max_size=4, unique=True))}
+    if kind == "EndpointSlice":
+        doc.update({"addressType": draw(scalars), "endpoints": draw(json_like), "ports": draw(json_like)})
+    elif kind == "Endpoints":
+        doc["subsets"] = draw(json_like)
+    else:
+        doc["spec"] = draw(st.one_of(st.just(body), json_like))
+    if draw(st.booleans()):
+        del doc[draw(st.sampled_from(sorted(doc)))]
+    return doc
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_load_arbitrary_text(text):
+    try:
+        load(text)
+    except K8snetError:
+        pass
+
+
+@SETTINGS
+@given(st.one_of(shaped_docs(), json_like))
+def test_load_shaped_dicts(doc):
+    try:
+        load(doc)
+    except K8snetError:
+        pass
+
+
+# -- valid-looking manifests with mutations --------------------------------------------------------------
+def _service():
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"app": "web"}},
+            "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80, "targetPort": 8080}]}}
+
+
+def _deployment():
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "nginx", "image": "nginx",
+                                                           "ports": [{"containerPort": 8080}]}]}}}}
+
+
+def _pod():
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "busybox", "ports": [{"containerPort": 80}]}]}}
+
+
+BASES = [_service, _deployment, _pod]
+ODD_VALUES = st.one_of(
+    st.sampled_from([None, "", 0, -1, 65536, 2**31, 2**63, -(2**40), "80", "http", "None", "10.96.0.1",
+                     "999.1.1.1", "10.96.0.010", "::1", "Bad_Name", "a" * 70, "NodePort", "LoadBalancer",
+                     "ExternalName", "Cluster", "Local", True, [], {}, [None], {"": ""}, {"a": None},
+                     "203.0.113.000/025", 1.5]),
+    scalars,
+)
+
+
+def _paths(obj, prefix=()):
+    """Every path into a JSON tree (dict keys and list indexes)."""
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _paths(v, prefix + (i,))
+
+
+def _set(obj, path, value):
+    for p in path[:-1]:
+        obj = obj[p]
+    obj[path[-1]] = value
+
+
+def _delete(obj, path):
+    for p in path[:-1]:
+        obj = obj[p]
+    del obj[path[-1]]
+
+
+EXTRA_KEYS = ["nodePort", "protocol", "appProtocol", "type", "clusterIP", "clusterIPs", "externalIPs", "name",
+              "namespace", "generateName", "externalTrafficPolicy", "healthCheckNodePort", "hostPort",
+              "matchExpressions", "ipFamilies", "ipFamilyPolicy", "sessionAffinity", "externalName",
+              "loadBalancerIP", "hostNetwork", "nodeName", "readinessProbe", "terminationGracePeriodSeconds"]
+
+
+@st.composite
+def mutated_manifests(draw):
+    doc = draw(st.sampled_from(BASES))()
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [p for p in _paths(doc) if len(p) >= 2]
+        path = draw(st.sampled_from(paths))
+        op = draw(st.sampled_from(["set", "set", "delete", "add"]))
+        if op == "set":
+            _set(doc, path, draw(ODD_VALUES))
+        elif op == "delete":
+            _delete(doc, path)
+        else:
+            parent = doc
+            for p in path[:-1]:
+                parent = parent[p]
+            if isinstance(parent, dict):
+                parent[draw(st.sampled_from(EXTRA_KEYS))] = draw(ODD_VALUES)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    return Cluster(preset="minikube")
+
+
+def _check_apply(cluster, manifest):
+    before = cluster.store.dump()
+    try:
+        cluster.apply(copy.deepcopy(manifest))
+    except K8snetError:
+        assert cluster.store.dump() == before, "a rejected apply changed the store"
+
+
+@SETTINGS
+@given(doc=mutated_manifests())
+def test_apply_mutated_manifests(cluster, doc):
+    _check_apply(cluster, doc)
+
+
+@SETTINGS
+@given(docs=st.lists(mutated_manifests(), min_size=2, max_size=3))
+def test_apply_several_documents_is_all_or_nothing(cluster, docs):
+    _check_apply(cluster, docs)
+
+
+# -- kubectl token soup ------------------------------------------------------------------------------------
+TOKENS = ["get", "describe", "run", "create", "expose", "apply", "scale", "label", "delete", "deployment",
+          "deploy", "svc", "service", "pods", "po", "pod", "nodes", "ep", "endpointslices", "all", "web", "x",
+          "-o", "wide", "yaml", "json", "name", "-n", "default", "kube-system", "-l", "app=web", "app!=",
+          "-A", "--all-namespaces", "--port", "80", "0", "-1", "99999", "--target-port", "--type",
+          "NodePort", "LoadBalancer", "--image", "nginx", "--replicas", "3", "--replicas=-2", "-f", "-",
+          "--dry-run=client", "--selector", "=", ",", "''", '"', "--name", "web2", "--protocol", "SCTP",
+          "--grace-period", "--now", "--all", "--show-labels", "--overwrite", "app-", "--", "--bogus", "a=b",
+          "deployment/web", "svc/web", "pod/client", "/", "x/y/z", "--labels", "--expose", "--restart=Never",
+          "--external-ip", "1.2.3.4", "--cluster-ip", "None", "--session-affinity", "ClientIP"]
+
+
+@SETTINGS
+@given(words=st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=7),
+       stdin=st.one_of(st.none(), st.text(max_size=40)))
+def test_kubectl_token_soup(cluster, words, stdin):
+    line = " ".join(words)
+    before = cluster.store.dump()
+    try:
+        cluster.kubectl(line, stdin=stdin)
+    except KubectlError:
+        if not (words and words[0] in ("apply", "delete", "label", "scale")):
+            # single-object commands are all-or-nothing
+            assert cluster.store.dump() == before
