@@ -198,7 +198,7 @@ def test_08_local_balances_per_node_not_per_pod():
 
 # 9 -----------------------------------------------------------------------------------------------------------
 def test_09_no_api_warning_for_a_well_formed_load_balancer_ip():
-    cluster = k8snet.Cluster()
+    cluster = k8snet.Cluster(cloud_provider=False)
     cluster.api.create(k8snet.load(article_manifest("loadbalancer-svc"))[0])
     assert cluster.api.last_warnings == []
     odd = k8snet.load(article_manifest("loadbalancer-svc").replace("192.168.1.100", "192.168.001.100"))[0]
@@ -213,7 +213,7 @@ def test_09_the_address_depends_on_the_provider():
     from k8snet.controllers.cloud import GenericCloud
     from k8snet.controllers.servicelb import install
 
-    cluster = k8snet.Cluster()
+    cluster = k8snet.Cluster(cloud_provider=False)
     cluster.apply(article_manifest("loadbalancer-svc"))
     assert not (cluster.get("Service", "loadbalancer-svc").status.loadBalancer.ingress or [])
     install(cluster, GenericCloud())

@@ -2,6 +2,7 @@
 
 - sphinx-thebe 0.3.1 registers its inline configuration script twice under Jupyter Book 1.0.4, so every
   page fails with "Identifier 'THEBE_JS_URL' has already been declared". Drop repeated scripts per page.
+- Explorer outputs get ``k8snet.css`` (from ``book/_assets``, copied to ``_static``): wide tables scroll.
 - pydata-sphinx-theme 0.17 logs "Got invalid theme mode: ." when no ``default_mode`` is set; use "light"
   (widgets and diagrams are drawn for a light page; readers can still switch).
 """
@@ -35,5 +36,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _set_default_mode)
+    app.add_css_file("k8snet.css")
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

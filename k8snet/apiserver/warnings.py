@@ -116,7 +116,7 @@ def warnings_for_cidr(path: str, value: str) -> list[str]:
 
 
 def warnings_for_service(svc: Any, old: Any = None) -> list[str]:
-    """``GetWarningsForService(service, oldService)``: the texts kubectl prints after ``Warning: ``.
+    """``GetWarningsForService(service, oldService)``: the texts kubectl prints after ``Warning:``.
 
     ``old`` is accepted for symmetry with upstream, which ignores it too.
 

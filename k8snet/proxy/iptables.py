@@ -45,7 +45,6 @@ from k8snet.proxy.topology import categorize_endpoints
 from k8snet.rules.linebuffer import LineBuffer, make_chain_line
 
 __all__ = [
-    "ProxierSettings",
     "render_iptables",
     "chain_owners",
     "sync_proxy_rules",

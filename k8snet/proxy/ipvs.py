@@ -75,7 +75,6 @@ from k8snet.rules.ipvs import (
 from k8snet.rules.linebuffer import LineBuffer, make_chain_line
 
 __all__ = [
-    "ProxierSettings",
     "render_ipvs",
     "IPSET_INFO",
     "JUMP_CHAINS",

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Optional
 
@@ -76,8 +77,13 @@ def service_types_diagram():
     return g
 
 
+def _gid(kind: str, name: str) -> str:
+    """An opaque graphviz node id: dot reads ``a:b`` in a node name as node ``a``, port ``b``."""
+    return kind + "_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
 def _pod_id(pod: Pod) -> str:
-    return f"pod:{pod.metadata.namespace or 'default'}/{pod.metadata.name}"
+    return _gid("pod", f"{pod.metadata.namespace or 'default'}/{pod.metadata.name}")
 
 
 def cluster_diagram(
@@ -111,7 +117,6 @@ def cluster_diagram(
             ip = node.address("InternalIP") or ""
             sub.attr(label=f"{name}\n{ip}", style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa",
                      fontsize="10")
-            sub.node(f"anchor:{name}", "", shape="point", width="0", style="invis")
             for p in sorted(by_node.get(name, []), key=lambda p: p.metadata.name or ""):
                 if p.metadata.deletionTimestamp is not None:
                     fill = COLORS["pod_terminating"]
@@ -128,7 +133,7 @@ def cluster_diagram(
         spec = svc.spec
         kind = (spec.type if spec else None) or "ClusterIP"
         ip = (spec.clusterIP if spec else None) or ""
-        sid = f"svc:{ns}/{svc.metadata.name}"
+        sid = _gid("svc", f"{ns}/{svc.metadata.name}")
         label = f"{svc.metadata.name}\n{kind} {ip}".strip()
         g.node(sid, label, shape="box", fillcolor=COLORS["service"], style="filled")
         color = COLORS["highlight"] if highlight == svc.metadata.name else COLORS["edge"]
@@ -141,7 +146,7 @@ def cluster_diagram(
                 ready = cond is None or cond.ready is not False
                 for addr in ep.addresses:
                     target = pod_by_ip.get(addr)
-                    tid = _pod_id(target) if target else f"ip:{addr}"
+                    tid = _pod_id(target) if target else _gid("ip", addr)
                     if target is None:
                         g.node(tid, addr, fillcolor=COLORS["external"], style="rounded,dashed")
                     g.edge(sid, tid, color=color, style="solid" if ready else "dashed")

@@ -76,6 +76,7 @@ __all__ = [
     "modes_cluster",
     "AFFINITY_TIMES",
     "show",
+    "responsive_svg",
     "lb_diagram",
     "health_checks",
     "rules_traversed",
@@ -115,9 +116,20 @@ def show(graph: Any):
     itself rather than an image file)."""
     from IPython.display import HTML
 
+    return HTML(responsive_svg(graph))
+
+
+def responsive_svg(graph: Any) -> str:
+    """Inline SVG of a Digraph that shrinks to the width of the page column (graphviz sets a fixed width in
+    points; the ``viewBox`` it also writes keeps the proportions).
+
+    >>> import graphviz
+    >>> responsive_svg(graphviz.Digraph()).startswith('<svg style="max-width:100%;height:auto"')
+    True
+    """
     from k8snet.views.graphviz import to_svg
 
-    return HTML(to_svg(graph))
+    return re.sub(r"^<svg\b", '<svg style="max-width:100%;height:auto"', to_svg(graph), count=1)
 
 
 def _pct(x: Fraction | float) -> str:
@@ -370,7 +382,6 @@ def _source_sentence(seen: set[str], client: str) -> str:
 
 @_memo
 def _render_nodeport(values: dict[str, Any]) -> Outcome:
-    from k8snet.views.graphviz import to_svg
 
     policy, replicas, placement = values["policy"], values["replicas"], values["placement"]
     world = _np_base(placement).world(policy, replicas)
@@ -385,7 +396,8 @@ def _render_nodeport(values: dict[str, Any]) -> Outcome:
     else:
         parts.append("Every node forwards the connection. ")
     parts.append(html_lib.escape(_source_sentence(seen, CLIENT_IP)) + "</p>")
-    return Outcome(html="".join(parts), svg=to_svg(nodeport_diagram(entries, pods=pods)), text=nodeport_text(entries))
+    return Outcome(html="".join(parts), svg=responsive_svg(nodeport_diagram(entries, pods=pods)),
+                   text=nodeport_text(entries))
 
 
 @register("nodeport-traffic")
@@ -505,7 +517,7 @@ def _lb_outcome(w: Any) -> Outcome:
     html = (f"<p>New connections per Pod: {', '.join(f'{p} {_pct(s)}' for p, s in shares.items())}"
             f"{' (even)' if even else f' (uneven: {_pct(hi)} vs {_pct(lo)})'}. "
             f"{html_lib.escape(_source_sentence(seen, w.trace.client))}</p>")
-    return Outcome(html=html, svg=w.svg(), text=_lb_summary(w))
+    return Outcome(html=html, svg=responsive_svg(w.diagram()), text=_lb_summary(w))
 
 
 @_memo
@@ -759,8 +771,6 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
         same = "" if s.same_as_previous is None else ("yes" if s.same_as_previous else "no")
         lines.append(f"{s.time:5.0f}s {gap:>6}  {s.endpoint:<19} {names.get(s.endpoint, '?'):<7} {same}")
     rule = affinity_rules(c, "web", mode, node="kind-worker") if affinity == "ClientIP" else ""
-    if rule:
-        lines += ["", "the rules that remember the client on kind-worker:", rule]
     switches = sum(1 for s in steps if s.same_as_previous is False)
     repeats = sum(1 for s in steps if s.same_as_previous is not None)
     if affinity == "None":
@@ -770,6 +780,8 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
     html = (f"<p>{mode}, <code>sessionAffinity: {affinity}</code>"
             + (f", <code>timeoutSeconds: {timeout}</code>" if affinity == "ClientIP" else "")
             + f": {how}. The client changed Pod on {switches} of {repeats} later connections.</p>")
+    if rule:
+        html += "<p>The rules that remember the client on kind-worker:</p>" + _pre(rule)
     return Outcome(html=html, text="\n".join(lines))
 
 
@@ -809,16 +821,22 @@ def modes_cluster() -> Any:
 @_memo
 def _render_modes(values: dict[str, Any]) -> Outcome:
     from k8snet.sim.trace import trace
-    from k8snet.views.graphviz import to_svg
 
     mode = values["mode"]
     c = modes_cluster()
     t = trace(c, "default/client", "web:80", mode=mode)
-    evaluated = sum(h.result.rules_evaluated for h in t.chosen.hops)
+    evaluated = t.chosen.hops[0].result.rules_evaluated  # on the client's node, where the Service is matched
     cands = ", ".join(f"{_short(o.pod)} {_pct(o.probability)}" for o in t.candidates)
     html = (f"<p>{mode}: a new connection from <code>client</code> to <code>web:80</code> reaches {cands}; "
             f"the first packet is tested against {evaluated} rules on kind-worker.</p>")
-    return Outcome(html=html, svg=to_svg(_trace_diagram(t)), text=rules_excerpt(c, "web", mode, node="kind-worker"))
+    html += "<p>The Service's rules on kind-worker:</p>" + _pre(rules_excerpt(c, "web", mode, node="kind-worker"))
+    return Outcome(html=html, svg=responsive_svg(_trace_diagram(t)))
+
+
+def _pre(text: str) -> str:
+    """Rule text as wrapped preformatted HTML (rule lines are long; the explorer's own text block does not wrap)."""
+    return ('<pre class="k8snet-rules" style="white-space:pre-wrap;word-break:break-all;font-size:75%">'
+            f"{html_lib.escape(text)}</pre>")
 
 
 def _trace_diagram(t: Any):
@@ -832,7 +850,7 @@ def proxy_modes_explorer() -> Explorer:
     """The same Service in kube-proxy's three modes: the rules ``kind-worker`` gets and a traced connection.
 
     >>> ex = proxy_modes_explorer()
-    >>> "KUBE-SVC-" in ex.outcome(mode="iptables").text, "persistent" in ex.outcome(mode="ipvs").text
+    >>> "KUBE-SVC-" in ex.outcome(mode="iptables").html, "persistent" in ex.outcome(mode="ipvs").html
     (True, False)
     """
     return Explorer(

@@ -130,8 +130,17 @@ def _visible_outcomes(explorer) -> list[str]:
     ]
 
 
+#: pydata-sphinx-theme makes scrollable <pre> elements focusable at load time (adds ``tabindex``); that is the
+#: theme's doing, not part of the outcome, so it is removed before comparing.
+_OUTER_HTML_WITHOUT_THEME_ATTRS = """e => {
+    const c = e.cloneNode(true);
+    for (const n of [c, ...c.querySelectorAll('[tabindex]')]) n.removeAttribute('tabindex');
+    return c.outerHTML;
+}"""
+
+
 def _visible_html(explorer, selector: str) -> list[str]:
-    return [el.evaluate("e => e.outerHTML") for el in explorer.locator(selector).all() if el.is_visible()]
+    return [el.evaluate(_OUTER_HTML_WITHOUT_THEME_ATTRS) for el in explorer.locator(selector).all() if el.is_visible()]
 
 
 def _as_browser_serializes(page, html: str) -> str:
