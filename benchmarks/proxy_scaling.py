@@ -23,39 +23,15 @@ The packet goes from a pod (10.0.0.2) on node ``bench-node`` (192.168.0.2, ``--c
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from k8snet.api.core_v1 import Node, Service  # noqa: E402
-from k8snet.api.discovery_v1 import EndpointSlice  # noqa: E402
 from k8snet.dataplane.packet import Packet  # noqa: E402
-from k8snet.sim.trace import World, available_modes  # noqa: E402
-
-NODE = Node.model_validate({"metadata": {"name": "bench-node"},
-                            "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}})
-SERVICE_BASE = ipaddress.ip_address("172.30.0.0")
-POD_BASE = ipaddress.ip_address("10.128.0.0")
-
-
-def objects(n: int, endpoints: int = 10) -> tuple[list, list]:
-    services, slices = [], []
-    for i in range(n):
-        name = f"svc{i}"
-        services.append(Service.model_validate({
-            "metadata": {"name": name, "namespace": "bench"},
-            "spec": {"clusterIP": str(SERVICE_BASE + 1 + i),
-                     "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}]}}))
-        slices.append(EndpointSlice.model_validate({
-            "metadata": {"name": f"{name}-1", "namespace": "bench", "labels": {"kubernetes.io/service-name": name}},
-            "addressType": "IPv4",
-            "endpoints": [{"addresses": [str(POD_BASE + i * endpoints + j)], "nodeName": "other"}
-                          for j in range(endpoints)],
-            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}))
-    return services, slices
+from k8snet.sim.scaling import POD_IP, SERVICE_BASE, scaling_world  # noqa: E402
+from k8snet.sim.trace import available_modes  # noqa: E402
 
 
 def rule_count(mode: str, rules) -> int:
@@ -65,24 +41,22 @@ def rule_count(mode: str, rules) -> int:
 
 
 def measure(mode: str, n: int) -> dict:
-    services, slices = objects(n)
-    world = World([NODE], [], services, slices, mode=mode, cluster_cidr="10.0.0.0/8",
-                  service_cidrs=["172.30.0.0/16"])
+    world = scaling_world(mode, n, endpoints=10)
     t0 = time.perf_counter()
     rules = world.rules("bench-node")
     generate = time.perf_counter() - t0
     host = world.host("bench-node")
     last = str(SERVICE_BASE + n)
     first = str(SERVICE_BASE + 1)
-    pkt = Packet("10.0.0.2", last, dst_port=80, in_interface="veth0")
+    pkt = Packet(POD_IP, last, dst_port=80, in_interface="veth0")
     outcomes = host.enumerate(pkt, record=False)
     traversed_last = max(o.rules_evaluated for o in outcomes)
     traversed_first = max(o.rules_evaluated for o in host.enumerate(
-        Packet("10.0.0.2", first, dst_port=80, in_interface="veth0"), record=False))
+        Packet(POD_IP, first, dst_port=80, in_interface="veth0"), record=False))
     t0 = time.perf_counter()
     reps = 200 if n <= 1000 else 20
     for i in range(reps):
-        host.send(Packet("10.0.0.2", last, src_port=1024 + i, dst_port=80, in_interface="veth0"), record=False)
+        host.send(Packet(POD_IP, last, src_port=1024 + i, dst_port=80, in_interface="veth0"), record=False)
     per_packet = (time.perf_counter() - t0) / reps
     return {"mode": mode, "services": n, "generate": generate, "rules": rule_count(mode, rules),
             "traversed_first": traversed_first, "traversed_last": traversed_last, "send_us": per_packet * 1e6}

@@ -22,11 +22,23 @@ __all__ = [
     "InvalidError",
     "NotFoundError",
     "AlreadyExistsError",
+    "ConfigError",
 ]
 
 
 class K8snetError(Exception):
     """Base of every error k8snet raises on purpose."""
+
+
+class ConfigError(K8snetError, ValueError):
+    """A bad argument to a k8snet constructor or function (an unknown preset, a malformed CIDR, an
+    unsupported protocol). It is also a ``ValueError`` so that ``except ValueError`` keeps working.
+
+    >>> raise ConfigError("Cluster(preset='nope'): unknown preset; choose one of ['kind', 'minikube']")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster(preset='nope'): unknown preset; choose one of ['kind', 'minikube']
+    """
 
 
 class KubectlError(K8snetError):

@@ -5,12 +5,18 @@
 Packet(TCP 10.0.0.2:40000 -> 172.30.0.41:80)
 >>> p.reply()
 Packet(TCP 172.30.0.41:80 -> 10.0.0.2:40000)
+>>> Packet("10.0.0.2", "10.0.0.300")
+Traceback (most recent call last):
+...
+k8snet.errors.ConfigError: Packet(dst_ip='10.0.0.300'): not an IP address
 """
 
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, replace
+
+from k8snet.errors import ConfigError
 
 __all__ = ["Packet", "format_endpoint", "ip_to_int"]
 
@@ -74,12 +80,22 @@ class Packet:
     mark: int = 0
 
     def __post_init__(self):
-        proto = self.protocol.upper()
+        proto = self.protocol.upper() if isinstance(self.protocol, str) else None
         if proto not in _PROTOCOLS:
-            raise ValueError(f"unsupported protocol {self.protocol!r}")
+            raise ConfigError(f"Packet(protocol={self.protocol!r}): unsupported protocol; "
+                              f"choose one of {sorted(_PROTOCOLS)}")
         object.__setattr__(self, "protocol", proto)
-        ip_to_int(self.src_ip)
-        ip_to_int(self.dst_ip)
+        for arg in ("src_ip", "dst_ip"):
+            value = getattr(self, arg)
+            try:
+                ip_to_int(value)
+            except (TypeError, ValueError, AttributeError):
+                raise ConfigError(f"Packet({arg}={value!r}): not an IP address") from None
+        for arg in ("src_port", "dst_port"):
+            value = getattr(self, arg)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not 0 <= value <= 65535):
+                raise ConfigError(f"Packet({arg}={value!r}): a port is an integer from 0 to 65535")
 
     @property
     def proto(self) -> str:

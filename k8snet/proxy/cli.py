@@ -69,7 +69,8 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
                    help="fwmark bit for packets needing SNAT (default 14)")
 
 
-def _load(paths: Sequence[str]) -> list[Any]:
+def load_files(paths: Sequence[str]) -> list[Any]:
+    """Objects from each ``-f`` path (``-`` reads stdin), loaded as given (no API server)."""
     from k8snet import manifests
 
     objs: list[Any] = []
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             renderer = getattr(module, f"render_{args.proxy_mode}")
         except (ImportError, AttributeError):
             raise K8snetError(f"error: --proxy-mode={args.proxy_mode} is not implemented yet") from None
-    objs = _load(args.filename)
+    objs = load_files(args.filename)
     nodes = [o for o in objs if o.kind == "Node"]
     node = nodes[0] if nodes else None
     hostname = args.hostname_override or (node.metadata.name if node else None)

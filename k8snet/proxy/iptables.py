@@ -41,7 +41,7 @@ from typing import Any
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.endpoints import EndpointInfo, endpoints_map
 from k8snet.proxy.serviceport import ServicePortInfo, service_port_map
-from k8snet.proxy.topology import categorize_endpoints
+from k8snet.proxy.topology import categorize_endpoints, policy_targets
 from k8snet.rules.linebuffer import LineBuffer, make_chain_line
 
 __all__ = [
@@ -204,19 +204,11 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
         local_chain = chains["local"]
         uses_local_chain = bool(local_eps) and svc.uses_local_endpoints
 
-        internal_chain = cluster_chain
-        has_internal = has_endpoints
-        if svc.internal_policy_local:
-            internal_chain = local_chain
-            if not local_eps:
-                has_internal = False
-
-        external_policy_chain = cluster_chain
-        has_external = has_endpoints
-        if svc.external_policy_local:
-            external_policy_chain = local_chain
-            if not local_eps:
-                has_external = False
+        targets = policy_targets(svc, local_eps, has_endpoints)
+        internal_chain = local_chain if targets.internal_local else cluster_chain
+        has_internal = targets.has_internal
+        external_policy_chain = local_chain if targets.external_local else cluster_chain
+        has_external = targets.has_external
         ext_chain = chains["ext"]
         # Based on has_endpoints, not has_external: the short-circuit rules are needed even then.
         uses_ext_chain = has_endpoints and svc.externally_accessible

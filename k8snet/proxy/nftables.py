@@ -62,7 +62,7 @@ from typing import Any
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.endpoints import EndpointInfo, endpoints_map
 from k8snet.proxy.serviceport import ServicePortInfo, ServicePortName, service_port_map
-from k8snet.proxy.topology import categorize_endpoints
+from k8snet.proxy.topology import categorize_endpoints, policy_targets
 from k8snet.rules.nftables import Chain, Element, NamedSet, Table, dump_table, list_table, parse_rule
 
 __all__ = [
@@ -320,18 +320,11 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
     if uses_local_chain:
         tx.chain(local_chain)
 
-    internal_chain = cluster_chain
-    has_internal = has_endpoints
-    if svc.internal_policy_local:
-        internal_chain = local_chain
-        if not local_eps:
-            has_internal = False
-    external_policy_chain = cluster_chain
-    has_external = has_endpoints
-    if svc.external_policy_local:
-        external_policy_chain = local_chain
-        if not local_eps:
-            has_external = False
+    targets = policy_targets(svc, local_eps, has_endpoints)
+    internal_chain = local_chain if targets.internal_local else cluster_chain
+    has_internal = targets.has_internal
+    external_policy_chain = local_chain if targets.external_local else cluster_chain
+    has_external = targets.has_external
     external_chain = service_chain_name("external", spn)
     uses_external_chain = has_endpoints and svc.externally_accessible
     if uses_external_chain:

@@ -49,6 +49,34 @@ class CategorizedEndpoints(NamedTuple):
     has_any: bool
 
 
+class PolicyTargets(NamedTuple):
+    """Where a Service port's internal and external traffic go, as both rule-writing proxiers decide it."""
+
+    internal_local: bool  # internal traffic uses the local endpoints (internalTrafficPolicy: Local)
+    has_internal: bool
+    external_local: bool  # external traffic uses the local endpoints (externalTrafficPolicy: Local)
+    has_external: bool
+
+
+def policy_targets(svc: Any, local_endpoints: Sequence[Any] | None, has_endpoints: bool) -> PolicyTargets:
+    """The traffic-policy decision of ``syncProxyRules`` (iptables and nftables proxier.go): a ``Local`` policy
+    sends that traffic to the local endpoints, and with none there it "has no endpoints" even if the Service does.
+
+    >>> from types import SimpleNamespace as S
+    >>> policy_targets(S(internal_policy_local=False, external_policy_local=True), [], True)
+    PolicyTargets(internal_local=False, has_internal=True, external_local=True, has_external=False)
+    """
+    has_local = bool(local_endpoints)
+    internal_local = bool(svc.internal_policy_local)
+    external_local = bool(svc.external_policy_local)
+    return PolicyTargets(
+        internal_local=internal_local,
+        has_internal=has_endpoints and (has_local or not internal_local),
+        external_local=external_local,
+        has_external=has_endpoints and (has_local or not external_local),
+    )
+
+
 def _filter(endpoints: Sequence[Any], pred: Callable[[Any], bool]) -> list[Any]:
     return [ep for ep in endpoints if pred(ep)]
 

@@ -55,6 +55,8 @@ import ipaddress
 import re
 from dataclasses import dataclass, field, replace
 
+from k8snet.errors import K8snetError
+
 __all__ = [
     "RealServer",
     "VirtualServer",
@@ -97,7 +99,7 @@ _SAVE_PROTO = {"TCP": "-t", "UDP": "-u", "SCTP": "--sctp-service"}
 _SAVE_PROTO_REV = {v: k for k, v in _SAVE_PROTO.items()}
 
 
-class IPVSParseError(ValueError):
+class IPVSParseError(K8snetError, ValueError):
     """Text that is not ``ipvsadm``/``ipset`` output; names the line."""
 
     def __init__(self, lineno: int, text: str, reason: str):

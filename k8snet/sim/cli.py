@@ -49,6 +49,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.proxy.cli import load_files
 
 __all__ = ["register", "main", "run_trace", "run_simulate", "run_explain"]
 
@@ -108,15 +109,6 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="do not accept NodePort connections on 127.0.0.1")
 
 
-def _load(paths: Sequence[str]) -> list[Any]:
-    from k8snet import manifests
-
-    objs: list[Any] = []
-    for path in paths:
-        objs.extend(manifests.load(sys.stdin.read() if path == "-" else path))
-    return objs
-
-
 def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
     """The :class:`~k8snet.sim.trace.World` for the command's files and flags, and the entry node to use."""
     from k8snet.api.core_v1 import Node
@@ -126,7 +118,7 @@ def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
                                  "localhost_nodeports": args.localhost_nodeports}
     if args.nodeport_addresses:
         overrides["nodeport_addresses"] = [s.strip() for s in args.nodeport_addresses.split(",") if s.strip()]
-    objs = _load(args.filename)
+    objs = load_files(args.filename)
     kinds = {o.kind for o in objs}
     if kinds & {"Deployment", "ReplicaSet"}:
         from k8snet.sim.cluster import Cluster

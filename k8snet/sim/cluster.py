@@ -65,7 +65,7 @@ from k8snet.controllers.deployment import DeploymentController, ReplicaSetContro
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
 from k8snet.controllers.kubelet import Kubelet
-from k8snet.errors import K8snetError
+from k8snet.errors import ConfigError, K8snetError
 from k8snet.sim.clock import DEFAULT_START, SimClock
 
 __all__ = ["Cluster", "PRESETS", "COREDNS_IMAGE", "KUBERNETES_VERSION"]
@@ -110,6 +110,65 @@ def _node_names(preset: str, n: int) -> list[str]:
     if preset == "kind":
         return ["kind-control-plane"] + [f"kind-worker{'' if i == 1 else i}" for i in range(1, n)]
     return ["minikube"] + [f"minikube-m{i + 1:02d}" for i in range(1, n)]
+
+
+def _check_node_names(nodes: Any) -> list[str]:
+    """Node names must be DNS-1123 subdomains (``ValidateNodeName``), unique, and at least one."""
+    from k8snet.apiserver.validation import name_is_dns_subdomain
+
+    if isinstance(nodes, (str, bytes)) or not hasattr(nodes, "__iter__"):
+        raise ConfigError(f"Cluster(nodes={nodes!r}): give a number of nodes or a list of node names")
+    names = list(nodes)
+    if not names:
+        raise ConfigError("Cluster(nodes=[]): a cluster needs at least one node")
+    for name in names:
+        problems = name_is_dns_subdomain(name, False) if isinstance(name, str) and name else ["must not be empty"]
+        if problems:
+            raise ConfigError(f"Cluster(nodes=...): node name {name!r} is invalid: {problems[0]}")
+    dup = next((n for i, n in enumerate(names) if n in names[:i]), None)
+    if dup is not None:
+        raise ConfigError(f"Cluster(nodes=...): node name {dup!r} appears twice")
+    return names
+
+
+def _check_cidr(arg: str, value: Any) -> str:
+    """An IPv4 CIDR (the simulated cluster is single-stack IPv4). For ``service_cidr`` kube-apiserver also
+    refuses ranges wider than 20 bits (cmd/kube-apiserver/app/options/validation.go)."""
+    try:
+        net = ipaddress.ip_network(value, strict=False)
+    except (TypeError, ValueError):
+        raise ConfigError(f"Cluster({arg}={value!r}): not a valid CIDR (e.g. 10.96.0.0/12)") from None
+    if net.version != 4:
+        raise ConfigError(f"Cluster({arg}={value!r}): only IPv4 (single-stack) clusters are modelled")
+    if arg == "service_cidr":
+        if net.max_prefixlen - net.prefixlen > 20:
+            raise ConfigError(f"Cluster(service_cidr={value!r}): specified --service-cluster-ip-range is too "
+                              "large; for 32-bit addresses, the mask must be >= 12")
+        if net.num_addresses < 8:
+            raise ConfigError(f"Cluster(service_cidr={value!r}): the range is too small to allocate ClusterIPs "
+                              "(the simulation needs at least a /29)")
+    return value
+
+
+def _check_port_range(value: Any) -> str:
+    """``--service-node-port-range``: ``base-max`` (utilnet.ParsePortRange), within 1-65535."""
+    text = str(value)
+    parts = text.split("-")
+    ok = len(parts) == 2 and all(p.strip().isdigit() for p in parts)
+    if ok:
+        lo, hi = int(parts[0]), int(parts[1])
+        ok = 1 <= lo <= hi <= 65535
+    if not ok:
+        raise ConfigError(f"Cluster(node_port_range={value!r}): not a port range like 30000-32767 (1-65535)")
+    return text
+
+
+def _check_pod_cidr_room(cluster_cidr: str, n_nodes: int) -> None:
+    net = ipaddress.ip_network(cluster_cidr, strict=False)
+    room = 2 ** (24 - net.prefixlen) if net.prefixlen <= 24 else 1
+    if n_nodes > room:
+        raise ConfigError(f"Cluster(cluster_cidr={cluster_cidr!r}): room for {room} node /24 pod CIDR(s), "
+                          f"but the cluster has {n_nodes} nodes")
 
 
 def _three_way(live: Any, last: Any, new: Any) -> Any:
@@ -167,19 +226,20 @@ class Cluster:
     def __init__(self, preset: str = "kind", nodes: int | list[str] | None = None, service_cidr: str | None = None,
                  cluster_cidr: str | None = None, node_port_range: str | None = None, seed: int = 0,
                  zones: list[str] | None = None, cloud_provider: Any = None, start=DEFAULT_START):
-        if preset not in PRESETS:
-            raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
+        if not isinstance(preset, str) or preset not in PRESETS:
+            raise ConfigError(f"Cluster(preset={preset!r}): unknown preset; choose one of {sorted(PRESETS)}")
         cfg = dict(PRESETS[preset])
         self.preset = preset
-        if isinstance(nodes, int):
+        if isinstance(nodes, int) and not isinstance(nodes, bool):
             if nodes < 1:
-                raise ValueError("a cluster needs at least one node")
+                raise ConfigError(f"Cluster(nodes={nodes!r}): a cluster needs at least one node")
             cfg["node_names"] = _node_names(preset, nodes)
         elif nodes is not None:
-            cfg["node_names"] = list(nodes)
-        self.service_cidr = service_cidr or cfg["service_cidr"]
-        self.cluster_cidr = cluster_cidr or cfg["cluster_cidr"]
-        self.node_port_range = node_port_range or cfg["node_port_range"]
+            cfg["node_names"] = _check_node_names(nodes)
+        self.service_cidr = _check_cidr("service_cidr", service_cidr or cfg["service_cidr"])
+        self.cluster_cidr = _check_cidr("cluster_cidr", cluster_cidr or cfg["cluster_cidr"])
+        self.node_port_range = _check_port_range(node_port_range or cfg["node_port_range"])
+        _check_pod_cidr_room(self.cluster_cidr, len(cfg["node_names"]))
         self.zones = list(cfg["zones"] if zones is None else zones)
         self.seed = seed
         self.cloud_provider = cloud_provider

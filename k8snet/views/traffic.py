@@ -865,64 +865,7 @@ def proxy_modes_explorer() -> Explorer:
 # --- cost per new connection as Services grow ---------------------------------------------------------------------
 
 
-def _scaling_objects(n: int) -> tuple[list, list, Any]:
-    """``n`` ClusterIP Services ``bench/svc00000``... (172.30.0.1..., port 80 → 8080) with one endpoint each on
-    another node, and the node ``bench-node`` (192.168.0.2) whose rules are measured. The same shape as
-    ``benchmarks/proxy_scaling.py`` (which uses ten endpoints per Service)."""
-    import ipaddress
-
-    from k8snet.api.core_v1 import Node, Service
-    from k8snet.api.discovery_v1 import EndpointSlice
-
-    node = Node.model_validate({"metadata": {"name": "bench-node"},
-                                "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}})
-    svc_base, pod_base = ipaddress.ip_address("172.30.0.0"), ipaddress.ip_address("10.128.0.0")
-    services, slices = [], []
-    for i in range(n):
-        name = f"svc{i:05d}"  # zero-padded: the renderers order Services by name, so svc00000 comes first
-        services.append(Service.model_validate({
-            "metadata": {"name": name, "namespace": "bench"},
-            "spec": {"clusterIP": str(svc_base + 1 + i),
-                     "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}]}}))
-        slices.append(EndpointSlice.model_validate({
-            "metadata": {"name": f"{name}-1", "namespace": "bench", "labels": {"kubernetes.io/service-name": name}},
-            "addressType": "IPv4", "endpoints": [{"addresses": [str(pod_base + i)], "nodeName": "other"}],
-            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}))
-    return services, slices, node
-
-
-def rules_traversed(mode: str, services: int) -> tuple[int, int]:
-    """Rules the executor tests for the first packet of a new connection from a Pod to the *first* and to the
-    *last* of ``services`` ClusterIP Services (``rules_evaluated`` of the dataplane executor of ``mode``).
-
-    iptables tests the ``KUBE-SERVICES`` rules one by one, so the last Service costs about one rule per
-    Service; nftables looks the destination up in the ``service-ips`` verdict map and IPVS in its table of
-    virtual servers, one step whatever the number of Services.
-
-    >>> rules_traversed("iptables", 10)[1] < rules_traversed("iptables", 100)[1]
-    True
-    >>> rules_traversed("nftables", 10) == rules_traversed("nftables", 100)
-    True
-    """
-    import ipaddress
-
-    from k8snet.dataplane.packet import Packet
-    from k8snet.sim.trace import World
-
-    svcs, slices, node = _scaling_objects(services)
-    world = World([node], [], svcs, slices, mode=mode, cluster_cidr="10.0.0.0/8", service_cidrs=["172.30.0.0/16"])
-    host = world.host("bench-node")
-    out = []
-    for ip in (ipaddress.ip_address("172.30.0.1"), ipaddress.ip_address("172.30.0.0") + services):
-        results = host.enumerate(Packet("10.0.0.2", str(ip), dst_port=80, in_interface="veth0"), record=False)
-        out.append(max(r.rules_evaluated for r in results))
-    return out[0], out[1]
-
-
-def scaling_table(sizes: tuple[int, ...] = (10, 100, 300, 1000), modes: tuple[str, ...] = _MODES) -> dict:
-    """``{mode: [(services, rules for the first Service, rules for the last Service), ...]}``."""
-    return {mode: [(n, *rules_traversed(mode, n)) for n in sizes] for mode in modes}
-
+from k8snet.sim.scaling import rules_traversed, scaling_table  # noqa: E402  (re-exported for the chapter)
 
 # --- a small SVG line chart -----------------------------------------------------------------------------------------
 

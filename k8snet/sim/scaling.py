@@ -1,0 +1,80 @@
+"""How the cost of a new connection grows with the number of Services, per proxy mode (KEP-3866's motivation).
+
+One source for the book's kube-proxy chapter and ``benchmarks/proxy_scaling.py``: ``n`` ClusterIP Services
+``bench/svc00000``... (172.30.0.1..., port 80 → 8080), each with ``endpoints`` endpoints on another node, are
+rendered for the node ``bench-node`` (192.168.0.2, ``--cluster-cidr 10.0.0.0/8``) by that mode's renderer, and a
+pod's first packet is run through that mode's executor, which counts every rule the kernel would test
+(``rules_evaluated``). iptables walks ``KUBE-SERVICES`` rule by rule, so the last Service costs about one rule
+per Service; nftables looks the destination up in the ``service-ips`` verdict map and IPVS in its table of
+virtual servers, one step whatever the number of Services.
+
+Names are zero-padded because the renderers order Services by name: ``svc00000`` is first, the last index last.
+
+>>> first, last = rules_traversed("iptables", 10)
+>>> rules_traversed("iptables", 100)[1] - last
+90
+>>> rules_traversed("nftables", 10) == rules_traversed("nftables", 100)
+True
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+__all__ = ["scaling_objects", "scaling_world", "rules_traversed", "scaling_table", "MODES", "POD_IP", "SERVICE_BASE"]
+
+MODES = ("iptables", "ipvs", "nftables")
+SERVICE_BASE = ipaddress.ip_address("172.30.0.0")
+POD_BASE = ipaddress.ip_address("10.128.0.0")
+#: The client pod the packets come from (inside ``--cluster-cidr``, so not masqueraded).
+POD_IP = "10.0.0.2"
+
+
+def scaling_objects(n: int, endpoints: int = 1) -> tuple[list, list, Any]:
+    """``(services, endpoint_slices, node)`` for ``n`` Services with ``endpoints`` endpoints each."""
+    from k8snet.api.core_v1 import Node, Service
+    from k8snet.api.discovery_v1 import EndpointSlice
+
+    node = Node.model_validate({"metadata": {"name": "bench-node"},
+                                "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}})
+    services, slices = [], []
+    for i in range(n):
+        name = f"svc{i:05d}"
+        services.append(Service.model_validate({
+            "metadata": {"name": name, "namespace": "bench"},
+            "spec": {"clusterIP": str(SERVICE_BASE + 1 + i),
+                     "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}]}}))
+        slices.append(EndpointSlice.model_validate({
+            "metadata": {"name": f"{name}-1", "namespace": "bench", "labels": {"kubernetes.io/service-name": name}},
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [str(POD_BASE + i * endpoints + j)], "nodeName": "other"}
+                          for j in range(endpoints)],
+            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}))
+    return services, slices, node
+
+
+def scaling_world(mode: str, n: int, endpoints: int = 1) -> Any:
+    """The :class:`~k8snet.sim.trace.World` (rules and executors per node) for :func:`scaling_objects`."""
+    from k8snet.sim.trace import World
+
+    services, slices, node = scaling_objects(n, endpoints)
+    return World([node], [], services, slices, mode=mode, cluster_cidr="10.0.0.0/8", service_cidrs=["172.30.0.0/16"])
+
+
+def rules_traversed(mode: str, services: int, endpoints: int = 1) -> tuple[int, int]:
+    """Rules tested for the first packet of a new connection from a pod to the *first* and to the *last* of
+    ``services`` Services."""
+    from k8snet.dataplane.packet import Packet
+
+    host = scaling_world(mode, services, endpoints).host("bench-node")
+    out = []
+    for ip in (SERVICE_BASE + 1, SERVICE_BASE + services):
+        results = host.enumerate(Packet(POD_IP, str(ip), dst_port=80, in_interface="veth0"), record=False)
+        out.append(max(r.rules_evaluated for r in results))
+    return out[0], out[1]
+
+
+def scaling_table(sizes: tuple[int, ...] = (10, 100, 300, 1000), modes: tuple[str, ...] = MODES) -> dict:
+    """``{mode: [(services, rules for the first Service, rules for the last Service), ...]}``."""
+    return {mode: [(n, *rules_traversed(mode, n)) for n in sizes] for mode in modes}
