@@ -149,7 +149,7 @@ EXTRA_KEYS = ["nodePort", "protocol", "appProtocol", "type", "clusterIP", "clust
 @st.composite
 def mutated_manifests(draw):
     doc = draw(st.sampled_from(BASES))()
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(0, 3))):
         paths = [p for p in _paths(doc) if len(p) >= 2]
         path = draw(st.sampled_from(paths))
         op = draw(st.sampled_from(["set", "set", "delete", "add"]))
@@ -203,10 +203,17 @@ TOKENS = ["get", "describe", "run", "create", "expose", "apply", "scale", "label
           "--external-ip", "1.2.3.4", "--cluster-ip", "None", "--session-affinity", "ClientIP"]
 
 
+VERBS = ["get", "describe", "run", "create", "expose", "apply", "scale", "label", "delete", "create deployment"]
+RESOURCES = ["svc", "pods", "deploy", "ep", "endpointslices", "nodes", "all", "rs", "ns", "svc,pods", "bogus"]
+
+
 @SETTINGS
-@given(words=st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=7),
-       stdin=st.one_of(st.none(), st.text(max_size=40)))
-def test_kubectl_token_soup(cluster, words, stdin):
+@given(verb=st.sampled_from(VERBS), resource=st.sampled_from(RESOURCES + [""]),
+       words=st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=6)), max_size=6),
+       stdin=st.one_of(st.none(), st.text(max_size=40),
+                       mutated_manifests().map(lambda d: __import__("json").dumps(d))))
+def test_kubectl_token_soup(cluster, verb, resource, words, stdin):
+    words = [*verb.split(), *([resource] if resource else []), *words]
     line = " ".join(words)
     before = cluster.store.dump()
     try:

@@ -39,6 +39,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from k8snet.netutils import IPAddress, parse_cidr_sloppy, parse_ip_sloppy
+
 from .field import (
     FieldError,
     GoStruct,
@@ -273,76 +275,8 @@ def _is_valid_percent(value: str) -> list[str]:
 # IPs and CIDRs: k8s.io/utils/net ParseIPSloppy/ParseCIDRSloppy, apimachinery pkg/util/validation/ip.go
 # --------------------------------------------------------------------------------------------------------
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _parse_ipv4_sloppy(s: str) -> ipaddress.IPv4Address | None:
-    # Go <1.17 net.ParseIP (kept as ParseIPSloppy): decimal octets, leading zeros ignored.
-    parts = s.split(".")
-    if len(parts) != 4:
-        return None
-    octets = []
-    for p in parts:
-        if not p or not p.isascii() or not p.isdigit():
-            return None
-        n = int(p)
-        if n > 255:
-            return None
-        octets.append(n)
-    return ipaddress.IPv4Address(".".join(map(str, octets)))
-
-
-def parse_ip_sloppy(s: str) -> IPAddress | None:
-    """``netutils.ParseIPSloppy``: an IP or ``None``; IPv4 octets may have leading zeros.
-
-    IPv4-mapped IPv6 addresses (``::ffff:1.2.3.4``) come back as IPv4, as Go's ``net.IP.To4()`` treats them.
-
-    >>> parse_ip_sloppy("010.0.0.1"), parse_ip_sloppy("myhost.mydomain")
-    (IPv4Address('10.0.0.1'), None)
-    """
-    if not s:
-        return None
-    if ":" not in s:
-        return _parse_ipv4_sloppy(s)
-    if "%" in s:
-        return None
-    head, sep, last = s.rpartition(":")
-    if "." in last:
-        v4 = _parse_ipv4_sloppy(last)
-        if v4 is None:
-            return None
-        s = head + sep + str(v4)
-    try:
-        ip6 = ipaddress.IPv6Address(s)
-    except ValueError:
-        return None
-    if ip6.ipv4_mapped is not None:
-        return ip6.ipv4_mapped
-    return ip6
-
-
-def parse_cidr_sloppy(s: str) -> tuple[IPAddress, ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
-    """``netutils.ParseCIDRSloppy``: ``(ip, network)`` or ``None``; the prefix may have leading zeros.
-
-    >>> parse_cidr_sloppy("1.2.3.4/8")
-    (IPv4Address('1.2.3.4'), IPv4Network('1.0.0.0/8'))
-    """
-    addr, sep, plen = s.partition("/")
-    if not sep or not plen or not plen.isascii() or not plen.isdigit():
-        return None
-    ip = parse_ip_sloppy(addr)
-    if ip is None:
-        return None
-    bits = int(plen)
-    # An IPv4-mapped address keeps its 128-bit prefix length in Go; map it back to 32 bits.
-    if ip.version == 4 and ":" in addr:
-        if bits < 96:
-            return None
-        bits -= 96
-    if bits > ip.max_prefixlen:
-        return None
-    return ip, ipaddress.ip_network(f"{ip}/{bits}", strict=False)
-
+# parse_ip_sloppy/parse_cidr_sloppy live in k8snet.netutils, shared with kube-proxy (which must not import
+# the API server); they are re-exported here.
 
 def is_valid_ip(path: Path | str, value: str) -> list[FieldError]:
     """``IsValidIPForLegacyField`` with strict validation off (the 1.34 default).

@@ -23,6 +23,9 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from k8snet.errors import ConfigError
+from k8snet.netutils import parse_cidr_sloppy, parse_ip_sloppy
+
 __all__ = ["ProxierSettings", "LABEL_TOPOLOGY_ZONE"]
 
 LABEL_TOPOLOGY_ZONE = "topology.kubernetes.io/zone"
@@ -96,6 +99,32 @@ class ProxierSettings:
     ip_family: str = "IPv4"
     interface_addresses: list[str] | None = None
 
+    def __post_init__(self):
+        # The checks kube-proxy makes at start-up (pkg/proxy/apis/config/validation/validation.go), with its
+        # messages; a bad value raises ConfigError (a ValueError) naming the argument.
+        def bad(arg: str, value: object, detail: str) -> ConfigError:
+            return ConfigError(f"ProxierSettings({arg}={value!r}): {detail}")
+
+        if self.ip_family not in ("IPv4", "IPv6"):
+            raise bad("ip_family", self.ip_family, 'must be "IPv4" or "IPv6"')
+        for ip in self.node_ips or []:
+            if parse_ip_sloppy(ip) is None:
+                raise bad("node_ips", list(self.node_ips), f"{ip!r} is not a valid IP address")
+        if self.cluster_cidr is not None and parse_cidr_sloppy(self.cluster_cidr) is None:
+            raise bad("cluster_cidr", self.cluster_cidr,
+                      "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)")
+        addrs = list(self.nodeport_addresses or [])
+        for i, a in enumerate(addrs):
+            if a == "primary":
+                if i != 0 or len(addrs) != 1:
+                    raise bad("nodeport_addresses", addrs, "can't use both 'primary' and CIDRs")
+                break
+            if not isinstance(a, str) or parse_cidr_sloppy(a.strip()) is None:
+                raise bad("nodeport_addresses", addrs, f"{a!r} must be a valid CIDR")
+        if isinstance(self.masquerade_bit, bool) or not isinstance(self.masquerade_bit, int) \
+                or not 0 <= self.masquerade_bit <= 31:
+            raise bad("masquerade_bit", self.masquerade_bit, "must be within the range [0, 31]")
+
     @property
     def is_ipv6(self) -> bool:
         return self.ip_family == "IPv6"
@@ -129,12 +158,12 @@ class ProxierSettings:
         want_v4 = self.ip_family == "IPv4"
         kept = []
         for s in raw:
-            try:
-                net = ipaddress.ip_network(s.strip(), strict=False)
-            except ValueError:
+            parsed = parse_cidr_sloppy(s.strip())  # ParseCIDRSloppy: "10.0.0.000/08" is 10.0.0.0/8
+            if parsed is None:
                 continue
+            net = parsed[1]
             if (net.version == 4) == want_v4:
-                kept.append(s.strip())
+                kept.append(str(net))
         return kept or [_ZERO_CIDR[self.ip_family]]
 
     @property

@@ -25,11 +25,11 @@ API server's default (kube-proxy would dereference nil).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from k8snet.netutils import canonical_ip, ip_family
 from k8snet.proxy.serviceport import ServicePortName
 
 __all__ = ["EndpointInfo", "endpoints_map", "join_host_port", "LABEL_SERVICE_NAME"]
@@ -69,10 +69,8 @@ class EndpointInfo:
 
 
 def _family(ip: str) -> str | None:
-    try:
-        return "IPv6" if ipaddress.ip_address(ip).version == 6 else "IPv4"
-    except ValueError:
-        return None
+    # endpointslicecache.go: utilnet.IsIPv6String, i.e. ParseIPSloppy (leading zeros allowed)
+    return ip_family(ip)
 
 
 def endpoints_map(
@@ -117,7 +115,7 @@ def endpoints_map(
                 addr = ep.addresses[0]
                 if _family(addr) != ip_family:
                     continue
-                ip = str(ipaddress.ip_address(addr))
+                ip = canonical_ip(addr)  # ParseIPSloppy(addr).String(): 10.180.00.001 -> 10.180.0.1
                 cond = ep.conditions
                 ready = cond is None or cond.ready is None or cond.ready
                 serving = cond is None or cond.serving is None or cond.serving

@@ -19,9 +19,10 @@ ClientIP affinity without ``sessionAffinityConfig`` uses 10800 seconds (kube-pro
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
+
+from k8snet.netutils import canonical_ip, ip_family, parse_cidr_sloppy
 
 __all__ = ["ServicePortName", "ServicePortInfo", "service_ports", "service_port_map"]
 
@@ -49,17 +50,13 @@ class ServicePortName:
 
 
 def _ip_family(ip: str) -> str | None:
-    try:
-        return "IPv6" if ipaddress.ip_address(ip.strip()).version == 6 else "IPv4"
-    except ValueError:
-        return None
+    # proxyutil.MapIPsByIPFamily: netutils.IsIPv6String, i.e. ParseIPSloppy (leading zeros allowed)
+    return ip_family(ip.strip()) if isinstance(ip, str) else None
 
 
 def _canon_ip(ip: str) -> str:
-    try:
-        return str(ipaddress.ip_address(ip.strip()))
-    except ValueError:
-        return ip
+    # netutils.ParseIPSloppy(ip).String(): "172.30.0.041" becomes "172.30.0.41"
+    return (canonical_ip(ip.strip()) if isinstance(ip, str) else None) or ip
 
 
 @dataclass(frozen=True)
@@ -156,10 +153,11 @@ def service_ports(svc: Any, ip_family: str = "IPv4") -> list[ServicePortInfo]:
     # "LoadBalancerSourceRanges validation mistakenly allows whitespace padding" (serviceport.go)
     ranges: list[str] = []
     for r in spec.loadBalancerSourceRanges or []:
-        try:
-            net = ipaddress.ip_network(r.strip(), strict=False)
-        except ValueError:
+        # proxyutil.MapCIDRsByIPFamily: netutils.ParseCIDRSloppy ("203.0.113.000/025" is 203.0.113.0/25)
+        parsed = parse_cidr_sloppy(r.strip()) if isinstance(r, str) else None
+        if parsed is None:
             continue
+        net = parsed[1]
         if ("IPv6" if net.version == 6 else "IPv4") == ip_family:
             ranges.append(str(net))
     # A zero-masked CIDR means "allow any", the same as no ranges at all.

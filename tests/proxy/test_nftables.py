@@ -405,8 +405,6 @@ def test_service_cidrs_of_the_proxier_family(family, cidrs, expected):
 
 # ---- TestBadIPs ----------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="k8snet.proxy.serviceport/endpoints reject leading-zero IPs that Go's "
-                   "ParseIPSloppy accepts ('172.30.0.041'); reported to the lead")
 def test_bad_ips_are_rewritten():
     s = svc("ns1", "svc1", type="LoadBalancer", clusterIP="172.30.0.041",
             ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],

@@ -8,8 +8,6 @@ Expected behaviour comes from kube-proxy's rules as upstream writes them (pkg/pr
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from k8snet.sim.cluster import Cluster
@@ -86,9 +84,7 @@ def kind():
 
 
 def test_cluster_ip_spreads_evenly_without_snat(kind):
-    t0 = time.perf_counter()
-    r = simulate(kind, ["default/client"], "web:80", connections=100_000, seed=1)
-    elapsed = time.perf_counter() - t0
+    r = simulate(kind, ["default/client"], "web:80", connections=100_000, seed=1)  # speed: benchmarks/
     assert r.connections == r.delivered == 100_000 and r.drops == {}
     assert len(r.per_pod) == 3
     assert all(abs(share - 1 / 3) < 0.01 for share in r.per_pod.values())
@@ -96,7 +92,6 @@ def test_cluster_ip_spreads_evenly_without_snat(kind):
     assert r.source_seen == {kind.get("Pod", "client").status.podIP: 1.0}
     assert r.stickiness is None and abs(r.repeat_same_endpoint - 1 / 3) < 0.01
     assert r.executor_runs == 1  # one (client, entry node) class: the rules ran once
-    assert elapsed < 5  # about a second on a laptop; generous for a shared CI core
 
 
 def test_seed_makes_it_reproducible(kind):

@@ -16,7 +16,6 @@ Known results the book quotes:
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import pytest
@@ -87,14 +86,11 @@ def test_proxy_mode_lb_hides_the_client_even_with_local_policy():
     assert set(sum(w.sources_seen.values(), [])) == {"198.51.100.10"}
 
 
-def test_diagram_and_speed():
+def test_diagram_shows_the_shares():
+    # speed is measured by benchmarks/whatif.py, not asserted here
     w = what_if(replicas=3, placement=TWO_ONE, external_traffic_policy="Local", session_affinity="ClientIP")
     svg = w.svg()
     assert svg.startswith("<svg") and "25%" in svg and "50%" in svg
-    t = time.perf_counter()
-    what_if(replicas=3, placement=TWO_ONE, external_traffic_policy="Local", session_affinity="ClientIP",
-            affinity_timeout=60, ready=[True, False, True]).svg()
-    assert time.perf_counter() - t < 1.0  # budget is 100 ms (benchmarks/whatif.py); loose here for shared CPUs
 
 
 def test_what_if_rejects_bad_input():

@@ -11,7 +11,6 @@ coredns/coredns ``plugin/kubernetes/object/endpoint.go`` (only ready endpoints a
 from __future__ import annotations
 
 import ipaddress
-import time
 
 import pytest
 
@@ -177,21 +176,14 @@ def test_network_explorer_places_pods_in_node_cidrs():
     assert len(cluster_ips) == 1  # the Service keeps its ClusterIP while Pods come and go
 
 
-def test_outcomes_are_fast_and_svg_is_clean():
+def test_outcomes_svg_is_clean():
+    # speed is measured by benchmarks/book_build.py, not asserted here
     for factory in FACTORIES.values():
         ex = factory()
-        ex.outcomes()  # build the base states (cached per process)
-        lessons._render_svg.cache_clear()
-        ex = factory()
-        worst = 0.0
         for combo in ex.combinations():
-            start = time.perf_counter()
             out = ex.outcome(*combo)
-            worst = max(worst, time.perf_counter() - start)
             assert not out.error
             assert out.svg.startswith("<svg") and "<!--" not in out.svg
-        # the target is 50 ms per outcome; the bound leaves room for a loaded CI machine
-        assert worst < 0.5, f"{ex.name}: slowest outcome {worst:.3f}s"
 
 
 def test_outcomes_are_deterministic_across_rebuilds():

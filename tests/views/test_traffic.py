@@ -16,7 +16,6 @@ Expected behaviour comes from upstream, not from the code under test:
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import pytest
@@ -239,15 +238,11 @@ def test_explorer_registered_and_rebuilt_from_marker(name):
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
-def test_explorer_all_combinations_fast_and_deterministic(name):
+def test_explorer_all_combinations_deterministic(name):
+    # speed is measured by benchmarks/book_build.py, not asserted here
     factory = REGISTRY[name].factory
     ex = factory()
-    t0 = time.perf_counter()
     outs = ex.outcomes()
-    elapsed = time.perf_counter() - t0
-    # budget: < 3 s for all combinations (cold: clusters built on first use) on an idle machine; the bound
-    # here allows for a loaded CI runner
-    assert elapsed < 6.0, f"{name}: {elapsed:.2f} s for {len(outs)} combinations"
     assert not any(o.error for o in outs.values())
     traffic._OUTCOMES.clear()  # recompute on the same (mutated) clusters: no dependence on the visiting order
     again = {combo: factory().outcome(*combo) for combo in reversed(ex.combinations())}
@@ -255,10 +250,3 @@ def test_explorer_all_combinations_fast_and_deterministic(name):
     assert ex.content_bytes() < 2_000_000
 
 
-def test_explorer_outcome_latency():
-    ex = traffic.lb_traffic_explorer()
-    ex.outcome(placement="spread", replicas=1, policy="Cluster")  # warm: the base cluster exists
-    traffic._OUTCOMES.clear()
-    t0 = time.perf_counter()
-    traffic.lb_traffic_explorer().outcome(placement="spread", replicas=2, policy="Local")
-    assert time.perf_counter() - t0 < 0.25  # ~30 ms idle; loose for shared CI cores
