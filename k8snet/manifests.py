@@ -310,10 +310,94 @@ def _from_dict(doc: Any) -> list[Resource]:
         )
         e.kind, e.name, e.field = str(kind), _name_of(doc), "kind"
         raise e
+    doc = _go_nulls(doc, cls)
     try:
-        return [cls.model_validate(doc)]
+        obj = cls.model_validate(doc)
     except ValidationError as exc:
         raise _decode_error(cls, doc, exc) from None
+    _check_int_ranges(obj, cls, doc)
+    return [obj]
+
+
+def _zero(ann: Any) -> Any:
+    """The JSON form of a Go zero value: what a ``null`` list element or map value decodes to."""
+    ann = _unwrap(ann)
+    if typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return {}
+    if _is_union(ann):  # IntOrString
+        return 0
+    return {int: 0, str: "", bool: False, float: 0.0}.get(ann)
+
+
+def _go_nulls(value: Any, ann: Any) -> Any:
+    """Apply ``encoding/json``'s rules for ``null``: a null struct field is left at its zero value (here: the
+    key is dropped), a null list element or map value becomes the element type's zero value.
+
+    Go: "unmarshaling a JSON null into any other Go type has no effect on the value". So ``labels: {a: null}``
+    is the label ``a: ""`` and ``containers: [null]`` is one empty container for validation to reject.
+    """
+    ann = _unwrap(ann)
+    origin = typing.get_origin(ann)
+    if isinstance(ann, type) and issubclass(ann, BaseModel) and isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            f = ann.model_fields.get(k) if isinstance(k, str) else None
+            if v is None and f is not None:
+                continue
+            out[k] = _go_nulls(v, f.annotation) if f is not None else v
+        return out
+    if origin is list and isinstance(value, list):
+        elem = typing.get_args(ann)[0]
+        zero = _zero(elem)
+        return [zero if v is None and zero is not None else _go_nulls(v, elem) for v in value]
+    if origin is dict and isinstance(value, dict):
+        elem = typing.get_args(ann)[1]
+        zero = _zero(elem)
+        return {k: zero if v is None and zero is not None else _go_nulls(v, elem) for k, v in value.items()}
+    return value
+
+
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1), "intstr.IntOrString": (-(2**31), 2**31 - 1)}
+
+
+def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
+    """Go cannot store 2**40 in an int32 field: ``json: cannot unmarshal number 1099511627776 into Go struct
+    field ServicePort.spec.ports.port of type int32`` (encoding/json ``literalStore``, ``OverflowInt``)."""
+    kind, version = cls.model_fields["kind"].default, cls.model_fields["apiVersion"].default.split("/")[-1]
+
+    def visit(m: Any, gopath: str) -> None:
+        if isinstance(m, list):
+            for item in m:
+                visit(item, gopath)
+            return
+        if isinstance(m, dict):
+            for item in m.values():
+                visit(item, gopath)
+            return
+        if not isinstance(m, BaseModel):
+            return
+        for name in type(m).model_fields:
+            v = getattr(m, name)
+            path = f"{gopath}.{name}" if gopath else name
+            ints = [v] if isinstance(v, int) else [x for x in v if isinstance(x, int)] if isinstance(v, list) else []
+            for n in ints:
+                if isinstance(n, bool):
+                    continue
+                gotype = _go_type(type(m), name).removeprefix("[]")
+                lo, hi = _INT_RANGES.get(gotype, _INT_RANGES["int32"])
+                if not lo <= n <= hi:
+                    gotype = "int32" if gotype == "intstr.IntOrString" else gotype
+                    e = ManifestError(
+                        f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
+                        f"number {n} into Go struct field {type(m).__name__}.{path} of type {gotype}")
+                    e.kind, e.name, e.field = kind, _name_of(doc), path
+                    raise e
+            if isinstance(v, (BaseModel, list, dict)):
+                visit(v, path)
+
+    visit(obj, "")
 
 
 def load(source: Source) -> list[Resource]:

@@ -166,6 +166,55 @@ def mutated_manifests(draw):
     return doc
 
 
+# valid but unusual values: these get past validation and exercise the controllers and printers
+SERVICE_VARIANTS = {
+    "type": ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"],
+    "externalName": ["example.com", "db.internal."],
+    "clusterIP": ["None", "10.96.0.77", "", None],
+    "externalTrafficPolicy": ["Local", "Cluster"],
+    "internalTrafficPolicy": ["Local", "Cluster"],
+    "sessionAffinity": ["ClientIP", "None"],
+    "sessionAffinityConfig": [{"clientIP": {"timeoutSeconds": 1}}, {"clientIP": {"timeoutSeconds": 86400}}],
+    "externalIPs": [["192.0.2.10"], ["192.0.2.010"]],
+    "publishNotReadyAddresses": [True],
+    "allocateLoadBalancerNodePorts": [False, True],
+    "loadBalancerSourceRanges": [["203.0.113.0/24"], ["0.0.0.0/0"]],
+    "trafficDistribution": ["PreferClose", "PreferSameZone", "PreferSameNode"],
+    "selector": [{}, {"app": "none"}, {"app": "web", "tier": "x"}, None],
+    "ports": [[{"port": 80, "targetPort": "http", "name": "http"}],
+              [{"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dns-tcp"}],
+              [{"port": 80, "nodePort": 30080}], [{"port": 9000, "protocol": "SCTP"}],
+              [{"port": 80, "appProtocol": "http"}]],
+    "healthCheckNodePort": [30555],
+}
+POD_VARIANTS = {
+    "hostNetwork": [True],
+    "nodeName": ["minikube", "ghost-node"],
+    "hostname": ["h1"], "subdomain": ["web"],
+    "terminationGracePeriodSeconds": [0, 1],
+    "restartPolicy": ["Never", "OnFailure"],
+    "containers": [[{"name": "c", "image": "nginx", "ports": [{"containerPort": 8080, "name": "http"}]}],
+                   [{"name": "a", "image": "x"}, {"name": "b", "image": "registry.k8s.io/pause:3.10"}]],
+    "readinessGates": [[{"conditionType": "example.com/ready"}]],
+    "tolerations": [[{"operator": "Exists"}]],
+    "automountServiceAccountToken": [False],
+    "priorityClassName": ["system-node-critical", "gold"],
+}
+
+
+@st.composite
+def valid_variants(draw):
+    doc = draw(st.sampled_from(BASES))()
+    spec = doc["spec"] if doc["kind"] != "Deployment" else doc["spec"]["template"]["spec"]
+    table = SERVICE_VARIANTS if doc["kind"] == "Service" else POD_VARIANTS
+    for key in draw(st.lists(st.sampled_from(sorted(table)), max_size=4, unique=True)):
+        spec[key] = copy.deepcopy(draw(st.sampled_from(table[key])))
+    if doc["kind"] == "Deployment":
+        doc["spec"]["replicas"] = draw(st.sampled_from([0, 1, 3]))
+    doc["metadata"]["name"] = draw(st.sampled_from(["web", "web2", "db"]))
+    return doc
+
+
 @pytest.fixture(scope="module")
 def cluster():
     return Cluster(preset="minikube")
@@ -183,6 +232,30 @@ def _check_apply(cluster, manifest):
 @given(doc=mutated_manifests())
 def test_apply_mutated_manifests(cluster, doc):
     _check_apply(cluster, doc)
+
+
+@settings(SETTINGS, max_examples=max(60, _EXAMPLES // 3))
+@given(doc=valid_variants())
+def test_apply_valid_variants(doc):
+    # a fresh cluster every 20 examples keeps the printers' work small
+    global _VARIANT_CLUSTER, _VARIANT_COUNT
+    if _VARIANT_COUNT % 20 == 0:
+        _VARIANT_CLUSTER = Cluster(preset="minikube")
+    _VARIANT_COUNT += 1
+    cluster = _VARIANT_CLUSTER
+    _check_apply(cluster, doc)
+    cluster.kubectl("get all -o wide")
+    kind = {"Service": "svc", "Pod": "pod", "Deployment": "deploy"}[doc["kind"]]
+    try:
+        cluster.kubectl(f"describe {kind} {doc['metadata']['name']}")
+    except KubectlError:  # NotFound after a rejected apply
+        pass
+    if _VARIANT_COUNT % 7 == 0:
+        cluster.clock.advance(seconds=31)  # let terminating pods go
+
+
+_VARIANT_CLUSTER: Cluster | None = None
+_VARIANT_COUNT = 0
 
 
 @SETTINGS
@@ -222,3 +295,52 @@ def test_kubectl_token_soup(cluster, verb, resource, words, stdin):
         if not (words and words[0] in ("apply", "delete", "label", "scale")):
             # single-object commands are all-or-nothing
             assert cluster.store.dump() == before
+
+
+# -- regressions for what the fuzzers found ----------------------------------------------------------------
+def test_int32_overflow_is_a_decode_error():
+    # encoding/json literalStore: OverflowInt -> UnmarshalTypeError{Value: "number <literal>"}
+    doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 2**40}]}}
+    with pytest.raises(K8snetError) as err:
+        load(doc)
+    assert str(err.value) == ('Service in version "v1" cannot be handled as a Service: json: cannot unmarshal '
+                              "number 1099511627776 into Go struct field ServicePort.spec.ports.port of type int32")
+
+
+def test_int64_fields_take_large_numbers():
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"terminationGracePeriodSeconds": 2**40, "containers": [{"name": "c", "image": "i"}]}}
+    assert load(pod)[0].spec.terminationGracePeriodSeconds == 2**40
+
+
+def test_null_follows_go_json_rules():
+    # "unmarshaling a JSON null into any other Go type has no effect on the value": a null map value is "",
+    # a null list element is the zero struct, a null struct field is unset.
+    svc = load({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"a": None}},
+                "spec": {"ports": [{"port": 80, "name": None}], "selector": None}})[0]
+    assert svc.metadata.labels == {"a": ""} and svc.spec.ports[0].name is None and svc.spec.selector is None
+    c = Cluster(preset="minikube")
+    with pytest.raises(K8snetError) as err:
+        c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [None]}})
+    assert "spec.containers[0].name: Required value" in str(err.value)
+
+
+def test_namespace_and_node_names_are_validated():
+    c = Cluster(preset="minikube")
+    before = c.store.dump()
+    with pytest.raises(K8snetError) as err:
+        c.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "Dev"}})
+    # ValidateNamespaceName = NameIsDNSLabel (apimachinery pkg/api/validation/generic.go)
+    assert str(err.value).startswith('The Namespace "Dev" is invalid: metadata.name: Invalid value: "Dev": '
+                                     "a lowercase RFC 1123 label must consist of")
+    with pytest.raises(K8snetError) as err:
+        c.apply({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker_1"}})
+    assert "a lowercase RFC 1123 subdomain must consist of" in str(err.value)
+    assert c.store.dump() == before
+
+
+def test_cluster_scoped_objects_drop_a_namespace():
+    # rest.BeforeCreate: "else if len(objectMeta.GetNamespace()) > 0 { objectMeta.SetNamespace(NamespaceNone) }"
+    c = Cluster(preset="minikube")
+    ns = c.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev", "namespace": "default"}})
+    assert ns[0].metadata.namespace is None

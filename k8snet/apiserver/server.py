@@ -39,6 +39,7 @@ from datetime import timedelta
 from typing import Any
 
 from k8snet.api import KINDS, kind_class
+from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
 from k8snet.apiserver import validation as _validation
@@ -265,6 +266,8 @@ _VALIDATE = {
     "Pod": "validate_pod",
     "Deployment": "validate_deployment",
     "ReplicaSet": "validate_replica_set",
+    "Namespace": "validate_namespace",
+    "Node": "validate_node",
 }
 _VALIDATE_UPDATE = {"Service": "validate_service_update", "Deployment": "validate_deployment_update"}
 
@@ -297,6 +300,9 @@ class APIServer:
         store.join(self.ips)
         store.join(self.ports)
         store.join(_RngState(self.rng))
+        # kube-api-access-<suffix> volume names: their own stream, so pod names do not shift with admission
+        self.admission_rng = random.Random(f"admission:{seed}")
+        store.join(_RngState(self.admission_rng))
 
     # -- helpers -----------------------------------------------------------------------------------------
     @staticmethod
@@ -497,8 +503,14 @@ class APIServer:
         obj = obj.model_copy(deep=True)
         if obj.namespaced:
             obj.metadata.namespace = obj.metadata.namespace or "default"
+        else:
+            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
+            obj.metadata.namespace = None
         with self.store.transaction():
             self._check_namespace(obj)
+            if obj.kind == "Pod":
+                # mutating admission runs before the registry generates a name (admission.go, then BeforeCreate)
+                _admission.admit_pod(obj, self.admission_rng)
             self._ensure_name(obj)
             kind, ns, name = key_of(obj)
             if self.store.exists(kind, name, ns):
@@ -537,6 +549,9 @@ class APIServer:
         obj = obj.model_copy(deep=True)
         if obj.namespaced:
             obj.metadata.namespace = obj.metadata.namespace or "default"
+        else:
+            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
+            obj.metadata.namespace = None
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -577,6 +592,9 @@ class APIServer:
         obj = obj.model_copy(deep=True)
         if obj.namespaced:
             obj.metadata.namespace = obj.metadata.namespace or "default"
+        else:
+            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
+            obj.metadata.namespace = None
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)

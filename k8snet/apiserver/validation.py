@@ -89,6 +89,8 @@ __all__ = [
     "validate_deployment",
     "validate_deployment_update",
     "validate_replica_set",
+    "validate_namespace",
+    "validate_node",
 ]
 
 # --------------------------------------------------------------------------------------------------------
@@ -1361,3 +1363,29 @@ def validate_replica_set(rs: Any) -> list[FieldError]:
     """
     errs = validate_object_meta(rs.metadata, True, name_is_dns_subdomain, Path("metadata"))
     return errs + _validate_rs_like_spec(rs.spec, Path("spec"), "replicaset", deployment=False)
+
+
+def validate_namespace(ns: Any) -> list[FieldError]:
+    """``ValidateNamespace`` (pkg/apis/core/validation/validation.go): metadata with ``ValidateNamespaceName``
+    (a DNS-1123 label), cluster-scoped. Simplified: ``spec.finalizers`` names are not checked.
+
+    >>> from k8snet.api.core_v1 import Namespace
+    >>> [str(e) for e in validate_namespace(Namespace(metadata={"name": "Dev"}))][0][:60]
+    'metadata.name: Invalid value: "Dev": a lowercase RFC 1123 la'
+    """
+    return validate_object_meta(ns.metadata, False, name_is_dns_label, Path("metadata"))
+
+
+def validate_node(node: Any) -> list[FieldError]:
+    """``ValidateNode``: metadata with ``ValidateNodeName`` (a DNS-1123 subdomain), cluster-scoped; and
+    ``spec.podCIDRs`` must be CIDRs. Simplified: taints and the status are not checked.
+
+    >>> from k8snet.api.core_v1 import Node
+    >>> [str(e) for e in validate_node(Node(metadata={"name": "n1"}, spec={"podCIDRs": ["10.244.0.0/24"]}))]
+    []
+    """
+    errs = validate_object_meta(node.metadata, False, name_is_dns_subdomain, Path("metadata"))
+    spec = node.spec
+    for i, cidr in enumerate((spec.podCIDRs if spec is not None else None) or []):
+        errs += is_valid_cidr(Path("spec", "podCIDRs").index(i), cidr)
+    return errs

@@ -25,6 +25,7 @@ import math
 from typing import Any
 
 from k8snet.controllers import EventRecorder, controller_of, is_pod_ready, is_pod_terminal, owner_reference
+from k8snet.errors import K8snetError
 
 __all__ = ["DeploymentController", "ReplicaSetController", "compute_hash", "safe_encode", "deletion_rank"]
 
@@ -139,6 +140,9 @@ class ReplicaSetController:
     def __init__(self, api: Any, events: EventRecorder):
         self.api = api
         self.events = events
+        # (ReplicaSet uid, error) already reported as FailedCreate: the real controller retries with backoff
+        # and the event's count grows; here the event is written once so the control loop settles.
+        self._failed: set[tuple[str, str]] = set()
 
     def _pods_of(self, rs: Any) -> list[Any]:
         return [p for p in self.api.store.list("Pod", rs.metadata.namespace)
@@ -169,7 +173,18 @@ class ReplicaSetController:
                 )
                 if tmpl.metadata and tmpl.metadata.annotations:
                     pod.metadata.annotations = dict(tmpl.metadata.annotations)
-                created = self.api.create(pod)
+                try:
+                    created = self.api.create(pod)
+                except K8snetError as err:
+                    # controller_utils.go CreatePods: Warning FailedCreate "Error creating: <status error>";
+                    # slowStartBatch stops at the first failure
+                    msg = getattr(err, "status_message", None) or str(err)
+                    key = (rs.metadata.uid or "", msg)
+                    if key not in self._failed:
+                        self._failed.add(key)
+                        self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {msg}",
+                                          "replicaset-controller")
+                    break
                 self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}",
                                   "replicaset-controller")
         elif diff < 0:

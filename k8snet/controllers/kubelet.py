@@ -27,6 +27,7 @@ texts; pull events are omitted.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from typing import Any
 
@@ -166,8 +167,9 @@ class Kubelet:
             st.startTime = now
             st.phase = "Running"
             st.containerStatuses = [
-                ContainerStatus(name=c.name, image=c.image, imageID="", containerID="",
-                                ready=False, restartCount=0, started=True,
+                ContainerStatus(name=c.name, image=normalize_image(c.image or ""),
+                                imageID=image_id(c.image or ""), containerID=container_id(pod, c.name),
+                                lastState={}, ready=False, restartCount=0, started=True,
                                 state={"running": {"startedAt": _fmt(now)}})
                 for c in pod.spec.containers
             ]
@@ -212,6 +214,47 @@ class Kubelet:
             for c in pod.spec.containers:
                 self.events.event(pod, "Normal", "Killing", f"Stopping container {c.name}", "kubelet",
                                   pod.spec.nodeName)
+
+
+def normalize_image(image: str) -> str:
+    """The image reference containerd reports (docker/distribution ``ParseNormalizedNamed`` plus the
+    ``latest`` tag): ``nginx`` -> ``docker.io/library/nginx:latest``, ``registry.k8s.io/pause:3.10`` unchanged.
+
+    >>> normalize_image("nginx"), normalize_image("bitnami/redis:7"), normalize_image("localhost:5000/app")
+    ('docker.io/library/nginx:latest', 'docker.io/bitnami/redis:7', 'localhost:5000/app:latest')
+    """
+    if not image:
+        return image
+    first, sep, rest = image.partition("/")
+    if not sep or ("." not in first and ":" not in first and first != "localhost"):
+        image = "docker.io/" + (image if sep else "library/" + image)
+    name = image.split("@", 1)[0]
+    if "@" not in image and ":" not in name.rsplit("/", 1)[-1]:
+        image += ":latest"
+    return image
+
+
+def image_id(image: str) -> str:
+    """``repo@sha256:<digest>`` as containerd reports it. The digest is a stand-in (sha256 of the reference):
+    deterministic, the same for every pod running the image, but not the registry's real digest.
+
+    >>> image_id("nginx").split("@")[0], len(image_id("nginx").split(":")[-1])
+    ('docker.io/library/nginx', 64)
+    """
+    ref = normalize_image(image)
+    if "@" in ref:  # pinned by digest: that digest is the image ID
+        return ref
+    repo = ref.split("@", 1)[0]
+    last = repo.rsplit("/", 1)
+    if ":" in last[-1]:
+        repo = repo[: len(repo) - len(last[-1]) + last[-1].index(":")]
+    return f"{repo}@sha256:{hashlib.sha256(ref.encode()).hexdigest()}"
+
+
+def container_id(pod: Any, container: str) -> str:
+    """``containerd://<64 hex>``: derived from the pod's (seeded) uid and the container name."""
+    key = f"{pod.metadata.uid}/{container}".encode()
+    return "containerd://" + hashlib.sha256(key).hexdigest()
 
 
 def _node_ready(node: Any) -> bool:

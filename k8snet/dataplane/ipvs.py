@@ -100,11 +100,75 @@ class IPVSConnection:
     vs_key: tuple[str, str, int] = field(default=("", "", 0))
 
 
+class _IPSetIndex:
+    """The entries of one ipset as a hash, as the kernel's ``hash:*``/``bitmap:*`` sets are: membership of a
+    packet is one dict lookup instead of :func:`~k8snet.rules.ipvs.ipset_entry_matches` on every entry (a
+    scan made a packet cost O(#Services) in ``KUBE-CLUSTER-IP``).
+
+    Each entry becomes the tuple that ``ipset_entry_matches`` compares, per dimension: ``ip`` the parsed address,
+    ``port`` the entry's text (``bitmap:port``) or ``(protocol, port text)`` (``hash:...,port``). Entries with a
+    ``net`` dimension (``hash:ip,port,net``, few: one per loadBalancerSourceRanges CIDR) are kept as text and
+    tested one by one; entries that ``ipset_entry_matches`` can never accept (wrong number of parts,
+    unparsable address, unknown dimension) are left out.
+    """
+
+    __slots__ = ("entries", "size", "dims", "bitmap", "exact", "scan")
+
+    def __init__(self, s: IPSet):
+        self.entries, self.size = s.entries, len(s.entries)
+        self.dims = s.set_type.split(":", 1)[1].split(",")
+        self.bitmap = s.set_type.startswith("bitmap:")
+        self.exact: set[tuple] = set()
+        self.scan: list[str] = []
+        for e in s.entries:
+            parts = e.split(",")
+            if len(parts) != len(self.dims):
+                continue
+            if "net" in self.dims:
+                self.scan.append(e)
+                continue
+            key = []
+            for dim, part in zip(self.dims, parts, strict=True):
+                if dim == "port":
+                    key.append(part if self.bitmap else part.partition(":")[::2])
+                elif dim == "ip":
+                    try:
+                        key.append(ipaddress.ip_address(part))
+                    except ValueError:
+                        break
+                else:
+                    break
+            else:
+                self.exact.add(tuple(key))
+
+    def contains(self, set_type: str, values: list[tuple[str, int | None]], proto: str) -> bool:
+        if len(values) < len(self.dims):
+            return False
+        if self.exact:
+            key = []
+            for dim, (ip, port) in zip(self.dims, values, strict=False):
+                if dim == "port":
+                    if port is None:
+                        key = None
+                        break
+                    key.append(str(port) if self.bitmap else (proto, str(port)))
+                else:
+                    try:
+                        key.append(ipaddress.ip_address(ip))
+                    except ValueError:
+                        key = None
+                        break
+            if key is not None and tuple(key) in self.exact:
+                return True
+        return any(ipset_entry_matches(set_type, e, values, proto) for e in self.scan)
+
+
 class _SetAwareNetfilter(NetfilterHost):
     """NetfilterHost whose ``-m set`` knows the set types (the base class compares entry strings)."""
 
     def __init__(self, tables, typed_sets: dict[str, IPSet], **kw):
         self.typed_sets = typed_sets
+        self._set_index: dict[str, _IPSetIndex] = {}
         super().__init__(tables, **kw)
 
     def _in_ipset(self, ms, c) -> bool:
@@ -112,7 +176,13 @@ class _SetAwareNetfilter(NetfilterHost):
         if s is None:
             raise DataplaneError(f"ipset {ms.name} does not exist")
         values = [(c.src_ip, c.sport) if flag == "src" else (c.dst_ip, c.dport) for flag in ms.flags]
-        return any(ipset_entry_matches(s.set_type, e, values, c.proto) for e in s.entries)
+        if ":" not in s.set_type:  # not an ipset type the index understands: the general matcher decides
+            return any(ipset_entry_matches(s.set_type, e, values, c.proto) for e in s.entries)
+        index = self._set_index.get(ms.name)
+        # Rebuilt when the set object or its size changes (entries are only added while rules are rendered).
+        if index is None or index.entries is not s.entries or index.size != len(s.entries):
+            index = self._set_index[ms.name] = _IPSetIndex(s)
+        return index.contains(s.set_type, values, c.proto)
 
 
 def _no_statistic(p):  # IPVS mode writes no -m statistic rules

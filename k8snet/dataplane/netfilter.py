@@ -527,6 +527,7 @@ class NetfilterHost:
         self._local = {_ip(ip) for ip in self.local_ips}
         self.interface = interface
         self.ipsets = {k: set(v) for k, v in (ipsets or {}).items()}
+        self._ipset_cidrs: dict[str, tuple] = {}  # set name -> (entries, size, entries with a CIDR first part)
         self.rng = random.Random(seed)
         self.strict = strict
         self.recent: dict[str, dict[str, list[float]]] = {}
@@ -589,8 +590,14 @@ class NetfilterHost:
             parts.append(ip if i == 0 else f"{c.proto}:{port}")
         if ",".join(parts) in entries:
             return True
+        # Only entries whose first part is a CIDR need the prefix test: remember them per set, so a miss costs
+        # the number of CIDR entries, not of all entries (kept until the set changes size or is replaced).
+        cached = self._ipset_cidrs.get(ms.name)
+        if cached is None or cached[0] is not entries or cached[1] != len(entries):
+            cached = (entries, len(entries), [e for e in entries if "/" in e.partition(",")[0]])
+            self._ipset_cidrs[ms.name] = cached
         ver, n = _ip(parts[0])
-        for e in entries:
+        for e in cached[2]:
             head, _, tail = e.partition(",")
             if "/" in head and (len(parts) == 1 or tail == parts[1]):
                 v, net, mask = _net(head)

@@ -88,6 +88,126 @@ HOOK_ORDER = ("prerouting", "input", "forward", "output", "postrouting")
 _PROTO_NUMBERS = {"icmp": 1, "tcp": 6, "udp": 17, "sctp": 132, "icmpv6": 58}
 
 
+# --- indexed set/map lookups -------------------------------------------------------------------------------
+#
+# A kube-proxy table has one ``service-ips``/``no-endpoint-services``/``cluster-ips`` element per Service port,
+# and every new connection looks its destination up in them: a scan of the elements made a packet cost O(#Services).
+# The kernel hashes exact keys (and keeps interval sets in a tree), so a lookup is one step; ``rules_evaluated``
+# counts the rule that does the lookup, whatever the index.
+#
+# The index reproduces ``NftHost._literal_matches`` exactly. What a literal means depends on the type of the
+# packet value it is compared with, so elements are indexed per *signature* (the kinds of the packet values):
+#   ip    IPv4Address/IPv6Address: "A" -> the address; "A/N" -> (version, N) and the masked network;
+#         "A-B" -> scanned; unparsable -> never matches;
+#   int   "N" (any base int(x, 0) takes) -> N; "A-B" -> scanned; unparsable -> never matches;
+#   proto a protocol name ("tcp"): "6" and "tcp" both -> its number; another name -> never matches;
+#   str   any other string: the literal without quotes.
+# Elements are grouped by *shape* (which key parts are exact and which are prefixes of which length); a lookup
+# probes one dict per shape (exact: one; with CIDRs: one per prefix length) and scans only the elements with a
+# range or an odd literal, keeping the first match in element order, as the scan did.
+
+_NEVER = object()  # this literal can never match a value of this kind
+_SCAN = object()  # this literal needs the general matcher (ranges, digits that int() refuses)
+_IP_TYPES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
+
+
+def _kind(value) -> str | None:
+    """The index kind of a packet value; ``None`` for values the index does not handle (scan instead)."""
+    if isinstance(value, _IP_TYPES):
+        return "ip"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, str):
+        # a digit string that is not a protocol name compares as a string with "6" but int() with nothing:
+        # rare enough (nothing kube-proxy writes) to leave to the scan.
+        return "proto" if value in _PROTO_NUMBERS else (None if value.isdigit() else "str")
+    return None
+
+
+def _probe_value(kind: str, value):
+    return ("p", _PROTO_NUMBERS[value]) if kind == "proto" else value
+
+
+def _literal_part(kind: str, literal: str):
+    """``("x", key)``, ``("net", version, prefixlen, mask, network)``, ``_NEVER`` or ``_SCAN`` for one literal."""
+    literal = literal.strip()
+    if kind == "ip":
+        if "/" in literal:
+            try:
+                net = ipaddress.ip_network(literal, strict=False)
+            except (ValueError, TypeError):
+                return _NEVER
+            return ("net", net.version, net.prefixlen, int(net.netmask), int(net.network_address))
+        if "-" in literal:
+            return _SCAN
+        try:
+            return ("x", ipaddress.ip_address(literal))
+        except (ValueError, TypeError):
+            return _NEVER
+    if kind == "int":
+        if "-" in literal:
+            return _SCAN
+        try:
+            return ("x", int(literal, 0))
+        except ValueError:
+            return _NEVER
+    if kind == "proto":
+        if literal.isdigit():
+            return ("x", ("p", int(literal))) if literal.isascii() else _SCAN
+        name = literal.strip('"')
+        return ("x", ("p", _PROTO_NUMBERS[name])) if name in _PROTO_NUMBERS else _NEVER
+    return ("x", literal.strip('"'))
+
+
+class _ElementIndex:
+    """Lookup structure for the elements of one named set or map, for one signature of packet value kinds."""
+
+    __slots__ = ("shapes", "scan")
+
+    def __init__(self, elements, kinds: tuple[str, ...]):
+        #: shape (per key part: None for exact, (version, prefixlen, mask) for a prefix) -> {key: position}
+        self.shapes: dict[tuple, dict[tuple, int]] = {}
+        #: (position, element) of elements that need the general matcher, in element order
+        self.scan: list = []
+        for pos, e in enumerate(elements):
+            if len(e.key) != len(kinds):
+                continue
+            parts = [_literal_part(k, lit) for k, lit in zip(kinds, e.key, strict=True)]
+            if any(p is _NEVER for p in parts):
+                continue
+            if any(p is _SCAN for p in parts):
+                self.scan.append((pos, e))
+                continue
+            shape = tuple(None if p[0] == "x" else p[1:4] for p in parts)
+            key = tuple(p[1] if p[0] == "x" else p[4] for p in parts)
+            self.shapes.setdefault(shape, {}).setdefault(key, pos)
+
+    def first(self, values: tuple, kinds: tuple[str, ...], matches) -> int | None:
+        """Position of the first element matching ``values`` (``matches(values, key)`` for scanned ones)."""
+        best = None
+        for shape, table in self.shapes.items():
+            probe = []
+            for part, kind, v in zip(shape, kinds, values, strict=True):
+                if part is None:
+                    probe.append(_probe_value(kind, v))
+                elif v.version != part[0]:
+                    break
+                else:
+                    probe.append(int(v) & part[2])
+            else:
+                pos = table.get(tuple(probe))
+                if pos is not None and (best is None or pos < best):
+                    best = pos
+        for pos, e in self.scan:
+            if best is not None and pos >= best:
+                break
+            if matches(values, e.key):
+                return pos
+        return best
+
+
 class _TerminalVerdict(Exception):  # noqa: N818 - control flow, not an error
     """Raised inside a base chain for a verdict that ends it (accept/drop/reject, NAT)."""
 
@@ -161,6 +281,8 @@ class NftHost:
         elif isinstance(tables, Table):
             tables = {tables.key: tables}
         self.tables = tables
+        #: (id(set), value kinds) -> (set, its element list, its length, _ElementIndex); see _set_contains
+        self._set_index: dict[tuple[int, tuple[str, ...]], tuple] = {}
         self.dynamic = {k: v for k, v in self.dynamic.items()
                         if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None}
         self._hooks: dict[str, list[tuple[Table, Chain]]] = {}
@@ -263,12 +385,37 @@ class NftHost:
         d = self.dynamic.get((table.key, name))
         if not d:
             return False
+        # ``update @set`` stores str() of the packet values, so a member is usually found by that key at once.
+        probe = tuple(str(a) for a in key)
+        expires = d.get(probe)
+        if expires is not None and expires > now and self._key_matches(key, probe):
+            return True
         for k, expires in d.items():
             if expires > now and self._key_matches(key, k):
                 return True
         return False
 
-    def _set_contains(self, c: _Ctx, table: Table, s: NamedSet, actuals: tuple) -> NamedSet | None:
+    def _set_contains(self, c: _Ctx, table: Table, s: NamedSet, actuals: tuple):
+        """The first element of ``s`` (in element order) whose key matches ``actuals``, or None.
+
+        Looked up in an :class:`_ElementIndex` (built on first use per set and kinds of values, and rebuilt
+        when the set's element list is replaced or changes length); values of kinds the index does not
+        handle are matched element by element, as nft's semantics are defined here."""
+        if any(a is None for a in actuals):
+            return None  # _literal_matches(None, ...) is always false
+        kinds = tuple(_kind(a) for a in actuals)
+        if None in kinds:
+            return self._scan_set(s, actuals)
+        elements = s.elements
+        cached = self._set_index.get((id(s), kinds))
+        if cached is None or cached[0] is not s or cached[1] is not elements or cached[2] != len(elements):
+            cached = (s, elements, len(elements), _ElementIndex(elements, kinds))
+            self._set_index[id(s), kinds] = cached
+        pos = cached[3].first(actuals, kinds, self._key_matches)
+        return None if pos is None else elements[pos]
+
+    def _scan_set(self, s: NamedSet, actuals: tuple):
+        """The first element of ``s`` matching ``actuals``, testing every element (what the index replaces)."""
         for e in s.elements:
             if self._key_matches(actuals, e.key):
                 return e

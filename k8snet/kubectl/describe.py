@@ -520,18 +520,24 @@ def _describe_volumes(w: _PrefixWriter, volumes: Sequence[Any] | None, space: st
         elif "projected" in v:
             w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
             for src in (v["projected"] or {}).get("sources") or []:
+                # printProjectedVolumeSource prints the *bool Optional with %v: "<nil>" when unset (Go would
+                # print a pointer address when set; we print the value)
                 if "secret" in src:
                     w.write(2, f"SecretName:\t{src['secret'].get('name', '')}\n"
-                               f"    Optional:\t{str(bool(src['secret'].get('optional'))).lower()}\n")
+                               f"    SecretOptionalName:\t{_go_ptr_bool(src['secret'].get('optional'))}\n")
                 elif "downwardAPI" in src:
                     w.write(2, "DownwardAPI:\ttrue\n")
                 elif "configMap" in src:
                     w.write(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n"
-                               f"    Optional:\t{str(bool(src['configMap'].get('optional'))).lower()}\n")
+                               f"    ConfigMapOptional:\t{_go_ptr_bool(src['configMap'].get('optional'))}\n")
                 elif "serviceAccountToken" in src:
                     w.write(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds')}\n")
         else:
             w.write(1, "<unknown>\n")
+
+
+def _go_ptr_bool(value: Any) -> str:
+    return "<nil>" if value is None else str(bool(value)).lower()
 
 
 def _print_tolerations(w: _PrefixWriter, title: str, tolerations: Sequence[Any] | None) -> None:

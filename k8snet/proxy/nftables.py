@@ -63,7 +63,7 @@ from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.endpoints import EndpointInfo, endpoints_map
 from k8snet.proxy.serviceport import ServicePortInfo, ServicePortName, service_port_map
 from k8snet.proxy.topology import categorize_endpoints, policy_targets
-from k8snet.rules.nftables import Chain, Element, NamedSet, Table, dump_table, list_table, parse_rule
+from k8snet.rules.nftables import Chain, Element, NamedSet, Table, dump_table, list_table, written_rule
 
 __all__ = [
     "NftablesProxier",
@@ -116,8 +116,9 @@ def hash_and_truncate(name: str) -> str:
     >>> hash_and_truncate("ns1/svc1/tcp/p80")
     'ULMVA6XW-ns1/svc1/tcp/p80'
     """
-    digest = base64.b32encode(hashlib.sha256(name.encode()).digest()).decode()
-    out = digest[:8] + "-" + name
+    # The first 8 base32 characters encode exactly the first 5 bytes of the digest, so only those are encoded
+    # (base64.b32encode is pure Python and was a large part of a sync with 100,000 endpoints).
+    out = base64.b32encode(hashlib.sha256(name.encode()).digest()[:5]).decode() + "-" + name
     if len(out) > _CHAIN_NAME_BASE_LENGTH_MAX:
         out = out[: _CHAIN_NAME_BASE_LENGTH_MAX - 3] + "..."
     return out
@@ -164,8 +165,8 @@ class _Tx:
         return ch
 
     def rule(self, chain: str, text: str, comment: str | None = None) -> None:
-        full = text + (f' comment "{comment}"' if comment is not None else "")
-        self.table.chains[chain].rules.append(parse_rule(full, chain))
+        # Parsed when first used (the rendered text does not need it); tests/proxy check it equals parse_rule.
+        self.table.chains[chain].rules.append(written_rule(text, chain, comment))
 
     def set(self, name: str, type_: str, comment: str | None = None, flags: Sequence[str] = (),
             timeout: int | None = None) -> None:
@@ -308,8 +309,14 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
     has_endpoints = cat.has_any
     affinity = svc.session_affinity == "ClientIP"
 
+    # Each endpoint's chain name is used up to four times (chain, vmap element, affinity rule, its rules):
+    # hash it once.
+    ep_chains: dict[tuple[str, int], str] = {}
+    for ep in (*reachable, *cluster_eps, *local_eps):
+        if (ep.ip, ep.port) not in ep_chains:
+            ep_chains[ep.ip, ep.port] = endpoint_chain_name(spn, ep)
     for ep in reachable:
-        tx.chain(endpoint_chain_name(spn, ep))
+        tx.chain(ep_chains[ep.ip, ep.port])
 
     cluster_chain = service_chain_name("service", spn)
     uses_cluster_chain = len(cluster_eps) > 0 and svc.uses_cluster_endpoints
@@ -410,12 +417,12 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
                    timeout=svc.sticky_max_age_seconds)
 
     if uses_cluster_chain:
-        _write_service_to_endpoint_rules(tx, svc, cluster_chain, cluster_eps, ipx)
+        _write_service_to_endpoint_rules(tx, svc, cluster_chain, cluster_eps, ipx, ep_chains)
     if uses_local_chain:
-        _write_service_to_endpoint_rules(tx, svc, local_chain, local_eps, ipx)
+        _write_service_to_endpoint_rules(tx, svc, local_chain, local_eps, ipx, ep_chains)
 
     for ep in reachable:
-        chain = endpoint_chain_name(spn, ep)
+        chain = ep_chains[ep.ip, ep.port]
         tx.rule(chain, f"{ipx} saddr {ep.ip} jump mark-for-masquerade")
         if affinity:
             tx.rule(chain, f"update @{endpoint_chain_name(spn, ep, 'affinity')} {{ {ipx} saddr }}")
@@ -423,13 +430,13 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
 
 
 def _write_service_to_endpoint_rules(tx: _Tx, svc: ServicePortInfo, chain: str, eps: list[EndpointInfo],
-                                     ipx: str) -> None:
+                                     ipx: str, ep_chains: dict[tuple[str, int], str]) -> None:
     spn = svc.service_port_name
     if svc.session_affinity == "ClientIP":
         for ep in eps:
             tx.rule(chain, f"{ipx} saddr @{endpoint_chain_name(spn, ep, 'affinity')} "
-                           f"goto {endpoint_chain_name(spn, ep)}")
-    elements = " , ".join(f"{i} : goto {endpoint_chain_name(spn, ep)}" for i, ep in enumerate(eps))
+                           f"goto {ep_chains[ep.ip, ep.port]}")
+    elements = " , ".join(f"{i} : goto {ep_chains[ep.ip, ep.port]}" for i, ep in enumerate(eps))
     tx.rule(chain, f"numgen random mod {len(eps)} vmap {{ {elements} }}")
 
 

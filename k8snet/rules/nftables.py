@@ -57,6 +57,7 @@ __all__ = [
     "Noop",
     "parse_nftables",
     "parse_rule",
+    "written_rule",
     "tokenize",
     "STANDARD_PRIORITIES",
 ]
@@ -131,12 +132,31 @@ class NamedSet:
     def value_type(self) -> str | None:
         return self.type.split(":", 1)[1].strip() if ":" in self.type else None
 
+    def _positions(self) -> dict[tuple[str, ...], int]:
+        """``{key: index in elements}`` (first element with that key), so :meth:`add` is O(1) instead of a
+        scan (a sync adds one element per Service port: a scan made it quadratic). Kept beside
+        :attr:`elements`, not a field (so ``==``/``repr`` are unchanged), and rebuilt whenever ``elements``
+        was replaced or changed length behind our back (``elements.clear()`` on ``flush``)."""
+        cached = self.__dict__.get("_index")
+        if cached is None or cached[0] is not self.elements or len(cached[1]) != len(self.elements):
+            positions: dict[tuple[str, ...], int] = {}
+            for i, e in enumerate(self.elements):
+                positions.setdefault(e.key, i)
+            cached = self.__dict__["_index"] = (self.elements, positions)
+        return cached[1]
+
     def add(self, elem: Element) -> None:
         """Add (or replace, for a map) the element with this key."""
-        for i, old in enumerate(self.elements):
-            if old.key == elem.key:
-                self.elements[i] = elem
-                return
+        positions = self._positions()
+        i = positions.get(elem.key)
+        if i is not None and (i >= len(self.elements) or self.elements[i].key != elem.key):
+            self.__dict__.pop("_index", None)  # an element was replaced in place: re-index
+            positions = self._positions()
+            i = positions.get(elem.key)
+        if i is not None:
+            self.elements[i] = elem
+            return
+        positions[elem.key] = len(self.elements)
         self.elements.append(elem)
 
     def delete(self, key: tuple[str, ...]) -> None:
@@ -290,6 +310,49 @@ class Rule:
     def full_text(self) -> str:
         """The rule as knftables writes it: text plus ``comment "..."``."""
         return self.text + (f' comment "{self.comment}"' if self.comment is not None else "")
+
+
+class _WrittenRule(Rule):
+    """A rule built from text we wrote ourselves (:func:`written_rule`): ``statements`` are parsed from
+    :attr:`full_text` on first use. Rendering a ruleset to text never needs them, and parsing was half the
+    time of a kube-proxy sync. Compares, prints and copies as the :class:`Rule` that :func:`parse_rule`
+    returns for the same text."""
+
+    @property  # type: ignore[override]
+    def statements(self) -> list[Statement]:
+        parsed = self.__dict__.get("_statements")
+        if parsed is None:
+            parsed = self.__dict__["_statements"] = parse_rule(self.full_text, self.chain).statements
+        return parsed
+
+    @statements.setter
+    def statements(self, value: list[Statement] | None) -> None:
+        self.__dict__["_statements"] = value
+
+    def _astuple(self) -> tuple:
+        return (self.chain, self.text, self.comment, self.statements)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rule):
+            return self._astuple() == (other.chain, other.text, other.comment, other.statements)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as the (unfrozen) Rule dataclass
+
+    def __repr__(self) -> str:
+        return (f"Rule(chain={self.chain!r}, text={self.text!r}, comment={self.comment!r}, "
+                f"statements={self.statements!r})")
+
+
+def written_rule(text: str, chain: str = "", comment: str | None = None) -> Rule:
+    """``parse_rule(text + ' comment "COMMENT"', chain)`` for rule text without a comment of its own, with the
+    statements parsed only when first used (see :class:`_WrittenRule`).
+
+    >>> r = written_rule("ip saddr 10.0.0.5 jump mark-for-masquerade", "c", comment="x")
+    >>> r == parse_rule('ip saddr 10.0.0.5 jump mark-for-masquerade comment "x"', "c"), r.full_text
+    (True, 'ip saddr 10.0.0.5 jump mark-for-masquerade comment "x"')
+    """
+    return _WrittenRule(chain, text.strip(), comment, None)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -867,8 +930,9 @@ def _parse_listing(lines: list[str], tables: dict[str, Table]) -> None:
             continue
         try:
             if pending_elements is not None:
-                pending_elements += tokenize(line)
-                if "}" in pending_elements:
+                more = tokenize(line)
+                pending_elements += more
+                if "}" in more:  # (not in earlier lines: testing only this one keeps a long set linear)
                     body, _ = _brace_body(pending_elements, pending_elements.index("{"))
                     assert nset is not None
                     for elem in _parse_element_items(body):

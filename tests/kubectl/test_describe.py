@@ -313,7 +313,8 @@ def test_describe_pod_like_kubectl():
         "    Type:                    Projected (a volume that contains injected data from multiple sources)\n"
         "    TokenExpirationSeconds:  3607\n"
         "    ConfigMapName:           kube-root-ca.crt\n"
-        "    Optional:                false\n"
+        # describe.go printProjectedVolumeSource: "ConfigMapOptional:\t%v" of a nil *bool
+        "    ConfigMapOptional:       <nil>\n"
         "    DownwardAPI:             true\n"
         "QoS Class:                   BestEffort\n"
         "Node-Selectors:              <none>\n"
