@@ -383,7 +383,8 @@ def set_defaults_pod(pod: Any) -> None:
     template one).
 
     Not here: what admission plugins add on a real cluster (``serviceAccountName: default``, the token volume,
-    ``priority: 0``/``preemptionPolicy``, the two ``NoExecute`` tolerations of 300 s); the lead may add them.
+    ``priority: 0``/``preemptionPolicy``, the two ``NoExecute`` tolerations of 300 s): see
+    :mod:`k8snet.apiserver.admission`, which the API server runs on Pod create.
 
     >>> from k8snet.api.core_v1 import Pod
     >>> pod = Pod(metadata={"name": "p"}, spec={"containers": [{"name": "c", "image": "busybox"}]})

@@ -189,3 +189,20 @@ def test_get_nodes_wide_node_info():
     assert out[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE",
                               "KERNEL-VERSION", "CONTAINER-RUNTIME"]
     assert out[1].endswith("Debian GNU/Linux 12 (bookworm)   6.8.0-85-generic   containerd://2.1.3")
+
+
+def test_replicaset_reports_forbidden_pods_as_failed_create():
+    # found by tests/test_bad_input_fuzz.py: a Deployment whose pods admission rejects made reconcile raise.
+    # replica_set.go/controller_utils.go: Warning FailedCreate "Error creating: <status error>", and the
+    # Forbidden name is the generateName (admission.extractResourceName)
+    c = Cluster(preset="minikube")
+    c.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                      "template": {"metadata": {"labels": {"app": "web"}},
+                                   "spec": {"priorityClassName": "gold",
+                                            "containers": [{"name": "c", "image": "nginx"}]}}}})
+    assert c.pods("default", label_selector={"app": "web"}) == []
+    [rs] = c.replica_sets("default")
+    failed = [e for e in c.events() if e.reason == "FailedCreate"]
+    assert [e.message for e in failed] == [
+        f'Error creating: pods "{rs.metadata.name}-" is forbidden: no PriorityClass with name gold was found']

@@ -92,15 +92,29 @@ def test_widgets_render_from_saved_state(page_and_log, base_url, path):
     assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
 
 
+#: Resolves after two animation frames: Lumino delivers the resize message a Stack posts to the child view it
+#: just created on the next frame. Two changes inside one frame (faster than any reader can click) make the
+#: widget manager (html-manager 1.0.x, ``JupyterLuminoWidget.processMessage``) deliver that message to a view it
+#: has already disposed and log "Cannot read properties of null (reading 'processLuminoMessage')". So the test
+#: changes a control at most once per frame, as a reader does.
+_NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
 def _set_control(control, kind: str, index: int, label: str) -> None:
+    def settle() -> None:
+        control.page.evaluate(_NEXT_FRAMES)
+
     if kind == "buttons":
         control.locator("button").nth(index).click()
+        settle()
         return
     handle = control.locator(".noUi-handle")
     handle.focus()
     handle.press("Home")
+    settle()
     for _ in range(index):
         handle.press("ArrowRight")
+        settle()
     readout = control.locator(".widget-readout")
     assert readout.inner_text().strip() == label
 
