@@ -335,24 +335,7 @@ class IPVSHost:
 
     def _process(self, packet: Packet, pick, dry_run: bool, record: bool) -> IPVSTraceResult:
         nf = self.netfilter
-        c = _Ctx()
-        c.host = nf
-        c.proto = packet.proto
-        c.set_src(packet.src_ip, packet.src_port)
-        c.set_dst(packet.dst_ip, packet.dst_port)
-        c.mark = packet.mark
-        c.choose = _no_statistic
-        c.record = record
-        c.steps = []
-        c.evaluated = 0
-        c.recent_ops = []
-        c.dnat = False
-        c.snat_to = None
-        c.masquerade = False
-        c.explicit = None
-        c.now = self._now()
-        c.dry_run = dry_run
-        c.hook = ""
+        c = _Ctx.for_packet(nf, packet, _no_statistic, dry_run, record, self._now())
         info: dict = {}
 
         ckey = (packet.protocol, packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)

@@ -52,6 +52,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.packet import Packet, format_endpoint, ip_to_int
@@ -167,6 +168,29 @@ class _Ctx:
                  "dport", "mark", "in_iface", "out_iface", "ctstates", "choose", "record", "steps",
                  "evaluated", "recent_ops", "dnat", "snat_to", "masquerade", "explicit", "now",
                  "dry_run", "hook")
+
+    @classmethod
+    def for_packet(cls, host: Any, packet: Packet, choose: Any, dry_run: bool, record: bool, now: float) -> _Ctx:
+        """A fresh context for ``packet`` entering ``host`` (no NAT done yet, nothing evaluated)."""
+        c = cls()
+        c.host = host
+        c.proto = packet.proto
+        c.set_src(packet.src_ip, packet.src_port)
+        c.set_dst(packet.dst_ip, packet.dst_port)
+        c.mark = packet.mark
+        c.choose = choose
+        c.record = record
+        c.steps = []
+        c.evaluated = 0
+        c.recent_ops = []
+        c.dnat = False
+        c.snat_to = None
+        c.masquerade = False
+        c.explicit = None
+        c.now = now
+        c.dry_run = dry_run
+        c.hook = ""
+        return c
 
     def set_dst(self, ip: str, port: int | None) -> None:
         self.dst_ip = ip
@@ -730,24 +754,7 @@ class NetfilterHost:
 
     # -- packet processing --
     def _process(self, packet: Packet, choose, dry_run: bool, record: bool) -> TraceResult:
-        c = _Ctx()
-        c.host = self
-        c.proto = packet.proto
-        c.set_src(packet.src_ip, packet.src_port)
-        c.set_dst(packet.dst_ip, packet.dst_port)
-        c.mark = packet.mark
-        c.choose = choose
-        c.record = record
-        c.steps = []
-        c.evaluated = 0
-        c.recent_ops = []
-        c.dnat = False
-        c.snat_to = None
-        c.masquerade = False
-        c.explicit = None
-        c.now = self._now()
-        c.dry_run = dry_run
-        c.hook = ""
+        c = _Ctx.for_packet(self, packet, choose, dry_run, record, self._now())
         orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
         found = self.conntrack.lookup(packet.protocol, orig)
         entry: ConntrackEntry | None = None
