@@ -5,8 +5,9 @@ Presets (keyword arguments override any of them):
 ``"kind"`` (default)
     Three nodes as ``kind create cluster`` with two workers makes them: ``kind-control-plane`` (172.18.0.2,
     pod CIDR 10.244.0.0/24, tainted ``node-role.kubernetes.io/control-plane:NoSchedule``), ``kind-worker``
-    (172.18.0.3, 10.244.1.0/24) and ``kind-worker2`` (172.18.0.4, 10.244.2.0/24); Service CIDR 10.96.0.0/12,
-    cluster CIDR 10.244.0.0/16. The nodes carry ``topology.kubernetes.io/zone`` labels ``zone-a``/``zone-b``/
+    (172.18.0.3, 10.244.1.0/24) and ``kind-worker2`` (172.18.0.4, 10.244.2.0/24); Service CIDR 10.96.0.0/12
+    (kubeadm's default; kind itself defaults to 10.96.0.0/16, so book/09-real-cluster.ipynb's kind config sets
+    ``serviceSubnet: 10.96.0.0/12`` to match), cluster CIDR 10.244.0.0/16. The nodes carry ``topology.kubernetes.io/zone`` labels ``zone-a``/``zone-b``/
     ``zone-c`` (real kind sets none; they are here so topology-aware routing can be shown; ``zones=[]`` drops
     them). CoreDNS runs 2 replicas on the control-plane node (kubeadm installs it before the workers join).
 ``"minikube"``
