@@ -95,8 +95,9 @@ def test_widgets_render_from_saved_state(page_and_log, base_url, path):
 #: Resolves after two animation frames: Lumino delivers the resize message a Stack posts to the child view it
 #: just created on the next frame. Two changes inside one frame (faster than any reader can click) make the
 #: widget manager (html-manager 1.0.x, ``JupyterLuminoWidget.processMessage``) deliver that message to a view it
-#: has already disposed and log "Cannot read properties of null (reading 'processLuminoMessage')". So the test
-#: changes a control at most once per frame, as a reader does.
+#: has already disposed and log "Cannot read properties of null (reading 'processLuminoMessage')". The vendored
+#: copy is patched against that (book/_assets/README.md); the test still changes a control at most once per
+#: frame, as a reader does.
 _NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
