@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from k8snet.netutils import canonical_ip, ip_family
+from k8snet.netutils import parse_ip_sloppy
 from k8snet.proxy.serviceport import ServicePortName
 
 __all__ = ["EndpointInfo", "endpoints_map", "join_host_port", "LABEL_SERVICE_NAME"]
@@ -66,11 +66,6 @@ class EndpointInfo:
 
     def __str__(self) -> str:
         return self.endpoint
-
-
-def _family(ip: str) -> str | None:
-    # endpointslicecache.go: utilnet.IsIPv6String, i.e. ParseIPSloppy (leading zeros allowed)
-    return ip_family(ip)
 
 
 def endpoints_map(
@@ -113,9 +108,11 @@ def endpoints_map(
                 if not ep.addresses:
                     continue
                 addr = ep.addresses[0]
-                if _family(addr) != ip_family:
+                # endpointslicecache.go: utilnet.IsIPv6String, i.e. ParseIPSloppy; parsed once, used twice
+                parsed = parse_ip_sloppy(addr)
+                if parsed is None or ("IPv6" if parsed.version == 6 else "IPv4") != ip_family:
                     continue
-                ip = canonical_ip(addr)  # ParseIPSloppy(addr).String(): 10.180.00.001 -> 10.180.0.1
+                ip = str(parsed)  # ParseIPSloppy(addr).String(): 10.180.00.001 -> 10.180.0.1
                 cond = ep.conditions
                 ready = cond is None or cond.ready is None or cond.ready
                 serving = cond is None or cond.serving is None or cond.serving
