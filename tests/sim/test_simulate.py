@@ -10,77 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from k8snet.sim.cluster import Cluster
 from k8snet.sim.simulate import simulate
 from k8snet.sim.trace import available_modes
-
-APP = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-local}
-spec:
-  type: NodePort
-  externalTrafficPolicy: Local
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080, nodePort: 30081}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: sticky}
-spec:
-  selector: {app: web}
-  sessionAffinity: ClientIP
-  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-lb}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {containers: [{name: c, image: busybox}]}
-"""
-
-
-LB_IP = "198.51.100.10"
-
-
-@pytest.fixture(scope="module")
-def kind():
-    from k8snet.api.core_v1 import LoadBalancerIngress
-
-    c = Cluster()
-    c.apply(APP)
-    # what a cloud load-balancer controller writes once the LB exists (through the status subresource when the
-    # API server has one: a plain update keeps the old status, pkg/registry/core/service/strategy.go)
-    lb = c.get("Service", "web-lb")
-    lb.status.loadBalancer.ingress = [LoadBalancerIngress(ip=LB_IP)]
-    (getattr(c.api, "update_status", None) or c.api.update)(lb)
-    return c
 
 
 def test_cluster_ip_spreads_evenly_without_snat(kind):
@@ -114,9 +45,9 @@ def test_local_policy_drops_on_nodes_without_endpoints(kind):
     assert set(r.per_node) <= nodes_with
 
 
-def test_load_balancer_spreads_over_healthy_nodes_only(kind):
+def test_load_balancer_spreads_over_healthy_nodes_only(kind, lb_ip):
     nodes_with = {p.spec.nodeName for p in kind.pods(label_selector={"app": "web"})} - {"kind-control-plane"}
-    r = simulate(kind, 30, f"{LB_IP}:80", connections=20_000)
+    r = simulate(kind, 30, f"{lb_ip}:80", connections=20_000)
     assert set(r.per_entry_node) == nodes_with
     assert r.dropped == 0 and r.snat_fraction == 0.0
     # Local policy: every connection stays on the node the LB picked

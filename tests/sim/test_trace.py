@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from k8snet import manifests
-from k8snet.api.core_v1 import LoadBalancerIngress, Node, Service
+from k8snet.api.core_v1 import Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
 from k8snet.sim.cluster import Cluster
 from k8snet.sim.trace import available_modes, trace, trace_objects, world_for
@@ -181,68 +181,6 @@ def test_drop_reason_is_kube_proxys_comment(overall):
 
 # --- a kind cluster ---------------------------------------------------------------------------------------------
 
-APP = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  selector: {app: web}
-  ports: [{name: http, port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-np}
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080, nodePort: 30080}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-local}
-spec:
-  type: NodePort
-  externalTrafficPolicy: Local
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080, nodePort: 30081}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: web-lb}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {containers: [{name: c, image: busybox}]}
-"""
-LB_IP = "198.51.100.10"
-
-
-@pytest.fixture(scope="module")
-def kind():
-    c = Cluster()
-    c.apply(APP)
-    # what a cloud load-balancer controller writes once the LB exists (through the status subresource when the
-    # API server has one: a plain update keeps the old status, pkg/registry/core/service/strategy.go)
-    lb = c.get("Service", "web-lb")
-    lb.status.loadBalancer.ingress = [LoadBalancerIngress(ip=LB_IP)]
-    (getattr(c.api, "update_status", None) or c.api.update)(lb)
-    return c
 
 
 def _web_pods(cluster):
@@ -306,9 +244,9 @@ def test_nodeport_local_policy_keeps_the_client_ip_and_drops_without_local_endpo
             assert t.candidates == []
 
 
-def test_load_balancer_sends_to_a_node_that_passes_the_health_check(kind):
+def test_load_balancer_sends_to_a_node_that_passes_the_health_check(kind, lb_ip):
     nodes_with = {p.spec.nodeName for p in kind.pods(label_selector={"app": "web"})}
-    t = trace(kind, "203.0.113.7", f"{LB_IP}:80")
+    t = trace(kind, "203.0.113.7", f"{lb_ip}:80")
     # externalTrafficPolicy Local: the LB's healthCheckNodePort probe only passes where a local endpoint runs;
     # kind-control-plane is also excluded (node.kubernetes.io/exclude-from-external-load-balancers)
     assert t.entry_node in nodes_with and t.entry_node != "kind-control-plane"
