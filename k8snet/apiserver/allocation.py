@@ -82,6 +82,14 @@ class _BandedRange:
         self.rng = rng
         self.used: set[int] = set()
 
+    # snapshot/restore let the API server make a request all-or-nothing.
+    def snapshot(self) -> tuple:
+        return (frozenset(self.used), self.rng.getstate())
+
+    def restore(self, snap: tuple) -> None:
+        self.used = set(snap[0])
+        self.rng.setstate(snap[1])
+
     def allocate_next(self) -> int:
         if len(self.used) >= self.size:
             raise RangeFullError()
@@ -204,13 +212,11 @@ class ClusterIPAllocator:
     def free(self) -> int:
         return self.size - len(self._band.used)
 
-    # snapshot/restore let the API server make a request all-or-nothing.
     def snapshot(self) -> tuple:
-        return (frozenset(self._band.used), self._band.rng.getstate())
+        return self._band.snapshot()
 
     def restore(self, snap: tuple) -> None:
-        self._band.used = set(snap[0])
-        self._band.rng.setstate(snap[1])
+        self._band.restore(snap)
 
 
 def parse_port_range(spec: str | tuple[int, int]) -> tuple[int, int]:
@@ -290,11 +296,10 @@ class NodePortAllocator:
         return self.size - len(self._band.used)
 
     def snapshot(self) -> tuple:
-        return (frozenset(self._band.used), self._band.rng.getstate())
+        return self._band.snapshot()
 
     def restore(self, snap: tuple) -> None:
-        self._band.used = set(snap[0])
-        self._band.rng.setstate(snap[1])
+        self._band.restore(snap)
 
 
 def _go_json(values: list[str]) -> str:

@@ -245,6 +245,14 @@ def qos_class(spec) -> str:
     return "Guaranteed" if guaranteed else "Burstable"
 
 
+def _incoming(obj: Any) -> Any:
+    """A private copy of a request's object with its namespace settled: ``default`` when unset for namespaced
+    kinds; cleared, not rejected, for cluster-scoped ones (rest.BeforeCreate/BeforeUpdate)."""
+    obj = obj.model_copy(deep=True)
+    obj.metadata.namespace = (obj.metadata.namespace or "default") if obj.namespaced else None
+    return obj
+
+
 def _causes(errs: Any) -> list[Cause]:
     return list(_field.to_causes(errs)) if errs else []
 
@@ -500,12 +508,7 @@ class APIServer:
         :class:`~k8snet.errors.NotFoundError` (missing namespace); nothing changes on failure.
         """
         self.last_warnings = []
-        obj = obj.model_copy(deep=True)
-        if obj.namespaced:
-            obj.metadata.namespace = obj.metadata.namespace or "default"
-        else:
-            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
-            obj.metadata.namespace = None
+        obj = _incoming(obj)
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -546,12 +549,7 @@ class APIServer:
     def update(self, obj) -> Any:
         """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
         self.last_warnings = []
-        obj = obj.model_copy(deep=True)
-        if obj.namespaced:
-            obj.metadata.namespace = obj.metadata.namespace or "default"
-        else:
-            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
-            obj.metadata.namespace = None
+        obj = _incoming(obj)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -589,12 +587,7 @@ class APIServer:
         """Write only ``status`` (the ``/status`` subresource, as controllers do): the stored spec and metadata
         are kept (``serviceStatusStrategy.PrepareForUpdate``), the new status is defaulted and validated."""
         self.last_warnings = []
-        obj = obj.model_copy(deep=True)
-        if obj.namespaced:
-            obj.metadata.namespace = obj.metadata.namespace or "default"
-        else:
-            # rest.BeforeCreate/BeforeUpdate: a cluster-scoped object's namespace is cleared, not rejected
-            obj.metadata.namespace = None
+        obj = _incoming(obj)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
