@@ -36,6 +36,7 @@ book: $(STAMP) system-graphviz
 
 lint: $(STAMP)
 	$(BIN)/ruff check k8snet tests benchmarks
+	$(BIN)/ruff format --check k8snet tests benchmarks
 
 unit: $(STAMP) system-graphviz
 	$(BIN)/pytest -n auto -m "not browser" tests k8snet

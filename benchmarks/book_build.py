@@ -43,6 +43,8 @@ def _clear_module_outcome_caches() -> None:
 
     traffic._OUTCOMES.clear()
     lessons._render_svg.cache_clear()
+
+
 PAGE_LIMIT = 3 * 1024 * 1024
 MARKER = re.compile(
     r'data-k8snet-explorer=\\*"(?P<name>[a-z0-9-]+)\\*"'
@@ -67,7 +69,11 @@ def clean_build() -> tuple[float, Path, Path]:
 
 def page_sizes(site: Path) -> list[dict]:
     pages = [
-        {"page": str(p.relative_to(site)), "bytes": p.stat().st_size, "over_limit": p.stat().st_size > PAGE_LIMIT}
+        {
+            "page": str(p.relative_to(site)),
+            "bytes": p.stat().st_size,
+            "over_limit": p.stat().st_size > PAGE_LIMIT,
+        }
         for p in site.rglob("*.html")
         if "_static" not in p.parts
     ]
@@ -127,7 +133,8 @@ def time_static_changes(site: Path, page: str, explorer) -> dict:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True,
+                executable_path="/usr/bin/chromium",
+                headless=True,
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
             pg = browser.new_page()
@@ -203,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {row['bytes']:>10}  {row['page']}{flag}")
     print("explorers:")
     for row in result["explorers"]:
-        line = (f"  {row['name']} ({row['page']}): {row['combinations']} combinations, "
-                f"{row['content_bytes']} bytes; live change median {row['live_change_median_s'] * 1000:.1f} ms, "
-                f"max {row['live_change_max_s'] * 1000:.1f} ms")
+        line = (
+            f"  {row['name']} ({row['page']}): {row['combinations']} combinations, "
+            f"{row['content_bytes']} bytes; live change median {row['live_change_median_s'] * 1000:.1f} ms, "
+            f"max {row['live_change_max_s'] * 1000:.1f} ms"
+        )
         if row.get("static_change_median_s") is not None:
             line += f"; static change median {row['static_change_median_s'] * 1000:.1f} ms"
         print(line)

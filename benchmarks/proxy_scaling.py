@@ -51,20 +51,31 @@ def measure(mode: str, n: int) -> dict:
     pkt = Packet(POD_IP, last, dst_port=80, in_interface="veth0")
     outcomes = host.enumerate(pkt, record=False)
     traversed_last = max(o.rules_evaluated for o in outcomes)
-    traversed_first = max(o.rules_evaluated for o in host.enumerate(
-        Packet(POD_IP, first, dst_port=80, in_interface="veth0"), record=False))
+    traversed_first = max(
+        o.rules_evaluated
+        for o in host.enumerate(Packet(POD_IP, first, dst_port=80, in_interface="veth0"), record=False)
+    )
     t0 = time.perf_counter()
     reps = 200 if n <= 1000 else 20
     for i in range(reps):
         host.send(Packet(POD_IP, last, src_port=1024 + i, dst_port=80, in_interface="veth0"), record=False)
     per_packet = (time.perf_counter() - t0) / reps
-    return {"mode": mode, "services": n, "generate": generate, "rules": rule_count(mode, rules),
-            "traversed_first": traversed_first, "traversed_last": traversed_last, "send_us": per_packet * 1e6}
+    return {
+        "mode": mode,
+        "services": n,
+        "generate": generate,
+        "rules": rule_count(mode, rules),
+        "traversed_first": traversed_first,
+        "traversed_last": traversed_last,
+        "send_us": per_packet * 1e6,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="100 and 1,000 Services instead of 1,000 and 10,000")
+    parser.add_argument(
+        "--quick", action="store_true", help="100 and 1,000 Services instead of 1,000 and 10,000"
+    )
     parser.add_argument("--sizes", type=int, nargs="*", help="Service counts to measure")
     args = parser.parse_args(argv)
     sizes = args.sizes or ([100, 1000] if args.quick else [1000, 10000])
@@ -72,13 +83,18 @@ def main(argv=None) -> int:
     for m, why in available_modes().items():
         if why is not None:
             print(f"skipping {m}: {why}")
-    print(f"{'mode':<9} {'services':>8} {'generate s':>10} {'rules':>8} {'traversed (first/last svc)':>27} "
-          f"{'send us':>8}")
+    print(
+        f"{'mode':<9} {'services':>8} {'generate s':>10} {'rules':>8} {'traversed (first/last svc)':>27} "
+        f"{'send us':>8}"
+    )
     for mode in modes:
         for n in sizes:
             r = measure(mode, n)
-            print(f"{r['mode']:<9} {r['services']:>8} {r['generate']:>10.2f} {r['rules']:>8} "
-                  f"{r['traversed_first']:>13}/{r['traversed_last']:<13} {r['send_us']:>8.0f}", flush=True)
+            print(
+                f"{r['mode']:<9} {r['services']:>8} {r['generate']:>10.2f} {r['rules']:>8} "
+                f"{r['traversed_first']:>13}/{r['traversed_last']:<13} {r['send_us']:>8.0f}",
+                flush=True,
+            )
     return 0
 
 

@@ -72,8 +72,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     modes = [m for m, why in available_modes().items() if why is None]
     n = args.connections
-    print(f"{'mode':<9} {'first trace ms':>14} {'trace ms':>9} {'ClusterIP conn/s':>17} {'NodePort conn/s':>16} "
-          f"{'affinity conn/s':>16}")
+    print(
+        f"{'mode':<9} {'first trace ms':>14} {'trace ms':>9} {'ClusterIP conn/s':>17} {'NodePort conn/s':>16} "
+        f"{'affinity conn/s':>16}"
+    )
     for mode in modes:
         cluster = Cluster()
         cluster.apply(APP)
@@ -94,8 +96,11 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             simulate(cluster, clients, dest, connections=n, mode=mode, **kw)
             rates.append(n / (time.perf_counter() - t0))
-        print(f"{mode:<9} {first * 1e3:>14.1f} {per * 1e3:>9.2f} {rates[0]:>17,.0f} {rates[1]:>16,.0f} "
-              f"{rates[2]:>16,.0f}", flush=True)
+        print(
+            f"{mode:<9} {first * 1e3:>14.1f} {per * 1e3:>9.2f} {rates[0]:>17,.0f} {rates[1]:>16,.0f} "
+            f"{rates[2]:>16,.0f}",
+            flush=True,
+        )
     return 0
 
 

@@ -26,9 +26,12 @@ def main() -> None:
     wi._RESULTS.clear()
     first = _ms(lambda: wi.what_if(replicas=3, placement=PLACEMENT).svg())
     print(f"first call (builds the cluster shape): {first:.0f} ms")
-    settings = [dict(external_traffic_policy=etp, session_affinity=aff, ready=ready)
-                for etp in ("Cluster", "Local") for aff in ("None", "ClientIP")
-                for ready in ([True, True, True], [False, True, True], [True, True, False])]
+    settings = [
+        dict(external_traffic_policy=etp, session_affinity=aff, ready=ready)
+        for etp in ("Cluster", "Local")
+        for aff in ("None", "ClientIP")
+        for ready in ([True, True, True], [False, True, True], [True, True, False])
+    ]
     fresh = []
     for _ in range(3):
         for s in settings:
@@ -37,8 +40,10 @@ def main() -> None:
     for s in settings:
         wi.what_if(replicas=3, placement=PLACEMENT, **s)
     cached = [_ms(lambda s=s: wi.what_if(replicas=3, placement=PLACEMENT, **s)) for s in settings]
-    print(f"fresh setting, with SVG: median {statistics.median(fresh):.1f} ms, max {max(fresh):.1f} ms "
-          f"({len(fresh)} calls)")
+    print(
+        f"fresh setting, with SVG: median {statistics.median(fresh):.1f} ms, max {max(fresh):.1f} ms "
+        f"({len(fresh)} calls)"
+    )
     print(f"cached setting, no SVG:  median {statistics.median(cached) * 1000:.0f} us")
 
 

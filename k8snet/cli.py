@@ -55,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except K8snetError as exc:
-        print(f"error: {exc}" if not str(exc).startswith(("error", "Error", "The ")) else str(exc), file=sys.stderr)
+        print(
+            f"error: {exc}" if not str(exc).startswith(("error", "Error", "The ")) else str(exc),
+            file=sys.stderr,
+        )
         return 1
 
 

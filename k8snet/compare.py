@@ -73,8 +73,17 @@ TABLE_BLANK = ("AGE", "LAST SEEN", "RESTARTS")
 #: Columns whose addresses (and NodePorts, in ``PORT(S)``) are allocated: each address becomes ``<ip>``.
 TABLE_ALLOCATED = ("CLUSTER-IP", "EXTERNAL-IP", "IP", "ENDPOINTS", "PORT(S)", "INTERNAL-IP", "ADDRESS")
 #: ``kubectl describe`` fields whose addresses (and NodePorts) are allocated.
-DESCRIBE_ALLOCATED = ("IP", "IPs", "Endpoints", "LoadBalancer Ingress", "NodePort", "HealthCheck NodePort",
-                      "IP Address", "Addresses", "Node")
+DESCRIBE_ALLOCATED = (
+    "IP",
+    "IPs",
+    "Endpoints",
+    "LoadBalancer Ingress",
+    "NodePort",
+    "HealthCheck NodePort",
+    "IP Address",
+    "Addresses",
+    "Node",
+)
 
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
@@ -135,8 +144,13 @@ def split_table(text: str) -> list[tuple[list[str], list[list[str]]]]:
     return tables
 
 
-def normalize_table(text: str, blank: Iterable[str] = TABLE_BLANK, allocated: Iterable[str] = TABLE_ALLOCATED,
-                    names: bool = True, sort_rows: bool = True) -> str:
+def normalize_table(
+    text: str,
+    blank: Iterable[str] = TABLE_BLANK,
+    allocated: Iterable[str] = TABLE_ALLOCATED,
+    names: bool = True,
+    sort_rows: bool = True,
+) -> str:
     """``kubectl get`` output with measured and allocated values blanked, laid out as kubectl lays it out.
 
     Parameters
@@ -224,7 +238,7 @@ def normalize_describe(text: str, allocated: Iterable[str] = DESCRIBE_ALLOCATED)
     for line in text.splitlines():
         if line.startswith("Events:"):
             in_events = True
-            rest = line[len("Events:"):].strip()
+            rest = line[len("Events:") :].strip()
             out.append("Events:" + (f"  {rest}" if rest else ""))
             continue
         if in_events and line.startswith("  "):
@@ -260,8 +274,9 @@ def normalize(text: str) -> str:
     return normalize_table(text) if _looks_like_table(text) else normalize_describe(text)
 
 
-def diff_outputs(ours: str, theirs: str, fromfile: str = "k8snet", tofile: str = "cluster",
-                 normalized: bool = True) -> str:
+def diff_outputs(
+    ours: str, theirs: str, fromfile: str = "k8snet", tofile: str = "cluster", normalized: bool = True
+) -> str:
     """A unified diff of two kubectl outputs after :func:`normalize` (``""`` when they agree).
 
     >>> print(diff_outputs("Session Affinity:  None\\n", "Session Affinity:  ClientIP\\n"), end="")
@@ -389,8 +404,12 @@ def load_cluster_dump(source: str | dict, strict: bool = False) -> ClusterDump:
     from k8snet.manifests import load
 
     doc = json.loads(source) if isinstance(source, str) else source
-    if isinstance(doc, dict) and isinstance(doc.get("kind"), str) and doc["kind"].endswith("List") \
-            and isinstance(doc.get("items"), list):
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("kind"), str)
+        and doc["kind"].endswith("List")
+        and isinstance(doc.get("items"), list)
+    ):
         item_kind = doc["kind"][:-4] if doc["kind"] != "List" else None
         items = []
         for item in doc["items"]:
@@ -543,7 +562,9 @@ def _canonical_rule(rule: Any) -> str:
     return " ".join(words)
 
 
-def canonical_iptables(text: str, kube_proxy_only: bool = True, ignore: Iterable[str] = IGNORED_CHAINS) -> str:
+def canonical_iptables(
+    text: str, kube_proxy_only: bool = True, ignore: Iterable[str] = IGNORED_CHAINS
+) -> str:
     """A dump in a canonical layout, for comparing dumps written in different shapes.
 
     Tables in name order; in each, the declared user chains in name order, then every chain's rules (in their own
@@ -577,8 +598,9 @@ def canonical_iptables(text: str, kube_proxy_only: bool = True, ignore: Iterable
     return "\n".join(out) + ("\n" if out else "")
 
 
-def diff_iptables(ours: str, theirs: str, fromfile: str = "k8snet", tofile: str = "node",
-                  kube_proxy_only: bool = True) -> str:
+def diff_iptables(
+    ours: str, theirs: str, fromfile: str = "k8snet", tofile: str = "node", kube_proxy_only: bool = True
+) -> str:
     """Unified diff of two dumps after :func:`canonical_iptables` (``""`` when they hold the same rules).
 
     Either side may be kube-proxy's ``iptables-restore`` input or a node's ``iptables-save`` output. kube-proxy

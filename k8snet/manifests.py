@@ -206,8 +206,15 @@ def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> Manif
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-plain"))
         # drop union-branch names pydantic inserts (e.g. 'int', 'str')
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("int", "str", "bool", "function"))
-                                           and p not in _all_field_names()))
+        loc = tuple(
+            p
+            for p in loc
+            if not (
+                isinstance(p, str)
+                and p.startswith(("int", "str", "bool", "function"))
+                and p not in _all_field_names()
+            )
+        )
         parent, last, path, gopath = _walk(cls, loc)
         if err["type"] == "extra_forbidden":
             unknown.append(path)
@@ -218,17 +225,19 @@ def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> Manif
             if last and last in getattr(parent, "model_fields", {}):
                 gotype = _go_type(parent, last)
                 # an element of a list or a value of a map: Go names the element type
-                tail = loc[len(loc) - 1 - list(reversed(loc)).index(last) + 1:] if last in loc else ()
+                tail = loc[len(loc) - 1 - list(reversed(loc)).index(last) + 1 :] if last in loc else ()
                 for _ in tail:
                     if gotype.startswith("[]"):
                         gotype = gotype[2:]
                     elif gotype.startswith("map["):
-                        gotype = gotype[gotype.index("]") + 1:]
+                        gotype = gotype[gotype.index("]") + 1 :]
             else:
                 gotype = "string"
             sname = parent.__name__ if parent is not cls else cls.__name__
-            msg = (f"{prefix}json: cannot unmarshal {_json_kind(value)} into Go struct field "
-                   f"{sname}.{gopath} of type {gotype}")
+            msg = (
+                f"{prefix}json: cannot unmarshal {_json_kind(value)} into Go struct field "
+                f"{sname}.{gopath} of type {gotype}"
+            )
             e = ManifestError(msg)
             e.kind, e.name, e.field = kind, _name_of(doc), path
             return e
@@ -283,9 +292,7 @@ def _from_dict(doc: Any) -> list[Resource]:
     if doc is None:
         return []
     if not isinstance(doc, dict):
-        raise ManifestError(
-            f"error validating data: the manifest must be an object, not {_json_kind(doc)}"
-        )
+        raise ManifestError(f"error validating data: the manifest must be an object, not {_json_kind(doc)}")
     api_version, kind = doc.get("apiVersion"), doc.get("kind")
     problems = []
     if not api_version:
@@ -304,7 +311,7 @@ def _from_dict(doc: Any) -> list[Resource]:
     if cls is None:
         e = ManifestError(
             f'resource mapping not found for name: "{_name_of(doc)}" namespace: "'
-            f'{(doc.get("metadata") or {}).get("namespace", "") if isinstance(doc.get("metadata"), dict) else ""}'
+            f"{(doc.get('metadata') or {}).get('namespace', '') if isinstance(doc.get('metadata'), dict) else ''}"
             f'" from "STDIN": no matches for kind "{kind}" in version "{api_version}"\n'
             "ensure CRDs are installed first"
         )
@@ -359,7 +366,11 @@ def _go_nulls(value: Any, ann: Any) -> Any:
     return value
 
 
-_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1), "intstr.IntOrString": (-(2**31), 2**31 - 1)}
+_INT_RANGES = {
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+    "intstr.IntOrString": (-(2**31), 2**31 - 1),
+}
 
 
 def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
@@ -381,7 +392,13 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
         for name in type(m).model_fields:
             v = getattr(m, name)
             path = f"{gopath}.{name}" if gopath else name
-            ints = [v] if isinstance(v, int) else [x for x in v if isinstance(x, int)] if isinstance(v, list) else []
+            ints = (
+                [v]
+                if isinstance(v, int)
+                else [x for x in v if isinstance(x, int)]
+                if isinstance(v, list)
+                else []
+            )
             for n in ints:
                 if isinstance(n, bool):
                     continue
@@ -391,7 +408,8 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
                     gotype = "int32" if gotype == "intstr.IntOrString" else gotype
                     e = ManifestError(
                         f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
-                        f"number {n} into Go struct field {type(m).__name__}.{path} of type {gotype}")
+                        f"number {n} into Go struct field {type(m).__name__}.{path} of type {gotype}"
+                    )
                     e.kind, e.name, e.field = kind, _name_of(doc), path
                     raise e
             if isinstance(v, (BaseModel, list, dict)):
@@ -413,7 +431,9 @@ def load(source: Source) -> list[Resource]:
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError(f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes')
+            raise ManifestError(
+                f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
+            )
         source = path.read_text(encoding="utf-8")
     if isinstance(source, bytes):
         source = source.decode("utf-8")
@@ -431,7 +451,12 @@ def load(source: Source) -> list[Resource]:
 
 
 def _looks_like_path(text: str) -> bool:
-    if "\n" in text or len(text) > 4096 or ":" in text.split("/")[-1] and not text.endswith((".yaml", ".yml", ".json")):
+    if (
+        "\n" in text
+        or len(text) > 4096
+        or ":" in text.split("/")[-1]
+        and not text.endswith((".yaml", ".yml", ".json"))
+    ):
         return False
     return text.endswith((".yaml", ".yml", ".json")) and Path(text).exists()
 

@@ -43,22 +43,28 @@ pod/web-6d4cf56db6-q2lwn   1/1     Running   2 (1m ago)   5m
 
 def test_split_table_reads_several_tables():
     tables = split_table(GET_SVC_PODS)
-    assert [h for h, _ in tables] == [["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
-                                      ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]]
+    assert [h for h, _ in tables] == [
+        ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+    ]
     assert tables[0][1][1] == ["service/web", "NodePort", "10.96.14.201", "<none>", "80:31234/TCP", "5m"]
     assert tables[1][1][1][3] == "2 (1m ago)"
 
 
 def test_split_table_keeps_header_names_with_single_spaces():
-    text = ("NAME   READY   STATUS    RESTARTS   AGE   IP           NODE          NOMINATED NODE   READINESS GATES\n"
-            "web    1/1     Running   0          1m    10.244.1.2   kind-worker   <none>           <none>\n")
-    (headers, rows), = split_table(text)
+    text = (
+        "NAME   READY   STATUS    RESTARTS   AGE   IP           NODE          NOMINATED NODE   READINESS GATES\n"
+        "web    1/1     Running   0          1m    10.244.1.2   kind-worker   <none>           <none>\n"
+    )
+    ((headers, rows),) = split_table(text)
     assert headers[-2:] == ["NOMINATED NODE", "READINESS GATES"]
     assert rows == [["web", "1/1", "Running", "0", "1m", "10.244.1.2", "kind-worker", "<none>", "<none>"]]
 
 
 def test_normalize_table_blanks_allocated_values_and_relays_out():
-    assert normalize_table(GET_SVC_PODS) == """\
+    assert (
+        normalize_table(GET_SVC_PODS)
+        == """\
 NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)             AGE
 service/kubernetes   ClusterIP   <ip>         <none>        443/TCP             <age>
 service/web          NodePort    <ip>         <none>        80:<nodePort>/TCP   <age>
@@ -67,11 +73,14 @@ NAME                      READY   STATUS    RESTARTS   AGE
 pod/web-<hash>-<suffix>   1/1     Running   <age>      <age>
 pod/web-<hash>-<suffix>   1/1     Running   <age>      <age>
 """
+    )
 
 
 def test_normalize_table_blanks_endpoint_lists_and_ipv6():
-    text = ("NAME   ENDPOINTS                                     AGE\n"
-            "web    10.244.1.2:80,[fd00:10:244::3]:80 + 1 more...   1h\n")
+    text = (
+        "NAME   ENDPOINTS                                     AGE\n"
+        "web    10.244.1.2:80,[fd00:10:244::3]:80 + 1 more...   1h\n"
+    )
     assert split_table(normalize_table(text))[0][1] == [["web", "<ip>:80,[<ip>]:80 + 1 more...", "<age>"]]
 
 
@@ -98,8 +107,12 @@ def test_relayout_reproduces_kubectl_layout():
 
 
 def test_diff_outputs_is_empty_when_only_allocations_differ():
-    theirs = _relayout(GET_SVC_PODS.replace("10.96.14.201", "10.104.3.9  ").replace("31234", "30777")
-                       .replace("8xkzp", "zz5mb").replace("3d\n", "41s\n"))
+    theirs = _relayout(
+        GET_SVC_PODS.replace("10.96.14.201", "10.104.3.9  ")
+        .replace("31234", "30777")
+        .replace("8xkzp", "zz5mb")
+        .replace("3d\n", "41s\n")
+    )
     assert theirs != GET_SVC_PODS
     assert diff_outputs(GET_SVC_PODS, theirs) == ""
 
@@ -133,14 +146,22 @@ Events:
 
 def test_normalize_describe_blanks_allocations_and_aligns_values():
     out = normalize_describe(DESCRIBE).splitlines()
-    assert out[4:10] == ["IP:  <ip>", "IPs:  <ip>", "Port:  <unset>  80/TCP", "TargetPort:  80/TCP",
-                         "NodePort:  <unset>  <nodePort>/TCP", "Endpoints:  <ip>:80,<ip>:80"]
+    assert out[4:10] == [
+        "IP:  <ip>",
+        "IPs:  <ip>",
+        "Port:  <unset>  80/TCP",
+        "TargetPort:  80/TCP",
+        "NodePort:  <unset>  <nodePort>/TCP",
+        "Endpoints:  <ip>:80,<ip>:80",
+    ]
     assert out[-1] == "  Normal  Type  <age>  service-controller  ClusterIP -> NodePort"
 
 
 def test_normalize_describe_ignores_label_width():
     narrow = "Name:  web\nSelector:  app=web\nEvents:  <none>\n"
-    wide = "Name:                     web\nSelector:                 app=web\nEvents:                   <none>\n"
+    wide = (
+        "Name:                     web\nSelector:                 app=web\nEvents:                   <none>\n"
+    )
     assert normalize_describe(narrow) == normalize_describe(wide) == narrow
 
 
@@ -151,10 +172,17 @@ def test_normalize_dispatches_on_the_first_line():
 
 # --- load_cluster_dump ------------------------------------------------------------------------------------------
 
+
 def _svc(**extra):
-    item = {"metadata": {"name": "web", "namespace": "default"},
-            "spec": {"clusterIP": "10.96.0.20", "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}],
-                     "type": "ClusterIP"}, "status": {"loadBalancer": {}}}
+    item = {
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "clusterIP": "10.96.0.20",
+            "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}],
+            "type": "ClusterIP",
+        },
+        "status": {"loadBalancer": {}},
+    }
     item.update(extra)
     return item
 
@@ -162,14 +190,28 @@ def _svc(**extra):
 def test_load_raw_list_fills_kind_and_api_version():
     raw = {"kind": "ServiceList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": [_svc()]}
     (svc,) = load_cluster_dump(json.dumps(raw))
-    assert (svc.kind, svc.apiVersion, svc.metadata.name, svc.spec.ports[0].targetPort) == ("Service", "v1", "web", 80)
+    assert (svc.kind, svc.apiVersion, svc.metadata.name, svc.spec.ports[0].targetPort) == (
+        "Service",
+        "v1",
+        "web",
+        80,
+    )
 
 
 def test_load_raw_endpointslice_list_uses_its_group():
-    raw = {"kind": "EndpointSliceList", "apiVersion": "discovery.k8s.io/v1", "metadata": {},
-           "items": [{"metadata": {"name": "web-abcde", "namespace": "default"}, "addressType": "IPv4",
-                      "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": True}}],
-                      "ports": [{"name": "", "port": 80, "protocol": "TCP"}]}]}
+    raw = {
+        "kind": "EndpointSliceList",
+        "apiVersion": "discovery.k8s.io/v1",
+        "metadata": {},
+        "items": [
+            {
+                "metadata": {"name": "web-abcde", "namespace": "default"},
+                "addressType": "IPv4",
+                "endpoints": [{"addresses": ["10.244.1.2"], "conditions": {"ready": True}}],
+                "ports": [{"name": "", "port": 80, "protocol": "TCP"}],
+            }
+        ],
+    }
     (eps,) = load_cluster_dump(raw)
     assert eps.kind == "EndpointSlice" and eps.endpoints[0].addresses == ["10.244.1.2"]
 
@@ -177,8 +219,12 @@ def test_load_raw_endpointslice_list_uses_its_group():
 def test_load_single_object_and_mixed_list():
     single = dict(_svc(), apiVersion="v1", kind="Service")
     assert [o.kind for o in load_cluster_dump(json.dumps(single))] == ["Service"]
-    mixed = {"apiVersion": "v1", "kind": "List", "metadata": {"resourceVersion": ""},
-             "items": [single, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}}]}
+    mixed = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "metadata": {"resourceVersion": ""},
+        "items": [single, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}}],
+    }
     dump = load_cluster_dump(mixed)
     assert [o.kind for o in dump] == ["Service"]
     assert dump.dropped == ["ConfigMap cm: not modelled by k8snet"]
@@ -194,9 +240,15 @@ def test_unknown_fields_are_dropped_and_listed_unless_strict():
 
 
 def test_prune_keeps_free_form_maps():
-    doc = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "b"}},
-           "spec": {"containers": [{"name": "c", "resources": {"limits": {"cpu": "1"}}}],
-                    "volumes": [{"name": "v", "projected": {"sources": []}}]}}
+    doc = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p", "labels": {"a": "b"}},
+        "spec": {
+            "containers": [{"name": "c", "resources": {"limits": {"cpu": "1"}}}],
+            "volumes": [{"name": "v", "projected": {"sources": []}}],
+        },
+    }
     pruned, dropped = prune_unknown_fields(doc)
     assert dropped == [] and pruned == doc
 
@@ -207,9 +259,13 @@ def test_sample_dump_prints_like_kubectl():
     from k8snet.kubectl import get_table
 
     dump = load_cluster_dump(sample_dump())
-    assert dump.dropped == [f"Pod default/{n}: status.containerStatuses[0].volumeMounts"
-                            for n in ("nginx-5869d7778c-7q8xk", "nginx-5869d7778c-dz4wm")]
-    table = get_table([o for o in dump if o.kind == "Service"], now=datetime(2026, 1, 1, 0, 10, tzinfo=timezone.utc))
+    assert dump.dropped == [
+        f"Pod default/{n}: status.containerStatuses[0].volumeMounts"
+        for n in ("nginx-5869d7778c-7q8xk", "nginx-5869d7778c-dz4wm")
+    ]
+    table = get_table(
+        [o for o in dump if o.kind == "Service"], now=datetime(2026, 1, 1, 0, 10, tzinfo=timezone.utc)
+    )
     headers, rows = split_table(table)[0]
     assert [r[0] for r in rows] == ["kubernetes", "nginx-svc", "nodeport-svc"]
     assert rows[2][headers.index("PORT(S)")] == "80:30000/TCP" and rows[2][-1] == "4m30s"
@@ -267,7 +323,8 @@ def test_rule_order_within_a_chain_matters():
         "--probability 0.3333333333 -j KUBE-SEP-A",
         "-A KUBE-SVC-X -j KUBE-SEP-B\n"
         '-A KUBE-SVC-X -m comment --comment "ns/svc:p80 -> 10.244.1.2:80" -m statistic --mode random '
-        "--probability 0.3333333333 -j KUBE-SEP-A")
+        "--probability 0.3333333333 -j KUBE-SEP-A",
+    )
     diff = diff_iptables(swapped, SAVE)
     assert "--A KUBE-SVC-X -j KUBE-SEP-B" in diff
 
@@ -286,5 +343,7 @@ def test_sample_node_dump_matches_the_rendering_for_its_node_only():
     diff = diff_iptables(_rules_for(dump, "kind-worker2", "172.18.0.4"), sample_iptables_save())
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     svl = '-A KUBE-SVL-FDIGUWRAAKMFZSYO --comment "default/nodeport-svc -> {}" -j {}'
-    assert changed == ["-" + svl.format("10.244.2.2:80", "KUBE-SEP-4IZBABZPE6WCVKXM"),
-                       "+" + svl.format("10.244.1.2:80", "KUBE-SEP-TWFJYETR3Y3NRAUD")]
+    assert changed == [
+        "-" + svl.format("10.244.2.2:80", "KUBE-SEP-4IZBABZPE6WCVKXM"),
+        "+" + svl.format("10.244.1.2:80", "KUBE-SEP-TWFJYETR3Y3NRAUD"),
+    ]

@@ -29,8 +29,11 @@ def _svc(name: str, **spec) -> dict:
 
 
 def _describe_fields(text: str) -> dict[str, str]:
-    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in text.splitlines())
-            if not k.startswith(" ") and _}
+    return {
+        k.strip(): v.strip()
+        for k, _, v in (line.partition(":") for line in text.splitlines())
+        if not k.startswith(" ") and _
+    }
 
 
 @pytest.fixture
@@ -60,33 +63,50 @@ def test_01_clusterip_is_the_default_type_and_nodeport_lb_also_get_a_cluster_ip(
 def test_01_only_four_types_exist(article):
     with pytest.raises(InvalidError) as err:
         article.apply(_svc("internal", type="Internal"))
-    assert str(err.value) == ('The Service "internal" is invalid: spec.type: Unsupported value: "Internal": '
-                              'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"')
+    assert str(err.value) == (
+        'The Service "internal" is invalid: spec.type: Unsupported value: "Internal": '
+        'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"'
+    )
 
 
 # 2 -----------------------------------------------------------------------------------------------------------
 def test_02_the_api_server_allocates_the_cluster_ip_and_no_port(article):
-    svc = article.api.create(Service(metadata={"name": "s", "namespace": "default"},
-                                     spec={"selector": {"app": "nginx"}, "ports": [{"port": 80}]}))
+    svc = article.api.create(
+        Service(
+            metadata={"name": "s", "namespace": "default"},
+            spec={"selector": {"app": "nginx"}, "ports": [{"port": 80}]},
+        )
+    )
     assert ipaddress.ip_address(svc.spec.clusterIP) in ipaddress.ip_network(article.service_cidr)
     assert svc.spec.ports[0].nodePort is None and svc.spec.ports[0].port == 80
 
 
 def test_02_a_cluster_ip_outside_the_range_is_refused_by_the_api_server(article):
     with pytest.raises(InvalidError) as err:
-        article.api.create(Service(metadata={"name": "o", "namespace": "default"},
-                                   spec={"clusterIP": "10.0.0.5", "ports": [{"port": 80}]}))
-    assert str(err.value) == ('The Service "o" is invalid: spec.clusterIPs: Invalid value: ["10.0.0.5"]: '
-                              "failed to allocate IP 10.0.0.5: the provided network does not match the current range")
+        article.api.create(
+            Service(
+                metadata={"name": "o", "namespace": "default"},
+                spec={"clusterIP": "10.0.0.5", "ports": [{"port": 80}]},
+            )
+        )
+    assert str(err.value) == (
+        'The Service "o" is invalid: spec.clusterIPs: Invalid value: ["10.0.0.5"]: '
+        "failed to allocate IP 10.0.0.5: the provided network does not match the current range"
+    )
 
 
 def test_02_kube_proxy_only_renders_what_the_api_server_stored(article):
     from k8snet.proxy import ProxierSettings, render_iptables
 
-    svc = article.api.create(Service(metadata={"name": "s", "namespace": "default"}, spec={"ports": [{"port": 80}]}))
+    svc = article.api.create(
+        Service(metadata={"name": "s", "namespace": "default"}, spec={"ports": [{"port": 80}]})
+    )
     before = article.get("Service", "s").model_dump()
-    rules = render_iptables(article.services(), article.endpoint_slices(),
-                            ProxierSettings(hostname="minikube", node_ips=["192.168.49.2"]))
+    rules = render_iptables(
+        article.services(),
+        article.endpoint_slices(),
+        ProxierSettings(hostname="minikube", node_ips=["192.168.49.2"]),
+    )
     assert f"-d {svc.spec.clusterIP} --dport 80" in rules
     assert article.get("Service", "s").model_dump() == before  # rendering changed nothing
 
@@ -104,7 +124,9 @@ def test_03_exposing_the_missing_deployment_fails(article):
     with pytest.raises(KubectlError) as err:
         article.kubectl("expose deployment nginx --type=ClusterIP --name=nginx-svc")
     assert str(err.value) == 'Error from server (NotFound): deployments.apps "nginx" not found'
-    assert article.kubectl("expose pod nginx --type=ClusterIP --name=nginx-svc") == "service/nginx-svc exposed\n"
+    assert (
+        article.kubectl("expose pod nginx --type=ClusterIP --name=nginx-svc") == "service/nginx-svc exposed\n"
+    )
 
 
 # 4 -----------------------------------------------------------------------------------------------------------
@@ -127,8 +149,14 @@ def test_05_describe_of_the_exposed_service(exposed):
 
 
 def test_05_selector_app_nginx_selects_no_pod_labelled_run_nginx(exposed):
-    exposed.apply(_svc("as-printed", selector={"app": "nginx"}, sessionAffinity="ClientIP",
-                       ports=[{"name": "http", "port": 80, "targetPort": 80}]))
+    exposed.apply(
+        _svc(
+            "as-printed",
+            selector={"app": "nginx"},
+            sessionAffinity="ClientIP",
+            ports=[{"name": "http", "port": 80, "targetPort": 80}],
+        )
+    )
     fields = _describe_fields(exposed.kubectl("describe service as-printed"))
     assert fields["Endpoints"] == ""
     assert fields["Session Affinity"] == "ClientIP"
@@ -180,8 +208,11 @@ def test_08_local_keeps_the_client_ip_and_drops_on_nodes_without_endpoints():
     there = trace(cluster, "203.0.113.9", f"{cluster.node_ip(other)}:30000")
     assert here.verdict == "delivered" and here.source_seen == "203.0.113.9"
     assert there.verdict == "DROP"
-    cluster.apply(article_manifest("nodeport-svc").replace("externalTrafficPolicy: Local",
-                                                           "externalTrafficPolicy: Cluster"))
+    cluster.apply(
+        article_manifest("nodeport-svc").replace(
+            "externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster"
+        )
+    )
     there = trace(cluster, "203.0.113.9", f"{cluster.node_ip(other)}:30000")
     assert there.verdict == "delivered" and there.source_seen == cluster.node_ip(other)
 
@@ -206,7 +237,8 @@ def test_09_no_api_warning_for_a_well_formed_load_balancer_ip():
     cluster.api.create(odd)
     assert cluster.api.last_warnings == [
         'spec.loadBalancerIP: non-standard IP address "192.168.001.100" will be considered invalid in a future '
-        'Kubernetes release: use "192.168.1.100"']
+        'Kubernetes release: use "192.168.1.100"'
+    ]
 
 
 def test_09_the_address_depends_on_the_provider():
@@ -228,8 +260,10 @@ def test_10_external_name_is_a_cname_that_needs_its_in_cluster_target(article):
     assert article.dns.resolve(name).answers == []
     article.apply(_svc("mysql", selector={"app": "mysql"}, ports=[{"port": 3306}]))
     answers = [(r.type, r.data) for r in article.dns.resolve(name).answers]
-    assert answers == [("CNAME", "mysql.default.svc.cluster.local."),
-                       ("A", article.get("Service", "mysql").spec.clusterIP)]
+    assert answers == [
+        ("CNAME", "mysql.default.svc.cluster.local."),
+        ("A", article.get("Service", "mysql").spec.clusterIP),
+    ]
 
 
 # 11 ----------------------------------------------------------------------------------------------------------
@@ -247,22 +281,31 @@ def test_11_headless_is_a_cluster_ip_service_without_an_ip_or_rules(article):
     assert (svc.spec.type, svc.spec.clusterIP) == ("ClusterIP", "None")
     answers = article.dns.resolve("headless-svc.default.svc.cluster.local").answers
     assert sorted(r.data for r in answers) == sorted(p.status.podIP for p in article.pods("default"))
-    rules = render_iptables(article.services(), article.endpoint_slices(),
-                            ProxierSettings(hostname="minikube", node_ips=["192.168.49.2"]))
+    rules = render_iptables(
+        article.services(),
+        article.endpoint_slices(),
+        ProxierSettings(hostname="minikube", node_ips=["192.168.49.2"]),
+    )
     assert "headless-svc" not in rules
 
 
 def test_11_cluster_ip_none_is_validated_like_any_value(article):
     with pytest.raises(InvalidError) as err:
         article.apply(_svc("np-headless", type="NodePort", clusterIP="None"))
-    assert str(err.value) == ('The Service "np-headless" is invalid: spec.clusterIPs[0]: Invalid value: "None": '
-                              "may not be set to 'None' for NodePort services")
+    assert str(err.value) == (
+        'The Service "np-headless" is invalid: spec.clusterIPs[0]: Invalid value: "None": '
+        "may not be set to 'None' for NodePort services"
+    )
 
 
 # 12 ----------------------------------------------------------------------------------------------------------
 def _endpoints(name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name},
-            "subsets": [{"addresses": [{"ip": "10.4.0.3"}], "ports": [{"port": 80}]}]}
+    return {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": name},
+        "subsets": [{"addresses": [{"ip": "10.4.0.3"}], "ports": [{"port": 80}]}],
+    }
 
 
 def test_12_endpoints_belong_to_the_service_of_the_same_name(article):
@@ -279,19 +322,24 @@ def test_12_the_controller_overwrites_endpoints_of_a_service_with_a_selector(art
     article.apply(article_manifest("headless-svc"))
     assert not article.get("Endpoints", "headless-svc").subsets
     assert article.kubectl("get endpoints").stderr == (
-        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n")
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    )
 
 
 # 13 ----------------------------------------------------------------------------------------------------------
 def test_13_publish_not_ready_addresses_publishes_not_ready_pods(article):
     article.kubectl("create deployment nginx --image=nginx --port=80 --replicas=2")
     for name, publish in [("publish", True), ("plain", False)]:
-        article.apply(_svc(name, clusterIP="None", publishNotReadyAddresses=publish, selector={"app": "nginx"}))
+        article.apply(
+            _svc(name, clusterIP="None", publishNotReadyAddresses=publish, selector={"app": "nginx"})
+        )
     sick = article.pods("default")[0]
     article.set_pod_ready(sick.metadata.name, False)
 
     def a_records(name: str) -> list[str]:
-        return [r.data for r in article.dns.resolve(f"{name}.default.svc.cluster.local").answers if r.type == "A"]
+        return [
+            r.data for r in article.dns.resolve(f"{name}.default.svc.cluster.local").answers if r.type == "A"
+        ]
 
     assert sick.status.podIP in a_records("publish")
     assert sick.status.podIP not in a_records("plain")

@@ -39,7 +39,15 @@ def test_sources_text_dict_object_list_json_path(tmp_path):
     as_dict = manifests.load(text)[0].to_dict()
     path = tmp_path / "svc.yaml"
     path.write_text(text)
-    for source in (text, as_dict, Service.model_validate(as_dict), [as_dict], json.dumps(as_dict), path, str(path)):
+    for source in (
+        text,
+        as_dict,
+        Service.model_validate(as_dict),
+        [as_dict],
+        json.dumps(as_dict),
+        path,
+        str(path),
+    ):
         (obj,) = manifests.load(source)
         assert obj.to_dict() == as_dict
 
@@ -52,11 +60,16 @@ def test_multi_document_list_kinds_and_empty_documents():
         "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
     )
     assert [(o.kind, o.metadata.name) for o in manifests.load(text)] == [
-        ("Namespace", "a"), ("Service", "s"), ("Deployment", "d")]
+        ("Namespace", "a"),
+        ("Service", "s"),
+        ("Deployment", "d"),
+    ]
 
 
 def test_target_port_keeps_int_or_string():
-    (svc,) = manifests.load(SVC + "spec: {ports: [{port: 80, targetPort: http}, {port: 81, targetPort: 8081}]}")
+    (svc,) = manifests.load(
+        SVC + "spec: {ports: [{port: 80, targetPort: http}, {port: 81, targetPort: 8081}]}"
+    )
     assert svc.spec.ports[0].targetPort == "http" and svc.spec.ports[1].targetPort == 8081
 
 
@@ -67,32 +80,59 @@ def test_timestamps_dump_as_rfc3339():
 
 BAD = [
     # (manifest, error class, exact message)
-    (SVC + "spec: {foo: 1}", ManifestError,
-     'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"'),
-    (SVC + "spec: {ports: [{port: 80, prot: TCP}]}", ManifestError,
-     'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].prot"'),
-    (SVC + "spec: {ports: [{port: '80'}]}", ManifestError,
-     'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field '
-     "ServicePort.spec.ports.port of type int32"),
-    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: '3'}", ManifestError,
-     'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct '
-     "field DeploymentSpec.spec.replicas of type int32"),
-    (SVC + "spec: {selector: {app: 1}}", ManifestError,
-     'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field '
-     "ServiceSpec.spec.selector of type string"),
-    (SVC + "spec: {ports: 80}", ManifestError,
-     'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field '
-     "ServiceSpec.spec.ports of type []v1.ServicePort"),
-    ("apiVersion: v1\nkind: Servic\nmetadata: {name: x}", ManifestError,
-     'resource mapping not found for name: "x" namespace: "" from "STDIN": no matches for kind "Servic" in version '
-     '"v1"\nensure CRDs are installed first'),
+    (
+        SVC + "spec: {foo: 1}",
+        ManifestError,
+        'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo"',
+    ),
+    (
+        SVC + "spec: {ports: [{port: 80, prot: TCP}]}",
+        ManifestError,
+        'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].prot"',
+    ),
+    (
+        SVC + "spec: {ports: [{port: '80'}]}",
+        ManifestError,
+        'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal string into Go struct field '
+        "ServicePort.spec.ports.port of type int32",
+    ),
+    (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: '3'}",
+        ManifestError,
+        'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct '
+        "field DeploymentSpec.spec.replicas of type int32",
+    ),
+    (
+        SVC + "spec: {selector: {app: 1}}",
+        ManifestError,
+        'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field '
+        "ServiceSpec.spec.selector of type string",
+    ),
+    (
+        SVC + "spec: {ports: 80}",
+        ManifestError,
+        'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field '
+        "ServiceSpec.spec.ports of type []v1.ServicePort",
+    ),
+    (
+        "apiVersion: v1\nkind: Servic\nmetadata: {name: x}",
+        ManifestError,
+        'resource mapping not found for name: "x" namespace: "" from "STDIN": no matches for kind "Servic" in version '
+        '"v1"\nensure CRDs are installed first',
+    ),
     ("kind: Service\nmetadata: {name: x}", ManifestError, "error validating data: apiVersion not set"),
     ("metadata: {name: x}", ManifestError, "error validating data: [apiVersion not set, kind not set]"),
-    ("a: b: c", ManifestError,
-     "error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context"),
+    (
+        "a: b: c",
+        ManifestError,
+        "error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context",
+    ),
     ("- 1\n- 2", ManifestError, "error validating data: the manifest must be an object, not array"),
-    ("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s}", InvalidError,
-     'The EndpointSlice "s" is invalid: addressType: Required value'),
+    (
+        "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s}",
+        InvalidError,
+        'The EndpointSlice "s" is invalid: addressType: Required value',
+    ),
 ]
 
 
@@ -130,8 +170,19 @@ def test_unsafe_yaml_tags_are_not_constructed():
         manifests.load("!!python/object/apply:os.system ['true']")
 
 
-@pytest.mark.parametrize("text", ["{", "[1, 2", "\t- x", "apiVersion: v1\nkind: Service\nmetadata: [1]",
-                                  "apiVersion: 5\nkind: Service", "null", "''", "42"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        "[1, 2",
+        "\t- x",
+        "apiVersion: v1\nkind: Service\nmetadata: [1]",
+        "apiVersion: 5\nkind: Service",
+        "null",
+        "''",
+        "42",
+    ],
+)
 def test_garbage_never_escapes_as_another_exception(text):
     try:
         manifests.load(text)

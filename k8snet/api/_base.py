@@ -34,7 +34,10 @@ def _time_input(value: Any) -> Any:
 
 #: ``metav1.Time``: an aware UTC datetime that serializes as ``2026-01-01T00:00:00Z`` (second precision).
 Time = Annotated[
-    datetime, Field(strict=False), BeforeValidator(_time_input), PlainSerializer(_format_time, return_type=str)
+    datetime,
+    Field(strict=False),
+    BeforeValidator(_time_input),
+    PlainSerializer(_format_time, return_type=str),
 ]
 
 #: ``intstr.IntOrString`` (``targetPort``): ``80`` or ``"http"``; never coerced from one to the other.

@@ -11,8 +11,16 @@ from .core_v1 import PodTemplateSpec
 from .meta_v1 import LabelSelector, ObjectMeta
 
 __all__ = [
-    "Deployment", "DeploymentSpec", "DeploymentStatus", "DeploymentStrategy", "RollingUpdateDeployment",
-    "DeploymentCondition", "ReplicaSet", "ReplicaSetSpec", "ReplicaSetStatus", "ReplicaSetCondition",
+    "Deployment",
+    "DeploymentSpec",
+    "DeploymentStatus",
+    "DeploymentStrategy",
+    "RollingUpdateDeployment",
+    "DeploymentCondition",
+    "ReplicaSet",
+    "ReplicaSetSpec",
+    "ReplicaSetStatus",
+    "ReplicaSetCondition",
 ]
 
 
@@ -107,5 +115,3 @@ class ReplicaSet(Resource):
     metadata: ObjectMeta = ObjectMeta()
     spec: ReplicaSetSpec | None = None
     status: ReplicaSetStatus | None = None
-
-

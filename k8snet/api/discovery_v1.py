@@ -10,7 +10,15 @@ from ._base import K8sModel, Resource
 from .core_v1 import ObjectReference
 from .meta_v1 import ObjectMeta
 
-__all__ = ["EndpointSlice", "Endpoint", "EndpointConditions", "EndpointHints", "ForZone", "ForNode", "EndpointPort"]
+__all__ = [
+    "EndpointSlice",
+    "Endpoint",
+    "EndpointConditions",
+    "EndpointHints",
+    "ForZone",
+    "ForNode",
+    "EndpointPort",
+]
 
 
 class EndpointConditions(K8sModel):

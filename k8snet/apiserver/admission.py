@@ -72,8 +72,16 @@ def token_volume_source() -> dict[str, Any]:
         "sources": [
             {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION_SECONDS, "path": "token"}},
             {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
-                                        "path": "namespace"}]}},
+            {
+                "downwardAPI": {
+                    "items": [
+                        {
+                            "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                            "path": "namespace",
+                        }
+                    ]
+                }
+            },
         ],
     }
 
@@ -89,14 +97,22 @@ def _admit_priority(pod: Any) -> None:
     else:
         raise ForbiddenError("pods", name, f"no PriorityClass with name {spec.priorityClassName} was found")
     if spec.priority is not None and spec.priority != priority:
-        raise ForbiddenError("pods", name, f"the integer value of priority ({spec.priority}) must not be provided in "
-                             f"pod spec; priority admission controller computed {priority} from the given "
-                             "PriorityClass name")
+        raise ForbiddenError(
+            "pods",
+            name,
+            f"the integer value of priority ({spec.priority}) must not be provided in "
+            f"pod spec; priority admission controller computed {priority} from the given "
+            "PriorityClass name",
+        )
     spec.priority = priority
     if spec.preemptionPolicy is not None and spec.preemptionPolicy != "PreemptLowerPriority":
-        raise ForbiddenError("pods", name, "the string value of PreemptionPolicy "
-                             f"({spec.preemptionPolicy}) must not be provided in pod spec; priority admission "
-                             "controller computed PreemptLowerPriority from the given PriorityClass name")
+        raise ForbiddenError(
+            "pods",
+            name,
+            "the string value of PreemptionPolicy "
+            f"({spec.preemptionPolicy}) must not be provided in pod spec; priority admission "
+            "controller computed PreemptLowerPriority from the given PriorityClass name",
+        )
     spec.preemptionPolicy = "PreemptLowerPriority"
 
 
@@ -104,11 +120,19 @@ def _admit_tolerations(spec: Any) -> None:
     tolerations = list(spec.tolerations or [])
     need = []
     for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
-        tolerated = any(isinstance(t, dict) and t.get("key", "") in (key, "")
-                        and t.get("effect", "") in ("NoExecute", "") for t in tolerations)
+        tolerated = any(
+            isinstance(t, dict) and t.get("key", "") in (key, "") and t.get("effect", "") in ("NoExecute", "")
+            for t in tolerations
+        )
         if not tolerated:
-            need.append({"key": key, "operator": "Exists", "effect": "NoExecute",
-                         "tolerationSeconds": DEFAULT_TOLERATION_SECONDS})
+            need.append(
+                {
+                    "key": key,
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+                }
+            )
     if need:
         spec.tolerations = tolerations + need
 
@@ -124,8 +148,14 @@ def _admit_service_account(pod: Any, rng: random.Random) -> None:
     if spec.automountServiceAccountToken is False:
         return
     volumes = list(spec.volumes or [])
-    token_volume = next((v.get("name") for v in volumes if isinstance(v, dict)
-                         and str(v.get("name", "")).startswith(SERVICE_ACCOUNT_VOLUME_NAME + "-")), None)
+    token_volume = next(
+        (
+            v.get("name")
+            for v in volumes
+            if isinstance(v, dict) and str(v.get("name", "")).startswith(SERVICE_ACCOUNT_VOLUME_NAME + "-")
+        ),
+        None,
+    )
     name = token_volume or f"{SERVICE_ACCOUNT_VOLUME_NAME}-{random_suffix(rng)}"
     needs_volume = False
     for c in list(spec.initContainers or []) + list(spec.containers or []):

@@ -90,7 +90,8 @@ def set_defaults_service(svc: Any) -> None:
         cfg = s.sessionAffinityConfig
         if cfg is None or cfg.clientIP is None or cfg.clientIP.timeoutSeconds is None:
             s.sessionAffinityConfig = SessionAffinityConfig(
-                clientIP=ClientIPConfig(timeoutSeconds=DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS))
+                clientIP=ClientIPConfig(timeoutSeconds=DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS)
+            )
     if not s.type:
         s.type = "ClusterIP"
     for sp in s.ports or []:
@@ -99,7 +100,9 @@ def set_defaults_service(svc: Any) -> None:
         # "if sp.TargetPort == intstr.FromInt32(0) || sp.TargetPort == intstr.FromString("")"
         if sp.targetPort is None or sp.targetPort == 0 or sp.targetPort == "":
             sp.targetPort = sp.port if sp.port is not None else 0
-    externally_accessible = s.type in ("LoadBalancer", "NodePort") or (s.type == "ClusterIP" and bool(s.externalIPs))
+    externally_accessible = s.type in ("LoadBalancer", "NodePort") or (
+        s.type == "ClusterIP" and bool(s.externalIPs)
+    )
     if externally_accessible and not s.externalTrafficPolicy:
         s.externalTrafficPolicy = "Cluster"
     if s.internalTrafficPolicy is None and s.type in ("NodePort", "LoadBalancer", "ClusterIP"):
@@ -174,6 +177,7 @@ def patch_allocated_values(svc: Any, old: Any) -> None:
         if not s.clusterIPs and o.clusterIPs:
             s.clusterIPs = list(o.clusterIPs)
     if o.type in ("NodePort", "LoadBalancer") and s.type in ("NodePort", "LoadBalancer"):
+
         def used(spec: Any) -> set[int]:
             return {p.nodePort for p in spec.ports or [] if p.nodePort}
 
@@ -185,11 +189,18 @@ def patch_allocated_values(svc: Any, old: Any) -> None:
                 if old_val and old_val not in taken:
                     p.nodePort = old_val
     needs_hc = o.type == "LoadBalancer" and o.externalTrafficPolicy == "Local"
-    if needs_hc and s.type == "LoadBalancer" and s.externalTrafficPolicy == "Local" and not s.healthCheckNodePort:
+    if (
+        needs_hc
+        and s.type == "LoadBalancer"
+        and s.externalTrafficPolicy == "Local"
+        and not s.healthCheckNodePort
+    ):
         s.healthCheckNodePort = o.healthCheckNodePort
 
 
-def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequence[str] = ("IPv4",)) -> list[FieldError]:
+def set_defaults_ip_families(
+    svc: Any, old: Any = None, cluster_families: Sequence[str] = ("IPv4",)
+) -> list[FieldError]:
     """``initIPFamilyFields`` (service alloc.go): default ``ipFamilyPolicy`` and ``ipFamilies`` for the
     cluster's Service CIDRs (``cluster_families``, primary first), before ClusterIPs are allocated.
 
@@ -248,16 +259,38 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
         else:
             # reducedClusterIPs / reducedIPFamilies: an empty list is "not specified", not a reduction.
             if ips and len(ips) < len(old_ips):
-                errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary cluster IP"))
+                errs.append(
+                    invalid(
+                        policy_path,
+                        s.ipFamilyPolicy,
+                        "must be 'SingleStack' to release the secondary cluster IP",
+                    )
+                )
             if fams and len(fams) < len(old_fams):
-                errs.append(invalid(policy_path, s.ipFamilyPolicy, "must be 'SingleStack' to release the secondary IP family"))
+                errs.append(
+                    invalid(
+                        policy_path,
+                        s.ipFamilyPolicy,
+                        "must be 'SingleStack' to release the secondary IP family",
+                    )
+                )
     if s.ipFamilyPolicy == "SingleStack":
         if len(ips) == 2:
-            errs.append(invalid(policy_path, s.ipFamilyPolicy,
-                                "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified"))
+            errs.append(
+                invalid(
+                    policy_path,
+                    s.ipFamilyPolicy,
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
+                )
+            )
         if len(fams) == 2:
-            errs.append(invalid(policy_path, s.ipFamilyPolicy,
-                                "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"))
+            errs.append(
+                invalid(
+                    policy_path,
+                    s.ipFamilyPolicy,
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+                )
+            )
     for i, ip in enumerate(ips):
         if ip == "None":
             break
@@ -267,7 +300,11 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
         fam = "IPv6" if parsed.version == 6 else "IPv4"
         if i >= len(fams):
             if fam not in cluster_families:
-                errs.append(invalid(Path("spec", "clusterIPs").index(i), ips, f"{fam} is not configured on this cluster"))
+                errs.append(
+                    invalid(
+                        Path("spec", "clusterIPs").index(i), ips, f"{fam} is not configured on this cluster"
+                    )
+                )
             else:
                 fams.append(fam)
     s.ipFamilies = fams or None
@@ -281,7 +318,9 @@ def set_defaults_ip_families(svc: Any, old: Any = None, cluster_families: Sequen
         s.ipFamilies = fams
         return []
     if s.ipFamilyPolicy == "RequireDualStack" and len(cluster_families) < 2:
-        errs.append(invalid(policy_path, s.ipFamilyPolicy, "this cluster is not configured for dual-stack services"))
+        errs.append(
+            invalid(policy_path, s.ipFamilyPolicy, "this cluster is not configured for dual-stack services")
+        )
     for i, fam in enumerate(fams):
         if fam not in cluster_families:
             errs.append(invalid(Path("spec", "ipFamilies").index(i), fam, "not configured on this cluster"))

@@ -61,6 +61,7 @@ __all__ = ["APIServer", "ConflictError", "random_suffix", "parse_label_selector"
 #: ``k8s.io/apimachinery/pkg/util/rand`` alphabet: no vowels (no accidental words), no confusable 0/1/3.
 ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 
+
 class ConflictError(KubectlError):
     """HTTP 409 on a stale resourceVersion."""
 
@@ -183,7 +184,9 @@ def _should_allocate_node_ports(svc) -> bool:
 def _drop_type_dependent_fields(new, old) -> None:
     """strategy.go ``dropTypeDependentFields``: wipe values that no longer apply, unless the user changed them."""
     if _needs_cluster_ip(old) and not _needs_cluster_ip(new):
-        if new.spec.clusterIP == old.spec.clusterIP and (new.spec.clusterIPs or []) == (old.spec.clusterIPs or []):
+        if new.spec.clusterIP == old.spec.clusterIP and (new.spec.clusterIPs or []) == (
+            old.spec.clusterIPs or []
+        ):
             new.spec.clusterIP = None
             new.spec.clusterIPs = None
         if (new.spec.ipFamilies or []) == (old.spec.ipFamilies or []):
@@ -191,7 +194,9 @@ def _drop_type_dependent_fields(new, old) -> None:
         if new.spec.ipFamilyPolicy == old.spec.ipFamilyPolicy:
             new.spec.ipFamilyPolicy = None
     if _needs_node_port(old) and not _needs_node_port(new):
-        same = [p.nodePort or 0 for p in old.spec.ports or []] == [p.nodePort or 0 for p in new.spec.ports or []]
+        same = [p.nodePort or 0 for p in old.spec.ports or []] == [
+            p.nodePort or 0 for p in new.spec.ports or []
+        ]
         if same:
             for p in new.spec.ports or []:
                 p.nodePort = None
@@ -295,8 +300,14 @@ class APIServer:
         Seeds ``generateName`` suffixes and allocator start positions.
     """
 
-    def __init__(self, store: Store, clock, service_cidr: str = "10.96.0.0/12",
-                 node_port_range: str = "30000-32767", seed: int = 0):
+    def __init__(
+        self,
+        store: Store,
+        clock,
+        service_cidr: str = "10.96.0.0/12",
+        node_port_range: str = "30000-32767",
+        seed: int = 0,
+    ):
         self.store = store
         self.clock = clock
         self.service_cidr = service_cidr
@@ -342,9 +353,17 @@ class APIServer:
                     md.name = name
                     break
         if not md.name:
-            raise InvalidError(obj.kind, "", [
-                Cause("FieldValueRequired", "metadata.name", "Required value: name or generateName is required")
-            ])
+            raise InvalidError(
+                obj.kind,
+                "",
+                [
+                    Cause(
+                        "FieldValueRequired",
+                        "metadata.name",
+                        "Required value: name or generateName is required",
+                    )
+                ],
+            )
 
     def _validate(self, obj, old=None) -> None:
         kind = obj.kind
@@ -386,16 +405,18 @@ class APIServer:
             try:
                 self.ips.allocate(requested)
             except AllocationError as err:
-                raise InvalidError("Service", svc.metadata.name, [
-                    cluster_ip_cause(list(s.clusterIPs or [requested]), requested, err)
-                ]) from None
+                raise InvalidError(
+                    "Service",
+                    svc.metadata.name,
+                    [cluster_ip_cause(list(s.clusterIPs or [requested]), requested, err)],
+                ) from None
             ip = requested
         else:
             try:
                 ip = self.ips.allocate_next()
             except AllocationError as err:
                 raise KubectlError(
-                    f'Error from server (InternalError): Internal error occurred: failed to allocate a serviceIP: {err}'
+                    f"Error from server (InternalError): Internal error occurred: failed to allocate a serviceIP: {err}"
                 ) from None
         s.clusterIP = ip
         s.clusterIPs = [ip] + list((s.clusterIPs or [])[1:])
@@ -435,7 +456,9 @@ class APIServer:
         try:
             return self.ports.allocate_next()
         except AllocationError as err:
-            raise KubectlError(f"Error from server (InternalError): Internal error occurred: {what}: {err}") from None
+            raise KubectlError(
+                f"Error from server (InternalError): Internal error occurred: {what}: {err}"
+            ) from None
 
     def _alloc_health_check(self, svc) -> None:
         hc = svc.spec.healthCheckNodePort
@@ -466,7 +489,11 @@ class APIServer:
         # ClusterIPs: case A (ExternalName -> other) allocates, case B (other -> ExternalName) releases.
         if o.type == "ExternalName" and s.type != "ExternalName":
             self._alloc_cluster_ips(new)
-        elif o.type != "ExternalName" and s.type == "ExternalName" and not (o.clusterIPs and o.clusterIPs[0] == "None"):
+        elif (
+            o.type != "ExternalName"
+            and s.type == "ExternalName"
+            and not (o.clusterIPs and o.clusterIPs[0] == "None")
+        ):
             for ip in o.clusterIPs or []:
                 self.ips.release(ip)
         # NodePorts
@@ -602,8 +629,9 @@ class APIServer:
                     raise InvalidError(kind, name, _causes(errs))
             return self.store.put(new)
 
-    def delete(self, kind: str, name: str, namespace: str = "default",
-               grace_period_seconds: int | None = None) -> Any:
+    def delete(
+        self, kind: str, name: str, namespace: str = "default", grace_period_seconds: int | None = None
+    ) -> Any:
         """Delete an object; returns the object as last stored.
 
         Pods are deleted gracefully, as upstream: the API server sets ``deletionTimestamp`` to *now + grace

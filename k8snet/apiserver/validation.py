@@ -122,10 +122,17 @@ _LABEL_VALUE_ERR = (
 _PERCENT_FMT = "[0-9]+%"
 _PERCENT_ERR = "a valid percent string must be a numeric string followed by an ending '%'"
 
-_re = {k: re.compile(v) for k, v in {
-    "l1123": _DNS1123_LABEL_FMT, "s1123": _DNS1123_SUBDOMAIN_FMT, "l1035": _DNS1035_LABEL_FMT,
-    "qname": _QNAME_FMT, "lvalue": _LABEL_VALUE_FMT, "pct": _PERCENT_FMT,
-}.items()}
+_re = {
+    k: re.compile(v)
+    for k, v in {
+        "l1123": _DNS1123_LABEL_FMT,
+        "s1123": _DNS1123_SUBDOMAIN_FMT,
+        "l1035": _DNS1035_LABEL_FMT,
+        "qname": _QNAME_FMT,
+        "lvalue": _LABEL_VALUE_FMT,
+        "pct": _PERCENT_FMT,
+    }.items()
+}
 
 
 def _max_len_error(n: int) -> str:
@@ -212,7 +219,8 @@ def is_qualified_name(value: str) -> list[str]:
             errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
     else:
         return [
-            "a qualified name " + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
+            "a qualified name "
+            + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         ]
     if not name:
@@ -280,6 +288,7 @@ def _is_valid_percent(value: str) -> list[str]:
 # parse_ip_sloppy/parse_cidr_sloppy live in k8snet.netutils, shared with kube-proxy (which must not import
 # the API server); they are re-exported here.
 
+
 def is_valid_ip(path: Path | str, value: str) -> list[FieldError]:
     """``IsValidIPForLegacyField`` with strict validation off (the 1.34 default).
 
@@ -321,12 +330,18 @@ def validate_non_special_ip(ip_address: str, path: Path | str) -> list[FieldErro
     if ip.is_loopback:
         errs.append(invalid(path, ip_address, "may not be in the loopback range (127.0.0.0/8, ::1/128)"))
     if ip in ipaddress.ip_network("169.254.0.0/16") or ip in ipaddress.ip_network("fe80::/10"):
-        errs.append(invalid(path, ip_address, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"))
+        errs.append(
+            invalid(path, ip_address, "may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+        )
     # Go's IsLinkLocalMulticast: 224.0.0.0/24, or ff?2::/16 (any flags nibble, scope 2).
     if (ip.version == 4 and ip in ipaddress.ip_network("224.0.0.0/24")) or (
         ip.version == 6 and ip.packed[0] == 0xFF and ip.packed[1] & 0x0F == 0x02
     ):
-        errs.append(invalid(path, ip_address, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"))
+        errs.append(
+            invalid(
+                path, ip_address, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"
+            )
+        )
     return errs
 
 
@@ -388,10 +403,17 @@ def validate_label_selector(selector: Any, path: Path) -> list[FieldError]:
         rp = path.child("matchExpressions").index(i)
         if req.operator in ("In", "NotIn"):
             if not req.values:
-                errs.append(required(rp.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"))
+                errs.append(
+                    required(rp.child("values"), "must be specified when `operator` is 'In' or 'NotIn'")
+                )
         elif req.operator in ("Exists", "DoesNotExist"):
             if req.values:
-                errs.append(forbidden(rp.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+                errs.append(
+                    forbidden(
+                        rp.child("values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    )
+                )
         else:
             errs.append(invalid(rp.child("operator"), req.operator, "not a valid selector operator"))
         errs += _validate_label_name(req.key, rp.child("key"))
@@ -410,8 +432,9 @@ def _validate_annotations(annotations: Mapping[str, str] | None, path: Path) -> 
     return errs
 
 
-def validate_object_meta(meta: Any, requires_namespace: bool, name_fn: NameFunc,
-                         path: Path | None = None) -> list[FieldError]:
+def validate_object_meta(
+    meta: Any, requires_namespace: bool, name_fn: NameFunc, path: Path | None = None
+) -> list[FieldError]:
     """``ValidateObjectMeta``: generateName, name, namespace, generation, labels, annotations.
 
     Simplified: ownerReferences, finalizers and managedFields are not checked.
@@ -463,7 +486,11 @@ def validate_object_meta_update(new: Any, old: Any, path: Path | None = None) ->
     path = path or Path("metadata")
     errs: list[FieldError] = []
     if not new.resourceVersion:
-        errs.append(invalid(path.child("resourceVersion"), new.resourceVersion or "", "must be specified for an update"))
+        errs.append(
+            invalid(
+                path.child("resourceVersion"), new.resourceVersion or "", "must be specified for an update"
+            )
+        )
     if (new.generation or 0) < (old.generation or 0):
         errs.append(invalid(path.child("generation"), new.generation or 0, "must not be decremented"))
     errs += _immutable(new.name or "", old.name or "", path.child("name"))
@@ -471,8 +498,13 @@ def validate_object_meta_update(new: Any, old: Any, path: Path | None = None) ->
     errs += _immutable(new.uid or "", old.uid or "", path.child("uid"))
     if new.creationTimestamp != old.creationTimestamp:
         ts = new.creationTimestamp
-        errs.append(invalid(path.child("creationTimestamp"),
-                            ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None, _FIELD_IMMUTABLE))
+        errs.append(
+            invalid(
+                path.child("creationTimestamp"),
+                ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None,
+                _FIELD_IMMUTABLE,
+            )
+        )
     errs += validate_labels(new.labels, path.child("labels"))
     errs += _validate_annotations(new.annotations, path.child("annotations"))
     return errs
@@ -591,7 +623,9 @@ def _validate_client_ip_affinity_config(cfg: Any, path: Path) -> list[FieldError
     if timeout is None:
         return [required(tpath, when)]
     if timeout <= 0 or timeout > _MAX_CLIENT_IP_AFFINITY_SECONDS:
-        return [invalid(tpath, timeout, f"must be greater than 0 and less than {_MAX_CLIENT_IP_AFFINITY_SECONDS}")]
+        return [
+            invalid(tpath, timeout, f"must be greater than 0 and less than {_MAX_CLIENT_IP_AFFINITY_SECONDS}")
+        ]
     return []
 
 
@@ -602,8 +636,13 @@ def _validate_external_traffic_policy(svc: Any) -> list[FieldError]:
     etp = s.externalTrafficPolicy or ""
     if not externally_accessible(svc):
         if etp:
-            errs.append(invalid(path.child("externalTrafficPolicy"), etp,
-                                "may only be set for externally-accessible services"))
+            errs.append(
+                invalid(
+                    path.child("externalTrafficPolicy"),
+                    etp,
+                    "may only be set for externally-accessible services",
+                )
+            )
     elif not etp:
         errs.append(required(path.child("externalTrafficPolicy")))
     elif etp not in _EXTERNAL_TRAFFIC_POLICIES:
@@ -611,8 +650,13 @@ def _validate_external_traffic_policy(svc: Any) -> list[FieldError]:
     hc = s.healthCheckNodePort or 0
     if not needs_health_check(svc):
         if hc != 0:
-            errs.append(invalid(path.child("healthCheckNodePort"), hc,
-                                "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"))
+            errs.append(
+                invalid(
+                    path.child("healthCheckNodePort"),
+                    hc,
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+                )
+            )
     elif hc == 0:
         errs.append(required(path.child("healthCheckNodePort")))
     else:
@@ -717,7 +761,9 @@ def validate_service_cluster_ips_related_fields(svc: Any) -> list[FieldError]:
             v6 = any(_is_ipv6(p) for p in parsed)  # type: ignore[arg-type]
             v4 = any(not _is_ipv6(p) for p in parsed)  # type: ignore[arg-type]
             if not (v4 and v6):
-                errs.append(invalid(ips_path, cluster_ips, "may specify no more than one IP for each IP family"))
+                errs.append(
+                    invalid(ips_path, cluster_ips, "may specify no more than one IP for each IP family")
+                )
 
     if not is_headless_service(svc) and cluster_ips and families:
         for i, ip in enumerate(cluster_ips):
@@ -726,9 +772,17 @@ def validate_service_cluster_ips_related_fields(svc: Any) -> list[FieldError]:
             p = parse_ip_sloppy(ip)
             is6 = p is not None and _is_ipv6(p)
             if families[i] == "IPv4" and is6:
-                errs.append(invalid(ips_path.index(i), ip, f"expected an IPv4 value as indicated by `ipFamilies[{i}]`"))
+                errs.append(
+                    invalid(
+                        ips_path.index(i), ip, f"expected an IPv4 value as indicated by `ipFamilies[{i}]`"
+                    )
+                )
             if families[i] == "IPv6" and not is6:
-                errs.append(invalid(ips_path.index(i), ip, f"expected an IPv6 value as indicated by `ipFamilies[{i}]`"))
+                errs.append(
+                    invalid(
+                        ips_path.index(i), ip, f"expected an IPv6 value as indicated by `ipFamilies[{i}]`"
+                    )
+                )
     return errs
 
 
@@ -750,8 +804,13 @@ def validate_service(svc: Any) -> list[FieldError]:
     annotations = svc.metadata.annotations or {}
     if _ANN_TOPOLOGY_MODE in annotations and _ANN_TOPOLOGY_HINTS in annotations:
         if annotations[_ANN_TOPOLOGY_MODE] != annotations[_ANN_TOPOLOGY_HINTS]:
-            errs.append(invalid(meta_path.child("annotations").key(_ANN_TOPOLOGY_MODE), annotations[_ANN_TOPOLOGY_MODE],
-                                f"must match annotations[{_ANN_TOPOLOGY_HINTS}] when both are specified"))
+            errs.append(
+                invalid(
+                    meta_path.child("annotations").key(_ANN_TOPOLOGY_MODE),
+                    annotations[_ANN_TOPOLOGY_MODE],
+                    f"must match annotations[{_ANN_TOPOLOGY_HINTS}] when both are specified",
+                )
+            )
 
     s = _spec(svc)
     spec_path = Path("spec")
@@ -762,12 +821,22 @@ def validate_service(svc: Any) -> list[FieldError]:
         errs.append(required(spec_path.child("ports")))
     if s.type == "LoadBalancer":
         if headless:
-            errs.append(invalid(spec_path.child("clusterIPs").index(0), cluster_ips[0],
-                                "may not be set to 'None' for LoadBalancer services"))
+            errs.append(
+                invalid(
+                    spec_path.child("clusterIPs").index(0),
+                    cluster_ips[0],
+                    "may not be set to 'None' for LoadBalancer services",
+                )
+            )
     elif s.type == "NodePort":
         if headless:
-            errs.append(invalid(spec_path.child("clusterIPs").index(0), cluster_ips[0],
-                                "may not be set to 'None' for NodePort services"))
+            errs.append(
+                invalid(
+                    spec_path.child("clusterIPs").index(0),
+                    cluster_ips[0],
+                    "may not be set to 'None' for NodePort services",
+                )
+            )
     elif s.type == "ExternalName":
         # "must have len(.spec.ClusterIPs) == 0 // note: strategy sets ClusterIPs based on ClusterIP"
         if cluster_ips:
@@ -775,7 +844,9 @@ def validate_service(svc: Any) -> list[FieldError]:
         if s.ipFamilies:
             errs.append(forbidden(spec_path.child("ipFamilies"), "may not be set for ExternalName services"))
         if s.ipFamilyPolicy is not None:
-            errs.append(forbidden(spec_path.child("ipFamilyPolicy"), "may not be set for ExternalName services"))
+            errs.append(
+                forbidden(spec_path.child("ipFamilyPolicy"), "may not be set for ExternalName services")
+            )
         # "The value (a CNAME) may have a trailing dot to denote it as fully qualified"
         cname = (s.externalName or "").removesuffix(".")
         if cname:
@@ -797,9 +868,15 @@ def validate_service(svc: Any) -> list[FieldError]:
     elif affinity not in _SESSION_AFFINITIES:
         errs.append(not_supported(spec_path.child("sessionAffinity"), affinity, _SESSION_AFFINITIES))
     if affinity == "ClientIP":
-        errs += _validate_client_ip_affinity_config(s.sessionAffinityConfig, spec_path.child("sessionAffinityConfig"))
+        errs += _validate_client_ip_affinity_config(
+            s.sessionAffinityConfig, spec_path.child("sessionAffinityConfig")
+        )
     elif affinity == "None" and s.sessionAffinityConfig is not None:
-        errs.append(forbidden(spec_path.child("sessionAffinityConfig"), "must not be set when session affinity is None"))
+        errs.append(
+            forbidden(
+                spec_path.child("sessionAffinityConfig"), "must not be set when session affinity is None"
+            )
+        )
 
     errs += validate_service_cluster_ips_related_fields(svc)
 
@@ -817,7 +894,11 @@ def validate_service(svc: Any) -> list[FieldError]:
     if stype == "ClusterIP":
         for i, sp in enumerate(ports):
             if sp.nodePort:
-                errs.append(forbidden(ports_path.index(i).child("nodePort"), "may not be used when `type` is 'ClusterIP'"))
+                errs.append(
+                    forbidden(
+                        ports_path.index(i).child("nodePort"), "may not be used when `type` is 'ClusterIP'"
+                    )
+                )
 
     # Duplicate NodePorts and ports, considering (protocol, port) pairs.
     node_ports: set[tuple[str, int]] = set()
@@ -833,8 +914,14 @@ def validate_service(svc: Any) -> list[FieldError]:
         key = (sp.protocol or "", sp.port or 0)
         if key in seen_ports:
             # The bad value is an internal core.ServicePort; it has no json tags, so Go field names show.
-            errs.append(duplicate(ports_path.index(i), GoStruct(
-                Name="", Protocol=key[0], AppProtocol=None, Port=key[1], TargetPort=0, NodePort=0)))
+            errs.append(
+                duplicate(
+                    ports_path.index(i),
+                    GoStruct(
+                        Name="", Protocol=key[0], AppProtocol=None, Port=key[1], TargetPort=0, NodePort=0
+                    ),
+                )
+            )
         seen_ports.add(key)
 
     if s.loadBalancerSourceRanges:
@@ -855,7 +942,12 @@ def validate_service(svc: Any) -> list[FieldError]:
                 errs += is_valid_cidr(fpath, value.strip())
 
     if s.allocateLoadBalancerNodePorts is not None and stype != "LoadBalancer":
-        errs.append(forbidden(spec_path.child("allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'"))
+        errs.append(
+            forbidden(
+                spec_path.child("allocateLoadBalancerNodePorts"),
+                "may only be used when `type` is 'LoadBalancer'",
+            )
+        )
     if stype == "LoadBalancer" and s.allocateLoadBalancerNodePorts is None:
         # Upstream uses field.NewPath("allocateLoadBalancerNodePorts") here, without "spec.".
         errs.append(required(Path("allocateLoadBalancerNodePorts")))
@@ -891,8 +983,13 @@ def _validate_upgrade_downgrade_cluster_ips(old: Any, svc: Any) -> list[FieldErr
         if old_ips and new_ips and new_ips[0] != old_ips[0]:
             errs.append(invalid(ips_path.index(0), new_ips, "may not change once set"))
         if len(new_ips) == 1 and n.ipFamilyPolicy != "SingleStack":
-            errs.append(invalid(Path("spec", "ipFamilyPolicy"), n.ipFamilyPolicy,
-                                "must be set to 'SingleStack' when releasing the secondary clusterIP"))
+            errs.append(
+                invalid(
+                    Path("spec", "ipFamilyPolicy"),
+                    n.ipFamilyPolicy,
+                    "must be set to 'SingleStack' when releasing the secondary clusterIP",
+                )
+            )
     else:
         if old_ips and new_ips[0] != old_ips[0]:
             errs.append(invalid(ips_path.index(0), new_ips, "may not change once set"))
@@ -919,8 +1016,13 @@ def _validate_upgrade_downgrade_ip_families(old: Any, svc: Any) -> list[FieldErr
             # Upstream reports ClusterIPs as the bad value here.
             errs.append(invalid(fam0, list(n.clusterIPs or []), "may not change once set"))
         if len(new_f) == 1 and n.ipFamilyPolicy != "SingleStack":
-            errs.append(invalid(Path("spec", "ipFamilyPolicy"), n.ipFamilyPolicy,
-                                "must be set to 'SingleStack' when releasing the secondary ipFamily"))
+            errs.append(
+                invalid(
+                    Path("spec", "ipFamilyPolicy"),
+                    n.ipFamilyPolicy,
+                    "must be set to 'SingleStack' when releasing the secondary ipFamily",
+                )
+            )
     else:
         if old_f and new_f and new_f[0] != old_f[0]:
             errs.append(invalid(fam0, list(n.clusterIPs or []), "may not change once set"))
@@ -980,9 +1082,13 @@ def validate_service_status_update(svc: Any, old: Any) -> list[FieldError]:
         elif ing.ipMode is not None and ing.ipMode not in ("Proxy", "VIP"):
             errs.append(not_supported(ipath.child("ipMode"), ing.ipMode, ["Proxy", "VIP"]))
         if ing.hostname:
-            errs += [invalid(ipath.child("hostname"), ing.hostname, m) for m in is_dns1123_subdomain(ing.hostname)]
+            errs += [
+                invalid(ipath.child("hostname"), ing.hostname, m) for m in is_dns1123_subdomain(ing.hostname)
+            ]
             if parse_ip_sloppy(ing.hostname) is not None:
-                errs.append(invalid(ipath.child("hostname"), ing.hostname, "must be a DNS name, not an IP address"))
+                errs.append(
+                    invalid(ipath.child("hostname"), ing.hostname, "must be a DNS name, not an IP address")
+                )
     return errs
 
 
@@ -996,7 +1102,10 @@ def _validate_endpoint_address(addr: Any, path: Path) -> list[FieldError]:
     if addr.hostname:
         errs += _validate_dns1123_label(addr.hostname, path.child("hostname"))
     if addr.nodeName is not None:
-        errs += [invalid(path.child("nodeName"), addr.nodeName, m) for m in name_is_dns_subdomain(addr.nodeName, False)]
+        errs += [
+            invalid(path.child("nodeName"), addr.nodeName, m)
+            for m in name_is_dns_subdomain(addr.nodeName, False)
+        ]
     errs += validate_non_special_ip(addr.ip, path.child("ip"))
     return errs
 
@@ -1097,7 +1206,10 @@ def validate_endpoint_slice(es: Any) -> list[FieldError]:
                     if msgs:
                         errs.append(invalid(apath.index(j), name, ",".join(msgs)))
             if ep.nodeName is not None:
-                errs += [invalid(ipath.child("nodeName"), ep.nodeName, m) for m in name_is_dns_subdomain(ep.nodeName, False)]
+                errs += [
+                    invalid(ipath.child("nodeName"), ep.nodeName, m)
+                    for m in name_is_dns_subdomain(ep.nodeName, False)
+                ]
             tpath = ipath.child("deprecatedTopology")
             if ep.deprecatedTopology and len(ep.deprecatedTopology) > 16:
                 errs.append(too_many(tpath, len(ep.deprecatedTopology), 16))
@@ -1149,9 +1261,14 @@ def _validate_container_ports(ports: Iterable[Any], path: Path) -> list[FieldErr
         if not port.containerPort:
             errs.append(required(ipath.child("containerPort")))
         else:
-            errs += [invalid(ipath.child("containerPort"), port.containerPort, m) for m in is_valid_port_num(port.containerPort)]
+            errs += [
+                invalid(ipath.child("containerPort"), port.containerPort, m)
+                for m in is_valid_port_num(port.containerPort)
+            ]
         if port.hostPort:
-            errs += [invalid(ipath.child("hostPort"), port.hostPort, m) for m in is_valid_port_num(port.hostPort)]
+            errs += [
+                invalid(ipath.child("hostPort"), port.hostPort, m) for m in is_valid_port_num(port.hostPort)
+            ]
         proto = port.protocol or ""
         if not proto:
             errs.append(required(ipath.child("protocol")))
@@ -1181,7 +1298,9 @@ def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
         if not c.image:
             errs.append(required(ipath.child("image")))
         elif c.image != c.image.strip():
-            errs.append(invalid(ipath.child("image"), c.image, "must not have leading or trailing whitespace"))
+            errs.append(
+                invalid(ipath.child("image"), c.image, "must not have leading or trailing whitespace")
+            )
         errs += _validate_container_ports(c.ports or [], ipath.child("ports"))
     rp = spec.restartPolicy or ""
     if not rp:
@@ -1237,7 +1356,11 @@ def _validate_strategy(strategy: Any, path: Path) -> list[FieldError]:
     ru = strategy.rollingUpdate if strategy else None
     if stype == "Recreate":
         if ru is not None:
-            return [forbidden(path.child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'")]
+            return [
+                forbidden(
+                    path.child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'"
+                )
+            ]
         return []
     if stype == "RollingUpdate":
         if ru is None:
@@ -1246,14 +1369,22 @@ def _validate_strategy(strategy: Any, path: Path) -> list[FieldError]:
         errs = _validate_positive_int_or_percent(ru.maxUnavailable, rpath.child("maxUnavailable"))
         errs += _validate_positive_int_or_percent(ru.maxSurge, rpath.child("maxSurge"))
         if _int_or_percent_value(ru.maxUnavailable)[0] == 0 and _int_or_percent_value(ru.maxSurge)[0] == 0:
-            errs.append(invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"))
+            errs.append(
+                invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "may not be 0 when `maxSurge` is 0")
+            )
         value, is_pct = _int_or_percent_value(ru.maxUnavailable)
         if is_pct and value > 100:
-            errs.append(invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "must not be greater than 100%"))
+            errs.append(
+                invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "must not be greater than 100%")
+            )
         return errs
     # The bad value is the whole internal DeploymentStrategy struct (no json tags).
-    bad = GoStruct(Type=stype, RollingUpdate=(GoStruct(MaxUnavailable=ru.maxUnavailable, MaxSurge=ru.maxSurge)
-                                              if ru is not None else None))
+    bad = GoStruct(
+        Type=stype,
+        RollingUpdate=(
+            GoStruct(MaxUnavailable=ru.maxUnavailable, MaxSurge=ru.maxSurge) if ru is not None else None
+        ),
+    )
     return [not_supported(path, bad, ["Recreate", "RollingUpdate"])]
 
 
@@ -1264,7 +1395,13 @@ def _validate_template_for_replica_set(template: Any, selector: Any, path: Path)
     labels = (template.metadata.labels if template.metadata else None) or {}
     if selector is not None and (selector.matchLabels or selector.matchExpressions):
         if not selector.matches(labels):
-            errs.append(invalid(path.child("metadata", "labels"), dict(labels), "`selector` does not match template `labels`"))
+            errs.append(
+                invalid(
+                    path.child("metadata", "labels"),
+                    dict(labels),
+                    "`selector` does not match template `labels`",
+                )
+            )
     if template.metadata is not None:
         errs += validate_labels(template.metadata.labels, path.child("labels"))
         errs += _validate_annotations(template.metadata.annotations, path.child("annotations"))
@@ -1273,7 +1410,12 @@ def _validate_template_for_replica_set(template: Any, selector: Any, path: Path)
     if rp != "Always":
         errs.append(not_supported(path.child("spec", "restartPolicy"), rp, ["Always"]))
     if template.spec is not None and template.spec.activeDeadlineSeconds is not None:
-        errs.append(forbidden(path.child("spec", "activeDeadlineSeconds"), "activeDeadlineSeconds in ReplicaSet is not Supported"))
+        errs.append(
+            forbidden(
+                path.child("spec", "activeDeadlineSeconds"),
+                "activeDeadlineSeconds in ReplicaSet is not Supported",
+            )
+        )
     return errs
 
 
@@ -1309,7 +1451,13 @@ def _validate_rs_like_spec(spec: Any, path: Path, what: str, deployment: bool) -
     else:
         errs += validate_label_selector(spec.selector, path.child("selector"))
         if not spec.selector.matchLabels and not spec.selector.matchExpressions:
-            errs.append(invalid(path.child("selector"), _selector_value(spec.selector), f"empty selector is invalid for {what}"))
+            errs.append(
+                invalid(
+                    path.child("selector"),
+                    _selector_value(spec.selector),
+                    f"empty selector is invalid for {what}",
+                )
+            )
     errs += _validate_template_for_replica_set(spec.template, spec.selector, path.child("template"))
     if deployment:
         errs += _validate_strategy(spec.strategy, path.child("strategy"))
@@ -1320,10 +1468,17 @@ def _validate_rs_like_spec(spec: Any, path: Path, what: str, deployment: bool) -
             errs.append(invalid(path.child("revisionHistoryLimit"), spec.revisionHistoryLimit, _IS_NEGATIVE))
         if spec.progressDeadlineSeconds is not None:
             if spec.progressDeadlineSeconds < 0:
-                errs.append(invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds, _IS_NEGATIVE))
+                errs.append(
+                    invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds, _IS_NEGATIVE)
+                )
             if spec.progressDeadlineSeconds <= (spec.minReadySeconds or 0):
-                errs.append(invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds,
-                                    "must be greater than minReadySeconds"))
+                errs.append(
+                    invalid(
+                        path.child("progressDeadlineSeconds"),
+                        spec.progressDeadlineSeconds,
+                        "must be greater than minReadySeconds",
+                    )
+                )
     return errs
 
 

@@ -78,11 +78,15 @@ def warnings_for_ip(path: str, value: str) -> list[str]:
         return []
     addr = _parse_addr_strict(value)
     if addr is None or (addr.version == 6 and addr.ipv4_mapped is not None):
-        return [f"{path}: non-standard IP address {go_quote(value)} will be considered invalid in a future "
-                f"Kubernetes release: use {go_quote(_go_ip_string(ip))}"]
+        return [
+            f"{path}: non-standard IP address {go_quote(value)} will be considered invalid in a future "
+            f"Kubernetes release: use {go_quote(_go_ip_string(ip))}"
+        ]
     if addr.version == 6 and _netip_string(addr) != value:
-        return [f"{path}: IPv6 address {go_quote(value)} should be in RFC 5952 canonical format "
-                f"({go_quote(_netip_string(addr))})"]
+        return [
+            f"{path}: IPv6 address {go_quote(value)} should be in RFC 5952 canonical format "
+            f"({go_quote(_netip_string(addr))})"
+        ]
     return []
 
 
@@ -99,19 +103,25 @@ def warnings_for_cidr(path: str, value: str) -> list[str]:
     warnings: list[str] = []
     if ip != net.network_address:
         single = f"{_go_ip_string(ip)}/{ip.max_prefixlen}"
-        warnings.append(f"{path}: CIDR value {go_quote(value)} is ambiguous in this context "
-                        f"(should be {go_quote(str(net))} or {go_quote(single)}?)")
+        warnings.append(
+            f"{path}: CIDR value {go_quote(value)} is ambiguous in this context "
+            f"(should be {go_quote(str(net))} or {go_quote(single)}?)"
+        )
     addr_part, _, bits = value.partition("/")
     addr = _parse_addr_strict(addr_part)
     prefix_ok = addr is not None and bits.isdigit() and (bits == "0" or not bits.startswith("0"))
     if not prefix_ok or (addr is not None and addr.version == 6 and addr.ipv4_mapped is not None):
-        warnings.append(f"{path}: non-standard CIDR value {go_quote(value)} will be considered invalid in a future "
-                        f"Kubernetes release: use {go_quote(str(net))}")
+        warnings.append(
+            f"{path}: non-standard CIDR value {go_quote(value)} will be considered invalid in a future "
+            f"Kubernetes release: use {go_quote(str(net))}"
+        )
     if not warnings and addr is not None and addr.version == 6:
         canonical = f"{_netip_string(addr)}/{int(bits)}"
         if canonical != value:
-            warnings.append(f"{path}: IPv6 CIDR value {go_quote(value)} should be in RFC 5952 canonical format "
-                            f"({go_quote(canonical)})")
+            warnings.append(
+                f"{path}: IPv6 CIDR value {go_quote(value)} should be in RFC 5952 canonical format "
+                f"({go_quote(canonical)})"
+            )
     return warnings
 
 
@@ -132,7 +142,9 @@ def warnings_for_service(svc: Any, old: Any = None) -> list[str]:
         return []
     warnings: list[str] = []
     if _ANN_TOPOLOGY_HINTS in (svc.metadata.annotations or {}):
-        warnings.append(f"annotation {_ANN_TOPOLOGY_HINTS} is deprecated, please use {_ANN_TOPOLOGY_MODE} instead")
+        warnings.append(
+            f"annotation {_ANN_TOPOLOGY_HINTS} is deprecated, please use {_ANN_TOPOLOGY_MODE} instead"
+        )
     # helper.IsServiceIPSet: clusterIP neither "" nor "None"
     if s.clusterIP and s.clusterIP != "None":
         for i, ip in enumerate(s.clusterIPs or []):

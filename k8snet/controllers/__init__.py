@@ -59,8 +59,12 @@ def owner_reference(owner: Any) -> Any:
     from k8snet.api.meta_v1 import OwnerReference
 
     return OwnerReference(
-        apiVersion=owner.apiVersion, kind=owner.kind, name=owner.metadata.name, uid=owner.metadata.uid,
-        controller=True, blockOwnerDeletion=True,
+        apiVersion=owner.apiVersion,
+        kind=owner.kind,
+        name=owner.metadata.name,
+        uid=owner.metadata.uid,
+        controller=True,
+        blockOwnerDeletion=True,
     )
 
 
@@ -76,15 +80,22 @@ class EventRecorder:
         self.api = api
         self.clock = clock
 
-    def event(self, obj: Any, type_: str, reason: str, message: str, component: str, host: str | None = None) -> Any:
+    def event(
+        self, obj: Any, type_: str, reason: str, message: str, component: str, host: str | None = None
+    ) -> Any:
         from k8snet.api.core_v1 import Event, EventSource, ObjectReference
 
         now = self.clock.now()
         ns = (obj.metadata.namespace or "default") if getattr(obj, "namespaced", True) else "default"
         for ev in self.api.store.list("Event", ns):
             io = ev.involvedObject
-            if (io.uid == obj.metadata.uid and ev.reason == reason and ev.message == message
-                    and ev.source and ev.source.component == component):
+            if (
+                io.uid == obj.metadata.uid
+                and ev.reason == reason
+                and ev.message == message
+                and ev.source
+                and ev.source.component == component
+            ):
                 ev.count = (ev.count or 1) + 1
                 ev.lastTimestamp = now
                 return self.api.store.put(ev)
@@ -96,14 +107,22 @@ class EventRecorder:
         ev = Event(
             metadata={"name": name, "namespace": ns},
             involvedObject=ObjectReference(
-                kind=obj.kind, namespace=obj.metadata.namespace if getattr(obj, "namespaced", True) else None,
-                name=obj.metadata.name, uid=obj.metadata.uid, apiVersion=obj.apiVersion,
+                kind=obj.kind,
+                namespace=obj.metadata.namespace if getattr(obj, "namespaced", True) else None,
+                name=obj.metadata.name,
+                uid=obj.metadata.uid,
+                apiVersion=obj.apiVersion,
                 resourceVersion=obj.metadata.resourceVersion,
             ),
-            reason=reason, message=message,
+            reason=reason,
+            message=message,
             source=EventSource(component=component, host=host),
-            firstTimestamp=now, lastTimestamp=now, count=1, type=type_,
-            reportingComponent=component, reportingInstance=host or "",
+            firstTimestamp=now,
+            lastTimestamp=now,
+            count=1,
+            type=type_,
+            reportingComponent=component,
+            reportingInstance=host or "",
         )
         return self.api.store.put(ev)
 
@@ -122,8 +141,11 @@ class GarbageCollector:
 
     def sync(self) -> None:
         store = self.api.store
-        uids = {o.metadata.uid for kind in ("Deployment", "ReplicaSet", "Service", "Node", "Endpoints")
-                for o in store.list(kind)}
+        uids = {
+            o.metadata.uid
+            for kind in ("Deployment", "ReplicaSet", "Service", "Node", "Endpoints")
+            for o in store.list(kind)
+        }
         for kind in self.KINDS:
             for obj in store.list(kind):
                 ref = controller_of(obj)

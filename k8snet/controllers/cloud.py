@@ -175,8 +175,10 @@ class LoadBalancerProvider:
         in_use = self._in_use(name)
         if requested:
             if requested in in_use:
-                raise CloudError(f"requested IP {requested} is already in use by load balancer of service "
-                                 f"{in_use[requested]}")
+                raise CloudError(
+                    f"requested IP {requested} is already in use by load balancer of service "
+                    f"{in_use[requested]}"
+                )
             return requested
         if current and current.ips:
             return current.ips[0]
@@ -201,11 +203,15 @@ class LoadBalancerProvider:
         name = self.get_load_balancer_name(svc)
         spec = svc.spec
         if self.needs_node_ports and any(not p.nodePort for p in spec.ports or []):
-            raise CloudError(f"{self.name} load balancers send traffic to NodePorts, but service {_key(svc)} has "
-                             "none (spec.allocateLoadBalancerNodePorts is false)")
+            raise CloudError(
+                f"{self.name} load balancers send traffic to NodePorts, but service {_key(svc)} has "
+                "none (spec.allocateLoadBalancerNodePorts is false)"
+            )
         ip = self._choose_ip(svc, name)
         self.balancers[name] = Balancer(
-            name=name, service=_key(svc), ips=[ip],
+            name=name,
+            service=_key(svc),
+            ips=[ip],
             ports=[(p.port, p.protocol or "TCP", p.nodePort or 0) for p in spec.ports or []],
             hosts=sorted(n.metadata.name for n in nodes),
             source_ranges=list(spec.loadBalancerSourceRanges or []),
@@ -258,8 +264,16 @@ class LoadBalancerProvider:
             return False, f"GET :{port}/healthz: connection refused"
         return resp.status == 200, f"GET :{port}/healthz -> {resp.status}"
 
-    def backends(self, svc: Any, port: int, protocol: str, nodes: list[Any], endpoint_slices: list[Any],
-                 health_servers: dict[str, Any] | None = None, fail_open: bool = False) -> list[Backend]:
+    def backends(
+        self,
+        svc: Any,
+        port: int,
+        protocol: str,
+        nodes: list[Any],
+        endpoint_slices: list[Any],
+        health_servers: dict[str, Any] | None = None,
+        fail_open: bool = False,
+    ) -> list[Backend]:
         """Where new connections to the balancer's ``port`` go; empty if the balancer does not exist."""
         raise NotImplementedError
 
@@ -300,8 +314,16 @@ class GenericCloud(LoadBalancerProvider):
     def _src(self, b: Balancer) -> str | None:
         return None
 
-    def backends(self, svc: Any, port: int, protocol: str, nodes: list[Any], endpoint_slices: list[Any],
-                 health_servers: dict[str, Any] | None = None, fail_open: bool | None = None) -> list[Backend]:
+    def backends(
+        self,
+        svc: Any,
+        port: int,
+        protocol: str,
+        nodes: list[Any],
+        endpoint_slices: list[Any],
+        health_servers: dict[str, Any] | None = None,
+        fail_open: bool | None = None,
+    ) -> list[Backend]:
         b = self.balancers.get(self.get_load_balancer_name(svc))
         if b is None:
             return []
@@ -336,7 +358,9 @@ class ProxyModeLB(GenericCloud):
     ip_mode = "Proxy"
     preserves_client_ip = False
 
-    def __init__(self, pool: str = "203.0.113.0/24", proxy_source: str = "198.51.100.10", fail_open: bool = False):
+    def __init__(
+        self, pool: str = "203.0.113.0/24", proxy_source: str = "198.51.100.10", fail_open: bool = False
+    ):
         super().__init__(pool, target="nodePort", fail_open=fail_open)
         self.proxy_source = proxy_source
 
@@ -371,8 +395,9 @@ class MetalLBL2(LoadBalancerProvider):
             return speakers
         usable = set()
         for es in endpoint_slices:
-            if (es.metadata.labels or {}).get("kubernetes.io/service-name") != svc.metadata.name or \
-                    (es.metadata.namespace or "default") != (svc.metadata.namespace or "default"):
+            if (es.metadata.labels or {}).get("kubernetes.io/service-name") != svc.metadata.name or (
+                es.metadata.namespace or "default"
+            ) != (svc.metadata.namespace or "default"):
                 continue
             for ep in es.endpoints or []:
                 c = ep.conditions
@@ -387,8 +412,16 @@ class MetalLBL2(LoadBalancerProvider):
             return None
         return self.leader(self.candidates(svc, nodes, endpoint_slices), b.ips[0])
 
-    def backends(self, svc: Any, port: int, protocol: str, nodes: list[Any], endpoint_slices: list[Any],
-                 health_servers: dict[str, Any] | None = None, fail_open: bool | None = None) -> list[Backend]:
+    def backends(
+        self,
+        svc: Any,
+        port: int,
+        protocol: str,
+        nodes: list[Any],
+        endpoint_slices: list[Any],
+        health_servers: dict[str, Any] | None = None,
+        fail_open: bool | None = None,
+    ) -> list[Backend]:
         b = self.balancers.get(self.get_load_balancer_name(svc))
         if b is None:
             return []

@@ -145,8 +145,11 @@ class ReplicaSetController:
         self._failed: set[tuple[str, str]] = set()
 
     def _pods_of(self, rs: Any) -> list[Any]:
-        return [p for p in self.api.store.list("Pod", rs.metadata.namespace)
-                if (ref := controller_of(p)) is not None and ref.uid == rs.metadata.uid]
+        return [
+            p
+            for p in self.api.store.list("Pod", rs.metadata.namespace)
+            if (ref := controller_of(p)) is not None and ref.uid == rs.metadata.uid
+        ]
 
     def sync(self) -> None:
         for rs in self.api.store.list("ReplicaSet"):
@@ -182,21 +185,32 @@ class ReplicaSetController:
                     key = (rs.metadata.uid or "", msg)
                     if key not in self._failed:
                         self._failed.add(key)
-                        self.events.event(rs, "Warning", "FailedCreate", f"Error creating: {msg}",
-                                          "replicaset-controller")
+                        self.events.event(
+                            rs, "Warning", "FailedCreate", f"Error creating: {msg}", "replicaset-controller"
+                        )
                     break
-                self.events.event(rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}",
-                                  "replicaset-controller")
+                self.events.event(
+                    rs,
+                    "Normal",
+                    "SuccessfulCreate",
+                    f"Created pod: {created.metadata.name}",
+                    "replicaset-controller",
+                )
         elif diff < 0:
             on_node: dict[str, int] = {}
             for p in active:
                 if p.spec and p.spec.nodeName:
                     on_node[p.spec.nodeName] = on_node.get(p.spec.nodeName, 0) + 1
-            victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[: -diff]
+            victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[:-diff]
             for p in victims:
                 self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
-                self.events.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}",
-                                  "replicaset-controller")
+                self.events.event(
+                    rs,
+                    "Normal",
+                    "SuccessfulDelete",
+                    f"Deleted pod: {p.metadata.name}",
+                    "replicaset-controller",
+                )
         self._update_status(rs)
 
     def _update_status(self, rs: Any) -> None:
@@ -208,10 +222,16 @@ class ReplicaSetController:
         terminating = [p for p in owned if p.metadata.deletionTimestamp is not None]
         ready = sum(1 for p in active if is_pod_ready(p))
         sel = rs.spec.template.metadata.labels if rs.spec.template and rs.spec.template.metadata else {}
-        fully = sum(1 for p in active if all((p.metadata.labels or {}).get(k) == v for k, v in (sel or {}).items()))
+        fully = sum(
+            1 for p in active if all((p.metadata.labels or {}).get(k) == v for k, v in (sel or {}).items())
+        )
         status = ReplicaSetStatus(
-            replicas=len(active), fullyLabeledReplicas=fully, readyReplicas=ready, availableReplicas=ready,
-            terminatingReplicas=len(terminating), observedGeneration=rs.metadata.generation,
+            replicas=len(active),
+            fullyLabeledReplicas=fully,
+            readyReplicas=ready,
+            availableReplicas=ready,
+            terminatingReplicas=len(terminating),
+            observedGeneration=rs.metadata.generation,
         )
         if rs.status is None or rs.status.model_dump() != status.model_dump():
             rs.status = status
@@ -232,8 +252,11 @@ class DeploymentController:
                 self.sync_one(dep)
 
     def _owned(self, dep: Any) -> list[Any]:
-        rss = [rs for rs in self.api.store.list("ReplicaSet", dep.metadata.namespace)
-               if (ref := controller_of(rs)) is not None and ref.uid == dep.metadata.uid]
+        rss = [
+            rs
+            for rs in self.api.store.list("ReplicaSet", dep.metadata.namespace)
+            if (ref := controller_of(rs)) is not None and ref.uid == dep.metadata.uid
+        ]
         return sorted(rss, key=lambda r: (r.metadata.creationTimestamp, r.metadata.name))
 
     def _scale(self, dep: Any, rs: Any, new_scale: int) -> Any:
@@ -249,9 +272,13 @@ class DeploymentController:
         rs = self.api.update(rs)
         if old_scale != new_scale:
             op = "up" if old_scale < new_scale else "down"
-            self.events.event(dep, "Normal", "ScalingReplicaSet",
-                              f"Scaled {op} replica set {rs.metadata.name} from {old_scale} to {new_scale}",
-                              "deployment-controller")
+            self.events.event(
+                dep,
+                "Normal",
+                "ScalingReplicaSet",
+                f"Scaled {op} replica set {rs.metadata.name} from {old_scale} to {new_scale}",
+                "deployment-controller",
+            )
         return rs
 
     def sync_one(self, dep: Any) -> None:
@@ -289,14 +316,22 @@ class DeploymentController:
                     },
                     "ownerReferences": [owner_reference(dep)],
                 },
-                spec={"replicas": initial, "minReadySeconds": dep.spec.minReadySeconds or 0,
-                      "selector": selector, "template": new_tmpl},
+                spec={
+                    "replicas": initial,
+                    "minReadySeconds": dep.spec.minReadySeconds or 0,
+                    "selector": selector,
+                    "template": new_tmpl,
+                },
             )
             new_rs = self.api.create(rs)
             if initial > 0:
-                self.events.event(dep, "Normal", "ScalingReplicaSet",
-                                  f"Scaled up replica set {new_rs.metadata.name} from 0 to {initial}",
-                                  "deployment-controller")
+                self.events.event(
+                    dep,
+                    "Normal",
+                    "ScalingReplicaSet",
+                    f"Scaled up replica set {new_rs.metadata.name} from 0 to {initial}",
+                    "deployment-controller",
+                )
         else:
             # reconcileNewReplicaSet
             cur = new_rs.spec.replicas or 0
@@ -324,8 +359,9 @@ class DeploymentController:
             min_available = replicas - unavailable
             available = sum((r.status.availableReplicas or 0) if r.status else 0 for r in all_rss)
             all_pods = sum(r.spec.replicas or 0 for r in all_rss)
-            new_unavailable = (new_rs.spec.replicas or 0) - ((new_rs.status.availableReplicas or 0)
-                                                              if new_rs.status else 0)
+            new_unavailable = (new_rs.spec.replicas or 0) - (
+                (new_rs.status.availableReplicas or 0) if new_rs.status else 0
+            )
             budget = min(available - min_available, all_pods - min_available - new_unavailable)
             for r in old_rss:  # oldest first
                 if budget <= 0:
@@ -361,30 +397,59 @@ class DeploymentController:
                 return
             ltt = prev.lastTransitionTime if prev is not None and prev.status == status else now
             conditions[:] = [c for c in conditions if c.type != type_]
-            conditions.append(DeploymentCondition(type=type_, status=status, lastUpdateTime=now,
-                                                  lastTransitionTime=ltt, reason=reason, message=message))
+            conditions.append(
+                DeploymentCondition(
+                    type=type_,
+                    status=status,
+                    lastUpdateTime=now,
+                    lastTransitionTime=ltt,
+                    reason=reason,
+                    message=message,
+                )
+            )
 
         # calculateStatus: Available
         if available >= (dep.spec.replicas or 0) - unavailable_budget:
-            set_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+            set_condition(
+                "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."
+            )
         else:
-            set_condition("Available", "False", "MinimumReplicasUnavailable",
-                          "Deployment does not have minimum availability.")
+            set_condition(
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+            )
         # syncRolloutStatus: Progressing
         if new_rs is not None:
             want_n = dep.spec.replicas or 0
-            done = (st(new_rs, "availableReplicas") == want_n and replicas == want_n
-                    and st(new_rs, "replicas") == want_n)
+            done = (
+                st(new_rs, "availableReplicas") == want_n
+                and replicas == want_n
+                and st(new_rs, "replicas") == want_n
+            )
             has_progressing = any(c.type == "Progressing" for c in conditions)
             if done:
-                set_condition("Progressing", "True", "NewReplicaSetAvailable",
-                              f'ReplicaSet "{new_rs.metadata.name}" has successfully progressed.')
+                set_condition(
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetAvailable",
+                    f'ReplicaSet "{new_rs.metadata.name}" has successfully progressed.',
+                )
             elif not has_progressing:
-                set_condition("Progressing", "True", "NewReplicaSetCreated",
-                              f'Created new replica set "{new_rs.metadata.name}"')
+                set_condition(
+                    "Progressing",
+                    "True",
+                    "NewReplicaSetCreated",
+                    f'Created new replica set "{new_rs.metadata.name}"',
+                )
             else:
-                set_condition("Progressing", "True", "ReplicaSetUpdated",
-                              f'ReplicaSet "{new_rs.metadata.name}" is progressing.')
+                set_condition(
+                    "Progressing",
+                    "True",
+                    "ReplicaSetUpdated",
+                    f'ReplicaSet "{new_rs.metadata.name}" is progressing.',
+                )
         status = DeploymentStatus(
             observedGeneration=dep.metadata.generation,
             replicas=replicas,

@@ -174,8 +174,11 @@ class DNSResponse:
         q += pad + "IN"
         q += _indent(col + 2, 40)[0] + self.qtype
         lines += ["", ";; QUESTION SECTION:", q]
-        for title, records in (("ANSWER", self.answer), ("AUTHORITY", self.authority),
-                               ("ADDITIONAL", self.additional)):
+        for title, records in (
+            ("ANSWER", self.answer),
+            ("AUTHORITY", self.authority),
+            ("ADDITIONAL", self.additional),
+        ):
             if records:
                 lines += ["", f";; {title} SECTION:"] + [r.dig_line() for r in records]
         if self.server:
@@ -224,7 +227,9 @@ class DNSResult:
         lines = [f"Server:\t\t{ns}", f"Address:\t{ns}#53", ""]
         resp = self.response
         if not (resp.answer and resp.rcode == "NOERROR"):
-            status = "NXDOMAIN" if self.rcode == "NXDOMAIN" else ("SERVFAIL" if self.rcode == "SERVFAIL" else "")
+            status = (
+                "NXDOMAIN" if self.rcode == "NXDOMAIN" else ("SERVFAIL" if self.rcode == "SERVFAIL" else "")
+            )
             if status:
                 lines.append(f"** server can't find {self.name}: {status}")
             else:
@@ -356,7 +361,7 @@ def _address_from_reverse(name: str) -> str:
         labels = list(reversed(name[: -len(".ip6.arpa.")].split(".")))
         if len(labels) != 32 or any(len(x) != 1 for x in labels):
             return ""
-        groups = ["".join(labels[i: i + 4]) for i in range(0, 32, 4)]
+        groups = ["".join(labels[i : i + 4]) for i in range(0, 32, 4)]
         ip = _parse_ip(":".join(groups))
         return str(ip) if ip is not None else ""
     return ""
@@ -413,7 +418,8 @@ class _View:
         if not service:
             return None
         ports = [
-            _Port(p.name or "", p.protocol or "TCP", p.port if p.port is not None else -1) for p in (sl.ports or [])
+            _Port(p.name or "", p.protocol or "TCP", p.port if p.port is not None else -1)
+            for p in (sl.ports or [])
         ]
         if not ports:
             ports = [_Port("", "", -1)]  # object/endpoint.go: sentinel when the slice has no ports
@@ -424,16 +430,24 @@ class _View:
                 continue
             ref = _get(ep, "targetRef", "name") or ""
             for a in ep.addresses or []:
-                addrs.append(_Address(ip=a, hostname=ep.hostname or "",
-                                      target_ref_name=ref if len(ref) < 64 else ""))
-        return _Endpoints(name=sl.metadata.name or "", namespace=sl.metadata.namespace or "default",
-                          service=service, addresses=addrs, ports=ports)
+                addrs.append(
+                    _Address(ip=a, hostname=ep.hostname or "", target_ref_name=ref if len(ref) < 64 else "")
+                )
+        return _Endpoints(
+            name=sl.metadata.name or "",
+            namespace=sl.metadata.namespace or "default",
+            service=service,
+            addresses=addrs,
+            ports=ports,
+        )
 
     def services_by_ip(self, ip: str) -> list[_Service]:
         return [s for s in self.services.values() if any(_same_ip(ip, c) for c in s.cluster_ips)]
 
     def endpoints_by_ip(self, ip: str) -> list[_Endpoints]:
-        return [e for eps in self.endpoints.values() for e in eps if any(_same_ip(ip, a.ip) for a in e.addresses)]
+        return [
+            e for eps in self.endpoints.values() for e in eps if any(_same_ip(ip, a.ip) for a in e.addresses)
+        ]
 
 
 def _same_ip(a: str, b: str) -> bool:
@@ -552,8 +566,9 @@ class DNS:
         self.source = source
         self.cluster_domain = cluster_domain.rstrip(".")
         self.ttl = ttl
-        self.external = {_fqdn(k).lower(): [v] if isinstance(v, str) else list(v)
-                         for k, v in (external or {}).items()}
+        self.external = {
+            _fqdn(k).lower(): [v] if isinstance(v, str) else list(v) for k, v in (external or {}).items()
+        }
         self.external_ttl = external_ttl
         self.host_search = list(host_search)
         self.host_nameservers = list(host_nameservers)
@@ -661,7 +676,7 @@ class DNS:
         zone = self._zone_for(qname)
         if not zone:
             return self._upstream(qname, qtype)
-        zone = qname[len(qname) - len(zone):]  # keep the case of the question
+        zone = qname[len(qname) - len(zone) :]  # keep the case of the question
         name = qname.lower()
         records: list[Record] = []
         extra: list[Record] = []
@@ -769,8 +784,14 @@ class DNS:
                         for p in ep.ports:
                             if not _match_port(r, p):
                                 continue
-                            out.append(_Msg(host=addr.ip, port=p.port, ttl=self.ttl,
-                                            domain=f"{host_label}.{svc_domain}"))
+                            out.append(
+                                _Msg(
+                                    host=addr.ip,
+                                    port=p.port,
+                                    ttl=self.ttl,
+                                    domain=f"{host_label}.{svc_domain}",
+                                )
+                            )
                             found = True
                 continue
             for p in svc.ports:
@@ -818,8 +839,11 @@ class DNS:
         return records
 
     def _txt(self, qname: str, zone: str, view: _View) -> list[Record]:
-        return [Record(qname, "TXT", s.ttl, f'"{s.text}"') for s in self._services(qname, "TXT", zone, view)
-                if s.host_type() == "TXT"]
+        return [
+            Record(qname, "TXT", s.ttl, f'"{s.text}"')
+            for s in self._services(qname, "TXT", zone, view)
+            if s.host_type() == "TXT"
+        ]
 
     def _srv(self, qname: str, zone: str, view: _View) -> tuple[list[Record], list[Record]]:
         # backend_lookup.go SRV: weight = floor(100 / (100 * number of services at that priority) * 100)
@@ -874,8 +898,11 @@ class DNS:
             return []
         name = f"kube-dns.kube-system.svc.{zone[:-1]}."
         if svc.headless:
-            return [(f"{_endpoint_hostname(a)}.{name}", a.ip)
-                    for ep in view.endpoints.get(("kube-system", "kube-dns"), []) for a in ep.addresses]
+            return [
+                (f"{_endpoint_hostname(a)}.{name}", a.ip)
+                for ep in view.endpoints.get(("kube-system", "kube-dns"), [])
+                for a in ep.addresses
+            ]
         return [(name, ip) for ip in svc.cluster_ips if _parse_ip(ip) is not None]
 
     def _ns(self, qname: str, zone: str, view: _View) -> tuple[list[Record], list[Record]]:
@@ -946,7 +973,11 @@ class DNS:
             servers, searches, options = [], [], []
         elif policy == "ClusterFirstWithHostNet" or (policy == "ClusterFirst" and not host_network):
             servers = [self.nameserver]
-            cluster = [f"{namespace}.svc.{self.cluster_domain}", f"svc.{self.cluster_domain}", self.cluster_domain]
+            cluster = [
+                f"{namespace}.svc.{self.cluster_domain}",
+                f"svc.{self.cluster_domain}",
+                self.cluster_domain,
+            ]
             searches = list(dict.fromkeys(cluster + self.host_search))
             options = ["ndots:5"]
         else:  # Default, or ClusterFirst on the host network: the node's own resolv.conf
@@ -1094,8 +1125,11 @@ class _ListSource:
         self.objects = objects
 
     def _of(self, kind: str, namespace: str | None) -> list[Any]:
-        return [o for o in self.objects if o.kind == kind
-                and (namespace is None or (o.metadata.namespace or "default") == namespace)]
+        return [
+            o
+            for o in self.objects
+            if o.kind == kind and (namespace is None or (o.metadata.namespace or "default") == namespace)
+        ]
 
     def services(self, namespace: str | None = None) -> list[Any]:
         return self._of("Service", namespace)

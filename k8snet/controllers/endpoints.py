@@ -93,7 +93,9 @@ def repack_subsets(entries: list[tuple[Any, list[Any], bool]]) -> list[Any]:
         ready = sorted((a for a, r in addrs.values() if r), key=_addr_sort)
         not_ready = sorted((a for a, r in addrs.values() if not r), key=_addr_sort)
         ports = [ports_of[k] for k in sorted(port_keys) if k != sentinel]
-        out.append(EndpointSubset(addresses=ready or None, notReadyAddresses=not_ready or None, ports=ports or None))
+        out.append(
+            EndpointSubset(addresses=ready or None, notReadyAddresses=not_ready or None, ports=ports or None)
+        )
     out.sort(key=lambda s: _addr_sort(((s.addresses or []) + (s.notReadyAddresses or []))[0]))
     return out
 
@@ -161,8 +163,11 @@ class EndpointsController:
             if not should_pod_be_in_endpoints(pod, include_terminating=tolerate):
                 continue
             addr = EndpointAddress(
-                ip=pod.status.podIP, nodeName=pod.spec.nodeName,
-                targetRef=ObjectReference(kind="Pod", namespace=ns, name=pod.metadata.name, uid=pod.metadata.uid),
+                ip=pod.status.podIP,
+                nodeName=pod.spec.nodeName,
+                targetRef=ObjectReference(
+                    kind="Pod", namespace=ns, name=pod.metadata.name, uid=pod.metadata.uid
+                ),
             )
             if pod.spec.hostname and pod.spec.subdomain == name:
                 addr.hostname = pod.spec.hostname
@@ -176,8 +181,20 @@ class EndpointsController:
                     num = find_port(pod, sp)
                 except PortNotFoundError:
                     continue
-                entries.append((addr, [EndpointPort(name=sp.name or None, port=num, protocol=sp.protocol or "TCP",
-                                                    appProtocol=sp.appProtocol)], ready))
+                entries.append(
+                    (
+                        addr,
+                        [
+                            EndpointPort(
+                                name=sp.name or None,
+                                port=num,
+                                protocol=sp.protocol or "TCP",
+                                appProtocol=sp.appProtocol,
+                            )
+                        ],
+                        ready,
+                    )
+                )
         subsets = repack_subsets(entries) or None
         labels = dict(svc.metadata.labels or {})
         if svc.spec.clusterIP == "None":
@@ -185,7 +202,9 @@ class EndpointsController:
         current = self.api.store.get("Endpoints", name, ns)
         if current is not None:
             same = [s.model_dump() for s in current.subsets or []] == [s.model_dump() for s in subsets or []]
-            total = sum(len(s.addresses or []) + len(s.notReadyAddresses or []) for s in current.subsets or [])
+            total = sum(
+                len(s.addresses or []) + len(s.notReadyAddresses or []) for s in current.subsets or []
+            )
             capacity_ok = total <= MAX_CAPACITY and OVER_CAPACITY not in (current.metadata.annotations or {})
             if same and (current.metadata.labels or {}) == labels and capacity_ok:
                 return
@@ -234,10 +253,20 @@ class EndpointSliceMirroringController(EndpointSliceController):
             labels = {k: v for k, v in (ep.metadata.labels or {}).items()}
             labels[LABEL_SERVICE_NAME] = ep.metadata.name
             labels[LABEL_MANAGED_BY] = self.controller_name
-            annotations = {k: v for k, v in (ep.metadata.annotations or {}).items()
-                           if k not in (LAST_CHANGE_TRIGGER_TIME, LAST_APPLIED)}
-            self.reconcile(ep.metadata.namespace, ep.metadata.name, owner_reference(ep), labels,
-                           self._groups(ep), annotations, placeholder=False)
+            annotations = {
+                k: v
+                for k, v in (ep.metadata.annotations or {}).items()
+                if k not in (LAST_CHANGE_TRIGGER_TIME, LAST_APPLIED)
+            }
+            self.reconcile(
+                ep.metadata.namespace,
+                ep.metadata.name,
+                owner_reference(ep),
+                labels,
+                self._groups(ep),
+                annotations,
+                placeholder=False,
+            )
         # slices this controller made for Endpoints that no longer qualify are removed
         for sl in self.api.store.list("EndpointSlice"):
             labels = sl.metadata.labels or {}
@@ -251,13 +280,22 @@ class EndpointSliceMirroringController(EndpointSliceController):
 
         groups: dict[tuple, tuple[list[Any], dict[str, Any]]] = {}
         for subset in ep.subsets or []:
-            ports = [EndpointPort(name=p.name or "", port=p.port, protocol=p.protocol or "TCP",
-                                 appProtocol=p.appProtocol) for p in subset.ports or []]
+            ports = [
+                EndpointPort(
+                    name=p.name or "", port=p.port, protocol=p.protocol or "TCP", appProtocol=p.appProtocol
+                )
+                for p in subset.ports or []
+            ]
             key = tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports)
             bucket = groups.setdefault(key, (ports, {}))[1]
             for ready, addrs in ((True, subset.addresses), (False, subset.notReadyAddresses)):
                 for a in addrs or []:
-                    e = Endpoint(addresses=[a.ip], conditions=EndpointConditions(ready=ready),
-                                 targetRef=a.targetRef, nodeName=a.nodeName, hostname=a.hostname)
+                    e = Endpoint(
+                        addresses=[a.ip],
+                        conditions=EndpointConditions(ready=ready),
+                        targetRef=a.targetRef,
+                        nodeName=a.nodeName,
+                        hostname=a.hostname,
+                    )
                     bucket[a.ip] = e
         return groups

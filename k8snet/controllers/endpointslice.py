@@ -107,8 +107,11 @@ def endpoint_ports(svc: Any, pod: Any) -> list[Any]:
             num = find_port(pod, sp)
         except PortNotFoundError:
             continue
-        out.append(EndpointPort(name=sp.name or "", port=num, protocol=sp.protocol or "TCP",
-                                appProtocol=sp.appProtocol))
+        out.append(
+            EndpointPort(
+                name=sp.name or "", port=num, protocol=sp.protocol or "TCP", appProtocol=sp.appProtocol
+            )
+        )
     return out
 
 
@@ -124,14 +127,19 @@ def pod_to_endpoint(pod: Any, node: Any | None, svc: Any) -> Any:
     ep = Endpoint(
         addresses=[pod.status.podIP],
         conditions=EndpointConditions(ready=ready, serving=serving, terminating=terminating),
-        targetRef=ObjectReference(kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name,
-                                  uid=pod.metadata.uid),
+        targetRef=ObjectReference(
+            kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name, uid=pod.metadata.uid
+        ),
     )
     if pod.spec.nodeName:
         ep.nodeName = pod.spec.nodeName
     if node is not None and (node.metadata.labels or {}).get(LABEL_ZONE):
         ep.zone = node.metadata.labels[LABEL_ZONE]
-    if pod.spec.hostname and pod.spec.subdomain == svc.metadata.name and pod.metadata.namespace == svc.metadata.namespace:
+    if (
+        pod.spec.hostname
+        and pod.spec.subdomain == svc.metadata.name
+        and pod.metadata.namespace == svc.metadata.namespace
+    ):
         ep.hostname = pod.spec.hostname
     _set_traffic_distribution_hints(ep, ready, svc.spec.trafficDistribution)
     return ep
@@ -166,8 +174,14 @@ class TriggerTimeTracker:
         changed = []
         pod_times: dict[str, Any] = {}
         for pod in pods:
-            t = next((c.lastTransitionTime for c in ((pod.status.conditions if pod.status else None) or [])
-                      if c.type == "Ready"), None)
+            t = next(
+                (
+                    c.lastTransitionTime
+                    for c in ((pod.status.conditions if pod.status else None) or [])
+                    if c.type == "Ready"
+                ),
+                None,
+            )
             if t is not None:
                 pod_times[pod.metadata.name] = t
                 prev = last_pods.get(pod.metadata.name)
@@ -220,8 +234,11 @@ class EndpointSliceController:
             self.sync_service(svc)
 
     def _desired_labels(self, svc: Any) -> dict[str, str]:
-        labels = {k: v for k, v in (svc.metadata.labels or {}).items()
-                  if k not in (LABEL_SERVICE_NAME, LABEL_MANAGED_BY)}
+        labels = {
+            k: v
+            for k, v in (svc.metadata.labels or {}).items()
+            if k not in (LABEL_SERVICE_NAME, LABEL_MANAGED_BY)
+        }
         if svc.spec.clusterIP == "None":
             labels[LABEL_HEADLESS] = ""
         labels[LABEL_SERVICE_NAME] = svc.metadata.name
@@ -232,7 +249,10 @@ class EndpointSliceController:
         out = []
         for sl in self.api.store.list("EndpointSlice", namespace):
             labels = sl.metadata.labels or {}
-            if labels.get(LABEL_SERVICE_NAME) == name and labels.get(LABEL_MANAGED_BY) == self.controller_name:
+            if (
+                labels.get(LABEL_SERVICE_NAME) == name
+                and labels.get(LABEL_MANAGED_BY) == self.controller_name
+            ):
                 out.append(sl)
         return out
 
@@ -255,11 +275,26 @@ class EndpointSliceController:
             ep = pod_to_endpoint(pod, nodes.get(pod.spec.nodeName or ""), svc)
             groups.setdefault(_ports_key(ports), (ports, {}))[1][ep.addresses[0]] = ep
         annotations = {LAST_CHANGE_TRIGGER_TIME: format_rfc3339nano(trigger)} if trigger is not None else {}
-        self.reconcile(ns, svc.metadata.name, owner_reference(svc), self._desired_labels(svc), groups,
-                       annotations, placeholder=True)
+        self.reconcile(
+            ns,
+            svc.metadata.name,
+            owner_reference(svc),
+            self._desired_labels(svc),
+            groups,
+            annotations,
+            placeholder=True,
+        )
 
-    def reconcile(self, namespace: str, base: str, owner: Any, labels: dict[str, str], groups: dict,
-                  annotations: dict[str, str], placeholder: bool) -> None:
+    def reconcile(
+        self,
+        namespace: str,
+        base: str,
+        owner: Any,
+        labels: dict[str, str],
+        groups: dict,
+        annotations: dict[str, str],
+        placeholder: bool,
+    ) -> None:
         """Bring the slices labelled for ``base`` in line with ``groups`` (ports key -> (ports, {ip: endpoint})).
 
         ``annotations`` are set on every slice created or updated; a missing trigger-time key removes it.
@@ -276,8 +311,9 @@ class EndpointSliceController:
         to_delete: list[Any] = []
 
         def meta_ok(sl: Any) -> bool:
-            return (sl.metadata.labels or {}) == labels and [r.uid for r in sl.metadata.ownerReferences or []] == [
-                owner.uid]
+            return (sl.metadata.labels or {}) == labels and [
+                r.uid for r in sl.metadata.ownerReferences or []
+            ] == [owner.uid]
 
         for pkey, (ports, desired) in sorted(groups.items(), key=lambda kv: repr(kv[0])):
             remaining = dict(desired)
@@ -314,8 +350,11 @@ class EndpointSliceController:
                     group_updates.append(sl)
             while new_eps:
                 chunk, new_eps = new_eps[:limit], new_eps[limit:]
-                to_create.append(EndpointSlice(addressType="IPv4", endpoints=chunk,
-                                               ports=[p.model_copy() for p in ports] or None))
+                to_create.append(
+                    EndpointSlice(
+                        addressType="IPv4", endpoints=chunk, ports=[p.model_copy() for p in ports] or None
+                    )
+                )
             to_update.extend(group_updates)
         for slices in by_ports.values():  # slices whose port set no endpoint has any more
             to_delete.extend(slices)

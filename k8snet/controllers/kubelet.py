@@ -109,8 +109,11 @@ class Kubelet:
         for name, node in sorted(nodes.items()):
             if not _node_ready(node) or (node.spec and node.spec.unschedulable):
                 continue
-            taints = [t for t in ((node.spec.taints if node.spec else None) or [])
-                      if t.effect in ("NoSchedule", "NoExecute")]
+            taints = [
+                t
+                for t in ((node.spec.taints if node.spec else None) or [])
+                if t.effect in ("NoSchedule", "NoExecute")
+            ]
             if any(not tolerates(pod.spec.tolerations, t) for t in taints):
                 continue
             labels = node.metadata.labels or {}
@@ -124,17 +127,24 @@ class Kubelet:
         now = self.clock.now()
         pod.status.conditions = [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]
         pod = self.api.store.put(pod)
-        self.events.event(pod, "Normal", "Scheduled",
-                          f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {target}",
-                          "default-scheduler")
+        self.events.event(
+            pod,
+            "Normal",
+            "Scheduled",
+            f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {target}",
+            "default-scheduler",
+        )
 
     def _allocate_ip(self, node: Any) -> str | None:
         cidr = node.spec.podCIDR if node.spec else None
         if not cidr:
             return None
         net = ipaddress.ip_network(cidr, strict=False)
-        used = {p.status.podIP for p in self.api.store.list("Pod")
-                if p.status and p.status.podIP and p.spec and p.spec.nodeName == node.metadata.name}
+        used = {
+            p.status.podIP
+            for p in self.api.store.list("Pod")
+            if p.status and p.status.podIP and p.spec and p.spec.nodeName == node.metadata.name
+        }
         first = int(net.network_address) + 2  # .0 network, .1 gateway
         last = int(net.broadcast_address) - 1
         size = last - first + 1
@@ -167,17 +177,26 @@ class Kubelet:
             st.startTime = now
             st.phase = "Running"
             st.containerStatuses = [
-                ContainerStatus(name=c.name, image=normalize_image(c.image or ""),
-                                imageID=image_id(c.image or ""), containerID=container_id(pod, c.name),
-                                lastState={}, ready=False, restartCount=0, started=True,
-                                state={"running": {"startedAt": _fmt(now)}})
+                ContainerStatus(
+                    name=c.name,
+                    image=normalize_image(c.image or ""),
+                    imageID=image_id(c.image or ""),
+                    containerID=container_id(pod, c.name),
+                    lastState={},
+                    ready=False,
+                    restartCount=0,
+                    started=True,
+                    state={"running": {"startedAt": _fmt(now)}},
+                )
                 for c in pod.spec.containers
             ]
             for c in pod.spec.containers:
-                self.events.event(pod, "Normal", "Created", f"Created container: {c.name}", "kubelet",
-                                  pod.spec.nodeName)
-                self.events.event(pod, "Normal", "Started", f"Started container {c.name}", "kubelet",
-                                  pod.spec.nodeName)
+                self.events.event(
+                    pod, "Normal", "Created", f"Created container: {c.name}", "kubelet", pod.spec.nodeName
+                )
+                self.events.event(
+                    pod, "Normal", "Started", f"Started container {c.name}", "kubelet", pod.spec.nodeName
+                )
         ready = self.ready_overrides.get((pod.metadata.namespace, pod.metadata.name), True)
         old = {c.type: c for c in st.conditions or []}
 
@@ -186,17 +205,23 @@ class Kubelet:
             prev = old.get(type_)
             if prev is not None and prev.status == s:
                 return prev
-            return PodCondition(type=type_, status=s, lastTransitionTime=now,
-                                reason=None if status else "ContainersNotReady",
-                                message=None if status else
-                                f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]")
+            return PodCondition(
+                type=type_,
+                status=s,
+                lastTransitionTime=now,
+                reason=None if status else "ContainersNotReady",
+                message=None
+                if status
+                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]",
+            )
 
         st.conditions = [
             cond("PodReadyToStartContainers", True),
             cond("Initialized", True),
             cond("Ready", ready),
             cond("ContainersReady", ready),
-            old.get("PodScheduled") or PodCondition(type="PodScheduled", status="True", lastTransitionTime=now),
+            old.get("PodScheduled")
+            or PodCondition(type="PodScheduled", status="True", lastTransitionTime=now),
         ]
         for cs in st.containerStatuses or []:
             cs.ready = ready
@@ -212,8 +237,9 @@ class Kubelet:
                 return
             self._killed.add(key)
             for c in pod.spec.containers:
-                self.events.event(pod, "Normal", "Killing", f"Stopping container {c.name}", "kubelet",
-                                  pod.spec.nodeName)
+                self.events.event(
+                    pod, "Normal", "Killing", f"Stopping container {c.name}", "kubelet", pod.spec.nodeName
+                )
 
 
 def normalize_image(image: str) -> str:

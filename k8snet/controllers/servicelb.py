@@ -123,7 +123,9 @@ def _go_list(values: Any) -> str:
 
 
 def _ports_for_lb(svc: Any) -> list[tuple]:
-    return [(p.name, p.protocol, p.port, p.nodePort, p.targetPort, p.appProtocol) for p in svc.spec.ports or []]
+    return [
+        (p.name, p.protocol, p.port, p.nodePort, p.targetPort, p.appProtocol) for p in svc.spec.ports or []
+    ]
 
 
 def _status_dict(status: Any) -> list:
@@ -145,7 +147,9 @@ class ServiceLBController:
         ``--cluster-name`` passed to the provider (kube-controller-manager's default ``kubernetes``).
     """
 
-    def __init__(self, api: Any, recorder: Any, provider: LoadBalancerProvider, cluster_name: str = "kubernetes"):
+    def __init__(
+        self, api: Any, recorder: Any, provider: LoadBalancerProvider, cluster_name: str = "kubernetes"
+    ):
         self.api = api
         self.recorder = recorder
         self.provider = provider
@@ -215,15 +219,21 @@ class ServiceLBController:
             self._event(new, "Normal", "Type", f"{o.type} -> {n.type}")
             return True
         if nw and (o.loadBalancerSourceRanges or []) != (n.loadBalancerSourceRanges or []):
-            self._event(new, "Normal", "LoadBalancerSourceRanges",
-                        f"{_go_list(o.loadBalancerSourceRanges)} -> {_go_list(n.loadBalancerSourceRanges)}")
+            self._event(
+                new,
+                "Normal",
+                "LoadBalancerSourceRanges",
+                f"{_go_list(o.loadBalancerSourceRanges)} -> {_go_list(n.loadBalancerSourceRanges)}",
+            )
             return True
         if _ports_for_lb(old) != _ports_for_lb(new) or o.sessionAffinity != n.sessionAffinity:
             return True
         if o.sessionAffinityConfig != n.sessionAffinityConfig:
             return True
         if (o.loadBalancerIP or "") != (n.loadBalancerIP or ""):
-            self._event(new, "Normal", "LoadbalancerIP", f"{o.loadBalancerIP or ''} -> {n.loadBalancerIP or ''}")
+            self._event(
+                new, "Normal", "LoadbalancerIP", f"{o.loadBalancerIP or ''} -> {n.loadBalancerIP or ''}"
+            )
             return True
         oe, ne = o.externalIPs or [], n.externalIPs or []
         if len(oe) != len(ne):
@@ -239,15 +249,25 @@ class ServiceLBController:
             self._event(new, "Normal", "UID", f"{old.metadata.uid} -> {new.metadata.uid}")
             return True
         if o.externalTrafficPolicy != n.externalTrafficPolicy:
-            self._event(new, "Normal", "ExternalTrafficPolicy",
-                        f"{o.externalTrafficPolicy or ''} -> {n.externalTrafficPolicy or ''}")
+            self._event(
+                new,
+                "Normal",
+                "ExternalTrafficPolicy",
+                f"{o.externalTrafficPolicy or ''} -> {n.externalTrafficPolicy or ''}",
+            )
             return True
         if (o.healthCheckNodePort or 0) != (n.healthCheckNodePort or 0):
-            self._event(new, "Normal", "HealthCheckNodePort",
-                        f"{o.healthCheckNodePort or 0} -> {n.healthCheckNodePort or 0}")
+            self._event(
+                new,
+                "Normal",
+                "HealthCheckNodePort",
+                f"{o.healthCheckNodePort or 0} -> {n.healthCheckNodePort or 0}",
+            )
             return True
         if len(o.ipFamilies or []) != len(n.ipFamilies or []):
-            self._event(new, "Normal", "IPFamilies", f"Count: {len(o.ipFamilies or [])} -> {len(n.ipFamilies or [])}")
+            self._event(
+                new, "Normal", "IPFamilies", f"Count: {len(o.ipFamilies or [])} -> {len(n.ipFamilies or [])}"
+            )
             return True
         return False
 
@@ -294,7 +314,9 @@ class ServiceLBController:
                 svc = self._add_finalizer(svc)
             nodes = eligible_nodes(self.api.store.list("Node"))
             if not nodes and not metallb:
-                self._event(svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer")
+                self._event(
+                    svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer"
+                )
             _, existed = self.provider.get_load_balancer(self.cluster_name, svc) if metallb else (None, True)
             try:
                 new_status = self.provider.ensure_load_balancer(self.cluster_name, svc, nodes)
@@ -385,13 +407,19 @@ class ServiceLBController:
             except CloudError as err:
                 _, exists = self.provider.get_load_balancer(self.cluster_name, svc)
                 if exists:
-                    self._event(svc, "Warning", "UpdateLoadBalancerFailed",
-                                f"Error updating load balancer with new hosts {_go_list(names)}: {err}")
+                    self._event(
+                        svc,
+                        "Warning",
+                        "UpdateLoadBalancerFailed",
+                        f"Error updating load balancer with new hosts {_go_list(names)}: {err}",
+                    )
                 continue
             if self.provider.style == "metallb":
                 continue
             if not nodes:
-                self._event(svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer")
+                self._event(
+                    svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer"
+                )
             else:
                 self._event(svc, "Normal", "UpdatedLoadBalancer", "Updated load balancer with new hosts")
 
@@ -406,13 +434,19 @@ class ServiceLBController:
                 continue
             node = self.provider.announcer(live, nodes, slices)  # type: ignore[attr-defined]
             if node is not None and self._announced.get(key) != node:
-                self._event(live, "Normal", "nodeAssigned",
-                            f'announcing from node "{node}" with protocol "layer2"', "metallb-speaker")
+                self._event(
+                    live,
+                    "Normal",
+                    "nodeAssigned",
+                    f'announcing from node "{node}" with protocol "layer2"',
+                    "metallb-speaker",
+                )
             self._announced[key] = node
 
 
-def install(cluster: Any, provider: LoadBalancerProvider | None = None, cluster_name: str = "kubernetes"
-            ) -> ServiceLBController:
+def install(
+    cluster: Any, provider: LoadBalancerProvider | None = None, cluster_name: str = "kubernetes"
+) -> ServiceLBController:
     """Add a :class:`ServiceLBController` for ``provider`` (default: ``cluster.cloud_provider``, else a
     :class:`~k8snet.controllers.cloud.GenericCloud`) to ``cluster`` and reconcile; returns the controller.
 
@@ -421,8 +455,11 @@ def install(cluster: Any, provider: LoadBalancerProvider | None = None, cluster_
     from k8snet.controllers.cloud import GenericCloud
 
     if provider is None:
-        provider = cluster.cloud_provider if isinstance(cluster.cloud_provider, LoadBalancerProvider) \
+        provider = (
+            cluster.cloud_provider
+            if isinstance(cluster.cloud_provider, LoadBalancerProvider)
             else GenericCloud()
+        )
     if not isinstance(provider, LoadBalancerProvider):
         raise K8snetError(f"not a load-balancer provider: {provider!r}")
     cluster.controllers[:] = [c for c in cluster.controllers if not isinstance(c, ServiceLBController)]

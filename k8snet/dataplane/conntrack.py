@@ -103,8 +103,10 @@ class ConntrackEntry:
     def __str__(self) -> str:
         o, r = self.original, self.reply
         flags = "" if self.seen_reply else " [UNREPLIED]"
-        return (f"{self.protocol.lower()} src={o[0]} dst={o[2]} sport={o[1]} dport={o[3]}{flags} "
-                f"src={r[0]} dst={r[2]} sport={r[1]} dport={r[3]}")
+        return (
+            f"{self.protocol.lower()} src={o[0]} dst={o[2]} sport={o[1]} dport={o[3]}{flags} "
+            f"src={r[0]} dst={r[2]} sport={r[1]} dport={r[3]}"
+        )
 
 
 class Conntrack:
@@ -144,8 +146,9 @@ class Conntrack:
 
     def add(self, protocol: str, original: Tuple4, reply: Tuple4) -> ConntrackEntry:
         """Confirm a new connection (done when its first packet leaves the host or is delivered)."""
-        entry = ConntrackEntry(protocol, tuple(original), tuple(reply),
-                               self._now() + self.timeouts[protocol][0])
+        entry = ConntrackEntry(
+            protocol, tuple(original), tuple(reply), self._now() + self.timeouts[protocol][0]
+        )
         self._orig[(protocol, entry.original)] = entry
         self._reply[(protocol, entry.reply)] = entry
         return entry

@@ -224,8 +224,12 @@ class IPVSHost:
     def from_text(cls, ipvsadm_save: str, ipset_save: str, iptables_save: str, bound_addresses=(), **kw):
         """Build a host from the text the node's tools print (``ipvsadm-save -n``, ``ipset save``,
         ``iptables-save``) and the addresses of ``kube-ipvs0``."""
-        state = IPVSState(virtual_servers=parse_ipvsadm_save(ipvsadm_save), ipsets=parse_ipset_save(ipset_save),
-                          bound_addresses=list(bound_addresses), iptables=iptables_save)
+        state = IPVSState(
+            virtual_servers=parse_ipvsadm_save(ipvsadm_save),
+            ipsets=parse_ipset_save(ipset_save),
+            bound_addresses=list(bound_addresses),
+            iptables=iptables_save,
+        )
         return cls(state, **kw)
 
     def load(self, state: IPVSState) -> None:
@@ -234,16 +238,24 @@ class IPVSHost:
         self.virtual_servers = {vs.key: vs for vs in state.virtual_servers}
         local = list(dict.fromkeys(self.local_ips + list(state.bound_addresses)))
         text = state.iptables_save() if state.iptables else "*filter\nCOMMIT\n"
-        self.netfilter = _SetAwareNetfilter(text, {s.name: s for s in state.ipsets.values()}, local_ips=local,
-                                            clock=self._now, strict=False,
-                                            interface=self.interface)
+        self.netfilter = _SetAwareNetfilter(
+            text,
+            {s.name: s for s in state.ipsets.values()},
+            local_ips=local,
+            clock=self._now,
+            strict=False,
+            interface=self.interface,
+        )
 
     # -- scheduling --------------------------------------------------------------------------
     @staticmethod
     def candidates(vs: VirtualServer) -> list[tuple[RealServer, Fraction]]:
         """Real servers a new connection can go to, with their probability (``1/N`` for ``rr``)."""
-        live = [rs for rs in sorted(vs.real_servers, key=lambda r: (ipaddress.ip_address(r.address), r.port))
-                if rs.weight > 0]
+        live = [
+            rs
+            for rs in sorted(vs.real_servers, key=lambda r: (ipaddress.ip_address(r.address), r.port))
+            if rs.weight > 0
+        ]
         if not live:
             return []
         if vs.scheduler in _WEIGHTED:
@@ -273,7 +285,8 @@ class IPVSHost:
         now = c.now
         conn = info.get("conn")
         line = f"{vs.protocol}  {format_endpoint(vs.address, vs.port)} {vs.scheduler}" + (
-            f" persistent {vs.timeout}" if vs.persistent else "")
+            f" persistent {vs.timeout}" if vs.persistent else ""
+        )
         dest: tuple[str, int] | None = None
         if conn is not None and conn.vs_key == key:
             dest = conn.destination
@@ -310,8 +323,9 @@ class IPVSHost:
         info["real_server"] = format_endpoint(*dest)
         info["dest"] = dest
         if c.record:
-            c.steps.append(Step(hook, "ipvs", str(vs), 0, line,
-                                f"Masq to {format_endpoint(*dest)} ({info['reason']})"))
+            c.steps.append(
+                Step(hook, "ipvs", str(vs), 0, line, f"Masq to {format_endpoint(*dest)} ({info['reason']})")
+            )
         return "ACCEPT"
 
     # -- netfilter plumbing ---------------------------------------------------------------------
@@ -413,13 +427,27 @@ class IPVSHost:
             cr, chain = c.explicit
             vr = Step("", "filter", chain, cr.number, cr.rule.text, cr.kind.upper())
         return IPVSTraceResult(
-            packet=packet, path=path, ctstate="NEW" if new else "ESTABLISHED", direction="original",
-            verdict=verdict, verdict_rule=vr, src_ip=c.src_ip, src_port=c.sport, dst_ip=c.dst_ip,
-            dst_port=c.dport, dnat=c.dnat, masquerade=c.masquerade,
-            snat=(c.src_ip, c.sport) != (packet.src_ip, packet.src_port), steps=c.steps,
-            rules_evaluated=c.evaluated, probability=info.get("probability", Fraction(1)), mark=c.mark,
-            virtual_server=info.get("virtual_server"), real_server=info.get("real_server"),
-            scheduler=info.get("scheduler"), reason=info.get("reason", ""),
+            packet=packet,
+            path=path,
+            ctstate="NEW" if new else "ESTABLISHED",
+            direction="original",
+            verdict=verdict,
+            verdict_rule=vr,
+            src_ip=c.src_ip,
+            src_port=c.sport,
+            dst_ip=c.dst_ip,
+            dst_port=c.dport,
+            dnat=c.dnat,
+            masquerade=c.masquerade,
+            snat=(c.src_ip, c.sport) != (packet.src_ip, packet.src_port),
+            steps=c.steps,
+            rules_evaluated=c.evaluated,
+            probability=info.get("probability", Fraction(1)),
+            mark=c.mark,
+            virtual_server=info.get("virtual_server"),
+            real_server=info.get("real_server"),
+            scheduler=info.get("scheduler"),
+            reason=info.get("reason", ""),
         )
 
     def _apply_snat(self, c: _Ctx, conn: IPVSConnection | None) -> None:
@@ -430,8 +458,9 @@ class IPVSHost:
         elif c.snat_to is not None:
             c.set_src(c.snat_to[0], c.snat_to[1] if c.snat_to[1] is not None else c.sport)
 
-    def _commit(self, packet: Packet, c: _Ctx, info: dict, verdict: str, ckey: tuple,
-                conn: IPVSConnection | None) -> None:
+    def _commit(
+        self, packet: Packet, c: _Ctx, info: dict, verdict: str, ckey: tuple, conn: IPVSConnection | None
+    ) -> None:
         vs: VirtualServer | None = info.get("vs")
         if info.get("expire"):
             self.connections.pop(ckey, None)
@@ -441,13 +470,22 @@ class IPVSHost:
         timeout = IPVS_TIMEOUTS.get(packet.protocol, 300.0)
         if conn is None:
             snat = (c.src_ip, c.sport) if (c.src_ip, c.sport) != (packet.src_ip, packet.src_port) else None
-            self.connections[ckey] = IPVSConnection(packet.protocol, (packet.src_ip, packet.src_port),
-                                                    (packet.dst_ip, packet.dst_port), info["dest"], snat,
-                                                    c.now + timeout, vs.key)
+            self.connections[ckey] = IPVSConnection(
+                packet.protocol,
+                (packet.src_ip, packet.src_port),
+                (packet.dst_ip, packet.dst_port),
+                info["dest"],
+                snat,
+                c.now + timeout,
+                vs.key,
+            )
         else:
             conn.expires = c.now + timeout
         if vs.persistent:
-            self.templates[(vs.protocol, packet.src_ip, vs.address, vs.port)] = (info["dest"], c.now + vs.timeout)
+            self.templates[(vs.protocol, packet.src_ip, vs.address, vs.port)] = (
+                info["dest"],
+                c.now + vs.timeout,
+            )
 
     # -- replies ----------------------------------------------------------------------------------
     def _reply_of(self, packet: Packet, now: float) -> IPVSConnection | None:
@@ -455,7 +493,10 @@ class IPVSHost:
             if conn.expires <= now or conn.protocol != packet.protocol:
                 continue
             src = conn.snat or conn.client
-            if (packet.src_ip, packet.src_port) == conn.destination and (packet.dst_ip, packet.dst_port) == src:
+            if (packet.src_ip, packet.src_port) == conn.destination and (
+                packet.dst_ip,
+                packet.dst_port,
+            ) == src:
                 return conn
         return None
 
@@ -463,16 +504,36 @@ class IPVSHost:
         # ip_vs_out / ip_vs_reply4: un-NAT the reply: source back to the VIP, destination back to the client.
         c.set_src(*conn.virtual)
         c.set_dst(*conn.client)
-        step = Step("FORWARD", "ipvs", f"{format_endpoint(*conn.virtual)}/{conn.protocol}", 0, "",
-                    f"reply: source back to {format_endpoint(*conn.virtual)}")
+        step = Step(
+            "FORWARD",
+            "ipvs",
+            f"{format_endpoint(*conn.virtual)}/{conn.protocol}",
+            0,
+            "",
+            f"reply: source back to {format_endpoint(*conn.virtual)}",
+        )
         if not dry_run:
             conn.expires = c.now + IPVS_TIMEOUTS.get(conn.protocol, 300.0)
         return IPVSTraceResult(
-            packet=packet, path="reply", ctstate="ESTABLISHED", direction="reply", verdict="ACCEPT",
-            verdict_rule=None, src_ip=c.src_ip, src_port=c.sport, dst_ip=c.dst_ip, dst_port=c.dport, dnat=False,
-            masquerade=False, snat=False, steps=[step] if c.record else [], rules_evaluated=0,
+            packet=packet,
+            path="reply",
+            ctstate="ESTABLISHED",
+            direction="reply",
+            verdict="ACCEPT",
+            verdict_rule=None,
+            src_ip=c.src_ip,
+            src_port=c.sport,
+            dst_ip=c.dst_ip,
+            dst_port=c.dport,
+            dnat=False,
+            masquerade=False,
+            snat=False,
+            steps=[step] if c.record else [],
+            rules_evaluated=0,
             virtual_server=f"{format_endpoint(*conn.virtual)}/{conn.protocol}",
-            real_server=format_endpoint(*conn.destination), reason="reply of an IPVS connection")
+            real_server=format_endpoint(*conn.destination),
+            reason="reply of an IPVS connection",
+        )
 
     # -- public API ---------------------------------------------------------------------------------
     def send(self, packet: Packet, record: bool = True) -> IPVSTraceResult:
@@ -504,8 +565,11 @@ class IPVSHost:
             return [result]
         out = []
         for rs, prob in choices:
-            out.append(self._process(packet, lambda vs, cands, rs=rs, prob=prob: (rs, prob), dry_run=True,
-                                     record=record))
+            out.append(
+                self._process(
+                    packet, lambda vs, cands, rs=rs, prob=prob: (rs, prob), dry_run=True, record=record
+                )
+            )
         return out
 
     def outcomes(self, packet: Packet) -> list[tuple[str, Fraction, bool]]:
@@ -537,16 +601,35 @@ class IPVSHost:
         for conn in self.connections.values():
             if conn.expires > now:
                 state = "UDP" if conn.protocol == "UDP" else "ESTABLISHED"
-                rows.append((conn.client, conn.protocol, expire(conn.expires), state,
-                             format_endpoint(*conn.client), format_endpoint(*conn.virtual),
-                             format_endpoint(*conn.destination)))
+                rows.append(
+                    (
+                        conn.client,
+                        conn.protocol,
+                        expire(conn.expires),
+                        state,
+                        format_endpoint(*conn.client),
+                        format_endpoint(*conn.virtual),
+                        format_endpoint(*conn.destination),
+                    )
+                )
         for (proto, cip, vip, vport), (dest, until) in self.templates.items():
             if until > now:
-                rows.append(((cip, 0), proto, expire(until), "NONE", format_endpoint(cip, 0),
-                             format_endpoint(vip, vport), format_endpoint(*dest)))
+                rows.append(
+                    (
+                        (cip, 0),
+                        proto,
+                        expire(until),
+                        "NONE",
+                        format_endpoint(cip, 0),
+                        format_endpoint(vip, vport),
+                        format_endpoint(*dest),
+                    )
+                )
         rows.sort(key=lambda r: (ipaddress.ip_address(r[0][0]), r[0][1], r[1]))
-        lines = ["IPVS connection entries",
-                 "pro expire {:<11} {:<18} {:<18} {}".format("state", "source", "virtual", "destination")]
+        lines = [
+            "IPVS connection entries",
+            "pro expire {:<11} {:<18} {:<18} {}".format("state", "source", "virtual", "destination"),
+        ]
         lines += [f"{p:<3} {e:<6} {s:<11} {c:<18} {v:<18} {d}" for _, p, e, s, c, v, d in rows]
         return "\n".join(lines) + "\n"
 
@@ -561,8 +644,9 @@ class IPVSHost:
                 counts[k] = counts.get(k, 0) + 1
         servers = []
         for vs in self.state.virtual_servers:
-            rss = [replace(rs, active_conn=counts.get((vs.key, (rs.address, rs.port)), 0))
-                   for rs in vs.real_servers]
+            rss = [
+                replace(rs, active_conn=counts.get((vs.key, (rs.address, rs.port)), 0))
+                for rs in vs.real_servers
+            ]
             servers.append(replace(vs, real_servers=rss))
         return replace(self.state, virtual_servers=servers)
-

@@ -164,13 +164,39 @@ def _is_loopback(v: int, n: int) -> bool:
 
 
 class _Ctx:
-    __slots__ = ("host", "proto", "src_ip", "src_v", "src_n", "sport", "dst_ip", "dst_v", "dst_n",
-                 "dport", "mark", "in_iface", "out_iface", "ctstates", "choose", "record", "steps",
-                 "evaluated", "recent_ops", "dnat", "snat_to", "masquerade", "explicit", "now",
-                 "dry_run", "hook")
+    __slots__ = (
+        "host",
+        "proto",
+        "src_ip",
+        "src_v",
+        "src_n",
+        "sport",
+        "dst_ip",
+        "dst_v",
+        "dst_n",
+        "dport",
+        "mark",
+        "in_iface",
+        "out_iface",
+        "ctstates",
+        "choose",
+        "record",
+        "steps",
+        "evaluated",
+        "recent_ops",
+        "dnat",
+        "snat_to",
+        "masquerade",
+        "explicit",
+        "now",
+        "dry_run",
+        "hook",
+    )
 
     @classmethod
-    def for_packet(cls, host: Any, packet: Packet, choose: Any, dry_run: bool, record: bool, now: float) -> _Ctx:
+    def for_packet(
+        cls, host: Any, packet: Packet, choose: Any, dry_run: bool, record: bool, now: float
+    ) -> _Ctx:
         """A fresh context for ``packet`` entering ``host`` (no NAT done yet, nothing evaluated)."""
         c = cls()
         c.host = host
@@ -207,8 +233,23 @@ class _Ctx:
 
 # --- compiling rules to closures --------------------------------------------------------
 
-_KNOWN_MODULES = {"comment", "tcp", "udp", "sctp", "addrtype", "statistic", "recent", "mark", "conntrack",
-                  "state", "set", "nfacct", "multiport", "icmp", "icmp6"}
+_KNOWN_MODULES = {
+    "comment",
+    "tcp",
+    "udp",
+    "sctp",
+    "addrtype",
+    "statistic",
+    "recent",
+    "mark",
+    "conntrack",
+    "state",
+    "set",
+    "nfacct",
+    "multiport",
+    "icmp",
+    "icmp6",
+}
 _BUILTIN_TARGETS = {"ACCEPT", "DROP", "REJECT", "RETURN", "DNAT", "SNAT", "MASQUERADE", "MARK", "LOG"}
 
 
@@ -237,12 +278,29 @@ _MIN_RUN = 8
 
 def _dispatch_key(rule: Rule):
     """(proto, version, address, port) when the rule is a pure exact-match rule, else None."""
-    if (rule.protocol is None or rule.protocol.negated or rule.protocol.value == "all"
-            or rule.destination is None or rule.destination.negated
-            or rule.dport is None or rule.dport.negated or not rule.dport.value.isdigit()
-            or rule.source or rule.in_interface or rule.out_interface or rule.sport or rule.src_type
-            or rule.dst_type or rule.statistic or rule.recent or rule.mark or rule.ctstate
-            or rule.match_set or rule.unknown or not set(rule.modules) <= _RUN_MODULES):
+    if (
+        rule.protocol is None
+        or rule.protocol.negated
+        or rule.protocol.value == "all"
+        or rule.destination is None
+        or rule.destination.negated
+        or rule.dport is None
+        or rule.dport.negated
+        or not rule.dport.value.isdigit()
+        or rule.source
+        or rule.in_interface
+        or rule.out_interface
+        or rule.sport
+        or rule.src_type
+        or rule.dst_type
+        or rule.statistic
+        or rule.recent
+        or rule.mark
+        or rule.ctstate
+        or rule.match_set
+        or rule.unknown
+        or not set(rule.modules) <= _RUN_MODULES
+    ):
         return None
     v, net, mask = _net(rule.destination.value)
     if mask != (1 << (32 if v == 4 else 128)) - 1:
@@ -398,8 +456,9 @@ def _compile_matches(rule: Rule, strict: bool, rule_id: tuple):
     if rule.unknown:
         problems.append(" ".join(rule.unknown))
     if problems and strict:
-        raise DataplaneError(f"line {rule.lineno}: cannot run {rule.text!r}: unsupported "
-                             + ", ".join(problems))
+        raise DataplaneError(
+            f"line {rule.lineno}: cannot run {rule.text!r}: unsupported " + ", ".join(problems)
+        )
     if not preds:
         return None
     if len(preds) == 1:
@@ -482,8 +541,11 @@ def compile_table(table: Table, strict: bool = True) -> _CompiledTable:
     >>> sorted(ct.chains), ct.policies["INPUT"]
     (['INPUT'], 'ACCEPT')
     """
-    key = (table.name, strict, tuple(
-        (c.name, c.policy, c.deleted, tuple(r.text for r in c.rules)) for c in table.chains.values()))
+    key = (
+        table.name,
+        strict,
+        tuple((c.name, c.policy, c.deleted, tuple(r.text for r in c.rules)) for c in table.chains.values()),
+    )
     cached = _COMPILE_CACHE.get(key)
     if cached is not None:
         return cached
@@ -542,16 +604,26 @@ class NetfilterHost:
         Raise :class:`DataplaneError` for options the executor does not implement (default).
     """
 
-    def __init__(self, tables: Tables | str, local_ips=(), clock=None, seed: int = 0,
-                 ipsets: dict | None = None, interface: str = "eth0", strict: bool = True,
-                 conntrack: Conntrack | None = None):
+    def __init__(
+        self,
+        tables: Tables | str,
+        local_ips=(),
+        clock=None,
+        seed: int = 0,
+        ipsets: dict | None = None,
+        interface: str = "eth0",
+        strict: bool = True,
+        conntrack: Conntrack | None = None,
+    ):
         self._now = as_time_source(clock)
         self.conntrack = conntrack if conntrack is not None else Conntrack(self._now)
         self.local_ips = list(local_ips)
         self._local = {_ip(ip) for ip in self.local_ips}
         self.interface = interface
         self.ipsets = {k: set(v) for k, v in (ipsets or {}).items()}
-        self._ipset_cidrs: dict[str, tuple] = {}  # set name -> (entries, size, entries with a CIDR first part)
+        self._ipset_cidrs: dict[
+            str, tuple
+        ] = {}  # set name -> (entries, size, entries with a CIDR first part)
         self.rng = random.Random(seed)
         self.strict = strict
         self.recent: dict[str, dict[str, list[float]]] = {}
@@ -566,9 +638,11 @@ class NetfilterHost:
         self._compiled = {name: compile_table(t, self.strict) for name, t in tables.items()}
         # Per hook: the (table, compiled table, policy) to run, in priority order.
         self._plan = {
-            hook: tuple((tname, self._compiled[tname], self._compiled[tname].policies.get(hook, "ACCEPT"))
-                        for tname in tnames
-                        if tname in self._compiled and hook in self._compiled[tname].chains)
+            hook: tuple(
+                (tname, self._compiled[tname], self._compiled[tname].policies.get(hook, "ACCEPT"))
+                for tname in tnames
+                if tname in self._compiled and hook in self._compiled[tname].chains
+            )
             for hook, tnames in _HOOK_TABLES.items()
         }
 
@@ -730,13 +804,19 @@ class NetfilterHost:
                     c.masquerade = True
                 c.ctstates = c.ctstates | {"SNAT"}
                 if c.record:
-                    self._step(c, table, chain, cr, f"{'MASQUERADE' if kind == 'masquerade' else 'SNAT'} "
-                                                    f"to {c.snat_to[0]}")
+                    self._step(
+                        c,
+                        table,
+                        chain,
+                        cr,
+                        f"{'MASQUERADE' if kind == 'masquerade' else 'SNAT'} to {c.snat_to[0]}",
+                    )
                 return "ACCEPT"
 
     def _step(self, c: _Ctx, table: _CompiledTable, chain: str, cr: _CRule | None, effect: str) -> None:
-        c.steps.append(Step(c.hook, table.name, chain, cr.number if cr else 0,
-                            cr.rule.text if cr else "", effect))
+        c.steps.append(
+            Step(c.hook, table.name, chain, cr.number if cr else 0, cr.rule.text if cr else "", effect)
+        )
 
     def _run_hook(self, c: _Ctx, hook: str, nat: bool) -> str:
         c.hook = hook
@@ -851,11 +931,24 @@ class NetfilterHost:
             cr, chain = c.explicit
             vr = Step("", "filter", chain, cr.number, cr.rule.text, cr.kind.upper())
         return TraceResult(
-            packet=packet, path=path, ctstate=ctstate, direction=direction, verdict=verdict,
-            verdict_rule=vr, src_ip=c.src_ip, src_port=c.sport, dst_ip=c.dst_ip, dst_port=c.dport,
-            dnat=c.dnat, masquerade=c.masquerade, snat=(c.src_ip, c.sport) != (packet.src_ip, packet.src_port)
-            if direction == "original" else False,
-            steps=c.steps, rules_evaluated=c.evaluated, mark=c.mark,
+            packet=packet,
+            path=path,
+            ctstate=ctstate,
+            direction=direction,
+            verdict=verdict,
+            verdict_rule=vr,
+            src_ip=c.src_ip,
+            src_port=c.sport,
+            dst_ip=c.dst_ip,
+            dst_port=c.dport,
+            dnat=c.dnat,
+            masquerade=c.masquerade,
+            snat=(c.src_ip, c.sport) != (packet.src_ip, packet.src_port)
+            if direction == "original"
+            else False,
+            steps=c.steps,
+            rules_evaluated=c.evaluated,
+            mark=c.mark,
         )
 
     # -- public API --
@@ -901,8 +994,14 @@ class NetfilterHost:
             prob = [Fraction(1)]
             alternatives: list[list[bool]] = []
 
-            def choose(p: Fraction, pf: float = 0.0, prefix=prefix, decisions=decisions, prob=prob,
-                       alternatives=alternatives):
+            def choose(
+                p: Fraction,
+                pf: float = 0.0,
+                prefix=prefix,
+                decisions=decisions,
+                prob=prob,
+                alternatives=alternatives,
+            ):
                 i = len(decisions)
                 if i < len(prefix):
                     v = prefix[i]

@@ -261,8 +261,15 @@ class NftHost:
         Name of the node's one interface (``iifname``/``oifname``).
     """
 
-    def __init__(self, tables: dict[str, Table] | Table | str, local_ips=(), clock=None, seed: int = 0,
-                 interface: str = "eth0", conntrack: Conntrack | None = None):
+    def __init__(
+        self,
+        tables: dict[str, Table] | Table | str,
+        local_ips=(),
+        clock=None,
+        seed: int = 0,
+        interface: str = "eth0",
+        conntrack: Conntrack | None = None,
+    ):
         self._now = as_time_source(clock)
         self.conntrack = conntrack if conntrack is not None else Conntrack(self._now)
         self.local_ips = list(local_ips)
@@ -283,8 +290,11 @@ class NftHost:
         self.tables = tables
         #: (id(set), value kinds) -> (set, its element list, its length, _ElementIndex); see _set_contains
         self._set_index: dict[tuple[int, tuple[str, ...]], tuple] = {}
-        self.dynamic = {k: v for k, v in self.dynamic.items()
-                        if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None}
+        self.dynamic = {
+            k: v
+            for k, v in self.dynamic.items()
+            if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None
+        }
         self._hooks: dict[str, list[tuple[Table, Chain]]] = {}
         for hook in HOOK_ORDER:
             chains = [(t, c) for t in tables.values() for c in t.chains.values() if c.hook == hook]
@@ -367,7 +377,9 @@ class NftHost:
         return str(actual) == literal.strip('"')
 
     def _key_matches(self, actuals: tuple, key: tuple[str, ...]) -> bool:
-        return len(actuals) == len(key) and all(self._literal_matches(a, k) for a, k in zip(actuals, key, strict=True))
+        return len(actuals) == len(key) and all(
+            self._literal_matches(a, k) for a, k in zip(actuals, key, strict=True)
+        )
 
     def _values(self, c: _Ctx, selector: tuple[str, ...]) -> tuple:
         out = []
@@ -426,8 +438,9 @@ class NftHost:
         if c.record:
             c.steps.append(Step(c.hook, table.key, chain, num, rule.full_text if rule else "", effect))
 
-    def _verdict(self, c: _Ctx, table: Table, chain: str, num: int, rule: Rule, verdict: tuple[str, ...],
-                 depth: int) -> str | None:
+    def _verdict(
+        self, c: _Ctx, table: Table, chain: str, num: int, rule: Rule, verdict: tuple[str, ...], depth: int
+    ) -> str | None:
         """Execute a verdict; returns "end" when the current chain must stop (return/goto), None to go on."""
         kind = verdict[0]
         if kind in ("accept", "drop"):
@@ -465,8 +478,9 @@ class NftHost:
                 if len(st.selector) == 1:
                     hit = any(self._literal_matches(actual[0], v) for v in st.values)
                 else:
-                    hit = any(self._key_matches(actual, tuple(p.strip() for p in v.split(" . ")))
-                              for v in st.values)
+                    hit = any(
+                        self._key_matches(actual, tuple(p.strip() for p in v.split(" . "))) for v in st.values
+                    )
                 if hit != (st.op == "=="):
                     return None
             elif isinstance(st, Lookup):
@@ -474,8 +488,9 @@ class NftHost:
                 s = table.lookup_set(st.set_name)
                 if s is None:
                     raise DataplaneError(f"no set {st.set_name!r} in {table.key}")
-                hit = (self._set_contains(c, table, s, actual) is not None
-                       or self._dynamic_has(table, st.set_name, actual, c.now))
+                hit = self._set_contains(c, table, s, actual) is not None or self._dynamic_has(
+                    table, st.set_name, actual, c.now
+                )
                 if hit == st.negated:
                     return None
             elif isinstance(st, VerdictMap):
@@ -493,14 +508,17 @@ class NftHost:
                     if not found:
                         return None
                     value, where = found[0], "{ ... }"
-                shown = " . ".join(f"{sel} = {a}" if sel.startswith("numgen") else str(a)
-                                   for sel, a in zip(st.key, actual, strict=True))
+                shown = " . ".join(
+                    f"{sel} = {a}" if sel.startswith("numgen") else str(a)
+                    for sel, a in zip(st.key, actual, strict=True)
+                )
                 self._step(c, table, chain, num, rule, f"{shown} in {where}: {' '.join(value)}")
                 return self._verdict(c, table, chain, num, rule, value, depth)
             elif isinstance(st, Verdict):
                 self._step(c, table, chain, num, rule, " ".join(filter(None, (st.kind, st.target))))
-                return self._verdict(c, table, chain, num, rule,
-                                     (st.kind,) + ((st.target,) if st.target else ()), depth)
+                return self._verdict(
+                    c, table, chain, num, rule, (st.kind,) + ((st.target,) if st.target else ()), depth
+                )
             elif isinstance(st, Reject):
                 self._step(c, table, chain, num, rule, "reject")
                 c.verdict_rule = Step(c.hook, table.key, chain, num, rule.full_text, "REJECT")
@@ -519,8 +537,14 @@ class NftHost:
                     if st.port is not None:
                         c.dport = st.port
                     c.dnat = True
-                    self._step(c, table, chain, num, rule, f"DNAT to {st.address}"
-                               + (f":{st.port}" if st.port is not None else ""))
+                    self._step(
+                        c,
+                        table,
+                        chain,
+                        num,
+                        rule,
+                        f"DNAT to {st.address}" + (f":{st.port}" if st.port is not None else ""),
+                    )
                 else:
                     c.snat_to = st.address
                     self._step(c, table, chain, num, rule, f"SNAT to {st.address}")
@@ -552,7 +576,9 @@ class NftHost:
         return "ACCEPT"
 
     # -- packet processing --
-    def _process(self, packet: Packet, choose: Callable[[int], int], dry_run: bool, record: bool) -> TraceResult:
+    def _process(
+        self, packet: Packet, choose: Callable[[int], int], dry_run: bool, record: bool
+    ) -> TraceResult:
         now = self._now()
         c = _Ctx(packet, choose, now, record)
         orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
@@ -616,11 +642,22 @@ class NftHost:
                 else:
                     self.conntrack.refresh(entry, direction)
         return TraceResult(
-            packet=packet, path=path, ctstate=ctstate, direction=direction, verdict=verdict,
-            verdict_rule=c.verdict_rule if verdict != "ACCEPT" else None, src_ip=src_ip, src_port=src_port,
-            dst_ip=str(c.dst), dst_port=c.dport, dnat=c.dnat, masquerade=c.masquerade,
+            packet=packet,
+            path=path,
+            ctstate=ctstate,
+            direction=direction,
+            verdict=verdict,
+            verdict_rule=c.verdict_rule if verdict != "ACCEPT" else None,
+            src_ip=src_ip,
+            src_port=src_port,
+            dst_ip=str(c.dst),
+            dst_port=c.dport,
+            dnat=c.dnat,
+            masquerade=c.masquerade,
             snat=(src_ip, src_port) != (packet.src_ip, packet.src_port) if direction == "original" else False,
-            steps=c.steps, rules_evaluated=c.evaluated, mark=c.mark,
+            steps=c.steps,
+            rules_evaluated=c.evaluated,
+            mark=c.mark,
         )
 
     # -- public API --
@@ -664,7 +701,9 @@ class NftHost:
             prob = [Fraction(1)]
             alternatives: list[list[int]] = []
 
-            def choose(n: int, prefix=prefix, decisions=decisions, prob=prob, alternatives=alternatives) -> int:
+            def choose(
+                n: int, prefix=prefix, decisions=decisions, prob=prob, alternatives=alternatives
+            ) -> int:
                 i = len(decisions)
                 if i < len(prefix):
                     v = prefix[i]

@@ -82,8 +82,10 @@ class Packet:
     def __post_init__(self):
         proto = self.protocol.upper() if isinstance(self.protocol, str) else None
         if proto not in _PROTOCOLS:
-            raise ConfigError(f"Packet(protocol={self.protocol!r}): unsupported protocol; "
-                              f"choose one of {sorted(_PROTOCOLS)}")
+            raise ConfigError(
+                f"Packet(protocol={self.protocol!r}): unsupported protocol; "
+                f"choose one of {sorted(_PROTOCOLS)}"
+            )
         object.__setattr__(self, "protocol", proto)
         for arg in ("src_ip", "dst_ip"):
             value = getattr(self, arg)
@@ -93,8 +95,9 @@ class Packet:
                 raise ConfigError(f"Packet({arg}={value!r}): not an IP address") from None
         for arg in ("src_port", "dst_port"):
             value = getattr(self, arg)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                      or not 0 <= value <= 65535):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535
+            ):
                 raise ConfigError(f"Packet({arg}={value!r}): a port is an integer from 0 to 65535")
 
     @property
@@ -104,9 +107,18 @@ class Packet:
 
     def reply(self) -> Packet:
         """The packet the destination would send back (addresses and ports swapped)."""
-        return replace(self, src_ip=self.dst_ip, dst_ip=self.src_ip, src_port=self.dst_port,
-                       dst_port=self.src_port, in_interface=None, mark=0)
+        return replace(
+            self,
+            src_ip=self.dst_ip,
+            dst_ip=self.src_ip,
+            src_port=self.dst_port,
+            dst_port=self.src_port,
+            in_interface=None,
+            mark=0,
+        )
 
     def __repr__(self) -> str:
-        return (f"Packet({self.protocol} {format_endpoint(self.src_ip, self.src_port)} -> "
-                f"{format_endpoint(self.dst_ip, self.dst_port)})")
+        return (
+            f"Packet({self.protocol} {format_endpoint(self.src_ip, self.src_port)} -> "
+            f"{format_endpoint(self.dst_ip, self.dst_port)})"
+        )

@@ -16,5 +16,14 @@ from .command import KubectlOutput, run
 from .describe import describe
 from .printers import get_table, print_names, to_json, to_yaml
 
-__all__ = ["describe", "get_table", "print_names", "to_json", "to_yaml", "run", "KubectlOutput",
-           "human_duration", "short_human_duration"]
+__all__ = [
+    "describe",
+    "get_table",
+    "print_names",
+    "to_json",
+    "to_yaml",
+    "run",
+    "KubectlOutput",
+    "human_duration",
+    "short_human_duration",
+]

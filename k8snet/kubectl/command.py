@@ -152,8 +152,11 @@ def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
             elif value.lower() in ("false", "0", "f"):
                 p.flags[f.name] = False
             else:
-                raise _flag_error(cmd, f'invalid argument "{value}" for "{shown}" flag: strconv.ParseBool: '
-                                       f'parsing "{value}": invalid syntax')
+                raise _flag_error(
+                    cmd,
+                    f'invalid argument "{value}" for "{shown}" flag: strconv.ParseBool: '
+                    f'parsing "{value}": invalid syntax',
+                )
         else:
             if value is None:
                 if not rest:
@@ -163,8 +166,11 @@ def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
                 try:
                     p.flags[f.name] = int(value)
                 except ValueError:
-                    raise _flag_error(cmd, f'invalid argument "{value}" for "{shown}" flag: strconv.ParseInt: '
-                                           f'parsing "{value}": invalid syntax') from None
+                    raise _flag_error(
+                        cmd,
+                        f'invalid argument "{value}" for "{shown}" flag: strconv.ParseInt: '
+                        f'parsing "{value}": invalid syntax',
+                    ) from None
             elif f.kind == "list":
                 p.flags[f.name].append(value)
             else:
@@ -244,26 +250,42 @@ def _load(source: str, stdin: str | None) -> tuple[list, str]:
             raise KubectlError("error: no objects passed to apply")
         return manifests.load(stdin), "STDIN"
     try:
-        return manifests.load(source if source.endswith((".yaml", ".yml", ".json")) else open(source).read()), source
+        return manifests.load(
+            source if source.endswith((".yaml", ".yml", ".json")) else open(source).read()
+        ), source
     except FileNotFoundError:
         raise KubectlError(f'error: the path "{source}" does not exist') from None
 
 
 # --- commands ---------------------------------------------------------------------------------------------
 
-OUTPUT_FLAGS = [Flag("output", "o"), Flag("show-labels", kind="bool", default=False),
-                Flag("no-headers", kind="bool", default=False)]
+OUTPUT_FLAGS = [
+    Flag("output", "o"),
+    Flag("show-labels", kind="bool", default=False),
+    Flag("no-headers", kind="bool", default=False),
+]
 
 
 def _cmd_get(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("get", words, OUTPUT_FLAGS + [
-        Flag("all-namespaces", "A", "bool", False), Flag("selector", "l"), Flag("filename", "f", "list"),
-        Flag("ignore-not-found", kind="bool", default=False), Flag("watch", "w", "bool", False)])
+    p = parse_flags(
+        "get",
+        words,
+        OUTPUT_FLAGS
+        + [
+            Flag("all-namespaces", "A", "bool", False),
+            Flag("selector", "l"),
+            Flag("filename", "f", "list"),
+            Flag("ignore-not-found", kind="bool", default=False),
+            Flag("watch", "w", "bool", False),
+        ],
+    )
     output = p.flags["output"] or ""
     if output not in ("", "wide", "yaml", "json", "name"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format "{output}", '
-                           "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,"
-                           "json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml")
+        raise KubectlError(
+            f'error: unable to match a printer suitable for the output format "{output}", '
+            "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,"
+            "json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+        )
     ns = p.flags["namespace"] or "default"
     all_ns = p.flags["all-namespaces"]
     if not p.args:
@@ -271,15 +293,18 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
             'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of '
             "supported resources.\n\nerror: Required resource not specified.\n"
             'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain '
-            "pods).\nSee 'kubectl get -h' for help and examples")
+            "pods).\nSee 'kubectl get -h' for help and examples"
+        )
     # TYPE[,TYPE] [NAME...] or TYPE/NAME...
     requests: list[tuple[ResourceType, str | None]] = []
     if "/" in p.args[0]:
         for a in p.args:
             if "/" not in a:
-                raise KubectlError("error: there is no need to specify a resource type as a separate argument when "
-                                   "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
-                                   "instead of 'kubectl get resource resource/<resource_name>'")
+                raise KubectlError(
+                    "error: there is no need to specify a resource type as a separate argument when "
+                    "passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' "
+                    "instead of 'kubectl get resource resource/<resource_name>'"
+                )
             t, name = a.split("/", 1)
             requests.append((resolve_resource(t), name))
     else:
@@ -299,8 +324,9 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
     errors: list[str] = []
     for rt, name in requests:
         if name is None:
-            objects.extend(_list(cluster, rt.kind, None if (all_ns or not rt.namespaced) else ns,
-                                 p.flags["selector"]))
+            objects.extend(
+                _list(cluster, rt.kind, None if (all_ns or not rt.namespaced) else ns, p.flags["selector"])
+            )
         else:
             try:
                 objects.append(_api(cluster).get(rt.kind, name, ns))
@@ -316,11 +342,20 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
     elif output == "name":
         stdout = print_names(objects)
     else:
-        show_kind = len({o.kind for o in objects}) > 1 or any(a.lower() == "all" for a in p.args[0].split(",")) \
-            if objects else False
-        stdout = get_table(objects, wide=output == "wide", now=_now(cluster), show_kind=show_kind,
-                           namespace_column=all_ns, no_headers=p.flags["no-headers"],
-                           show_labels=p.flags["show-labels"])
+        show_kind = (
+            len({o.kind for o in objects}) > 1 or any(a.lower() == "all" for a in p.args[0].split(","))
+            if objects
+            else False
+        )
+        stdout = get_table(
+            objects,
+            wide=output == "wide",
+            now=_now(cluster),
+            show_kind=show_kind,
+            namespace_column=all_ns,
+            no_headers=p.flags["no-headers"],
+            show_labels=p.flags["show-labels"],
+        )
         if not stdout and not errors and not p.flags["ignore-not-found"]:
             namespaced = all(rt.namespaced for rt, _ in requests) and not all_ns
             stderr = f"No resources found in {ns} namespace.\n" if namespaced else "No resources found\n"
@@ -343,13 +378,23 @@ def _partial(stdout: str, err: str) -> KubectlError:
 
 
 def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("describe", words, [Flag("selector", "l"), Flag("all-namespaces", "A", "bool", False),
-                                        Flag("show-events", kind="bool", default=True), Flag("filename", "f", "list")])
+    p = parse_flags(
+        "describe",
+        words,
+        [
+            Flag("selector", "l"),
+            Flag("all-namespaces", "A", "bool", False),
+            Flag("show-events", kind="bool", default=True),
+            Flag("filename", "f", "list"),
+        ],
+    )
     ns = p.flags["namespace"] or "default"
     if not p.args:
-        raise KubectlError("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a "
-                           "complete list of supported resources.\n\nerror: Required resource not specified.\n"
-                           "See 'kubectl describe -h' for help and examples")
+        raise KubectlError(
+            'You must specify the type of resource to describe. Use "kubectl api-resources" for a '
+            "complete list of supported resources.\n\nerror: Required resource not specified.\n"
+            "See 'kubectl describe -h' for help and examples"
+        )
     if "/" in p.args[0]:
         t, name = p.args[0].split("/", 1)
         rt, names = resolve_resource(t), [name]
@@ -376,8 +421,11 @@ def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
     for obj in objs:
         slices = []
         if obj.kind == "Service":
-            slices = [s for s in _list(cluster, "EndpointSlice", obj.metadata.namespace)
-                      if (s.metadata.labels or {}).get("kubernetes.io/service-name") == obj.metadata.name]
+            slices = [
+                s
+                for s in _list(cluster, "EndpointSlice", obj.metadata.namespace)
+                if (s.metadata.labels or {}).get("kubernetes.io/service-name") == obj.metadata.name
+            ]
         events = None
         if p.flags["show-events"]:
             events = [e for e in _list(cluster, "Event", obj.metadata.namespace) if _involves(e, obj)]
@@ -423,9 +471,21 @@ def _update(cluster, obj) -> tuple[Any, str]:
 def _cmd_run(cluster, words, stdin) -> KubectlOutput:
     from ..api.core_v1 import Pod
 
-    p = parse_flags("run", words, [Flag("image"), Flag("port"), Flag("labels", "l"), Flag("restart"),
-                                   Flag("env", kind="list"), Flag("command", kind="bool", default=False),
-                                   Flag("image-pull-policy"), Flag("annotations", kind="list")] + DRY_RUN_FLAGS)
+    p = parse_flags(
+        "run",
+        words,
+        [
+            Flag("image"),
+            Flag("port"),
+            Flag("labels", "l"),
+            Flag("restart"),
+            Flag("env", kind="list"),
+            Flag("command", kind="bool", default=False),
+            Flag("image-pull-policy"),
+            Flag("annotations", kind="list"),
+        ]
+        + DRY_RUN_FLAGS,
+    )
     if not p.args:
         raise _usage_error("run", "NAME is required for run")
     name = p.args[0]
@@ -441,7 +501,9 @@ def _cmd_run(cluster, words, stdin) -> KubectlOutput:
     if extra:
         container["command" if p.flags["command"] else "args"] = extra
     if p.flags["env"]:
-        container["env"] = [dict(zip(("name", "value"), e.split("=", 1), strict=False)) for e in p.flags["env"]]
+        container["env"] = [
+            dict(zip(("name", "value"), e.split("=", 1), strict=False)) for e in p.flags["env"]
+        ]
     if p.flags["image-pull-policy"]:
         container["imagePullPolicy"] = p.flags["image-pull-policy"]
     if p.flags["port"]:
@@ -449,9 +511,12 @@ def _cmd_run(cluster, words, stdin) -> KubectlOutput:
             container["ports"] = [{"containerPort": int(p.flags["port"])}]
         except ValueError:
             raise KubectlError(f'error: strconv.Atoi: parsing "{p.flags["port"]}": invalid syntax') from None
-    pod = Pod.model_validate({"metadata": {"name": name, "labels": labels},
-                              "spec": {"containers": [container], "restartPolicy": restart,
-                                       "dnsPolicy": "ClusterFirst"}})
+    pod = Pod.model_validate(
+        {
+            "metadata": {"name": name, "labels": labels},
+            "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
+        }
+    )
     return _create_or_print(cluster, p, pod, "created")
 
 
@@ -472,8 +537,10 @@ def _create_or_print(cluster: Any, p: Parsed, obj: Any, verb: str) -> KubectlOut
         raise KubectlError("error: --dry-run=server is not supported by k8snet")
     output = p.flags["output"] or ""
     if output not in ("", "yaml", "json", "name"):
-        raise KubectlError(f'error: unable to match a printer suitable for the output format "{output}", '
-                           "allowed formats are: json,name,yaml")
+        raise KubectlError(
+            f'error: unable to match a printer suitable for the output format "{output}", '
+            "allowed formats are: json,name,yaml"
+        )
     if "namespace" in p.set:
         obj.metadata.namespace = p.flags["namespace"]
     if dry == "client":
@@ -505,7 +572,9 @@ def _cmd_create(cluster, words, stdin) -> KubectlOutput:
     if p.args:
         raise KubectlError(f'error: unknown command "{p.args[0]}" for "kubectl create"')
     if not p.flags["filename"]:
-        raise KubectlError("error: must specify one of -f and -k\n\nerror: required flag(s) \"filename\" not set")
+        raise KubectlError(
+            'error: must specify one of -f and -k\n\nerror: required flag(s) "filename" not set'
+        )
     out, warn = [], []
     for f in p.flags["filename"]:
         objs, source = _load(f, stdin)
@@ -515,8 +584,11 @@ def _cmd_create(cluster, words, stdin) -> KubectlOutput:
             try:
                 stored, warnings = _create(cluster, obj)
             except AlreadyExistsError as e:
-                raise _partial("".join(out), f'Error from server (AlreadyExists): error when creating "{source}": '
-                                             f'{e.resource} "{e.name}" already exists') from None
+                raise _partial(
+                    "".join(out),
+                    f'Error from server (AlreadyExists): error when creating "{source}": '
+                    f'{e.resource} "{e.name}" already exists',
+                ) from None
             out.append(f"{resource_name(stored)} created\n")
             warn.append(warnings)
     return KubectlOutput("".join(out), "".join(warn))
@@ -525,8 +597,12 @@ def _cmd_create(cluster, words, stdin) -> KubectlOutput:
 def _create_deployment(cluster, words) -> KubectlOutput:
     from ..api.apps_v1 import Deployment
 
-    p = parse_flags("create deployment", words, [Flag("image", kind="list"), Flag("port", kind="int", default=-1),
-                                                 Flag("replicas", "r", "int", 1)] + DRY_RUN_FLAGS)
+    p = parse_flags(
+        "create deployment",
+        words,
+        [Flag("image", kind="list"), Flag("port", kind="int", default=-1), Flag("replicas", "r", "int", 1)]
+        + DRY_RUN_FLAGS,
+    )
     if len(p.args) != 1:
         raise _usage_error("create deployment", f"exactly one NAME is required, got {len(p.args)}")
     images = p.flags["image"]
@@ -542,10 +618,16 @@ def _create_deployment(cluster, words) -> KubectlOutput:
         containers.append(c)
     if p.flags["port"] >= 0:
         containers[0]["ports"] = [{"containerPort": p.flags["port"]}]
-    dep = Deployment.model_validate({
-        "metadata": {"name": name, "labels": labels},
-        "spec": {"replicas": p.flags["replicas"], "selector": {"matchLabels": dict(labels)},
-                 "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": containers}}}})
+    dep = Deployment.model_validate(
+        {
+            "metadata": {"name": name, "labels": labels},
+            "spec": {
+                "replicas": p.flags["replicas"],
+                "selector": {"matchLabels": dict(labels)},
+                "template": {"metadata": {"labels": dict(labels)}, "spec": {"containers": containers}},
+            },
+        }
+    )
     return _create_or_print(cluster, p, dep, "created")
 
 
@@ -581,23 +663,43 @@ def _selector_for(obj: Any) -> dict[str, str]:
         return dict(obj.spec.selector)
     sel = obj.spec.selector
     if sel is not None and sel.matchExpressions:
-        raise KubectlError(f'error: couldn\'t convert expressions - "{sel.matchExpressions!r}" to map-based '
-                           "selector format")
+        raise KubectlError(
+            f'error: couldn\'t convert expressions - "{sel.matchExpressions!r}" to map-based selector format'
+        )
     return dict(sel.matchLabels or {}) if sel is not None else {}
 
 
 def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
     from ..api.core_v1 import Service
 
-    p = parse_flags("expose", words, [
-        Flag("port"), Flag("target-port"), Flag("type"), Flag("name"), Flag("protocol"), Flag("selector"),
-        Flag("external-ip"), Flag("load-balancer-ip"), Flag("labels", "l"), Flag("session-affinity"),
-        Flag("cluster-ip"), Flag("port-name"), Flag("filename", "f", "list")] + DRY_RUN_FLAGS)
+    p = parse_flags(
+        "expose",
+        words,
+        [
+            Flag("port"),
+            Flag("target-port"),
+            Flag("type"),
+            Flag("name"),
+            Flag("protocol"),
+            Flag("selector"),
+            Flag("external-ip"),
+            Flag("load-balancer-ip"),
+            Flag("labels", "l"),
+            Flag("session-affinity"),
+            Flag("cluster-ip"),
+            Flag("port-name"),
+            Flag("filename", "f", "list"),
+        ]
+        + DRY_RUN_FLAGS,
+    )
     ns = p.flags["namespace"] or "default"
     if not p.args:
-        raise _usage_error("expose", "You must provide one or more resources by argument or filename.\n"
-                                     "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
-                                     "'--resource=rsrc.json'")
+        raise _usage_error(
+            "expose",
+            "You must provide one or more resources by argument or filename.\n"
+            "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+            "'--resource=rsrc.json'",
+        )
     if "/" in p.args[0]:
         t, name = p.args[0].split("/", 1)
     else:
@@ -635,7 +737,9 @@ def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
                     protocol = exposed[0]
                 else:
                     for proto in exposed:
-                        ports.append({"name": f"port-{port}-{proto.lower()}", "port": port, "protocol": proto})
+                        ports.append(
+                            {"name": f"port-{port}-{proto.lower()}", "port": port, "protocol": proto}
+                        )
                     continue
         entry: dict[str, Any] = {"port": port, "protocol": protocol}
         if pname:
@@ -649,7 +753,9 @@ def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
             entry["targetPort"] = entry["port"]
         if entry["protocol"] == "":
             del entry["protocol"]
-    labels = _parse_labels(p.flags["labels"], "expose") if p.flags["labels"] else dict(obj.metadata.labels or {})
+    labels = (
+        _parse_labels(p.flags["labels"], "expose") if p.flags["labels"] else dict(obj.metadata.labels or {})
+    )
     spec: dict[str, Any] = {"selector": selector, "ports": ports}
     if p.flags["external-ip"]:
         spec["externalIPs"] = [p.flags["external-ip"]]
@@ -670,7 +776,9 @@ def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
 
 
 def _cmd_apply(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)])
+    p = parse_flags(
+        "apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)]
+    )
     if not p.flags["filename"]:
         raise KubectlError("error: must specify one of -f and -k")
     ns = p.flags["namespace"] or "default"
@@ -709,15 +817,22 @@ def _same_object(a: Any, b: Any) -> bool:
 
 
 def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")])
+    p = parse_flags(
+        "scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")]
+    )
     if p.flags["replicas"] is None:
         raise KubectlError('error: required flag(s) "replicas" not set')
     if p.flags["replicas"] < 0:
-        raise KubectlError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+        raise KubectlError(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        )
     if not p.args:
-        raise _usage_error("scale", "You must provide one or more resources by argument or filename.\n"
-                                    "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
-                                    "'--resource=rsrc.json'")
+        raise _usage_error(
+            "scale",
+            "You must provide one or more resources by argument or filename.\n"
+            "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+            "'--resource=rsrc.json'",
+        )
     if "/" in p.args[0]:
         t, name = p.args[0].split("/", 1)
     else:
@@ -726,7 +841,7 @@ def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
     ns = p.flags["namespace"] or "default"
     obj = _api(cluster).get(rt.kind, name, ns)
     if rt.kind not in ("Deployment", "ReplicaSet"):
-        raise KubectlError('Error from server (NotFound): the server could not find the requested resource')
+        raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
     obj.spec.replicas = p.flags["replicas"]
     _, warnings = _update(cluster, obj)
@@ -734,10 +849,14 @@ def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
 
 
 def _cmd_label(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("label", words, [Flag("overwrite", kind="bool", default=False), Flag("list", kind="bool")])
+    p = parse_flags(
+        "label", words, [Flag("overwrite", kind="bool", default=False), Flag("list", kind="bool")]
+    )
     args = list(p.args)
     if not args:
-        raise _usage_error("label", "one or more resources must be specified as <resource> <name> or <resource>/<name>")
+        raise _usage_error(
+            "label", "one or more resources must be specified as <resource> <name> or <resource>/<name>"
+        )
     if "/" in args[0]:
         t, name = args.pop(0).split("/", 1)
     else:
@@ -767,12 +886,20 @@ def _cmd_label(cluster, words, stdin) -> KubectlOutput:
 
 
 def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
-    p = parse_flags("delete", words, [Flag("filename", "f", "list"), Flag("selector", "l"),
-                                      Flag("all", kind="bool", default=False),
-                                      Flag("grace-period", kind="int", default=-1), Flag("now", kind="bool"),
-                                      Flag("force", kind="bool", default=False),
-                                      Flag("ignore-not-found", kind="bool", default=False),
-                                      Flag("wait", kind="bool", default=True)])
+    p = parse_flags(
+        "delete",
+        words,
+        [
+            Flag("filename", "f", "list"),
+            Flag("selector", "l"),
+            Flag("all", kind="bool", default=False),
+            Flag("grace-period", kind="int", default=-1),
+            Flag("now", kind="bool"),
+            Flag("force", kind="bool", default=False),
+            Flag("ignore-not-found", kind="bool", default=False),
+            Flag("wait", kind="bool", default=True),
+        ],
+    )
     ns = p.flags["namespace"] or "default"
     targets: list[tuple[ResourceType, str, str]] = []
     if p.flags["filename"]:
@@ -792,11 +919,16 @@ def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
             if names:
                 targets.extend((rt, n, ns) for n in names)
             else:
-                targets.extend((rt, o.metadata.name, ns) for o in _list(cluster, rt.kind, ns, p.flags["selector"]))
+                targets.extend(
+                    (rt, o.metadata.name, ns) for o in _list(cluster, rt.kind, ns, p.flags["selector"])
+                )
     else:
-        raise _usage_error("delete", "You must provide one or more resources by argument or filename.\n"
-                                     "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
-                                     "'--resource=rsrc.json'")
+        raise _usage_error(
+            "delete",
+            "You must provide one or more resources by argument or filename.\n"
+            "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
+            "'--resource=rsrc.json'",
+        )
     grace = p.flags["grace-period"]
     if p.flags["now"]:
         grace = 1
@@ -836,11 +968,52 @@ COMMANDS: dict[str, Callable[[Any, list[str], str | None], KubectlOutput]] = {
     "delete": _cmd_delete,
 }
 
-_KNOWN_KUBECTL = ["annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale", "certificate",
-                  "cluster-info", "completion", "config", "cordon", "cp", "create", "debug", "delete", "describe",
-                  "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "help", "kustomize",
-                  "label", "logs", "options", "patch", "plugin", "port-forward", "proxy", "replace", "rollout",
-                  "run", "scale", "set", "taint", "top", "uncordon", "version", "wait"]
+_KNOWN_KUBECTL = [
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "help",
+    "kustomize",
+    "label",
+    "logs",
+    "options",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+]
 
 
 def _levenshtein(a: str, b: str) -> int:

@@ -47,8 +47,15 @@ from .age import parse_time, translate_timestamp_since
 from .printers import _get, _join_host_port, format_labels
 from .tabwriter import TabWriter, describe_writer
 
-__all__ = ["describe", "describe_service", "describe_endpoints", "describe_endpoint_slice", "describe_pod", "describe_deployment",
-           "format_endpoint_slices"]
+__all__ = [
+    "describe",
+    "describe_service",
+    "describe_endpoints",
+    "describe_endpoint_slice",
+    "describe_pod",
+    "describe_deployment",
+    "format_endpoint_slices",
+]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 MAX_ANNOTATION_LEN = 140
@@ -75,8 +82,9 @@ class _PrefixWriter:
         return "".join(self.out)
 
 
-def _print_labels_multiline(w: _PrefixWriter, title: str, labels: dict | None, initial_indent: str = "",
-                            inner_indent: str = "\t") -> None:
+def _print_labels_multiline(
+    w: _PrefixWriter, title: str, labels: dict | None, initial_indent: str = "", inner_indent: str = "\t"
+) -> None:
     w.write(0, f"{initial_indent}{title}:{inner_indent}")
     if not labels:
         w.write_line("<none>")
@@ -135,15 +143,20 @@ def _describe_events(events: Sequence[Any] | None, w: _PrefixWriter, now: dateti
         series = _get(e, "series")
         count = _get(e, "count", default=0)
         if series is not None:
-            interval = (f"{translate_timestamp_since(_get(series, 'lastObservedTime'), now)} "
-                        f"(x{_get(series, 'count', default=0)} over {first})")
+            interval = (
+                f"{translate_timestamp_since(_get(series, 'lastObservedTime'), now)} "
+                f"(x{_get(series, 'count', default=0)} over {first})"
+            )
         elif count > 1:
             interval = f"{translate_timestamp_since(_get(e, 'lastTimestamp'), now)} (x{count} over {first})"
         else:
             interval = first
         source = _get(e, "source", "component") or _get(e, "reportingComponent") or ""
-        w.write(1, f"{_get(e, 'type', default='')}\t{_get(e, 'reason', default='')}\t{interval}\t{source}\t"
-                   f"{_get(e, 'message', default='').strip()}\n")
+        w.write(
+            1,
+            f"{_get(e, 'type', default='')}\t{_get(e, 'reason', default='')}\t{interval}\t{source}\t"
+            f"{_get(e, 'message', default='').strip()}\n",
+        )
 
 
 def format_endpoint_slices(slices: Sequence[Any], ports: set[str] | None) -> str:
@@ -206,8 +219,12 @@ def _ingress_string(ingress: Sequence[Any]) -> str:
     return ", ".join(parts)
 
 
-def describe_service(svc: Any, endpoint_slices: Sequence[Any] = (), events: Sequence[Any] | None = (),
-                     now: datetime | None = None) -> str:
+def describe_service(
+    svc: Any,
+    endpoint_slices: Sequence[Any] = (),
+    events: Sequence[Any] | None = (),
+    now: datetime | None = None,
+) -> str:
     """``describeService``. ``endpoint_slices`` are the slices labelled ``kubernetes.io/service-name=<name>``."""
     w = _PrefixWriter(describe_writer())
     spec = _get(svc, "spec")
@@ -296,7 +313,10 @@ def describe_endpoints(ep: Any, events: Sequence[Any] | None = (), now: datetime
             w.write(2, "Name\tPort\tProtocol\n")
             w.write(2, "----\t----\t--------\n")
             for p in ports:
-                w.write(2, f"{_get(p, 'name') or '<unset>'}\t{_get(p, 'port')}\t{_get(p, 'protocol', default='')}\n")
+                w.write(
+                    2,
+                    f"{_get(p, 'name') or '<unset>'}\t{_get(p, 'port')}\t{_get(p, 'protocol', default='')}\n",
+                )
         w.write(0, "\n")
     _describe_events(events, w, now)
     return w.text()
@@ -358,10 +378,15 @@ def describe_endpoint_slice(eps: Any, events: Sequence[Any] | None = (), now: da
             w.write(2, "Conditions:\n")
             ready = _get(ep, "conditions", "ready")
             w.write(3, f"Ready:\t{'<unset>' if ready is None else str(ready).lower()}\n")
-            w.write(2, f"Hostname:\t{_get(ep, 'hostname') if _get(ep, 'hostname') is not None else '<unset>'}\n")
+            w.write(
+                2, f"Hostname:\t{_get(ep, 'hostname') if _get(ep, 'hostname') is not None else '<unset>'}\n"
+            )
             if _get(ep, "targetRef") is not None:
-                w.write(2, f"TargetRef:\t{_get(ep, 'targetRef', 'kind', default='')}/"
-                           f"{_get(ep, 'targetRef', 'name', default='')}\n")
+                w.write(
+                    2,
+                    f"TargetRef:\t{_get(ep, 'targetRef', 'kind', default='')}/"
+                    f"{_get(ep, 'targetRef', 'name', default='')}\n",
+                )
             node = _get(ep, "nodeName")
             w.write(2, f"NodeName:\t{node if node is not None else '<unset>'}\n")
             zone = _get(ep, "zone")
@@ -381,15 +406,20 @@ def _rfc1123z(value: Any) -> str:
 
 
 def _port_string(ports: Sequence[Any], host: bool) -> str:
-    return ", ".join(f"{(_get(p, 'hostPort', default=0) if host else _get(p, 'containerPort', default=0))}/"
-                     f"{_get(p, 'protocol', default='')}" for p in ports)
+    return ", ".join(
+        f"{(_get(p, 'hostPort', default=0) if host else _get(p, 'containerPort', default=0))}/"
+        f"{_get(p, 'protocol', default='')}"
+        for p in ports
+    )
 
 
 def _describe_probe(probe: Any) -> str:
     """``DescribeProbe``."""
-    attrs = (f"delay={_get(probe, 'initialDelaySeconds', default=0)}s timeout={_get(probe, 'timeoutSeconds', default=0)}s "
-             f"period={_get(probe, 'periodSeconds', default=0)}s #success={_get(probe, 'successThreshold', default=0)} "
-             f"#failure={_get(probe, 'failureThreshold', default=0)}")
+    attrs = (
+        f"delay={_get(probe, 'initialDelaySeconds', default=0)}s timeout={_get(probe, 'timeoutSeconds', default=0)}s "
+        f"period={_get(probe, 'periodSeconds', default=0)}s #success={_get(probe, 'successThreshold', default=0)} "
+        f"#failure={_get(probe, 'failureThreshold', default=0)}"
+    )
     if _get(probe, "exec") is not None:
         return f"exec [{' '.join(_get(probe, 'exec', 'command') or [])}] {attrs}"
     if _get(probe, "httpGet") is not None:
@@ -434,8 +464,9 @@ def _describe_state(w: _PrefixWriter, name: str, state: dict | None) -> None:
         w.write(2, f"{name}:\tWaiting\n")
 
 
-def _describe_containers(w: _PrefixWriter, label: str, containers: Sequence[Any], statuses: Sequence[Any] | None,
-                         space: str = "") -> None:
+def _describe_containers(
+    w: _PrefixWriter, label: str, containers: Sequence[Any], statuses: Sequence[Any] | None, space: str = ""
+) -> None:
     by_name = {_get(s, "name"): s for s in statuses or []}
     w.write(0, f"{space}{label}:{' <none>' if not containers else ''}\n")
     for c in containers:
@@ -472,8 +503,11 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: Sequence[Any]
                 w.write(2, f"{title.capitalize()}:\n")
             for name in sorted(values):
                 w.write(3, f"{name}:\t{values[name]}\n")
-        for title, attr in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
-                            ("Startup", "startupProbe")):
+        for title, attr in (
+            ("Liveness", "livenessProbe"),
+            ("Readiness", "readinessProbe"),
+            ("Startup", "startupProbe"),
+        ):
             if _get(c, attr) is not None:
                 w.write(2, f"{title}:\t{_describe_probe(_get(c, attr))}\n")
         env = _get(c, "env") or []
@@ -502,36 +536,56 @@ def _describe_volumes(w: _PrefixWriter, volumes: Sequence[Any] | None, space: st
         w.write(1, f"{' ' if space else ''}{v.get('name')}:\n")
         if "emptyDir" in v:
             ed = v["emptyDir"] or {}
-            w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
-                       f"    Medium:\t{ed.get('medium', '')}\n    SizeLimit:\t{ed.get('sizeLimit', '<unset>')}\n")
+            w.write(
+                2,
+                "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
+                f"    Medium:\t{ed.get('medium', '')}\n    SizeLimit:\t{ed.get('sizeLimit', '<unset>')}\n",
+            )
         elif "hostPath" in v:
             hp = v["hostPath"] or {}
-            w.write(2, "Type:\tHostPath (bare host directory volume)\n"
-                       f"    Path:\t{hp.get('path', '')}\n    HostPathType:\t{hp.get('type', '<none>')}\n")
+            w.write(
+                2,
+                "Type:\tHostPath (bare host directory volume)\n"
+                f"    Path:\t{hp.get('path', '')}\n    HostPathType:\t{hp.get('type', '<none>')}\n",
+            )
         elif "configMap" in v:
             cm = v["configMap"] or {}
-            w.write(2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
-                       f"    Name:\t{cm.get('name', '')}\n    Optional:\t{str(bool(cm.get('optional'))).lower()}\n")
+            w.write(
+                2,
+                "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
+                f"    Name:\t{cm.get('name', '')}\n    Optional:\t{str(bool(cm.get('optional'))).lower()}\n",
+            )
         elif "secret" in v:
             sc = v["secret"] or {}
-            w.write(2, "Type:\tSecret (a volume populated by a Secret)\n"
-                       f"    SecretName:\t{sc.get('secretName', '')}\n"
-                       f"    Optional:\t{str(bool(sc.get('optional'))).lower()}\n")
+            w.write(
+                2,
+                "Type:\tSecret (a volume populated by a Secret)\n"
+                f"    SecretName:\t{sc.get('secretName', '')}\n"
+                f"    Optional:\t{str(bool(sc.get('optional'))).lower()}\n",
+            )
         elif "projected" in v:
             w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
             for src in (v["projected"] or {}).get("sources") or []:
                 # printProjectedVolumeSource prints the *bool Optional with %v: "<nil>" when unset (Go would
                 # print a pointer address when set; we print the value)
                 if "secret" in src:
-                    w.write(2, f"SecretName:\t{src['secret'].get('name', '')}\n"
-                               f"    SecretOptionalName:\t{_go_ptr_bool(src['secret'].get('optional'))}\n")
+                    w.write(
+                        2,
+                        f"SecretName:\t{src['secret'].get('name', '')}\n"
+                        f"    SecretOptionalName:\t{_go_ptr_bool(src['secret'].get('optional'))}\n",
+                    )
                 elif "downwardAPI" in src:
                     w.write(2, "DownwardAPI:\ttrue\n")
                 elif "configMap" in src:
-                    w.write(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n"
-                               f"    ConfigMapOptional:\t{_go_ptr_bool(src['configMap'].get('optional'))}\n")
+                    w.write(
+                        2,
+                        f"ConfigMapName:\t{src['configMap'].get('name', '')}\n"
+                        f"    ConfigMapOptional:\t{_go_ptr_bool(src['configMap'].get('optional'))}\n",
+                    )
                 elif "serviceAccountToken" in src:
-                    w.write(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds')}\n")
+                    w.write(
+                        2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds')}\n"
+                    )
         else:
             w.write(1, "<unknown>\n")
 
@@ -569,8 +623,11 @@ def _qos_class(pod: Any) -> str:
     res = [(_get(c, "resources") or {}) for c in containers]
     if not any(r.get("requests") or r.get("limits") for r in res):
         return "BestEffort"
-    guaranteed = all(r.get("limits", {}).get(k) and r.get("requests", {}).get(k, r["limits"][k]) == r["limits"][k]
-                     for r in res for k in ("cpu", "memory"))
+    guaranteed = all(
+        r.get("limits", {}).get(k) and r.get("requests", {}).get(k, r["limits"][k]) == r["limits"][k]
+        for r in res
+        for k in ("cpu", "memory")
+    )
     return "Guaranteed" if guaranteed else "Burstable"
 
 
@@ -602,7 +659,10 @@ def describe_pod(pod: Any, events: Sequence[Any] | None = (), now: datetime | No
     _print_annotations_multiline(w, "Annotations", _get(md, "annotations"))
     phase = _get(status, "phase", default="")
     if _get(md, "deletionTimestamp") is not None and phase not in ("Failed", "Succeeded"):
-        w.write(0, f"Status:\tTerminating (lasts {translate_timestamp_since(_get(md, 'deletionTimestamp'), now)})\n")
+        w.write(
+            0,
+            f"Status:\tTerminating (lasts {translate_timestamp_since(_get(md, 'deletionTimestamp'), now)})\n",
+        )
         w.write(0, f"Termination Grace Period:\t{_get(md, 'deletionGracePeriodSeconds', default=0)}s\n")
     else:
         w.write(0, f"Status:\t{phase}\n")
@@ -624,14 +684,18 @@ def describe_pod(pod: Any, events: Sequence[Any] | None = (), now: datetime | No
     if _get(status, "nominatedNodeName"):
         w.write(0, f"NominatedNodeName:\t{_get(status, 'nominatedNodeName')}\n")
     if _get(spec, "initContainers"):
-        _describe_containers(w, "Init Containers", _get(spec, "initContainers"), _get(status, "initContainerStatuses"))
+        _describe_containers(
+            w, "Init Containers", _get(spec, "initContainers"), _get(status, "initContainerStatuses")
+        )
     _describe_containers(w, "Containers", _get(spec, "containers") or [], _get(status, "containerStatuses"))
     gates = _get(spec, "readinessGates") or []
     conditions = _get(status, "conditions") or []
     if gates:
         w.write(0, "Readiness Gates:\n  Type\tStatus\n")
         for g in gates:
-            st = next((_get(c, "status") for c in conditions if _get(c, "type") == g.get("conditionType")), "<none>")
+            st = next(
+                (_get(c, "status") for c in conditions if _get(c, "type") == g.get("conditionType")), "<none>"
+            )
             w.write(1, f"{g.get('conditionType')} \t{st} \n")
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\n")
@@ -669,8 +733,11 @@ def _describe_pod_template(w: _PrefixWriter, template: Any) -> None:
 
 def _replica_sets_by_labels(rss: Sequence[Any]) -> str:
     """``printReplicaSetsByLabels``."""
-    text = ", ".join(f"{_get(rs, 'metadata', 'name')} ({_get(rs, 'status', 'replicas', default=0)}/"
-                     f"{_get(rs, 'spec', 'replicas', default=0)} replicas created)" for rs in rss)
+    text = ", ".join(
+        f"{_get(rs, 'metadata', 'name')} ({_get(rs, 'status', 'replicas', default=0)}/"
+        f"{_get(rs, 'spec', 'replicas', default=0)} replicas created)"
+        for rs in rss
+    )
     return text or "<none>"
 
 
@@ -687,18 +754,25 @@ def split_replica_sets(deployment: Any, replica_sets: Iterable[Any]) -> tuple[li
     """``deploymentutil.GetAllReplicaSets``: (old, new) among the ReplicaSets the Deployment controls; the new
     one has the Deployment's pod template (ignoring the ``pod-template-hash`` label)."""
     uid = _get(deployment, "metadata", "uid")
-    owned = [rs for rs in replica_sets
-             if any(_get(o, "controller") and (_get(o, "uid") == uid or uid is None)
-                    and _get(o, "name") == _get(deployment, "metadata", "name")
-                    for o in _get(rs, "metadata", "ownerReferences") or [])]
+    owned = [
+        rs
+        for rs in replica_sets
+        if any(
+            _get(o, "controller")
+            and (_get(o, "uid") == uid or uid is None)
+            and _get(o, "name") == _get(deployment, "metadata", "name")
+            for o in _get(rs, "metadata", "ownerReferences") or []
+        )
+    ]
     want = _template_without_hash(_get(deployment, "spec", "template"))
     new = [rs for rs in owned if _template_without_hash(_get(rs, "spec", "template")) == want][:1]
     old = [rs for rs in owned if rs not in new]
     return old, new
 
 
-def describe_deployment(d: Any, replica_sets: Sequence[Any] = (), events: Sequence[Any] | None = (),
-                        now: datetime | None = None) -> str:
+def describe_deployment(
+    d: Any, replica_sets: Sequence[Any] = (), events: Sequence[Any] | None = (), now: datetime | None = None
+) -> str:
     """``describeDeployment``; ``replica_sets`` are the namespace's ReplicaSets (old/new are picked here)."""
     from .printers import selector_string
 
@@ -710,15 +784,21 @@ def describe_deployment(d: Any, replica_sets: Sequence[Any] = (), events: Sequen
     _print_labels_multiline(w, "Labels", _get(d, "metadata", "labels"))
     _print_annotations_multiline(w, "Annotations", _get(d, "metadata", "annotations"))
     w.write(0, f"Selector:\t{selector_string(_get(spec, 'selector')) or ''}\n")
-    w.write(0, f"Replicas:\t{_get(spec, 'replicas', default=0)} desired | {_get(status, 'updatedReplicas', default=0)} "
-               f"updated | {_get(status, 'replicas', default=0)} total | {_get(status, 'availableReplicas', default=0)} "
-               f"available | {_get(status, 'unavailableReplicas', default=0)} unavailable\n")
+    w.write(
+        0,
+        f"Replicas:\t{_get(spec, 'replicas', default=0)} desired | {_get(status, 'updatedReplicas', default=0)} "
+        f"updated | {_get(status, 'replicas', default=0)} total | {_get(status, 'availableReplicas', default=0)} "
+        f"available | {_get(status, 'unavailableReplicas', default=0)} unavailable\n",
+    )
     w.write(0, f"StrategyType:\t{_get(spec, 'strategy', 'type', default='')}\n")
     w.write(0, f"MinReadySeconds:\t{_get(spec, 'minReadySeconds', default=0)}\n")
     ru = _get(spec, "strategy", "rollingUpdate")
     if ru is not None:
-        w.write(0, f"RollingUpdateStrategy:\t{_get(ru, 'maxUnavailable', default=0)} max unavailable, "
-                   f"{_get(ru, 'maxSurge', default=0)} max surge\n")
+        w.write(
+            0,
+            f"RollingUpdateStrategy:\t{_get(ru, 'maxUnavailable', default=0)} max unavailable, "
+            f"{_get(ru, 'maxSurge', default=0)} max surge\n",
+        )
     _describe_pod_template(w, _get(spec, "template"))
     conditions = _get(status, "conditions") or []
     if conditions:
@@ -734,8 +814,13 @@ def describe_deployment(d: Any, replica_sets: Sequence[Any] = (), events: Sequen
     return w.text()
 
 
-def describe(obj: Any, endpoint_slices: Iterable[Any] = (), events: Iterable[Any] | None = (),
-             now: datetime | None = None, replica_sets: Iterable[Any] = ()) -> str:
+def describe(
+    obj: Any,
+    endpoint_slices: Iterable[Any] = (),
+    events: Iterable[Any] | None = (),
+    now: datetime | None = None,
+    replica_sets: Iterable[Any] = (),
+) -> str:
     """The text ``kubectl describe`` prints for ``obj``.
 
     Parameters
@@ -763,5 +848,6 @@ def describe(obj: Any, endpoint_slices: Iterable[Any] = (), events: Iterable[Any
         return describe_pod(obj, ev, now)
     if obj.kind == "Deployment":
         return describe_deployment(obj, list(replica_sets), ev, now)
-    raise ValueError(f"describe is implemented for Service, Endpoints, EndpointSlice, Pod and Deployment, "
-                     f"not {obj.kind}")
+    raise ValueError(
+        f"describe is implemented for Service, Endpoints, EndpointSlice, Pod and Deployment, not {obj.kind}"
+    )

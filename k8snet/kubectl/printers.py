@@ -63,20 +63,72 @@ NODE_LABEL_ROLE = "kubernetes.io/role"
 
 #: Column definitions per kind: (header as upstream spells it, priority). kubectl upper-cases the header.
 COLUMNS: dict[str, list[tuple[str, int]]] = {
-    "Pod": [("Name", 0), ("Ready", 0), ("Status", 0), ("Restarts", 0), ("Age", 0), ("IP", 1), ("Node", 1),
-            ("Nominated Node", 1), ("Readiness Gates", 1)],
-    "ReplicaSet": [("Name", 0), ("Desired", 0), ("Current", 0), ("Ready", 0), ("Age", 0), ("Containers", 1),
-                   ("Images", 1), ("Selector", 1)],
-    "Service": [("Name", 0), ("Type", 0), ("Cluster-IP", 0), ("External-IP", 0), ("Port(s)", 0), ("Age", 0),
-                ("Selector", 1)],
+    "Pod": [
+        ("Name", 0),
+        ("Ready", 0),
+        ("Status", 0),
+        ("Restarts", 0),
+        ("Age", 0),
+        ("IP", 1),
+        ("Node", 1),
+        ("Nominated Node", 1),
+        ("Readiness Gates", 1),
+    ],
+    "ReplicaSet": [
+        ("Name", 0),
+        ("Desired", 0),
+        ("Current", 0),
+        ("Ready", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
+    "Service": [
+        ("Name", 0),
+        ("Type", 0),
+        ("Cluster-IP", 0),
+        ("External-IP", 0),
+        ("Port(s)", 0),
+        ("Age", 0),
+        ("Selector", 1),
+    ],
     "Endpoints": [("Name", 0), ("Endpoints", 0), ("Age", 0)],
-    "Node": [("Name", 0), ("Status", 0), ("Roles", 0), ("Age", 0), ("Version", 0), ("Internal-IP", 1),
-             ("External-IP", 1), ("OS-Image", 1), ("Kernel-Version", 1), ("Container-Runtime", 1)],
-    "Event": [("Last Seen", 0), ("Type", 0), ("Reason", 0), ("Object", 0), ("Subobject", 1), ("Source", 1),
-              ("Message", 0), ("First Seen", 1), ("Count", 1), ("Name", 1)],
+    "Node": [
+        ("Name", 0),
+        ("Status", 0),
+        ("Roles", 0),
+        ("Age", 0),
+        ("Version", 0),
+        ("Internal-IP", 1),
+        ("External-IP", 1),
+        ("OS-Image", 1),
+        ("Kernel-Version", 1),
+        ("Container-Runtime", 1),
+    ],
+    "Event": [
+        ("Last Seen", 0),
+        ("Type", 0),
+        ("Reason", 0),
+        ("Object", 0),
+        ("Subobject", 1),
+        ("Source", 1),
+        ("Message", 0),
+        ("First Seen", 1),
+        ("Count", 1),
+        ("Name", 1),
+    ],
     "Namespace": [("Name", 0), ("Status", 0), ("Age", 0)],
-    "Deployment": [("Name", 0), ("Ready", 0), ("Up-to-date", 0), ("Available", 0), ("Age", 0),
-                   ("Containers", 1), ("Images", 1), ("Selector", 1)],
+    "Deployment": [
+        ("Name", 0),
+        ("Ready", 0),
+        ("Up-to-date", 0),
+        ("Available", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
     "EndpointSlice": [("Name", 0), ("AddressType", 0), ("Ports", 0), ("Endpoints", 0), ("Age", 0)],
 }
 
@@ -168,8 +220,10 @@ def _age(obj: Any, now: datetime | None) -> str:
 
 def _layout_container_cells(containers: Sequence[Any] | None) -> tuple[str, str]:
     containers = containers or []
-    return (",".join(_get(c, "name", default="") for c in containers),
-            ",".join(_get(c, "image", default="") for c in containers))
+    return (
+        ",".join(_get(c, "name", default="") for c in containers),
+        ",".join(_get(c, "image", default="") for c in containers),
+    )
 
 
 def _list_with_more(items: list[str], more: bool, count: int, maximum: int) -> str:
@@ -213,7 +267,11 @@ def make_port_string(ports: Sequence[Any] | None) -> str:
     """
     pieces = []
     for p in ports or []:
-        port, proto, node_port = _get(p, "port", default=0), _get(p, "protocol", default=""), _get(p, "nodePort")
+        port, proto, node_port = (
+            _get(p, "port", default=0),
+            _get(p, "protocol", default=""),
+            _get(p, "nodePort"),
+        )
         pieces.append(f"{port}:{node_port}/{proto}" if node_port and node_port > 0 else f"{port}/{proto}")
     return ",".join(pieces)
 
@@ -222,8 +280,15 @@ def _service_row(svc: Any, now: datetime | None) -> list[str]:
     cluster_ips = _get(svc, "spec", "clusterIPs") or []
     internal_ip = cluster_ips[0] if cluster_ips else "<none>"
     ports = make_port_string(_get(svc, "spec", "ports")) or "<none>"
-    return [_get(svc, "metadata", "name", default=""), _get(svc, "spec", "type", default=""), internal_ip,
-            _service_external_ip(svc), ports, _age(svc, now), format_labels(_get(svc, "spec", "selector"))]
+    return [
+        _get(svc, "metadata", "name", default=""),
+        _get(svc, "spec", "type", default=""),
+        internal_ip,
+        _service_external_ip(svc),
+        ports,
+        _age(svc, now),
+        format_labels(_get(svc, "spec", "selector")),
+    ]
 
 
 def _state(status: Any, which: str, key: str) -> dict | None:
@@ -272,7 +337,9 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
         if restartable:
             restartable_init_restarts += _get(cs, "restartCount", default=0)
             if term_last is not None:
-                last_restartable_init_restart = later(last_restartable_init_restart, term_last.get("finishedAt"))
+                last_restartable_init_restart = later(
+                    last_restartable_init_restart, term_last.get("finishedAt")
+                )
         terminated = _state(cs, "state", "terminated")
         waiting = _state(cs, "state", "waiting")
         if terminated is not None and terminated.get("exitCode", 0) == 0:
@@ -296,8 +363,10 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
         initializing = True
         break
 
-    initialized = any(_get(c, "type") == "Initialized" and _get(c, "status") == "True"
-                      for c in _get(status, "conditions") or [])
+    initialized = any(
+        _get(c, "type") == "Initialized" and _get(c, "status") == "True"
+        for c in _get(status, "conditions") or []
+    )
     if not initializing or initialized:
         restarts = restartable_init_restarts
         last_restart = last_restartable_init_restart
@@ -323,8 +392,10 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
                 has_running = True
                 ready += 1
         if reason == "Completed" and has_running:
-            pod_ready = any(_get(c, "type") == "Ready" and _get(c, "status") == "True"
-                            for c in _get(status, "conditions") or [])
+            pod_ready = any(
+                _get(c, "type") == "Ready" and _get(c, "status") == "True"
+                for c in _get(status, "conditions") or []
+            )
             reason = "Running" if pod_ready else "NotReady"
 
     if _get(pod, "metadata", "deletionTimestamp") is not None:
@@ -351,25 +422,46 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
                         true_count += 1
                     break
         readiness = f"{true_count}/{len(gates)}"
-    return [_get(pod, "metadata", "name", default=""), f"{ready}/{total}", reason, restarts_str, _age(pod, now),
-            pod_ip or "<none>", _get(spec, "nodeName") or "<none>", _get(status, "nominatedNodeName") or "<none>",
-            readiness]
+    return [
+        _get(pod, "metadata", "name", default=""),
+        f"{ready}/{total}",
+        reason,
+        restarts_str,
+        _age(pod, now),
+        pod_ip or "<none>",
+        _get(spec, "nodeName") or "<none>",
+        _get(status, "nominatedNodeName") or "<none>",
+        readiness,
+    ]
 
 
 def _deployment_row(d: Any, now: datetime | None) -> list[str]:
     sel = selector_string(_get(d, "spec", "selector"))
     names, images = _layout_container_cells(_get(d, "spec", "template", "spec", "containers"))
-    return [_get(d, "metadata", "name", default=""),
-            f"{_get(d, 'status', 'readyReplicas', default=0)}/{_get(d, 'spec', 'replicas', default=0)}",
-            str(_get(d, "status", "updatedReplicas", default=0)), str(_get(d, "status", "availableReplicas", default=0)),
-            _age(d, now), names, images, sel if sel is not None else ""]
+    return [
+        _get(d, "metadata", "name", default=""),
+        f"{_get(d, 'status', 'readyReplicas', default=0)}/{_get(d, 'spec', 'replicas', default=0)}",
+        str(_get(d, "status", "updatedReplicas", default=0)),
+        str(_get(d, "status", "availableReplicas", default=0)),
+        _age(d, now),
+        names,
+        images,
+        sel if sel is not None else "",
+    ]
 
 
 def _replicaset_row(rs: Any, now: datetime | None) -> list[str]:
     names, images = _layout_container_cells(_get(rs, "spec", "template", "spec", "containers"))
-    return [_get(rs, "metadata", "name", default=""), str(_get(rs, "spec", "replicas", default=0)),
-            str(_get(rs, "status", "replicas", default=0)), str(_get(rs, "status", "readyReplicas", default=0)),
-            _age(rs, now), names, images, format_label_selector(_get(rs, "spec", "selector"))]
+    return [
+        _get(rs, "metadata", "name", default=""),
+        str(_get(rs, "spec", "replicas", default=0)),
+        str(_get(rs, "status", "replicas", default=0)),
+        str(_get(rs, "status", "readyReplicas", default=0)),
+        _age(rs, now),
+        names,
+        images,
+        format_label_selector(_get(rs, "spec", "selector")),
+    ]
 
 
 def format_endpoints(ep: Any, ports: set[str] | None = None) -> str:
@@ -425,7 +517,9 @@ def format_discovery_ports(ports: Sequence[Any] | None) -> str:
     for p in ports or []:
         if len(out) < maximum:
             num = _get(p, "port")
-            out.append(str(num) if num is not None else (_get(p, "name") if _get(p, "name") is not None else "*"))
+            out.append(
+                str(num) if num is not None else (_get(p, "name") if _get(p, "name") is not None else "*")
+            )
         elif len(out) == maximum:
             more = True
         count += 1
@@ -447,15 +541,20 @@ def format_discovery_endpoints(endpoints: Sequence[Any] | None) -> str:
 
 
 def _endpointslice_row(s: Any, now: datetime | None) -> list[str]:
-    return [_get(s, "metadata", "name", default=""), _get(s, "addressType", default=""),
-            format_discovery_ports(_get(s, "ports")), format_discovery_endpoints(_get(s, "endpoints")), _age(s, now)]
+    return [
+        _get(s, "metadata", "name", default=""),
+        _get(s, "addressType", default=""),
+        format_discovery_ports(_get(s, "ports")),
+        format_discovery_endpoints(_get(s, "endpoints")),
+        _age(s, now),
+    ]
 
 
 def _node_roles(node: Any) -> list[str]:
     roles = set()
     for k, v in (_get(node, "metadata", "labels") or {}).items():
         if k.startswith(LABEL_NODE_ROLE_PREFIX):
-            role = k[len(LABEL_NODE_ROLE_PREFIX):]
+            role = k[len(LABEL_NODE_ROLE_PREFIX) :]
             if role:
                 roles.add(role)
         elif k == NODE_LABEL_ROLE and v != "":
@@ -480,10 +579,18 @@ def _node_row(node: Any, now: datetime | None) -> list[str]:
     if _get(node, "spec", "unschedulable"):
         status.append("SchedulingDisabled")
     info = _get(node, "status", "nodeInfo")
-    return [_get(node, "metadata", "name", default=""), ",".join(status), ",".join(_node_roles(node)) or "<none>",
-            _age(node, now), _get(info, "kubeletVersion", default=""), _node_address(node, "InternalIP"),
-            _node_address(node, "ExternalIP"), _get(info, "osImage") or "<unknown>",
-            _get(info, "kernelVersion") or "<unknown>", _get(info, "containerRuntimeVersion") or "<unknown>"]
+    return [
+        _get(node, "metadata", "name", default=""),
+        ",".join(status),
+        ",".join(_node_roles(node)) or "<none>",
+        _age(node, now),
+        _get(info, "kubeletVersion", default=""),
+        _node_address(node, "InternalIP"),
+        _node_address(node, "ExternalIP"),
+        _get(info, "osImage") or "<unknown>",
+        _get(info, "kernelVersion") or "<unknown>",
+        _get(info, "containerRuntimeVersion") or "<unknown>",
+    ]
 
 
 def _event_row(e: Any, now: datetime | None) -> list[str]:
@@ -506,9 +613,18 @@ def _event_row(e: Any, now: datetime | None) -> list[str]:
     component = _get(e, "source", "component") or _get(e, "reportingComponent") or ""
     host = _get(e, "source", "host") or _get(e, "reportingInstance") or ""
     source = f"{component}, {host}" if host else component
-    return [last, _get(e, "type", default=""), _get(e, "reason", default=""), target,
-            _get(e, "involvedObject", "fieldPath", default=""), source, _get(e, "message", default="").strip(),
-            first, str(count), _get(e, "metadata", "name", default="")]
+    return [
+        last,
+        _get(e, "type", default=""),
+        _get(e, "reason", default=""),
+        target,
+        _get(e, "involvedObject", "fieldPath", default=""),
+        source,
+        _get(e, "message", default="").strip(),
+        first,
+        str(count),
+        _get(e, "metadata", "name", default=""),
+    ]
 
 
 def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
@@ -564,8 +680,15 @@ def _groups(objects: Iterable[Any]) -> list[list[Any]]:
     return groups
 
 
-def get_table(objects: Iterable[Any], wide: bool = False, now: datetime | None = None, show_kind: bool = False,
-              namespace_column: bool = False, no_headers: bool = False, show_labels: bool = False) -> str:
+def get_table(
+    objects: Iterable[Any],
+    wide: bool = False,
+    now: datetime | None = None,
+    show_kind: bool = False,
+    namespace_column: bool = False,
+    no_headers: bool = False,
+    show_labels: bool = False,
+) -> str:
     """The text ``kubectl get`` prints to stdout for ``objects`` (``""`` when there are none).
 
     Parameters
@@ -695,8 +818,12 @@ def _go_zero_values(d: dict) -> dict:
 def _list_dict(objects: Sequence[Any], single: bool) -> dict:
     if single and len(objects) == 1:
         return _object_dict(objects[0])
-    return {"apiVersion": "v1", "items": [_object_dict(o) for o in objects], "kind": "List",
-            "metadata": {"resourceVersion": ""}}
+    return {
+        "apiVersion": "v1",
+        "items": [_object_dict(o) for o in objects],
+        "kind": "List",
+        "metadata": {"resourceVersion": ""},
+    }
 
 
 def to_json(objects: Sequence[Any], single: bool = True) -> str:
@@ -787,9 +914,46 @@ def _go_yaml_key_cmp(a: str, b: str) -> int:
 
 
 _YAML_SPECIAL_WORDS = {
-    "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes",
-    "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", "-.inf",
-    "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN", "<<",
+    "",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "true",
+    "True",
+    "TRUE",
+    "false",
+    "False",
+    "FALSE",
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "on",
+    "On",
+    "ON",
+    "off",
+    "Off",
+    "OFF",
+    ".inf",
+    ".Inf",
+    ".INF",
+    "-.inf",
+    "-.Inf",
+    "-.INF",
+    "+.inf",
+    "+.Inf",
+    "+.INF",
+    ".nan",
+    ".NaN",
+    ".NAN",
+    "<<",
 }
 
 

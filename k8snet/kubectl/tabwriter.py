@@ -120,7 +120,7 @@ class TabWriter:
                 this += 1
             if self.remember_widths:
                 if len(self.maxwidths) < len(self.widths):
-                    self.maxwidths.extend(self.widths[len(self.maxwidths):])
+                    self.maxwidths.extend(self.widths[len(self.maxwidths) :])
                 if len(self.maxwidths) == len(self.widths):
                     self.maxwidths.append(width)
                 elif self.maxwidths[len(self.widths)] > width:

@@ -12,8 +12,15 @@ from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.iptables import chain_owners, render_iptables
 from k8snet.proxy.ipvs import render_ipvs
 
-__all__ = ["ProxierSettings", "render_iptables", "render_ipvs", "render_nftables", "render_nftables_listing",
-           "NftablesProxier", "chain_owners"]
+__all__ = [
+    "ProxierSettings",
+    "render_iptables",
+    "render_ipvs",
+    "render_nftables",
+    "render_nftables_listing",
+    "NftablesProxier",
+    "chain_owners",
+]
 
 
 def __getattr__(name: str):

@@ -51,22 +51,55 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-f", "--filename", action="append", required=True, metavar="FILE",
-                   help="manifest file with Services and EndpointSlices ('-' for stdin); repeatable")
-    p.add_argument("--proxy-mode", choices=("iptables", "ipvs", "nftables"), default="iptables",
-                   help="which proxy mode to use (default iptables)")
-    p.add_argument("--hostname-override", metavar="NAME", help="the node's name (default: first Node in FILE)")
-    p.add_argument("--node-ip", action="append", metavar="IP",
-                   help="the node's primary IP; repeatable (default: InternalIPs of the first Node in FILE)")
-    p.add_argument("--cluster-cidr", metavar="CIDR",
-                   help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded")
-    p.add_argument("--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs")
-    p.add_argument("--nodeport-addresses", metavar="CIDRS",
-                   help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)")
-    p.add_argument("--no-localhost-nodeports", dest="localhost_nodeports", action="store_false",
-                   help="do not accept NodePort connections on 127.0.0.1 (--iptables-localhost-nodeports=false)")
-    p.add_argument("--iptables-masquerade-bit", type=int, default=14, metavar="N",
-                   help="fwmark bit for packets needing SNAT (default 14)")
+    p.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="manifest file with Services and EndpointSlices ('-' for stdin); repeatable",
+    )
+    p.add_argument(
+        "--proxy-mode",
+        choices=("iptables", "ipvs", "nftables"),
+        default="iptables",
+        help="which proxy mode to use (default iptables)",
+    )
+    p.add_argument(
+        "--hostname-override", metavar="NAME", help="the node's name (default: first Node in FILE)"
+    )
+    p.add_argument(
+        "--node-ip",
+        action="append",
+        metavar="IP",
+        help="the node's primary IP; repeatable (default: InternalIPs of the first Node in FILE)",
+    )
+    p.add_argument(
+        "--cluster-cidr",
+        metavar="CIDR",
+        help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
+    )
+    p.add_argument(
+        "--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs"
+    )
+    p.add_argument(
+        "--nodeport-addresses",
+        metavar="CIDRS",
+        help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)",
+    )
+    p.add_argument(
+        "--no-localhost-nodeports",
+        dest="localhost_nodeports",
+        action="store_false",
+        help="do not accept NodePort connections on 127.0.0.1 (--iptables-localhost-nodeports=false)",
+    )
+    p.add_argument(
+        "--iptables-masquerade-bit",
+        type=int,
+        default=14,
+        metavar="N",
+        help="fwmark bit for packets needing SNAT (default 14)",
+    )
 
 
 def load_files(paths: Sequence[str]) -> list[Any]:
@@ -121,8 +154,14 @@ def run(args: argparse.Namespace) -> int:
         from k8snet.rules.ipvs import ip_addr_show, ipset_list, ipvsadm_ln
 
         result = (
-            "# ipvsadm -Ln\n" + ipvsadm_ln(result) + "\n# ip addr show kube-ipvs0\n" + ip_addr_show(result)
-            + "\n# ipset list\n" + ipset_list(result) + "\n# iptables-save\n" + result.iptables_save()
+            "# ipvsadm -Ln\n"
+            + ipvsadm_ln(result)
+            + "\n# ip addr show kube-ipvs0\n"
+            + ip_addr_show(result)
+            + "\n# ipset list\n"
+            + ipset_list(result)
+            + "\n# iptables-save\n"
+            + result.iptables_save()
         )
     sys.stdout.write(result)
     return 0

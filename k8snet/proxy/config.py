@@ -111,8 +111,11 @@ class ProxierSettings:
             if parse_ip_sloppy(ip) is None:
                 raise bad("node_ips", list(self.node_ips), f"{ip!r} is not a valid IP address")
         if self.cluster_cidr is not None and parse_cidr_sloppy(self.cluster_cidr) is None:
-            raise bad("cluster_cidr", self.cluster_cidr,
-                      "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)")
+            raise bad(
+                "cluster_cidr",
+                self.cluster_cidr,
+                "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)",
+            )
         addrs = list(self.nodeport_addresses or [])
         for i, a in enumerate(addrs):
             if a == "primary":
@@ -121,8 +124,11 @@ class ProxierSettings:
                 break
             if not isinstance(a, str) or parse_cidr_sloppy(a.strip()) is None:
                 raise bad("nodeport_addresses", addrs, f"{a!r} must be a valid CIDR")
-        if isinstance(self.masquerade_bit, bool) or not isinstance(self.masquerade_bit, int) \
-                or not 0 <= self.masquerade_bit <= 31:
+        if (
+            isinstance(self.masquerade_bit, bool)
+            or not isinstance(self.masquerade_bit, int)
+            or not 0 <= self.masquerade_bit <= 31
+        ):
             raise bad("masquerade_bit", self.masquerade_bit, "must be within the range [0, 31]")
 
     @property
@@ -173,7 +179,9 @@ class ProxierSettings:
         has_loopback = False
         for s in self._cidr_strings():
             net = ipaddress.ip_network(s, strict=False)
-            if net.version == 4 and (net.network_address.is_loopback or ipaddress.ip_address("127.0.0.0") in net):
+            if net.version == 4 and (
+                net.network_address.is_loopback or ipaddress.ip_address("127.0.0.0") in net
+            ):
                 has_loopback = True
             if net.prefixlen == 0:
                 cidrs, match_all = [net], True

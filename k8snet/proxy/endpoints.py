@@ -124,8 +124,17 @@ def endpoints_map(
                     if ep.hints.forNodes and prefer_same_traffic_distribution:
                         node_hints = frozenset(n.name for n in ep.hints.forNodes)
                 is_local = ep.nodeName is not None and ep.nodeName == hostname
-                info = EndpointInfo(ip, port.port, is_local, bool(ready), bool(serving), bool(terminating),
-                                    zone_hints, node_hints, ep.nodeName)
+                info = EndpointInfo(
+                    ip,
+                    port.port,
+                    is_local,
+                    bool(ready),
+                    bool(serving),
+                    bool(terminating),
+                    zone_hints,
+                    node_hints,
+                    ep.nodeName,
+                )
                 # "isLocal should not vary between matching endpoints, but if it does, we favor a true value"
                 if info.endpoint not in eps or is_local:
                     eps[info.endpoint] = info

@@ -29,12 +29,12 @@ clock has none, so the suffix is absent.
 (200, '2')
 >>> print(r.body)
 {
-	"service": {
-		"namespace": "default",
-		"name": "web"
-	},
-	"localEndpoints": 2,
-	"serviceProxyHealthy": true
+        "service": {
+                "namespace": "default",
+                "name": "web"
+        },
+        "localEndpoints": 2,
+        "serviceProxyHealthy": true
 }
 """
 
@@ -148,8 +148,11 @@ class ProxyHealthServer:
         elif path == "/livez":
             body += "}"
         else:
-            return HTTPResponse(404, {"Content-Type": "text/plain; charset=utf-8",
-                                      "X-Content-Type-Options": "nosniff"}, "404 page not found\n")
+            return HTTPResponse(
+                404,
+                {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff"},
+                "404 page not found\n",
+            )
         return HTTPResponse(200 if healthy else 503, dict(_JSON_HEADERS), body)
 
 
@@ -226,8 +229,9 @@ def local_ready_endpoints(endpoint_slices: list[Any], hostname: str) -> dict[tup
     return {nsn: len(v) for nsn, v in ips.items()}
 
 
-def node_health_servers(nodes: list[Any], services: list[Any], endpoint_slices: list[Any],
-                        now: Any = None) -> dict[str, NodeHealth]:
+def node_health_servers(
+    nodes: list[Any], services: list[Any], endpoint_slices: list[Any], now: Any = None
+) -> dict[str, NodeHealth]:
     """The health servers every node's kube-proxy runs, synced to ``services`` and ``endpoint_slices``.
 
     >>> from k8snet.sim.cluster import Cluster

@@ -74,20 +74,57 @@ LOCALHOST_NODEPORT_ACCEPTED_COUNTER = "localhost_nps_accepted_pkts"
 #: ``iptablesJumpChains``: (table, dst chain, src chain, comment, extra args), ensured with ``-I`` outside the
 #: restore payload on every full sync, plus kubelet's ``KUBE-FIREWALL`` jumps (``iptablesKubeletJumpChains``).
 JUMP_CHAINS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    ("filter", KUBE_EXTERNAL_SERVICES, "INPUT", "kubernetes externally-visible service portals",
-     ("-m", "conntrack", "--ctstate", "NEW")),
-    ("filter", KUBE_EXTERNAL_SERVICES, "FORWARD", "kubernetes externally-visible service portals",
-     ("-m", "conntrack", "--ctstate", "NEW")),
+    (
+        "filter",
+        KUBE_EXTERNAL_SERVICES,
+        "INPUT",
+        "kubernetes externally-visible service portals",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
+    (
+        "filter",
+        KUBE_EXTERNAL_SERVICES,
+        "FORWARD",
+        "kubernetes externally-visible service portals",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
     ("filter", KUBE_NODEPORTS, "INPUT", "kubernetes health check service ports", ()),
-    ("filter", KUBE_SERVICES, "FORWARD", "kubernetes service portals", ("-m", "conntrack", "--ctstate", "NEW")),
-    ("filter", KUBE_SERVICES, "OUTPUT", "kubernetes service portals", ("-m", "conntrack", "--ctstate", "NEW")),
+    (
+        "filter",
+        KUBE_SERVICES,
+        "FORWARD",
+        "kubernetes service portals",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
+    (
+        "filter",
+        KUBE_SERVICES,
+        "OUTPUT",
+        "kubernetes service portals",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
     ("filter", KUBE_FORWARD, "FORWARD", "kubernetes forwarding rules", ()),
-    ("filter", KUBE_PROXY_FIREWALL, "INPUT", "kubernetes load balancer firewall",
-     ("-m", "conntrack", "--ctstate", "NEW")),
-    ("filter", KUBE_PROXY_FIREWALL, "OUTPUT", "kubernetes load balancer firewall",
-     ("-m", "conntrack", "--ctstate", "NEW")),
-    ("filter", KUBE_PROXY_FIREWALL, "FORWARD", "kubernetes load balancer firewall",
-     ("-m", "conntrack", "--ctstate", "NEW")),
+    (
+        "filter",
+        KUBE_PROXY_FIREWALL,
+        "INPUT",
+        "kubernetes load balancer firewall",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
+    (
+        "filter",
+        KUBE_PROXY_FIREWALL,
+        "OUTPUT",
+        "kubernetes load balancer firewall",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
+    (
+        "filter",
+        KUBE_PROXY_FIREWALL,
+        "FORWARD",
+        "kubernetes load balancer firewall",
+        ("-m", "conntrack", "--ctstate", "NEW"),
+    ),
     ("nat", KUBE_SERVICES, "OUTPUT", "kubernetes service portals", ()),
     ("nat", KUBE_SERVICES, "PREROUTING", "kubernetes service portals", ()),
     ("nat", KUBE_POSTROUTING, "POSTROUTING", "kubernetes postrouting rules", ()),
@@ -141,11 +178,17 @@ class IPTablesSync:
 
 def _svc_chains(info: ServicePortInfo) -> dict[str, str]:
     h = port_proto_hash(info.name_string, info.protocol.lower())
-    return {"cluster": "KUBE-SVC-" + h, "local": "KUBE-SVL-" + h, "fw": "KUBE-FW-" + h, "ext": "KUBE-EXT-" + h}
+    return {
+        "cluster": "KUBE-SVC-" + h,
+        "local": "KUBE-SVL-" + h,
+        "fw": "KUBE-FW-" + h,
+        "ext": "KUBE-EXT-" + h,
+    }
 
 
-def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
-                     settings: ProxierSettings) -> IPTablesSync:
+def sync_proxy_rules(
+    services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings
+) -> IPTablesSync:
     """Run one full ``syncProxyRules`` and return the payload with the chain-owner map."""
     family = settings.ip_family
     is_ipv6 = settings.is_ipv6
@@ -155,7 +198,9 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
     if_local = ["-s", settings.cluster_cidr or ""]
     if_not_local = ["!", "-s", settings.cluster_cidr or ""]
     svc_map = service_port_map(services, family)
-    eps_map = endpoints_map(endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution)
+    eps_map = endpoints_map(
+        endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution
+    )
     owners: dict[str, str] = {}
 
     filter_chains, filter_rules = LineBuffer(), LineBuffer()
@@ -169,8 +214,16 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
     nat_rules.write("-A", KUBE_POSTROUTING, "-m", "mark", "!", "--mark", f"{mark}/{mark}", "-j", "RETURN")
     # Clear the mark to avoid re-masquerading if the packet re-traverses the network stack.
     nat_rules.write("-A", KUBE_POSTROUTING, "-j", "MARK", "--xor-mark", mark)
-    masq_rule = ["-A", KUBE_POSTROUTING, "-m", "comment", "--comment",
-                 '"kubernetes service traffic requiring SNAT"', "-j", "MASQUERADE"]
+    masq_rule = [
+        "-A",
+        KUBE_POSTROUTING,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes service traffic requiring SNAT"',
+        "-j",
+        "MASQUERADE",
+    ]
     if settings.random_fully:
         masq_rule.append("--random-fully")
     nat_rules.write(masq_rule)
@@ -180,9 +233,26 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
         # route_localnet (for localhost NodePorts) opens a hole, https://issue.k8s.io/90259; kubelet writes
         # an identical rule.
         filter_chains.write(make_chain_line(KUBELET_FIREWALL))
-        filter_rules.write("-A", KUBELET_FIREWALL, "-m", "comment", "--comment",
-                           '"block incoming localnet connections"', "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8",
-                           "-m", "conntrack", "!", "--ctstate", "RELATED,ESTABLISHED,DNAT", "-j", "DROP")
+        filter_rules.write(
+            "-A",
+            KUBELET_FIREWALL,
+            "-m",
+            "comment",
+            "--comment",
+            '"block incoming localnet connections"',
+            "-d",
+            "127.0.0.0/8",
+            "!",
+            "-s",
+            "127.0.0.0/8",
+            "-m",
+            "conntrack",
+            "!",
+            "--ctstate",
+            "RELATED,ESTABLISHED,DNAT",
+            "-j",
+            "DROP",
+        )
 
     total_endpoints = sum(len(eps_map.get(spn, [])) for spn in svc_map)
     large_cluster = total_endpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
@@ -195,8 +265,13 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
         protocol = svc.protocol.lower()
         name = svc.name_string
         chains = _svc_chains(svc)
-        cat = categorize_endpoints(eps_map.get(spn, []), svc, settings.hostname, settings.topology_labels,
-                                   settings.prefer_same_traffic_distribution)
+        cat = categorize_endpoints(
+            eps_map.get(spn, []),
+            svc,
+            settings.hostname,
+            settings.topology_labels,
+            settings.prefer_same_traffic_distribution,
+        )
         cluster_eps, local_eps, reachable, has_endpoints = cat
 
         cluster_chain = chains["cluster"]
@@ -215,7 +290,9 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
 
         lb_chain = ext_chain
         fw_chain = chains["fw"]
-        uses_fw_chain = has_endpoints and bool(svc.load_balancer_vips) and bool(svc.load_balancer_source_ranges)
+        uses_fw_chain = (
+            has_endpoints and bool(svc.load_balancer_vips) and bool(svc.load_balancer_source_ranges)
+        )
         if uses_fw_chain:
             lb_chain = fw_chain
 
@@ -232,65 +309,246 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
         port = str(svc.port)
         # Capture the clusterIP.
         if has_internal:
-            nat_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", f'"{name} cluster IP"',
-                            "-m", protocol, "-p", protocol, "-d", svc.cluster_ip, "--dport", port,
-                            "-j", internal_chain)
+            nat_rules.write(
+                "-A",
+                KUBE_SERVICES,
+                "-m",
+                "comment",
+                "--comment",
+                f'"{name} cluster IP"',
+                "-m",
+                protocol,
+                "-p",
+                protocol,
+                "-d",
+                svc.cluster_ip,
+                "--dport",
+                port,
+                "-j",
+                internal_chain,
+            )
         else:
-            filter_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", int_comment,
-                               "-m", protocol, "-p", protocol, "-d", svc.cluster_ip, "--dport", port,
-                               "-j", int_target)
+            filter_rules.write(
+                "-A",
+                KUBE_SERVICES,
+                "-m",
+                "comment",
+                "--comment",
+                int_comment,
+                "-m",
+                protocol,
+                "-p",
+                protocol,
+                "-d",
+                svc.cluster_ip,
+                "--dport",
+                port,
+                "-j",
+                int_target,
+            )
 
         # Capture externalIPs.
         for ext_ip in svc.external_ips:
             if has_endpoints:
-                nat_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", f'"{name} external IP"',
-                                "-m", protocol, "-p", protocol, "-d", ext_ip, "--dport", port, "-j", ext_chain)
+                nat_rules.write(
+                    "-A",
+                    KUBE_SERVICES,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"{name} external IP"',
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "-d",
+                    ext_ip,
+                    "--dport",
+                    port,
+                    "-j",
+                    ext_chain,
+                )
             if not has_external:
-                filter_rules.write("-A", KUBE_EXTERNAL_SERVICES, "-m", "comment", "--comment", ext_comment,
-                                   "-m", protocol, "-p", protocol, "-d", ext_ip, "--dport", port,
-                                   "-j", ext_target)
+                filter_rules.write(
+                    "-A",
+                    KUBE_EXTERNAL_SERVICES,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    ext_comment,
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "-d",
+                    ext_ip,
+                    "--dport",
+                    port,
+                    "-j",
+                    ext_target,
+                )
 
         # Capture load-balancer ingress.
         for lb_ip in svc.load_balancer_vips:
             if has_endpoints:
-                nat_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", f'"{name} loadbalancer IP"',
-                                "-m", protocol, "-p", protocol, "-d", lb_ip, "--dport", port, "-j", lb_chain)
+                nat_rules.write(
+                    "-A",
+                    KUBE_SERVICES,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"{name} loadbalancer IP"',
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "-d",
+                    lb_ip,
+                    "--dport",
+                    port,
+                    "-j",
+                    lb_chain,
+                )
             if uses_fw_chain:
-                filter_rules.write("-A", KUBE_PROXY_FIREWALL, "-m", "comment", "--comment",
-                                   f'"{name} traffic not accepted by {fw_chain}"',
-                                   "-m", protocol, "-p", protocol, "-d", lb_ip, "--dport", port, "-j", "DROP")
+                filter_rules.write(
+                    "-A",
+                    KUBE_PROXY_FIREWALL,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"{name} traffic not accepted by {fw_chain}"',
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "-d",
+                    lb_ip,
+                    "--dport",
+                    port,
+                    "-j",
+                    "DROP",
+                )
         if not has_external:
             for lb_ip in svc.load_balancer_vips:
-                filter_rules.write("-A", KUBE_EXTERNAL_SERVICES, "-m", "comment", "--comment", ext_comment,
-                                   "-m", protocol, "-p", protocol, "-d", lb_ip, "--dport", port,
-                                   "-j", ext_target)
+                filter_rules.write(
+                    "-A",
+                    KUBE_EXTERNAL_SERVICES,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    ext_comment,
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "-d",
+                    lb_ip,
+                    "--dport",
+                    port,
+                    "-j",
+                    ext_target,
+                )
 
         # Capture nodeports. (NodePorts are not subject to loadBalancerSourceRanges, "and we can't change that".)
         if svc.node_port != 0:
             node_port = str(svc.node_port)
             if has_endpoints:
                 if localhost_nodeports and family == "IPv4" and settings.nfacct:
-                    nat_rules.write("-A", KUBE_NODEPORTS, "-m", "comment", "--comment", name,
-                                    "-m", protocol, "-p", protocol, "-d", "127.0.0.0/8", "--dport", node_port,
-                                    "-m", "nfacct", "--nfacct-name", LOCALHOST_NODEPORT_ACCEPTED_COUNTER,
-                                    "-j", ext_chain)
-                nat_rules.write("-A", KUBE_NODEPORTS, "-m", "comment", "--comment", name,
-                                "-m", protocol, "-p", protocol, "--dport", node_port, "-j", ext_chain)
+                    nat_rules.write(
+                        "-A",
+                        KUBE_NODEPORTS,
+                        "-m",
+                        "comment",
+                        "--comment",
+                        name,
+                        "-m",
+                        protocol,
+                        "-p",
+                        protocol,
+                        "-d",
+                        "127.0.0.0/8",
+                        "--dport",
+                        node_port,
+                        "-m",
+                        "nfacct",
+                        "--nfacct-name",
+                        LOCALHOST_NODEPORT_ACCEPTED_COUNTER,
+                        "-j",
+                        ext_chain,
+                    )
+                nat_rules.write(
+                    "-A",
+                    KUBE_NODEPORTS,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    name,
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "--dport",
+                    node_port,
+                    "-j",
+                    ext_chain,
+                )
             if not has_external:
-                filter_rules.write("-A", KUBE_EXTERNAL_SERVICES, "-m", "comment", "--comment", ext_comment,
-                                   "-m", "addrtype", "--dst-type", "LOCAL",
-                                   "-m", protocol, "-p", protocol, "--dport", node_port, "-j", ext_target)
+                filter_rules.write(
+                    "-A",
+                    KUBE_EXTERNAL_SERVICES,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    ext_comment,
+                    "-m",
+                    "addrtype",
+                    "--dst-type",
+                    "LOCAL",
+                    "-m",
+                    protocol,
+                    "-p",
+                    protocol,
+                    "--dport",
+                    node_port,
+                    "-j",
+                    ext_target,
+                )
 
         # Capture healthCheckNodePorts, whether or not this node has local endpoints.
         if svc.health_check_node_port != 0:
-            filter_rules.write("-A", KUBE_NODEPORTS, "-m", "comment", "--comment",
-                               f'"{name} health check node port"', "-m", "tcp", "-p", "tcp",
-                               "--dport", str(svc.health_check_node_port), "-j", "ACCEPT")
+            filter_rules.write(
+                "-A",
+                KUBE_NODEPORTS,
+                "-m",
+                "comment",
+                "--comment",
+                f'"{name} health check node port"',
+                "-m",
+                "tcp",
+                "-p",
+                "tcp",
+                "--dport",
+                str(svc.health_check_node_port),
+                "-j",
+                "ACCEPT",
+            )
 
         # Internal traffic: masquerade off-cluster traffic to the ClusterIP (or all with --masquerade-all).
         if has_internal:
-            args = ["-m", "comment", "--comment", f'"{name} cluster IP"', "-m", protocol, "-p", protocol,
-                    "-d", svc.cluster_ip, "--dport", port]
+            args = [
+                "-m",
+                "comment",
+                "--comment",
+                f'"{name} cluster IP"',
+                "-m",
+                protocol,
+                "-p",
+                protocol,
+                "-d",
+                svc.cluster_ip,
+                "--dport",
+                port,
+            ]
             if settings.masquerade_all:
                 nat_rules.write("-A", internal_chain, args, "-j", KUBE_MARK_MASQ)
             elif detect_local:
@@ -301,20 +559,58 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
             nat_chains.write(make_chain_line(ext_chain))
             owners[ext_chain] = name
             if not svc.external_policy_local:
-                nat_rules.write("-A", ext_chain, "-m", "comment", "--comment",
-                                f'"masquerade traffic for {name} external destinations"', "-j", KUBE_MARK_MASQ)
+                nat_rules.write(
+                    "-A",
+                    ext_chain,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"masquerade traffic for {name} external destinations"',
+                    "-j",
+                    KUBE_MARK_MASQ,
+                )
             else:
                 if detect_local:
                     # Pod -> external destination is subject to neither policy ("up-and-out and back in").
-                    nat_rules.write("-A", ext_chain, "-m", "comment", "--comment",
-                                    f'"pod traffic for {name} external destinations"', if_local,
-                                    "-j", cluster_chain)
-                nat_rules.write("-A", ext_chain, "-m", "comment", "--comment",
-                                f'"masquerade LOCAL traffic for {name} external destinations"',
-                                "-m", "addrtype", "--src-type", "LOCAL", "-j", KUBE_MARK_MASQ)
-                nat_rules.write("-A", ext_chain, "-m", "comment", "--comment",
-                                f'"route LOCAL traffic for {name} external destinations"',
-                                "-m", "addrtype", "--src-type", "LOCAL", "-j", cluster_chain)
+                    nat_rules.write(
+                        "-A",
+                        ext_chain,
+                        "-m",
+                        "comment",
+                        "--comment",
+                        f'"pod traffic for {name} external destinations"',
+                        if_local,
+                        "-j",
+                        cluster_chain,
+                    )
+                nat_rules.write(
+                    "-A",
+                    ext_chain,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"masquerade LOCAL traffic for {name} external destinations"',
+                    "-m",
+                    "addrtype",
+                    "--src-type",
+                    "LOCAL",
+                    "-j",
+                    KUBE_MARK_MASQ,
+                )
+                nat_rules.write(
+                    "-A",
+                    ext_chain,
+                    "-m",
+                    "comment",
+                    "--comment",
+                    f'"route LOCAL traffic for {name} external destinations"',
+                    "-m",
+                    "addrtype",
+                    "--src-type",
+                    "LOCAL",
+                    "-j",
+                    cluster_chain,
+                )
             if has_external:
                 nat_rules.write("-A", ext_chain, "-j", external_policy_chain)
 
@@ -333,13 +629,21 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
             if allow_from_node:
                 for lb_ip in svc.load_balancer_vips:
                     nat_rules.write(fw_args, "-s", lb_ip, "-j", ext_chain)
-            nat_rules.write("-A", fw_chain, "-m", "comment", "--comment",
-                            f'"other traffic to {name} will be dropped by KUBE-PROXY-FIREWALL"')
+            nat_rules.write(
+                "-A",
+                fw_chain,
+                "-m",
+                "comment",
+                "--comment",
+                f'"other traffic to {name} will be dropped by KUBE-PROXY-FIREWALL"',
+            )
 
         if uses_cluster_chain:
             nat_chains.write(make_chain_line(cluster_chain))
             owners[cluster_chain] = name
-            _write_service_to_endpoint_rules(nat_rules, name, svc, cluster_chain, cluster_eps or [], with_comment)
+            _write_service_to_endpoint_rules(
+                nat_rules, name, svc, cluster_chain, cluster_eps or [], with_comment
+            )
         if uses_local_chain:
             nat_chains.write(make_chain_line(local_chain))
             owners[local_chain] = name
@@ -365,15 +669,34 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
             destinations += ["!", "-d", "::1/128"]
         elif not localhost_nodeports:
             destinations += ["!", "-d", "127.0.0.0/8"]
-        nat_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", nodeports_comment, destinations,
-                        "-j", KUBE_NODEPORTS)
+        nat_rules.write(
+            "-A",
+            KUBE_SERVICES,
+            "-m",
+            "comment",
+            "--comment",
+            nodeports_comment,
+            destinations,
+            "-j",
+            KUBE_NODEPORTS,
+        )
     else:
         for ip in settings.nodeport_ips():
             if ip == "::1" or ip.startswith("127."):
                 if is_ipv6 or not localhost_nodeports:
                     continue
-            nat_rules.write("-A", KUBE_SERVICES, "-m", "comment", "--comment", nodeports_comment, "-d", ip,
-                            "-j", KUBE_NODEPORTS)
+            nat_rules.write(
+                "-A",
+                KUBE_SERVICES,
+                "-m",
+                "comment",
+                "--comment",
+                nodeports_comment,
+                "-d",
+                ip,
+                "-j",
+                KUBE_NODEPORTS,
+            )
 
     # Drop INVALID packets (https://github.com/kubernetes/kubernetes/issues/74839, issue 117924).
     if not settings.conntrack_tcp_liberal:
@@ -383,13 +706,45 @@ def sync_proxy_rules(services: Iterable[Any], endpoint_slices: Iterable[Any],
         rule += ["-j", "DROP"]
         filter_rules.write(rule)
     # Forward masquerade-marked traffic even if the FORWARD policy is not ACCEPT, and its replies.
-    filter_rules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", '"kubernetes forwarding rules"',
-                       "-m", "mark", "--mark", f"{mark}/{mark}", "-j", "ACCEPT")
-    filter_rules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", '"kubernetes forwarding conntrack rule"',
-                       "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
+    filter_rules.write(
+        "-A",
+        KUBE_FORWARD,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes forwarding rules"',
+        "-m",
+        "mark",
+        "--mark",
+        f"{mark}/{mark}",
+        "-j",
+        "ACCEPT",
+    )
+    filter_rules.write(
+        "-A",
+        KUBE_FORWARD,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes forwarding conntrack rule"',
+        "-m",
+        "conntrack",
+        "--ctstate",
+        "RELATED,ESTABLISHED",
+        "-j",
+        "ACCEPT",
+    )
 
-    text = ("*filter\n" + str(filter_chains) + str(filter_rules) + "COMMIT\n"
-            + "*nat\n" + str(nat_chains) + str(nat_rules) + "COMMIT\n")
+    text = (
+        "*filter\n"
+        + str(filter_chains)
+        + str(filter_rules)
+        + "COMMIT\n"
+        + "*nat\n"
+        + str(nat_chains)
+        + str(nat_rules)
+        + "COMMIT\n"
+    )
     return IPTablesSync(text, owners, filter_rules.lines, nat_rules.lines)
 
 
@@ -406,16 +761,32 @@ def _cidr_contains(cidr: str, ip: str) -> bool:
         return False
 
 
-def _write_service_to_endpoint_rules(nat_rules: LineBuffer, name: str, svc: ServicePortInfo, chain: str,
-                                     endpoints: list[Any], with_comment: Any) -> None:
+def _write_service_to_endpoint_rules(
+    nat_rules: LineBuffer,
+    name: str,
+    svc: ServicePortInfo,
+    chain: str,
+    endpoints: list[Any],
+    with_comment: Any,
+) -> None:
     """``writeServiceToEndpointRules``: affinity checks first, then the probabilistic spread."""
     protocol = svc.protocol.lower()
     if svc.session_affinity == "ClientIP":
         for ep in endpoints:
             ep_chain = _ep_chain(name, protocol, ep)
             args = with_comment(["-A", chain], f'"{name} -> {ep}"')
-            args += ["-m", "recent", "--name", ep_chain, "--rcheck", "--seconds", str(svc.sticky_max_age_seconds),
-                     "--reap", "-j", ep_chain]
+            args += [
+                "-m",
+                "recent",
+                "--name",
+                ep_chain,
+                "--rcheck",
+                "--seconds",
+                str(svc.sticky_max_age_seconds),
+                "--reap",
+                "-j",
+                ep_chain,
+            ]
             nat_rules.write(args)
     n = len(endpoints)
     for i, ep in enumerate(endpoints):
@@ -425,7 +796,9 @@ def _write_service_to_endpoint_rules(nat_rules: LineBuffer, name: str, svc: Serv
         nat_rules.write(args, "-j", _ep_chain(name, protocol, ep))
 
 
-def render_iptables(services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings) -> str:
+def render_iptables(
+    services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings
+) -> str:
     """The ``iptables-restore`` text of one full sync (``*filter`` then ``*nat``), byte for byte.
 
     ``services`` and ``endpoint_slices`` may be any iterables of model objects; other kinds are ignored, so
@@ -436,7 +809,9 @@ def render_iptables(services: Iterable[Any], endpoint_slices: Iterable[Any], set
     return sync_proxy_rules(services, endpoint_slices, settings).text
 
 
-def chain_owners(services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings) -> dict[str, str]:
+def chain_owners(
+    services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings
+) -> dict[str, str]:
     """Map each per-service chain of the rendered rules to its owner.
 
     ``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/``KUBE-FW-`` chains map to ``ns/svc:port``; ``KUBE-SEP-`` chains map

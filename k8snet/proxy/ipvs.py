@@ -128,22 +128,46 @@ IPSET_INFO: tuple[tuple[str, str, str], ...] = (
     (LOOP_BACK, "hash:ip,port,ip", "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose"),
     (CLUSTER_IP, "hash:ip,port", "Kubernetes service cluster ip + port for masquerade purpose"),
     (EXTERNAL_IP, "hash:ip,port", "Kubernetes service external ip + port for masquerade and filter purpose"),
-    (EXTERNAL_IP_LOCAL, "hash:ip,port", "Kubernetes service external ip + port with externalTrafficPolicy=local"),
+    (
+        EXTERNAL_IP_LOCAL,
+        "hash:ip,port",
+        "Kubernetes service external ip + port with externalTrafficPolicy=local",
+    ),
     (LOAD_BALANCER, "hash:ip,port", "Kubernetes service lb portal"),
-    (LOAD_BALANCER_FW, "hash:ip,port", "Kubernetes service load balancer ip + port for load balancer with sourceRange"),
-    (LOAD_BALANCER_LOCAL, "hash:ip,port",
-     "Kubernetes service load balancer ip + port with externalTrafficPolicy=local"),
-    (LOAD_BALANCER_SOURCE_IP, "hash:ip,port,ip",
-     "Kubernetes service load balancer ip + port + source IP for packet filter purpose"),
-    (LOAD_BALANCER_SOURCE_CIDR, "hash:ip,port,net",
-     "Kubernetes service load balancer ip + port + source cidr for packet filter purpose"),
+    (
+        LOAD_BALANCER_FW,
+        "hash:ip,port",
+        "Kubernetes service load balancer ip + port for load balancer with sourceRange",
+    ),
+    (
+        LOAD_BALANCER_LOCAL,
+        "hash:ip,port",
+        "Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
+    ),
+    (
+        LOAD_BALANCER_SOURCE_IP,
+        "hash:ip,port,ip",
+        "Kubernetes service load balancer ip + port + source IP for packet filter purpose",
+    ),
+    (
+        LOAD_BALANCER_SOURCE_CIDR,
+        "hash:ip,port,net",
+        "Kubernetes service load balancer ip + port + source cidr for packet filter purpose",
+    ),
     (NODE_PORT_TCP, "bitmap:port", "Kubernetes nodeport TCP port for masquerade purpose"),
     (NODE_PORT_LOCAL_TCP, "bitmap:port", "Kubernetes nodeport TCP port with externalTrafficPolicy=local"),
     (NODE_PORT_UDP, "bitmap:port", "Kubernetes nodeport UDP port for masquerade purpose"),
     (NODE_PORT_LOCAL_UDP, "bitmap:port", "Kubernetes nodeport UDP port with externalTrafficPolicy=local"),
-    (NODE_PORT_SCTP, "hash:ip,port", "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'"),
-    (NODE_PORT_LOCAL_SCTP, "hash:ip,port",
-     "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'"),
+    (
+        NODE_PORT_SCTP,
+        "hash:ip,port",
+        "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'",
+    ),
+    (
+        NODE_PORT_LOCAL_SCTP,
+        "hash:ip,port",
+        "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'",
+    ),
     (HEALTH_CHECK_NODE_PORT, "bitmap:port", "Kubernetes health check node port"),
     (IPVS_IPS, "hash:ip", "Addresses on the ipvs interface"),
 )
@@ -167,8 +191,14 @@ IPSET_WITH_IPTABLES_CHAIN: tuple[tuple[str, str, str, str, str, str], ...] = (
 
 #: ``iptablesChains``: the chains kube-proxy creates, per table, in order.
 NAT_CHAINS = (KUBE_SERVICES, KUBE_POSTROUTING, KUBE_NODE_PORT, KUBE_LOAD_BALANCER, KUBE_MARK_MASQ)
-FILTER_CHAINS = (KUBE_FORWARD, KUBE_NODE_PORT, KUBE_PROXY_FIREWALL, KUBE_SOURCE_RANGES_FIREWALL,
-                 KUBE_IPVS_FILTER, KUBE_IPVS_OUT_FILTER)
+FILTER_CHAINS = (
+    KUBE_FORWARD,
+    KUBE_NODE_PORT,
+    KUBE_PROXY_FIREWALL,
+    KUBE_SOURCE_RANGES_FIREWALL,
+    KUBE_IPVS_FILTER,
+    KUBE_IPVS_OUT_FILTER,
+)
 
 #: ``iptablesJumpChain``: (table, from, to, comment), each ensured with ``EnsureRule(Prepend, ...)``.
 JUMP_CHAINS: tuple[tuple[str, str, str, str], ...] = (
@@ -245,8 +275,14 @@ class _Sets:
         return self.sets[name]
 
 
-def render_ipvs(services: Iterable[Any], endpoint_slices: Iterable[Any], settings: ProxierSettings,
-                *, scheduler: str = DEFAULT_SCHEDULER, previous: IPVSState | None = None) -> IPVSState:
+def render_ipvs(
+    services: Iterable[Any],
+    endpoint_slices: Iterable[Any],
+    settings: ProxierSettings,
+    *,
+    scheduler: str = DEFAULT_SCHEDULER,
+    previous: IPVSState | None = None,
+) -> IPVSState:
     """One full ``syncProxyRules`` of the IPVS proxier: see the module docstring.
 
     Parameters
@@ -268,11 +304,19 @@ def render_ipvs(services: Iterable[Any], endpoint_slices: Iterable[Any], setting
     """
     family = settings.ip_family
     svc_map = service_port_map(services, family)
-    eps_map = endpoints_map(endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution)
+    eps_map = endpoints_map(
+        endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution
+    )
 
-    sets = _Sets({name: IPSet(ipset_name(name, family), set_type, comment,
-                              family="inet6" if family == "IPv6" else "inet")
-                  for name, set_type, comment in IPSET_INFO}, family)
+    sets = _Sets(
+        {
+            name: IPSet(
+                ipset_name(name, family), set_type, comment, family="inet6" if family == "IPv6" else "inet"
+            )
+            for name, set_type, comment in IPSET_INFO
+        },
+        family,
+    )
     node_addresses = _node_addresses(settings)
     has_node_port = any(s.node_port for s in svc_map.values())
     node_ips = _nodeport_ips(settings, node_addresses) if has_node_port else []
@@ -290,8 +334,13 @@ def render_ipvs(services: Iterable[Any], endpoint_slices: Iterable[Any], setting
         svc = svc_map[spn]
         proto = svc.protocol.lower()
         endpoints = eps_map.get(spn, [])
-        cat = categorize_endpoints(endpoints, svc, settings.hostname, settings.topology_labels,
-                                   settings.prefer_same_traffic_distribution)
+        cat = categorize_endpoints(
+            endpoints,
+            svc,
+            settings.hostname,
+            settings.topology_labels,
+            settings.prefer_same_traffic_distribution,
+        )
 
         def real_servers(only_local: bool, cat=cat) -> list[RealServer]:
             # syncEndpoint: Local policy uses local endpoints, or all Cluster ones when there is none
@@ -314,8 +363,10 @@ def render_ipvs(services: Iterable[Any], endpoint_slices: Iterable[Any], setting
 
         # Capture externalIPs.
         for ext_ip in svc.external_ips:
-            sets.add(EXTERNAL_IP_LOCAL if svc.external_policy_local else EXTERNAL_IP,
-                     f"{ext_ip},{proto}:{svc.port}")
+            sets.add(
+                EXTERNAL_IP_LOCAL if svc.external_policy_local else EXTERNAL_IP,
+                f"{ext_ip},{proto}:{svc.port}",
+            )
             vs = make_vs(ext_ip, svc.port, svc)
             vs.real_servers.extend(real_servers(svc.external_policy_local))
             servers[vs.key] = vs
@@ -402,12 +453,14 @@ def _graceful_termination(servers: dict[tuple[str, str, int], VirtualServer], pr
                 continue
             if vs.protocol in ("UDP", "SCTP") or rs.active_conn + rs.inactive_conn == 0:
                 continue
-            vs.real_servers.append(RealServer(rs.address, rs.port, 0, rs.forward, rs.active_conn,
-                                              rs.inactive_conn))
+            vs.real_servers.append(
+                RealServer(rs.address, rs.port, 0, rs.forward, rs.active_conn, rs.inactive_conn)
+            )
 
 
-def _write_iptables_rules(sets: _Sets, settings: ProxierSettings,
-                          lb_no_node_access: list[tuple[str, str, int]]) -> str:
+def _write_iptables_rules(
+    sets: _Sets, settings: ProxierSettings, lb_no_node_access: list[tuple[str, str, int]]
+) -> str:
     """``createAndLinkKubeChain`` (chain lines) + ``writeIptablesRules``; returns the restore payload."""
     mark = settings.mark
     nat_chains, nat_rules = LineBuffer(), LineBuffer()
@@ -435,13 +488,32 @@ def _write_iptables_rules(sets: _Sets, settings: ProxierSettings,
         args = ["-A", src]
         if proto:
             args += ["-p", proto]
-        args += ["-m", "comment", "--comment", comment(name), "-m", "set", "--match-set", sets[name].name,
-                 match_type]
+        args += [
+            "-m",
+            "comment",
+            "--comment",
+            comment(name),
+            "-m",
+            "set",
+            "--match-set",
+            sets[name].name,
+            match_type,
+        ]
         (filter_rules if table == "filter" else nat_rules).write(args, "-j", dst)
 
     if not empty(CLUSTER_IP):
-        args = ["-A", KUBE_SERVICES, "-m", "comment", "--comment", comment(CLUSTER_IP),
-                "-m", "set", "--match-set", sets[CLUSTER_IP].name]
+        args = [
+            "-A",
+            KUBE_SERVICES,
+            "-m",
+            "comment",
+            "--comment",
+            comment(CLUSTER_IP),
+            "-m",
+            "set",
+            "--match-set",
+            sets[CLUSTER_IP].name,
+        ]
         if settings.masquerade_all:
             nat_rules.write(args, "dst,dst", "-j", KUBE_MARK_MASQ)
         elif settings.cluster_cidr is not None:
@@ -454,18 +526,43 @@ def _write_iptables_rules(sets: _Sets, settings: ProxierSettings,
     def external_ip_rules(args: list[str]) -> None:
         # Accept traffic to external IPs from off the machine (not from a bridge nor a local process),
         # and traffic to external IPs that happen to be local addresses.
-        nat_rules.write(args + ["-m", "physdev", "!", "--physdev-is-in", "-m", "addrtype", "!", "--src-type",
-                                "LOCAL"], "-j", "ACCEPT")
+        nat_rules.write(
+            args + ["-m", "physdev", "!", "--physdev-is-in", "-m", "addrtype", "!", "--src-type", "LOCAL"],
+            "-j",
+            "ACCEPT",
+        )
         nat_rules.write(args + ["-m", "addrtype", "--dst-type", "LOCAL"], "-j", "ACCEPT")
 
     if not empty(EXTERNAL_IP):
-        args = ["-A", KUBE_SERVICES, "-m", "comment", "--comment", comment(EXTERNAL_IP),
-                "-m", "set", "--match-set", sets[EXTERNAL_IP].name, "dst,dst"]
+        args = [
+            "-A",
+            KUBE_SERVICES,
+            "-m",
+            "comment",
+            "--comment",
+            comment(EXTERNAL_IP),
+            "-m",
+            "set",
+            "--match-set",
+            sets[EXTERNAL_IP].name,
+            "dst,dst",
+        ]
         nat_rules.write(args, "-j", KUBE_MARK_MASQ)
         external_ip_rules(args)
     if not empty(EXTERNAL_IP_LOCAL):
-        args = ["-A", KUBE_SERVICES, "-m", "comment", "--comment", comment(EXTERNAL_IP_LOCAL),
-                "-m", "set", "--match-set", sets[EXTERNAL_IP_LOCAL].name, "dst,dst"]
+        args = [
+            "-A",
+            KUBE_SERVICES,
+            "-m",
+            "comment",
+            "--comment",
+            comment(EXTERNAL_IP_LOCAL),
+            "-m",
+            "set",
+            "--match-set",
+            sets[EXTERNAL_IP_LOCAL].name,
+            "dst,dst",
+        ]
         external_ip_rules(args)
 
     nat_rules.write("-A", KUBE_SERVICES, "-m", "addrtype", "--dst-type", "LOCAL", "-j", KUBE_NODE_PORT)
@@ -475,32 +572,111 @@ def _write_iptables_rules(sets: _Sets, settings: ProxierSettings,
     filter_rules.write("-A", KUBE_SOURCE_RANGES_FIREWALL, "-j", "DROP")
     # Disable LB access from the node (for IPVS, source and destination would both be the LB IP).
     for ip, proto, port in lb_no_node_access:
-        filter_rules.write("-A", KUBE_IPVS_OUT_FILTER, "-s", ip, "-m", "ipvs", "--vaddr", ip, "--vproto", proto,
-                           "--vport", str(port), "-j", "DROP")
+        filter_rules.write(
+            "-A",
+            KUBE_IPVS_OUT_FILTER,
+            "-s",
+            ip,
+            "-m",
+            "ipvs",
+            "--vaddr",
+            ip,
+            "--vproto",
+            proto,
+            "--vport",
+            str(port),
+            "-j",
+            "DROP",
+        )
     # acceptIPVSTraffic: these must be at the end of KUBE-SERVICES.
     for name in (CLUSTER_IP, LOAD_BALANCER):
         if not empty(name):
-            nat_rules.write("-A", KUBE_SERVICES, "-m", "set", "--match-set", sets[name].name, "dst,dst",
-                            "-j", "ACCEPT")
+            nat_rules.write(
+                "-A", KUBE_SERVICES, "-m", "set", "--match-set", sets[name].name, "dst,dst", "-j", "ACCEPT"
+            )
     # Forward masquerade-marked traffic even if the FORWARD policy is not ACCEPT, and its replies.
-    filter_rules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", '"kubernetes forwarding rules"',
-                       "-m", "mark", "--mark", f"{mark}/{mark}", "-j", "ACCEPT")
-    filter_rules.write("-A", KUBE_FORWARD, "-m", "comment", "--comment", '"kubernetes forwarding conntrack rule"',
-                       "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
-    filter_rules.write("-A", KUBE_NODE_PORT, "-m", "comment", "--comment", comment(HEALTH_CHECK_NODE_PORT),
-                       "-m", "set", "--match-set", sets[HEALTH_CHECK_NODE_PORT].name, "dst", "-j", "ACCEPT")
+    filter_rules.write(
+        "-A",
+        KUBE_FORWARD,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes forwarding rules"',
+        "-m",
+        "mark",
+        "--mark",
+        f"{mark}/{mark}",
+        "-j",
+        "ACCEPT",
+    )
+    filter_rules.write(
+        "-A",
+        KUBE_FORWARD,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes forwarding conntrack rule"',
+        "-m",
+        "conntrack",
+        "--ctstate",
+        "RELATED,ESTABLISHED",
+        "-j",
+        "ACCEPT",
+    )
+    filter_rules.write(
+        "-A",
+        KUBE_NODE_PORT,
+        "-m",
+        "comment",
+        "--comment",
+        comment(HEALTH_CHECK_NODE_PORT),
+        "-m",
+        "set",
+        "--match-set",
+        sets[HEALTH_CHECK_NODE_PORT].name,
+        "dst",
+        "-j",
+        "ACCEPT",
+    )
     # KUBE-IPVS-FILTER: no access to host ports through VIP addresses (issue 72236).
-    for name, match in ((LOAD_BALANCER, "dst,dst"), (CLUSTER_IP, "dst,dst"), (EXTERNAL_IP, "dst,dst"),
-                        (EXTERNAL_IP_LOCAL, "dst,dst"), (HEALTH_CHECK_NODE_PORT, "dst")):
-        filter_rules.write("-A", KUBE_IPVS_FILTER, "-m", "set", "--match-set", sets[name].name, match,
-                           "-j", "RETURN")
-    filter_rules.write("-A", KUBE_IPVS_FILTER, "-m", "conntrack", "--ctstate", "NEW",
-                       "-m", "set", "--match-set", sets[IPVS_IPS].name, "dst", "-j", "REJECT")
+    for name, match in (
+        (LOAD_BALANCER, "dst,dst"),
+        (CLUSTER_IP, "dst,dst"),
+        (EXTERNAL_IP, "dst,dst"),
+        (EXTERNAL_IP_LOCAL, "dst,dst"),
+        (HEALTH_CHECK_NODE_PORT, "dst"),
+    ):
+        filter_rules.write(
+            "-A", KUBE_IPVS_FILTER, "-m", "set", "--match-set", sets[name].name, match, "-j", "RETURN"
+        )
+    filter_rules.write(
+        "-A",
+        KUBE_IPVS_FILTER,
+        "-m",
+        "conntrack",
+        "--ctstate",
+        "NEW",
+        "-m",
+        "set",
+        "--match-set",
+        sets[IPVS_IPS].name,
+        "dst",
+        "-j",
+        "REJECT",
+    )
     # KUBE-POSTROUTING: masquerade marked packets, clearing the mark so a re-traversal is not masqueraded again.
     nat_rules.write("-A", KUBE_POSTROUTING, "-m", "mark", "!", "--mark", f"{mark}/{mark}", "-j", "RETURN")
     nat_rules.write("-A", KUBE_POSTROUTING, "-j", "MARK", "--xor-mark", mark)
-    masq = ["-A", KUBE_POSTROUTING, "-m", "comment", "--comment", '"kubernetes service traffic requiring SNAT"',
-            "-j", "MASQUERADE"]
+    masq = [
+        "-A",
+        KUBE_POSTROUTING,
+        "-m",
+        "comment",
+        "--comment",
+        '"kubernetes service traffic requiring SNAT"',
+        "-j",
+        "MASQUERADE",
+    ]
     if settings.random_fully:
         masq.append("--random-fully")
     nat_rules.write(masq)

@@ -168,8 +168,14 @@ class _Tx:
         # Parsed when first used (the rendered text does not need it); tests/proxy check it equals parse_rule.
         self.table.chains[chain].rules.append(written_rule(text, chain, comment))
 
-    def set(self, name: str, type_: str, comment: str | None = None, flags: Sequence[str] = (),
-            timeout: int | None = None) -> None:
+    def set(
+        self,
+        name: str,
+        type_: str,
+        comment: str | None = None,
+        flags: Sequence[str] = (),
+        timeout: int | None = None,
+    ) -> None:
         if name not in self.table.sets:
             self.table.sets[name] = NamedSet(name, type_, False, list(flags), timeout, comment)
 
@@ -177,8 +183,9 @@ class _Tx:
         if name not in self.table.maps:
             self.table.maps[name] = NamedSet(name, type_, True, [], None, comment)
 
-    def element(self, name: str, key: Sequence[str], value: Sequence[str] | None = None,
-                comment: str | None = None) -> None:
+    def element(
+        self, name: str, key: Sequence[str], value: Sequence[str] | None = None, comment: str | None = None
+    ) -> None:
         s = self.table.lookup_set(name)
         assert s is not None
         s.add(Element(tuple(key), None if value is None else tuple(value), comment))
@@ -242,12 +249,20 @@ def build_nftables_table(
     tx.rule("masquerading", "masquerade fully-random")
 
     tx.set("cluster-ips", addr_type, comment="Active ClusterIPs")
-    tx.rule("cluster-ips-check", f"{ipx} daddr @cluster-ips reject",
-            comment="Reject traffic to invalid ports of ClusterIPs")
-    cidrs = [c for c in (service_cidrs or []) if ipaddress.ip_network(c, strict=False).version == (6 if v6 else 4)]
+    tx.rule(
+        "cluster-ips-check",
+        f"{ipx} daddr @cluster-ips reject",
+        comment="Reject traffic to invalid ports of ClusterIPs",
+    )
+    cidrs = [
+        c for c in (service_cidrs or []) if ipaddress.ip_network(c, strict=False).version == (6 if v6 else 4)
+    ]
     if cidrs:
-        tx.rule("cluster-ips-check", f"{ipx} daddr {{ {','.join(cidrs)} }} drop",
-                comment="Drop traffic to unallocated ClusterIPs")
+        tx.rule(
+            "cluster-ips-check",
+            f"{ipx} daddr {{ {','.join(cidrs)} }} drop",
+            comment="Drop traffic to unallocated ClusterIPs",
+        )
 
     match_all = settings.nodeport_match_all
     if not match_all:
@@ -256,18 +271,28 @@ def build_nftables_table(
             tx.element("nodeport-ips", [ip])
 
     verdict_map_3 = f"{addr_type} . inet_proto . inet_service : verdict"
-    tx.map("no-endpoint-services", verdict_map_3,
-           comment="vmap to drop or reject packets to services with no endpoints")
-    tx.map("no-endpoint-nodeports", "inet_proto . inet_service : verdict",
-           comment="vmap to drop or reject packets to service nodeports with no endpoints")
+    tx.map(
+        "no-endpoint-services",
+        verdict_map_3,
+        comment="vmap to drop or reject packets to services with no endpoints",
+    )
+    tx.map(
+        "no-endpoint-nodeports",
+        "inet_proto . inet_service : verdict",
+        comment="vmap to drop or reject packets to service nodeports with no endpoints",
+    )
     tx.chain("reject-chain", comment="helper for @no-endpoint-services / @no-endpoint-nodeports")
     tx.rule("reject-chain", "reject")
     tx.rule("service-endpoints-check", f"{ipx} daddr . meta l4proto . th dport vmap @no-endpoint-services")
     if match_all:
-        tx.rule("nodeport-endpoints-check", f"{no_localhost} meta l4proto . th dport vmap @no-endpoint-nodeports")
+        tx.rule(
+            "nodeport-endpoints-check", f"{no_localhost} meta l4proto . th dport vmap @no-endpoint-nodeports"
+        )
     else:
-        tx.rule("nodeport-endpoints-check",
-                f"{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports")
+        tx.rule(
+            "nodeport-endpoints-check",
+            f"{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports",
+        )
 
     tx.map("firewall-ips", verdict_map_3, comment="destinations that are subject to LoadBalancerSourceRanges")
     tx.rule("firewall-check", f"{ipx} daddr . meta l4proto . th dport vmap @firewall-ips")
@@ -276,14 +301,18 @@ def build_nftables_table(
     tx.map("service-nodeports", "inet_proto . inet_service : verdict", comment="NodePort traffic")
     tx.rule("services", f"{ipx} daddr . meta l4proto . th dport vmap @service-ips")
     if match_all:
-        tx.rule("services", f"fib daddr type local {no_localhost} meta l4proto . th dport vmap @service-nodeports")
+        tx.rule(
+            "services", f"fib daddr type local {no_localhost} meta l4proto . th dport vmap @service-nodeports"
+        )
     else:
         tx.rule("services", f"{ipx} daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports")
 
     # ---- syncProxyRules
     family = settings.ip_family
     svc_map = service_port_map(services, family)
-    ep_map = endpoints_map(endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution)
+    ep_map = endpoints_map(
+        endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution
+    )
     local_cidr = settings.cluster_cidr
     if local_cidr is not None and ipaddress.ip_network(local_cidr, strict=False).version != (6 if v6 else 4):
         local_cidr = None
@@ -296,13 +325,23 @@ def build_nftables_table(
     return tx.table
 
 
-def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], settings: ProxierSettings,
-                  ipx: str, addr_type: str, mark: str, if_local: str | None, if_not_local: str | None) -> None:
+def _sync_service(
+    tx: _Tx,
+    svc: ServicePortInfo,
+    all_eps: list[EndpointInfo],
+    settings: ProxierSettings,
+    ipx: str,
+    addr_type: str,
+    mark: str,
+    if_local: str | None,
+    if_not_local: str | None,
+) -> None:
     spn = svc.service_port_name
     protocol = svc.protocol.lower()
     name_string = svc.name_string
-    cat = categorize_endpoints(all_eps, svc, settings.hostname, settings.topology_labels,
-                               settings.prefer_same_traffic_distribution)
+    cat = categorize_endpoints(
+        all_eps, svc, settings.hostname, settings.topology_labels, settings.prefer_same_traffic_distribution
+    )
     cluster_eps = cat.cluster or []
     local_eps = cat.local or []
     reachable = cat.all_reachable or []
@@ -351,15 +390,23 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
     if has_internal:
         tx.element("service-ips", [svc.cluster_ip, protocol, port], ["goto", internal_chain])
     else:
-        tx.element("no-endpoint-services", [svc.cluster_ip, protocol, port], internal_verdict.split(),
-                   comment=name_string)
+        tx.element(
+            "no-endpoint-services",
+            [svc.cluster_ip, protocol, port],
+            internal_verdict.split(),
+            comment=name_string,
+        )
 
     for ext_ip in svc.external_ips:
         if has_endpoints:
             tx.element("service-ips", [ext_ip, protocol, port], ["goto", external_chain])
         if not has_external:
-            tx.element("no-endpoint-services", [ext_ip, protocol, port], external_verdict.split(),
-                       comment=name_string)
+            tx.element(
+                "no-endpoint-services",
+                [ext_ip, protocol, port],
+                external_verdict.split(),
+                comment=name_string,
+            )
 
     uses_fw_chain = bool(svc.load_balancer_vips) and bool(svc.load_balancer_source_ranges)
     fw_chain = service_chain_name("firewall", spn)
@@ -372,15 +419,20 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
             tx.element("firewall-ips", [lbip, protocol, port], ["goto", fw_chain])
     if not has_external:
         for lbip in svc.load_balancer_vips:
-            tx.element("no-endpoint-services", [lbip, protocol, port], external_verdict.split(),
-                       comment=name_string)
+            tx.element(
+                "no-endpoint-services", [lbip, protocol, port], external_verdict.split(), comment=name_string
+            )
 
     if svc.node_port:
         if has_endpoints:
             tx.element("service-nodeports", [protocol, str(svc.node_port)], ["goto", external_chain])
         if not has_external:
-            tx.element("no-endpoint-nodeports", [protocol, str(svc.node_port)], external_verdict.split(),
-                       comment=name_string)
+            tx.element(
+                "no-endpoint-nodeports",
+                [protocol, str(svc.node_port)],
+                external_verdict.split(),
+                comment=name_string,
+            )
 
     # Internal traffic: masquerade off-cluster traffic to the ClusterIP (or everything with --masquerade-all).
     if has_internal:
@@ -394,11 +446,19 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
             tx.rule(external_chain, "jump mark-for-masquerade")
         else:
             if if_local is not None:
-                tx.rule(external_chain, f"{if_local} goto {cluster_chain}", comment="short-circuit pod traffic")
-            tx.rule(external_chain, "fib saddr type local jump mark-for-masquerade",
-                    comment="masquerade local traffic")
-            tx.rule(external_chain, f"fib saddr type local goto {cluster_chain}",
-                    comment="short-circuit local traffic")
+                tx.rule(
+                    external_chain, f"{if_local} goto {cluster_chain}", comment="short-circuit pod traffic"
+                )
+            tx.rule(
+                external_chain,
+                "fib saddr type local jump mark-for-masquerade",
+                comment="masquerade local traffic",
+            )
+            tx.rule(
+                external_chain,
+                f"fib saddr type local goto {cluster_chain}",
+                comment="short-circuit local traffic",
+            )
         if has_external:
             tx.rule(external_chain, f"goto {external_policy_chain}")
 
@@ -406,15 +466,20 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
         sources = list(svc.load_balancer_source_ranges)
         node_ip = settings.node_ip
         allow_from_node = node_ip is not None and any(
-            ipaddress.ip_address(node_ip) in ipaddress.ip_network(c, strict=False) for c in sources)
+            ipaddress.ip_address(node_ip) in ipaddress.ip_network(c, strict=False) for c in sources
+        )
         if allow_from_node:
             sources += list(svc.load_balancer_vips)
         tx.rule(fw_chain, f"{ipx} saddr != {{ {' , '.join(sources)} }} drop")
 
     if affinity:
         for ep in reachable:
-            tx.set(endpoint_chain_name(spn, ep, "affinity"), addr_type, flags=("dynamic", "timeout"),
-                   timeout=svc.sticky_max_age_seconds)
+            tx.set(
+                endpoint_chain_name(spn, ep, "affinity"),
+                addr_type,
+                flags=("dynamic", "timeout"),
+                timeout=svc.sticky_max_age_seconds,
+            )
 
     if uses_cluster_chain:
         _write_service_to_endpoint_rules(tx, svc, cluster_chain, cluster_eps, ipx, ep_chains)
@@ -429,13 +494,21 @@ def _sync_service(tx: _Tx, svc: ServicePortInfo, all_eps: list[EndpointInfo], se
         tx.rule(chain, f"meta l4proto {protocol} dnat to {ep.endpoint}")
 
 
-def _write_service_to_endpoint_rules(tx: _Tx, svc: ServicePortInfo, chain: str, eps: list[EndpointInfo],
-                                     ipx: str, ep_chains: dict[tuple[str, int], str]) -> None:
+def _write_service_to_endpoint_rules(
+    tx: _Tx,
+    svc: ServicePortInfo,
+    chain: str,
+    eps: list[EndpointInfo],
+    ipx: str,
+    ep_chains: dict[tuple[str, int], str],
+) -> None:
     spn = svc.service_port_name
     if svc.session_affinity == "ClientIP":
         for ep in eps:
-            tx.rule(chain, f"{ipx} saddr @{endpoint_chain_name(spn, ep, 'affinity')} "
-                           f"goto {ep_chains[ep.ip, ep.port]}")
+            tx.rule(
+                chain,
+                f"{ipx} saddr @{endpoint_chain_name(spn, ep, 'affinity')} goto {ep_chains[ep.ip, ep.port]}",
+            )
     elements = " , ".join(f"{i} : goto {ep_chains[ep.ip, ep.port]}" for i, ep in enumerate(eps))
     tx.rule(chain, f"numgen random mod {len(eps)} vmap {{ {elements} }}")
 

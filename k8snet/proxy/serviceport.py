@@ -178,8 +178,9 @@ def service_ports(svc: Any, ip_family: str = "IPv4") -> list[ServicePortInfo]:
     for p in spec.ports or []:
         out.append(
             ServicePortInfo(
-                service_port_name=ServicePortName(md.namespace or "default", md.name or "", p.name or "",
-                                                  p.protocol or "TCP"),
+                service_port_name=ServicePortName(
+                    md.namespace or "default", md.name or "", p.name or "", p.protocol or "TCP"
+                ),
                 cluster_ip=_canon_ip(cluster_ip),
                 port=p.port or 0,
                 protocol=p.protocol or "TCP",

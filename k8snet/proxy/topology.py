@@ -138,7 +138,9 @@ def categorize_endpoints(
     if svc_info.uses_cluster_endpoints:
         zone = (topology_labels or {}).get(LABEL_TOPOLOGY_ZONE, "")
         mode = topology_mode_from_hints(endpoints, node_name, zone, prefer_same_traffic_distribution)
-        cluster = _filter(endpoints, lambda ep: ep.ready and _available_for_topology(ep, mode, node_name, zone))
+        cluster = _filter(
+            endpoints, lambda ep: ep.ready and _available_for_topology(ep, mode, node_name, zone)
+        )
         # No Ready endpoints anywhere (topology was already dropped if none were Ready in our zone/node):
         # fall back to Serving-Terminating ones.
         if not cluster:

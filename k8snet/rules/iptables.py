@@ -242,8 +242,20 @@ def _tokenize(text: str) -> list[str]:
 
 
 # Options that take no argument (so the next word is not their value).
-_FLAG_OPTIONS = {"--set", "--rcheck", "--update", "--remove", "--reap", "--rsource", "--rdest",
-                 "--random-fully", "--random", "--persistent", "--limit-iface-in", "--limit-iface-out"}
+_FLAG_OPTIONS = {
+    "--set",
+    "--rcheck",
+    "--update",
+    "--remove",
+    "--reap",
+    "--rsource",
+    "--rdest",
+    "--random-fully",
+    "--random",
+    "--persistent",
+    "--limit-iface-in",
+    "--limit-iface-out",
+}
 
 # Target options we know, per target.
 _TARGET_OPTIONS = {
@@ -365,8 +377,13 @@ def parse_rule(text: str, lineno: int = 0) -> Rule:
             rule.module_options[word] = arg()
         else:
             # Unknown option: keep it (and its argument, if any) verbatim.
-            if word.startswith("-") and word not in _FLAG_OPTIONS and w + 1 < n \
-                    and not words[w + 1].startswith("-") and words[w + 1] != "!":
+            if (
+                word.startswith("-")
+                and word not in _FLAG_OPTIONS
+                and w + 1 < n
+                and not words[w + 1].startswith("-")
+                and words[w + 1] != "!"
+            ):
                 rule.unknown.extend((["!"] if negated else []) + [word, words[w + 1]])
                 w += 2
             else:
@@ -391,8 +408,9 @@ def parse_rule(text: str, lineno: int = 0) -> Rule:
             )
         except (ValueError, ZeroDivisionError) as exc:
             raise ValueError(f"bad statistic option: {exc}") from None
-        if mode == "random" and (rule.statistic.probability is None
-                                 or not 0 <= rule.statistic.probability <= 1):
+        if mode == "random" and (
+            rule.statistic.probability is None or not 0 <= rule.statistic.probability <= 1
+        ):
             raise ValueError("statistic --mode random needs --probability between 0 and 1")
     if recent:
         try:
@@ -506,15 +524,17 @@ def parse_iptables(text: str) -> Tables:
                 if existing is not None and existing.declared:
                     raise ValueError(f"chain {cname} declared twice")
                 table.chains[cname] = Chain(
-                    cname, policy if builtin else None,
-                    int(m.group(3) or 0), int(m.group(4) or 0),
+                    cname,
+                    policy if builtin else None,
+                    int(m.group(3) or 0),
+                    int(m.group(4) or 0),
                     rules=existing.rules if existing else [],
                     policy_text=m.group(2),
                 )
                 continue
             m = _COUNTERS.match(line)
             if m:
-                line = line[m.end():]
+                line = line[m.end() :]
             if line.startswith("-A "):
                 rule = parse_rule(line, lineno)
                 chain = table.chains.get(rule.chain)
@@ -545,8 +565,9 @@ def parse_iptables(text: str) -> Tables:
         for c in t.chains.values():
             for r in c.rules:
                 if r.unknown:
-                    tables.warnings.append(f"line {r.lineno}: unknown options kept verbatim: "
-                                           + " ".join(r.unknown))
+                    tables.warnings.append(
+                        f"line {r.lineno}: unknown options kept verbatim: " + " ".join(r.unknown)
+                    )
     return tables
 
 

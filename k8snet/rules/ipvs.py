@@ -350,9 +350,11 @@ def ipvsadm_ln(state: IPVSState | list[VirtualServer], size: int = 4096) -> str:
     '  -> 10.244.0.3:53                 Masq    1      0          0         '
     """
     servers = state.virtual_servers if isinstance(state, IPVSState) else state
-    lines = [f"IP Virtual Server version 1.2.1 (size={size})",
-             "Prot LocalAddress:Port Scheduler Flags",
-             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn"]
+    lines = [
+        f"IP Virtual Server version 1.2.1 (size={size})",
+        "Prot LocalAddress:Port Scheduler Flags",
+        "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn",
+    ]
     for vs in sorted_virtual_servers(list(servers)):
         name = f"{vs.protocol}  {format_addr_port(vs.address, vs.port)}"
         if ":" not in vs.address:
@@ -368,8 +370,10 @@ def ipvsadm_ln(state: IPVSState | list[VirtualServer], size: int = 4096) -> str:
             if ":" not in rs.address:
                 dname = dname[:28]  # dname[28] = '\0'
             # printf("  -> %-28s %-7s %-6d %-10u %-10u\n", dname, fwd_name(...), weight, activeconns, inactconns)
-            lines.append(f"  -> {dname:<28} {rs.forward:<7} {rs.weight:<6d} {rs.active_conn:<10d} "
-                         f"{rs.inactive_conn:<10d}")
+            lines.append(
+                f"  -> {dname:<28} {rs.forward:<7} {rs.weight:<6d} {rs.active_conn:<10d} "
+                f"{rs.inactive_conn:<10d}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -387,23 +391,26 @@ inactive_conn=3)], flags=())]
     """
     servers: list[VirtualServer] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith(("IP Virtual Server", "Prot LocalAddress",
-                                                 "  -> RemoteAddress")):
+        if not line.strip() or line.startswith(
+            ("IP Virtual Server", "Prot LocalAddress", "  -> RemoteAddress")
+        ):
             continue
         m = _SVC_LINE.match(line)
         if m:
             address, port = _split_addr_port(m.group(2))
             flags = tuple(m.group(4).split(",")) if m.group(4) else ()
-            servers.append(VirtualServer(m.group(1), address, port, m.group(3), int(m.group(5) or 0),
-                                         [], flags))
+            servers.append(
+                VirtualServer(m.group(1), address, port, m.group(3), int(m.group(5) or 0), [], flags)
+            )
             continue
         m = _DEST_LINE.match(line)
         if m:
             if not servers:
                 raise IPVSParseError(lineno, line, "destination before any service")
             address, port = _split_addr_port(m.group(1))
-            servers[-1].real_servers.append(RealServer(address, port, int(m.group(3)), m.group(2),
-                                                       int(m.group(4)), int(m.group(5))))
+            servers[-1].real_servers.append(
+                RealServer(address, port, int(m.group(3)), m.group(2), int(m.group(4)), int(m.group(5)))
+            )
             continue
         raise IPVSParseError(lineno, line, "not an ipvsadm -Ln line")
     return servers
@@ -428,8 +435,10 @@ def ipvsadm_save(state: IPVSState | list[VirtualServer]) -> str:
             line += f" -p {vs.timeout}"
         lines.append(line)
         for rs in _sorted_dests(vs.real_servers):
-            lines.append(f"-a {svc} -r {format_addr_port(rs.address, rs.port)} "
-                         f"{_FWD_SWITCH.get(rs.forward, '-m')} -w {rs.weight}")
+            lines.append(
+                f"-a {svc} -r {format_addr_port(rs.address, rs.port)} "
+                f"{_FWD_SWITCH.get(rs.forward, '-m')} -w {rs.weight}"
+            )
     return "".join(line + "\n" for line in lines)
 
 
@@ -452,8 +461,9 @@ def parse_ipvsadm_save(text: str) -> list[VirtualServer]:
         key = (proto, address, port)
         if words[0] == "-A":
             flags = tuple(opts["-b"].split(",")) if "-b" in opts else ()
-            servers[key] = VirtualServer(proto, address, port, opts.get("-s", "wlc"),
-                                         int(opts.get("-p", 0)), [], flags)
+            servers[key] = VirtualServer(
+                proto, address, port, opts.get("-s", "wlc"), int(opts.get("-p", 0)), [], flags
+            )
         else:
             if key not in servers:
                 raise IPVSParseError(lineno, line, "destination of an unknown service")
@@ -500,10 +510,16 @@ def ipset_list(state: IPVSState | dict[str, IPSet], names: list[str] | None = No
     blocks = []
     for name in names if names is not None else list(sets):
         s = sets[name]
-        block = [f"Name: {s.name}", f"Type: {s.set_type}", f"Revision: {SET_TYPES.get(s.set_type, 0)}",
-                 f"Header: {s.header()}", f"Size in memory: {_size_in_memory(s)}",
-                 f"References: {_references(s.name, iptables)}", f"Number of entries: {len(s.entries)}",
-                 "Members:"]
+        block = [
+            f"Name: {s.name}",
+            f"Type: {s.set_type}",
+            f"Revision: {SET_TYPES.get(s.set_type, 0)}",
+            f"Header: {s.header()}",
+            f"Size in memory: {_size_in_memory(s)}",
+            f"References: {_references(s.name, iptables)}",
+            f"Number of entries: {len(s.entries)}",
+            "Members:",
+        ]
         block.extend(s.sorted_entries())
         blocks.append("\n".join(block) + "\n")
     return "\n".join(blocks)
@@ -657,8 +673,9 @@ def _mac(name: str) -> str:
     return ":".join(f"{x:02x}" for x in b)
 
 
-def ip_addr_show(state: IPVSState | list[str], ifindex: int = 5, seed: str = "kube-ipvs0",
-                 device: str = "kube-ipvs0") -> str:
+def ip_addr_show(
+    state: IPVSState | list[str], ifindex: int = 5, seed: str = "kube-ipvs0", device: str = "kube-ipvs0"
+) -> str:
     """``ip addr show kube-ipvs0``: the dummy device (created DOWN; IPVS does not need it up) with one
     ``/32`` (``/128``) per bound address (``EnsureAddressBind`` in ``pkg/proxy/ipvs/netlink_linux.go``).
 
@@ -678,8 +695,10 @@ def ip_addr_show(state: IPVSState | list[str], ifindex: int = 5, seed: str = "ku
     else:
         addrs = list(state)
     parsed = sorted((ipaddress.ip_address(a) for a in addrs), key=lambda a: (a.version, int(a)))
-    lines = [f"{ifindex}: {device}: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default ",
-             f"    link/ether {_mac(seed)} brd ff:ff:ff:ff:ff:ff"]
+    lines = [
+        f"{ifindex}: {device}: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default ",
+        f"    link/ether {_mac(seed)} brd ff:ff:ff:ff:ff:ff",
+    ]
     for a in parsed:
         if a.version == 4:
             lines.append(f"    inet {a}/32 scope global {device}")
@@ -696,6 +715,8 @@ def with_weight(vs: VirtualServer, address: str, port: int, weight: int) -> Virt
     >>> with_weight(vs, "10.1.0.1", 80, 0).real_servers[0].weight
     0
     """
-    rss = [replace(rs, weight=weight) if (rs.address, rs.port) == (address, port) else rs
-           for rs in vs.real_servers]
+    rss = [
+        replace(rs, weight=weight) if (rs.address, rs.port) == (address, port) else rs
+        for rs in vs.real_servers
+    ]
     return replace(vs, real_servers=rss)

@@ -340,8 +340,10 @@ class _WrittenRule(Rule):
     __hash__ = None  # type: ignore[assignment]  # as the (unfrozen) Rule dataclass
 
     def __repr__(self) -> str:
-        return (f"Rule(chain={self.chain!r}, text={self.text!r}, comment={self.comment!r}, "
-                f"statements={self.statements!r})")
+        return (
+            f"Rule(chain={self.chain!r}, text={self.text!r}, comment={self.comment!r}, "
+            f"statements={self.statements!r})"
+        )
 
 
 def written_rule(text: str, chain: str = "", comment: str | None = None) -> Rule:
@@ -673,7 +675,7 @@ def _apply_chain_spec(chain: Chain, clauses: list[list[str]]) -> None:
             if "hook" in cl:
                 chain.hook = cl[cl.index("hook") + 1]
             if "priority" in cl:
-                chain.priority = _parse_priority(cl[cl.index("priority") + 1:])
+                chain.priority = _parse_priority(cl[cl.index("priority") + 1 :])
             elif chain.hook is not None:
                 chain.priority = 0
         elif cl[0] == "policy":
@@ -739,7 +741,7 @@ def _parse_element_items(tokens: list[str]) -> list[Element]:
         value = None
         if ":" in words:
             idx = words.index(":")
-            value = tuple(words[idx + 1:])
+            value = tuple(words[idx + 1 :])
             words = words[:idx]
         comment = None
         key_words: list[str] = []
@@ -769,7 +771,7 @@ def _brace_body(tokens: list[str], start: int) -> tuple[list[str], int]:
         elif tokens[j] == "}":
             depth -= 1
             if depth == 0:
-                return tokens[start + 1:j], j + 1
+                return tokens[start + 1 : j], j + 1
     raise ValueError("unbalanced braces")
 
 
@@ -1073,11 +1075,13 @@ def dump_table(table: Table) -> str:
 def _priority_text(prio: int, hook: str | None) -> str:
     # nft prints a standard priority by name when it is valid for the hook, with an offset of up to 10
     # ("dstnat - 10"); otherwise the number. Names valid per hook (ip family): man nft, "CHAINS".
-    names = {"prerouting": ("raw", "mangle", "dstnat", "filter", "security"),
-             "input": ("raw", "mangle", "filter", "security"),
-             "forward": ("raw", "mangle", "filter", "security"),
-             "output": ("raw", "mangle", "filter", "security"),
-             "postrouting": ("raw", "mangle", "filter", "security", "srcnat")}.get(hook or "", ())
+    names = {
+        "prerouting": ("raw", "mangle", "dstnat", "filter", "security"),
+        "input": ("raw", "mangle", "filter", "security"),
+        "forward": ("raw", "mangle", "filter", "security"),
+        "output": ("raw", "mangle", "filter", "security"),
+        "postrouting": ("raw", "mangle", "filter", "security", "srcnat"),
+    }.get(hook or "", ())
     for name in names:
         base = STANDARD_PRIORITIES[name]
         off = prio - base
@@ -1143,8 +1147,10 @@ def list_table(table: Table) -> str:
         if c.comment is not None:
             b.append(f'\t\tcomment "{c.comment}"')
         if c.is_base:
-            b.append(f"\t\ttype {c.type} hook {c.hook} priority {_priority_text(c.priority or 0, c.hook)}; "
-                     f"policy {c.policy};")
+            b.append(
+                f"\t\ttype {c.type} hook {c.hook} priority {_priority_text(c.priority or 0, c.hook)}; "
+                f"policy {c.policy};"
+            )
         for r in c.rules:
             b.append("\t\t" + _listing_rule(r))
         b.append("\t}")
@@ -1190,10 +1196,16 @@ _MARK_OPS = {"or": "|", "xor": "^", "and": "&"}
 def _listing_rule(rule: Rule) -> str:
     """knftables' rule text in nft's listing spelling (see :func:`list_table`)."""
     text = rule.full_text
-    text = re.sub(r"(?<!meta )\bmark set mark (or|xor|and) (\S+)",
-                  lambda m: f"meta mark set meta mark {_MARK_OPS[m.group(1)]} {_hex32(m.group(2))}", text)
-    text = re.sub(r"(?<!meta )\bmark and (\S+) (==|!=) (\S+)",
-                  lambda m: f"meta mark & {_hex32(m.group(1))} {m.group(2)} {_hex32(m.group(3))}", text)
+    text = re.sub(
+        r"(?<!meta )\bmark set mark (or|xor|and) (\S+)",
+        lambda m: f"meta mark set meta mark {_MARK_OPS[m.group(1)]} {_hex32(m.group(2))}",
+        text,
+    )
+    text = re.sub(
+        r"(?<!meta )\bmark and (\S+) (==|!=) (\S+)",
+        lambda m: f"meta mark & {_hex32(m.group(1))} {m.group(2)} {_hex32(m.group(3))}",
+        text,
+    )
     # One-element anonymous sets in a match are printed as the bare value.
     text = re.sub(r"\b(ip6? [sd]addr (?:!= )?)\{ ([^{},]+?) \}", r"\1\2", text)
     return text.replace(" , ", ", ")

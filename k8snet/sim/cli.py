@@ -56,57 +56,119 @@ __all__ = ["register", "main", "run_trace", "run_simulate", "run_explain"]
 
 def register(subparsers: Any) -> None:
     """Add ``trace``, ``simulate`` and ``explain`` to an ``argparse`` subparsers object."""
-    p = subparsers.add_parser("trace", help="trace one packet through the nodes' kube-proxy rules",
-                              description="Trace a new connection from --from to --to through the rules each "
-                              "node's kube-proxy (v1.34) writes for the objects in FILE.")
+    p = subparsers.add_parser(
+        "trace",
+        help="trace one packet through the nodes' kube-proxy rules",
+        description="Trace a new connection from --from to --to through the rules each "
+        "node's kube-proxy (v1.34) writes for the objects in FILE.",
+    )
     _common(p)
-    p.add_argument("--from", dest="source", required=True, metavar="SOURCE",
-                   help="source: an IP, a pod (namespace/name) or a node name")
+    p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="source: an IP, a pod (namespace/name) or a node name",
+    )
     p.add_argument("--seed", type=int, default=0, help="draws the endpoint shown step by step (default 0)")
     p.set_defaults(func=run_trace)
 
-    s = subparsers.add_parser("simulate", help="simulate many connections and report the spread over pods",
-                              description="Send many new connections from the clients to --to through the rules "
-                              "and report the share per pod and node, SNAT, drops and session stickiness.")
+    s = subparsers.add_parser(
+        "simulate",
+        help="simulate many connections and report the spread over pods",
+        description="Send many new connections from the clients to --to through the rules "
+        "and report the share per pod and node, SNAT, drops and session stickiness.",
+    )
     _common(s)
-    s.add_argument("--from", dest="source", action="append", metavar="SOURCE",
-                   help="a client (IP, namespace/name or node name); repeatable")
+    s.add_argument(
+        "--from",
+        dest="source",
+        action="append",
+        metavar="SOURCE",
+        help="a client (IP, namespace/name or node name); repeatable",
+    )
     s.add_argument("--clients", type=int, metavar="N", help="N external clients from 198.18.0.0/15")
     s.add_argument("--connections", type=int, default=100_000, help="number of connections (default 100000)")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--duration", type=float, default=3600.0, metavar="SECONDS",
-                   help="connections arrive over this many simulated seconds (default 3600)")
-    s.add_argument("--spread", metavar="NODES",
-                   help="entry nodes of external clients: 'nodes' (all) or comma-separated node names")
+    s.add_argument(
+        "--duration",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="connections arrive over this many simulated seconds (default 3600)",
+    )
+    s.add_argument(
+        "--spread",
+        metavar="NODES",
+        help="entry nodes of external clients: 'nodes' (all) or comma-separated node names",
+    )
     s.set_defaults(func=run_simulate)
 
-    e = subparsers.add_parser("explain", help="annotate an iptables-save dump of kube-proxy's rules",
-                              description="Show which Service port and endpoint each kube-proxy chain belongs to.")
+    e = subparsers.add_parser(
+        "explain",
+        help="annotate an iptables-save dump of kube-proxy's rules",
+        description="Show which Service port and endpoint each kube-proxy chain belongs to.",
+    )
     e.add_argument("file", metavar="FILE", help="iptables-save / iptables-restore text ('-' for stdin)")
     e.set_defaults(func=run_explain)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-f", "--filename", action="append", required=True, metavar="FILE",
-                   help="manifest with Services and EndpointSlices (+ Nodes, Pods, Deployments); repeatable")
-    p.add_argument("--to", dest="destination", required=True, metavar="IP:PORT",
-                   help="destination IP:PORT, or [namespace/]service[:port]")
-    p.add_argument("--protocol", type=str.upper, choices=("TCP", "UDP", "SCTP"), metavar="{tcp,udp,sctp}",
-                   help="protocol (default tcp, or that of the named Service port)")
+    p.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="manifest with Services and EndpointSlices (+ Nodes, Pods, Deployments); repeatable",
+    )
+    p.add_argument(
+        "--to",
+        dest="destination",
+        required=True,
+        metavar="IP:PORT",
+        help="destination IP:PORT, or [namespace/]service[:port]",
+    )
+    p.add_argument(
+        "--protocol",
+        type=str.upper,
+        choices=("TCP", "UDP", "SCTP"),
+        metavar="{tcp,udp,sctp}",
+        help="protocol (default tcp, or that of the named Service port)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--proxy-mode", choices=("iptables", "ipvs", "nftables"), default="iptables",
-                   help="which proxy mode to use (default iptables)")
+    p.add_argument(
+        "--proxy-mode",
+        choices=("iptables", "ipvs", "nftables"),
+        default="iptables",
+        help="which proxy mode to use (default iptables)",
+    )
     p.add_argument("--entry-node", metavar="NAME", help="the node the packet enters")
-    p.add_argument("--hostname-override", metavar="NAME",
-                   help="the node whose kube-proxy is traced (default: the node the packet enters)")
+    p.add_argument(
+        "--hostname-override",
+        metavar="NAME",
+        help="the node whose kube-proxy is traced (default: the node the packet enters)",
+    )
     p.add_argument("--node-ip", action="append", metavar="IP", help="that node's IP; repeatable")
-    p.add_argument("--cluster-cidr", metavar="CIDR",
-                   help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded")
-    p.add_argument("--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs")
-    p.add_argument("--nodeport-addresses", metavar="CIDRS",
-                   help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)")
-    p.add_argument("--no-localhost-nodeports", dest="localhost_nodeports", action="store_false",
-                   help="do not accept NodePort connections on 127.0.0.1")
+    p.add_argument(
+        "--cluster-cidr",
+        metavar="CIDR",
+        help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
+    )
+    p.add_argument(
+        "--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs"
+    )
+    p.add_argument(
+        "--nodeport-addresses",
+        metavar="CIDRS",
+        help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)",
+    )
+    p.add_argument(
+        "--no-localhost-nodeports",
+        dest="localhost_nodeports",
+        action="store_false",
+        help="do not accept NodePort connections on 127.0.0.1",
+    )
 
 
 def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
@@ -114,8 +176,10 @@ def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
     from k8snet.api.core_v1 import Node
     from k8snet.sim.trace import World, world_for
 
-    overrides: dict[str, Any] = {"masquerade_all": args.masquerade_all,
-                                 "localhost_nodeports": args.localhost_nodeports}
+    overrides: dict[str, Any] = {
+        "masquerade_all": args.masquerade_all,
+        "localhost_nodeports": args.localhost_nodeports,
+    }
     if args.nodeport_addresses:
         overrides["nodeport_addresses"] = [s.strip() for s in args.nodeport_addresses.split(",") if s.strip()]
     objs = load_files(args.filename)
@@ -132,21 +196,42 @@ def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
         name = args.hostname_override or "node"
         if not args.node_ip:
             raise K8snetError("--node-ip is required when FILE holds no Node")
-        nodes = [Node.model_validate({"metadata": {"name": name}, "status": {
-            "addresses": [{"type": "InternalIP", "address": ip} for ip in args.node_ip]}})]
+        nodes = [
+            Node.model_validate(
+                {
+                    "metadata": {"name": name},
+                    "status": {"addresses": [{"type": "InternalIP", "address": ip} for ip in args.node_ip]},
+                }
+            )
+        ]
     elif args.node_ip:
         target = args.hostname_override or nodes[0].metadata.name
         for i, n in enumerate(nodes):
             if n.metadata.name == target:
                 n = n.model_copy(deep=True)
-                others = [a for a in (n.status.addresses if n.status else None) or [] if a.type != "InternalIP"]
-                n = Node.model_validate({**n.to_dict(), "status": {**(n.status.to_dict() if n.status else {}),
-                                         "addresses": [{"type": "InternalIP", "address": ip} for ip in args.node_ip]
-                                         + [a.to_dict() for a in others]}})
+                others = [
+                    a for a in (n.status.addresses if n.status else None) or [] if a.type != "InternalIP"
+                ]
+                n = Node.model_validate(
+                    {
+                        **n.to_dict(),
+                        "status": {
+                            **(n.status.to_dict() if n.status else {}),
+                            "addresses": [{"type": "InternalIP", "address": ip} for ip in args.node_ip]
+                            + [a.to_dict() for a in others],
+                        },
+                    }
+                )
                 nodes[i] = n
-    world = World(nodes, [o for o in objs if o.kind == "Pod"], [o for o in objs if o.kind == "Service"],
-                  [o for o in objs if o.kind == "EndpointSlice"], mode=args.proxy_mode,
-                  cluster_cidr=args.cluster_cidr, settings=overrides)
+    world = World(
+        nodes,
+        [o for o in objs if o.kind == "Pod"],
+        [o for o in objs if o.kind == "Service"],
+        [o for o in objs if o.kind == "EndpointSlice"],
+        mode=args.proxy_mode,
+        cluster_cidr=args.cluster_cidr,
+        settings=overrides,
+    )
     return world, args.entry_node or args.hostname_override
 
 
@@ -178,8 +263,9 @@ def run_simulate(args: argparse.Namespace) -> int:
         spread = [s.strip() for s in spread.split(",") if s.strip()]
     elif spread is None and entry:
         spread = entry
-    r = simulate_world(world, clients, args.destination, args.connections, args.seed, args.protocol, spread,
-                       args.duration)
+    r = simulate_world(
+        world, clients, args.destination, args.connections, args.seed, args.protocol, spread, args.duration
+    )
     print(json.dumps(r.to_dict(), indent=2) if args.json else r.text())
     return 0
 
@@ -191,7 +277,7 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
     except OSError as exc:
-        raise K8snetError(f"error: the path \"{args.file}\" cannot be read: {exc.strerror}") from None
+        raise K8snetError(f'error: the path "{args.file}" cannot be read: {exc.strerror}') from None
     out = render_explanation(text)
     print(out, end="" if out.endswith("\n") else "\n")
     return 0

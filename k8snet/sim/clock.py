@@ -67,4 +67,3 @@ class SimClock:
         for callback in list(self.on_advance):
             callback()
         return self._now
-

@@ -132,7 +132,9 @@ def _check_node_names(nodes: Any) -> list[str]:
     if not names:
         raise ConfigError("Cluster(nodes=[]): a cluster needs at least one node")
     for name in names:
-        problems = name_is_dns_subdomain(name, False) if isinstance(name, str) and name else ["must not be empty"]
+        problems = (
+            name_is_dns_subdomain(name, False) if isinstance(name, str) and name else ["must not be empty"]
+        )
         if problems:
             raise ConfigError(f"Cluster(nodes=...): node name {name!r} is invalid: {problems[0]}")
     dup = next((n for i, n in enumerate(names) if n in names[:i]), None)
@@ -152,11 +154,15 @@ def _check_cidr(arg: str, value: Any) -> str:
         raise ConfigError(f"Cluster({arg}={value!r}): only IPv4 (single-stack) clusters are modelled")
     if arg == "service_cidr":
         if net.max_prefixlen - net.prefixlen > 20:
-            raise ConfigError(f"Cluster(service_cidr={value!r}): specified --service-cluster-ip-range is too "
-                              "large; for 32-bit addresses, the mask must be >= 12")
+            raise ConfigError(
+                f"Cluster(service_cidr={value!r}): specified --service-cluster-ip-range is too "
+                "large; for 32-bit addresses, the mask must be >= 12"
+            )
         if net.num_addresses < 8:
-            raise ConfigError(f"Cluster(service_cidr={value!r}): the range is too small to allocate ClusterIPs "
-                              "(the simulation needs at least a /29)")
+            raise ConfigError(
+                f"Cluster(service_cidr={value!r}): the range is too small to allocate ClusterIPs "
+                "(the simulation needs at least a /29)"
+            )
     return value
 
 
@@ -177,8 +183,10 @@ def _check_pod_cidr_room(cluster_cidr: str, n_nodes: int) -> None:
     net = ipaddress.ip_network(cluster_cidr, strict=False)
     room = 2 ** (24 - net.prefixlen) if net.prefixlen <= 24 else 1
     if n_nodes > room:
-        raise ConfigError(f"Cluster(cluster_cidr={cluster_cidr!r}): room for {room} node /24 pod CIDR(s), "
-                          f"but the cluster has {n_nodes} nodes")
+        raise ConfigError(
+            f"Cluster(cluster_cidr={cluster_cidr!r}): room for {room} node /24 pod CIDR(s), "
+            f"but the cluster has {n_nodes} nodes"
+        )
 
 
 def _three_way(live: Any, last: Any, new: Any) -> Any:
@@ -233,9 +241,18 @@ class Cluster:
         When the lesson starts (:attr:`clock` reads this after construction).
     """
 
-    def __init__(self, preset: str = "kind", nodes: int | list[str] | None = None, service_cidr: str | None = None,
-                 cluster_cidr: str | None = None, node_port_range: str | None = None, seed: int = 0,
-                 zones: list[str] | None = None, cloud_provider: Any = None, start=DEFAULT_START):
+    def __init__(
+        self,
+        preset: str = "kind",
+        nodes: int | list[str] | None = None,
+        service_cidr: str | None = None,
+        cluster_cidr: str | None = None,
+        node_port_range: str | None = None,
+        seed: int = 0,
+        zones: list[str] | None = None,
+        cloud_provider: Any = None,
+        start=DEFAULT_START,
+    ):
         if not isinstance(preset, str) or preset not in PRESETS:
             raise ConfigError(f"Cluster(preset={preset!r}): unknown preset; choose one of {sorted(PRESETS)}")
         cfg = dict(PRESETS[preset])
@@ -285,7 +302,9 @@ class Cluster:
         self.clock.advance(days=1)
 
     # -- construction ------------------------------------------------------------------------------------
-    def _node(self, name: str, ip: str, cidr: str, zone: str | None, control_plane: bool, tainted: bool) -> Any:
+    def _node(
+        self, name: str, ip: str, cidr: str, zone: str | None, control_plane: bool, tainted: bool
+    ) -> Any:
         from k8snet.api.core_v1 import Node
 
         labels = {
@@ -307,7 +326,12 @@ class Cluster:
         if tainted:
             spec["taints"] = [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]
         conditions = [
-            ("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            (
+                "MemoryPressure",
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
             ("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
             ("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
             ("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
@@ -318,22 +342,46 @@ class Cluster:
             status={
                 "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
                 "conditions": [
-                    {"type": t, "status": s, "reason": r, "message": m, "lastHeartbeatTime": now,
-                     "lastTransitionTime": now} for t, s, r, m in conditions
+                    {
+                        "type": t,
+                        "status": s,
+                        "reason": r,
+                        "message": m,
+                        "lastHeartbeatTime": now,
+                        "lastTransitionTime": now,
+                    }
+                    for t, s, r, m in conditions
                 ],
-                "capacity": {"cpu": "8", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0",
-                             "hugepages-2Mi": "0", "memory": "16369080Ki", "pods": "110"},
-                "allocatable": {"cpu": "8", "ephemeral-storage": "102626232Ki", "hugepages-1Gi": "0",
-                                "hugepages-2Mi": "0", "memory": "16369080Ki", "pods": "110"},
+                "capacity": {
+                    "cpu": "8",
+                    "ephemeral-storage": "102626232Ki",
+                    "hugepages-1Gi": "0",
+                    "hugepages-2Mi": "0",
+                    "memory": "16369080Ki",
+                    "pods": "110",
+                },
+                "allocatable": {
+                    "cpu": "8",
+                    "ephemeral-storage": "102626232Ki",
+                    "hugepages-1Gi": "0",
+                    "hugepages-2Mi": "0",
+                    "memory": "16369080Ki",
+                    "pods": "110",
+                },
                 # kindest/node:v1.34.0 (kind v0.30.0) is Debian 12 and ships containerd 2.1.3 (kind issue
                 # #4032: the release notes said 2.1.4, the image has 2.1.3). kind nodes share the host's kernel;
                 # we use an Ubuntu 24.04 host's. The IDs are derived from the seed and the node name.
-                "nodeInfo": {"architecture": "amd64", "bootID": _uuid(self.seed, name, "boot"),
-                             "containerRuntimeVersion": "containerd://2.1.3",
-                             "kernelVersion": HOST_KERNEL_VERSION, "kubeletVersion": KUBERNETES_VERSION,
-                             "machineID": _uuid(self.seed, name, "machine").replace("-", ""),
-                             "operatingSystem": "linux", "osImage": "Debian GNU/Linux 12 (bookworm)",
-                             "systemUUID": _uuid(self.seed, name, "system")},
+                "nodeInfo": {
+                    "architecture": "amd64",
+                    "bootID": _uuid(self.seed, name, "boot"),
+                    "containerRuntimeVersion": "containerd://2.1.3",
+                    "kernelVersion": HOST_KERNEL_VERSION,
+                    "kubeletVersion": KUBERNETES_VERSION,
+                    "machineID": _uuid(self.seed, name, "machine").replace("-", ""),
+                    "operatingSystem": "linux",
+                    "osImage": "Debian GNU/Linux 12 (bookworm)",
+                    "systemUUID": _uuid(self.seed, name, "system"),
+                },
             },
         )
 
@@ -351,73 +399,134 @@ class Cluster:
         node_objs = []
         for i, name in enumerate(names):
             zone = self.zones[i % len(self.zones)] if self.zones else None
-            node_objs.append(self._node(name, str(base_ip + i), str(next(subnets)), zone, control_plane=i == 0,
-                                        # kind taints the control plane only when it has workers
-                                        tainted=i == 0 and len(names) > 1 and self.preset == "kind"))
+            node_objs.append(
+                self._node(
+                    name,
+                    str(base_ip + i),
+                    str(next(subnets)),
+                    zone,
+                    control_plane=i == 0,
+                    # kind taints the control plane only when it has workers
+                    tainted=i == 0 and len(names) > 1 and self.preset == "kind",
+                )
+            )
         self.api.create(node_objs[0])
         cp_ip = str(base_ip)
 
         # the kubernetes Service and its API-server-maintained Endpoints/EndpointSlice
         # (pkg/controlplane/controller/kubernetesservice, pkg/controlplane/reconcilers/endpointsadapter.go)
-        self.api.create(Service(
-            metadata={"name": "kubernetes", "namespace": "default",
-                      "labels": {"component": "apiserver", "provider": "kubernetes"}},
-            spec={"clusterIP": self.api.ips.nth(1), "type": "ClusterIP", "sessionAffinity": "None",
-                  "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
-        ))
-        self.api.create(Endpoints(
-            metadata={"name": "kubernetes", "namespace": "default",
-                      "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
-            subsets=[{"addresses": [{"ip": cp_ip}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}],
-        ))
-        self.api.create(EndpointSlice(
-            metadata={"name": "kubernetes", "namespace": "default",
-                      "labels": {"kubernetes.io/service-name": "kubernetes"}},
-            addressType="IPv4",
-            endpoints=[{"addresses": [cp_ip], "conditions": {"ready": True}}],
-            ports=[{"name": "https", "port": 6443, "protocol": "TCP"}],
-        ))
+        self.api.create(
+            Service(
+                metadata={
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"component": "apiserver", "provider": "kubernetes"},
+                },
+                spec={
+                    "clusterIP": self.api.ips.nth(1),
+                    "type": "ClusterIP",
+                    "sessionAffinity": "None",
+                    "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                },
+            )
+        )
+        self.api.create(
+            Endpoints(
+                metadata={
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+                },
+                subsets=[
+                    {
+                        "addresses": [{"ip": cp_ip}],
+                        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                    }
+                ],
+            )
+        )
+        self.api.create(
+            EndpointSlice(
+                metadata={
+                    "name": "kubernetes",
+                    "namespace": "default",
+                    "labels": {"kubernetes.io/service-name": "kubernetes"},
+                },
+                addressType="IPv4",
+                endpoints=[{"addresses": [cp_ip], "conditions": {"ready": True}}],
+                ports=[{"name": "https", "port": 6443, "protocol": "TCP"}],
+            )
+        )
         # kube-dns + CoreDNS as kubeadm's addon manifests (cmd/kubeadm/app/phases/addons/dns/manifests.go)
-        self.api.create(Service(
-            metadata={"name": "kube-dns", "namespace": "kube-system",
-                      "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
-                                 "kubernetes.io/name": "CoreDNS"},
-                      "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-            spec={"clusterIP": self.api.ips.nth(10), "selector": {"k8s-app": "kube-dns"},
-                  "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-                            {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-                            {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
-        ))
-        self.api.create(Deployment(
-            metadata={"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
-            spec={
-                "replicas": cfg["coredns_replicas"],
-                "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
-                "template": {
-                    "metadata": {"labels": {"k8s-app": "kube-dns"}},
-                    "spec": {
-                        "priorityClassName": "system-cluster-critical",
-                        "serviceAccountName": "coredns",
-                        "dnsPolicy": "Default",
-                        "nodeSelector": {"kubernetes.io/os": "linux"},
-                        "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
-                                        {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
-                        "containers": [{
-                            "name": "coredns", "image": COREDNS_IMAGE, "imagePullPolicy": "IfNotPresent",
-                            "args": ["-conf", "/etc/coredns/Corefile"],
-                            "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"},
-                                      {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
-                                      {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
-                            "readinessProbe": {"httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"}},
-                            "livenessProbe": {"httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"},
-                                              "initialDelaySeconds": 60, "timeoutSeconds": 5,
-                                              "successThreshold": 1, "failureThreshold": 5},
-                        }],
+        self.api.create(
+            Service(
+                metadata={
+                    "name": "kube-dns",
+                    "namespace": "kube-system",
+                    "labels": {
+                        "k8s-app": "kube-dns",
+                        "kubernetes.io/cluster-service": "true",
+                        "kubernetes.io/name": "CoreDNS",
+                    },
+                    "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
+                },
+                spec={
+                    "clusterIP": self.api.ips.nth(10),
+                    "selector": {"k8s-app": "kube-dns"},
+                    "ports": [
+                        {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                        {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                        {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+                    ],
+                },
+            )
+        )
+        self.api.create(
+            Deployment(
+                metadata={"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+                spec={
+                    "replicas": cfg["coredns_replicas"],
+                    "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                    "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
+                    "template": {
+                        "metadata": {"labels": {"k8s-app": "kube-dns"}},
+                        "spec": {
+                            "priorityClassName": "system-cluster-critical",
+                            "serviceAccountName": "coredns",
+                            "dnsPolicy": "Default",
+                            "nodeSelector": {"kubernetes.io/os": "linux"},
+                            "tolerations": [
+                                {"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"},
+                            ],
+                            "containers": [
+                                {
+                                    "name": "coredns",
+                                    "image": COREDNS_IMAGE,
+                                    "imagePullPolicy": "IfNotPresent",
+                                    "args": ["-conf", "/etc/coredns/Corefile"],
+                                    "ports": [
+                                        {"containerPort": 53, "name": "dns", "protocol": "UDP"},
+                                        {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"},
+                                        {"containerPort": 9153, "name": "metrics", "protocol": "TCP"},
+                                    ],
+                                    "readinessProbe": {
+                                        "httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"}
+                                    },
+                                    "livenessProbe": {
+                                        "httpGet": {"path": "/health", "port": 8080, "scheme": "HTTP"},
+                                        "initialDelaySeconds": 60,
+                                        "timeoutSeconds": 5,
+                                        "successThreshold": 1,
+                                        "failureThreshold": 5,
+                                    },
+                                }
+                            ],
+                        },
                     },
                 },
-            },
-        ))
+            )
+        )
         self.reconcile()
         for node in node_objs[1:]:  # workers join after kubeadm init
             self.api.create(node)
@@ -471,7 +580,10 @@ class Cluster:
         last = json.loads(last_raw) if last_raw else {}
         new_d = obj.to_dict()
         new_d.setdefault("metadata", {})
-        new_d["metadata"]["annotations"] = {**(new_d["metadata"].get("annotations") or {}), LAST_APPLIED: applied}
+        new_d["metadata"]["annotations"] = {
+            **(new_d["metadata"].get("annotations") or {}),
+            LAST_APPLIED: applied,
+        }
         merged = _three_way(live_d, last, new_d)
         merged.pop("status", None)
         merged["status"] = live_d.get("status")
@@ -501,7 +613,9 @@ class Cluster:
         self.reconcile()
         return out
 
-    def delete(self, kind: str, name: str, namespace: str = "default", grace_period_seconds: int | None = None) -> Any:
+    def delete(
+        self, kind: str, name: str, namespace: str = "default", grace_period_seconds: int | None = None
+    ) -> Any:
         """``kubectl delete``; pods terminate gracefully (see :meth:`terminate_pod`)."""
         out = self.api.delete(_kind(kind), name, namespace, grace_period_seconds=grace_period_seconds)
         self.reconcile()
@@ -514,7 +628,9 @@ class Cluster:
         self.reconcile()
         return self.api.get("Pod", name, namespace)
 
-    def terminate_pod(self, name: str, namespace: str = "default", grace_period_seconds: int | None = None) -> Any:
+    def terminate_pod(
+        self, name: str, namespace: str = "default", grace_period_seconds: int | None = None
+    ) -> Any:
         """Delete a pod gracefully: it stays (``Terminating``, its endpoint ``serving``/``terminating``) until
         ``clock.advance`` passes its grace period (``terminationGracePeriodSeconds``, 30 s by default)."""
         pod = self.api.delete("Pod", name, namespace, grace_period_seconds=grace_period_seconds)
@@ -529,8 +645,14 @@ class Cluster:
         self.reconcile()
         return out
 
-    def label(self, kind: str, name: str, labels: dict[str, str | None], namespace: str = "default",
-              overwrite: bool = True) -> Any:
+    def label(
+        self,
+        kind: str,
+        name: str,
+        labels: dict[str, str | None],
+        namespace: str = "default",
+        overwrite: bool = True,
+    ) -> Any:
         """``kubectl label``: set labels (a value of None removes the key)."""
         obj = self.api.get(_kind(kind), name, namespace)
         current = dict(obj.metadata.labels or {})
@@ -539,7 +661,9 @@ class Cluster:
                 current.pop(k, None)
             else:
                 if not overwrite and k in current and current[k] != v:
-                    raise K8snetError(f"error: '{k}' already has a value ({current[k]}), and --overwrite is false")
+                    raise K8snetError(
+                        f"error: '{k}' already has a value ({current[k]}), and --overwrite is false"
+                    )
                 current[k] = v
         obj.metadata.labels = current or None
         out = self.api.update(obj)
@@ -584,8 +708,13 @@ class Cluster:
                 evs = [e for e in evs if e.involvedObject.name == involved]
             else:
                 evs = [e for e in evs if e.involvedObject.uid == involved.metadata.uid]
-        return sorted(evs, key=lambda e: (e.lastTimestamp or e.firstTimestamp, e.metadata.resourceVersion and
-                                          int(e.metadata.resourceVersion)))
+        return sorted(
+            evs,
+            key=lambda e: (
+                e.lastTimestamp or e.firstTimestamp,
+                e.metadata.resourceVersion and int(e.metadata.resourceVersion),
+            ),
+        )
 
     def node_ip(self, name: str) -> str:
         """A node's InternalIP."""
@@ -616,15 +745,31 @@ class Cluster:
 
 
 _KIND_ALIASES = {
-    "svc": "Service", "service": "Service", "services": "Service",
-    "po": "Pod", "pod": "Pod", "pods": "Pod",
-    "deploy": "Deployment", "deployment": "Deployment", "deployments": "Deployment",
-    "rs": "ReplicaSet", "replicaset": "ReplicaSet", "replicasets": "ReplicaSet",
-    "ep": "Endpoints", "endpoints": "Endpoints",
-    "endpointslice": "EndpointSlice", "endpointslices": "EndpointSlice",
-    "no": "Node", "node": "Node", "nodes": "Node",
-    "ns": "Namespace", "namespace": "Namespace", "namespaces": "Namespace",
-    "ev": "Event", "event": "Event", "events": "Event",
+    "svc": "Service",
+    "service": "Service",
+    "services": "Service",
+    "po": "Pod",
+    "pod": "Pod",
+    "pods": "Pod",
+    "deploy": "Deployment",
+    "deployment": "Deployment",
+    "deployments": "Deployment",
+    "rs": "ReplicaSet",
+    "replicaset": "ReplicaSet",
+    "replicasets": "ReplicaSet",
+    "ep": "Endpoints",
+    "endpoints": "Endpoints",
+    "endpointslice": "EndpointSlice",
+    "endpointslices": "EndpointSlice",
+    "no": "Node",
+    "node": "Node",
+    "nodes": "Node",
+    "ns": "Namespace",
+    "namespace": "Namespace",
+    "namespaces": "Namespace",
+    "ev": "Event",
+    "event": "Event",
+    "events": "Event",
 }
 
 

@@ -22,7 +22,15 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-__all__ = ["scaling_objects", "scaling_world", "rules_traversed", "scaling_table", "MODES", "POD_IP", "SERVICE_BASE"]
+__all__ = [
+    "scaling_objects",
+    "scaling_world",
+    "rules_traversed",
+    "scaling_table",
+    "MODES",
+    "POD_IP",
+    "SERVICE_BASE",
+]
 
 MODES = ("iptables", "ipvs", "nftables")
 SERVICE_BASE = ipaddress.ip_address("172.30.0.0")
@@ -36,21 +44,43 @@ def scaling_objects(n: int, endpoints: int = 1) -> tuple[list, list, Any]:
     from k8snet.api.core_v1 import Node, Service
     from k8snet.api.discovery_v1 import EndpointSlice
 
-    node = Node.model_validate({"metadata": {"name": "bench-node"},
-                                "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]}})
+    node = Node.model_validate(
+        {
+            "metadata": {"name": "bench-node"},
+            "status": {"addresses": [{"type": "InternalIP", "address": "192.168.0.2"}]},
+        }
+    )
     services, slices = [], []
     for i in range(n):
         name = f"svc{i:05d}"
-        services.append(Service.model_validate({
-            "metadata": {"name": name, "namespace": "bench"},
-            "spec": {"clusterIP": str(SERVICE_BASE + 1 + i),
-                     "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}]}}))
-        slices.append(EndpointSlice.model_validate({
-            "metadata": {"name": f"{name}-1", "namespace": "bench", "labels": {"kubernetes.io/service-name": name}},
-            "addressType": "IPv4",
-            "endpoints": [{"addresses": [str(POD_BASE + i * endpoints + j)], "nodeName": "other"}
-                          for j in range(endpoints)],
-            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]}))
+        services.append(
+            Service.model_validate(
+                {
+                    "metadata": {"name": name, "namespace": "bench"},
+                    "spec": {
+                        "clusterIP": str(SERVICE_BASE + 1 + i),
+                        "ports": [{"name": "http", "port": 80, "protocol": "TCP", "targetPort": 8080}],
+                    },
+                }
+            )
+        )
+        slices.append(
+            EndpointSlice.model_validate(
+                {
+                    "metadata": {
+                        "name": f"{name}-1",
+                        "namespace": "bench",
+                        "labels": {"kubernetes.io/service-name": name},
+                    },
+                    "addressType": "IPv4",
+                    "endpoints": [
+                        {"addresses": [str(POD_BASE + i * endpoints + j)], "nodeName": "other"}
+                        for j in range(endpoints)
+                    ],
+                    "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+                }
+            )
+        )
     return services, slices, node
 
 
@@ -59,7 +89,9 @@ def scaling_world(mode: str, n: int, endpoints: int = 1) -> Any:
     from k8snet.sim.trace import World
 
     services, slices, node = scaling_objects(n, endpoints)
-    return World([node], [], services, slices, mode=mode, cluster_cidr="10.0.0.0/8", service_cidrs=["172.30.0.0/16"])
+    return World(
+        [node], [], services, slices, mode=mode, cluster_cidr="10.0.0.0/8", service_cidrs=["172.30.0.0/16"]
+    )
 
 
 def rules_traversed(mode: str, services: int, endpoints: int = 1) -> tuple[int, int]:

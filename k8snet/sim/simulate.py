@@ -96,19 +96,35 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "destination": self.destination, "mode": self.mode, "connections": self.connections,
-            "delivered": self.delivered, "dropped": self.dropped, "drops": dict(self.drops),
-            "per_pod": self.per_pod, "per_node": self.per_node, "per_endpoint": self.per_endpoint,
-            "per_entry_node": self.per_entry_node, "snat_fraction": self.snat_fraction,
-            "source_seen": self.source_seen, "affinity_timeout": self.affinity_timeout,
-            "stickiness": self.stickiness, "reassigned": self.reassigned,
-            "repeat_same_endpoint": self.repeat_same_endpoint, "executor_runs": self.executor_runs,
+            "destination": self.destination,
+            "mode": self.mode,
+            "connections": self.connections,
+            "delivered": self.delivered,
+            "dropped": self.dropped,
+            "drops": dict(self.drops),
+            "per_pod": self.per_pod,
+            "per_node": self.per_node,
+            "per_endpoint": self.per_endpoint,
+            "per_entry_node": self.per_entry_node,
+            "snat_fraction": self.snat_fraction,
+            "source_seen": self.source_seen,
+            "affinity_timeout": self.affinity_timeout,
+            "stickiness": self.stickiness,
+            "reassigned": self.reassigned,
+            "repeat_same_endpoint": self.repeat_same_endpoint,
+            "executor_runs": self.executor_runs,
         }
 
     def text(self) -> str:
-        lines = [f"{self.connections} connections to {self.destination} [{self.mode}]: "
-                 f"{self.delivered} delivered, {self.dropped} dropped"]
-        for title, shares in (("pod", self.per_pod), ("node", self.per_node), ("entry node", self.per_entry_node)):
+        lines = [
+            f"{self.connections} connections to {self.destination} [{self.mode}]: "
+            f"{self.delivered} delivered, {self.dropped} dropped"
+        ]
+        for title, shares in (
+            ("pod", self.per_pod),
+            ("node", self.per_node),
+            ("entry node", self.per_entry_node),
+        ):
             if shares:
                 lines.append(f"{title}:")
                 lines.extend(f"  {k:<44} {v:7.2%}" for k, v in shares.items())
@@ -116,11 +132,15 @@ class SimulationResult:
             lines.append(f"dropped ({reason}): {n}")
         lines.append(f"SNATed: {self.snat_fraction:.2%} of delivered connections")
         if self.repeat_same_endpoint is not None:
-            lines.append(f"a client's next connection reached the same endpoint: {self.repeat_same_endpoint:.2%}")
+            lines.append(
+                f"a client's next connection reached the same endpoint: {self.repeat_same_endpoint:.2%}"
+            )
         if self.affinity_timeout is not None:
-            lines.append(f"session affinity ClientIP, timeout {self.affinity_timeout}s: stickiness "
-                         f"{self.stickiness if self.stickiness is None else format(self.stickiness, '.2%')}, "
-                         f"{self.reassigned} connections re-ran the rules after the timeout")
+            lines.append(
+                f"session affinity ClientIP, timeout {self.affinity_timeout}s: stickiness "
+                f"{self.stickiness if self.stickiness is None else format(self.stickiness, '.2%')}, "
+                f"{self.reassigned} connections re-ran the rules after the timeout"
+            )
         return "\n".join(lines)
 
 
@@ -139,7 +159,8 @@ def _affinity_timeout(world: World, dst_ip: str, dst_port: int, protocol: str) -
             continue
         vips = {info.cluster_ip, *info.external_ips, *info.load_balancer_vips}
         if (dst_ip in vips and dst_port == info.port) or (
-                info.node_port and dst_port == info.node_port and dst_ip in world.node_of_ip):
+            info.node_port and dst_port == info.node_port and dst_ip in world.node_of_ip
+        ):
             return info.sticky_max_age_seconds
     return None
 
@@ -148,8 +169,9 @@ def _source_cidrs(world: World) -> list[str]:
     """The source CIDRs kube-proxy's rules can test an external client against."""
     from k8snet.proxy.serviceport import service_port_map
 
-    cidrs = sorted({c for info in service_port_map(world.services).values()
-                    for c in info.load_balancer_source_ranges})
+    cidrs = sorted(
+        {c for info in service_port_map(world.services).values() for c in info.load_balancer_source_ranges}
+    )
     return cidrs
 
 
@@ -167,8 +189,9 @@ def _class_key(world: World, kind: str, ip: str, cidrs: list[str]) -> tuple:
     return ("external", tuple(member), ip in lb_vips)
 
 
-def _entry_nodes(world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int, protocol: str,
-                 spread: Any) -> list[tuple[str | None, float]]:
+def _entry_nodes(
+    world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int, protocol: str, spread: Any
+) -> list[tuple[str | None, float]]:
     from k8snet.sim.trace import _default_entry
 
     if kind in ("pod", "node"):
@@ -200,8 +223,16 @@ def _cum(weights: Sequence[float]) -> list[float]:
     return out
 
 
-def simulate_world(world: World, clients: Any, destination: str, connections: int = 100_000, seed: int = 0,
-                   protocol: str | None = None, spread: Any = None, duration: float = 3600.0) -> SimulationResult:
+def simulate_world(
+    world: World,
+    clients: Any,
+    destination: str,
+    connections: int = 100_000,
+    seed: int = 0,
+    protocol: str | None = None,
+    spread: Any = None,
+    duration: float = 3600.0,
+) -> SimulationResult:
     """:func:`simulate` on a :class:`~k8snet.sim.trace.World` (see :func:`simulate` for the parameters)."""
     protocol = protocol.upper() if protocol else None
     if isinstance(clients, int):
@@ -217,7 +248,9 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
     rng = random.Random(seed)
 
     parsed = [_parse_source(world, c) for c in client_list]
-    entries = [_entry_nodes(world, kind, node, dst_ip, dst_port, protocol, spread) for kind, _, _, node in parsed]
+    entries = [
+        _entry_nodes(world, kind, node, dst_ip, dst_port, protocol, spread) for kind, _, _, node in parsed
+    ]
     entry_cum = [_cum([w for _, w in e]) for e in entries]
 
     # 1. exact outcome distributions from the executor, once per (client class, entry node)
@@ -232,8 +265,14 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
             key = (cls, entry)
             if key not in dists:
                 src = reps[cls]
-                t = trace_world(world, src, _dest_for(world, entry, dst_ip, dst_port, destination), protocol,
-                                entry_node=entry, seed=0)
+                t = trace_world(
+                    world,
+                    src,
+                    _dest_for(world, entry, dst_ip, dst_port, destination),
+                    protocol,
+                    entry_node=entry,
+                    seed=0,
+                )
                 dists[key] = t.outcomes
             group_of[(ci, entry)] = key
     cums = {k: _cum([float(o.probability) for o in v]) for k, v in dists.items()}
@@ -281,8 +320,12 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
                     iface = "eth0"
                 sport = sport + 1 if sport < 65535 else 1024
                 target = _dest_for(world, entry, dst_ip, dst_port, None) or dst_ip
-                res = host.send(Packet(ip, target, protocol=protocol, src_port=sport, dst_port=dst_port,
-                                       in_interface=iface), record=False)
+                res = host.send(
+                    Packet(
+                        ip, target, protocol=protocol, src_port=sport, dst_port=dst_port, in_interface=iface
+                    ),
+                    record=False,
+                )
                 runs += 1
                 oi = _match_outcome(outs, res)
                 sticky[key] = oi
@@ -329,12 +372,22 @@ def simulate_world(world: World, clients: Any, destination: str, connections: in
     if timeout is not None and window_repeats:
         stick = window_same / window_repeats
     return SimulationResult(
-        destination=destination, mode=world.mode, connections=connections, delivered=delivered,
-        per_pod=_shares(per_pod, delivered), per_node=_shares(per_node, delivered),
-        per_endpoint=_shares(per_ep, delivered), per_entry_node=_shares(per_entry, connections),
-        snat_fraction=snat / delivered if delivered else 0.0, drops=dict(drops),
-        source_seen=_shares(seen, delivered), affinity_timeout=timeout, stickiness=stick, reassigned=reassigned,
-        repeat_same_endpoint=same / repeats if repeats else None, executor_runs=runs + len(dists),
+        destination=destination,
+        mode=world.mode,
+        connections=connections,
+        delivered=delivered,
+        per_pod=_shares(per_pod, delivered),
+        per_node=_shares(per_node, delivered),
+        per_endpoint=_shares(per_ep, delivered),
+        per_entry_node=_shares(per_entry, connections),
+        snat_fraction=snat / delivered if delivered else 0.0,
+        drops=dict(drops),
+        source_seen=_shares(seen, delivered),
+        affinity_timeout=timeout,
+        stickiness=stick,
+        reassigned=reassigned,
+        repeat_same_endpoint=same / repeats if repeats else None,
+        executor_runs=runs + len(dists),
         distributions=dists,
     )
 
@@ -355,15 +408,29 @@ def _match_outcome(outcomes: list[Outcome], result: Any) -> int:
         first = o.hops[0].result if o.hops else None
         if first is None:
             continue
-        if (first.verdict, first.destination, first.masquerade) == (result.verdict, result.destination,
-                                                                     result.masquerade):
+        if (first.verdict, first.destination, first.masquerade) == (
+            result.verdict,
+            result.destination,
+            result.masquerade,
+        ):
             return i
-    raise K8snetError(f"the executor sent the packet somewhere the enumeration did not find: {result.destination}")
+    raise K8snetError(
+        f"the executor sent the packet somewhere the enumeration did not find: {result.destination}"
+    )
 
 
-def simulate(cluster: Any, clients: Any, destination: str, connections: int = 100_000, seed: int = 0,
-             mode: str = "iptables", spread: Any = None, protocol: str | None = None, duration: float = 3600.0,
-             settings: Any = None) -> SimulationResult:
+def simulate(
+    cluster: Any,
+    clients: Any,
+    destination: str,
+    connections: int = 100_000,
+    seed: int = 0,
+    mode: str = "iptables",
+    spread: Any = None,
+    protocol: str | None = None,
+    duration: float = 3600.0,
+    settings: Any = None,
+) -> SimulationResult:
     """Simulate ``connections`` new connections from ``clients`` to ``destination``.
 
     Parameters
@@ -392,6 +459,13 @@ def simulate(cluster: Any, clients: Any, destination: str, connections: int = 10
     -------
     SimulationResult
     """
-    return simulate_world(world_for(cluster, mode, settings), clients, destination, connections, seed, protocol,
-                          spread, duration)
-
+    return simulate_world(
+        world_for(cluster, mode, settings),
+        clients,
+        destination,
+        connections,
+        seed,
+        protocol,
+        spread,
+        duration,
+    )

@@ -96,7 +96,9 @@ def base_jump_rules(restore_text: str) -> str:
     """
     from k8snet.proxy.iptables import JUMP_CHAINS
 
-    per_table: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
+    per_table: dict[str, dict[str, list[str]]] = {
+        t: {c: [] for c in chains} for t, chains in _BUILTIN.items()
+    }
     kubelet: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
     for table, dst, src, comment, extra in JUMP_CHAINS:
         if not comment:  # kubelet's KUBE-FIREWALL jumps
@@ -207,9 +209,17 @@ class World:
     come from each Node) apply to every node.
     """
 
-    def __init__(self, nodes: Iterable[Any], pods: Iterable[Any], services: Iterable[Any],
-                 endpoint_slices: Iterable[Any], mode: str = "iptables", cluster_cidr: str | None = None,
-                 service_cidrs: list[str] | None = None, settings: Any = None):
+    def __init__(
+        self,
+        nodes: Iterable[Any],
+        pods: Iterable[Any],
+        services: Iterable[Any],
+        endpoint_slices: Iterable[Any],
+        mode: str = "iptables",
+        cluster_cidr: str | None = None,
+        service_cidrs: list[str] | None = None,
+        settings: Any = None,
+    ):
         self.nodes = sorted(nodes, key=lambda n: n.metadata.name or "")
         if not self.nodes:
             raise K8snetError("a trace needs at least one Node")
@@ -246,7 +256,9 @@ class World:
     def _lb_vips(self) -> list[tuple[str, str]]:
         out = []
         for svc in self.services:
-            ingress = (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
+            ingress = (
+                svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None
+            ) or []
             for i, ing in enumerate(ingress):
                 if ing.ip:
                     out.append((f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}#{i}", ing.ip))
@@ -256,8 +268,12 @@ class World:
     def settings_for(self, node_name: str) -> ProxierSettings:
         """The kube-proxy settings of ``node_name``."""
         node = self.node_by_name[node_name]
-        base = dict(hostname=node_name, node_ips=_node_ips(node), cluster_cidr=self.cluster_cidr,
-                    topology_labels=dict(node.metadata.labels or {}) or None)
+        base = dict(
+            hostname=node_name,
+            node_ips=_node_ips(node),
+            cluster_cidr=self.cluster_cidr,
+            topology_labels=dict(node.metadata.labels or {}) or None,
+        )
         s = self.settings
         if isinstance(s, ProxierSettings):
             fields = {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
@@ -274,8 +290,9 @@ class World:
         """What ``node_name``'s kube-proxy programs: iptables text (including the built-in chain jumps), nft text,
         or an :class:`~k8snet.rules.ipvs.IPVSState`."""
         if node_name not in self._texts:
-            self._texts[node_name] = self._render(self.services, self.endpoint_slices, self.settings_for(node_name),
-                                                  self.service_cidrs)
+            self._texts[node_name] = self._render(
+                self.services, self.endpoint_slices, self.settings_for(node_name), self.service_cidrs
+            )
         return self._texts[node_name]
 
     def local_ips(self, node_name: str) -> list[str]:
@@ -365,9 +382,16 @@ def world_for(cluster: Any, mode: str = "iptables", settings: Any = None) -> Wor
     if world is None:
         for k in [k for k in per_cluster if k[0] != rv]:
             del per_cluster[k]
-        world = World(cluster.nodes(), cluster.pods(None), cluster.services(None), cluster.endpoint_slices(None),
-                      mode=mode, cluster_cidr=cluster.cluster_cidr, service_cidrs=[cluster.service_cidr],
-                      settings=settings)
+        world = World(
+            cluster.nodes(),
+            cluster.pods(None),
+            cluster.services(None),
+            cluster.endpoint_slices(None),
+            mode=mode,
+            cluster_cidr=cluster.cluster_cidr,
+            service_cidrs=[cluster.service_cidr],
+            settings=settings,
+        )
         per_cluster[key] = world
     return world
 
@@ -433,8 +457,14 @@ class Outcome:
         return self.delivered_to[1] if self.delivered_to and self.delivered_to[0] == "pod" else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"endpoint": self.endpoint, "probability": float(self.probability), "pod": self.pod,
-                "node": self.node, "masquerade": self.masquerade, "source_seen": self.source_seen}
+        return {
+            "endpoint": self.endpoint,
+            "probability": float(self.probability),
+            "pod": self.pod,
+            "node": self.node,
+            "masquerade": self.masquerade,
+            "source_seen": self.source_seen,
+        }
 
 
 @dataclass
@@ -491,9 +521,12 @@ class Trace:
         o = self.chosen
         if o.verdict == "delivered":
             kind, name = o.delivered_to or ("", "")
-            where = {"pod": f"pod {name}", "node": f"node {name} (a local process)",
-                     "pod-network": f"{name} (pod network; no such pod known)",
-                     "external": f"{name} outside the cluster, via the gateway"}.get(kind, name)
+            where = {
+                "pod": f"pod {name}",
+                "node": f"node {name} (a local process)",
+                "pod-network": f"{name} (pod network; no such pod known)",
+                "external": f"{name} outside the cluster, via the gateway",
+            }.get(kind, name)
             on = f" on {o.node}" if o.node and kind == "pod" else ""
             return f"delivered to {where}" + (f" ({o.endpoint})" if kind == "pod" else "") + on
         return f"{o.verdict}: {o.reason}" if o.reason else o.verdict
@@ -502,18 +535,24 @@ class Trace:
         o = self.chosen
         if o.verdict != "delivered":
             return "no SNAT decision (the packet is not delivered)"
-        who = "the client pod" if self.source_kind == "pod" else (
-            "the node" if self.source_kind == "node" else "the client")
+        who = (
+            "the client pod"
+            if self.source_kind == "pod"
+            else ("the node" if self.source_kind == "node" else "the client")
+        )
         if o.masquerade or o.snat:
             kind, name, _ = self.seen_owner or ("", "", None)
-            return (f"MASQUERADE: the backend sees source {o.source_seen}"
-                    + (f" (node {name})" if kind == "node" else ""))
+            return f"MASQUERADE: the backend sees source {o.source_seen}" + (
+                f" (node {name})" if kind == "node" else ""
+            )
         return f"no SNAT: the backend sees source {o.source_seen} ({who})"
 
     def text(self) -> str:
         """A human-readable report."""
-        lines = [f"trace {self.protocol} {self.source} ({self.source_ip}) -> {self.destination} "
-                 f"[{self.mode}]" + (f", enters {self.entry_node}" if self.entry_node else "")]
+        lines = [
+            f"trace {self.protocol} {self.source} ({self.source_ip}) -> {self.destination} "
+            f"[{self.mode}]" + (f", enters {self.entry_node}" if self.entry_node else "")
+        ]
         if self.note:
             lines.append(f"  note: {self.note}")
         for s in self.steps:
@@ -524,9 +563,11 @@ class Trace:
             lines.append("candidates:")
             for c in self.candidates:
                 where = c.pod or (c.delivered_to[1] if c.delivered_to else "?")
-                lines.append(f"  {c.endpoint or '-':<22} {float(c.probability):7.2%}  {where}"
-                             + (f" on {c.node}" if c.node and c.pod else "")
-                             + ("  (masqueraded)" if c.masquerade else ""))
+                lines.append(
+                    f"  {c.endpoint or '-':<22} {float(c.probability):7.2%}  {where}"
+                    + (f" on {c.node}" if c.node and c.pod else "")
+                    + ("  (masqueraded)" if c.masquerade else "")
+                )
             lines.append(f"chosen (seed {self.seed}): {self.chosen.endpoint or '-'}")
         lines.append(self.snat_text())
         lines.append(f"verdict: {self.verdict_text()}")
@@ -535,11 +576,19 @@ class Trace:
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary: verdict, candidates (endpoint + probability), masquerade, steps."""
         return {
-            "source": self.source, "source_ip": self.source_ip, "destination": self.destination,
-            "protocol": self.protocol, "mode": self.mode, "entry_node": self.entry_node,
-            "verdict": self.verdict, "reason": self.reason, "verdict_text": self.verdict_text(),
+            "source": self.source,
+            "source_ip": self.source_ip,
+            "destination": self.destination,
+            "protocol": self.protocol,
+            "mode": self.mode,
+            "entry_node": self.entry_node,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "verdict_text": self.verdict_text(),
             "candidates": [c.to_dict() for c in self.candidates],
-            "chosen": self.chosen.endpoint, "masquerade": self.masquerade, "snat": self.snat,
+            "chosen": self.chosen.endpoint,
+            "masquerade": self.masquerade,
+            "snat": self.snat,
             "source_seen": self.source_seen,
             "steps": [s.to_dict() for s in self.steps],
         }
@@ -595,7 +644,9 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
     """Every path of ``packet`` entering ``entry``: executor outcomes on each node, routed by the Network."""
     outcomes: list[Outcome] = []
 
-    def visit(node: str, pkt: Packet, prob: Fraction, hops: list[Hop], steps: list[TraceStep], masq: bool) -> None:
+    def visit(
+        node: str, pkt: Packet, prob: Fraction, hops: list[Hop], steps: list[TraceStep], masq: bool
+    ) -> None:
         # depth first, so outcomes stay in the order of the rules that chose them
         for r in world.host(node).enumerate(pkt):
             p = prob * r.probability
@@ -603,36 +654,111 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
             st = steps + _steps(node, r)
             m = masq or r.masquerade
             if r.verdict != "ACCEPT":
-                outcomes.append(Outcome(p, h, st, r.verdict, _reason(r, world.host(node)), masquerade=m, node=node))
+                outcomes.append(
+                    Outcome(p, h, st, r.verdict, _reason(r, world.host(node)), masquerade=m, node=node)
+                )
                 continue
             dst = r.destination
             if r.path in ("input", "output+input"):
                 st = st + [TraceStep(node, "deliver", "", "", "", f"to a local process on {node} ({dst})")]
-                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=("node", node),
-                                        node=node, source_seen=r.src_ip, masquerade=m, snat=r.snat))
+                outcomes.append(
+                    Outcome(
+                        p,
+                        h,
+                        st,
+                        "delivered",
+                        endpoint=dst,
+                        delivered_to=("node", node),
+                        node=node,
+                        source_seen=r.src_ip,
+                        masquerade=m,
+                        snat=r.snat,
+                    )
+                )
                 continue
             kind, name, owner_node = world.locate(r.dst_ip)
             snat = any(x.result.snat for x in h)
             if kind in ("pod", "pod-network") and owner_node == node:
-                st = st + [TraceStep(node, "deliver", "", "", "",
-                                     f"over {_veth(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})")]
-                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=(kind, name), node=node,
-                                        source_seen=r.src_ip, masquerade=m, snat=snat))
+                st = st + [
+                    TraceStep(
+                        node,
+                        "deliver",
+                        "",
+                        "",
+                        "",
+                        f"over {_veth(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})",
+                    )
+                ]
+                outcomes.append(
+                    Outcome(
+                        p,
+                        h,
+                        st,
+                        "delivered",
+                        endpoint=dst,
+                        delivered_to=(kind, name),
+                        node=node,
+                        source_seen=r.src_ip,
+                        masquerade=m,
+                        snat=snat,
+                    )
+                )
             elif owner_node is not None and owner_node in world.node_by_name and len(h) < max_hops:
                 via = world.settings_for(owner_node).node_ip
-                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")]
-                nxt = Packet(r.src_ip, r.dst_ip, protocol=pkt.protocol, src_port=r.src_port, dst_port=r.dst_port,
-                             in_interface="eth0")
+                st = st + [
+                    TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")
+                ]
+                nxt = Packet(
+                    r.src_ip,
+                    r.dst_ip,
+                    protocol=pkt.protocol,
+                    src_port=r.src_port,
+                    dst_port=r.dst_port,
+                    in_interface="eth0",
+                )
                 visit(owner_node, nxt, p, h, st, m)
             elif kind == "pod-network":
-                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} is in the pod network; "
-                                                                "its node is not known, delivered as is")]
-                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=(kind, name),
-                                        node=owner_node, source_seen=r.src_ip, masquerade=m, snat=snat))
+                st = st + [
+                    TraceStep(
+                        node,
+                        "route",
+                        "",
+                        "",
+                        "",
+                        f"{r.dst_ip} is in the pod network; its node is not known, delivered as is",
+                    )
+                ]
+                outcomes.append(
+                    Outcome(
+                        p,
+                        h,
+                        st,
+                        "delivered",
+                        endpoint=dst,
+                        delivered_to=(kind, name),
+                        node=owner_node,
+                        source_seen=r.src_ip,
+                        masquerade=m,
+                        snat=snat,
+                    )
+                )
             else:
-                st = st + [TraceStep(node, "route", "", "", "", f"{r.dst_ip} leaves the cluster via the gateway")]
-                outcomes.append(Outcome(p, h, st, "delivered", endpoint=dst, delivered_to=("external", name),
-                                        source_seen=r.src_ip, masquerade=m, snat=snat))
+                st = st + [
+                    TraceStep(node, "route", "", "", "", f"{r.dst_ip} leaves the cluster via the gateway")
+                ]
+                outcomes.append(
+                    Outcome(
+                        p,
+                        h,
+                        st,
+                        "delivered",
+                        endpoint=dst,
+                        delivered_to=("external", name),
+                        source_seen=r.src_ip,
+                        masquerade=m,
+                        snat=snat,
+                    )
+                )
 
     visit(entry, packet, Fraction(1), [], [], False)
     return outcomes
@@ -662,7 +788,11 @@ def _parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]
         if not ips:
             raise K8snetError(f"node {text} has no InternalIP")
         return "node", text, ips[0], text
-    if "/" in text and not _is_ip(text.split("/")[0]) or (text in {k.split("/", 1)[1] for k in world.pod_by_key}):
+    if (
+        "/" in text
+        and not _is_ip(text.split("/")[0])
+        or (text in {k.split("/", 1)[1] for k in world.pod_by_key})
+    ):
         key = text if "/" in text else f"default/{text}"
         pod = world.pod_by_key.get(key)
         if pod is None:
@@ -686,7 +816,9 @@ def _parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]
     return "external", text, text, None
 
 
-def _parse_destination(world: World, destination: str, protocol: str | None) -> tuple[str, int, str | None, str]:
+def _parse_destination(
+    world: World, destination: str, protocol: str | None
+) -> tuple[str, int, str | None, str]:
     """``(ip, port, service, protocol)`` from ``IP:PORT``, ``[v6]:PORT`` or ``[ns/]service[:port]``.
 
     ``protocol`` ``None`` means TCP, or the protocol of the named Service port."""
@@ -706,19 +838,24 @@ def _parse_destination(world: World, destination: str, protocol: str | None) -> 
         if svc.metadata.name == svc_name and (svc.metadata.namespace or "default") == ns:
             spec = svc.spec
             if not spec or not spec.clusterIP or spec.clusterIP == "None":
-                raise K8snetError(f"service {ns}/{svc_name} has no ClusterIP to send to (headless or "
-                                  "ExternalName: DNS answers with other addresses)")
+                raise K8snetError(
+                    f"service {ns}/{svc_name} has no ClusterIP to send to (headless or "
+                    "ExternalName: DNS answers with other addresses)"
+                )
             ports = [p for p in spec.ports or [] if protocol is None or (p.protocol or "TCP") == protocol]
             if port_s:
                 ports = [p for p in ports if p.name == port_s or str(p.port) == port_s]
             if not ports:
-                raise K8snetError(f"service {ns}/{svc_name} has no {protocol or ''} port {port_s!r}".replace("  ", " "))
+                raise K8snetError(
+                    f"service {ns}/{svc_name} has no {protocol or ''} port {port_s!r}".replace("  ", " ")
+                )
             return spec.clusterIP, ports[0].port, f"{ns}/{svc_name}", protocol or ports[0].protocol or "TCP"
     raise K8snetError(f'services "{svc_name}" not found')
 
 
-def _default_entry(world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int,
-                   protocol: str) -> tuple[str | None, str]:
+def _default_entry(
+    world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int, protocol: str
+) -> tuple[str | None, str]:
     """The node the packet enters (``None`` if there is none) and, if none, why."""
     if kind in ("pod", "node"):
         return src_node or world.nodes[0].metadata.name, ""
@@ -731,21 +868,31 @@ def _default_entry(world: World, kind: str, src_node: str | None, dst_ip: str, d
     if dst_ip in addrs["external"]:
         return world.nodes[0].metadata.name, ""
     if dst_ip in addrs["cluster"]:
-        return None, (f"nothing outside the cluster routes {dst_ip} to a node: ClusterIPs exist only in "
-                      "kube-proxy's rules on the nodes (use a NodePort, a LoadBalancer or an externalIP, or pass "
-                      "entry_node to model a router that sends it to a node)")
+        return None, (
+            f"nothing outside the cluster routes {dst_ip} to a node: ClusterIPs exist only in "
+            "kube-proxy's rules on the nodes (use a NodePort, a LoadBalancer or an externalIP, or pass "
+            "entry_node to model a router that sends it to a node)"
+        )
     kind_dst, _, _ = world.locate(dst_ip)
     if kind_dst in ("pod", "pod-network"):
-        return None, (f"nothing outside the cluster routes {dst_ip} to a node: pod IPs are routed only between "
-                      "the nodes (pass entry_node to model a router that sends it to a node)")
+        return None, (
+            f"nothing outside the cluster routes {dst_ip} to a node: pod IPs are routed only between "
+            "the nodes (pass entry_node to model a router that sends it to a node)"
+        )
     return None, f"{dst_ip} is outside the cluster: the packet never reaches a node"
 
 
 # --- public entry points ----------------------------------------------------------------------------------------
 
 
-def trace_world(world: World, source: Any, destination: str, protocol: str | None = None, entry_node: str | None = None,
-                seed: int = 0) -> Trace:
+def trace_world(
+    world: World,
+    source: Any,
+    destination: str,
+    protocol: str | None = None,
+    entry_node: str | None = None,
+    seed: int = 0,
+) -> Trace:
     """:func:`trace` on an already built :class:`World`."""
     protocol = protocol.upper() if protocol else None
     kind, label, src_ip, src_node = _parse_source(world, source)
@@ -782,11 +929,21 @@ def trace_world(world: World, source: Any, destination: str, protocol: str | Non
             chosen = o
             break
     seen = world.locate(chosen.source_seen) if chosen.source_seen else None
-    return Trace(label, kind, src_ip, dest_text, protocol, world.mode, entry, outcomes, chosen, seed, note, seen)
+    return Trace(
+        label, kind, src_ip, dest_text, protocol, world.mode, entry, outcomes, chosen, seed, note, seen
+    )
 
 
-def trace(cluster: Any, source: Any, destination: str, protocol: str | None = None, mode: str = "iptables",
-          entry_node: str | None = None, settings: Any = None, seed: int = 0) -> Trace:
+def trace(
+    cluster: Any,
+    source: Any,
+    destination: str,
+    protocol: str | None = None,
+    mode: str = "iptables",
+    entry_node: str | None = None,
+    settings: Any = None,
+    seed: int = 0,
+) -> Trace:
     """Trace one new connection from ``source`` to ``destination`` through ``cluster``.
 
     Parameters
@@ -824,10 +981,21 @@ def trace(cluster: Any, source: Any, destination: str, protocol: str | None = No
     return trace_world(world, source, destination, protocol, entry_node, seed)
 
 
-def trace_objects(nodes: Iterable[Any], pods: Iterable[Any], services: Iterable[Any], endpoint_slices: Iterable[Any],
-                  source: Any, destination: str, protocol: str | None = None, mode: str = "iptables",
-                  entry_node: str | None = None, settings: Any = None, seed: int = 0,
-                  cluster_cidr: str | None = None, service_cidrs: list[str] | None = None) -> Trace:
+def trace_objects(
+    nodes: Iterable[Any],
+    pods: Iterable[Any],
+    services: Iterable[Any],
+    endpoint_slices: Iterable[Any],
+    source: Any,
+    destination: str,
+    protocol: str | None = None,
+    mode: str = "iptables",
+    entry_node: str | None = None,
+    settings: Any = None,
+    seed: int = 0,
+    cluster_cidr: str | None = None,
+    service_cidrs: list[str] | None = None,
+) -> Trace:
     """:func:`trace` without a Cluster: objects as given (no defaulting, no controllers).
 
     ``cluster_cidr`` is kube-proxy's ``--cluster-cidr`` on every node (``None``: no local-traffic detector).
@@ -845,6 +1013,14 @@ def trace_objects(nodes: Iterable[Any], pods: Iterable[Any], services: Iterable[
     >>> [(c.endpoint, c.probability, c.masquerade) for c in t.candidates]
     [('10.180.0.1:80', Fraction(1, 1), False)]
     """
-    world = World(nodes, pods, services, endpoint_slices, mode=mode, cluster_cidr=cluster_cidr,
-                  service_cidrs=service_cidrs, settings=settings)
+    world = World(
+        nodes,
+        pods,
+        services,
+        endpoint_slices,
+        mode=mode,
+        cluster_cidr=cluster_cidr,
+        service_cidrs=service_cidrs,
+        settings=settings,
+    )
     return trace_world(world, source, destination, protocol, entry_node, seed)

@@ -41,7 +41,17 @@ from typing import Any
 
 from k8snet.errors import K8snetError
 
-__all__ = ["Path", "ExternalTrace", "external_trace", "external_trace_world", "simulate_lb", "WhatIf", "what_if", "whatif_diagram", "CLIENT_IP"]
+__all__ = [
+    "Path",
+    "ExternalTrace",
+    "external_trace",
+    "external_trace_world",
+    "simulate_lb",
+    "WhatIf",
+    "what_if",
+    "whatif_diagram",
+    "CLIENT_IP",
+]
 
 #: The default external client (TEST-NET-2, a documentation address).
 CLIENT_IP = "198.51.100.7"
@@ -106,13 +116,19 @@ class ExternalTrace:
 
     def text(self) -> str:
         """A readable report of every path."""
-        lines = [f"{self.protocol} {self.client} -> {self.service} via {self.provider} load balancer "
-                 f"{self.lb_address or '<pending>'}:{self.port}" + (f" (ipMode {self.ip_mode})" if self.ip_mode else "")]
+        lines = [
+            f"{self.protocol} {self.client} -> {self.service} via {self.provider} load balancer "
+            f"{self.lb_address or '<pending>'}:{self.port}"
+            + (f" (ipMode {self.ip_mode})" if self.ip_mode else "")
+        ]
         for b in self.backends:
             lines.append(f"  node {b.node:<20} share {str(b.share):>5}  {b.check}")
         for p in self.paths:
             where = f"pod {p.pod} on {p.pod_node}" if p.pod else (p.reason or p.verdict)
-            lines.append(f"{float(p.probability):7.2%}  {where}" + (f"  (sees {p.source_seen})" if p.source_seen else ""))
+            lines.append(
+                f"{float(p.probability):7.2%}  {where}"
+                + (f"  (sees {p.source_seen})" if p.source_seen else "")
+            )
             for h in p.hops:
                 lines.append(f"           {h}")
         return "\n".join(lines)
@@ -131,9 +147,17 @@ def _services_key(svc: Any) -> str:
     return f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}"
 
 
-def external_trace(cluster: Any, service: str, client: str = CLIENT_IP, port: int | None = None,
-                   protocol: str = "TCP", mode: str = "iptables", namespace: str = "default",
-                   provider: Any = None, settings: Any = None) -> ExternalTrace:
+def external_trace(
+    cluster: Any,
+    service: str,
+    client: str = CLIENT_IP,
+    port: int | None = None,
+    protocol: str = "TCP",
+    mode: str = "iptables",
+    namespace: str = "default",
+    provider: Any = None,
+    settings: Any = None,
+) -> ExternalTrace:
     """Every path of a new connection from ``client`` to the load balancer of ``service``.
 
     Parameters
@@ -173,8 +197,15 @@ def external_trace(cluster: Any, service: str, client: str = CLIENT_IP, port: in
     return external_trace_world(world, svc, provider, client, port, protocol, now=cluster.clock.now)
 
 
-def external_trace_world(world: Any, svc: Any, provider: Any, client: str = CLIENT_IP, port: int | None = None,
-                         protocol: str = "TCP", now: Any = None) -> ExternalTrace:
+def external_trace_world(
+    world: Any,
+    svc: Any,
+    provider: Any,
+    client: str = CLIENT_IP,
+    port: int | None = None,
+    protocol: str = "TCP",
+    now: Any = None,
+) -> ExternalTrace:
     """:func:`external_trace` on a :class:`~k8snet.sim.trace.World` holding ``svc``."""
     from k8snet.proxy.healthcheck import node_health_servers
     from k8snet.sim.trace import trace_world
@@ -183,8 +214,10 @@ def external_trace_world(world: Any, svc: Any, provider: Any, client: str = CLIE
     namespace = svc.metadata.namespace or "default"
     ingress = (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
     if provider is None or not ingress or not hasattr(provider, "backends"):
-        raise K8snetError(f"service {key} has no load balancer (EXTERNAL-IP <pending>): no controller "
-                          "provisions it" + ("" if provider is None else " yet"))
+        raise K8snetError(
+            f"service {key} has no load balancer (EXTERNAL-IP <pending>): no controller "
+            "provisions it" + ("" if provider is None else " yet")
+        )
     protocol = protocol.upper()
     ports = [p for p in svc.spec.ports or [] if (p.protocol or "TCP") == protocol]
     if port is not None:
@@ -196,37 +229,75 @@ def external_trace_world(world: Any, svc: Any, provider: Any, client: str = CLIE
     b = provider.balancer_for_ip(ingress[0].ip) if ingress[0].ip else None
     result = ExternalTrace(client, key, port, protocol, provider.name, lb_address, ingress[0].ipMode, [], [])
     if b is not None and not provider.allows(b, client):
-        result.paths.append(Path(None, Fraction(0), Fraction(1), "DROP", "blocked by the load balancer's firewall "
-                                 "(client not in loadBalancerSourceRanges)",
-                                 hops=[f"client {client} -> LB {lb_address}:{port}: not allowed"]))
+        result.paths.append(
+            Path(
+                None,
+                Fraction(0),
+                Fraction(1),
+                "DROP",
+                "blocked by the load balancer's firewall (client not in loadBalancerSourceRanges)",
+                hops=[f"client {client} -> LB {lb_address}:{port}: not allowed"],
+            )
+        )
         return result
     health = node_health_servers(world.nodes, world.services, world.endpoint_slices, now=now)
     backends = provider.backends(svc, port, protocol, world.nodes, world.endpoint_slices, health)
     result.backends = backends
     live = [bk for bk in backends if bk.share > 0]
     if not live:
-        result.paths.append(Path(None, Fraction(0), Fraction(1), "DROP", "no healthy backend: the load balancer "
-                                 "has nowhere to send the connection",
-                                 hops=[f"client {client} -> LB {lb_address}:{port}: every health check fails"]))
+        result.paths.append(
+            Path(
+                None,
+                Fraction(0),
+                Fraction(1),
+                "DROP",
+                "no healthy backend: the load balancer has nowhere to send the connection",
+                hops=[f"client {client} -> LB {lb_address}:{port}: every health check fails"],
+            )
+        )
         return result
     for bk in live:
         src = bk.src_ip or client
         rewrite = "source kept" if bk.src_ip is None else f"new connection from {bk.src_ip}"
-        first = [f"client {client} -> LB {lb_address}:{port}",
-                 f"LB -> {bk.node} as {bk.dst_ip}:{bk.dst_port} ({rewrite})"]
+        first = [
+            f"client {client} -> LB {lb_address}:{port}",
+            f"LB -> {bk.node} as {bk.dst_ip}:{bk.dst_port} ({rewrite})",
+        ]
         t = trace_world(world, src, f"{bk.dst_ip}:{bk.dst_port}", protocol, entry_node=bk.node)
         for o in t.outcomes:
             pod = o.pod.split("/", 1)[1] if o.pod and o.pod.startswith(f"{namespace}/") else o.pod
             pod_node = o.node if o.pod else None
-            result.paths.append(Path(bk.node, bk.share, bk.share * o.probability, o.verdict, o.reason, pod, pod_node,
-                                     o.endpoint, o.source_seen if o.verdict == "delivered" else None,
-                                     first + _hop_summary(o)))
+            result.paths.append(
+                Path(
+                    bk.node,
+                    bk.share,
+                    bk.share * o.probability,
+                    o.verdict,
+                    o.reason,
+                    pod,
+                    pod_node,
+                    o.endpoint,
+                    o.source_seen if o.verdict == "delivered" else None,
+                    first + _hop_summary(o),
+                )
+            )
     return result
 
 
-def simulate_lb(cluster: Any, service: str, clients: Any = 100, connections: int = 10_000, seed: int = 0,
-                namespace: str = "default", port: int | None = None, protocol: str = "TCP", mode: str = "iptables",
-                duration: float = 3600.0, provider: Any = None, settings: Any = None) -> Any:
+def simulate_lb(
+    cluster: Any,
+    service: str,
+    clients: Any = 100,
+    connections: int = 10_000,
+    seed: int = 0,
+    namespace: str = "default",
+    port: int | None = None,
+    protocol: str = "TCP",
+    mode: str = "iptables",
+    duration: float = 3600.0,
+    provider: Any = None,
+    settings: Any = None,
+) -> Any:
     """Many connections from many external clients through the Service's load balancer
     (:func:`k8snet.sim.simulate.simulate_world` with the balancer's per-node shares as entry weights).
 
@@ -244,12 +315,21 @@ def simulate_lb(cluster: Any, service: str, clients: Any = 100, connections: int
     from k8snet.sim.trace import world_for
 
     provider = provider if provider is not None else cluster.cloud_provider
-    first = external_trace(cluster, service, port=port, protocol=protocol, mode=mode, namespace=namespace,
-                           provider=provider, settings=settings)
+    first = external_trace(
+        cluster,
+        service,
+        port=port,
+        protocol=protocol,
+        mode=mode,
+        namespace=namespace,
+        provider=provider,
+        settings=settings,
+    )
     live = [b for b in first.backends if b.share > 0]
     if not live:
-        return SimulationResult(first.service, mode, connections, 0, {}, {}, {}, {}, 0.0,
-                                {"no healthy backend": connections}, {})
+        return SimulationResult(
+            first.service, mode, connections, 0, {}, {}, {}, {}, 0.0, {"no healthy backend": connections}, {}
+        )
     spread = {b.node: float(b.share) for b in live}
     dst = f"{live[0].dst_ip}:{live[0].dst_port}"
     if live[0].src_ip is not None:  # the balancer connects from its own address
@@ -298,8 +378,10 @@ class WhatIf:
         return bool(seen) and all(s == [self.trace.client] for s in seen.values())
 
     def summary(self) -> str:
-        lines = [f"{self.trace.provider} LB {self.trace.lb_address}, externalTrafficPolicy "
-                 f"{self.params['external_traffic_policy']}"]
+        lines = [
+            f"{self.trace.provider} LB {self.trace.lb_address}, externalTrafficPolicy "
+            f"{self.params['external_traffic_policy']}"
+        ]
         for n, s in self.per_node.items():
             lines.append(f"  node {n:<20} {float(s):6.1%}")
         for p, s in self.per_pod.items():
@@ -341,7 +423,9 @@ def whatif_diagram(w: WhatIf) -> Any:
     seen = w.sources_seen
     for n in w.nodes:
         with g.subgraph(name=f"cluster_{n}") as sub:
-            sub.attr(label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10")
+            sub.attr(
+                label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
+            )
             sub.node(f"n_{n}", "kube-proxy", shape="box", fillcolor="white")
             for p, pn in w.pod_nodes.items():
                 if pn != n:
@@ -381,7 +465,9 @@ class _Base:
     a not-ready pod); a call then only copies those objects, so it never waits for a reconcile.
     """
 
-    def __init__(self, replicas: int, placement: tuple[str, ...] | None, nodes: int, provider: str, seed: int):
+    def __init__(
+        self, replicas: int, placement: tuple[str, ...] | None, nodes: int, provider: str, seed: int
+    ):
         from k8snet.controllers.cloud import PROVIDERS
         from k8snet.controllers.servicelb import install
         from k8snet.sim.cluster import Cluster
@@ -398,18 +484,32 @@ class _Base:
             unknown = sorted(set(placement) - set(node_names))
             if unknown:
                 raise K8snetError(f'nodes "{unknown[0]}" not found')
-        docs: list[dict[str, Any]] = [{
-            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-            "spec": {"type": "LoadBalancer", "selector": {"app": "web"},
-                     "ports": [{"name": "http", "port": 80, "targetPort": 8080}]},
-        }]
+        docs: list[dict[str, Any]] = [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "web"},
+                "spec": {
+                    "type": "LoadBalancer",
+                    "selector": {"app": "web"},
+                    "ports": [{"name": "http", "port": 80, "targetPort": 8080}],
+                },
+            }
+        ]
         for i in range(replicas):
-            spec: dict[str, Any] = {"containers": [{"name": "web", "image": "nginx",
-                                                    "ports": [{"containerPort": 8080}]}]}
+            spec: dict[str, Any] = {
+                "containers": [{"name": "web", "image": "nginx", "ports": [{"containerPort": 8080}]}]
+            }
             if placement is not None:
                 spec["nodeName"] = placement[i]
-            docs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-                         "spec": spec})
+            docs.append(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+                    "spec": spec,
+                }
+            )
         c.apply(docs)
         self.nodes = node_names
         self.node_objs = c.nodes()
@@ -417,7 +517,9 @@ class _Base:
         self.pod_nodes = {p.metadata.name: p.spec.nodeName for p in c.pods("default")}
         self.pod_ips = {p.metadata.name: p.status.podIP for p in c.pods("default")}
         self.slices = c.endpoint_slices(None)
-        self.others = [s for s in c.services(None) if s.metadata.name != "web" or s.metadata.namespace != "default"]
+        self.others = [
+            s for s in c.services(None) if s.metadata.name != "web" or s.metadata.namespace != "default"
+        ]
         self.svc = {"Cluster": c.get("Service", "web")}
         self.unready = None
         if replicas:
@@ -435,14 +537,19 @@ class _Base:
         self.svc["Local"] = c.get("Service", "web")
         self.now = c.clock.now
 
-    def world(self, etp: str, affinity: str, timeout: int, ready: dict[str, bool], mode: str) -> tuple[Any, Any]:
+    def world(
+        self, etp: str, affinity: str, timeout: int, ready: dict[str, bool], mode: str
+    ) -> tuple[Any, Any]:
         from k8snet.api.core_v1 import SessionAffinityConfig
         from k8snet.sim.trace import World
 
         svc = self.svc[etp].model_copy(deep=True)
         svc.spec.sessionAffinity = affinity
-        svc.spec.sessionAffinityConfig = (SessionAffinityConfig.model_validate({"clientIP": {"timeoutSeconds": timeout}})
-                                          if affinity == "ClientIP" else None)
+        svc.spec.sessionAffinityConfig = (
+            SessionAffinityConfig.model_validate({"clientIP": {"timeoutSeconds": timeout}})
+            if affinity == "ClientIP"
+            else None
+        )
         slices = self.slices
         not_ready = {self.pod_ips[p] for p, r in ready.items() if not r}
         if not_ready and self.unready is not None:
@@ -455,8 +562,15 @@ class _Base:
                             ep.conditions = self.unready.model_copy()
                 slices.append(es)
         c = self.cluster
-        world = World(self.node_objs, self.pods, self.others + [svc], slices, mode=mode, cluster_cidr=c.cluster_cidr,
-                      service_cidrs=[c.service_cidr])
+        world = World(
+            self.node_objs,
+            self.pods,
+            self.others + [svc],
+            slices,
+            mode=mode,
+            cluster_cidr=c.cluster_cidr,
+            service_cidrs=[c.service_cidr],
+        )
         return world, svc
 
 
@@ -478,10 +592,19 @@ def _base(key: tuple) -> _Base:
     return base
 
 
-def what_if(replicas: int = 3, placement: list[str] | None = None, external_traffic_policy: str = "Cluster",
-            session_affinity: str = "None", affinity_timeout: int = 10800, provider: str = "generic",
-            ready: list[bool] | dict[str, bool] | None = None, mode: str = "iptables", nodes: int = 3,
-            seed: int = 0, client: str = CLIENT_IP) -> WhatIf:
+def what_if(
+    replicas: int = 3,
+    placement: list[str] | None = None,
+    external_traffic_policy: str = "Cluster",
+    session_affinity: str = "None",
+    affinity_timeout: int = 10800,
+    provider: str = "generic",
+    ready: list[bool] | dict[str, bool] | None = None,
+    mode: str = "iptables",
+    nodes: int = 3,
+    seed: int = 0,
+    client: str = CLIENT_IP,
+) -> WhatIf:
     """Shares, drops and the source IPs pods see for one setting of the book's sliders.
 
     A kind-like cluster of ``nodes`` nodes runs ``replicas`` pods ``web-0``... (on ``placement``'s nodes, or
@@ -503,7 +626,9 @@ def what_if(replicas: int = 3, placement: list[str] | None = None, external_traf
     WhatIf
     """
     if external_traffic_policy not in ("Cluster", "Local"):
-        raise K8snetError(f'Unsupported value: "{external_traffic_policy}": supported values: "Cluster", "Local"')
+        raise K8snetError(
+            f'Unsupported value: "{external_traffic_policy}": supported values: "Cluster", "Local"'
+        )
     if session_affinity not in ("None", "ClientIP"):
         raise K8snetError(f'Unsupported value: "{session_affinity}": supported values: "ClientIP", "None"')
     shape = (replicas, tuple(placement) if placement is not None else None, nodes, provider, seed)
@@ -512,8 +637,14 @@ def what_if(replicas: int = 3, placement: list[str] | None = None, external_traf
     else:
         flags = list(ready) if ready is not None else []
         ready_map = {f"web-{i}": bool(flags[i]) if i < len(flags) else True for i in range(replicas)}
-    key = shape + (external_traffic_policy, session_affinity, affinity_timeout, tuple(sorted(ready_map.items())),
-                   mode, client)
+    key = shape + (
+        external_traffic_policy,
+        session_affinity,
+        affinity_timeout,
+        tuple(sorted(ready_map.items())),
+        mode,
+        client,
+    )
     cached = _RESULTS.get(key)
     if cached is not None:
         _RESULTS.move_to_end(key)
@@ -521,9 +652,19 @@ def what_if(replicas: int = 3, placement: list[str] | None = None, external_traf
     base = _base(shape)
     world, svc = base.world(external_traffic_policy, session_affinity, affinity_timeout, ready_map, mode)
     tr = external_trace_world(world, svc, base.provider, client, now=base.now)
-    params = dict(replicas=replicas, placement=placement, external_traffic_policy=external_traffic_policy,
-                  session_affinity=session_affinity, affinity_timeout=affinity_timeout, provider=provider,
-                  ready=ready_map, mode=mode, nodes=nodes, seed=seed, client=client)
+    params = dict(
+        replicas=replicas,
+        placement=placement,
+        external_traffic_policy=external_traffic_policy,
+        session_affinity=session_affinity,
+        affinity_timeout=affinity_timeout,
+        provider=provider,
+        ready=ready_map,
+        mode=mode,
+        nodes=nodes,
+        seed=seed,
+        client=client,
+    )
     result = WhatIf(params, tr, dict(base.pod_nodes), dict(ready_map), list(base.nodes))
     _RESULTS[key] = result
     while len(_RESULTS) > _MAX_RESULTS:

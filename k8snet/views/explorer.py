@@ -110,7 +110,11 @@ class Outcome:
     def fragment(self, marker: str | None = None) -> str:
         """The HTML of the text part (without the SVG), wrapped in a div carrying the marker."""
         marker = self.digest if marker is None else marker
-        text = "" if self.text is None else f'<pre class="k8snet-outcome-text">{html_lib.escape(self.text)}</pre>'
+        text = (
+            ""
+            if self.text is None
+            else f'<pre class="k8snet-outcome-text">{html_lib.escape(self.text)}</pre>'
+        )
         return f'<div class="k8snet-outcome" data-k8snet-outcome="{marker}">{self.html}{text}</div>'
 
     def _repr_html_(self) -> str:
@@ -268,7 +272,9 @@ class Explorer:
                     raise ValueError(f"live range for unknown control {key!r}")
                 missing = [v for v in self.controls[key] if v not in values]
                 if missing:
-                    raise ValueError(f"live range for {key!r} must include the precomputed values {missing!r}")
+                    raise ValueError(
+                        f"live range for {key!r} must include the precomputed values {missing!r}"
+                    )
         n = len(self.combinations())
         if n > MAX_COMBINATIONS:
             raise ValueError(f"{n} combinations; precompute at most {MAX_COMBINATIONS} (narrow the ranges)")
@@ -350,12 +356,18 @@ class Explorer:
             # A SelectionSlider's index runs 0..n-1 whatever the values are, so it can drive a Stack
             # directly (an IntSlider with min != 0 would be off by min; see shared/TOOLCHAIN.md).
             control = widgets.SelectionSlider(
-                options=options, value=value, description=label, continuous_update=True,
+                options=options,
+                value=value,
+                description=label,
+                continuous_update=True,
                 style={"description_width": "initial"},
             )
         else:
             control = widgets.ToggleButtons(
-                options=options, value=value, description=label, style={"description_width": "initial"},
+                options=options,
+                value=value,
+                description=label,
+                style={"description_width": "initial"},
             )
         control.add_class("k8snet-control")
         control.add_class(f"k8snet-control-{index}")
@@ -563,23 +575,37 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
 
     n = values["replicas"]
     not_ready = 1 if (values["not_ready"] == "one" and n > 0) else 0
-    g = graphviz.Digraph("service", graph_attr={"rankdir": "LR", "bgcolor": "white"},
-                         node_attr={"fontname": "Helvetica", "fontsize": "11"})
+    g = graphviz.Digraph(
+        "service",
+        graph_attr={"rankdir": "LR", "bgcolor": "white"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+    )
     g.node("client", "client Pod", shape="box", style="rounded")
-    g.node("svc", "Service web\nClusterIP 10.96.0.10:80", shape="ellipse", style="filled", fillcolor="#dbe9ff")
+    g.node(
+        "svc", "Service web\nClusterIP 10.96.0.10:80", shape="ellipse", style="filled", fillcolor="#dbe9ff"
+    )
     g.edge("client", "svc")
     rows = ["ENDPOINT        READY"]
     for i in range(n):
         ready = i >= not_ready
         ip = _pod_ip(i)
-        g.node(f"pod{i}", f"web-{i}\n{ip}", shape="box",
-               style="filled" if ready else "filled,dashed", fillcolor="#e3f6e3" if ready else "#eeeeee")
+        g.node(
+            f"pod{i}",
+            f"web-{i}\n{ip}",
+            shape="box",
+            style="filled" if ready else "filled,dashed",
+            fillcolor="#e3f6e3" if ready else "#eeeeee",
+        )
         g.edge("svc", f"pod{i}", style="solid" if ready else "invis")
         rows.append(f"{ip + ':80':<16}{'true' if ready else 'false'}")
     if n - not_ready == 0:
-        g.node("reject", "REJECT\n(no ready endpoints)", shape="octagon", color="#bb0000", fontcolor="#bb0000")
+        g.node(
+            "reject", "REJECT\n(no ready endpoints)", shape="octagon", color="#bb0000", fontcolor="#bb0000"
+        )
         g.edge("svc", "reject", color="#bb0000")
     ready_count = n - not_ready
-    summary = (f"<p>{ready_count} of {n} Pods ready: new connections to the ClusterIP go to "
-               f"{'one of them' if ready_count else 'none; kube-proxy rejects them'}.</p>")
+    summary = (
+        f"<p>{ready_count} of {n} Pods ready: new connections to the ClusterIP go to "
+        f"{'one of them' if ready_count else 'none; kube-proxy rejects them'}.</p>"
+    )
     return Outcome(html=summary, svg=inline_svg(g.pipe(format="svg")), text="\n".join(rows) if n else None)

@@ -53,8 +53,11 @@ def trace_diagram(trace: Any):
     """A :class:`graphviz.Digraph` of a :class:`~k8snet.sim.trace.Trace` (every outcome; the chosen one bold)."""
     g = _digraph("trace")
     client = _id("client")
-    g.node(client, trace.source if trace.source == trace.source_ip else f"{trace.source}\n{trace.source_ip}", fillcolor=COLORS["pod"] if trace.source_kind == "pod"
-           else COLORS["external"])
+    g.node(
+        client,
+        trace.source if trace.source == trace.source_ip else f"{trace.source}\n{trace.source_ip}",
+        fillcolor=COLORS["pod"] if trace.source_kind == "pod" else COLORS["external"],
+    )
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     def edge(a: str, b: str, label: str, chosen: bool, red: bool = False) -> None:
@@ -92,11 +95,23 @@ def trace_diagram(trace: Any):
             continue
         fill = COLORS["pod"] if kind == "pod" else COLORS["external"]
         g.node(nid, f"{name}\n{o.endpoint}", fillcolor=fill)
-        label = "\n".join(x for x in (_hop_label(last) if len(o.hops) == 1 or last.result.dnat
-                                      or last.result.masquerade else "", prob) if x)
+        label = "\n".join(
+            x
+            for x in (
+                _hop_label(last) if len(o.hops) == 1 or last.result.dnat or last.result.masquerade else "",
+                prob,
+            )
+            if x
+        )
         edge(prev, nid, label, chosen)
     for (a, b, label), attrs in edges.items():
         color = _RED if attrs["red"] else COLORS["edge"]
-        g.edge(a, b, label=label, color=color, fontcolor=color if attrs["red"] else "#333333",
-               penwidth="2" if attrs["chosen"] else "1")
+        g.edge(
+            a,
+            b,
+            label=label,
+            color=color,
+            fontcolor=color if attrs["red"] else "#333333",
+            penwidth="2" if attrs["chosen"] else "1",
+        )
     return g

@@ -38,9 +38,19 @@ def _digraph(name: str, rankdir: str = "LR"):
     import graphviz  # views are the only package that imports graphviz, and only when drawing
 
     g = graphviz.Digraph(name)
-    g.attr(rankdir=rankdir, fontname=_FONT, fontsize="10", bgcolor="transparent", nodesep="0.25", ranksep="0.4")
-    g.attr("node", fontname=_FONT, fontsize="10", shape="box", style="rounded,filled", fillcolor="white",
-           height="0.3", margin="0.08,0.04")
+    g.attr(
+        rankdir=rankdir, fontname=_FONT, fontsize="10", bgcolor="transparent", nodesep="0.25", ranksep="0.4"
+    )
+    g.attr(
+        "node",
+        fontname=_FONT,
+        fontsize="10",
+        shape="box",
+        style="rounded,filled",
+        fillcolor="white",
+        height="0.3",
+        margin="0.08,0.04",
+    )
     g.attr("edge", fontname=_FONT, fontsize="9", color=COLORS["edge"], arrowsize="0.6")
     return g
 
@@ -70,7 +80,12 @@ def service_types_diagram():
     g.node("NodePort", "NodePort\n+ a port on every node", fillcolor=COLORS["service"])
     g.node("LoadBalancer", "LoadBalancer\n+ an external load balancer", fillcolor=COLORS["service"])
     g.node("ExternalName", "ExternalName\nDNS CNAME only", fillcolor="white", style="rounded,dashed")
-    g.node("Headless", "headless (clusterIP: None)\nDNS returns endpoint IPs", fillcolor="white", style="rounded,dashed")
+    g.node(
+        "Headless",
+        "headless (clusterIP: None)\nDNS returns endpoint IPs",
+        fillcolor="white",
+        style="rounded,dashed",
+    )
     g.edge("NodePort", "ClusterIP", label="builds on")
     g.edge("LoadBalancer", "NodePort", label="builds on")
     g.edge("Headless", "ClusterIP", label="variant of type ClusterIP", style="dashed")
@@ -115,8 +130,13 @@ def cluster_diagram(
         name = node.metadata.name or ""
         with g.subgraph(name=f"cluster_{name}") as sub:
             ip = node.address("InternalIP") or ""
-            sub.attr(label=f"{name}\n{ip}", style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa",
-                     fontsize="10")
+            sub.attr(
+                label=f"{name}\n{ip}",
+                style="rounded,filled",
+                fillcolor=COLORS["node"],
+                color="#9999aa",
+                fontsize="10",
+            )
             for p in sorted(by_node.get(name, []), key=lambda p: p.metadata.name or ""):
                 if p.metadata.deletionTimestamp is not None:
                     fill = COLORS["pod_terminating"]
@@ -139,7 +159,10 @@ def cluster_diagram(
         color = COLORS["highlight"] if highlight == svc.metadata.name else COLORS["edge"]
         for sl in endpoint_slices:
             labels = sl.metadata.labels or {}
-            if labels.get("kubernetes.io/service-name") != svc.metadata.name or (sl.metadata.namespace or "default") != ns:
+            if (
+                labels.get("kubernetes.io/service-name") != svc.metadata.name
+                or (sl.metadata.namespace or "default") != ns
+            ):
                 continue
             for ep in sl.endpoints or []:
                 cond = ep.conditions

@@ -68,8 +68,15 @@ _FONT = "Helvetica"
 _MAX_SIZE = "6.4,12"
 #: Summary paragraphs wrap at the text column even when a wide kubectl table sits below them.
 _P = 'style="max-width:38em;white-space:normal"'
-_COLORS = {"ready": "#d9ead3", "not_ready": "#f4cccc", "service": "#cfe2f3", "node": "#eef2f7",
-           "dns": "#fff2cc", "edge": "#555555", "muted": "#999999"}
+_COLORS = {
+    "ready": "#d9ead3",
+    "not_ready": "#f4cccc",
+    "service": "#cfe2f3",
+    "node": "#eef2f7",
+    "dns": "#fff2cc",
+    "edge": "#555555",
+    "muted": "#999999",
+}
 
 
 # -- snapshots -----------------------------------------------------------------------------------------------
@@ -94,14 +101,22 @@ class Snapshot:
 
     def pods_of(self, selector: dict[str, str], namespace: str = "default") -> list[Any]:
         """Pods in ``namespace`` whose labels contain ``selector``, by Pod IP."""
-        out = [p for p in self.pods if (p.metadata.namespace or "default") == namespace
-               and all((p.metadata.labels or {}).get(k) == v for k, v in selector.items())]
+        out = [
+            p
+            for p in self.pods
+            if (p.metadata.namespace or "default") == namespace
+            and all((p.metadata.labels or {}).get(k) == v for k, v in selector.items())
+        ]
         return sorted(out, key=_pod_ip_key)
 
     def slices_of(self, service: str, namespace: str = "default") -> list[Any]:
         """The EndpointSlices labelled for ``service``."""
-        return [s for s in self.slices if (s.metadata.namespace or "default") == namespace
-                and (s.metadata.labels or {}).get(SERVICE_NAME_LABEL) == service]
+        return [
+            s
+            for s in self.slices
+            if (s.metadata.namespace or "default") == namespace
+            and (s.metadata.labels or {}).get(SERVICE_NAME_LABEL) == service
+        ]
 
 
 def _pod_ip_key(pod: Any) -> tuple:
@@ -111,11 +126,17 @@ def _pod_ip_key(pod: Any) -> tuple:
 
 def snapshot(cluster: Any) -> Snapshot:
     """Copy the cluster's Nodes, Pods, Services and EndpointSlices (all namespaces) and its clock."""
+
     def copies(objs: Iterable[Any]) -> tuple[Any, ...]:
         return tuple(o.model_copy(deep=True) for o in objs)
 
-    return Snapshot(copies(cluster.nodes()), copies(cluster.pods()), copies(cluster.services()),
-                    copies(cluster.endpoint_slices()), cluster.clock.now())
+    return Snapshot(
+        copies(cluster.nodes()),
+        copies(cluster.pods()),
+        copies(cluster.services()),
+        copies(cluster.endpoint_slices()),
+        cluster.clock.now(),
+    )
 
 
 @dataclass(frozen=True)
@@ -186,7 +207,9 @@ def not_ready_copy(pods: Sequence[Any], not_ready: Any) -> list[Any]:
     return [not_ready if p.metadata.name == not_ready.metadata.name else p for p in pods]
 
 
-def endpoint_slices_for(service: Any, pods: Sequence[Any], nodes: Sequence[Any], base: Sequence[Any]) -> list[Any]:
+def endpoint_slices_for(
+    service: Any, pods: Sequence[Any], nodes: Sequence[Any], base: Sequence[Any]
+) -> list[Any]:
     """The EndpointSlice the controller keeps for ``service`` over ``pods`` (a copy of ``base[0]`` whose
     endpoints are rebuilt with the controller's ``pod_to_endpoint``, sorted by address as it sorts them).
 
@@ -195,8 +218,11 @@ def endpoint_slices_for(service: Any, pods: Sequence[Any], nodes: Sequence[Any],
     from k8snet.controllers.endpointslice import pod_to_endpoint, should_pod_be_in_endpoints
 
     nodes_by_name = {n.metadata.name: n for n in nodes}
-    eps = [pod_to_endpoint(p, nodes_by_name.get(p.spec.nodeName or ""), service) for p in pods
-           if should_pod_be_in_endpoints(p, include_terminating=True)]
+    eps = [
+        pod_to_endpoint(p, nodes_by_name.get(p.spec.nodeName or ""), service)
+        for p in pods
+        if should_pod_be_in_endpoints(p, include_terminating=True)
+    ]
     eps.sort(key=lambda e: int(ipaddress.ip_address(e.addresses[0])))
     if not base:
         return []
@@ -216,9 +242,19 @@ def _digraph(name: str, rankdir: str = "LR"):
     import graphviz
 
     g = graphviz.Digraph(name)
-    g.attr(rankdir=rankdir, fontname=_FONT, fontsize="10", bgcolor="transparent", nodesep="0.25", ranksep="0.45")
-    g.attr("node", fontname=_FONT, fontsize="10", shape="box", style="rounded,filled", fillcolor="white",
-           height="0.3", margin="0.08,0.04")
+    g.attr(
+        rankdir=rankdir, fontname=_FONT, fontsize="10", bgcolor="transparent", nodesep="0.25", ranksep="0.45"
+    )
+    g.attr(
+        "node",
+        fontname=_FONT,
+        fontsize="10",
+        shape="box",
+        style="rounded,filled",
+        fillcolor="white",
+        height="0.3",
+        margin="0.08,0.04",
+    )
     g.attr("edge", fontname=_FONT, fontsize="9", color=_COLORS["edge"], arrowsize="0.6")
     g.attr(size=_MAX_SIZE)
     return g
@@ -257,7 +293,9 @@ def show(graph: Any):
     return SVG(svg(graph))
 
 
-def service_endpoints_diagram(service: Any, pods: Sequence[Any], slices: Sequence[Any], client: str | None = None):
+def service_endpoints_diagram(
+    service: Any, pods: Sequence[Any], slices: Sequence[Any], client: str | None = None
+):
     """A Service, the Pods it selects and its EndpointSlice endpoints.
 
     Solid green edges go to endpoints with ``ready: true`` (what kube-proxy load-balances to and what DNS
@@ -295,8 +333,14 @@ def service_endpoints_diagram(service: Any, pods: Sequence[Any], slices: Sequenc
             if ready_by_ip[pip]:
                 g.edge(sid, pid, label="ready: true", color="#2e7d32")
             else:
-                g.edge(sid, pid, label="ready: false", style="dashed", color=_COLORS["muted"],
-                       fontcolor=_COLORS["muted"])
+                g.edge(
+                    sid,
+                    pid,
+                    label="ready: false",
+                    style="dashed",
+                    color=_COLORS["muted"],
+                    fontcolor=_COLORS["muted"],
+                )
     if not any(ready_by_ip.values()):
         what = "DNS: no A records" if headless else "kube-proxy: REJECT"
         g.node("none", f"no ready endpoints\n{what}", shape="octagon", color="#bb0000", fontcolor="#bb0000")
@@ -317,17 +361,29 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
     net = Network.build(nodes, pods)
     gr = net.graph
     g = _digraph("pod_network")
-    g.node("nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=_COLORS["node"])
+    g.node(
+        "nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=_COLORS["node"]
+    )
     for v, data in sorted(gr.nodes(data=True)):
         if data.get("kind") != "node":
             continue
         name = v[1]
         with g.subgraph(name=f"cluster_{_gid(name)}") as sub:
-            sub.attr(label=f"{name}   pod CIDR {data.get('pod_cidr')}", style="rounded,filled",
-                     fillcolor=_COLORS["node"], color="#99aabb", fontsize="10")
+            sub.attr(
+                label=f"{name}   pod CIDR {data.get('pod_cidr')}",
+                style="rounded,filled",
+                fillcolor=_COLORS["node"],
+                color="#99aabb",
+                fontsize="10",
+            )
             nid = _gid("node", name)
-            sub.node(nid, f"eth0 {data.get('ip') or ''}\nbridge + routes", shape="box", style="rounded,dashed",
-                     fillcolor="white")
+            sub.node(
+                nid,
+                f"eth0 {data.get('ip') or ''}\nbridge + routes",
+                shape="box",
+                style="rounded,dashed",
+                fillcolor="white",
+            )
             for u, pdata in sorted(gr.nodes(data=True)):
                 if pdata.get("kind") == "pod" and pdata.get("node") == name:
                     pid = _gid("pod", u[1])
@@ -338,8 +394,13 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
         if (svc.metadata.namespace or "default") != "default" or svc.metadata.name == "kubernetes":
             continue
         sid = _gid("svc", svc.metadata.name)
-        g.node(sid, f"Service {svc.metadata.name}\nClusterIP {svc.spec.clusterIP}\n(virtual: only in kube-proxy rules)",
-               shape="box", style="dashed,filled", fillcolor=_COLORS["service"])
+        g.node(
+            sid,
+            f"Service {svc.metadata.name}\nClusterIP {svc.spec.clusterIP}\n(virtual: only in kube-proxy rules)",
+            shape="box",
+            style="dashed,filled",
+            fillcolor=_COLORS["service"],
+        )
     return g
 
 
@@ -351,14 +412,24 @@ def cname_diagram(qname: str, records: Sequence[Any], target: str):
     g.node("t", target.rstrip("."), fillcolor=_COLORS["dns"])
     addrs = [r for r in records if r.type == "A"]
     cname = [r for r in records if r.type == "CNAME"]
-    g.edge("q", "t", label="CNAME" if cname else "CNAME (dropped: target has no records)",
-           style="solid" if cname else "dashed")
+    g.edge(
+        "q",
+        "t",
+        label="CNAME" if cname else "CNAME (dropped: target has no records)",
+        style="solid" if cname else "dashed",
+    )
     if addrs:
         for i, r in enumerate(addrs):
             g.node(f"a{i}", r.data, fillcolor=_COLORS["ready"])
             g.edge("t", f"a{i}", label="A")
     else:
-        g.node("none", "no A records\n(NOERROR, empty answer)", shape="octagon", color="#bb0000", fontcolor="#bb0000")
+        g.node(
+            "none",
+            "no A records\n(NOERROR, empty answer)",
+            shape="octagon",
+            color="#bb0000",
+            fontcolor="#bb0000",
+        )
         g.edge("t", "none", color="#bb0000")
     return g
 
@@ -370,7 +441,9 @@ def _cmd(line: str, out: str) -> str:
     return f"$ {line}\n{out}"
 
 
-def _apply_knobs(states: _States, n: int, not_ready: str, service: Any) -> tuple[Snapshot, list[Any], list[Any]]:
+def _apply_knobs(
+    states: _States, n: int, not_ready: str, service: Any
+) -> tuple[Snapshot, list[Any], list[Any]]:
     st = states.by_replicas[n]
     app = (service.spec.selector or {}).get("app")
     pods = st.pods_of({"app": app})
@@ -381,8 +454,13 @@ def _apply_knobs(states: _States, n: int, not_ready: str, service: Any) -> tuple
 
 
 def _ready_addresses(slices: Sequence[Any]) -> list[str]:
-    return [a for sl in slices for ep in sl.endpoints or []
-            if ep.conditions is None or ep.conditions.ready is not False for a in ep.addresses]
+    return [
+        a
+        for sl in slices
+        for ep in sl.endpoints or []
+        if ep.conditions is None or ep.conditions.ready is not False
+        for a in ep.addresses
+    ]
 
 
 # -- chapter 1: the network model ----------------------------------------------------------------------------
@@ -420,10 +498,14 @@ def _render_network(values: dict[str, Any]) -> Outcome:
     for p in pods:
         by_node[p.spec.nodeName] = by_node.get(p.spec.nodeName, 0) + 1
     spread = ", ".join(f"{k}: {v}" for k, v in sorted(by_node.items()))
-    text = _cmd("kubectl get pods -l app=web -o wide",
-                get_table(sorted(pods, key=lambda p: p.metadata.name), wide=True, now=st.now))
-    html = (f"<p {_P}>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
-            f"{svc.spec.clusterIP}.</p>")
+    text = _cmd(
+        "kubectl get pods -l app=web -o wide",
+        get_table(sorted(pods, key=lambda p: p.metadata.name), wide=True, now=st.now),
+    )
+    html = (
+        f"<p {_P}>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
+        f"{svc.spec.clusterIP}.</p>"
+    )
     return Outcome(html=html, svg=svg(pod_network_diagram(st.nodes, pods, [svc])), text=text)
 
 
@@ -459,14 +541,30 @@ def _render_clusterip(values: dict[str, Any]) -> Outcome:
     ready = _ready_addresses(slices)
     port = 80
     targets = ", ".join(f"{a}:{port}" for a in ready)
-    html = (f"<p {_P}>Service <code>nginx-svc</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
-            f"endpoints ready. " + (f"kube-proxy sends new connections to {targets}.</p>" if ready else
-                                    "kube-proxy rejects new connections (no ready endpoint).</p>"))
-    text = "\n".join([
-        _cmd("kubectl get endpointslices -l kubernetes.io/service-name=nginx-svc", get_table(slices, now=st.now)),
-        _cmd("kubectl get pods -l app=nginx", get_table(sorted(pods, key=lambda p: p.metadata.name), now=st.now)),
-    ])
-    return Outcome(html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text)
+    html = (
+        f"<p {_P}>Service <code>nginx-svc</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
+        f"endpoints ready. "
+        + (
+            f"kube-proxy sends new connections to {targets}.</p>"
+            if ready
+            else "kube-proxy rejects new connections (no ready endpoint).</p>"
+        )
+    )
+    text = "\n".join(
+        [
+            _cmd(
+                "kubectl get endpointslices -l kubernetes.io/service-name=nginx-svc",
+                get_table(slices, now=st.now),
+            ),
+            _cmd(
+                "kubectl get pods -l app=nginx",
+                get_table(sorted(pods, key=lambda p: p.metadata.name), now=st.now),
+            ),
+        ]
+    )
+    return Outcome(
+        html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+    )
 
 
 # -- chapter 5: ExternalName -----------------------------------------------------------------------------------
@@ -523,7 +621,9 @@ def _render_externalname(values: dict[str, Any]) -> Outcome:
     resp = dns.query(q, "A")
     target = "mysql.default.svc.cluster.local."
     if resp.answer:
-        what = f"CNAME to {target.rstrip('.')} plus {len([r for r in resp.answer if r.type == 'A'])} A record(s)"
+        what = (
+            f"CNAME to {target.rstrip('.')} plus {len([r for r in resp.answer if r.type == 'A'])} A record(s)"
+        )
     else:
         what = "NOERROR with an empty answer: the CNAME target has no records, so CoreDNS drops the CNAME"
     html = f"<p {_P}>{html_lib.escape(what)}.</p>"
@@ -545,17 +645,26 @@ def headless_explorer() -> Explorer:
     """
     return Explorer(
         "headless-dns",
-        {"replicas": [1, 2, 3, 4, 5], "not_ready": ["none", "one"], "publishNotReadyAddresses": [False, True]},
+        {
+            "replicas": [1, 2, 3, 4, 5],
+            "not_ready": ["none", "one"],
+            "publishNotReadyAddresses": [False, True],
+        },
         _render_headless,
-        labels={"replicas": "Replicas", "not_ready": "Pods made not ready",
-                "publishNotReadyAddresses": "publishNotReadyAddresses"},
+        labels={
+            "replicas": "Replicas",
+            "not_ready": "Pods made not ready",
+            "publishNotReadyAddresses": "publishNotReadyAddresses",
+        },
         live=False,
         kinds={"replicas": "slider"},
         initial={"replicas": 3, "not_ready": "one", "publishNotReadyAddresses": True},
     )
 
 
-def headless_objects(replicas: int, not_ready: str, publish: bool) -> tuple[Snapshot, Any, list[Any], list[Any]]:
+def headless_objects(
+    replicas: int, not_ready: str, publish: bool
+) -> tuple[Snapshot, Any, list[Any], list[Any]]:
     """``(snapshot, service, pods, slices)`` of the headless lesson for one combination of the knobs."""
     states = scaled_states("nginx")
     svc = states.by_replicas[1].service("headless-svc").model_copy(deep=True)
@@ -567,13 +676,18 @@ def headless_objects(replicas: int, not_ready: str, publish: bool) -> tuple[Snap
 def _render_headless(values: dict[str, Any]) -> Outcome:
     from k8snet.controllers.dns import DNS
 
-    st, svc, pods, slices = headless_objects(values["replicas"], values["not_ready"],
-                                             values["publishNotReadyAddresses"])
+    st, svc, pods, slices = headless_objects(
+        values["replicas"], values["not_ready"], values["publishNotReadyAddresses"]
+    )
     dns = DNS.from_objects([svc, *slices, *pods])
     q = "headless-svc.default.svc.cluster.local."
     resp = dns.query(q, "A")
     ips = [r.data for r in resp.answer if r.type == "A"]
-    html = (f"<p {_P}>DNS returns {len(ips)} A record(s) for {q.rstrip('.')}: "
-            f"{html_lib.escape(', '.join(ips)) if ips else 'none'}.</p>")
+    html = (
+        f"<p {_P}>DNS returns {len(ips)} A record(s) for {q.rstrip('.')}: "
+        f"{html_lib.escape(', '.join(ips)) if ips else 'none'}.</p>"
+    )
     text = _cmd(f"dig +noedns {q} A   # from a Pod", resp.to_text())
-    return Outcome(html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text)
+    return Outcome(
+        html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+    )

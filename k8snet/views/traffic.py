@@ -171,12 +171,20 @@ def _node_port(svc: Any, port: int | None) -> int:
     if port is not None:
         ports = [p for p in ports if p.port == port]
     if not ports:
-        raise K8snetError(f"service {svc.metadata.name} has no nodePort" + (f" for port {port}" if port else ""))
+        raise K8snetError(
+            f"service {svc.metadata.name} has no nodePort" + (f" for port {port}" if port else "")
+        )
     return ports[0].nodePort
 
 
-def nodeport_entries(cluster: Any, service: str, client: str = CLIENT_IP, namespace: str = "default",
-                     port: int | None = None, mode: str = "iptables") -> list[EntryResult]:
+def nodeport_entries(
+    cluster: Any,
+    service: str,
+    client: str = CLIENT_IP,
+    namespace: str = "default",
+    port: int | None = None,
+    mode: str = "iptables",
+) -> list[EntryResult]:
     """Trace a new connection from ``client`` to ``NodeIP:nodePort`` of every node of ``cluster``.
 
     Parameters
@@ -200,13 +208,20 @@ def nodeport_entries(cluster: Any, service: str, client: str = CLIENT_IP, namesp
     return entries_for_world(world_for(cluster, mode), service, client, namespace, port)
 
 
-def entries_for_world(world: Any, service: str, client: str = CLIENT_IP, namespace: str = "default",
-                      port: int | None = None) -> list[EntryResult]:
+def entries_for_world(
+    world: Any, service: str, client: str = CLIENT_IP, namespace: str = "default", port: int | None = None
+) -> list[EntryResult]:
     """:func:`nodeport_entries` on a :class:`~k8snet.sim.trace.World` (objects given directly)."""
     from k8snet.sim.trace import trace_world
 
-    svc = next((x for x in world.services if x.metadata.name == service
-                and (x.metadata.namespace or "default") == namespace), None)
+    svc = next(
+        (
+            x
+            for x in world.services
+            if x.metadata.name == service and (x.metadata.namespace or "default") == namespace
+        ),
+        None,
+    )
     if svc is None:
         raise K8snetError(f'services "{service}" not found')
     node_port = _node_port(svc, port)
@@ -245,7 +260,9 @@ def nodeport_text(entries: list[EntryResult]) -> str:
         lines.append(f"client -> {e.node} {e.node_ip}:{e.port}")
         for pod, share in e.shares.items():
             seen = ", ".join(e.sources.get(pod, [])) or "-"
-            lines.append(f"  {_pct(share):>6}  pod {_short(pod)} on {e.pod_nodes.get(pod, '?')}, sees source {seen}")
+            lines.append(
+                f"  {_pct(share):>6}  pod {_short(pod)} on {e.pod_nodes.get(pod, '?')}, sees source {seen}"
+            )
         if e.dropped:
             lines.append(f"  dropped {_pct(e.dropped)}  ({e.reason})")
     return "\n".join(lines)
@@ -269,7 +286,9 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
             seen.setdefault(pod, set()).update(srcs)
     for e in entries:
         with g.subgraph(name=f"cluster_{e.node}") as sub:
-            sub.attr(label=e.node, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10")
+            sub.attr(
+                label=e.node, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
+            )
             sub.node(f"node_{e.node}", f"{e.node_ip}:{e.port}\nkube-proxy", fillcolor="white")
             for pod, node in sorted(all_pods.items()):
                 if node == e.node:
@@ -281,8 +300,13 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
             g.edge(f"node_{e.node}", f"pod_{pod}", label=_pct(share))
         if e.dropped:
             g.node(f"drop_{e.node}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
-            g.edge(f"node_{e.node}", f"drop_{e.node}", label=_pct(e.dropped), color=COLORS["highlight"],
-                   style="dashed")
+            g.edge(
+                f"node_{e.node}",
+                f"drop_{e.node}",
+                label=_pct(e.dropped),
+                color=COLORS["highlight"],
+                style="dashed",
+            )
     return g
 
 
@@ -300,17 +324,31 @@ class _NodePortBase:
         from k8snet.sim.cluster import Cluster
 
         self.cluster = c = Cluster()
-        docs: list[dict[str, Any]] = [{
-            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "nodeport-svc"},
-            "spec": {"type": "NodePort", "selector": {"app": "nginx"},
-                     "ports": [{"port": 80, "targetPort": 80, "protocol": "TCP", "nodePort": node_port}],
-                     "externalTrafficPolicy": "Local"},
-        }]
+        docs: list[dict[str, Any]] = [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "nodeport-svc"},
+                "spec": {
+                    "type": "NodePort",
+                    "selector": {"app": "nginx"},
+                    "ports": [{"port": 80, "targetPort": 80, "protocol": "TCP", "nodePort": node_port}],
+                    "externalTrafficPolicy": "Local",
+                },
+            }
+        ]
         for i, node in enumerate(placement_nodes(placement, _MAX_REPLICAS)):
-            docs.append({"apiVersion": "v1", "kind": "Pod",
-                         "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
-                         "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx",
-                                                                    "ports": [{"containerPort": 80}]}]}})
+            docs.append(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
+                    "spec": {
+                        "nodeName": node,
+                        "containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80}]}],
+                    },
+                }
+            )
         c.apply(docs)
         self.snapshots = {"Local": self._snapshot()}
         svc = c.get("Service", "nodeport-svc")
@@ -333,11 +371,21 @@ class _NodePortBase:
         kept_slices = []
         for es in slices:
             es = es.model_copy(deep=True)
-            es.endpoints = [e for e in es.endpoints or [] if e.targetRef is None or not _is_nginx(e.targetRef.name)
-                            or e.targetRef.name in keep] or None
+            es.endpoints = [
+                e
+                for e in es.endpoints or []
+                if e.targetRef is None or not _is_nginx(e.targetRef.name) or e.targetRef.name in keep
+            ] or None
             kept_slices.append(es)
-        return World(nodes, pods, services, kept_slices, mode=mode, cluster_cidr=self.cluster.cluster_cidr,
-                     service_cidrs=[self.cluster.service_cidr])
+        return World(
+            nodes,
+            pods,
+            services,
+            kept_slices,
+            mode=mode,
+            cluster_cidr=self.cluster.cluster_cidr,
+            service_cidrs=[self.cluster.service_cidr],
+        )
 
 
 def _is_nginx(name: str | None) -> bool:
@@ -374,10 +422,14 @@ def _source_sentence(seen: set[str], client: str) -> str:
     if seen == {client}:
         return f"Every Pod that gets the connection sees the client's own address {client}."
     if client in seen:
-        return (f"Pods see {', '.join(sorted(seen))}: the client's address when the entry node has the Pod, "
-                "a node address when the connection was masqueraded.")
-    return (f"Pods see {', '.join(sorted(seen))}: a node address, never the client's {client} "
-            "(kube-proxy masquerades the connection).")
+        return (
+            f"Pods see {', '.join(sorted(seen))}: the client's address when the entry node has the Pod, "
+            "a node address when the connection was masqueraded."
+        )
+    return (
+        f"Pods see {', '.join(sorted(seen))}: a node address, never the client's {client} "
+        "(kube-proxy masquerades the connection)."
+    )
 
 
 @_memo
@@ -389,15 +441,20 @@ def _render_nodeport(values: dict[str, Any]) -> Outcome:
     pods = {f"default/{p.metadata.name}": p.spec.nodeName for p in world.pods if _is_nginx(p.metadata.name)}
     seen = {s for e in entries for srcs in e.sources.values() for s in srcs}
     drops = [e.node for e in entries if e.dropped]
-    parts = [f"<p><code>externalTrafficPolicy: {policy}</code>, {replicas} nginx Pod"
-             f"{'s' if replicas > 1 else ''} ({placement}). "]
+    parts = [
+        f"<p><code>externalTrafficPolicy: {policy}</code>, {replicas} nginx Pod"
+        f"{'s' if replicas > 1 else ''} ({placement}). "
+    ]
     if drops:
         parts.append(f"Connections to {', '.join(drops)} are dropped: no local endpoint there. ")
     else:
         parts.append("Every node forwards the connection. ")
     parts.append(html_lib.escape(_source_sentence(seen, CLIENT_IP)) + "</p>")
-    return Outcome(html="".join(parts), svg=responsive_svg(nodeport_diagram(entries, pods=pods)),
-                   text=nodeport_text(entries))
+    return Outcome(
+        html="".join(parts),
+        svg=responsive_svg(nodeport_diagram(entries, pods=pods)),
+        text=nodeport_text(entries),
+    )
 
 
 @register("nodeport-traffic")
@@ -430,8 +487,13 @@ def nodeport_traffic_explorer() -> Explorer:
 # --- LoadBalancer: what_if with a replica slider ------------------------------------------------------------------
 
 
-def lb_what_if(policy: str = "Cluster", replicas: int = 3, placement: str = "spread", provider: str = "generic",
-               mode: str = "iptables") -> Any:
+def lb_what_if(
+    policy: str = "Cluster",
+    replicas: int = 3,
+    placement: str = "spread",
+    provider: str = "generic",
+    mode: str = "iptables",
+) -> Any:
     """:func:`k8snet.sim.whatif.what_if` for ``replicas`` Pods ``web-0``... on a named placement.
 
     Five Pods are placed and Pods ``replicas..4`` are made not ready (see the module docstring); the returned
@@ -446,16 +508,27 @@ def lb_what_if(policy: str = "Cluster", replicas: int = 3, placement: str = "spr
     if not 1 <= replicas <= _MAX_REPLICAS:
         raise K8snetError(f"replicas must be 1..{_MAX_REPLICAS}, not {replicas}")
     ready = [i < replicas for i in range(_MAX_REPLICAS)]
-    w = what_if(replicas=_MAX_REPLICAS, placement=placement_nodes(placement, _MAX_REPLICAS),
-                external_traffic_policy=policy, provider=provider, ready=ready, mode=mode)
+    w = what_if(
+        replicas=_MAX_REPLICAS,
+        placement=placement_nodes(placement, _MAX_REPLICAS),
+        external_traffic_policy=policy,
+        provider=provider,
+        ready=ready,
+        mode=mode,
+    )
     keep = [f"web-{i}" for i in range(replicas)]
-    params = dict(w.params, replicas=replicas, placement=placement_nodes(placement, replicas),
-                  ready={p: True for p in keep})
+    params = dict(
+        w.params,
+        replicas=replicas,
+        placement=placement_nodes(placement, replicas),
+        ready={p: True for p in keep},
+    )
     return WhatIf(params, w.trace, {p: w.pod_nodes[p] for p in keep}, {p: True for p in keep}, list(w.nodes))
 
 
-def lb_diagram(cluster: Any, service: str, namespace: str = "default", client: str = CLIENT_IP,
-               mode: str = "iptables"):
+def lb_diagram(
+    cluster: Any, service: str, namespace: str = "default", client: str = CLIENT_IP, mode: str = "iptables"
+):
     """client → load balancer → nodes → Pods for a provisioned LoadBalancer Service of ``cluster``
     (:func:`k8snet.sim.whatif.external_trace` drawn by :func:`k8snet.sim.whatif.whatif_diagram`)."""
     from k8snet.sim.whatif import WhatIf, external_trace, whatif_diagram
@@ -467,7 +540,9 @@ def lb_diagram(cluster: Any, service: str, namespace: str = "default", client: s
     pod_nodes = {p.metadata.name: p.spec.nodeName for p in pods if p.spec and p.spec.nodeName}
     ready = {p.metadata.name: p.is_ready() for p in pods}
     params = {"external_traffic_policy": svc.spec.externalTrafficPolicy}
-    return whatif_diagram(WhatIf(params, t, pod_nodes, ready, sorted(n.metadata.name for n in cluster.nodes())))
+    return whatif_diagram(
+        WhatIf(params, t, pod_nodes, ready, sorted(n.metadata.name for n in cluster.nodes()))
+    )
 
 
 def health_checks(cluster: Any, service: str, namespace: str = "default") -> str:
@@ -481,8 +556,9 @@ def health_checks(cluster: Any, service: str, namespace: str = "default") -> str
 
     svc = cluster.get("Service", service, namespace)
     port = svc.spec.healthCheckNodePort or HEALTHZ_PORT
-    servers = node_health_servers(cluster.nodes(), cluster.services(), cluster.endpoint_slices(),
-                                  now=cluster.clock.now)
+    servers = node_health_servers(
+        cluster.nodes(), cluster.services(), cluster.endpoint_slices(), now=cluster.clock.now
+    )
     lines = []
     for node in sorted(servers):
         r = probe(servers[node], port)
@@ -497,8 +573,10 @@ def health_checks(cluster: Any, service: str, namespace: str = "default") -> str
 
 
 def _lb_summary(w: Any) -> str:
-    lines = [f"{w.trace.provider} load balancer {w.trace.lb_address}:{w.trace.port}, "
-             f"externalTrafficPolicy {w.params['external_traffic_policy']}"]
+    lines = [
+        f"{w.trace.provider} load balancer {w.trace.lb_address}:{w.trace.port}, "
+        f"externalTrafficPolicy {w.params['external_traffic_policy']}"
+    ]
     for b in w.trace.backends:
         lines.append(f"  node {b.node:<19} share {_pct(b.share):>6}  {b.check}")
     for p, s in w.per_pod.items():
@@ -514,9 +592,11 @@ def _lb_outcome(w: Any) -> Outcome:
     lo, hi = min(shares.values()), max(shares.values())
     even = lo == hi
     seen = {s for v in w.sources_seen.values() for s in v}
-    html = (f"<p>New connections per Pod: {', '.join(f'{p} {_pct(s)}' for p, s in shares.items())}"
-            f"{' (even)' if even else f' (uneven: {_pct(hi)} vs {_pct(lo)})'}. "
-            f"{html_lib.escape(_source_sentence(seen, w.trace.client))}</p>")
+    html = (
+        f"<p>New connections per Pod: {', '.join(f'{p} {_pct(s)}' for p, s in shares.items())}"
+        f"{' (even)' if even else f' (uneven: {_pct(hi)} vs {_pct(lo)})'}. "
+        f"{html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
+    )
     return Outcome(html=html, svg=responsive_svg(w.diagram()), text=_lb_summary(w))
 
 
@@ -547,7 +627,11 @@ def lb_traffic_explorer() -> Explorer:
     )
 
 
-_PROVIDER_LABELS = {"generic": "cloud L4 (GenericCloud)", "metallb": "MetalLB L2", "proxy": "proxying LB (ipMode Proxy)"}
+_PROVIDER_LABELS = {
+    "generic": "cloud L4 (GenericCloud)",
+    "metallb": "MetalLB L2",
+    "proxy": "proxying LB (ipMode Proxy)",
+}
 
 
 @_memo
@@ -585,7 +669,9 @@ def _service_key(cluster: Any, service: str, namespace: str) -> tuple[Any, str]:
     return svc, f"{namespace}/{service}"
 
 
-def rules_excerpt(cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default") -> str:
+def rules_excerpt(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> str:
     """What ``node``'s kube-proxy programs for ``service`` in ``mode``: the Service's own rules, in the
     tool's own format.
 
@@ -608,7 +694,9 @@ def rules_excerpt(cluster: Any, service: str, mode: str, node: str | None = None
     if mode == "iptables":
         owned: set[str] = set()
         for line in rules.splitlines():
-            m = re.match(r"-A (KUBE-(?:SVC|SVL|EXT|FW|SEP)-\w+) .*--comment \"?" + re.escape(key) + r"[:\" ]", line)
+            m = re.match(
+                r"-A (KUBE-(?:SVC|SVL|EXT|FW|SEP)-\w+) .*--comment \"?" + re.escape(key) + r"[:\" ]", line
+            )
             if m:
                 owned.add(m.group(1))
         out, table = [], ""
@@ -629,33 +717,55 @@ def rules_excerpt(cluster: Any, service: str, mode: str, node: str | None = None
         from k8snet.rules.ipvs import IPVSState, ipvsadm_ln
 
         addresses = {svc.spec.clusterIP, *(svc.spec.externalIPs or [])}
-        addresses |= {i.ip for i in ((svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer
-                                      else None) or []) if i.ip}
+        addresses |= {
+            i.ip
+            for i in (
+                (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
+            )
+            if i.ip
+        }
         node_ports = {p.nodePort for p in svc.spec.ports or [] if p.nodePort}
         ports = {p.port for p in svc.spec.ports or []}
-        vss = [vs for vs in rules.virtual_servers
-               if (vs.address in addresses and vs.port in ports) or vs.port in node_ports]
+        vss = [
+            vs
+            for vs in rules.virtual_servers
+            if (vs.address in addresses and vs.port in ports) or vs.port in node_ports
+        ]
         text = ipvsadm_ln(IPVSState(virtual_servers=vss)).rstrip("\n")
         bound = [a for a in rules.bound_addresses if a in addresses]
-        return (f"$ ipvsadm -Ln  (the Service's virtual servers)\n{text}\n"
-                f"$ ip -brief addr show kube-ipvs0  (the Service's addresses)\n"
-                + "\n".join(f"inet {a}/32" for a in bound))
+        return (
+            f"$ ipvsadm -Ln  (the Service's virtual servers)\n{text}\n"
+            f"$ ip -brief addr show kube-ipvs0  (the Service's addresses)\n"
+            + "\n".join(f"inet {a}/32" for a in bound)
+        )
     raise K8snetError(f"unknown proxy mode {mode!r}; choose one of {', '.join(_MODES)}")
 
 
-def rules_side_by_side(cluster: Any, service: str, node: str | None = None, namespace: str = "default",
-                       modes: tuple[str, ...] = _MODES) -> str:
+def rules_side_by_side(
+    cluster: Any,
+    service: str,
+    node: str | None = None,
+    namespace: str = "default",
+    modes: tuple[str, ...] = _MODES,
+) -> str:
     """HTML: :func:`rules_excerpt` of ``service`` in each mode, in columns."""
     cells = []
     for mode in modes:
         text = html_lib.escape(rules_excerpt(cluster, service, mode, node, namespace))
-        cells.append(f'<td style="vertical-align:top;padding:0 0.5em"><strong>{mode}</strong>'
-                     f'<pre style="font-size:70%;white-space:pre-wrap;word-break:break-all">{text}</pre></td>')
-    return ('<table class="k8snet-side-by-side" style="table-layout:fixed;width:100%"><tr>'
-            + "".join(cells) + "</tr></table>")
+        cells.append(
+            f'<td style="vertical-align:top;padding:0 0.5em"><strong>{mode}</strong>'
+            f'<pre style="font-size:70%;white-space:pre-wrap;word-break:break-all">{text}</pre></td>'
+        )
+    return (
+        '<table class="k8snet-side-by-side" style="table-layout:fixed;width:100%"><tr>'
+        + "".join(cells)
+        + "</tr></table>"
+    )
 
 
-def affinity_rules(cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default") -> str:
+def affinity_rules(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> str:
     """The lines of :func:`rules_excerpt` that implement ``sessionAffinity: ClientIP`` in ``mode``:
     ``-m recent`` (iptables), ``affinity-`` sets (nftables), ``persistent`` virtual servers (IPVS)."""
     text = rules_excerpt(cluster, service, mode, node, namespace)
@@ -673,8 +783,9 @@ class AffinityStep:
     same_as_previous: bool | None
 
 
-def affinity_timeline(cluster: Any, source: str, destination: str, times: list[float], mode: str = "iptables",
-                      seed: int = 0) -> list[AffinityStep]:
+def affinity_timeline(
+    cluster: Any, source: str, destination: str, times: list[float], mode: str = "iptables", seed: int = 0
+) -> list[AffinityStep]:
     """Send one new connection from the Pod ``source`` to ``destination`` at each of ``times`` (seconds).
 
     The connections go through one stateful executor of the source's node
@@ -696,11 +807,26 @@ def affinity_timeline(cluster: Any, source: str, destination: str, times: list[f
     prev_ep: str | None = None
     for i, t in enumerate(times):
         now[0] = float(t)
-        res = host.send(Packet(pod.status.podIP, dst_ip, protocol=protocol, src_port=40000 + i, dst_port=dst_port,
-                               in_interface="veth0"), record=False)
+        res = host.send(
+            Packet(
+                pod.status.podIP,
+                dst_ip,
+                protocol=protocol,
+                src_port=40000 + i,
+                dst_port=dst_port,
+                in_interface="veth0",
+            ),
+            record=False,
+        )
         ep = res.destination if res.verdict == "ACCEPT" else res.verdict
-        steps.append(AffinityStep(float(t), None if prev_t is None else float(t) - prev_t, ep,
-                                  None if prev_ep is None else ep == prev_ep))
+        steps.append(
+            AffinityStep(
+                float(t),
+                None if prev_t is None else float(t) - prev_t,
+                ep,
+                None if prev_ep is None else ep == prev_ep,
+            )
+        )
         prev_t, prev_ep = float(t), ep
     return steps
 
@@ -717,17 +843,35 @@ class _AffinityBase:
         from k8snet.sim.cluster import Cluster
 
         self.cluster = Cluster()
-        docs: list[dict[str, Any]] = [{
-            "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]},
-        }, {
-            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
-            "spec": {"nodeName": "kind-worker", "containers": [{"name": "curl", "image": "curlimages/curl"}]},
-        }]
+        docs: list[dict[str, Any]] = [
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "web"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "client"},
+                "spec": {
+                    "nodeName": "kind-worker",
+                    "containers": [{"name": "curl", "image": "curlimages/curl"}],
+                },
+            },
+        ]
         for i, node in enumerate(placement_nodes("spread", 3)):
-            docs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-                         "spec": {"nodeName": node, "containers": [{"name": "web", "image": "nginx",
-                                                                    "ports": [{"containerPort": 8080}]}]}})
+            docs.append(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Pod",
+                    "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+                    "spec": {
+                        "nodeName": node,
+                        "containers": [{"name": "web", "image": "nginx", "ports": [{"containerPort": 8080}]}],
+                    },
+                }
+            )
         self.cluster.apply(docs)
 
     def set(self, affinity: str, timeout: int) -> None:
@@ -736,7 +880,11 @@ class _AffinityBase:
         c = self.cluster
         svc = c.get("Service", "web")
         cfg = {"clientIP": {"timeoutSeconds": timeout}} if affinity == "ClientIP" else None
-        have = svc.spec.sessionAffinityConfig.model_dump(exclude_none=True) if svc.spec.sessionAffinityConfig else None
+        have = (
+            svc.spec.sessionAffinityConfig.model_dump(exclude_none=True)
+            if svc.spec.sessionAffinityConfig
+            else None
+        )
         if svc.spec.sessionAffinity != affinity or have != cfg:
             svc.spec.sessionAffinity = affinity
             svc.spec.sessionAffinityConfig = SessionAffinityConfig.model_validate(cfg) if cfg else None
@@ -754,7 +902,11 @@ def _aff_base() -> _AffinityBase:
 
 
 def _pod_of_endpoint(cluster: Any) -> dict[str, str]:
-    return {f"{p.status.podIP}:8080": p.metadata.name for p in cluster.pods("default") if p.status and p.status.podIP}
+    return {
+        f"{p.status.podIP}:8080": p.metadata.name
+        for p in cluster.pods("default")
+        if p.status and p.status.podIP
+    }
 
 
 @_memo
@@ -777,9 +929,11 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
         how = ("IPVS round robin" if mode == "ipvs" else "a random choice") + " for every new connection"
     else:
         how = f"the same Pod while the gap between connections is at most {timeout} s"
-    html = (f"<p>{mode}, <code>sessionAffinity: {affinity}</code>"
-            + (f", <code>timeoutSeconds: {timeout}</code>" if affinity == "ClientIP" else "")
-            + f": {how}. The client changed Pod on {switches} of {repeats} later connections.</p>")
+    html = (
+        f"<p>{mode}, <code>sessionAffinity: {affinity}</code>"
+        + (f", <code>timeoutSeconds: {timeout}</code>" if affinity == "ClientIP" else "")
+        + f": {how}. The client changed Pod on {switches} of {repeats} later connections.</p>"
+    )
     if rule:
         html += "<p>The rules that remember the client on kind-worker:</p>" + _pre(rule)
     return Outcome(html=html, text="\n".join(lines))
@@ -827,16 +981,22 @@ def _render_modes(values: dict[str, Any]) -> Outcome:
     t = trace(c, "default/client", "web:80", mode=mode)
     evaluated = t.chosen.hops[0].result.rules_evaluated  # on the client's node, where the Service is matched
     cands = ", ".join(f"{_short(o.pod)} {_pct(o.probability)}" for o in t.candidates)
-    html = (f"<p>{mode}: a new connection from <code>client</code> to <code>web:80</code> reaches {cands}; "
-            f"the first packet is tested against {evaluated} rules on kind-worker.</p>")
-    html += "<p>The Service's rules on kind-worker:</p>" + _pre(rules_excerpt(c, "web", mode, node="kind-worker"))
+    html = (
+        f"<p>{mode}: a new connection from <code>client</code> to <code>web:80</code> reaches {cands}; "
+        f"the first packet is tested against {evaluated} rules on kind-worker.</p>"
+    )
+    html += "<p>The Service's rules on kind-worker:</p>" + _pre(
+        rules_excerpt(c, "web", mode, node="kind-worker")
+    )
     return Outcome(html=html, svg=responsive_svg(_trace_diagram(t)))
 
 
 def _pre(text: str) -> str:
     """Rule text as wrapped preformatted HTML (rule lines are long; the explorer's own text block does not wrap)."""
-    return ('<pre class="k8snet-rules" style="white-space:pre-wrap;word-break:break-all;font-size:75%">'
-            f"{html_lib.escape(text)}</pre>")
+    return (
+        '<pre class="k8snet-rules" style="white-space:pre-wrap;word-break:break-all;font-size:75%">'
+        f"{html_lib.escape(text)}</pre>"
+    )
 
 
 def _trace_diagram(t: Any):
@@ -870,8 +1030,14 @@ from k8snet.sim.scaling import rules_traversed, scaling_table  # noqa: E402  (re
 # --- a small SVG line chart -----------------------------------------------------------------------------------------
 
 
-def line_chart_svg(series: dict[str, list[tuple[float, float]]], x_label: str = "", y_label: str = "",
-                   width: int = 560, height: int = 300, log_x: bool = True) -> str:
+def line_chart_svg(
+    series: dict[str, list[tuple[float, float]]],
+    x_label: str = "",
+    y_label: str = "",
+    width: int = 560,
+    height: int = 300,
+    log_x: bool = True,
+) -> str:
     """An inline SVG line chart of ``{name: [(x, y), ...]}`` (log-scale x by default), deterministic text.
 
     >>> svg = line_chart_svg({"a": [(10, 1), (100, 2)]}, "services", "rules")
@@ -895,11 +1061,15 @@ def line_chart_svg(series: dict[str, list[tuple[float, float]]], x_label: str = 
     def py(y: float) -> float:
         return top + ph - y / y1 * ph
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="Helvetica,Arial,sans-serif" font-size="11">',
-           f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Helvetica,Arial,sans-serif" font-size="11">',
+        f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>',
+    ]
     for x in sorted(set(xs)):
-        out.append(f'<line x1="{px(x):.1f}" y1="{top + ph}" x2="{px(x):.1f}" y2="{top + ph + 4}" stroke="#999"/>')
+        out.append(
+            f'<line x1="{px(x):.1f}" y1="{top + ph}" x2="{px(x):.1f}" y2="{top + ph + 4}" stroke="#999"/>'
+        )
         out.append(f'<text x="{px(x):.1f}" y="{top + ph + 16}" text-anchor="middle">{x:g}</text>')
     step = 10 ** max(0, math.floor(math.log10(y1)) - (0 if y1 / 10 ** math.floor(math.log10(y1)) > 3 else 1))
     v = 0.0
@@ -913,9 +1083,15 @@ def line_chart_svg(series: dict[str, list[tuple[float, float]]], x_label: str = 
         out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
         for x, y in pts:
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
-        out.append(f'<text x="{left + pw + 8}" y="{top + 14 + 16 * i}" fill="{color}">{html_lib.escape(name)}</text>')
-    out.append(f'<text x="{left + pw / 2:.0f}" y="{height - 8}" text-anchor="middle">{html_lib.escape(x_label)}</text>')
-    out.append(f'<text x="14" y="{top + ph / 2:.0f}" text-anchor="middle" '
-               f'transform="rotate(-90 14 {top + ph / 2:.0f})">{html_lib.escape(y_label)}</text>')
+        out.append(
+            f'<text x="{left + pw + 8}" y="{top + 14 + 16 * i}" fill="{color}">{html_lib.escape(name)}</text>'
+        )
+    out.append(
+        f'<text x="{left + pw / 2:.0f}" y="{height - 8}" text-anchor="middle">{html_lib.escape(x_label)}</text>'
+    )
+    out.append(
+        f'<text x="14" y="{top + ph / 2:.0f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + ph / 2:.0f})">{html_lib.escape(y_label)}</text>'
+    )
     out.append("</svg>")
     return "".join(out)

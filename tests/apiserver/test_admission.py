@@ -21,10 +21,18 @@ from k8snet.errors import KubectlError
 from k8snet.sim.cluster import Cluster
 
 MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
-NOT_READY = {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
-             "tolerationSeconds": 300}
-UNREACHABLE = {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
-               "tolerationSeconds": 300}
+NOT_READY = {
+    "key": "node.kubernetes.io/not-ready",
+    "operator": "Exists",
+    "effect": "NoExecute",
+    "tolerationSeconds": 300,
+}
+UNREACHABLE = {
+    "key": "node.kubernetes.io/unreachable",
+    "operator": "Exists",
+    "effect": "NoExecute",
+    "tolerationSeconds": 300,
+}
 
 
 def pod(**spec):
@@ -50,8 +58,16 @@ def test_default_service_account_and_token_volume():
         "sources": [
             {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
             {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
-                                        "path": "namespace"}]}},
+            {
+                "downwardAPI": {
+                    "items": [
+                        {
+                            "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                            "path": "namespace",
+                        }
+                    ]
+                }
+            },
         ],
     }
     assert p.spec.containers[0].volumeMounts == [{"mountPath": MOUNT, "name": vol["name"], "readOnly": True}]
@@ -66,8 +82,10 @@ def test_init_containers_get_the_mount_too():
 def test_respects_existing_mount():
     # TestRespectsExistingMount: a mount at the token path already there: no volume, no second mount
     mounts = [{"name": "my-token", "mountPath": MOUNT, "readOnly": True}]
-    p = admitted(containers=[{"name": "c", "image": "nginx", "volumeMounts": mounts}],
-                 volumes=[{"name": "my-token", "emptyDir": {}}])
+    p = admitted(
+        containers=[{"name": "c", "image": "nginx", "volumeMounts": mounts}],
+        volumes=[{"name": "my-token", "emptyDir": {}}],
+    )
     assert p.spec.containers[0].volumeMounts == mounts
     assert [v["name"] for v in p.spec.volumes] == ["my-token"]
 
@@ -87,21 +105,65 @@ def test_deprecated_service_account_field_is_an_alias():
 
 
 # -- DefaultTolerationSeconds (TestForgivenessAdmission) -----------------------------------------------------
-@pytest.mark.parametrize("given, expected", [
-    ([], [NOT_READY, UNREACHABLE]),
-    ([{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 700}],
-     [{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
-       "tolerationSeconds": 700}, UNREACHABLE]),
-    ([{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
-       "tolerationSeconds": 700}],
-     [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
-       "tolerationSeconds": 700}, NOT_READY]),
-    ([{"operator": "Exists"}], [{"operator": "Exists"}]),  # tolerates everything
-    ([{"key": "node.kubernetes.io/not-ready", "operator": "Exists"}],  # empty effect matches all effects
-     [{"key": "node.kubernetes.io/not-ready", "operator": "Exists"}, UNREACHABLE]),
-    ([{"key": "foo", "operator": "Equal", "value": "bar", "effect": "NoSchedule"}],
-     [{"key": "foo", "operator": "Equal", "value": "bar", "effect": "NoSchedule"}, NOT_READY, UNREACHABLE]),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ([], [NOT_READY, UNREACHABLE]),
+        (
+            [
+                {
+                    "key": "node.kubernetes.io/not-ready",
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": 700,
+                }
+            ],
+            [
+                {
+                    "key": "node.kubernetes.io/not-ready",
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": 700,
+                },
+                UNREACHABLE,
+            ],
+        ),
+        (
+            [
+                {
+                    "key": "node.kubernetes.io/unreachable",
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": 700,
+                }
+            ],
+            [
+                {
+                    "key": "node.kubernetes.io/unreachable",
+                    "operator": "Exists",
+                    "effect": "NoExecute",
+                    "tolerationSeconds": 700,
+                },
+                NOT_READY,
+            ],
+        ),
+        ([{"operator": "Exists"}], [{"operator": "Exists"}]),  # tolerates everything
+        (
+            [
+                {"key": "node.kubernetes.io/not-ready", "operator": "Exists"}
+            ],  # empty effect matches all effects
+            [{"key": "node.kubernetes.io/not-ready", "operator": "Exists"}, UNREACHABLE],
+        ),
+        (
+            [{"key": "foo", "operator": "Equal", "value": "bar", "effect": "NoSchedule"}],
+            [
+                {"key": "foo", "operator": "Equal", "value": "bar", "effect": "NoSchedule"},
+                NOT_READY,
+                UNREACHABLE,
+            ],
+        ),
+    ],
+)
 def test_default_toleration_seconds(given, expected):
     assert admitted(tolerations=given).spec.tolerations == expected
 
@@ -109,7 +171,11 @@ def test_default_toleration_seconds(given, expected):
 # -- Priority (TestPodAdmission) ---------------------------------------------------------------------------
 def test_priority_defaults_to_zero_without_a_default_class():
     p = admitted()
-    assert (p.spec.priority, p.spec.preemptionPolicy, p.spec.priorityClassName) == (0, "PreemptLowerPriority", None)
+    assert (p.spec.priority, p.spec.preemptionPolicy, p.spec.priorityClassName) == (
+        0,
+        "PreemptLowerPriority",
+        None,
+    )
 
 
 def test_system_priority_classes():
@@ -122,7 +188,8 @@ def test_priority_integer_must_match_the_class():
         admitted(priority=5)
     assert str(err.value) == (
         'Error from server (Forbidden): pods "p" is forbidden: the integer value of priority (5) must not be '
-        "provided in pod spec; priority admission controller computed 0 from the given PriorityClass name")
+        "provided in pod spec; priority admission controller computed 0 from the given PriorityClass name"
+    )
 
 
 def test_unknown_priority_class():
@@ -136,8 +203,14 @@ def test_failed_create_changes_nothing_and_names_are_deterministic():
     a, b = Cluster(preset="minikube", seed=3), Cluster(preset="minikube", seed=3)
     before = a.store.dump()
     with pytest.raises(KubectlError):
-        a.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
-                 "spec": {"priority": 7, "containers": [{"name": "c", "image": "nginx"}]}})
+        a.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "x"},
+                "spec": {"priority": 7, "containers": [{"name": "c", "image": "nginx"}]},
+            }
+        )
     assert a.store.dump() == before
     for c in (a, b):
         c.kubectl("run web --image=nginx")
@@ -170,7 +243,8 @@ def test_describe_pod_sections():
         "QoS Class:                   BestEffort\n"
         "Node-Selectors:              <none>\n"
         "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
-        "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n")
+        "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
+    )
 
 
 def test_kubelet_container_status_ids():
@@ -181,13 +255,26 @@ def test_kubelet_container_status_ids():
     assert re.fullmatch(r"docker\.io/library/nginx@sha256:[0-9a-f]{64}", cs.imageID)
     assert cs.image == "docker.io/library/nginx:latest" and cs.lastState == {}
     out = c.kubectl("describe pod nginx")
-    assert f"    Container ID:   {cs.containerID}\n    Image:          nginx\n    Image ID:       {cs.imageID}\n" in out
+    assert (
+        f"    Container ID:   {cs.containerID}\n    Image:          nginx\n    Image ID:       {cs.imageID}\n"
+        in out
+    )
 
 
 def test_get_nodes_wide_node_info():
     out = Cluster().kubectl("get nodes -o wide").splitlines()
-    assert out[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE",
-                              "KERNEL-VERSION", "CONTAINER-RUNTIME"]
+    assert out[0].split() == [
+        "NAME",
+        "STATUS",
+        "ROLES",
+        "AGE",
+        "VERSION",
+        "INTERNAL-IP",
+        "EXTERNAL-IP",
+        "OS-IMAGE",
+        "KERNEL-VERSION",
+        "CONTAINER-RUNTIME",
+    ]
     assert out[1].endswith("Debian GNU/Linux 12 (bookworm)   6.8.0-85-generic   containerd://2.1.3")
 
 
@@ -196,13 +283,24 @@ def test_replicaset_reports_forbidden_pods_as_failed_create():
     # replica_set.go/controller_utils.go: Warning FailedCreate "Error creating: <status error>", and the
     # Forbidden name is the generateName (admission.extractResourceName)
     c = Cluster(preset="minikube")
-    c.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-                      "template": {"metadata": {"labels": {"app": "web"}},
-                                   "spec": {"priorityClassName": "gold",
-                                            "containers": [{"name": "c", "image": "nginx"}]}}}})
+    c.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"priorityClassName": "gold", "containers": [{"name": "c", "image": "nginx"}]},
+                },
+            },
+        }
+    )
     assert c.pods("default", label_selector={"app": "web"}) == []
     [rs] = c.replica_sets("default")
     failed = [e for e in c.events() if e.reason == "FailedCreate"]
     assert [e.message for e in failed] == [
-        f'Error creating: pods "{rs.metadata.name}-" is forbidden: no PriorityClass with name gold was found']
+        f'Error creating: pods "{rs.metadata.name}-" is forbidden: no PriorityClass with name gold was found'
+    ]

@@ -29,8 +29,16 @@ from k8snet.apiserver.allocation import (
 
 @pytest.mark.parametrize(
     ("cidr", "offset"),
-    [("192.168.1.0/32", 0), ("192.168.1.0/28", 0), ("192.168.1.0/27", 16), ("192.168.1.0/25", 16),
-     ("192.168.1.0/24", 16), ("192.168.0.0/22", 64), ("10.96.0.0/12", 256), ("10.0.0.0/8", 256)],
+    [
+        ("192.168.1.0/32", 0),
+        ("192.168.1.0/28", 0),
+        ("192.168.1.0/27", 16),
+        ("192.168.1.0/25", 16),
+        ("192.168.1.0/24", 16),
+        ("192.168.0.0/22", 64),
+        ("10.96.0.0/12", 256),
+        ("10.0.0.0/8", 256),
+    ],
 )
 def test_range_offset(cidr, offset):
     # bitmap.go calculateRangeOffset: min(max(16, cidrSize/16), 256), 0 when cidrSize <= 16
@@ -74,7 +82,9 @@ def test_allocate_tiny():
 def test_network_broadcast_and_foreign_addresses_are_refused():
     a = ClusterIPAllocator("10.96.0.0/12")
     for ip in ("10.96.0.0", "10.111.255.255", "10.0.0.5", "not-an-ip"):
-        with pytest.raises(MismatchedNetworkError, match="the provided network does not match the current range"):
+        with pytest.raises(
+            MismatchedNetworkError, match="the provided network does not match the current range"
+        ):
             a.allocate(ip)
 
 

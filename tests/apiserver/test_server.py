@@ -54,7 +54,9 @@ def test_static_cluster_ip_conflict(api):
 def test_cluster_ip_outside_range(api):
     with pytest.raises(InvalidError) as e:
         api.create(svc("a", clusterIP="192.168.0.1"))
-    assert "failed to allocate IP 192.168.0.1: the provided network does not match the current range" in str(e.value)
+    assert "failed to allocate IP 192.168.0.1: the provided network does not match the current range" in str(
+        e.value
+    )
 
 
 def test_node_port_errors(api):
@@ -67,7 +69,9 @@ def test_node_port_errors(api):
     api.create(svc("b", type="NodePort", ports=[{"port": 80, "nodePort": 30000}]))
     with pytest.raises(InvalidError) as e2:
         api.create(svc("c", type="NodePort", ports=[{"port": 80, "nodePort": 30000}]))
-    assert str(e2.value).endswith("spec.ports[0].nodePort: Invalid value: 30000: provided port is already allocated")
+    assert str(e2.value).endswith(
+        "spec.ports[0].nodePort: Invalid value: 30000: provided port is already allocated"
+    )
 
 
 def test_dynamic_node_port_and_health_check(api):
@@ -102,8 +106,12 @@ def test_update_keeps_allocated_values(api):
 
 
 def test_generate_name_and_labels(api):
-    p = api.create(Pod(metadata={"generateName": "web-", "labels": {"app": "web"}},
-                       spec={"containers": [{"name": "c", "image": "nginx"}]}))
+    p = api.create(
+        Pod(
+            metadata={"generateName": "web-", "labels": {"app": "web"}},
+            spec={"containers": [{"name": "c", "image": "nginx"}]},
+        )
+    )
     assert p.metadata.name.startswith("web-") and len(p.metadata.name) == 9
     assert set(p.metadata.name[4:]) <= set("bcdfghjklmnpqrstvwxz2456789")
     assert [o.metadata.name for o in api.list("Pod", label_selector="app=web")] == [p.metadata.name]
@@ -111,7 +119,9 @@ def test_generate_name_and_labels(api):
 
 
 def test_pod_graceful_delete(api):
-    p = api.create(Pod(metadata={"name": "p"}, spec={"containers": [{"name": "c", "image": "nginx"}], "nodeName": "n1"}))
+    p = api.create(
+        Pod(metadata={"name": "p"}, spec={"containers": [{"name": "c", "image": "nginx"}], "nodeName": "n1"})
+    )
     assert p.spec.terminationGracePeriodSeconds == 30
     d = api.delete("Pod", "p")
     # registry/core/pod strategy CheckGracefulDelete: deletionTimestamp = now + grace period
@@ -136,7 +146,8 @@ requests = st.lists(
         st.sampled_from([None, 30000, 30001, 80]),
         st.booleans(),  # delete instead
     ),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 

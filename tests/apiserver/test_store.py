@@ -9,10 +9,17 @@ from k8snet.sim.clock import SimClock
 
 
 def _dep(replicas=1):
-    return Deployment(metadata={"name": "d", "namespace": "default"},
-                      spec={"replicas": replicas, "selector": {"matchLabels": {"a": "b"}},
-                            "template": {"metadata": {"labels": {"a": "b"}},
-                                         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+    return Deployment(
+        metadata={"name": "d", "namespace": "default"},
+        spec={
+            "replicas": replicas,
+            "selector": {"matchLabels": {"a": "b"}},
+            "template": {
+                "metadata": {"labels": {"a": "b"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+            },
+        },
+    )
 
 
 def test_resource_version_uid_and_timestamps():

@@ -110,8 +110,10 @@ def page_and_log(browser, base_url):
     page.on("pageerror", lambda exc: log.page_errors.append(str(exc)))
     page.on(
         "requestfailed",
-        lambda req: urlsplit(req.url).hostname == "127.0.0.1"
-        and log.failed_requests.append(f"{req.url} ({req.failure})"),
+        lambda req: (
+            urlsplit(req.url).hostname == "127.0.0.1"
+            and log.failed_requests.append(f"{req.url} ({req.failure})")
+        ),
     )
     page.on(
         "response",

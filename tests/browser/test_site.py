@@ -62,7 +62,9 @@ PAGE_LIMIT_BYTES = 3 * 1024 * 1024
 def test_page_is_small_enough(site_dir, path):
     # Explorers embed every precomputed outcome in the page's widget state; keep pages light to load.
     size = (site_dir / path).stat().st_size
-    assert size < PAGE_LIMIT_BYTES, f"{path} is {size} bytes (limit {PAGE_LIMIT_BYTES}); narrow explorer ranges"
+    assert size < PAGE_LIMIT_BYTES, (
+        f"{path} is {size} bytes (limit {PAGE_LIMIT_BYTES}); narrow explorer ranges"
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -131,7 +133,7 @@ def combinations_to_drive(explorer) -> list[tuple]:
     chosen = []
     for i, key in enumerate(keys):
         for value in explorer.controls[key]:
-            chosen.append((*base[:i], value, *base[i + 1:]))
+            chosen.append((*base[:i], value, *base[i + 1 :]))
     step = max(1, len(combos) // MAX_COMBINATIONS_DRIVEN)
     chosen += combos[::step]
     return list(dict.fromkeys(chosen))
@@ -155,12 +157,18 @@ _OUTER_HTML_WITHOUT_THEME_ATTRS = """e => {
 
 
 def _visible_html(explorer, selector: str) -> list[str]:
-    return [el.evaluate(_OUTER_HTML_WITHOUT_THEME_ATTRS) for el in explorer.locator(selector).all() if el.is_visible()]
+    return [
+        el.evaluate(_OUTER_HTML_WITHOUT_THEME_ATTRS)
+        for el in explorer.locator(selector).all()
+        if el.is_visible()
+    ]
 
 
 def _as_browser_serializes(page, html: str) -> str:
     """Parse and re-serialize HTML in the page, so it compares equal to what the page shows."""
-    return page.evaluate("h => { const d = document.createElement('div'); d.innerHTML = h; return d.innerHTML; }", html)
+    return page.evaluate(
+        "h => { const d = document.createElement('div'); d.innerHTML = h; return d.innerHTML; }", html
+    )
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -193,8 +201,10 @@ def test_explorers_show_what_python_computes(page_and_log, base_url, path):
             assert _visible_html(element, "[data-k8snet-outcome]") == [
                 _as_browser_serializes(page, outcome.fragment())
             ], where
-            expected_svg = [] if outcome.svg is None else [
-                _as_browser_serializes(page, f'<div class="k8snet-svg">{outcome.svg}</div>')
-            ]
+            expected_svg = (
+                []
+                if outcome.svg is None
+                else [_as_browser_serializes(page, f'<div class="k8snet-svg">{outcome.svg}</div>')]
+            )
             assert _visible_html(element, ".k8snet-svg") == expected_svg, where
     assert log.problems() == [], f"{path}: " + "\n".join(log.problems())

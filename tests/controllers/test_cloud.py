@@ -24,30 +24,58 @@ from k8snet.controllers.cloud import (
 )
 
 
-def svc(name="web", uid="11111111-2222-3333-4444-555555555555", etp="Cluster", hc=None, lb_ip=None, node_port=30080,
-        ranges=None):
-    return Service.model_validate({
-        "metadata": {"name": name, "namespace": "default", "uid": uid},
-        "spec": {"type": "LoadBalancer", "clusterIP": "10.96.0.50", "externalTrafficPolicy": etp,
-                 "healthCheckNodePort": hc,
-                 "loadBalancerIP": lb_ip, "loadBalancerSourceRanges": ranges,
-                 "ports": [{"port": 80, "protocol": "TCP", "nodePort": node_port}]}})
+def svc(
+    name="web",
+    uid="11111111-2222-3333-4444-555555555555",
+    etp="Cluster",
+    hc=None,
+    lb_ip=None,
+    node_port=30080,
+    ranges=None,
+):
+    return Service.model_validate(
+        {
+            "metadata": {"name": name, "namespace": "default", "uid": uid},
+            "spec": {
+                "type": "LoadBalancer",
+                "clusterIP": "10.96.0.50",
+                "externalTrafficPolicy": etp,
+                "healthCheckNodePort": hc,
+                "loadBalancerIP": lb_ip,
+                "loadBalancerSourceRanges": ranges,
+                "ports": [{"port": 80, "protocol": "TCP", "nodePort": node_port}],
+            },
+        }
+    )
 
 
 def node(name, ip, exclude=False):
     labels = {"node.kubernetes.io/exclude-from-external-load-balancers": ""} if exclude else {}
-    return Node.model_validate({"metadata": {"name": name, "labels": labels}, "spec": {"providerID": f"x://{name}"},
-                                "status": {"addresses": [{"type": "InternalIP", "address": ip}]}})
+    return Node.model_validate(
+        {
+            "metadata": {"name": name, "labels": labels},
+            "spec": {"providerID": f"x://{name}"},
+            "status": {"addresses": [{"type": "InternalIP", "address": ip}]},
+        }
+    )
 
 
 NODES = [node("cp", "172.18.0.2", exclude=True), node("w1", "172.18.0.3"), node("w2", "172.18.0.4")]
 
 
 def es(*eps):
-    return EndpointSlice.model_validate({
-        "metadata": {"name": "web-abc", "namespace": "default", "labels": {"kubernetes.io/service-name": "web"}},
-        "addressType": "IPv4", "ports": [{"name": "", "port": 8080, "protocol": "TCP"}],
-        "endpoints": [{"addresses": [ip], "nodeName": n, "conditions": c} for ip, n, c in eps]})
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "web-abc",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "web"},
+            },
+            "addressType": "IPv4",
+            "ports": [{"name": "", "port": 8080, "protocol": "TCP"}],
+            "endpoints": [{"addresses": [ip], "nodeName": n, "conditions": c} for ip, n, c in eps],
+        }
+    )
 
 
 def test_default_load_balancer_name():
@@ -94,7 +122,9 @@ def test_generic_cluster_policy_splits_per_node_on_kube_proxy_healthz():
     slices = [es(("10.244.1.2", "w1", None), ("10.244.1.3", "w1", None), ("10.244.2.2", "w2", None))]
     bs = p.backends(s, 80, "TCP", NODES, slices)
     assert [(b.node, b.share, b.dst_ip, b.dst_port, b.src_ip) for b in bs] == [
-        ("w1", Fraction(1, 2), "172.18.0.3", 30080, None), ("w2", Fraction(1, 2), "172.18.0.4", 30080, None)]
+        ("w1", Fraction(1, 2), "172.18.0.3", 30080, None),
+        ("w2", Fraction(1, 2), "172.18.0.4", 30080, None),
+    ]
     assert bs[0].check == "GET :10256/healthz -> 200"
 
 
@@ -102,8 +132,12 @@ def test_generic_local_policy_checks_health_check_node_port():
     p = GenericCloud()
     s = svc(etp="Local", hc=32000)
     p.ensure_load_balancer("k", s, NODES[1:])
-    slices = [es(("10.244.1.2", "w1", {"ready": True}),
-                 ("10.244.2.2", "w2", {"ready": False, "serving": True, "terminating": True}))]
+    slices = [
+        es(
+            ("10.244.1.2", "w1", {"ready": True}),
+            ("10.244.2.2", "w2", {"ready": False, "serving": True, "terminating": True}),
+        )
+    ]
     bs = {b.node: b for b in p.backends(s, 80, "TCP", NODES, slices)}
     assert bs["w1"].share == 1 and bs["w1"].check == "GET :32000/healthz -> 200"
     # only terminating endpoints: the health check fails ("should fail if there are only terminating endpoints")
@@ -111,7 +145,9 @@ def test_generic_local_policy_checks_health_check_node_port():
     # nothing healthy: dropped, or sent everywhere when failing open
     none_ready = [es(("10.244.1.2", "w1", {"ready": False}))]
     assert all(b.share == 0 for b in p.backends(s, 80, "TCP", NODES, none_ready))
-    assert [b.share for b in p.backends(s, 80, "TCP", NODES, none_ready, fail_open=True)] == [Fraction(1, 2)] * 2
+    assert [b.share for b in p.backends(s, 80, "TCP", NODES, none_ready, fail_open=True)] == [
+        Fraction(1, 2)
+    ] * 2
 
 
 def test_source_ranges():

@@ -45,7 +45,7 @@ def test_names_labels_and_events():
     assert len(pods) == 2
     for p in pods:
         assert p.metadata.name.startswith(rs.metadata.name + "-")
-        suffix = p.metadata.name[len(rs.metadata.name) + 1:]
+        suffix = p.metadata.name[len(rs.metadata.name) + 1 :]
         assert len(suffix) == 5 and set(suffix) <= set(ALPHANUMS)
         assert p.metadata.labels == {"app": "nginx", "pod-template-hash": h}
         assert p.metadata.ownerReferences[0].uid == rs.metadata.uid
@@ -85,14 +85,26 @@ def test_deletion_rank_order():
     def pod(name, node=None, phase="Running", ready=None, created=0):
         status = {"phase": phase}
         if ready is not None:
-            status["conditions"] = [{"type": "Ready", "status": "True" if ready else "False",
-                                     "lastTransitionTime": now + timedelta(seconds=created)}]
-        return Pod(metadata={"name": name, "creationTimestamp": now + timedelta(seconds=created)},
-                   spec={"containers": [{"name": "c"}], **({"nodeName": node} if node else {})}, status=status)
+            status["conditions"] = [
+                {
+                    "type": "Ready",
+                    "status": "True" if ready else "False",
+                    "lastTransitionTime": now + timedelta(seconds=created),
+                }
+            ]
+        return Pod(
+            metadata={"name": name, "creationTimestamp": now + timedelta(seconds=created)},
+            spec={"containers": [{"name": "c"}], **({"nodeName": node} if node else {})},
+            status=status,
+        )
 
-    pods = [pod("ready-old", "n1", ready=True, created=0), pod("unscheduled", phase="Pending"),
-            pod("pending", "n1", phase="Pending"), pod("not-ready", "n1", ready=False),
-            pod("ready-new", "n1", ready=True, created=10)]
+    pods = [
+        pod("ready-old", "n1", ready=True, created=0),
+        pod("unscheduled", phase="Pending"),
+        pod("pending", "n1", phase="Pending"),
+        pod("not-ready", "n1", ready=False),
+        pod("ready-new", "n1", ready=True, created=10),
+    ]
     order = [p.metadata.name for p in sorted(pods, key=lambda p: deletion_rank(p, {"n1": 4}))]
     assert order == ["unscheduled", "pending", "not-ready", "ready-new", "ready-old"]
 
@@ -123,7 +135,11 @@ def test_deployment_conditions_and_revision_annotation():
     rs = c.replica_sets("default")[0]
     assert [(x.type, x.status, x.reason, x.message) for x in dep.status.conditions] == [
         ("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
-        ("Progressing", "True", "NewReplicaSetAvailable",
-         f'ReplicaSet "{rs.metadata.name}" has successfully progressed.'),
+        (
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            f'ReplicaSet "{rs.metadata.name}" has successfully progressed.',
+        ),
     ]
     assert dep.metadata.annotations["deployment.kubernetes.io/revision"] == "1"

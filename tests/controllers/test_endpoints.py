@@ -55,11 +55,14 @@ def test_hand_written_endpoints_of_selector_service_are_replaced():
     # labels become the Service's (none) plus the headless label; other annotations are kept
     assert ep.metadata.labels == {"service.kubernetes.io/headless": ""}
     assert "kubectl.kubernetes.io/last-applied-configuration" in ep.metadata.annotations
-    assert ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] == "2026-01-01T00:00:00Z"
+    assert (
+        ep.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"] == "2026-01-01T00:00:00Z"
+    )
     # and it is not mirrored: the only slice is the EndpointSlice controller's
     slices = c.endpoint_slices("default", service="headless-svc")
     assert [s.metadata.labels["endpointslice.kubernetes.io/managed-by"] for s in slices] == [
-        "endpointslice-controller.k8s.io"]
+        "endpointslice-controller.k8s.io"
+    ]
 
 
 def test_not_ready_addresses_and_terminating():
@@ -77,7 +80,11 @@ spec: {selector: {app: nginx}, ports: [{port: 80}]}
     assert [x.ip for x in subset.addresses] == [b.status.podIP]
     assert [x.ip for x in subset.notReadyAddresses] == [a.status.podIP]
     c.terminate_pod(b.metadata.name)  # terminating pods leave Endpoints at once (no publishNotReadyAddresses)
-    ips = [x.ip for s in c.get("endpoints", "web").subsets for x in (s.addresses or []) + (s.notReadyAddresses or [])]
+    ips = [
+        x.ip
+        for s in c.get("endpoints", "web").subsets
+        for x in (s.addresses or []) + (s.notReadyAddresses or [])
+    ]
     assert b.status.podIP not in ips
 
 
@@ -99,8 +106,11 @@ subsets:
 """)
     [sl] = c.endpoint_slices("default", service="db")
     assert sl.metadata.name.startswith("db-") and len(sl.metadata.name) == 8
-    assert sl.metadata.labels == {"team": "x", "kubernetes.io/service-name": "db",
-                                  "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io"}
+    assert sl.metadata.labels == {
+        "team": "x",
+        "kubernetes.io/service-name": "db",
+        "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io",
+    }
     assert [e.to_dict() for e in sl.endpoints] == [
         {"addresses": ["192.168.10.5"], "conditions": {"ready": True}},
         {"addresses": ["192.168.10.6"], "conditions": {"ready": False}},
@@ -114,8 +124,9 @@ subsets:
 def test_kubernetes_service_endpoints():
     c = Cluster()
     ep = c.get("endpoints", "kubernetes")
-    assert ep.to_dict()["subsets"] == [{"addresses": [{"ip": "172.18.0.2"}],
-                                        "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]
+    assert ep.to_dict()["subsets"] == [
+        {"addresses": [{"ip": "172.18.0.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}
+    ]
     [sl] = c.endpoint_slices("default", service="kubernetes")
     assert sl.metadata.name == "kubernetes"
 
@@ -124,9 +135,14 @@ def test_truncation_over_1000_addresses():
     from k8snet.api.core_v1 import EndpointAddress, Endpoints, EndpointSubset
     from k8snet.controllers.endpoints import truncate_endpoints
 
-    ep = Endpoints(metadata={"name": "x"}, subsets=[
-        EndpointSubset(addresses=[EndpointAddress(ip=f"10.0.{i // 250}.{i % 250}") for i in range(900)],
-                       notReadyAddresses=[EndpointAddress(ip=f"10.1.{i // 250}.{i % 250}") for i in range(300)]),
-    ])
+    ep = Endpoints(
+        metadata={"name": "x"},
+        subsets=[
+            EndpointSubset(
+                addresses=[EndpointAddress(ip=f"10.0.{i // 250}.{i % 250}") for i in range(900)],
+                notReadyAddresses=[EndpointAddress(ip=f"10.1.{i // 250}.{i % 250}") for i in range(300)],
+            ),
+        ],
+    )
     assert truncate_endpoints(ep)
     assert len(ep.subsets[0].addresses) == 900 and len(ep.subsets[0].notReadyAddresses) == 100

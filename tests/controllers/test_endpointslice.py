@@ -34,21 +34,32 @@ class Env:
         self.ctrl = EndpointSliceController(self.api, max_endpoints_per_slice=limit)
         self.n = 0
 
-    def pod(self, labels=None, ready=True, ports=None, terminating=False, hostname=None, subdomain=None, ip=None):
+    def pod(
+        self, labels=None, ready=True, ports=None, terminating=False, hostname=None, subdomain=None, ip=None
+    ):
         self.n += 1
-        spec = {"containers": [{"name": "c", "image": "nginx", "ports": ports or [{"containerPort": 80, "name": "http"}]}],
-                "nodeName": "node-1"}
+        spec = {
+            "containers": [
+                {"name": "c", "image": "nginx", "ports": ports or [{"containerPort": 80, "name": "http"}]}
+            ],
+            "nodeName": "node-1",
+        }
         if hostname:
             spec["hostname"] = hostname
         if subdomain:
             spec["subdomain"] = subdomain
-        p = self.api.create(Pod(metadata={"name": f"pod{self.n}", "labels": labels or {"app": "web"}}, spec=spec))
+        p = self.api.create(
+            Pod(metadata={"name": f"pod{self.n}", "labels": labels or {"app": "web"}}, spec=spec)
+        )
         ip = ip or f"10.1.{self.n // 250}.{self.n % 250 + 1}"
         p.status.phase = "Running"
         p.status.podIP = ip
         p.status.podIPs = [PodIP(ip=ip)]
-        p.status.conditions = [PodCondition(type="Ready", status="True" if ready else "False",
-                                            lastTransitionTime=self.clock.now())]
+        p.status.conditions = [
+            PodCondition(
+                type="Ready", status="True" if ready else "False", lastTransitionTime=self.clock.now()
+            )
+        ]
         if terminating:
             p.metadata.deletionTimestamp = self.clock.now()
         self.api.store.put(p)
@@ -70,17 +81,28 @@ def test_reconcile_one_pod():
     pod = env.pod()
     [sl] = env.slices()
     assert sl.metadata.name.startswith("web-") and len(sl.metadata.name) == len("web-") + 5
-    assert sl.metadata.labels == {"team": "a", LABEL_SERVICE_NAME: "web",
-                                  LABEL_MANAGED_BY: "endpointslice-controller.k8s.io"}
-    assert sl.metadata.ownerReferences[0].uid == svc.metadata.uid and sl.metadata.ownerReferences[0].controller
+    assert sl.metadata.labels == {
+        "team": "a",
+        LABEL_SERVICE_NAME: "web",
+        LABEL_MANAGED_BY: "endpointslice-controller.k8s.io",
+    }
+    assert (
+        sl.metadata.ownerReferences[0].uid == svc.metadata.uid and sl.metadata.ownerReferences[0].controller
+    )
     assert sl.addressType == "IPv4"
     assert sl.to_dict()["ports"] == [{"name": "http", "port": 80, "protocol": "TCP"}]
     [ep] = sl.endpoints
     assert ep.to_dict() == {
         "addresses": [pod.status.podIP],
         "conditions": {"ready": True, "serving": True, "terminating": False},
-        "nodeName": "node-1", "zone": "us-a",
-        "targetRef": {"kind": "Pod", "namespace": "default", "name": pod.metadata.name, "uid": pod.metadata.uid},
+        "nodeName": "node-1",
+        "zone": "us-a",
+        "targetRef": {
+            "kind": "Pod",
+            "namespace": "default",
+            "name": pod.metadata.name,
+            "uid": pod.metadata.uid,
+        },
     }
     assert LAST_CHANGE_TRIGGER_TIME in sl.metadata.annotations
 
@@ -114,12 +136,16 @@ def test_not_ready_terminating_and_publish_not_ready():
     env.pod(ready=False, ip="10.1.0.10")
     env.pod(ready=True, terminating=True, ip="10.1.0.11")
     conds = {e.addresses[0]: e.conditions.model_dump() for e in env.slices()[0].endpoints}
-    assert conds == {"10.1.0.10": {"ready": False, "serving": False, "terminating": False},
-                     "10.1.0.11": {"ready": False, "serving": True, "terminating": True}}
+    assert conds == {
+        "10.1.0.10": {"ready": False, "serving": False, "terminating": False},
+        "10.1.0.11": {"ready": False, "serving": True, "terminating": True},
+    }
     # publishNotReadyAddresses forces ready only; serving stays the pod's readiness (utils.go podToEndpoint)
     conds = {e.addresses[0]: e.conditions.model_dump() for e in env.slices("pub")[0].endpoints}
-    assert conds == {"10.1.0.10": {"ready": True, "serving": False, "terminating": False},
-                     "10.1.0.11": {"ready": True, "serving": True, "terminating": True}}
+    assert conds == {
+        "10.1.0.10": {"ready": True, "serving": False, "terminating": False},
+        "10.1.0.11": {"ready": True, "serving": True, "terminating": True},
+    }
 
 
 def test_hostname_only_when_subdomain_matches():
@@ -161,7 +187,9 @@ def test_deleted_pods_leave_and_slice_names_are_stable():
 
 
 pod_strategy = st.lists(
-    st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()),  # selected, ready, terminating, has IP
+    st.tuples(
+        st.booleans(), st.booleans(), st.booleans(), st.booleans()
+    ),  # selected, ready, terminating, has IP
     max_size=12,
 )
 
@@ -173,8 +201,12 @@ def test_every_endpoint_is_a_selected_pod(pods, publish, limit):
     env.svc(publishNotReadyAddresses=publish)
     created = []
     for i, (selected, ready, terminating, has_ip) in enumerate(pods):
-        p = env.pod(labels={"app": "web" if selected else "other"}, ready=ready, terminating=terminating,
-                    ip=f"10.2.0.{i + 1}")
+        p = env.pod(
+            labels={"app": "web" if selected else "other"},
+            ready=ready,
+            terminating=terminating,
+            ip=f"10.2.0.{i + 1}",
+        )
         if not has_ip:
             p = env.api.store.get("Pod", p.metadata.name)
             p.status.podIP, p.status.podIPs = None, None
@@ -183,8 +215,11 @@ def test_every_endpoint_is_a_selected_pod(pods, publish, limit):
     slices = env.slices()
     endpoints = [e for s in slices for e in s.endpoints or []]
     assert all(len(s.endpoints or []) <= limit for s in slices)
-    expected = {f"10.2.0.{i + 1}": (ready, terminating) for i, (_, sel, ready, terminating, has_ip)
-                in enumerate(created) if sel and has_ip}
+    expected = {
+        f"10.2.0.{i + 1}": (ready, terminating)
+        for i, (_, sel, ready, terminating, has_ip) in enumerate(created)
+        if sel and has_ip
+    }
     assert sorted(e.addresses[0] for e in endpoints) == sorted(expected)
     for e in endpoints:
         ready, terminating = expected[e.addresses[0]]

@@ -32,7 +32,12 @@ def test_status_fields():
     assert p.status.phase == "Running" and p.status.hostIP == "192.168.49.2"
     assert p.status.podIP == "10.244.0.3"  # .1 gateway, .2 coredns
     assert [x.type for x in p.status.conditions] == [
-        "PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ]
     assert all(x.status == "True" for x in p.status.conditions)
     assert p.status.startTime == c.clock.now()
     reasons = [e.reason for e in c.events("default", involved="web")]

@@ -19,13 +19,19 @@ from k8snet.sim.cluster import Cluster
 
 
 def lb(name="web", type_="LoadBalancer", **spec):
-    s = {"type": type_, "selector": {"app": name}, "ports": [{"port": 80, "protocol": spec.pop("protocol", "TCP")}]}
+    s = {
+        "type": type_,
+        "selector": {"app": name},
+        "ports": [{"port": 80, "protocol": spec.pop("protocol", "TCP")}],
+    }
     s.update(spec)
     return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": s}
 
 
 def events(cluster, name):
-    return [(e.type, e.reason, e.message, e.source.component, e.count) for e in cluster.events("default", name)]
+    return [
+        (e.type, e.reason, e.message, e.source.component, e.count) for e in cluster.events("default", name)
+    ]
 
 
 @pytest.fixture
@@ -37,45 +43,66 @@ def kind():
 
 # -- TestNeedsCleanup ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("meta,spec,want", [
-    ({}, {}, False),
-    ({"finalizers": [LB_FINALIZER]}, {"type": "NodePort"}, True),
-    ({"finalizers": [LB_FINALIZER]}, {"type": "LoadBalancer"}, False),
-    ({"finalizers": [LB_FINALIZER], "deletionTimestamp": "2026-01-01T00:00:00Z"}, {}, True),
-])
+
+@pytest.mark.parametrize(
+    "meta,spec,want",
+    [
+        ({}, {}, False),
+        ({"finalizers": [LB_FINALIZER]}, {"type": "NodePort"}, True),
+        ({"finalizers": [LB_FINALIZER]}, {"type": "LoadBalancer"}, False),
+        ({"finalizers": [LB_FINALIZER], "deletionTimestamp": "2026-01-01T00:00:00Z"}, {}, True),
+    ],
+)
 def test_needs_cleanup(meta, spec, want):
     assert needs_cleanup(Service.model_validate({"metadata": meta, "spec": spec})) is want
 
 
 # -- TestNeedsUpdate -------------------------------------------------------------------------------------------
 
+
 def _svc(**spec):
     base = {"type": "LoadBalancer", "ports": [{"port": 80, "protocol": "TCP"}]}
     base.update(spec)
-    return Service.model_validate({"metadata": {"name": "external-balancer", "namespace": "default", "uid": "u"},
-                                   "spec": base})
+    return Service.model_validate(
+        {"metadata": {"name": "external-balancer", "namespace": "default", "uid": "u"}, "spec": base}
+    )
 
 
-@pytest.mark.parametrize("old,new,want", [
-    (_svc(), _svc(type="ClusterIP"), True),
-    (_svc(ports=[{"port": 8000}, {"port": 9000}, {"port": 10000}]),
-     _svc(ports=[{"port": 8001}, {"port": 9001}, {"port": 10001}]), True),
-    (_svc(externalIPs=["old.IP.1"]), _svc(externalIPs=["new.IP.1", "new.IP.2"]), True),
-    (_svc(externalIPs=["old.IP.1", "old.IP.2"]), _svc(externalIPs=["new.IP.1", "new.IP.2"]), True),
-    (_svc(), _svc(externalTrafficPolicy="Local"), True),
-    (_svc(), _svc(healthCheckNodePort=30123), True),
-    (_svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 20}]),
-     _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 21}]), True),
-    (_svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 22}]),
-     _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": "dns"}]), True),
-    (_svc(), _svc(), False),
-    (_svc(ipFamilies=["IPv4"]), _svc(ipFamilies=["IPv4", "IPv6"]), True),
-    (_svc(ipFamilies=["IPv4", "IPv6"]), _svc(ipFamilies=["IPv4"]), True),
-    (_svc(ipFamilies=["IPv4"]), _svc(ipFamilies=["IPv4"]), False),
-    (_svc(), _svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "http"}]), True),
-    (_svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "http"}]),
-     _svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "tcp"}]), True),
-])
+@pytest.mark.parametrize(
+    "old,new,want",
+    [
+        (_svc(), _svc(type="ClusterIP"), True),
+        (
+            _svc(ports=[{"port": 8000}, {"port": 9000}, {"port": 10000}]),
+            _svc(ports=[{"port": 8001}, {"port": 9001}, {"port": 10001}]),
+            True,
+        ),
+        (_svc(externalIPs=["old.IP.1"]), _svc(externalIPs=["new.IP.1", "new.IP.2"]), True),
+        (_svc(externalIPs=["old.IP.1", "old.IP.2"]), _svc(externalIPs=["new.IP.1", "new.IP.2"]), True),
+        (_svc(), _svc(externalTrafficPolicy="Local"), True),
+        (_svc(), _svc(healthCheckNodePort=30123), True),
+        (
+            _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 20}]),
+            _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 21}]),
+            True,
+        ),
+        (
+            _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": 22}]),
+            _svc(ports=[{"port": 80, "protocol": "TCP", "targetPort": "dns"}]),
+            True,
+        ),
+        (_svc(), _svc(), False),
+        (_svc(ipFamilies=["IPv4"]), _svc(ipFamilies=["IPv4", "IPv6"]), True),
+        (_svc(ipFamilies=["IPv4", "IPv6"]), _svc(ipFamilies=["IPv4"]), True),
+        (_svc(ipFamilies=["IPv4"]), _svc(ipFamilies=["IPv4"]), False),
+        (_svc(), _svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "http"}]), True),
+        (
+            _svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "http"}]),
+            _svc(ports=[{"port": 80, "protocol": "TCP", "appProtocol": "tcp"}]),
+            True,
+        ),
+    ],
+)
 def test_needs_update(kind, old, new, want):
     _, ctl, _ = kind
     assert ctl._needs_update(old, new) is want
@@ -90,6 +117,7 @@ def test_needs_update_uid_event(kind):
 
 
 # -- TestSyncLoadBalancerIfNeeded (end state instead of patch counts) -------------------------------------------
+
 
 def test_service_that_does_not_want_a_lb_is_ignored(kind):
     c, _, p = kind
@@ -107,7 +135,8 @@ def test_service_that_wants_a_lb(kind, protocol):
     assert [(i.ip, i.ipMode) for i in svc.status.loadBalancer.ingress] == [("203.0.113.1", "VIP")]
     assert events(c, "basic-service1") == [
         ("Normal", "EnsuringLoadBalancer", "Ensuring load balancer", "service-controller", 1),
-        ("Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller", 1)]
+        ("Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller", 1),
+    ]
     (b,) = p.balancers.values()
     assert b.name == p.get_load_balancer_name(svc) and b.ports[0][:2] == (80, protocol)
     # kind's control-plane node carries node.kubernetes.io/exclude-from-external-load-balancers
@@ -134,7 +163,8 @@ def test_service_with_finalizer_that_no_longer_wants_a_lb(kind):
     assert p.calls == ["get"]  # nothing to delete
     assert not svc.metadata.finalizers
     assert events(c, "no-external-balancer") == [
-        ("Normal", "DeletedLoadBalancer", "Deleted load balancer", "service-controller", 1)]
+        ("Normal", "DeletedLoadBalancer", "Deleted load balancer", "service-controller", 1)
+    ]
 
 
 def test_type_change_tears_down(kind):
@@ -144,8 +174,10 @@ def test_type_change_tears_down(kind):
     svc = c.get("Service", "web")
     assert p.balancers == {} and not svc.metadata.finalizers
     assert [e[1:3] for e in events(c, "web")][2:] == [
-        ("Type", "LoadBalancer -> ClusterIP"), ("DeletingLoadBalancer", "Deleting load balancer"),
-        ("DeletedLoadBalancer", "Deleted load balancer")]
+        ("Type", "LoadBalancer -> ClusterIP"),
+        ("DeletingLoadBalancer", "Deleting load balancer"),
+        ("DeletedLoadBalancer", "Deleted load balancer"),
+    ]
 
 
 def test_delete_tears_down(kind):
@@ -160,8 +192,13 @@ def test_update_that_needs_a_sync_ensures_again(kind):
     c, _, _ = kind
     c.apply(lb())
     c.apply(lb(loadBalancerSourceRanges=["198.51.100.0/24"]))
-    assert ("Normal", "LoadBalancerSourceRanges", "[] -> [198.51.100.0/24]", "service-controller", 1) \
-        in events(c, "web")
+    assert (
+        "Normal",
+        "LoadBalancerSourceRanges",
+        "[] -> [198.51.100.0/24]",
+        "service-controller",
+        1,
+    ) in events(c, "web")
     (ensuring, ensured) = [e for e in events(c, "web") if e[1].startswith("Ensur")]
     assert ensuring[4] == 2 and ensured[4] == 2  # the same event again: count 2
 
@@ -172,9 +209,16 @@ def test_load_balancer_ip_and_failure_with_backoff(kind):
     assert c.get("Service", "a").status.loadBalancer.ingress[0].ip == "203.0.113.50"
     c.apply(lb("b", loadBalancerIP="203.0.113.50"))
     failed = [e for e in events(c, "b") if e[1] == "SyncLoadBalancerFailed"]
-    assert failed == [("Warning", "SyncLoadBalancerFailed",
-                       "Error syncing load balancer: failed to ensure load balancer: requested IP 203.0.113.50 is "
-                       "already in use by load balancer of service default/a", "service-controller", 1)]
+    assert failed == [
+        (
+            "Warning",
+            "SyncLoadBalancerFailed",
+            "Error syncing load balancer: failed to ensure load balancer: requested IP 203.0.113.50 is "
+            "already in use by load balancer of service default/a",
+            "service-controller",
+            1,
+        )
+    ]
     assert "<pending>" in c.kubectl("get svc b")
     c.clock.advance(seconds=4)
     assert [e for e in events(c, "b") if e[1] == "SyncLoadBalancerFailed"][0][4] == 1
@@ -197,6 +241,7 @@ def test_allocate_load_balancer_node_ports_false(kind):
 
 # -- TestUpdateNodesInExternalLoadBalancer ------------------------------------------------------------------------
 
+
 def test_new_node_updates_hosts(kind):
     c, _, p = kind
     c.apply([lb("s0"), lb("s1", "NodePort"), lb("s2")])
@@ -218,8 +263,13 @@ def test_no_eligible_nodes_warns():
     c = Cluster(preset="minikube")  # minikube nodes have no spec.providerID
     install(c, GenericCloud())
     c.apply(lb())
-    assert ("Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer",
-            "service-controller", 1) in events(c, "web")
+    assert (
+        "Warning",
+        "UnAvailableLoadBalancer",
+        "There are no available nodes for LoadBalancer",
+        "service-controller",
+        1,
+    ) in events(c, "web")
 
 
 def test_without_a_provider_external_ip_stays_pending():
@@ -240,5 +290,7 @@ def test_metallb_events():
     assert evs[0] == ("Normal", "IPAllocated", 'Assigned IP ["172.18.255.200"]', "metallb-controller", 1)
     typ, reason, msg, comp, _ = evs[1]
     assert (reason, comp) == ("nodeAssigned", "metallb-speaker")
-    assert msg in ('announcing from node "kind-worker" with protocol "layer2"',
-                   'announcing from node "kind-worker2" with protocol "layer2"')
+    assert msg in (
+        'announcing from node "kind-worker" with protocol "layer2"',
+        'announcing from node "kind-worker2" with protocol "layer2"',
+    )

@@ -63,8 +63,12 @@ def test_masqueraded_reply_is_un_snatted():
     first = host.send(Packet(TEST_EXTERNAL_CLIENT, TEST_NODE_IP, src_port=50000, dst_port=3001))
     assert first.masquerade and first.snat_source == TEST_NODE_IP
     reply = host.send(Packet(first.dst_ip, TEST_NODE_IP, src_port=first.dst_port, dst_port=50000))
-    assert (reply.src_ip, reply.src_port, reply.dst_ip, reply.dst_port) == (TEST_NODE_IP, 3001,
-                                                                             TEST_EXTERNAL_CLIENT, 50000)
+    assert (reply.src_ip, reply.src_port, reply.dst_ip, reply.dst_port) == (
+        TEST_NODE_IP,
+        3001,
+        TEST_EXTERNAL_CLIENT,
+        50000,
+    )
     assert reply.path == "forward" and reply.verdict == "ACCEPT"
 
 
@@ -116,8 +120,12 @@ def test_sampling_is_seeded_and_matches_probabilities():
     def run(seed):
         host = host_for("session_affinity.iptables", seed=seed)
         # Distinct clients, so affinity does not kick in.
-        return [host.send(Packet(f"10.1.{i // 250}.{i % 250 + 1}", "172.30.0.41", dst_port=80),
-                          record=False).destination for i in range(3000)]
+        return [
+            host.send(
+                Packet(f"10.1.{i // 250}.{i % 250 + 1}", "172.30.0.41", dst_port=80), record=False
+            ).destination
+            for i in range(3000)
+        ]
 
     a, b = run(5), run(5)
     assert a == b
@@ -126,8 +134,11 @@ def test_sampling_is_seeded_and_matches_probabilities():
     assert all(850 < n < 1150 for n in counts.values()), counts
     host = host_for("session_affinity.iptables")
     probs = [o.probability for o in host.enumerate(Packet("10.9.9.9", "172.30.0.41", dst_port=80))]
-    assert probs == [Fraction("0.3333333333"), Fraction("0.6666666667") * Fraction(1, 2),
-                     Fraction("0.6666666667") * Fraction(1, 2)]
+    assert probs == [
+        Fraction("0.3333333333"),
+        Fraction("0.6666666667") * Fraction(1, 2),
+        Fraction("0.6666666667") * Fraction(1, 2),
+    ]
     assert sum(probs) == 1
 
 

@@ -16,11 +16,20 @@ def test_every_service_chain_has_an_owner():
     infos = explain_iptables(load_fixture("overall.iptables"))
     by_chain = {(i.table, i.chain): i for i in infos}
     assert tuple(by_chain[("nat", "KUBE-SVC-XPGD46QRK7WJZT7O")]) == (
-        "KUBE-SVC-XPGD46QRK7WJZT7O", "service", "ns1/svc1:p80")
+        "KUBE-SVC-XPGD46QRK7WJZT7O",
+        "service",
+        "ns1/svc1:p80",
+    )
     assert tuple(by_chain[("nat", "KUBE-EXT-GNZBNJ2PO5MGZ6GT")]) == (
-        "KUBE-EXT-GNZBNJ2PO5MGZ6GT", "external", "ns2/svc2:p80")
+        "KUBE-EXT-GNZBNJ2PO5MGZ6GT",
+        "external",
+        "ns2/svc2:p80",
+    )
     assert tuple(by_chain[("nat", "KUBE-FW-NUKIZ6OKUXPJNT4C")]) == (
-        "KUBE-FW-NUKIZ6OKUXPJNT4C", "firewall", "ns5/svc5:p80")
+        "KUBE-FW-NUKIZ6OKUXPJNT4C",
+        "firewall",
+        "ns5/svc5:p80",
+    )
     sep = by_chain[("nat", "KUBE-SEP-UKSFD7AGPMPPLUHC")]
     assert (sep.kind, sep.owner, sep.endpoint) == ("endpoint", "ns4/svc4:p80", "10.180.0.4:80")
     assert by_chain[("filter", "KUBE-FORWARD")].kind == "kube-proxy"
@@ -35,7 +44,11 @@ def test_every_service_chain_has_an_owner():
 def test_local_policy_chain():
     infos = {i.chain: i for i in explain_iptables(load_fixture("etp_local.iptables"))}
     svl = infos["KUBE-SVL-XPGD46QRK7WJZT7O"]
-    assert (svl.kind, svl.owner, svl.targets) == ("service-local", "ns1/svc1:p80", ["KUBE-SEP-ZX7GRIZKSNUQ3LAJ"])
+    assert (svl.kind, svl.owner, svl.targets) == (
+        "service-local",
+        "ns1/svc1:p80",
+        ["KUBE-SEP-ZX7GRIZKSNUQ3LAJ"],
+    )
     assert infos["KUBE-SEP-ZX7GRIZKSNUQ3LAJ"].endpoint == "10.180.2.1:80"
 
 

@@ -87,11 +87,15 @@ def test_kube_proxy_rule_parameters():
 
 
 def test_target_options_and_ipvs_match_set():
-    r = parse_rule("-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" "
-                   "-j MASQUERADE --random-fully")
+    r = parse_rule(
+        '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" '
+        "-j MASQUERADE --random-fully"
+    )
     assert r.target_options == {"--random-fully": ""}
-    r = parse_rule("-A KUBE-SERVICES -m comment --comment \"Kubernetes service cluster ip + port for masquerade "
-                   "purpose\" -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ")
+    r = parse_rule(
+        '-A KUBE-SERVICES -m comment --comment "Kubernetes service cluster ip + port for masquerade '
+        'purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ'
+    )
     assert r.match_set.name == "KUBE-CLUSTER-IP" and r.match_set.flags == ("dst", "dst")
     assert r.source == Value("10.0.0.0/8", True)
     r = parse_rule("-A KUBE-SERVICES -d 172.30.0.46/32 -p tcp -j REJECT --reject-with icmp-port-unreachable")
@@ -101,8 +105,10 @@ def test_target_options_and_ipvs_match_set():
 
 
 def test_unknown_options_are_kept_and_reported():
-    t = parse_iptables("*filter\n:FOO - [0:0]\n-A FOO -m physdev --physdev-is-bridged -m tcp --tcp-flags SYN SYN"
-                       " -j ACCEPT\nCOMMIT\n")
+    t = parse_iptables(
+        "*filter\n:FOO - [0:0]\n-A FOO -m physdev --physdev-is-bridged -m tcp --tcp-flags SYN SYN"
+        " -j ACCEPT\nCOMMIT\n"
+    )
     r = t["filter"].chains["FOO"].rules[0]
     assert r.unknown[:1] == ["--physdev-is-bridged"] and "--tcp-flags" in r.unknown
     assert t.warnings and t.warnings[0].startswith("line 3: unknown options kept verbatim:")
@@ -113,17 +119,31 @@ def test_quoted_comment_with_escapes():
     assert r.comment == 'say "hi"'
 
 
-@pytest.mark.parametrize("text,lineno,reason", [
-    ("*nat\n-A KUBE-SVC-X -j ACCEPT\nCOMMIT\n", 2, "chain KUBE-SVC-X does not exist in table nat"),
-    ("*nat\n:FOO - [0:0]\n-A FOO -s\nCOMMIT\n", 3, 'parameter "-s" requires an argument'),
-    ("*nat\n:FOO - [0:0]\n", 1, "table has no COMMIT line"),
-    ("-A FOO -j ACCEPT\n", 1, "expected a table declaration like *nat"),
-    ("*nat\n:FOO ACCEPT [0:0]\nCOMMIT\n", 2, "user-defined chain FOO cannot have a policy"),
-    ("*nat\n:FOO - [0:0]\n-I FOO -j ACCEPT\nCOMMIT\n", 3, "unsupported line (expected :CHAIN, -A, -X or COMMIT)"),
-    ("*nat\n:FOO - [0:0]\n-A FOO -m statistic --mode random --probability 1.5 -j ACCEPT\nCOMMIT\n", 3,
-     "statistic --mode random needs --probability between 0 and 1"),
-    ("*nat\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-X FOO\nCOMMIT\n", 4, "cannot delete chain FOO after adding rules"),
-])
+@pytest.mark.parametrize(
+    "text,lineno,reason",
+    [
+        ("*nat\n-A KUBE-SVC-X -j ACCEPT\nCOMMIT\n", 2, "chain KUBE-SVC-X does not exist in table nat"),
+        ("*nat\n:FOO - [0:0]\n-A FOO -s\nCOMMIT\n", 3, 'parameter "-s" requires an argument'),
+        ("*nat\n:FOO - [0:0]\n", 1, "table has no COMMIT line"),
+        ("-A FOO -j ACCEPT\n", 1, "expected a table declaration like *nat"),
+        ("*nat\n:FOO ACCEPT [0:0]\nCOMMIT\n", 2, "user-defined chain FOO cannot have a policy"),
+        (
+            "*nat\n:FOO - [0:0]\n-I FOO -j ACCEPT\nCOMMIT\n",
+            3,
+            "unsupported line (expected :CHAIN, -A, -X or COMMIT)",
+        ),
+        (
+            "*nat\n:FOO - [0:0]\n-A FOO -m statistic --mode random --probability 1.5 -j ACCEPT\nCOMMIT\n",
+            3,
+            "statistic --mode random needs --probability between 0 and 1",
+        ),
+        (
+            "*nat\n:FOO - [0:0]\n-A FOO -j ACCEPT\n-X FOO\nCOMMIT\n",
+            4,
+            "cannot delete chain FOO after adding rules",
+        ),
+    ],
+)
 def test_parse_errors_name_line_and_text(text, lineno, reason):
     with pytest.raises(IptablesParseError) as info:
         parse_iptables(text)
@@ -143,8 +163,9 @@ def test_serialize_round_trip_and_counters():
     assert ":INPUT ACCEPT [0:0]" in serialize(t)
     # Re-parsing serialized text gives the same rules.
     again = parse_iptables(out)
-    assert [r.text for c in again["nat"].chains.values() for r in c.rules] == \
-           [r.text for c in t["nat"].chains.values() for r in c.rules]
+    assert [r.text for c in again["nat"].chains.values() for r in c.rules] == [
+        r.text for c in t["nat"].chains.values() for r in c.rules
+    ]
 
 
 def test_deleted_chains():

@@ -41,11 +41,18 @@ def service(name, **spec):
 
 
 def endpoints(name, eps, port=8080, protocol="TCP"):
-    return EndpointSlice.model_validate({
-        "metadata": {"name": f"{name}-abc", "namespace": "default", "labels": {"kubernetes.io/service-name": name}},
-        "addressType": "IPv4",
-        "endpoints": [{"addresses": [ip], "nodeName": node} for ip, node in eps],
-        "ports": [{"name": "http", "port": port, "protocol": protocol}]})
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": f"{name}-abc",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": name},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [ip], "nodeName": node} for ip, node in eps],
+            "ports": [{"name": "http", "port": port, "protocol": protocol}],
+        }
+    )
 
 
 def http(port, node_port=None, protocol="TCP"):
@@ -68,16 +75,20 @@ def outcomes(host, packet):
 
 @pytest.fixture
 def web():
-    return host_for([service("web", type="NodePort", clusterIP="10.96.0.100", ports=http(80, 30080))],
-                    [endpoints("web", ALL_EPS)])
+    return host_for(
+        [service("web", type="NodePort", clusterIP="10.96.0.100", ports=http(80, 30080))],
+        [endpoints("web", ALL_EPS)],
+    )
 
 
 def test_cluster_ip_from_a_pod_is_spread_evenly_without_masquerade(web):
     pkt = Packet(REMOTE_POD_1, "10.96.0.100", dst_port=80, in_interface="eth0")
     third = Fraction(1, 3)
-    assert outcomes(web, pkt) == [(f"{LOCAL_POD}:8080", third, False, "ACCEPT"),
-                                  (f"{REMOTE_POD_1}:8080", third, False, "ACCEPT"),
-                                  (f"{REMOTE_POD_2}:8080", third, False, "ACCEPT")]
+    assert outcomes(web, pkt) == [
+        (f"{LOCAL_POD}:8080", third, False, "ACCEPT"),
+        (f"{REMOTE_POD_1}:8080", third, False, "ACCEPT"),
+        (f"{REMOTE_POD_2}:8080", third, False, "ACCEPT"),
+    ]
     r = web.enumerate(pkt)[0]
     assert r.path == "input+ipvs" and r.virtual_server == "10.96.0.100:80/TCP" and r.scheduler == "rr"
     assert any(s.table == "ipvs" for s in r.steps)
@@ -96,21 +107,44 @@ def test_node_port_is_masqueraded_and_probabilities_sum_to_one(web):
 
 
 def test_node_port_local_policy_keeps_client_ip_and_uses_local_endpoints():
-    host = host_for([service("web", type="NodePort", clusterIP="10.96.0.100", externalTrafficPolicy="Local",
-                             ports=http(80, 30080))], [endpoints("web", ALL_EPS)])
+    host = host_for(
+        [
+            service(
+                "web",
+                type="NodePort",
+                clusterIP="10.96.0.100",
+                externalTrafficPolicy="Local",
+                ports=http(80, 30080),
+            )
+        ],
+        [endpoints("web", ALL_EPS)],
+    )
     # KUBE-NODE-PORT: -m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst -j RETURN (no KUBE-MARK-MASQ)
     assert outcomes(host, Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0")) == [
-        (f"{LOCAL_POD}:8080", 1, False, "ACCEPT")]
+        (f"{LOCAL_POD}:8080", 1, False, "ACCEPT")
+    ]
 
 
 def test_node_port_local_policy_without_local_endpoint_falls_back_to_cluster_endpoints():
     # syncEndpoint (kubernetes PR 97081): unlike iptables mode, IPVS keeps the remote endpoints, and the client IP
     # is kept (no SNAT), so the reply from the remote pod does not come back through this node.
-    host = host_for([service("web", type="NodePort", clusterIP="10.96.0.100", externalTrafficPolicy="Local",
-                             ports=http(80, 30080))], [endpoints("web", ALL_EPS[1:])])
+    host = host_for(
+        [
+            service(
+                "web",
+                type="NodePort",
+                clusterIP="10.96.0.100",
+                externalTrafficPolicy="Local",
+                ports=http(80, 30080),
+            )
+        ],
+        [endpoints("web", ALL_EPS[1:])],
+    )
     res = outcomes(host, Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0"))
-    assert res == [(f"{REMOTE_POD_1}:8080", Fraction(1, 2), False, "ACCEPT"),
-                   (f"{REMOTE_POD_2}:8080", Fraction(1, 2), False, "ACCEPT")]
+    assert res == [
+        (f"{REMOTE_POD_1}:8080", Fraction(1, 2), False, "ACCEPT"),
+        (f"{REMOTE_POD_2}:8080", Fraction(1, 2), False, "ACCEPT"),
+    ]
 
 
 def test_no_endpoints_icmp_port_unreachable():
@@ -128,15 +162,27 @@ def test_other_port_on_a_vip_is_rejected_by_kube_ipvs_filter(web):
 
 def test_hairpin_traffic_is_masqueraded():
     # KUBE-POSTROUTING: -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE
-    host = host_for([service("web", clusterIP="10.96.0.100", ports=http(80))], [endpoints("web", ALL_EPS[:1])])
+    host = host_for(
+        [service("web", clusterIP="10.96.0.100", ports=http(80))], [endpoints("web", ALL_EPS[:1])]
+    )
     [r] = host.enumerate(Packet(LOCAL_POD, "10.96.0.100", dst_port=80, in_interface="cni0"))
     assert r.destination == f"{LOCAL_POD}:8080" and r.masquerade and r.src_ip == NODE_IP
 
 
 def test_load_balancer_source_ranges():
-    host = host_for([service("lb", type="LoadBalancer", clusterIP="10.96.0.50", ports=http(80, 30050),
-                             loadBalancerSourceRanges=["198.51.100.0/24"], lb_ingress=["192.0.2.10"])],
-                    [endpoints("lb", ALL_EPS[1:2])])
+    host = host_for(
+        [
+            service(
+                "lb",
+                type="LoadBalancer",
+                clusterIP="10.96.0.50",
+                ports=http(80, 30050),
+                loadBalancerSourceRanges=["198.51.100.0/24"],
+                lb_ingress=["192.0.2.10"],
+            )
+        ],
+        [endpoints("lb", ALL_EPS[1:2])],
+    )
     [denied] = host.enumerate(Packet(OUTSIDE, "192.0.2.10", dst_port=80, in_interface="eth0"))
     assert denied.verdict == "DROP" and denied.verdict_rule.chain == "KUBE-SOURCE-RANGES-FIREWALL"
     [allowed] = host.enumerate(Packet("198.51.100.9", "192.0.2.10", dst_port=80, in_interface="eth0"))
@@ -152,10 +198,15 @@ def test_node_to_cluster_ip_goes_through_local_out(web):
 
 def test_round_robin_sequence_is_seeded_and_cycles():
     def run(seed):
-        host = host_for([service("web", clusterIP="10.96.0.100", ports=http(80))], [endpoints("web", ALL_EPS)],
-                        seed=seed)
-        return [host.send(Packet(REMOTE_POD_1, "10.96.0.100", src_port=40000 + i, dst_port=80,
-                                 in_interface="eth0")).destination for i in range(6)]
+        host = host_for(
+            [service("web", clusterIP="10.96.0.100", ports=http(80))], [endpoints("web", ALL_EPS)], seed=seed
+        )
+        return [
+            host.send(
+                Packet(REMOTE_POD_1, "10.96.0.100", src_port=40000 + i, dst_port=80, in_interface="eth0")
+            ).destination
+            for i in range(6)
+        ]
 
     seq = run(7)
     assert seq == run(7)
@@ -164,19 +215,32 @@ def test_round_robin_sequence_is_seeded_and_cycles():
 
 def test_session_affinity_persistence_template_and_timeout():
     clock = ManualClock()
-    svc = service("web", clusterIP="10.96.0.100", ports=http(80), sessionAffinity="ClientIP",
-                  sessionAffinityConfig={"clientIP": {"timeoutSeconds": 60}})
+    svc = service(
+        "web",
+        clusterIP="10.96.0.100",
+        ports=http(80),
+        sessionAffinity="ClientIP",
+        sessionAffinityConfig={"clientIP": {"timeoutSeconds": 60}},
+    )
     host = host_for([svc], [endpoints("web", ALL_EPS)], clock=clock, seed=3)
     first = host.send(Packet(REMOTE_POD_1, "10.96.0.100", src_port=1000, dst_port=80, in_interface="eth0"))
     for p in range(1001, 1006):
         clock.advance(30)  # each new connection refreshes the template
         r = host.send(Packet(REMOTE_POD_1, "10.96.0.100", src_port=p, dst_port=80, in_interface="eth0"))
         assert r.destination == first.destination and r.reason == "persistence template"
-    [only] = host.enumerate(Packet(REMOTE_POD_1, "10.96.0.100", src_port=2000, dst_port=80, in_interface="eth0"))
+    [only] = host.enumerate(
+        Packet(REMOTE_POD_1, "10.96.0.100", src_port=2000, dst_port=80, in_interface="eth0")
+    )
     assert only.destination == first.destination
     clock.advance(61)
-    assert len(host.enumerate(Packet(REMOTE_POD_1, "10.96.0.100", src_port=2001, dst_port=80,
-                                     in_interface="eth0"))) == 3
+    assert (
+        len(
+            host.enumerate(
+                Packet(REMOTE_POD_1, "10.96.0.100", src_port=2001, dst_port=80, in_interface="eth0")
+            )
+        )
+        == 3
+    )
 
 
 def test_established_connection_survives_weight_zero_but_not_deletion():
@@ -192,8 +256,12 @@ def test_established_connection_survives_weight_zero_but_not_deletion():
     again = host.send(pkt)
     assert again.destination == f"{REMOTE_POD_1}:8080" and again.reason == "existing connection"
     assert again.ctstate == "ESTABLISHED"
-    assert [r.destination for r in host.enumerate(Packet(OUTSIDE, "10.96.0.100", src_port=5556, dst_port=80,
-                                                          in_interface="eth0"))] == [f"{REMOTE_POD_2}:8080"]
+    assert [
+        r.destination
+        for r in host.enumerate(
+            Packet(OUTSIDE, "10.96.0.100", src_port=5556, dst_port=80, in_interface="eth0")
+        )
+    ] == [f"{REMOTE_POD_2}:8080"]
     # Deleted for good: expire_nodest_conn drops the next packet of the old connection.
     host.load(render_ipvs([svc], [endpoints("web", ALL_EPS[2:])], SETTINGS))
     assert host.send(pkt).verdict == "DROP"
@@ -208,19 +276,30 @@ def test_reply_is_un_natted(web):
 
 
 def test_from_text_matches_the_rendered_state():
-    svcs = [service("web", type="NodePort", clusterIP="10.96.0.100", ports=http(80, 30080)),
-            service("lb", type="LoadBalancer", clusterIP="10.96.0.50", ports=http(80, 30050),
-                    loadBalancerSourceRanges=["198.51.100.0/24"], lb_ingress=["192.0.2.10"])]
+    svcs = [
+        service("web", type="NodePort", clusterIP="10.96.0.100", ports=http(80, 30080)),
+        service(
+            "lb",
+            type="LoadBalancer",
+            clusterIP="10.96.0.50",
+            ports=http(80, 30050),
+            loadBalancerSourceRanges=["198.51.100.0/24"],
+            lb_ingress=["192.0.2.10"],
+        ),
+    ]
     slices = [endpoints("web", ALL_EPS), endpoints("lb", ALL_EPS[1:2])]
     state = render_ipvs(svcs, slices, SETTINGS)
     bound = [line.split()[1].split("/")[0] for line in ip_addr_show(state).splitlines() if "inet " in line]
-    text_host = IPVSHost.from_text(ipvsadm_save(state), ipset_save(state), state.iptables_save(), bound,
-                                   local_ips=[NODE_IP])
+    text_host = IPVSHost.from_text(
+        ipvsadm_save(state), ipset_save(state), state.iptables_save(), bound, local_ips=[NODE_IP]
+    )
     obj_host = IPVSHost(state, local_ips=[NODE_IP])
-    for pkt in (Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0"),
-                Packet(OUTSIDE, "192.0.2.10", dst_port=80, in_interface="eth0"),
-                Packet("198.51.100.9", "192.0.2.10", dst_port=80, in_interface="eth0"),
-                Packet(REMOTE_POD_1, "10.96.0.100", dst_port=80, in_interface="eth0")):
+    for pkt in (
+        Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0"),
+        Packet(OUTSIDE, "192.0.2.10", dst_port=80, in_interface="eth0"),
+        Packet("198.51.100.9", "192.0.2.10", dst_port=80, in_interface="eth0"),
+        Packet(REMOTE_POD_1, "10.96.0.100", dst_port=80, in_interface="eth0"),
+    ):
         assert outcomes(text_host, pkt) == outcomes(obj_host, pkt)
 
 
@@ -231,8 +310,10 @@ def test_same_destinations_as_iptables_mode():
     ipvs = host_for(svcs, slices)
     # (A pod of this node that is not an endpoint: hairpin masquerade differs between the modes -- iptables
     # masquerades any endpoint talking to itself, IPVS only local ones through KUBE-LOOP-BACK.)
-    for pkt in (Packet("10.244.1.9", "10.96.0.100", dst_port=80, in_interface="cni0"),
-                Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0")):
+    for pkt in (
+        Packet("10.244.1.9", "10.96.0.100", dst_port=80, in_interface="cni0"),
+        Packet(OUTSIDE, NODE_IP, dst_port=30080, in_interface="eth0"),
+    ):
         a = sorted((r.destination, r.masquerade, r.probability) for r in ipt.enumerate(pkt))
         b = sorted((r.destination, r.masquerade, r.probability) for r in ipvs.enumerate(pkt))
         assert [x[:2] for x in a] == [x[:2] for x in b]
@@ -241,24 +322,40 @@ def test_same_destinations_as_iptables_mode():
         assert b[0][2] == Fraction(1, 3) and a[0][2] == Fraction(3333333333, 10**10)
 
 
-
 def test_ipv6_node_port_and_udp_cluster_ip():
-    settings6 = ProxierSettings(hostname=NODE, node_ips=["fd00::3"], cluster_cidr="fd00:10:244::/56",
-                                ip_family="IPv6")
-    svc = service("web6", type="NodePort", clusterIP="fd00:10:96::100", ipFamilies=["IPv6"],
-                  clusterIPs=["fd00:10:96::100"], ports=http(80, 30080))
-    es = EndpointSlice.model_validate({
-        "metadata": {"name": "web6-abc", "namespace": "default", "labels": {"kubernetes.io/service-name": "web6"}},
-        "addressType": "IPv6", "endpoints": [{"addresses": ["fd00:10:244:1::5"], "nodeName": NODE}],
-        "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}]})
+    settings6 = ProxierSettings(
+        hostname=NODE, node_ips=["fd00::3"], cluster_cidr="fd00:10:244::/56", ip_family="IPv6"
+    )
+    svc = service(
+        "web6",
+        type="NodePort",
+        clusterIP="fd00:10:96::100",
+        ipFamilies=["IPv6"],
+        clusterIPs=["fd00:10:96::100"],
+        ports=http(80, 30080),
+    )
+    es = EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "web6-abc",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "web6"},
+            },
+            "addressType": "IPv6",
+            "endpoints": [{"addresses": ["fd00:10:244:1::5"], "nodeName": NODE}],
+            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+        }
+    )
     state = render_ipvs([svc], [es], settings6)
     assert "KUBE-6-CLUSTER-IP" in state.ipsets and state.bound_addresses == ["fd00:10:96::100"]
     host = IPVSHost(state, local_ips=["fd00::3"])
     [r] = host.enumerate(Packet("2001:db8::7", "fd00::3", dst_port=30080, in_interface="eth0"))
     assert r.destination == "[fd00:10:244:1::5]:8080" and r.masquerade and r.src_ip == "fd00::3"
 
-    dns = host_for([service("dns", clusterIP="10.96.0.10", ports=http(53, protocol="UDP"))],
-                   [endpoints("dns", ALL_EPS[1:], protocol="UDP")])
+    dns = host_for(
+        [service("dns", clusterIP="10.96.0.10", ports=http(53, protocol="UDP"))],
+        [endpoints("dns", ALL_EPS[1:], protocol="UDP")],
+    )
     res = dns.enumerate(Packet(LOCAL_POD, "10.96.0.10", protocol="UDP", dst_port=53, in_interface="cni0"))
     assert sorted(r.destination for r in res) == [f"{REMOTE_POD_1}:8080", f"{REMOTE_POD_2}:8080"]
     assert {r.virtual_server for r in res} == {"10.96.0.10:53/UDP"}

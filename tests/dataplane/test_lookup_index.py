@@ -25,20 +25,38 @@ from k8snet.sim.scaling import POD_IP, SERVICE_BASE, scaling_world
 
 # --- nft: indexed set/map lookup == first matching element -------------------------------------------------------
 
-_IP_LITERALS = ["10.0.0.1", "10.0.0.2", "10.0.0.0/8", "10.0.0.0/31", "10.0.0.1-10.0.0.3", "0.0.0.0/0",
-                "fd00::1", "fd00::/64", "::/0", "not-an-ip", "10.0.0.0/33", " 10.0.0.2 "]
+_IP_LITERALS = [
+    "10.0.0.1",
+    "10.0.0.2",
+    "10.0.0.0/8",
+    "10.0.0.0/31",
+    "10.0.0.1-10.0.0.3",
+    "0.0.0.0/0",
+    "fd00::1",
+    "fd00::/64",
+    "::/0",
+    "not-an-ip",
+    "10.0.0.0/33",
+    " 10.0.0.2 ",
+]
 _PORT_LITERALS = ["80", "0x50", "443", "80-90", "080", "x", "6"]
 _PROTO_LITERALS = ["tcp", "udp", "6", "17", '"tcp"', "TCP", "sctp", "132"]
 _NAME_LITERALS = ["eth0", '"eth0"', "lo", "veth0"]
 
-_IP_VALUES = [ipaddress.ip_address(a) for a in ("10.0.0.1", "10.0.0.2", "10.0.0.4", "192.168.0.1", "fd00::1",
-                                                "fd00:1::1")]
+_IP_VALUES = [
+    ipaddress.ip_address(a)
+    for a in ("10.0.0.1", "10.0.0.2", "10.0.0.4", "192.168.0.1", "fd00::1", "fd00:1::1")
+]
 _PORT_VALUES = [80, 85, 443, 8080]
 _PROTO_VALUES = ["tcp", "udp", "sctp"]
 _NAME_VALUES = ["eth0", "lo", "veth0"]
 
-_KINDS = {"ip": (_IP_LITERALS, _IP_VALUES), "port": (_PORT_LITERALS, _PORT_VALUES),
-          "proto": (_PROTO_LITERALS, _PROTO_VALUES), "name": (_NAME_LITERALS, _NAME_VALUES)}
+_KINDS = {
+    "ip": (_IP_LITERALS, _IP_VALUES),
+    "port": (_PORT_LITERALS, _PORT_VALUES),
+    "proto": (_PROTO_LITERALS, _PROTO_VALUES),
+    "name": (_NAME_LITERALS, _NAME_VALUES),
+}
 
 
 @st.composite
@@ -46,7 +64,9 @@ def _set_and_packets(draw):
     kinds = draw(st.lists(st.sampled_from(sorted(_KINDS)), min_size=1, max_size=3))
     keys = st.tuples(*(st.sampled_from(_KINDS[k][0]) for k in kinds))
     elements = [Element(key, ("goto", f"c{i}")) for i, key in enumerate(draw(st.lists(keys, max_size=12)))]
-    values = draw(st.lists(st.tuples(*(st.sampled_from(_KINDS[k][1]) for k in kinds)), min_size=1, max_size=6))
+    values = draw(
+        st.lists(st.tuples(*(st.sampled_from(_KINDS[k][1]) for k in kinds)), min_size=1, max_size=6)
+    )
     return elements, values
 
 
@@ -123,18 +143,39 @@ def test_named_set_add_uses_one_index():
 # --- IPVS: ipset membership -------------------------------------------------------------------------------------
 
 _SET_TYPES = {
-    "hash:ip,port": ["10.96.0.1,tcp:80", "10.96.0.1,udp:53", "10.96.0.2,tcp:443", "fd00::1,tcp:80",
-                     "bad,tcp:80", "10.96.0.1", "10.96.0.1,tcp:x"],
-    "hash:ip,port,ip": ["10.244.1.2,tcp:8080,10.244.1.2", "10.244.1.3,tcp:8080,10.244.1.3",
-                        "10.244.1.2,tcp:8080,10.244.1.9"],
+    "hash:ip,port": [
+        "10.96.0.1,tcp:80",
+        "10.96.0.1,udp:53",
+        "10.96.0.2,tcp:443",
+        "fd00::1,tcp:80",
+        "bad,tcp:80",
+        "10.96.0.1",
+        "10.96.0.1,tcp:x",
+    ],
+    "hash:ip,port,ip": [
+        "10.244.1.2,tcp:8080,10.244.1.2",
+        "10.244.1.3,tcp:8080,10.244.1.3",
+        "10.244.1.2,tcp:8080,10.244.1.9",
+    ],
     "hash:ip,port,net": ["1.2.3.4,tcp:80,10.0.0.0/8", "1.2.3.4,tcp:80,203.0.113.0/25", "1.2.3.4,tcp:80,bad"],
     "bitmap:port": ["30080", "30443", "x"],
     "hash:ip": ["10.96.0.1", "10.96.0.0"],
     "hash:ip,mark": ["10.96.0.1,0x1"],
 }
-_VALUES = [("10.96.0.1", 80), ("10.96.0.2", 443), ("fd00::1", 80), ("10.244.1.2", 8080), ("10.244.1.3", 8080),
-           ("10.244.1.9", 5000), ("1.2.3.4", 80), ("10.1.2.3", 5555), ("203.0.113.200", 1), ("192.168.0.2", 30080),
-           ("10.96.0.1", None), ("not-an-ip", 80)]
+_VALUES = [
+    ("10.96.0.1", 80),
+    ("10.96.0.2", 443),
+    ("fd00::1", 80),
+    ("10.244.1.2", 8080),
+    ("10.244.1.3", 8080),
+    ("10.244.1.9", 5000),
+    ("1.2.3.4", 80),
+    ("10.1.2.3", 5555),
+    ("203.0.113.200", 1),
+    ("192.168.0.2", 30080),
+    ("10.96.0.1", None),
+    ("not-an-ip", 80),
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,8 +212,15 @@ def test_ipvs_lookup_cost_does_not_grow_with_services(monkeypatch):
 @pytest.mark.parametrize("mode", ["nftables", "ipvs"])
 def test_rules_evaluated_unchanged_by_indexing(mode):
     # The count models what the kernel tests: one rule per lookup, whatever the table size (KEP-3866).
-    counts = {n: max(r.rules_evaluated for r in scaling_world(mode, n).host("bench-node").enumerate(
-        Packet(POD_IP, str(SERVICE_BASE + n), dst_port=80, in_interface="veth0"), record=False)) for n in (5, 50)}
+    counts = {
+        n: max(
+            r.rules_evaluated
+            for r in scaling_world(mode, n)
+            .host("bench-node")
+            .enumerate(Packet(POD_IP, str(SERVICE_BASE + n), dst_port=80, in_interface="veth0"), record=False)
+        )
+        for n in (5, 50)
+    }
     assert counts[5] == counts[50] == {"nftables": 15, "ipvs": 14}[mode]
 
 
@@ -188,8 +236,9 @@ def test_iptables_ipset_miss_tests_only_cidr_entries():
     ms = SimpleNamespace(name="S", flags=["dst", "dst"])
 
     def member(ip: str, port: int) -> bool:
-        return host._in_ipset(ms, SimpleNamespace(src_ip="10.0.0.2", sport=1000, dst_ip=ip, dport=port,
-                                                  proto="tcp"))
+        return host._in_ipset(
+            ms, SimpleNamespace(src_ip="10.0.0.2", sport=1000, dst_ip=ip, dport=port, proto="tcp")
+        )
 
     assert member("10.96.0.7", 80) and member("10.244.3.4", 80)
     assert not member("10.96.0.7", 81) and not member("172.30.0.1", 80)

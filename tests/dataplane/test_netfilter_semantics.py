@@ -37,7 +37,11 @@ COMMIT
     # B RETURNs to FORWARD (the chain that jumped to A), skipping A's ACCEPT.
     assert r.verdict == "DROP"
     assert [(s.chain, s.effect) for s in r.steps if s.table == "filter"] == [
-        ("FORWARD", "jump to A"), ("A", "goto B"), ("B", "RETURN"), ("FORWARD", "DROP")]
+        ("FORWARD", "jump to A"),
+        ("A", "goto B"),
+        ("B", "RETURN"),
+        ("FORWARD", "DROP"),
+    ]
 
 
 def test_builtin_policy_and_reject():
@@ -64,21 +68,29 @@ COMMIT
 COMMIT
 """)
     r = h.send(Packet("10.0.0.2", "8.8.8.8", in_interface="eth1", src_port=1234))
-    assert (r.mark, r.src_ip, r.src_port, r.snat_source, r.masquerade) == (0x10, "192.168.0.100", 1234,
-                                                                          "192.168.0.100", False)
+    assert (r.mark, r.src_ip, r.src_port, r.snat_source, r.masquerade) == (
+        0x10,
+        "192.168.0.100",
+        1234,
+        "192.168.0.100",
+        False,
+    )
     r = h.send(Packet("10.0.0.2", "8.8.8.8", in_interface="eth2"))
     assert (r.mark, r.snat_source) == (0, None)
 
 
 def test_ipset_match_set():
-    h = host("""*nat
+    h = host(
+        """*nat
 :KUBE-SERVICES - [0:0]
 :KUBE-MARK-MASQ - [0:0]
 -A PREROUTING -j KUBE-SERVICES
 -A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
 -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
 COMMIT
-""", ipsets={"KUBE-CLUSTER-IP": {"172.30.0.41,tcp:80"}})
+""",
+        ipsets={"KUBE-CLUSTER-IP": {"172.30.0.41,tcp:80"}},
+    )
     assert h.send(Packet("203.0.113.2", "172.30.0.41", dst_port=80)).mark == 0x4000
     assert h.send(Packet("203.0.113.2", "172.30.0.41", dst_port=81)).mark == 0
     assert h.send(Packet("10.0.0.2", "172.30.0.41", dst_port=80)).mark == 0

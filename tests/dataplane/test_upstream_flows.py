@@ -80,15 +80,51 @@ NO_ENDPOINTS_REJECT = [
 CLUSTER_IP_GENERAL = [
     ("simple clusterIP", "10.180.0.2", "TCP", "172.30.0.41", 80, "10.180.0.1:80", False),
     ("hairpin to cluster IP", "10.180.0.1", "TCP", "172.30.0.41", 80, "10.180.0.1:80", True),
-    ("clusterIP with multiple endpoints", "10.180.0.2", "TCP", "172.30.0.42", 80,
-     "10.180.0.1:80, 10.180.2.1:80", False),
-    ("clusterIP with TargetPort", "10.180.0.2", "TCP", "172.30.0.42", 443, "10.180.0.1:8443, 10.180.2.1:8443", False),
-    ("clusterIP with TCP, UDP, and SCTP on same port (TCP)", "10.180.0.2", "TCP", "172.30.0.42", 53,
-     "10.180.0.1:5353, 10.180.2.1:5353", False),
-    ("clusterIP with TCP, UDP, and SCTP on same port (UDP)", "10.180.0.2", "UDP", "172.30.0.42", 53,
-     "10.180.0.1:53, 10.180.2.1:53", False),
-    ("clusterIP with TCP, UDP, and SCTP on same port (SCTP)", "10.180.0.2", "SCTP", "172.30.0.42", 53,
-     "10.180.0.1:53, 10.180.2.1:53", False),
+    (
+        "clusterIP with multiple endpoints",
+        "10.180.0.2",
+        "TCP",
+        "172.30.0.42",
+        80,
+        "10.180.0.1:80, 10.180.2.1:80",
+        False,
+    ),
+    (
+        "clusterIP with TargetPort",
+        "10.180.0.2",
+        "TCP",
+        "172.30.0.42",
+        443,
+        "10.180.0.1:8443, 10.180.2.1:8443",
+        False,
+    ),
+    (
+        "clusterIP with TCP, UDP, and SCTP on same port (TCP)",
+        "10.180.0.2",
+        "TCP",
+        "172.30.0.42",
+        53,
+        "10.180.0.1:5353, 10.180.2.1:5353",
+        False,
+    ),
+    (
+        "clusterIP with TCP, UDP, and SCTP on same port (UDP)",
+        "10.180.0.2",
+        "UDP",
+        "172.30.0.42",
+        53,
+        "10.180.0.1:53, 10.180.2.1:53",
+        False,
+    ),
+    (
+        "clusterIP with TCP, UDP, and SCTP on same port (SCTP)",
+        "10.180.0.2",
+        "SCTP",
+        "172.30.0.42",
+        53,
+        "10.180.0.1:53, 10.180.2.1:53",
+        False,
+    ),
     ("TCP-only port does not match UDP traffic", "10.180.0.2", "UDP", "172.30.0.42", 80, "", False),
     ("svc1 does not accept svc2's ports", "10.180.0.2", "TCP", "172.30.0.41", 443, "", False),
 ]
@@ -116,8 +152,12 @@ NP_BASIC = [
     ("external to nodePort", EXT, "TCP", NODE, 3001, NP_OUT, True),
     ("node to nodePort", NODE, "TCP", NODE, 3001, NP_OUT, True),
 ]
-NP_LOCALHOST_MASQ = [("localhost to nodePort gets masqueraded", "127.0.0.1", "TCP", "127.0.0.1", 3001, NP_OUT, True)]
-NP_LOCALHOST_IGNORED = [("localhost to nodePort is ignored", "127.0.0.1", "TCP", "127.0.0.1", 3001, "", False)]
+NP_LOCALHOST_MASQ = [
+    ("localhost to nodePort gets masqueraded", "127.0.0.1", "TCP", "127.0.0.1", 3001, NP_OUT, True)
+]
+NP_LOCALHOST_IGNORED = [
+    ("localhost to nodePort is ignored", "127.0.0.1", "TCP", "127.0.0.1", 3001, "", False)
+]
 NP_ALT_ALLOWED = [("external to nodePort on secondary IP", EXT, "TCP", TEST_NODE_IP_ALT, 3001, NP_OUT, True)]
 NP_ALT_IGNORED = [("secondary nodeIP ignores NodePorts", EXT, "TCP", TEST_NODE_IP_ALT, 3001, "", False)]
 
@@ -129,25 +169,92 @@ NP6_BASIC = [
     ("node to nodePort", "2001:db8::1", "TCP", "2001:db8::1", 3001, NP6_OUT, True),
     ("localhost to nodePort is ignored", "::1", "TCP", "::1", 3001, "", False),
 ]
-NP6_ALT_ALLOWED = [("external to nodePort on secondary IP", "2600:5200::1", "TCP", "2001:db8:1::2", 3001, NP6_OUT, True)]
-NP6_ALT_IGNORED = [("secondary nodeIP ignores NodePorts", "2600:5200::1", "TCP", "2001:db8:1::2", 3001, "", False)]
+NP6_ALT_ALLOWED = [
+    ("external to nodePort on secondary IP", "2600:5200::1", "TCP", "2001:db8:1::2", 3001, NP6_OUT, True)
+]
+NP6_ALT_IGNORED = [
+    ("secondary nodeIP ignores NodePorts", "2600:5200::1", "TCP", "2001:db8:1::2", 3001, "", False)
+]
 
 BOTH = "10.180.0.1:80, 10.180.2.1:80"
 LOCAL_ONLY = "10.180.2.1:80"
 ETP_LOCAL = [
-    ("pod to cluster IP hits both endpoints, unmasqueraded", "10.0.0.2", "TCP", "172.30.0.41", 80, BOTH, False),
-    ("pod to external IP hits both endpoints, unmasqueraded", "10.0.0.2", "TCP", TEST_EXTERNAL_IP, 80, BOTH, False),
-    ("external to external IP hits only local endpoint, unmasqueraded", EXT, "TCP", TEST_EXTERNAL_IP, 80,
-     LOCAL_ONLY, False),
+    (
+        "pod to cluster IP hits both endpoints, unmasqueraded",
+        "10.0.0.2",
+        "TCP",
+        "172.30.0.41",
+        80,
+        BOTH,
+        False,
+    ),
+    (
+        "pod to external IP hits both endpoints, unmasqueraded",
+        "10.0.0.2",
+        "TCP",
+        TEST_EXTERNAL_IP,
+        80,
+        BOTH,
+        False,
+    ),
+    (
+        "external to external IP hits only local endpoint, unmasqueraded",
+        EXT,
+        "TCP",
+        TEST_EXTERNAL_IP,
+        80,
+        LOCAL_ONLY,
+        False,
+    ),
     ("pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "TCP", "1.2.3.4", 80, BOTH, False),
-    ("external to LB IP hits only local endpoint, unmasqueraded", EXT, "TCP", "1.2.3.4", 80, LOCAL_ONLY, False),
+    (
+        "external to LB IP hits only local endpoint, unmasqueraded",
+        EXT,
+        "TCP",
+        "1.2.3.4",
+        80,
+        LOCAL_ONLY,
+        False,
+    ),
     ("pod to NodePort hits both endpoints, unmasqueraded", "10.0.0.2", "TCP", NODE, 3001, BOTH, False),
-    ("external to NodePort hits only local endpoint, unmasqueraded", EXT, "TCP", NODE, 3001, LOCAL_ONLY, False),
+    (
+        "external to NodePort hits only local endpoint, unmasqueraded",
+        EXT,
+        "TCP",
+        NODE,
+        3001,
+        LOCAL_ONLY,
+        False,
+    ),
 ]
 ETP_CLUSTER = [
-    ("pod to cluster IP hits both endpoints, unmasqueraded", "10.0.0.2", "TCP", "172.30.0.41", 80, BOTH, False),
-    ("pod to external IP hits both endpoints, masqueraded", "10.0.0.2", "TCP", TEST_EXTERNAL_IP, 80, BOTH, True),
-    ("external to external IP hits both endpoints, masqueraded", EXT, "TCP", TEST_EXTERNAL_IP, 80, BOTH, True),
+    (
+        "pod to cluster IP hits both endpoints, unmasqueraded",
+        "10.0.0.2",
+        "TCP",
+        "172.30.0.41",
+        80,
+        BOTH,
+        False,
+    ),
+    (
+        "pod to external IP hits both endpoints, masqueraded",
+        "10.0.0.2",
+        "TCP",
+        TEST_EXTERNAL_IP,
+        80,
+        BOTH,
+        True,
+    ),
+    (
+        "external to external IP hits both endpoints, masqueraded",
+        EXT,
+        "TCP",
+        TEST_EXTERNAL_IP,
+        80,
+        BOTH,
+        True,
+    ),
     ("pod to LB IP hits both endpoints, masqueraded", "10.0.0.2", "TCP", "1.2.3.4", 80, BOTH, True),
     ("external to LB IP hits both endpoints, masqueraded", EXT, "TCP", "1.2.3.4", 80, BOTH, True),
     ("pod to NodePort hits both endpoints, masqueraded", "10.0.0.2", "TCP", NODE, 3001, BOTH, True),
@@ -156,12 +263,39 @@ ETP_CLUSTER = [
 
 ITP_DELETED = [("endpoints deleted", "10.0.0.2", "TCP", "172.30.1.1", 80, "REJECT", False)]
 ITP = {
-    "itp_cluster": [("pod to ClusterIP hits all endpoints", "10.0.0.2", "TCP", "172.30.1.1", 80,
-                     "10.0.1.1:80, 10.0.1.2:80, 10.0.1.3:80", False)],
-    "itp_local_one": [("pod to ClusterIP hits only local endpoint", "10.0.0.2", "TCP", "172.30.1.1", 80,
-                       "10.0.1.1:80", False)],
-    "itp_local_multiple": [("pod to ClusterIP hits all local endpoints", "10.0.0.2", "TCP", "172.30.1.1", 80,
-                            "10.0.1.1:80, 10.0.1.2:80", False)],
+    "itp_cluster": [
+        (
+            "pod to ClusterIP hits all endpoints",
+            "10.0.0.2",
+            "TCP",
+            "172.30.1.1",
+            80,
+            "10.0.1.1:80, 10.0.1.2:80, 10.0.1.3:80",
+            False,
+        )
+    ],
+    "itp_local_one": [
+        (
+            "pod to ClusterIP hits only local endpoint",
+            "10.0.0.2",
+            "TCP",
+            "172.30.1.1",
+            80,
+            "10.0.1.1:80",
+            False,
+        )
+    ],
+    "itp_local_multiple": [
+        (
+            "pod to ClusterIP hits all local endpoints",
+            "10.0.0.2",
+            "TCP",
+            "172.30.1.1",
+            80,
+            "10.0.1.1:80, 10.0.1.2:80",
+            False,
+        )
+    ],
     "itp_local_none": [("no endpoints", "10.0.0.2", "TCP", "172.30.1.1", 80, "DROP", False)],
     "itp_deleted": ITP_DELETED,
 }
@@ -176,15 +310,22 @@ def _lb(out, masq=False):
 
 
 TERMINATING = {
-    "terminating_local_ready": [_pod("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80"), _lb("10.0.1.1:80, 10.0.1.2:80")],
+    "terminating_local_ready": [
+        _pod("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80"),
+        _lb("10.0.1.1:80, 10.0.1.2:80"),
+    ],
     "terminating_local_only_terminating": [_pod("10.0.1.5:80"), _lb("10.0.1.2:80, 10.0.1.3:80")],
     "terminating_local_remote": [_pod("10.0.1.5:80"), _lb("DROP")],
     "terminating_local_none": [_pod("REJECT"), _lb("REJECT")],
     "terminating_local_deleted": [_pod("REJECT"), _lb("REJECT")],
-    "terminating_cluster_ready": [_pod("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80"),
-                                  _lb("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80", True)],
-    "terminating_cluster_only_terminating": [_pod("10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80"),
-                                             _lb("10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80", True)],
+    "terminating_cluster_ready": [
+        _pod("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80"),
+        _lb("10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80", True),
+    ],
+    "terminating_cluster_only_terminating": [
+        _pod("10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80"),
+        _lb("10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80", True),
+    ],
     "terminating_cluster_remote": [_pod("10.0.1.5:80"), _lb("10.0.1.5:80", True)],
     "terminating_cluster_none": [_pod("REJECT"), _lb("REJECT")],
     "terminating_cluster_deleted": [_pod("REJECT"), _lb("REJECT")],
@@ -225,13 +366,18 @@ MASQUERADE_FLOWS = [  # TestInternalExternalMasquerade's flowTests (the "base" c
     ("external to LB with iTP:Local", EXT, "TCP", "9.10.11.12", 80, A3, True),
 ]
 _NO_DETECTOR = {
-    "node to ClusterIP": (None, False), "node to ClusterIP with eTP:Local": (None, False),
-    "node to ClusterIP with iTP:Local": (None, False), "external to ClusterIP": (None, False),
-    "external to ClusterIP with eTP:Local": (None, False), "external to ClusterIP with iTP:Local": (None, False),
-    "pod to NodePort with eTP:Local": ("10.180.0.2:80", None), "pod to LB with eTP:Local": ("10.180.0.2:80", None),
+    "node to ClusterIP": (None, False),
+    "node to ClusterIP with eTP:Local": (None, False),
+    "node to ClusterIP with iTP:Local": (None, False),
+    "external to ClusterIP": (None, False),
+    "external to ClusterIP with eTP:Local": (None, False),
+    "external to ClusterIP with iTP:Local": (None, False),
+    "pod to NodePort with eTP:Local": ("10.180.0.2:80", None),
+    "pod to LB with eTP:Local": ("10.180.0.2:80", None),
 }
 _MASQ_ALL = {
-    "pod to ClusterIP": (None, True), "pod to ClusterIP with eTP:Local": (None, True),
+    "pod to ClusterIP": (None, True),
+    "pod to ClusterIP with eTP:Local": (None, True),
     "pod to ClusterIP with iTP:Local": (None, True),
 }
 
@@ -250,7 +396,8 @@ MASQUERADE = {
     "masquerade_all": _override(MASQUERADE_FLOWS, _MASQ_ALL),
     # Upstream: "As in masqueradeAll" plus only the output overrides of "no LocalTrafficDetector".
     "masquerade_all_no_local_detector": _override(
-        MASQUERADE_FLOWS, {**{k: v for k, v in _NO_DETECTOR.items() if v[0]}, **_MASQ_ALL}),
+        MASQUERADE_FLOWS, {**{k: v for k, v in _NO_DETECTOR.items() if v[0]}, **_MASQ_ALL}
+    ),
 }
 
 CASES = (
@@ -259,12 +406,22 @@ CASES = (
     + [("no_endpoints_reject.iptables", True, f) for f in NO_ENDPOINTS_REJECT]
     + [("cluster_ip_general.iptables", True, f) for f in CLUSTER_IP_GENERAL]
     + [("load_balancer.iptables", True, f) for f in LOAD_BALANCER]
-    + [("node_ports_localhost_enabled.iptables", True, f) for f in NP_BASIC + NP_LOCALHOST_MASQ + NP_ALT_ALLOWED]
-    + [("node_ports_localhost_disabled.iptables", True, f) for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_ALLOWED]
-    + [("node_ports_addresses_localhost.iptables", True, f)
-       for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_IGNORED]
-    + [("node_ports_addresses_multiple.iptables", True, f)
-       for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_ALLOWED]
+    + [
+        ("node_ports_localhost_enabled.iptables", True, f)
+        for f in NP_BASIC + NP_LOCALHOST_MASQ + NP_ALT_ALLOWED
+    ]
+    + [
+        ("node_ports_localhost_disabled.iptables", True, f)
+        for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_ALLOWED
+    ]
+    + [
+        ("node_ports_addresses_localhost.iptables", True, f)
+        for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_IGNORED
+    ]
+    + [
+        ("node_ports_addresses_multiple.iptables", True, f)
+        for f in NP_BASIC + NP_LOCALHOST_IGNORED + NP_ALT_ALLOWED
+    ]
     + [("node_ports_ipv6_localhost_enabled.iptables", True, f) for f in NP6_BASIC + NP6_ALT_ALLOWED]
     + [("node_ports_ipv6_localhost_disabled.iptables", True, f) for f in NP6_BASIC + NP6_ALT_ALLOWED]
     + [("node_ports_ipv6_addresses_multiple.iptables", True, f) for f in NP6_BASIC + NP6_ALT_IGNORED]
@@ -285,8 +442,9 @@ def _host(fixture: str, add_base: bool) -> NetfilterHost:
     return _HOSTS[key]
 
 
-@pytest.mark.parametrize("fixture,add_base,flow", CASES,
-                         ids=[f"{c[0].removesuffix('.iptables')}: {c[2][0]}" for c in CASES])
+@pytest.mark.parametrize(
+    "fixture,add_base,flow", CASES, ids=[f"{c[0].removesuffix('.iptables')}: {c[2][0]}" for c in CASES]
+)
 def test_packet_flow(fixture, add_base, flow):
     name, source, protocol, dest, port, output, masq = flow
     assert trace(_host(fixture, add_base), source, dest, port, protocol) == (output, masq)
@@ -301,9 +459,17 @@ def test_save_format_traces_identically():
         pkt = Packet(source, dest, protocol=protocol, dst_port=port)
 
         def summary(host, pkt=pkt):
-            return [(o.output, o.masquerade, o.probability, o.rules_evaluated, o.verdict,
-                     [(s.hook, s.table, s.chain, s.rule_number, s.effect) for s in o.steps])
-                    for o in host.enumerate(pkt)]
+            return [
+                (
+                    o.output,
+                    o.masquerade,
+                    o.probability,
+                    o.rules_evaluated,
+                    o.verdict,
+                    [(s.hook, s.table, s.chain, s.rule_number, s.effect) for s in o.steps],
+                )
+                for o in host.enumerate(pkt)
+            ]
 
         assert summary(a) == summary(b)
 
@@ -320,7 +486,9 @@ def test_statistic_probabilities_are_exact():
     host = _host("overall.iptables", True)
     outcomes = host.enumerate(Packet("10.0.0.2", "172.30.0.44", dst_port=80))
     assert [(o.destination, str(o.probability)) for o in outcomes] == [
-        ("10.180.0.4:80", "1/2"), ("10.180.0.5:80", "1/2")]
+        ("10.180.0.4:80", "1/2"),
+        ("10.180.0.5:80", "1/2"),
+    ]
 
 
 def test_unknown_match_is_refused():

@@ -54,10 +54,14 @@ def test_kubectl_run_makes_a_pod_now(cluster):
 
 
 def test_article_session_v134(cluster):
-    assert cluster.kubectl("kubectl create deployment nginx --image=nginx --port=80") == \
-        "deployment.apps/nginx created\n"
-    assert cluster.kubectl("kubectl expose deployment nginx --type=ClusterIP --name=nginx-svc") == \
-        "service/nginx-svc exposed\n"
+    assert (
+        cluster.kubectl("kubectl create deployment nginx --image=nginx --port=80")
+        == "deployment.apps/nginx created\n"
+    )
+    assert (
+        cluster.kubectl("kubectl expose deployment nginx --type=ClusterIP --name=nginx-svc")
+        == "service/nginx-svc exposed\n"
+    )
     cluster.clock.advance(7)
 
     ip = cluster.get("Service", "nginx-svc").spec.clusterIP
@@ -67,7 +71,8 @@ def test_article_session_v134(cluster):
     assert cluster.kubectl("kubectl get svc") == (
         f"NAME         TYPE        {'CLUSTER-IP':<{width}}EXTERNAL-IP   PORT(S)   AGE\n"
         f"kubernetes   ClusterIP   {'10.96.0.1':<{width}}<none>        443/TCP   24h\n"
-        f"nginx-svc    ClusterIP   {ip:<{width}}<none>        80/TCP    7s\n")
+        f"nginx-svc    ClusterIP   {ip:<{width}}<none>        80/TCP    7s\n"
+    )
 
     # Labels column: the longest label "Internal Traffic Policy:" (24) + padding 2.
     assert cluster.kubectl("kubectl describe service nginx-svc") == (
@@ -86,13 +91,17 @@ def test_article_session_v134(cluster):
         "Endpoints:                10.4.0.3:80\n"
         "Session Affinity:         None\n"
         "Internal Traffic Policy:  Cluster\n"
-        "Events:                   <none>\n")
+        "Events:                   <none>\n"
+    )
 
 
 def test_article_headless_service_prints_none(cluster):
     # The article's Headless Service (clusterIP: None) is what prints CLUSTER-IP "None".
     cluster.kubectl("create deployment nginx --image=nginx --port=80")
-    out = run(cluster, "apply -f -", stdin="""
+    out = run(
+        cluster,
+        "apply -f -",
+        stdin="""
 apiVersion: v1
 kind: Service
 metadata:
@@ -102,7 +111,8 @@ spec:
   ports:
   - {port: 80, targetPort: 80, protocol: TCP}
   selector: {app: nginx}
-""")
+""",
+    )
     assert out == "service/headless-svc created\n"
     row = run(cluster, "get svc headless-svc").splitlines()[1]
     assert row.split()[:5] == ["headless-svc", "ClusterIP", "None", "<none>", "80/TCP"]

@@ -43,14 +43,20 @@ def c():
 
 
 def test_create_deployment_labels_and_container_name(c):
-    out = run(c, "kubectl create deployment web --image=registry.k8s.io/nginx:1.27@sha256:abc --port=8080 -r 2")
+    out = run(
+        c, "kubectl create deployment web --image=registry.k8s.io/nginx:1.27@sha256:abc --port=8080 -r 2"
+    )
     assert out == "deployment.apps/web created\n"
     d = c.api.get("Deployment", "web")
     assert d.metadata.labels == {"app": "web"}
     assert d.spec.selector.matchLabels == {"app": "web"}
     assert d.spec.replicas == 2
     ct = d.spec.template.spec.containers[0]
-    assert (ct.name, ct.image, ct.ports[0].containerPort) == ("nginx", "registry.k8s.io/nginx:1.27@sha256:abc", 8080)
+    assert (ct.name, ct.image, ct.ports[0].containerPort) == (
+        "nginx",
+        "registry.k8s.io/nginx:1.27@sha256:abc",
+        8080,
+    )
 
 
 def test_create_deployment_requires_image(c):
@@ -70,7 +76,9 @@ def test_run_creates_a_labelled_pod(c):
 
 def test_expose_deployment_single_port_is_unnamed(c):
     run(c, "create deployment nginx --image=nginx --port=80")
-    assert run(c, "expose deployment nginx --type=ClusterIP --name=nginx-svc") == "service/nginx-svc exposed\n"
+    assert (
+        run(c, "expose deployment nginx --type=ClusterIP --name=nginx-svc") == "service/nginx-svc exposed\n"
+    )
     s = c.api.get("Service", "nginx-svc")
     assert s.metadata.labels == {"app": "nginx"}  # inherited from the deployment
     assert s.spec.selector == {"app": "nginx"}
@@ -81,7 +89,10 @@ def test_expose_several_ports_are_named_and_target_port(c):
     run(c, "run multi --image=nginx --labels=app=multi,tier=web")
     run(c, "expose pod multi --port=80,443 --target-port=8443 --name=m")
     s = c.api.get("Service", "m")
-    assert [(p.name, p.port, p.targetPort) for p in s.spec.ports] == [("port-1", 80, 8443), ("port-2", 443, 8443)]
+    assert [(p.name, p.port, p.targetPort) for p in s.spec.ports] == [
+        ("port-1", 80, 8443),
+        ("port-2", 443, 8443),
+    ]
     assert s.spec.selector == {"app": "multi", "tier": "web"}
 
 
@@ -89,8 +100,10 @@ def test_expose_pod_without_ports_fails(c):
     run(c, "run bare --image=busybox")
     with pytest.raises(KubectlError) as e:
         run(c, "expose pod bare")
-    assert str(e.value) == ("error: couldn't find port via --port flag or introspection\n"
-                            "See 'kubectl expose -h' for help and examples")
+    assert str(e.value) == (
+        "error: couldn't find port via --port flag or introspection\n"
+        "See 'kubectl expose -h' for help and examples"
+    )
 
 
 def test_expose_missing_object(c):
@@ -129,8 +142,10 @@ def test_get_table_and_name_and_aliases(c):
     svc = c.api.get("Service", "nginx-svc")
     c.clock.advance(7)
     out = run(c, "get services")
-    assert out == ("NAME        TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE\n"
-                   f"nginx-svc   ClusterIP   {svc.spec.clusterIP:<13}   <none>        80/TCP    7s\n")
+    assert out == (
+        "NAME        TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE\n"
+        f"nginx-svc   ClusterIP   {svc.spec.clusterIP:<13}   <none>        80/TCP    7s\n"
+    )
     assert run(c, "get svc/nginx-svc -o name") == "service/nginx-svc\n"
     assert run(c, "get deploy,svc -o name") == "deployment.apps/nginx\nservice/nginx-svc\n"
     wide = run(c, "get svc -o wide")
@@ -201,8 +216,9 @@ def test_create_f_already_exists(c):
     assert run(c, "create -f -", stdin=manifest) == "service/web created\n"
     with pytest.raises(KubectlError) as e:
         run(c, "create -f -", stdin=manifest)
-    assert str(e.value) == ('Error from server (AlreadyExists): error when creating "STDIN": '
-                            'services "web" already exists')
+    assert str(e.value) == (
+        'Error from server (AlreadyExists): error when creating "STDIN": services "web" already exists'
+    )
 
 
 def test_unknown_command_suggests():
@@ -217,7 +233,11 @@ def test_pflag_forms():
     flags = [Flag("output", "o"), Flag("all-namespaces", "A", "bool", False)]
     p = parse_flags("get", ["pods", "-oyaml", "-A", "-n=kube-system", "--output", "json", "x"], flags)
     assert p.args == ["pods", "x"]
-    assert (p.flags["output"], p.flags["all-namespaces"], p.flags["namespace"]) == ("json", True, "kube-system")
+    assert (p.flags["output"], p.flags["all-namespaces"], p.flags["namespace"]) == (
+        "json",
+        True,
+        "kube-system",
+    )
     with pytest.raises(KubectlError) as e:
         parse_flags("get", ["-o"], flags)
     assert str(e.value) == "error: flag needs an argument: -o, --output\nSee 'kubectl get --help' for usage."
@@ -229,12 +249,14 @@ def test_dry_run_client_prints_generated_objects(c):
     assert run(c, "run nginx --image=nginx --dry-run=client -o yaml") == (
         "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: nginx\n  name: nginx\nspec:\n  containers:\n"
         "  - image: nginx\n    name: nginx\n    resources: {}\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\n"
-        "status: {}\n")
+        "status: {}\n"
+    )
     assert run(c, "create deployment web --image=nginx --dry-run=client -o yaml") == (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: web\n  name: web\nspec:\n"
         "  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  strategy: {}\n  template:\n    metadata:\n"
         "      labels:\n        app: web\n    spec:\n      containers:\n      - image: nginx\n        name: nginx\n"
-        "        resources: {}\nstatus: {}\n")
+        "        resources: {}\nstatus: {}\n"
+    )
     assert run(c, "run p --image=nginx --dry-run=client") == "pod/p created (dry run)\n"
     assert c.api.list("Pod", "default") == []
     with pytest.raises(KubectlError) as e:
@@ -253,8 +275,9 @@ def test_magics_print_like_a_terminal(capsys, monkeypatch):
     magics.kubectl_apply("", "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {foo: 1}\n")
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith('No resources found in default namespace.\n'
-                          'Error from server (NotFound): services "nope" not found\n')
+    assert err.startswith(
+        'No resources found in default namespace.\nError from server (NotFound): services "nope" not found\n'
+    )
     assert 'unknown field "spec.foo"' in err
     assert "Traceback" not in err
     magics.kubectl("run web --image=nginx")
@@ -264,6 +287,8 @@ def test_magics_print_like_a_terminal(capsys, monkeypatch):
 def test_endpoints_requests_carry_the_deprecation_warning(c):
     # kube-apiserver v1.33+ (KEP-4974) warns on every v1 Endpoints request; kubectl prints it on stderr.
     out = run(c, "get ep")
-    assert out.stderr == ("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
-                          "No resources found in default namespace.\n")
+    assert out.stderr == (
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+        "No resources found in default namespace.\n"
+    )
     assert run(c, "get endpointslices").stderr == "No resources found in default namespace.\n"

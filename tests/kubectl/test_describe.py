@@ -18,9 +18,16 @@ from k8snet.kubectl.describe import describe, format_endpoint_slices
 
 NOW = datetime(2026, 1, 1, 1, 0, 0, tzinfo=timezone.utc)
 
-LB_SPEC = {"type": "LoadBalancer", "selector": {"blah": "heh"}, "clusterIP": "1.2.3.4", "ipFamilies": ["IPv4"],
-           "loadBalancerIP": "5.6.7.8", "sessionAffinity": "None", "externalTrafficPolicy": "Local",
-           "healthCheckNodePort": 32222}
+LB_SPEC = {
+    "type": "LoadBalancer",
+    "selector": {"blah": "heh"},
+    "clusterIP": "1.2.3.4",
+    "ipFamilies": ["IPv4"],
+    "loadBalancerIP": "5.6.7.8",
+    "sessionAffinity": "None",
+    "externalTrafficPolicy": "Local",
+    "healthCheckNodePort": 32222,
+}
 
 
 def service(ports, status=None, **spec):
@@ -31,10 +38,14 @@ def service(ports, status=None, **spec):
 
 
 def slice_(name, endpoints, protocol="TCP"):
-    return EndpointSlice.model_validate({
-        "metadata": {"name": name, "namespace": "foo", "labels": {"kubernetes.io/service-name": "bar"}},
-        "addressType": "IPv4", "endpoints": endpoints,
-        "ports": [{"name": "port-tcp", "port": 9527, "protocol": protocol}]})
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {"name": name, "namespace": "foo", "labels": {"kubernetes.io/service-name": "bar"}},
+            "addressType": "IPv4",
+            "endpoints": endpoints,
+            "ports": [{"name": "port-tcp", "port": 9527, "protocol": protocol}],
+        }
+    )
 
 
 def ep(ip, ready=None):
@@ -45,12 +56,18 @@ def ep(ip, ready=None):
 
 
 PORT_INT = [{"name": "port-tcp", "port": 8080, "protocol": "TCP", "targetPort": 9527, "nodePort": 31111}]
-PORT_STR = [{"name": "port-tcp", "port": 8080, "protocol": "TCP", "targetPort": "targetPort", "nodePort": 31111}]
+PORT_STR = [
+    {"name": "port-tcp", "port": 8080, "protocol": "TCP", "targetPort": "targetPort", "nodePort": 31111}
+]
 
 CASES = {
     "test1": (
-        service(PORT_INT, {"loadBalancer": {"ingress": [{"ip": "5.6.7.8", "ipMode": "VIP"}]}},
-                internalTrafficPolicy="Cluster", trafficDistribution="PreferClose"),
+        service(
+            PORT_INT,
+            {"loadBalancer": {"ingress": [{"ip": "5.6.7.8", "ipMode": "VIP"}]}},
+            internalTrafficPolicy="Cluster",
+            trafficDistribution="PreferClose",
+        ),
         [slice_("bar-abcde", [ep("10.244.0.1", True), ep("10.244.0.2", True), ep("10.244.0.3", True)])],
         """\
 Name:                     bar
@@ -74,11 +91,16 @@ Internal Traffic Policy:  Cluster
 HealthCheck NodePort:     32222
 Traffic Distribution:     PreferClose
 Events:                   <none>
-"""),
+""",
+    ),
     "test2": (
         service(PORT_STR, {"loadBalancer": {"ingress": [{"ip": "5.6.7.8"}]}}, internalTrafficPolicy="Local"),
-        [slice_("bar-12345", [ep("10.244.0.1", True), ep("10.244.0.2", True)], "UDP"),
-         slice_("bar-54321", [ep("10.244.0.3", False), ep("10.244.0.4", True), ep("10.244.0.5", True)], "UDP")],
+        [
+            slice_("bar-12345", [ep("10.244.0.1", True), ep("10.244.0.2", True)], "UDP"),
+            slice_(
+                "bar-54321", [ep("10.244.0.3", False), ep("10.244.0.4", True), ep("10.244.0.5", True)], "UDP"
+            ),
+        ],
         """\
 Name:                     bar
 Namespace:                foo
@@ -100,7 +122,8 @@ External Traffic Policy:  Local
 Internal Traffic Policy:  Local
 HealthCheck NodePort:     32222
 Events:                   <none>
-"""),
+""",
+    ),
     "test-ready-field-empty": (
         service(PORT_INT, internalTrafficPolicy="Cluster"),
         [slice_("bar-abcdef", [ep("10.244.0.1")])],
@@ -124,7 +147,8 @@ External Traffic Policy:  Local
 Internal Traffic Policy:  Cluster
 HealthCheck NodePort:     32222
 Events:                   <none>
-"""),
+""",
+    ),
     "test-ServiceIPFamily": (
         service(PORT_STR),
         [slice_("bar-123ab", [ep("10.244.0.1", True)])],
@@ -147,7 +171,8 @@ Session Affinity:         None
 External Traffic Policy:  Local
 HealthCheck NodePort:     32222
 Events:                   <none>
-"""),
+""",
+    ),
     "test-ServiceIPFamilyPolicy+ClusterIPs": (
         service(PORT_STR, ipFamilyPolicy="SingleStack", clusterIPs=["1.2.3.4"]),
         [],
@@ -171,7 +196,8 @@ Session Affinity:         None
 External Traffic Policy:  Local
 HealthCheck NodePort:     32222
 Events:                   <none>
-"""),
+""",
+    ),
 }
 
 
@@ -189,31 +215,74 @@ def test_endpoints_line_when_no_endpoint_is_ready_has_trailing_padding():
 
 
 def test_format_endpoint_slices_unnamed_port_and_headless():
-    s = EndpointSlice.model_validate({"addressType": "IPv4", "metadata": {"name": "s"},
-                                      "ports": [{"name": "", "port": 80}],
-                                      "endpoints": [ep("10.0.0.1"), ep("fd00::1")]})
+    s = EndpointSlice.model_validate(
+        {
+            "addressType": "IPv4",
+            "metadata": {"name": "s"},
+            "ports": [{"name": "", "port": 80}],
+            "endpoints": [ep("10.0.0.1"), ep("fd00::1")],
+        }
+    )
     assert format_endpoint_slices([s], {""}) == "10.0.0.1:80,[fd00::1]:80"
     assert format_endpoint_slices([s], {"http"}) == ""
-    headless = EndpointSlice.model_validate({"addressType": "IPv4", "metadata": {"name": "h"},
-                                             "endpoints": [ep("10.0.0.1"), ep("10.0.0.2", False)]})
+    headless = EndpointSlice.model_validate(
+        {
+            "addressType": "IPv4",
+            "metadata": {"name": "h"},
+            "endpoints": [ep("10.0.0.1"), ep("10.0.0.2", False)],
+        }
+    )
     assert format_endpoint_slices([headless], None) == "10.0.0.1"
 
 
 def test_labels_annotations_and_events_layout():
-    svc = Service.model_validate({
-        "metadata": {"name": "web", "namespace": "default", "labels": {"app": "web", "tier": "front"},
-                     "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}\n",
-                                     "note": "x" * 150, "owner": "team-a"}},
-        "spec": {"type": "ClusterIP", "clusterIP": "None", "clusterIPs": ["None"], "sessionAffinity": "None",
-                 "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}})
+    svc = Service.model_validate(
+        {
+            "metadata": {
+                "name": "web",
+                "namespace": "default",
+                "labels": {"app": "web", "tier": "front"},
+                "annotations": {
+                    "kubectl.kubernetes.io/last-applied-configuration": "{}\n",
+                    "note": "x" * 150,
+                    "owner": "team-a",
+                },
+            },
+            "spec": {
+                "type": "ClusterIP",
+                "clusterIP": "None",
+                "clusterIPs": ["None"],
+                "sessionAffinity": "None",
+                "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}],
+            },
+        }
+    )
     t0 = NOW - timedelta(minutes=5)
     events = [
-        Event.model_validate({"metadata": {"name": "b"}, "type": "Warning", "reason": "Late", "message": "second ",
-                              "source": {"component": "x"}, "firstTimestamp": NOW - timedelta(seconds=30),
-                              "lastTimestamp": NOW - timedelta(seconds=30), "count": 1}),
-        Event.model_validate({"metadata": {"name": "a"}, "type": "Normal", "reason": "Created", "message": "first",
-                              "source": {"component": "service-controller"}, "firstTimestamp": t0,
-                              "lastTimestamp": NOW - timedelta(seconds=90), "count": 3}),
+        Event.model_validate(
+            {
+                "metadata": {"name": "b"},
+                "type": "Warning",
+                "reason": "Late",
+                "message": "second ",
+                "source": {"component": "x"},
+                "firstTimestamp": NOW - timedelta(seconds=30),
+                "lastTimestamp": NOW - timedelta(seconds=30),
+                "count": 1,
+            }
+        ),
+        Event.model_validate(
+            {
+                "metadata": {"name": "a"},
+                "type": "Normal",
+                "reason": "Created",
+                "message": "first",
+                "source": {"component": "service-controller"},
+                "firstTimestamp": t0,
+                "lastTimestamp": NOW - timedelta(seconds=90),
+                "count": 3,
+            }
+        ),
     ]
     out = describe(svc, [], events, NOW)
     # Column widths: widest cell + 2 (padding); the event table starts a new block after "Events:".
@@ -238,7 +307,8 @@ def test_labels_annotations_and_events_layout():
         "  Type     Reason   Age               From                Message\n"
         "  ----     ------   ----              ----                -------\n"
         "  Normal   Created  90s (x3 over 5m)  service-controller  first\n"
-        "  Warning  Late     30s               x                   second\n")
+        "  Warning  Late     30s               x                   second\n"
+    )
 
 
 def test_show_events_false_prints_no_events_line():
@@ -251,29 +321,85 @@ def test_describe_pod_like_kubectl():
     # and the kubelet have filled it in; layout from describePod/describeContainers/describeVolumes.
     from k8snet.api.core_v1 import Pod
 
-    pod = Pod.model_validate({
-        "metadata": {"name": "nginx", "namespace": "default", "labels": {"run": "nginx"}},
-        "spec": {
-            "priority": 0, "serviceAccountName": "default", "nodeName": "kind-worker",
-            "containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "protocol": "TCP"}],
-                            "volumeMounts": [{"name": "kube-api-access-x", "readOnly": True,
-                                              "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]}],
-            "volumes": [{"name": "kube-api-access-x", "projected": {"sources": [
-                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                {"configMap": {"name": "kube-root-ca.crt"}}, {"downwardAPI": {}}]}}],
-            "tolerations": [
-                {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
-                 "tolerationSeconds": 300},
-                {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute",
-                 "tolerationSeconds": 300}]},
-        "status": {
-            "phase": "Running", "hostIP": "172.18.0.3", "podIP": "10.244.1.2", "podIPs": [{"ip": "10.244.1.2"}],
-            "startTime": "2026-01-01T00:00:00Z", "qosClass": "BestEffort",
-            "conditions": [{"type": t, "status": "True"} for t in
-                           ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")],
-            "containerStatuses": [{"name": "nginx", "ready": True, "restartCount": 0, "image": "nginx",
-                                   "containerID": "containerd://abc", "imageID": "docker.io/library/nginx@sha256:def",
-                                   "state": {"running": {"startedAt": "2026-01-01T00:00:05Z"}}}]}})
+    pod = Pod.model_validate(
+        {
+            "metadata": {"name": "nginx", "namespace": "default", "labels": {"run": "nginx"}},
+            "spec": {
+                "priority": 0,
+                "serviceAccountName": "default",
+                "nodeName": "kind-worker",
+                "containers": [
+                    {
+                        "name": "nginx",
+                        "image": "nginx",
+                        "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                        "volumeMounts": [
+                            {
+                                "name": "kube-api-access-x",
+                                "readOnly": True,
+                                "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+                            }
+                        ],
+                    }
+                ],
+                "volumes": [
+                    {
+                        "name": "kube-api-access-x",
+                        "projected": {
+                            "sources": [
+                                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                                {"configMap": {"name": "kube-root-ca.crt"}},
+                                {"downwardAPI": {}},
+                            ]
+                        },
+                    }
+                ],
+                "tolerations": [
+                    {
+                        "key": "node.kubernetes.io/unreachable",
+                        "operator": "Exists",
+                        "effect": "NoExecute",
+                        "tolerationSeconds": 300,
+                    },
+                    {
+                        "key": "node.kubernetes.io/not-ready",
+                        "operator": "Exists",
+                        "effect": "NoExecute",
+                        "tolerationSeconds": 300,
+                    },
+                ],
+            },
+            "status": {
+                "phase": "Running",
+                "hostIP": "172.18.0.3",
+                "podIP": "10.244.1.2",
+                "podIPs": [{"ip": "10.244.1.2"}],
+                "startTime": "2026-01-01T00:00:00Z",
+                "qosClass": "BestEffort",
+                "conditions": [
+                    {"type": t, "status": "True"}
+                    for t in (
+                        "PodReadyToStartContainers",
+                        "Initialized",
+                        "Ready",
+                        "ContainersReady",
+                        "PodScheduled",
+                    )
+                ],
+                "containerStatuses": [
+                    {
+                        "name": "nginx",
+                        "ready": True,
+                        "restartCount": 0,
+                        "image": "nginx",
+                        "containerID": "containerd://abc",
+                        "imageID": "docker.io/library/nginx@sha256:def",
+                        "state": {"running": {"startedAt": "2026-01-01T00:00:05Z"}},
+                    }
+                ],
+            },
+        }
+    )
     assert describe(pod, events=[], now=NOW) == (
         "Name:             nginx\n"
         "Namespace:        default\n"
@@ -320,31 +446,72 @@ def test_describe_pod_like_kubectl():
         "Node-Selectors:              <none>\n"
         "Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n"
         "                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n"
-        "Events:                      <none>\n")
+        "Events:                      <none>\n"
+    )
 
 
 def test_describe_deployment_like_kubectl():
     from k8snet.api.apps_v1 import Deployment, ReplicaSet
 
-    tmpl = {"metadata": {"labels": {"app": "nginx"}},
-            "spec": {"containers": [{"name": "nginx", "image": "nginx",
-                                     "ports": [{"containerPort": 80, "protocol": "TCP"}]}]}}
-    d = Deployment.model_validate({
-        "metadata": {"name": "nginx", "namespace": "default", "uid": "u1", "labels": {"app": "nginx"},
-                     "creationTimestamp": "2026-01-01T00:00:00Z"},
-        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "nginx"}}, "template": tmpl,
-                 "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}},
-        "status": {"replicas": 1, "updatedReplicas": 1, "availableReplicas": 1, "conditions": [
-            {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
-            {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}})
-    owner = [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx", "uid": "u1", "controller": True}]
+    tmpl = {
+        "metadata": {"labels": {"app": "nginx"}},
+        "spec": {
+            "containers": [
+                {"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "protocol": "TCP"}]}
+            ]
+        },
+    }
+    d = Deployment.model_validate(
+        {
+            "metadata": {
+                "name": "nginx",
+                "namespace": "default",
+                "uid": "u1",
+                "labels": {"app": "nginx"},
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+            },
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "nginx"}},
+                "template": tmpl,
+                "strategy": {
+                    "type": "RollingUpdate",
+                    "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"},
+                },
+            },
+            "status": {
+                "replicas": 1,
+                "updatedReplicas": 1,
+                "availableReplicas": 1,
+                "conditions": [
+                    {"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
+                    {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"},
+                ],
+            },
+        }
+    )
+    owner = [
+        {"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx", "uid": "u1", "controller": True}
+    ]
     new_tmpl = {**tmpl, "metadata": {"labels": {"app": "nginx", "pod-template-hash": "5869d7778c"}}}
-    rs_new = ReplicaSet.model_validate({"metadata": {"name": "nginx-5869d7778c", "ownerReferences": owner},
-                                        "spec": {"replicas": 1, "template": new_tmpl}, "status": {"replicas": 1}})
-    old_tmpl = {"metadata": {"labels": {"app": "nginx", "pod-template-hash": "aaaa"}},
-                "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}}
-    rs_old = ReplicaSet.model_validate({"metadata": {"name": "nginx-aaaa", "ownerReferences": owner},
-                                        "spec": {"replicas": 0, "template": old_tmpl}, "status": {"replicas": 0}})
+    rs_new = ReplicaSet.model_validate(
+        {
+            "metadata": {"name": "nginx-5869d7778c", "ownerReferences": owner},
+            "spec": {"replicas": 1, "template": new_tmpl},
+            "status": {"replicas": 1},
+        }
+    )
+    old_tmpl = {
+        "metadata": {"labels": {"app": "nginx", "pod-template-hash": "aaaa"}},
+        "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]},
+    }
+    rs_old = ReplicaSet.model_validate(
+        {
+            "metadata": {"name": "nginx-aaaa", "ownerReferences": owner},
+            "spec": {"replicas": 0, "template": old_tmpl},
+            "status": {"replicas": 0},
+        }
+    )
     out = describe(d, events=[], now=NOW, replica_sets=[rs_old, rs_new])
     assert out == (
         "Name:                   nginx\n"
@@ -376,4 +543,5 @@ def test_describe_deployment_like_kubectl():
         "  Progressing    True    NewReplicaSetAvailable\n"
         "OldReplicaSets:  nginx-aaaa (0/0 replicas created)\n"
         "NewReplicaSet:   nginx-5869d7778c (1/1 replicas created)\n"
-        "Events:          <none>\n")
+        "Events:          <none>\n"
+    )

@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _golden_helpers():
     # The sortIPTablesRules port lives in test_iptables.py; load it by path so the import does not depend on
     # pytest's import mode or on other test directories having a test_iptables.py too.
-    spec = importlib.util.spec_from_file_location("_k8snet_proxy_golden", Path(__file__).parent / "test_iptables.py")
+    spec = importlib.util.spec_from_file_location(
+        "_k8snet_proxy_golden", Path(__file__).parent / "test_iptables.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
@@ -34,13 +36,25 @@ assert_iptables_rules_equal = _golden_helpers().assert_iptables_rules_equal
 def _expected_real_kube_proxy() -> str:
     text = (FIXTURES / "overall.iptables").read_text()
     text = text.replace("0x4000", "0x00004000")
-    return text.replace('"kubernetes service traffic requiring SNAT" -j MASQUERADE\n',
-                        '"kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully\n')
+    return text.replace(
+        '"kubernetes service traffic requiring SNAT" -j MASQUERADE\n',
+        '"kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully\n',
+    )
 
 
 def test_cli_renders_overall_fixture(capsys):
-    rc = cli.main(["-f", str(FIXTURES / "overall.yaml"), "--hostname-override", "test-node",
-                   "--node-ip", "192.168.0.2", "--cluster-cidr", "10.0.0.0/8"])
+    rc = cli.main(
+        [
+            "-f",
+            str(FIXTURES / "overall.yaml"),
+            "--hostname-override",
+            "test-node",
+            "--node-ip",
+            "192.168.0.2",
+            "--cluster-cidr",
+            "10.0.0.0/8",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert_iptables_rules_equal(True, _expected_real_kube_proxy(), out)
@@ -52,8 +66,16 @@ def test_cli_ipvs_mode_prints_the_native_dumps(capsys):
     from k8snet.proxy.ipvs import render_ipvs
     from k8snet.rules.ipvs import ipvsadm_ln
 
-    args = ["-f", str(FIXTURES / "overall.yaml"), "--hostname-override", "test-node", "--node-ip", "192.168.0.2",
-            "--proxy-mode", "ipvs"]
+    args = [
+        "-f",
+        str(FIXTURES / "overall.yaml"),
+        "--hostname-override",
+        "test-node",
+        "--node-ip",
+        "192.168.0.2",
+        "--proxy-mode",
+        "ipvs",
+    ]
     rc = cli.main(args)
     out = capsys.readouterr().out
     assert rc == 0
@@ -96,8 +118,10 @@ ports: [{name: http, port: 8080, protocol: TCP}]
 """)
     assert cli.main(["-f", str(path), "--nodeport-addresses", "primary"]) == 0
     out = capsys.readouterr().out
-    assert '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last ' \
-           'rule in this chain" -d 192.168.0.7 -j KUBE-NODEPORTS\n' in out
+    assert (
+        '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last '
+        'rule in this chain" -d 192.168.0.7 -j KUBE-NODEPORTS\n' in out
+    )
     assert "has no local endpoints" not in out
     assert "-j DNAT --to-destination 10.244.1.5:8080\n" in out
 
@@ -106,9 +130,18 @@ def test_register_adds_subcommand(capsys):
     parser = argparse.ArgumentParser(prog="k8snet")
     sub = parser.add_subparsers(dest="command")
     cli.register(sub)
-    args = parser.parse_args(["kube-proxy", "-f", str(FIXTURES / "sync_repeated_initial.yaml"),
-                              "--hostname-override", "test-node", "--cluster-cidr", "10.0.0.0/8",
-                              "--no-localhost-nodeports"])
+    args = parser.parse_args(
+        [
+            "kube-proxy",
+            "-f",
+            str(FIXTURES / "sync_repeated_initial.yaml"),
+            "--hostname-override",
+            "test-node",
+            "--cluster-cidr",
+            "10.0.0.0/8",
+            "--no-localhost-nodeports",
+        ]
+    )
     assert args.func(args) == 0
     out = capsys.readouterr().out
     assert "KUBE-FIREWALL" not in out

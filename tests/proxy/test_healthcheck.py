@@ -36,8 +36,11 @@ def check(hs, nsn, status, endpoints, healthy=True):
     r = hs.serve(hs.port_of(nsn))
     assert r.status == status
     payload = r.json()
-    assert payload == {"service": {"namespace": nsn[0], "name": nsn[1]}, "localEndpoints": endpoints,
-                       "serviceProxyHealthy": healthy}
+    assert payload == {
+        "service": {"namespace": nsn[0], "name": nsn[1]},
+        "localEndpoints": endpoints,
+        "serviceProxyHealthy": healthy,
+    }
     assert r.headers["Content-Type"] == "application/json"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["X-Load-Balancing-Endpoint-Weight"] == str(endpoints)
@@ -101,12 +104,16 @@ def test_service_body_is_kube_proxys_tab_indented_json():
     hs = ServiceHealthServer("n")
     hs.sync_services({("default", "web"): 30000})
     hs.sync_endpoints({("default", "web"): 1})
-    assert hs.serve(30000).body == ('{\n\t"service": {\n\t\t"namespace": "default",\n\t\t"name": "web"\n\t},\n'
-                                    '\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}')
+    assert hs.serve(30000).body == (
+        '{\n\t"service": {\n\t\t"namespace": "default",\n\t\t"name": "web"\n\t},\n'
+        '\t"localEndpoints": 1,\n\t"serviceProxyHealthy": true\n}'
+    )
 
 
 def _node(**spec_md):
-    return Node.model_validate({"metadata": {"name": "n1", **spec_md.get("md", {})}, "spec": spec_md.get("spec", {})})
+    return Node.model_validate(
+        {"metadata": {"name": "n1", **spec_md.get("md", {})}, "spec": spec_md.get("spec", {})}
+    )
 
 
 def _proxy_updater_cases(hs, clock, url):
@@ -150,26 +157,39 @@ def test_livez_ignores_the_node():
 def test_healthz_body_format():
     clock = FakeClock()
     hs = ProxyHealthServer(now=clock.now)
-    assert hs.serve("/healthz").body == ('{"lastUpdated": "2026-01-01 00:00:00 +0000 UTC",'
-                                         '"currentTime": "2026-01-01 00:00:00 +0000 UTC", "nodeEligible": true}')
+    assert hs.serve("/healthz").body == (
+        '{"lastUpdated": "2026-01-01 00:00:00 +0000 UTC",'
+        '"currentTime": "2026-01-01 00:00:00 +0000 UTC", "nodeEligible": true}'
+    )
     hs.sync_node(_node(md={"deletionTimestamp": "2026-01-01T00:00:00Z"}))
     # unhealthy: lastUpdated is the real last update, the zero time before any
     assert hs.serve("/healthz").body.startswith('{"lastUpdated": "0001-01-01 00:00:00 +0000 UTC"')
 
 
 def _slice(endpoints, ports):
-    return EndpointSlice.model_validate({
-        "metadata": {"name": "web-x", "namespace": "ns", "labels": {"kubernetes.io/service-name": "web"}},
-        "addressType": "IPv4", "endpoints": endpoints, "ports": ports})
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {"name": "web-x", "namespace": "ns", "labels": {"kubernetes.io/service-name": "web"}},
+            "addressType": "IPv4",
+            "endpoints": endpoints,
+            "ports": ports,
+        }
+    )
 
 
 def test_local_ready_endpoints_counts_ips_once_and_skips_terminating():
-    es = _slice([
-        {"addresses": ["10.0.0.1"], "nodeName": "n1", "conditions": {"ready": True}},
-        {"addresses": ["10.0.0.2"], "nodeName": "n1", "conditions": {"ready": False, "serving": True,
-                                                                     "terminating": True}},
-        {"addresses": ["10.0.0.3"], "nodeName": "n2", "conditions": {"ready": True}},
-    ], [{"name": "http", "port": 80}, {"name": "https", "port": 443}])
+    es = _slice(
+        [
+            {"addresses": ["10.0.0.1"], "nodeName": "n1", "conditions": {"ready": True}},
+            {
+                "addresses": ["10.0.0.2"],
+                "nodeName": "n1",
+                "conditions": {"ready": False, "serving": True, "terminating": True},
+            },
+            {"addresses": ["10.0.0.3"], "nodeName": "n2", "conditions": {"ready": True}},
+        ],
+        [{"name": "http", "port": 80}, {"name": "https", "port": 443}],
+    )
     assert local_ready_endpoints([es], "n1") == {("ns", "web"): 1}
     assert local_ready_endpoints([es], "n3") == {}
 
@@ -178,11 +198,27 @@ def test_node_health_servers_from_a_cluster():
     from k8snet.sim.cluster import Cluster
 
     c = Cluster()
-    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-             "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "web"},
-                      "ports": [{"port": 80}]}})
-    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"app": "web"}},
-             "spec": {"nodeName": "kind-worker2", "containers": [{"name": "c", "image": "nginx"}]}})
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "web"},
+            "spec": {
+                "type": "LoadBalancer",
+                "externalTrafficPolicy": "Local",
+                "selector": {"app": "web"},
+                "ports": [{"port": 80}],
+            },
+        }
+    )
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "w", "labels": {"app": "web"}},
+            "spec": {"nodeName": "kind-worker2", "containers": [{"name": "c", "image": "nginx"}]},
+        }
+    )
     hc = c.get("Service", "web").spec.healthCheckNodePort
     hs = node_health_servers(c.nodes(), c.services(), c.endpoint_slices(), now=c.clock.now)
     assert probe(hs["kind-worker2"], hc).status == 200

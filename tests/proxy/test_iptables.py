@@ -42,8 +42,15 @@ FAKE_SETTINGS = ProxierSettings(
     nodeport_addresses=None,
     random_fully=False,
     nfacct=True,
-    interface_addresses=["127.0.0.1", "::1", "192.168.0.2", "192.168.1.2", "192.168.99.11", "2001:db8::1",
-                         "2001:db8:1::2"],
+    interface_addresses=[
+        "127.0.0.1",
+        "::1",
+        "192.168.0.2",
+        "192.168.1.2",
+        "192.168.99.11",
+        "2001:db8::1",
+        "2001:db8:1::2",
+    ],
 )
 
 KUBE_NODEPORTS = "KUBE-NODEPORTS"
@@ -51,6 +58,7 @@ KUBE_SERVICES = "KUBE-SERVICES"
 
 
 # --- pkg/util/iptables/testing/parse.go (the parts sortIPTablesRules needs) -------------------------------
+
 
 @dataclasses.dataclass
 class Rule:
@@ -93,8 +101,9 @@ def parse_iptables_dump(data: str) -> list[Table]:
             if chain is None:
                 raise ValueError(f"error parsing rule {line!r}: no such chain {name!r}")
             m = _COMMENT.search(line)
-            chain.rules.append(Rule(line, None if m is None else (m.group(1) if m.group(1) is not None
-                                                                  else m.group(2))))
+            chain.rules.append(
+                Rule(line, None if m is None else (m.group(1) if m.group(1) is not None else m.group(2)))
+            )
         elif line.startswith("-X "):
             chain = next(c for c in table.chains if c.name == line.split(" ")[1])
             chain.deleted = True
@@ -126,6 +135,7 @@ def _get_chain(tables: list[Table], table: str, chain: str) -> Chain | None:
 
 
 # --- proxier_test.go helpers ---------------------------------------------------------------------------
+
 
 def _comment_service_name(rule: Rule) -> str | None:
     # orderByCommentServiceName: "the service name is the comment up to the first space or colon"
@@ -176,6 +186,7 @@ def sort_iptables_rules(data: str) -> str:
         c.rules = _stable_sort(c.rules, _order_by_comment)
     c = _get_chain(tables, "nat", KUBE_SERVICES)
     if c is not None:
+
         def last_rule_less(r1: Rule, r2: Rule) -> bool:
             if r1.comment is not None and "must be the last rule" in r1.comment:
                 return False
@@ -199,8 +210,20 @@ def check_iptables_rule_jumps(data: str) -> None:
         assert not missing, f"some chains in {t.name} are used but were not created: {sorted(missing)}"
         empty = jumped - filled - {KUBE_NODEPORTS}
         assert not empty, f"some chains in {t.name} are jumped to but have no rules: {sorted(empty)}"
-        extra = created - jumped - {KUBE_SERVICES, "KUBE-EXTERNAL-SERVICES", KUBE_NODEPORTS, "KUBE-POSTROUTING",
-                                    "KUBE-FORWARD", "KUBE-MARK-MASQ", "KUBE-PROXY-FIREWALL", "KUBE-FIREWALL"}
+        extra = (
+            created
+            - jumped
+            - {
+                KUBE_SERVICES,
+                "KUBE-EXTERNAL-SERVICES",
+                KUBE_NODEPORTS,
+                "KUBE-POSTROUTING",
+                "KUBE-FORWARD",
+                "KUBE-MARK-MASQ",
+                "KUBE-PROXY-FIREWALL",
+                "KUBE-FIREWALL",
+            }
+        )
         assert not extra, f"some chains in {t.name} are created but not used: {sorted(extra)}"
 
 
@@ -225,6 +248,7 @@ def _load(name: str):
 
 # --- the tests ------------------------------------------------------------------------------------------
 
+
 def test_sort_iptables_rules_basic():
     # TestSortIPTablesRules, "basic test using each match type"
     out = sort_iptables_rules((FIXTURES / "sort_basic.input").read_text())
@@ -233,8 +257,10 @@ def test_sort_iptables_rules_basic():
 
 def test_check_iptables_rule_jumps_rejects_missing_chain():
     # TestCheckIPTablesRuleJumps, "can't jump to chain that wasn't created"
-    data = ("*filter\nCOMMIT\n*nat\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -m comment --comment "
-            '"ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O\nCOMMIT\n')
+    data = (
+        "*filter\nCOMMIT\n*nat\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -m comment --comment "
+        '"ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O\nCOMMIT\n'
+    )
     with pytest.raises(AssertionError, match=r"used but were not created: \['KUBE-SVC-XPGD46QRK7WJZT7O'\]"):
         check_iptables_rule_jumps(data)
 
@@ -251,7 +277,10 @@ def test_output_is_restore_shaped():
     result = render_iptables(services, slices, FAKE_SETTINGS)
     assert result.startswith("*filter\n:KUBE-SERVICES - [0:0]\n:KUBE-EXTERNAL-SERVICES - [0:0]\n")
     assert result.endswith("COMMIT\n")
-    assert result.count("COMMIT\n") == 2 and "\n*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n" in result
+    assert (
+        result.count("COMMIT\n") == 2
+        and "\n*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n" in result
+    )
     # kube-proxy writes the nodeports tail-call after every Service rule of nat KUBE-SERVICES
     nat_services = [ln for ln in result.split("*nat\n")[1].splitlines() if ln.startswith("-A KUBE-SERVICES ")]
     assert "must be the last rule" in nat_services[-1]
@@ -285,8 +314,10 @@ endpoints:
 ports: [{name: p80, port: 80, protocol: TCP}]
 """
 
-_FIREWALL_RULE = ('-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 '
-                  "! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n")
+_FIREWALL_RULE = (
+    '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 '
+    "! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -305,13 +336,19 @@ def test_nodeports_firewall_chain(family, localhost_nodeports, nodeport_addresse
     # TestNodePorts: only the KUBE-FIREWALL expectation is a rule-text assertion upstream.
     if family == "IPv4":
         values = dict(svc_ip="172.30.0.41", ep1="10.180.0.1", ep2="10.180.2.1", family="IPv4")
-        settings = dataclasses.replace(FAKE_SETTINGS, localhost_nodeports=localhost_nodeports,
-                                       nodeport_addresses=nodeport_addresses)
+        settings = dataclasses.replace(
+            FAKE_SETTINGS, localhost_nodeports=localhost_nodeports, nodeport_addresses=nodeport_addresses
+        )
     else:
         values = dict(svc_ip="fd00:172:30::41", ep1="fd00:10:180::1", ep2="fd00:10:180::2:1", family="IPv6")
-        settings = dataclasses.replace(FAKE_SETTINGS, ip_family="IPv6", node_ips=["2001:db8::1"],
-                                       cluster_cidr="fd00:10::/64", localhost_nodeports=localhost_nodeports,
-                                       nodeport_addresses=nodeport_addresses)
+        settings = dataclasses.replace(
+            FAKE_SETTINGS,
+            ip_family="IPv6",
+            node_ips=["2001:db8::1"],
+            cluster_cidr="fd00:10::/64",
+            localhost_nodeports=localhost_nodeports,
+            nodeport_addresses=nodeport_addresses,
+        )
     objs = manifests.load(_NODEPORT_SVC % values)
     result = render_iptables(objs, objs, settings)
     assert_iptables_chain_equal("filter", "KUBE-FIREWALL", _FIREWALL_RULE if expect_firewall else "", result)
@@ -329,8 +366,12 @@ _FORWARD_TAIL = (
     "nfacct,tcp_liberal,drop_rule",
     [
         (False, False, "-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP\n"),
-        (True, False, "-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name "
-                      "ct_state_invalid_dropped_pkts -j DROP\n"),
+        (
+            True,
+            False,
+            "-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name "
+            "ct_state_invalid_dropped_pkts -j DROP\n",
+        ),
         (False, True, ""),
     ],
 )
@@ -349,15 +390,24 @@ def test_masquerade_rule(random_fully):
         "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN\n"
         "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000\n"
         '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE'
-        + (" --random-fully" if random_fully else "") + "\n"
+        + (" --random-fully" if random_fully else "")
+        + "\n"
     )
     assert_iptables_chain_equal("nat", "KUBE-POSTROUTING", expected, result)
 
 
 def test_compute_probability():
     # TestComputeProbability
-    expected = {1: "1.0000000000", 2: "0.5000000000", 10: "0.1000000000", 100: "0.0100000000",
-                1000: "0.0010000000", 10000: "0.0001000000", 100000: "0.0000100000", 100001: "0.0000099999"}
+    expected = {
+        1: "1.0000000000",
+        2: "0.5000000000",
+        10: "0.1000000000",
+        100: "0.0100000000",
+        1000: "0.0010000000",
+        10000: "0.0001000000",
+        100000: "0.0000100000",
+        100001: "0.0000099999",
+    }
     for n, want in expected.items():
         assert compute_probability(n) == want
     prev = 0.0
@@ -378,17 +428,33 @@ def test_default_mark_is_go_formatted():
 def _svc(ns, name, ip, port_name, port):
     from k8snet.api.core_v1 import Service
 
-    return Service.model_validate({"metadata": {"name": name, "namespace": ns}, "spec": {
-        "type": "ClusterIP", "clusterIP": ip, "ports": [{"name": port_name, "port": port, "protocol": "TCP"}]}})
+    return Service.model_validate(
+        {
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {
+                "type": "ClusterIP",
+                "clusterIP": ip,
+                "ports": [{"name": port_name, "port": port, "protocol": "TCP"}],
+            },
+        }
+    )
 
 
 def _slice(ns, name, addresses, port_name, port):
     from k8snet.api.discovery_v1 import EndpointSlice
 
-    return EndpointSlice.model_validate({
-        "metadata": {"name": f"{name}-1", "namespace": ns, "labels": {"kubernetes.io/service-name": name}},
-        "addressType": "IPv4", "endpoints": [{"addresses": [a]} for a in addresses],
-        "ports": [{"name": port_name, "port": port, "protocol": "TCP"}]})
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": f"{name}-1",
+                "namespace": ns,
+                "labels": {"kubernetes.io/service-name": name},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [a]} for a in addresses],
+            "ports": [{"name": port_name, "port": port, "protocol": "TCP"}],
+        }
+    )
 
 
 def _count_endpoints_and_comments(data: str, match: str) -> tuple[str, int, int]:
@@ -407,14 +473,22 @@ def test_large_cluster_mode():
     # TestSyncProxyRulesLargeClusterMode, its full syncs (masqueradeAll, threshold 1000 endpoints)
     settings = dataclasses.replace(FAKE_SETTINGS, masquerade_all=True)
     half = 1000 // 2 - 1
-    services = [_svc("ns1", "svc1", "172.30.0.41", "p80", 80), _svc("ns2", "svc2", "172.30.0.42", "p8080", 8080),
-                _svc("ns3", "svc3", "172.30.0.43", "p8081", 8081)]
-    slices = [_slice("ns1", "svc1", [f"10.0.{i % 256}.{i // 256}" for i in range(half)], "p80", 80),
-              _slice("ns2", "svc2", [f"10.1.{i % 256}.{i // 256}" for i in range(half)], "p8080", 8080)]
-    first, n_eps, n_comments = _count_endpoints_and_comments(render_iptables(services, slices, settings),
-                                                             "10.0.0.0")
-    assert first == ("-A KUBE-SEP-DKGQUZGBKLTPAR56 -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT "
-                     "--to-destination 10.0.0.0:80")
+    services = [
+        _svc("ns1", "svc1", "172.30.0.41", "p80", 80),
+        _svc("ns2", "svc2", "172.30.0.42", "p8080", 8080),
+        _svc("ns3", "svc3", "172.30.0.43", "p8081", 8081),
+    ]
+    slices = [
+        _slice("ns1", "svc1", [f"10.0.{i % 256}.{i // 256}" for i in range(half)], "p80", 80),
+        _slice("ns2", "svc2", [f"10.1.{i % 256}.{i // 256}" for i in range(half)], "p8080", 8080),
+    ]
+    first, n_eps, n_comments = _count_endpoints_and_comments(
+        render_iptables(services, slices, settings), "10.0.0.0"
+    )
+    assert first == (
+        "-A KUBE-SEP-DKGQUZGBKLTPAR56 -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT "
+        "--to-destination 10.0.0.0:80"
+    )
     assert (n_eps, n_comments) == (2 * half, 2 * half)
 
     slices.append(_slice("ns3", "svc3", ["203.0.113.4", "203.0.113.8", "203.0.113.12"], "p8081", 8081))
@@ -423,13 +497,15 @@ def test_large_cluster_mode():
     assert first == "-A KUBE-SEP-DKGQUZGBKLTPAR56 -m tcp -p tcp -j DNAT --to-destination 10.0.0.0:80"
     assert (n_eps, n_comments) == (2 * half + 3, 0)
     assert _count_endpoints_and_comments(data, "203.0.113.4")[0] == (
-        "-A KUBE-SEP-RUVVH7YV3PHQBDOS -m tcp -p tcp -j DNAT --to-destination 203.0.113.4:8081")
+        "-A KUBE-SEP-RUVVH7YV3PHQBDOS -m tcp -p tcp -j DNAT --to-destination 203.0.113.4:8081"
+    )
 
     services.append(_svc("ns4", "svc4", "172.30.0.44", "p8082", 8082))
     slices.append(_slice("ns4", "svc4", ["10.4.0.1"], "p8082", 8082))
     data = render_iptables(services, slices, settings)
     assert _count_endpoints_and_comments(data, "10.4.0.1")[0] == (
-        "-A KUBE-SEP-SU5STNODRYEWJAUF -m tcp -p tcp -j DNAT --to-destination 10.4.0.1:8082")
+        "-A KUBE-SEP-SU5STNODRYEWJAUF -m tcp -p tcp -j DNAT --to-destination 10.4.0.1:8082"
+    )
     assert chain_owners(services, slices, settings)["KUBE-SVC-EBDQOQU5SJFXRIL3"] == "ns4/svc4:p8082"
 
 
@@ -450,9 +526,19 @@ TEST_EXTERNAL_CLIENT = "203.0.113.2"
 TEST_EXTERNAL_CLIENT_BLOCKED = "203.0.113.130"
 TEST_NODE_IPS = [TEST_NODE_IP, TEST_NODE_IP_ALT, TEST_EXTERNAL_IP, TEST_NODE_IPV6, TEST_NODE_IPV6_ALT]
 
-_VALUE_OPTS = {"-s": "source", "-d": "dest", "--src-type": "src_type", "--dst-type": "dst_type",
-               "-p": "protocol", "--dport": "dport", "--mark": "mark", "--ctstate": "ctstate", "-j": "jump",
-               "--to-destination": "dnat", "--probability": "probability"}
+_VALUE_OPTS = {
+    "-s": "source",
+    "-d": "dest",
+    "--src-type": "src_type",
+    "--dst-type": "dst_type",
+    "-p": "protocol",
+    "--dport": "dport",
+    "--mark": "mark",
+    "--ctstate": "ctstate",
+    "-j": "jump",
+    "--to-destination": "dnat",
+    "--probability": "probability",
+}
 _FLAG_OPTS = {"--rcheck": "affinity_check"}
 
 
@@ -560,8 +646,10 @@ def run_packet_flow_tests(data: str, node_ips: list[str], flows: list[tuple]) ->
         proto = (flow[6] if len(flow) > 6 else "TCP").lower()
         matches, got, got_masq = trace_packet(data, src, proto, dst, str(port), node_ips)
         if (got, got_masq) != (output, masq):
-            errors.append(f"{name}: expected {output!r} masq={masq}, got {got!r} masq={got_masq}\n  "
-                          + "\n  ".join(matches))
+            errors.append(
+                f"{name}: expected {output!r} masq={masq}, got {got!r} masq={got_masq}\n  "
+                + "\n  ".join(matches)
+            )
     assert not errors, "\n".join(errors)
 
 
@@ -678,15 +766,19 @@ COMMIT
 
 def test_trace_packet():
     # TestTracePacket: the tracer port itself, against upstream's static rules
-    run_packet_flow_tests(_TRACE_RULES.lstrip("\n"), TEST_NODE_IPS, [
-        ("no match", "10.0.0.2", "10.0.0.3", 80, "", False),
-        ("single endpoint", "10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", False),
-        ("multiple endpoints", "10.0.0.2", "172.30.0.44", 80, "10.180.0.4:80, 10.180.0.5:80", False),
-        ("LOCAL, KUBE-MARK-MASQ", TEST_NODE_IP, "192.168.99.22", 80, "10.180.0.2:80", True),
-        ("DROP", TEST_EXTERNAL_CLIENT, "192.168.99.22", 80, "DROP", False),
-        ("ACCEPT (NodePortHealthCheck)", TEST_NODE_IP, TEST_NODE_IP, 30000, "ACCEPT", False),
-        ("REJECT", "10.0.0.2", "172.30.0.46", 80, "REJECT", False),
-    ])
+    run_packet_flow_tests(
+        _TRACE_RULES.lstrip("\n"),
+        TEST_NODE_IPS,
+        [
+            ("no match", "10.0.0.2", "10.0.0.3", 80, "", False),
+            ("single endpoint", "10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", False),
+            ("multiple endpoints", "10.0.0.2", "172.30.0.44", 80, "10.180.0.4:80, 10.180.0.5:80", False),
+            ("LOCAL, KUBE-MARK-MASQ", TEST_NODE_IP, "192.168.99.22", 80, "10.180.0.2:80", True),
+            ("DROP", TEST_EXTERNAL_CLIENT, "192.168.99.22", 80, "DROP", False),
+            ("ACCEPT (NodePortHealthCheck)", TEST_NODE_IP, TEST_NODE_IP, 30000, "ACCEPT", False),
+            ("REJECT", "10.0.0.2", "172.30.0.46", 80, "REJECT", False),
+        ],
+    )
 
 
 def _render_yaml(text: str, settings: ProxierSettings = FAKE_SETTINGS) -> str:
@@ -707,14 +799,39 @@ spec:
   ports: [{name: p80, protocol: TCP, port: 80, nodePort: 3001}]
 status: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}
 """)
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("pod to cluster IP with no endpoints", "10.0.0.2", "172.30.0.41", 80, "REJECT", False),
-        ("external to external IP with no endpoints", TEST_EXTERNAL_CLIENT, "192.168.99.11", 80, "REJECT", False),
-        ("pod to NodePort with no endpoints", "10.0.0.2", TEST_NODE_IP, 3001, "REJECT", False),
-        ("external to NodePort with no endpoints", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, "REJECT", False),
-        ("pod to LoadBalancer IP with no endpoints", "10.0.0.2", "1.2.3.4", 80, "REJECT", False),
-        ("external to LoadBalancer IP with no endpoints", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, "REJECT", False),
-    ])
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [
+            ("pod to cluster IP with no endpoints", "10.0.0.2", "172.30.0.41", 80, "REJECT", False),
+            (
+                "external to external IP with no endpoints",
+                TEST_EXTERNAL_CLIENT,
+                "192.168.99.11",
+                80,
+                "REJECT",
+                False,
+            ),
+            ("pod to NodePort with no endpoints", "10.0.0.2", TEST_NODE_IP, 3001, "REJECT", False),
+            (
+                "external to NodePort with no endpoints",
+                TEST_EXTERNAL_CLIENT,
+                TEST_NODE_IP,
+                3001,
+                "REJECT",
+                False,
+            ),
+            ("pod to LoadBalancer IP with no endpoints", "10.0.0.2", "1.2.3.4", 80, "REJECT", False),
+            (
+                "external to LoadBalancer IP with no endpoints",
+                TEST_EXTERNAL_CLIENT,
+                "1.2.3.4",
+                80,
+                "REJECT",
+                False,
+            ),
+        ],
+    )
 
 
 def test_cluster_ip_general():
@@ -760,21 +877,59 @@ ports:
 - {name: dns-tcp, port: 5353, protocol: TCP}
 - {name: dns-sctp, port: 53, protocol: SCTP}
 """)
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("simple clusterIP", "10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", False),
-        ("hairpin to cluster IP", "10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", True),
-        ("clusterIP with multiple endpoints", "10.180.0.2", "172.30.0.42", 80, "10.180.0.1:80, 10.180.2.1:80",
-         False),
-        ("clusterIP with TargetPort", "10.180.0.2", "172.30.0.42", 443, "10.180.0.1:8443, 10.180.2.1:8443", False),
-        ("clusterIP with TCP, UDP, and SCTP on same port (TCP)", "10.180.0.2", "172.30.0.42", 53,
-         "10.180.0.1:5353, 10.180.2.1:5353", False, "TCP"),
-        ("clusterIP with TCP, UDP, and SCTP on same port (UDP)", "10.180.0.2", "172.30.0.42", 53,
-         "10.180.0.1:53, 10.180.2.1:53", False, "UDP"),
-        ("clusterIP with TCP, UDP, and SCTP on same port (SCTP)", "10.180.0.2", "172.30.0.42", 53,
-         "10.180.0.1:53, 10.180.2.1:53", False, "SCTP"),
-        ("TCP-only port does not match UDP traffic", "10.180.0.2", "172.30.0.42", 80, "", False, "UDP"),
-        ("svc1 does not accept svc2's ports", "10.180.0.2", "172.30.0.41", 443, "", False),
-    ])
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [
+            ("simple clusterIP", "10.180.0.2", "172.30.0.41", 80, "10.180.0.1:80", False),
+            ("hairpin to cluster IP", "10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", True),
+            (
+                "clusterIP with multiple endpoints",
+                "10.180.0.2",
+                "172.30.0.42",
+                80,
+                "10.180.0.1:80, 10.180.2.1:80",
+                False,
+            ),
+            (
+                "clusterIP with TargetPort",
+                "10.180.0.2",
+                "172.30.0.42",
+                443,
+                "10.180.0.1:8443, 10.180.2.1:8443",
+                False,
+            ),
+            (
+                "clusterIP with TCP, UDP, and SCTP on same port (TCP)",
+                "10.180.0.2",
+                "172.30.0.42",
+                53,
+                "10.180.0.1:5353, 10.180.2.1:5353",
+                False,
+                "TCP",
+            ),
+            (
+                "clusterIP with TCP, UDP, and SCTP on same port (UDP)",
+                "10.180.0.2",
+                "172.30.0.42",
+                53,
+                "10.180.0.1:53, 10.180.2.1:53",
+                False,
+                "UDP",
+            ),
+            (
+                "clusterIP with TCP, UDP, and SCTP on same port (SCTP)",
+                "10.180.0.2",
+                "172.30.0.42",
+                53,
+                "10.180.0.1:53, 10.180.2.1:53",
+                False,
+                "SCTP",
+            ),
+            ("TCP-only port does not match UDP traffic", "10.180.0.2", "172.30.0.42", 80, "", False, "UDP"),
+            ("svc1 does not accept svc2's ports", "10.180.0.2", "172.30.0.41", 443, "", False),
+        ],
+    )
 
 
 def test_load_balancer():
@@ -798,21 +953,32 @@ endpoints: [{addresses: [10.180.0.1]}]
 ports: [{name: p80, port: 80, protocol: TCP}]
 """)
     ep = "10.180.0.1:80"
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("pod to cluster IP", "10.0.0.2", "172.30.0.41", 80, ep, False),
-        ("external to nodePort", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, ep, True),
-        ("nodePort bypasses LoadBalancerSourceRanges", TEST_EXTERNAL_CLIENT_BLOCKED, TEST_NODE_IP, 3001, ep, True),
-        ("accepted external to LB1", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, ep, True),
-        ("accepted external to LB2", TEST_EXTERNAL_CLIENT, "5.6.7.8", 80, ep, True),
-        ("blocked external to LB1", TEST_EXTERNAL_CLIENT_BLOCKED, "1.2.3.4", 80, "DROP", False),
-        ("blocked external to LB2", TEST_EXTERNAL_CLIENT_BLOCKED, "5.6.7.8", 80, "DROP", False),
-        ("pod to LB1 (blocked by LoadBalancerSourceRanges)", "10.0.0.2", "1.2.3.4", 80, "DROP", False),
-        ("pod to LB2 (blocked by LoadBalancerSourceRanges)", "10.0.0.2", "5.6.7.8", 80, "DROP", False),
-        ("node to LB1 (allowed by LoadBalancerSourceRanges)", TEST_NODE_IP, "1.2.3.4", 80, ep, True),
-        ("node to LB2 (allowed by LoadBalancerSourceRanges)", TEST_NODE_IP, "5.6.7.8", 80, ep, True),
-        ("same node to LB1, SNATted to LB1 (implicitly allowed)", "1.2.3.4", "1.2.3.4", 80, ep, True),
-        ("same node to LB2, SNATted to LB2 (implicitly allowed)", "5.6.7.8", "5.6.7.8", 80, ep, True),
-    ])
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [
+            ("pod to cluster IP", "10.0.0.2", "172.30.0.41", 80, ep, False),
+            ("external to nodePort", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, ep, True),
+            (
+                "nodePort bypasses LoadBalancerSourceRanges",
+                TEST_EXTERNAL_CLIENT_BLOCKED,
+                TEST_NODE_IP,
+                3001,
+                ep,
+                True,
+            ),
+            ("accepted external to LB1", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, ep, True),
+            ("accepted external to LB2", TEST_EXTERNAL_CLIENT, "5.6.7.8", 80, ep, True),
+            ("blocked external to LB1", TEST_EXTERNAL_CLIENT_BLOCKED, "1.2.3.4", 80, "DROP", False),
+            ("blocked external to LB2", TEST_EXTERNAL_CLIENT_BLOCKED, "5.6.7.8", 80, "DROP", False),
+            ("pod to LB1 (blocked by LoadBalancerSourceRanges)", "10.0.0.2", "1.2.3.4", 80, "DROP", False),
+            ("pod to LB2 (blocked by LoadBalancerSourceRanges)", "10.0.0.2", "5.6.7.8", 80, "DROP", False),
+            ("node to LB1 (allowed by LoadBalancerSourceRanges)", TEST_NODE_IP, "1.2.3.4", 80, ep, True),
+            ("node to LB2 (allowed by LoadBalancerSourceRanges)", TEST_NODE_IP, "5.6.7.8", 80, ep, True),
+            ("same node to LB1, SNATted to LB1 (implicitly allowed)", "1.2.3.4", "1.2.3.4", 80, ep, True),
+            ("same node to LB2, SNATted to LB2 (implicitly allowed)", "5.6.7.8", "5.6.7.8", 80, ep, True),
+        ],
+    )
 
 
 @pytest.mark.parametrize(
@@ -831,20 +997,37 @@ def test_nodeports_flows(family, localhost_nodeports, nodeport_addresses, allow_
     # TestNodePorts: packet flows
     if family == "IPv4":
         values = dict(svc_ip="172.30.0.41", ep1="10.180.0.1", ep2="10.180.2.1", family="IPv4")
-        settings = dataclasses.replace(FAKE_SETTINGS, localhost_nodeports=localhost_nodeports,
-                                       nodeport_addresses=nodeport_addresses)
-        pod, client, node, alt, localhost = "10.0.0.2", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, TEST_NODE_IP_ALT, \
-            "127.0.0.1"
+        settings = dataclasses.replace(
+            FAKE_SETTINGS, localhost_nodeports=localhost_nodeports, nodeport_addresses=nodeport_addresses
+        )
+        pod, client, node, alt, localhost = (
+            "10.0.0.2",
+            TEST_EXTERNAL_CLIENT,
+            TEST_NODE_IP,
+            TEST_NODE_IP_ALT,
+            "127.0.0.1",
+        )
         output = "10.180.0.1:80, 10.180.2.1:80"
     else:
         values = dict(svc_ip="fd00:172:30::41", ep1="fd00:10:180::1", ep2="fd00:10:180::2:1", family="IPv6")
-        settings = dataclasses.replace(FAKE_SETTINGS, ip_family="IPv6", cluster_cidr="fd00:10::/64",
-                                       localhost_nodeports=localhost_nodeports,
-                                       nodeport_addresses=nodeport_addresses)
-        pod, client, node, alt, localhost = "fd00:10::2", "2600:5200::1", TEST_NODE_IPV6, TEST_NODE_IPV6_ALT, "::1"
+        settings = dataclasses.replace(
+            FAKE_SETTINGS,
+            ip_family="IPv6",
+            cluster_cidr="fd00:10::/64",
+            localhost_nodeports=localhost_nodeports,
+            nodeport_addresses=nodeport_addresses,
+        )
+        pod, client, node, alt, localhost = (
+            "fd00:10::2",
+            "2600:5200::1",
+            TEST_NODE_IPV6,
+            TEST_NODE_IPV6_ALT,
+            "::1",
+        )
         output = "[fd00:10:180::1]:80, [fd00:10:180::2:1]:80"
-    data = render_iptables(manifests.load(_NODEPORT_SVC % values), manifests.load(_NODEPORT_SVC % values),
-                           settings)
+    data = render_iptables(
+        manifests.load(_NODEPORT_SVC % values), manifests.load(_NODEPORT_SVC % values), settings
+    )
     flows = [
         ("pod to cluster IP", pod, values["svc_ip"], 80, output, False),
         ("external to nodePort", client, node, 3001, output, True),
@@ -864,7 +1047,8 @@ def test_nodeports_flows(family, localhost_nodeports, nodeport_addresses, allow_
 def test_health_check_node_port():
     # TestHealthCheckNodePort (nodePortAddresses 127.0.0.0/8)
     settings = dataclasses.replace(FAKE_SETTINGS, nodeport_addresses=["127.0.0.0/8"])
-    data = _render_yaml("""
+    data = _render_yaml(
+        """
 apiVersion: v1
 kind: Service
 metadata: {name: svc1, namespace: ns1}
@@ -874,11 +1058,19 @@ spec:
   ports: [{name: p80, port: 80, protocol: TCP, nodePort: 3001}]
   healthCheckNodePort: 30000
   externalTrafficPolicy: Local
-""", settings)
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("firewall accepts HealthCheckNodePort", "1.2.3.4", TEST_NODE_IP, 30000, "ACCEPT", False)])
-    run_packet_flow_tests(render_iptables([], [], settings), TEST_NODE_IPS, [
-        ("HealthCheckNodePort no longer has any rule", "1.2.3.4", TEST_NODE_IP, 30000, "", False)])
+""",
+        settings,
+    )
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [("firewall accepts HealthCheckNodePort", "1.2.3.4", TEST_NODE_IP, 30000, "ACCEPT", False)],
+    )
+    run_packet_flow_tests(
+        render_iptables([], [], settings),
+        TEST_NODE_IPS,
+        [("HealthCheckNodePort no longer has any rule", "1.2.3.4", TEST_NODE_IP, 30000, "", False)],
+    )
 
 
 _ETP_SVC = """
@@ -909,32 +1101,112 @@ def test_external_traffic_policy_local():
     # TestExternalTrafficPolicyLocal
     data = _render_yaml(_ETP_SVC % {"policy": "Local"})
     both, local = "10.180.0.1:80, 10.180.2.1:80", "10.180.2.1:80"
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("pod to cluster IP hits both endpoints, unmasqueraded", "10.0.0.2", "172.30.0.41", 80, both, False),
-        ("pod to external IP hits both endpoints, unmasqueraded", "10.0.0.2", "192.168.99.11", 80, both, False),
-        ("external to external IP hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT, "192.168.99.11",
-         80, local, False),
-        ("pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "1.2.3.4", 80, both, False),
-        ("external to LB IP hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, local,
-         False),
-        ("pod to NodePort hits both endpoints, unmasqueraded", "10.0.0.2", TEST_NODE_IP, 3001, both, False),
-        ("external to NodePort hits only local endpoint, unmasqueraded", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001,
-         local, False),
-    ])
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [
+            (
+                "pod to cluster IP hits both endpoints, unmasqueraded",
+                "10.0.0.2",
+                "172.30.0.41",
+                80,
+                both,
+                False,
+            ),
+            (
+                "pod to external IP hits both endpoints, unmasqueraded",
+                "10.0.0.2",
+                "192.168.99.11",
+                80,
+                both,
+                False,
+            ),
+            (
+                "external to external IP hits only local endpoint, unmasqueraded",
+                TEST_EXTERNAL_CLIENT,
+                "192.168.99.11",
+                80,
+                local,
+                False,
+            ),
+            ("pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "1.2.3.4", 80, both, False),
+            (
+                "external to LB IP hits only local endpoint, unmasqueraded",
+                TEST_EXTERNAL_CLIENT,
+                "1.2.3.4",
+                80,
+                local,
+                False,
+            ),
+            (
+                "pod to NodePort hits both endpoints, unmasqueraded",
+                "10.0.0.2",
+                TEST_NODE_IP,
+                3001,
+                both,
+                False,
+            ),
+            (
+                "external to NodePort hits only local endpoint, unmasqueraded",
+                TEST_EXTERNAL_CLIENT,
+                TEST_NODE_IP,
+                3001,
+                local,
+                False,
+            ),
+        ],
+    )
 
 
 def test_external_traffic_policy_cluster():
     # TestExternalTrafficPolicyCluster (upstream sets no healthCheckNodePort; with eTP Cluster it is unused)
     data = _render_yaml(_ETP_SVC % {"policy": "Cluster"})
     both = "10.180.0.1:80, 10.180.2.1:80"
-    run_packet_flow_tests(data, TEST_NODE_IPS, [
-        ("pod to cluster IP hits both endpoints, unmasqueraded", "10.0.0.2", "172.30.0.41", 80, both, False),
-        ("pod to external IP hits both endpoints, masqueraded", "10.0.0.2", "192.168.99.11", 80, both, True),
-        ("external to external IP hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, "192.168.99.11", 80,
-         both, True),
-        ("pod to LB IP hits both endpoints, masqueraded", "10.0.0.2", "1.2.3.4", 80, both, True),
-        ("external to LB IP hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, "1.2.3.4", 80, both, True),
-        ("pod to NodePort hits both endpoints, masqueraded", "10.0.0.2", TEST_NODE_IP, 3001, both, True),
-        ("external to NodePort hits both endpoints, masqueraded", TEST_EXTERNAL_CLIENT, TEST_NODE_IP, 3001, both,
-         True),
-    ])
+    run_packet_flow_tests(
+        data,
+        TEST_NODE_IPS,
+        [
+            (
+                "pod to cluster IP hits both endpoints, unmasqueraded",
+                "10.0.0.2",
+                "172.30.0.41",
+                80,
+                both,
+                False,
+            ),
+            (
+                "pod to external IP hits both endpoints, masqueraded",
+                "10.0.0.2",
+                "192.168.99.11",
+                80,
+                both,
+                True,
+            ),
+            (
+                "external to external IP hits both endpoints, masqueraded",
+                TEST_EXTERNAL_CLIENT,
+                "192.168.99.11",
+                80,
+                both,
+                True,
+            ),
+            ("pod to LB IP hits both endpoints, masqueraded", "10.0.0.2", "1.2.3.4", 80, both, True),
+            (
+                "external to LB IP hits both endpoints, masqueraded",
+                TEST_EXTERNAL_CLIENT,
+                "1.2.3.4",
+                80,
+                both,
+                True,
+            ),
+            ("pod to NodePort hits both endpoints, masqueraded", "10.0.0.2", TEST_NODE_IP, 3001, both, True),
+            (
+                "external to NodePort hits both endpoints, masqueraded",
+                TEST_EXTERNAL_CLIENT,
+                TEST_NODE_IP,
+                3001,
+                both,
+                True,
+            ),
+        ],
+    )

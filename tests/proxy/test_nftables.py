@@ -37,9 +37,14 @@ TEST_NODE_IPS = ["192.168.0.2", "192.168.1.2", "192.168.99.11", "2001:db8::1", "
 def fake_settings() -> ProxierSettings:
     """``NewFakeProxier`` (IPv4): node ``test-node``, mark 0x4000, ClusterCIDR detector 10.0.0.0/8,
     nodePortAddresses ``192.168.0.2/32, 2001:db8::1/128``, interfaces lo + eth0 with the test node IPs."""
-    return ProxierSettings(hostname="test-node", node_ips=["192.168.0.2"], cluster_cidr="10.0.0.0/8",
-                           masquerade_mark="0x4000", nodeport_addresses=["192.168.0.2/32", "2001:db8::1/128"],
-                           interface_addresses=["127.0.0.1", "::1", *TEST_NODE_IPS])
+    return ProxierSettings(
+        hostname="test-node",
+        node_ips=["192.168.0.2"],
+        cluster_cidr="10.0.0.0/8",
+        masquerade_mark="0x4000",
+        nodeport_addresses=["192.168.0.2/32", "2001:db8::1/128"],
+        interface_addresses=["127.0.0.1", "::1", *TEST_NODE_IPS],
+    )
 
 
 def overall_objects(fixture: str = "overall.yaml"):
@@ -49,18 +54,27 @@ def overall_objects(fixture: str = "overall.yaml"):
 
 def svc(ns: str, name: str, **spec) -> Service:
     status = spec.pop("status", None)
-    return Service.model_validate({"metadata": {"name": name, "namespace": ns}, "spec": spec,
-                                   **({"status": status} if status else {})})
+    return Service.model_validate(
+        {"metadata": {"name": name, "namespace": ns}, "spec": spec, **({"status": status} if status else {})}
+    )
 
 
 def slice_(ns: str, name: str, endpoints: list, ports: list) -> EndpointSlice:
     """``makeTestEndpointSlice(ns, name, 1, ...)``: endpoints are (ip, nodeName) pairs, ports (name, port, proto)."""
-    return EndpointSlice.model_validate({
-        "metadata": {"name": f"{name}-1", "namespace": ns, "labels": {"kubernetes.io/service-name": name}},
-        "addressType": "IPv4",
-        "endpoints": [{"addresses": [ip], **({"nodeName": node} if node else {})} for ip, node in endpoints],
-        "ports": [{"name": n, "port": p, "protocol": proto} for n, p, proto in ports],
-    })
+    return EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": f"{name}-1",
+                "namespace": ns,
+                "labels": {"kubernetes.io/service-name": name},
+            },
+            "addressType": "IPv4",
+            "endpoints": [
+                {"addresses": [ip], **({"nodeName": node} if node else {})} for ip, node in endpoints
+            ],
+            "ports": [{"name": n, "port": p, "protocol": proto} for n, p, proto in ports],
+        }
+    )
 
 
 def _expected_overall() -> str:
@@ -78,13 +92,17 @@ def test_sync_proxy_rules_repeated_initial_sync_matches_upstream():
     # flush-then-delete of stale chains, which this renderer (always a full sync) does not model.
     services, slices = overall_objects("sync_repeated_initial.yaml")
     got = render_nftables(services, slices, fake_settings(), service_cidrs=SERVICE_CIDRS)
-    expected = (FIXTURES / "base_rules.nft").read_text() + (FIXTURES / "sync_repeated_initial.nft").read_text()
+    expected = (FIXTURES / "base_rules.nft").read_text() + (
+        FIXTURES / "sync_repeated_initial.nft"
+    ).read_text()
     assert sort_nftables_transaction(got) == sort_nftables_transaction(expected)
 
 
 def test_base_rules_only_when_no_services():
     got = render_nftables([], [], fake_settings(), service_cidrs=SERVICE_CIDRS)
-    assert sort_nftables_transaction(got) == sort_nftables_transaction((FIXTURES / "base_rules.nft").read_text())
+    assert sort_nftables_transaction(got) == sort_nftables_transaction(
+        (FIXTURES / "base_rules.nft").read_text()
+    )
 
 
 def test_dump_is_in_fake_dump_order_and_reparses_identically():
@@ -137,9 +155,11 @@ def test_nodeport_addresses_match_all_uses_fib_and_no_nodeport_ips_set():
     table = build_nftables_table([], [], settings, SERVICE_CIDRS)
     assert "nodeport-ips" not in table.sets
     assert [r.full_text for r in table.chains["services"].rules][1] == (
-        "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports")
+        "fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports"
+    )
     assert [r.full_text for r in table.chains["nodeport-endpoints-check"].rules] == [
-        "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"]
+        "ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports"
+    ]
 
 
 def test_nodeport_addresses_default_is_primary_in_nftables_mode():
@@ -150,15 +170,21 @@ def test_nodeport_addresses_default_is_primary_in_nftables_mode():
 
 def test_lb_source_ranges_including_node_ip_allow_lb_ips():
     # TestLoadBalancer's service: the node IP is inside 192.168.0.0/24, so the LB IPs are allowed too.
-    s = svc("ns1", "svc1", type="LoadBalancer", clusterIP="172.30.0.41",
-            ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
-            loadBalancerSourceRanges=["192.168.0.0/24", " 203.0.113.0/25"],
-            status={"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}, {"ip": "5.6.7.8"}]}})
+    s = svc(
+        "ns1",
+        "svc1",
+        type="LoadBalancer",
+        clusterIP="172.30.0.41",
+        ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
+        loadBalancerSourceRanges=["192.168.0.0/24", " 203.0.113.0/25"],
+        status={"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}, {"ip": "5.6.7.8"}]}},
+    )
     es = slice_("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "TCP")])
     table = build_nftables_table([s], [es], fake_settings(), SERVICE_CIDRS)
     fw = table.chains["firewall-HVFWP5L3-ns1/svc1/tcp/p80".replace("HVFWP5L3", _hash("ns1/svc1/tcp/p80"))]
     assert [r.full_text for r in fw.rules] == [
-        "ip saddr != { 192.168.0.0/24 , 203.0.113.0/25 , 1.2.3.4 , 5.6.7.8 } drop"]
+        "ip saddr != { 192.168.0.0/24 , 203.0.113.0/25 , 1.2.3.4 , 5.6.7.8 } drop"
+    ]
 
 
 def _hash(name: str) -> str:
@@ -182,8 +208,14 @@ def test_listing_renders_same_content():
     for name, chain in t1.chains.items():
         other = t2.chains[name]
         assert (chain.type, chain.hook, chain.priority, chain.comment) == (
-            other.type, other.hook, other.priority, other.comment)
-        assert [(r.statements, r.comment) for r in chain.rules] == [(r.statements, r.comment) for r in other.rules]
+            other.type,
+            other.hook,
+            other.priority,
+            other.comment,
+        )
+        assert [(r.statements, r.comment) for r in chain.rules] == [
+            (r.statements, r.comment) for r in other.rules
+        ]
 
 
 def test_listing_uses_nft_spelling():
@@ -224,32 +256,59 @@ def _svc_block(chain, cip, endpoints):
     lines.append(f"{R}{chain} numgen random mod {len(endpoints)} vmap {{ {vmap} }}")
     for ep, ipport in endpoints:
         ip = ipport.split(":")[0]
-        lines += [f"{C}{ep}", f"{R}{ep} ip saddr {ip} jump mark-for-masquerade",
-                  f"{R}{ep} meta l4proto tcp dnat to {ipport}"]
+        lines += [
+            f"{C}{ep}",
+            f"{R}{ep} ip saddr {ip} jump mark-for-masquerade",
+            f"{R}{ep} meta l4proto tcp dnat to {ipport}",
+        ]
     return lines
 
 
-SVC1 = _svc_block("service-ULMVA6XW-ns1/svc1/tcp/p80", "172.30.0.41",
-                  [("endpoint-5TPGNJF2-ns1/svc1/tcp/p80__10.0.1.1/80", "10.0.1.1:80")])
-SVC2 = _svc_block("service-MHHHYRWA-ns2/svc2/tcp/p8080", "172.30.0.42",
-                  [("endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080", "10.0.2.1:8080")])
-SVC3_A = _svc_block("service-4AT6LBPK-ns3/svc3/tcp/p80", "172.30.0.43",
-                    [("endpoint-2OCDJSZQ-ns3/svc3/tcp/p80__10.0.3.1/80", "10.0.3.1:80")])
-SVC3_B = _svc_block("service-4AT6LBPK-ns3/svc3/tcp/p80", "172.30.0.43",
-                    [("endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80", "10.0.3.2:80")])
-SVC3_C = _svc_block("service-4AT6LBPK-ns3/svc3/tcp/p80", "172.30.0.43",
-                    [("endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80", "10.0.3.2:80"),
-                     ("endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80", "10.0.3.3:80")])
-SVC4 = _svc_block("service-LAUZTJTB-ns4/svc4/tcp/p80", "172.30.0.44",
-                  [("endpoint-WAHRBT2B-ns4/svc4/tcp/p80__10.0.4.1/80", "10.0.4.1:80")])
+SVC1 = _svc_block(
+    "service-ULMVA6XW-ns1/svc1/tcp/p80",
+    "172.30.0.41",
+    [("endpoint-5TPGNJF2-ns1/svc1/tcp/p80__10.0.1.1/80", "10.0.1.1:80")],
+)
+SVC2 = _svc_block(
+    "service-MHHHYRWA-ns2/svc2/tcp/p8080",
+    "172.30.0.42",
+    [("endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080", "10.0.2.1:8080")],
+)
+SVC3_A = _svc_block(
+    "service-4AT6LBPK-ns3/svc3/tcp/p80",
+    "172.30.0.43",
+    [("endpoint-2OCDJSZQ-ns3/svc3/tcp/p80__10.0.3.1/80", "10.0.3.1:80")],
+)
+SVC3_B = _svc_block(
+    "service-4AT6LBPK-ns3/svc3/tcp/p80",
+    "172.30.0.43",
+    [("endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80", "10.0.3.2:80")],
+)
+SVC3_C = _svc_block(
+    "service-4AT6LBPK-ns3/svc3/tcp/p80",
+    "172.30.0.43",
+    [
+        ("endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80", "10.0.3.2:80"),
+        ("endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80", "10.0.3.3:80"),
+    ],
+)
+SVC4 = _svc_block(
+    "service-LAUZTJTB-ns4/svc4/tcp/p80",
+    "172.30.0.44",
+    [("endpoint-WAHRBT2B-ns4/svc4/tcp/p80__10.0.4.1/80", "10.0.4.1:80")],
+)
 
 
 def _elements(cluster_ips, service_ips, no_endpoints=()):
     lines = [f"add element ip kube-proxy cluster-ips {{ {ip} }}" for ip in cluster_ips]
-    lines += [f"add element ip kube-proxy service-ips {{ {ip} . tcp . {port} : goto {chain} }}"
-              for ip, port, chain in service_ips]
-    lines += [f'add element ip kube-proxy no-endpoint-services {{ {ip} . tcp . 80 comment "{name}" : goto reject-chain }}'
-              for ip, name in no_endpoints]
+    lines += [
+        f"add element ip kube-proxy service-ips {{ {ip} . tcp . {port} : goto {chain} }}"
+        for ip, port, chain in service_ips
+    ]
+    lines += [
+        f'add element ip kube-proxy no-endpoint-services {{ {ip} . tcp . 80 comment "{name}" : goto reject-chain }}'
+        for ip, name in no_endpoints
+    ]
     return lines
 
 
@@ -266,8 +325,13 @@ S4 = ("172.30.0.44", 80, "service-LAUZTJTB-ns4/svc4/tcp/p80")
 def test_sync_proxy_rules_repeated():
     p80 = [{"name": "p80", "port": 80, "protocol": "TCP"}]
     svc1 = svc("ns1", "svc1", type="ClusterIP", clusterIP="172.30.0.41", ports=p80)
-    svc2 = svc("ns2", "svc2", type="ClusterIP", clusterIP="172.30.0.42",
-               ports=[{"name": "p8080", "port": 8080, "protocol": "TCP"}])
+    svc2 = svc(
+        "ns2",
+        "svc2",
+        type="ClusterIP",
+        clusterIP="172.30.0.42",
+        ports=[{"name": "p8080", "port": 8080, "protocol": "TCP"}],
+    )
     svc3 = svc("ns3", "svc3", type="ClusterIP", clusterIP="172.30.0.43", ports=p80)
     svc4 = svc("ns4", "svc4", type="ClusterIP", clusterIP="172.30.0.44", ports=p80)
     eps1 = slice_("ns1", "svc1", [("10.0.1.1", None)], [("p80", 80, "TCP")])
@@ -288,40 +352,85 @@ def test_sync_proxy_rules_repeated():
         fp.sync(services, slices)
         assert sort_nftables_transaction(fp.dump()) == sort_nftables_transaction(expected)
 
-    check([svc1, svc2], [eps1, eps2], _expected(_elements(["172.30.0.41", "172.30.0.42"], [S1, S2]), SVC1, SVC2))
+    check(
+        [svc1, svc2], [eps1, eps2], _expected(_elements(["172.30.0.41", "172.30.0.42"], [S1, S2]), SVC1, SVC2)
+    )
     # Add a new service and its endpoints
-    check([svc1, svc2, svc3], [eps1, eps2, eps3],
-          _expected(_elements(["172.30.0.41", "172.30.0.42", "172.30.0.43"], [S1, S2, S3]), SVC1, SVC2, SVC3_A))
+    check(
+        [svc1, svc2, svc3],
+        [eps1, eps2, eps3],
+        _expected(_elements(["172.30.0.41", "172.30.0.42", "172.30.0.43"], [S1, S2, S3]), SVC1, SVC2, SVC3_A),
+    )
     # Delete a service; its chains will be flushed, but not immediately deleted.
-    svc2_stale = [f"{C}service-MHHHYRWA-ns2/svc2/tcp/p8080", f"{C}endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080"]
-    check([svc1, svc3], [eps1, eps2, eps3],
-          _expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, svc2_stale, SVC3_A))
+    svc2_stale = [
+        f"{C}service-MHHHYRWA-ns2/svc2/tcp/p8080",
+        f"{C}endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080",
+    ]
+    check(
+        [svc1, svc3],
+        [eps1, eps2, eps3],
+        _expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, svc2_stale, SVC3_A),
+    )
     # Fake the passage of time and confirm that the stale chains get deleted.
     age_stale_chains()
     after_delete = _expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, SVC3_A)
     check([svc1, svc3], [eps1, eps2, eps3], after_delete)
     # Add a service, sync, then add its endpoints.
-    check([svc1, svc3, svc4], [eps1, eps2, eps3],
-          _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3],
-                              [("172.30.0.44", "ns4/svc4:p80")]), SVC1, SVC3_A))
+    check(
+        [svc1, svc3, svc4],
+        [eps1, eps2, eps3],
+        _expected(
+            _elements(
+                ["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3], [("172.30.0.44", "ns4/svc4:p80")]
+            ),
+            SVC1,
+            SVC3_A,
+        ),
+    )
     all4 = [svc1, svc3, svc4]
-    check(all4, [eps1, eps2, eps3, eps4],
-          _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_A, SVC4))
+    check(
+        all4,
+        [eps1, eps2, eps3, eps4],
+        _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_A, SVC4),
+    )
     # Change an endpoint of an existing service. The old endpoint chain (for 10.0.3.1) will not be deleted yet.
     old_ep = [f"{C}endpoint-2OCDJSZQ-ns3/svc3/tcp/p80__10.0.3.1/80"]
-    check(all4, [eps1, eps2, eps3update, eps4],
-          _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_B[:3],
-                    old_ep, SVC3_B[3:], SVC4))
+    check(
+        all4,
+        [eps1, eps2, eps3update, eps4],
+        _expected(
+            _elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]),
+            SVC1,
+            SVC3_B[:3],
+            old_ep,
+            SVC3_B[3:],
+            SVC4,
+        ),
+    )
     # (Ensure the old svc3 chain gets deleted in the next sync.) Add an endpoint to a service.
     age_stale_chains()
-    restored = _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_C, SVC4)
+    restored = _expected(
+        _elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_C, SVC4
+    )
     check(all4, [eps1, eps2, eps3update2, eps4], restored)
     # Empty a service's endpoints; its chains will be flushed, but not immediately deleted.
-    svc3_stale = ["service-4AT6LBPK-ns3/svc3/tcp/p80", "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80",
-                  "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80"]
-    check(all4, [eps1, eps2, eps3update3, eps4],
-          _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S4],
-                              [("172.30.0.43", "ns3/svc3:p80")]), SVC1, [C + c for c in svc3_stale], SVC4))
+    svc3_stale = [
+        "service-4AT6LBPK-ns3/svc3/tcp/p80",
+        "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80",
+        "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80",
+    ]
+    check(
+        all4,
+        [eps1, eps2, eps3update3, eps4],
+        _expected(
+            _elements(
+                ["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S4], [("172.30.0.43", "ns3/svc3:p80")]
+            ),
+            SVC1,
+            [C + c for c in svc3_stale],
+            SVC4,
+        ),
+    )
     assert set(fp.stale_chains) == set(svc3_stale)
     # Restore endpoints to non-empty immediately; its chains will be restored, and deleted from staleChains.
     check(all4, [eps1, eps2, eps3update2, eps4], restored)
@@ -341,28 +450,86 @@ LONG_SVC = "very-long-service-name-why-would-you-even-do-this-i-mean-really"
 LONG_PORT = "port-443-providing-the-hypertext-transmission-protocol-with-tls"
 
 
-@pytest.mark.parametrize("ns,name,port,protocol,expected", [
-    ("testing", "service", "http", "TCP", "P4ZYZVCF-testing/service/tcp/http"),
-    ("testing", "service", "https", "TCP", "LZBRENCP-testing/service/tcp/https"),
-    (LONG_NS, LONG_SVC, LONG_PORT, "SCTP", f"KR6NACJP-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}"),
-], ids=["simple", "different port, different hash", "max length"])
+@pytest.mark.parametrize(
+    "ns,name,port,protocol,expected",
+    [
+        ("testing", "service", "http", "TCP", "P4ZYZVCF-testing/service/tcp/http"),
+        ("testing", "service", "https", "TCP", "LZBRENCP-testing/service/tcp/https"),
+        (LONG_NS, LONG_SVC, LONG_PORT, "SCTP", f"KR6NACJP-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}"),
+    ],
+    ids=["simple", "different port, different hash", "max length"],
+)
 def test_service_port_chain_name_base(ns, name, port, protocol, expected):
     assert service_chain_name("service", ServicePortName(ns, name, port, protocol)) == "service-" + expected
 
 
-@pytest.mark.parametrize("ns,name,port,protocol,ip,ep_port,expected", [
-    ("testing", "service", "http", "TCP", "10.180.0.1", 80, "JO2XBXZR-testing/service/tcp/http__10.180.0.1/80"),
-    ("testing", "service", "http", "TCP", "10.180.0.2", 80, "5S6H3H22-testing/service/tcp/http__10.180.0.2/80"),
-    ("testing", "service", "http", "TCP", "fd80:abcd:12::a1b2:c3d4:e5f6:9999", 80,
-     "U7E2ET36-testing/service/tcp/http__fd80.abcd.12..a1b2.c3d4.e5f6.9999/80"),
-    (LONG_NS, LONG_SVC, LONG_PORT, "SCTP", "1234:5678:9abc:def0::abc:1234", 443,
-     f"5YS7AFEA-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abc.1234/443"),
-    (LONG_NS, LONG_SVC, LONG_PORT, "SCTP", "1234:5678:9abc:def0::abcd:1234:5678", 443,
-     f"CI6C53Q3-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abcd.1234..."),
-    (LONG_NS, LONG_SVC, LONG_PORT, "SCTP", "1234:5678:9abc:def0::abcd:1234:8765", 443,
-     f"2FLXFK6X-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abcd.1234..."),
-], ids=["simple", "different endpoint, different hash", "ipv6", "max length without truncation",
-        "truncated, 1", "truncated, 2 (different IP, which is not visible in the result)"])
+@pytest.mark.parametrize(
+    "ns,name,port,protocol,ip,ep_port,expected",
+    [
+        (
+            "testing",
+            "service",
+            "http",
+            "TCP",
+            "10.180.0.1",
+            80,
+            "JO2XBXZR-testing/service/tcp/http__10.180.0.1/80",
+        ),
+        (
+            "testing",
+            "service",
+            "http",
+            "TCP",
+            "10.180.0.2",
+            80,
+            "5S6H3H22-testing/service/tcp/http__10.180.0.2/80",
+        ),
+        (
+            "testing",
+            "service",
+            "http",
+            "TCP",
+            "fd80:abcd:12::a1b2:c3d4:e5f6:9999",
+            80,
+            "U7E2ET36-testing/service/tcp/http__fd80.abcd.12..a1b2.c3d4.e5f6.9999/80",
+        ),
+        (
+            LONG_NS,
+            LONG_SVC,
+            LONG_PORT,
+            "SCTP",
+            "1234:5678:9abc:def0::abc:1234",
+            443,
+            f"5YS7AFEA-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abc.1234/443",
+        ),
+        (
+            LONG_NS,
+            LONG_SVC,
+            LONG_PORT,
+            "SCTP",
+            "1234:5678:9abc:def0::abcd:1234:5678",
+            443,
+            f"CI6C53Q3-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abcd.1234...",
+        ),
+        (
+            LONG_NS,
+            LONG_SVC,
+            LONG_PORT,
+            "SCTP",
+            "1234:5678:9abc:def0::abcd:1234:8765",
+            443,
+            f"2FLXFK6X-{LONG_NS}/{LONG_SVC}/sctp/{LONG_PORT}__1234.5678.9abc.def0..abcd.1234...",
+        ),
+    ],
+    ids=[
+        "simple",
+        "different endpoint, different hash",
+        "ipv6",
+        "max length without truncation",
+        "truncated, 1",
+        "truncated, 2 (different IP, which is not visible in the result)",
+    ],
+)
 def test_service_port_endpoint_chain_name_base(ns, name, port, protocol, ip, ep_port, expected):
     spn = ServicePortName(ns, name, port, protocol)
     assert endpoint_chain_name(spn, EndpointInfo(ip, ep_port)) == "endpoint-" + expected
@@ -370,34 +537,57 @@ def test_service_port_endpoint_chain_name_base(ns, name, port, protocol, ip, ep_
 
 # ---- TestLoadBalancerIngressRouteTypeProxy / TestProxier_OnServiceCIDRsChanged -------------------------------
 
-@pytest.mark.parametrize("svc_ip,lb_ip,ip_mode,expected_rule", [
-    ("10.20.30.41", "1.2.3.4", "Proxy", False),
-    ("10.20.30.42", "1.2.3.5", "VIP", True),
-    ("10.20.30.43", "1.2.3.6", None, True),
-], ids=["ipMode Proxy", "ipMode VIP", "ipMode nil"])
+
+@pytest.mark.parametrize(
+    "svc_ip,lb_ip,ip_mode,expected_rule",
+    [
+        ("10.20.30.41", "1.2.3.4", "Proxy", False),
+        ("10.20.30.42", "1.2.3.5", "VIP", True),
+        ("10.20.30.43", "1.2.3.6", None, True),
+    ],
+    ids=["ipMode Proxy", "ipMode VIP", "ipMode nil"],
+)
 def test_load_balancer_ingress_route_type_proxy(svc_ip, lb_ip, ip_mode, expected_rule):
     ingress = {"ip": lb_ip, **({"ipMode": ip_mode} if ip_mode else {})}
-    s = svc("ns1", "svc1", type="LoadBalancer", clusterIP=svc_ip,
-            ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
-            status={"loadBalancer": {"ingress": [ingress]}})
+    s = svc(
+        "ns1",
+        "svc1",
+        type="LoadBalancer",
+        clusterIP=svc_ip,
+        ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
+        status={"loadBalancer": {"ingress": [ingress]}},
+    )
     es = slice_("ns1", "svc1", [("10.180.0.1", None)], [("p80", 80, "TCP")])
     table = build_nftables_table([s], [es], fake_settings(), SERVICE_CIDRS)
     keys = [e.key for e in table.maps["service-ips"].elements]
     assert ((lb_ip, "tcp", "80") in keys) == expected_rule
 
 
-@pytest.mark.parametrize("family,cidrs,expected", [
-    ("IPv4", ["172.30.0.0/16", "fd00:10:96::/112"], "172.30.0.0/16"),
-    ("IPv4", ["172.30.0.0/16", "172.50.0.0/16", "fd00:10:96::/112", "fd00:172:30::/112"],
-     "172.30.0.0/16,172.50.0.0/16"),
-    ("IPv6", ["172.30.0.0/16", "fd00:10:96::/112"], "fd00:10:96::/112"),
-    ("IPv6", ["172.30.0.0/16", "172.50.0.0/16", "fd00:10:96::/112", "fd00:172:30::/112"],
-     "fd00:10:96::/112,fd00:172:30::/112"),
-])
+@pytest.mark.parametrize(
+    "family,cidrs,expected",
+    [
+        ("IPv4", ["172.30.0.0/16", "fd00:10:96::/112"], "172.30.0.0/16"),
+        (
+            "IPv4",
+            ["172.30.0.0/16", "172.50.0.0/16", "fd00:10:96::/112", "fd00:172:30::/112"],
+            "172.30.0.0/16,172.50.0.0/16",
+        ),
+        ("IPv6", ["172.30.0.0/16", "fd00:10:96::/112"], "fd00:10:96::/112"),
+        (
+            "IPv6",
+            ["172.30.0.0/16", "172.50.0.0/16", "fd00:10:96::/112", "fd00:172:30::/112"],
+            "fd00:10:96::/112,fd00:172:30::/112",
+        ),
+    ],
+)
 def test_service_cidrs_of_the_proxier_family(family, cidrs, expected):
     # TestProxier_OnServiceCIDRsChanged checks proxier.serviceCIDRs; here the string as it lands in the rule.
-    settings = replace(fake_settings(), ip_family=family, node_ips=["2001:db8::1"] if family == "IPv6"
-                       else ["192.168.0.2"], cluster_cidr="fd00:10::/64" if family == "IPv6" else "10.0.0.0/8")
+    settings = replace(
+        fake_settings(),
+        ip_family=family,
+        node_ips=["2001:db8::1"] if family == "IPv6" else ["192.168.0.2"],
+        cluster_cidr="fd00:10::/64" if family == "IPv6" else "10.0.0.0/8",
+    )
     table = build_nftables_table([], [], settings, cidrs)
     ipx = "ip6" if family == "IPv6" else "ip"
     assert table.chains["cluster-ips-check"].rules[1].text == f"{ipx} daddr {{ {expected} }} drop"
@@ -405,32 +595,49 @@ def test_service_cidrs_of_the_proxier_family(family, cidrs, expected):
 
 # ---- TestBadIPs ----------------------------------------------------------------------------------------------
 
+
 def test_bad_ips_are_rewritten():
-    s = svc("ns1", "svc1", type="LoadBalancer", clusterIP="172.30.0.041",
-            ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
-            status={"loadBalancer": {"ingress": [{"ip": "1.2.3.004"}]}}, externalIPs=["192.168.099.022"],
-            loadBalancerSourceRanges=["203.0.113.000/025"])
+    s = svc(
+        "ns1",
+        "svc1",
+        type="LoadBalancer",
+        clusterIP="172.30.0.041",
+        ports=[{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
+        status={"loadBalancer": {"ingress": [{"ip": "1.2.3.004"}]}},
+        externalIPs=["192.168.099.022"],
+        loadBalancerSourceRanges=["203.0.113.000/025"],
+    )
     es = slice_("ns1", "svc1", [("10.180.00.001", None)], [("p80", 80, "TCP")])
     got = render_nftables([s], [es], fake_settings(), service_cidrs=SERVICE_CIDRS)
-    chain, ext, ep, fw = ("service-ULMVA6XW-ns1/svc1/tcp/p80", "external-ULMVA6XW-ns1/svc1/tcp/p80",
-                          "endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80", "firewall-ULMVA6XW-ns1/svc1/tcp/p80")
-    expected = (FIXTURES / "base_rules.nft").read_text() + "\n".join([
-        f"add chain ip kube-proxy {chain}",
-        f"add rule ip kube-proxy {chain} ip daddr 172.30.0.41 ip saddr != 10.0.0.0/8 jump mark-for-masquerade",
-        f"add rule ip kube-proxy {chain} numgen random mod 1 vmap {{ 0 : goto {ep} }}",
-        f"add chain ip kube-proxy {ext}",
-        f"add rule ip kube-proxy {ext} jump mark-for-masquerade",
-        f"add rule ip kube-proxy {ext} goto {chain}",
-        f"add chain ip kube-proxy {ep}",
-        f"add rule ip kube-proxy {ep} ip saddr 10.180.0.1 jump mark-for-masquerade",
-        f"add rule ip kube-proxy {ep} meta l4proto tcp dnat to 10.180.0.1:80",
-        f"add chain ip kube-proxy {fw}",
-        f"add rule ip kube-proxy {fw} ip saddr != {{ 203.0.113.0/25 }} drop",
-        "add element ip kube-proxy cluster-ips { 172.30.0.41 }",
-        f"add element ip kube-proxy service-ips {{ 172.30.0.41 . tcp . 80 : goto {chain} }}",
-        f"add element ip kube-proxy service-ips {{ 192.168.99.22 . tcp . 80 : goto {ext} }}",
-        f"add element ip kube-proxy service-ips {{ 1.2.3.4 . tcp . 80 : goto {ext} }}",
-        f"add element ip kube-proxy service-nodeports {{ tcp . 3001 : goto {ext} }}",
-        f"add element ip kube-proxy firewall-ips {{ 1.2.3.4 . tcp . 80 : goto {fw} }}",
-    ]) + "\n"
+    chain, ext, ep, fw = (
+        "service-ULMVA6XW-ns1/svc1/tcp/p80",
+        "external-ULMVA6XW-ns1/svc1/tcp/p80",
+        "endpoint-5OJB2KTY-ns1/svc1/tcp/p80__10.180.0.1/80",
+        "firewall-ULMVA6XW-ns1/svc1/tcp/p80",
+    )
+    expected = (
+        (FIXTURES / "base_rules.nft").read_text()
+        + "\n".join(
+            [
+                f"add chain ip kube-proxy {chain}",
+                f"add rule ip kube-proxy {chain} ip daddr 172.30.0.41 ip saddr != 10.0.0.0/8 jump mark-for-masquerade",
+                f"add rule ip kube-proxy {chain} numgen random mod 1 vmap {{ 0 : goto {ep} }}",
+                f"add chain ip kube-proxy {ext}",
+                f"add rule ip kube-proxy {ext} jump mark-for-masquerade",
+                f"add rule ip kube-proxy {ext} goto {chain}",
+                f"add chain ip kube-proxy {ep}",
+                f"add rule ip kube-proxy {ep} ip saddr 10.180.0.1 jump mark-for-masquerade",
+                f"add rule ip kube-proxy {ep} meta l4proto tcp dnat to 10.180.0.1:80",
+                f"add chain ip kube-proxy {fw}",
+                f"add rule ip kube-proxy {fw} ip saddr != {{ 203.0.113.0/25 }} drop",
+                "add element ip kube-proxy cluster-ips { 172.30.0.41 }",
+                f"add element ip kube-proxy service-ips {{ 172.30.0.41 . tcp . 80 : goto {chain} }}",
+                f"add element ip kube-proxy service-ips {{ 192.168.99.22 . tcp . 80 : goto {ext} }}",
+                f"add element ip kube-proxy service-ips {{ 1.2.3.4 . tcp . 80 : goto {ext} }}",
+                f"add element ip kube-proxy service-nodeports {{ tcp . 3001 : goto {ext} }}",
+                f"add element ip kube-proxy firewall-ips {{ 1.2.3.4 . tcp . 80 : goto {fw} }}",
+            ]
+        )
+        + "\n"
+    )
     assert sort_nftables_transaction(got) == sort_nftables_transaction(expected)

@@ -21,11 +21,19 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def _overall_table():
     objs = manifests.load(FIXTURES / "overall.yaml")
-    settings = ProxierSettings(hostname="test-node", node_ips=["192.168.0.2"], cluster_cidr="10.0.0.0/8",
-                               masquerade_mark="0x4000", nodeport_addresses=["192.168.0.2/32", "2001:db8::1/128"])
-    return build_nftables_table([o for o in objs if o.kind == "Service"],
-                                [o for o in objs if o.kind == "EndpointSlice"], settings,
-                                service_cidrs=["172.30.0.0/16"])
+    settings = ProxierSettings(
+        hostname="test-node",
+        node_ips=["192.168.0.2"],
+        cluster_cidr="10.0.0.0/8",
+        masquerade_mark="0x4000",
+        nodeport_addresses=["192.168.0.2/32", "2001:db8::1/128"],
+    )
+    return build_nftables_table(
+        [o for o in objs if o.kind == "Service"],
+        [o for o in objs if o.kind == "EndpointSlice"],
+        settings,
+        service_cidrs=["172.30.0.0/16"],
+    )
 
 
 def test_written_rules_equal_parsed_rules():

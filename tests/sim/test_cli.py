@@ -25,10 +25,13 @@ def run(capsys, *argv):
     return rc, out, err
 
 
-@pytest.mark.parametrize("source,dest,endpoints,masq", [
-    ("10.0.0.2", "172.30.0.44:80", ["10.180.0.4:80", "10.180.0.5:80"], False),   # multiple endpoints
-    ("192.168.0.2", "192.168.99.22:80", ["10.180.0.2:80"], True),              # LOCAL, KUBE-MARK-MASQ
-])
+@pytest.mark.parametrize(
+    "source,dest,endpoints,masq",
+    [
+        ("10.0.0.2", "172.30.0.44:80", ["10.180.0.4:80", "10.180.0.5:80"], False),  # multiple endpoints
+        ("192.168.0.2", "192.168.99.22:80", ["10.180.0.2:80"], True),  # LOCAL, KUBE-MARK-MASQ
+    ],
+)
 def test_trace_json(capsys, source, dest, endpoints, masq):
     rc, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", source, "--to", dest, "--json", *NODE_FLAGS)
     assert rc == 0
@@ -41,18 +44,35 @@ def test_trace_json(capsys, source, dest, endpoints, masq):
 
 
 def test_trace_json_drop_and_reject(capsys):
-    _, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "203.0.113.2", "--to", "192.168.99.22:80", "--json",
-                    *NODE_FLAGS)
+    _, out, _ = run(
+        capsys,
+        "trace",
+        "-f",
+        OVERALL,
+        "--from",
+        "203.0.113.2",
+        "--to",
+        "192.168.99.22:80",
+        "--json",
+        *NODE_FLAGS,
+    )
     d = json.loads(out)
     assert (d["verdict"], d["reason"], d["candidates"], d["masquerade"]) == (
-        "DROP", "ns2/svc2:p80 has no local endpoints", [], False)
-    _, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.46:80", "--json",
-                    *NODE_FLAGS)
+        "DROP",
+        "ns2/svc2:p80 has no local endpoints",
+        [],
+        False,
+    )
+    _, out, _ = run(
+        capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.46:80", "--json", *NODE_FLAGS
+    )
     assert json.loads(out)["verdict"] == "REJECT"
 
 
 def test_trace_text(capsys):
-    rc, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.41:80", *NODE_FLAGS)
+    rc, out, _ = run(
+        capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.41:80", *NODE_FLAGS
+    )
     assert rc == 0
     assert out.startswith("trace TCP 10.0.0.2 (10.0.0.2) -> 172.30.0.41:80 [iptables], enters test-node\n")
     assert "DNAT to 10.180.0.1:80" in out and "verdict: delivered" in out
@@ -60,8 +80,20 @@ def test_trace_text(capsys):
 
 def test_trace_udp_protocol_flag(capsys):
     # TestOverallIPTablesRules has no UDP ports: a UDP packet to svc1's port matches nothing
-    _, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.41:80",
-                    "--protocol", "udp", "--json", *NODE_FLAGS)
+    _, out, _ = run(
+        capsys,
+        "trace",
+        "-f",
+        OVERALL,
+        "--from",
+        "10.0.0.2",
+        "--to",
+        "172.30.0.41:80",
+        "--protocol",
+        "udp",
+        "--json",
+        *NODE_FLAGS,
+    )
     d = json.loads(out)
     assert not any("DNAT" in s["effect"] for s in d["steps"])
 
@@ -84,7 +116,9 @@ kind: Service
 metadata: {name: web}
 spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, nodePort: 30080}]}
 """)
-    rc, out, _ = run(capsys, "trace", "-f", str(f), "--from", "203.0.113.9", "--to", "172.18.0.3:30080", "--json")
+    rc, out, _ = run(
+        capsys, "trace", "-f", str(f), "--from", "203.0.113.9", "--to", "172.18.0.3:30080", "--json"
+    )
     d = json.loads(out)
     assert rc == 0 and d["entry_node"] == "kind-worker" and len(d["candidates"]) == 2
     assert d["masquerade"] is True and d["source_seen"] == "172.18.0.3"
@@ -96,8 +130,20 @@ def test_trace_needs_a_node(capsys):
 
 
 def test_simulate_json(capsys):
-    rc, out, _ = run(capsys, "simulate", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.44:80",
-                     "--connections", "4000", "--json", *NODE_FLAGS)
+    rc, out, _ = run(
+        capsys,
+        "simulate",
+        "-f",
+        OVERALL,
+        "--from",
+        "10.0.0.2",
+        "--to",
+        "172.30.0.44:80",
+        "--connections",
+        "4000",
+        "--json",
+        *NODE_FLAGS,
+    )
     d = json.loads(out)
     assert rc == 0 and d["delivered"] == 4000
     assert set(d["per_endpoint"]) == {"10.180.0.4:80", "10.180.0.5:80"}
@@ -105,8 +151,19 @@ def test_simulate_json(capsys):
 
 
 def test_simulate_external_clients_text(capsys):
-    rc, out, _ = run(capsys, "simulate", "-f", OVERALL, "--clients", "10", "--to", "192.168.0.2:3003",
-                     "--connections", "1000", *NODE_FLAGS)
+    rc, out, _ = run(
+        capsys,
+        "simulate",
+        "-f",
+        OVERALL,
+        "--clients",
+        "10",
+        "--to",
+        "192.168.0.2:3003",
+        "--connections",
+        "1000",
+        *NODE_FLAGS,
+    )
     assert rc == 0
     assert out.startswith("1000 connections to 192.168.0.2:3003 [iptables]: 1000 delivered, 0 dropped\n")
     assert "SNATed: 100.00% of delivered connections" in out  # NodePort, Cluster policy: masqueraded
@@ -114,8 +171,20 @@ def test_simulate_external_clients_text(capsys):
 
 @pytest.mark.skipif(available_modes()["ipvs"] is not None, reason=str(available_modes()["ipvs"]))
 def test_trace_ipvs_mode(capsys):
-    rc, out, _ = run(capsys, "trace", "-f", OVERALL, "--from", "10.0.0.2", "--to", "172.30.0.44:80", "--json",
-                     "--proxy-mode", "ipvs", *NODE_FLAGS)
+    rc, out, _ = run(
+        capsys,
+        "trace",
+        "-f",
+        OVERALL,
+        "--from",
+        "10.0.0.2",
+        "--to",
+        "172.30.0.44:80",
+        "--json",
+        "--proxy-mode",
+        "ipvs",
+        *NODE_FLAGS,
+    )
     d = json.loads(out)
     assert rc == 0 and [c["endpoint"] for c in d["candidates"]] == ["10.180.0.4:80", "10.180.0.5:80"]
     assert [c["probability"] for c in d["candidates"]] == [0.5, 0.5]  # rr: 1/N each

@@ -26,15 +26,27 @@ def test_kind_preset():
     assert [n.spec.podCIDR for n in nodes] == ["10.244.0.0/24", "10.244.1.0/24", "10.244.2.0/24"]
     assert [n.metadata.labels["topology.kubernetes.io/zone"] for n in nodes] == ["zone-a", "zone-b", "zone-c"]
     assert nodes[0].spec.taints[0].key == "node-role.kubernetes.io/control-plane"
-    assert (c.service_cidr, c.cluster_cidr, c.node_port_range) == ("10.96.0.0/12", "10.244.0.0/16", "30000-32767")
-    assert [n.metadata.name for n in c.namespaces()] == ["default", "kube-node-lease", "kube-public", "kube-system"]
+    assert (c.service_cidr, c.cluster_cidr, c.node_port_range) == (
+        "10.96.0.0/12",
+        "10.244.0.0/16",
+        "30000-32767",
+    )
+    assert [n.metadata.name for n in c.namespaces()] == [
+        "default",
+        "kube-node-lease",
+        "kube-public",
+        "kube-system",
+    ]
     k = c.get("svc", "kubernetes")
     assert (k.spec.clusterIP, k.spec.ports[0].port, k.spec.ports[0].targetPort) == ("10.96.0.1", 443, 6443)
     assert k.spec.selector is None
     dns = c.get("svc", "kube-dns", "kube-system")
     assert dns.spec.clusterIP == "10.96.0.10"
     assert [(p.name, p.port, p.protocol) for p in dns.spec.ports] == [
-        ("dns", 53, "UDP"), ("dns-tcp", 53, "TCP"), ("metrics", 9153, "TCP")]
+        ("dns", 53, "UDP"),
+        ("dns-tcp", 53, "TCP"),
+        ("metrics", 9153, "TCP"),
+    ]
     coredns = c.pods("kube-system")
     assert len(coredns) == 2 and {p.spec.nodeName for p in coredns} == {"kind-control-plane"}
 
@@ -65,8 +77,10 @@ def test_clock_system_objects_are_a_day_old():
 def test_apply_create_then_update_keeps_allocations_and_is_idempotent():
     c = Cluster()
     [s1] = c.apply(SVC)
-    assert '"name":"web","namespace":"default"' in s1.metadata.annotations[
-        "kubectl.kubernetes.io/last-applied-configuration"]
+    assert (
+        '"name":"web","namespace":"default"'
+        in s1.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]
+    )
     [s2] = c.apply(SVC)
     assert s2.metadata.resourceVersion == s1.metadata.resourceVersion  # nothing changed
     [s3] = c.apply(SVC.replace("targetPort: 8080", "targetPort: 9090"))
@@ -135,17 +149,26 @@ def test_controllers_hook_runs_added_controller():
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from([None, "10.96.0.10", "10.96.0.50",
-                                                                             "10.96.0.51", "10.0.0.1"])),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from([None, "10.96.0.10", "10.96.0.50", "10.96.0.51", "10.0.0.1"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_multi_document_apply_is_all_or_nothing(docs):
     c = Cluster(preset="minikube")
     before = c.store.dump()
     docs_text = []
     for name, ip in docs:
         cluster_ip = f"clusterIP: {ip}, " if ip else ""
-        docs_text.append(f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n"
-                         f"spec: {{{cluster_ip}ports: [{{port: 80}}]}}")
+        docs_text.append(
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n"
+            f"spec: {{{cluster_ip}ports: [{{port: 80}}]}}"
+        )
     text = "\n---\n".join(docs_text)
     try:
         c.apply(text)

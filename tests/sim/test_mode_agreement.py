@@ -38,8 +38,9 @@ from k8snet.sim.trace import World, available_modes, trace_world
 MODES = [m for m, why in available_modes().items() if why is None]
 SKIPPED = {m: why for m, why in available_modes().items() if why is not None}
 NODE_IP = "192.168.0.2"
-NODE = Node.model_validate({"metadata": {"name": "test-node"},
-                            "status": {"addresses": [{"type": "InternalIP", "address": NODE_IP}]}})
+NODE = Node.model_validate(
+    {"metadata": {"name": "test-node"}, "status": {"addresses": [{"type": "InternalIP", "address": NODE_IP}]}}
+)
 POD_SRC, EXT_SRC = "10.0.0.2", "203.0.113.2"
 
 pytestmark = pytest.mark.skipif(len(MODES) < 2, reason=f"fewer than two proxy modes can be traced: {SKIPPED}")
@@ -51,9 +52,11 @@ def scenarios(draw):
     endpoints = []
     for i in range(n_eps):
         state = draw(st.sampled_from(["ready", "ready", "terminating-serving", "terminating"]))
-        cond = {"ready": {"ready": True, "serving": True, "terminating": False},
-                "terminating-serving": {"ready": False, "serving": True, "terminating": True},
-                "terminating": {"ready": False, "serving": False, "terminating": True}}[state]
+        cond = {
+            "ready": {"ready": True, "serving": True, "terminating": False},
+            "terminating-serving": {"ready": False, "serving": True, "terminating": True},
+            "terminating": {"ready": False, "serving": False, "terminating": True},
+        }[state]
         node = draw(st.sampled_from(["test-node", "other-node", None]))
         ep = {"addresses": [f"10.180.{i}.1"], "conditions": cond}
         if node:
@@ -61,10 +64,13 @@ def scenarios(draw):
         endpoints.append(ep)
     svc_type = draw(st.sampled_from(["ClusterIP", "NodePort", "LoadBalancer"]))
     protocol = draw(st.sampled_from(["TCP", "UDP"]))
-    spec = {"type": svc_type, "clusterIP": "172.30.0.41",
-            "ports": [{"name": "p80", "port": 80, "protocol": protocol, "targetPort": 8080}],
-            "internalTrafficPolicy": draw(st.sampled_from(["Cluster", "Local"])),
-            "sessionAffinity": draw(st.sampled_from(["None", "ClientIP"]))}
+    spec = {
+        "type": svc_type,
+        "clusterIP": "172.30.0.41",
+        "ports": [{"name": "p80", "port": 80, "protocol": protocol, "targetPort": 8080}],
+        "internalTrafficPolicy": draw(st.sampled_from(["Cluster", "Local"])),
+        "sessionAffinity": draw(st.sampled_from(["None", "ClientIP"])),
+    }
     if spec["sessionAffinity"] == "ClientIP":
         spec["sessionAffinityConfig"] = {"clientIP": {"timeoutSeconds": 10800}}
     if draw(st.booleans()):
@@ -77,12 +83,25 @@ def scenarios(draw):
             spec["healthCheckNodePort"] = 30000
     if svc_type == "LoadBalancer":
         status = {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}
-    svc = Service.model_validate({"metadata": {"name": "svc1", "namespace": "ns1"}, "spec": spec,
-                                  **({"status": status} if status else {})})
-    es = EndpointSlice.model_validate({
-        "metadata": {"name": "svc1-1", "namespace": "ns1", "labels": {"kubernetes.io/service-name": "svc1"}},
-        "addressType": "IPv4", "endpoints": endpoints or None,
-        "ports": [{"name": "p80", "port": 8080, "protocol": protocol}]})
+    svc = Service.model_validate(
+        {
+            "metadata": {"name": "svc1", "namespace": "ns1"},
+            "spec": spec,
+            **({"status": status} if status else {}),
+        }
+    )
+    es = EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "svc1-1",
+                "namespace": "ns1",
+                "labels": {"kubernetes.io/service-name": "svc1"},
+            },
+            "addressType": "IPv4",
+            "endpoints": endpoints or None,
+            "ports": [{"name": "p80", "port": 8080, "protocol": protocol}],
+        }
+    )
     dests = [("172.30.0.41", 80, False)]
     dests += [("192.168.99.11", 80, True)] if spec.get("externalIPs") else []
     dests += [(NODE_IP, 3001, True)] if svc_type != "ClusterIP" else []
@@ -99,7 +118,9 @@ def scenarios(draw):
 def _summary(t):
     """``{endpoint: masqueraded}`` over the paths that reach a Service endpoint (a packet that leaves the node
     unchanged reaches no endpoint)."""
-    return {c.endpoint: c.masquerade for c in t.candidates if c.delivered_to and c.delivered_to[0] != "external"}
+    return {
+        c.endpoint: c.masquerade for c in t.candidates if c.delivered_to and c.delivered_to[0] != "external"
+    }
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -108,8 +129,9 @@ def test_modes_agree_on_endpoints_and_masquerade(scenario):
     svc, es, protocol, (dst_ip, dst_port, external), source = scenario
     results = {}
     for mode in MODES:
-        world = World([NODE], [], [svc], [es], mode=mode, cluster_cidr="10.0.0.0/8",
-                      service_cidrs=["172.30.0.0/16"])
+        world = World(
+            [NODE], [], [svc], [es], mode=mode, cluster_cidr="10.0.0.0/8", service_cidrs=["172.30.0.0/16"]
+        )
         # external clients to a ClusterIP: model a router sending it to the node anyway
         t = trace_world(world, source, f"{dst_ip}:{dst_port}", protocol, entry_node="test-node")
         results[mode] = _summary(t)
@@ -117,8 +139,9 @@ def test_modes_agree_on_endpoints_and_masquerade(scenario):
     etp_local = svc.spec.externalTrafficPolicy == "Local"
     itp_local = svc.spec.internalTrafficPolicy == "Local"
     local_usable = any(e.nodeName == "test-node" and e.conditions.serving for e in es.endpoints or [])
-    ipvs_differs = ((external and etp_local and (internal_source or not local_usable))
-                    or (not external and itp_local and not local_usable))
+    ipvs_differs = (external and etp_local and (internal_source or not local_usable)) or (
+        not external and itp_local and not local_usable
+    )
     compared = {m: r for m, r in results.items() if not (m == "ipvs" and ipvs_differs)}
     first = next(iter(compared.values()))
     assert all(r == first for r in compared.values()), results

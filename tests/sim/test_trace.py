@@ -33,8 +33,9 @@ NODE = "192.168.0.2"
 EXT = "203.0.113.2"  # testExternalClient
 # NewFakeProxier's settings (tests/proxy/test_iptables.py FAKE_SETTINGS), minus hostname / node IPs (from the Node).
 FAKE = {"masquerade_mark": "0x4000", "random_fully": False, "nfacct": True}
-TEST_NODE = Node.model_validate({"metadata": {"name": "test-node"},
-                                 "status": {"addresses": [{"type": "InternalIP", "address": NODE}]}})
+TEST_NODE = Node.model_validate(
+    {"metadata": {"name": "test-node"}, "status": {"addresses": [{"type": "InternalIP", "address": NODE}]}}
+)
 
 
 def _upstream(trace_result):
@@ -46,8 +47,17 @@ def _upstream(trace_result):
 def _objects_trace(objs, source, dest_ip, dest_port, protocol="TCP"):
     services = [o for o in objs if o.kind == "Service"]
     slices = [o for o in objs if o.kind == "EndpointSlice"]
-    return trace_objects([TEST_NODE], [], services, slices, source, f"{dest_ip}:{dest_port}", protocol,
-                         settings=FAKE, cluster_cidr="10.0.0.0/8")
+    return trace_objects(
+        [TEST_NODE],
+        [],
+        services,
+        slices,
+        source,
+        f"{dest_ip}:{dest_port}",
+        protocol,
+        settings=FAKE,
+        cluster_cidr="10.0.0.0/8",
+    )
 
 
 # --- upstream packet flows --------------------------------------------------------------------------------------
@@ -83,8 +93,13 @@ def upstream_cluster(overall):
     feeds the proxier directly)."""
     from k8snet.api.core_v1 import Namespace
 
-    c = Cluster(preset="minikube", nodes=["test-node"], service_cidr="172.30.0.0/16", cluster_cidr="10.0.0.0/8",
-                node_port_range="3000-32767")
+    c = Cluster(
+        preset="minikube",
+        nodes=["test-node"],
+        service_cidr="172.30.0.0/16",
+        cluster_cidr="10.0.0.0/8",
+        node_port_range="3000-32767",
+    )
     for ns in sorted({o.metadata.namespace for o in overall}):
         c.api.create(Namespace(metadata={"name": ns}))
     objs = [o.model_copy(deep=True) for o in overall]
@@ -98,7 +113,9 @@ def upstream_cluster(overall):
 @pytest.mark.parametrize("flow", TRACE_PACKET_FLOWS, ids=[f[0] for f in TRACE_PACKET_FLOWS])
 def test_trace_packet_flows_on_an_equivalent_cluster(upstream_cluster, flow):
     node_ip = upstream_cluster.node_ip("test-node")
-    name, source, dest, port, output, masq = (x.replace(NODE, node_ip) if isinstance(x, str) else x for x in flow)
+    name, source, dest, port, output, masq = (
+        x.replace(NODE, node_ip) if isinstance(x, str) else x for x in flow
+    )
     t = trace(upstream_cluster, source, f"{dest}:{port}")
     assert _upstream(t) == (output, masq)
     if source == "10.0.0.2":  # CoreDNS's pod: the packet enters test-node from its veth
@@ -108,19 +125,35 @@ def test_trace_packet_flows_on_an_equivalent_cluster(upstream_cluster, flow):
 def _etp_objects(policy: str):
     """TestExternalTrafficPolicyLocal / ...Cluster: a LoadBalancer Service with an externalIP, one remote
     endpoint (no nodeName) and one on test-node."""
-    svc = Service.model_validate({
-        "metadata": {"name": "svc1", "namespace": "ns1"},
-        "spec": {"type": "LoadBalancer", "externalTrafficPolicy": policy, "clusterIP": "172.30.0.41",
-                 "externalIPs": ["192.168.99.11"], "healthCheckNodePort": 30000 if policy == "Local" else None,
-                 "ports": [{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001, "targetPort": 80}]},
-        "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}},
-    })
-    es = EndpointSlice.model_validate({
-        "metadata": {"name": "svc1-1", "namespace": "ns1", "labels": {"kubernetes.io/service-name": "svc1"}},
-        "addressType": "IPv4",
-        "endpoints": [{"addresses": ["10.180.0.1"]}, {"addresses": ["10.180.2.1"], "nodeName": "test-node"}],
-        "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}],
-    })
+    svc = Service.model_validate(
+        {
+            "metadata": {"name": "svc1", "namespace": "ns1"},
+            "spec": {
+                "type": "LoadBalancer",
+                "externalTrafficPolicy": policy,
+                "clusterIP": "172.30.0.41",
+                "externalIPs": ["192.168.99.11"],
+                "healthCheckNodePort": 30000 if policy == "Local" else None,
+                "ports": [{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001, "targetPort": 80}],
+            },
+            "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}},
+        }
+    )
+    es = EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "svc1-1",
+                "namespace": "ns1",
+                "labels": {"kubernetes.io/service-name": "svc1"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [
+                {"addresses": ["10.180.0.1"]},
+                {"addresses": ["10.180.2.1"], "nodeName": "test-node"},
+            ],
+            "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}],
+        }
+    )
     return [svc, es]
 
 
@@ -129,9 +162,22 @@ LOCAL_ONLY = "10.180.2.1:80"
 ETP_FLOWS = {
     "Local": [
         ("pod to cluster IP hits both endpoints, unmasqueraded", "10.0.0.2", "172.30.0.41", 80, BOTH, False),
-        ("pod to external IP hits both endpoints, unmasqueraded", "10.0.0.2", "192.168.99.11", 80, BOTH, False),
-        ("external to external IP hits only local endpoint, unmasqueraded", EXT, "192.168.99.11", 80,
-         LOCAL_ONLY, False),
+        (
+            "pod to external IP hits both endpoints, unmasqueraded",
+            "10.0.0.2",
+            "192.168.99.11",
+            80,
+            BOTH,
+            False,
+        ),
+        (
+            "external to external IP hits only local endpoint, unmasqueraded",
+            EXT,
+            "192.168.99.11",
+            80,
+            LOCAL_ONLY,
+            False,
+        ),
         ("pod to LB IP hits only both endpoints, unmasqueraded", "10.0.0.2", "1.2.3.4", 80, BOTH, False),
         ("external to LB IP hits only local endpoint, unmasqueraded", EXT, "1.2.3.4", 80, LOCAL_ONLY, False),
         ("pod to NodePort hits both endpoints, unmasqueraded", "10.0.0.2", NODE, 3001, BOTH, False),
@@ -169,7 +215,9 @@ def test_non_local_external_ips():
 def test_probabilities_are_exact(overall):
     t = _objects_trace(overall, "10.0.0.2", "172.30.0.44", 80)
     assert [(c.endpoint, c.probability) for c in t.candidates] == [
-        ("10.180.0.4:80", Fraction(1, 2)), ("10.180.0.5:80", Fraction(1, 2))]
+        ("10.180.0.4:80", Fraction(1, 2)),
+        ("10.180.0.5:80", Fraction(1, 2)),
+    ]
 
 
 def test_drop_reason_is_kube_proxys_comment(overall):
@@ -180,7 +228,6 @@ def test_drop_reason_is_kube_proxys_comment(overall):
 
 
 # --- a kind cluster ---------------------------------------------------------------------------------------------
-
 
 
 def _web_pods(cluster):
@@ -300,7 +347,10 @@ def test_flow_diagram_marks_drops_red(kind):
 def test_nftables_mode_gives_the_same_candidates(kind):
     for src, dst in (("default/client", "web:80"), ("203.0.113.7", "172.18.0.3:30080")):
         a, b = trace(kind, src, dst), trace(kind, src, dst, mode="nftables")
-        assert [(c.endpoint, c.masquerade) for c in a.candidates] == [(c.endpoint, c.masquerade) for c in b.candidates]
+        assert [(c.endpoint, c.masquerade) for c in a.candidates] == [
+            (c.endpoint, c.masquerade) for c in b.candidates
+        ]
         # numgen gives exactly 1/n; iptables' "%0.10f" probabilities differ from it by less than 1e-10
         assert [float(c.probability) for c in a.candidates] == pytest.approx(
-            [float(c.probability) for c in b.candidates], abs=1e-9)
+            [float(c.probability) for c in b.candidates], abs=1e-9
+        )

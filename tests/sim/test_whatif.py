@@ -35,7 +35,11 @@ NODE_IPS = {"kind-control-plane": "172.18.0.2", "kind-worker": "172.18.0.3", "ki
 def test_local_policy_two_plus_one():
     w = what_if(replicas=3, placement=TWO_ONE, external_traffic_policy="Local")
     assert w.per_pod == {"web-0": Fraction(1, 4), "web-1": Fraction(1, 4), "web-2": Fraction(1, 2)}
-    assert w.per_node == {"kind-control-plane": 0, "kind-worker": Fraction(1, 2), "kind-worker2": Fraction(1, 2)}
+    assert w.per_node == {
+        "kind-control-plane": 0,
+        "kind-worker": Fraction(1, 2),
+        "kind-worker2": Fraction(1, 2),
+    }
     assert w.dropped == 0
     assert w.client_ip_preserved and w.sources_seen == {p: [CLIENT_IP] for p in ("web-0", "web-1", "web-2")}
     # no path crosses nodes and none is masqueraded
@@ -63,8 +67,12 @@ def test_not_ready_pod_fails_its_nodes_health_check():
 
 
 def test_nothing_ready_with_local_policy_is_dropped_at_the_balancer():
-    w = what_if(replicas=2, placement=["kind-worker", "kind-worker2"], external_traffic_policy="Local",
-                ready=[False, False])
+    w = what_if(
+        replicas=2,
+        placement=["kind-worker", "kind-worker2"],
+        external_traffic_policy="Local",
+        ready=[False, False],
+    )
     assert w.dropped == 1 and w.trace.paths[0].node is None
 
 
@@ -104,15 +112,27 @@ def test_what_if_rejects_bad_input():
 
 # -- on a full cluster -----------------------------------------------------------------------------------------
 
+
 def _web(cluster, etp="Cluster", itp="Cluster", type_="LoadBalancer", placement=TWO_ONE, **spec):
-    s = {"type": type_, "internalTrafficPolicy": itp, "selector": {"app": "web"},
-         "ports": [{"port": 80, "targetPort": 8080}], **spec}
+    s = {
+        "type": type_,
+        "internalTrafficPolicy": itp,
+        "selector": {"app": "web"},
+        "ports": [{"port": 80, "targetPort": 8080}],
+        **spec,
+    }
     if type_ != "ClusterIP":
         s["externalTrafficPolicy"] = etp
     docs = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": s}]
     for i, n in enumerate(placement):
-        docs.append({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
-                     "spec": {"nodeName": n, "containers": [{"name": "c", "image": "nginx"}]}})
+        docs.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": f"web-{i}", "labels": {"app": "web"}},
+                "spec": {"nodeName": n, "containers": [{"name": "c", "image": "nginx"}]},
+            }
+        )
     cluster.apply(docs)
     return cluster.get("Service", "web")
 
@@ -129,8 +149,10 @@ def test_external_trace_hops(lb_cluster):
     t = external_trace(lb_cluster, "web")
     np = lb_cluster.get("Service", "web").spec.ports[0].nodePort
     p = next(p for p in t.paths if p.pod == "web-2")
-    assert p.hops[:2] == [f"client {CLIENT_IP} -> LB 203.0.113.1:80",
-                          f"LB -> kind-worker2 as 172.18.0.4:{np} (source kept)"]
+    assert p.hops[:2] == [
+        f"client {CLIENT_IP} -> LB 203.0.113.1:80",
+        f"LB -> kind-worker2 as 172.18.0.4:{np} (source kept)",
+    ]
     assert any("DNAT to 10.244.2.2:8080" in h for h in p.hops)
     assert "25.00%  pod web-0 on kind-worker" in t.text()
 
@@ -156,9 +178,19 @@ def test_node_port_local_to_a_node_without_a_pod_is_dropped():
     dropped = trace(c, CLIENT_IP, f"172.18.0.4:{np}")
     assert (dropped.verdict, dropped.reason) == ("DROP", "default/web has no local endpoints")
     # with Cluster, any node forwards (and masquerades)
-    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-             "spec": {"type": "NodePort", "externalTrafficPolicy": "Cluster", "selector": {"app": "web"},
-                      "ports": [{"port": 80, "targetPort": 8080, "nodePort": np}]}})
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "web"},
+            "spec": {
+                "type": "NodePort",
+                "externalTrafficPolicy": "Cluster",
+                "selector": {"app": "web"},
+                "ports": [{"port": 80, "targetPort": 8080, "nodePort": np}],
+            },
+        }
+    )
     fwd = trace(c, CLIENT_IP, f"172.18.0.4:{np}")
     assert fwd.verdict == "delivered" and fwd.source_seen == "172.18.0.4"
 
@@ -166,9 +198,17 @@ def test_node_port_local_to_a_node_without_a_pod_is_dropped():
 def test_internal_traffic_policy_local():
     c = Cluster()
     _web(c, itp="Local", type_="ClusterIP", placement=["kind-worker"])
-    c.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"client-{n}"},
-              "spec": {"nodeName": n, "containers": [{"name": "c", "image": "busybox"}]}}
-             for n in ("kind-worker", "kind-worker2")])
+    c.apply(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": f"client-{n}"},
+                "spec": {"nodeName": n, "containers": [{"name": "c", "image": "busybox"}]},
+            }
+            for n in ("kind-worker", "kind-worker2")
+        ]
+    )
     same = trace(c, "default/client-kind-worker", "web:80")
     other = trace(c, "default/client-kind-worker2", "web:80")
     assert same.verdict == "delivered" and same.source_seen == c.get("Pod", "client-kind-worker").status.podIP
@@ -195,9 +235,20 @@ def test_traffic_distribution_with_hints(mode, hint):
     trafficdist.go, ready endpoints only); kube-proxy
     then keeps a client's traffic in its zone (node)."""
     c = Cluster()
-    _web(c, type_="ClusterIP", placement=["kind-worker", "kind-worker2", "kind-worker2"], trafficDistribution=mode)
-    c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
-             "spec": {"nodeName": "kind-worker2", "containers": [{"name": "c", "image": "busybox"}]}})
+    _web(
+        c,
+        type_="ClusterIP",
+        placement=["kind-worker", "kind-worker2", "kind-worker2"],
+        trafficDistribution=mode,
+    )
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "client"},
+            "spec": {"nodeName": "kind-worker2", "containers": [{"name": "c", "image": "busybox"}]},
+        }
+    )
     slices = [s.model_copy(deep=True) for s in c.endpoint_slices(None)]
     for s in slices:
         if (s.metadata.labels or {}).get("kubernetes.io/service-name") == "web":
@@ -206,8 +257,15 @@ def test_traffic_distribution_with_hints(mode, hint):
                 if hint == "forNodes":
                     h["forNodes"] = [{"name": ep.nodeName}]
                 ep.hints = EndpointHints.model_validate(h)
-    t = trace_objects(c.nodes(), c.pods(None), c.services(None), slices, "default/client", "web:80",
-                      cluster_cidr=c.cluster_cidr)
+    t = trace_objects(
+        c.nodes(),
+        c.pods(None),
+        c.services(None),
+        slices,
+        "default/client",
+        "web:80",
+        cluster_cidr=c.cluster_cidr,
+    )
     pods = {o.pod for o in t.candidates}
     assert pods == {"default/web-1", "default/web-2"}  # both on kind-worker2 (zone-c): none cross zones
     for o in t.candidates:
@@ -240,8 +298,14 @@ def test_in_cluster_clients_of_the_lb_address():
 
     for provider, inside in ((GenericCloud(), True), (ProxyModeLB(), False)):
         c = _lb_cluster(provider)
-        c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
-                 "spec": {"nodeName": "kind-worker", "containers": [{"name": "c", "image": "busybox"}]}})
+        c.apply(
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "client"},
+                "spec": {"nodeName": "kind-worker", "containers": [{"name": "c", "image": "busybox"}]},
+            }
+        )
         t = trace(c, "default/client", "203.0.113.1:80")
         assert t.verdict == "delivered"
         assert (t.chosen.delivered_to[0] == "pod") is inside

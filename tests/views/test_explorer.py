@@ -113,7 +113,11 @@ def test_k8snet_error_is_shown_in_place():
 
     ex = Explorer("t-err", {"n": [1, 2]}, render, live=False)
     bad = ex.outcome(n=2)
-    assert bad.error and 'The Service &quot;web&quot; is invalid' in bad.html and 'class="k8snet-error"' in bad.html
+    assert (
+        bad.error
+        and "The Service &quot;web&quot; is invalid" in bad.html
+        and 'class="k8snet-error"' in bad.html
+    )
     ex.widget()  # builds fine with an error outcome inside
 
 

@@ -33,8 +33,18 @@ def ready_ips(slices):
 
 
 def endpoint_view(slices):
-    return sorted((ep.addresses[0], ep.conditions.ready, ep.conditions.serving, ep.conditions.terminating,
-                   ep.targetRef.name, ep.nodeName) for s in slices for ep in s.endpoints or [])
+    return sorted(
+        (
+            ep.addresses[0],
+            ep.conditions.ready,
+            ep.conditions.serving,
+            ep.conditions.terminating,
+            ep.targetRef.name,
+            ep.nodeName,
+        )
+        for s in slices
+        for ep in s.endpoints or []
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +102,9 @@ def test_derived_slices_match_the_controllers(real_nginx):
     # the not-ready Pod the lessons swap in is the one the kubelet model writes
     nr = states.first_not_ready
     real = real_nginx.get("Pod", nr.metadata.name)
-    assert [(c.type, c.status) for c in nr.status.conditions] == [(c.type, c.status) for c in real.status.conditions]
+    assert [(c.type, c.status) for c in nr.status.conditions] == [
+        (c.type, c.status) for c in real.status.conditions
+    ]
 
 
 def test_headless_dns_matches_cluster_dns(real_nginx):
@@ -147,14 +159,22 @@ def test_externalname_headless_variant_matches_a_real_headless_service():
     c = Cluster(preset="article")
     c.apply(article_manifest("externalname-svc"))
     c.kubectl("create deployment mysql --image=mysql --port=3306 --replicas=0")
-    c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "mysql", "labels": {"app": "mysql"}},
-             "spec": {"clusterIP": "None", "selector": {"app": "mysql"}, "ports": [{"port": 3306}]}})
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "mysql", "labels": {"app": "mysql"}},
+            "spec": {"clusterIP": "None", "selector": {"app": "mysql"}, "ports": [{"port": 3306}]},
+        }
+    )
     c.scale("deployment", "mysql", 2)
     real = [(r.type, r.data) for r in c.dns.query("externalname-svc.default.svc.cluster.local").answer]
     from k8snet.controllers.dns import DNS
 
     derived = DNS.from_objects(lessons.externalname_objects("headless", 2))
-    assert [(r.type, r.data) for r in derived.query("externalname-svc.default.svc.cluster.local").answer] == real
+    assert [
+        (r.type, r.data) for r in derived.query("externalname-svc.default.svc.cluster.local").answer
+    ] == real
     assert [t for t, _ in real] == ["CNAME", "A", "A"]
 
 

@@ -88,13 +88,27 @@ def test_health_checks_only_nodes_with_local_endpoints_pass():
 
     c = Cluster()
     install(c, GenericCloud())
-    c.apply([
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a", "labels": {"app": "a"}},
-         "spec": {"nodeName": "kind-worker", "containers": [{"name": "a", "image": "nginx"}]}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"},
-         "spec": {"type": "LoadBalancer", "selector": {"app": "a"}, "ports": [{"port": 80}],
-                  "externalTrafficPolicy": "Local"}},
-    ])
+    c.apply(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "a", "labels": {"app": "a"}},
+                "spec": {"nodeName": "kind-worker", "containers": [{"name": "a", "image": "nginx"}]},
+            },
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": "a"},
+                "spec": {
+                    "type": "LoadBalancer",
+                    "selector": {"app": "a"},
+                    "ports": [{"port": 80}],
+                    "externalTrafficPolicy": "Local",
+                },
+            },
+        ]
+    )
     text = traffic.health_checks(c, "a")
     lines = {line.rsplit("(", 1)[1].rstrip(")"): line for line in text.splitlines()}
     assert " 200 " in lines["kind-worker"] and "Weight: 1" in lines["kind-worker"]
@@ -146,12 +160,21 @@ def test_nodeport_snapshot_matches_a_cluster_that_has_only_those_pods(policy, re
     from k8snet.sim.cluster import Cluster
 
     c = Cluster()
-    docs = [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
-             "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx"}]}}
-            for i, node in enumerate(traffic.placement_nodes("spread", replicas))]
+    docs = [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
+            "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx"}]},
+        }
+        for i, node in enumerate(traffic.placement_nodes("spread", replicas))
+    ]
     c.apply(docs)
-    c.apply(article_manifest("nodeport-svc").replace("externalTrafficPolicy: Local",
-                                                     f"externalTrafficPolicy: {policy}"))
+    c.apply(
+        article_manifest("nodeport-svc").replace(
+            "externalTrafficPolicy: Local", f"externalTrafficPolicy: {policy}"
+        )
+    )
 
     def key(entries):
         return [(e.node, e.verdict, e.shares, e.sources, e.dropped) for e in entries]
@@ -194,19 +217,25 @@ def test_affinity_rules_per_mode():
 def test_affinity_timeline_sticky_within_timeout(mode):
     base = traffic._aff_base()
     base.set("ClientIP", 10)
-    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 4, 8, 12, 30, 34], mode=mode)
+    steps = traffic.affinity_timeline(
+        base.cluster, "default/client", "web:80", [0, 4, 8, 12, 30, 34], mode=mode
+    )
     # gaps of 4 s stay within the 10 s timeout (each connection refreshes the entry)
     assert [s.same_as_previous for s in steps[1:4]] == [True, True, True]
     assert steps[5].same_as_previous is True
     base.set("ClientIP", 10800)
-    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 100, 1000, 5000], mode=mode)
+    steps = traffic.affinity_timeline(
+        base.cluster, "default/client", "web:80", [0, 100, 1000, 5000], mode=mode
+    )
     assert len({s.endpoint for s in steps}) == 1
 
 
 def test_no_affinity_ipvs_round_robin_cycles():
     base = traffic._aff_base()
     base.set("None", 10800)
-    steps = traffic.affinity_timeline(base.cluster, "default/client", "web:80", [0, 1, 2, 3, 4, 5], mode="ipvs")
+    steps = traffic.affinity_timeline(
+        base.cluster, "default/client", "web:80", [0, 1, 2, 3, 4, 5], mode="ipvs"
+    )
     eps = [s.endpoint for s in steps]
     assert len(set(eps[:3])) == 3 and eps[3:] == eps[:3]
 
@@ -248,5 +277,3 @@ def test_explorer_all_combinations_deterministic(name):
     again = {combo: factory().outcome(*combo) for combo in reversed(ex.combinations())}
     assert {k: o.digest for k, o in outs.items()} == {k: o.digest for k, o in again.items()}
     assert ex.content_bytes() < 2_000_000
-
-
