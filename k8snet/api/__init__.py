@@ -1,37 +1,32 @@
 """Kubernetes API objects as pydantic v2 models, by group and version (``core_v1``, ``apps_v1``, ``discovery_v1``,
 ``meta_v1``), with the Kubernetes field names verbatim.
 
-``KINDS`` maps ``(apiVersion, kind)`` to the model class, the way a scheme maps a GroupVersionKind to a Go type.
+Each top-level kind carries its resource metadata (:class:`APIResource`: group, version, kind, plural, singular,
+short names, namespaced); :mod:`k8snet.api.registry` is the one table of them: ``KINDS`` maps ``(apiVersion, kind)``
+to the model class, the way a scheme maps a GroupVersionKind to a Go type, :func:`kind_class` finds a class by kind
+and :func:`resource_class` by any name kubectl accepts.
 
 >>> KINDS[("v1", "Service")].__name__
 'Service'
+>>> resource_class("svc") is kind_class("Service") is core_v1.Service
+True
 """
 
 from . import apps_v1, core_v1, discovery_v1, meta_v1
-from ._base import K8sModel, Resource
+from ._base import APIResource, K8sModel, Resource
+from .registry import KINDS, RESOURCES, category, kind_class, resource_class
 
-__all__ = ["KINDS", "K8sModel", "Resource", "apps_v1", "core_v1", "discovery_v1", "meta_v1", "kind_class"]
-
-KINDS: dict[tuple[str, str], type[Resource]] = {
-    ("v1", "Service"): core_v1.Service,
-    ("v1", "Endpoints"): core_v1.Endpoints,
-    ("v1", "Pod"): core_v1.Pod,
-    ("v1", "Node"): core_v1.Node,
-    ("v1", "Namespace"): core_v1.Namespace,
-    ("v1", "Event"): core_v1.Event,
-    ("apps/v1", "Deployment"): apps_v1.Deployment,
-    ("apps/v1", "ReplicaSet"): apps_v1.ReplicaSet,
-    ("discovery.k8s.io/v1", "EndpointSlice"): discovery_v1.EndpointSlice,
-}
-
-
-def kind_class(kind: str) -> type[Resource]:
-    """The model class for a kind name (``"Service"``), whatever its group.
-
-    >>> kind_class("EndpointSlice").model_fields["apiVersion"].default
-    'discovery.k8s.io/v1'
-    """
-    for (_, k), cls in KINDS.items():
-        if k == kind:
-            return cls
-    raise KeyError(kind)
+__all__ = [
+    "APIResource",
+    "KINDS",
+    "K8sModel",
+    "RESOURCES",
+    "Resource",
+    "apps_v1",
+    "category",
+    "core_v1",
+    "discovery_v1",
+    "kind_class",
+    "meta_v1",
+    "resource_class",
+]

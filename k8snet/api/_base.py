@@ -1,20 +1,25 @@
-"""The one model configuration every Kubernetes object shares.
+"""The one model configuration every Kubernetes object shares, and the resource metadata each kind carries.
 
 Field names are the Kubernetes JSON names verbatim (``clusterIP``, ``externalTrafficPolicy``), unknown fields are
 rejected (kubectl's strict field validation) and scalar types are strict, because the API server's JSON decoder
 does not turn ``"80"`` into ``80``. Optional fields default to ``None``: filling defaults is the API server's job
 (kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``), so what a reader applied and what the server stored
 stay visibly different.
+
+A top-level kind declares what API discovery says about it in an :class:`APIResource` (``api_info``), as
+lightkube attaches ``ApiInfo`` to each resource class (gtsystem/lightkube ``src/lightkube/core/resource.py``);
+:mod:`k8snet.api.registry` collects them into the one table kubectl, the API server and the manifest loader read.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt, StrictStr
 
-__all__ = ["K8sModel", "Resource", "Time", "IntOrString", "RFC3339"]
+__all__ = ["APIResource", "K8sModel", "Resource", "Time", "IntOrString", "RFC3339"]
 
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -62,16 +67,69 @@ class K8sModel(BaseModel):
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
 
 
+@dataclass(frozen=True)
+class APIResource:
+    """What API discovery tells kubectl about a kind (``metav1.APIResource`` in k8s.io/apimachinery
+    ``pkg/apis/meta/v1/types.go``): its group, version and kind, the REST resource name (``plural``), the
+    ``singular`` and ``short_names`` kubectl accepts, whether it lives in a namespace, and its ``categories``
+    (``all`` for ``kubectl get all``).
+
+    >>> info = APIResource("apps", "v1", "Deployment", "deployments", "deployment", ("deploy",))
+    >>> info.api_version, info.group_resource
+    ('apps/v1', 'deployments.apps')
+    >>> sorted(info.names)
+    ['deploy', 'deployment', 'deployment.apps', 'deployments', 'deployments.apps']
+    """
+
+    group: str
+    version: str
+    kind: str
+    plural: str
+    singular: str
+    short_names: tuple[str, ...] = ()
+    namespaced: bool = True
+    categories: tuple[str, ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        """``apiVersion`` as manifests write it: ``v1`` for the core group, ``group/version`` otherwise."""
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def group_resource(self) -> str:
+        """``schema.GroupResource.String()``, as API errors name a resource: ``services``, ``deployments.apps``."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name kubectl resolves to this resource: plural, singular, short names, and
+        ``plural.group``/``singular.group`` for a named group (all lower case)."""
+        names = {self.plural, self.singular, *self.short_names}
+        if self.group:
+            names |= {f"{n}.{self.group}" for n in (self.plural, self.singular)}
+        return frozenset(names)
+
+
 class Resource(K8sModel):
     """A top-level object: has ``apiVersion``, ``kind`` and ``metadata``.
 
-    ``namespaced`` says whether the kind lives in a namespace; ``plural`` is its REST resource name, which
-    kubectl prints in messages such as ``services "x" not found``; ``group`` is the API group (``""`` for core).
+    Each kind declares ``api_info`` (an :class:`APIResource`); ``namespaced`` is read from it when the class is
+    created, and its ``apiVersion``/``kind`` defaults must agree with it.
     """
 
+    api_info: ClassVar[APIResource]
     namespaced: ClassVar[bool] = True
-    plural: ClassVar[str] = ""
-    group: ClassVar[str] = ""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        info = cls.__dict__.get("api_info")
+        if info is None:
+            return
+        declared = (cls.model_fields["apiVersion"].default, cls.model_fields["kind"].default)
+        if declared != (info.api_version, info.kind):
+            raise TypeError(f"{cls.__name__}: apiVersion/kind {declared} disagree with api_info {info}")
+        cls.namespaced = info.namespaced
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from ._base import K8sModel, Resource, Time
+from ._base import APIResource, K8sModel, Resource, Time
 from .core_v1 import PodTemplateSpec
 from .meta_v1 import LabelSelector, ObjectMeta
 
@@ -69,8 +69,9 @@ class DeploymentStatus(K8sModel):
 
 
 class Deployment(Resource):
-    plural: ClassVar[str] = "deployments"
-    group: ClassVar[str] = "apps"
+    api_info: ClassVar[APIResource] = APIResource(
+        "apps", "v1", "Deployment", "deployments", "deployment", short_names=("deploy",), categories=("all",)
+    )
 
     apiVersion: Literal["apps/v1"] = "apps/v1"
     kind: Literal["Deployment"] = "Deployment"
@@ -107,8 +108,9 @@ class ReplicaSetStatus(K8sModel):
 
 
 class ReplicaSet(Resource):
-    plural: ClassVar[str] = "replicasets"
-    group: ClassVar[str] = "apps"
+    api_info: ClassVar[APIResource] = APIResource(
+        "apps", "v1", "ReplicaSet", "replicasets", "replicaset", short_names=("rs",), categories=("all",)
+    )
 
     apiVersion: Literal["apps/v1"] = "apps/v1"
     kind: Literal["ReplicaSet"] = "ReplicaSet"

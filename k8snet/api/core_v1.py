@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from ._base import IntOrString, K8sModel, Resource, Time
+from ._base import APIResource, IntOrString, K8sModel, Resource, Time
 from .meta_v1 import ObjectMeta
 
 __all__ = [
@@ -148,7 +148,9 @@ class ServiceStatus(K8sModel):
 
 
 class Service(Resource):
-    plural: ClassVar[str] = "services"
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "Service", "services", "service", short_names=("svc",), categories=("all",)
+    )
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Service"] = "Service"
@@ -181,7 +183,9 @@ class EndpointSubset(K8sModel):
 
 
 class Endpoints(Resource):
-    plural: ClassVar[str] = "endpoints"
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "Endpoints", "endpoints", "endpoints", short_names=("ep",)
+    )
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Endpoints"] = "Endpoints"
@@ -330,7 +334,9 @@ class PodTemplateSpec(K8sModel):
 
 
 class Pod(Resource):
-    plural: ClassVar[str] = "pods"
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "Pod", "pods", "pod", short_names=("po",), categories=("all",)
+    )
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Pod"] = "Pod"
@@ -409,8 +415,9 @@ class NodeStatus(K8sModel):
 
 
 class Node(Resource):
-    namespaced: ClassVar[bool] = False
-    plural: ClassVar[str] = "nodes"
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "Node", "nodes", "node", short_names=("no",), namespaced=False
+    )
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Node"] = "Node"
@@ -445,8 +452,9 @@ class NamespaceStatus(K8sModel):
 
 
 class Namespace(Resource):
-    namespaced: ClassVar[bool] = False
-    plural: ClassVar[str] = "namespaces"
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "Namespace", "namespaces", "namespace", short_names=("ns",), namespaced=False
+    )
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Namespace"] = "Namespace"
@@ -461,7 +469,7 @@ class EventSource(K8sModel):
 
 
 class Event(Resource):
-    plural: ClassVar[str] = "events"
+    api_info: ClassVar[APIResource] = APIResource("", "v1", "Event", "events", "event", short_names=("ev",))
 
     apiVersion: Literal["v1"] = "v1"
     kind: Literal["Event"] = "Event"

@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from ._base import K8sModel, Resource
+from ._base import APIResource, K8sModel, Resource
 from .core_v1 import ObjectReference
 from .meta_v1 import ObjectMeta
 
@@ -59,8 +59,9 @@ class EndpointPort(K8sModel):
 
 
 class EndpointSlice(Resource):
-    plural: ClassVar[str] = "endpointslices"
-    group: ClassVar[str] = "discovery.k8s.io"
+    api_info: ClassVar[APIResource] = APIResource(
+        "discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice"
+    )
 
     apiVersion: Literal["discovery.k8s.io/v1"] = "discovery.k8s.io/v1"
     kind: Literal["EndpointSlice"] = "EndpointSlice"

@@ -38,7 +38,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from k8snet.api import KINDS, kind_class
+from k8snet.api import kind_class
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
@@ -328,10 +328,9 @@ class APIServer:
     def _plural(kind: str) -> str:
         # schema.GroupResource.String(): "services", "deployments.apps", "endpointslices.discovery.k8s.io"
         try:
-            cls = kind_class(kind)
+            return kind_class(kind).api_info.group_resource
         except KeyError:
             return kind.lower() + "s"
-        return f"{cls.plural}.{cls.group}" if cls.group else cls.plural
 
     def _ns_of(self, obj) -> str:
         return key_of(obj)[1]
@@ -715,6 +714,3 @@ class _RngState:
 
     def restore(self, snap) -> None:
         self.rng.setstate(snap[1])
-
-
-assert KINDS  # the model registry must be importable before the server

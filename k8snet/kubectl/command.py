@@ -32,11 +32,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..api import APIResource, category, kind_class, resource_class
 from ..errors import AlreadyExistsError, KubectlError, NotFoundError
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
 
-__all__ = ["run", "KubectlOutput", "RESOURCES", "resolve_resource"]
+__all__ = ["run", "KubectlOutput", "resolve_resource"]
 
 
 class KubectlOutput(str):
@@ -54,41 +55,11 @@ class KubectlOutput(str):
         return str(self)
 
 
-@dataclass(frozen=True)
-class ResourceType:
-    kind: str
-    plural: str
-    singular: str
-    short: tuple[str, ...] = ()
-    group: str = ""
-    namespaced: bool = True
-
-    @property
-    def names(self) -> set[str]:
-        full = {self.plural, self.singular, *self.short}
-        if self.group:
-            full |= {f"{n}.{self.group}" for n in (self.plural, self.singular)}
-        return full
+#: ``kubectl get all``: the kinds in the ``all`` category, in discovery order.
+_ALL = [cls.api_info for cls in category("all")]
 
 
-#: The resource types this kubectl knows (``kubectl api-resources`` rows for them).
-RESOURCES = [
-    ResourceType("Pod", "pods", "pod", ("po",)),
-    ResourceType("Service", "services", "service", ("svc",)),
-    ResourceType("Endpoints", "endpoints", "endpoints", ("ep",)),
-    ResourceType("EndpointSlice", "endpointslices", "endpointslice", (), "discovery.k8s.io"),
-    ResourceType("Deployment", "deployments", "deployment", ("deploy",), "apps"),
-    ResourceType("ReplicaSet", "replicasets", "replicaset", ("rs",), "apps"),
-    ResourceType("Node", "nodes", "node", ("no",), namespaced=False),
-    ResourceType("Namespace", "namespaces", "namespace", ("ns",), namespaced=False),
-    ResourceType("Event", "events", "event", ("ev",)),
-]
-_BY_KIND = {r.kind: r for r in RESOURCES}
-#: ``kubectl get all``: the "all" category, in discovery order, restricted to kinds we model.
-_ALL = ["Pod", "Service", "Deployment", "ReplicaSet"]
-
-
-def resolve_resource(name: str) -> ResourceType:
+def resolve_resource(name: str) -> APIResource:
     """Map ``svc``, ``services``, ``deployments.apps``... to a resource type (case-insensitive).
 
     >>> resolve_resource("svc").kind, resolve_resource("deploy").kind
@@ -98,11 +69,10 @@ def resolve_resource(name: str) -> ResourceType:
     ...
     k8snet.errors.KubectlError: error: the server doesn't have a resource type "foo"
     """
-    low = name.lower()
-    for r in RESOURCES:
-        if low in r.names:
-            return r
-    raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
+    cls = resource_class(name)
+    if cls is None:
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{name}"')
+    return cls.api_info
 
 
 # --- flag parsing (cobra / pflag behaviour) ---------------------------------------------------------------
@@ -296,7 +266,7 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
             "pods).\nSee 'kubectl get -h' for help and examples"
         )
     # TYPE[,TYPE] [NAME...] or TYPE/NAME...
-    requests: list[tuple[ResourceType, str | None]] = []
+    requests: list[tuple[APIResource, str | None]] = []
     if "/" in p.args[0]:
         for a in p.args:
             if "/" not in a:
@@ -308,10 +278,10 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
             t, name = a.split("/", 1)
             requests.append((resolve_resource(t), name))
     else:
-        types: list[ResourceType] = []
+        types: list[APIResource] = []
         for t in p.args[0].split(","):
             if t.lower() == "all":
-                types.extend(_BY_KIND[k] for k in _ALL)
+                types.extend(_ALL)
             else:
                 types.append(resolve_resource(t))
         names = p.args[1:]
@@ -901,11 +871,13 @@ def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
         ],
     )
     ns = p.flags["namespace"] or "default"
-    targets: list[tuple[ResourceType, str, str]] = []
+    targets: list[tuple[APIResource, str, str]] = []
     if p.flags["filename"]:
         for f in p.flags["filename"]:
             objs, _ = _load(f, stdin)
-            targets.extend((_BY_KIND[o.kind], o.metadata.name, o.metadata.namespace or ns) for o in objs)
+            targets.extend(
+                (kind_class(o.kind).api_info, o.metadata.name, o.metadata.namespace or ns) for o in objs
+            )
     elif p.args and "/" in p.args[0]:
         for a in p.args:
             t, name = a.split("/", 1)

@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from ..api import APIResource, kind_class
 from .age import parse_time, translate_timestamp_since
 from .tabwriter import kubectl_get_writer
 
@@ -135,8 +136,13 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
 #: Index of the column with ``Format: "name"`` (where ``kind/`` is prefixed when several kinds are printed).
 _NAME_COLUMN = {kind: [c for c, _ in cols].index("Name") for kind, cols in COLUMNS.items()}
 
-_GROUPS = {"Deployment": "apps", "ReplicaSet": "apps", "EndpointSlice": "discovery.k8s.io"}
-_CLUSTER_SCOPED = {"Node", "Namespace"}
+
+def _api_info(kind: str) -> APIResource | None:
+    """The kind's resource metadata from the one registry (``None`` for a kind k8snet does not model)."""
+    try:
+        return kind_class(kind).api_info
+    except KeyError:
+        return None
 
 
 # --- small helpers ------------------------------------------------------------------------------------------
@@ -158,7 +164,8 @@ def kind_string(kind: str) -> str:
     >>> kind_string("Deployment"), kind_string("Service"), kind_string("EndpointSlice")
     ('deployment.apps', 'service', 'endpointslice.discovery.k8s.io')
     """
-    group = _GROUPS.get(kind, "")
+    info = _api_info(kind)
+    group = info.group if info is not None else ""
     return f"{kind.lower()}.{group}" if group else kind.lower()
 
 
@@ -728,7 +735,8 @@ def get_table(
         if cols is None:
             raise ValueError(f"no table printer for kind {kind!r}")
         keep = [i for i, (_, prio) in enumerate(cols) if wide or prio == 0]
-        with_ns = namespace_column and kind not in _CLUSTER_SCOPED
+        info = _api_info(kind)
+        with_ns = namespace_column and (info is None or info.namespaced)
         lines = []
         if not no_headers:
             headers = [cols[i][0].upper() for i in keep]

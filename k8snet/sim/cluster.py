@@ -59,6 +59,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from k8snet.api import resource_class
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.controllers import EventRecorder, GarbageCollector
@@ -744,34 +745,8 @@ class Cluster:
         return self._dns
 
 
-_KIND_ALIASES = {
-    "svc": "Service",
-    "service": "Service",
-    "services": "Service",
-    "po": "Pod",
-    "pod": "Pod",
-    "pods": "Pod",
-    "deploy": "Deployment",
-    "deployment": "Deployment",
-    "deployments": "Deployment",
-    "rs": "ReplicaSet",
-    "replicaset": "ReplicaSet",
-    "replicasets": "ReplicaSet",
-    "ep": "Endpoints",
-    "endpoints": "Endpoints",
-    "endpointslice": "EndpointSlice",
-    "endpointslices": "EndpointSlice",
-    "no": "Node",
-    "node": "Node",
-    "nodes": "Node",
-    "ns": "Namespace",
-    "namespace": "Namespace",
-    "namespaces": "Namespace",
-    "ev": "Event",
-    "event": "Event",
-    "events": "Event",
-}
-
-
-def _kind(kind: str) -> str:
-    return _KIND_ALIASES.get(kind.lower(), kind)
+def _kind(name: str) -> str:
+    """The kind for any name kubectl accepts (``svc``, ``deployments``, ``Service``); other names are passed on
+    unchanged (the API server answers them with NotFound)."""
+    cls = resource_class(name)
+    return cls.api_info.kind if cls is not None else name
