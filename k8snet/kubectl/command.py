@@ -20,9 +20,13 @@ unnamed, several are named ``port-1``, ``port-2``...; the Service inherits the o
 
 ``run``, ``create deployment`` and ``expose`` accept ``--dry-run=client`` and ``-o yaml|json|name``.
 
+Resource type names (``svc``, ``deployments.apps``...) are resolved through :mod:`k8snet.api.registry`, the
+one table of kinds; ``apply`` applies each object with :mod:`k8snet.kubectl.apply`. What a command needs of the
+cluster is :class:`KubectlCluster`: the API server, the clock, and ``reconcile()`` to let the controllers react
+after each write.
+
 Simplified: one namespace context (``default`` unless ``-n``), no ``--dry-run=server``, no ``-o jsonpath`` or
-templates, no ``--watch``; ``apply`` is delegated to ``cluster.apply`` (kubectl apply semantics live there), and
-its ``Warning:`` lines are not reported (the cluster does not return them).
+templates, no ``--watch``.
 """
 
 from __future__ import annotations
@@ -30,14 +34,35 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
+from ..apiserver.server import APIServer
 from ..errors import AlreadyExistsError, KubectlError, NotFoundError
+from .apply import apply_one_object
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
 
-__all__ = ["run", "KubectlOutput", "resolve_resource"]
+__all__ = ["run", "KubectlOutput", "KubectlCluster", "resolve_resource"]
+
+
+class Clock(Protocol):
+    """The time kubectl measures ``AGE`` against."""
+
+    def now(self) -> datetime: ...
+
+
+class KubectlCluster(Protocol):
+    """What kubectl needs of a cluster: the API server it sends requests to (whose ``last_warnings`` hold the
+    ``Warning:`` texts of the last request), the clock, and ``reconcile()``, which lets the controllers react
+    after a write (they run synchronously; a cluster without controllers does nothing).
+    :class:`~k8snet.sim.cluster.Cluster` implements it."""
+
+    api: APIServer
+    clock: Clock
+
+    def reconcile(self) -> None: ...
 
 
 class KubectlOutput(str):
@@ -180,31 +205,13 @@ def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
 # --- helpers around the cluster -----------------------------------------------------------------------------
 
 
-def _api(cluster: Any) -> Any:
-    return cluster.api
+def _warnings(cluster: KubectlCluster) -> str:
+    """The ``Warning:`` lines of the API server's last request."""
+    return "".join(f"Warning: {w}\n" for w in cluster.api.last_warnings)
 
 
-def _now(cluster: Any):
-    return cluster.clock.now()
-
-
-def _settle(cluster: Any) -> None:
-    """Let the controllers react to a write, if the cluster needs to be told (contract: they run synchronously)."""
-    for name in ("reconcile", "settle", "sync", "run_controllers"):
-        fn = getattr(cluster, name, None)
-        if callable(fn):
-            fn()
-            return
-
-
-def _warnings(cluster: Any, warns: list[str] | None = None) -> str:
-    if warns is None:
-        warns = getattr(_api(cluster), "last_warnings", None) or []
-    return "".join(f"Warning: {w}\n" for w in warns)
-
-
-def _list(cluster: Any, kind: str, namespace: str | None, selector: str | None = None) -> list:
-    objs = list(_api(cluster).list(kind, namespace))
+def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: str | None = None) -> list:
+    objs = list(cluster.api.list(kind, namespace))
     if selector:
         from ..apiserver.server import selector_matches
 
@@ -236,7 +243,7 @@ OUTPUT_FLAGS = [
 ]
 
 
-def _cmd_get(cluster, words, stdin) -> KubectlOutput:
+def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "get",
         words,
@@ -299,7 +306,7 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
             )
         else:
             try:
-                objects.append(_api(cluster).get(rt.kind, name, ns))
+                objects.append(cluster.api.get(rt.kind, name, ns))
             except NotFoundError as e:
                 if not p.flags["ignore-not-found"]:
                     errors.append(str(e))
@@ -320,7 +327,7 @@ def _cmd_get(cluster, words, stdin) -> KubectlOutput:
         stdout = get_table(
             objects,
             wide=output == "wide",
-            now=_now(cluster),
+            now=cluster.clock.now(),
             show_kind=show_kind,
             namespace_column=all_ns,
             no_headers=p.flags["no-headers"],
@@ -347,7 +354,7 @@ def _partial(stdout: str, err: str) -> KubectlError:
     return e
 
 
-def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
+def _cmd_describe(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "describe",
         words,
@@ -380,7 +387,7 @@ def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
             return KubectlOutput("", f"{warn}No resources found in {ns} namespace.\n")
     for name in names:
         try:
-            objs.append(_api(cluster).get(rt.kind, name, ns))
+            objs.append(cluster.api.get(rt.kind, name, ns))
         except NotFoundError:
             # describe falls back to every object whose name starts with the argument
             matches = [o for o in _list(cluster, rt.kind, ns) if o.metadata.name.startswith(name)]
@@ -400,7 +407,7 @@ def _cmd_describe(cluster, words, stdin) -> KubectlOutput:
         if p.flags["show-events"]:
             events = [e for e in _list(cluster, "Event", obj.metadata.namespace) if _involves(e, obj)]
         rss = _list(cluster, "ReplicaSet", obj.metadata.namespace) if obj.kind == "Deployment" else []
-        texts.append(describe_obj(obj, slices, events, _now(cluster), replica_sets=rss))
+        texts.append(describe_obj(obj, slices, events, cluster.clock.now(), replica_sets=rss))
     return KubectlOutput("\n\n".join(texts), ENDPOINTS_WARNING if rt.kind == "Endpoints" else "")
 
 
@@ -423,22 +430,22 @@ def _parse_labels(spec: str, cmd: str) -> dict[str, str]:
     return labels
 
 
-def _create(cluster, obj) -> tuple[Any, str]:
+def _create(cluster: KubectlCluster, obj: Any) -> tuple[Any, str]:
     """Create ``obj``; return the stored object and the ``Warning:`` lines of that request."""
-    stored = _api(cluster).create(obj)
+    stored = cluster.api.create(obj)
     warnings = _warnings(cluster)  # read before the controllers run: every request resets them
-    _settle(cluster)
+    cluster.reconcile()
     return stored, warnings
 
 
-def _update(cluster, obj) -> tuple[Any, str]:
-    stored = _api(cluster).update(obj)
+def _update(cluster: KubectlCluster, obj: Any) -> tuple[Any, str]:
+    stored = cluster.api.update(obj)
     warnings = _warnings(cluster)
-    _settle(cluster)
+    cluster.reconcile()
     return stored, warnings
 
 
-def _cmd_run(cluster, words, stdin) -> KubectlOutput:
+def _cmd_run(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     from ..api.core_v1 import Pod
 
     p = parse_flags(
@@ -493,7 +500,7 @@ def _cmd_run(cluster, words, stdin) -> KubectlOutput:
 DRY_RUN_FLAGS = [Flag("dry-run", default="none"), Flag("output", "o")]
 
 
-def _create_or_print(cluster: Any, p: Parsed, obj: Any, verb: str) -> KubectlOutput:
+def _create_or_print(cluster: KubectlCluster, p: Parsed, obj: Any, verb: str) -> KubectlOutput:
     """Create ``obj`` (or, with ``--dry-run=client``, only print it) and print like kubectl's printer flags:
     ``kind/name <verb>`` by default, ``(dry run)`` appended for a client dry run, or the object with ``-o``.
 
@@ -535,7 +542,7 @@ def _container_name(image: str) -> str:
     return name
 
 
-def _cmd_create(cluster, words, stdin) -> KubectlOutput:
+def _cmd_create(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     if words and words[0] == "deployment" or (words and words[0] == "deploy"):
         return _create_deployment(cluster, words[1:])
     p = parse_flags("create", words, [Flag("filename", "f", "list")])
@@ -564,7 +571,7 @@ def _cmd_create(cluster, words, stdin) -> KubectlOutput:
     return KubectlOutput("".join(out), "".join(warn))
 
 
-def _create_deployment(cluster, words) -> KubectlOutput:
+def _create_deployment(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
     from ..api.apps_v1 import Deployment
 
     p = parse_flags(
@@ -639,7 +646,7 @@ def _selector_for(obj: Any) -> dict[str, str]:
     return dict(sel.matchLabels or {}) if sel is not None else {}
 
 
-def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
+def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     from ..api.core_v1 import Service
 
     p = parse_flags(
@@ -677,7 +684,7 @@ def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
     rt = resolve_resource(t)
     if rt.kind not in ("Pod", "Service", "Deployment", "ReplicaSet"):
         raise KubectlError(f"error: cannot expose a {rt.kind}")
-    obj = _api(cluster).get(rt.kind, name, ns)
+    obj = cluster.api.get(rt.kind, name, ns)
     selector = _parse_labels(p.flags["selector"], "expose") if p.flags["selector"] else _selector_for(obj)
     if p.flags["port"]:
         port_list = p.flags["port"].split(",")
@@ -745,7 +752,7 @@ def _cmd_expose(cluster, words, stdin) -> KubectlOutput:
     return _create_or_print(cluster, p, svc, "exposed")
 
 
-def _cmd_apply(cluster, words, stdin) -> KubectlOutput:
+def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)]
     )
@@ -761,12 +768,13 @@ def _cmd_apply(cluster, words, stdin) -> KubectlOutput:
                 obj.metadata.namespace = ns
             kind, name = obj.kind, obj.metadata.name
             try:
-                before = _api(cluster).get(kind, name, obj.metadata.namespace or ns)
+                before = cluster.api.get(kind, name, obj.metadata.namespace or ns)
             except NotFoundError:
                 before = None
-            stored = cluster.apply(obj)
-            stored = stored[0] if isinstance(stored, list) else stored
-            warns.append(_warnings(cluster, getattr(cluster, "last_warnings", None)))
+            stored = apply_one_object(cluster.api, obj)
+            # each distinct warning once, read before the controllers run: every request resets them
+            warns.append("".join(f"Warning: {w}\n" for w in dict.fromkeys(cluster.api.last_warnings)))
+            cluster.reconcile()
             if before is None:
                 verb = "created"
             elif _same_object(before, stored):
@@ -786,7 +794,7 @@ def _same_object(a: Any, b: Any) -> bool:
     return da == db
 
 
-def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
+def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")]
     )
@@ -809,7 +817,7 @@ def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
         t, name = p.args[0], (p.args[1] if len(p.args) > 1 else "")
     rt = resolve_resource(t)
     ns = p.flags["namespace"] or "default"
-    obj = _api(cluster).get(rt.kind, name, ns)
+    obj = cluster.api.get(rt.kind, name, ns)
     if rt.kind not in ("Deployment", "ReplicaSet"):
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
@@ -818,7 +826,7 @@ def _cmd_scale(cluster, words, stdin) -> KubectlOutput:
     return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
 
 
-def _cmd_label(cluster, words, stdin) -> KubectlOutput:
+def _cmd_label(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "label", words, [Flag("overwrite", kind="bool", default=False), Flag("list", kind="bool")]
     )
@@ -837,7 +845,7 @@ def _cmd_label(cluster, words, stdin) -> KubectlOutput:
     if not changes:
         raise _usage_error("label", "at least one label update is required")
     ns = p.flags["namespace"] or "default"
-    obj = _api(cluster).get(rt.kind, name, ns).model_copy(deep=True)
+    obj = cluster.api.get(rt.kind, name, ns).model_copy(deep=True)
     labels = dict(obj.metadata.labels or {})
     before = dict(labels)
     for c in changes:
@@ -855,7 +863,7 @@ def _cmd_label(cluster, words, stdin) -> KubectlOutput:
     return KubectlOutput(f"{kind_string(rt.kind)}/{name} labeled\n", warnings)
 
 
-def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
+def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "delete",
         words,
@@ -911,12 +919,12 @@ def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
     for rt, name, namespace in targets:
         try:
             kwargs = {"grace_period_seconds": grace} if grace >= 0 else {}
-            _api(cluster).delete(rt.kind, name, namespace, **kwargs)
+            cluster.api.delete(rt.kind, name, namespace, **kwargs)
         except NotFoundError as e:
             if not p.flags["ignore-not-found"]:
                 errors.append(str(e))
             continue
-        _settle(cluster)
+        cluster.reconcile()
         op = "force deleted" if grace == 0 else "deleted"
         if rt.namespaced:
             op = f"{op} from {namespace} namespace"
@@ -928,7 +936,7 @@ def _cmd_delete(cluster, words, stdin) -> KubectlOutput:
     return KubectlOutput("".join(out))
 
 
-COMMANDS: dict[str, Callable[[Any, list[str], str | None], KubectlOutput]] = {
+COMMANDS: dict[str, Callable[[KubectlCluster, list[str], str | None], KubectlOutput]] = {
     "get": _cmd_get,
     "describe": _cmd_describe,
     "run": _cmd_run,
@@ -998,7 +1006,7 @@ def _levenshtein(a: str, b: str) -> int:
     return prev[-1]
 
 
-def run(cluster: Any, line: str, stdin: str | None = None) -> KubectlOutput:
+def run(cluster: KubectlCluster, line: str, stdin: str | None = None) -> KubectlOutput:
     """Run one kubectl command line against ``cluster``; return stdout (with ``.stderr``).
 
     Raises
