@@ -50,7 +50,7 @@ def reverse_name(ip: str) -> str:
 def address_from_reverse(name: str) -> str:
     """The address a reverse name stands for, ``""`` if ``name`` is not one (``ExtractAddressFromReverse``).
 
-    >>> address_from_reverse("1.0.96.10.in-addr.arpa."), address_from_reverse("web.default.svc.cluster.local.")
+    >>> address_from_reverse("1.0.96.10.in-addr.arpa."), address_from_reverse("web.default.svc.cluster.local")
     ('10.96.0.1', '')
     """
     # plugin/pkg/dnsutil/reverse.go ExtractAddressFromReverse

@@ -1,10 +1,11 @@
 """The text dig and nslookup print for DNS replies and lookups.
 
-dig's layout follows isc-projects/bind9 ``bin/dig/dig.c`` (``dns_master_stylecreate(..., 24, 32, 40, 48, ...)``)
-and ``lib/dns/masterdump.c`` (``indent``: tabs up to the column, at least one space), as with ``dig +noedns``;
-nslookup's is bind9 dnsutils' nslookup. :meth:`k8snet.dns.server.Record.dig_line`,
-:meth:`k8snet.dns.server.DNSResponse.to_text`, :meth:`k8snet.dns.resolver.DNSResult.dig` and
-:meth:`~k8snet.dns.resolver.DNSResult.nslookup` print through these functions.
+dig's layout follows isc-projects/bind9 ``bin/dig/dig.c``
+(``dns_master_stylecreate(..., 24, 32, 40, 48, ...)``) and ``lib/dns/masterdump.c`` (``indent``: tabs up to
+the column, at least one space), as with ``dig +noedns``; nslookup's is bind9 dnsutils' nslookup.
+:meth:`k8snet.dns.server.Record.dig_line`, :meth:`k8snet.dns.server.DNSResponse.to_text`,
+:meth:`k8snet.dns.resolver.DNSResult.dig` and :meth:`~k8snet.dns.resolver.DNSResult.nslookup` print through
+these functions.
 
 >>> from k8snet.dns.server import Record
 >>> dig_record_line(Record("kubernetes.default.svc.cluster.local.", "A", 30, "10.96.0.1"))

@@ -213,7 +213,8 @@ def object_field(obj: Any, *path: str) -> Any:
     """The field at ``path`` of an API object or of its dict form; ``None`` where the path ends early.
 
     >>> from k8snet.api.core_v1 import Service
-    >>> object_field(Service(spec={"clusterIP": "10.96.0.1"}), "spec", "clusterIP"), object_field(None, "spec")
+    >>> svc = Service(spec={"clusterIP": "10.96.0.1"})
+    >>> object_field(svc, "spec", "clusterIP"), object_field(svc, "status", "loadBalancer", "ingress")
     ('10.96.0.1', None)
     """
     for p in path:
@@ -776,11 +777,11 @@ class CoreDNS:
     # -- names CoreDNS forwards ----------------------------------------------------------------------------------
 
     def forward(self, qname: str, qtype: str, depth: int = 0) -> DNSResponse:
-        """The ``forward`` plugin's answer, from the ``external`` table (non-authoritative, recursion available).
+        """The ``forward`` plugin's answer, from the ``external`` table (non-authoritative, recursion
+        available). It also stands for any DNS server outside the cluster, such as the node's own nameservers.
 
-        It also stands for any DNS server outside the cluster, such as the node's own nameservers.
-
-        >>> r = CoreDNS.from_objects([], external={"example.com": ["93.184.215.14"]}).forward("example.com.", "A")
+        >>> coredns = CoreDNS.from_objects([], external={"example.com": ["93.184.215.14"]})
+        >>> r = coredns.forward("example.com.", "A")
         >>> r.rcode, r.authoritative, [str(a) for a in r.answer]
         ('NOERROR', False, ['example.com.\\t300\\tIN\\tA\\t93.184.215.14'])
         """

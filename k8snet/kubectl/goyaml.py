@@ -11,8 +11,8 @@ This module emits the same text from a JSON-like mapping, following the pieces o
 * ``emitterc.go`` ``yaml_emitter_analyze_scalar`` (libyaml's emitter, ported): when a string may be written
   plain, when it needs single quotes, and when double quotes; multi-line strings become literal ``|``
   blocks;
-* block style with a 2-space indent, and block sequences written at their key's column (``- `` items are not
-  indented under the key).
+* block style with a 2-space indent, and block sequences written at their key's column (the ``-`` of an
+  item is not indented under the key).
 
 Simplified to what API objects contain: string keys, and scalars that are strings, numbers, booleans or null.
 

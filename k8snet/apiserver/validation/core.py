@@ -4,9 +4,9 @@ A port of kubernetes/kubernetes v1.34 ``pkg/apis/core/validation/validation.go``
 ``validateServicePort``, ``validateServiceExternalTrafficPolicy``, ``ValidateServiceClusterIPsRelatedFields``,
 ``validateUpgradeDowngradeClusterIPs``/``IPFamilies``, ``validateLoadBalancerClassField``,
 ``ValidateServiceUpdate``, ``ValidateServiceStatusUpdate``, ``ValidateEndpoints``, ``ValidateNonSpecialIP``,
-``ValidatePodCreate`` (reduced to names, containers and container ports), ``ValidatePodTemplateSpecForReplicaSet``,
-``ValidateNamespace`` and ``ValidateNode``; with the Service helpers it calls from ``pkg/api/service/util.go``
-(``ExternallyAccessible``, ``NeedsHealthCheck``).
+``ValidatePodCreate`` (reduced to names, containers and container ports),
+``ValidatePodTemplateSpecForReplicaSet``, ``ValidateNamespace`` and ``ValidateNode``; with the Service helpers
+it calls from ``pkg/api/service/util.go`` (``ExternallyAccessible``, ``NeedsHealthCheck``).
 
 Not here, on purpose: errors that the Service *registry* raises while allocating (``provided port is not in
 the valid range. The range of valid ports is 30000-32767``, ``provided port is already allocated``,
@@ -875,7 +875,8 @@ def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, pat
     >>> template = PodTemplateSpec(metadata={"labels": {"app": "api"}}, spec={"restartPolicy": "Always",
     ...     "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]})
     >>> selector = LabelSelector(matchLabels={"app": "web"})
-    >>> [str(e) for e in validate_pod_template_spec_for_replica_set(template, selector, Path("spec", "template"))]
+    >>> errs = validate_pod_template_spec_for_replica_set(template, selector, Path("spec", "template"))
+    >>> [str(e) for e in errs]
     ['spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`']
     """
     if template is None:

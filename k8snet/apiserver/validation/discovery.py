@@ -1,8 +1,9 @@
 """Validation of discovery.k8s.io/v1 EndpointSlices.
 
-A port of kubernetes/kubernetes v1.34 ``pkg/apis/discovery/validation/validation.go`` (``ValidateEndpointSlice``
-with ``validateAddressType``, ``validateEndpoints`` and ``validatePorts``), which borrows ``ValidateNonSpecialIP``
-and ``ValidateDNS1123Label`` from the core validation (:mod:`k8snet.apiserver.validation.core`).
+A port of kubernetes/kubernetes v1.34 ``pkg/apis/discovery/validation/validation.go``
+(``ValidateEndpointSlice`` with ``validateAddressType``, ``validateEndpoints`` and ``validatePorts``), which
+borrows ``ValidateNonSpecialIP`` and ``ValidateDNS1123Label`` from the core validation
+(:mod:`k8snet.apiserver.validation.core`).
 """
 
 from __future__ import annotations

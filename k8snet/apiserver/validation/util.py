@@ -1,8 +1,8 @@
 """Generic string validators: DNS labels and subdomains, qualified names, label values, ports, percents.
 
-A port of k8s.io/apimachinery ``pkg/util/validation/validation.go`` (``IsDNS1123Label``, ``IsDNS1123Subdomain``,
-``IsDNS1035Label``, ``IsQualifiedName``, ``IsValidLabelValue``, ``IsValidPortNum``, ``IsValidPortName``,
-``IsValidPercent``). Each returns the error messages, empty when the value is valid; the callers put them on a
+A port of k8s.io/apimachinery ``pkg/util/validation/validation.go`` (``IsDNS1123Label``,
+``IsDNS1123Subdomain``, ``IsDNS1035Label``, ``IsQualifiedName``, ``IsValidLabelValue``, ``IsValidPortNum``,
+``IsValidPortName``, ``IsValidPercent``). Each returns the error messages, empty when the value is valid; the callers put them on a
 field path as :class:`~k8snet.apiserver.field.FieldError`.
 
 >>> is_dns1123_label("my-port"), is_valid_port_num(0)
