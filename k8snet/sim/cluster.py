@@ -295,12 +295,12 @@ class Cluster(KubectlCluster):
 
     @property
     def dns(self) -> Any:
-        """The cluster DNS view (:class:`k8snet.controllers.dns.DNS`), created on first use."""
+        """The cluster DNS view (:class:`k8snet.dns.DNS`), created on first use."""
         if self._dns is None:
             try:
-                from k8snet.controllers.dns import DNS
+                from k8snet.dns import DNS
             except ImportError as exc:  # pragma: no cover - depends on the tree state
-                raise K8snetError("the DNS model (k8snet.controllers.dns) is not available") from exc
+                raise K8snetError("the DNS model (k8snet.dns) is not available") from exc
             self._dns = DNS(self)
         return self._dns
 

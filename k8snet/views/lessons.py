@@ -16,7 +16,7 @@ functions instead of re-running every controller:
   :meth:`Cluster.set_pod_ready` ``(name, False)`` (captured once from the same cluster);
 * the EndpointSlice's endpoints are then rebuilt with the EndpointSlice controller's ``pod_to_endpoint``
   (``podToEndpoint`` upstream), which also applies ``publishNotReadyAddresses``;
-* DNS answers come from :class:`~k8snet.controllers.dns.DNS` over the snapshot's objects, ``kubectl get``
+* DNS answers come from :class:`~k8snet.dns.DNS` over the snapshot's objects, ``kubectl get``
   tables from :func:`k8snet.kubectl.printers.get_table`.
 
 ``tests/views/test_lessons.py`` checks these derived states against a cluster that really ran the controllers.
@@ -613,7 +613,7 @@ def externalname_objects(mysql: str, replicas: int) -> list[Any]:
 
 
 def _render_externalname(values: dict[str, Any]) -> Outcome:
-    from k8snet.controllers.dns import DNS
+    from k8snet.dns import DNS
 
     objs = externalname_objects(values["mysql"], values["replicas"])
     dns = DNS.from_objects(objs)
@@ -674,7 +674,7 @@ def headless_objects(
 
 
 def _render_headless(values: dict[str, Any]) -> Outcome:
-    from k8snet.controllers.dns import DNS
+    from k8snet.dns import DNS
 
     st, svc, pods, slices = headless_objects(
         values["replicas"], values["not_ready"], values["publishNotReadyAddresses"]

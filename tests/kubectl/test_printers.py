@@ -23,7 +23,8 @@ from k8snet.api.apps_v1 import Deployment, ReplicaSet
 from k8snet.api.core_v1 import Endpoints, Event, Node, Pod, Service
 from k8snet.api.discovery_v1 import EndpointSlice
 from k8snet.kubectl.age import human_duration, short_human_duration, translate_timestamp_since
-from k8snet.kubectl.printers import get_table, go_yaml, table_rows, to_json, to_yaml
+from k8snet.kubectl.goyaml import go_yaml
+from k8snet.kubectl.printers import get_table, table_rows, to_json, to_yaml
 from k8snet.kubectl.tabwriter import TabWriter, describe_writer, kubectl_get_writer
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)

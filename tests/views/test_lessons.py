@@ -169,7 +169,7 @@ def test_externalname_headless_variant_matches_a_real_headless_service():
     )
     c.scale("deployment", "mysql", 2)
     real = [(r.type, r.data) for r in c.dns.query("externalname-svc.default.svc.cluster.local").answer]
-    from k8snet.controllers.dns import DNS
+    from k8snet.dns import DNS
 
     derived = DNS.from_objects(lessons.externalname_objects("headless", 2))
     assert [

@@ -1,4 +1,4 @@
-"""Tests for k8snet.controllers.dns: CoreDNS's kubernetes plugin under kubeadm 1.34, and a Pod's resolver.
+"""Tests for k8snet.dns: CoreDNS's kubernetes plugin under kubeadm 1.34, and a Pod's resolver.
 
 Expected answers are transcribed from:
 
@@ -19,7 +19,7 @@ import pytest
 
 from k8snet.api.core_v1 import Namespace, Pod, Service
 from k8snet.api.discovery_v1 import EndpointSlice
-from k8snet.controllers.dns import DNS, Record, reverse_name
+from k8snet.dns import DNS, Record, reverse_name
 
 # --- model helpers -------------------------------------------------------------------------------------------------
 

@@ -1,20 +1,12 @@
-"""kube-apiserver validation for Services (and the minimum for Endpoints, EndpointSlices, Pods, Deployments).
+"""Validation of the core/v1 kinds: Services, Endpoints, Pods (and Pod templates), Namespaces, Nodes.
 
-Ports of kubernetes/kubernetes v1.34:
-
-* ``pkg/apis/core/validation/validation.go``: ``ValidateService``, ``validateServicePort``,
-  ``validateServiceExternalTrafficPolicy``, ``ValidateServiceClusterIPsRelatedFields``,
-  ``validateUpgradeDowngradeClusterIPs``/``IPFamilies``, ``validateLoadBalancerClassField``,
-  ``ValidateServiceUpdate``, ``ValidateEndpoints``, ``ValidateNonSpecialIP``, container ports;
-* ``pkg/apis/discovery/validation/validation.go``: ``ValidateEndpointSlice``;
-* ``pkg/apis/apps/validation/validation.go``: ``ValidateDeployment`` (selector vs template labels, strategy);
-* k8s.io/apimachinery ``pkg/api/validation/objectmeta.go`` (``ValidateObjectMeta``),
-  ``pkg/apis/meta/v1/validation`` (labels, label selectors), ``pkg/util/validation`` (DNS names, ports,
-  IPs and CIDRs, with ``StrictIPCIDRValidation`` off as in 1.34: leading zeros are accepted).
-
-The functions take the (already defaulted) API model objects, because the API server validates after
-defaulting, and return a list of :class:`~k8snet.apiserver.field.FieldError` in upstream order.
-``None`` is read as Go's zero value (``""``, ``0``, empty list).
+A port of kubernetes/kubernetes v1.34 ``pkg/apis/core/validation/validation.go``: ``ValidateService``,
+``validateServicePort``, ``validateServiceExternalTrafficPolicy``, ``ValidateServiceClusterIPsRelatedFields``,
+``validateUpgradeDowngradeClusterIPs``/``IPFamilies``, ``validateLoadBalancerClassField``,
+``ValidateServiceUpdate``, ``ValidateServiceStatusUpdate``, ``ValidateEndpoints``, ``ValidateNonSpecialIP``,
+``ValidatePodCreate`` (reduced to names, containers and container ports),
+``ValidatePodTemplateSpecForReplicaSet``, ``ValidateNamespace`` and ``ValidateNode``; with the Service helpers
+it calls from ``pkg/api/service/util.go`` (``ExternallyAccessible``, ``NeedsHealthCheck``).
 
 Not here, on purpose: errors that the Service *registry* raises while allocating (``provided port is not in
 the valid range. The range of valid ports is 30000-32767``, ``provided port is already allocated``,
@@ -35,13 +27,12 @@ spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort
 from __future__ import annotations
 
 import ipaddress
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-from k8snet.netutils import IPAddress, parse_cidr_sloppy, parse_ip_sloppy
+from k8snet.netutils import IPAddress, parse_ip_sloppy
 
-from .field import (
+from ..field import (
     FieldError,
     GoStruct,
     Path,
@@ -51,28 +42,23 @@ from .field import (
     invalid,
     not_supported,
     required,
-    too_long,
-    too_many,
+)
+from .generic import name_is_dns1035_label, name_is_dns_label, name_is_dns_subdomain
+from .ip import is_valid_cidr, is_valid_ip
+from .meta_v1 import validate_labels
+from .objectmeta import validate_annotations, validate_object_meta, validate_object_meta_update
+from .util import (
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_qualified_name,
+    is_valid_port_name,
+    is_valid_port_num,
 )
 
 __all__ = [
-    # generic helpers (apimachinery pkg/util/validation)
-    "is_dns1123_label",
-    "is_dns1123_subdomain",
-    "is_dns1035_label",
-    "is_qualified_name",
-    "is_valid_label_value",
-    "is_valid_port_num",
-    "is_valid_port_name",
-    "parse_ip_sloppy",
-    "parse_cidr_sloppy",
-    "is_valid_ip",
-    "is_valid_cidr",
     "validate_non_special_ip",
-    "validate_labels",
-    "validate_label_selector",
-    "validate_object_meta",
-    "validate_object_meta_update",
+    "validate_qualified_name",
+    "validate_dns1123_label",
     # Services
     "validate_service",
     "validate_service_create",
@@ -82,233 +68,13 @@ __all__ = [
     "is_headless_service",
     "externally_accessible",
     "needs_health_check",
-    # other kinds
+    # Endpoints, Pods, Namespaces, Nodes
     "validate_endpoints",
-    "validate_endpoint_slice",
     "validate_pod",
-    "validate_deployment",
-    "validate_deployment_update",
-    "validate_replica_set",
+    "validate_pod_template_spec_for_replica_set",
     "validate_namespace",
     "validate_node",
 ]
-
-# --------------------------------------------------------------------------------------------------------
-# k8s.io/apimachinery/pkg/util/validation/validation.go
-# --------------------------------------------------------------------------------------------------------
-
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_LABEL_ERR = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-    "and must start and end with an alphanumeric character"
-)
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
-_DNS1123_SUBDOMAIN_ERR = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-    "and must start and end with an alphanumeric character"
-)
-_DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
-_DNS1035_LABEL_ERR = (
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
-    "character, and end with an alphanumeric character"
-)
-_QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QNAME_ERR = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
-_LABEL_VALUE_FMT = "(" + _QNAME_FMT + ")?"
-_LABEL_VALUE_ERR = (
-    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-    "and must start and end with an alphanumeric character"
-)
-_PERCENT_FMT = "[0-9]+%"
-_PERCENT_ERR = "a valid percent string must be a numeric string followed by an ending '%'"
-
-_re = {
-    k: re.compile(v)
-    for k, v in {
-        "l1123": _DNS1123_LABEL_FMT,
-        "s1123": _DNS1123_SUBDOMAIN_FMT,
-        "l1035": _DNS1035_LABEL_FMT,
-        "qname": _QNAME_FMT,
-        "lvalue": _LABEL_VALUE_FMT,
-        "pct": _PERCENT_FMT,
-    }.items()
-}
-
-
-def _max_len_error(n: int) -> str:
-    return f"must be no more than {n} characters"
-
-
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    if not examples:
-        return msg + " (regex used for validation is '" + fmt + "')"
-    msg += " (e.g. "
-    for i, ex in enumerate(examples):
-        if i > 0:
-            msg += " or "
-        msg += "'" + ex + "', "
-    return msg + "regex used for validation is '" + fmt + "')"
-
-
-def _inclusive_range_error(lo: int, hi: int) -> str:
-    return f"must be between {lo} and {hi}, inclusive"
-
-
-def is_dns1123_label(value: str) -> list[str]:
-    """``IsDNS1123Label``: error messages (empty when valid).
-
-    >>> is_dns1123_label("my-port")
-    []
-    >>> is_dns1123_label("a.b")
-    ['must not contain dots']
-    """
-    errs = []
-    if len(value) > 63:
-        errs.append(_max_len_error(63))
-    if not _re["l1123"].fullmatch(value):
-        if _re["s1123"].fullmatch(value):
-            errs.append("must not contain dots")
-        else:
-            errs.append(_regex_error(_DNS1123_LABEL_ERR, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
-    return errs
-
-
-def is_dns1123_subdomain(value: str) -> list[str]:
-    """``IsDNS1123Subdomain``.
-
-    >>> is_dns1123_subdomain("foo.bar.example.com")
-    []
-    """
-    errs = []
-    if len(value) > 253:
-        errs.append(_max_len_error(253))
-    if not _re["s1123"].fullmatch(value):
-        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR, _DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return errs
-
-
-def is_dns1035_label(value: str) -> list[str]:
-    """``IsDNS1035Label`` (Service names).
-
-    >>> print(is_dns1035_label("1web")[0])
-    a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
-    """
-    errs = []
-    if len(value) > 63:
-        errs.append(_max_len_error(63))
-    if not _re["l1035"].fullmatch(value):
-        errs.append(_regex_error(_DNS1035_LABEL_ERR, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
-    return errs
-
-
-def is_qualified_name(value: str) -> list[str]:
-    """``IsQualifiedName`` (label keys, appProtocol, loadBalancerClass): optional DNS prefix and ``/``.
-
-    >>> is_qualified_name("example.com/protocol"), len(is_qualified_name("Bad/x"))
-    ([], 1)
-    """
-    errs: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errs.append("prefix part must be non-empty")
-        else:
-            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
-    else:
-        return [
-            "a qualified name "
-            + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
-            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
-        ]
-    if not name:
-        errs.append("name part must be non-empty")
-    elif len(name) > 63:
-        errs.append("name part " + _max_len_error(63))
-    if not _re["qname"].fullmatch(name):
-        errs.append("name part " + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc"))
-    return errs
-
-
-def is_valid_label_value(value: str) -> list[str]:
-    """``IsValidLabelValue``.
-
-    >>> is_valid_label_value(""), len(is_valid_label_value("-x"))
-    ([], 1)
-    """
-    errs = []
-    if len(value) > 63:
-        errs.append(_max_len_error(63))
-    if not _re["lvalue"].fullmatch(value):
-        errs.append(_regex_error(_LABEL_VALUE_ERR, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
-    return errs
-
-
-def is_valid_port_num(port: int) -> list[str]:
-    """``IsValidPortNum``: 1..65535.
-
-    >>> is_valid_port_num(0)
-    ['must be between 1 and 65535, inclusive']
-    """
-    return [] if 1 <= port <= 65535 else [_inclusive_range_error(1, 65535)]
-
-
-def is_valid_port_name(port: str) -> list[str]:
-    """``IsValidPortName`` (IANA_SVC_NAME): used for named ``targetPort`` and container port names.
-
-    >>> is_valid_port_name("http"), is_valid_port_name("80")
-    ([], ['must contain at least one letter (a-z)'])
-    """
-    errs = []
-    if len(port) > 15:
-        errs.append(_max_len_error(15))
-    if not re.fullmatch("[-a-z0-9]+", port):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not re.search("[a-z]", port):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in port:
-        errs.append("must not contain consecutive hyphens")
-    if port and (port[0] == "-" or port[-1] == "-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
-
-
-def _is_valid_percent(value: str) -> list[str]:
-    if not _re["pct"].fullmatch(value):
-        return [_regex_error(_PERCENT_ERR, _PERCENT_FMT, "1%", "93%")]
-    return []
-
-
-# --------------------------------------------------------------------------------------------------------
-# IPs and CIDRs: k8s.io/utils/net ParseIPSloppy/ParseCIDRSloppy, apimachinery pkg/util/validation/ip.go
-# --------------------------------------------------------------------------------------------------------
-
-# parse_ip_sloppy/parse_cidr_sloppy live in k8snet.netutils, shared with kube-proxy (which must not import
-# the API server); they are re-exported here.
-
-
-def is_valid_ip(path: Path | str, value: str) -> list[FieldError]:
-    """``IsValidIPForLegacyField`` with strict validation off (the 1.34 default).
-
-    >>> [e.error() for e in is_valid_ip("spec.clusterIPs[0]", "garbage-ip")]
-    ['spec.clusterIPs[0]: Invalid value: "garbage-ip": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']
-    """
-    if parse_ip_sloppy(value) is None:
-        return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
-    return []
-
-
-def is_valid_cidr(path: Path | str, value: str) -> list[FieldError]:
-    """``IsValidCIDRForLegacyField`` with strict validation off (the 1.34 default).
-
-    >>> [e.error() for e in is_valid_cidr("x", "1.2.3.4/33")]
-    ['x: Invalid value: "1.2.3.4/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']
-    """
-    if parse_cidr_sloppy(value) is None:
-        return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")]
-    return []
 
 
 def _is_ipv6(ip: IPAddress) -> bool:
@@ -346,172 +112,7 @@ def validate_non_special_ip(ip_address: str, path: Path | str) -> list[FieldErro
 
 
 # --------------------------------------------------------------------------------------------------------
-# metadata, labels, selectors (apimachinery pkg/api/validation, pkg/apis/meta/v1/validation)
-# --------------------------------------------------------------------------------------------------------
-
-NameFunc = Callable[[str, bool], list[str]]
-_FIELD_IMMUTABLE = "field is immutable"
-_IS_NEGATIVE = "must be greater than or equal to 0"
-_TOTAL_ANNOTATION_SIZE_LIMIT = 256 * (1 << 10)
-
-
-def _mask_trailing_dash(name: str) -> str:
-    # apimachinery maskTrailingDash (a generateName prefix may end in '-'); yes, it drops two characters.
-    if len(name) > 1 and name.endswith("-"):
-        return name[:-2] + "a"
-    return name
-
-
-def name_is_dns_subdomain(name: str, prefix: bool) -> list[str]:
-    """``NameIsDNSSubdomain``: Pods, Deployments, Endpoints, EndpointSlices."""
-    return is_dns1123_subdomain(_mask_trailing_dash(name) if prefix else name)
-
-
-def name_is_dns_label(name: str, prefix: bool) -> list[str]:
-    """``NameIsDNSLabel``: Namespaces."""
-    return is_dns1123_label(_mask_trailing_dash(name) if prefix else name)
-
-
-def name_is_dns1035_label(name: str, prefix: bool) -> list[str]:
-    """``NameIsDNS1035Label``: Services (``ValidateServiceName``)."""
-    return is_dns1035_label(_mask_trailing_dash(name) if prefix else name)
-
-
-def _validate_label_name(key: str, path: Path) -> list[FieldError]:
-    return [invalid(path, key, m) for m in is_qualified_name(key)]
-
-
-def validate_labels(labels: Mapping[str, str] | None, path: Path) -> list[FieldError]:
-    """``ValidateLabels``: every key a qualified name, every value a label value; errors sit on the map's path.
-
-    >>> print(validate_labels({"NoUppercaseOrSpecialCharsLike=Equals": "bar"}, Path("spec", "selector"))[0].field)
-    spec.selector
-    """
-    errs: list[FieldError] = []
-    for k, v in (labels or {}).items():
-        errs += _validate_label_name(k, path)
-        errs += [invalid(path, v, m) for m in is_valid_label_value(v)]
-    return errs
-
-
-def validate_label_selector(selector: Any, path: Path) -> list[FieldError]:
-    """``ValidateLabelSelector`` for a ``metav1.LabelSelector`` (Deployments, ReplicaSets)."""
-    if selector is None:
-        return []
-    errs = validate_labels(selector.matchLabels, path.child("matchLabels"))
-    for i, req in enumerate(selector.matchExpressions or []):
-        rp = path.child("matchExpressions").index(i)
-        if req.operator in ("In", "NotIn"):
-            if not req.values:
-                errs.append(
-                    required(rp.child("values"), "must be specified when `operator` is 'In' or 'NotIn'")
-                )
-        elif req.operator in ("Exists", "DoesNotExist"):
-            if req.values:
-                errs.append(
-                    forbidden(
-                        rp.child("values"),
-                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    )
-                )
-        else:
-            errs.append(invalid(rp.child("operator"), req.operator, "not a valid selector operator"))
-        errs += _validate_label_name(req.key, rp.child("key"))
-    return errs
-
-
-def _validate_annotations(annotations: Mapping[str, str] | None, path: Path) -> list[FieldError]:
-    errs: list[FieldError] = []
-    total = 0
-    for k, v in (annotations or {}).items():
-        # "The rule is QualifiedName except that case doesn't matter" (objectmeta.go)
-        errs += [invalid(path, k, m) for m in is_qualified_name(k.lower())]
-        total += len(k) + len(v)
-    if total > _TOTAL_ANNOTATION_SIZE_LIMIT:
-        errs.append(too_long(path, "", _TOTAL_ANNOTATION_SIZE_LIMIT))
-    return errs
-
-
-def validate_object_meta(
-    meta: Any, requires_namespace: bool, name_fn: NameFunc, path: Path | None = None
-) -> list[FieldError]:
-    """``ValidateObjectMeta``: generateName, name, namespace, generation, labels, annotations.
-
-    Simplified: ownerReferences, finalizers and managedFields are not checked.
-
-    >>> from k8snet.api.meta_v1 import ObjectMeta
-    >>> [str(e) for e in validate_object_meta(ObjectMeta(namespace="default"), True, name_is_dns1035_label)]
-    ['metadata.name: Required value: name or generateName is required']
-    """
-    path = path or Path("metadata")
-    errs: list[FieldError] = []
-    gen = meta.generateName or ""
-    if gen:
-        errs += [invalid(path.child("generateName"), gen, m) for m in name_fn(gen, True)]
-    name = meta.name or ""
-    if not name:
-        errs.append(required(path.child("name"), "name or generateName is required"))
-    else:
-        errs += [invalid(path.child("name"), name, m) for m in name_fn(name, False)]
-    ns = meta.namespace or ""
-    if requires_namespace:
-        if not ns:
-            errs.append(required(path.child("namespace")))
-        else:
-            errs += [invalid(path.child("namespace"), ns, m) for m in name_is_dns_label(ns, False)]
-    elif ns:
-        errs.append(forbidden(path.child("namespace"), "not allowed on this type"))
-    if (meta.generation or 0) < 0:
-        errs.append(invalid(path.child("generation"), meta.generation, _IS_NEGATIVE))
-    errs += validate_labels(meta.labels, path.child("labels"))
-    errs += _validate_annotations(meta.annotations, path.child("annotations"))
-    return errs
-
-
-def _immutable(new: Any, old: Any, path: Path) -> list[FieldError]:
-    if new != old:
-        return [invalid(path, new, _FIELD_IMMUTABLE)]
-    return []
-
-
-def validate_object_meta_update(new: Any, old: Any, path: Path | None = None) -> list[FieldError]:
-    """``ValidateObjectMetaUpdate``: name, namespace, uid, creationTimestamp are immutable; resourceVersion
-    must be set (the real server copies the stored one into an unconditional update before validating).
-
-    >>> from k8snet.api.meta_v1 import ObjectMeta
-    >>> old = ObjectMeta(name="a", namespace="default", resourceVersion="1")
-    >>> [str(e) for e in validate_object_meta_update(ObjectMeta(name="b", namespace="default", resourceVersion="1"), old)]
-    ['metadata.name: Invalid value: "b": field is immutable']
-    """
-    path = path or Path("metadata")
-    errs: list[FieldError] = []
-    if not new.resourceVersion:
-        errs.append(
-            invalid(
-                path.child("resourceVersion"), new.resourceVersion or "", "must be specified for an update"
-            )
-        )
-    if (new.generation or 0) < (old.generation or 0):
-        errs.append(invalid(path.child("generation"), new.generation or 0, "must not be decremented"))
-    errs += _immutable(new.name or "", old.name or "", path.child("name"))
-    errs += _immutable(new.namespace or "", old.namespace or "", path.child("namespace"))
-    errs += _immutable(new.uid or "", old.uid or "", path.child("uid"))
-    if new.creationTimestamp != old.creationTimestamp:
-        ts = new.creationTimestamp
-        errs.append(
-            invalid(
-                path.child("creationTimestamp"),
-                ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None,
-                _FIELD_IMMUTABLE,
-            )
-        )
-    errs += validate_labels(new.labels, path.child("labels"))
-    errs += _validate_annotations(new.annotations, path.child("annotations"))
-    return errs
-
-
-# --------------------------------------------------------------------------------------------------------
-# Services (pkg/apis/core/validation/validation.go)
+# Services
 # --------------------------------------------------------------------------------------------------------
 
 _PROTOCOLS = ["SCTP", "TCP", "UDP"]  # sets.List(supportedPortProtocols): sorted
@@ -570,11 +171,21 @@ def needs_health_check(svc: Any) -> bool:
     return s.type == "LoadBalancer" and s.externalTrafficPolicy == "Local"
 
 
-def _validate_qualified_name(value: str, path: Path) -> list[FieldError]:
+def validate_qualified_name(value: str, path: Path) -> list[FieldError]:
+    """``ValidateQualifiedName``: :func:`~k8snet.apiserver.validation.util.is_qualified_name` on a path.
+
+    >>> [e.field for e in validate_qualified_name("a/b/c", Path("spec", "loadBalancerClass"))]
+    ['spec.loadBalancerClass']
+    """
     return [invalid(path, value, m) for m in is_qualified_name(value)]
 
 
-def _validate_dns1123_label(value: str, path: Path) -> list[FieldError]:
+def validate_dns1123_label(value: str, path: Path) -> list[FieldError]:
+    """``ValidateDNS1123Label``: :func:`~k8snet.apiserver.validation.util.is_dns1123_label` on a path.
+
+    >>> [e.field for e in validate_dns1123_label("http.alt", Path("spec", "ports").index(0).child("name"))]
+    ['spec.ports[0].name']
+    """
     return [invalid(path, value, m) for m in is_dns1123_label(value)]
 
 
@@ -593,7 +204,7 @@ def _validate_service_port(sp: Any, require_name: bool, all_names: set[str], pat
     if require_name and not name:
         errs.append(required(path.child("name")))
     elif name:
-        errs += _validate_dns1123_label(name, path.child("name"))
+        errs += validate_dns1123_label(name, path.child("name"))
         if name in all_names:
             errs.append(duplicate(path.child("name"), name))
         else:
@@ -607,7 +218,7 @@ def _validate_service_port(sp: Any, require_name: bool, all_names: set[str], pat
         errs.append(not_supported(path.child("protocol"), proto, _PROTOCOLS))
     errs += _validate_port_num_or_name(sp.targetPort, path.child("targetPort"))
     if sp.appProtocol is not None:
-        errs += _validate_qualified_name(sp.appProtocol, path.child("appProtocol"))
+        errs += validate_qualified_name(sp.appProtocol, path.child("appProtocol"))
     # "in the v1 API, targetPorts on headless services were tolerated" (upstream keeps this commented out).
     return errs
 
@@ -693,7 +304,7 @@ def _validate_load_balancer_class(old: Any, svc: Any) -> list[FieldError]:
             errs.append(invalid(path, s.loadBalancerClass, "may not change once set"))
     if s.type == "LoadBalancer":
         if s.loadBalancerClass is not None:
-            errs += _validate_qualified_name(s.loadBalancerClass, path)
+            errs += validate_qualified_name(s.loadBalancerClass, path)
     elif s.loadBalancerClass is not None:
         errs.append(forbidden(path, "may only be used when `type` is 'LoadBalancer'"))
     return errs
@@ -1093,14 +704,14 @@ def validate_service_status_update(svc: Any, old: Any) -> list[FieldError]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Endpoints (core) and EndpointSlices (discovery)
+# Endpoints
 # --------------------------------------------------------------------------------------------------------
 
 
 def _validate_endpoint_address(addr: Any, path: Path) -> list[FieldError]:
     errs = is_valid_ip(path.child("ip"), addr.ip)
     if addr.hostname:
-        errs += _validate_dns1123_label(addr.hostname, path.child("hostname"))
+        errs += validate_dns1123_label(addr.hostname, path.child("hostname"))
     if addr.nodeName is not None:
         errs += [
             invalid(path.child("nodeName"), addr.nodeName, m)
@@ -1116,7 +727,7 @@ def _validate_endpoint_port(port: Any, require_name: bool, path: Path) -> list[F
     if require_name and not name:
         errs.append(required(path.child("name")))
     elif name:
-        errs += _validate_dns1123_label(name, path.child("name"))
+        errs += validate_dns1123_label(name, path.child("name"))
     p = port.port or 0
     errs += [invalid(path.child("port"), p, m) for m in is_valid_port_num(p)]
     proto = port.protocol or ""
@@ -1125,7 +736,7 @@ def _validate_endpoint_port(port: Any, require_name: bool, path: Path) -> list[F
     elif proto not in _PROTOCOLS:
         errs.append(not_supported(path.child("protocol"), proto, _PROTOCOLS))
     if port.appProtocol is not None:
-        errs += _validate_qualified_name(port.appProtocol, path.child("appProtocol"))
+        errs += validate_qualified_name(port.appProtocol, path.child("appProtocol"))
     return errs
 
 
@@ -1154,90 +765,8 @@ def validate_endpoints(ep: Any) -> list[FieldError]:
     return errs
 
 
-_ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"]
-
-
-def validate_endpoint_slice(es: Any) -> list[FieldError]:
-    """``ValidateEndpointSlice``: metadata, addressType, endpoints (addresses per type, nodeName, hostname,
-    deprecatedTopology) and ports (names, duplicates, protocol, appProtocol).
-
-    Simplified: ``hints`` are not validated (only our own controller writes them).
-
-    >>> from k8snet.api.discovery_v1 import EndpointSlice
-    >>> es = EndpointSlice(metadata={"name": "web-abc", "namespace": "default"}, addressType="IPv4",
-    ...                    endpoints=[{"addresses": ["10.244.1.5"]}], ports=[{"name": "", "protocol": "TCP", "port": 80}])
-    >>> validate_endpoint_slice(es)
-    []
-    """
-    errs = validate_object_meta(es.metadata, True, name_is_dns_subdomain, Path("metadata"))
-    at = es.addressType or ""
-    if not at:
-        errs.append(required(Path("addressType")))
-    elif at not in _ADDRESS_TYPES:
-        errs.append(not_supported(Path("addressType"), at, _ADDRESS_TYPES))
-    epath = Path("endpoints")
-    endpoints = es.endpoints or []
-    if len(endpoints) > 1000:
-        errs.append(too_many(epath, len(endpoints), 1000))
-    else:
-        for i, ep in enumerate(endpoints):
-            ipath = epath.index(i)
-            apath = ipath.child("addresses")
-            if not ep.addresses:
-                errs.append(required(apath, "must contain at least 1 address"))
-            elif len(ep.addresses) > 100:
-                errs.append(too_many(apath, len(ep.addresses), 100))
-            for j, address in enumerate(ep.addresses or []):
-                if at == "IPv4":
-                    ip = parse_ip_sloppy(address)
-                    if ip is None or ip.version != 4:
-                        errs.append(invalid(apath.index(j), address, "must be a valid IPv4 address"))
-                    else:
-                        errs += validate_non_special_ip(address, apath.index(j))
-                elif at == "IPv6":
-                    ip = parse_ip_sloppy(address)
-                    if ip is None or ip.version != 6:
-                        errs.append(invalid(apath.index(j), address, "must be a valid IPv6 address"))
-                    else:
-                        errs += validate_non_special_ip(address, apath.index(j))
-                elif at == "FQDN":
-                    name = address.removesuffix(".")
-                    msgs = is_dns1123_subdomain(name)
-                    if msgs:
-                        errs.append(invalid(apath.index(j), name, ",".join(msgs)))
-            if ep.nodeName is not None:
-                errs += [
-                    invalid(ipath.child("nodeName"), ep.nodeName, m)
-                    for m in name_is_dns_subdomain(ep.nodeName, False)
-                ]
-            tpath = ipath.child("deprecatedTopology")
-            if ep.deprecatedTopology and len(ep.deprecatedTopology) > 16:
-                errs.append(too_many(tpath, len(ep.deprecatedTopology), 16))
-            errs += validate_labels(ep.deprecatedTopology, tpath)
-            if ep.hostname is not None:
-                errs += _validate_dns1123_label(ep.hostname, ipath.child("hostname"))
-    ppath = Path("ports")
-    names: set[str] = set()
-    for i, p in enumerate(es.ports or []):
-        ipath = ppath.index(i)
-        name = p.name or ""
-        if name:
-            errs += _validate_dns1123_label(name, ipath.child("name"))
-        if name in names:
-            errs.append(duplicate(ipath.child("name"), name))
-        else:
-            names.add(name)
-        if p.protocol is None:
-            errs.append(required(ipath.child("protocol")))
-        elif p.protocol not in _PROTOCOLS:
-            errs.append(not_supported(ipath.child("protocol"), p.protocol, _PROTOCOLS))
-        if p.appProtocol is not None:
-            errs += _validate_qualified_name(p.appProtocol, ipath.child("appProtocol"))
-    return errs
-
-
 # --------------------------------------------------------------------------------------------------------
-# Pods (minimum: names, containers, container ports) and Deployments / ReplicaSets (apps)
+# Pods and Pod templates, Namespaces, Nodes
 # --------------------------------------------------------------------------------------------------------
 
 _RESTART_POLICIES = ["Always", "OnFailure", "Never"]
@@ -1291,7 +820,7 @@ def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
         if not c.name:
             errs.append(required(ipath.child("name")))
         else:
-            errs += _validate_dns1123_label(c.name, ipath.child("name"))
+            errs += validate_dns1123_label(c.name, ipath.child("name"))
             if c.name in names:
                 errs.append(duplicate(ipath.child("name"), c.name))
             names.add(c.name)
@@ -1313,9 +842,9 @@ def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
     elif dp not in _DNS_POLICIES:
         errs.append(not_supported(path.child("dnsPolicy"), dp, _DNS_POLICIES))
     if spec.hostname:
-        errs += _validate_dns1123_label(spec.hostname, path.child("hostname"))
+        errs += validate_dns1123_label(spec.hostname, path.child("hostname"))
     if spec.subdomain:
-        errs += _validate_dns1123_label(spec.subdomain, path.child("subdomain"))
+        errs += validate_dns1123_label(spec.subdomain, path.child("subdomain"))
     return errs
 
 
@@ -1335,60 +864,21 @@ def validate_pod(pod: Any) -> list[FieldError]:
     return errs + _validate_pod_spec(pod.spec, Path("spec"))
 
 
-def _int_or_percent_value(v: int | str | None) -> tuple[int, bool]:
-    if isinstance(v, str):
-        if v.endswith("%") and v[:-1].isdigit():
-            return int(v[:-1]), True
-        return 0, False
-    return (v or 0), False
+def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, path: Path) -> list[FieldError]:
+    """``ValidatePodTemplateSpecForReplicaSet``: the selector must match the template's labels; labels,
+    annotations and the Pod spec are checked as for a Pod, ``restartPolicy`` must be ``Always`` and
+    ``activeDeadlineSeconds`` unset. Deployments and ReplicaSets (:mod:`k8snet.apiserver.validation.apps`)
+    check their template with it.
 
-
-def _validate_positive_int_or_percent(v: int | str | None, path: Path) -> list[FieldError]:
-    if isinstance(v, str):
-        return [invalid(path, v, m) for m in _is_valid_percent(v)]
-    if (v or 0) < 0:
-        return [invalid(path, v, _IS_NEGATIVE)]
-    return []
-
-
-def _validate_strategy(strategy: Any, path: Path) -> list[FieldError]:
-    stype = (strategy.type if strategy else None) or ""
-    ru = strategy.rollingUpdate if strategy else None
-    if stype == "Recreate":
-        if ru is not None:
-            return [
-                forbidden(
-                    path.child("rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'"
-                )
-            ]
-        return []
-    if stype == "RollingUpdate":
-        if ru is None:
-            return [required(path.child("rollingUpdate"), "this should be defaulted and never be nil")]
-        rpath = path.child("rollingUpdate")
-        errs = _validate_positive_int_or_percent(ru.maxUnavailable, rpath.child("maxUnavailable"))
-        errs += _validate_positive_int_or_percent(ru.maxSurge, rpath.child("maxSurge"))
-        if _int_or_percent_value(ru.maxUnavailable)[0] == 0 and _int_or_percent_value(ru.maxSurge)[0] == 0:
-            errs.append(
-                invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "may not be 0 when `maxSurge` is 0")
-            )
-        value, is_pct = _int_or_percent_value(ru.maxUnavailable)
-        if is_pct and value > 100:
-            errs.append(
-                invalid(rpath.child("maxUnavailable"), ru.maxUnavailable, "must not be greater than 100%")
-            )
-        return errs
-    # The bad value is the whole internal DeploymentStrategy struct (no json tags).
-    bad = GoStruct(
-        Type=stype,
-        RollingUpdate=(
-            GoStruct(MaxUnavailable=ru.maxUnavailable, MaxSurge=ru.maxSurge) if ru is not None else None
-        ),
-    )
-    return [not_supported(path, bad, ["Recreate", "RollingUpdate"])]
-
-
-def _validate_template_for_replica_set(template: Any, selector: Any, path: Path) -> list[FieldError]:
+    >>> from k8snet.api.core_v1 import PodTemplateSpec
+    >>> from k8snet.api.meta_v1 import LabelSelector
+    >>> template = PodTemplateSpec(metadata={"labels": {"app": "api"}}, spec={"restartPolicy": "Always",
+    ...     "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]})
+    >>> selector = LabelSelector(matchLabels={"app": "web"})
+    >>> errs = validate_pod_template_spec_for_replica_set(template, selector, Path("spec", "template"))
+    >>> [str(e) for e in errs]
+    ['spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`']
+    """
     if template is None:
         return [required(path)]
     errs: list[FieldError] = []
@@ -1404,7 +894,7 @@ def _validate_template_for_replica_set(template: Any, selector: Any, path: Path)
             )
     if template.metadata is not None:
         errs += validate_labels(template.metadata.labels, path.child("labels"))
-        errs += _validate_annotations(template.metadata.annotations, path.child("annotations"))
+        errs += validate_annotations(template.metadata.annotations, path.child("annotations"))
     errs += _validate_pod_spec(template.spec, path.child("spec"))
     rp = (template.spec.restartPolicy if template.spec else None) or ""
     if rp != "Always":
@@ -1417,107 +907,6 @@ def _validate_template_for_replica_set(template: Any, selector: Any, path: Path)
             )
         )
     return errs
-
-
-def _selector_value(selector: Any) -> Any:
-    return selector.to_dict() if selector is not None else None
-
-
-def validate_deployment(dep: Any) -> list[FieldError]:
-    """``ValidateDeployment``: metadata and ``ValidateDeploymentSpec`` (replicas, selector vs template labels,
-    template, strategy, minReadySeconds, revisionHistoryLimit, progressDeadlineSeconds).
-
-    >>> from k8snet.api.apps_v1 import Deployment
-    >>> from k8snet.apiserver.defaulting import set_defaults_deployment
-    >>> d = Deployment(metadata={"name": "web", "namespace": "default"}, spec={
-    ...     "selector": {"matchLabels": {"app": "web"}},
-    ...     "template": {"metadata": {"labels": {"app": "api"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
-    >>> set_defaults_deployment(d)
-    >>> [str(e) for e in validate_deployment(d)]
-    ['spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`']
-    """
-    errs = validate_object_meta(dep.metadata, True, name_is_dns_subdomain, Path("metadata"))
-    return errs + _validate_rs_like_spec(dep.spec, Path("spec"), "deployment", deployment=True)
-
-
-def _validate_rs_like_spec(spec: Any, path: Path, what: str, deployment: bool) -> list[FieldError]:
-    errs: list[FieldError] = []
-    if spec is None:
-        return [required(path.child("selector")), required(path.child("template"))]
-    if (spec.replicas or 0) < 0:
-        errs.append(invalid(path.child("replicas"), spec.replicas, _IS_NEGATIVE))
-    if spec.selector is None:
-        errs.append(required(path.child("selector")))
-    else:
-        errs += validate_label_selector(spec.selector, path.child("selector"))
-        if not spec.selector.matchLabels and not spec.selector.matchExpressions:
-            errs.append(
-                invalid(
-                    path.child("selector"),
-                    _selector_value(spec.selector),
-                    f"empty selector is invalid for {what}",
-                )
-            )
-    errs += _validate_template_for_replica_set(spec.template, spec.selector, path.child("template"))
-    if deployment:
-        errs += _validate_strategy(spec.strategy, path.child("strategy"))
-    if (spec.minReadySeconds or 0) < 0:
-        errs.append(invalid(path.child("minReadySeconds"), spec.minReadySeconds, _IS_NEGATIVE))
-    if deployment:
-        if spec.revisionHistoryLimit is not None and spec.revisionHistoryLimit < 0:
-            errs.append(invalid(path.child("revisionHistoryLimit"), spec.revisionHistoryLimit, _IS_NEGATIVE))
-        if spec.progressDeadlineSeconds is not None:
-            if spec.progressDeadlineSeconds < 0:
-                errs.append(
-                    invalid(path.child("progressDeadlineSeconds"), spec.progressDeadlineSeconds, _IS_NEGATIVE)
-                )
-            if spec.progressDeadlineSeconds <= (spec.minReadySeconds or 0):
-                errs.append(
-                    invalid(
-                        path.child("progressDeadlineSeconds"),
-                        spec.progressDeadlineSeconds,
-                        "must be greater than minReadySeconds",
-                    )
-                )
-    return errs
-
-
-def validate_deployment_update(dep: Any, old: Any) -> list[FieldError]:
-    """``ValidateDeploymentUpdate`` plus the apps/v1 strategy rule that ``spec.selector`` is immutable.
-
-    >>> from k8snet.api.apps_v1 import Deployment
-    >>> from k8snet.apiserver.defaulting import set_defaults_deployment
-    >>> def mk(app):
-    ...     d = Deployment(metadata={"name": "web", "namespace": "default", "resourceVersion": "1"}, spec={
-    ...         "selector": {"matchLabels": {"app": app}},
-    ...         "template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
-    ...     set_defaults_deployment(d)
-    ...     return d
-    >>> [str(e) for e in validate_deployment_update(mk("b"), mk("a"))]
-    ['spec.selector: Invalid value: {"matchLabels":{"app":"b"}}: field is immutable']
-    """
-    errs = validate_object_meta_update(dep.metadata, old.metadata, Path("metadata"))
-    errs += _validate_rs_like_spec(dep.spec, Path("spec"), "deployment", deployment=True)
-    new_sel = dep.spec.selector if dep.spec else None
-    old_sel = old.spec.selector if old.spec else None
-    if _selector_value(new_sel) != _selector_value(old_sel):
-        errs.append(invalid(Path("spec", "selector"), _selector_value(new_sel), _FIELD_IMMUTABLE))
-    return errs
-
-
-def validate_replica_set(rs: Any) -> list[FieldError]:
-    """``ValidateReplicaSet``: metadata and the spec rules shared with Deployments (no strategy).
-
-    >>> from k8snet.api.apps_v1 import ReplicaSet
-    >>> rs = ReplicaSet(metadata={"name": "web-1", "namespace": "default"}, spec={"replicas": 1,
-    ...     "selector": {"matchLabels": {"app": "web"}},
-    ...     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"restartPolicy": "Always",
-    ...      "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]}}})
-    >>> validate_replica_set(rs)
-    []
-    """
-    errs = validate_object_meta(rs.metadata, True, name_is_dns_subdomain, Path("metadata"))
-    return errs + _validate_rs_like_spec(rs.spec, Path("spec"), "replicaset", deployment=False)
 
 
 def validate_namespace(ns: Any) -> list[FieldError]:

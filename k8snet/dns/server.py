@@ -1,4 +1,4 @@
-"""Cluster DNS as CoreDNS answers it under kubeadm 1.34 defaults, and name resolution from a Pod.
+"""CoreDNS as kubeadm 1.34 deploys it: the ``kubernetes`` plugin's answers over the cluster's objects.
 
 kubeadm 1.34 deploys CoreDNS v1.12.1 (kubernetes/kubernetes ``cmd/kubeadm/app/constants/constants.go``,
 ``DefaultCoreDNSVersion``) with this server block (``cmd/kubeadm/app/phases/addons/dns/manifests.go``; the
@@ -28,7 +28,7 @@ kubeadm 1.34 deploys CoreDNS v1.12.1 (kubernetes/kubernetes ``cmd/kubeadm/app/co
         loadbalance
     }
 
-:class:`DNS` answers one question the way that block does. Record building follows coredns/coredns
+:class:`CoreDNS` answers one question the way that block does. Record building follows coredns/coredns
 ``plugin/kubernetes/kubernetes.go`` (``Records``, ``findServices``, ``findPods``, ``endpointHostname``),
 ``plugin/kubernetes/parse.go`` (``parseRequest``), ``plugin/kubernetes/reverse.go``, ``plugin/kubernetes/ns.go``,
 ``plugin/kubernetes/object/endpoint.go`` (EndpointSlice conversion: only the ``ready`` condition counts, ``nil``
@@ -36,10 +36,6 @@ meaning ready; ``serving``/``terminating`` are not read) and the generic answer 
 ``plugin/backend_lookup.go`` (``A``, ``AAAA``, ``SRV``, ``PTR``, ``CNAME``, ``TXT``, ``NS``, ``SOA``). The record
 shapes are the ones the Kubernetes DNS-Based Service Discovery specification (kubernetes/dns
 ``docs/specification.md``) requires.
-
-:meth:`DNS.resolve` then plays the Pod's side: the ``/etc/resolv.conf`` kubelet and the container runtime write
-(kubernetes/kubernetes ``pkg/kubelet/network/dns/dns.go``; containerd writes ``search``, ``nameserver``,
-``options`` in that order) and glibc's ``res_search`` walk of the search list with ``ndots:5``.
 
 Simplifications (each is a place where real output can differ):
 
@@ -54,8 +50,6 @@ Simplifications (each is a place where real output can differ):
   EndpointSlices (0 if none), as we do not track update times.
 - ``ns.dns.<zone>`` and the apex NS record point at the ``kube-dns`` Service (real CoreDNS finds the Service whose
   endpoints include its own Pod IP; under kubeadm that is ``kube-dns``).
-- The Pod's search list gets no node search domains unless ``host_search`` is given (kubelet appends the node's
-  own ``search`` line); ``dnsPolicy: Default`` uses ``host_nameservers`` (a TEST-NET placeholder by default).
 """
 
 from __future__ import annotations
@@ -64,19 +58,21 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["DNS", "DNSResult", "DNSResponse", "Record", "reverse_name", "DNS_SCHEMA_VERSION"]
+from .names import address_from_reverse, fqdn, parse_ip
+from .output import dig_record_line, dig_text
+
+__all__ = ["CoreDNS", "DNSResponse", "Record", "DNS_SCHEMA_VERSION", "object_field"]
 
 #: ``DNSSchemaVersion`` in coredns/coredns ``plugin/kubernetes/kubernetes.go`` (answered at ``dns-version.<zone>``).
 DNS_SCHEMA_VERSION = "1.1.0"
 
 _SERVICE_NAME_LABEL = "kubernetes.io/service-name"
-#: Namespaces every kubeadm cluster has; ``DNS.from_objects`` assumes them unless told otherwise.
+#: Namespaces every kubeadm cluster has; ``CoreDNS.from_objects`` assumes them unless told otherwise.
 _SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
-#: pkg/apis/core/validation: MaxDNSNameservers, MaxDNSSearchPathsExpanded, MaxDNSSearchListCharsExpanded.
-_MAX_NAMESERVERS, _MAX_SEARCH_PATHS, _MAX_SEARCH_CHARS = 3, 32, 2048
 _TYPES = ("A", "AAAA", "CNAME", "SRV", "PTR", "TXT", "SOA", "NS", "MX", "ANY")
+_Server = TypeVar("_Server", bound="CoreDNS")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -109,25 +105,7 @@ class Record:
         """The record as dig prints it: BIND's ``dns_master_style`` columns 24/32/40/48 with 8-wide tabs
         (isc-projects/bind9 ``bin/dig/dig.c`` ``dns_master_stylecreate(..., 24, 32, 40, 48, ...)`` and
         ``lib/dns/masterdump.c`` ``indent``: tabs up to the column, at least one space)."""
-        out = self.name
-        col = len(out)
-        for text, to in ((str(self.ttl), 24), ("IN", 32), (self.type, 40), (self.data, 48)):
-            pad, col = _indent(col, to)
-            out += pad + text
-            col += len(text)
-        return out
-
-
-def _indent(current: int, to: int, tabwidth: int = 8) -> tuple[str, int]:
-    # lib/dns/masterdump.c indent(): move to column `to` (at least one character), tabs first, then spaces.
-    if to < current + 1:
-        to = current + 1
-    ntabs = max(to // tabwidth - current // tabwidth, 0)
-    pad = "\t" * ntabs
-    if ntabs:
-        current = (to // tabwidth) * tabwidth
-    pad += " " * (to - current)
-    return pad, to
+        return dig_record_line(self)
 
 
 @dataclass
@@ -160,96 +138,7 @@ class DNSResponse:
         The message id is printed as 0; dig's banner, ``Query time``, ``WHEN`` and ``MSG SIZE`` lines are left out
         because they change on every run.
         """
-        lines = [
-            ";; Got answer:",
-            f";; ->>HEADER<<- opcode: QUERY, status: {self.rcode}, id: 0",
-            f";; flags: {self.flags()}; QUERY: 1, ANSWER: {len(self.answer)}, "
-            f"AUTHORITY: {len(self.authority)}, ADDITIONAL: {len(self.additional)}",
-        ]
-        if not self.recursion_available:
-            lines.append(";; WARNING: recursion requested but not available")
-        # dig prints the question without a TTL: class at column 32, type at column 40
-        q = ";" + self.qname
-        pad, col = _indent(len(q), 32)
-        q += pad + "IN"
-        q += _indent(col + 2, 40)[0] + self.qtype
-        lines += ["", ";; QUESTION SECTION:", q]
-        for title, records in (
-            ("ANSWER", self.answer),
-            ("AUTHORITY", self.authority),
-            ("ADDITIONAL", self.additional),
-        ):
-            if records:
-                lines += ["", f";; {title} SECTION:"] + [r.dig_line() for r in records]
-        if self.server:
-            lines += ["", f";; SERVER: {self.server}#53({self.server}) (UDP)"]
-        return "\n".join(lines) + "\n"
-
-
-@dataclass
-class DNSResult:
-    """What a Pod's resolver got for one name: the queries it sent in order (``tried``), every reply
-    (``responses``), the final ``rcode`` and the ``answers`` of the reply it accepted.
-
-    ``rcode`` follows glibc ``res_search``: ``NOERROR`` with answers on success; otherwise the failure of the
-    as-is query if that was tried first, else ``NOERROR`` (no data) if any search-list query returned no data,
-    else the last failure (usually ``NXDOMAIN``).
-    """
-
-    name: str
-    rdtype: str
-    answers: list[Record]
-    tried: list[str]
-    rcode: str
-    nameserver: str
-    responses: list[DNSResponse]
-    resolv_conf: str = ""
-
-    @property
-    def response(self) -> DNSResponse:
-        """The reply that ended the search (the answering one, or the last one sent)."""
-        for r in self.responses:
-            if r.answer and r.rcode == "NOERROR":
-                return r
-        return self.responses[-1]
-
-    def dig(self) -> str:
-        """``dig +search +noedns <name> <type>`` from the Pod: the text of :attr:`response`."""
-        return self.response.to_text()
-
-    def nslookup(self) -> str:
-        """nslookup's (bind9 dnsutils) text for an A/AAAA/PTR/CNAME lookup of the name.
-
-        Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A); busybox's nslookup
-        prints a different layout.
-        """
-        ns = self.nameserver
-        lines = [f"Server:\t\t{ns}", f"Address:\t{ns}#53", ""]
-        resp = self.response
-        if not (resp.answer and resp.rcode == "NOERROR"):
-            status = (
-                "NXDOMAIN" if self.rcode == "NXDOMAIN" else ("SERVFAIL" if self.rcode == "SERVFAIL" else "")
-            )
-            if status:
-                lines.append(f"** server can't find {self.name}: {status}")
-            else:
-                lines.append(f"*** Can't find {self.name}: No answer")
-            return "\n".join(lines) + "\n\n"
-        if not resp.authoritative:
-            lines.append("Non-authoritative answer:")
-        for r in resp.answer:
-            if r.type == "CNAME":
-                lines.append(f"{r.name[:-1]}\tcanonical name = {r.data}")
-            elif r.type in ("A", "AAAA"):
-                lines += [f"Name:\t{r.name[:-1]}", f"Address: {r.data}"]
-            elif r.type == "PTR":
-                lines.append(f"{r.name[:-1]}\tname = {r.data}")
-            else:
-                lines.append(f"{r.name[:-1]}\t{r.type.lower()} = {r.data}")
-        return "\n".join(lines) + "\n\n"  # bind9 nslookup ends with an empty line
-
-    def __str__(self) -> str:
-        return self.dig()
+        return dig_text(self)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -310,7 +199,7 @@ class _Msg:
 
     def host_type(self) -> str:
         # plugin/etcd/msg/service.go HostType()
-        ip = _parse_ip(self.host)
+        ip = parse_ip(self.host)
         if ip is None:
             return "TXT" if self.text else "CNAME"
         return "A" if ip.version == 4 else "AAAA"
@@ -320,51 +209,19 @@ class _NameError(Exception):
     """errNoItems / errNsNotExposed / errInvalidRequest: IsNameError() is true, the answer is NXDOMAIN."""
 
 
-def _parse_ip(s: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(s)
-    except ValueError:
-        return None
+def object_field(obj: Any, *path: str) -> Any:
+    """The field at ``path`` of an API object or of its dict form; ``None`` where the path ends early.
 
-
-def _fqdn(name: str) -> str:
-    return name if name.endswith(".") else name + "."
-
-
-def _get(obj: Any, *path: str) -> Any:
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service(spec={"clusterIP": "10.96.0.1"})
+    >>> object_field(svc, "spec", "clusterIP"), object_field(svc, "status", "loadBalancer", "ingress")
+    ('10.96.0.1', None)
+    """
     for p in path:
         if obj is None:
             return None
         obj = obj.get(p) if isinstance(obj, dict) else getattr(obj, p, None)
     return obj
-
-
-def reverse_name(ip: str) -> str:
-    """The ``in-addr.arpa``/``ip6.arpa`` name for an address (what ``dig -x`` asks).
-
-    >>> reverse_name("10.96.0.1")
-    '1.0.96.10.in-addr.arpa.'
-    >>> reverse_name("fd00::1")[:12], reverse_name("fd00::1")[-10:]
-    ('1.0.0.0.0.0.', '.ip6.arpa.')
-    """
-    return ipaddress.ip_address(ip).reverse_pointer + "."
-
-
-def _address_from_reverse(name: str) -> str:
-    # plugin/pkg/dnsutil/reverse.go ExtractAddressFromReverse
-    name = name.lower()
-    if name.endswith(".in-addr.arpa."):
-        labels = name[: -len(".in-addr.arpa.")].split(".")
-        ip = _parse_ip(".".join(reversed(labels)))
-        return str(ip) if ip is not None and ip.version == 4 else ""
-    if name.endswith(".ip6.arpa."):
-        labels = list(reversed(name[: -len(".ip6.arpa.")].split(".")))
-        if len(labels) != 32 or any(len(x) != 1 for x in labels):
-            return ""
-        groups = ["".join(labels[i : i + 4]) for i in range(0, 32, 4)]
-        ip = _parse_ip(":".join(groups))
-        return str(ip) if ip is not None else ""
-    return ""
 
 
 class _View:
@@ -386,28 +243,28 @@ class _View:
                 self._bump_serial(sl)
 
     def _bump_serial(self, obj: Any) -> None:
-        ts = _get(obj, "metadata", "creationTimestamp")
+        ts = object_field(obj, "metadata", "creationTimestamp")
         if isinstance(ts, datetime):
             self.serial = max(self.serial, int(ts.timestamp()))
 
     @staticmethod
     def _to_service(svc: Any) -> _Service:
         spec = svc.spec
-        ips = list(_get(spec, "clusterIPs") or [])
+        ips = list(object_field(spec, "clusterIPs") or [])
         if not ips:
-            ips = [_get(spec, "clusterIP") or ""]
+            ips = [object_field(spec, "clusterIP") or ""]
         ports = [
             _Port(p.name or "", p.protocol or "TCP", p.port if p.port is not None else -1)
-            for p in (_get(spec, "ports") or [])
+            for p in (object_field(spec, "ports") or [])
         ]
         if not ports:
             ports = [_Port("", "", -1)]  # object/service.go: "Add sentinel if there are no ports."
         return _Service(
             name=svc.metadata.name or "",
             namespace=svc.metadata.namespace or "default",
-            type=_get(spec, "type") or "ClusterIP",
+            type=object_field(spec, "type") or "ClusterIP",
             cluster_ips=ips,
-            external_name=_get(spec, "externalName") or "",
+            external_name=object_field(spec, "externalName") or "",
             ports=ports,
         )
 
@@ -425,10 +282,10 @@ class _View:
             ports = [_Port("", "", -1)]  # object/endpoint.go: sentinel when the slice has no ports
         addrs: list[_Address] = []
         for ep in sl.endpoints or []:
-            ready = _get(ep, "conditions", "ready")
+            ready = object_field(ep, "conditions", "ready")
             if ready is False:  # endpointsliceReady(): nil counts as ready
                 continue
-            ref = _get(ep, "targetRef", "name") or ""
+            ref = object_field(ep, "targetRef", "name") or ""
             for a in ep.addresses or []:
                 addrs.append(
                     _Address(ip=a, hostname=ep.hostname or "", target_ref_name=ref if len(ref) < 64 else "")
@@ -451,7 +308,7 @@ class _View:
 
 
 def _same_ip(a: str, b: str) -> bool:
-    pa, pb = _parse_ip(a), _parse_ip(b)
+    pa, pb = parse_ip(a), parse_ip(b)
     return pa is not None and pa == pb
 
 
@@ -523,16 +380,18 @@ def _match_port(r: _Request, p: _Port) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# The DNS server and the Pod resolver
+# The server
 # ----------------------------------------------------------------------------------------------------------------
 
 
-class DNS:
-    """CoreDNS (kubeadm 1.34 Corefile) over the current cluster objects, plus a Pod's stub resolver.
+class CoreDNS:
+    """CoreDNS (kubeadm 1.34 Corefile) over the current cluster objects.
 
     ``source`` is anything with ``services(namespace=None)``, ``endpoint_slices(namespace=None)``,
     ``pods(namespace=None)`` and optionally ``api.list("Namespace")`` (a :class:`k8snet.sim.cluster.Cluster`).
-    Records are rebuilt from the objects on every query.
+    Records are rebuilt from the objects on every query. ``external`` (name -> addresses or a CNAME target)
+    answers the names ``forward`` would send upstream, with TTL ``external_ttl``; ``cluster_dns`` overrides
+    the address of the ``kube-dns`` Service (:attr:`nameserver`).
 
     Examples
     --------
@@ -540,16 +399,9 @@ class DNS:
     >>> k = Service(metadata={"name": "kubernetes", "namespace": "default"},
     ...             spec={"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
     ...                   "ports": [{"name": "https", "port": 443, "protocol": "TCP"}]})
-    >>> dns = DNS.from_objects([k])
-    >>> r = dns.resolve("kubernetes.default")
-    >>> r.tried
-    ['kubernetes.default.default.svc.cluster.local.', 'kubernetes.default.svc.cluster.local.']
-    >>> r.rcode, [str(a) for a in r.answers]
-    ('NOERROR', ['kubernetes.default.svc.cluster.local.\\t30\\tIN\\tA\\t10.96.0.1'])
-    >>> print(dns.query("_https._tcp.kubernetes.default.svc.cluster.local.", "SRV").answer[0])
-    _https._tcp.kubernetes.default.svc.cluster.local.	30	IN	SRV	0 100 443 kubernetes.default.svc.cluster.local.
-    >>> dns.query("nosuch.default.svc.cluster.local.").rcode
-    'NXDOMAIN'
+    >>> coredns = CoreDNS.from_objects([k])
+    >>> print(coredns.query("kubernetes.default.svc.cluster.local").answer[0])
+    kubernetes.default.svc.cluster.local.	30	IN	A	10.96.0.1
     """
 
     def __init__(
@@ -559,31 +411,28 @@ class DNS:
         ttl: int = 30,
         external: dict[str, Sequence[str]] | None = None,
         external_ttl: int = 300,
-        host_search: Sequence[str] = (),
-        host_nameservers: Sequence[str] = ("192.0.2.53",),
         cluster_dns: str | None = None,
     ):
         self.source = source
         self.cluster_domain = cluster_domain.rstrip(".")
         self.ttl = ttl
         self.external = {
-            _fqdn(k).lower(): [v] if isinstance(v, str) else list(v) for k, v in (external or {}).items()
+            fqdn(k).lower(): [v] if isinstance(v, str) else list(v) for k, v in (external or {}).items()
         }
         self.external_ttl = external_ttl
-        self.host_search = list(host_search)
-        self.host_nameservers = list(host_nameservers)
         self._cluster_dns = cluster_dns
         self._namespaces_override: set[str] | None = None
 
     @classmethod
     def from_objects(
-        cls,
+        cls: type[_Server],
         objects: Iterable[Any],
         cluster_domain: str = "cluster.local",
         namespaces: Iterable[str] | None = None,
         **kwargs: Any,
-    ) -> DNS:
-        """A DNS over a fixed list of model objects (Services, EndpointSlices, Pods, Namespaces).
+    ) -> _Server:
+        """A server (or :class:`~k8snet.dns.resolver.DNS`) over a fixed list of model objects (Services,
+        EndpointSlices, Pods, Namespaces); ``kwargs`` go to the constructor.
 
         Namespaces that exist: ``namespaces`` if given, else the four every kubeadm cluster has, every Namespace
         object and the namespace of every namespaced object (the API server admits nothing into a namespace
@@ -634,7 +483,11 @@ class DNS:
         if self._cluster_dns:
             return self._cluster_dns
         for svc in self.source.services("kube-system"):
-            if svc.metadata.name == "kube-dns" and _get(svc, "spec", "clusterIP") not in (None, "", "None"):
+            if svc.metadata.name == "kube-dns" and object_field(svc, "spec", "clusterIP") not in (
+                None,
+                "",
+                "None",
+            ):
                 return svc.spec.clusterIP
         cidr = getattr(self.source, "service_cidr", None)
         if cidr:
@@ -649,7 +502,7 @@ class DNS:
     def query(self, qname: str, rdtype: str = "A") -> DNSResponse:
         """Ask CoreDNS one question (like ``dig @10.96.0.10 <qname> <rdtype>``); ``qname`` is taken as absolute.
 
-        >>> dns = DNS.from_objects([])
+        >>> dns = CoreDNS.from_objects([])
         >>> r = dns.query("default.svc.cluster.local", "A")   # an existing namespace: no data
         >>> r.rcode, r.answer, [a.type for a in r.authority]
         ('NOERROR', [], ['SOA'])
@@ -659,7 +512,7 @@ class DNS:
         qtype = rdtype.upper()
         if qtype not in _TYPES:
             raise ValueError(f"unsupported record type {rdtype!r}; one of {', '.join(_TYPES)}")
-        qname = _fqdn(qname)
+        qname = fqdn(qname)
         resp = self._serve(qname, qtype, self._view())
         resp.server = self.nameserver
         return resp
@@ -675,7 +528,7 @@ class DNS:
     def _serve(self, qname: str, qtype: str, view: _View) -> DNSResponse:
         zone = self._zone_for(qname)
         if not zone:
-            return self._upstream(qname, qtype)
+            return self.forward(qname, qtype)
         zone = qname[len(qname) - len(zone) :]  # keep the case of the question
         name = qname.lower()
         records: list[Record] = []
@@ -687,8 +540,8 @@ class DNS:
                 records = self._txt(qname, zone, view)
             elif qtype == "CNAME":
                 svcs = self._services(qname, qtype, zone, view)
-                if svcs and _parse_ip(svcs[0].host) is None:
-                    records = [Record(qname, "CNAME", svcs[0].ttl, _fqdn(svcs[0].host))]
+                if svcs and parse_ip(svcs[0].host) is None:
+                    records = [Record(qname, "CNAME", svcs[0].ttl, fqdn(svcs[0].host))]
             elif qtype == "PTR":
                 records = self._ptr(qname, zone, view)
             elif qtype == "SRV":
@@ -704,7 +557,7 @@ class DNS:
         except _NameError:
             # fallthrough in-addr.arpa ip6.arpa: the next plugin (forward) gets reverse names we cannot answer
             if zone.lower() in ("in-addr.arpa.", "ip6.arpa."):
-                return self._upstream(qname, qtype)
+                return self.forward(qname, qtype)
             return DNSResponse(qname, qtype, "NXDOMAIN", authority=[self._soa(zone, view)])
         if not records:
             return DNSResponse(qname, qtype, "NOERROR", authority=[self._soa(zone, view)])
@@ -725,7 +578,7 @@ class DNS:
             return [
                 _Msg(host=ip, domain=qname[:-1], ttl=self.ttl)
                 for _, ip in self._ns_addrs(lzone, view)
-                if (_parse_ip(ip).version == 4) == (qtype == "A")
+                if (parse_ip(ip).version == 4) == (qtype == "A")
             ]
         svcs = self._records(name, lzone, view)
         if qtype == "SRV":  # "SRV for external services is not yet implemented, so remove those records."
@@ -736,7 +589,7 @@ class DNS:
         r = _parse_request(name, zone)
         if not r.pod_or_svc:
             return []
-        if _address_from_reverse(name):  # dnsutil.IsReverse: reverse names are never services
+        if address_from_reverse(name):  # dnsutil.IsReverse: reverse names are never services
             raise _NameError("no items found")
         if r.namespace not in view.namespaces:
             raise _NameError("namespace is not exposed")
@@ -753,7 +606,7 @@ class DNS:
             ip = podname.replace("-", ".")
         else:
             ip = podname.replace("-", ":")
-        if _parse_ip(ip) is None:
+        if parse_ip(ip) is None:
             raise _NameError("no items found")
         return [_Msg(host=ip, domain=f"{podname}.{r.namespace}.pod.{zone[:-1]}", ttl=self.ttl)]
 
@@ -814,7 +667,7 @@ class DNS:
         for s in svcs:
             what = s.host_type()
             if what == "CNAME":
-                target = _fqdn(s.host)
+                target = fqdn(s.host)
                 if target.lower() == qname.lower():
                     continue  # x CNAME x is a direct loop
                 cname = Record(qname, "CNAME", s.ttl, target)
@@ -830,12 +683,12 @@ class DNS:
                         records += [cname] + nxt
                     continue
                 # "This means we can not complete the CNAME, try to look else where": upstream lookup
-                up = self._upstream(target, qtype)
+                up = self.forward(target, qtype)
                 records += [cname] + up.answer
                 continue
             if what == qtype and s.host not in seen:
                 seen.add(s.host)
-                records.append(Record(qname, qtype, s.ttl, str(_parse_ip(s.host))))
+                records.append(Record(qname, qtype, s.ttl, str(parse_ip(s.host))))
         return records
 
     def _txt(self, qname: str, zone: str, view: _View) -> list[Record]:
@@ -859,18 +712,18 @@ class DNS:
             what = s.host_type()
             if what not in ("A", "AAAA"):
                 continue
-            target = _fqdn(s.domain)
+            target = fqdn(s.domain)
             if (target, "", s.port) not in dup:
                 dup.add((target, "", s.port))
                 records.append(Record(qname, "SRV", s.ttl, f"0 {weight} {s.port} {target}"))
             if (target, s.host, 0) not in dup:
                 dup.add((target, s.host, 0))
-                extra.append(Record(target, what, s.ttl, str(_parse_ip(s.host))))
+                extra.append(Record(target, what, s.ttl, str(parse_ip(s.host))))
         return records, extra
 
     def _ptr(self, qname: str, zone: str, view: _View) -> list[Record]:
         # reverse.go Reverse / serviceRecordForIP: ClusterIPs first, then every endpoint address
-        ip = _address_from_reverse(qname)
+        ip = address_from_reverse(qname)
         if not ip:
             self._records(qname.lower(), zone.lower(), view)
             return []
@@ -888,7 +741,7 @@ class DNS:
             raise _NameError("no items found")
         out: list[Record] = []
         for h in dict.fromkeys(hosts):
-            out.append(Record(qname, "PTR", self.ttl, _fqdn(h)))
+            out.append(Record(qname, "PTR", self.ttl, fqdn(h)))
         return out
 
     def _ns_addrs(self, zone: str, view: _View) -> list[tuple[str, str]]:
@@ -903,7 +756,7 @@ class DNS:
                 for ep in view.endpoints.get(("kube-system", "kube-dns"), [])
                 for a in ep.addresses
             ]
-        return [(name, ip) for ip in svc.cluster_ips if _parse_ip(ip) is not None]
+        return [(name, ip) for ip in svc.cluster_ips if parse_ip(ip) is not None]
 
     def _ns(self, qname: str, zone: str, view: _View) -> tuple[list[Record], list[Record]]:
         records: list[Record] = []
@@ -912,7 +765,7 @@ class DNS:
             rec = Record(qname, "NS", self.ttl, n)
             if rec not in records:
                 records.append(rec)
-            extra.append(Record(n, "A" if _parse_ip(ip).version == 4 else "AAAA", self.ttl, ip))
+            extra.append(Record(n, "A" if parse_ip(ip).version == 4 else "AAAA", self.ttl, ip))
         return records, extra
 
     def _soa(self, zone: str, view: _View) -> Record:
@@ -923,199 +776,41 @@ class DNS:
 
     # -- names CoreDNS forwards ----------------------------------------------------------------------------------
 
-    def _upstream(self, qname: str, qtype: str, depth: int = 0) -> DNSResponse:
-        """The ``forward`` plugin's answer, from the ``external`` table (non-authoritative, recursion available)."""
+    def forward(self, qname: str, qtype: str, depth: int = 0) -> DNSResponse:
+        """The ``forward`` plugin's answer, from the ``external`` table (non-authoritative, recursion
+        available). It also stands for any DNS server outside the cluster, such as the node's own nameservers.
+
+        >>> coredns = CoreDNS.from_objects([], external={"example.com": ["93.184.215.14"]})
+        >>> r = coredns.forward("example.com.", "A")
+        >>> r.rcode, r.authoritative, [str(a) for a in r.answer]
+        ('NOERROR', False, ['example.com.\\t300\\tIN\\tA\\t93.184.215.14'])
+        """
         name = qname.lower()
         resp = DNSResponse(qname, qtype, "NOERROR", authoritative=False, recursion_available=True)
         if name not in self.external:
             resp.rcode = "NXDOMAIN"
             return resp
         for value in self.external[name]:
-            ip = _parse_ip(value)
+            ip = parse_ip(value)
             if ip is not None:
                 t = "A" if ip.version == 4 else "AAAA"
                 if t == qtype or qtype == "ANY":
                     resp.answer.append(Record(qname, t, self.external_ttl, str(ip)))
             elif name.endswith(".arpa."):
                 if qtype in ("PTR", "ANY"):
-                    resp.answer.append(Record(qname, "PTR", self.external_ttl, _fqdn(value)))
+                    resp.answer.append(Record(qname, "PTR", self.external_ttl, fqdn(value)))
             else:
-                resp.answer.append(Record(qname, "CNAME", self.external_ttl, _fqdn(value)))
+                resp.answer.append(Record(qname, "CNAME", self.external_ttl, fqdn(value)))
                 if qtype != "CNAME" and depth < 8:
-                    nxt = self._upstream(_fqdn(value), qtype, depth + 1)
+                    nxt = self.forward(fqdn(value), qtype, depth + 1)
                     resp.answer += nxt.answer
                     resp.rcode = nxt.rcode
         return resp
-
-    # -- the Pod side --------------------------------------------------------------------------------------------
-
-    def _pod(self, pod: Any) -> Any:
-        if pod is None or not isinstance(pod, str):
-            return pod
-        ns, _, name = pod.rpartition("/")
-        for p in self.source.pods(ns or None):
-            if p.metadata.name == name and (not ns or (p.metadata.namespace or "default") == ns):
-                return p
-        from k8snet.errors import NotFoundError
-
-        raise NotFoundError("pods", name)
-
-    def _resolver_config(self, pod: Any) -> tuple[list[str], list[str], list[str]]:
-        # pkg/kubelet/network/dns/dns.go GetPodDNS
-        pod = self._pod(pod)
-        namespace = (pod.metadata.namespace or "default") if pod is not None else "default"
-        policy = (_get(pod, "spec", "dnsPolicy") or "ClusterFirst") if pod is not None else "ClusterFirst"
-        host_network = bool(_get(pod, "spec", "hostNetwork"))
-        servers: list[str]
-        searches: list[str]
-        options: list[str]
-        if policy == "None":
-            servers, searches, options = [], [], []
-        elif policy == "ClusterFirstWithHostNet" or (policy == "ClusterFirst" and not host_network):
-            servers = [self.nameserver]
-            cluster = [
-                f"{namespace}.svc.{self.cluster_domain}",
-                f"svc.{self.cluster_domain}",
-                self.cluster_domain,
-            ]
-            searches = list(dict.fromkeys(cluster + self.host_search))
-            options = ["ndots:5"]
-        else:  # Default, or ClusterFirst on the host network: the node's own resolv.conf
-            servers, searches, options = list(self.host_nameservers), list(self.host_search), []
-        cfg = _get(pod, "spec", "dnsConfig") if pod is not None else None
-        if cfg:
-            servers = list(dict.fromkeys(servers + list(_get(cfg, "nameservers") or [])))
-            searches = list(dict.fromkeys(searches + list(_get(cfg, "searches") or [])))
-            opts: dict[str, str] = {}
-            for o in options:
-                k, _, v = o.partition(":")
-                opts[k] = v
-            for o in _get(cfg, "options") or []:
-                opts[_get(o, "name")] = _get(o, "value") or ""
-            # upstream merges through a Go map (random order); we keep first-seen order
-            options = [f"{k}:{v}" if v else k for k, v in opts.items()]
-        return servers[:_MAX_NAMESERVERS], _fit_search(searches), options
-
-    def resolv_conf(self, pod: Any = None) -> str:
-        """``/etc/resolv.conf`` in a Pod's containers, as kubelet composes it and containerd writes it.
-
-        ``pod`` is a Pod object, ``"namespace/name"`` or a name in any namespace; ``None`` means a plain
-        ``ClusterFirst`` Pod in ``default``.
-
-        >>> print(DNS.from_objects([]).resolv_conf(), end="")
-        search default.svc.cluster.local svc.cluster.local cluster.local
-        nameserver 10.96.0.10
-        options ndots:5
-        """
-        servers, searches, options = self._resolver_config(pod)
-        out = ""
-        if searches:
-            out += "search " + " ".join(searches) + "\n"
-        if servers:
-            out += "nameserver " + "\nnameserver ".join(servers) + "\n"
-        if options:
-            out += "options " + " ".join(options) + "\n"
-        return out
-
-    def resolve(self, name: str, rdtype: str = "A", pod: Any = None) -> DNSResult:
-        """Resolve ``name`` from a Pod as glibc's ``res_search`` does with the Pod's resolv.conf.
-
-        A name with fewer dots than ``ndots`` (5) tries each search domain first and then the name as is; a name
-        with at least ``ndots`` dots goes as is first; a name ending in ``.`` is only asked as is. NXDOMAIN and
-        no-data replies move on to the next candidate; the first reply with answers ends the search.
-        For ``PTR`` an address may be given instead of a reverse name (like ``dig -x``).
-
-        >>> dns = DNS.from_objects([], external={"example.com": ["93.184.215.14"]})
-        >>> r = dns.resolve("example.com")
-        >>> r.tried[-1], r.rcode, r.answers[0].data
-        ('example.com.', 'NOERROR', '93.184.215.14')
-        >>> len(r.tried)
-        4
-        """
-        qtype = rdtype.upper()
-        if qtype == "PTR" and _parse_ip(name.rstrip(".")) is not None:
-            name = reverse_name(name.rstrip("."))
-        text = self.resolv_conf(pod)
-        servers, searches, options = self._resolver_config(pod)
-        ndots = 1
-        for o in options:
-            if o.startswith("ndots:"):
-                ndots = min(int(o.split(":", 1)[1] or 1), 15)
-        server = servers[0] if servers else "127.0.0.1"
-        ask = self._asker(server)
-        dots = name.count(".")
-        trailing = name.endswith(".")
-        tried: list[str] = []
-        responses: list[DNSResponse] = []
-
-        def send(q: str) -> DNSResponse:
-            tried.append(q)
-            resp = ask(q, qtype)
-            responses.append(resp)
-            return resp
-
-        def ok(resp: DNSResponse) -> bool:
-            return resp.rcode == "NOERROR" and bool(resp.answer)
-
-        def done(rcode: str) -> DNSResult:
-            answers = next((r.answer for r in responses if ok(r)), [])
-            return DNSResult(name, qtype, list(answers), tried, rcode, server, responses, text)
-
-        saved: str | None = None
-        tried_as_is = False
-        if dots >= ndots or trailing:
-            resp = send(_fqdn(name))
-            if ok(resp) or trailing:
-                return done(resp.rcode)
-            saved = resp.rcode
-            tried_as_is = True
-        got_nodata = False
-        last = ""
-        if dots == 0 or not trailing:
-            for domain in searches:
-                domain = domain.strip(".")
-                resp = send(_fqdn(f"{name}.{domain}" if domain else name))
-                if ok(resp):
-                    return done("NOERROR")
-                last = resp.rcode
-                if resp.rcode == "NOERROR":
-                    got_nodata = True
-                elif resp.rcode not in ("NXDOMAIN", "SERVFAIL"):
-                    break
-        if not tried_as_is:
-            resp = send(_fqdn(name))
-            if ok(resp):
-                return done("NOERROR")
-            last = resp.rcode
-        if saved is not None:
-            return done(saved)
-        if got_nodata:
-            return done("NOERROR")
-        return done(last or "NXDOMAIN")
-
-    def _asker(self, server: str):
-        if server == self.nameserver:
-            return self.query
-
-        def upstream(q: str, t: str) -> DNSResponse:
-            resp = self._upstream(q, t)
-            resp.server = server
-            return resp
-
-        return upstream
 
 
 def _dedup(records: list[Record]) -> list[Record]:
     # plugin/pkg/dnsutil Dedup: identical RRs appear once
     return list(dict.fromkeys(records))
-
-
-def _fit_search(searches: list[str]) -> list[str]:
-    # dns.go formDNSSearchFitsLimits (ExpandedDNSConfig is GA: 32 paths, 2048 characters)
-    out = [s for s in searches[:_MAX_SEARCH_PATHS] if len(s) <= 253]
-    while out and len(" ".join(out)) > _MAX_SEARCH_CHARS:
-        out.pop()
-    return out
 
 
 class _ListSource:

@@ -1,0 +1,110 @@
+"""The text dig and nslookup print for DNS replies and lookups.
+
+dig's layout follows isc-projects/bind9 ``bin/dig/dig.c``
+(``dns_master_stylecreate(..., 24, 32, 40, 48, ...)``) and ``lib/dns/masterdump.c`` (``indent``: tabs up to
+the column, at least one space), as with ``dig +noedns``; nslookup's is bind9 dnsutils' nslookup.
+:meth:`k8snet.dns.server.Record.dig_line`, :meth:`k8snet.dns.server.DNSResponse.to_text`,
+:meth:`k8snet.dns.resolver.DNSResult.dig` and :meth:`~k8snet.dns.resolver.DNSResult.nslookup` print through
+these functions.
+
+>>> from k8snet.dns.server import Record
+>>> dig_record_line(Record("kubernetes.default.svc.cluster.local.", "A", 30, "10.96.0.1"))
+'kubernetes.default.svc.cluster.local. 30 IN A\\t10.96.0.1'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the types are defined above this module and print through it
+    from .resolver import DNSResult
+    from .server import DNSResponse, Record
+
+__all__ = ["dig_record_line", "dig_text", "nslookup_text"]
+
+
+def _indent(current: int, to: int, tabwidth: int = 8) -> tuple[str, int]:
+    # lib/dns/masterdump.c indent(): move to column `to` (at least one character), tabs first, then spaces.
+    if to < current + 1:
+        to = current + 1
+    ntabs = max(to // tabwidth - current // tabwidth, 0)
+    pad = "\t" * ntabs
+    if ntabs:
+        current = (to // tabwidth) * tabwidth
+    pad += " " * (to - current)
+    return pad, to
+
+
+def dig_record_line(record: Record) -> str:
+    """The record as dig prints it: BIND's ``dns_master_style`` columns 24/32/40/48 with 8-wide tabs."""
+    out = record.name
+    col = len(out)
+    for text, to in ((str(record.ttl), 24), ("IN", 32), (record.type, 40), (record.data, 48)):
+        pad, col = _indent(col, to)
+        out += pad + text
+        col += len(text)
+    return out
+
+
+def dig_text(response: DNSResponse) -> str:
+    """dig's text for one reply, as with ``dig +noedns`` (no OPT pseudo-section).
+
+    The message id is printed as 0; dig's banner, ``Query time``, ``WHEN`` and ``MSG SIZE`` lines are left out
+    because they change on every run.
+    """
+    lines = [
+        ";; Got answer:",
+        f";; ->>HEADER<<- opcode: QUERY, status: {response.rcode}, id: 0",
+        f";; flags: {response.flags()}; QUERY: 1, ANSWER: {len(response.answer)}, "
+        f"AUTHORITY: {len(response.authority)}, ADDITIONAL: {len(response.additional)}",
+    ]
+    if not response.recursion_available:
+        lines.append(";; WARNING: recursion requested but not available")
+    # dig prints the question without a TTL: class at column 32, type at column 40
+    q = ";" + response.qname
+    pad, col = _indent(len(q), 32)
+    q += pad + "IN"
+    q += _indent(col + 2, 40)[0] + response.qtype
+    lines += ["", ";; QUESTION SECTION:", q]
+    for title, records in (
+        ("ANSWER", response.answer),
+        ("AUTHORITY", response.authority),
+        ("ADDITIONAL", response.additional),
+    ):
+        if records:
+            lines += ["", f";; {title} SECTION:"] + [r.dig_line() for r in records]
+    if response.server:
+        lines += ["", f";; SERVER: {response.server}#53({response.server}) (UDP)"]
+    return "\n".join(lines) + "\n"
+
+
+def nslookup_text(result: DNSResult) -> str:
+    """nslookup's (bind9 dnsutils) text for an A/AAAA/PTR/CNAME lookup of a name.
+
+    Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A); busybox's nslookup
+    prints a different layout.
+    """
+    ns = result.nameserver
+    lines = [f"Server:\t\t{ns}", f"Address:\t{ns}#53", ""]
+    resp = result.response
+    if not (resp.answer and resp.rcode == "NOERROR"):
+        status = (
+            "NXDOMAIN" if result.rcode == "NXDOMAIN" else ("SERVFAIL" if result.rcode == "SERVFAIL" else "")
+        )
+        if status:
+            lines.append(f"** server can't find {result.name}: {status}")
+        else:
+            lines.append(f"*** Can't find {result.name}: No answer")
+        return "\n".join(lines) + "\n\n"
+    if not resp.authoritative:
+        lines.append("Non-authoritative answer:")
+    for r in resp.answer:
+        if r.type == "CNAME":
+            lines.append(f"{r.name[:-1]}\tcanonical name = {r.data}")
+        elif r.type in ("A", "AAAA"):
+            lines += [f"Name:\t{r.name[:-1]}", f"Address: {r.data}"]
+        elif r.type == "PTR":
+            lines.append(f"{r.name[:-1]}\tname = {r.data}")
+        else:
+            lines.append(f"{r.name[:-1]}\t{r.type.lower()} = {r.data}")
+    return "\n".join(lines) + "\n\n"  # bind9 nslookup ends with an empty line
