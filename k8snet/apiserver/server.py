@@ -18,7 +18,7 @@ Warnings (``Warning: ...`` lines kubectl prints on stderr) of the last request a
 Example
 -------
 >>> from k8snet.api.core_v1 import Namespace, Service
->>> from k8snet.sim.clock import SimClock
+>>> from k8snet.clock import SimClock
 >>> from k8snet.apiserver.store import Store
 >>> clock = SimClock()
 >>> api = APIServer(Store(clock), clock)

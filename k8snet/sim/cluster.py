@@ -67,7 +67,7 @@ from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirro
 from k8snet.controllers.endpointslice import EndpointSliceController
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.errors import ConfigError, K8snetError
-from k8snet.sim.clock import DEFAULT_START, SimClock
+from k8snet.clock import DEFAULT_START, SimClock
 
 __all__ = ["Cluster", "PRESETS", "COREDNS_IMAGE", "KUBERNETES_VERSION"]
 

@@ -12,7 +12,7 @@ from k8snet.api.core_v1 import Namespace, Pod, Service
 from k8snet.apiserver.server import APIServer, selector_matches
 from k8snet.apiserver.store import Store
 from k8snet.errors import AlreadyExistsError, InvalidError, NotFoundError
-from k8snet.sim.clock import SimClock
+from k8snet.clock import SimClock
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from k8snet.controllers.endpointslice import (
     LAST_CHANGE_TRIGGER_TIME,
     EndpointSliceController,
 )
-from k8snet.sim.clock import SimClock
+from k8snet.clock import SimClock
 from k8snet.sim.cluster import Cluster
 
 

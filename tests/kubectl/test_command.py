@@ -22,7 +22,7 @@ from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.errors import KubectlError
 from k8snet.kubectl.command import KubectlOutput, parse_flags, run
-from k8snet.sim.clock import SimClock
+from k8snet.clock import SimClock
 
 
 class MiniCluster:
