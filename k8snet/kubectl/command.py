@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..api.labels import selector_matches
 from ..errors import AlreadyExistsError, KubectlError, NotFoundError
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
@@ -236,8 +237,6 @@ def _warnings(cluster: Any, warns: list[str] | None = None) -> str:
 def _list(cluster: Any, kind: str, namespace: str | None, selector: str | None = None) -> list:
     objs = list(_api(cluster).list(kind, namespace))
     if selector:
-        from ..apiserver.server import selector_matches
-
         objs = [o for o in objs if selector_matches(selector, o.metadata.labels)]
     return objs
 

@@ -61,13 +61,13 @@ from typing import Any
 
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
+from k8snet.clock import DEFAULT_START, SimClock
 from k8snet.controllers import EventRecorder, GarbageCollector
 from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.errors import ConfigError, K8snetError
-from k8snet.clock import DEFAULT_START, SimClock
 
 __all__ = ["Cluster", "PRESETS", "COREDNS_IMAGE", "KUBERNETES_VERSION"]
 
