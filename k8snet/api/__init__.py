@@ -2,6 +2,7 @@
 ``meta_v1``), with the Kubernetes field names verbatim.
 
 ``KINDS`` maps ``(apiVersion, kind)`` to the model class, the way a scheme maps a GroupVersionKind to a Go type.
+:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``).
 
 >>> KINDS[("v1", "Service")].__name__
 'Service'
