@@ -47,6 +47,15 @@ class ProxyMode:
     Subclasses set the data attributes and implement :meth:`render`, :meth:`parse`, :meth:`executor` and
     :meth:`service_rules`. Methods import their renderer and executor when called, so a mode costs nothing until
     it is used.
+
+    Examples
+    --------
+    >>> from k8snet.proxy.config import ProxierSettings
+    >>> mode = proxy_mode("nftables")
+    >>> settings = ProxierSettings(hostname="node-1", node_ips=["192.168.0.2"])
+    >>> rules = mode.base_jump_rules(mode.render([], [], settings))
+    >>> type(mode.executor(rules, ["192.168.0.2"])).__name__
+    'NftHost'
     """
 
     #: The ``--proxy-mode`` value.
