@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from k8snet.dataplane.packet import Packet  # noqa: E402
+from k8snet.proxy.modes import available_modes  # noqa: E402
 from k8snet.sim.scaling import POD_IP, SERVICE_BASE, scaling_world  # noqa: E402
-from k8snet.sim.trace import available_modes  # noqa: E402
 
 
 def rule_count(mode: str, rules) -> int:

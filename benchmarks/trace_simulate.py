@@ -25,9 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from k8snet.proxy.modes import available_modes  # noqa: E402
 from k8snet.sim.cluster import Cluster  # noqa: E402
 from k8snet.sim.simulate import simulate  # noqa: E402
-from k8snet.sim.trace import available_modes, trace  # noqa: E402
+from k8snet.sim.trace import trace  # noqa: E402
 
 APP = """
 apiVersion: apps/v1

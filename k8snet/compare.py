@@ -605,7 +605,7 @@ def diff_iptables(
 
     Either side may be kube-proxy's ``iptables-restore`` input or a node's ``iptables-save`` output. kube-proxy
     adds the jumps from the built-in chains (``-A PREROUTING ... -j KUBE-SERVICES``) outside its restore input;
-    pass ``k8snet.sim.trace.base_jump_rules(render_iptables(...))`` to include them, as a node's dump does. Chain names agree between a real node and k8snet when Service
+    pass ``k8snet.proxy.base_jump_rules(render_iptables(...))`` to include them, as a node's dump does. Chain names agree between a real node and k8snet when Service
     port names and endpoint addresses do: kube-proxy derives them by hashing ``namespace/name:port`` and the
     protocol (and, for ``KUBE-SEP-``, the endpoint).
     """

@@ -330,8 +330,7 @@ def test_rule_order_within_a_chain_matters():
 
 
 def _rules_for(dump, node: str, ip: str) -> str:
-    from k8snet.proxy import ProxierSettings, render_iptables
-    from k8snet.sim.trace import base_jump_rules
+    from k8snet.proxy import ProxierSettings, base_jump_rules, render_iptables
 
     settings = ProxierSettings(hostname=node, node_ips=[ip], cluster_cidr="10.244.0.0/16")
     return base_jump_rules(render_iptables(dump, dump, settings))

@@ -5,6 +5,7 @@ Each top-level kind carries its resource metadata (:class:`APIResource`: group, 
 short names, namespaced); :mod:`k8snet.api.registry` is the one table of them: ``KINDS`` maps ``(apiVersion, kind)``
 to the model class, the way a scheme maps a GroupVersionKind to a Go type, :func:`kind_class` finds a class by kind
 and :func:`resource_class` by any name kubectl accepts.
+:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``).
 
 >>> KINDS[("v1", "Service")].__name__
 'Service'

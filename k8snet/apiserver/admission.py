@@ -37,6 +37,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from k8snet.apiserver.naming import random_suffix
 from k8snet.errors import KubectlError
 
 __all__ = ["admit_pod", "ForbiddenError", "SERVICE_ACCOUNT_MOUNT_PATH", "SYSTEM_PRIORITY_CLASSES"]
@@ -138,8 +139,6 @@ def _admit_tolerations(spec: Any) -> None:
 
 
 def _admit_service_account(pod: Any, rng: random.Random) -> None:
-    from k8snet.apiserver.server import random_suffix
-
     spec = pod.spec
     if not spec.serviceAccountName:
         spec.serviceAccountName = spec.serviceAccount or "default"

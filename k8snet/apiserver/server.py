@@ -18,7 +18,7 @@ Warnings (``Warning: ...`` lines kubectl prints on stderr) of the last request a
 Example
 -------
 >>> from k8snet.api.core_v1 import Namespace, Service
->>> from k8snet.sim.clock import SimClock
+>>> from k8snet.clock import SimClock
 >>> from k8snet.apiserver.store import Store
 >>> clock = SimClock()
 >>> api = APIServer(Store(clock), clock)
@@ -39,6 +39,7 @@ from datetime import timedelta
 from typing import Any
 
 from k8snet.api import kind_class
+from k8snet.api.labels import selector_matches
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
@@ -51,15 +52,13 @@ from k8snet.apiserver.allocation import (
     cluster_ip_cause,
     node_port_cause,
 )
+from k8snet.apiserver.naming import generate_name
 from k8snet.apiserver.store import Store, key_of
 from k8snet.apiserver.validation import externally_accessible as _externally_accessible
 from k8snet.apiserver.validation import needs_health_check
 from k8snet.errors import AlreadyExistsError, Cause, InvalidError, KubectlError, NotFoundError
 
-__all__ = ["APIServer", "ConflictError", "random_suffix", "parse_label_selector", "selector_matches"]
-
-#: ``k8s.io/apimachinery/pkg/util/rand`` alphabet: no vowels (no accidental words), no confusable 0/1/3.
-ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
+__all__ = ["APIServer", "ConflictError"]
 
 
 class ConflictError(KubectlError):
@@ -70,96 +69,6 @@ class ConflictError(KubectlError):
             f'Error from server (Conflict): Operation cannot be fulfilled on {resource} "{name}": the object has '
             "been modified; please apply your changes to the latest version and try again"
         )
-
-
-def random_suffix(rng: random.Random, n: int = 5) -> str:
-    """``utilrand.String(n)``: ``n`` characters from :data:`ALPHANUMS`, 5 bits at a time from 63-bit draws.
-
-    >>> random_suffix(random.Random(0))
-    'rc7dq'
-    """
-    out = []
-    bits = rng.getrandbits(63)
-    remaining = 12  # maxAlphanumsPerInt = 63 / 5
-    while len(out) < n:
-        if remaining == 0:
-            bits, remaining = rng.getrandbits(63), 12
-        idx = bits & 0x1F
-        if idx < len(ALPHANUMS):
-            out.append(ALPHANUMS[idx])
-        bits >>= 5
-        remaining -= 1
-    return "".join(out)
-
-
-def parse_label_selector(selector: str | dict | None) -> list[tuple[str, str, list[str]]]:
-    """Parse ``kubectl -l`` syntax (``a=b,c!=d,e in (x,y),!f,g``) into ``(key, op, values)`` requirements.
-
-    >>> parse_label_selector("app=web,tier!=db,env in (a, b),!legacy")
-    [('app', '=', ['web']), ('tier', '!=', ['db']), ('env', 'in', ['a', 'b']), ('legacy', '!', [])]
-    """
-    if not selector:
-        return []
-    if isinstance(selector, dict):
-        return [(k, "=", [v]) for k, v in selector.items()]
-    reqs: list[tuple[str, str, list[str]]] = []
-    parts: list[str] = []
-    depth, cur = 0, ""
-    for ch in selector:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        words = part.split()
-        if len(words) >= 2 and words[1] in ("in", "notin"):
-            values = part.split("(", 1)[1].rstrip(")")
-            reqs.append((words[0], words[1], [v.strip() for v in values.split(",") if v.strip()]))
-        elif "!=" in part:
-            k, v = part.split("!=", 1)
-            reqs.append((k.strip(), "!=", [v.strip()]))
-        elif "==" in part:
-            k, v = part.split("==", 1)
-            reqs.append((k.strip(), "=", [v.strip()]))
-        elif "=" in part:
-            k, v = part.split("=", 1)
-            reqs.append((k.strip(), "=", [v.strip()]))
-        elif part.startswith("!"):
-            reqs.append((part[1:].strip(), "!", []))
-        else:
-            reqs.append((part, "exists", []))
-    return reqs
-
-
-def selector_matches(selector: str | dict | None, labels: dict[str, str] | None) -> bool:
-    """Whether ``labels`` satisfy a selector in :func:`parse_label_selector` syntax or a map.
-
-    >>> selector_matches({"app": "web"}, {"app": "web", "x": "y"}), selector_matches("app!=web", {})
-    (True, True)
-    """
-    labels = labels or {}
-    for key, op, values in parse_label_selector(selector):
-        if op == "=" and labels.get(key) != values[0]:
-            return False
-        if op == "!=" and labels.get(key) == values[0]:
-            return False
-        if op == "in" and labels.get(key) not in values:
-            return False
-        if op == "notin" and key in labels and labels[key] in values:
-            return False
-        if op == "!" and key in labels:
-            return False
-        if op == "exists" and key not in labels:
-            return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -344,10 +253,8 @@ class APIServer:
     def _ensure_name(self, obj) -> None:
         md = obj.metadata
         if not md.name and md.generateName:
-            # names.SimpleNameGenerator: base (truncated to 58 chars) + 5 random characters
-            base = md.generateName[:58]
             for _ in range(100):
-                name = base + random_suffix(self.rng)
+                name = generate_name(md.generateName, self.rng)
                 if not self.store.exists(obj.kind, name, self._ns_of(obj) if obj.namespaced else ""):
                     md.name = name
                     break

@@ -18,7 +18,7 @@ Example
 -------
 >>> from k8snet.api.core_v1 import Namespace
 >>> from k8snet.api.meta_v1 import ObjectMeta
->>> from k8snet.sim.clock import SimClock
+>>> from k8snet.clock import SimClock
 >>> store = Store(SimClock(), seed=0)
 >>> events = []
 >>> _ = store.subscribe(lambda kind, old, new: events.append((kind, new.metadata.name)))
@@ -35,10 +35,9 @@ import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # the clock lives in k8snet.sim, below this package
-    from k8snet.sim.clock import SimClock
+from k8snet.clock import SimClock
 
 __all__ = ["Store", "Key", "GENERATION_KINDS", "WatchCallback"]
 

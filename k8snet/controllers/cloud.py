@@ -9,6 +9,9 @@ k8s.io/cloud-provider ``fake/fake.go`` does.
 
 The data-path half is ours: :meth:`LoadBalancerProvider.backends` says where the balancer sends a new
 connection (each node with its share, the address the packet then carries, and the health check that decided).
+A balancer health-checks the nodes over HTTP, and what answers is each node's kube-proxy; this package does not
+model kube-proxy, so the caller hands in a :data:`HealthProbe` (the simulator builds one from kube-proxy's
+health servers, :func:`k8snet.proxy.healthcheck.health_probe`).
 
 Three providers, each a deliberately small model:
 
@@ -52,6 +55,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -70,11 +74,16 @@ __all__ = [
     "default_load_balancer_name",
     "EXCLUDE_LB_LABEL",
     "KUBE_PROXY_HEALTHZ_PORT",
+    "HealthProbe",
 ]
 
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 #: kube-proxy's ``--healthz-bind-address`` default port (``0.0.0.0:10256``).
 KUBE_PROXY_HEALTHZ_PORT = 10256
+
+#: A health checker's request: ``probe(node, port, path)`` is the HTTP status of ``GET <node>:<port><path>``, or
+#: ``None`` when the connection is refused.
+HealthProbe = Callable[[str, int, str], int | None]
 
 
 class CloudError(K8snetError):
@@ -249,20 +258,24 @@ class LoadBalancerProvider:
         addr = ipaddress.ip_address(client_ip)
         return any(addr in ipaddress.ip_network(r.strip(), strict=False) for r in b.source_ranges)
 
-    def health(self, svc: Any, node: str, health_servers: dict[str, Any]) -> tuple[bool, str]:
+    def health(self, svc: Any, node: str, probe: HealthProbe) -> tuple[bool, str]:
         """Probe one target as the cloud's health checker would; ``(healthy, description)``.
 
         The check follows the Service as last synced (the controller re-ensures the balancer whenever
         ``externalTrafficPolicy`` or ``healthCheckNodePort`` change).
-        """
-        from k8snet.proxy.healthcheck import probe
 
+        >>> from k8snet.api.core_v1 import Service
+        >>> svc = Service.model_validate({"spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+        ...                                        "healthCheckNodePort": 32000}})
+        >>> GenericCloud().health(svc, "node-1", lambda node, port, path: 503)
+        (False, 'GET :32000/healthz -> 503')
+        """
         local = svc.spec.externalTrafficPolicy == "Local" and svc.spec.type == "LoadBalancer"
         port = (svc.spec.healthCheckNodePort or 0) if local else KUBE_PROXY_HEALTHZ_PORT
-        resp = probe(health_servers.get(node), port)
-        if resp is None:
+        status = probe(node, port, "/healthz")
+        if status is None:
             return False, f"GET :{port}/healthz: connection refused"
-        return resp.status == 200, f"GET :{port}/healthz -> {resp.status}"
+        return status == 200, f"GET :{port}/healthz -> {status}"
 
     def backends(
         self,
@@ -271,17 +284,14 @@ class LoadBalancerProvider:
         protocol: str,
         nodes: list[Any],
         endpoint_slices: list[Any],
-        health_servers: dict[str, Any] | None = None,
+        probe: HealthProbe | None = None,
         fail_open: bool = False,
     ) -> list[Backend]:
-        """Where new connections to the balancer's ``port`` go; empty if the balancer does not exist."""
+        """Where new connections to the balancer's ``port`` go; empty if the balancer does not exist.
+
+        ``probe`` answers the balancer's health checks of the nodes (required by balancers that check them).
+        """
         raise NotImplementedError
-
-
-def _health_servers(nodes: list[Any], svc_list: list[Any], endpoint_slices: list[Any]) -> dict[str, Any]:
-    from k8snet.proxy.healthcheck import node_health_servers
-
-    return node_health_servers(nodes, svc_list, endpoint_slices)
 
 
 class GenericCloud(LoadBalancerProvider):
@@ -321,20 +331,20 @@ class GenericCloud(LoadBalancerProvider):
         protocol: str,
         nodes: list[Any],
         endpoint_slices: list[Any],
-        health_servers: dict[str, Any] | None = None,
+        probe: HealthProbe | None = None,
         fail_open: bool | None = None,
     ) -> list[Backend]:
         b = self.balancers.get(self.get_load_balancer_name(svc))
         if b is None:
             return []
-        if health_servers is None:
-            health_servers = _health_servers(nodes, [svc], endpoint_slices)
+        if probe is None:
+            raise TypeError(f"{self.name} load balancers health-check their targets: pass a probe")
         by_name = {n.metadata.name: n for n in nodes}
         checks = []
         for host in b.hosts:
             if host not in by_name:
                 continue
-            ok, how = self.health(svc, host, health_servers)
+            ok, how = self.health(svc, host, probe)
             checks.append((host, ok, how))
         healthy = [h for h, ok, _ in checks if ok]
         fail_open = self.fail_open if fail_open is None else fail_open
@@ -419,7 +429,7 @@ class MetalLBL2(LoadBalancerProvider):
         protocol: str,
         nodes: list[Any],
         endpoint_slices: list[Any],
-        health_servers: dict[str, Any] | None = None,
+        probe: HealthProbe | None = None,
         fail_open: bool | None = None,
     ) -> list[Backend]:
         b = self.balancers.get(self.get_load_balancer_name(svc))

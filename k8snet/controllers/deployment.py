@@ -24,12 +24,12 @@ import json
 import math
 from typing import Any
 
+from k8snet.apiserver.naming import ALPHANUMS
 from k8snet.controllers import EventRecorder, controller_of, is_pod_ready, is_pod_terminal, owner_reference
 from k8snet.errors import K8snetError
 
 __all__ = ["DeploymentController", "ReplicaSetController", "compute_hash", "safe_encode", "deletion_rank"]
 
-ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 POD_TEMPLATE_HASH = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
 

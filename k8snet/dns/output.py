@@ -14,11 +14,42 @@ these functions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
-if TYPE_CHECKING:  # the types are defined above this module and print through it
-    from .resolver import DNSResult
-    from .server import DNSResponse, Record
+# What the printers read of a record, a reply and a lookup. The concrete types (server.Record,
+# server.DNSResponse, resolver.DNSResult) print through this module, so it names their shapes, not the classes.
+
+
+class Record(Protocol):
+    name: str
+    ttl: int
+    type: str
+    data: str
+
+    def dig_line(self) -> str: ...
+
+
+class DNSResponse(Protocol):
+    qname: str
+    qtype: str
+    rcode: str
+    answer: Sequence[Record]
+    authority: Sequence[Record]
+    additional: Sequence[Record]
+    authoritative: bool
+    recursion_available: bool
+    server: str
+
+    def flags(self) -> str: ...
+
+
+class DNSResult(Protocol):
+    name: str
+    nameserver: str
+    rcode: str
+    response: DNSResponse
+
 
 __all__ = ["dig_record_line", "dig_text", "nslookup_text"]
 

@@ -38,6 +38,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
+from ..api.labels import selector_matches
 from ..apiserver.server import APIServer
 from ..errors import AlreadyExistsError, KubectlError, NotFoundError
 from .apply import apply_one_object
@@ -213,8 +214,6 @@ def _warnings(cluster: KubectlCluster) -> str:
 def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: str | None = None) -> list:
     objs = list(cluster.api.list(kind, namespace))
     if selector:
-        from ..apiserver.server import selector_matches
-
         objs = [o for o in objs if selector_matches(selector, o.metadata.labels)]
     return objs
 

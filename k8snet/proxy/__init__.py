@@ -3,14 +3,24 @@
 Layout follows kubernetes/kubernetes ``pkg/proxy``: :mod:`~k8snet.proxy.config` (the proxier's settings),
 :mod:`~k8snet.proxy.serviceport` (``serviceport.go``: the per-node view of one Service port),
 :mod:`~k8snet.proxy.endpoints` (``endpointslicecache.go``: endpoints per Service port),
-:mod:`~k8snet.proxy.topology` (``topology.go``: ``CategorizeEndpoints``, shared by every mode) and one
-renderer per mode (:mod:`~k8snet.proxy.iptables`). Nothing here talks to an API server: objects are rendered
-as given, without defaulting or validation.
+:mod:`~k8snet.proxy.topology` (``topology.go``: ``CategorizeEndpoints``, shared by every mode), one
+renderer per mode (:mod:`~k8snet.proxy.iptables`, :mod:`~k8snet.proxy.ipvs`, :mod:`~k8snet.proxy.nftables`) and
+:mod:`~k8snet.proxy.healthcheck` (the health servers load balancers probe). Nothing here talks to an API server:
+objects are rendered as given, without defaulting or validation.
+
+:mod:`~k8snet.proxy.modes` puts the modes behind one contract (``proxy.Provider`` in ``pkg/proxy/types.go``):
+:data:`PROXY_MODES` renders a node's rules in any mode and builds the node's dataplane executor from them, so
+the simulator picks a mode by name without knowing how it works. :mod:`~k8snet.proxy.cli` is
+``k8snet kube-proxy`` and :func:`~k8snet.proxy.cli.add_kube_proxy_flags` gives any command kube-proxy's flags.
+
+>>> sorted(PROXY_MODES)
+['iptables', 'ipvs', 'nftables']
 """
 
 from k8snet.proxy.config import ProxierSettings
-from k8snet.proxy.iptables import chain_owners, render_iptables
+from k8snet.proxy.iptables import base_jump_rules, chain_owners, render_iptables
 from k8snet.proxy.ipvs import render_ipvs
+from k8snet.proxy.modes import PROXY_MODES, ProxyMode, available_modes, proxy_mode
 
 __all__ = [
     "ProxierSettings",
@@ -20,6 +30,11 @@ __all__ = [
     "render_nftables_listing",
     "NftablesProxier",
     "chain_owners",
+    "base_jump_rules",
+    "ProxyMode",
+    "PROXY_MODES",
+    "proxy_mode",
+    "available_modes",
 ]
 
 

@@ -1,11 +1,12 @@
 """``k8snet kube-proxy``: print the rules one node's kube-proxy would program for the objects in a file.
 
-``--proxy-mode`` selects the renderer: ``iptables`` (:mod:`k8snet.proxy.iptables`); other modes are used when
-their module (``k8snet.proxy.ipvs``, ``k8snet.proxy.nftables``) offers ``render_<mode>``, otherwise the command
-fails with "not implemented yet". The file (``-f``, repeatable, ``-`` for stdin) holds Services and EndpointSlices, loaded with
-:func:`k8snet.manifests.load` and rendered as given (no API server). If it also holds Nodes, the first Node
-supplies the defaults for ``--hostname-override``, ``--node-ip`` (its InternalIP addresses) and the topology
-labels. Flag names follow ``kube-proxy`` (cmd/kube-proxy/app/options.go).
+``--proxy-mode`` picks the mode from :data:`k8snet.proxy.modes.PROXY_MODES`: ``iptables`` prints the
+``iptables-restore`` payload, ``nftables`` the ``nft -f`` table, ``ipvs`` what ``ipvsadm -Ln``,
+``ip addr show kube-ipvs0``, ``ipset list`` and ``iptables-save`` show. The file (``-f``, repeatable, ``-`` for
+stdin) holds Services and EndpointSlices, loaded with :func:`k8snet.manifests.load` and rendered as given (no API
+server). If it also holds Nodes, the first Node supplies the defaults for ``--hostname-override``, ``--node-ip``
+(its InternalIP addresses) and the topology labels. Flag names follow ``kube-proxy``
+(cmd/kube-proxy/app/options.go); :func:`add_kube_proxy_flags` adds them to any command.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "svc.yaml")
@@ -27,14 +28,72 @@ COMMIT
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.proxy.modes import PROXY_MODES, proxy_mode
 
-__all__ = ["register", "main"]
+__all__ = ["register", "main", "add_kube_proxy_flags", "KUBE_PROXY_FLAGS", "load_files"]
+
+#: kube-proxy's flags (cmd/kube-proxy/app/options.go) that k8snet's commands take: ``add_argument`` keywords by
+#: flag, in the order :func:`add_kube_proxy_flags` adds them.
+KUBE_PROXY_FLAGS: Mapping[str, Mapping[str, Any]] = {
+    "--proxy-mode": {
+        "choices": tuple(PROXY_MODES),
+        "default": "iptables",
+        "help": "which proxy mode to use (default iptables)",
+    },
+    "--hostname-override": {"metavar": "NAME", "help": "the node's name (default: first Node in FILE)"},
+    "--node-ip": {
+        "action": "append",
+        "metavar": "IP",
+        "help": "the node's primary IP; repeatable (default: InternalIPs of the first Node in FILE)",
+    },
+    "--cluster-cidr": {
+        "metavar": "CIDR",
+        "help": "pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
+    },
+    "--masquerade-all": {"action": "store_true", "help": "SNAT all traffic sent via Service cluster IPs"},
+    "--nodeport-addresses": {
+        "metavar": "CIDRS",
+        "help": "comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)",
+    },
+    "--no-localhost-nodeports": {
+        "dest": "localhost_nodeports",
+        "action": "store_false",
+        "help": "do not accept NodePort connections on 127.0.0.1 (--iptables-localhost-nodeports=false)",
+    },
+    "--iptables-masquerade-bit": {
+        "type": int,
+        "default": 14,
+        "metavar": "N",
+        "help": "fwmark bit for packets needing SNAT (default 14)",
+    },
+}
+
+
+def add_kube_proxy_flags(
+    parser: argparse.ArgumentParser,
+    flags: Sequence[str] = tuple(KUBE_PROXY_FLAGS),
+    help_texts: Mapping[str, str] | None = None,
+) -> None:
+    """Add kube-proxy's ``flags`` (default: all of :data:`KUBE_PROXY_FLAGS`, in that order) to ``parser``.
+
+    ``help_texts`` replaces the help of some flags, for commands where they mean something more specific.
+
+    >>> p = argparse.ArgumentParser()
+    >>> add_kube_proxy_flags(p, ["--proxy-mode", "--no-localhost-nodeports"])
+    >>> p.parse_args(["--proxy-mode", "nftables", "--no-localhost-nodeports"])
+    Namespace(proxy_mode='nftables', localhost_nodeports=False)
+    """
+    help_texts = help_texts or {}
+    for flag in flags:
+        kwargs = dict(KUBE_PROXY_FLAGS[flag])
+        if flag in help_texts:
+            kwargs["help"] = help_texts[flag]
+        parser.add_argument(flag, **kwargs)
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -59,47 +118,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="manifest file with Services and EndpointSlices ('-' for stdin); repeatable",
     )
-    p.add_argument(
-        "--proxy-mode",
-        choices=("iptables", "ipvs", "nftables"),
-        default="iptables",
-        help="which proxy mode to use (default iptables)",
-    )
-    p.add_argument(
-        "--hostname-override", metavar="NAME", help="the node's name (default: first Node in FILE)"
-    )
-    p.add_argument(
-        "--node-ip",
-        action="append",
-        metavar="IP",
-        help="the node's primary IP; repeatable (default: InternalIPs of the first Node in FILE)",
-    )
-    p.add_argument(
-        "--cluster-cidr",
-        metavar="CIDR",
-        help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
-    )
-    p.add_argument(
-        "--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs"
-    )
-    p.add_argument(
-        "--nodeport-addresses",
-        metavar="CIDRS",
-        help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)",
-    )
-    p.add_argument(
-        "--no-localhost-nodeports",
-        dest="localhost_nodeports",
-        action="store_false",
-        help="do not accept NodePort connections on 127.0.0.1 (--iptables-localhost-nodeports=false)",
-    )
-    p.add_argument(
-        "--iptables-masquerade-bit",
-        type=int,
-        default=14,
-        metavar="N",
-        help="fwmark bit for packets needing SNAT (default 14)",
-    )
+    add_kube_proxy_flags(p)
 
 
 def load_files(paths: Sequence[str]) -> list[Any]:
@@ -115,16 +134,8 @@ def load_files(paths: Sequence[str]) -> list[Any]:
 def run(args: argparse.Namespace) -> int:
     """Execute a parsed ``kube-proxy`` command; prints the rules to stdout."""
     from k8snet.proxy.config import ProxierSettings
-    from k8snet.proxy.iptables import render_iptables
 
-    renderer = render_iptables
-    if args.proxy_mode != "iptables":
-        # Other modes print once their renderer module provides render_<mode>(services, slices, settings).
-        try:
-            module = importlib.import_module(f"k8snet.proxy.{args.proxy_mode}")
-            renderer = getattr(module, f"render_{args.proxy_mode}")
-        except (ImportError, AttributeError):
-            raise K8snetError(f"error: --proxy-mode={args.proxy_mode} is not implemented yet") from None
+    mode = proxy_mode(args.proxy_mode)
     objs = load_files(args.filename)
     nodes = [o for o in objs if o.kind == "Node"]
     node = nodes[0] if nodes else None
@@ -148,22 +159,7 @@ def run(args: argparse.Namespace) -> int:
         masquerade_bit=args.iptables_masquerade_bit,
         topology_labels=labels,
     )
-    result = renderer(objs, objs, settings)
-    if not isinstance(result, str):
-        # IPVS mode's native dumps: what `ipvsadm -Ln`, `ipset list` and `iptables-save` show on the node
-        from k8snet.rules.ipvs import ip_addr_show, ipset_list, ipvsadm_ln
-
-        result = (
-            "# ipvsadm -Ln\n"
-            + ipvsadm_ln(result)
-            + "\n# ip addr show kube-ipvs0\n"
-            + ip_addr_show(result)
-            + "\n# ipset list\n"
-            + ipset_list(result)
-            + "\n# iptables-save\n"
-            + result.iptables_save()
-        )
-    sys.stdout.write(result)
+    sys.stdout.write(mode.dump(mode.render(objs, objs, settings)))
     return 0
 
 

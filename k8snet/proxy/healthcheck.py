@@ -41,6 +41,7 @@ clock has none, so the suffix is absent.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -53,6 +54,7 @@ __all__ = [
     "node_health_servers",
     "local_ready_endpoints",
     "probe",
+    "health_probe",
     "go_time_string",
     "HEALTHZ_PORT",
     "TO_BE_DELETED_TAINT",
@@ -266,3 +268,25 @@ def probe(health: NodeHealth | None, port: int, path: str = "/healthz") -> HTTPR
     if port == HEALTHZ_PORT:
         return health.proxy.serve(path)
     return health.services.serve(port)
+
+
+def health_probe(
+    nodes: list[Any], services: list[Any], endpoint_slices: list[Any], now: Any = None
+) -> Callable[[str, int, str], int | None]:
+    """What a load balancer's health checker gets from the nodes: ``probe(node, port, path)`` is the status of
+    ``GET <node>:<port><path>`` on the health servers of :func:`node_health_servers`, or ``None`` when the
+    connection is refused (a :data:`k8snet.controllers.cloud.HealthProbe`).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> check = health_probe(c.nodes(), c.services(), c.endpoint_slices(), now=c.clock.now)
+    >>> check("minikube", 10256, "/healthz"), check("minikube", 31000, "/healthz"), check("other", 10256, "/")
+    (200, None, None)
+    """
+    servers = node_health_servers(nodes, services, endpoint_slices, now=now)
+
+    def status(node: str, port: int, path: str = "/healthz") -> int | None:
+        response = probe(servers.get(node), port, path)
+        return None if response is None else response.status
+
+    return status

@@ -8,7 +8,8 @@ endpoints). The output is one full sync from scratch:
 
 - no ``-X`` lines (there are no stale chains to delete) and no partial syncs;
 - the jump rules kube-proxy installs outside the restore (``PREROUTING -j KUBE-SERVICES``...) are not part of
-  the payload; :data:`JUMP_CHAINS` lists them;
+  the payload; :data:`JUMP_CHAINS` lists them and :func:`base_jump_rules` adds them, as a node's
+  ``iptables-save`` shows them;
 - Service ports are written in ``ns/name:port`` order (upstream walks a Go map, so its order varies from
   sync to sync; ``sortIPTablesRules`` in ``proxier_test.go`` compares modulo that order).
 
@@ -53,6 +54,7 @@ __all__ = [
     "service_port_endpoint_chain_name",
     "compute_probability",
     "JUMP_CHAINS",
+    "base_jump_rules",
 ]
 
 KUBE_SERVICES = "KUBE-SERVICES"
@@ -131,6 +133,44 @@ JUMP_CHAINS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("filter", KUBELET_FIREWALL, "INPUT", "", ()),
     ("filter", KUBELET_FIREWALL, "OUTPUT", "", ()),
 )
+
+
+#: The built-in chains the jumps start from, per table.
+_BUILTIN = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")}
+
+
+def base_jump_rules(restore_text: str) -> str:
+    """Add the jumps kube-proxy (and kubelet) put in the built-in chains to an ``iptables-restore`` payload.
+
+    kube-proxy ensures them outside the restore with ``EnsureRule(Prepend, ...)`` in the order of
+    ``iptablesJumpChains`` (``pkg/proxy/iptables/proxier.go``), so the last one ensured ends up first; kubelet's
+    ``-j KUBE-FIREWALL`` jumps were inserted before kube-proxy started, so they come after kube-proxy's. The
+    kubelet jumps are only added when the payload defines ``KUBE-FIREWALL``.
+
+    >>> text = base_jump_rules("*nat\\n:KUBE-SERVICES - [0:0]\\n:KUBE-POSTROUTING - [0:0]\\nCOMMIT\\n")
+    >>> print(text.splitlines()[5])
+    -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+    """
+    per_table: dict[str, dict[str, list[str]]] = {
+        t: {c: [] for c in chains} for t, chains in _BUILTIN.items()
+    }
+    kubelet: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
+    for table, dst, src, comment, extra in JUMP_CHAINS:
+        if not comment:  # kubelet's KUBE-FIREWALL jumps
+            if f":{dst} " in restore_text.split(f"*{table}\n", 1)[-1].split("COMMIT", 1)[0]:
+                kubelet[table][src].append(f"-A {src} -j {dst}")
+            continue
+        words = [f"-A {src}", *extra, f'-m comment --comment "{comment}"', f"-j {dst}"]
+        per_table[table][src].insert(0, " ".join(words))
+    out = []
+    for line in restore_text.splitlines():
+        out.append(line)
+        table = line[1:] if line.startswith("*") else None
+        if table in per_table:
+            out.extend(f":{c} ACCEPT [0:0]" for c in _BUILTIN[table])
+            for c in _BUILTIN[table]:
+                out.extend(per_table[table][c] + kubelet[table][c])
+    return "\n".join(out) + "\n"
 
 
 def _hash16(data: str) -> str:

@@ -1,8 +1,9 @@
-"""Simulation: the clock, the :class:`~k8snet.sim.cluster.Cluster` that wires API server and controllers,
-the network graph, packet traces and traffic simulation.
+"""Simulation: the :class:`~k8snet.sim.cluster.Cluster` that wires API server, controllers and every node's
+kube-proxy, the network between the nodes, packet traces, traffic simulation and what-if questions.
 
-Imports are lazy so that lower layers (the API server's store) can import :mod:`k8snet.sim.clock` without
-pulling in the whole cluster.
+``Cluster`` is imported on first use, so that a trace or simulation over plain objects (``k8snet trace -f``)
+does not load the control plane. :class:`~k8snet.clock.SimClock` lives in :mod:`k8snet.clock`, below every
+other layer; it is exported here too because a cluster's clock is where most readers meet it.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from k8snet.clock import SimClock
+
 __all__ = ["Cluster", "SimClock"]
 
-_LAZY = {"Cluster": "k8snet.sim.cluster", "SimClock": "k8snet.sim.clock"}
+_LAZY = {"Cluster": "k8snet.sim.cluster"}
 
 
 def __getattr__(name: str) -> Any:

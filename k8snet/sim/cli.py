@@ -49,7 +49,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.proxy.cli import load_files
+from k8snet.proxy.cli import add_kube_proxy_flags, load_files
 
 __all__ = ["register", "main", "run_trace", "run_simulate", "run_explain"]
 
@@ -137,37 +137,23 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="protocol (default tcp, or that of the named Service port)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument(
-        "--proxy-mode",
-        choices=("iptables", "ipvs", "nftables"),
-        default="iptables",
-        help="which proxy mode to use (default iptables)",
-    )
+    add_kube_proxy_flags(p, ["--proxy-mode"])
     p.add_argument("--entry-node", metavar="NAME", help="the node the packet enters")
-    p.add_argument(
-        "--hostname-override",
-        metavar="NAME",
-        help="the node whose kube-proxy is traced (default: the node the packet enters)",
-    )
-    p.add_argument("--node-ip", action="append", metavar="IP", help="that node's IP; repeatable")
-    p.add_argument(
-        "--cluster-cidr",
-        metavar="CIDR",
-        help="pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
-    )
-    p.add_argument(
-        "--masquerade-all", action="store_true", help="SNAT all traffic sent via Service cluster IPs"
-    )
-    p.add_argument(
-        "--nodeport-addresses",
-        metavar="CIDRS",
-        help="comma-separated CIDRs (or 'primary') whose local IPs accept NodePorts (default: all)",
-    )
-    p.add_argument(
-        "--no-localhost-nodeports",
-        dest="localhost_nodeports",
-        action="store_false",
-        help="do not accept NodePort connections on 127.0.0.1",
+    add_kube_proxy_flags(
+        p,
+        [
+            "--hostname-override",
+            "--node-ip",
+            "--cluster-cidr",
+            "--masquerade-all",
+            "--nodeport-addresses",
+            "--no-localhost-nodeports",
+        ],
+        help_texts={
+            "--hostname-override": "the node whose kube-proxy is traced (default: the node the packet enters)",
+            "--node-ip": "that node's IP; repeatable",
+            "--no-localhost-nodeports": "do not accept NodePort connections on 127.0.0.1",
+        },
     )
 
 

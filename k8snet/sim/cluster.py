@@ -41,6 +41,7 @@ from typing import Any
 from k8snet.api import Resource, resource_class
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
+from k8snet.clock import DEFAULT_START, SimClock
 from k8snet.controllers import EventRecorder, GarbageCollector
 from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
@@ -51,7 +52,6 @@ from k8snet.kubectl.apply import apply_one_object
 from k8snet.kubectl.command import KubectlCluster, KubectlOutput, run
 from k8snet.manifests import load
 from k8snet.sim import bootstrap
-from k8snet.sim.clock import DEFAULT_START, SimClock
 
 __all__ = ["Cluster"]
 

@@ -22,17 +22,17 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from k8snet.proxy.modes import PROXY_MODES
+
 __all__ = [
     "scaling_objects",
     "scaling_world",
     "rules_traversed",
     "scaling_table",
-    "MODES",
     "POD_IP",
     "SERVICE_BASE",
 ]
 
-MODES = ("iptables", "ipvs", "nftables")
 SERVICE_BASE = ipaddress.ip_address("172.30.0.0")
 POD_BASE = ipaddress.ip_address("10.128.0.0")
 #: The client pod the packets come from (inside ``--cluster-cidr``, so not masqueraded).
@@ -107,6 +107,8 @@ def rules_traversed(mode: str, services: int, endpoints: int = 1) -> tuple[int, 
     return out[0], out[1]
 
 
-def scaling_table(sizes: tuple[int, ...] = (10, 100, 300, 1000), modes: tuple[str, ...] = MODES) -> dict:
+def scaling_table(
+    sizes: tuple[int, ...] = (10, 100, 300, 1000), modes: tuple[str, ...] = tuple(PROXY_MODES)
+) -> dict:
     """``{mode: [(services, rules for the first Service, rules for the last Service), ...]}``."""
     return {mode: [(n, *rules_traversed(mode, n)) for n in sizes] for mode in modes}

@@ -3,8 +3,9 @@
 Nothing here decides where a packet goes by itself: per node, the proxy renderer writes the rules that node's
 kube-proxy would program (its own ``--hostname-override``, ``--node-ip``, ``--cluster-cidr`` from the cluster's pod
 range), the dataplane executor runs them (:class:`~k8snet.dataplane.netfilter.NetfilterHost` for iptables,
-:class:`~k8snet.dataplane.nft.NftHost` for nftables), and :class:`~k8snet.sim.network.Network` routes the packet
-between nodes. ``-m statistic``/``numgen`` branches are followed exhaustively (every endpoint with its exact
+:class:`~k8snet.dataplane.nft.NftHost` for nftables, :class:`~k8snet.dataplane.ipvs.IPVSHost` for IPVS; both
+picked by name from :data:`k8snet.proxy.modes.PROXY_MODES`), and :class:`~k8snet.sim.network.Network` routes the
+packet between nodes. ``-m statistic``/``numgen`` branches are followed exhaustively (every endpoint with its exact
 probability, as upstream's ``tracePacket`` in kubernetes/kubernetes ``pkg/proxy/iptables/proxier_test.go``
 does); one outcome is then drawn with ``seed``.
 
@@ -56,6 +57,7 @@ from typing import Any
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
 from k8snet.proxy.config import ProxierSettings
+from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.network import Network
 
 __all__ = [
@@ -67,118 +69,9 @@ __all__ = [
     "Hop",
     "World",
     "world_for",
-    "MODES",
-    "available_modes",
-    "base_jump_rules",
 ]
 
-#: Proxy modes by name; a mode is usable when its renderer and its executor exist (see :func:`available_modes`).
-MODES = ("iptables", "nftables", "ipvs")
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
-
-
-# --- rules per node ---------------------------------------------------------------------------------------------
-
-_BUILTIN = {"filter": ("INPUT", "FORWARD", "OUTPUT"), "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING")}
-
-
-def base_jump_rules(restore_text: str) -> str:
-    """Add the jumps kube-proxy (and kubelet) put in the built-in chains to an ``iptables-restore`` payload.
-
-    kube-proxy ensures them outside the restore with ``EnsureRule(Prepend, ...)`` in the order of
-    ``iptablesJumpChains`` (``pkg/proxy/iptables/proxier.go``), so the last one ensured ends up first; kubelet's
-    ``-j KUBE-FIREWALL`` jumps were inserted before kube-proxy started, so they come after kube-proxy's. The
-    kubelet jumps are only added when the payload defines ``KUBE-FIREWALL``.
-
-    >>> text = base_jump_rules("*nat\\n:KUBE-SERVICES - [0:0]\\n:KUBE-POSTROUTING - [0:0]\\nCOMMIT\\n")
-    >>> print(text.splitlines()[5])
-    -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
-    """
-    from k8snet.proxy.iptables import JUMP_CHAINS
-
-    per_table: dict[str, dict[str, list[str]]] = {
-        t: {c: [] for c in chains} for t, chains in _BUILTIN.items()
-    }
-    kubelet: dict[str, dict[str, list[str]]] = {t: {c: [] for c in chains} for t, chains in _BUILTIN.items()}
-    for table, dst, src, comment, extra in JUMP_CHAINS:
-        if not comment:  # kubelet's KUBE-FIREWALL jumps
-            if f":{dst} " in restore_text.split(f"*{table}\n", 1)[-1].split("COMMIT", 1)[0]:
-                kubelet[table][src].append(f"-A {src} -j {dst}")
-            continue
-        words = [f"-A {src}", *extra, f'-m comment --comment "{comment}"', f"-j {dst}"]
-        per_table[table][src].insert(0, " ".join(words))
-    out = []
-    for line in restore_text.splitlines():
-        out.append(line)
-        table = line[1:] if line.startswith("*") else None
-        if table in per_table:
-            out.extend(f":{c} ACCEPT [0:0]" for c in _BUILTIN[table])
-            for c in _BUILTIN[table]:
-                out.extend(per_table[table][c] + kubelet[table][c])
-    return "\n".join(out) + "\n"
-
-
-def _mode_backend(mode: str):
-    """``(render(services, slices, settings, service_cidrs) -> text, make_host(text, local_ips, clock, seed))``."""
-    if mode == "iptables":
-        from k8snet.dataplane.netfilter import NetfilterHost
-        from k8snet.proxy.iptables import render_iptables
-        from k8snet.rules.iptables import parse_iptables
-
-        def render(services, slices, settings, service_cidrs):
-            return base_jump_rules(render_iptables(services, slices, settings))
-
-        def make_host(text, local_ips, clock=None, seed=0):
-            return NetfilterHost(parse_iptables(text), local_ips, clock=clock, seed=seed)
-
-        return render, make_host
-    if mode == "nftables":
-        try:
-            from k8snet.dataplane.nft import NftHost
-            from k8snet.proxy.nftables import render_nftables
-            from k8snet.rules.nftables import parse_nftables
-        except ImportError as exc:
-            raise K8snetError(f"--proxy-mode=nftables is not available yet ({exc})") from None
-
-        def render(services, slices, settings, service_cidrs):
-            return render_nftables(services, slices, settings, service_cidrs=service_cidrs)
-
-        def make_host(text, local_ips, clock=None, seed=0):
-            return NftHost(parse_nftables(text), local_ips, clock=clock, seed=seed)
-
-        return render, make_host
-    if mode == "ipvs":
-        try:
-            from k8snet.dataplane.ipvs import IPVSHost
-            from k8snet.proxy.ipvs import render_ipvs
-        except ImportError as exc:
-            raise K8snetError(f"--proxy-mode=ipvs is not available yet ({exc})") from None
-
-        def render(services, slices, settings, service_cidrs):
-            # an IPVSState: virtual servers, ipsets, kube-ipvs0 addresses and the iptables payload
-            return render_ipvs(services, slices, settings)
-
-        def make_host(state, local_ips, clock=None, seed=0):
-            return IPVSHost(state, local_ips, clock=clock, seed=seed)
-
-        return render, make_host
-    raise K8snetError(f"unknown proxy mode {mode!r}; choose one of {', '.join(MODES)}")
-
-
-def available_modes() -> dict[str, str | None]:
-    """Each mode with ``None`` if it can be traced, else the reason it cannot (yet).
-
-    >>> available_modes()["iptables"] is None
-    True
-    """
-    out: dict[str, str | None] = {}
-    for mode in MODES:
-        try:
-            _mode_backend(mode)
-            out[mode] = None
-        except K8snetError as exc:
-            out[mode] = str(exc)
-    return out
 
 
 # --- the world: objects + network + per-node rules ---------------------------------------------------------------
@@ -230,7 +123,8 @@ class World:
         self.cluster_cidr = cluster_cidr
         self.service_cidrs = service_cidrs
         self.settings = settings
-        self._render, self._make_host = _mode_backend(mode)
+        #: The :class:`~k8snet.proxy.modes.ProxyMode` every node's kube-proxy runs in.
+        self.proxy_mode = proxy_mode(mode)
         self.node_by_name = {n.metadata.name: n for n in self.nodes}
         self.network = Network.build(self.nodes, self.pods, load_balancers=self._lb_vips())
         self._texts: dict[str, Any] = {}
@@ -290,9 +184,10 @@ class World:
         """What ``node_name``'s kube-proxy programs: iptables text (including the built-in chain jumps), nft text,
         or an :class:`~k8snet.rules.ipvs.IPVSState`."""
         if node_name not in self._texts:
-            self._texts[node_name] = self._render(
+            payload = self.proxy_mode.render(
                 self.services, self.endpoint_slices, self.settings_for(node_name), self.service_cidrs
             )
+            self._texts[node_name] = self.proxy_mode.base_jump_rules(payload)
         return self._texts[node_name]
 
     def local_ips(self, node_name: str) -> list[str]:
@@ -307,7 +202,7 @@ class World:
 
     def new_host(self, node_name: str, clock: Any = None, seed: int = 0) -> Any:
         """A fresh executor with its own conntrack and recent/affinity state (for simulations)."""
-        return self._make_host(self.rules(node_name), self.local_ips(node_name), clock, seed)
+        return self.proxy_mode.executor(self.rules(node_name), self.local_ips(node_name), clock, seed)
 
     # -- addresses --
     def service_addresses(self) -> dict[str, set[str]]:
@@ -605,17 +500,19 @@ class Trace:
 _COMMENT = re.compile(r'--comment "([^"]*)"|--comment (\S+)|comment "([^"]*)"')
 
 
-def _reason(result: Any, host: Any = None) -> str:
+def _reason(result: Any, host: Any = None, mode: Any = None) -> str:
     """Why a packet was dropped or rejected: the comment kube-proxy put on the rule (or, in nftables, on the
-    verdict-map element that matched), else the rule text."""
+    verdict-map element that matched), what the proxy ``mode`` says about a verdict no rule explains, else the
+    rule text."""
     vr = result.verdict_rule
     if vr is None:
         return f"{result.verdict} by chain policy"
     text = getattr(vr, "rule", "") or ""
     m = _COMMENT.search(text)
     comment = next((g for g in m.groups() if g), "") if m else ""
-    if not comment and getattr(vr, "table", "") == "ipvs":
-        comment = f"IPVS virtual server {vr.chain} has no real server (ICMP port unreachable)"
+    template = mode.verdict_reasons.get(getattr(vr, "table", "")) if mode is not None else None
+    if not comment and template:
+        comment = template.format(chain=vr.chain)
     for step in reversed(result.steps if not comment else []):
         em = re.match(r"(.+) in @([\w.-]+): ", step.effect)
         if em is None:
@@ -655,7 +552,15 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
             m = masq or r.masquerade
             if r.verdict != "ACCEPT":
                 outcomes.append(
-                    Outcome(p, h, st, r.verdict, _reason(r, world.host(node)), masquerade=m, node=node)
+                    Outcome(
+                        p,
+                        h,
+                        st,
+                        r.verdict,
+                        _reason(r, world.host(node), world.proxy_mode),
+                        masquerade=m,
+                        node=node,
+                    )
                 )
                 continue
             dst = r.destination

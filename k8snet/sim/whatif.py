@@ -207,7 +207,7 @@ def external_trace_world(
     now: Any = None,
 ) -> ExternalTrace:
     """:func:`external_trace` on a :class:`~k8snet.sim.trace.World` holding ``svc``."""
-    from k8snet.proxy.healthcheck import node_health_servers
+    from k8snet.proxy.healthcheck import health_probe
     from k8snet.sim.trace import trace_world
 
     key = _services_key(svc)
@@ -240,8 +240,9 @@ def external_trace_world(
             )
         )
         return result
-    health = node_health_servers(world.nodes, world.services, world.endpoint_slices, now=now)
-    backends = provider.backends(svc, port, protocol, world.nodes, world.endpoint_slices, health)
+    # the balancer's health checks are answered by each node's kube-proxy, as synced to this world
+    probe = health_probe(world.nodes, world.services, world.endpoint_slices, now=now)
+    backends = provider.backends(svc, port, protocol, world.nodes, world.endpoint_slices, probe)
     result.backends = backends
     live = [bk for bk in backends if bk.share > 0]
     if not live:

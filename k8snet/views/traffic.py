@@ -50,6 +50,7 @@ from fractions import Fraction
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.proxy.modes import PROXY_MODES, proxy_mode
 from k8snet.views.explorer import Explorer, Outcome, register
 
 __all__ = [
@@ -94,7 +95,7 @@ PLACEMENTS = {
     "packed": ("kind-worker",),
 }
 _MAX_REPLICAS = 5
-_MODES = ("iptables", "ipvs", "nftables")
+_MODES = tuple(PROXY_MODES)
 
 
 def placement_nodes(placement: str, replicas: int) -> list[str]:
@@ -664,11 +665,6 @@ def lb_providers_explorer() -> Explorer:
 # --- kube-proxy: rules per mode -------------------------------------------------------------------------------------
 
 
-def _service_key(cluster: Any, service: str, namespace: str) -> tuple[Any, str]:
-    svc = cluster.get("Service", service, namespace)
-    return svc, f"{namespace}/{service}"
-
-
 def rules_excerpt(
     cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
 ) -> str:
@@ -683,62 +679,15 @@ def rules_excerpt(
     * ``ipvs``: ``ipvsadm -Ln`` restricted to the Service's virtual servers, and its address on
       ``kube-ipvs0``.
 
-    The rules are those :func:`k8snet.sim.trace.trace` executes (:meth:`k8snet.sim.trace.World.rules`).
+    The rules are those :func:`k8snet.sim.trace.trace` executes (:meth:`k8snet.sim.trace.World.rules`); each
+    mode picks its Service's part (:meth:`k8snet.proxy.modes.ProxyMode.service_rules`).
     """
     from k8snet.sim.trace import world_for
 
-    svc, key = _service_key(cluster, service, namespace)
+    svc = cluster.get("Service", service, namespace)
     world = world_for(cluster, mode)
     node = node or world.nodes[-1].metadata.name
-    rules = world.rules(node)
-    if mode == "iptables":
-        owned: set[str] = set()
-        for line in rules.splitlines():
-            m = re.match(
-                r"-A (KUBE-(?:SVC|SVL|EXT|FW|SEP)-\w+) .*--comment \"?" + re.escape(key) + r"[:\" ]", line
-            )
-            if m:
-                owned.add(m.group(1))
-        out, table = [], ""
-        for line in rules.splitlines():
-            if line.startswith("*"):
-                table = line[1:]
-            if table != "nat" or not line.startswith("-A "):
-                continue
-            chain = line.split()[1]
-            target = line.rsplit("-j ", 1)[-1].split()[0] if "-j " in line else ""
-            if chain in owned or target in owned:
-                out.append(line)
-        return "\n".join(out)
-    if mode == "nftables":
-        marker = f"{key}/"
-        return "\n".join(line for line in rules.splitlines() if marker in line)
-    if mode == "ipvs":
-        from k8snet.rules.ipvs import IPVSState, ipvsadm_ln
-
-        addresses = {svc.spec.clusterIP, *(svc.spec.externalIPs or [])}
-        addresses |= {
-            i.ip
-            for i in (
-                (svc.status.loadBalancer.ingress if svc.status and svc.status.loadBalancer else None) or []
-            )
-            if i.ip
-        }
-        node_ports = {p.nodePort for p in svc.spec.ports or [] if p.nodePort}
-        ports = {p.port for p in svc.spec.ports or []}
-        vss = [
-            vs
-            for vs in rules.virtual_servers
-            if (vs.address in addresses and vs.port in ports) or vs.port in node_ports
-        ]
-        text = ipvsadm_ln(IPVSState(virtual_servers=vss)).rstrip("\n")
-        bound = [a for a in rules.bound_addresses if a in addresses]
-        return (
-            f"$ ipvsadm -Ln  (the Service's virtual servers)\n{text}\n"
-            f"$ ip -brief addr show kube-ipvs0  (the Service's addresses)\n"
-            + "\n".join(f"inet {a}/32" for a in bound)
-        )
-    raise K8snetError(f"unknown proxy mode {mode!r}; choose one of {', '.join(_MODES)}")
+    return world.proxy_mode.service_rules(world.rules(node), svc)
 
 
 def rules_side_by_side(
@@ -769,7 +718,7 @@ def affinity_rules(
     """The lines of :func:`rules_excerpt` that implement ``sessionAffinity: ClientIP`` in ``mode``:
     ``-m recent`` (iptables), ``affinity-`` sets (nftables), ``persistent`` virtual servers (IPVS)."""
     text = rules_excerpt(cluster, service, mode, node, namespace)
-    pattern = {"iptables": "-m recent", "nftables": "affinity", "ipvs": "persistent"}[mode]
+    pattern = proxy_mode(mode).affinity_marker
     return "\n".join(line for line in text.splitlines() if pattern in line)
 
 
@@ -926,7 +875,7 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
     switches = sum(1 for s in steps if s.same_as_previous is False)
     repeats = sum(1 for s in steps if s.same_as_previous is not None)
     if affinity == "None":
-        how = ("IPVS round robin" if mode == "ipvs" else "a random choice") + " for every new connection"
+        how = proxy_mode(mode).endpoint_choice + " for every new connection"
     else:
         how = f"the same Pod while the gap between connections is at most {timeout} s"
     html = (

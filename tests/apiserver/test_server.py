@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from k8snet.api.core_v1 import Namespace, Pod, Service
-from k8snet.apiserver.server import APIServer, selector_matches
+from k8snet.api.labels import selector_matches
+from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
+from k8snet.clock import SimClock
 from k8snet.errors import AlreadyExistsError, InvalidError, NotFoundError
-from k8snet.sim.clock import SimClock
 
 
 @pytest.fixture

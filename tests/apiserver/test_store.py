@@ -5,7 +5,7 @@ import pytest
 from k8snet.api.apps_v1 import Deployment
 from k8snet.api.core_v1 import Namespace, Service
 from k8snet.apiserver.store import Store
-from k8snet.sim.clock import SimClock
+from k8snet.clock import SimClock
 
 
 def _dep(replicas=1):

@@ -22,6 +22,7 @@ from k8snet.controllers.cloud import (
     ProxyModeLB,
     default_load_balancer_name,
 )
+from k8snet.proxy.healthcheck import health_probe
 
 
 def svc(
@@ -120,7 +121,7 @@ def test_generic_cluster_policy_splits_per_node_on_kube_proxy_healthz():
     s = svc()
     p.ensure_load_balancer("k", s, NODES[1:])
     slices = [es(("10.244.1.2", "w1", None), ("10.244.1.3", "w1", None), ("10.244.2.2", "w2", None))]
-    bs = p.backends(s, 80, "TCP", NODES, slices)
+    bs = p.backends(s, 80, "TCP", NODES, slices, health_probe(NODES, [s], slices))
     assert [(b.node, b.share, b.dst_ip, b.dst_port, b.src_ip) for b in bs] == [
         ("w1", Fraction(1, 2), "172.18.0.3", 30080, None),
         ("w2", Fraction(1, 2), "172.18.0.4", 30080, None),
@@ -138,14 +139,15 @@ def test_generic_local_policy_checks_health_check_node_port():
             ("10.244.2.2", "w2", {"ready": False, "serving": True, "terminating": True}),
         )
     ]
-    bs = {b.node: b for b in p.backends(s, 80, "TCP", NODES, slices)}
+    bs = {b.node: b for b in p.backends(s, 80, "TCP", NODES, slices, health_probe(NODES, [s], slices))}
     assert bs["w1"].share == 1 and bs["w1"].check == "GET :32000/healthz -> 200"
     # only terminating endpoints: the health check fails ("should fail if there are only terminating endpoints")
     assert bs["w2"].share == 0 and bs["w2"].check == "GET :32000/healthz -> 503"
     # nothing healthy: dropped, or sent everywhere when failing open
     none_ready = [es(("10.244.1.2", "w1", {"ready": False}))]
-    assert all(b.share == 0 for b in p.backends(s, 80, "TCP", NODES, none_ready))
-    assert [b.share for b in p.backends(s, 80, "TCP", NODES, none_ready, fail_open=True)] == [
+    none_healthy = health_probe(NODES, [s], none_ready)
+    assert all(b.share == 0 for b in p.backends(s, 80, "TCP", NODES, none_ready, none_healthy))
+    assert [b.share for b in p.backends(s, 80, "TCP", NODES, none_ready, none_healthy, fail_open=True)] == [
         Fraction(1, 2)
     ] * 2
 
@@ -162,7 +164,8 @@ def test_proxy_mode_lb_replaces_the_source():
     p = ProxyModeLB()
     s = svc()
     assert p.ensure_load_balancer("k", s, NODES[1:]).ingress[0].ipMode == "Proxy"
-    assert {b.src_ip for b in p.backends(s, 80, "TCP", NODES, [])} == {"198.51.100.10"}
+    probe = health_probe(NODES, [s], [])
+    assert {b.src_ip for b in p.backends(s, 80, "TCP", NODES, [], probe)} == {"198.51.100.10"}
     assert p.preserves_client_ip is False
 
 

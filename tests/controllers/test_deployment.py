@@ -9,7 +9,8 @@ pkg/controller/controller_utils.go (ActivePodsWithRanks.Less).
 from datetime import timedelta
 
 from k8snet.api.core_v1 import Pod
-from k8snet.controllers.deployment import ALPHANUMS, compute_hash, deletion_rank, safe_encode
+from k8snet.apiserver.naming import ALPHANUMS
+from k8snet.controllers.deployment import compute_hash, deletion_rank, safe_encode
 from k8snet.sim.cluster import Cluster
 
 DEPLOY = """

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from k8snet.api.core_v1 import Namespace, Node, Pod, PodCondition, PodIP, Service
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
+from k8snet.clock import SimClock
 from k8snet.controllers.endpointslice import (
     LABEL_MANAGED_BY,
     LABEL_SERVICE_NAME,
     LAST_CHANGE_TRIGGER_TIME,
     EndpointSliceController,
 )
-from k8snet.sim.clock import SimClock
 from k8snet.sim.cluster import Cluster
 
 

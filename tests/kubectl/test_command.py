@@ -20,9 +20,9 @@ import k8snet.sim  # noqa: F401  (imported first: k8snet.sim and k8snet.apiserve
 from k8snet.api.core_v1 import Namespace
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
+from k8snet.clock import SimClock
 from k8snet.errors import KubectlError
 from k8snet.kubectl.command import KubectlCluster, KubectlOutput, parse_flags, run
-from k8snet.sim.clock import SimClock
 
 
 class MiniCluster(KubectlCluster):

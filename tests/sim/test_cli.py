@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from k8snet.cli import main
-from k8snet.sim.trace import available_modes
+from k8snet.proxy.modes import available_modes
 
 OVERALL = str(Path(__file__).parents[1] / "proxy" / "fixtures" / "overall.yaml")
 NODE_FLAGS = ["--hostname-override", "test-node", "--node-ip", "192.168.0.2", "--cluster-cidr", "10.0.0.0/8"]

@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 
 from k8snet.api.core_v1 import Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
-from k8snet.sim.trace import World, available_modes, trace_world
+from k8snet.proxy.modes import available_modes
+from k8snet.sim.trace import World, trace_world
 
 MODES = [m for m, why in available_modes().items() if why is None]
 SKIPPED = {m: why for m, why in available_modes().items() if why is not None}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from k8snet.proxy.modes import available_modes
 from k8snet.sim.simulate import simulate
-from k8snet.sim.trace import available_modes
 
 
 def test_cluster_ip_spreads_evenly_without_snat(kind):

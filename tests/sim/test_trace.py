@@ -25,8 +25,9 @@ import pytest
 from k8snet import manifests
 from k8snet.api.core_v1 import Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
+from k8snet.proxy.modes import available_modes
 from k8snet.sim.cluster import Cluster
-from k8snet.sim.trace import available_modes, trace, trace_objects, world_for
+from k8snet.sim.trace import trace, trace_objects, world_for
 
 PROXY_FIXTURES = Path(__file__).parents[1] / "proxy" / "fixtures"
 NODE = "192.168.0.2"

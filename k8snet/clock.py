@@ -3,6 +3,10 @@
 Nothing in k8snet reads the wall clock. Timestamps (``creationTimestamp``, condition transition times, event
 times), graceful termination and session-affinity timeouts all come from one :class:`SimClock`, so a notebook
 prints the same ``AGE`` column and the same rules every time it runs.
+
+The clock sits on the ground floor of the package (beside :mod:`k8snet.errors`), so every layer can be handed
+one: the API server's store stamps objects with it, controllers and the dataplane read it, and
+:class:`~k8snet.sim.cluster.Cluster` owns the one instance and advances it.
 """
 
 from __future__ import annotations
