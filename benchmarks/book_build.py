@@ -39,10 +39,11 @@ def _clear_module_outcome_caches() -> None:
     """Explorer factories keep per-process outcome caches of their own (rendered SVGs, traffic outcomes);
     clear them too so a control change really recomputes and redraws. The clusters behind the explorers
     (built once per kernel, like a reader's session) are kept."""
-    from k8snet.views import lessons, traffic
+    from k8snet.views import traffic
+    from k8snet.views.graphviz import dot_to_svg
 
     traffic._OUTCOMES.clear()
-    lessons._render_svg.cache_clear()
+    dot_to_svg.cache_clear()
 
 
 PAGE_LIMIT = 3 * 1024 * 1024

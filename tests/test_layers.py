@@ -40,21 +40,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("notebook, cli", ("k8snet.notebook", "k8snet.cli")),
 )
 
-# ---------------------------------------------------------------------------------------------------------------
-# PENDING: upward imports that other branches of issue 9 remove (drawing code reached from the model through
-# hooks in views/; the %kubectl magics leaving kubectl/; DNS leaving controllers/). Exact (file, imported module)
-# pairs. The lead empties this set when merging those branches; an entry that no longer matches an import
-# fails test_pending_allowlist_is_current, so none can linger.
-# ---------------------------------------------------------------------------------------------------------------
-_PENDING_OTHER_BRANCHES: frozenset[tuple[str, str]] = frozenset(
-    {
-        ("k8snet/sim/trace.py", "k8snet.views.flow"),
-        ("k8snet/sim/trace.py", "k8snet.views.graphviz"),
-        ("k8snet/sim/whatif.py", "k8snet.views.graphviz"),
-        ("k8snet/kubectl/magics.py", "k8snet.sim.cluster"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -160,8 +145,6 @@ def test_every_module_has_a_layer():
 def test_imports_run_down_the_layers():
     violations = set()
     for imp in IMPORTS:
-        if (imp.file, imp.imported) in _PENDING_OTHER_BRANCHES:
-            continue
         low, high = layer_of(imp.importer), layer_of(imp.imported)
         if low is None or high is None:
             continue  # reported by test_every_module_has_a_layer
@@ -175,16 +158,6 @@ def test_imports_run_down_the_layers():
                 )
             )
     assert not violations, "imports from a higher layer:\n" + "\n".join(v[2] for v in sorted(violations))
-
-
-def test_pending_allowlist_is_current():
-    upward = {
-        (imp.file, imp.imported)
-        for imp in IMPORTS
-        if (layer_of(imp.imported) or 0) > (layer_of(imp.importer) or 0)
-    }
-    stale = sorted(_PENDING_OTHER_BRANCHES - upward)
-    assert not stale, f"remove from _PENDING_OTHER_BRANCHES (no such upward import any more): {stale}"
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -3,8 +3,8 @@
 * :func:`get_table`, :func:`to_yaml`, :func:`to_json`, :func:`print_names`: ``kubectl get`` output for any
   objects (pure functions; pass ``now`` for the AGE column);
 * :func:`describe`: ``kubectl describe`` for Service, Endpoints, EndpointSlice, Pod and Deployment;
-* :func:`run`: a whole command line against a :class:`~k8snet.sim.Cluster` (``cluster.kubectl`` calls it);
-* :mod:`k8snet.kubectl.magics`: ``%kubectl`` and ``%%kubectl_apply`` for notebooks.
+* :func:`run`: a whole command line against a :class:`~k8snet.sim.Cluster` (``cluster.kubectl`` calls it;
+  :mod:`k8snet.notebook` offers it as the ``%kubectl`` and ``%%kubectl_apply`` magics).
 
 >>> from k8snet.kubectl import human_duration
 >>> human_duration(7), human_duration(24 * 3600)

@@ -50,7 +50,15 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet
 from k8snet.errors import K8snetError
-from k8snet.sim.trace import Outcome, World, _parse_destination, _parse_source, _veth, trace_world, world_for
+from k8snet.sim.trace import (
+    Outcome,
+    World,
+    parse_destination,
+    parse_source,
+    trace_world,
+    veth_name,
+    world_for,
+)
 
 __all__ = ["simulate", "simulate_world", "SimulationResult", "external_clients"]
 
@@ -192,7 +200,7 @@ def _class_key(world: World, kind: str, ip: str, cidrs: list[str]) -> tuple:
 def _entry_nodes(
     world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int, protocol: str, spread: Any
 ) -> list[tuple[str | None, float]]:
-    from k8snet.sim.trace import _default_entry
+    from k8snet.sim.trace import default_entry
 
     if kind in ("pod", "node"):
         return [(src_node or world.nodes[0].metadata.name, 1.0)]
@@ -200,7 +208,7 @@ def _entry_nodes(
     if spread is None:
         if dst_ip in world.service_addresses()["lb"]:
             return [(n, 1.0) for n in world.lb_entry_nodes(dst_ip, dst_port, protocol)]
-        return [(_default_entry(world, kind, src_node, dst_ip, dst_port, protocol)[0], 1.0)]
+        return [(default_entry(world, kind, src_node, dst_ip, dst_port, protocol)[0], 1.0)]
     if spread == "nodes":
         return [(n, 1.0) for n in names]
     if isinstance(spread, str):
@@ -244,10 +252,10 @@ def simulate_world(
         client_weights = [1.0] * len(client_list)
     if not client_list:
         raise K8snetError("simulate needs at least one client")
-    dst_ip, dst_port, _, protocol = _parse_destination(world, destination, protocol)
+    dst_ip, dst_port, _, protocol = parse_destination(world, destination, protocol)
     rng = random.Random(seed)
 
-    parsed = [_parse_source(world, c) for c in client_list]
+    parsed = [parse_source(world, c) for c in client_list]
     entries = [
         _entry_nodes(world, kind, node, dst_ip, dst_port, protocol, spread) for kind, _, _, node in parsed
     ]
@@ -276,7 +284,7 @@ def simulate_world(
                 dists[key] = t.outcomes
             group_of[(ci, entry)] = key
     cums = {k: _cum([float(o.probability) for o in v]) for k, v in dists.items()}
-    rep_ip = {cls: (_parse_source(world, src)[2]) for cls, src in reps.items()}
+    rep_ip = {cls: (parse_source(world, src)[2]) for cls, src in reps.items()}
 
     # 2. sample connections in time order
     timeout = _affinity_timeout(world, dst_ip, dst_port, protocol)
@@ -313,7 +321,7 @@ def simulate_world(
                     host = hosts[entry] = world.new_host(entry, clock=lambda: now[0], seed=seed)
                 kind, label, ip, node = parsed[ci]
                 if kind == "pod" and entry == node:
-                    iface = _veth(label)
+                    iface = veth_name(label)
                 elif kind == "node" and entry == node:
                     iface = None
                 else:

@@ -63,6 +63,10 @@ from k8snet.sim.network import Network
 __all__ = [
     "trace",
     "trace_objects",
+    "parse_source",
+    "parse_destination",
+    "default_entry",
+    "veth_name",
     "Trace",
     "TraceStep",
     "Outcome",
@@ -365,7 +369,10 @@ class Outcome:
 @dataclass
 class Trace:
     """The result of :func:`trace`: every possible path (``outcomes``), the one drawn with ``seed`` (``chosen``),
-    and the steps of that one."""
+    and the steps of that one.
+
+    :func:`k8snet.views.flow.trace_diagram` draws it; a notebook that imports :mod:`k8snet.views` shows it as
+    that diagram."""
 
     source: str
     source_kind: str
@@ -488,12 +495,6 @@ class Trace:
             "steps": [s.to_dict() for s in self.steps],
         }
 
-    def _repr_svg_(self) -> str:  # pragma: no cover - notebook display
-        from k8snet.views.flow import trace_diagram
-        from k8snet.views.graphviz import to_svg
-
-        return to_svg(trace_diagram(self))
-
 
 # --- endpoints of the walk --------------------------------------------------------------------------------------
 
@@ -529,7 +530,13 @@ def _reason(result: Any, host: Any = None, mode: Any = None) -> str:
     return comment or text or result.verdict
 
 
-def _veth(pod_key: str) -> str:
+def veth_name(pod_key: str) -> str:
+    """The host side of a pod's veth pair, as a CNI names it: ``veth`` and a hash of the pod
+    (``namespace/name``), so that a pod keeps its interface name across traces.
+
+    >>> veth_name("default/client")
+    'veth6844d090'
+    """
     return "veth" + hashlib.sha256(pod_key.encode()).hexdigest()[:8]
 
 
@@ -591,7 +598,7 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                         "",
                         "",
                         "",
-                        f"over {_veth(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})",
+                        f"over {veth_name(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})",
                     )
                 ]
                 outcomes.append(
@@ -680,8 +687,17 @@ def _is_ip(text: str) -> bool:
         return False
 
 
-def _parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
-    """``(kind, label, ip, node)`` with kind ``pod``, ``node`` or ``external``."""
+def parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
+    """Who sends: ``(kind, label, ip, node)`` with kind ``pod``, ``node`` or ``external``.
+
+    ``source`` is a pod (``"namespace/name"``, a bare name in ``default``, or a Pod), a node name (or a Node),
+    or an IP address (a pod's, a node's, or one outside the cluster).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> world = world_for(Cluster(preset="minikube"))
+    >>> parse_source(world, "minikube"), parse_source(world, "203.0.113.9")
+    (('node', 'minikube', '192.168.49.2', 'minikube'), ('external', '203.0.113.9', '203.0.113.9', None))
+    """
     if hasattr(source, "kind") and getattr(source, "kind", None) == "Pod":
         key = f"{source.metadata.namespace or 'default'}/{source.metadata.name}"
         source = key
@@ -721,12 +737,20 @@ def _parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]
     return "external", text, text, None
 
 
-def _parse_destination(
+def parse_destination(
     world: World, destination: str, protocol: str | None
 ) -> tuple[str, int, str | None, str]:
     """``(ip, port, service, protocol)`` from ``IP:PORT``, ``[v6]:PORT`` or ``[ns/]service[:port]``.
 
-    ``protocol`` ``None`` means TCP, or the protocol of the named Service port."""
+    ``protocol`` ``None`` means TCP, or the protocol of the named Service port; a Service means its ClusterIP.
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> world = world_for(Cluster(preset="minikube"))
+    >>> parse_destination(world, "kube-system/kube-dns:dns", None)
+    ('10.96.0.10', 53, 'kube-system/kube-dns', 'UDP')
+    >>> parse_destination(world, "10.96.0.10:53", None)
+    ('10.96.0.10', 53, None, 'TCP')
+    """
     text = destination.strip()
     m = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)", text)
     if m:
@@ -758,10 +782,20 @@ def _parse_destination(
     raise K8snetError(f'services "{svc_name}" not found')
 
 
-def _default_entry(
+def default_entry(
     world: World, kind: str, src_node: str | None, dst_ip: str, dst_port: int, protocol: str
 ) -> tuple[str | None, str]:
-    """The node the packet enters (``None`` if there is none) and, if none, why."""
+    """The node the packet enters (``None`` if there is none) and, if none, why.
+
+    ``kind`` and ``src_node`` are those :func:`parse_source` gives; the rules are in the module docstring.
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> world = world_for(Cluster(preset="minikube"))
+    >>> default_entry(world, "external", None, "192.168.49.2", 30000, "TCP")  # a NodePort on the node's IP
+    ('minikube', '')
+    >>> print(default_entry(world, "external", None, "10.96.0.10", 53, "UDP")[1])  # doctest: +ELLIPSIS
+    nothing outside the cluster routes 10.96.0.10 to a node: ClusterIPs exist only in kube-proxy's rules...
+    """
     if kind in ("pod", "node"):
         return src_node or world.nodes[0].metadata.name, ""
     if dst_ip in world.node_of_ip:
@@ -800,8 +834,8 @@ def trace_world(
 ) -> Trace:
     """:func:`trace` on an already built :class:`World`."""
     protocol = protocol.upper() if protocol else None
-    kind, label, src_ip, src_node = _parse_source(world, source)
-    dst_ip, dst_port, service, protocol = _parse_destination(world, destination, protocol)
+    kind, label, src_ip, src_node = parse_source(world, source)
+    dst_ip, dst_port, service, protocol = parse_destination(world, destination, protocol)
     dest_text = format_endpoint(dst_ip, dst_port) + (f" ({service})" if service else "")
     note = ""
     if entry_node is not None and entry_node not in world.node_by_name:
@@ -812,12 +846,12 @@ def trace_world(
         raise K8snetError(f"{label} is on node {src_node}, which is not among the nodes traced")
     entry = entry_node
     if entry is None:
-        entry, why = _default_entry(world, kind, src_node, dst_ip, dst_port, protocol)
+        entry, why = default_entry(world, kind, src_node, dst_ip, dst_port, protocol)
         if entry is None:
             o = Outcome(Fraction(1), [], [], "no route", why, source_seen=None)
             return Trace(label, kind, src_ip, dest_text, protocol, world.mode, None, [o], o, seed)
     if kind == "pod" and (src_node is None or src_node == entry):
-        iface = _veth(label) if label in world.pod_by_key else "veth0"
+        iface = veth_name(label) if label in world.pod_by_key else "veth0"
         pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port, in_interface=iface)
     elif kind == "node" and entry == src_node:
         pkt = Packet(src_ip, dst_ip, protocol=protocol, dst_port=dst_port)

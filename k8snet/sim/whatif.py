@@ -49,7 +49,6 @@ __all__ = [
     "simulate_lb",
     "WhatIf",
     "what_if",
-    "whatif_diagram",
     "CLIENT_IP",
 ]
 
@@ -344,7 +343,10 @@ def simulate_lb(
 
 @dataclass
 class WhatIf:
-    """The answer of :func:`what_if`: shares as exact fractions (``float()`` them for display)."""
+    """The answer of :func:`what_if`: shares as exact fractions (``float()`` them for display).
+
+    :func:`k8snet.views.flow.whatif_diagram` draws it; a notebook that imports :mod:`k8snet.views` shows it
+    as that diagram."""
 
     params: dict[str, Any]
     trace: ExternalTrace
@@ -391,71 +393,6 @@ class WhatIf:
         if self.dropped:
             lines.append(f"  dropped {float(self.dropped):6.1%}")
         return "\n".join(lines)
-
-    def diagram(self) -> Any:
-        return whatif_diagram(self)
-
-    def svg(self) -> str:
-        from k8snet.views.graphviz import to_svg
-
-        return to_svg(self.diagram())
-
-    def _repr_svg_(self) -> str:  # pragma: no cover - notebook display
-        return self.svg()
-
-
-def _pct(x: Fraction) -> str:
-    return f"{float(x):.0%}" if float(x) * 100 == round(float(x) * 100) else f"{float(x):.1%}"
-
-
-def whatif_diagram(w: WhatIf) -> Any:
-    """client → load balancer → nodes → pods, edges labelled with their share of new connections.
-
-    Nodes are boxes holding their pods; red dashed edges end in a drop; a pod's label says which source
-    address it sees.
-    """
-    from k8snet.views.graphviz import COLORS, _digraph
-
-    g = _digraph("whatif")
-    t = w.trace
-    g.node("client", f"client\n{t.client}", fillcolor=COLORS["external"])
-    g.node("lb", f"{t.provider} LB\n{t.lb_address}:{t.port}", fillcolor=COLORS["service"])
-    g.edge("client", "lb", label="100%")
-    seen = w.sources_seen
-    for n in w.nodes:
-        with g.subgraph(name=f"cluster_{n}") as sub:
-            sub.attr(
-                label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
-            )
-            sub.node(f"n_{n}", "kube-proxy", shape="box", fillcolor="white")
-            for p, pn in w.pod_nodes.items():
-                if pn != n:
-                    continue
-                fill = COLORS["pod"] if w.pod_ready.get(p, True) else COLORS["pod_not_ready"]
-                src = ", ".join(seen.get(p, [])) or "-"
-                sub.node(f"p_{p}", f"{p}\n{_pct(w.per_pod[p])}\nsees {src}", fillcolor=fill)
-    for bk in t.backends:  # nodes that are not targets (excluded, or not the announcing node) get no edge
-        if bk.share:
-            g.edge("lb", f"n_{bk.node}", label=_pct(bk.share))
-        else:
-            status = bk.check.rsplit(" ", 1)[-1] if "->" in bk.check else "unhealthy"
-            g.edge("lb", f"n_{bk.node}", label=f"0% (health check {status})", style="dotted", color="#999999")
-    flows: dict[tuple[str, str], Fraction] = {}
-    drops: dict[str, Fraction] = {}
-    for p in t.paths:
-        if p.node is None:
-            drops["lb"] = drops.get("lb", Fraction(0)) + p.probability
-        elif p.verdict == "delivered" and p.pod:
-            flows[(p.node, p.pod)] = flows.get((p.node, p.pod), Fraction(0)) + p.probability
-        else:
-            drops[p.node] = drops.get(p.node, Fraction(0)) + p.probability
-    for (n, pod), s in sorted(flows.items()):
-        g.edge(f"n_{n}", f"p_{pod}", label=_pct(s))
-    for where, s in sorted(drops.items()):
-        g.node(f"d_{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
-        src = "lb" if where == "lb" else f"n_{where}"
-        g.edge(src, f"d_{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
-    return g
 
 
 class _Base:

@@ -1,8 +1,18 @@
-"""A packet's trip through the cluster as a diagram: client -> node(s) -> pod, one path per possible endpoint.
+"""Where traffic goes, drawn: a packet's trace, a load balancer's shares, every node's NodePort.
 
-Edges carry the address rewrite done on the way (``DNAT 10.96.0.10:53 -> 10.244.0.2:53``, ``MASQUERADE
-203.0.113.7 -> 172.18.0.3``) and the path's probability; the path drawn with ``seed`` is bold, dropped paths and
-their verdict are red.
+* :func:`trace_diagram`: a packet's trip through the cluster, client -> node(s) -> pod, one path per possible
+  endpoint (a :class:`~k8snet.sim.trace.Trace`);
+* :func:`whatif_diagram` / :func:`lb_diagram`: client -> load balancer -> nodes -> pods with each edge's share
+  of new connections (a :class:`~k8snet.sim.whatif.WhatIf`);
+* :func:`nodeport_diagram`: client -> every node's ``IP:nodePort`` -> pods
+  (:func:`k8snet.sim.traffic.nodeport_entries`).
+
+:func:`register_display_formatters` (called when :mod:`k8snet.views` is imported in IPython) makes a notebook
+show a ``Trace`` or a ``WhatIf`` as its diagram; the model itself knows nothing of drawing.
+
+In a trace diagram, edges carry the address rewrite done on the way (``DNAT 10.96.0.10:53 -> 10.244.0.2:53``,
+``MASQUERADE 203.0.113.7 -> 172.18.0.3``) and the path's probability; the path drawn with ``seed`` is bold,
+dropped paths and their verdict are red.
 
 >>> from k8snet.sim.cluster import Cluster
 >>> from k8snet.sim.trace import trace
@@ -15,12 +25,26 @@ True
 from __future__ import annotations
 
 import hashlib
+import sys
 import textwrap
-from typing import Any
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
-from .graphviz import COLORS, _digraph
+from k8snet.sim.whatif import CLIENT_IP
+from k8snet.views.graphviz import COLORS, digraph, to_svg
 
-__all__ = ["trace_diagram"]
+if TYPE_CHECKING:
+    from k8snet.sim.traffic import EntryResult
+
+__all__ = [
+    "trace_diagram",
+    "whatif_diagram",
+    "lb_diagram",
+    "nodeport_diagram",
+    "trace_svg",
+    "whatif_svg",
+    "register_display_formatters",
+]
 
 _RED = COLORS["highlight"]
 
@@ -51,7 +75,7 @@ def _id(text: str) -> str:
 
 def trace_diagram(trace: Any):
     """A :class:`graphviz.Digraph` of a :class:`~k8snet.sim.trace.Trace` (every outcome; the chosen one bold)."""
-    g = _digraph("trace")
+    g = digraph("trace")
     client = _id("client")
     g.node(
         client,
@@ -115,3 +139,156 @@ def trace_diagram(trace: Any):
             penwidth="2" if attrs["chosen"] else "1",
         )
     return g
+
+
+def _pct(x: Fraction) -> str:
+    # exact whole percents only (:func:`k8snet.sim.traffic.percent` also rounds values within 1e-6)
+    return f"{float(x):.0%}" if float(x) * 100 == round(float(x) * 100) else f"{float(x):.1%}"
+
+
+def whatif_diagram(w: Any):
+    """client → load balancer → nodes → pods, edges labelled with their share of new connections.
+
+    Nodes are boxes holding their pods; red dashed edges end in a drop; a pod's label says which source
+    address it sees.
+
+    >>> from k8snet.sim.whatif import what_if
+    >>> g = whatif_diagram(what_if(replicas=2, placement=["kind-worker", "kind-worker2"]))
+    >>> "generic LB" in g.source and "50%" in g.source
+    True
+    """
+    g = digraph("whatif")
+    t = w.trace
+    g.node("client", f"client\n{t.client}", fillcolor=COLORS["external"])
+    g.node("lb", f"{t.provider} LB\n{t.lb_address}:{t.port}", fillcolor=COLORS["service"])
+    g.edge("client", "lb", label="100%")
+    seen = w.sources_seen
+    for n in w.nodes:
+        with g.subgraph(name=f"cluster_{n}") as sub:
+            sub.attr(
+                label=n, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
+            )
+            sub.node(f"n_{n}", "kube-proxy", shape="box", fillcolor="white")
+            for p, pn in w.pod_nodes.items():
+                if pn != n:
+                    continue
+                fill = COLORS["pod"] if w.pod_ready.get(p, True) else COLORS["pod_not_ready"]
+                src = ", ".join(seen.get(p, [])) or "-"
+                sub.node(f"p_{p}", f"{p}\n{_pct(w.per_pod[p])}\nsees {src}", fillcolor=fill)
+    for bk in t.backends:  # nodes that are not targets (excluded, or not the announcing node) get no edge
+        if bk.share:
+            g.edge("lb", f"n_{bk.node}", label=_pct(bk.share))
+        else:
+            status = bk.check.rsplit(" ", 1)[-1] if "->" in bk.check else "unhealthy"
+            g.edge(
+                "lb",
+                f"n_{bk.node}",
+                label=f"0% (health check {status})",
+                style="dotted",
+                color=COLORS["muted"],
+            )
+    flows: dict[tuple[str, str], Fraction] = {}
+    drops: dict[str, Fraction] = {}
+    for p in t.paths:
+        if p.node is None:
+            drops["lb"] = drops.get("lb", Fraction(0)) + p.probability
+        elif p.verdict == "delivered" and p.pod:
+            flows[(p.node, p.pod)] = flows.get((p.node, p.pod), Fraction(0)) + p.probability
+        else:
+            drops[p.node] = drops.get(p.node, Fraction(0)) + p.probability
+    for (n, pod), s in sorted(flows.items()):
+        g.edge(f"n_{n}", f"p_{pod}", label=_pct(s))
+    for where, s in sorted(drops.items()):
+        g.node(f"d_{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+        src = "lb" if where == "lb" else f"n_{where}"
+        g.edge(src, f"d_{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
+    return g
+
+
+def lb_diagram(
+    cluster: Any, service: str, namespace: str = "default", client: str = CLIENT_IP, mode: str = "iptables"
+):
+    """client → load balancer → nodes → Pods for a provisioned LoadBalancer Service of ``cluster``
+    (:func:`k8snet.sim.traffic.cluster_what_if` drawn by :func:`whatif_diagram`)."""
+    # the model's analysis loads on first use, so that importing views (and registering formatters) stays cheap
+    from k8snet.sim.traffic import cluster_what_if
+
+    return whatif_diagram(cluster_what_if(cluster, service, namespace, client, mode))
+
+
+def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: dict[str, str] | None = None):
+    """client → every node's ``IP:nodePort`` → Pods, each edge labelled with its share *given that entry node*.
+
+    ``pods`` (``namespace/name`` → node) adds Pods that receive nothing from any node (drawn without edges).
+    Red dashed edges end in a drop.
+
+    >>> from k8snet.sim.traffic import EntryResult
+    >>> e = EntryResult("n1", "192.168.0.2", 30000, "DROP", "DROP: no local endpoints", dropped=Fraction(1))
+    >>> "dropped" in nodeport_diagram([e]).source
+    True
+    """
+    from k8snet.sim.traffic import percent, pod_name
+
+    g = digraph("nodeport")
+    g.node("client", f"client\n{client}", fillcolor=COLORS["external"])
+    all_pods: dict[str, str] = dict(pods or {})
+    seen: dict[str, set[str]] = {}
+    for e in entries:
+        all_pods.update(e.pod_nodes)
+        for pod, srcs in e.sources.items():
+            seen.setdefault(pod, set()).update(srcs)
+    for e in entries:
+        with g.subgraph(name=f"cluster_{e.node}") as sub:
+            sub.attr(
+                label=e.node, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
+            )
+            sub.node(f"node_{e.node}", f"{e.node_ip}:{e.port}\nkube-proxy", fillcolor="white")
+            for pod, node in sorted(all_pods.items()):
+                if node == e.node:
+                    src = ", ".join(sorted(seen.get(pod, []))) or "-"
+                    sub.node(f"pod_{pod}", f"{pod_name(pod)}\nsees {src}", fillcolor=COLORS["pod"])
+        g.edge("client", f"node_{e.node}")
+    for e in entries:
+        for pod, share in e.shares.items():
+            g.edge(f"node_{e.node}", f"pod_{pod}", label=percent(share))
+        if e.dropped:
+            g.node(f"drop_{e.node}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+            g.edge(
+                f"node_{e.node}",
+                f"drop_{e.node}",
+                label=percent(e.dropped),
+                color=COLORS["highlight"],
+                style="dashed",
+            )
+    return g
+
+
+def trace_svg(trace: Any) -> str:
+    """Inline SVG of :func:`trace_diagram` (what a notebook shows for a ``Trace``)."""
+    return to_svg(trace_diagram(trace))
+
+
+def whatif_svg(w: Any) -> str:
+    """Inline SVG of :func:`whatif_diagram` (what a notebook shows for a ``WhatIf``)."""
+    return to_svg(whatif_diagram(w))
+
+
+def register_display_formatters(ipython: Any = None) -> bool:
+    """Make IPython show a :class:`~k8snet.sim.trace.Trace` and a :class:`~k8snet.sim.whatif.WhatIf` as their
+    diagrams (``image/svg+xml``), in ``ipython`` or the running shell; ``False`` if there is none.
+
+    The formatters are registered by module and class name, so nothing is imported until such an object
+    is displayed.
+
+    >>> register_display_formatters()  # no IPython shell runs the doctests
+    False
+    """
+    if ipython is None:
+        ipython_module = sys.modules.get("IPython")  # not imported: no shell can be running
+        ipython = ipython_module.get_ipython() if ipython_module is not None else None
+    if ipython is None:
+        return False
+    svg = ipython.display_formatter.formatters["image/svg+xml"]
+    svg.for_type_by_name("k8snet.sim.trace", "Trace", trace_svg)
+    svg.for_type_by_name("k8snet.sim.whatif", "WhatIf", whatif_svg)
+    return True

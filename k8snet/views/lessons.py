@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from k8snet.views.explorer import Explorer, Outcome, inline_svg, register
+from k8snet.views.explorer import Explorer, Outcome, register
+from k8snet.views.graphviz import COLORS, digraph, to_svg
 
 __all__ = [
     "Snapshot",
@@ -51,8 +52,6 @@ __all__ = [
     "service_endpoints_diagram",
     "pod_network_diagram",
     "cname_diagram",
-    "svg",
-    "show",
     "plain_text",
     "network_explorer",
     "clusterip_explorer",
@@ -63,21 +62,12 @@ __all__ = [
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
-_FONT = "Helvetica"
+#: A little more room between ranks than the flow diagrams have: lesson diagrams carry two-line labels.
+_RANKSEP = "0.45"
 #: Largest drawing in inches (graphviz scales larger ones down, never up): fits the book's text column.
 _MAX_SIZE = "6.4,12"
 #: Summary paragraphs wrap at the text column even when a wide kubectl table sits below them.
 _P = 'style="max-width:38em;white-space:normal"'
-_COLORS = {
-    "ready": "#d9ead3",
-    "not_ready": "#f4cccc",
-    "service": "#cfe2f3",
-    "node": "#eef2f7",
-    "dns": "#fff2cc",
-    "edge": "#555555",
-    "muted": "#999999",
-}
-
 
 # -- snapshots -----------------------------------------------------------------------------------------------
 
@@ -238,43 +228,9 @@ def endpoint_slices_for(
 # -- drawing -------------------------------------------------------------------------------------------------
 
 
-def _digraph(name: str, rankdir: str = "LR"):
-    import graphviz
-
-    g = graphviz.Digraph(name)
-    g.attr(
-        rankdir=rankdir, fontname=_FONT, fontsize="10", bgcolor="transparent", nodesep="0.25", ranksep="0.45"
-    )
-    g.attr(
-        "node",
-        fontname=_FONT,
-        fontsize="10",
-        shape="box",
-        style="rounded,filled",
-        fillcolor="white",
-        height="0.3",
-        margin="0.08,0.04",
-    )
-    g.attr("edge", fontname=_FONT, fontsize="9", color=_COLORS["edge"], arrowsize="0.6")
-    g.attr(size=_MAX_SIZE)
-    return g
-
-
 def _gid(*parts: str) -> str:
     # graphviz reads "a:b" in an edge as node a, port b: keep colons out of node ids.
     return "_".join(p.replace(":", "_").replace("/", "_").replace(".", "_").replace("-", "_") for p in parts)
-
-
-@functools.lru_cache(maxsize=256)
-def _render_svg(source: str) -> str:
-    import graphviz
-
-    return inline_svg(graphviz.Source(source).pipe(format="svg"))
-
-
-def svg(graph: Any) -> str:
-    """Inline SVG of a Digraph, cached by its DOT source (equal diagrams are rendered once)."""
-    return _render_svg(graph.source)
 
 
 def plain_text(html: str) -> str:
@@ -284,13 +240,6 @@ def plain_text(html: str) -> str:
     'a b < c'
     """
     return html_lib.unescape(re.sub(r"<[^>]+>", "", html))
-
-
-def show(graph: Any):
-    """Display a Digraph in a notebook as inline SVG (``IPython.display.SVG``)."""
-    from IPython.display import SVG
-
-    return SVG(svg(graph))
 
 
 def service_endpoints_diagram(
@@ -307,13 +256,13 @@ def service_endpoints_diagram(
     >>> "10.4.0.3" in g.source
     True
     """
-    g = _digraph("service_endpoints")
+    g = digraph("service_endpoints", ranksep=_RANKSEP, size=_MAX_SIZE)
     spec = service.spec
     headless = spec.clusterIP == "None"
     kind = spec.type or "ClusterIP"
     ip = "clusterIP: None (headless)" if headless else f"{kind} {spec.clusterIP}"
     sid = _gid("svc", service.metadata.name)
-    g.node(sid, f"Service {service.metadata.name}\n{ip}", fillcolor=_COLORS["service"], style="filled")
+    g.node(sid, f"Service {service.metadata.name}\n{ip}", fillcolor=COLORS["service"], style="filled")
     if client:
         g.node("client", client, fillcolor="white")
         g.edge("client", sid, label="DNS query" if headless else "connect")
@@ -326,7 +275,7 @@ def service_endpoints_diagram(
     for pod in pods:
         pip = pod.status.podIP if pod.status else ""
         pid = _gid("pod", pod.metadata.name)
-        fill = _COLORS["ready"] if pod.is_ready() else _COLORS["not_ready"]
+        fill = COLORS["pod"] if pod.is_ready() else COLORS["pod_not_ready"]
         state = "" if pod.is_ready() else "  (not Ready)"
         g.node(pid, f"{pod.metadata.name}\n{pip}{state}", fillcolor=fill)
         if pip in ready_by_ip:
@@ -338,8 +287,8 @@ def service_endpoints_diagram(
                     pid,
                     label="ready: false",
                     style="dashed",
-                    color=_COLORS["muted"],
-                    fontcolor=_COLORS["muted"],
+                    color=COLORS["muted"],
+                    fontcolor=COLORS["muted"],
                 )
     if not any(ready_by_ip.values()):
         what = "DNS: no A records" if headless else "kube-proxy: REJECT"
@@ -360,10 +309,8 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
 
     net = Network.build(nodes, pods)
     gr = net.graph
-    g = _digraph("pod_network")
-    g.node(
-        "nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=_COLORS["node"]
-    )
+    g = digraph("pod_network", ranksep=_RANKSEP, size=_MAX_SIZE)
+    g.node("nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=COLORS["node"])
     for v, data in sorted(gr.nodes(data=True)):
         if data.get("kind") != "node":
             continue
@@ -372,7 +319,7 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
             sub.attr(
                 label=f"{name}   pod CIDR {data.get('pod_cidr')}",
                 style="rounded,filled",
-                fillcolor=_COLORS["node"],
+                fillcolor=COLORS["node"],
                 color="#99aabb",
                 fontsize="10",
             )
@@ -387,7 +334,7 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
             for u, pdata in sorted(gr.nodes(data=True)):
                 if pdata.get("kind") == "pod" and pdata.get("node") == name:
                     pid = _gid("pod", u[1])
-                    sub.node(pid, f"{u[1].split('/', 1)[1]}\n{pdata['ip']}", fillcolor=_COLORS["ready"])
+                    sub.node(pid, f"{u[1].split('/', 1)[1]}\n{pdata['ip']}", fillcolor=COLORS["pod"])
                     sub.edge(nid, pid, label="veth", arrowhead="none")
         g.edge("nodenet", _gid("node", name), arrowhead="none")
     for svc in services:
@@ -399,7 +346,7 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
             f"Service {svc.metadata.name}\nClusterIP {svc.spec.clusterIP}\n(virtual: only in kube-proxy rules)",
             shape="box",
             style="dashed,filled",
-            fillcolor=_COLORS["service"],
+            fillcolor=COLORS["service"],
         )
     return g
 
@@ -407,9 +354,9 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
 def cname_diagram(qname: str, records: Sequence[Any], target: str):
     """An ExternalName lookup: the name asked, the CNAME CoreDNS answers with, and the A records found for
     its target (or none)."""
-    g = _digraph("cname")
-    g.node("q", qname.rstrip("."), fillcolor=_COLORS["dns"])
-    g.node("t", target.rstrip("."), fillcolor=_COLORS["dns"])
+    g = digraph("cname", ranksep=_RANKSEP, size=_MAX_SIZE)
+    g.node("q", qname.rstrip("."), fillcolor=COLORS["dns"])
+    g.node("t", target.rstrip("."), fillcolor=COLORS["dns"])
     addrs = [r for r in records if r.type == "A"]
     cname = [r for r in records if r.type == "CNAME"]
     g.edge(
@@ -420,7 +367,7 @@ def cname_diagram(qname: str, records: Sequence[Any], target: str):
     )
     if addrs:
         for i, r in enumerate(addrs):
-            g.node(f"a{i}", r.data, fillcolor=_COLORS["ready"])
+            g.node(f"a{i}", r.data, fillcolor=COLORS["pod"])
             g.edge("t", f"a{i}", label="A")
     else:
         g.node(
@@ -506,7 +453,7 @@ def _render_network(values: dict[str, Any]) -> Outcome:
         f"<p {_P}>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
         f"{svc.spec.clusterIP}.</p>"
     )
-    return Outcome(html=html, svg=svg(pod_network_diagram(st.nodes, pods, [svc])), text=text)
+    return Outcome(html=html, svg=to_svg(pod_network_diagram(st.nodes, pods, [svc])), text=text)
 
 
 # -- chapter 2: ClusterIP ------------------------------------------------------------------------------------
@@ -563,7 +510,7 @@ def _render_clusterip(values: dict[str, Any]) -> Outcome:
         ]
     )
     return Outcome(
-        html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
     )
 
 
@@ -628,7 +575,7 @@ def _render_externalname(values: dict[str, Any]) -> Outcome:
         what = "NOERROR with an empty answer: the CNAME target has no records, so CoreDNS drops the CNAME"
     html = f"<p {_P}>{html_lib.escape(what)}.</p>"
     text = _cmd(f"dig +noedns {q} A   # from a Pod; nameserver 10.96.0.10", resp.to_text())
-    return Outcome(html=html, svg=svg(cname_diagram(q, resp.answer, target)), text=text)
+    return Outcome(html=html, svg=to_svg(cname_diagram(q, resp.answer, target)), text=text)
 
 
 # -- chapter 6: headless -------------------------------------------------------------------------------------
@@ -689,5 +636,5 @@ def _render_headless(values: dict[str, Any]) -> Outcome:
     )
     text = _cmd(f"dig +noedns {q} A   # from a Pod", resp.to_text())
     return Outcome(
-        html=html, svg=svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
     )

@@ -1,20 +1,12 @@
-"""Where external and in-cluster traffic goes: helpers and explorers for the NodePort, LoadBalancer and
-kube-proxy chapters.
+"""Explorers for the NodePort, LoadBalancer and kube-proxy chapters, and a small SVG line chart.
 
-Nothing here decides where a packet goes. Every share, drop and source address comes from
-:func:`k8snet.sim.trace.trace` (the rules each node's kube-proxy writes, run by the dataplane executors),
-:func:`k8snet.sim.whatif.what_if` (a cloud or MetalLB balancer in front of those rules) or a stateful
-executor from :meth:`k8snet.sim.trace.World.new_host` driven on a simulated clock. This module only arranges
-clusters, calls those functions and draws the answers.
+Nothing here decides where a packet goes: the numbers come from :mod:`k8snet.sim.traffic` (which runs
+:func:`k8snet.sim.trace.trace`, :func:`k8snet.sim.whatif.what_if` and the nodes' stateful executors) and the
+diagrams from :mod:`k8snet.views.flow`. This module builds the explorers' clusters, calls those functions and
+lays the answers out.
 
-Helpers used directly by the chapters:
-
-* :func:`nodeport_entries` / :func:`nodeport_diagram` / :func:`nodeport_text`: a client outside the cluster
-  connects to ``NodeIP:nodePort`` of *every* node in turn;
-* :func:`rules_excerpt` / :func:`rules_side_by_side`: what kube-proxy programs for one Service in iptables,
-  IPVS and nftables mode, on one node;
-* :func:`affinity_timeline`: one client's connections at given times, sent through a node's stateful
-  executor (``-m recent`` lists, nftables ``affinity-`` sets, IPVS persistence templates);
+* :func:`rules_side_by_side`: :func:`k8snet.sim.traffic.rules_excerpt` of one Service in iptables, IPVS and
+  nftables mode, as HTML columns;
 * :func:`line_chart_svg`: a small dependency-free SVG line chart (the book has no matplotlib).
 
 Explorers (registered with :func:`k8snet.views.explorer.register`): ``nodeport-traffic``, ``lb-traffic``,
@@ -30,45 +22,40 @@ outcome within a few tens of milliseconds (building a cluster costs about 0.2 s)
 
 Example
 -------
->>> from k8snet.sim.cluster import Cluster
->>> c = Cluster()
->>> _ = c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "labels": {"app": "web"}},
-...              "spec": {"nodeName": "kind-worker", "containers": [{"name": "web", "image": "nginx"}]}})
->>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-...              "spec": {"type": "NodePort", "selector": {"app": "web"},
-...                       "ports": [{"port": 80, "nodePort": 30080}], "externalTrafficPolicy": "Local"}})
->>> [(e.node, e.verdict) for e in nodeport_entries(c, "web")]
-[('kind-control-plane', 'DROP'), ('kind-worker', 'delivered'), ('kind-worker2', 'DROP')]
+>>> ex = nodeport_traffic_explorer()
+>>> print(ex.outcome(policy="Local", replicas=1, placement="packed").text.splitlines()[0])
+client -> kind-control-plane 172.18.0.2:30000
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
-from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
-from k8snet.errors import K8snetError
-from k8snet.proxy.modes import PROXY_MODES, proxy_mode
+from k8snet.proxy.modes import proxy_mode
+from k8snet.sim.traffic import (
+    MAX_REPLICAS,
+    PLACEMENTS,
+    PROXY_MODES,
+    affinity_rules,
+    affinity_timeline,
+    entries_for_world,
+    lb_what_if,
+    nodeport_text,
+    percent,
+    placement_nodes,
+    pod_name,
+    rules_excerpt,
+)
+from k8snet.sim.whatif import CLIENT_IP
 from k8snet.views.explorer import Explorer, Outcome, register
+from k8snet.views.flow import nodeport_diagram, trace_diagram, whatif_diagram
+from k8snet.views.graphviz import responsive_svg
 
 __all__ = [
-    "CLIENT_IP",
-    "PLACEMENTS",
-    "EntryResult",
-    "nodeport_entries",
-    "entries_for_world",
-    "nodeport_diagram",
-    "nodeport_text",
-    "rules_excerpt",
     "rules_side_by_side",
-    "affinity_timeline",
-    "AffinityStep",
-    "affinity_rules",
     "line_chart_svg",
-    "placement_nodes",
-    "lb_what_if",
     "nodeport_traffic_explorer",
     "lb_traffic_explorer",
     "lb_providers_explorer",
@@ -76,239 +63,7 @@ __all__ = [
     "proxy_modes_explorer",
     "modes_cluster",
     "AFFINITY_TIMES",
-    "show",
-    "responsive_svg",
-    "lb_diagram",
-    "health_checks",
-    "rules_traversed",
-    "scaling_table",
 ]
-
-#: The external client of every example (TEST-NET-2, a documentation address; the same as :mod:`k8snet.sim.whatif`).
-CLIENT_IP = "198.51.100.7"
-
-#: Pod placements over kind's two workers (the control-plane node is tainted ``NoSchedule``).
-PLACEMENTS = {
-    # round robin over the workers: 3 replicas give the 2+1 split of the LoadBalancer chapter
-    "spread": ("kind-worker", "kind-worker2"),
-    # every replica on kind-worker
-    "packed": ("kind-worker",),
-}
-_MAX_REPLICAS = 5
-_MODES = tuple(PROXY_MODES)
-
-
-def placement_nodes(placement: str, replicas: int) -> list[str]:
-    """The node of each of ``replicas`` Pods for a named placement (see :data:`PLACEMENTS`).
-
-    >>> placement_nodes("spread", 3)
-    ['kind-worker', 'kind-worker2', 'kind-worker']
-    >>> placement_nodes("packed", 2)
-    ['kind-worker', 'kind-worker']
-    """
-    if placement not in PLACEMENTS:
-        raise K8snetError(f"unknown placement {placement!r}; choose one of {', '.join(PLACEMENTS)}")
-    nodes = PLACEMENTS[placement]
-    return [nodes[i % len(nodes)] for i in range(replicas)]
-
-
-def show(graph: Any):
-    """Display a graphviz Digraph in a notebook as inline SVG (an HTML output, so the page embeds the SVG
-    itself rather than an image file)."""
-    from IPython.display import HTML
-
-    return HTML(responsive_svg(graph))
-
-
-def responsive_svg(graph: Any) -> str:
-    """Inline SVG of a Digraph that shrinks to the width of the page column (graphviz sets a fixed width in
-    points; the ``viewBox`` it also writes keeps the proportions).
-
-    >>> import graphviz
-    >>> responsive_svg(graphviz.Digraph()).startswith('<svg style="max-width:100%;height:auto"')
-    True
-    """
-    from k8snet.views.graphviz import to_svg
-
-    return re.sub(r"^<svg\b", '<svg style="max-width:100%;height:auto"', to_svg(graph), count=1)
-
-
-def _pct(x: Fraction | float) -> str:
-    v = float(x) * 100
-    return f"{v:.0f}%" if abs(v - round(v)) < 1e-6 else f"{v:.1f}%"
-
-
-def _short(pod: str | None) -> str:
-    return (pod or "").split("/", 1)[-1]
-
-
-# --- NodePort: every node listens ---------------------------------------------------------------------------------
-
-
-@dataclass
-class EntryResult:
-    """What happens to a new connection from the client to ``node_ip:port`` (the client chose ``node``).
-
-    ``shares`` maps each Pod (``namespace/name``) to the probability that the connection ends there;
-    ``dropped`` is the probability that it is dropped or rejected (``reason`` says why);
-    ``sources`` maps each Pod to the source address it sees.
-    """
-
-    node: str
-    node_ip: str
-    port: int
-    verdict: str
-    reason: str = ""
-    shares: dict[str, Fraction] = field(default_factory=dict)
-    pod_nodes: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, list[str]] = field(default_factory=dict)
-    dropped: Fraction = Fraction(0)
-    masquerade: bool = False
-    rules_evaluated: int = 0
-
-
-def _node_port(svc: Any, port: int | None) -> int:
-    ports = [p for p in (svc.spec.ports or []) if p.nodePort]
-    if port is not None:
-        ports = [p for p in ports if p.port == port]
-    if not ports:
-        raise K8snetError(
-            f"service {svc.metadata.name} has no nodePort" + (f" for port {port}" if port else "")
-        )
-    return ports[0].nodePort
-
-
-def nodeport_entries(
-    cluster: Any,
-    service: str,
-    client: str = CLIENT_IP,
-    namespace: str = "default",
-    port: int | None = None,
-    mode: str = "iptables",
-) -> list[EntryResult]:
-    """Trace a new connection from ``client`` to ``NodeIP:nodePort`` of every node of ``cluster``.
-
-    Parameters
-    ----------
-    cluster : Cluster
-    service : str
-        A NodePort or LoadBalancer Service in ``namespace``.
-    client : str
-        An address outside the cluster.
-    port : int, optional
-        The Service port whose nodePort is used (default: the first port with one).
-    mode : {"iptables", "ipvs", "nftables"}
-
-    Returns
-    -------
-    list of EntryResult
-        One per node, in node-name order.
-    """
-    from k8snet.sim.trace import world_for
-
-    return entries_for_world(world_for(cluster, mode), service, client, namespace, port)
-
-
-def entries_for_world(
-    world: Any, service: str, client: str = CLIENT_IP, namespace: str = "default", port: int | None = None
-) -> list[EntryResult]:
-    """:func:`nodeport_entries` on a :class:`~k8snet.sim.trace.World` (objects given directly)."""
-    from k8snet.sim.trace import trace_world
-
-    svc = next(
-        (
-            x
-            for x in world.services
-            if x.metadata.name == service and (x.metadata.namespace or "default") == namespace
-        ),
-        None,
-    )
-    if svc is None:
-        raise K8snetError(f'services "{service}" not found')
-    node_port = _node_port(svc, port)
-    out = []
-    for node in sorted(world.node_by_name):
-        ip = world.local_ips(node)[0]
-        t = trace_world(world, client, f"{ip}:{node_port}")
-        res = EntryResult(node, ip, node_port, "delivered" if t.candidates else t.verdict)
-        for o in t.outcomes:
-            if o.verdict == "delivered" and o.pod:
-                res.shares[o.pod] = res.shares.get(o.pod, Fraction(0)) + o.probability
-                res.pod_nodes[o.pod] = o.node or ""
-                seen = res.sources.setdefault(o.pod, [])
-                if o.source_seen and o.source_seen not in seen:
-                    seen.append(o.source_seen)
-                res.masquerade = res.masquerade or o.masquerade
-            elif o.verdict != "delivered":
-                res.dropped += o.probability
-                res.reason = res.reason or f"{o.verdict}: {o.reason}"
-        res.shares = dict(sorted(res.shares.items()))
-        res.rules_evaluated = sum(h.result.rules_evaluated for h in t.chosen.hops)
-        out.append(res)
-    return out
-
-
-def nodeport_text(entries: list[EntryResult]) -> str:
-    """A plain-text table of :func:`nodeport_entries`: per entry node, where the connection ends.
-
-    >>> e = EntryResult("n1", "192.168.0.2", 30000, "DROP", "DROP: no local endpoints", dropped=Fraction(1))
-    >>> print(nodeport_text([e]))
-    client -> n1 192.168.0.2:30000
-      dropped 100%  (DROP: no local endpoints)
-    """
-    lines = []
-    for e in entries:
-        lines.append(f"client -> {e.node} {e.node_ip}:{e.port}")
-        for pod, share in e.shares.items():
-            seen = ", ".join(e.sources.get(pod, [])) or "-"
-            lines.append(
-                f"  {_pct(share):>6}  pod {_short(pod)} on {e.pod_nodes.get(pod, '?')}, sees source {seen}"
-            )
-        if e.dropped:
-            lines.append(f"  dropped {_pct(e.dropped)}  ({e.reason})")
-    return "\n".join(lines)
-
-
-def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: dict[str, str] | None = None):
-    """client → every node's ``IP:nodePort`` → Pods, each edge labelled with its share *given that entry node*.
-
-    ``pods`` (``namespace/name`` → node) adds Pods that receive nothing from any node (drawn without edges).
-    Red dashed edges end in a drop.
-    """
-    from k8snet.views.graphviz import COLORS, _digraph
-
-    g = _digraph("nodeport")
-    g.node("client", f"client\n{client}", fillcolor=COLORS["external"])
-    all_pods: dict[str, str] = dict(pods or {})
-    seen: dict[str, set[str]] = {}
-    for e in entries:
-        all_pods.update(e.pod_nodes)
-        for pod, srcs in e.sources.items():
-            seen.setdefault(pod, set()).update(srcs)
-    for e in entries:
-        with g.subgraph(name=f"cluster_{e.node}") as sub:
-            sub.attr(
-                label=e.node, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
-            )
-            sub.node(f"node_{e.node}", f"{e.node_ip}:{e.port}\nkube-proxy", fillcolor="white")
-            for pod, node in sorted(all_pods.items()):
-                if node == e.node:
-                    src = ", ".join(sorted(seen.get(pod, []))) or "-"
-                    sub.node(f"pod_{pod}", f"{_short(pod)}\nsees {src}", fillcolor=COLORS["pod"])
-        g.edge("client", f"node_{e.node}")
-    for e in entries:
-        for pod, share in e.shares.items():
-            g.edge(f"node_{e.node}", f"pod_{pod}", label=_pct(share))
-        if e.dropped:
-            g.node(f"drop_{e.node}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
-            g.edge(
-                f"node_{e.node}",
-                f"drop_{e.node}",
-                label=_pct(e.dropped),
-                color=COLORS["highlight"],
-                style="dashed",
-            )
-    return g
 
 
 class _NodePortBase:
@@ -338,7 +93,7 @@ class _NodePortBase:
                 },
             }
         ]
-        for i, node in enumerate(placement_nodes(placement, _MAX_REPLICAS)):
+        for i, node in enumerate(placement_nodes(placement, MAX_REPLICAS)):
             docs.append(
                 {
                     "apiVersion": "v1",
@@ -488,103 +243,18 @@ def nodeport_traffic_explorer() -> Explorer:
 # --- LoadBalancer: what_if with a replica slider ------------------------------------------------------------------
 
 
-def lb_what_if(
-    policy: str = "Cluster",
-    replicas: int = 3,
-    placement: str = "spread",
-    provider: str = "generic",
-    mode: str = "iptables",
-) -> Any:
-    """:func:`k8snet.sim.whatif.what_if` for ``replicas`` Pods ``web-0``... on a named placement.
-
-    Five Pods are placed and Pods ``replicas..4`` are made not ready (see the module docstring); the returned
-    :class:`~k8snet.sim.whatif.WhatIf` lists only the ready ones.
-
-    >>> w = lb_what_if("Local", 3, "spread")
-    >>> {p: str(s) for p, s in w.per_pod.items()}
-    {'web-0': '1/4', 'web-1': '1/2', 'web-2': '1/4'}
-    """
-    from k8snet.sim.whatif import WhatIf, what_if
-
-    if not 1 <= replicas <= _MAX_REPLICAS:
-        raise K8snetError(f"replicas must be 1..{_MAX_REPLICAS}, not {replicas}")
-    ready = [i < replicas for i in range(_MAX_REPLICAS)]
-    w = what_if(
-        replicas=_MAX_REPLICAS,
-        placement=placement_nodes(placement, _MAX_REPLICAS),
-        external_traffic_policy=policy,
-        provider=provider,
-        ready=ready,
-        mode=mode,
-    )
-    keep = [f"web-{i}" for i in range(replicas)]
-    params = dict(
-        w.params,
-        replicas=replicas,
-        placement=placement_nodes(placement, replicas),
-        ready={p: True for p in keep},
-    )
-    return WhatIf(params, w.trace, {p: w.pod_nodes[p] for p in keep}, {p: True for p in keep}, list(w.nodes))
-
-
-def lb_diagram(
-    cluster: Any, service: str, namespace: str = "default", client: str = CLIENT_IP, mode: str = "iptables"
-):
-    """client → load balancer → nodes → Pods for a provisioned LoadBalancer Service of ``cluster``
-    (:func:`k8snet.sim.whatif.external_trace` drawn by :func:`k8snet.sim.whatif.whatif_diagram`)."""
-    from k8snet.sim.whatif import WhatIf, external_trace, whatif_diagram
-
-    svc = cluster.get("Service", service, namespace)
-    t = external_trace(cluster, service, client=client, namespace=namespace, mode=mode)
-    selector = (svc.spec.selector or {}) if svc.spec else {}
-    pods = cluster.pods(namespace, selector) if selector else []
-    pod_nodes = {p.metadata.name: p.spec.nodeName for p in pods if p.spec and p.spec.nodeName}
-    ready = {p.metadata.name: p.is_ready() for p in pods}
-    params = {"external_traffic_policy": svc.spec.externalTrafficPolicy}
-    return whatif_diagram(
-        WhatIf(params, t, pod_nodes, ready, sorted(n.metadata.name for n in cluster.nodes()))
-    )
-
-
-def health_checks(cluster: Any, service: str, namespace: str = "default") -> str:
-    """What a load balancer's health checker gets from every node for ``service``.
-
-    For ``externalTrafficPolicy: Local`` it probes ``http://NodeIP:healthCheckNodePort/healthz`` (kube-proxy's
-    per-Service health server: 200 with the number of local ready endpoints, or 503); for ``Cluster`` it
-    probes kube-proxy's own ``:10256/healthz``.
-    """
-    from k8snet.proxy.healthcheck import HEALTHZ_PORT, node_health_servers, probe
-
-    svc = cluster.get("Service", service, namespace)
-    port = svc.spec.healthCheckNodePort or HEALTHZ_PORT
-    servers = node_health_servers(
-        cluster.nodes(), cluster.services(), cluster.endpoint_slices(), now=cluster.clock.now
-    )
-    lines = []
-    for node in sorted(servers):
-        r = probe(servers[node], port)
-        url = f"http://{cluster.node_ip(node)}:{port}/healthz"
-        if r is None:
-            lines.append(f"GET {url:<36} connection refused")
-            continue
-        weight = r.headers.get("X-Load-Balancing-Endpoint-Weight")
-        extra = f"  X-Load-Balancing-Endpoint-Weight: {weight}" if weight is not None else ""
-        lines.append(f"GET {url:<36} {r.status}{extra}   ({node})")
-    return "\n".join(lines)
-
-
 def _lb_summary(w: Any) -> str:
     lines = [
         f"{w.trace.provider} load balancer {w.trace.lb_address}:{w.trace.port}, "
         f"externalTrafficPolicy {w.params['external_traffic_policy']}"
     ]
     for b in w.trace.backends:
-        lines.append(f"  node {b.node:<19} share {_pct(b.share):>6}  {b.check}")
+        lines.append(f"  node {b.node:<19} share {percent(b.share):>6}  {b.check}")
     for p, s in w.per_pod.items():
         seen = ", ".join(w.sources_seen.get(p, [])) or "-"
-        lines.append(f"  pod  {p:<7} on {w.pod_nodes[p]:<13} {_pct(s):>6}  sees {seen}")
+        lines.append(f"  pod  {p:<7} on {w.pod_nodes[p]:<13} {percent(s):>6}  sees {seen}")
     if w.dropped:
-        lines.append(f"  dropped {_pct(w.dropped)}")
+        lines.append(f"  dropped {percent(w.dropped)}")
     return "\n".join(lines)
 
 
@@ -594,11 +264,11 @@ def _lb_outcome(w: Any) -> Outcome:
     even = lo == hi
     seen = {s for v in w.sources_seen.values() for s in v}
     html = (
-        f"<p>New connections per Pod: {', '.join(f'{p} {_pct(s)}' for p, s in shares.items())}"
-        f"{' (even)' if even else f' (uneven: {_pct(hi)} vs {_pct(lo)})'}. "
+        f"<p>New connections per Pod: {', '.join(f'{p} {percent(s)}' for p, s in shares.items())}"
+        f"{' (even)' if even else f' (uneven: {percent(hi)} vs {percent(lo)})'}. "
         f"{html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
     )
-    return Outcome(html=html, svg=responsive_svg(w.diagram()), text=_lb_summary(w))
+    return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=_lb_summary(w))
 
 
 @_memo
@@ -626,13 +296,6 @@ def lb_traffic_explorer() -> Explorer:
         initial={"replicas": 3, "policy": "Local"},
         live=False,
     )
-
-
-_PROVIDER_LABELS = {
-    "generic": "cloud L4 (GenericCloud)",
-    "metallb": "MetalLB L2",
-    "proxy": "proxying LB (ipMode Proxy)",
-}
 
 
 @_memo
@@ -665,39 +328,19 @@ def lb_providers_explorer() -> Explorer:
 # --- kube-proxy: rules per mode -------------------------------------------------------------------------------------
 
 
-def rules_excerpt(
-    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
-) -> str:
-    """What ``node``'s kube-proxy programs for ``service`` in ``mode``: the Service's own rules, in the
-    tool's own format.
-
-    * ``iptables``: the ``nat`` table lines (``iptables-save`` format) of the chains owned by the Service
-      (``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/``KUBE-SEP-``...) and the ``KUBE-SERVICES``/``KUBE-NODEPORTS``
-      lines that jump to them;
-    * ``nftables``: the lines of the kube-proxy table (``nft -f`` format) that name the Service's chains, or
-      are map elements for it;
-    * ``ipvs``: ``ipvsadm -Ln`` restricted to the Service's virtual servers, and its address on
-      ``kube-ipvs0``.
-
-    The rules are those :func:`k8snet.sim.trace.trace` executes (:meth:`k8snet.sim.trace.World.rules`); each
-    mode picks its Service's part (:meth:`k8snet.proxy.modes.ProxyMode.service_rules`).
-    """
-    from k8snet.sim.trace import world_for
-
-    svc = cluster.get("Service", service, namespace)
-    world = world_for(cluster, mode)
-    node = node or world.nodes[-1].metadata.name
-    return world.proxy_mode.service_rules(world.rules(node), svc)
-
-
 def rules_side_by_side(
     cluster: Any,
     service: str,
     node: str | None = None,
     namespace: str = "default",
-    modes: tuple[str, ...] = _MODES,
+    modes: tuple[str, ...] = PROXY_MODES,
 ) -> str:
-    """HTML: :func:`rules_excerpt` of ``service`` in each mode, in columns."""
+    """HTML: :func:`k8snet.sim.traffic.rules_excerpt` of ``service`` in each mode, in columns.
+
+    >>> html = rules_side_by_side(modes_cluster(), "web", node="kind-worker")
+    >>> html.count("<td"), "KUBE-SVC-" in html, "numgen random mod 3" in html
+    (3, True, True)
+    """
     cells = []
     for mode in modes:
         text = html_lib.escape(rules_excerpt(cluster, service, mode, node, namespace))
@@ -710,74 +353,6 @@ def rules_side_by_side(
         + "".join(cells)
         + "</tr></table>"
     )
-
-
-def affinity_rules(
-    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
-) -> str:
-    """The lines of :func:`rules_excerpt` that implement ``sessionAffinity: ClientIP`` in ``mode``:
-    ``-m recent`` (iptables), ``affinity-`` sets (nftables), ``persistent`` virtual servers (IPVS)."""
-    text = rules_excerpt(cluster, service, mode, node, namespace)
-    pattern = proxy_mode(mode).affinity_marker
-    return "\n".join(line for line in text.splitlines() if pattern in line)
-
-
-@dataclass(frozen=True)
-class AffinityStep:
-    """One connection of :func:`affinity_timeline`."""
-
-    time: float
-    gap: float | None
-    endpoint: str
-    same_as_previous: bool | None
-
-
-def affinity_timeline(
-    cluster: Any, source: str, destination: str, times: list[float], mode: str = "iptables", seed: int = 0
-) -> list[AffinityStep]:
-    """Send one new connection from the Pod ``source`` to ``destination`` at each of ``times`` (seconds).
-
-    The connections go through one stateful executor of the source's node
-    (:meth:`k8snet.sim.trace.World.new_host`) whose clock reads the connection's time, so the
-    ``-m recent`` list (iptables), the ``affinity-`` set (nftables) or the persistence template (IPVS)
-    remembers the client exactly as long as the rules say. Each connection uses a new source port.
-    """
-    from k8snet.dataplane.packet import Packet
-    from k8snet.sim.trace import _parse_destination, world_for
-
-    world = world_for(cluster, mode)
-    ns, _, name = source.rpartition("/")
-    pod = cluster.get("Pod", name, ns or "default")
-    dst_ip, dst_port, _, protocol = _parse_destination(world, destination, None)
-    now = [0.0]
-    host = world.new_host(pod.spec.nodeName, clock=lambda: now[0], seed=seed)
-    steps: list[AffinityStep] = []
-    prev_t: float | None = None
-    prev_ep: str | None = None
-    for i, t in enumerate(times):
-        now[0] = float(t)
-        res = host.send(
-            Packet(
-                pod.status.podIP,
-                dst_ip,
-                protocol=protocol,
-                src_port=40000 + i,
-                dst_port=dst_port,
-                in_interface="veth0",
-            ),
-            record=False,
-        )
-        ep = res.destination if res.verdict == "ACCEPT" else res.verdict
-        steps.append(
-            AffinityStep(
-                float(t),
-                None if prev_t is None else float(t) - prev_t,
-                ep,
-                None if prev_ep is None else ep == prev_ep,
-            )
-        )
-        prev_t, prev_ep = float(t), ep
-    return steps
 
 
 #: Connection times of the session-affinity explorer: bursts separated by growing pauses.
@@ -900,7 +475,7 @@ def session_affinity_explorer() -> Explorer:
     """
     return Explorer(
         "session-affinity",
-        {"mode": list(_MODES), "affinity": ["None", "ClientIP"], "timeout": [10, 60, 10800]},
+        {"mode": list(PROXY_MODES), "affinity": ["None", "ClientIP"], "timeout": [10, 60, 10800]},
         _render_affinity,
         labels={"mode": "Proxy mode", "affinity": "sessionAffinity", "timeout": "timeoutSeconds"},
         kinds={"timeout": "buttons"},
@@ -929,7 +504,7 @@ def _render_modes(values: dict[str, Any]) -> Outcome:
     c = modes_cluster()
     t = trace(c, "default/client", "web:80", mode=mode)
     evaluated = t.chosen.hops[0].result.rules_evaluated  # on the client's node, where the Service is matched
-    cands = ", ".join(f"{_short(o.pod)} {_pct(o.probability)}" for o in t.candidates)
+    cands = ", ".join(f"{pod_name(o.pod)} {percent(o.probability)}" for o in t.candidates)
     html = (
         f"<p>{mode}: a new connection from <code>client</code> to <code>web:80</code> reaches {cands}; "
         f"the first packet is tested against {evaluated} rules on kind-worker.</p>"
@@ -937,7 +512,7 @@ def _render_modes(values: dict[str, Any]) -> Outcome:
     html += "<p>The Service's rules on kind-worker:</p>" + _pre(
         rules_excerpt(c, "web", mode, node="kind-worker")
     )
-    return Outcome(html=html, svg=responsive_svg(_trace_diagram(t)))
+    return Outcome(html=html, svg=responsive_svg(trace_diagram(t)))
 
 
 def _pre(text: str) -> str:
@@ -946,12 +521,6 @@ def _pre(text: str) -> str:
         '<pre class="k8snet-rules" style="white-space:pre-wrap;word-break:break-all;font-size:75%">'
         f"{html_lib.escape(text)}</pre>"
     )
-
-
-def _trace_diagram(t: Any):
-    from k8snet.views.flow import trace_diagram
-
-    return trace_diagram(t)
 
 
 @register("proxy-modes")
@@ -964,17 +533,12 @@ def proxy_modes_explorer() -> Explorer:
     """
     return Explorer(
         "proxy-modes",
-        {"mode": list(_MODES)},
+        {"mode": list(PROXY_MODES)},
         _render_modes,
         labels={"mode": "kube-proxy mode"},
         live=False,
     )
 
-
-# --- cost per new connection as Services grow ---------------------------------------------------------------------
-
-
-from k8snet.sim.scaling import rules_traversed, scaling_table  # noqa: E402  (re-exported for the chapter)
 
 # --- a small SVG line chart -----------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
-from dataplane_helpers import TEST_EXTERNAL_CLIENT, TEST_NODE_IP, host_for
+from helpers.dataplane import TEST_EXTERNAL_CLIENT, TEST_NODE_IP, host_for
 
 from k8snet.dataplane import ManualClock, Packet
 

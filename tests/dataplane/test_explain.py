@@ -7,7 +7,7 @@ text from pkg/proxy/iptables/proxier_test.go (fixtures/overall.iptables).
 
 from __future__ import annotations
 
-from dataplane_helpers import load_fixture
+from helpers.dataplane import load_fixture
 
 from k8snet.dataplane import explain_iptables, render_explanation
 

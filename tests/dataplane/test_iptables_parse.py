@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from dataplane_helpers import load_fixture
+from helpers.dataplane import load_fixture
 
 from k8snet.errors import K8snetError
 from k8snet.rules.iptables import IptablesParseError, Value, parse_iptables, parse_rule, serialize

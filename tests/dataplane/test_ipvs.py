@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from dataplane_helpers import with_base_chains
+from helpers.dataplane import with_base_chains
 
 from k8snet.api.core_v1 import Service
 from k8snet.api.discovery_v1 import EndpointSlice

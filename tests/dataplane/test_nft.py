@@ -909,7 +909,7 @@ def test_same_endpoints_and_masquerade_as_iptables_mode():
     (The iptables rules come from k8snet.proxy.iptables and run in k8snet.dataplane.netfilter.)"""
     from dataclasses import replace
 
-    from dataplane_helpers import with_base_chains  # the iptables executor's helper (adds PREROUTING jumps)
+    from helpers.dataplane import with_base_chains  # the iptables executor's helper (adds PREROUTING jumps)
 
     from k8snet.dataplane.netfilter import NetfilterHost
     from k8snet.proxy.iptables import render_iptables

@@ -20,7 +20,7 @@ Differences from upstream's tracer, and the assumptions we share with it:
 * Upstream's tracer always starts in nat PREROUTING and then runs the filter chains KUBE-SERVICES,
   KUBE-EXTERNAL-SERVICES, KUBE-NODEPORTS and KUBE-PROXY-FIREWALL directly. We run the real hooks
   instead, so kube-proxy's jumps from the built-in chains must be present: we add them
-  (dataplane_helpers.BASE_RULES) to upstream's restore text.
+  (helpers.dataplane.BASE_RULES) to upstream's restore text.
 * A packet whose source is one of the node's addresses (testNodeIPs, 127.0.0.1) is locally
   generated (OUTPUT path); any other source (pods in 10.0.0.0/8, external clients in
   203.0.113.0/24, the LB IPs in the "SNATted to LB" cases) arrives from outside (PREROUTING path).
@@ -36,13 +36,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from dataplane_helpers import (
+from helpers.dataplane import (
     TEST_EXTERNAL_CLIENT as EXT,
 )
-from dataplane_helpers import (
+from helpers.dataplane import (
     TEST_EXTERNAL_CLIENT_BLOCKED as EXT_BLOCKED,
 )
-from dataplane_helpers import (
+from helpers.dataplane import (
     TEST_EXTERNAL_IP,
     TEST_NODE_IP,
     TEST_NODE_IP_ALT,

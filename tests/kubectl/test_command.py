@@ -265,7 +265,7 @@ def test_dry_run_client_prints_generated_objects(c):
 
 
 def test_magics_print_like_a_terminal(capsys, monkeypatch):
-    from k8snet.kubectl import magics
+    from k8snet import notebook as magics
     from k8snet.sim import Cluster
 
     monkeypatch.setitem(magics._state, "cluster", None)

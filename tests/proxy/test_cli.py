@@ -9,28 +9,13 @@ rewritten before comparing.
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 from pathlib import Path
+
+from helpers.iptables_golden import assert_iptables_rules_equal
 
 from k8snet.proxy import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _golden_helpers():
-    # The sortIPTablesRules port lives in test_iptables.py; load it by path so the import does not depend on
-    # pytest's import mode or on other test directories having a test_iptables.py too.
-    spec = importlib.util.spec_from_file_location(
-        "_k8snet_proxy_golden", Path(__file__).parent / "test_iptables.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-assert_iptables_rules_equal = _golden_helpers().assert_iptables_rules_equal
 
 
 def _expected_real_kube_proxy() -> str:

@@ -96,8 +96,10 @@ def test_proxy_mode_lb_hides_the_client_even_with_local_policy():
 
 def test_diagram_shows_the_shares():
     # speed is measured by benchmarks/whatif.py, not asserted here
+    from k8snet.views.flow import whatif_svg
+
     w = what_if(replicas=3, placement=TWO_ONE, external_traffic_policy="Local", session_affinity="ClientIP")
-    svg = w.svg()
+    svg = whatif_svg(w)
     assert svg.startswith("<svg") and "25%" in svg and "50%" in svg
 
 

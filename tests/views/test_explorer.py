@@ -12,9 +12,9 @@ from k8snet.views.explorer import (
     Explorer,
     Outcome,
     explorer_from_marker,
-    inline_svg,
     replicas_explorer,
 )
+from k8snet.views.graphviz import inline_svg
 
 
 def parity(values):

@@ -19,6 +19,7 @@ from k8snet.manifests import load
 from k8snet.sim.cluster import Cluster
 from k8snet.views import lessons
 from k8snet.views.explorer import REGISTRY, explorer_from_marker
+from k8snet.views.graphviz import dot_to_svg
 
 FACTORIES = {
     "network-model-replicas": lessons.network_explorer,
@@ -209,6 +210,6 @@ def test_outcomes_svg_is_clean():
 def test_outcomes_are_deterministic_across_rebuilds():
     before = {k: v.digest for k, v in lessons.clusterip_explorer().outcomes().items()}
     lessons.scaled_states.cache_clear()
-    lessons._render_svg.cache_clear()
+    dot_to_svg.cache_clear()
     after = {k: v.digest for k, v in lessons.clusterip_explorer().outcomes().items()}
     assert before == after

@@ -1,4 +1,5 @@
-"""Tests for k8snet.views.traffic: the NodePort / LoadBalancer / kube-proxy chapter helpers and explorers.
+"""Tests for k8snet.views.traffic and k8snet.sim.traffic: the NodePort / LoadBalancer / kube-proxy chapter
+helpers and explorers.
 
 Expected behaviour comes from upstream, not from the code under test:
 
@@ -20,22 +21,25 @@ from fractions import Fraction
 
 import pytest
 
-from k8snet.views import traffic
+from k8snet.sim import scaling
+from k8snet.sim import traffic as sim_traffic
+from k8snet.sim.whatif import CLIENT_IP
+from k8snet.views import flow, traffic
 from k8snet.views.explorer import REGISTRY, explorer_from_marker
 
 EXPLORERS = ["nodeport-traffic", "lb-traffic", "lb-providers", "session-affinity", "proxy-modes"]
 
 
 def test_placement_nodes():
-    assert traffic.placement_nodes("spread", 3) == ["kind-worker", "kind-worker2", "kind-worker"]
-    assert traffic.placement_nodes("packed", 2) == ["kind-worker"] * 2
+    assert sim_traffic.placement_nodes("spread", 3) == ["kind-worker", "kind-worker2", "kind-worker"]
+    assert sim_traffic.placement_nodes("packed", 2) == ["kind-worker"] * 2
 
 
 # --- LoadBalancer ---------------------------------------------------------------------------------------------------
 
 
 def test_local_policy_with_2_plus_1_placement_gives_25_25_50():
-    w = traffic.lb_what_if("Local", 3, "spread")
+    w = sim_traffic.lb_what_if("Local", 3, "spread")
     nodes = w.pod_nodes
     assert sorted(nodes.values()) == ["kind-worker", "kind-worker", "kind-worker2"]
     shares = {nodes[p] + "/" + p: s for p, s in w.per_pod.items()}
@@ -43,21 +47,21 @@ def test_local_policy_with_2_plus_1_placement_gives_25_25_50():
     # the lone Pod is the one on kind-worker2
     assert [s for k, s in shares.items() if k.startswith("kind-worker2/")] == [Fraction(1, 2)]
     # Local keeps the client's address
-    assert all(v == [traffic.CLIENT_IP] for v in w.sources_seen.values())
+    assert all(v == [CLIENT_IP] for v in w.sources_seen.values())
     assert w.dropped == 0
 
 
 def test_cluster_policy_evens_shares_and_hides_client():
-    w = traffic.lb_what_if("Cluster", 3, "spread")
+    w = sim_traffic.lb_what_if("Cluster", 3, "spread")
     for share in w.per_pod.values():
         assert abs(float(share) - 1 / 3) < 1e-9
     seen = {s for v in w.sources_seen.values() for s in v}
-    assert traffic.CLIENT_IP not in seen
+    assert CLIENT_IP not in seen
     assert seen <= {"172.18.0.3", "172.18.0.4"}  # the workers' addresses (masquerade)
 
 
 def test_local_even_when_nodes_hold_equal_pods():
-    w = traffic.lb_what_if("Local", 4, "spread")
+    w = sim_traffic.lb_what_if("Local", 4, "spread")
     assert set(w.per_pod.values()) == {Fraction(1, 4)}
 
 
@@ -71,13 +75,13 @@ def test_lb_explorer_outcome_mentions_uneven_shares():
 
 def test_providers_metallb_local_single_node_and_proxy_loses_client():
     ex = traffic.lb_providers_explorer()
-    metallb = traffic.lb_what_if("Local", 3, "spread", provider="metallb")
+    metallb = sim_traffic.lb_what_if("Local", 3, "spread", provider="metallb")
     entering = [n for n, s in metallb.per_node.items() if s]
     assert len(entering) == 1  # one speaker answers ARP for the address
     got = {p for p, s in metallb.per_pod.items() if s}
     assert {metallb.pod_nodes[p] for p in got} == set(entering)
-    proxy = traffic.lb_what_if("Local", 3, "spread", provider="proxy")
-    assert traffic.CLIENT_IP not in {s for v in proxy.sources_seen.values() for s in v}
+    proxy = sim_traffic.lb_what_if("Local", 3, "spread", provider="proxy")
+    assert CLIENT_IP not in {s for v in proxy.sources_seen.values() for s in v}
     assert "ipMode: Proxy" in ex.outcome(provider="proxy", policy="Cluster").html
 
 
@@ -109,7 +113,7 @@ def test_health_checks_only_nodes_with_local_endpoints_pass():
             },
         ]
     )
-    text = traffic.health_checks(c, "a")
+    text = sim_traffic.health_checks(c, "a")
     lines = {line.rsplit("(", 1)[1].rstrip(")"): line for line in text.splitlines()}
     assert " 200 " in lines["kind-worker"] and "Weight: 1" in lines["kind-worker"]
     assert " 503 " in lines["kind-worker2"]
@@ -122,10 +126,10 @@ def test_health_checks_only_nodes_with_local_endpoints_pass():
 def test_nodeport_every_node_listens_local_drops_without_endpoint():
     ex = traffic.nodeport_traffic_explorer()
     world = traffic._np_base("spread").world("Local", 1)  # one Pod, on kind-worker
-    entries = {e.node: e for e in traffic.entries_for_world(world, "nodeport-svc")}
+    entries = {e.node: e for e in sim_traffic.entries_for_world(world, "nodeport-svc")}
     assert set(entries) == {"kind-control-plane", "kind-worker", "kind-worker2"}
     assert entries["kind-worker"].verdict == "delivered"
-    assert entries["kind-worker"].sources == {"default/nginx-0": [traffic.CLIENT_IP]}
+    assert entries["kind-worker"].sources == {"default/nginx-0": [CLIENT_IP]}
     for node in ("kind-control-plane", "kind-worker2"):
         assert entries[node].dropped == 1
         assert "default/nodeport-svc has no local endpoints" in entries[node].reason
@@ -134,7 +138,7 @@ def test_nodeport_every_node_listens_local_drops_without_endpoint():
 
 def test_nodeport_cluster_policy_forwards_from_every_node_with_snat():
     world = traffic._np_base("spread").world("Cluster", 3)
-    for e in traffic.entries_for_world(world, "nodeport-svc"):
+    for e in sim_traffic.entries_for_world(world, "nodeport-svc"):
         assert e.verdict == "delivered" and e.dropped == 0
         assert sum(e.shares.values()) == 1
         assert len(e.shares) == 3
@@ -144,11 +148,11 @@ def test_nodeport_cluster_policy_forwards_from_every_node_with_snat():
 
 
 def test_nodeport_text_and_diagram():
-    entries = traffic.entries_for_world(traffic._np_base("packed").world("Local", 2), "nodeport-svc")
-    text = traffic.nodeport_text(entries)
+    entries = sim_traffic.entries_for_world(traffic._np_base("packed").world("Local", 2), "nodeport-svc")
+    text = sim_traffic.nodeport_text(entries)
     assert "client -> kind-worker 172.18.0.3:30000" in text
     assert text.count("50%") == 2
-    src = traffic.nodeport_diagram(entries).source
+    src = flow.nodeport_diagram(entries).source
     assert "dropped" in src and "172.18.0.4:30000" in src
 
 
@@ -167,7 +171,7 @@ def test_nodeport_snapshot_matches_a_cluster_that_has_only_those_pods(policy, re
             "metadata": {"name": f"nginx-{i}", "labels": {"app": "nginx"}},
             "spec": {"nodeName": node, "containers": [{"name": "nginx", "image": "nginx"}]},
         }
-        for i, node in enumerate(traffic.placement_nodes("spread", replicas))
+        for i, node in enumerate(sim_traffic.placement_nodes("spread", replicas))
     ]
     c.apply(docs)
     c.apply(
@@ -179,8 +183,10 @@ def test_nodeport_snapshot_matches_a_cluster_that_has_only_those_pods(policy, re
     def key(entries):
         return [(e.node, e.verdict, e.shares, e.sources, e.dropped) for e in entries]
 
-    real = traffic.nodeport_entries(c, "nodeport-svc")
-    derived = traffic.entries_for_world(traffic._np_base("spread").world(policy, replicas), "nodeport-svc")
+    real = sim_traffic.nodeport_entries(c, "nodeport-svc")
+    derived = sim_traffic.entries_for_world(
+        traffic._np_base("spread").world(policy, replicas), "nodeport-svc"
+    )
     assert key(real) == key(derived)
 
 
@@ -189,16 +195,16 @@ def test_nodeport_snapshot_matches_a_cluster_that_has_only_those_pods(policy, re
 
 def test_rules_excerpt_in_three_modes():
     c = traffic.modes_cluster()
-    ipt = traffic.rules_excerpt(c, "web", "iptables", node="kind-worker")
+    ipt = sim_traffic.rules_excerpt(c, "web", "iptables", node="kind-worker")
     svc_rules = [line for line in ipt.splitlines() if line.startswith("-A KUBE-SVC-") and "KUBE-SEP-" in line]
     assert len(svc_rules) == 3
     assert "--probability 0.3333333333" in svc_rules[0]
     assert "--probability 0.5000000000" in svc_rules[1]
     assert "--probability" not in svc_rules[2]
     assert any(line.startswith("-A KUBE-SERVICES") and "web" in line for line in ipt.splitlines())
-    nft = traffic.rules_excerpt(c, "web", "nftables", node="kind-worker")
+    nft = sim_traffic.rules_excerpt(c, "web", "nftables", node="kind-worker")
     assert "numgen random mod 3" in nft and "service-ips" in nft
-    ipvs = traffic.rules_excerpt(c, "web", "ipvs", node="kind-worker")
+    ipvs = sim_traffic.rules_excerpt(c, "web", "ipvs", node="kind-worker")
     assert " rr" in ipvs and ipvs.count("Masq") == 3
     html = traffic.rules_side_by_side(c, "web", node="kind-worker")
     assert html.count("<td") == 3
@@ -208,23 +214,25 @@ def test_affinity_rules_per_mode():
     base = traffic._aff_base()
     base.set("ClientIP", 60)
     c = base.cluster
-    assert "--rcheck --seconds 60 --reap" in traffic.affinity_rules(c, "web", "iptables", node="kind-worker")
-    assert "persistent 60" in traffic.affinity_rules(c, "web", "ipvs", node="kind-worker")
-    assert "timeout 60s" in traffic.affinity_rules(c, "web", "nftables", node="kind-worker")
+    assert "--rcheck --seconds 60 --reap" in sim_traffic.affinity_rules(
+        c, "web", "iptables", node="kind-worker"
+    )
+    assert "persistent 60" in sim_traffic.affinity_rules(c, "web", "ipvs", node="kind-worker")
+    assert "timeout 60s" in sim_traffic.affinity_rules(c, "web", "nftables", node="kind-worker")
 
 
 @pytest.mark.parametrize("mode", ["iptables", "ipvs", "nftables"])
 def test_affinity_timeline_sticky_within_timeout(mode):
     base = traffic._aff_base()
     base.set("ClientIP", 10)
-    steps = traffic.affinity_timeline(
+    steps = sim_traffic.affinity_timeline(
         base.cluster, "default/client", "web:80", [0, 4, 8, 12, 30, 34], mode=mode
     )
     # gaps of 4 s stay within the 10 s timeout (each connection refreshes the entry)
     assert [s.same_as_previous for s in steps[1:4]] == [True, True, True]
     assert steps[5].same_as_previous is True
     base.set("ClientIP", 10800)
-    steps = traffic.affinity_timeline(
+    steps = sim_traffic.affinity_timeline(
         base.cluster, "default/client", "web:80", [0, 100, 1000, 5000], mode=mode
     )
     assert len({s.endpoint for s in steps}) == 1
@@ -233,7 +241,7 @@ def test_affinity_timeline_sticky_within_timeout(mode):
 def test_no_affinity_ipvs_round_robin_cycles():
     base = traffic._aff_base()
     base.set("None", 10800)
-    steps = traffic.affinity_timeline(
+    steps = sim_traffic.affinity_timeline(
         base.cluster, "default/client", "web:80", [0, 1, 2, 3, 4, 5], mode="ipvs"
     )
     eps = [s.endpoint for s in steps]
@@ -241,12 +249,12 @@ def test_no_affinity_ipvs_round_robin_cycles():
 
 
 def test_rules_traversed_linear_for_iptables_flat_for_maps():
-    f10, l10 = traffic.rules_traversed("iptables", 10)
-    f100, l100 = traffic.rules_traversed("iptables", 100)
+    f10, l10 = scaling.rules_traversed("iptables", 10)
+    f100, l100 = scaling.rules_traversed("iptables", 100)
     assert f10 == f100  # the first Service costs the same at any size
     assert l100 - l10 == 90  # one KUBE-SERVICES rule per Service before the match
     for mode in ("nftables", "ipvs"):
-        assert traffic.rules_traversed(mode, 10) == traffic.rules_traversed(mode, 100)
+        assert scaling.rules_traversed(mode, 10) == scaling.rules_traversed(mode, 100)
 
 
 def test_line_chart_svg_deterministic():

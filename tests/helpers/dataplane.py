@@ -13,7 +13,7 @@ from pathlib import Path
 from k8snet.dataplane import NetfilterHost, Packet
 from k8snet.rules.iptables import parse_iptables
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "dataplane" / "fixtures"
 
 TEST_NODE_IP = "192.168.0.2"
 TEST_NODE_IP_ALT = "192.168.1.2"

@@ -1,0 +1,422 @@
+"""Where a chapter's traffic goes: the numbers behind the NodePort, LoadBalancer and kube-proxy chapters.
+
+Nothing here decides where a packet goes. Every share, drop and source address comes from
+:func:`k8snet.sim.trace.trace` (the rules each node's kube-proxy writes, run by the dataplane executors),
+:func:`k8snet.sim.whatif.what_if` (a cloud or MetalLB balancer in front of those rules) or a stateful
+executor from :meth:`k8snet.sim.trace.World.new_host` driven on a simulated clock. This module arranges those
+calls the way the chapters ask their questions; :mod:`k8snet.views.flow` draws the answers and
+:mod:`k8snet.views.traffic` builds the explorers on top of them.
+
+* :func:`nodeport_entries` / :func:`nodeport_text`: a client outside the cluster connects to
+  ``NodeIP:nodePort`` of *every* node in turn;
+* :func:`lb_what_if` / :func:`cluster_what_if`: a load balancer's shares per node and per Pod, for a named
+  placement of the replicas or for a Service of a running cluster; :func:`health_checks`: what the balancer's
+  health checker gets from every node (kube-proxy's health servers, ``pkg/proxy/healthcheck``);
+* :func:`rules_excerpt` / :func:`affinity_rules`: what kube-proxy programs for one Service in iptables,
+  IPVS and nftables mode, on one node;
+* :func:`affinity_timeline`: one client's connections at given times, sent through a node's stateful
+  executor (``-m recent`` lists, nftables ``affinity-`` sets, IPVS persistence templates).
+
+Example
+-------
+>>> from k8snet.sim.cluster import Cluster
+>>> c = Cluster()
+>>> _ = c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "labels": {"app": "web"}},
+...              "spec": {"nodeName": "kind-worker", "containers": [{"name": "web", "image": "nginx"}]}})
+>>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+...              "spec": {"type": "NodePort", "selector": {"app": "web"},
+...                       "ports": [{"port": 80, "nodePort": 30080}], "externalTrafficPolicy": "Local"}})
+>>> [(e.node, e.verdict) for e in nodeport_entries(c, "web")]
+[('kind-control-plane', 'DROP'), ('kind-worker', 'delivered'), ('kind-worker2', 'DROP')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from k8snet.dataplane.packet import Packet
+from k8snet.errors import K8snetError
+from k8snet.proxy.healthcheck import HEALTHZ_PORT, node_health_servers, probe
+from k8snet.proxy.modes import PROXY_MODES as _REGISTERED_MODES
+from k8snet.proxy.modes import proxy_mode
+from k8snet.sim.trace import parse_destination, trace_world, world_for
+from k8snet.sim.whatif import CLIENT_IP, WhatIf, external_trace, what_if
+
+__all__ = [
+    "PLACEMENTS",
+    "MAX_REPLICAS",
+    "PROXY_MODES",
+    "placement_nodes",
+    "percent",
+    "pod_name",
+    "EntryResult",
+    "nodeport_entries",
+    "entries_for_world",
+    "nodeport_text",
+    "lb_what_if",
+    "cluster_what_if",
+    "health_checks",
+    "rules_excerpt",
+    "affinity_rules",
+    "AffinityStep",
+    "affinity_timeline",
+]
+
+#: Pod placements over kind's two workers (the control-plane node is tainted ``NoSchedule``).
+PLACEMENTS = {
+    # round robin over the workers: 3 replicas give the 2+1 split of the LoadBalancer chapter
+    "spread": ("kind-worker", "kind-worker2"),
+    # every replica on kind-worker
+    "packed": ("kind-worker",),
+}
+#: The most replicas the chapters' sliders offer (the explorers place this many Pods and make the rest not ready).
+MAX_REPLICAS = 5
+#: kube-proxy's modes in the order the chapters show them.
+PROXY_MODES = tuple(_REGISTERED_MODES)
+
+
+def placement_nodes(placement: str, replicas: int) -> list[str]:
+    """The node of each of ``replicas`` Pods for a named placement (see :data:`PLACEMENTS`).
+
+    >>> placement_nodes("spread", 3)
+    ['kind-worker', 'kind-worker2', 'kind-worker']
+    >>> placement_nodes("packed", 2)
+    ['kind-worker', 'kind-worker']
+    """
+    if placement not in PLACEMENTS:
+        raise K8snetError(f"unknown placement {placement!r}; choose one of {', '.join(PLACEMENTS)}")
+    nodes = PLACEMENTS[placement]
+    return [nodes[i % len(nodes)] for i in range(replicas)]
+
+
+def percent(x: Fraction | float) -> str:
+    """A share as the chapters print it: whole percents when exact (to 1e-6), else one decimal.
+
+    >>> percent(Fraction(1, 4)), percent(Fraction(1, 3))
+    ('25%', '33.3%')
+    """
+    v = float(x) * 100
+    return f"{v:.0f}%" if abs(v - round(v)) < 1e-6 else f"{v:.1f}%"
+
+
+def pod_name(pod: str | None) -> str:
+    """The name part of a Pod's ``namespace/name`` key.
+
+    >>> pod_name("default/web-0")
+    'web-0'
+    """
+    return (pod or "").split("/", 1)[-1]
+
+
+# --- NodePort: every node listens ---------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryResult:
+    """What happens to a new connection from the client to ``node_ip:port`` (the client chose ``node``).
+
+    ``shares`` maps each Pod (``namespace/name``) to the probability that the connection ends there;
+    ``dropped`` is the probability that it is dropped or rejected (``reason`` says why);
+    ``sources`` maps each Pod to the source address it sees.
+    """
+
+    node: str
+    node_ip: str
+    port: int
+    verdict: str
+    reason: str = ""
+    shares: dict[str, Fraction] = field(default_factory=dict)
+    pod_nodes: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    dropped: Fraction = Fraction(0)
+    masquerade: bool = False
+    rules_evaluated: int = 0
+
+
+def _node_port(svc: Any, port: int | None) -> int:
+    ports = [p for p in (svc.spec.ports or []) if p.nodePort]
+    if port is not None:
+        ports = [p for p in ports if p.port == port]
+    if not ports:
+        raise K8snetError(
+            f"service {svc.metadata.name} has no nodePort" + (f" for port {port}" if port else "")
+        )
+    return ports[0].nodePort
+
+
+def nodeport_entries(
+    cluster: Any,
+    service: str,
+    client: str = CLIENT_IP,
+    namespace: str = "default",
+    port: int | None = None,
+    mode: str = "iptables",
+) -> list[EntryResult]:
+    """Trace a new connection from ``client`` to ``NodeIP:nodePort`` of every node of ``cluster``.
+
+    Parameters
+    ----------
+    cluster : Cluster
+    service : str
+        A NodePort or LoadBalancer Service in ``namespace``.
+    client : str
+        An address outside the cluster.
+    port : int, optional
+        The Service port whose nodePort is used (default: the first port with one).
+    mode : {"iptables", "ipvs", "nftables"}
+
+    Returns
+    -------
+    list of EntryResult
+        One per node, in node-name order.
+    """
+    return entries_for_world(world_for(cluster, mode), service, client, namespace, port)
+
+
+def entries_for_world(
+    world: Any, service: str, client: str = CLIENT_IP, namespace: str = "default", port: int | None = None
+) -> list[EntryResult]:
+    """:func:`nodeport_entries` on a :class:`~k8snet.sim.trace.World` (objects given directly)."""
+    svc = next(
+        (
+            x
+            for x in world.services
+            if x.metadata.name == service and (x.metadata.namespace or "default") == namespace
+        ),
+        None,
+    )
+    if svc is None:
+        raise K8snetError(f'services "{service}" not found')
+    node_port = _node_port(svc, port)
+    out = []
+    for node in sorted(world.node_by_name):
+        ip = world.local_ips(node)[0]
+        t = trace_world(world, client, f"{ip}:{node_port}")
+        res = EntryResult(node, ip, node_port, "delivered" if t.candidates else t.verdict)
+        for o in t.outcomes:
+            if o.verdict == "delivered" and o.pod:
+                res.shares[o.pod] = res.shares.get(o.pod, Fraction(0)) + o.probability
+                res.pod_nodes[o.pod] = o.node or ""
+                seen = res.sources.setdefault(o.pod, [])
+                if o.source_seen and o.source_seen not in seen:
+                    seen.append(o.source_seen)
+                res.masquerade = res.masquerade or o.masquerade
+            elif o.verdict != "delivered":
+                res.dropped += o.probability
+                res.reason = res.reason or f"{o.verdict}: {o.reason}"
+        res.shares = dict(sorted(res.shares.items()))
+        res.rules_evaluated = sum(h.result.rules_evaluated for h in t.chosen.hops)
+        out.append(res)
+    return out
+
+
+def nodeport_text(entries: list[EntryResult]) -> str:
+    """A plain-text table of :func:`nodeport_entries`: per entry node, where the connection ends.
+
+    >>> e = EntryResult("n1", "192.168.0.2", 30000, "DROP", "DROP: no local endpoints", dropped=Fraction(1))
+    >>> print(nodeport_text([e]))
+    client -> n1 192.168.0.2:30000
+      dropped 100%  (DROP: no local endpoints)
+    """
+    lines = []
+    for e in entries:
+        lines.append(f"client -> {e.node} {e.node_ip}:{e.port}")
+        for pod, share in e.shares.items():
+            seen = ", ".join(e.sources.get(pod, [])) or "-"
+            lines.append(
+                f"  {percent(share):>6}  pod {pod_name(pod)} on {e.pod_nodes.get(pod, '?')}, sees source {seen}"
+            )
+        if e.dropped:
+            lines.append(f"  dropped {percent(e.dropped)}  ({e.reason})")
+    return "\n".join(lines)
+
+
+# --- LoadBalancer: what_if for the chapters' placements -----------------------------------------------------------
+
+
+def lb_what_if(
+    policy: str = "Cluster",
+    replicas: int = 3,
+    placement: str = "spread",
+    provider: str = "generic",
+    mode: str = "iptables",
+) -> WhatIf:
+    """:func:`k8snet.sim.whatif.what_if` for ``replicas`` Pods ``web-0``... on a named placement.
+
+    :data:`MAX_REPLICAS` Pods are placed and Pods ``replicas..4`` are made not ready; the returned
+    :class:`~k8snet.sim.whatif.WhatIf` lists only the ready ones. That is exactly the traffic of ``replicas``
+    Pods: a not-ready Pod stays in the EndpointSlice with ``ready: false``, kube-proxy writes no endpoint for
+    it, the ``healthCheckNodePort`` does not count it and MetalLB does not announce for it. One cluster per
+    placement then serves every replica count (building a cluster costs about 0.2 s).
+
+    >>> w = lb_what_if("Local", 3, "spread")
+    >>> {p: str(s) for p, s in w.per_pod.items()}
+    {'web-0': '1/4', 'web-1': '1/2', 'web-2': '1/4'}
+    """
+    if not 1 <= replicas <= MAX_REPLICAS:
+        raise K8snetError(f"replicas must be 1..{MAX_REPLICAS}, not {replicas}")
+    ready = [i < replicas for i in range(MAX_REPLICAS)]
+    w = what_if(
+        replicas=MAX_REPLICAS,
+        placement=placement_nodes(placement, MAX_REPLICAS),
+        external_traffic_policy=policy,
+        provider=provider,
+        ready=ready,
+        mode=mode,
+    )
+    keep = [f"web-{i}" for i in range(replicas)]
+    params = dict(
+        w.params,
+        replicas=replicas,
+        placement=placement_nodes(placement, replicas),
+        ready={p: True for p in keep},
+    )
+    return WhatIf(params, w.trace, {p: w.pod_nodes[p] for p in keep}, {p: True for p in keep}, list(w.nodes))
+
+
+def cluster_what_if(
+    cluster: Any, service: str, namespace: str = "default", client: str = CLIENT_IP, mode: str = "iptables"
+) -> WhatIf:
+    """The :class:`~k8snet.sim.whatif.WhatIf` of a provisioned LoadBalancer Service of ``cluster``:
+    :func:`k8snet.sim.whatif.external_trace` with the Pods the Service selects and every node.
+
+    >>> from k8snet.controllers.cloud import GenericCloud
+    >>> from k8snet.controllers.servicelb import install
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster()
+    >>> _ = install(c, GenericCloud())
+    >>> _ = c.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0", "labels": {"app": "web"}},
+    ...              "spec": {"nodeName": "kind-worker", "containers": [{"name": "web", "image": "nginx"}]}})
+    >>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+    ...              "spec": {"type": "LoadBalancer", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    >>> {p: str(s) for p, s in cluster_what_if(c, "web").per_pod.items()}
+    {'web-0': '1'}
+    """
+    svc = cluster.get("Service", service, namespace)
+    t = external_trace(cluster, service, client=client, namespace=namespace, mode=mode)
+    selector = (svc.spec.selector or {}) if svc.spec else {}
+    pods = cluster.pods(namespace, selector) if selector else []
+    pod_nodes = {p.metadata.name: p.spec.nodeName for p in pods if p.spec and p.spec.nodeName}
+    ready = {p.metadata.name: p.is_ready() for p in pods}
+    params = {"external_traffic_policy": svc.spec.externalTrafficPolicy}
+    return WhatIf(params, t, pod_nodes, ready, sorted(n.metadata.name for n in cluster.nodes()))
+
+
+def health_checks(cluster: Any, service: str, namespace: str = "default") -> str:
+    """What a load balancer's health checker gets from every node for ``service``.
+
+    For ``externalTrafficPolicy: Local`` it probes ``http://NodeIP:healthCheckNodePort/healthz`` (kube-proxy's
+    per-Service health server: 200 with the number of local ready endpoints, or 503); for ``Cluster`` it
+    probes kube-proxy's own ``:10256/healthz``.
+    """
+    svc = cluster.get("Service", service, namespace)
+    port = svc.spec.healthCheckNodePort or HEALTHZ_PORT
+    servers = node_health_servers(
+        cluster.nodes(), cluster.services(), cluster.endpoint_slices(), now=cluster.clock.now
+    )
+    lines = []
+    for node in sorted(servers):
+        r = probe(servers[node], port)
+        url = f"http://{cluster.node_ip(node)}:{port}/healthz"
+        if r is None:
+            lines.append(f"GET {url:<36} connection refused")
+            continue
+        weight = r.headers.get("X-Load-Balancing-Endpoint-Weight")
+        extra = f"  X-Load-Balancing-Endpoint-Weight: {weight}" if weight is not None else ""
+        lines.append(f"GET {url:<36} {r.status}{extra}   ({node})")
+    return "\n".join(lines)
+
+
+# --- kube-proxy: rules per mode -------------------------------------------------------------------------------------
+
+
+def rules_excerpt(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> str:
+    """What ``node``'s kube-proxy programs for ``service`` in ``mode``: the Service's own rules, in the
+    tool's own format.
+
+    * ``iptables``: the ``nat`` table lines (``iptables-save`` format) of the chains owned by the Service
+      (``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/``KUBE-SEP-``...) and the ``KUBE-SERVICES``/``KUBE-NODEPORTS``
+      lines that jump to them;
+    * ``nftables``: the lines of the kube-proxy table (``nft -f`` format) that name the Service's chains, or
+      are map elements for it;
+    * ``ipvs``: ``ipvsadm -Ln`` restricted to the Service's virtual servers, and its address on
+      ``kube-ipvs0``.
+
+    The rules are those :func:`k8snet.sim.trace.trace` executes (:meth:`k8snet.sim.trace.World.rules`); each
+    mode picks its Service's part (:meth:`k8snet.proxy.modes.ProxyMode.service_rules`).
+    """
+    from k8snet.sim.trace import world_for
+
+    svc = cluster.get("Service", service, namespace)
+    world = world_for(cluster, mode)
+    node = node or world.nodes[-1].metadata.name
+    return world.proxy_mode.service_rules(world.rules(node), svc)
+
+
+def affinity_rules(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> str:
+    """The lines of :func:`rules_excerpt` that implement ``sessionAffinity: ClientIP`` in ``mode``:
+    ``-m recent`` (iptables), ``affinity-`` sets (nftables), ``persistent`` virtual servers (IPVS)."""
+    text = rules_excerpt(cluster, service, mode, node, namespace)
+    pattern = proxy_mode(mode).affinity_marker
+    return "\n".join(line for line in text.splitlines() if pattern in line)
+
+
+@dataclass(frozen=True)
+class AffinityStep:
+    """One connection of :func:`affinity_timeline`."""
+
+    time: float
+    gap: float | None
+    endpoint: str
+    same_as_previous: bool | None
+
+
+def affinity_timeline(
+    cluster: Any, source: str, destination: str, times: list[float], mode: str = "iptables", seed: int = 0
+) -> list[AffinityStep]:
+    """Send one new connection from the Pod ``source`` to ``destination`` at each of ``times`` (seconds).
+
+    The connections go through one stateful executor of the source's node
+    (:meth:`k8snet.sim.trace.World.new_host`) whose clock reads the connection's time, so the
+    ``-m recent`` list (iptables), the ``affinity-`` set (nftables) or the persistence template (IPVS)
+    remembers the client exactly as long as the rules say. Each connection uses a new source port.
+    """
+    world = world_for(cluster, mode)
+    ns, _, name = source.rpartition("/")
+    pod = cluster.get("Pod", name, ns or "default")
+    dst_ip, dst_port, _, protocol = parse_destination(world, destination, None)
+    now = [0.0]
+    host = world.new_host(pod.spec.nodeName, clock=lambda: now[0], seed=seed)
+    steps: list[AffinityStep] = []
+    prev_t: float | None = None
+    prev_ep: str | None = None
+    for i, t in enumerate(times):
+        now[0] = float(t)
+        res = host.send(
+            Packet(
+                pod.status.podIP,
+                dst_ip,
+                protocol=protocol,
+                src_port=40000 + i,
+                dst_port=dst_port,
+                in_interface="veth0",
+            ),
+            record=False,
+        )
+        ep = res.destination if res.verdict == "ACCEPT" else res.verdict
+        steps.append(
+            AffinityStep(
+                float(t),
+                None if prev_t is None else float(t) - prev_t,
+                ep,
+                None if prev_ep is None else ep == prev_ep,
+            )
+        )
+        prev_t, prev_ep = float(t), ep
+    return steps
