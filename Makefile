@@ -34,9 +34,12 @@ book: $(STAMP) system-graphviz
 	@echo
 	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
 
+# ruff over code, tests, benchmarks and notebooks; ruff format; mypy against .ci/mypy-baseline.json (only shrinks)
 lint: $(STAMP)
-	$(BIN)/ruff check k8snet tests benchmarks
-	$(BIN)/ruff format --check k8snet tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python .ci/mypy_baseline.py
+	$(BIN)/python .ci/check_clean_notebooks.py
 
 unit: $(STAMP) system-graphviz
 	$(BIN)/pytest -n auto -m "not browser" tests k8snet

@@ -26,7 +26,10 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     for script in scripts:
         # Same file and attributes (inline body included) is the same script; the duplicate has filename ""
         # where the original has None.
-        key = (getattr(script, "filename", str(script)) or "", repr(sorted(getattr(script, "attributes", {}).items())))
+        key = (
+            getattr(script, "filename", str(script)) or "",
+            repr(sorted(getattr(script, "attributes", {}).items())),
+        )
         if key in seen:
             continue
         seen.add(key)
