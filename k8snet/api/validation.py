@@ -18,6 +18,7 @@ import re
 __all__ = [
     "is_dns1123_label",
     "is_dns1123_subdomain",
+    "is_dns1123_subdomain_with_underscore",
     "is_dns1035_label",
     "is_qualified_name",
     "is_valid_label_value",
@@ -34,6 +35,12 @@ _DNS1123_LABEL_ERR = (
 _DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
 _DNS1123_SUBDOMAIN_ERR = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character"
+)
+_DNS1123_LABEL_FMT_US = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN_FMT_US = _DNS1123_LABEL_FMT_US + "(\\." + _DNS1123_LABEL_FMT_US + ")*"
+_DNS1123_SUBDOMAIN_ERR_US = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', "
     "and must start and end with an alphanumeric character"
 )
 _DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
@@ -56,6 +63,7 @@ _re = {
     for k, v in {
         "l1123": _DNS1123_LABEL_FMT,
         "s1123": _DNS1123_SUBDOMAIN_FMT,
+        "s1123us": _DNS1123_SUBDOMAIN_FMT_US,
         "l1035": _DNS1035_LABEL_FMT,
         "qname": _QNAME_FMT,
         "lvalue": _LABEL_VALUE_FMT,
@@ -118,6 +126,21 @@ def is_dns1123_subdomain(value: str) -> list[str]:
         errs.append(_max_len_error(253))
     if not _re["s1123"].fullmatch(value):
         errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR, _DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+def is_dns1123_subdomain_with_underscore(value: str) -> list[str]:
+    """``IsDNS1123SubdomainWithUnderscore``: a subdomain whose labels may contain ``_`` and start with one (Pod
+    ``dnsConfig.searches`` under ``RelaxedDNSSearchValidation``, on by default since 1.33).
+
+    >>> is_dns1123_subdomain_with_underscore("_sip._tcp.abc_d.example.com"), len(is_dns1123_subdomain_with_underscore("A"))
+    ([], 1)
+    """
+    errs = []
+    if _blen(value) > 253:
+        errs.append(_max_len_error(253))
+    if not _re["s1123us"].fullmatch(value):
+        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR_US, _DNS1123_SUBDOMAIN_FMT_US, "example.com"))
     return errs
 
 

@@ -182,12 +182,13 @@ def _incoming(obj: Any) -> Any:
 def _deletion_timestamp(now: datetime, grace_seconds: int) -> datetime:
     """``now.Add(time.Second * time.Duration(grace))`` as rest.BeforeDelete computes ``deletionTimestamp``: the
     product is an int64 count of nanoseconds and wraps silently, so a grace period beyond ~292 years lands
-    somewhere within ±292 years of now (never outside what a timestamp can hold).
+    somewhere within ±292 years of now (never outside what a timestamp can hold): 10**12 s is 10**21 ns, which
+    wraps to 10**21 - 54 * 2**64 = 3875820019684212736 ns, about 122.8 years.
 
     >>> from datetime import timezone
     >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> _deletion_timestamp(t0, 30).isoformat(), _deletion_timestamp(t0, 10**12).year
-    ('2026-01-01T00:00:30+00:00', 2125)
+    ('2026-01-01T00:00:30+00:00', 2148)
     """
     ns = (grace_seconds * 1_000_000_000) & 0xFFFFFFFFFFFFFFFF
     if ns >= 1 << 63:

@@ -9,6 +9,7 @@ from k8snet.api.validation import (
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
+    is_dns1123_subdomain_with_underscore,
     is_qualified_name,
     is_valid_label_value,
     is_valid_percent,
@@ -19,6 +20,7 @@ from k8snet.api.validation import (
 __all__ = [
     "is_dns1123_label",
     "is_dns1123_subdomain",
+    "is_dns1123_subdomain_with_underscore",
     "is_dns1035_label",
     "is_qualified_name",
     "is_valid_label_value",
