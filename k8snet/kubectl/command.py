@@ -41,7 +41,7 @@ from ..api import APIResource, category, kind_class, resource_class
 from ..api.field import go_quote
 from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
-from ..errors import AlreadyExistsError, BadRequestError, KubectlError, NotFoundError
+from ..errors import AlreadyExistsError, BadRequestError, ForbiddenError, KubectlError, NotFoundError
 from .apply import apply_one_object
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
@@ -1017,6 +1017,9 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
         except NotFoundError as e:
             if not p.flags["ignore-not-found"]:
                 errors.append(str(e))
+            continue
+        except ForbiddenError as e:  # e.g. an immortal namespace; kubectl goes on with the others
+            errors.append(str(e))
             continue
         cluster.reconcile()
         op = "force deleted" if grace == 0 else "deleted"
