@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
+import codecs
 import json
 import math
 import os
@@ -813,22 +814,109 @@ _INT_RANGES = {
 }
 
 
-def check_int_ranges(obj: Any) -> None:
-    """Refuse a typed object whose integers do not fit their Go fields, or that nests beyond
-    ``MAX_NESTING_DEPTH``: what kube-apiserver's JSON decoder refuses in a request body. The API server calls
-    this on every write, since a Python caller can put any integer in a model (``api.update`` with
-    ``spec.replicas = 2**31``).
+def check_int_ranges(obj: Any) -> Any:
+    """The object a request body would decode to: refuse one whose integers do not fit their Go fields, or that
+    nests beyond ``MAX_NESTING_DEPTH``, as kube-apiserver's JSON decoder would; a field holding a value of the
+    wrong type (a Python caller's ``spec.replicas = "3"``) is decoded again from the object's JSON form, so it
+    fails as the decoder fails. Returns ``obj`` (or its re-decoded copy). The API server calls this on every
+    write.
 
     >>> from k8snet.api.apps_v1 import Deployment
-    >>> check_int_ranges(Deployment(metadata={"name": "d"}, spec={"replicas": 2**31, "selector": {}, "template": {}}))
+    >>> d = Deployment(metadata={"name": "d"}, spec={"replicas": 2**31, "selector": {}, "template": {}})
+    >>> check_int_ranges(d)
     Traceback (most recent call last):
     ...
     k8snet.errors.ManifestError: Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32
+    >>> d.spec.replicas = "3"
+    >>> check_int_ranges(d)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ManifestError: Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
     """
-    if isinstance(obj, Resource):
-        metadata = getattr(obj, "metadata", None)
-        name = metadata.name if metadata is not None else None
-        _check_int_ranges(obj, type(obj), {"metadata": {"name": name}})
+    if not isinstance(obj, Resource):
+        return obj
+    metadata = getattr(obj, "metadata", None)
+    doc = {"metadata": {"name": metadata.name if metadata is not None else None}}
+    try:
+        _check_int_ranges(obj, type(obj), doc)
+    except _WrongType:
+        obj = _redecode(obj)
+        _check_int_ranges(obj, type(obj), doc)
+    return obj
+
+
+class _WrongType(Exception):
+    """A field holds a value its annotation does not allow (set by assignment, which pydantic does not check)."""
+
+
+def _redecode(obj: Any) -> Any:
+    """Decode ``obj`` again from its JSON form, as kube-apiserver decodes a request body."""
+    cls = type(obj)
+    data = obj.model_dump(by_alias=True, exclude_none=True, warnings=False)
+    doc = _go_nulls(data, cls)
+    try:
+        return cls.model_validate(doc)
+    except ValidationError as exc:
+        raise _decode_error(cls, doc, exc) from None
+
+
+_EXPECTED_CACHE: dict[Any, Any] = {}
+
+
+def _expected_types(ann: Any) -> tuple[type, ...] | None:
+    """The Python types a field's annotation allows (``None``: anything)."""
+    if ann in _EXPECTED_CACHE:
+        return _EXPECTED_CACHE[ann]
+    out: tuple[type, ...] | None
+    origin = typing.get_origin(ann)
+    if _is_union(ann):
+        parts = [_expected_types(a) for a in typing.get_args(ann)]
+        out = None if any(p is None for p in parts) else tuple(t for p in parts for t in p or ())
+    elif origin is typing.Annotated:
+        out = _expected_types(typing.get_args(ann)[0])
+    elif origin is typing.Literal:
+        out = (str,)
+    elif origin is list:
+        out = (list,)
+    elif origin is dict:
+        out = (dict,)
+    elif ann is type(None):
+        out = (type(None),)
+    elif ann is float:
+        out = (int, float)
+    elif isinstance(ann, type) and ann is not typing.Any:
+        out = (ann,)
+    else:
+        out = None
+    _EXPECTED_CACHE[ann] = out
+    return out
+
+
+def _type_ok(value: Any, ann: Any) -> bool:
+    expected = _expected_types(ann)
+    if expected is None:
+        return True
+    if isinstance(value, bool) and bool not in expected:
+        return False
+    return isinstance(value, expected)
+
+
+def _value_ok(value: Any, ann: Any) -> bool:
+    """Whether ``value`` fits ``ann``, list elements and map keys and values included (nested models are
+    checked when the walk reaches them)."""
+    if not _type_ok(value, ann):
+        return False
+    ann = _unwrap(ann)
+    if typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    origin = typing.get_origin(ann)
+    if origin is list and isinstance(value, list):
+        (element,) = typing.get_args(ann)
+        return all(_value_ok(x, element) for x in value)
+    if origin is dict and isinstance(value, dict):
+        key_ann, value_ann = typing.get_args(ann)
+        return all(_value_ok(k, key_ann) and _value_ok(v, value_ann) for k, v in value.items())
+    return True
 
 
 def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
@@ -850,9 +938,13 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
             return
         if not isinstance(m, BaseModel):
             return
-        for name in type(m).model_fields:
+        fields = type(m).model_fields
+        for name in fields:
             v = getattr(m, name)
             path = f"{gopath}.{name}" if gopath else name
+            ann = fields[name].annotation
+            if not _value_ok(v, ann):
+                raise _WrongType(path)
             ints = (
                 [v]
                 if isinstance(v, int)
@@ -893,13 +985,16 @@ def load(source: Source) -> list[Resource]:
         return _from_dict(source)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError(
-                f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
-            )
-        source = path.read_text(encoding="utf-8")
-    if isinstance(source, bytes):
-        source = source.decode("utf-8")
+        try:
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                raise ManifestError(
+                    f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
+                )
+            source = path.read_bytes()
+        except OSError as err:
+            raise ManifestError(f'error when reading "{path}": {err.strerror or err}') from None
+    if isinstance(source, (bytes, bytearray)):
+        source = _decode_bytes(bytes(source))
     if isinstance(source, str):
         out: list[Resource] = []
         for doc in _parse_text(source):
@@ -911,6 +1006,35 @@ def load(source: Source) -> list[Resource]:
             out.extend(load(item))
         return out
     raise ManifestError(f"cannot load a manifest from {type(source).__name__}")
+
+
+def _decode_bytes(data: bytes) -> str:
+    """Bytes as go-yaml's reader takes them (yaml.v2 ``readerc.go``): a UTF-16 byte-order mark selects UTF-16, a
+    UTF-8 one is skipped, and anything else must be UTF-8, else the reader's own error.
+
+    >>> _decode_bytes(b"\\xff\\xfea\\x00"), _decode_bytes(b"\\xef\\xbb\\xbfa: 1")
+    ('a', 'a: 1')
+    >>> _decode_bytes(b"\\x89PNG")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ManifestError: error converting YAML to JSON: yaml: invalid leading UTF-8 octet
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _yaml_fail("incomplete UTF-16 character") from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problem = {
+            "invalid start byte": "invalid leading UTF-8 octet",
+            "invalid continuation byte": "invalid trailing UTF-8 octet",
+            "unexpected end of data": "incomplete UTF-8 octet sequence",
+        }.get(err.reason, "invalid leading UTF-8 octet")
+        raise _yaml_fail(problem) from None
 
 
 def _looks_like_path(text: str) -> bool:

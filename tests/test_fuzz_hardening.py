@@ -15,10 +15,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-
 from helpers.hardening import (
     DNS_NAMES,
     DNS_TYPES,
@@ -28,6 +24,10 @@ from helpers.hardening import (
     YAML_DOCUMENTS,
     CountingDecoder,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
 from k8snet import manifests
 from k8snet.api import labels
 from k8snet.errors import K8snetError, KubectlError

@@ -233,7 +233,7 @@ def test_alias_expansion_is_bounded_by_the_ratio_of_aliased_decodes():
     text = SVC.replace(
         "{name: x}", "{name: x, labels: &l {" + ", ".join(f"k{i}: v" for i in range(10)) + "}}"
     )
-    text += "spec: {selector: *l}\n" + "x:\n" + "".join(f"  - *l\n" for _ in range(200))
+    text += "spec: {selector: *l}\n" + "x:\n" + "".join("  - *l\n" for _ in range(200))
     with pytest.raises(ManifestError, match='unknown field "x"'):  # decoded in full, then judged as JSON
         manifests.load(text)
     decoder = manifests._Decoder()

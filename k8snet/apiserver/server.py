@@ -470,8 +470,7 @@ class APIServer:
         :class:`~k8snet.errors.NotFoundError` (missing namespace); nothing changes on failure.
         """
         self.last_warnings = []
-        check_int_ranges(obj)
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -512,8 +511,7 @@ class APIServer:
     def update(self, obj) -> Any:
         """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
         self.last_warnings = []
-        check_int_ranges(obj)
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -551,8 +549,7 @@ class APIServer:
         """Write only ``status`` (the ``/status`` subresource, as controllers do): the stored spec and metadata
         are kept (``serviceStatusStrategy.PrepareForUpdate``), the new status is defaulted and validated."""
         self.last_warnings = []
-        check_int_ranges(obj)
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
