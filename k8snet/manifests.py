@@ -3,8 +3,15 @@
 ``load`` accepts YAML or JSON text, a path, a dict, a model object, or a list of any of these; multi-document
 streams and ``kind: List`` (or ``ServiceList``…) are flattened; empty documents are skipped. Decoding is strict
 like kube-apiserver's with kubectl's default ``--validate=strict``: an unknown field, a wrong type or an unknown
-kind raises :class:`~k8snet.errors.ManifestError` with the message the real tools print. YAML is read with
-``yaml.safe_load`` semantics only, with a size limit and a limit on alias expansion ("billion laughs").
+kind raises :class:`~k8snet.errors.ManifestError` with the message the real tools print.
+
+YAML is read as kubectl reads it: the stream is split into documents at ``---`` lines (k8s.io/apimachinery
+``pkg/util/yaml`` ``YAMLReader``), and each document becomes JSON as sigs.k8s.io/yaml makes it over go-yaml v2
+(YAML 1.1: ``y``/``on`` are booleans, ``0x1F`` an int, ``1e3`` a float; a date stays a string; ``1``, ``true``
+and ``1.5`` keys become strings; an unknown tag is ignored; an explicit tag the value does not fit fails, e.g.
+``cannot decode !!str `abc` as a !!int``). Alias expansion is limited as go-yaml limits it, by the share of
+decodes that come from aliases, so a billion laughs is refused while a large document without aliases is not.
+Simplified: nesting deeper than :data:`MAX_NESTING_DEPTH` is refused (Go allows 10000 levels).
 
 >>> objs = load('''
 ... apiVersion: v1
@@ -839,13 +846,13 @@ def check_int_ranges(obj: Any) -> Any:
     doc = {"metadata": {"name": metadata.name if metadata is not None else None}}
     try:
         _check_int_ranges(obj, type(obj), doc)
-    except _WrongType:
+    except _WrongTypeError:
         obj = _redecode(obj)
         _check_int_ranges(obj, type(obj), doc)
     return obj
 
 
-class _WrongType(Exception):
+class _WrongTypeError(Exception):
     """A field holds a value its annotation does not allow (set by assignment, which pydantic does not check)."""
 
 
@@ -944,7 +951,7 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
             path = f"{gopath}.{name}" if gopath else name
             ann = fields[name].annotation
             if not _value_ok(v, ann):
-                raise _WrongType(path)
+                raise _WrongTypeError(path)
             ints = (
                 [v]
                 if isinstance(v, int)
