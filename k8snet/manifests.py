@@ -45,8 +45,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import yaml
-import yaml.composer
-import yaml.resolver
+import yaml.scanner
 from pydantic import BaseModel, ValidationError
 
 from .api import KINDS, K8sModel, Resource
@@ -97,63 +96,84 @@ class _Alias:
         self.anchor, self.target, self.start_mark = anchor, target, start_mark
 
 
-if typing.TYPE_CHECKING:
-    from yaml import SafeLoader as _ComposerBase
-else:
-    _ComposerBase = object
+class _Scalar:
+    """A scalar with its tag as written: ``""`` for a plain untagged one (go-yaml resolves it), ``!!str`` for an
+    untagged quoted one, else the tag itself."""
+
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag: str, value: str):
+        self.tag, self.value = tag, value
 
 
-class _ComposerMixin(_ComposerBase):
-    """Composes a node graph from parser events, keeping what go-yaml's decoder needs: the tag as written (``""``
-    for a plain untagged scalar), aliases as such, a later anchor of the same name replacing an earlier one, and
-    a nesting limit. The events come from libyaml when PyYAML has it (go-yaml is a port of libyaml, so the
-    syntax errors read the same), else from PyYAML's pure-Python port of it."""
+class _Sequence(list):
+    """A sequence node: its children."""
 
-    depth = 0
-    anchors: dict[str, Any]
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.get_event()
-            if event.anchor not in self.anchors:
-                raise yaml.composer.ComposerError(
-                    None, None, f"unknown anchor '{event.anchor}' referenced", event.start_mark
-                )
-            return _Alias(event.anchor, self.anchors[event.anchor], event.start_mark)
-        self.depth += 1
-        if self.depth > MAX_NESTING_DEPTH:
-            raise _too_deep()
-        anchor = self.peek_event().anchor
-        if self.check_event(yaml.ScalarEvent):
-            event = self.get_event()
-            # go-yaml: an untagged plain scalar is resolved; untagged quoted is a string; a tag is kept as is
-            if event.tag is None:
-                tag = "" if event.implicit[0] else _STR
-            else:
-                tag = event.tag
-            node: Any = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-        elif self.check_event(yaml.SequenceStartEvent):
-            node = self.compose_sequence_node(anchor)
-        else:
-            node = self.compose_mapping_node(anchor)
-        self.depth -= 1
-        return node
+class _Mapping(list):
+    """A mapping node: its (key, value) pairs, in order."""
 
 
 if getattr(yaml, "__with_libyaml__", False):
-
-    class _Composer(_ComposerMixin, yaml.cyaml.CParser, yaml.composer.Composer, yaml.resolver.Resolver):
-        def __init__(self, stream: str):
-            yaml.cyaml.CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
+    _Parser: Any = yaml.cyaml.CParser
 else:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
 
-    class _Composer(_ComposerMixin, yaml.SafeLoader):  # type: ignore[no-redef]
-        pass
+
+def _compose(text: str) -> Any:
+    """The first document of ``text`` as a node graph (``yaml.Unmarshal`` reads one document), composed
+    iteratively from the parser's events with a nesting limit; a later anchor of a name replaces an earlier one,
+    as in go-yaml. The events come from libyaml when PyYAML has it (go-yaml is a port of libyaml, so the syntax
+    errors read the same), else from PyYAML's pure-Python port of it."""
+    parser = _Parser(text)
+    try:
+        get = parser.get_event
+        get()  # StreamStart
+        if isinstance(parser.peek_event(), yaml.StreamEndEvent):
+            return None
+        get()  # DocumentStart
+        anchors: dict[str, Any] = {}
+        stack: list[Any] = []  # open collections; a mapping's half-built pair in `pending`
+        pending: list[Any] = []
+        while True:
+            event = get()
+            node: Any
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = stack.pop()
+                pending.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.tag is None:
+                    tag = "" if event.implicit[0] else _STR
+                else:
+                    tag = event.tag
+                node = _Scalar(tag, event.value)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:  # parser.go alias(): failf, without a line
+                    raise _yaml_fail(f"unknown anchor '{event.anchor}' referenced")
+                node = _Alias(event.anchor, anchors[event.anchor], event.start_mark)
+            else:  # a sequence or mapping starts
+                collection = _Sequence() if isinstance(event, yaml.SequenceStartEvent) else _Mapping()
+                if event.anchor is not None:
+                    anchors[event.anchor] = collection
+                stack.append(collection)
+                pending.append(None)
+                if len(stack) > MAX_NESTING_DEPTH:
+                    raise _too_deep()
+                continue
+            if not stack:
+                return node
+            parent = stack[-1]
+            if isinstance(parent, _Sequence):
+                parent.append(node)
+            elif pending[-1] is None:
+                pending[-1] = (node,)
+            else:
+                parent.append((pending[-1][0], node))
+                pending[-1] = None
+    finally:
+        parser.dispose()
 
 
 def _split_documents(text: str) -> list[str]:
@@ -182,14 +202,21 @@ def _blank(doc: str) -> bool:
 
 
 def _yaml_error(exc: yaml.YAMLError) -> ManifestError:
-    line = ""
+    """A parse error as go-yaml v2 reports it (decode.go ``parser.fail``): the problem mark's line, plus one for a
+    scanner error ("scanner errors don't iterate line before returning error"), else the context mark's line;
+    no ``line N:`` at all when that is 0. libyaml's marks and messages are go-yaml's (a port of it); PyYAML's
+    pure-Python parser words a few messages differently."""
+    line = 0
     mark = getattr(exc, "problem_mark", None)
-    if mark is not None:
-        line = f"line {mark.line + 1}: "
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and mark.line != 0:
+        line = mark.line + (1 if isinstance(exc, yaml.scanner.ScannerError) else 0)
+    elif context is not None and context.line != 0:
+        line = context.line
     problem = getattr(exc, "problem", None) or str(exc)
-    # Go's yaml.v2 says "in this context" where PyYAML says "here"; the line numbers agree.
+    # PyYAML's pure-Python scanner says "here" where libyaml and go-yaml say "in this context"
     problem = problem.replace("are not allowed here", "are not allowed in this context")
-    return ManifestError(f"error converting YAML to JSON: yaml: {line}{problem}")
+    return _yaml_fail(f"line {line}: {problem}" if line else problem)
 
 
 def _yaml_fail(message: str) -> ManifestError:
@@ -338,14 +365,14 @@ class _Decoder:
             raise _yaml_fail("document contains excessive aliasing")
         if isinstance(node, _Alias):
             return self.alias(node)
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, _Scalar):
             return self.scalar(node)
         self.depth += 1
         if self.depth > MAX_NESTING_DEPTH:
             raise _too_deep()
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.unmarshal(child) for child in node.value]
+            if isinstance(node, _Sequence):
+                return [self.unmarshal(child) for child in node]
             out: dict[str, Any] = {}
             self.mapping(node, out)
             return out
@@ -381,12 +408,8 @@ class _Decoder:
         return out
 
     def mapping(self, node: Any, out: dict[str, Any]) -> None:
-        for key_node, value_node in node.value:
-            if (
-                isinstance(key_node, yaml.ScalarNode)
-                and key_node.value == "<<"
-                and key_node.tag in ("", _MERGE)
-            ):
+        for key_node, value_node in node:
+            if isinstance(key_node, _Scalar) and key_node.value == "<<" and key_node.tag in ("", _MERGE):
                 self.merge(value_node, out)
                 continue
             key = self.unmarshal(key_node)
@@ -398,14 +421,14 @@ class _Decoder:
     def merge(self, node: Any, out: dict[str, Any]) -> None:
         """decode.go ``merge``: a map, an alias of one, or a sequence of them (earlier ones win)."""
         target = node.target if isinstance(node, _Alias) else node
-        if isinstance(target, yaml.MappingNode):
+        if isinstance(target, _Mapping):
             merged = self.unmarshal(node)
             out.update(merged)
             return
-        if isinstance(node, yaml.SequenceNode):
-            for child in reversed(node.value):
+        if isinstance(node, _Sequence):
+            for child in reversed(node):
                 inner = child.target if isinstance(child, _Alias) else child
-                if not isinstance(inner, yaml.MappingNode):
+                if not isinstance(inner, _Mapping):
                     break
                 out.update(self.unmarshal(child))
             else:
@@ -486,28 +509,16 @@ def _yaml_documents(text: str) -> list[Any]:
     """Each YAML document of ``text`` as the JSON kubectl sends (``yaml.NewYAMLOrJSONDecoder``)."""
     out = []
     for doc in _split_documents(text):
-        loader = _Composer(doc)
         try:
-            root = _first_node(loader)
+            root = _compose(doc)
         except yaml.YAMLError as exc:
             raise _yaml_error(exc) from None
-        finally:
-            loader.dispose()
         if root is None:
             continue
         decoder = _Decoder()
         decoder.decode_count = 1  # the document node
         out.append(decoder.unmarshal(root))
     return out
-
-
-def _first_node(loader: _Composer) -> Any:
-    """The first document's root node (``yaml.Unmarshal`` reads one document and ignores the rest)."""
-    loader.get_event()  # StreamStart
-    if loader.check_event(yaml.StreamEndEvent):
-        return None
-    node = loader.compose_document()
-    return node
 
 
 def _nesting_depth_ok(value: Any) -> bool:
@@ -770,7 +781,7 @@ def _from_dict(doc: Any) -> list[Resource]:
         obj = cls.model_validate(doc)
     except ValidationError as exc:
         raise _decode_error(cls, doc, exc) from None
-    _check_int_ranges(obj, cls, doc)
+    _check_int_ranges(obj, cls, doc, check_types=False)  # pydantic has just checked every type
     return [obj]
 
 
@@ -806,12 +817,19 @@ def _go_nulls(value: Any, ann: Any) -> Any:
     if origin is list and isinstance(value, list):
         elem = typing.get_args(ann)[0]
         zero = _zero(elem)
-        return [zero if v is None and zero is not None else _go_nulls(v, elem) for v in value]
+        return [_go_null_item(v, elem, zero) for v in value]
     if origin is dict and isinstance(value, dict):
         elem = typing.get_args(ann)[1]
         zero = _zero(elem)
-        return {k: zero if v is None and zero is not None else _go_nulls(v, elem) for k, v in value.items()}
+        return {k: _go_null_item(v, elem, zero) for k, v in value.items()}
     return value
+
+
+def _go_null_item(value: Any, elem: Any, zero: Any) -> Any:
+    if value is None:
+        return zero if zero is not None else None
+    # only containers can hold nulls further down
+    return _go_nulls(value, elem) if isinstance(value, (dict, list)) else value
 
 
 _INT_RANGES = {
@@ -899,34 +917,48 @@ def _expected_types(ann: Any) -> tuple[type, ...] | None:
     return out
 
 
-def _type_ok(value: Any, ann: Any) -> bool:
-    expected = _expected_types(ann)
-    if expected is None:
-        return True
-    if isinstance(value, bool) and bool not in expected:
-        return False
-    return isinstance(value, expected)
+_CHECKERS: dict[Any, typing.Callable[[Any], bool]] = {}
 
 
 def _value_ok(value: Any, ann: Any) -> bool:
     """Whether ``value`` fits ``ann``, list elements and map keys and values included (nested models are
-    checked when the walk reaches them)."""
-    if not _type_ok(value, ann):
-        return False
-    ann = _unwrap(ann)
-    if typing.get_origin(ann) is typing.Annotated:
-        ann = typing.get_args(ann)[0]
-    origin = typing.get_origin(ann)
-    if origin is list and isinstance(value, list):
-        (element,) = typing.get_args(ann)
-        return all(_value_ok(x, element) for x in value)
-    if origin is dict and isinstance(value, dict):
-        key_ann, value_ann = typing.get_args(ann)
-        return all(_value_ok(k, key_ann) and _value_ok(v, value_ann) for k, v in value.items())
-    return True
+    checked when the walk reaches them). The check for each annotation is built once."""
+    checker = _CHECKERS.get(ann)
+    if checker is None:
+        checker = _CHECKERS[ann] = _make_checker(ann)
+    return checker(value)
 
 
-def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
+def _make_checker(ann: Any) -> typing.Callable[[Any], bool]:
+    expected = _expected_types(ann)
+
+    def type_ok(value: Any) -> bool:
+        if expected is None:
+            return True
+        if isinstance(value, bool) and bool not in expected:
+            return False
+        return isinstance(value, expected)
+
+    base = _unwrap(ann)
+    if typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    origin = typing.get_origin(base)
+    if origin is list:
+        (element,) = typing.get_args(base)
+        return lambda v: type_ok(v) and (not isinstance(v, list) or all(_value_ok(x, element) for x in v))
+    if origin is dict:
+        key_ann, value_ann = typing.get_args(base)
+        return lambda v: (
+            type_ok(v)
+            and (
+                not isinstance(v, dict)
+                or all(_value_ok(k, key_ann) and _value_ok(x, value_ann) for k, x in v.items())
+            )
+        )
+    return type_ok
+
+
+def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict, check_types: bool = True) -> None:
     """Go cannot store 2**40 in an int32 field: ``json: cannot unmarshal number 1099511627776 into Go struct
     field ServicePort.spec.ports.port of type int32`` (encoding/json ``literalStore``, ``OverflowInt``).
     Nesting beyond ``MAX_NESTING_DEPTH`` is refused first, so the walk stays within Python's stack."""
@@ -935,13 +967,10 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
     kind, version = cls.model_fields["kind"].default, cls.model_fields["apiVersion"].default.split("/")[-1]
 
     def visit(m: Any, gopath: str) -> None:
-        if isinstance(m, list):
-            for item in m:
-                visit(item, gopath)
-            return
-        if isinstance(m, dict):
-            for item in m.values():
-                visit(item, gopath)
+        if isinstance(m, (list, dict)):
+            for item in m.values() if isinstance(m, dict) else m:
+                if isinstance(item, (BaseModel, list, dict)):  # scalars in a list or map hold no model
+                    visit(item, gopath)
             return
         if not isinstance(m, BaseModel):
             return
@@ -950,7 +979,7 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
             v = getattr(m, name)
             path = f"{gopath}.{name}" if gopath else name
             ann = fields[name].annotation
-            if not _value_ok(v, ann):
+            if check_types and not _value_ok(v, ann):
                 raise _WrongTypeError(path)
             ints = (
                 [v]

@@ -123,9 +123,16 @@ BAD = [
     ("kind: Service\nmetadata: {name: x}", ManifestError, "error validating data: apiVersion not set"),
     ("metadata: {name: x}", ManifestError, "error validating data: [apiVersion not set, kind not set]"),
     (
+        # go-yaml v2 decode.go parser.fail: the 0-based line of a scanner error plus one, and no "line N:" when the
+        # problem is on the first line
         "a: b: c",
         ManifestError,
-        "error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context",
+        "error converting YAML to JSON: yaml: mapping values are not allowed in this context",
+    ),
+    (
+        "x: 1\na: b: c",
+        ManifestError,
+        "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context",
     ),
     ("- 1\n- 2", ManifestError, "error validating data: the manifest must be an object, not array"),
     (
