@@ -708,6 +708,25 @@ def ip_addr_show(
     return "\n".join(lines) + "\n"
 
 
+def ip_brief_addr_show(state: IPVSState | list[str], device: str = "kube-ipvs0") -> str:
+    """``ip -brief addr show kube-ipvs0``: one line, the device, its operational state and every address.
+
+    iproute2 ``ip/ipaddress.c``: ``print_linkinfo_brief`` prints the name as ``"%-16s "`` and
+    ``print_operstate`` the state as ``"%-14s "`` (a dummy device that was never set up is ``DOWN``);
+    ``print_addrinfo`` then prints each address as ``"%s/%d "`` (note the space after the last one). Addresses
+    are sorted, as :func:`ip_addr_show` sorts them.
+
+    >>> ip_brief_addr_show(["10.96.0.10", "10.96.0.1"])
+    'kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 \\n'
+    """
+    if isinstance(state, IPVSState):
+        addrs, device = list(state.bound_addresses), state.dummy_device
+    else:
+        addrs = list(state)
+    parsed = sorted((ipaddress.ip_address(a) for a in addrs), key=lambda a: (a.version, int(a)))
+    return f"{device:<16} {'DOWN':<14} " + "".join(f"{a}/{a.max_prefixlen} " for a in parsed) + "\n"
+
+
 def with_weight(vs: VirtualServer, address: str, port: int, weight: int) -> VirtualServer:
     """A copy of ``vs`` with one destination's weight changed (what ``UpdateRealServer`` does).
 
