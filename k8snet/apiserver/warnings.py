@@ -59,6 +59,7 @@ def warnings_for_request(kind: str) -> list[str]:
     warning = _DEPRECATED_KINDS.get(kind)
     return [warning] if warning else []
 
+
 _ANN_TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 _ANN_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 _STRICT_V4 = re.compile(r"(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}")

@@ -210,6 +210,4 @@ def busybox_nslookup_text(server: str, replies: Sequence[tuple[str, DNSResponse]
                 elif r.type == "NS":
                     lines.append(f"{_bare(r.name)}\tnameserver = {_bare(r.data)}")
         lines.append("")
-    return NslookupOutput(
-        "\n".join(lines) + "\n", exit_code, [(name, resp.qtype) for name, resp in replies]
-    )
+    return NslookupOutput("\n".join(lines) + "\n", exit_code, [(name, resp.qtype) for name, resp in replies])

@@ -418,7 +418,9 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
                 "clusterIP": api.ips.nth(1),
                 "type": "ClusterIP",
                 "sessionAffinity": "None",
-                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": config.apiserver_port}],
+                "ports": [
+                    {"name": "https", "port": 443, "protocol": "TCP", "targetPort": config.apiserver_port}
+                ],
             },
         )
     )

@@ -231,7 +231,9 @@ def test_every_write_of_endpoints_carries_the_deprecation_warning():
     assert cluster.api.last_warnings == [ENDPOINTS_WARNING]
     cluster.api.update(cluster_load(endpoints))
     assert cluster.api.last_warnings == [ENDPOINTS_WARNING]
-    cluster.api.create(Service(metadata={"name": "db", "namespace": "default"}, spec={"ports": [{"port": 80}]}))
+    cluster.api.create(
+        Service(metadata={"name": "db", "namespace": "default"}, spec={"ports": [{"port": 80}]})
+    )
     assert cluster.api.last_warnings == []  # a Service request carries no deprecation warning
 
 
@@ -254,7 +256,10 @@ subsets: [{addresses: [{ip: 10.4.0.4}], ports: [{port: 80}]}]
     assert str(out) == "endpoints/db created\nendpoints/db2 created\n"
     # kubectl's warning writer deduplicates (rest.WarningWriterOptions{Deduplicate: true} in kubectl's cmd.go)
     assert out.stderr == f"Warning: {ENDPOINTS_WARNING}\n"
-    assert cluster.kubectl("apply -f -", stdin=manifest.split("---")[0]).stderr == f"Warning: {ENDPOINTS_WARNING}\n"
+    assert (
+        cluster.kubectl("apply -f -", stdin=manifest.split("---")[0]).stderr
+        == f"Warning: {ENDPOINTS_WARNING}\n"
+    )
 
 
 def cluster_load(obj):
