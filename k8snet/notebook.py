@@ -45,9 +45,11 @@ See 'kubectl get --help' for usage.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,7 @@ __all__ = [
     "current",
     "last",
     "KubectlRun",
+    "printed_errors",
     "kubectl",
     "kubectl_apply",
     "load_ipython_extension",
@@ -164,6 +167,7 @@ class KubectlRun:
     stdout: str
     stderr: str
     exit_code: int
+    stdin: str | None = None
 
 
 class _FakeCluster:
@@ -256,12 +260,33 @@ def kubectl(line: str, stdin: str | None = None) -> None:
         out = run(current(context), command, stdin=stdin)
     except K8snetError as e:
         stdout = getattr(e, "stdout", "") or ""
-        _state["last"] = KubectlRun(line, stdout, str(e) + "\n", 1)
+        _state["last"] = KubectlRun(line, stdout, str(e) + "\n", 1, stdin)
         _print(stdout, str(e) + "\n")
         return
     stderr = getattr(out, "stderr", "")
-    _state["last"] = KubectlRun(line, str(out), stderr, 0)
+    _state["last"] = KubectlRun(line, str(out), stderr, 0, stdin)
     _print(str(out), stderr)
+
+
+@contextlib.contextmanager
+def printed_errors() -> Iterator[None]:
+    """Run a block of Python that talks to the model and, if it fails with a :class:`~k8snet.errors.K8snetError`,
+    print the error's text on stderr as the real component prints it, instead of a traceback (kept in
+    :func:`last` with exit status 1).
+
+    >>> import contextlib, sys
+    >>> from k8snet.errors import NotFoundError
+    >>> with contextlib.redirect_stderr(sys.stdout), printed_errors():
+    ...     raise NotFoundError("services", "nope")
+    Error from server (NotFound): services "nope" not found
+    >>> last().exit_code
+    1
+    """
+    try:
+        yield
+    except K8snetError as e:
+        _state["last"] = KubectlRun("", "", str(e) + "\n", 1)
+        _print("", str(e) + "\n")
 
 
 def kubectl_apply(line: str, cell: str) -> None:
