@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8snet-installed
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium system-cjk-font clean
 
 # The constraints pin the whole dependency tree as resolved on Python 3.11; older Pythons resolve the extras' pins.
 $(STAMP): pyproject.toml .ci/constraints.txt
@@ -25,6 +25,10 @@ system-graphviz:
 
 system-chromium:
 	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
+
+# A CJK font, so that the browser test's screenshot of a page with the article's Chinese shows glyphs, not boxes
+system-cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || bash .ci/install-system-packages fonts-noto-cjk
 
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
@@ -52,7 +56,7 @@ site: $(STAMP) system-graphviz
 	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W --keep-going
 
-browser: $(STAMP) system-chromium
+browser: $(STAMP) system-chromium system-cjk-font
 	$(BIN)/pytest -o addopts="" -m browser tests/browser
 
 test: lint unit notebooks site browser
