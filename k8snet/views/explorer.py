@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.views.graphviz import inline_svg
 
 __all__ = [
     "Outcome",
