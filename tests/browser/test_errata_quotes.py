@@ -23,6 +23,8 @@ PAGE = ROOT / "_build" / "html" / "book" / "08-errata.html"
 
 
 def _norm(text: str) -> str:
+    # Sphinx's smartquotes turn the translations' straight quotes into curly ones; compare the words, not the glyphs
+    text = text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}))
     return re.sub(r"\s+", " ", text).strip()
 
 
