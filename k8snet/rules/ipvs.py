@@ -50,10 +50,10 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 import hashlib
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from k8snet.errors import K8snetError
