@@ -224,6 +224,11 @@ def _iptables_reports(att: IptablesAttribution) -> dict[str, ServicePortReport]:
                 sub = nat.get(t)
                 if sub is not None and sub.kind == "endpoint":
                     rep.endpoints.append(EndpointShare(sub.endpoint, info.shares.get(t), info.chain, t))
+                elif sub is None and t.startswith("KUBE-SEP-"):
+                    note = "chain not in the input"
+                    rep.endpoints.append(
+                        EndpointShare(att.arrow_endpoints.get(t), info.shares.get(t), info.chain, t, note)
+                    )
     for info in att.infos:
         if info.kind == "endpoint" and info.table == "nat":
             rep = reports[info.owner or UNKNOWN_OWNER]

@@ -83,13 +83,15 @@ _NFT_CMD = re.compile(
     r"^(?:add|insert|create|flush|delete|destroy|replace)\s+(?:table|chain|rule|set|map|element)\s"
 )
 _IPVS = re.compile(
-    r"^(?:IP Virtual Server version|Prot LocalAddress:Port|->\s|(?:TCP|UDP|SCTP)\s+\S+:\S+(?:\s|$)|FWM\s+\d+\s)"
+    r"^(?:IP Virtual Server version|Prot LocalAddress:Port|->\s|(?:TCP|UDP|SCTP)\s+\S+:\S+(?:\s|$)|(?:TCP|UDP|SCTP) {2}\S+ [a-z]+"
+    r"|FWM\s+\d+\s)"
 )
 _IPSET_START = re.compile(r"^Name:\s+\S+$")
 _IPSET_SAVE = re.compile(r"^(?:create\s+\S+\s+(?:hash|bitmap|list):\S*|add\s+\S+\s+\S+)")
 _IPSET_FIELD = re.compile(r"^(?:Type|Revision|Header|Size in memory|References|Number of entries|Members):")
 _GREP_N = re.compile(r"^(?:[\w./-]+:)?\d+[:-](?=[-:*\[#C])")
 _FENCE = re.compile(r"^(?:```|~~~)")
+_HANDLE = re.compile(r"\s*# handle \d+\s*$")
 
 
 @dataclass
@@ -137,7 +139,7 @@ def split_sections(text: str) -> Sections:
     state: str | None = None
     depth = 0
     for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+        line = _HANDLE.sub("", raw).strip()  # "nft -a" appends "# handle N"
         if state == "nft":
             if line:
                 out.add("nft", lineno, raw)

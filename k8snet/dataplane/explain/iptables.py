@@ -109,15 +109,20 @@ def _kind(table: str, chain: str, builtin: bool) -> str:
     return "other"
 
 
+def _address(value: str) -> str:
+    # iptables-save writes host addresses with their mask (-d 10.96.0.1/32); show the address
+    return value[:-3] if value.endswith("/32") else value[:-4] if value.endswith("/128") else value
+
+
 def _entry_text(rule: Rule) -> str:
     what = rule.comment or ""
     label = _label(what) if what else ""
     proto = rule.protocol.value if rule.protocol else ""
     port = rule.dport.value if rule.dport else ""
     if rule.chain == "KUBE-NODEPORTS" and not label.startswith("health check"):
-        dest = rule.destination.value if rule.destination else "LOCAL"
+        dest = _address(rule.destination.value) if rule.destination else "LOCAL"
         return f"nodePort {dest}:{port}/{proto}"
-    dest = rule.destination.value if rule.destination else "*"
+    dest = _address(rule.destination.value) if rule.destination else "*"
     return f"{label or 'address'} {dest}:{port}/{proto}"
 
 
@@ -135,6 +140,8 @@ class IptablesAttribution:
         self.rule_owner: dict[int, str | None] = {}
         self.extra_entries: dict[str, list[str]] = {}
         self.old_colon_format = False
+        #: endpoints named by ``"ns/svc:port -> IP:PORT"`` comments of jumps to KUBE-SEP- chains not in the input
+        self.arrow_endpoints: dict[str, str] = {}
         self._attribute()
 
     def _attribute(self) -> None:
@@ -193,6 +200,10 @@ class IptablesAttribution:
                 for rule in chain.rules:
                     target = by_name.get(rule.jump or "")
                     owner = owner_from_comment(rule.comment)
+                    if target is None and (rule.jump or "").startswith("KUBE-SEP-") and rule.comment:
+                        m = _ARROW.search(rule.comment)
+                        if m:
+                            self.arrow_endpoints[rule.jump or ""] = m.group(1)
                     if target is not None and target.kind in _SERVICE_KINDS:
                         if target.owner is None:
                             target.owner = owner

@@ -43,7 +43,7 @@ def virtual_server_name(svc: ListedService) -> str:
     if svc.protocol == "FWM":
         return f"FWM {svc.host}"
     host = f"[{svc.host}]" if ":" in svc.host else svc.host
-    return f"{svc.protocol} {host}:{svc.port}"
+    return f"{svc.protocol} {host}:{svc.port}" if svc.port else f"{svc.protocol} {host}"
 
 
 def _roles(ipsets: dict[str, IPSet] | None) -> tuple[dict[tuple[str, str, str], str], dict[str, set[str]]]:
@@ -71,7 +71,8 @@ def explain_ipvs(
     warnings: list[str] = []
     if listing.names:
         notes.append(
-            f"{listing.format} printed host and port names; they were not resolved (ipvsadm -Ln prints addresses)"
+            f"{listing.format} printed host and port names (cut to the width of its columns); they were not "
+            "resolved (ipvsadm -Ln prints addresses)"
         )
     roles, nodeports = _roles(ipsets)
     seen_ports: dict[tuple[str, str], int] = {}

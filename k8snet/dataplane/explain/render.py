@@ -30,10 +30,15 @@ def _service_block(rep: Any, chains: dict[str, Any]) -> list[str]:
         lines.append(f"  {info.chain}  {info.kind}{extra}")
         for t in info.targets:
             sub = chains.get(t)
+            share = _share(info.shares[t]) if t in info.shares else ""
             if sub is not None and sub.kind == "endpoint":
                 shown_endpoints.add(t)
-                share = _share(info.shares[t]) if t in info.shares else ""
                 lines.append(f"    {sub.chain}  endpoint  {sub.endpoint or '?'}{share}")
+            elif sub is None:
+                missing = next((e for e in rep.endpoints if e.chain == t and e.via == name), None)
+                if missing is not None:
+                    shown_endpoints.add(t)
+                    lines.append(f"    {t}  endpoint  {missing.endpoint or '?'}{share}  ({missing.note})")
     rest = [e for e in rep.endpoints if e.chain is None or e.chain not in shown_endpoints]
     if rest and rep.chains:
         lines.append("  endpoints without a service chain in the input:")
