@@ -44,6 +44,7 @@ ns1/svc1:p80
 ('rule lines', ['10.180.0.1:80'])
 >>> print(e.text())  # doctest: +NORMALIZE_WHITESPACE
 (Service port not named in the input)
+  endpoints without a service chain in the input:
     KUBE-SEP-SXIVWICOYRO3J4NJ  endpoint  10.180.0.1:80
 <BLANKLINE>
 Read as rule lines (2 lines).

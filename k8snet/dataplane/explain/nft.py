@@ -209,9 +209,18 @@ def _explain_table(
         if info.kind in ("service", "service-local"):
             for target in info.targets:
                 sub = by_name.get(target)
-                if sub is None or sub.kind != "endpoint":
+                if sub is not None and sub.kind == "endpoint":
+                    rep.endpoints.append(
+                        EndpointShare(sub.endpoint, info.shares.get(target), info.chain, target)
+                    )
                     continue
-                rep.endpoints.append(EndpointShare(sub.endpoint, info.shares.get(target), info.chain, target))
+                m = _NAME.match(target) if sub is None else None
+                if m and m.group(1) == "endpoint":  # not pasted, but its name says where it goes
+                    ep = _spn_of(m.group(2))[2]
+                    share = info.shares.get(target)
+                    rep.endpoints.append(
+                        EndpointShare(ep, share, info.chain, target, "chain not in the input")
+                    )
     for info in infos:
         if info.kind == "endpoint" and info.owner:
             rep = report(info.owner)

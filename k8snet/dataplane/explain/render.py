@@ -40,7 +40,7 @@ def _service_block(rep: Any, chains: dict[str, Any]) -> list[str]:
                     shown_endpoints.add(t)
                     lines.append(f"    {t}  endpoint  {missing.endpoint or '?'}{share}  ({missing.note})")
     rest = [e for e in rep.endpoints if e.chain is None or e.chain not in shown_endpoints]
-    if rest and rep.chains:
+    if any(e.chain is not None for e in rest):
         lines.append("  endpoints without a service chain in the input:")
     for e in rest:
         if e.chain is not None and e.chain in shown_endpoints:
