@@ -55,7 +55,7 @@ site: $(STAMP) system-graphviz
 	$(BIN)/jupyter-book build . -W --keep-going
 
 browser: $(STAMP) system-chromium system-cjk-font
-	$(BIN)/pytest -o addopts="" -m browser tests/browser
+	$(BIN)/pytest -p no:cacheprovider -o addopts="" -m browser tests/browser
 
 test: lint unit notebooks site browser
 	@echo "make test: all green"
