@@ -140,7 +140,7 @@ def _add_slice(
     hostname: str,
     ip_family: str,
     prefer_same_traffic_distribution: bool,
-    chain_namer: Callable[[ServicePortName, str], str] | None = None,
+    chain_namer: Callable[[ServicePortName, str, int, str], str] | None = None,
 ) -> None:
     """``endpointInfoByServicePort`` + ``addEndpoints`` for one slice of the Service ``ns/svc_name``."""
     # newEndpointSliceInfo sorts the ports (byPort) before use.
@@ -193,7 +193,7 @@ def _add_slice(
                     ip, num, is_local, ready, serving, terminating, zone_hints, node_hints, node_name, key
                 )
                 if chain_namer is not None:
-                    ep.__dict__["chain_name"] = chain_namer(spn, key)
+                    ep.__dict__["chain_name"] = chain_namer(spn, ip, num, key)
 
 
 def _sorted_map(
@@ -285,13 +285,13 @@ class EndpointSliceCache:
         hostname: str,
         ip_family: str = "IPv4",
         prefer_same_traffic_distribution: bool = True,
-        chain_namer: Callable[[ServicePortName, str], str] | None = None,
+        chain_namer: Callable[[ServicePortName, str, int, str], str] | None = None,
     ):
         self.hostname = hostname
         self.ip_family = ip_family
         self.prefer_same_traffic_distribution = prefer_same_traffic_distribution
-        #: ``(service port, "ip:port") -> chain name``: the proxier's ``makeEndpointInfo``, which names each
-        #: endpoint's chain once, when the endpoint is created (stored as :attr:`EndpointInfo.chain_name`).
+        #: ``(service port, ip, port, "ip:port") -> chain name``: the proxier's ``makeEndpointInfo``, which names
+        #: each endpoint's chain once, when the endpoint is created (stored as :attr:`EndpointInfo.chain_name`).
         self.chain_namer = chain_namer
         self._trackers: dict[tuple[str, str], _SliceTracker] = {}
 

@@ -750,7 +750,7 @@ def chain_owners(
     return sync_proxy_rules(list(services), list(endpoint_slices), settings).owners
 
 
-def _sep_chain_name(spn: ServicePortName, endpoint: str) -> str:
+def _sep_chain_name(spn: ServicePortName, ip: str, port: int, endpoint: str) -> str:
     # newEndpointInfo: "ChainName: servicePortEndpointChainName(svcPortName.String(), protocol, baseInfo.String())"
     return "KUBE-SEP-" + _hash16(f"{spn}{spn.protocol.lower()}{endpoint}")
 
