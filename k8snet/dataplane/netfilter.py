@@ -1123,6 +1123,10 @@ class IptablesRestoreError(DataplaneError):
         super().__init__(f"iptables-restore: line {lineno} failed: {reason}: {line}")
 
 
+_MISS = object()
+_SPACE = (" ", "\t", "\r")
+
+
 class _KChain:
     """One chain as the kernel holds it: its policy (built-in chains) and its rules as ``-A`` lines.
 
@@ -1304,9 +1308,34 @@ class IPTables:
         chains: dict[str, _KChain] = {}
         refs: dict[str, int] = {}
         touched: set[str] = set()  # chains copied (declared or appended to) in this table's transaction
+        # the chains this payload flushed, as they were: a line written again is not tokenized again, and a chain
+        # rewritten with the same rules keeps its identity (the executor does not compile it again)
+        before: dict[str, _KChain] = {}
+        known: dict[str, str | None] = {}
         start = 0
         lineno = 0
+        miss = _MISS
+        # the chain the last rule went to (rules come in runs per chain); reset when chains are replaced
+        cur_prefix, cur = "\0", None
         for lineno, raw in enumerate(text.split("\n"), 1):
+            if table is not None and raw[:3] == "-A " and raw[-1:] not in _SPACE:
+                # the common line first: a rule the flushed chains already held (kube-proxy rewrites
+                # KUBE-SERVICES and KUBE-NODEPORTS on every sync, mostly with the same rules)
+                ref = known.get(raw, miss)
+                if ref is not miss and (ref is None or ref in chains):
+                    if not raw.startswith(cur_prefix):
+                        name = raw.split(" ", 2)[1]
+                        cur = chains.get(name)
+                        if cur is not None and name not in touched:
+                            cur = chains[name] = _KChain(name, cur.policy, list(cur.rules), list(cur.targets))
+                            touched.add(name)
+                        cur_prefix = f"-A {name} " if cur is not None else "\0"
+                    if cur is not None:
+                        cur.rules.append(raw)
+                        cur.targets.append(ref)
+                        if ref is not None:
+                            refs[ref] = refs.get(ref, 0) + 1
+                        continue
             line = raw.strip()
             if not line or line[0] == "#":
                 continue
@@ -1317,6 +1346,8 @@ class IPTables:
                 if table not in BUILTIN_CHAINS:
                     raise IptablesRestoreError(lineno, line, f"unable to initialize table '{table}'")
                 start = lineno
+                before, known = {}, {}
+                cur_prefix = "\0"
                 old = self._tables.get(table)
                 if old is None or not noflush:
                     policies = {c.name: c.policy for c in (old or {}).values() if c.policy is not None}
@@ -1329,6 +1360,14 @@ class IPTables:
                     touched = set()
                 continue
             if line == "COMMIT":
+                for name, old_chain in before.items():
+                    new_chain = chains.get(name)
+                    if (
+                        new_chain is not None
+                        and new_chain.rules == old_chain.rules
+                        and new_chain.policy == old_chain.policy
+                    ):
+                        chains[name] = old_chain
                 self._tables[table] = chains
                 self._refs[table] = refs
                 self.version += 1
@@ -1352,9 +1391,13 @@ class IPTables:
                     for target in existing.targets:
                         if target is not None:
                             refs[target] -= 1
+                    if name not in before and name not in touched:
+                        before[name] = existing
+                        known.update(zip(existing.rules, existing.targets, strict=True))
                 keep = existing.policy if existing is not None else "ACCEPT"
                 chains[name] = _KChain(name, (keep if policy == "-" else policy) if builtin else None, [], [])
                 touched.add(name)
+                cur_prefix = "\0"
                 continue
             if line.startswith("-A "):
                 words = _rule_words(line)
@@ -1392,6 +1435,7 @@ class IPTables:
                     raise IptablesRestoreError(lineno, line, "Too many links")
                 del chains[name]
                 refs.pop(name, None)
+                cur_prefix = "\0"
                 continue
             raise IptablesRestoreError(
                 lineno, line, "unexpected line (kube-proxy writes :CHAIN, -A, -X, COMMIT)"

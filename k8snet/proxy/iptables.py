@@ -874,6 +874,16 @@ class IPTablesProxier(Proxier):
         self._epoch = 0
         self._epoch_labels: dict[str, str] | None = None
         self._writer: _Writer | None = None
+        self._large: bool | None = None
+        self._index: dict[ServicePortName, int] = {}
+        self._by_service: dict[tuple[str, str], list[ServicePortName]] = {}
+        self._frag_list: list[_Fragment] = []
+
+    def forget_rendered(self) -> None:
+        """Drop the text kept per Service port: the next sync writes every Service port anew from the Service
+        and endpoint maps (what upstream's proxier does on every sync; benchmarks use it)."""
+        self._fragments.clear()
+        self._order_keys = set()
 
     def _ensure_jump_rules(self) -> None:
         # "We can't do this as part of the iptables-restore because we don't want to specify/replace *all* of
@@ -892,47 +902,77 @@ class IPTablesProxier(Proxier):
             self._ensure_jump_rules()
 
         svc_map, eps_map = self.svc_port_map, self.endpoints_map
+        frags = self._fragments
+        recheck_all = False
         if svc_map.keys() != self._order_keys:
             self._order = _service_order(svc_map)
             self._order_keys = set(svc_map)
-            for spn in [k for k in self._fragments if k not in svc_map]:
-                del self._fragments[spn]
+            self._index = {spn: i for i, spn in enumerate(self._order)}
+            self._by_service = {}
+            for spn in self._order:
+                self._by_service.setdefault((spn.namespace, spn.name), []).append(spn)
+            for spn in [k for k in frags if k not in svc_map]:
+                del frags[spn]
+            recheck_all = True
         if self.node_labels != self._epoch_labels or self._writer is None:
             self._epoch += 1
             self._epoch_labels = dict(self.node_labels)
             self._writer = _Writer(self.settings, self.node_labels)
-        writer, epoch, frags = self._writer, self._epoch, self._fragments
+            recheck_all = True
+        writer, epoch = self._writer, self._epoch
         large = self.large_cluster_mode = (
             _total_endpoints(svc_map, eps_map) > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
         )
+        if large is not self._large:
+            self._large = large
+            recheck_all = True
 
-        filter_parts: list[str] = []
-        nat_chain_parts: list[str] = []
-        nat_rule_parts: list[str] = []
-        active: set[str] = set()
-        n_filter = n_nat = n_skipped = 0
-        no_local = {"internal": 0, "external": 0}
+        # A Service port's text changes only when its Service or its endpoints do (or the mode it is written
+        # in): check the changed Services' ports, or all of them when the order, labels or mode changed.
         get_eps = eps_map.get
-        for spn in self._order:
+        order = self._order
+        if recheck_all:
+            candidates: list[ServicePortName] = order
+        else:
+            candidates = [spn for key in changed for spn in self._by_service.get(key, ())]
+        for spn in candidates:
             svc = svc_map[spn]
             eps = get_eps(spn, _NO_ENDPOINTS)
             f = frags.get(spn)
             if f is None or f.svc is not svc or f.eps is not eps or f.large is not large or f.epoch != epoch:
                 f = frags[spn] = writer.fragment(svc, eps, large)
                 f.epoch = epoch
-            filter_parts.append(f.filter)
-            nat_rule_parts.append(f.nat_top)
-            n_filter += f.n_filter
-            n_nat += f.n_nat_top
-            if full or (spn.namespace, spn.name) in changed:
-                nat_chain_parts.append(f.nat_chains)
-                nat_rule_parts.append(f.nat_own)
-                n_nat += f.n_nat_own
-            else:
-                n_skipped += f.n_nat_own
-            active.update(f.chains)
-            no_local["internal"] += f.no_local_internal
-            no_local["external"] += f.no_local_external
+        if recheck_all:
+            self._frag_list = [frags[spn] for spn in order]
+        else:
+            index = self._index
+            for spn in candidates:
+                self._frag_list[index[spn]] = frags[spn]
+        fl = self._frag_list
+
+        filter_parts = [f.filter for f in fl]
+        n_filter = sum(f.n_filter for f in fl)
+        n_nat = sum(f.n_nat_top for f in fl)
+        n_own = sum(f.n_nat_own for f in fl)
+        if full:
+            nat_chain_parts = [f.nat_chains for f in fl]
+            nat_rule_parts = [part for f in fl for part in (f.nat_top, f.nat_own)]
+            n_nat += n_own
+            n_skipped = 0
+        else:
+            # "If the SVC/SVL/EXT/FW/SEP chains have not changed since the last sync then we can omit them"
+            rewrite = sorted({self._index[spn] for key in changed for spn in self._by_service.get(key, ())})
+            nat_chain_parts = [fl[i].nat_chains for i in rewrite]
+            nat_rule_parts = [f.nat_top for f in fl]
+            for i in reversed(rewrite):
+                nat_rule_parts.insert(i + 1, fl[i].nat_own)
+            n_rewritten = sum(fl[i].n_nat_own for i in rewrite)
+            n_nat += n_rewritten
+            n_skipped = n_own - n_rewritten
+        no_local = {
+            "internal": sum(f.no_local_internal for f in fl),
+            "external": sum(f.no_local_external for f in fl),
+        }
 
         # Delete chains no longer in use; "since iptables-save can take several seconds to run on hosts with
         # lots of iptables rules, we don't bother to do this on every sync in large clusters".
@@ -942,6 +982,9 @@ class IPTablesProxier(Proxier):
             or self.last_iptables_cleanup is None
             or start - self.last_iptables_cleanup > self.sync_period
         ):
+            active: set[str] = set()
+            for f in fl:
+                active.update(f.chains)
             existing = self.iptables.chain_names("nat")
             deleted = sorted(c for c in existing - active if is_service_chain_name(c))
             self.last_iptables_cleanup = start

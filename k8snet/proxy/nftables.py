@@ -54,7 +54,8 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,7 @@ from k8snet.proxy.endpoints import EndpointInfo, endpoints_map
 from k8snet.proxy.proxier import Proxier, SyncResult
 from k8snet.proxy.serviceport import ServicePortInfo, ServicePortName, service_port_map
 from k8snet.proxy.topology import categorize_endpoints, policy_targets
-from k8snet.rules.nftables import Chain, Element, NamedSet, Table, dump_table, list_table, written_rule
+from k8snet.rules.nftables import Chain, Element, NamedSet, Table, list_table, written_rule
 
 __all__ = [
     "NftablesProxier",
@@ -208,10 +209,17 @@ class Transaction:
         self.family = family
         self.table = table
         self.ops: list[tuple] = []
+        self._raw_ops = 0
 
     @property
     def num_operations(self) -> int:
-        return len(self.ops)
+        return len(self.ops) + self._raw_ops
+
+    def add_text(self, text: str, operations: int) -> None:
+        """Operations already written as text (``operations`` of them, in order): a full sync reuses each
+        Service port's lines. Such a transaction is only written (:meth:`text`), not applied structurally."""
+        self.ops.append(("raw", text))
+        self._raw_ops += operations - 1
 
     def add_table(self, comment: str | None = None) -> None:
         self.ops.append(("add", "table", comment))
@@ -271,7 +279,9 @@ class Transaction:
         out = []
         for op in self.ops:
             verb, obj = op[0], op[1]
-            if obj == "rule":
+            if verb == "raw":
+                out.append(obj)
+            elif obj == "rule":
                 _, _, chain, text, comment = op
                 out.append(
                     f"add rule {fam} {chain} {text}"
@@ -321,7 +331,10 @@ class Transaction:
     def text(self) -> str:
         """The transaction as ``nft -f`` input (``Transaction.String()``)."""
         lines = self.lines()
-        return "\n".join(lines) + "\n" if lines else ""
+        if not lines:
+            return ""
+        lines.append("")
+        return "\n".join(lines)
 
     def apply_to(self, table: Table) -> Table:
         """Apply the operations to ``table`` with nothing to check (what a full sync leaves in an empty table);
@@ -329,6 +342,8 @@ class Transaction:
         chains, sets, maps = table.chains, table.sets, table.maps
         for op in self.ops:
             verb, obj = op[0], op[1]
+            if verb == "raw":
+                raise ValueError("a transaction with pre-written text can only be written, not applied")
             if obj == "rule":
                 chains[op[2]].rules.append(written_rule(op[3], op[2], op[4]))
             elif obj == "element":
@@ -371,15 +386,30 @@ class _ServiceOps:
     uses, its affinity sets, its set/map elements and its rules. Reused while the Service and its endpoints
     are the same objects."""
 
-    __slots__ = ("svc", "eps", "epoch", "chains", "affinity_sets", "elements", "rules", "no_local")
+    __slots__ = (
+        "svc",
+        "eps",
+        "epoch",
+        "chains",
+        "affinity_sets",
+        "elements",
+        "keys",
+        "rules",
+        "no_local",
+        "text",
+    )
     svc: ServicePortInfo
     eps: Any
     epoch: int
     chains: tuple[str, ...]
     affinity_sets: tuple[tuple[str, int], ...]
     elements: tuple[tuple[str, tuple[str, ...], tuple[str, ...] | None, str | None], ...]
+    #: the element keys, per set or map
+    keys: tuple[tuple[str, frozenset[tuple[str, ...]]], ...]
     rules: tuple[tuple[str, str, str | None], ...]
     no_local: tuple[bool, bool]
+    #: (text, operations) of everything a full sync writes for it, once written
+    text: tuple[str, int] | None
 
 
 class _Context:
@@ -553,9 +583,13 @@ def _service_ops(svc: ServicePortInfo, all_eps: Any, ctx: _Context) -> _ServiceO
         rules.append((chain, dnat_prefix + ep.endpoint, None))
 
     ops = _ServiceOps()
-    ops.svc, ops.eps, ops.epoch = svc, all_eps, 0
+    ops.svc, ops.eps, ops.epoch, ops.text = svc, all_eps, 0, None
     ops.chains, ops.affinity_sets = tuple(chains), tuple(affinity_sets)
     ops.elements, ops.rules = tuple(elements), tuple(rules)
+    by_set: dict[str, set[tuple[str, ...]]] = {}
+    for set_name, key, _, _ in elements:
+        by_set.setdefault(set_name, set()).add(key)
+    ops.keys = tuple((name, frozenset(keys)) for name, keys in by_set.items())
     ops.no_local = (has_endpoints and not has_internal, has_endpoints and not has_external)
     return ops
 
@@ -576,6 +610,34 @@ def _service_to_endpoint_rules(
             rules.append((chain, f"{ipx} saddr @affinity-{b} goto endpoint-{b}", None))
     elements = " , ".join(f"{i} : goto endpoint-{bases[ep.ip, ep.port]}" for i, ep in enumerate(eps))
     rules.append((chain, f"numgen random mod {len(eps)} vmap {{ {elements} }}", None))
+
+
+def _service_text(ops: _ServiceOps, family: str, addr_type: str) -> tuple[str, int]:
+    """What a full sync writes for one Service port, as transaction lines (the lines :class:`Transaction`
+    writes, in the order of the structured path): chains added and flushed, elements added, affinity sets,
+    rules; and the number of operations."""
+    fam = f"{family} {KUBE_PROXY_TABLE}"
+    out = []
+    for chain in ops.chains:
+        out.append(f"add chain {fam} {chain}\nflush chain {fam} {chain}")
+    for set_name, key, value, comment in ops.elements:
+        body = " . ".join(key)
+        if comment is not None:
+            body += f' comment "{comment}"'
+        if value is not None:
+            body += " : " + " ".join(value)
+        out.append(f"add element {fam} {set_name} {{ {body} }}")
+    for name, timeout in ops.affinity_sets:
+        out.append(
+            f"add set {fam} {name} {{ type {addr_type} ; flags dynamic,timeout ; timeout {timeout}s ; }}"
+        )
+    for chain, text, comment in ops.rules:
+        if comment is None:
+            out.append(f"add rule {fam} {chain} {text}")
+        else:
+            out.append(f'add rule {fam} {chain} {text} comment "{comment}"')
+    n = 2 * len(ops.chains) + len(ops.elements) + len(ops.affinity_sets) + len(ops.rules)
+    return "\n".join(out), n
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -646,6 +708,16 @@ class _Syncer:
         self.flushed = False
         self.ops_cache: dict[ServicePortName, _ServiceOps] = {}
         self.epoch = 0
+        # What the last sync left in use, kept up to date by partial syncs.
+        self.active_chains: set[str] = set()
+        self.active_affinity: set[str] = set()
+        #: per set or map, element key -> number of Service ports that claim it
+        self.claims: dict[str, dict[tuple[str, ...], int]] = {name: {} for name, _ in _STORAGES}
+        #: the ports each Service had at the last sync, and has now
+        self.by_service: dict[tuple[str, str], list[ServicePortName]] = {}
+        self.ports_by_service: dict[tuple[str, str], list[ServicePortName]] = {}
+        self.no_local = [0, 0]
+        self._tail: tuple[list[str], list[tuple[str, tuple[str, ...]]] | None] = ([], None)
 
     def setup(self, tx: Transaction) -> None:
         """``setupNFTables``."""
@@ -761,19 +833,131 @@ class _Syncer:
         order: list[ServicePortName],
         full: bool,
         changed: set[tuple[str, str]],
-    ) -> tuple[Transaction, set[str], set[str], tuple[int, int]]:
-        """The sync's transaction (before stale chains and leftovers), the active chains and affinity sets, and
-        the no-local-endpoints counts."""
+        existing: Callable[[str], list[str]],
+        raw: bool = False,
+    ) -> tuple[Transaction, list[str], tuple[int, int]]:
+        """The sync's transaction up to the stale chains: ``setupNFTables`` (full syncs), each Service port's
+        chains, elements, affinity sets and rules, the stale affinity sets deleted and the leftover elements;
+        plus the per-Service chains no longer in use (to flush) and the no-local-endpoints counts.
+
+        ``existing(what)`` lists the kernel's ``chains`` or ``sets`` (``nft list``). A full sync visits every
+        Service port and compares with that listing, as upstream does on every sync; a partial sync visits only
+        the changed Services' ports and keeps the rest of the bookkeeping (chains and sets in use, which Service
+        ports claim each element) up to date from the difference, which gives the same transaction: an
+        unchanged Service's elements are already there with the same values, its chains in use."""
         tx = Transaction(self.family)
         if full:
-            self.setup(tx)
+            return self._full(tx, svc_map, eps_map, ctx, order, existing, raw)
+        cache, storages, claims = self.ops_cache, self.storages, self.claims
+        visit: set[ServicePortName] = set()
+        for svc_key in changed:
+            visit.update(self.by_service.pop(svc_key, ()))
+            ports = self._ports_of(svc_key, svc_map)
+            if ports:
+                self.by_service[svc_key] = ports
+            visit.update(ports)
+        released: list[tuple[str, tuple[str, ...]]] = []
+        unused_chains: set[str] = set()
+        unused_affinity: set[str] = set()
+        get_eps = eps_map.get
+        for spn in sorted(visit):
+            old = cache.pop(spn, None)
+            if old is not None:
+                self.active_chains.difference_update(old.chains)
+                unused_chains.update(old.chains)
+                for name, _ in old.affinity_sets:
+                    self.active_affinity.discard(name)
+                    unused_affinity.add(name)
+                for set_name, keys in old.keys:
+                    counts = claims[set_name]
+                    for k in keys:
+                        counts[k] -= 1
+                        if not counts[k]:
+                            released.append((set_name, k))
+                self.no_local[0] -= old.no_local[0]
+                self.no_local[1] -= old.no_local[1]
+            svc = svc_map.get(spn)
+            if svc is None:
+                continue
+            eps = get_eps(spn, _NO_ENDPOINTS)
+            ops = old
+            if ops is None or ops.svc is not svc or ops.eps is not eps or ops.epoch != self.epoch:
+                ops = _service_ops(svc, eps, ctx)
+                ops.epoch = self.epoch
+            cache[spn] = ops
+            for chain in ops.chains:
+                self.active_chains.add(chain)
+                unused_chains.discard(chain)
+                tx.add_chain(chain)
+                tx.flush_chain(chain)
+            for name, _ in ops.affinity_sets:
+                self.active_affinity.add(name)
+                unused_affinity.discard(name)
+            for set_name, key, value, comment in ops.elements:
+                storages[set_name].ensure(tx, key, value, comment)
+            for set_name, keys in ops.keys:
+                counts = claims[set_name]
+                for k in keys:
+                    counts[k] = counts.get(k, 0) + 1
+            self.no_local[0] += ops.no_local[0]
+            self.no_local[1] += ops.no_local[1]
+            for name, timeout in ops.affinity_sets:
+                tx.add_set(name, ctx.addr_type, flags=("dynamic", "timeout"), timeout=timeout)
+            for chain, text, comment in ops.rules:
+                tx.add_rule(chain, text, comment)
+        self._tail = (sorted(unused_affinity - self.active_affinity), released)
+        return tx, sorted(unused_chains - self.active_chains), (self.no_local[0], self.no_local[1])
+
+    def finish(self, tx: Transaction) -> None:
+        """The end of the transaction, after the stale chains were flushed (a chain must stop using an affinity
+        set before the set can go): "we can immediately delete any stale affinity sets", then the elements no
+        Service port claims any more (``cleanupLeftoverKeys``)."""
+        stale_sets, released = self._tail
+        for name in stale_sets:
+            tx.delete_set(name)
+        if released is None:
+            for storage in self.storages.values():
+                storage.cleanup_leftover(tx)
+            return
+        claims, storages = self.claims, self.storages
+        for set_name, k in sorted(released):
+            if not claims[set_name].get(k):
+                claims[set_name].pop(k, None)
+                if k in storages[set_name].elements:
+                    tx.delete_element(set_name, k)
+                    del storages[set_name].elements[k]
+
+    def _ports_of(
+        self, key: tuple[str, str], svc_map: dict[ServicePortName, ServicePortInfo]
+    ) -> list[ServicePortName]:
+        ports = self.ports_by_service.get(key)
+        return [spn for spn in (ports or ()) if spn in svc_map]
+
+    def index_ports(self, order: list[ServicePortName]) -> None:
+        """Remember which ports each Service has (after the set of Service ports changed)."""
+        self.ports_by_service = {}
+        for spn in order:
+            self.ports_by_service.setdefault((spn.namespace, spn.name), []).append(spn)
+
+    def _full(
+        self,
+        tx: Transaction,
+        svc_map: dict[ServicePortName, ServicePortInfo],
+        eps_map: dict[ServicePortName, list[EndpointInfo]],
+        ctx: _Context,
+        order: list[ServicePortName],
+        existing: Callable[[str], list[str]],
+        raw: bool,
+    ) -> tuple[Transaction, list[str], tuple[int, int]]:
+        self.setup(tx)
+        cache, storages = self.ops_cache, self.storages
+        epoch = self.epoch
+        get_eps = eps_map.get
         active_chains: set[str] = set()
         active_affinity: set[str] = set()
-        cache = self.ops_cache
-        storages = self.storages
-        epoch = self.epoch
+        claims: dict[str, Counter[tuple[str, ...]]] = {name: Counter() for name, _ in _STORAGES}
+        by_service: dict[tuple[str, str], list[ServicePortName]] = {}
         no_internal = no_external = 0
-        get_eps = eps_map.get
         for spn in order:
             svc = svc_map[spn]
             eps = get_eps(spn, _NO_ENDPOINTS)
@@ -781,34 +965,56 @@ class _Syncer:
             if ops is None or ops.svc is not svc or ops.eps is not eps or ops.epoch != epoch:
                 ops = cache[spn] = _service_ops(svc, eps, ctx)
                 ops.epoch = epoch
-            # skipServiceUpdate: "If no changes were done to the service or its endpoints, these objects may
-            # be skipped."
-            skip = not full and (spn.namespace, spn.name) not in changed
+            by_service.setdefault((spn.namespace, spn.name), []).append(spn)
+            if raw and all(storages[n].elements.keys().isdisjoint(keys) for n, keys in ops.keys):
+                # Every element is new (as after the sets were flushed): write this port's lines as one text.
+                if ops.text is None:
+                    ops.text = _service_text(ops, self.family, ctx.addr_type)
+                tx.add_text(*ops.text)
+                active_chains.update(ops.chains)
+                for name, _ in ops.affinity_sets:
+                    active_affinity.add(name)
+                for set_name, key, value, _ in ops.elements:
+                    storages[set_name].elements[key] = value
+                for set_name, keys in ops.keys:
+                    claims[set_name].update(keys)
+                no_internal += ops.no_local[0]
+                no_external += ops.no_local[1]
+                continue
             for chain in ops.chains:
                 if chain not in active_chains:
                     active_chains.add(chain)
-                    if not skip:
-                        tx.add_chain(chain)
-                        tx.flush_chain(chain)
+                    tx.add_chain(chain)
+                    tx.flush_chain(chain)
             for name, _ in ops.affinity_sets:
                 active_affinity.add(name)
             for set_name, key, value, comment in ops.elements:
                 storages[set_name].ensure(tx, key, value, comment)
+            for set_name, keys in ops.keys:
+                claims[set_name].update(keys)
             no_internal += ops.no_local[0]
             no_external += ops.no_local[1]
-            if skip:
-                continue
             for name, timeout in ops.affinity_sets:
                 tx.add_set(name, ctx.addr_type, flags=("dynamic", "timeout"), timeout=timeout)
             for chain, text, comment in ops.rules:
                 tx.add_rule(chain, text, comment)
-        for spn in [k for k in cache if k not in svc_map]:
-            del cache[spn]
-        return tx, active_chains, active_affinity, (no_internal, no_external)
-
-    def finish(self, tx: Transaction) -> None:
-        for storage in self.storages.values():
-            storage.cleanup_leftover(tx)
+        if len(cache) != len(svc_map):
+            for spn in [k for k in cache if k not in svc_map]:
+                del cache[spn]
+        self.active_chains, self.active_affinity = active_chains, active_affinity
+        self.claims = claims  # type: ignore[assignment]
+        # (partial syncs replace these lists, never change them)
+        self.ports_by_service = by_service
+        self.by_service = dict(by_service)
+        self.no_local = [no_internal, no_external]
+        unused = [
+            c for c in sorted(existing("chains")) if is_service_chain_name(c) and c not in active_chains
+        ]
+        stale_sets = [
+            n for n in sorted(existing("sets")) if is_affinity_set_name(n) and n not in active_affinity
+        ]
+        self._tail = (stale_sets, None)
+        return tx, unused, (no_internal, no_external)
 
 
 _NO_ENDPOINTS: tuple = ()
@@ -843,7 +1049,7 @@ def _full_sync_transaction(
     )
     syncer = _Syncer(settings, service_cidrs or [])
     ctx = _Context(settings, settings.topology_labels)
-    tx, _, _, _ = syncer.transaction(svc_map, eps_map, ctx, sorted(svc_map), True, set())
+    tx, _, _ = syncer.transaction(svc_map, eps_map, ctx, sorted(svc_map), True, set(), lambda what: [])
     syncer.finish(tx)
     return tx
 
@@ -883,7 +1089,66 @@ def render_nftables(
     available as :func:`k8snet.rules.nftables.sort_nftables_transaction`), and valid ``nft -f`` input.
     See :func:`build_nftables_table` for the parameters.
     """
-    return dump_table(build_nftables_table(services, endpoint_slices, settings, service_cidrs))
+    return _transaction_dump(_full_sync_transaction(services, endpoint_slices, settings, service_cidrs))
+
+
+def _transaction_dump(tx: Transaction) -> str:
+    """``dump_table(tx.apply_to(empty table))``, written straight from the operations (no rule objects): the
+    table line, chains, sets and maps by name, every chain's rules (chains by name), then the elements of each
+    set and map (by name, in the order they were added)."""
+    fam = f"{tx.family} {tx.table}"
+    comment = None
+    chains: dict[str, str] = {}
+    rules: dict[str, list[str]] = {}
+    colls: dict[str, dict[str, str]] = {"set": {}, "map": {}}
+    elements: dict[str, dict[tuple[str, ...], str]] = {}
+    lines = tx.lines()
+    for op, line in zip(tx.ops, lines, strict=True):
+        verb, obj = op[0], op[1]
+        if obj == "rule":
+            rules[op[2]].append(line)
+        elif obj == "element":
+            if verb == "add":
+                elements[op[2]][op[3]] = line
+            else:
+                elements[op[2]].pop(op[3], None)
+        elif obj == "chain":
+            name = op[2]
+            if verb == "add":
+                if name not in chains:
+                    chains[name] = line
+                    rules[name] = []
+            elif verb == "flush":
+                rules[name] = []
+            else:
+                chains.pop(name, None)
+                rules.pop(name, None)
+        elif obj in ("set", "map"):
+            name = op[2]
+            if verb == "add":
+                if name not in colls[obj]:
+                    colls[obj][name] = line
+                    elements[name] = {}
+            elif verb == "flush":
+                elements[name] = {}
+            else:
+                colls[obj].pop(name, None)
+                elements.pop(name, None)
+        elif obj == "table" and op[2] is not None:
+            comment = op[2]
+        elif verb == "raw":
+            raise ValueError("a transaction with pre-written text cannot be dumped")
+    out = [f'add table {fam} {{ comment "{comment}" ; }}' if comment is not None else f"add table {fam}"]
+    out.extend(chains[name] for name in sorted(chains))
+    out.extend(colls["set"][name] for name in sorted(colls["set"]))
+    out.extend(colls["map"][name] for name in sorted(colls["map"]))
+    for name in sorted(chains):
+        out.extend(rules[name])
+    for kind in ("set", "map"):
+        for name in sorted(colls[kind]):
+            out.extend(elements[name].values())
+    out.append("")
+    return "\n".join(out)
 
 
 def render_nftables_listing(
@@ -1008,6 +1273,11 @@ class NftablesProxier(Proxier):
         self._ctx: _Context | None = None
         self._objects: dict[tuple[str, str, str], Any] = {}
 
+    def forget_rendered(self) -> None:
+        """Drop what is kept per Service port: the next sync works out every Service port's chains, elements
+        and rules anew from the Service and endpoint maps (what upstream does on every sync; benchmarks use it)."""
+        self._syncer.ops_cache.clear()
+
     @property
     def table(self) -> Table | None:
         """The kube-proxy table as the kernel holds it."""
@@ -1070,28 +1340,36 @@ class NftablesProxier(Proxier):
                     self.metrics.cleanup_failures_total += 1
 
         svc_map, eps_map = self.svc_port_map, self.endpoints_map
+        syncer = self._syncer
         if svc_map.keys() != self._order_keys:
             self._order = sorted(svc_map)
             self._order_keys = set(svc_map)
+            syncer.index_ports(self._order)
         if self._ctx is None or self._ctx.node_labels != self.node_labels:
             self._ctx = _Context(self.settings, dict(self.node_labels))
-            self._syncer.epoch += 1
-        syncer = self._syncer
-        tx, active_chains, active_affinity, no_local = syncer.transaction(
-            svc_map, eps_map, self._ctx, self._order, full, changed
+            syncer.epoch += 1
+            full = True  # (the node labels changed: need_full_sync was set)
+
+        def existing(what: str) -> list[str]:
+            return self.nftables.list(fam, KUBE_PROXY_TABLE, what)
+
+        tx, unused, no_local = syncer.transaction(
+            svc_map, eps_map, self._ctx, self._order, full, changed, existing, raw=True
         )
-        # Chains no longer used are flushed now and deleted later (see above).
-        for chain in sorted(self.nftables.list(fam, KUBE_PROXY_TABLE, "chains")):
-            if is_service_chain_name(chain):
-                if chain not in active_chains:
-                    tx.flush_chain(chain)
-                    self.stale_chains[chain] = start
-                else:
-                    self.stale_chains.pop(chain, None)
-        # "OTOH, we can immediately delete any stale affinity sets"
-        for name in sorted(self.nftables.list(fam, KUBE_PROXY_TABLE, "sets")):
-            if is_affinity_set_name(name) and name not in active_affinity:
-                tx.delete_set(name)
+        # Chains no longer used are flushed now and deleted later (see above); a stale chain found stale again is
+        # flushed again and its time renewed, and one used again is no longer stale.
+        if full:
+            # the kernel's listing decides: what is not there is not stale any more
+            for chain in list(self.stale_chains):
+                if chain not in unused:
+                    del self.stale_chains[chain]
+        else:
+            for chain in list(self.stale_chains):
+                if chain in syncer.active_chains:
+                    del self.stale_chains[chain]
+        for chain in sorted({*unused, *self.stale_chains}):
+            tx.flush_chain(chain)
+            self.stale_chains[chain] = start
         syncer.finish(tx)
         self.last_transaction = tx
         text = tx.text()

@@ -696,3 +696,20 @@ def test_bad_ips_are_rewritten():
         + "\n"
     )
     assert sort_nftables_transaction(got) == sort_nftables_transaction(expected)
+
+
+def test_full_sync_text_kept_per_service_is_the_structured_transaction():
+    # A full sync writes each Service port's operations from text kept per port; the transaction must be the one
+    # the structured operations write (same lines, same order, same count).
+    from k8snet.proxy.nftables import _full_sync_transaction
+
+    services, slices = overall_objects()
+    structured = _full_sync_transaction(services, slices, fake_settings(), SERVICE_CIDRS)
+    fp = NftablesProxier(fake_settings(), SERVICE_CIDRS)
+    for s in services:
+        fp.on_service_add(s)
+    for es in slices:
+        fp.on_endpointslice_add(es)
+    result = fp.sync()
+    assert result.payload == structured.text()
+    assert fp.last_transaction.num_operations == structured.num_operations == result.payload.count("\n")
