@@ -1,12 +1,17 @@
-"""kube-proxy's iptables mode: the ``iptables-restore`` input that one full ``syncProxyRules`` writes.
+"""kube-proxy's iptables mode: the ``iptables-restore`` input its ``syncProxyRules`` writes.
 
 Port of kubernetes/kubernetes ``pkg/proxy/iptables/proxier.go`` (v1.34): chain names (``portProtoHash``:
 sha256 of ``ns/svc:port`` + lower-case protocol, base32, first 16 characters; ``KUBE-SEP-`` also hashes the
 endpoint ``ip:port``), the ``filter`` and ``nat`` tables with their top-level chains, every rule and comment,
 ``--probability`` as ``%0.10f`` of ``1/n``, large-cluster mode (no per-endpoint comments above 1000
-endpoints). The output is one full sync from scratch:
+endpoints).
 
-- no ``-X`` lines (there are no stale chains to delete) and no partial syncs;
+Two ways in: :func:`render_iptables` is one full sync from scratch of the objects given (no ``-X`` lines:
+there is nothing stale to delete); :class:`IPTablesProxier` is kube-proxy over time -- informer events in,
+full syncs and then partial syncs (``MinimizeIPTablesRestore``) that rewrite only the changed Services'
+chains and delete stale ones, restored into the node's :class:`k8snet.dataplane.netfilter.IPTables`. Its
+full syncs write exactly what :func:`render_iptables` writes. Both:
+
 - the jump rules kube-proxy installs outside the restore (``PREROUTING -j KUBE-SERVICES``...) are not part of
   the payload; :data:`JUMP_CHAINS` lists them and :func:`base_jump_rules` adds them, as a node's
   ``iptables-save`` shows them;

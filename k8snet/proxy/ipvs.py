@@ -26,7 +26,9 @@ it still has connections (``GracefulDeleteRS``); UDP and SCTP ones are deleted a
 (the state of the last sync, with connection counts, e.g. from the dataplane) to get that behaviour;
 without it the render is a first sync.
 
-Simplifications: one full sync from scratch (no partial syncs); Go-map orders become sorted orders.
+:func:`render_ipvs` is one sync from scratch; :class:`IPVSProxier` takes informer events and recomputes the
+whole state on every sync, as upstream (the IPVS proxier has no partial syncs). Simplifications: Go-map orders
+become sorted orders.
 
 >>> from k8snet.api.core_v1 import Service
 >>> from k8snet.api.discovery_v1 import EndpointSlice

@@ -22,9 +22,15 @@ Table layout (see ``pkg/proxy/nftables/README.md``):
   ``firewall-...``; ``numgen random mod N vmap { i : goto endpoint-... }`` picks one endpoint chain, which
   DNATs; ClientIP affinity uses one dynamic ``affinity-...`` set per endpoint.
 
+:func:`render_nftables` (and :func:`build_nftables_table`) is the table a full sync leaves in an empty ruleset;
+:class:`NftablesProxier` is kube-proxy over time: each sync one knftables :class:`Transaction` (full, or
+partial: only the changed Services' chains, only new, changed or leftover elements), run on the node's
+:class:`k8snet.dataplane.nft.NFTables`, with stale chains flushed and deleted a second later.
+
 Where upstream iterates Go maps (random order), Service ports are visited in ``ServicePortName`` order; the
-knftables fake's ``Dump()`` sorts chains/sets/maps by name anyway. Not modelled: partial syncs and stale chain
-cleanup (we always render the state after a full sync), the ``--nodeport-addresses`` interface lookup
+knftables fake's ``Dump()`` sorts chains/sets/maps by name anyway. When two Service ports claim the same map
+element with different values, the last in that order wins (upstream: whichever its map order puts last), and a
+partial sync revisits only the changed Services' elements. Not modelled: the ``--nodeport-addresses`` interface lookup
 (addresses come from :meth:`ProxierSettings.nodeport_ips`), detect-local modes other than ClusterCIDR. With
 ``masquerade_all`` the ClusterIP rule is rendered as ``ip daddr CIP jump mark-for-masquerade``, by analogy with
 #131492 (not checked against an upstream test).
