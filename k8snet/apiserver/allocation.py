@@ -81,14 +81,29 @@ class _BandedRange:
         self.offset = offset
         self.rng = rng
         self.used: set[int] = set()
+        self._shared = False  # ``used`` is also held by a snapshot: copy it before the next change
 
-    # snapshot/restore let the API server make a request all-or-nothing.
+    # snapshot/restore let the API server make a request all-or-nothing. Copy-on-write: a snapshot shares the
+    # set, and only a request that allocates or releases copies it, so requests that do not touch Services
+    # cost nothing here however many addresses are in use.
     def snapshot(self) -> tuple:
-        return (frozenset(self.used), self.rng.getstate())
+        self._shared = True
+        return (self.used, self.rng.getstate())
 
     def restore(self, snap: tuple) -> None:
-        self.used = set(snap[0])
+        self.used = snap[0]
+        self._shared = True
         self.rng.setstate(snap[1])
+
+    def add(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.add(offset)
+
+    def discard(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.discard(offset)
 
     def allocate_next(self) -> int:
         if len(self.used) >= self.size:
@@ -99,14 +114,14 @@ class _BandedRange:
             for i in range(upper):
                 at = self.offset + (start + i) % upper
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         if self.offset > 0:
             start = self.rng.randrange(self.offset)
             for i in range(self.offset):
                 at = (start + i) % self.offset
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         raise RangeFullError()
 
@@ -186,7 +201,7 @@ class ClusterIPAllocator:
         off = self._offset_of(ip)
         if off in self._band.used:
             raise AlreadyAllocatedError("IP")
-        self._band.used.add(off)
+        self._band.add(off)
 
     def allocate_next(self) -> str:
         """Pick a free address: the dynamic band first, from a seeded random start; then the static band."""
@@ -195,7 +210,7 @@ class ClusterIPAllocator:
     def release(self, ip: str) -> None:
         """Free an address; releasing an unallocated or foreign address is a no-op (as upstream)."""
         try:
-            self._band.used.discard(self._offset_of(ip))
+            self._band.discard(self._offset_of(ip))
         except MismatchedNetworkError:
             pass
 
@@ -278,13 +293,13 @@ class NodePortAllocator:
             raise NotInRangeError(self.range_spec)
         if port - self.base in self._band.used:
             raise AlreadyAllocatedError("port")
-        self._band.used.add(port - self.base)
+        self._band.add(port - self.base)
 
     def allocate_next(self) -> int:
         return self.base + self._band.allocate_next()
 
     def release(self, port: int) -> None:
-        self._band.used.discard(port - self.base)
+        self._band.discard(port - self.base)
 
     def has(self, port: int) -> bool:
         return port - self.base in self._band.used

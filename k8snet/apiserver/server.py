@@ -477,7 +477,7 @@ class APIServer:
                 obj.status = PodStatus(phase="Pending", qosClass=qos_class(obj.spec))
             self._validate(obj)
             self._warn(obj)
-            return self.store.put(obj)
+            return _reply(self.store.put(obj, owned=True))
 
     def update(self, obj) -> Any:
         """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
@@ -514,7 +514,7 @@ class APIServer:
                     self._release_service(obj)
                 self.store.remove(kind, name, ns)
                 return obj
-            return self.store.put(obj)
+            return _reply(self.store.put(obj, owned=True))
 
     def update_status(self, obj) -> Any:
         """Write only ``status`` (the ``/status`` subresource, as controllers do): the stored spec and metadata
@@ -523,7 +523,7 @@ class APIServer:
         obj = _incoming(obj)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
-            old = self.store.get(kind, name, ns)
+            old = self.store.read(kind, name, ns)
             if old is None:
                 raise NotFoundError(self._plural(kind), name)
             new = old.model_copy(deep=True)
@@ -533,7 +533,7 @@ class APIServer:
                 errs = _validation.validate_service_status_update(new, old)
                 if errs:
                     raise InvalidError(kind, name, _causes(errs))
-            return self.store.put(new)
+            return _reply(self.store.put(new, owned=True))
 
     def delete(
         self, kind: str, name: str, namespace: str = "default", grace_period_seconds: int | None = None
@@ -562,13 +562,13 @@ class APIServer:
                 if grace > 0 and old.spec is not None and old.spec.nodeName:
                     old.metadata.deletionTimestamp = self.clock.now() + timedelta(seconds=grace)
                     old.metadata.deletionGracePeriodSeconds = grace
-                    return self.store.put(old)
+                    return _reply(self.store.put(old, owned=True))
             if kind != "Pod" and old.metadata.finalizers:
                 # finalizers pending: mark for deletion and wait for their controllers to remove them
                 if old.metadata.deletionTimestamp is None:
                     old.metadata.deletionTimestamp = self.clock.now()
                     old.metadata.deletionGracePeriodSeconds = 0
-                    return self.store.put(old)
+                    return _reply(self.store.put(old, owned=True))
                 return old
             if kind == "Service":
                 self._release_service(old)
@@ -576,13 +576,14 @@ class APIServer:
                 for key in self.store.keys():
                     if key[1] == name and key[0] != "Namespace":
                         if key[0] == "Service":
-                            self._release_service(self.store.get(*_kns(key)))
+                            self._release_service(self.store.read(*_kns(key)))
                         self.store.remove(key[0], key[2], key[1])
             self.store.remove(kind, name, ns)
             return old
 
     def get(self, kind: str, name: str, namespace: str = "default") -> Any:
-        """Return a copy of the stored object or raise :class:`~k8snet.errors.NotFoundError`."""
+        """Return a private, writable copy of the stored object (a GET before a PUT), or raise
+        :class:`~k8snet.errors.NotFoundError`."""
         ns = namespace if kind_class_namespaced(kind) else ""
         obj = self.store.get(kind, name, ns)
         if obj is None:
@@ -590,13 +591,22 @@ class APIServer:
         return obj
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | dict | None = None) -> list:
-        """Objects of a kind, sorted by namespace and name, optionally filtered by a label selector."""
+        """Objects of a kind, sorted by namespace and name, optionally filtered by a label selector.
+
+        The objects are the stored ones, shared and read-only (as an informer's lister hands them out): change a
+        copy (:meth:`get`, or ``obj.model_copy(deep=True)``)."""
         if not kind_class_namespaced(kind):
             namespace = None
         objs = self.store.list(kind, namespace)
         if label_selector:
             objs = [o for o in objs if selector_matches(label_selector, o.metadata.labels)]
         return objs
+
+
+def _reply(obj: Any) -> Any:
+    """What a write returns: the object as stored, as the client's own (writable) copy, the way a REST client
+    decodes the response into a new object."""
+    return obj.model_copy(deep=True)
 
 
 def _kns(key):

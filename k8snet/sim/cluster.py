@@ -42,10 +42,11 @@ from k8snet.api import Resource, resource_class
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.clock import DEFAULT_START, SimClock
-from k8snet.controllers import EventRecorder, GarbageCollector
+from k8snet.controllers import EventRecorder, GarbageCollector, QueueController
 from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
+from k8snet.controllers.informers import SharedInformerFactory
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.errors import K8snetError
 from k8snet.kubectl.apply import apply_one_object
@@ -105,6 +106,8 @@ class Cluster(KubectlCluster):
         self.clock = SimClock(start - timedelta(days=1))
         self.store = Store(self.clock, seed=seed)
         self.api = APIServer(self.store, self.clock, self.service_cidr, self.node_port_range, seed=seed)
+        #: The shared informers every controller (and the DNS view) reads.
+        self.informers = SharedInformerFactory.for_store(self.store)
         self.recorder = EventRecorder(self.api, self.clock)
         self.kubelet = Kubelet(self.api, self.recorder)
         #: Controllers run in this order each round; append to add one (e.g. a load-balancer controller).
@@ -113,10 +116,11 @@ class Cluster(KubectlCluster):
             DeploymentController(self.api, self.recorder),
             ReplicaSetController(self.api, self.recorder),
             self.kubelet,
-            EndpointsController(self.api),
-            EndpointSliceController(self.api),
+            EndpointsController(self.api, self.recorder),
+            EndpointSliceController(self.api, recorder=self.recorder),
             EndpointSliceMirroringController(self.api),
         ]
+        self._started: list[Any] = []
         self._dns = None
         #: ``Warning:`` texts the API server returned for the last :meth:`apply` or :meth:`create`.
         self.last_warnings: list[str] = []
@@ -140,14 +144,49 @@ class Cluster(KubectlCluster):
 
     # -- the control loop ----------------------------------------------------------------------------------
     def reconcile(self, max_rounds: int = 100) -> None:
-        """Run every controller until a whole round writes nothing."""
+        """Let the controllers react until every work queue is empty.
+
+        Each round runs one pass of every controller in :attr:`controllers` order; a pass handles the keys its
+        informers' events queued (delayed keys whose time has come on :attr:`clock` included). A controller
+        without a queue (only ``sync()``) runs a full pass every round, and then the loop also waits for a round
+        that writes nothing. A newly appended controller is started first (its informers replay what exists).
+        """
+        self._wire()
+        queued = [c for c in self.controllers if isinstance(c, QueueController)]
+        legacy = [c for c in self.controllers if not isinstance(c, QueueController)]
         for _ in range(max_rounds):
+            if not legacy and not any(c.pending() for c in queued):
+                return
             before = self.store.resource_version
             for controller in self.controllers:
-                controller.sync()
-            if self.store.resource_version == before:
+                if isinstance(controller, QueueController):
+                    controller.process()
+                else:
+                    controller.sync()
+            if legacy and self.store.resource_version == before and not any(c.pending() for c in queued):
                 return
         raise K8snetError(f"controllers did not settle after {max_rounds} rounds")
+
+    def resync(self) -> None:
+        """Queue every object for every controller (a full resync, as an informer's resync period does) and
+        reconcile: a cluster whose controllers are settled writes nothing."""
+        self._wire()
+        for controller in self.controllers:
+            if isinstance(controller, QueueController):
+                controller.resync()
+        self.reconcile()
+
+    def _wire(self) -> None:
+        """Start the controllers added to :attr:`controllers` and stop the ones removed from it."""
+        current = {id(c) for c in self.controllers}
+        for controller in [c for c in self._started if id(c) not in current]:
+            controller.stop()
+            self._started.remove(controller)
+        started = {id(c) for c in self._started}
+        for controller in self.controllers:
+            if isinstance(controller, QueueController) and id(controller) not in started:
+                controller.start(self.informers)
+                self._started.append(controller)
 
     # -- writes ------------------------------------------------------------------------------------------
     def apply(self, manifest: Any) -> list[Any]:
