@@ -28,6 +28,7 @@ import ipaddress
 import json
 import random
 
+from k8snet.apiserver.store import TransactionalRandom
 from k8snet.errors import Cause
 
 __all__ = [
@@ -88,12 +89,16 @@ class _BandedRange:
     # cost nothing here however many addresses are in use.
     def snapshot(self) -> tuple:
         self._shared = True
-        return (self.used, self.rng.getstate())
+        rng = self.rng
+        return (self.used, rng.snapshot() if isinstance(rng, TransactionalRandom) else rng.getstate())
 
     def restore(self, snap: tuple) -> None:
         self.used = snap[0]
         self._shared = True
-        self.rng.setstate(snap[1])
+        if isinstance(self.rng, TransactionalRandom):
+            self.rng.restore(snap[1])
+        else:
+            self.rng.setstate(snap[1])
 
     def add(self, offset: int) -> None:
         if self._shared:
@@ -157,7 +162,7 @@ class ClusterIPAllocator:
         self._first = int(self.network.network_address) + 1
         self.size = max(total - 2, 0)
         self.offset = self._range_offset(total)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"clusterip:{seed}"))
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(f"clusterip:{seed}"))
 
     @staticmethod
     def _range_offset(cidr_size: int) -> int:
@@ -230,6 +235,10 @@ class ClusterIPAllocator:
     def snapshot(self) -> tuple:
         return self._band.snapshot()
 
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
+
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)
 
@@ -274,7 +283,7 @@ class NodePortAllocator:
         self.size = self.last - self.base + 1
         self.range_spec = f"{self.base}-{self.last}"
         self.offset = self._range_offset(self.size)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"nodeport:{seed}"))
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(f"nodeport:{seed}"))
 
     @staticmethod
     def _range_offset(size: int) -> int:
@@ -312,6 +321,10 @@ class NodePortAllocator:
 
     def snapshot(self) -> tuple:
         return self._band.snapshot()
+
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
 
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)

@@ -41,6 +41,7 @@ import builtins
 import contextlib
 import hashlib
 import os
+import random
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -48,7 +49,15 @@ from typing import Any
 from k8snet.api import freeze, is_frozen
 from k8snet.clock import SimClock
 
-__all__ = ["Store", "Key", "GENERATION_KINDS", "WatchCallback", "key_of", "MutationDetectedError"]
+__all__ = [
+    "Store",
+    "Key",
+    "GENERATION_KINDS",
+    "WatchCallback",
+    "key_of",
+    "MutationDetectedError",
+    "TransactionalRandom",
+]
 
 Key = tuple[str, str, str]
 #: ``(event_type, old, new)`` with event_type ``ADDED``/``MODIFIED``/``DELETED``; old or new may be None.
@@ -64,6 +73,62 @@ _MISSING = object()
 class MutationDetectedError(AssertionError):
     """A stored object changed in place (client-go's cache mutation detector found a caller that wrote into a
     shared object instead of a copy)."""
+
+
+class TransactionalRandom(random.Random):
+    """A seeded :class:`random.Random` that a store transaction can roll back (:meth:`Store.join` it).
+
+    Its state is saved only when a transaction draws from it, so requests that never use it (most of them) do
+    not pay for copying the generator's 625-word state. The numbers drawn are those of :class:`random.Random`
+    with the same seed.
+
+    >>> rng = TransactionalRandom("seed")
+    >>> token = rng.snapshot()
+    >>> first = rng.getrandbits(32)
+    >>> rng.restore(token)
+    >>> rng.getrandbits(32) == first == random.Random("seed").getrandbits(32)
+    True
+    """
+
+    def __init__(self, x: Any = None):
+        self._armed = False
+        self._saved: Any = None
+        super().__init__(x)
+
+    def _touch(self) -> None:
+        if self._armed:
+            self._armed = False
+            self._saved = super().getstate()
+
+    def random(self) -> float:
+        self._touch()
+        return super().random()
+
+    def getrandbits(self, k: int) -> int:
+        self._touch()
+        return super().getrandbits(k)
+
+    def setstate(self, state: Any) -> None:
+        self._touch()
+        super().setstate(state)
+
+    # the Store.join protocol
+    def snapshot(self) -> tuple[frozenset, Any]:
+        """Start remembering: the state is saved before the next draw."""
+        self._armed = True
+        self._saved = None
+        return (frozenset(), self)
+
+    def dump_state(self) -> frozenset:
+        """What :meth:`Store.dump` prints for the generator: nothing (its draws show in the objects)."""
+        return frozenset()
+
+    def restore(self, snap: Any) -> None:
+        """Go back to the state at the last :meth:`snapshot` (nothing to do if nothing was drawn since)."""
+        if self._saved is not None:
+            saved, self._saved = self._saved, None
+            self._armed = False
+            super().setstate(saved)
 
 
 def key_of(obj: Any) -> Key:
@@ -308,8 +373,8 @@ class Store:
         for kind, ns, name in self.keys():
             lines.append(json.dumps(self._kinds[kind][(ns, name)].to_dict(), sort_keys=True))
         for s in self._extra_state:
-            snap = s.snapshot()
-            lines.append(repr(sorted(snap[0])))
+            state = s.dump_state() if hasattr(s, "dump_state") else s.snapshot()[0]
+            lines.append(repr(sorted(state)))
         return "\n".join(lines)
 
 

@@ -257,11 +257,15 @@ class EventRecorder:
         self.api = api
         self.clock = clock
         self._events: SharedIndexInformer | None = None
+        # (namespace, involved name, UnixNano of the clock) -> the last name suffix taken: events of one object at
+        # one instant are numbered on without probing every name taken before (cleared when an event is deleted)
+        self._taken: dict[tuple[str, str, int], int] = {}
 
     def _informer(self) -> SharedIndexInformer:
         if self._events is None:
             self._events = SharedInformerFactory.for_store(self.api.store).informer("Event")
             self._events.add_indexers({_AGGREGATE_INDEX: _index_event_aggregate})
+            self._events.add_event_handler(delete=lambda ev: self._taken.clear())
         return self._events
 
     def event(
@@ -278,11 +282,20 @@ class EventRecorder:
             ev = same[0]
             ev = ev.model_copy(update={"count": (ev.count or 1) + 1, "lastTimestamp": now})
             return self.api.store.put(ev, owned=True)
-        nanos = int(now.timestamp()) * 1_000_000_000 + now.microsecond * 1000
+        base = int(now.timestamp()) * 1_000_000_000 + now.microsecond * 1000
+        nanos = base
+        hint = (ns, obj.metadata.name, base)
+        if hint in self._taken:
+            nanos = self._taken[hint] + 1
         name = f"{obj.metadata.name}.{nanos:x}"
         while self.api.store.exists("Event", name, ns):
             nanos += 1
             name = f"{obj.metadata.name}.{nanos:x}"
+        if len(name) > _MAX_NAME_LENGTH:
+            # events.go ValidateEvent: the name is a DNS subdomain; the API server refuses a longer one and the
+            # broadcaster drops the event (an object named with more than 236 characters records none)
+            return None
+        self._taken[hint] = nanos
         ev = Event(
             metadata={"name": name, "namespace": ns},
             involvedObject=ObjectReference(
@@ -307,6 +320,8 @@ class EventRecorder:
 
 
 _AGGREGATE_INDEX = "aggregate"
+#: ``validation.DNS1123SubdomainMaxLength``
+_MAX_NAME_LENGTH = 253
 
 
 def _index_event_aggregate(ev: Any) -> list[Hashable]:

@@ -271,7 +271,7 @@ class ReplicaSetController(QueueController):
                 if tmpl.metadata and tmpl.metadata.annotations:
                     pod.metadata.annotations = dict(tmpl.metadata.annotations)
                 try:
-                    created = self.api.create(pod)
+                    created = self.api.create(pod, shared=True)
                 except K8snetError as err:
                     # controller_utils.go CreatePods: Warning FailedCreate "Error creating: <status error>";
                     # slowStartBatch stops at the first failure
@@ -427,7 +427,7 @@ class DeploymentController(QueueController):
         rs = rs.model_copy(deep=True)
         rs.spec.replicas = new_scale
         rs.metadata.annotations = ann
-        rs = self.api.update(rs)
+        rs = self.api.update(rs, shared=True)
         if old_scale != new_scale:
             op = "up" if old_scale < new_scale else "down"
             self.events.event(
@@ -441,7 +441,7 @@ class DeploymentController(QueueController):
 
     def _create_replica_set(self, dep: Any, rs: Any) -> Any:
         try:
-            return self.api.create(rs)
+            return self.api.create(rs, shared=True)
         except K8snetError as err:
             # sync.go getNewReplicaSet: Progressing=False ReplicaSetCreateError (with a progress deadline), then
             # the Warning event, then the error (the Deployment is retried with back-off)

@@ -126,6 +126,7 @@ class Kubelet(QueueController):
         self._killed: set[tuple[str, str, str]] = set()
         self._least = _LeastPods()
         self._feasible_cache: dict[Any, list[str]] = {}
+        self._ips: dict[str, dict[str, int]] = {}  # node -> pod IP -> pods on the node using it
 
     # -- lesson hooks ------------------------------------------------------------------------------------
     def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
@@ -146,14 +147,31 @@ class Kubelet(QueueController):
 
     def _pod_added(self, pod: Any) -> None:
         self._least.change(None, pod)
+        self._track_ip(pod, 1)
         self._queue_pod(pod)
 
     def _pod_updated(self, old: Any, new: Any) -> None:
         self._least.change(old, new)
+        self._track_ip(old, -1)
+        self._track_ip(new, 1)
         self._queue_pod(new)
+
+    def _track_ip(self, pod: Any, delta: int) -> None:
+        # the addresses host-local has handed out on a node: the pod IPs of the pods bound to it
+        node = pod.spec.nodeName if pod.spec else None
+        ip = pod.status.podIP if pod.status else None
+        if not (node and ip):
+            return
+        ips = self._ips.setdefault(node, {})
+        n = ips.get(ip, 0) + delta
+        if n > 0:
+            ips[ip] = n
+        else:
+            ips.pop(ip, None)
 
     def _pod_deleted(self, pod: Any) -> None:
         self._least.change(pod, None)
+        self._track_ip(pod, -1)
         node = pod.spec.nodeName if pod.spec else None
         if node and pod.status and pod.status.podIP:
             # its address is free again: pods on the node still waiting for one may get it
@@ -264,11 +282,7 @@ class Kubelet(QueueController):
         if not cidr:
             return None
         net = ipaddress.ip_network(cidr, strict=False)
-        used = {
-            p.status.podIP
-            for p in self.informer("Pod").indexer.by_index(NODE_NAME_INDEX, node.metadata.name)
-            if p.status and p.status.podIP
-        }
+        used = self._ips.get(node.metadata.name, {})
         first = int(net.network_address) + 2  # .0 network, .1 gateway
         last = int(net.broadcast_address) - 1
         size = last - first + 1

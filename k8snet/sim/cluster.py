@@ -34,7 +34,9 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -154,17 +156,18 @@ class Cluster(KubectlCluster):
         self._wire()
         queued = [c for c in self.controllers if isinstance(c, QueueController)]
         legacy = [c for c in self.controllers if not isinstance(c, QueueController)]
-        for _ in range(max_rounds):
-            if not legacy and not any(c.pending() for c in queued):
-                return
-            before = self.store.resource_version
-            for controller in self.controllers:
-                if isinstance(controller, QueueController):
-                    controller.process()
-                else:
-                    controller.sync()
-            if legacy and self.store.resource_version == before and not any(c.pending() for c in queued):
-                return
+        with _gc_paused():
+            for _ in range(max_rounds):
+                if not legacy and not any(c.pending() for c in queued):
+                    return
+                before = self.store.resource_version
+                for controller in self.controllers:
+                    if isinstance(controller, QueueController):
+                        controller.process()
+                    else:
+                        controller.sync()
+                if legacy and self.store.resource_version == before and not any(c.pending() for c in queued):
+                    return
         raise K8snetError(f"controllers did not settle after {max_rounds} rounds")
 
     def resync(self) -> None:
@@ -206,7 +209,7 @@ class Cluster(KubectlCluster):
         """``write`` each object in one transaction, keep the API server's warnings, then reconcile."""
         out = []
         warnings: list[str] = []
-        with self.store.transaction():
+        with _gc_paused(), self.store.transaction():
             for obj in objs:
                 out.append(write(obj))
                 # every request resets the API server's warnings, the controllers' ones included
@@ -342,6 +345,22 @@ class Cluster(KubectlCluster):
                 raise K8snetError("the DNS model (k8snet.dns) is not available") from exc
             self._dns = DNS(self)
         return self._dns
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the controllers run. What they allocate is acyclic (API
+    objects, index entries) and reference counting frees it; without the pause, full collections would scan
+    every stored object again and again as a large cluster is built (a third of the time at a few thousand
+    pods). The collector runs again as before afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _kind(name: str) -> str:
