@@ -31,11 +31,16 @@ work queue as upstream (:class:`~k8snet.controllers.QueueController`):
 
 A provider whose ``style`` is ``"metallb"`` (:class:`~k8snet.controllers.cloud.MetalLBL2`) is driven the way
 MetalLB's own controller and speaker behave instead: no finalizer, events ``IPAllocated`` "Assigned IP
-["<ip>"]" (source ``metallb-controller``) and ``nodeAssigned`` "announcing from node "<node>" with protocol
-"layer2"" (source ``metallb-speaker``, whenever the announcing node changes).
+["<ip>"]" (source ``metallb-controller``), ``AllocationFailed`` "Failed to allocate IP for "<ns>/<name>":
+<error>" when it has no address to give (``spec.loadBalancerIP`` invalid or taken, pool empty) and
+``nodeAssigned`` "announcing from node "<node>" with protocol "layer2"" (source ``metallb-speaker``, whenever
+the announcing node changes).
 
-``spec.loadBalancerIP`` (deprecated since v1.24; the API server itself prints no warning for it, only IP-format
-warnings from ``pkg/api/service/warnings.go``) is honoured by the providers here.
+``spec.loadBalancerIP`` (deprecated since v1.24) is honoured by the providers here. The API server does not
+validate it (``ValidateService`` has no rule for it; ``pkg/api/service/warnings.go`` only warns about
+non-canonical addresses), so ``loadBalancerIP: bad`` is stored as written and the implementation refuses it: the
+Service stays ``<pending>`` with the Warning ``SyncLoadBalancerFailed`` "Error syncing load balancer: failed to
+ensure load balancer: invalid spec.loadBalancerIP "bad"" (MetalLB: ``AllocationFailed``), retried with back-off.
 
 Simplification: the finalizer makes deletion wait only if the API server implements finalizers (graceful
 deletion of objects with ``metadata.finalizers``); otherwise the cache path cleans up.
@@ -61,7 +66,7 @@ from datetime import timedelta
 from typing import Any
 
 from k8snet.controllers import QueueController, status_message
-from k8snet.controllers.cloud import EXCLUDE_LB_LABEL, CloudError, LoadBalancerProvider
+from k8snet.controllers.cloud import EXCLUDE_LB_LABEL, CloudError, IPAllocationError, LoadBalancerProvider
 from k8snet.controllers.informers import SERVICE_NAME_INDEX, index_by_service_name
 from k8snet.controllers.workqueue import ItemExponentialFailureRateLimiter
 from k8snet.errors import K8snetError, NotFoundError
@@ -362,6 +367,16 @@ class ServiceLBController(QueueController):
         try:
             op = self._sync_load_balancer_if_needed(svc)
         except (CloudError, K8snetError) as err:
+            if self.provider.style == "metallb" and isinstance(err, IPAllocationError):
+                # MetalLB's controller (service.go): Warning AllocationFailed, "Failed to allocate IP for %q: %s"
+                self._event(
+                    svc,
+                    "Warning",
+                    "AllocationFailed",
+                    f'Failed to allocate IP for "{key}": {err}',
+                    "metallb-controller",
+                )
+                raise
             text = str(err) if isinstance(err, CloudError) else status_message(err)
             self._event(svc, "Warning", "SyncLoadBalancerFailed", f"Error syncing load balancer: {text}")
             raise
@@ -404,6 +419,10 @@ class ServiceLBController(QueueController):
             _, existed = self.provider.get_load_balancer(self.cluster_name, svc) if metallb else (None, True)
             try:
                 new_status = self.provider.ensure_load_balancer(self.cluster_name, svc, nodes)
+            except IPAllocationError as err:
+                if metallb:
+                    raise
+                raise CloudError(f"failed to ensure load balancer: {err}") from None
             except CloudError as err:
                 raise CloudError(f"failed to ensure load balancer: {err}") from None
             if metallb:

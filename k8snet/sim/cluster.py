@@ -159,6 +159,7 @@ class Cluster(KubectlCluster):
         with _gc_paused():
             for _ in range(max_rounds):
                 if not legacy and not any(c.pending() for c in queued):
+                    self.store.check_mutations()
                     return
                 before = self.store.resource_version
                 for controller in self.controllers:
@@ -167,6 +168,7 @@ class Cluster(KubectlCluster):
                     else:
                         controller.sync()
                 if legacy and self.store.resource_version == before and not any(c.pending() for c in queued):
+                    self.store.check_mutations()
                     return
         raise K8snetError(f"controllers did not settle after {max_rounds} rounds")
 
