@@ -149,7 +149,10 @@ class ItemExponentialFailureRateLimiter:
     def when(self, item: Hashable) -> float:
         exp = self.failures.get(item, 0)
         self.failures[item] = exp + 1
-        return min(self.base_delay * (2**exp), self.max_delay)
+        # upstream returns maxDelay once base * 2^exp would overflow an int64 of nanoseconds
+        if exp >= 64:
+            return self.max_delay
+        return min(self.base_delay * (2.0**exp), self.max_delay)
 
     def forget(self, item: Hashable) -> None:
         self.failures.pop(item, None)
