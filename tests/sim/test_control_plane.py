@@ -328,7 +328,10 @@ def _run(c, step):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(steps, min_size=1, max_size=10))
 def test_state_sequences_settle_where_a_full_resync_settles(sequence):
+    from k8snet.dns.server import _View
+
     c = Cluster(preset="minikube", nodes=2)
+    dns = c.dns
     for step in sequence:
         before = c.store.dump()
         try:
@@ -342,3 +345,13 @@ def test_state_sequences_settle_where_a_full_resync_settles(sequence):
         settled = c.store.dump()
         c.resync()
         assert c.store.dump() == settled
+        # CoreDNS's informer-fed view is the view a from-scratch read of the objects gives
+        view = dns._view()
+        scratch = _View(c.services(), c.endpoint_slices(), dns._namespaces())
+        assert (view.services, view.endpoints, view.serial, view.namespaces) == (
+            scratch.services,
+            scratch.endpoints,
+            scratch.serial,
+            scratch.namespaces,
+        )
+        assert list(view.services) == list(scratch.services)
