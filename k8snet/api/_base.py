@@ -115,6 +115,19 @@ def _freeze_value(value: Any) -> None:
         freeze(value)
 
 
+#: One shared ``_FrozenFields`` per distinct set of field names: frozen objects never change theirs, so they can
+#: share it (a set per object would cost a few hundred bytes each, kilobytes per Pod).
+_FROZEN_FIELDS: dict[frozenset[str], _FrozenFields] = {}
+
+
+def _frozen_fields(fields: set[str]) -> _FrozenFields:
+    key = frozenset(fields)
+    shared = _FROZEN_FIELDS.get(key)
+    if shared is None:
+        shared = _FROZEN_FIELDS[key] = _FrozenFields(key)
+    return shared
+
+
 def freeze(obj: K8sModel) -> K8sModel:
     """Make ``obj`` and every model inside it read-only; parts already frozen (shared with an older stored
     object) are not walked again. Returns ``obj``.
@@ -131,7 +144,7 @@ def freeze(obj: K8sModel) -> K8sModel:
     """
     if type(obj.__pydantic_fields_set__) is _FrozenFields:
         return obj
-    object.__setattr__(obj, "__pydantic_fields_set__", _FrozenFields(obj.__pydantic_fields_set__))
+    object.__setattr__(obj, "__pydantic_fields_set__", _frozen_fields(obj.__pydantic_fields_set__))
     for value in obj.__dict__.values():
         _freeze_value(value)
     return obj

@@ -32,6 +32,7 @@ import heapq
 import ipaddress
 from typing import Any
 
+from k8snet.api import freeze
 from k8snet.controllers import EventRecorder, QueueController, is_pod_terminal
 from k8snet.controllers.informers import NODE_NAME_INDEX, index_by_node_name, object_key
 
@@ -127,6 +128,8 @@ class Kubelet(QueueController):
         self._least = _LeastPods()
         self._feasible_cache: dict[Any, list[str]] = {}
         self._ips: dict[str, dict[str, int]] = {}  # node -> pod IP -> pods on the node using it
+        # stored objects are immutable, so pods whose conditions are equal share one condition object
+        self._conditions: dict[tuple, Any] = {}
 
     # -- lesson hooks ------------------------------------------------------------------------------------
     def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
@@ -342,15 +345,26 @@ class Kubelet(QueueController):
             prev = old.get(type_)
             if prev is not None and prev.status == s:
                 return prev
-            return PodCondition(
-                type=type_,
-                status=s,
-                lastTransitionTime=now,
-                reason=None if status else "ContainersNotReady",
-                message=None
+            message = (
+                None
                 if status
-                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]",
+                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]"
             )
+            key = (type_, s, now, message)
+            shared = self._conditions.get(key)
+            if shared is None:
+                if len(self._conditions) > 4096:
+                    self._conditions.clear()
+                shared = self._conditions[key] = freeze(
+                    PodCondition(
+                        type=type_,
+                        status=s,
+                        lastTransitionTime=now,
+                        reason=None if status else "ContainersNotReady",
+                        message=message,
+                    )
+                )
+            return shared
 
         st.conditions = [
             cond("PodReadyToStartContainers", True),
