@@ -5,6 +5,12 @@ A Deployment owns ReplicaSets named ``<deployment>-<pod-template-hash>``; a Repl
 ``<replicaset>-<5 characters>`` (``generateName``, so the suffix comes from the API server's seeded generator
 and the alphabet ``bcdfghjklmnpqrstvwxz2456789``). Both carry the label ``pod-template-hash``.
 
+Both controllers read shared informers and work on queued keys (:class:`~k8snet.controllers.QueueController`): a
+Deployment is synced when it or one of its ReplicaSets changes, a ReplicaSet when it or one of its Pods changes;
+the owned objects come from the informers' owner-uid index. A write the API server refuses is reported as
+upstream reports it (events and conditions, see the classes) and retried with back-off; it never fails the
+request that caused the sync.
+
 Simplifications, stated:
 
 * ``pod-template-hash``: upstream is ``rand.SafeEncodeString(fmt.Sprint(fnv32a(spew dump of the template)))``
@@ -16,6 +22,8 @@ Simplifications, stated:
   ``Recreate`` is treated the same way, old ReplicaSets are never pruned and pause/rollback are not modelled.
 * Which pods a scale-down deletes: ``controller.ActivePodsWithRanks`` order (see :func:`deletion_rank`),
   without the logarithmic time buckets (``LogarithmicScaleDown``): exact times are compared.
+* No expectations (``controller.ControllerExpectations``): the cache is never stale, so a sync sees its own
+  writes.
 """
 
 from __future__ import annotations

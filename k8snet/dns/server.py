@@ -377,12 +377,12 @@ class _InformerView:
                     self._namespaces.pop(ns, None)
         if convert is None:
             return
-        table = self._services if convert == self._service else self._slices
+        table: dict[tuple[str, str], Any] = self._services if convert == self._service else self._slices
         obj = new if new is not None else old
         if new is None:
-            table.pop(self._key(obj), None)  # type: ignore[attr-defined]
+            table.pop(self._key(obj), None)
         else:
-            table[self._key(obj)] = convert(new)  # type: ignore[index]
+            table[self._key(obj)] = convert(new)
 
     def view(self) -> _View:
         if self._view is None:
