@@ -1,6 +1,9 @@
 """The :class:`Cluster` facade: an API server, its controllers and a clock, wired like a small real cluster.
 
 ``Cluster`` wires the components and offers verbs; the logic of each verb lives with the component that owns it.
+The controllers read the store through shared informers (:attr:`Cluster.informers`) and work from queues of keys
+(:mod:`k8snet.controllers`); every write returns once they have settled (:meth:`Cluster.reconcile`), so a lesson
+sees the result of its ``kubectl`` command at once.
 The presets, their checks and the objects ``kubeadm init`` leaves behind (Namespaces, Nodes, the ``kubernetes``
 and ``kube-dns`` Services, CoreDNS) are in :mod:`k8snet.sim.bootstrap`; ``apply``'s three-way merge and
 last-applied annotation are kubectl's, in :mod:`k8snet.kubectl.apply`. ``Cluster`` implements
