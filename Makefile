@@ -6,18 +6,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8snet-installed
 NBVAL_WORKERS ?= 2
+# `make unit EXTRAS=test` installs only what the unit tests need (CI's other-Python jobs).
+EXTRAS ?= book,test
 
-.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium system-cjk-font clean
 
-# The constraints pin the whole dependency tree as resolved on Python 3.11; older Pythons resolve the extras' pins.
+# The constraints pin the whole dependency tree (resolved on Python 3.11; the same pins install on 3.12 and 3.13).
 $(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
-		$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[book,test]'; \
-	else \
-		$(BIN)/python -m pip install --quiet -e '.[book,test]'; \
-	fi
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[$(EXTRAS)]'
 	@touch $@
 
 system-graphviz:
@@ -25,6 +23,10 @@ system-graphviz:
 
 system-chromium:
 	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
+
+# A CJK font, so that the browser test's screenshot of a page with the article's Chinese shows glyphs, not boxes
+system-cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || bash .ci/install-system-packages fonts-noto-cjk
 
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
@@ -52,8 +54,8 @@ site: $(STAMP) system-graphviz
 	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W --keep-going
 
-browser: $(STAMP) system-chromium
-	$(BIN)/pytest -o addopts="" -m browser tests/browser
+browser: $(STAMP) system-chromium system-cjk-font
+	$(BIN)/pytest -p no:cacheprovider -o addopts="" -m browser tests/browser
 
 test: lint unit notebooks site browser
 	@echo "make test: all green"

@@ -285,8 +285,11 @@ class APIServer:
             raise InvalidError(kind, obj.metadata.name or "", causes)
 
     def _warn(self, obj, old=None) -> None:
+        # the deprecated-API warning of the request comes first (installer.go adds it before the handler runs),
+        # then the strategy's own warnings (WarningsOnCreate/WarningsOnUpdate)
+        self.last_warnings = _warnings.warnings_for_request(obj.kind)
         if obj.kind == "Service":
-            self.last_warnings = list(_warnings.warnings_for_service(obj, old))
+            self.last_warnings += _warnings.warnings_for_service(obj, old)
 
     def _defaults(self, obj) -> None:
         setter = _DEFAULTS.get(obj.kind)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .names import fqdn, parse_ip, reverse_name
-from .output import nslookup_text
+from .output import NslookupOutput, busybox_nslookup_text, nslookup_text
 from .server import CoreDNS, DNSResponse, Record, object_field
 
 __all__ = ["DNS", "DNSResult"]
@@ -59,10 +59,11 @@ class DNSResult:
         return self.response.to_text()
 
     def nslookup(self) -> str:
-        """nslookup's (bind9 dnsutils) text for an A/AAAA/PTR/CNAME lookup of the name.
+        """nslookup's (bind9 dnsutils, as in a Debian or Ubuntu image) text for an A/AAAA/PTR/CNAME lookup of
+        the name.
 
-        Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A); busybox's nslookup
-        prints a different layout.
+        Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A). A ``busybox`` Pod prints
+        busybox's layout instead: :meth:`DNS.nslookup`.
         """
         return nslookup_text(self)
 
@@ -269,6 +270,40 @@ class DNS(CoreDNS):
         if got_nodata:
             return done("NOERROR")
         return done(last or "NXDOMAIN")
+
+    def nslookup(self, name: str, pod: Any = None) -> NslookupOutput:
+        """``kubectl exec <pod> -- nslookup <name>`` in a Pod running the ``busybox`` image: what it prints,
+        with ``.exit_code``.
+
+        busybox's nslookup (``networking/nslookup.c``, 1.28 and later) does not use the C library's resolver. It
+        reads ``search`` and ``nameserver`` from ``/etc/resolv.conf`` (``parse_resolvconf``; ``ndots`` is
+        ignored) and, for a name without a dot, asks **every** search domain at once, each for A and then AAAA
+        (``add_query_with_search``); a name with a dot is asked as written, with no search at all (so
+        ``nslookup web.default`` gets NXDOMAIN where glibc's resolver would find ``web.default.svc...``). An
+        address is asked as a PTR query. Each reply is printed as it arrives; any NXDOMAIN makes the exit status
+        1, even when another search domain answered. Simplified: UDP replies arrive in an order that varies from
+        run to run; the model prints them in the order busybox sends the queries.
+
+        >>> from k8snet.api.core_v1 import Service
+        >>> web = Service(metadata={"name": "web", "namespace": "default"},
+        ...               spec={"clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20"], "ports": [{"port": 80}]})
+        >>> out = DNS.from_objects([web]).nslookup("web")
+        >>> out.queries[:3]
+        [('web.default.svc.cluster.local', 'A'), ('web.svc.cluster.local', 'A'), ('web.cluster.local', 'A')]
+        >>> out.splitlines()[3:5], out.exit_code
+        (['Name:\\tweb.default.svc.cluster.local', 'Address: 10.96.0.20'], 1)
+        """
+        servers, searches, _ = self._resolver_config(pod)
+        server = servers[0] if servers else "127.0.0.1"
+        ask = self._asker(server)
+        bare = name.rstrip(".") if name != "." else name
+        if parse_ip(bare) is not None:
+            queries = [(reverse_name(bare).rstrip("."), "PTR")]
+        else:
+            names = [f"{name}.{d.strip('.')}" for d in searches] if searches and "." not in name else [name]
+            queries = [(n, t) for t in ("A", "AAAA") for n in names]
+        replies = [(n, ask(fqdn(n), t)) for n, t in queries]
+        return busybox_nslookup_text(server, replies)
 
     def _asker(self, server: str):
         if server == self.nameserver:

@@ -771,8 +771,8 @@ def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             except NotFoundError:
                 before = None
             stored = apply_one_object(cluster.api, obj)
-            # each distinct warning once, read before the controllers run: every request resets them
-            warns.append("".join(f"Warning: {w}\n" for w in dict.fromkeys(cluster.api.last_warnings)))
+            # read before the controllers run: every request resets them
+            warns.extend(f"Warning: {w}\n" for w in cluster.api.last_warnings)
             cluster.reconcile()
             if before is None:
                 verb = "created"
@@ -781,7 +781,9 @@ def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             else:
                 verb = "configured"
             out.append(f"{resource_name(stored)} {verb}\n")
-    return KubectlOutput("".join(out), "".join(warns))
+    # each distinct warning once per invocation: kubectl's warning writer deduplicates
+    # (rest.WarningWriterOptions{Deduplicate: true} in kubectl pkg/cmd/cmd.go NewKubectlCommand)
+    return KubectlOutput("".join(out), "".join(dict.fromkeys(warns)))
 
 
 def _same_object(a: Any, b: Any) -> bool:

@@ -1147,3 +1147,16 @@ def test_ip_addr_show():
         "    inet 10.96.0.10/32 scope global kube-ipvs0",
         "       valid_lft forever preferred_lft forever",
     ]
+
+
+def test_ip_brief_addr_show():
+    from k8snet.rules.ipvs import ip_brief_addr_show
+
+    # iproute2 ip/ipaddress.c brief mode: "%-16s " name, "%-14s " operstate, "%s/%d " per address; a real
+    # node prints e.g. "kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 10.96.120.15/32 "
+    assert ip_brief_addr_show(_nodeport_state()) == (
+        "kube-ipvs0       DOWN           10.20.30.41/32 10.96.0.10/32 \n"
+    )
+    assert ip_brief_addr_show(["10.96.0.1", "10.96.0.10", "10.96.120.15"]).startswith(
+        "kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 10.96.120.15/32"
+    )
