@@ -168,6 +168,8 @@ class Store:
         if mutation_detector is None:
             mutation_detector = os.environ.get("KUBE_CACHE_MUTATION_DETECTOR", "") in ("1", "true")
         self._pristine: dict[Key, Any] | None = {} if mutation_detector else None
+        #: The shared informer factory reading this store (set by ``SharedInformerFactory.for_store``).
+        self.informer_factory: Any = None
 
     # -- bookkeeping -----------------------------------------------------------------------------------
     @property

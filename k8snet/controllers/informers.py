@@ -334,9 +334,6 @@ class SharedIndexInformer:
                     h.delete(old)
 
 
-_FACTORIES: weakref.WeakKeyDictionary[Any, SharedInformerFactory] = weakref.WeakKeyDictionary()
-
-
 class SharedInformerFactory:
     """One informer per kind over a store's watch, shared by every controller (``informers.NewSharedInformerFactory``).
 
@@ -346,17 +343,25 @@ class SharedInformerFactory:
     """
 
     def __init__(self, store: Any):
-        self.store = store
+        # weakly: the store holds the factory (its watch callback); a cluster dropped is collected as a whole
+        self._store = weakref.ref(store)
         self.informers: dict[str, SharedIndexInformer] = {}
         self._any: builtins.list[Callable[[str, Any, Any], None]] = []
         self._unsubscribe = store.subscribe(self._dispatch)
 
+    @property
+    def store(self) -> Any:
+        store = self._store()
+        if store is None:  # pragma: no cover - the store is gone only when nobody can call us
+            raise ReferenceError("the store of this informer factory no longer exists")
+        return store
+
     @classmethod
     def for_store(cls, store: Any) -> SharedInformerFactory:
-        """The shared factory of ``store`` (created on first use)."""
-        factory = _FACTORIES.get(store)
+        """The shared factory of ``store`` (created on first use; the store keeps it)."""
+        factory = getattr(store, "informer_factory", None)
         if factory is None:
-            factory = _FACTORIES[store] = cls(store)
+            factory = store.informer_factory = cls(store)
         return factory
 
     def informer(self, kind: str) -> SharedIndexInformer:
