@@ -355,3 +355,75 @@ def test_state_sequences_settle_where_a_full_resync_settles(sequence):
             scratch.namespaces,
         )
         assert list(view.services) == list(scratch.services)
+
+
+# -- wiring ---------------------------------------------------------------------------------------------------------
+
+
+def test_an_appended_controller_is_started_and_sees_what_exists():
+    class PodCounter(QueueController):
+        primary_kind = "Pod"
+
+        def __init__(self, api):
+            super().__init__(api)
+            self.synced = []
+
+        def register(self, informers):
+            self.watch(
+                "Pod",
+                add=lambda p: (
+                    self.enqueue(("default", p.metadata.name)) if p.metadata.namespace == "default" else None
+                ),
+            )
+
+        def sync_key(self, key):
+            self.synced.append(key)
+
+    c = Cluster(preset="minikube")
+    c.apply(deployment("web", 2))
+    counter = PodCounter(c.api)
+    c.controllers.append(counter)
+    c.reconcile()  # started: the Pods already cached are replayed as adds
+    assert sorted(k[1] for k in counter.synced) == sorted(p.metadata.name for p in c.pods("default"))
+    c.controllers.remove(counter)
+    c.scale("deployment", "web", 3)  # removed: stopped, hears nothing more
+    assert len(counter.synced) == 2
+
+
+def test_a_controller_with_only_sync_runs_every_round_until_nothing_changes():
+    class Labeller:
+        def __init__(self, api):
+            self.api, self.calls = api, 0
+
+        def sync(self):
+            self.calls += 1
+            for pod in self.api.list("Pod", "default"):
+                if not (pod.metadata.labels or {}).get("seen"):
+                    mine = self.api.get("Pod", pod.metadata.name)
+                    mine.metadata.labels = {**(mine.metadata.labels or {}), "seen": "yes"}
+                    self.api.update(mine)
+
+    c = Cluster(preset="minikube")
+    labeller = Labeller(c.api)
+    c.controllers.append(labeller)
+    c.apply(deployment("web", 2))
+    assert all(p.metadata.labels["seen"] == "yes" for p in c.pods("default"))
+    assert labeller.calls >= 2  # a round that wrote, then one that wrote nothing
+
+
+def test_threshold_cluster_keeps_to_the_pods_per_node_limit():
+    from k8snet.errors import ConfigError
+    from k8snet.sim.scaling import threshold_cluster
+
+    with pytest.raises(ConfigError, match="is 200 per node, over the 110 Pods per node"):
+        threshold_cluster(nodes=2, services=10, replicas=20)
+    c = threshold_cluster(nodes=4, services=6, replicas=5)
+    per_node = {}
+    for pod in c.pods("default"):
+        per_node[pod.spec.nodeName] = per_node.get(pod.spec.nodeName, 0) + 1
+    assert sorted(per_node.values()) == [10, 10, 10]
+    assert all(
+        len(sl.endpoints or []) == 5
+        for sl in c.endpoint_slices("default")
+        if sl.metadata.name.startswith("app")
+    )
