@@ -141,6 +141,27 @@ class QueueController:
     api : APIServer
     rate_limiter : ItemExponentialFailureRateLimiter, optional
         Back-off for failed keys (default 5 ms doubling up to 1000 s, ``DefaultControllerRateLimiter``).
+
+    Example
+    -------
+    A controller that counts the Services of each namespace, woken by Service events:
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> class ServiceCounter(QueueController):
+    ...     primary_kind = "Service"
+    ...     counts = {}
+    ...     def register(self, informers):
+    ...         self.watch("Service", add=self.queued, delete=self.queued)
+    ...     def queued(self, svc):
+    ...         self.enqueue(svc.metadata.namespace)
+    ...     def sync_key(self, namespace):
+    ...         self.counts[namespace] = len(self.informer("Service").list(namespace))
+    >>> cluster = Cluster(preset="minikube")
+    >>> counter = ServiceCounter(cluster.api)
+    >>> cluster.controllers.append(counter)
+    >>> cluster.reconcile()
+    >>> counter.counts
+    {'default': 1, 'kube-system': 1}
     """
 
     #: The kind whose objects are the queue's keys (:meth:`resync` enqueues all of them).

@@ -163,7 +163,14 @@ def set_replica_set_condition(
     conditions: list[Any], type_: str, status: str, reason: str, message: str, now: Any
 ) -> list[Any]:
     """``SetCondition`` (``replica_set_utils.go``): an existing condition with the same status and reason is
-    kept; otherwise the new one replaces it at the end. Returns the new list."""
+    kept; otherwise the new one replaces it at the end. Returns the new list.
+
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> conds = set_replica_set_condition([], "ReplicaFailure", "True", "FailedCreate", "quota", t)
+    >>> set_replica_set_condition(conds, "ReplicaFailure", "True", "FailedCreate", "other", t) is conds
+    True
+    """
     from k8snet.api.apps_v1 import ReplicaSetCondition
 
     prev = next((c for c in conditions if c.type == type_), None)
@@ -186,7 +193,15 @@ def set_deployment_condition(
 ) -> list[Any]:
     """``deploymentutil.SetDeploymentCondition``: an unchanged status+reason is left alone; otherwise the
     condition is removed and appended at the end (so the most recently changed one comes last), keeping its
-    ``lastTransitionTime`` when only the reason changed. Returns the new list."""
+    ``lastTransitionTime`` when only the reason changed. Returns the new list.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> c = set_deployment_condition([], "Progressing", "True", "NewReplicaSetCreated", "created", t0)
+    >>> c = set_deployment_condition(c, "Progressing", "True", "ReplicaSetUpdated", "progressing", t0 + timedelta(1))
+    >>> c[0].reason, c[0].lastTransitionTime == t0, c[0].lastUpdateTime == t0 + timedelta(1)
+    ('ReplicaSetUpdated', True, True)
+    """
     from k8snet.api.apps_v1 import DeploymentCondition
 
     prev = next((c for c in conditions if c.type == type_), None)

@@ -95,7 +95,12 @@ def object_key(obj: Any) -> ObjectKey:
 
 
 def index_by_namespace(obj: Any) -> builtins.list[Hashable]:
-    """``cache.MetaNamespaceIndexFunc``: the object's namespace."""
+    """``cache.MetaNamespaceIndexFunc``: the object's namespace.
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> index_by_namespace(Pod(metadata={"name": "p", "namespace": "shop"}))
+    ['shop']
+    """
     return [object_key(obj)[0]]
 
 
@@ -128,18 +133,36 @@ def index_by_selector(obj: Any) -> builtins.list[Hashable]:
 
 
 def index_by_owner(obj: Any) -> builtins.list[Hashable]:
-    """The uid of every ownerReference (what the garbage collector and the owning controllers look up)."""
+    """The uid of every ownerReference (what the garbage collector and the owning controllers look up).
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "u-1", "controller": True}
+    >>> index_by_owner(Pod(metadata={"name": "p", "ownerReferences": [ref]}))
+    ['u-1']
+    """
     return [ref.uid for ref in obj.metadata.ownerReferences or [] if ref.uid]
 
 
 def index_by_node_name(obj: Any) -> builtins.list[Hashable]:
-    """A Pod's ``spec.nodeName`` (``""`` while unscheduled), as kubelet's and the scheduler's field selector."""
+    """A Pod's ``spec.nodeName`` (``""`` while unscheduled), as kubelet's and the scheduler's field selector.
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> index_by_node_name(Pod(metadata={"name": "p"}, spec={"containers": [], "nodeName": "n1"}))
+    ['n1']
+    """
     spec = getattr(obj, "spec", None)
     return [(getattr(spec, "nodeName", None) or "") if spec is not None else ""]
 
 
 def index_by_service_name(obj: Any) -> builtins.list[Hashable]:
-    """An EndpointSlice's ``(namespace, kubernetes.io/service-name)`` label, if it has one."""
+    """An EndpointSlice's ``(namespace, kubernetes.io/service-name)`` label, if it has one.
+
+    >>> from k8snet.api.discovery_v1 import EndpointSlice
+    >>> sl = EndpointSlice(metadata={"name": "web-abcde", "labels": {"kubernetes.io/service-name": "web"}},
+    ...                    addressType="IPv4")
+    >>> index_by_service_name(sl)
+    [('default', 'web')]
+    """
     name = (obj.metadata.labels or {}).get("kubernetes.io/service-name")
     return [(object_key(obj)[0], name)] if name else []
 
