@@ -98,7 +98,7 @@ def register(subparsers: Any) -> None:
         "--clients",
         type=_bounded_int(1, MAX_CLIENTS),
         metavar="N",
-        help=f"N external clients from 198.18.0.0/15 (1 to {MAX_CLIENTS})",
+        help=f"N external clients from 198.18.0.0/15, or 2001:2::/48 for an IPv6 destination (1 to {MAX_CLIENTS})",
     )
     s.add_argument(
         "--connections",
@@ -203,7 +203,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         dest="destination",
         required=True,
         metavar="IP:PORT",
-        help="destination IP:PORT, or [namespace/]service[:port]",
+        help="destination IP:PORT ([IPv6]:PORT), or [namespace/]service[:port]",
     )
     p.add_argument(
         "--protocol",
@@ -320,7 +320,11 @@ def run_simulate(args: argparse.Namespace) -> int:
     world, entry = _world(args)
     clients: list[str] = list(args.source or [])
     if args.clients:
-        clients += external_clients(args.clients)
+        from k8snet.sim.trace import ip_family_of, parse_destination
+
+        # external clients of the destination's family
+        family = ip_family_of(parse_destination(world, args.destination, args.protocol)[0])
+        clients += external_clients(args.clients, family=family)
     if not clients:
         raise K8snetError("give --from (repeatable) or --clients N")
     spread: Any = args.spread
