@@ -9,7 +9,9 @@ sends :class:`~k8snet.dataplane.packet.Packet` objects through the hooks in kern
 * locally generated (``in_interface`` is ``None`` and the source is a node address): ``output`` -> routing ->
   ``postrouting`` -> ``input`` if addressed to the node itself.
 
-On each hook, the base chains of every loaded table run in priority order (lowest first); ``accept`` ends only
+On each hook, the base chains of every loaded table of the packet's family run in priority order (lowest first):
+an ``ip`` table sees IPv4 packets, an ``ip6`` table IPv6 ones, an ``inet`` table both, so a dual-stack node's
+``ip kube-proxy`` and ``ip6 kube-proxy`` tables can be loaded together; ``accept`` ends only
 the current base chain, ``drop``/``reject`` end the packet. ``type nat`` chains run only for the first packet
 of a connection; ``dnat to``/``masquerade`` end their base chain with accept, and the rewritten destination is
 seen by later base chains of the same hook (so ``filter-output`` at priority 0 sees the endpoint, while
