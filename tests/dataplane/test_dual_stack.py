@@ -162,3 +162,19 @@ def test_parsed_tables_keep_their_family():
     rules = render_families("nftables", *_objects(), SETTINGS, ["IPv4", "IPv6"])
     tables = parse_nftables(rules["IPv4"] + rules["IPv6"])
     assert {k: t.family for k, t in tables.items()} == {"ip kube-proxy": "ip", "ip6 kube-proxy": "ip6"}
+
+
+@pytest.mark.parametrize(
+    "mode,entry",
+    [
+        ("iptables", "cluster IP [fd00:172:30::41]:80/tcp -> KUBE-SVC-XPGD46QRK7WJZT7O"),
+        ("nftables", "cluster IP [fd00:172:30::41]:80/tcp -> service-ULMVA6XW-ns1/svc1/tcp/p80"),
+    ],
+)
+def test_explain_reads_the_ipv6_rules(mode, entry):
+    # ip6tables-save / nft list table ip6 kube-proxy: addresses with colons, written [IP]:PORT as kube-proxy does
+    from k8snet.dataplane.explain import explain
+
+    rules = render_families(mode, *_objects(), SETTINGS, ["IPv6"])["IPv6"]
+    text = explain(rules).text()
+    assert entry in text and "[fd00:10:180::1]:80  100.0%" in text, text

@@ -335,3 +335,53 @@ def test_cli_trace_to_a_bracketed_ipv6_destination(tmp_path):
             ]
         )
     assert rc == 0 and json.loads(out.getvalue())["delivered"] == 200
+
+
+class _DualStackCluster:
+    """What :func:`k8snet.sim.trace.world_for` and :func:`k8snet.sim.traffic.rules_by_family` read of a
+    :class:`~k8snet.sim.cluster.Cluster`, holding the dual-stack objects above (a dual-stack ``Cluster`` lists
+    ``cluster_cidrs`` and ``service_cidrs`` per family)."""
+
+    cluster_cidr = "10.244.0.0/16"
+    cluster_cidrs = ["10.244.0.0/16", "fd00:10:244::/56"]
+    service_cidr = SERVICE_CIDRS[0]
+    service_cidrs = SERVICE_CIDRS
+
+    def __init__(self):
+        world = _world("iptables")
+        self._objects = world
+        self.store = type("Store", (), {"resource_version": 1})()
+
+    def nodes(self):
+        return self._objects.nodes
+
+    def pods(self, namespace):
+        return self._objects.pods
+
+    def services(self, namespace):
+        return self._objects.services
+
+    def endpoint_slices(self, namespace):
+        return self._objects.endpoint_slices
+
+    def get(self, kind, name, namespace="default"):
+        return next(s for s in self._objects.services if s.metadata.name == name)
+
+
+def test_world_of_a_dual_stack_cluster_and_rules_by_family():
+    from k8snet.sim.trace import world_for
+    from k8snet.sim.traffic import rules_by_family
+
+    cluster = _DualStackCluster()
+    world = world_for(cluster, "nftables")
+    assert (
+        world.cluster_cidrs == ["10.244.0.0/16", "fd00:10:244::/56"] and world.service_cidrs == SERVICE_CIDRS
+    )
+    rules = rules_by_family(cluster, "web", "nftables", node="node-1")
+    assert list(rules) == ["IPv4", "IPv6"]
+    assert "add element ip kube-proxy service-ips { 10.96.0.20 . tcp . 80" in rules["IPv4"]
+    assert "add element ip6 kube-proxy service-ips { fd00:10:96::20 . tcp . 80" in rules["IPv6"]
+    assert "fd00" not in rules["IPv4"] and "10.96.0.20" not in rules["IPv6"]
+    # the IPv6 proxier's detector is the IPv6 cluster CIDR
+    ipt = rules_by_family(cluster, "web", "iptables", node="node-1")
+    assert "! -s fd00:10:244::/56 -j KUBE-MARK-MASQ" in ipt["IPv6"] and "! -s 10.244.0.0/16" in ipt["IPv4"]

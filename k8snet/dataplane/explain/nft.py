@@ -47,6 +47,8 @@ _AFFINITY = re.compile(r"\bip6?\s+saddr\s+@(affinity-\S+)\s+goto\s+(\S+)")
 _DNAT = re.compile(r"\bdnat\s+(?:ip6?\s+)?to\s+(\S+)")
 _VERDICT = re.compile(r"\b(goto|jump)\s+(\S+)")
 _ELEMENT = re.compile(r'^(.*?)(?:\s+comment\s+"([^"]*)")?\s*:\s*(.+)$')
+# nft and knftables write a map element "KEY : VALUE" with blanks around the colon: an IPv6 key has colons of its own
+_ELEMENT_SPACED = re.compile(r'^(.*?)(?:\s+comment\s+"([^"]*)")?\s+:\s+(.+)$')
 _DURATION = re.compile(r"(\d+)(d|h|m|s)")
 
 
@@ -167,7 +169,7 @@ def _explain_table(
     cluster_ips = {k for _, k in table.sets["cluster-ips"].elements} if "cluster-ips" in table.sets else set()
     for nset in table.sets.values():
         for lineno, item in nset.elements:
-            m = _ELEMENT.match(item)
+            m = _ELEMENT_SPACED.match(item) or _ELEMENT.match(item)
             if not m:
                 continue
             key, comment, value = m.group(1).strip(), m.group(2), m.group(3).strip()
