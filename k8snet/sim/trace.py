@@ -540,10 +540,12 @@ class Trace:
                 lines.append(f"      {s.rule}")
         if self.candidates:
             lines.append("candidates:")
+            # an IPv4 ip:port fits in 22 columns; [IPv6]:port may not
+            width = max([22] + [len(c.endpoint or "-") for c in self.candidates])
             for c in self.candidates:
                 where = c.pod or (c.delivered_to[1] if c.delivered_to else "?")
                 lines.append(
-                    f"  {c.endpoint or '-':<22} {float(c.probability):7.2%}  {where}"
+                    f"  {c.endpoint or '-':<{width}} {float(c.probability):7.2%}  {where}"
                     + (f" on {c.node}" if c.node and c.pod else "")
                     + ("  (masqueraded)" if c.masquerade else "")
                 )
