@@ -43,6 +43,7 @@ from k8snet.api.labels import selector_matches
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
+from k8snet.apiserver import ipaddress as _ipaddress
 from k8snet.apiserver import validation as _validation
 from k8snet.apiserver import warnings as _warnings
 from k8snet.apiserver.allocation import (
@@ -224,6 +225,7 @@ class APIServer:
         self.ips = ClusterIPAllocator(service_cidr, seed=seed)
         self.ports = NodePortAllocator(node_port_range, seed=seed)
         self.rng = random.Random(f"apiserver:{seed}")
+        self.seed = seed
         self.last_warnings: list[str] = []
         store.join(self.ips)
         store.join(self.ports)
@@ -329,6 +331,38 @@ class APIServer:
                 ) from None
         s.clusterIP = ip
         s.clusterIPs = [ip] + list((s.clusterIPs or [])[1:])
+        self._put_ip_address(ip, svc)
+
+    # -- IPAddress and ServiceCIDR objects (ipallocator.go createIPAddress, Release; see apiserver/ipaddress.py) --
+    def _system_put(self, obj) -> Any:
+        # objects the API server writes for itself take their uid from a stream of their own (keyed by the
+        # resourceVersion they get, which a failed request rolls back with everything else)
+        rv = self.store.resource_version + 1
+        obj.metadata.uid = _ipaddress.object_uid(self.seed, obj.kind, obj.metadata.name, rv)
+        return self.store.put(obj)
+
+    def _put_ip_address(self, ip: str, svc) -> None:
+        self._system_put(_ipaddress.ip_address_for(ip, self._ns_of(svc), svc.metadata.name))
+
+    def _release_ip(self, ip: str) -> None:
+        self.ips.release(ip)
+        self.store.remove("IPAddress", ip, "")
+
+    def _refuse_allocator_objects(self, kind: str) -> None:
+        if kind in ("ServiceCIDR", "IPAddress"):
+            raise KubectlError(
+                f"error: k8snet does not model writing {self._plural(kind)}: the API server keeps the "
+                'ServiceCIDR "kubernetes" and one IPAddress per ClusterIP itself (see k8snet.apiserver.ipaddress)'
+            )
+
+    def ensure_default_service_cidr(self) -> Any:
+        """Create the ServiceCIDR ``kubernetes`` for ``--service-cluster-ip-range`` if it is missing, as
+        kube-apiserver's default-ServiceCIDR controller does when the API server starts; returns it."""
+        existing = self.store.get("ServiceCIDR", _ipaddress.DEFAULT_SERVICE_CIDR_NAME, "")
+        if existing is not None:
+            return existing
+        with self.store.transaction():
+            return self._system_put(_ipaddress.default_service_cidr([self.ips.cidr], self.clock.now()))
 
     def _alloc_node_ports_create(self, svc) -> None:
         s = svc.spec
@@ -386,7 +420,7 @@ class APIServer:
         s = svc.spec
         for ip in s.clusterIPs or ([s.clusterIP] if s.clusterIP else []):
             if ip and ip != "None":
-                self.ips.release(ip)
+                self._release_ip(ip)
         for p in s.ports or []:
             if p.nodePort:
                 self.ports.release(p.nodePort)
@@ -404,7 +438,7 @@ class APIServer:
             and not (o.clusterIPs and o.clusterIPs[0] == "None")
         ):
             for ip in o.clusterIPs or []:
-                self.ips.release(ip)
+                self._release_ip(ip)
         # NodePorts
         old_ports = [p.nodePort for p in o.ports or [] if p.nodePort]
         if _needs_node_port(old) and s.type in ("ExternalName", "ClusterIP"):
@@ -445,6 +479,7 @@ class APIServer:
         """
         self.last_warnings = []
         obj = _incoming(obj)
+        self._refuse_allocator_objects(obj.kind)
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -486,6 +521,7 @@ class APIServer:
         """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
         self.last_warnings = []
         obj = _incoming(obj)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -524,6 +560,7 @@ class APIServer:
         are kept (``serviceStatusStrategy.PrepareForUpdate``), the new status is defaulted and validated."""
         self.last_warnings = []
         obj = _incoming(obj)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -550,6 +587,7 @@ class APIServer:
         everything in it at once (simplification: no ``Terminating`` phase).
         """
         self.last_warnings = []
+        self._refuse_allocator_objects(kind)
         ns = namespace if kind_class_namespaced(kind) else ""
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
