@@ -43,12 +43,15 @@ the ``fieldRef`` paths of :func:`container_environment` are not modelled (such a
 from __future__ import annotations
 
 import hashlib
+import heapq
 import ipaddress
 import random
 from dataclasses import dataclass
 from typing import Any
 
-from k8snet.controllers import EventRecorder, is_pod_terminal
+from k8snet.api import freeze
+from k8snet.controllers import EventRecorder, QueueController, is_pod_terminal
+from k8snet.controllers.informers import NODE_NAME_INDEX, index_by_node_name, object_key
 from k8snet.errors import K8snetError
 
 __all__ = [
@@ -281,8 +284,56 @@ class ExecResult:
     exit_code: int
 
 
-class Kubelet:
+class _LeastPods:
+    """The scheduler's choice, "fewest pods, then name", kept incrementally: pods per node (non-terminal pods
+    with a ``spec.nodeName``) and, per set of feasible nodes, a heap of ``(pods, name)`` whose stale entries are
+    skipped, so a choice costs about ``log(nodes)`` instead of counting every pod on every node."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self._heaps: dict[tuple[str, ...], tuple[frozenset[str], list[tuple[int, str]]]] = {}
+
+    @staticmethod
+    def weight(pod: Any) -> tuple[str, int]:
+        node = pod.spec.nodeName if pod.spec else None
+        return (node or "", 1 if node and not is_pod_terminal(pod) else 0)
+
+    def change(self, old: Any, new: Any) -> None:
+        before = self.weight(old) if old is not None else ("", 0)
+        after = self.weight(new) if new is not None else ("", 0)
+        if before == after:
+            return
+        for node, delta in ((before[0], -before[1]), (after[0], after[1])):
+            if delta:
+                n = self.counts.get(node, 0) + delta
+                self.counts[node] = n
+                for members, heap in self._heaps.values():
+                    if node in members:
+                        heapq.heappush(heap, (n, node))
+
+    def choose(self, feasible: list[str]) -> str:
+        key = tuple(feasible)
+        entry = self._heaps.get(key)
+        if entry is None:
+            heap = [(self.counts.get(n, 0), n) for n in feasible]
+            heapq.heapify(heap)
+            entry = self._heaps[key] = (frozenset(feasible), heap)
+        heap = entry[1]
+        while heap[0][0] != self.counts.get(heap[0][1], 0):
+            heapq.heappop(heap)
+        return heap[0][1]
+
+    def nodes_changed(self) -> None:
+        self._heaps.clear()
+
+
+class Kubelet(QueueController):
     """One object standing in for kube-scheduler and every node's kubelet.
+
+    Watches Pods (each change queues the pod) and Nodes (a change queues the pods bound to the node and the
+    pods waiting to be scheduled); a pod's grace period is a delayed key on the simulation clock. A pass
+    handles its pods in three steps, as the full pass did: remove the pods whose grace period is over, then
+    report ``Killing`` for terminating pods or schedule pending ones, then run the bound ones.
 
     Example
     -------
@@ -295,20 +346,120 @@ class Kubelet:
     ('kind-worker', '10.244.1.2', 'Running')
     """
 
+    primary_kind = "Pod"
+
     def __init__(self, api: Any, events: EventRecorder):
-        self.api = api
+        super().__init__(api)
         self.events = events
-        self.clock = api.clock
         self.ready_overrides: dict[tuple[str, str], bool] = {}
         self._last_ip: dict[str, int] = {}
         self._killed: set[tuple[str, str, str]] = set()
-        #: the environment each running container started with: (namespace, pod, uid) -> container -> variables
-        self.container_env: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
+        self._least = _LeastPods()
+        self._feasible_cache: dict[Any, list[str]] = {}
+        self._ips: dict[str, dict[str, int]] = {}  # node -> pod IP -> pods on the node using it
+        # stored objects are immutable, so pods whose conditions are equal share one condition object
+        self._conditions: dict[tuple, Any] = {}
+        #: what each running Pod's containers started with: (namespace, pod, uid) -> (the Pod as started, the
+        #: Services the kubelet saw then); the environment itself is computed from these when first asked for
+        self.started: dict[tuple[str, str, str], tuple[Any, tuple[Any, ...]]] = {}
+        self._env: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
+        # the Services a namespace's Pods see, shared by every Pod started while none of them changes
+        self._service_snapshots: dict[str, tuple[Any, ...]] = {}
 
     # -- lesson hooks ------------------------------------------------------------------------------------
     def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
         """Make a pod's readiness probe pass (True) or fail (False) from now on."""
         self.ready_overrides[(namespace, name)] = ready
+        self.enqueue((namespace, name))
+
+    # -- informers ---------------------------------------------------------------------------------------
+    def register(self, informers: Any) -> None:
+        self.informer("Pod").add_indexers({NODE_NAME_INDEX: index_by_node_name})
+        self.watch("Pod", add=self._pod_added, update=self._pod_updated, delete=self._pod_deleted)
+        self.watch(
+            "Node",
+            add=self._node_changed,
+            update=lambda old, new: self._node_changed(new),
+            delete=self._node_changed,
+        )
+        self.watch(
+            "Service",
+            add=self._service_changed,
+            update=lambda old, new: self._service_changed(new),
+            delete=self._service_changed,
+        )
+
+    def _service_changed(self, svc: Any) -> None:
+        ns = svc.metadata.namespace or "default"
+        if ns == MASTER_SERVICE_NAMESPACE and svc.metadata.name in MASTER_SERVICES:
+            self._service_snapshots.clear()  # every namespace sees the master Services
+        else:
+            self._service_snapshots.pop(ns, None)
+
+    def _services_seen(self, namespace: str) -> tuple[Any, ...]:
+        """The Services ``getServiceEnvVarMap`` looks at for a Pod in ``namespace``, now: the namespace's own and
+        the master Services of ``default`` (stored objects are immutable, so a snapshot is a tuple of them)."""
+        snapshot = self._service_snapshots.get(namespace)
+        if snapshot is None:
+            services = self.informer("Service")
+            seen = list(services.list(namespace))
+            if namespace != MASTER_SERVICE_NAMESPACE:
+                seen += [
+                    s for n in sorted(MASTER_SERVICES) if (s := services.get(MASTER_SERVICE_NAMESPACE, n))
+                ]
+            snapshot = self._service_snapshots[namespace] = tuple(seen)
+        return snapshot
+
+    def _pod_added(self, pod: Any) -> None:
+        self._least.change(None, pod)
+        self._track_ip(pod, 1)
+        self._queue_pod(pod)
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._least.change(old, new)
+        self._track_ip(old, -1)
+        self._track_ip(new, 1)
+        self._queue_pod(new)
+
+    def _track_ip(self, pod: Any, delta: int) -> None:
+        # the addresses host-local has handed out on a node: the pod IPs of the pods bound to it
+        node = pod.spec.nodeName if pod.spec else None
+        ip = pod.status.podIP if pod.status else None
+        if not (node and ip):
+            return
+        ips = self._ips.setdefault(node, {})
+        n = ips.get(ip, 0) + delta
+        if n > 0:
+            ips[ip] = n
+        else:
+            ips.pop(ip, None)
+
+    def _pod_deleted(self, pod: Any) -> None:
+        self._least.change(pod, None)
+        self._track_ip(pod, -1)
+        node = pod.spec.nodeName if pod.spec else None
+        if node and pod.status and pod.status.podIP:
+            # its address is free again: pods on the node still waiting for one may get it
+            for key in self.informer("Pod").indexer.index_keys(NODE_NAME_INDEX, node):
+                other = self.informer("Pod").get(*key)
+                if other is not None and not (other.status and other.status.podIP):
+                    self.enqueue(key)
+
+    def _queue_pod(self, pod: Any) -> None:
+        key = object_key(pod)
+        self.enqueue(key)
+        ts = pod.metadata.deletionTimestamp
+        if ts is not None:
+            self.queue.add_after(key, (ts - self.clock.now()).total_seconds())
+
+    def _node_changed(self, node: Any) -> None:
+        self._least.nodes_changed()
+        self._feasible_cache.clear()
+        index = self.informer("Pod").indexer
+        for key in index.index_keys(NODE_NAME_INDEX, node.metadata.name):
+            self.enqueue(key)
+        for key in index.index_keys(NODE_NAME_INDEX, ""):
+            self.enqueue(key)
 
     def exec(self, namespace: str, name: str, container: str, command: list[str]) -> ExecResult:
         """Run ``command`` in a running container: ``env`` or ``printenv [NAME...]`` (busybox's:
@@ -317,9 +468,8 @@ class Kubelet:
         Raises :class:`~k8snet.errors.K8snetError` for a container that is not running and for other commands
         (not modelled).
         """
-        pod = self.api.store.get("Pod", name, namespace)
-        env = self.container_env.get((namespace, name, pod.metadata.uid if pod else ""), {}).get(container)
-        if pod is None or env is None:
+        env = self.container_environment(namespace, name, container)
+        if env is None:
             raise K8snetError(f'error: unable to upgrade connection: container not found ("{container}")')
         if command == ["env"]:
             return ExecResult("".join(f"{k}={v}\n" for k, v in env), 0)
@@ -333,33 +483,65 @@ class Kubelet:
             f"error: k8snet does not model running {command[0]!r} in a container (only env and printenv)"
         )
 
+    def container_environment(
+        self, namespace: str, name: str, container: str
+    ) -> list[tuple[str, str]] | None:
+        """The environment a running container started with (:func:`container_environment`), or None when the
+        Pod or container does not run."""
+        pod = self.api.store.read("Pod", name, namespace)
+        started = self.started.get((namespace, name, pod.metadata.uid)) if pod is not None else None
+        if started is None:
+            return None
+        computed = self._env.setdefault((namespace, name, pod.metadata.uid), {})
+        env = computed.get(container)
+        if env is None:
+            spec = next((c for c in started[0].spec.containers if c.name == container), None)
+            if spec is None:
+                return None
+            env = computed[container] = container_environment(started[0], spec, list(started[1]))
+        return env
+
     # -- reconcile ---------------------------------------------------------------------------------------
-    def sync(self) -> None:
-        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
-        pods = self.api.store.list("Pod")
+    def sync_keys(self, keys: list[Any]) -> None:
+        pods = self.informer("Pod")
+        nodes = {n.metadata.name: n for n in self.informer("Node").list()}
         now = self.clock.now()
-        for pod in pods:
-            if pod.metadata.deletionTimestamp is not None and pod.metadata.deletionTimestamp <= now:
+        for key in keys:
+            pod = pods.get(*key)
+            if (
+                pod is not None
+                and pod.metadata.deletionTimestamp is not None
+                and pod.metadata.deletionTimestamp <= now
+            ):
                 self.api.store.remove("Pod", pod.metadata.name, pod.metadata.namespace)
                 self.ready_overrides.pop((pod.metadata.namespace, pod.metadata.name), None)
-                self.container_env.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
-        for pod in self.api.store.list("Pod"):
+                self.started.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+                self._env.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+        to_run = set(keys)
+        for key in keys:
+            pod = pods.get(*key)
+            if pod is None:
+                continue
             if pod.metadata.deletionTimestamp is not None or is_pod_terminal(pod):
                 self._kill_event(pod)
                 continue
             if not (pod.spec and pod.spec.nodeName):
-                self._schedule(pod, nodes)
-        for pod in self.api.store.list("Pod"):
+                if self._schedule(pod, nodes):
+                    to_run.add(key)
+        for key in sorted(to_run):
+            pod = pods.get(*key)
+            if pod is None:
+                continue
             if pod.spec and pod.spec.nodeName and pod.spec.nodeName in nodes and not is_pod_terminal(pod):
                 self._run(pod, nodes[pod.spec.nodeName])
 
-    def _schedule(self, pod: Any, nodes: dict[str, Any]) -> None:
-        from k8snet.api.core_v1 import PodCondition
-
-        counts: dict[str, int] = {}
-        for p in self.api.store.list("Pod"):
-            if p.spec and p.spec.nodeName and not is_pod_terminal(p):
-                counts[p.spec.nodeName] = counts.get(p.spec.nodeName, 0) + 1
+    def _feasible(self, pod: Any, nodes: dict[str, Any]) -> list[str]:
+        spec = pod.spec
+        tolerations = [t if isinstance(t, dict) else t.model_dump() for t in spec.tolerations or []]
+        signature = (repr(tolerations), tuple(sorted((spec.nodeSelector or {}).items())))
+        feasible = self._feasible_cache.get(signature)
+        if feasible is not None:
+            return feasible
         feasible = []
         for name, node in sorted(nodes.items()):
             if not _node_ready(node) or (node.spec and node.spec.unschedulable):
@@ -369,19 +551,30 @@ class Kubelet:
                 for t in ((node.spec.taints if node.spec else None) or [])
                 if t.effect in ("NoSchedule", "NoExecute")
             ]
-            if any(not tolerates(pod.spec.tolerations, t) for t in taints):
+            if any(not tolerates(spec.tolerations, t) for t in taints):
                 continue
             labels = node.metadata.labels or {}
-            if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()):
+            if any(labels.get(k) != v for k, v in (spec.nodeSelector or {}).items()):
                 continue
             feasible.append(name)
+        self._feasible_cache[signature] = feasible
+        return feasible
+
+    def _schedule(self, pod: Any, nodes: dict[str, Any]) -> bool:
+        from k8snet.api.core_v1 import PodCondition
+
+        feasible = self._feasible(pod, nodes)
         if not feasible:
-            return
-        target = min(feasible, key=lambda n: (counts.get(n, 0), n))
-        pod.spec.nodeName = target
+            return False
+        target = self._least.choose(feasible)
         now = self.clock.now()
-        pod.status.conditions = [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]
-        pod = self.api.store.put(pod)
+        status = pod.status.model_copy(
+            update={"conditions": [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]}
+        )
+        pod = pod.model_copy(
+            update={"spec": pod.spec.model_copy(update={"nodeName": target}), "status": status}
+        )
+        pod = self.api.store.put(pod, owned=True)
         self.events.event(
             pod,
             "Normal",
@@ -389,17 +582,14 @@ class Kubelet:
             f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {target}",
             "default-scheduler",
         )
+        return True
 
     def _allocate_ip(self, node: Any) -> str | None:
         cidr = node.spec.podCIDR if node.spec else None
         if not cidr:
             return None
         net = ipaddress.ip_network(cidr, strict=False)
-        used = {
-            p.status.podIP
-            for p in self.api.store.list("Pod")
-            if p.status and p.status.podIP and p.spec and p.spec.nodeName == node.metadata.name
-        }
+        used = self._ips.get(node.metadata.name, {})
         first = int(net.network_address) + 2  # .0 network, .1 gateway
         last = int(net.broadcast_address) - 1
         size = last - first + 1
@@ -417,9 +607,8 @@ class Kubelet:
     def _run(self, pod: Any, node: Any) -> None:
         from k8snet.api.core_v1 import ContainerStatus, HostIP, PodCondition, PodIP
 
-        before = pod.model_dump()
         now = self.clock.now()
-        st = pod.status
+        st = pod.status.model_copy()
         node_ip = next((a.address for a in (node.status.addresses or []) if a.type == "InternalIP"), None)
         if not st.podIP:
             ip = node_ip if pod.spec.hostNetwork else self._allocate_ip(node)
@@ -445,11 +634,11 @@ class Kubelet:
                 )
                 for c in pod.spec.containers
             ]
-            # the environment is fixed when the container starts: Services created later are not in it
-            services = self.api.store.list("Service")
-            self.container_env[(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)] = {
-                c.name: container_environment(pod, c, services) for c in pod.spec.containers
-            }
+            # the environment is fixed when the containers start: Services created later are not in it
+            self.started[(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)] = (
+                pod.model_copy(update={"status": st}),
+                self._services_seen(pod.metadata.namespace or "default"),
+            )
             for c in pod.spec.containers:
                 self.events.event(
                     pod, "Normal", "Created", f"Created container: {c.name}", "kubelet", pod.spec.nodeName
@@ -465,15 +654,26 @@ class Kubelet:
             prev = old.get(type_)
             if prev is not None and prev.status == s:
                 return prev
-            return PodCondition(
-                type=type_,
-                status=s,
-                lastTransitionTime=now,
-                reason=None if status else "ContainersNotReady",
-                message=None
+            message = (
+                None
                 if status
-                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]",
+                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]"
             )
+            key = (type_, s, now, message)
+            shared = self._conditions.get(key)
+            if shared is None:
+                if len(self._conditions) > 4096:
+                    self._conditions.clear()
+                shared = self._conditions[key] = freeze(
+                    PodCondition(
+                        type=type_,
+                        status=s,
+                        lastTransitionTime=now,
+                        reason=None if status else "ContainersNotReady",
+                        message=message,
+                    )
+                )
+            return shared
 
         st.conditions = [
             cond("PodReadyToStartContainers", True),
@@ -483,11 +683,12 @@ class Kubelet:
             old.get("PodScheduled")
             or PodCondition(type="PodScheduled", status="True", lastTransitionTime=now),
         ]
-        for cs in st.containerStatuses or []:
-            cs.ready = ready
-        pod.status = st
-        if pod.model_dump() != before:
-            self.api.store.put(pod)
+        st.containerStatuses = [
+            cs if cs.ready == ready else cs.model_copy(update={"ready": ready})
+            for cs in st.containerStatuses or []
+        ] or st.containerStatuses
+        if st != pod.status:
+            self.api.store.put(pod.model_copy(update={"status": st}), owned=True)
 
     def _kill_event(self, pod: Any) -> None:
         if pod.spec and pod.spec.nodeName:
