@@ -42,6 +42,7 @@ from k8snet.api.labels import LabelSelectorError, parse, selector_from_set
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
+from k8snet.apiserver import ipaddress as _ipaddress
 from k8snet.apiserver import validation as _validation
 from k8snet.apiserver import warnings as _warnings
 from k8snet.apiserver.allocation import (
@@ -254,6 +255,7 @@ class APIServer:
         self.ips = ClusterIPAllocator(service_cidr, seed=seed)
         self.ports = NodePortAllocator(node_port_range, seed=seed)
         self.rng = TransactionalRandom(f"apiserver:{seed}")
+        self.seed = seed
         self.last_warnings: list[str] = []
         store.join(self.ips)
         store.join(self.ports)
@@ -359,6 +361,38 @@ class APIServer:
                 ) from None
         s.clusterIP = ip
         s.clusterIPs = [ip] + list((s.clusterIPs or [])[1:])
+        self._put_ip_address(ip, svc)
+
+    # -- IPAddress and ServiceCIDR objects (ipallocator.go createIPAddress, Release; see apiserver/ipaddress.py) --
+    def _system_put(self, obj) -> Any:
+        # objects the API server writes for itself take their uid from a stream of their own (keyed by the
+        # resourceVersion they get, which a failed request rolls back with everything else)
+        rv = self.store.resource_version + 1
+        obj.metadata.uid = _ipaddress.object_uid(self.seed, obj.kind, obj.metadata.name, rv)
+        return self.store.put(obj)
+
+    def _put_ip_address(self, ip: str, svc) -> None:
+        self._system_put(_ipaddress.ip_address_for(ip, self._ns_of(svc), svc.metadata.name))
+
+    def _release_ip(self, ip: str) -> None:
+        self.ips.release(ip)
+        self.store.remove("IPAddress", ip, "")
+
+    def _refuse_allocator_objects(self, kind: str) -> None:
+        if kind in ("ServiceCIDR", "IPAddress"):
+            raise KubectlError(
+                f"error: k8snet does not model writing {self._plural(kind)}: the API server keeps the "
+                'ServiceCIDR "kubernetes" and one IPAddress per ClusterIP itself (see k8snet.apiserver.ipaddress)'
+            )
+
+    def ensure_default_service_cidr(self) -> Any:
+        """Create the ServiceCIDR ``kubernetes`` for ``--service-cluster-ip-range`` if it is missing, as
+        kube-apiserver's default-ServiceCIDR controller does when the API server starts; returns it."""
+        existing = self.store.get("ServiceCIDR", _ipaddress.DEFAULT_SERVICE_CIDR_NAME, "")
+        if existing is not None:
+            return existing
+        with self.store.transaction():
+            return self._system_put(_ipaddress.default_service_cidr([self.ips.cidr], self.clock.now()))
 
     def _alloc_node_ports_create(self, svc) -> None:
         s = svc.spec
@@ -416,7 +450,7 @@ class APIServer:
         s = svc.spec
         for ip in s.clusterIPs or ([s.clusterIP] if s.clusterIP else []):
             if ip and ip != "None":
-                self.ips.release(ip)
+                self._release_ip(ip)
         for p in s.ports or []:
             if p.nodePort:
                 self.ports.release(p.nodePort)
@@ -434,7 +468,7 @@ class APIServer:
             and not (o.clusterIPs and o.clusterIPs[0] == "None")
         ):
             for ip in o.clusterIPs or []:
-                self.ips.release(ip)
+                self._release_ip(ip)
         # NodePorts
         old_ports = [p.nodePort for p in o.ports or [] if p.nodePort]
         if _needs_node_port(old) and s.type in ("ExternalName", "ClusterIP"):
@@ -479,6 +513,7 @@ class APIServer:
         """
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -522,6 +557,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             # Service updates copy allocated values from the old object, so they work on a private copy
@@ -562,6 +598,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.read(kind, name, ns)
@@ -590,6 +627,7 @@ class APIServer:
         admission answers).
         """
         self.last_warnings = []
+        self._refuse_allocator_objects(kind)
         if kind == "Namespace" and name in IMMORTAL_NAMESPACES:
             # NamespaceLifecycle admission, before the registry looks the object up
             raise ForbiddenError("namespaces", name, "this namespace may not be deleted")
