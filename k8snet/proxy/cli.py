@@ -372,7 +372,11 @@ def run(args: argparse.Namespace) -> int:
         topology_labels=labels,
         ip_family=families[0],
     )
-    sys.stdout.write(mode.dump_families(render_families(mode, objs, objs, settings, families)))
+    # OnServiceCIDRsChanged: the ServiceCIDR objects in the file (nftables mode drops traffic to their unallocated
+    # addresses)
+    service_cidrs = [c for o in objs if o.kind == "ServiceCIDR" and o.spec for c in o.spec.cidrs or []]
+    rules = render_families(mode, objs, objs, settings, families, service_cidrs or None)
+    sys.stdout.write(mode.dump_families(rules))
     return 0
 
 

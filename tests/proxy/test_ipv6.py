@@ -643,3 +643,17 @@ def test_cli_refuses_two_cluster_cidrs_of_one_family(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(["-f", path, "--hostname-override", "n", "--cluster-cidr", "10.0.0.0/8,10.1.0.0/16"])
     assert "must be a either a single CIDR or dual-stack pair of CIDRs" in capsys.readouterr().err
+
+
+def test_cli_takes_the_service_cidrs_from_servicecidr_objects(tmp_path, capsys):
+    from k8snet.api.networking_v1 import ServiceCIDR
+
+    cidr = ServiceCIDR.model_validate(
+        {"metadata": {"name": "kubernetes"}, "spec": {"cidrs": ["10.96.0.0/16", "fd00:10:96::/112"]}}
+    )
+    path = _write(tmp_path, [_dual_service(), cidr])
+    args = ["-f", path, "--hostname-override", "n", "--node-ip", "192.168.0.2", "--node-ip", "fd00::2"]
+    assert cli.main([*args, "--proxy-mode", "nftables"]) == 0
+    out = capsys.readouterr().out
+    assert 'ip daddr { 10.96.0.0/16 } drop comment "Drop traffic to unallocated ClusterIPs"' in out
+    assert 'ip6 daddr { fd00:10:96::/112 } drop comment "Drop traffic to unallocated ClusterIPs"' in out
