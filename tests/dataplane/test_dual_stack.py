@@ -178,3 +178,36 @@ def test_explain_reads_the_ipv6_rules(mode, entry):
     rules = render_families(mode, *_objects(), SETTINGS, ["IPv6"])["IPv6"]
     text = explain(rules).text()
     assert entry in text and "[fd00:10:180::1]:80  100.0%" in text, text
+
+
+def test_explain_a_dual_stack_nft_ruleset_reports_each_table():
+    # `nft list ruleset` on a dual-stack node holds both kube-proxy tables, with the same chain names
+    from k8snet.dataplane.explain import explain
+
+    rules = render_families("nftables", *_objects(), SETTINGS, ["IPv4", "IPv6"])
+    result = explain(rules["IPv4"] + rules["IPv6"])
+    by_name = {r.name: r for r in result.services}
+    assert sorted(by_name) == ["ns1/svc1:p80 (ip kube-proxy)", "ns1/svc1:p80 (ip6 kube-proxy)"]
+    v4, v6 = by_name["ns1/svc1:p80 (ip kube-proxy)"], by_name["ns1/svc1:p80 (ip6 kube-proxy)"]
+    assert [e.endpoint for e in v4.endpoints] == ["10.180.0.1:80"] and v4.table == "ip kube-proxy"
+    assert [e.endpoint for e in v6.endpoints] == ["[fd00:10:180::1]:80"] and v6.to_dict()[
+        "table"
+    ] == "ip6 kube-proxy"
+    text = result.text()
+    v6_block = text.split("ns1/svc1:p80 (ip6 kube-proxy)\n", 1)[1].split("\n\n", 1)[0]
+    assert "[fd00:10:180::1]:80  100.0%" in v6_block and "10.180.0.1" not in v6_block
+    # one table alone: reports keep their plain names (and no "table" in --json)
+    alone = explain(rules["IPv6"]).services
+    assert [r.name for r in alone] == ["ns1/svc1:p80"] and "table" not in alone[0].to_dict()
+
+
+def test_explain_names_the_ipv6_ipvs_sets():
+    from k8snet.dataplane.explain import explain
+    from k8snet.proxy.modes import proxy_mode
+
+    rules = render_families("ipvs", *_objects(), SETTINGS, ["IPv4", "IPv6"])
+    text = explain(proxy_mode("ipvs").dump_families(rules)).text()
+    assert (
+        "TCP [fd00:172:30::41]:80\n  virtual server (rr): cluster IP\n    [fd00:10:180::1]:80  100.0%" in text
+    )
+    assert "TCP 172.30.0.41:80\n  virtual server (rr): cluster IP\n    10.180.0.1:80  100.0%" in text
