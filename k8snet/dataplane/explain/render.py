@@ -15,7 +15,7 @@ def _share(share: float | None) -> str:
     return f"  {share:.1%}" if share is not None else ""
 
 
-def _service_block(rep: Any, chains: dict[str, Any]) -> list[str]:
+def _service_block(rep: Any, chains: dict[Any, Any]) -> list[str]:
     if getattr(rep, "table", None):
         # this table's chains (another kube-proxy table may have chains of the same names)
         chains = {**chains, **chains.get(("table", rep.table), {})}
