@@ -11,6 +11,10 @@ those of that node's kube-proxy, as ``k8snet kube-proxy`` would print them), els
 addressed to or the source's node (see :mod:`k8snet.sim.trace`). kube-proxy flags (``--cluster-cidr``,
 ``--masquerade-all``, ``--nodeport-addresses``, ``--no-localhost-nodeports``) apply to every node.
 
+IPv6 works the same way: ``--to '[fd00:10:96::a]:80'`` runs the packet through the nodes' IPv6 rules, a pod or node
+given by name sends from its IPv6 address, ``--clients N`` are IPv6 clients (2001:2::/48), and ``--cluster-cidr``
+takes a dual-stack pair (``10.244.0.0/16,fd00:10:244::/56``).
+
 >>> import json, os, tempfile, contextlib, io
 >>> path = os.path.join(tempfile.mkdtemp(), "svc.yaml")
 >>> _ = open(path, "w").write('''
