@@ -43,6 +43,7 @@ from k8snet.api.labels import LabelSelectorError, parse, selector_from_set
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
+from k8snet.apiserver import ipaddress as _ipaddress
 from k8snet.apiserver import validation as _validation
 from k8snet.apiserver import warnings as _warnings
 from k8snet.apiserver.allocation import (
@@ -276,6 +277,7 @@ class APIServer:
         self.ips = self.ip_allocators[self.ip_families[0]]
         self.ports = NodePortAllocator(node_port_range, seed=seed)
         self.rng = TransactionalRandom(f"apiserver:{seed}")
+        self.seed = seed
         self.last_warnings: list[str] = []
         store.join(self.ips)
         for alloc in list(self.ip_allocators.values())[1:]:
@@ -392,6 +394,7 @@ class APIServer:
                         "Error from server (InternalError): Internal error occurred: failed to allocate a "
                         f"serviceIP: {err}"
                     ) from None
+                self._put_ip_address(allocated[family], svc)
                 continue
             if _validation.parse_ip_sloppy(ip) is None:
                 raise KubectlError(
@@ -404,6 +407,7 @@ class APIServer:
                     "Service", svc.metadata.name, [cluster_ip_cause(list(svc.spec.clusterIPs or []), ip, err)]
                 ) from None
             allocated[family] = ip
+            self._put_ip_address(ip, svc)
         return allocated
 
     def _release_ips(self, to_release: dict[str, str]) -> None:
@@ -412,7 +416,7 @@ class APIServer:
         for family, ip in to_release.items():
             alloc = self.ip_allocators.get(family)
             if alloc is not None and ip and ip != "None":
-                alloc.release(ip)
+                self._release_ip(alloc, ip)
 
     def _update_cluster_ips(self, new, old) -> dict[str, str]:
         """``updateClusterIPs``: (A) ExternalName to a type with ClusterIPs allocates them all, (B) the reverse
@@ -441,6 +445,38 @@ class APIServer:
         if len(old_families) == 2 and len(families) == 1:  # case D: downgraded
             return {old_families[1]: old_ips[1]} if len(old_ips) > 1 else {}
         return {}
+
+    # -- IPAddress and ServiceCIDR objects (ipallocator.go createIPAddress, Release; see apiserver/ipaddress.py) --
+    def _system_put(self, obj) -> Any:
+        # objects the API server writes for itself take their uid from a stream of their own (keyed by the
+        # resourceVersion they get, which a failed request rolls back with everything else)
+        rv = self.store.resource_version + 1
+        obj.metadata.uid = _ipaddress.object_uid(self.seed, obj.kind, obj.metadata.name, rv)
+        return self.store.put(obj)
+
+    def _put_ip_address(self, ip: str, svc) -> None:
+        self._system_put(_ipaddress.ip_address_for(_canonical_ip(ip), self._ns_of(svc), svc.metadata.name))
+
+    def _release_ip(self, alloc: ClusterIPAllocator, ip: str) -> None:
+        alloc.release(ip)
+        self.store.remove("IPAddress", _canonical_ip(ip), "")
+
+    def _refuse_allocator_objects(self, kind: str) -> None:
+        if kind in ("ServiceCIDR", "IPAddress"):
+            raise KubectlError(
+                f"error: k8snet does not model writing {self._plural(kind)}: the API server keeps the "
+                'ServiceCIDR "kubernetes" and one IPAddress per ClusterIP itself (see k8snet.apiserver.ipaddress)'
+            )
+
+    def ensure_default_service_cidr(self) -> Any:
+        """Create the ServiceCIDR ``kubernetes`` for ``--service-cluster-ip-range`` if it is missing, as
+        kube-apiserver's default-ServiceCIDR controller does when the API server starts; returns it."""
+        existing = self.store.get("ServiceCIDR", _ipaddress.DEFAULT_SERVICE_CIDR_NAME, "")
+        if existing is not None:
+            return existing
+        with self.store.transaction():
+            cidrs = [alloc.cidr for alloc in self.ip_allocators.values()]  # one per family, primary first
+            return self._system_put(_ipaddress.default_service_cidr(cidrs, self.clock.now()))
 
     def _alloc_node_ports_create(self, svc) -> None:
         s = svc.spec
@@ -559,6 +595,7 @@ class APIServer:
         """
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -602,6 +639,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             # Service updates copy allocated values from the old object, so they work on a private copy
@@ -642,6 +680,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.read(kind, name, ns)
@@ -670,6 +709,7 @@ class APIServer:
         admission answers).
         """
         self.last_warnings = []
+        self._refuse_allocator_objects(kind)
         if kind == "Namespace" and name in IMMORTAL_NAMESPACES:
             # NamespaceLifecycle admission, before the registry looks the object up
             raise ForbiddenError("namespaces", name, "this namespace may not be deleted")
@@ -765,6 +805,12 @@ def _reply(obj: Any, shared: bool = False) -> Any:
     """What a write returns: the object as stored, as the client's own (writable) copy, the way a REST client
     decodes the response into a new object; with ``shared``, the stored (read-only) object itself."""
     return obj if shared else obj.model_copy(deep=True)
+
+
+def _canonical_ip(ip: str) -> str:
+    # IPAddress objects are named after the address in its canonical form (ipallocator.go: ip.String())
+    parsed = _validation.parse_ip_sloppy(ip)
+    return str(parsed) if parsed is not None else ip
 
 
 def _kns(key):

@@ -693,7 +693,7 @@ def test_prefer_dual_stack_is_not_upgraded_by_an_unrelated_update():
     dual = api_server((V4, V6))
     dual.store.put(old.model_copy(deep=True))
     dual.ips.allocate(old.spec.clusterIP)
-    new = old.model_copy(deep=True)
+    new = dual.get("Service", "foo")
     new.spec.selector = {"k2": "v2"}
     kept = dual.update(new)
     assert (kept.spec.ipFamilies, kept.spec.clusterIPs) == ([V4], old.spec.clusterIPs)
