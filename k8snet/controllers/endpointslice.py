@@ -167,7 +167,14 @@ def address_types_for_service(svc: Any) -> list[str]:
 
 def endpoint_addresses(pod: Any, address_type: str) -> list[str]:
     """``getEndpointAddresses``: the pod's IPs of one address type (``status.podIPs``; ``podIP`` when a pod
-    written by hand has only that)."""
+    written by hand has only that).
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> pod = Pod(metadata={"name": "p"}, status={"podIP": "10.244.1.2",
+    ...           "podIPs": [{"ip": "10.244.1.2"}, {"ip": "fd00:10:244:1::2"}]})
+    >>> endpoint_addresses(pod, "IPv6"), endpoint_addresses(pod, "IPv4")
+    (['fd00:10:244:1::2'], ['10.244.1.2'])
+    """
     status = pod.status
     ips = [p.ip for p in status.podIPs or []] or ([status.podIP] if status.podIP else [])
     want_v6 = address_type == "IPv6"
