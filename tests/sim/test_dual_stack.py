@@ -337,51 +337,93 @@ def test_cli_trace_to_a_bracketed_ipv6_destination(tmp_path):
     assert rc == 0 and json.loads(out.getvalue())["delivered"] == 200
 
 
-class _DualStackCluster:
-    """What :func:`k8snet.sim.trace.world_for` and :func:`k8snet.sim.traffic.rules_by_family` read of a
-    :class:`~k8snet.sim.cluster.Cluster`, holding the dual-stack objects above (a dual-stack ``Cluster`` lists
-    ``cluster_cidrs`` and ``service_cidrs`` per family)."""
-
-    cluster_cidr = "10.244.0.0/16"
-    cluster_cidrs = ["10.244.0.0/16", "fd00:10:244::/56"]
-    service_cidr = SERVICE_CIDRS[0]
-    service_cidrs = SERVICE_CIDRS
-
-    def __init__(self):
-        world = _world("iptables")
-        self._objects = world
-        self.store = type("Store", (), {"resource_version": 1})()
-
-    def nodes(self):
-        return self._objects.nodes
-
-    def pods(self, namespace):
-        return self._objects.pods
-
-    def services(self, namespace):
-        return self._objects.services
-
-    def endpoint_slices(self, namespace):
-        return self._objects.endpoint_slices
-
-    def get(self, kind, name, namespace="default"):
-        return next(s for s in self._objects.services if s.metadata.name == name)
+KIND_DUAL_APP = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ipFamilyPolicy: PreferDualStack
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {containers: [{name: c, image: busybox}]}
+"""
 
 
-def test_world_of_a_dual_stack_cluster_and_rules_by_family():
-    from k8snet.sim.trace import world_for
+@pytest.fixture(scope="module")
+def kind_dual():
+    from k8snet.sim.cluster import Cluster
+
+    c = Cluster(preset="kind-dual")
+    c.apply(KIND_DUAL_APP)
+    return c
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_kind_dual_cluster_traced_in_each_family(kind_dual, mode):
+    from k8snet.sim.trace import trace, world_for
+
+    world = world_for(kind_dual, mode)
+    assert world.cluster_cidrs == list(kind_dual.cluster_cidrs) and world.families == ["IPv4", "IPv6"]
+    svc = kind_dual.get("Service", "web")
+    pods = {p.metadata.name: p for p in kind_dual.pods("default") if p.metadata.name.startswith("web-")}
+    for family, (cluster_ip, dest) in zip(
+        ("IPv4", "IPv6"),
+        ((ip, f"[{ip}]:80" if ":" in ip else f"{ip}:80") for ip in svc.spec.clusterIPs),
+        strict=True,
+    ):
+        t = trace(kind_dual, "default/client", dest, mode=mode)
+        index = 0 if family == "IPv4" else 1
+        client = kind_dual.get("Pod", "client")
+        assert t.source_ip == client.status.podIPs[index].ip, (family, cluster_ip)
+        expected = {
+            (
+                f"[{p.status.podIPs[index].ip}]:8080"
+                if family == "IPv6"
+                else f"{p.status.podIPs[index].ip}:8080"
+            )
+            for p in pods.values()
+        }
+        assert {c.endpoint for c in t.candidates} == expected
+        assert {c.pod for c in t.candidates} == {f"default/{name}" for name in pods}
+        assert not t.masquerade
+
+
+def test_rules_by_family_on_a_kind_dual_cluster(kind_dual):
     from k8snet.sim.traffic import rules_by_family
 
-    cluster = _DualStackCluster()
-    world = world_for(cluster, "nftables")
-    assert (
-        world.cluster_cidrs == ["10.244.0.0/16", "fd00:10:244::/56"] and world.service_cidrs == SERVICE_CIDRS
-    )
-    rules = rules_by_family(cluster, "web", "nftables", node="node-1")
+    v4_ip, v6_ip = kind_dual.get("Service", "web").spec.clusterIPs
+    rules = rules_by_family(kind_dual, "web", "nftables", node="kind-worker")
     assert list(rules) == ["IPv4", "IPv6"]
-    assert "add element ip kube-proxy service-ips { 10.96.0.20 . tcp . 80" in rules["IPv4"]
-    assert "add element ip6 kube-proxy service-ips { fd00:10:96::20 . tcp . 80" in rules["IPv6"]
-    assert "fd00" not in rules["IPv4"] and "10.96.0.20" not in rules["IPv6"]
-    # the IPv6 proxier's detector is the IPv6 cluster CIDR
-    ipt = rules_by_family(cluster, "web", "iptables", node="node-1")
+    assert f"add element ip kube-proxy service-ips {{ {v4_ip} . tcp . 80" in rules["IPv4"]
+    assert f"add element ip6 kube-proxy service-ips {{ {v6_ip} . tcp . 80" in rules["IPv6"]
+    assert v6_ip not in rules["IPv4"] and v4_ip not in rules["IPv6"]
+    # each proxier's local-traffic detector is its family's cluster CIDR
+    ipt = rules_by_family(kind_dual, "web", "iptables", node="kind-worker")
     assert "! -s fd00:10:244::/56 -j KUBE-MARK-MASQ" in ipt["IPv6"] and "! -s 10.244.0.0/16" in ipt["IPv4"]
+
+
+def test_simulation_on_a_kind_dual_cluster_node_port_in_ipv6(kind_dual):
+    from k8snet.sim.simulate import simulate
+
+    node = next(n for n in kind_dual.nodes() if n.metadata.name == "kind-worker")
+    v6 = next(a.address for a in node.status.addresses if a.type == "InternalIP" and ":" in a.address)
+    port = kind_dual.get("Service", "web").spec.ports[0].nodePort
+    r = simulate(kind_dual, 20, f"[{v6}]:{port}", connections=3000, mode="nftables", seed=2)
+    assert r.delivered == 3000 and len(r.per_pod) == 3
+    assert all(0.25 < share < 0.42 for share in r.per_pod.values())
+    assert r.source_seen == {v6: 1.0}  # externalTrafficPolicy Cluster: SNAT to the node's IPv6 address
