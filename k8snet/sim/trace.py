@@ -62,6 +62,7 @@ from typing import Any
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
 from k8snet.proxy.config import ProxierSettings
+from k8snet.proxy.metaproxier import node_families
 from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.network import Network
 
@@ -192,7 +193,12 @@ class World:
         self.pod_by_ip: dict[str, str] = {}
         for key, p in self.pod_by_key.items():
             if not (p.spec and p.spec.hostNetwork):
-                for ip in _pod_ips(p):
+                ips = _pod_ips(p)
+                if ips:
+                    self.pod_by_ip[ips[0]] = (
+                        key  # status.podIP (a later pod with the same IP wins, as before)
+                    )
+                for ip in ips[1:]:
                     self.pod_by_ip.setdefault(ip, key)
         self.endpoint_node: dict[str, str] = {}
         for es in self.endpoint_slices:
@@ -200,8 +206,6 @@ class World:
                 for a in ep.addresses or []:
                     if ep.nodeName:
                         self.endpoint_node.setdefault(_canon(a), ep.nodeName)
-        from k8snet.proxy.metaproxier import node_families
-
         #: The families the cluster uses, the primary first (that of the first node's first address, else of
         #: ``cluster_cidr``, else of the objects: :func:`~k8snet.proxy.metaproxier.node_families`).
         self.families = node_families(
