@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.views.graphviz import inline_svg
+from k8snet.views.graphviz import dot_to_svg
 
 __all__ = [
     "Outcome",
@@ -587,4 +587,5 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
         f"<p>{ready_count} of {n} Pods ready: new connections to the ClusterIP go to "
         f"{'one of them' if ready_count else 'none; kube-proxy rejects them'}.</p>"
     )
-    return Outcome(html=summary, svg=inline_svg(g.pipe(format="svg")), text="\n".join(rows) if n else None)
+    # through dot_to_svg: the same SVG, and the DOT source for the page to draw where `dot` cannot run
+    return Outcome(html=summary, svg=dot_to_svg(g.source), text="\n".join(rows) if n else None)
