@@ -1,13 +1,15 @@
 # Two commands for a fresh machine (README):
-#   make book   build the Jupyter Book into _build/html
-#   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test
+#   make book   build the Jupyter Book into _build/html (with its JupyterLite edition in _build/html/lite)
+#   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test, and
+#               the launch paths (Binder, Colab, JupyterLite) in fresh virtual environments
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8snet-installed
 NBVAL_WORKERS ?= 2
 
-.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean \
+	lite launch-check install-cell install-cell-check
 
 # The constraints pin the whole dependency tree as resolved on Python 3.11; older Pythons resolve the extras' pins.
 $(STAMP): pyproject.toml .ci/constraints.txt
@@ -31,6 +33,7 @@ bench: $(STAMP) system-graphviz
 
 book: $(STAMP) system-graphviz
 	$(BIN)/jupyter-book build . --keep-going
+	$(BIN)/python book/_lite/k8snet_lite.py
 	@echo
 	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
 
@@ -42,20 +45,39 @@ lint: $(STAMP)
 	$(BIN)/python .ci/check_clean_notebooks.py
 
 unit: $(STAMP) system-graphviz
-	$(BIN)/pytest -n auto -m "not browser" tests k8snet
+	$(BIN)/pytest -n auto -m "not browser and not launch" tests k8snet
 
 notebooks: $(STAMP) system-graphviz
 	$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env -n $(NBVAL_WORKERS) --dist loadfile \
 		-o addopts="" --nbval-sanitize-with .ci/nbval-sanitize.cfg book
 
+# The repository and launch buttons come from K8SNET_REPOSITORY=owner/name and K8SNET_BRANCH (unset: none shown).
 site: $(STAMP) system-graphviz
 	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W --keep-going
+	$(BIN)/python book/_lite/k8snet_lite.py
+
+# The JupyterLite edition into _build/html/lite (book/_lite/README.md); `make book` and `make site` build it too.
+lite: $(STAMP)
+	$(BIN)/python book/_lite/k8snet_lite.py
 
 browser: $(STAMP) system-chromium
 	$(BIN)/pytest -o addopts="" -m browser tests/browser
 
-test: lint unit notebooks site browser
+# Binder's pip step and every chapter in a fresh venv, every chapter as Colab runs it (fresh venv without k8snet,
+# the install cell pointed at a copy of the checkout), the JupyterLite build's offline checks. About 4 minutes
+# with a warm pip cache (the venvs reuse it); the Chromium checks need system-chromium.
+launch-check: $(STAMP) system-graphviz system-chromium
+	$(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o addopts="" -m launch tests/launch
+
+# Write the chapters' install cell (what Colab installs k8snet from): REPOSITORY=owner/name, default the origin remote.
+install-cell: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_launch.py install-cell $(if $(REPOSITORY),--repository $(REPOSITORY))
+
+install-cell-check: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_launch.py install-cell-check $(if $(REPOSITORY),--expected $(REPOSITORY))
+
+test: lint unit notebooks site browser launch-check
 	@echo "make test: all green"
 
 clean:

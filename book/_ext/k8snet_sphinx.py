@@ -7,7 +7,9 @@
   (widgets and diagrams are drawn for a light page; readers can still switch).
 - Launch and repository buttons come from the build's environment, never from a constant
   (:mod:`k8snet_launch`): with ``K8SNET_REPOSITORY=owner/name`` (the Pages workflow sets it) the repository,
-  issues, edit, Binder and Colab buttons lead there; without it they are not shown at all.
+  issues, edit, Binder and Colab buttons lead there; without it they are not shown at all. The Colab button
+  also needs the chapters' install cell to name a repository (``make install-cell``), or Colab readers could
+  not install k8snet.
 - Every chapter gets a "JupyterLite" launch button into the in-browser edition that ``make lite`` builds into
   ``_build/html/lite`` (``lite/lab/index.html?path=book/<chapter>.ipynb``), relative to the page, so it works
   wherever the site is served. ``K8SNET_JUPYTERLITE=0`` leaves it out (a build without the lite site).
@@ -15,9 +17,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
-from k8snet_launch import Repository
+from k8snet_launch import UNSET, Repository, notebooks_repository
 
 #: Where ``make lite`` puts the JupyterLite site, relative to the HTML output, and the page it opens notebooks in.
 LITE_DIR = "lite"
@@ -51,10 +55,27 @@ def _configure_repository(app, config) -> None:
             launch_buttons={
                 "notebook_interface": "jupyterlab",
                 "binderhub_url": BINDERHUB_URL,
-                "colab_url": COLAB_URL,
+                # Colab opens the chapter alone: only if its install cell knows where to install k8snet from
+                "colab_url": COLAB_URL if notebooks_repository() != UNSET else "",
             },
         )
     config.html_theme_options = options
+
+
+def _record_launch_settings(app, exception) -> None:
+    """Write what the buttons were built from to ``_static/k8snet-launch.json``, for the built-site tests."""
+    if exception is not None or app.builder.format != "html":
+        return
+    repository = Repository.from_environ()
+    settings = {
+        "repository": repository and repository.name,
+        "branch": repository and repository.branch,
+        "colab": bool(repository) and notebooks_repository() != UNSET,
+        "jupyterlite": os.environ.get("K8SNET_JUPYTERLITE", "1") != "0",
+    }
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "k8snet-launch.json").write_text(json.dumps(settings, indent=1) + "\n")
 
 
 def _add_jupyterlite_button(app, pagename, templatename, context, doctree) -> None:
@@ -116,6 +137,7 @@ def setup(app):
     app.connect("config-inited", _configure_repository)
     # after sphinx-book-theme's own launch buttons (priority 501)
     app.connect("html-page-context", _add_jupyterlite_button, priority=502)
+    app.connect("build-finished", _record_launch_settings)
     app.add_css_file("k8snet.css")
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -125,13 +125,19 @@ def test_install_cell_on_colab_installs_dot_only_when_missing(monkeypatch):
     assert _run_cell(monkeypatch, "alice/k8snet", installed=True, colab=False, dot=False).calls == []
 
 
-def test_check_fails_when_no_repository_and_warns_for_a_fork(monkeypatch, capsys):
-    monkeypatch.setattr(k8snet_launch, "installed_repository", lambda path: UNSET)
+def test_check_fails_when_chapters_disagree_and_warns_for_no_repository_or_a_fork(monkeypatch, capsys):
+    monkeypatch.setattr(k8snet_launch, "installed_repository", lambda path: path.stem)
     assert k8snet_launch.check("alice/k8snet") == 1
+    assert k8snet_launch.notebooks_repository() == UNSET
+    monkeypatch.setattr(k8snet_launch, "installed_repository", lambda path: UNSET)
+    assert k8snet_launch.check("alice/k8snet") == 0
+    assert "no Colab button" in capsys.readouterr().out
     monkeypatch.setattr(k8snet_launch, "installed_repository", lambda path: "alice/k8snet")
+    assert k8snet_launch.notebooks_repository() == "alice/k8snet"
     assert k8snet_launch.check("bob/k8snet") == 0
     assert "::warning::" in capsys.readouterr().out
     assert k8snet_launch.check("alice/k8snet") == 0
+    assert "::warning::" not in capsys.readouterr().out
 
 
 def test_repository_setting_is_validated():
@@ -161,9 +167,16 @@ def test_site_buttons_follow_the_repository_setting(monkeypatch):
 
     monkeypatch.setenv("K8SNET_REPOSITORY", "alice/k8snet")
     monkeypatch.setenv("K8SNET_BRANCH", "dev")
-    config = _Config(dict(default))
-    k8snet_sphinx._configure_repository(None, config)
-    opts = config.html_theme_options
-    assert (opts["repository_url"], opts["repository_branch"]) == ("https://github.com/alice/k8snet", "dev")
-    assert opts["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
-    assert all(opts[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))
+    for cells, colab in ((UNSET, ""), ("alice/k8snet", "https://colab.research.google.com")):
+        monkeypatch.setattr(k8snet_sphinx, "notebooks_repository", lambda cells=cells: cells)
+        config = _Config(dict(default))
+        k8snet_sphinx._configure_repository(None, config)
+        opts = config.html_theme_options
+        assert (opts["repository_url"], opts["repository_branch"]) == (
+            "https://github.com/alice/k8snet",
+            "dev",
+        )
+        assert opts["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+        # no Colab button while the install cell cannot install k8snet there
+        assert opts["launch_buttons"]["colab_url"] == colab
+        assert all(opts[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))

@@ -1,4 +1,4 @@
-"""The JupyterLite edition (book/_lite/build.py), checked offline: it builds, k8snet's wheel and every chapter
+"""The JupyterLite edition (book/_lite/k8snet_lite.py), checked offline: it builds, k8snet's wheel and every chapter
 are in it, JupyterLite opens a chapter with the network off, and the in-browser Graphviz draws k8snet's own
 diagrams, the ones its views emit where there is no ``dot``, in headless Chromium.
 
@@ -21,8 +21,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import build as lite_build
 import k8snet_launch
+import k8snet_lite as lite_build
 import pytest
 
 import k8snet

@@ -1,6 +1,6 @@
 """Build the JupyterLite edition of the book into the built site (``make lite``; README in this folder).
 
-    python book/_lite/build.py [--output _build/html/lite] [--work _build/lite]
+    python book/_lite/k8snet_lite.py [--output _build/html/lite] [--work _build/lite]
 
 Steps: k8snet's wheel (``pip wheel --no-deps`` of the checkout); the chapters staged as JupyterLite contents
 under ``book/`` (so ``?path=book/02-clusterip.ipynb`` opens a chapter, the paths the book's buttons use);
