@@ -11,7 +11,7 @@ NBVAL_WORKERS ?= 2
 EXTRAS ?= book,test
 
 .PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean \
-	lite launch-check install-cell install-cell-check
+	lite launch-check install-cell install-cell-check system-npm
 
 # The constraints pin the whole dependency tree (resolved on Python 3.11; the same pins install on 3.12 and 3.13).
 $(STAMP): pyproject.toml .ci/constraints.txt
@@ -23,13 +23,17 @@ $(STAMP): pyproject.toml .ci/constraints.txt
 system-graphviz:
 	@command -v dot >/dev/null 2>&1 || bash .ci/install-system-packages graphviz
 
+# npm packs the Pyodide runtime for the JupyterLite edition (npm registry only).
+system-npm:
+	@command -v npm >/dev/null 2>&1 || bash .ci/install-system-packages npm
+
 system-chromium:
 	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
 
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
 
-book: $(STAMP) system-graphviz
+book: $(STAMP) system-graphviz system-npm
 	$(BIN)/jupyter-book build . --keep-going
 	$(BIN)/python book/_lite/k8snet_lite.py
 	@echo
@@ -50,22 +54,22 @@ notebooks: $(STAMP) system-graphviz
 		-o addopts="" --nbval-sanitize-with .ci/nbval-sanitize.cfg book
 
 # The repository and launch buttons come from K8SNET_REPOSITORY=owner/name and K8SNET_BRANCH (unset: none shown).
-site: $(STAMP) system-graphviz
+site: $(STAMP) system-graphviz system-npm
 	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W --keep-going
 	$(BIN)/python book/_lite/k8snet_lite.py
 
 # The JupyterLite edition into _build/html/lite (book/_lite/README.md); `make book` and `make site` build it too.
-lite: $(STAMP)
+lite: $(STAMP) system-npm
 	$(BIN)/python book/_lite/k8snet_lite.py
 
 browser: $(STAMP) system-chromium
 	$(BIN)/pytest -o addopts="" -m browser tests/browser
 
 # Binder's pip step and every chapter in a fresh venv, every chapter as Colab runs it (fresh venv without k8snet,
-# the install cell pointed at a copy of the checkout), the JupyterLite build's offline checks. About 4 minutes
-# with a warm pip cache (the venvs reuse it); the Chromium checks need system-chromium.
-launch-check: $(STAMP) system-graphviz system-chromium
+# the install cell pointed at a copy of the checkout), the JupyterLite build's offline checks (a chapter runs in
+# it with the network off). About 4 minutes alone with warm pip/npm caches (the venvs reuse pip's cache).
+launch-check: $(STAMP) system-graphviz system-chromium system-npm
 	$(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o addopts="" -m launch tests/launch
 
 # Write the chapters' install cell (what Colab installs k8snet from): REPOSITORY=owner/name, default the origin remote.

@@ -2,31 +2,269 @@
 
     python book/_lite/k8snet_lite.py [--output _build/html/lite] [--work _build/lite]
 
-Steps: k8snet's wheel (``pip wheel --no-deps`` of the checkout); the chapters staged as JupyterLite contents
-under ``book/`` (so ``?path=book/02-clusterip.ipynb`` opens a chapter, the paths the book's buttons use);
-``jupyter lite build`` with that wheel in the piplite index and the Pyodide kernel; then the in-browser
-Graphviz (``graphviz/``) copied to ``<output>/k8snet/`` and ``dot-render.js`` added to every application page
-(``lab/``, ``notebooks/``, ...). Nothing is downloaded: the app comes from the installed ``jupyterlite-core``
-and ``jupyterlite-pyodide-kernel``, the widgets' extension from ``jupyterlab_widgets``; the Pyodide runtime and
-its packages are left on the Pyodide CDN, where readers' browsers fetch them (see README.md).
+Steps: k8snet's wheel (``pip wheel --no-deps`` of a copy of the package); the chapters staged as JupyterLite
+contents under ``book/`` (so ``?path=book/02-clusterip.ipynb`` opens a chapter, the paths the book's buttons
+use); a Pyodide distribution of the site's own (npm's runtime, wheels from PyPI, a lock listing exactly them:
+:func:`vendor_pyodide`) and PyPI switched off for piplite; ``jupyter lite build`` with k8snet's wheel in the
+piplite index; then the in-browser Graphviz (``graphviz/``) copied to ``<output>/k8snet/`` and
+``dot-render.js`` added to every application page (``lab/``, ``notebooks/``, ...). The build downloads from
+npm and PyPI only (cached in ``<work>/cache``); a reader's browser then fetches nothing from another host.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import csv
+import hashlib
+import io
+import json
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
+from email.parser import Parser
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 BOOK = ROOT / "book"
+#: jupyter-lite.json of the lite site (merged into the one JupyterLite writes).
+LITE_CONFIG = {
+    "jupyter-lite-schema-version": 0,
+    "jupyter-config-data": {
+        "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": {"disablePyPIFallback": True}}
+    },
+}
 #: Where the site copies the in-browser Graphviz, relative to the lite site's root.
 ASSETS = "k8snet"
 RENDER_SCRIPT = "dot-render.js"
 _SCRIPT_TAG = '<script src="../{assets}/{script}"></script>'
+
+
+#: The Pyodide the installed jupyterlite-pyodide-kernel is made for (its constants.PYODIDE_VERSION); npm's
+#: ``pyodide`` package is that runtime, without any package.
+PYODIDE_NPM_VERSION = "314.0.6"
+#: The wheels the vendored Pyodide serves from the site (its ``pyodide-lock.json`` lists these and nothing
+#: else): micropip, what the Pyodide kernel installs at start (ipykernel's shim comes with the kernel;
+#: comm, jedi, ipython and their dependencies), and k8snet's dependencies at the book's pins (pydantic-core
+#: has an emscripten wheel on PyPI; PyYAML is packed from its sdist's pure-Python code, see pyyaml_wheel).
+PYODIDE_WHEELS = [
+    "micropip==0.11.1",
+    "packaging==26.1",
+    "comm==0.2.3",
+    "ipython==9.12.0",
+    "ipython-pygments-lexers==1.1.1",
+    "asttokens==3.0.1",
+    "decorator==5.2.1",
+    "executing==2.2.1",
+    "matplotlib-inline==0.2.1",
+    "prompt-toolkit==3.0.52",
+    "pure-eval==0.2.3",
+    "pygments==2.20.0",
+    "six==1.17.0",
+    "stack-data==0.6.3",
+    "traitlets==5.14.3",
+    "wcwidth==0.6.0",
+    "jedi==0.19.2",
+    "parso==0.8.6",
+    "pydantic==2.14.4",
+    "pydantic-core==2.50.5",
+    "typing-extensions==4.15.0",
+    "annotated-types==0.7.0",
+    "typing-inspection==0.4.2",
+    "networkx==3.6.1",
+    "graphviz==0.21",
+    "ipywidgets==8.1.9",
+    "jupyterlab-widgets==3.0.17",
+]
+PYYAML_VERSION = "6.0.4"
+#: Provided by the Pyodide kernel's own piplite index (a shim), not by the lock.
+KERNEL_PROVIDED = {"widgetsnbextension", "ipykernel", "pyodide-kernel", "piplite"}
+#: Where Requires-Dist markers are evaluated: Pyodide 314 (CPython 3.14 on emscripten/wasm32).
+PYODIDE_MARKERS = {
+    "python_version": "3.14",
+    "python_full_version": "3.14.2",
+    "sys_platform": "emscripten",
+    "platform_system": "Emscripten",
+    "platform_machine": "wasm32",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "extra": "",
+}
+#: The runtime's files in npm's package (no maps, typings, demo pages).
+_RUNTIME_SUFFIXES = (".mjs", ".js", ".wasm", ".zip", ".json")
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def fetch_pyodide_runtime(cache: Path) -> Path:
+    """npm's ``pyodide`` tarball, packed into ``cache`` once (``npm pack`` from the npm registry)."""
+    tarball = cache / f"pyodide-{PYODIDE_NPM_VERSION}.tgz"
+    if not tarball.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "pack", "--silent", f"pyodide@{PYODIDE_NPM_VERSION}", "--pack-destination", str(cache)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return tarball
+
+
+def fetch_wheels(cache: Path) -> list[Path]:
+    """The wheels of :data:`PYODIDE_WHEELS` for Pyodide's platform, downloaded from PyPI into ``cache``."""
+    wheels = cache / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+            "--platform", f"pyemscripten_{_pyodide_abi()}_wasm32", "--python-version", "3.14",
+            "--implementation", "cp", "--abi", "cp314", "--abi", "abi3", "--abi", "none",
+            "--dest", str(wheels), *PYODIDE_WHEELS,
+        ],
+        check=True,
+    )  # fmt: skip
+    found = []
+    for req in PYODIDE_WHEELS:
+        name, version = req.split("==")
+        (wheel,) = [
+            w
+            for w in wheels.glob("*.whl")
+            if _canonical(w.name.split("-")[0]) == _canonical(name) and w.name.split("-")[1] == version
+        ]
+        found.append(wheel)
+    return found + [pyyaml_wheel(cache)]
+
+
+def _pyodide_abi() -> str:
+    return "2026_0"
+
+
+def pyyaml_wheel(cache: Path) -> Path:
+    """PyYAML as a pure-Python wheel, packed from the ``lib/yaml`` of its sdist on PyPI: PyPI has no Pyodide
+    build of PyYAML, and its C extension (``_yaml``, for libyaml) is optional: ``yaml`` falls back to its pure
+    loader and dumper without it, as on any machine without libyaml."""
+    out = cache / f"PyYAML-{PYYAML_VERSION}-py3-none-any.whl"
+    if out.exists():
+        return out
+    sdists = cache / "sdist"
+    subprocess.run(
+        [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary=PyYAML",
+            "--dest", str(sdists), f"PyYAML=={PYYAML_VERSION}",
+        ],
+        check=True,
+    )  # fmt: skip
+    (sdist,) = sdists.glob(f"[Pp][Yy][Yy][Aa][Mm][Ll]-{PYYAML_VERSION}.tar.gz")
+    files: dict[str, bytes] = {}
+    with tarfile.open(sdist) as tf:
+        for member in tf.getmembers():
+            parts = Path(member.name).parts
+            if member.isfile() and parts[1:3] == ("lib", "yaml") and member.name.endswith(".py"):
+                files["yaml/" + "/".join(parts[3:])] = tf.extractfile(member).read()  # type: ignore[union-attr]
+            elif member.isfile() and parts[1:] == ("LICENSE",):
+                files[f"PyYAML-{PYYAML_VERSION}.dist-info/licenses/LICENSE"] = tf.extractfile(member).read()  # type: ignore[union-attr]
+    dist_info = f"PyYAML-{PYYAML_VERSION}.dist-info"
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: PyYAML\nVersion: {PYYAML_VERSION}\nLicense: MIT\n"
+        "Summary: YAML parser and emitter for Python (pure-Python part of the sdist, for Pyodide)\n"
+    ).encode()
+    files[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: k8snet-lite\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    files[f"{dist_info}/top_level.txt"] = b"yaml\n"
+    record = io.StringIO()
+    writer = csv.writer(record, lineterminator="\n")
+    for name, data in sorted(files.items()):
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        writer.writerow([name, f"sha256={digest}", len(data)])
+    writer.writerow([f"{dist_info}/RECORD", "", ""])
+    files[f"{dist_info}/RECORD"] = record.getvalue().encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return out
+
+
+def _lock_entry(wheel: Path, vendored: set[str]) -> dict:
+    """``pyodide-lock.json``'s entry for ``wheel``: its import names, and the dependencies its metadata
+    requires on Pyodide (markers evaluated for emscripten/3.14), each of which must be vendored too."""
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        (meta,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = Parser().parsestr(zf.read(meta).decode())
+    imports = sorted(
+        {
+            n.split("/")[0].removesuffix(".py")
+            for n in names
+            if not n.split("/")[0].endswith((".dist-info", ".data"))
+            and (n.endswith("/__init__.py") and n.count("/") == 1 or ("/" not in n and n.endswith(".py")))
+        }
+    )
+    depends = []
+    for spec in metadata.get_all("Requires-Dist") or []:
+        req = Requirement(spec)
+        if req.marker is not None and not req.marker.evaluate(PYODIDE_MARKERS):
+            continue
+        name = _canonical(req.name)
+        if name in KERNEL_PROVIDED:
+            continue
+        if name not in vendored:
+            raise RuntimeError(f"{wheel.name} requires {spec!r}, which the vendored Pyodide does not serve")
+        depends.append(name)
+    name = _canonical(metadata["Name"])
+    return {
+        "name": name,
+        "version": metadata["Version"],
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+        "package_type": "package",
+        "imports": imports,
+        "depends": sorted(set(depends)),
+        "unvendored_tests": False,
+    }
+
+
+def vendor_pyodide(lite_dir: Path, cache: Path) -> Path:
+    """A Pyodide distribution in ``lite_dir/static/pyodide`` (where jupyterlite-pyodide-kernel looks for one
+    and, finding it, points the kernel at it): npm's runtime plus :data:`PYODIDE_WHEELS`, with a
+    ``pyodide-lock.json`` that lists exactly those wheels, so nothing is fetched from a CDN."""
+    from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
+
+    if PYODIDE_VERSION != PYODIDE_NPM_VERSION:
+        raise RuntimeError(
+            f"jupyterlite-pyodide-kernel wants Pyodide {PYODIDE_VERSION}, not {PYODIDE_NPM_VERSION}"
+        )
+    dist = lite_dir / "static" / "pyodide"
+    shutil.rmtree(dist, ignore_errors=True)
+    dist.mkdir(parents=True)
+    with tarfile.open(fetch_pyodide_runtime(cache)) as tf:
+        for member in tf.getmembers():
+            name = Path(member.name)
+            if member.isfile() and len(name.parts) == 2 and name.suffix in _RUNTIME_SUFFIXES:
+                if name.name != "package.json":
+                    (dist / name.name).write_bytes(tf.extractfile(member).read())  # type: ignore[union-attr]
+    npm_lock = json.loads((dist / "pyodide-lock.json").read_text())
+    wheels = fetch_wheels(cache)
+    vendored = {_canonical(w.name.split("-")[0]) for w in wheels}
+    packages = {}
+    for wheel in wheels:
+        entry = _lock_entry(wheel, vendored)
+        packages[entry["name"]] = entry
+        shutil.copy2(wheel, dist / wheel.name)
+    lock = {"info": npm_lock["info"], "packages": dict(sorted(packages.items()))}
+    (dist / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
+    return dist
 
 
 def build_wheel(work: Path) -> Path:
@@ -95,6 +333,9 @@ def build(output: Path, work: Path) -> None:
     contents = stage_contents(work)
     lite_dir = work / "lite-dir"  # JupyterLite keeps its doit database and cache here, not in the source tree
     lite_dir.mkdir(exist_ok=True)
+    vendor_pyodide(lite_dir, work / "cache")
+    # no PyPI from the reader's browser either: every package comes from the vendored Pyodide or piplite
+    (lite_dir / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG, indent=1) + "\n")
     shutil.rmtree(output, ignore_errors=True)
     jupyter = Path(sys.executable).with_name("jupyter")
     subprocess.run(
