@@ -47,40 +47,23 @@ _SCRIPT_TAG = '<script src="../{assets}/{script}"></script>'
 #: The Pyodide the installed jupyterlite-pyodide-kernel is made for (its constants.PYODIDE_VERSION); npm's
 #: ``pyodide`` package is that runtime, without any package.
 PYODIDE_NPM_VERSION = "314.0.6"
-#: The wheels the vendored Pyodide serves from the site (its ``pyodide-lock.json`` lists these and nothing
-#: else): micropip, what the Pyodide kernel installs at start (ipykernel's shim comes with the kernel;
-#: comm, jedi, ipython and their dependencies), and k8snet's dependencies at the book's pins (pydantic-core
-#: has an emscripten wheel on PyPI; PyYAML is packed from its sdist's pure-Python code, see pyyaml_wheel).
-PYODIDE_WHEELS = [
-    "micropip==0.11.1",
-    "packaging==26.1",
-    "comm==0.2.3",
-    "ipython==9.12.0",
-    "ipython-pygments-lexers==1.1.1",
-    "asttokens==3.0.1",
-    "decorator==5.2.1",
-    "executing==2.2.1",
-    "matplotlib-inline==0.2.1",
-    "prompt-toolkit==3.0.52",
-    "pure-eval==0.2.3",
-    "pygments==2.20.0",
-    "six==1.17.0",
-    "stack-data==0.6.3",
-    "traitlets==5.14.3",
-    "wcwidth==0.6.0",
-    "jedi==0.19.2",
-    "parso==0.8.6",
-    "pydantic==2.14.4",
-    "pydantic-core==2.50.5",
-    "typing-extensions==4.15.0",
-    "annotated-types==0.7.0",
-    "typing-inspection==0.4.2",
-    "networkx==3.6.1",
-    "graphviz==0.21",
-    "ipywidgets==8.1.9",
-    "jupyterlab-widgets==3.0.17",
+#: What the vendored Pyodide serves from the site, with everything these require there (its
+#: ``pyodide-lock.json`` lists exactly that closure): micropip, what the Pyodide kernel installs at start (comm,
+#: jedi, ipython; ipykernel's shim comes with the kernel) and k8snet's dependencies. Versions are the book's
+#: (.ci/constraints.txt, what the chapters run with on CPython), or PINS for what the book does not install.
+PYODIDE_ROOTS = [
+    "micropip",
+    "comm",
+    "jedi",
+    "ipython",
+    "pydantic",
+    "PyYAML",
+    "networkx",
+    "graphviz",
+    "ipywidgets",
 ]
-PYYAML_VERSION = "6.0.4"
+PINS = {"micropip": "0.11.1"}
+CONSTRAINTS = ROOT / ".ci" / "constraints.txt"
 #: Provided by the Pyodide kernel's own piplite index (a shim), not by the lock.
 KERNEL_PROVIDED = {"widgetsnbextension", "ipykernel", "pyodide-kernel", "piplite"}
 #: Where Requires-Dist markers are evaluated: Pyodide 314 (CPython 3.14 on emscripten/wasm32).
@@ -116,51 +99,75 @@ def fetch_pyodide_runtime(cache: Path) -> Path:
     return tarball
 
 
-def fetch_wheels(cache: Path) -> list[Path]:
-    """The wheels of :data:`PYODIDE_WHEELS` for Pyodide's platform, downloaded from PyPI into ``cache``."""
-    wheels = cache / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
+def _pins() -> dict[str, str]:
+    pins = {}
+    for line in CONSTRAINTS.read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_canonical(name)] = version.strip()
+    return {**pins, **{_canonical(k): v for k, v in PINS.items()}}
+
+
+def _download(names: list[str], pins: dict[str, str], wheels: Path) -> list[Path]:
+    missing = [n for n in names if _canonical(n) not in pins]
+    if missing:
+        raise RuntimeError(f"no version for {missing}: add them to PINS in {__file__}")
     subprocess.run(
         [
             sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
             "--platform", f"pyemscripten_{_pyodide_abi()}_wasm32", "--python-version", "3.14",
             "--implementation", "cp", "--abi", "cp314", "--abi", "abi3", "--abi", "none",
-            "--dest", str(wheels), *PYODIDE_WHEELS,
+            "--dest", str(wheels), *(f"{n}=={pins[_canonical(n)]}" for n in names),
         ],
         check=True,
     )  # fmt: skip
     found = []
-    for req in PYODIDE_WHEELS:
-        name, version = req.split("==")
+    for name in names:
+        version = pins[_canonical(name)]
         (wheel,) = [
             w
             for w in wheels.glob("*.whl")
             if _canonical(w.name.split("-")[0]) == _canonical(name) and w.name.split("-")[1] == version
         ]
         found.append(wheel)
-    return found + [pyyaml_wheel(cache)]
+    return found
+
+
+def fetch_wheels(cache: Path) -> list[Path]:
+    """The wheels of :data:`PYODIDE_ROOTS` and of all they require on Pyodide, for Pyodide's platform: from
+    PyPI into ``cache``, except PyYAML (:func:`pyyaml_wheel`)."""
+    wheels = cache / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    pins = _pins()
+    found: dict[str, Path] = {"pyyaml": pyyaml_wheel(cache, pins["pyyaml"])}
+    todo = [n for n in PYODIDE_ROOTS if _canonical(n) not in found]
+    while todo:
+        for wheel in _download(todo, pins, wheels):
+            found[_canonical(wheel.name.split("-")[0])] = wheel
+        todo = sorted({d for w in found.values() for d in _requirements(w)} - found.keys())
+    return sorted(found.values())
 
 
 def _pyodide_abi() -> str:
     return "2026_0"
 
 
-def pyyaml_wheel(cache: Path) -> Path:
+def pyyaml_wheel(cache: Path, version: str) -> Path:
     """PyYAML as a pure-Python wheel, packed from the ``lib/yaml`` of its sdist on PyPI: PyPI has no Pyodide
     build of PyYAML, and its C extension (``_yaml``, for libyaml) is optional: ``yaml`` falls back to its pure
     loader and dumper without it, as on any machine without libyaml."""
-    out = cache / f"PyYAML-{PYYAML_VERSION}-py3-none-any.whl"
+    out = cache / f"PyYAML-{version}-py3-none-any.whl"
     if out.exists():
         return out
     sdists = cache / "sdist"
     subprocess.run(
         [
             sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary=PyYAML",
-            "--dest", str(sdists), f"PyYAML=={PYYAML_VERSION}",
+            "--dest", str(sdists), f"PyYAML=={version}",
         ],
         check=True,
     )  # fmt: skip
-    (sdist,) = sdists.glob(f"[Pp][Yy][Yy][Aa][Mm][Ll]-{PYYAML_VERSION}.tar.gz")
+    (sdist,) = sdists.glob(f"[Pp][Yy][Yy][Aa][Mm][Ll]-{version}.tar.gz")
     files: dict[str, bytes] = {}
     with tarfile.open(sdist) as tf:
         for member in tf.getmembers():
@@ -168,10 +175,10 @@ def pyyaml_wheel(cache: Path) -> Path:
             if member.isfile() and parts[1:3] == ("lib", "yaml") and member.name.endswith(".py"):
                 files["yaml/" + "/".join(parts[3:])] = tf.extractfile(member).read()  # type: ignore[union-attr]
             elif member.isfile() and parts[1:] == ("LICENSE",):
-                files[f"PyYAML-{PYYAML_VERSION}.dist-info/licenses/LICENSE"] = tf.extractfile(member).read()  # type: ignore[union-attr]
-    dist_info = f"PyYAML-{PYYAML_VERSION}.dist-info"
+                files[f"PyYAML-{version}.dist-info/licenses/LICENSE"] = tf.extractfile(member).read()  # type: ignore[union-attr]
+    dist_info = f"PyYAML-{version}.dist-info"
     files[f"{dist_info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: PyYAML\nVersion: {PYYAML_VERSION}\nLicense: MIT\n"
+        f"Metadata-Version: 2.1\nName: PyYAML\nVersion: {version}\nLicense: MIT\n"
         "Summary: YAML parser and emitter for Python (pure-Python part of the sdist, for Pyodide)\n"
     ).encode()
     files[f"{dist_info}/WHEEL"] = (
@@ -193,15 +200,33 @@ def pyyaml_wheel(cache: Path) -> Path:
     return out
 
 
-def _lock_entry(wheel: Path, vendored: set[str]) -> dict:
-    """``pyodide-lock.json``'s entry for ``wheel``: its import names, and the dependencies its metadata
-    requires on Pyodide (markers evaluated for emscripten/3.14), each of which must be vendored too."""
+def _metadata(wheel: Path):
+    with zipfile.ZipFile(wheel) as zf:
+        (meta,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return Parser().parsestr(zf.read(meta).decode())
+
+
+def _requirements(wheel: Path) -> list[str]:
+    """The (canonical) names ``wheel`` requires on Pyodide: markers evaluated for emscripten/CPython 3.14,
+    without the packages the Pyodide kernel provides itself."""
     from packaging.requirements import Requirement
 
+    names = []
+    for spec in _metadata(wheel).get_all("Requires-Dist") or []:
+        req = Requirement(spec)
+        if req.marker is not None and not req.marker.evaluate(PYODIDE_MARKERS):
+            continue
+        if _canonical(req.name) not in KERNEL_PROVIDED:
+            names.append(_canonical(req.name))
+    return sorted(set(names))
+
+
+def _lock_entry(wheel: Path, vendored: set[str]) -> dict:
+    """``pyodide-lock.json``'s entry for ``wheel``: its import names, and the dependencies it requires on
+    Pyodide, each of which must be vendored too."""
+    metadata = _metadata(wheel)
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
-        (meta,) = [n for n in names if n.endswith(".dist-info/METADATA")]
-        metadata = Parser().parsestr(zf.read(meta).decode())
     imports = sorted(
         {
             n.split("/")[0].removesuffix(".py")
@@ -210,17 +235,9 @@ def _lock_entry(wheel: Path, vendored: set[str]) -> dict:
             and (n.endswith("/__init__.py") and n.count("/") == 1 or ("/" not in n and n.endswith(".py")))
         }
     )
-    depends = []
-    for spec in metadata.get_all("Requires-Dist") or []:
-        req = Requirement(spec)
-        if req.marker is not None and not req.marker.evaluate(PYODIDE_MARKERS):
-            continue
-        name = _canonical(req.name)
-        if name in KERNEL_PROVIDED:
-            continue
-        if name not in vendored:
-            raise RuntimeError(f"{wheel.name} requires {spec!r}, which the vendored Pyodide does not serve")
-        depends.append(name)
+    depends = _requirements(wheel)
+    if not set(depends) <= vendored:
+        raise RuntimeError(f"{wheel.name} requires {sorted(set(depends) - vendored)}, which are not vendored")
     name = _canonical(metadata["Name"])
     return {
         "name": name,
@@ -230,14 +247,14 @@ def _lock_entry(wheel: Path, vendored: set[str]) -> dict:
         "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
         "package_type": "package",
         "imports": imports,
-        "depends": sorted(set(depends)),
+        "depends": depends,
         "unvendored_tests": False,
     }
 
 
 def vendor_pyodide(lite_dir: Path, cache: Path) -> Path:
     """A Pyodide distribution in ``lite_dir/static/pyodide`` (where jupyterlite-pyodide-kernel looks for one
-    and, finding it, points the kernel at it): npm's runtime plus :data:`PYODIDE_WHEELS`, with a
+    and, finding it, points the kernel at it): npm's runtime plus the wheels of :func:`fetch_wheels`, with a
     ``pyodide-lock.json`` that lists exactly those wheels, so nothing is fetched from a CDN."""
     from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
 
@@ -331,8 +348,11 @@ def build(output: Path, work: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(work)
     contents = stage_contents(work)
-    lite_dir = work / "lite-dir"  # JupyterLite keeps its doit database and cache here, not in the source tree
-    lite_dir.mkdir(exist_ok=True)
+    # JupyterLite keeps its doit database here, not in the source tree; anew each time, or doit skips the steps
+    # it ran before (patching jupyter-lite.json among them) while the output folder is new
+    lite_dir = work / "lite-dir"
+    shutil.rmtree(lite_dir, ignore_errors=True)
+    lite_dir.mkdir()
     vendor_pyodide(lite_dir, work / "cache")
     # no PyPI from the reader's browser either: every package comes from the vendored Pyodide or piplite
     (lite_dir / "jupyter-lite.json").write_text(json.dumps(LITE_CONFIG, indent=1) + "\n")

@@ -97,6 +97,11 @@ def test_every_chapter_opens_in_the_jupyterlite_edition(settings):
         assert path == f"book/{page.stem}.ipynb"
         shipped = SITE / Path(url.path).parents[1] / "files" / path
         assert shipped.read_bytes() == (ROOT / path).read_bytes(), f"{shipped} is not the chapter"
+    # the kernel's Python comes from the site itself, not from a CDN (book/_lite/README.md)
+    config = json.loads((SITE / "lite" / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs" and kernel["disablePyPIFallback"] is True
+    assert (SITE / "lite" / "static" / "pyodide" / "pyodide.mjs").is_file()
 
 
 def test_only_pages_that_show_widgets_load_the_widget_manager():

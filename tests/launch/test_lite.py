@@ -80,6 +80,12 @@ def test_every_chapter_is_in_it_unchanged(lite: Path):
 
 def test_the_app_has_the_widgets_and_pyodide_kernel_and_the_dot_renderer(lite: Path):
     config = json.loads((lite / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.mjs" and kernel["disablePyPIFallback"] is True
+    lock = json.loads((lite / "static" / "pyodide" / "pyodide-lock.json").read_text())
+    for entry in lock["packages"].values():  # every package the lock lists is served by the site
+        assert (lite / "static" / "pyodide" / entry["file_name"]).is_file(), entry["file_name"]
+    assert {"pydantic-core", "pyyaml", "networkx", "ipywidgets", "micropip"} <= lock["packages"].keys()
     names = {e["name"] for e in config["federated_extensions"]}
     assert {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"} <= names
     for app in ("lab", "notebooks"):
