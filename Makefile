@@ -10,7 +10,7 @@ NBVAL_WORKERS ?= 2
 # `make unit EXTRAS=test` installs only what the unit tests need (CI's other-Python jobs).
 EXTRAS ?= book,test
 
-.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean \
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium system-cjk-font clean \
 	lite launch-check install-cell install-cell-check system-npm
 
 # The constraints pin the whole dependency tree (resolved on Python 3.11; the same pins install on 3.12 and 3.13).
@@ -29,6 +29,10 @@ system-npm:
 
 system-chromium:
 	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
+
+# A CJK font, so that the browser test's screenshot of a page with the article's Chinese shows glyphs, not boxes
+system-cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || bash .ci/install-system-packages fonts-noto-cjk
 
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
@@ -63,8 +67,8 @@ site: $(STAMP) system-graphviz system-npm
 lite: $(STAMP) system-npm
 	$(BIN)/python book/_lite/k8snet_lite.py
 
-browser: $(STAMP) system-chromium
-	$(BIN)/pytest -o addopts="" -m browser tests/browser
+browser: $(STAMP) system-chromium system-cjk-font
+	$(BIN)/pytest -p no:cacheprovider -o addopts="" -m browser tests/browser
 
 # Binder's pip step and every chapter in a fresh venv, every chapter as Colab runs it (fresh venv without k8snet,
 # the install cell pointed at a copy of the checkout), the JupyterLite build's offline checks (a chapter runs in

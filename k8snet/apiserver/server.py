@@ -35,11 +35,11 @@ k8snet.errors.NotFoundError: Error from server (NotFound): services "nope" not f
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from k8snet.api import kind_class
-from k8snet.api.labels import selector_matches
+from k8snet.api.labels import LabelSelectorError, parse, selector_from_set
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
@@ -56,9 +56,21 @@ from k8snet.apiserver.naming import generate_name
 from k8snet.apiserver.store import Store, key_of
 from k8snet.apiserver.validation import externally_accessible as _externally_accessible
 from k8snet.apiserver.validation import needs_health_check
-from k8snet.errors import AlreadyExistsError, Cause, InvalidError, KubectlError, NotFoundError
+from k8snet.errors import (
+    AlreadyExistsError,
+    BadRequestError,
+    Cause,
+    ForbiddenError,
+    InvalidError,
+    KubectlError,
+    NotFoundError,
+)
+from k8snet.manifests import check_int_ranges
 
-__all__ = ["APIServer", "ConflictError"]
+__all__ = ["APIServer", "ConflictError", "IMMORTAL_NAMESPACES"]
+
+#: The NamespaceLifecycle admission plugin refuses to delete these (plugin/pkg/admission/namespace/lifecycle).
+IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 
 
 class ConflictError(KubectlError):
@@ -165,6 +177,23 @@ def _incoming(obj: Any) -> Any:
     obj = obj.model_copy(deep=True)
     obj.metadata.namespace = (obj.metadata.namespace or "default") if obj.namespaced else None
     return obj
+
+
+def _deletion_timestamp(now: datetime, grace_seconds: int) -> datetime:
+    """``now.Add(time.Second * time.Duration(grace))`` as rest.BeforeDelete computes ``deletionTimestamp``: the
+    product is an int64 count of nanoseconds and wraps silently, so a grace period beyond ~292 years lands
+    somewhere within ±292 years of now (never outside what a timestamp can hold): 10**12 s is 10**21 ns, which
+    wraps to 10**21 - 54 * 2**64 = 3875820019684212736 ns, about 122.8 years.
+
+    >>> from datetime import timezone
+    >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> _deletion_timestamp(t0, 30).isoformat(), _deletion_timestamp(t0, 10**12).year
+    ('2026-01-01T00:00:30+00:00', 2148)
+    """
+    ns = (grace_seconds * 1_000_000_000) & 0xFFFFFFFFFFFFFFFF
+    if ns >= 1 << 63:
+        ns -= 1 << 64
+    return now + timedelta(microseconds=ns // 1000)
 
 
 def _causes(errs: Any) -> list[Cause]:
@@ -284,8 +313,11 @@ class APIServer:
             raise InvalidError(kind, obj.metadata.name or "", causes)
 
     def _warn(self, obj, old=None) -> None:
+        # the deprecated-API warning of the request comes first (installer.go adds it before the handler runs),
+        # then the strategy's own warnings (WarningsOnCreate/WarningsOnUpdate)
+        self.last_warnings = _warnings.warnings_for_request(obj.kind)
         if obj.kind == "Service":
-            self.last_warnings = list(_warnings.warnings_for_service(obj, old))
+            self.last_warnings += _warnings.warnings_for_service(obj, old)
 
     def _defaults(self, obj) -> None:
         setter = _DEFAULTS.get(obj.kind)
@@ -441,7 +473,7 @@ class APIServer:
         :class:`~k8snet.errors.NotFoundError` (missing namespace); nothing changes on failure.
         """
         self.last_warnings = []
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -482,7 +514,7 @@ class APIServer:
     def update(self, obj) -> Any:
         """Replace an existing object (PUT). ``metadata.resourceVersion``, when given, must match."""
         self.last_warnings = []
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -520,7 +552,7 @@ class APIServer:
         """Write only ``status`` (the ``/status`` subresource, as controllers do): the stored spec and metadata
         are kept (``serviceStatusStrategy.PrepareForUpdate``), the new status is defaulted and validated."""
         self.last_warnings = []
-        obj = _incoming(obj)
+        obj = _incoming(check_int_ranges(obj))
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -544,9 +576,26 @@ class APIServer:
         period* (``terminationGracePeriodSeconds`` unless ``grace_period_seconds`` is given) and the kubelet
         removes the pod once that time has passed. A pod never scheduled, or a grace period of 0, is removed
         at once. Deleting a Service releases its ClusterIPs and NodePorts. Deleting a Namespace removes
-        everything in it at once (simplification: no ``Terminating`` phase).
+        everything in it at once (simplification: no ``Terminating`` phase); ``default``, ``kube-system`` and
+        ``kube-public`` may not be deleted (:class:`~k8snet.errors.ForbiddenError`, as NamespaceLifecycle
+        admission answers).
         """
         self.last_warnings = []
+        if kind == "Namespace" and name in IMMORTAL_NAMESPACES:
+            # NamespaceLifecycle admission, before the registry looks the object up
+            raise ForbiddenError("namespaces", name, "this namespace may not be deleted")
+        if grace_period_seconds is not None:
+            # DeleteOptions.gracePeriodSeconds is an *int64 in the request body
+            if isinstance(grace_period_seconds, bool) or not isinstance(grace_period_seconds, int):
+                raise BadRequestError(
+                    f"json: cannot unmarshal {type(grace_period_seconds).__name__} into Go struct field "
+                    "DeleteOptions.gracePeriodSeconds of type int64"
+                )
+            if not -(2**63) <= grace_period_seconds < 2**63:
+                raise BadRequestError(
+                    f"json: cannot unmarshal number {grace_period_seconds} into Go struct field "
+                    "DeleteOptions.gracePeriodSeconds of type int64"
+                )
         ns = namespace if kind_class_namespaced(kind) else ""
         with self.store.transaction():
             old = self.store.get(kind, name, ns)
@@ -559,8 +608,10 @@ class APIServer:
                     grace = 30 if grace is None else grace
                 if old.metadata.deletionTimestamp is not None and grace_period_seconds is None:
                     return old  # already terminating
+                if grace < 0:  # podStrategy.CheckGracefulDelete: "if period < 0 { period = 1 }"
+                    grace = 1
                 if grace > 0 and old.spec is not None and old.spec.nodeName:
-                    old.metadata.deletionTimestamp = self.clock.now() + timedelta(seconds=grace)
+                    old.metadata.deletionTimestamp = _deletion_timestamp(self.clock.now(), grace)
                     old.metadata.deletionGracePeriodSeconds = grace
                     return self.store.put(old)
             if kind != "Pod" and old.metadata.finalizers:
@@ -590,12 +641,30 @@ class APIServer:
         return obj
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | dict | None = None) -> list:
-        """Objects of a kind, sorted by namespace and name, optionally filtered by a label selector."""
+        """Objects of a kind, sorted by namespace and name, optionally filtered by a label selector (a map, or
+        the ``labelSelector`` string, which ``labels.Parse`` must accept: else HTTP 400, as the list handler
+        answers a query parameter it cannot decode).
+
+        >>> from k8snet.apiserver.store import Store
+        >>> from k8snet.clock import SimClock
+        >>> APIServer(Store(SimClock()), SimClock()).list("Pod", label_selector="app in (web")
+        Traceback (most recent call last):
+        ...
+        k8snet.errors.BadRequestError: Error from server (BadRequest): unable to parse requirement: found '', expected: ',' or ')'
+        """
         if not kind_class_namespaced(kind):
             namespace = None
+        selector = None
+        if isinstance(label_selector, dict):
+            selector = selector_from_set(label_selector)
+        elif label_selector:
+            try:
+                selector = parse(label_selector)
+            except LabelSelectorError as err:
+                raise BadRequestError(str(err)) from None
         objs = self.store.list(kind, namespace)
-        if label_selector:
-            objs = [o for o in objs if selector_matches(label_selector, o.metadata.labels)]
+        if selector is not None and not selector.empty():
+            objs = [o for o in objs if selector.matches(o.metadata.labels)]
         return objs
 
 

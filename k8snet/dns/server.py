@@ -60,10 +60,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from k8snet.errors import ConfigError
+
 from .names import address_from_reverse, fqdn, parse_ip
 from .output import dig_record_line, dig_text
 
-__all__ = ["CoreDNS", "DNSResponse", "Record", "DNS_SCHEMA_VERSION", "object_field"]
+__all__ = ["CoreDNS", "DNSResponse", "Record", "DNS_SCHEMA_VERSION", "check_query", "object_field"]
 
 #: ``DNSSchemaVersion`` in coredns/coredns ``plugin/kubernetes/kubernetes.go`` (answered at ``dns-version.<zone>``).
 DNS_SCHEMA_VERSION = "1.1.0"
@@ -72,6 +74,13 @@ _SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 #: Namespaces every kubeadm cluster has; ``CoreDNS.from_objects`` assumes them unless told otherwise.
 _SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _TYPES = ("A", "AAAA", "CNAME", "SRV", "PTR", "TXT", "SOA", "NS", "MX", "ANY")
+#: Other record types a client may ask (miekg/dns ``StringToType``, the common ones): the kubernetes plugin answers
+#: them with its "fake A lookup" (NODATA for a name that exists, NXDOMAIN otherwise), upstreams with no data.
+_OTHER_TYPES = frozenset(
+    "HINFO NAPTR CAA DS DNSKEY RRSIG NSEC NSEC3 NSEC3PARAM SSHFP TLSA SMIMEA HTTPS SVCB SPF LOC RP AFSDB NULL "
+    "DNAME CERT KX URI OPENPGPKEY CDS CDNSKEY CSYNC ZONEMD APL IPSECKEY DHCID HIP EUI48 EUI64 MINFO MB MG MR "
+    "TKEY TSIG".split()
+)
 _Server = TypeVar("_Server", bound="CoreDNS")
 
 
@@ -203,6 +212,28 @@ class _Msg:
         if ip is None:
             return "TXT" if self.text else "CNAME"
         return "A" if ip.version == 4 else "AAAA"
+
+
+def check_query(qname: Any, rdtype: Any) -> str:
+    """The question's type in upper case, or :class:`~k8snet.errors.ConfigError` for a name that is not a string
+    or a type no DNS client can ask (``TYPE65`` style numbers are accepted, as dig accepts them).
+
+    >>> check_query("web.default.svc.cluster.local.", "hinfo")
+    'HINFO'
+    >>> check_query(42, "A")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: a DNS name is a string, not int (42)
+    """
+    if not isinstance(qname, str):
+        raise ConfigError(f"a DNS name is a string, not {type(qname).__name__} ({qname!r})")
+    qtype = rdtype.upper() if isinstance(rdtype, str) else ""
+    generic = (
+        qtype.startswith("TYPE") and qtype[4:].isascii() and qtype[4:].isdigit() and int(qtype[4:]) < 65536
+    )
+    if qtype in _TYPES or qtype in _OTHER_TYPES or generic:
+        return qtype
+    raise ConfigError(f"unsupported record type {rdtype!r}; one of {', '.join(_TYPES)}, or another RR type")
 
 
 class _NameError(Exception):
@@ -509,9 +540,7 @@ class CoreDNS:
         >>> dns.query("nosuchns.svc.cluster.local").rcode
         'NXDOMAIN'
         """
-        qtype = rdtype.upper()
-        if qtype not in _TYPES:
-            raise ValueError(f"unsupported record type {rdtype!r}; one of {', '.join(_TYPES)}")
+        qtype = check_query(qname, rdtype)
         qname = fqdn(qname)
         resp = self._serve(qname, qtype, self._view())
         resp.server = self.nameserver

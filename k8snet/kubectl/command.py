@@ -38,9 +38,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
-from ..api.labels import selector_matches
+from ..api.field import go_quote
+from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
-from ..errors import AlreadyExistsError, KubectlError, NotFoundError
+from ..errors import AlreadyExistsError, BadRequestError, ForbiddenError, KubectlError, NotFoundError
 from .apply import apply_one_object
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
@@ -108,7 +109,7 @@ def resolve_resource(name: str) -> APIResource:
 class Flag:
     name: str
     short: str | None = None
-    kind: str = "string"  # string | bool | int | list
+    kind: str = "string"  # string | bool | int | int32 | list
     default: Any = None
 
 
@@ -158,14 +159,13 @@ def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
                 if not rest:
                     raise _flag_error(cmd, f"flag needs an argument: {shown}")
                 value = rest.pop(0)
-            if f.kind == "int":
+            if f.kind in ("int", "int32"):
+                # pflag: strconv.ParseInt(s, 0, 64) for IntVar, (s, 0, 32) for Int32Var
                 try:
-                    p.flags[f.name] = int(value)
-                except ValueError:
+                    p.flags[f.name] = parse_int(value, 0, 32 if f.kind == "int32" else 64)
+                except NumError as err:
                     raise _flag_error(
-                        cmd,
-                        f'invalid argument "{value}" for "{shown}" flag: strconv.ParseInt: '
-                        f'parsing "{value}": invalid syntax',
+                        cmd, f"invalid argument {go_quote(value)} for {go_quote(shown)} flag: {err}"
                     ) from None
             elif f.kind == "list":
                 p.flags[f.name].append(value)
@@ -212,10 +212,24 @@ def _warnings(cluster: KubectlCluster) -> str:
 
 
 def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: str | None = None) -> list:
-    objs = list(cluster.api.list(kind, namespace))
-    if selector:
-        objs = [o for o in objs if selector_matches(selector, o.metadata.labels)]
-    return objs
+    """List through the API server, with ``-l`` as the ``labelSelector`` parameter (trimmed, as the resource
+    builder's ``LabelSelectorParam`` does). A selector the server cannot parse comes back as a 400, which
+    kubectl rewords (cli-runtime ``pkg/resource/selector.go``, ``EnhanceListError``)::
+
+        Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector
+        "app in (web", field selector "": unable to parse requirement: found '', expected: ',' or ')'
+    """
+    selector = (selector or "").strip()
+    try:
+        return list(cluster.api.list(kind, namespace, selector or None))
+    except BadRequestError as err:
+        if not selector:
+            raise
+        info = kind_class(kind).api_info
+        raise BadRequestError(
+            f'Unable to find "{info.group}/{info.version}, Resource={info.plural}" that match label selector '
+            f'{go_quote(selector)}, field selector "": {err.message}'
+        ) from None
 
 
 def _load(source: str, stdin: str | None) -> tuple[list, str]:
@@ -484,9 +498,9 @@ def _cmd_run(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
         container["imagePullPolicy"] = p.flags["image-pull-policy"]
     if p.flags["port"]:
         try:
-            container["ports"] = [{"containerPort": int(p.flags["port"])}]
-        except ValueError:
-            raise KubectlError(f'error: strconv.Atoi: parsing "{p.flags["port"]}": invalid syntax') from None
+            container["ports"] = [{"containerPort": int32(atoi(p.flags["port"]))}]
+        except NumError as err:
+            raise KubectlError(f"error: {err}") from None
     pod = Pod.model_validate(
         {
             "metadata": {"name": name, "labels": labels},
@@ -576,7 +590,11 @@ def _create_deployment(cluster: KubectlCluster, words: list[str]) -> KubectlOutp
     p = parse_flags(
         "create deployment",
         words,
-        [Flag("image", kind="list"), Flag("port", kind="int", default=-1), Flag("replicas", "r", "int", 1)]
+        [
+            Flag("image", kind="list"),
+            Flag("port", kind="int32", default=-1),
+            Flag("replicas", "r", "int32", 1),
+        ]
         + DRY_RUN_FLAGS,
     )
     if len(p.args) != 1:
@@ -696,9 +714,9 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     ports = []
     for i, port_str in enumerate(port_list):
         try:
-            port = int(port_str)
-        except ValueError:
-            raise KubectlError(f'error: strconv.Atoi: parsing "{port_str}": invalid syntax') from None
+            port = int32(atoi(port_str))  # strconv.Atoi, then ServicePort{Port: int32(port)}
+        except NumError as err:
+            raise KubectlError(f"error: {err}") from None
         pname = p.flags["port-name"] or ""
         if len(port_list) > 1:
             pname = f"port-{i + 1}"
@@ -724,7 +742,7 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     target = p.flags["target-port"]
     for entry in ports:
         if target:
-            entry["targetPort"] = int(target) if target.isdigit() else target
+            entry["targetPort"] = _intstr_parse(target)
         else:
             entry["targetPort"] = entry["port"]
         if entry["protocol"] == "":
@@ -751,6 +769,19 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     return _create_or_print(cluster, p, svc, "exposed")
 
 
+def _intstr_parse(value: str) -> int | str:
+    """``intstr.Parse``: a number when ``strconv.Atoi`` reads one (then ``FromInt``'s ``int32(...)``, which
+    wraps), else the string as a port name, for the API server to judge.
+
+    >>> _intstr_parse("8080"), _intstr_parse("http"), _intstr_parse("²"), _intstr_parse("4294967376")
+    (8080, 'http', '²', 80)
+    """
+    try:
+        return int32(atoi(value))
+    except NumError:
+        return value
+
+
 def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     p = parse_flags(
         "apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)]
@@ -771,8 +802,8 @@ def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             except NotFoundError:
                 before = None
             stored = apply_one_object(cluster.api, obj)
-            # each distinct warning once, read before the controllers run: every request resets them
-            warns.append("".join(f"Warning: {w}\n" for w in dict.fromkeys(cluster.api.last_warnings)))
+            # read before the controllers run: every request resets them
+            warns.extend(f"Warning: {w}\n" for w in cluster.api.last_warnings)
             cluster.reconcile()
             if before is None:
                 verb = "created"
@@ -781,7 +812,9 @@ def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             else:
                 verb = "configured"
             out.append(f"{resource_name(stored)} {verb}\n")
-    return KubectlOutput("".join(out), "".join(warns))
+    # each distinct warning once per invocation: kubectl's warning writer deduplicates
+    # (rest.WarningWriterOptions{Deduplicate: true} in kubectl pkg/cmd/cmd.go NewKubectlCommand)
+    return KubectlOutput("".join(out), "".join(dict.fromkeys(warns)))
 
 
 def _same_object(a: Any, b: Any) -> bool:
@@ -794,15 +827,26 @@ def _same_object(a: Any, b: Any) -> bool:
 
 
 def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl scale`` (kubectl ``pkg/cmd/scale/scale.go``, ``pkg/scale/scale.go``): without a precondition it
+    sends a merge patch ``{"spec":{"replicas":N}}`` to the scale subresource, with N as Go's ``uint``, so a count
+    beyond int32 reaches the server, whose decoding of the patched Scale fails (HTTP 422). With
+    ``--current-replicas`` it reads the Scale, checks the precondition and writes back ``int32(N)``, which wraps
+    (a negative result fails ``ValidateScale``)."""
     p = parse_flags(
-        "scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")]
+        "scale",
+        words,
+        [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int", default=-1)],
     )
     if p.flags["replicas"] is None:
         raise KubectlError('error: required flag(s) "replicas" not set')
-    if p.flags["replicas"] < 0:
+    replicas = p.flags["replicas"]
+    if replicas < 0:
         raise KubectlError(
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
         )
+    current = p.flags["current-replicas"]
+    if current < -1:
+        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
     if not p.args:
         raise _usage_error(
             "scale",
@@ -820,9 +864,57 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
     if rt.kind not in ("Deployment", "ReplicaSet"):
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
-    obj.spec.replicas = p.flags["replicas"]
+    if current == -1:
+        if replicas > 2**31 - 1:
+            # the patched Scale does not decode: NewInvalid(GroupKind{}, "", patch: Invalid value: <the JSON>)
+            raise KubectlError(
+                f"The request is invalid: patch: Invalid value: {go_quote(_patched_scale_json(obj, replicas))}: "
+                f"json: cannot unmarshal number {replicas} into Go struct field ScaleSpec.spec.replicas of type int32"
+            )
+    else:
+        have = obj.spec.replicas if obj.spec.replicas is not None else 1
+        if have != current:
+            raise KubectlError(f"error: Expected replicas to be {current}, was {have}")
+        replicas = int32(replicas)
+        if replicas < 0:  # ValidateScale: ValidateNonnegativeField(spec.replicas)
+            raise KubectlError(
+                f'The Scale "{name}" is invalid: spec.replicas: Invalid value: {replicas}: '
+                "must be greater than or equal to 0"
+            )
+    obj.spec.replicas = replicas
     _, warnings = _update(cluster, obj)
     return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+
+
+def _patched_scale_json(obj: Any, replicas: int) -> str:
+    """The JSON the API server decodes after a merge patch of a Deployment's or ReplicaSet's Scale
+    (``scaleFromDeployment``; evanphx/json-patch v4 ``MergePatch`` sorts the top-level keys and re-encodes the
+    patched ``spec``, and keeps the untouched values as encoded: ObjectMeta in field order)."""
+    import json
+
+    from ..api.labels import label_selector_as_selector
+
+    md = obj.metadata
+    meta: dict[str, Any] = {"name": md.name, "namespace": md.namespace}
+    if md.uid:
+        meta["uid"] = md.uid
+    if md.resourceVersion:
+        meta["resourceVersion"] = md.resourceVersion
+    if md.creationTimestamp is not None:
+        meta["creationTimestamp"] = md.creationTimestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    status: dict[str, Any] = {"replicas": (obj.status.replicas if obj.status is not None else 0) or 0}
+    selector = str(label_selector_as_selector(obj.spec.selector))
+    if selector:
+        status["selector"] = selector
+    doc = {
+        "apiVersion": "autoscaling/v1",
+        "kind": "Scale",
+        "metadata": meta,
+        "spec": {"replicas": replicas},
+        "status": status,
+    }
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _cmd_label(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
@@ -908,8 +1000,13 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
             "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
             "'--resource=rsrc.json'",
         )
+    # delete.go Complete: --now is --grace-period=1; 0 without --force becomes 1 ("prevent accidental data loss")
     grace = p.flags["grace-period"]
     if p.flags["now"]:
+        if grace != -1:
+            raise KubectlError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not p.flags["force"]:
         grace = 1
     if p.flags["force"] and grace < 0:
         grace = 0
@@ -922,6 +1019,9 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
         except NotFoundError as e:
             if not p.flags["ignore-not-found"]:
                 errors.append(str(e))
+            continue
+        except ForbiddenError as e:  # e.g. an immortal namespace; kubectl goes on with the others
+            errors.append(str(e))
             continue
         cluster.reconcile()
         op = "force deleted" if grace == 0 else "deleted"

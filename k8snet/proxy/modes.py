@@ -213,8 +213,9 @@ class IPVSMode(ProxyMode):
         )
 
     def service_rules(self, rules, svc):
-        """``ipvsadm -Ln`` restricted to the Service's virtual servers, and its addresses on ``kube-ipvs0``."""
-        from k8snet.rules.ipvs import IPVSState, ipvsadm_ln
+        """``ipvsadm -Ln`` restricted to the Service's virtual servers, then ``ip -brief addr show kube-ipvs0``
+        as the node prints it: every address kube-proxy bound there, the Service's among them."""
+        from k8snet.rules.ipvs import IPVSState, ip_brief_addr_show, ipvsadm_ln
 
         addresses = {svc.spec.clusterIP, *(svc.spec.externalIPs or [])}
         addresses |= {
@@ -232,11 +233,9 @@ class IPVSMode(ProxyMode):
             if (vs.address in addresses and vs.port in ports) or vs.port in node_ports
         ]
         text = ipvsadm_ln(IPVSState(virtual_servers=vss)).rstrip("\n")
-        bound = [a for a in rules.bound_addresses if a in addresses]
         return (
             f"$ ipvsadm -Ln  (the Service's virtual servers)\n{text}\n"
-            f"$ ip -brief addr show kube-ipvs0  (the Service's addresses)\n"
-            + "\n".join(f"inet {a}/32" for a in bound)
+            f"$ ip -brief addr show kube-ipvs0\n" + ip_brief_addr_show(rules).rstrip("\n")
         )
 
 

@@ -12,17 +12,26 @@ Presets (keyword arguments of :class:`~k8snet.sim.cluster.Cluster` override any 
     so topology-aware routing can be shown; ``zones=[]`` drops them). CoreDNS runs 2 replicas on the
     control-plane node (kubeadm installs it before the workers join).
 ``"minikube"``
-    One node ``minikube`` (192.168.49.2, pod CIDR 10.244.0.0/24); CoreDNS scaled to 1 replica as minikube
-    does, so it gets 10.244.0.2 and the first user pod 10.244.0.3.
+    One node ``minikube`` as ``minikube start`` (v1.37.0, docker driver, Kubernetes v1.34.0) makes it:
+    192.168.49.2 (the first address of the ``192.168.49.0/24`` network minikube creates, kubernetes/minikube
+    ``pkg/drivers/kic/oci/network_create.go`` ``firstSubnetAddr``), pod CIDR 10.244.0.0/24 (``DefaultPodCIDR``
+    10.244.0.0/16, ``pkg/minikube/cni``), Service CIDR 10.96.0.0/12 (``constants.DefaultServiceCIDR``), and the
+    API server on port **8443** (``constants.APIServerPort``), so the ``kubernetes`` Endpoints read
+    ``192.168.49.2:8443``. CoreDNS is scaled to 1 replica as minikube does, so it gets 10.244.0.2 and the first
+    user pod 10.244.0.3. The node reports the kicbase image's OS, ``Ubuntu 22.04.5 LTS``, and the docker
+    runtime, ``docker://28.4.0`` (real ``kubectl get nodes -o wide`` captures of minikube v1.37.0).
+    Simplified: minikube's ``minikube.k8s.io/*`` node labels (version, commit, start time) are left out.
 ``"article"``
     The article's minikube: the same single node with cluster CIDR 10.4.0.0/16 and node CIDR 10.4.0.0/24,
     so CoreDNS takes 10.4.0.2 and the first nginx pod gets **10.4.0.3**, the address the article prints (pod
-    IPs come from host-local IPAM: ``.1`` is the bridge gateway, see :mod:`k8snet.controllers.kubelet`).
+    IPs come from host-local IPAM: ``.1`` is the bridge gateway, see :mod:`k8snet.controllers.kubelet`). Everything
+    else is the ``"minikube"`` preset's, the API server's port 8443 included.
 
 :func:`kubeadm_init` creates what ``kubeadm init`` leaves behind: Namespaces ``default``, ``kube-system``,
 ``kube-public``, ``kube-node-lease``; the control-plane Node; the ``kubernetes`` Service (first address of the
-Service CIDR, port ``https`` 443/TCP → 6443) with the Endpoints and EndpointSlice the API server itself maintains
-(pkg/controlplane/reconcilers), pointing at the control-plane node's IP:6443; the ``kube-dns`` Service at the
+Service CIDR, port ``https`` 443/TCP → the API server's port: kubeadm's 6443, minikube's 8443) with the Endpoints
+and EndpointSlice the API server itself maintains (pkg/controlplane/reconcilers), pointing at the control-plane
+node's IP and that port; the ``kube-dns`` Service at the
 tenth address (10.96.0.10; ports ``dns`` 53/UDP, ``dns-tcp`` 53/TCP, ``metrics`` 9153/TCP) and the ``coredns``
 Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go). The workers join afterwards (``kubeadm join``).
 Static pods (etcd, kube-apiserver, ...), kube-proxy and the CNI DaemonSet are host-network pods and are not
@@ -41,9 +50,10 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from k8snet.api.apps_v1 import Deployment
@@ -51,13 +61,17 @@ from k8snet.api.core_v1 import Endpoints, Namespace, Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.validation import name_is_dns_subdomain
+from k8snet.controllers.cloud import LoadBalancerProvider
 from k8snet.errors import ConfigError
 
 __all__ = [
+    "check_cloud_provider",
+    "check_start",
     "COREDNS_IMAGE",
     "ClusterConfig",
     "HOST_KERNEL_VERSION",
     "KUBERNETES_VERSION",
+    "MAX_NODES",
     "PRESETS",
     "cluster_config",
     "kubeadm_init",
@@ -80,6 +94,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "node_port_range": "30000-32767",
         "zones": ["zone-a", "zone-b", "zone-c"],
         "coredns_replicas": 2,
+        "apiserver_port": 6443,
+        "os_image": "Debian GNU/Linux 12 (bookworm)",
+        "container_runtime": "containerd://2.1.3",
     },
     "minikube": {
         "node_names": ["minikube"],
@@ -89,6 +106,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "node_port_range": "30000-32767",
         "zones": [],
         "coredns_replicas": 1,
+        "apiserver_port": 8443,
+        "os_image": "Ubuntu 22.04.5 LTS",
+        "container_runtime": "docker://28.4.0",
     },
     "article": {
         "node_names": ["minikube"],
@@ -98,6 +118,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "node_port_range": "30000-32767",
         "zones": [],
         "coredns_replicas": 1,
+        "apiserver_port": 8443,
+        "os_image": "Ubuntu 22.04.5 LTS",
+        "container_runtime": "docker://28.4.0",
     },
 }
 
@@ -115,6 +138,11 @@ class ClusterConfig:
     node_port_range: str
     zones: list[str]
     coredns_replicas: int
+    #: kube-apiserver's ``--secure-port``: kubeadm's 6443, minikube's 8443 (``constants.APIServerPort``).
+    apiserver_port: int = 6443
+    #: ``status.nodeInfo.osImage`` and ``containerRuntimeVersion`` of the preset's node image.
+    os_image: str = "Debian GNU/Linux 12 (bookworm)"
+    container_runtime: str = "containerd://2.1.3"
 
 
 # --- the configuration checks ---------------------------------------------------------------------------------
@@ -130,7 +158,8 @@ def _check_node_names(nodes: Any) -> list[str]:
     """Node names must be DNS-1123 subdomains (``ValidateNodeName``), unique, and at least one."""
     if isinstance(nodes, (str, bytes)) or not hasattr(nodes, "__iter__"):
         raise ConfigError(f"Cluster(nodes={nodes!r}): give a number of nodes or a list of node names")
-    names = list(nodes)
+    names = list(itertools.islice(nodes, MAX_NODES + 1))
+    _check_node_count(len(names))
     if not names:
         raise ConfigError("Cluster(nodes=[]): a cluster needs at least one node")
     for name in names:
@@ -160,10 +189,11 @@ def _check_cidr(arg: str, value: Any) -> str:
                 f"Cluster(service_cidr={value!r}): specified --service-cluster-ip-range is too "
                 "large; for 32-bit addresses, the mask must be >= 12"
             )
-        if net.num_addresses < 8:
+        # kubeadm GetDNSIP: CoreDNS's Service takes the tenth address (netutils.GetIndexedIP(cidr, 10))
+        if net.num_addresses <= 10:
             raise ConfigError(
-                f"Cluster(service_cidr={value!r}): the range is too small to allocate ClusterIPs "
-                "(the simulation needs at least a /29)"
+                f"Cluster(service_cidr={value!r}): unable to get internal Kubernetes Service IP from the given "
+                f'service CIDR: can\'t generate IP with index 10 from subnet. subnet too small. subnet: "{net}"'
             )
     return value
 
@@ -181,7 +211,21 @@ def _check_port_range(value: Any) -> str:
     return text
 
 
+#: Kubernetes' documented scale limit ("Considerations for large clusters", kubernetes.io: no more than 5,000
+#: nodes); the simulation refuses more before it builds anything.
+MAX_NODES = 5000
+
+
+def _check_node_count(n_nodes: int) -> None:
+    if n_nodes > MAX_NODES:
+        raise ConfigError(
+            f"Cluster(nodes={n_nodes}): Kubernetes supports at most {MAX_NODES} nodes in a cluster, and so "
+            "does the simulation"
+        )
+
+
 def _check_pod_cidr_room(cluster_cidr: str, n_nodes: int) -> None:
+    _check_node_count(n_nodes)
     net = ipaddress.ip_network(cluster_cidr, strict=False)
     room = 2 ** (24 - net.prefixlen) if net.prefixlen <= 24 else 1
     if n_nodes > room:
@@ -210,15 +254,17 @@ def cluster_config(
     if not isinstance(preset, str) or preset not in PRESETS:
         raise ConfigError(f"Cluster(preset={preset!r}): unknown preset; choose one of {sorted(PRESETS)}")
     cfg = dict(PRESETS[preset])
-    if isinstance(nodes, int) and not isinstance(nodes, bool):
-        if nodes < 1:
-            raise ConfigError(f"Cluster(nodes={nodes!r}): a cluster needs at least one node")
-        cfg["node_names"] = _node_names(preset, nodes)
-    elif nodes is not None:
-        cfg["node_names"] = _check_node_names(nodes)
     service_cidr = _check_cidr("service_cidr", service_cidr or cfg["service_cidr"])
     cluster_cidr = _check_cidr("cluster_cidr", cluster_cidr or cfg["cluster_cidr"])
     node_port_range = _check_port_range(node_port_range or cfg["node_port_range"])
+    if isinstance(nodes, int) and not isinstance(nodes, bool):
+        if nodes < 1:
+            raise ConfigError(f"Cluster(nodes={nodes!r}): a cluster needs at least one node")
+        # checked before the names are built: Cluster(nodes=10**9) must not build a billion names first
+        _check_pod_cidr_room(cluster_cidr, nodes)
+        cfg["node_names"] = _node_names(preset, nodes)
+    elif nodes is not None:
+        cfg["node_names"] = _check_node_names(nodes)
     _check_pod_cidr_room(cluster_cidr, len(cfg["node_names"]))
     return ClusterConfig(
         preset=preset,
@@ -229,6 +275,51 @@ def cluster_config(
         node_port_range=node_port_range,
         zones=list(cfg["zones"] if zones is None else zones),
         coredns_replicas=cfg["coredns_replicas"],
+        apiserver_port=cfg["apiserver_port"],
+        os_image=cfg["os_image"],
+        container_runtime=cfg["container_runtime"],
+    )
+
+
+def check_start(start: Any) -> datetime:
+    """``Cluster(start=...)``: an aware datetime (a naive one is UTC) at least a day after the first instant a
+    timestamp holds, since the system objects are created one day before it.
+
+    >>> check_start("yesterday")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster(start='yesterday'): give a datetime, e.g. datetime(2026, 1, 1, tzinfo=timezone.utc)
+    """
+    if not isinstance(start, datetime):
+        raise ConfigError(
+            f"Cluster(start={start!r}): give a datetime, e.g. datetime(2026, 1, 1, tzinfo=timezone.utc)"
+        )
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    try:
+        start.astimezone(timezone.utc) - timedelta(days=1)
+        start.astimezone(timezone.utc) + timedelta(days=1)
+    except OverflowError:
+        raise ConfigError(
+            f"Cluster(start={start!r}): the lesson must start between 0001-01-02 and 9999-12-30"
+        ) from None
+    return start
+
+
+def check_cloud_provider(cloud_provider: Any) -> Any:
+    """``Cluster(cloud_provider=...)``: ``None`` (the preset's default), ``False`` (none) or a
+    :class:`~k8snet.controllers.cloud.LoadBalancerProvider`.
+
+    >>> check_cloud_provider("aws")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster(cloud_provider='aws'): give a LoadBalancerProvider (e.g. GenericCloud()), or False for none
+    """
+    if cloud_provider is None or cloud_provider is False or isinstance(cloud_provider, LoadBalancerProvider):
+        return cloud_provider
+    raise ConfigError(
+        f"Cluster(cloud_provider={cloud_provider!r}): give a LoadBalancerProvider (e.g. GenericCloud()), "
+        "or False for none"
     )
 
 
@@ -250,10 +341,12 @@ def node(
     kind_provider: bool,
     seed: int,
     now: datetime,
+    os_image: str = "Debian GNU/Linux 12 (bookworm)",
+    container_runtime: str = "containerd://2.1.3",
 ) -> Node:
     """A Ready Node as the kubelet registers it: kubelet's well-known labels, ``spec.podCIDR``, the
-    control-plane role label and taint, a kind ``providerID`` (``kind_provider``), and kindest/node's
-    ``nodeInfo`` with IDs derived from ``seed`` and the name.
+    control-plane role label and taint, a kind ``providerID`` (``kind_provider``), and a ``nodeInfo`` with the
+    node image's OS and runtime (kindest/node's by default) and IDs derived from ``seed`` and the name.
 
     >>> from datetime import datetime, timezone
     >>> n = node("kind-worker", "172.18.0.3", "10.244.1.0/24", None, control_plane=False, tainted=False,
@@ -322,17 +415,18 @@ def node(
                 "pods": "110",
             },
             # kindest/node:v1.34.0 (kind v0.30.0) is Debian 12 and ships containerd 2.1.3 (kind issue
-            # #4032: the release notes said 2.1.4, the image has 2.1.3). kind nodes share the host's kernel;
-            # we use an Ubuntu 24.04 host's. The IDs are derived from the seed and the node name.
+            # #4032: the release notes said 2.1.4, the image has 2.1.3); minikube v1.37.0's kicbase is
+            # Ubuntu 22.04.5 with docker 28.4.0. Both share the host's kernel; we use an Ubuntu 24.04 host's.
+            # The IDs are derived from the seed and the node name.
             "nodeInfo": {
                 "architecture": "amd64",
                 "bootID": _uuid(seed, name, "boot"),
-                "containerRuntimeVersion": "containerd://2.1.3",
+                "containerRuntimeVersion": container_runtime,
                 "kernelVersion": HOST_KERNEL_VERSION,
                 "kubeletVersion": KUBERNETES_VERSION,
                 "machineID": _uuid(seed, name, "machine").replace("-", ""),
                 "operatingSystem": "linux",
-                "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "osImage": os_image,
                 "systemUUID": _uuid(seed, name, "system"),
             },
         },
@@ -361,6 +455,8 @@ def nodes(config: ClusterConfig, *, seed: int, now: datetime) -> list[Node]:
                 kind_provider=config.preset == "kind",
                 seed=seed,
                 now=now,
+                os_image=config.os_image,
+                container_runtime=config.container_runtime,
             )
         )
     return out
@@ -387,7 +483,9 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
                 "clusterIP": api.ips.nth(1),
                 "type": "ClusterIP",
                 "sessionAffinity": "None",
-                "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                "ports": [
+                    {"name": "https", "port": 443, "protocol": "TCP", "targetPort": config.apiserver_port}
+                ],
             },
         )
     )
@@ -401,7 +499,7 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
             subsets=[
                 {
                     "addresses": [{"ip": cp_ip}],
-                    "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}],
+                    "ports": [{"name": "https", "port": config.apiserver_port, "protocol": "TCP"}],
                 }
             ],
         )
@@ -415,7 +513,7 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
             },
             addressType="IPv4",
             endpoints=[{"addresses": [cp_ip], "conditions": {"ready": True}}],
-            ports=[{"name": "https", "port": 6443, "protocol": "TCP"}],
+            ports=[{"name": "https", "port": config.apiserver_port, "protocol": "TCP"}],
         )
     )
     # kube-dns + CoreDNS as kubeadm's addon manifests (cmd/kubeadm/app/phases/addons/dns/manifests.go)

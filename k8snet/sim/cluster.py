@@ -95,6 +95,7 @@ class Cluster(KubectlCluster):
         start=DEFAULT_START,
     ):
         config = bootstrap.cluster_config(preset, nodes, service_cidr, cluster_cidr, node_port_range, zones)
+        start, cloud_provider = bootstrap.check_start(start), bootstrap.check_cloud_provider(cloud_provider)
         self.preset = preset
         self.service_cidr = config.service_cidr
         self.cluster_cidr = config.cluster_cidr

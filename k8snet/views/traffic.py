@@ -335,24 +335,26 @@ def rules_side_by_side(
     namespace: str = "default",
     modes: tuple[str, ...] = PROXY_MODES,
 ) -> str:
-    """HTML: :func:`k8snet.sim.traffic.rules_excerpt` of ``service`` in each mode, in columns.
+    """HTML: :func:`k8snet.sim.traffic.rules_excerpt` of ``service`` in each mode, one mode under the other.
+
+    Each rule is one block that wraps only between words, with the continuation indented, so no rule is ever cut
+    inside a token (an address, a chain name, a probability) and nothing needs scrolling sideways.
 
     >>> html = rules_side_by_side(modes_cluster(), "web", node="kind-worker")
-    >>> html.count("<td"), "KUBE-SVC-" in html, "numgen random mod 3" in html
+    >>> html.count('class="k8snet-mode"'), "KUBE-SVC-" in html, "numgen random mod 3" in html
     (3, True, True)
     """
-    cells = []
+    sections = []
     for mode in modes:
-        text = html_lib.escape(rules_excerpt(cluster, service, mode, node, namespace))
-        cells.append(
-            f'<td style="vertical-align:top;padding:0 0.5em"><strong>{mode}</strong>'
-            f'<pre style="font-size:70%;white-space:pre-wrap;word-break:break-all">{text}</pre></td>'
+        lines = rules_excerpt(cluster, service, mode, node, namespace).splitlines()
+        body = "".join(
+            f'<div class="k8snet-rule">{html_lib.escape(line) or "&#160;"}</div>' for line in lines
         )
-    return (
-        '<table class="k8snet-side-by-side" style="table-layout:fixed;width:100%"><tr>'
-        + "".join(cells)
-        + "</tr></table>"
-    )
+        sections.append(
+            f'<div class="k8snet-mode"><p><strong>{mode}</strong></p>'
+            f'<div class="k8snet-rules" role="group" aria-label="{mode} rules">{body}</div></div>'
+        )
+    return '<div class="k8snet-side-by-side">' + "".join(sections) + "</div>"
 
 
 #: Connection times of the session-affinity explorer: bursts separated by growing pauses.

@@ -7,52 +7,17 @@ Needs `_build/html` (`make site`); run with `pytest -o addopts="" -m browser tes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from helpers.site import open_page, toc_pages
 
 from k8snet.views.explorer import STATIC_NOTE, explorer_from_marker
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-WIDGET_TIMEOUT_MS = 30_000
 MAX_COMBINATIONS_DRIVEN = 48
 
 
-def toc_pages() -> list[str]:
-    """Every page in _toc.yml as a path relative to the site root (``book/intro.html``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
-    return [str(Path(p).with_suffix("")) + ".html" for p in pages]
-
-
 PAGES = toc_pages()
-
-
-def open_page(page, base_url: str, path: str):
-    response = page.goto(base_url + path, wait_until="load")
-    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-    if page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count():
-        # embed-amd.js renders every widget-view script; wait until each one has a rendered widget.
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
-                   .every(s => s.parentElement.querySelector('[class*="widget-"]'))""",
-            timeout=WIDGET_TIMEOUT_MS,
-        )
-    page.wait_for_load_state("networkidle")
 
 
 PAGE_LIMIT_BYTES = 3 * 1024 * 1024

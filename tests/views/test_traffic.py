@@ -206,8 +206,20 @@ def test_rules_excerpt_in_three_modes():
     assert "numgen random mod 3" in nft and "service-ips" in nft
     ipvs = sim_traffic.rules_excerpt(c, "web", "ipvs", node="kind-worker")
     assert " rr" in ipvs and ipvs.count("Masq") == 3
+    # the IPVS excerpt ends with `ip -brief addr show kube-ipvs0` in iproute2's brief format (ip/ipaddress.c)
+    brief = ipvs.splitlines()[ipvs.splitlines().index("$ ip -brief addr show kube-ipvs0") + 1]
+    web_ip = c.get("Service", "web").spec.clusterIP
+    assert brief.startswith("kube-ipvs0       DOWN           ") and f" {web_ip}/32" in brief
+    # issue 13: the modes are stacked, one block per rule line (wrapping between words only), so every rule
+    # of every mode reads whole
     html = traffic.rules_side_by_side(c, "web", node="kind-worker")
-    assert html.count("<td") == 3
+    assert html.count('class="k8snet-mode"') == 3 and "<td" not in html
+    import html as html_lib
+
+    blocks = [html_lib.unescape(b.split("</div>")[0]) for b in html.split('<div class="k8snet-rule">')[1:]]
+    assert [b for b in blocks if b != "\xa0"] == [
+        line for text in (ipt, ipvs, nft) for line in text.splitlines() if line
+    ]
 
 
 def test_affinity_rules_per_mode():
