@@ -121,6 +121,15 @@ if importlib.util.find_spec("k8snet") is None:
 if "google.colab" in sys.modules and shutil.which("dot") is None:
     subprocess.check_call(["apt-get", "install", "--yes", "--quiet", "graphviz"], stdout=subprocess.DEVNULL)"""
 
+#: The install cell the chapters had before this one (pip from a placeholder repository); a chapter written from
+#: an old template still has it, and ``make install-cell`` replaces it.
+LEGACY_INSTALL_CELL = """\
+# On Colab (or anywhere k8snet is not installed yet), install it from the repository first.
+try:
+    import k8snet  # noqa: F401
+except ImportError:
+    %pip install --quiet "k8snet @ git+https://github.com/k8snet/k8snet\""""
+
 #: The first and last lines of the install cell: how it is found in a notebook, and where it ends.
 INSTALL_CELL_FIRST_LINE = INSTALL_CELL.split("\n", 1)[0]
 INSTALL_CELL_LAST_LINE = INSTALL_CELL.rsplit("\n", 1)[1]
@@ -149,12 +158,14 @@ def chapters() -> list[Path]:
 
 def find_install_cell(nb: dict) -> tuple[int, str, str]:
     """``(index, install part, rest)`` of the notebook's install cell: its first code cell tagged ``remove-cell``
-    that starts with the install cell's first line. ``rest`` is what follows the install part in the same cell
-    (``%xmode Minimal`` in some chapters), kept as it is."""
+    that starts with the install cell's first line (or is :data:`LEGACY_INSTALL_CELL`). ``rest`` is what
+    follows the install part in the same cell (``%xmode Minimal`` in some chapters), kept as it is."""
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code" or "remove-cell" not in cell.get("metadata", {}).get("tags", []):
             continue
         source = "".join(cell["source"])
+        if source.startswith(LEGACY_INSTALL_CELL):
+            return i, LEGACY_INSTALL_CELL, source[len(LEGACY_INSTALL_CELL) :]
         if not source.startswith(INSTALL_CELL_FIRST_LINE):
             continue
         end = source.find("\n" + INSTALL_CELL_LAST_LINE)

@@ -151,7 +151,7 @@ def _diagrams_without_dot(monkeypatch) -> dict[str, tuple[str, str]]:
     """k8snet's diagrams as its views emit them where ``dot`` cannot run (through ``to_svg`` and an explorer's
     outcome, the paths the chapters use), with the SVG the real ``dot`` draws for each."""
     from k8snet import Cluster
-    from k8snet.views.explorer import replicas_explorer
+    from k8snet.views.lessons import replicas_explorer
 
     cluster = Cluster(preset="minikube")
     cluster.kubectl("create deployment web --image=nginx --replicas=2")
