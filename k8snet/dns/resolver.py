@@ -130,6 +130,11 @@ class DNS(CoreDNS):
                 raise ConfigError(f"pod={pod!r}: give a Pod, its name or 'namespace/name'")
             return pod
         ns, _, name = pod.rpartition("/")
+        informers = getattr(self.source, "informers", None)
+        if informers is not None and ns:
+            found = informers.informer("Pod").get(ns, name)
+            if found is not None:
+                return found
         for p in self.source.pods(ns or None):
             if p.metadata.name == name and (not ns or (p.metadata.namespace or "default") == ns):
                 return p

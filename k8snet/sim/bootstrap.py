@@ -467,6 +467,8 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
     first Node. The controllers have not run yet: the caller reconciles, then joins the workers."""
     for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
         api.create(Namespace(metadata={"name": ns}))
+    # kube-apiserver's default-ServiceCIDR controller: the ServiceCIDR "kubernetes" for the Service range
+    api.ensure_default_service_cidr()
     api.create(control_plane)
     cp_ip = control_plane.address()
 
