@@ -152,8 +152,12 @@ def install_cell(repository: str = UNSET) -> str:
 
 
 def chapters() -> list[Path]:
-    """Every notebook of the book."""
-    return sorted(BOOK.glob("*.ipynb"))
+    """Every notebook of the book that runs code (a page of prose only needs no install cell)."""
+    return [
+        path
+        for path in sorted(BOOK.glob("*.ipynb"))
+        if any(c["cell_type"] == "code" for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    ]
 
 
 def find_install_cell(nb: dict) -> tuple[int, str, str]:

@@ -17,11 +17,13 @@ from IPython.core.inputtransformer2 import TransformerManager
 from k8snet_launch import UNSET, Repository, install_cell
 
 BOOK = Path(k8snet_launch.__file__).resolve().parents[1]
-CHAPTERS = sorted(BOOK.glob("*.ipynb"))
+CHAPTERS = k8snet_launch.chapters()
 
 
 def test_every_chapter_has_the_same_install_cell_as_its_first_code_cell():
     assert len(CHAPTERS) >= 10
+    prose = set(BOOK.glob("*.ipynb")) - set(CHAPTERS)
+    assert all(not any(c["cell_type"] == "code" for c in json.loads(p.read_text())["cells"]) for p in prose)
     repositories = {k8snet_launch.installed_repository(path) for path in CHAPTERS}
     assert len(repositories) == 1, repositories
     for path in CHAPTERS:
