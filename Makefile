@@ -76,7 +76,8 @@ browser: $(STAMP) system-chromium system-cjk-font
 launch-check: $(STAMP) system-graphviz system-chromium system-npm
 	$(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o addopts="" -m launch tests/launch
 
-# Write the chapters' install cell (what Colab installs k8snet from): REPOSITORY=owner/name, default the origin remote.
+# Write the chapters' install cell (what Colab installs k8snet from): REPOSITORY=owner/name; without it, the
+# repository the chapters already name (a new chapter is brought in line), else the origin remote.
 install-cell: $(STAMP)
 	$(BIN)/python book/_ext/k8snet_launch.py install-cell $(if $(REPOSITORY),--repository $(REPOSITORY))
 

@@ -214,6 +214,19 @@ def write_install_cells(repository: str, paths: list[Path] | None = None) -> lis
     return changed
 
 
+def current_repository() -> str | None:
+    """What the chapters' current install cells name (:data:`UNSET` included), when they agree; ``None`` if
+    none has the current cell or they disagree. ``make install-cell`` without ``REPOSITORY`` keeps it, so it
+    brings a new chapter (or one written from an old template) in line with the others."""
+    found = set()
+    for path in chapters():
+        try:
+            found.add(installed_repository(path))
+        except (LookupError, ValueError):
+            continue
+    return found.pop() if len(found) == 1 else None
+
+
 def origin_repository(cwd: Path = ROOT) -> str | None:
     """``owner/name`` of the ``origin`` remote when it is on GitHub, else ``None``."""
     try:
@@ -278,16 +291,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     write = sub.add_parser("install-cell", help="write the install cell into every chapter")
-    write.add_argument("--repository", help="owner/name on GitHub (default: the origin remote)")
+    write.add_argument(
+        "--repository", help="owner/name on GitHub (default: what the chapters name, else the origin remote)"
+    )
     chk = sub.add_parser("install-cell-check", help="check the install cells (Pages workflow)")
     chk.add_argument("--expected", help="owner/name the site is built from (GITHUB_REPOSITORY)")
     args = parser.parse_args(argv)
     if args.command == "install-cell":
-        repository = args.repository or origin_repository()
-        if not repository:
-            parser.error("no --repository and no GitHub `origin` remote")
+        repository = args.repository or current_repository()
+        if repository is None:
+            repository = origin_repository()
+        if repository is None:
+            parser.error("no --repository, no chapter naming one yet, and no GitHub `origin` remote")
         changed = write_install_cells(repository)
-        print(f"install cell names {repository} in {len(chapters())} chapters ({len(changed)} changed)")
+        named = repository or "no repository (no Colab button)"
+        print(f"install cell names {named} in {len(chapters())} chapters ({len(changed)} changed)")
         return 0
     return check(args.expected)
 

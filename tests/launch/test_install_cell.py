@@ -182,3 +182,16 @@ def test_site_buttons_follow_the_repository_setting(monkeypatch):
         # no Colab button while the install cell cannot install k8snet there
         assert opts["launch_buttons"]["colab_url"] == colab
         assert all(opts[k] for k in ("use_repository_button", "use_issues_button", "use_edit_page_button"))
+
+
+def test_install_cell_replaces_the_old_placeholder_cell(tmp_path: Path):
+    src = BOOK / "intro.ipynb"
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    i, _, rest = k8snet_launch.find_install_cell(nb)
+    nb["cells"][i]["source"] = k8snet_launch._source_lines(k8snet_launch.LEGACY_INSTALL_CELL + rest)
+    old = tmp_path / "intro.ipynb"
+    old.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="make install-cell"):
+        k8snet_launch.installed_repository(old)
+    assert k8snet_launch.write_install_cells("alice/k8snet", [old]) == [old]
+    assert k8snet_launch.installed_repository(old) == "alice/k8snet"
