@@ -232,6 +232,7 @@ def update(languages: list[str]) -> int:
     status = gettext(pot)
     if status:
         return status
+    before = _catalog_texts(languages)
     for language in languages:
         edition(language)
         subprocess.run(
@@ -249,9 +250,32 @@ def update(languages: list[str]) -> int:
             ],
             check=True,
         )
-    _strip_pots(pot)
     update_library(languages)
+    _keep_unchanged(before)
     return 0
+
+
+def _catalog_texts(languages: list[str]) -> dict[Path, str]:
+    from k8snet.i18n import LOCALE_DIR
+
+    paths = [
+        p for lang in languages for base in (LOCALE / lang, LOCALE_DIR / lang) for p in base.rglob("*.po")
+    ]
+    return {p: p.read_text(encoding="utf-8") for p in paths}
+
+
+def _keep_unchanged(before: dict[Path, str]) -> None:
+    """Put back catalogs whose only change is the header's dates and generator details, so that a refresh
+    touches only the pages whose messages changed."""
+    volatile = ("POT-Creation-Date:", "PO-Revision-Date:", "Project-Id-Version:")
+
+    def stable(text: str) -> list[str]:
+        lines = [line for line in text.splitlines() if not line.startswith(tuple('"' + v for v in volatile))]
+        return sorted(lines)  # the header's fields may come back in another order
+
+    for path, old in before.items():
+        if path.exists() and stable(path.read_text(encoding="utf-8")) == stable(old):
+            path.write_text(old, encoding="utf-8")
 
 
 def status(languages: list[str]) -> int:
