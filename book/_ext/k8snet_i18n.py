@@ -3,6 +3,7 @@
     python book/_ext/k8snet_i18n.py build zh_CN [-W]   # the zh_CN edition into _build/html/zh-cn
     python book/_ext/k8snet_i18n.py update [zh_CN]     # catalogs after a chapter changed (`make catalogs`)
     python book/_ext/k8snet_i18n.py status [zh_CN]     # per page: translated / fuzzy / untranslated messages
+    python book/_ext/k8snet_i18n.py gettext [--output DIR]   # only extract the messages (.pot per page)
 
 How it works (Sphinx's own i18n, as large documentation projects translate):
 
@@ -303,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build one translated edition into _build/html/<folder>")
     b.add_argument("language")
     b.add_argument("-W", dest="warningiserror", action="store_true", help="warnings are errors")
+    g = sub.add_parser("gettext", help="extract the book's messages (.pot per page) into a folder")
+    g.add_argument("--output", type=Path, default=BUILD / "gettext")
     for name in ("update", "status"):
         p = sub.add_parser(name)
         p.add_argument("languages", nargs="*", default=[e.language for e in translations()])
@@ -310,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     if args.command == "build":
         return build(args.language, warningiserror=args.warningiserror)
+    if args.command == "gettext":
+        return gettext(args.output.resolve())
     if args.command == "update":
         return update(args.languages)
     return status(args.languages)
