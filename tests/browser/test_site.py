@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from helpers.site import library_language, open_page, site_pages
 
-from k8snet.i18n import _
+from k8snet.i18n import _ as translate
 from k8snet.views.explorer import STATIC_NOTE, explorer_from_marker
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def test_widgets_render_from_saved_state(page_and_log, base_url, path):
     body = page.locator("main").inner_text()
     assert "kernel required" not in body.lower()
     with library_language(path):
-        note = _(STATIC_NOTE)
+        note = translate(STATIC_NOTE)
     for explorer in page.locator(".k8snet-explorer").all():
         assert explorer.is_visible()
         assert explorer.get_by_text(note).is_visible()
