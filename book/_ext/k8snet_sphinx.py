@@ -106,7 +106,9 @@ def _add_jupyterlite_button(app, pagename, templatename, context, doctree) -> No
             "text": "JupyterLite",
             "tooltip": "Run this chapter in your browser (JupyterLite: no install, no server)",
             "icon": "_static/images/logo_jupyterlite.svg",
-            "url": f"{context['pathto'](LITE_APP, 1)}?path={pagename}.ipynb",
+            # the lite site is shared by the editions, at the site's root: a translated edition climbs out of its folder
+            "url": f"{'../' * edition(app.config.language).prefix_from_root.count('/')}"
+            f"{context['pathto'](LITE_APP, 1)}?path={pagename}.ipynb",
             "label": "jupyterlite-button",
         }
     )

@@ -2,10 +2,10 @@
 
 The book and the tests use these copies so they stand alone (Binder and the published site have no access to
 the article's source). The manifests come in two forms: ``article/<name>.yaml`` with the comments in English
-(said more precisely where the article's comment is wrong), and ``article/zh_CN/<name>.yaml``, the article's
-text verbatim with its original Chinese comments; :func:`article_manifest` gives the one for the language of
-:mod:`k8snet.i18n` (the Chinese edition of the book prints the article's own words). Both describe the same
-objects.
+(said more precisely where the article's comment is wrong), which the chapters apply and compare with, and
+``article/zh_CN/<name>.yaml``, the article's text verbatim with its original Chinese comments
+(``article_manifest(name, "zh_CN")``; the book's page of the article's manifests shows both). Both describe the
+same objects.
 
 >>> sorted(article_manifests())
 ['externalname-svc', 'headless-svc', 'loadbalancer-svc', 'nodeport-svc']
@@ -16,8 +16,6 @@ objects.
 from __future__ import annotations
 
 from importlib import resources
-
-from k8snet.i18n import get_language
 
 __all__ = ["article_manifest", "article_manifests", "article_commands"]
 
@@ -31,16 +29,17 @@ def article_manifests() -> list[str]:
     return sorted(p.name[:-5] for p in _dir().iterdir() if p.name.endswith(".yaml"))
 
 
-def article_manifest(name: str, language: str | None = None) -> str:
-    """The YAML text of one of the article's manifests, e.g. ``"headless-svc"``: with the article's original
-    Chinese comments for ``language="zh_CN"`` (default: the language of :mod:`k8snet.i18n`), else with the
-    comments in English.
+def article_manifest(name: str, language: str = "en") -> str:
+    """The YAML text of one of the article's manifests, e.g. ``"headless-svc"``: with the comments in English,
+    or, for ``language="zh_CN"``, verbatim as the article prints it, with its original Chinese comments.
+
+    The default does not follow the library's language (:mod:`k8snet.i18n`): chapters compare this text with
+    the manifest their cells show.
 
     >>> article_manifest("externalname-svc", "zh_CN").splitlines()[-1]
     '  externalName: mysql.default.svc.cluster.local # 外部域名'
     """
-    language = (language or get_language()).replace("-", "_")
-    localized = _dir().joinpath(language, f"{name}.yaml")
+    localized = _dir().joinpath(language.replace("-", "_"), f"{name}.yaml")
     path = localized if localized.is_file() else _dir().joinpath(f"{name}.yaml")
     return path.read_text(encoding="utf-8")
 
