@@ -112,8 +112,9 @@ class NodeKernel:
         The node's name.
     local_ips : list of str
         The node's addresses.
-    rules : str
-        What the node's kube-proxy programmed (:meth:`k8snet.sim.trace.World.rules`).
+    rules : str or parsed rules
+        What the node's kube-proxy programmed (:meth:`k8snet.sim.trace.World.rules`), as text or as the mode's
+        :meth:`~k8snet.proxy.modes.ProxyMode.parse` returns it.
     services, endpoint_slices : list
         What kube-proxy read, for its conntrack cleanup.
     clock : optional
@@ -128,7 +129,7 @@ class NodeKernel:
         mode: str,
         node: str,
         local_ips: Sequence[str],
-        rules: str,
+        rules: Any,
         services: Iterable[Any],
         endpoint_slices: Iterable[Any],
         clock: Any = None,
@@ -139,7 +140,11 @@ class NodeKernel:
         self.node = node
         self.local_ips = list(local_ips)
         self._now = as_time_source(clock)
-        self.host = proxy_mode(mode).executor(rules, self.local_ips, clock=self._now, seed=seed)
+        if isinstance(rules, str):
+            self.host = proxy_mode(mode).executor(rules, self.local_ips, clock=self._now, seed=seed)
+        else:  # already parsed (a recorded phase parses each node's rules once)
+            self.host = proxy_mode(mode).executor("", self.local_ips, clock=self._now, seed=seed)
+            self.host.load(rules)
         self.services = list(services)
         self.endpoint_slices = list(endpoint_slices)
         self._endpoints = endpoints_map(self.endpoint_slices, node)
@@ -643,7 +648,7 @@ def simulate_load(
             mode,
             node,
             first.local_ips[node],
-            first.rules[node],
+            first.parsed_rules(node, mode),
             first.services,
             first.endpoint_slices,
             clock=clock,
