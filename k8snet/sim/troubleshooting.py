@@ -436,13 +436,16 @@ class Lab:
 
     # -- commands --
     def expand(self, command: str) -> str:
-        """Fill in ``{node:NAME}`` (the node's InternalIP) and ``{pod:SELECTOR}`` (the first matching Pod's IP in
-        the client's namespace)."""
+        """Fill in ``{node:NAME}`` (the node's InternalIP), ``{svc:[NAMESPACE/]NAME}`` (the Service's ClusterIP) and
+        ``{pod:SELECTOR}`` (the first matching Pod's IP in the client's namespace)."""
 
         def sub(m: re.Match) -> str:
             kind, arg = m.group(1), m.group(2)
             if kind == "node":
                 return self.cluster.node_ip(arg)
+            if kind == "svc":
+                ns, _, name = arg.rpartition("/")
+                return self.cluster.get("Service", name, ns or self.scenario.namespace).spec.clusterIP
             pods = sorted(
                 self.cluster.pods(self.scenario.namespace, _selector(arg)), key=lambda p: p.metadata.name
             )
@@ -450,7 +453,7 @@ class Lab:
                 raise K8snetError(f"no running Pod matches {arg}")
             return pods[0].status.podIP
 
-        return re.sub(r"\{(node|pod):([^}]+)\}", sub, command)
+        return re.sub(r"\{(node|pod|svc):([^}]+)\}", sub, command)
 
     def run(self, command: str, mode: str | None = None) -> CommandResult:
         """Run one command as on a real cluster's terminal; errors are printed, never raised."""
