@@ -215,11 +215,13 @@ class NodeKernel:
         return conntrack_list(self.conntrack, protocol, orig_dst, dport)
 
     # -- sending --
-    def send(self, packet: Packet, flags: str = "") -> tuple[Any, ConntrackEntry | None, str]:
+    def send(
+        self, packet: Packet, flags: str = "", record: bool = False
+    ) -> tuple[Any, ConntrackEntry | None, str]:
         """Send one packet through the executor, then hand it to the conntrack tracker with ``flags``.
-        Returns the executor's result, the packet's conntrack entry (``None`` if it was dropped before
-        one was made) and the packet's direction in it."""
-        result = self.host.send(packet, record=False)
+        Returns the executor's result (with the rules it met when ``record``), the packet's conntrack entry
+        (``None`` if it was dropped before one was made) and the packet's direction in it."""
+        result = self.host.send(packet, record=record)
         found = self.conntrack.lookup(
             packet.protocol, (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
         )
@@ -253,6 +255,10 @@ class Connection:
     requests: int = 0
     #: The connection's conntrack entry on the client's node.
     entry: ConntrackEntry | None = field(default=None, repr=False, compare=False)
+    #: What the connection's first packet (the SYN) met on the client's node, when recorded.
+    first_packet: list[str] = field(default_factory=list, repr=False, compare=False)
+    #: What the last recorded request's packet met.
+    last_request: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def open(self) -> bool:
@@ -329,18 +335,21 @@ class PodClient:
                 return veth_name(pod)
         return "eth0"
 
-    def connect(self, destination: str) -> Connection:
+    def connect(self, destination: str, record: bool = False) -> Connection:
         """Open a TCP connection to ``destination`` (``"web:80"``, ``"ns/svc:port"`` or ``"IP:PORT"``).
 
         The SYN runs the node's rules (a ``REJECT`` is ``refused``, a ``DROP`` ``timed out``); the SYN/ACK comes
-        back from the endpoint and the ACK completes the handshake.
+        back from the endpoint and the ACK completes the handshake. With ``record``, the rules the SYN met are
+        kept in :attr:`Connection.first_packet`.
         """
         dst_ip, dst_port, proto = self._address(destination, "TCP")
         if proto != "TCP":
             raise K8snetError(f"{destination} is a {proto} port; use datagram()")
         conn = Connection(self.key, self.ip, self._port(), dst_ip, dst_port, opened_at=self.kernel.now())
         syn = Packet(self.ip, dst_ip, "TCP", conn.src_port, dst_port, in_interface=self.iface)
-        result, entry, _ = self.kernel.send(syn, "S")
+        result, entry, _ = self.kernel.send(syn, "S", record)
+        if record:
+            conn.first_packet = [str(step) for step in result.steps]
         if result.verdict != "ACCEPT" or entry is None:
             conn.status = "refused" if result.verdict == "REJECT" else "timed out"
             if entry is not None:
@@ -356,21 +365,24 @@ class PodClient:
         self.connections.append(conn)
         return conn
 
-    def _send(self, conn: Connection, flags: str) -> Any:
+    def _send(self, conn: Connection, flags: str, record: bool = False) -> Any:
         pkt = Packet(self.ip, conn.dst_ip, "TCP", conn.src_port, conn.dst_port, in_interface=self.iface)
-        return self.kernel.send(pkt, flags)
+        return self.kernel.send(pkt, flags, record)
 
     def _reply(self, conn: Connection, flags: str) -> Any:
         ip, _, port = (conn.endpoint or "").rpartition(":")
         pkt = Packet(ip, self.ip, "TCP", int(port), conn.src_port, in_interface=self._reply_iface(ip))
         return self.kernel.send(pkt, flags)
 
-    def request(self, conn: Connection) -> str | None:
+    def request(self, conn: Connection, record: bool = False) -> str | None:
         """Send one request over ``conn`` and receive its response; returns the Pod that served it. The
-        request's packet finds the connection's conntrack entry, so the rules are not consulted."""
+        request's packet finds the connection's conntrack entry, so the rules are not consulted. With
+        ``record``, the rules the request's packet met are kept in :attr:`Connection.last_request`."""
         if not conn.open:
             raise K8snetError(f"connection {conn.src_ip}:{conn.src_port} is {conn.status}")
-        result, entry, _ = self._send(conn, "PA")
+        result, entry, _ = self._send(conn, "PA", record)
+        if record:
+            conn.last_request = [str(step) for step in result.steps]
         served = format_endpoint(result.dst_ip, result.dst_port)
         if served != conn.endpoint:  # pragma: no cover - the entry always rewrites to the first choice
             raise K8snetError(f"request went to {served}, not to the connection's endpoint {conn.endpoint}")

@@ -537,6 +537,9 @@ class Lab:
             return CommandResult(
                 line, "", "error: you must specify at least one command for the container\n", 1
             )
+        missing = _missing_tool(pod, cmd[0])
+        if missing:
+            return CommandResult(line, "", missing, 126)
         if cmd[0] == "nslookup":
             if len(cmd) != 2:
                 return CommandResult(line, "", "k8snet lab: nslookup NAME (one name, no server)\n", 1)
@@ -766,6 +769,24 @@ class Lab:
             "",
         )
         return port in ports, body
+
+
+#: The client tools each image has: curlimages/curl is Alpine (busybox's wget and nslookup, plus curl);
+#: busybox has wget and nslookup, no curl.
+_TOOLS = {"curlimages/curl": {"curl", "wget", "nslookup"}, "busybox": {"wget", "nslookup"}}
+
+
+def _missing_tool(pod: Any, tool: str) -> str:
+    """A message when none of ``pod``'s containers has ``tool`` (empty when one has it)."""
+    images = [c.image or "" for c in (pod.spec.containers or [])]
+    for image in images:
+        repo = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.split("/")[-1] else image.split("@")[0]
+        if tool in _TOOLS.get(repo, set()):
+            return ""
+    return (
+        f"k8snet lab: the container image {', '.join(images) or '?'} has no {tool} in the model "
+        f"(curlimages/curl has curl, wget and nslookup; busybox has wget and nslookup)\n"
+    )
 
 
 def _seconds(text: str) -> float:

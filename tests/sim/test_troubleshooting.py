@@ -185,6 +185,20 @@ def test_runner_prints_errors_as_the_tools_do(labs):
     assert lab.run("kubectl exec checkout -- curl 'unclosed").exit_code == 1
 
 
+def test_runner_knows_which_image_has_which_tool(labs):
+    # busybox has wget and nslookup but no curl; curlimages/curl (Alpine) has all three
+    lab = labs["search"]
+    assert (
+        "has no curl" in lab.run("kubectl exec tester -- curl -sS --connect-timeout 5 http://search").stderr
+    )
+    assert lab.run("kubectl exec tester -- wget -qO- -T 5 http://search").stdout == '{"hits": 3}\n'
+    assert (
+        labs["orders"]
+        .run("kubectl exec frontend -- wget -qO- -T 5 http://orders")
+        .stderr.startswith("wget: can't connect to remote host (")
+    )
+
+
 def test_runner_nslookup_and_trace(labs):
     lab = labs["orders"]
     out = lab.run("kubectl exec frontend -- nslookup orders").stdout
