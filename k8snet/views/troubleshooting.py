@@ -12,9 +12,10 @@ computes an output or decides an answer.
 Example
 -------
 >>> ex = lab_answer_explorer(scenario="orders")
->>> ex.outcome(answer="A").html.startswith('<p class="k8snet-lab-right"')
+>>> letter = {cause: k for k, cause in cause_letters().items()}["selector-matches-nothing"]
+>>> ex.outcome(answer=letter).html.startswith('<p class="k8snet-lab-right"')
 True
->>> "Not this one" in ex.outcome(answer="D").html
+>>> "Not this one" in ex.outcome(answer="A" if letter != "A" else "B").html
 True
 """
 
@@ -46,7 +47,7 @@ def cause_letters() -> dict[str, str]:
     """Each cause of the lab by letter, in file order: ``{"A": cause id, ...}``.
 
     >>> cause_letters()["A"]
-    'selector-matches-nothing'
+    'pods-not-ready'
     """
     return dict(zip(string.ascii_uppercase, load_lab().causes, strict=False))
 
