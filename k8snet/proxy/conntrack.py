@@ -4,8 +4,9 @@ Port of kubernetes/kubernetes ``pkg/proxy/conntrack/cleanup.go`` (v1.34, ``Clean
 that defines it (``cleanup_test.go``, ``TestCleanStaleEntries``). TCP needs no help: a connection to an endpoint
 that went away fails and the client opens a new one, which runs the rules again. A UDP "connection" is only a
 conntrack entry, refreshed by every packet, so a client that keeps sending would keep being sent to an endpoint
-that no longer exists. So after a sync in which any UDP Service port's endpoints changed
-(``UpdateEndpointsMapResult.ConntrackCleanupRequired``), kube-proxy lists the table and deletes:
+that no longer exists. So at the end of a sync in which a UDP Service's endpoints changed (the proxiers'
+``endpointUpdateResult.ConntrackCleanupRequired``; :func:`cleanup_required` compares the endpoints of the UDP
+Service ports before and after), kube-proxy lists the table and deletes:
 
 * every UDP entry whose original destination is a Service IP and port (ClusterIP, load-balancer IPs,
   externalIPs) and whose reply source (the endpoint the entry was DNATed to, IP *and* port) is not one of that

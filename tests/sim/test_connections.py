@@ -61,6 +61,14 @@ def test_requests_follow_the_connection(web, mode):
     assert (later.dst_ip, later.dst_port) == tuple(conn.endpoint.split(":")[:1]) + (8080,)
 
 
+def test_recorded_packets(web):
+    client = _client(web)
+    conn = client.connect("web:80", record=True)
+    assert any(s.endswith(f"DNAT to {conn.endpoint}") for s in conn.first_packet)
+    client.request(conn, record=True)
+    assert conn.last_request and not [s for s in conn.last_request if "nat/" in s]
+
+
 @pytest.mark.parametrize("mode", ["iptables", "nftables"])
 def test_new_connections_spread_over_the_endpoints(web, mode):
     client = _client(web, mode, seed=3)
