@@ -1,11 +1,12 @@
 """Kubernetes API objects as pydantic v2 models, by group and version (``core_v1``, ``apps_v1``, ``discovery_v1``,
-``meta_v1``), with the Kubernetes field names verbatim.
+``networking_v1``, ``meta_v1``), with the Kubernetes field names verbatim.
 
 Each top-level kind carries its resource metadata (:class:`APIResource`: group, version, kind, plural, singular,
 short names, namespaced); :mod:`k8snet.api.registry` is the one table of them: ``KINDS`` maps ``(apiVersion, kind)``
 to the model class, the way a scheme maps a GroupVersionKind to a Go type, :func:`kind_class` finds a class by kind
 and :func:`resource_class` by any name kubectl accepts.
-:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``).
+:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``). Stored objects are read-only
+(:func:`freeze`, :func:`is_frozen`): change a copy.
 
 >>> KINDS[("v1", "Service")].__name__
 'Service'
@@ -13,8 +14,8 @@ and :func:`resource_class` by any name kubectl accepts.
 True
 """
 
-from . import apps_v1, core_v1, discovery_v1, meta_v1
-from ._base import APIResource, K8sModel, Resource
+from . import apps_v1, core_v1, discovery_v1, meta_v1, networking_v1
+from ._base import APIResource, K8sModel, ReadOnlyObjectError, Resource, freeze, is_frozen
 from .registry import KINDS, RESOURCES, category, kind_class, resource_class
 
 __all__ = [
@@ -22,12 +23,16 @@ __all__ = [
     "KINDS",
     "K8sModel",
     "RESOURCES",
+    "ReadOnlyObjectError",
     "Resource",
     "apps_v1",
     "category",
     "core_v1",
     "discovery_v1",
+    "freeze",
+    "is_frozen",
     "kind_class",
     "meta_v1",
+    "networking_v1",
     "resource_class",
 ]

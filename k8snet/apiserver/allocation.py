@@ -28,6 +28,7 @@ import ipaddress
 import json
 import random
 
+from k8snet.apiserver.store import TransactionalRandom
 from k8snet.errors import Cause
 
 __all__ = [
@@ -81,14 +82,33 @@ class _BandedRange:
         self.offset = offset
         self.rng = rng
         self.used: set[int] = set()
+        self._shared = False  # ``used`` is also held by a snapshot: copy it before the next change
 
-    # snapshot/restore let the API server make a request all-or-nothing.
+    # snapshot/restore let the API server make a request all-or-nothing. Copy-on-write: a snapshot shares the
+    # set, and only a request that allocates or releases copies it, so requests that do not touch Services
+    # cost nothing here however many addresses are in use.
     def snapshot(self) -> tuple:
-        return (frozenset(self.used), self.rng.getstate())
+        self._shared = True
+        rng = self.rng
+        return (self.used, rng.snapshot() if isinstance(rng, TransactionalRandom) else rng.getstate())
 
     def restore(self, snap: tuple) -> None:
-        self.used = set(snap[0])
-        self.rng.setstate(snap[1])
+        self.used = snap[0]
+        self._shared = True
+        if isinstance(self.rng, TransactionalRandom):
+            self.rng.restore(snap[1])
+        else:
+            self.rng.setstate(snap[1])
+
+    def add(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.add(offset)
+
+    def discard(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.discard(offset)
 
     def allocate_next(self) -> int:
         if len(self.used) >= self.size:
@@ -99,14 +119,14 @@ class _BandedRange:
             for i in range(upper):
                 at = self.offset + (start + i) % upper
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         if self.offset > 0:
             start = self.rng.randrange(self.offset)
             for i in range(self.offset):
                 at = (start + i) % self.offset
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         raise RangeFullError()
 
@@ -142,7 +162,7 @@ class ClusterIPAllocator:
         self._first = int(self.network.network_address) + 1
         self.size = max(total - 2, 0)
         self.offset = self._range_offset(total)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"clusterip:{seed}"))
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(f"clusterip:{seed}"))
 
     @staticmethod
     def _range_offset(cidr_size: int) -> int:
@@ -186,7 +206,7 @@ class ClusterIPAllocator:
         off = self._offset_of(ip)
         if off in self._band.used:
             raise AlreadyAllocatedError("IP")
-        self._band.used.add(off)
+        self._band.add(off)
 
     def allocate_next(self) -> str:
         """Pick a free address: the dynamic band first, from a seeded random start; then the static band."""
@@ -195,7 +215,7 @@ class ClusterIPAllocator:
     def release(self, ip: str) -> None:
         """Free an address; releasing an unallocated or foreign address is a no-op (as upstream)."""
         try:
-            self._band.used.discard(self._offset_of(ip))
+            self._band.discard(self._offset_of(ip))
         except MismatchedNetworkError:
             pass
 
@@ -214,6 +234,10 @@ class ClusterIPAllocator:
 
     def snapshot(self) -> tuple:
         return self._band.snapshot()
+
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
 
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)
@@ -259,7 +283,7 @@ class NodePortAllocator:
         self.size = self.last - self.base + 1
         self.range_spec = f"{self.base}-{self.last}"
         self.offset = self._range_offset(self.size)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"nodeport:{seed}"))
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(f"nodeport:{seed}"))
 
     @staticmethod
     def _range_offset(size: int) -> int:
@@ -278,13 +302,13 @@ class NodePortAllocator:
             raise NotInRangeError(self.range_spec)
         if port - self.base in self._band.used:
             raise AlreadyAllocatedError("port")
-        self._band.used.add(port - self.base)
+        self._band.add(port - self.base)
 
     def allocate_next(self) -> int:
         return self.base + self._band.allocate_next()
 
     def release(self, port: int) -> None:
-        self._band.used.discard(port - self.base)
+        self._band.discard(port - self.base)
 
     def has(self, port: int) -> bool:
         return port - self.base in self._band.used
@@ -297,6 +321,10 @@ class NodePortAllocator:
 
     def snapshot(self) -> tuple:
         return self._band.snapshot()
+
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
 
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)

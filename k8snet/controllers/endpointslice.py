@@ -32,7 +32,26 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from k8snet.controllers import controller_of, format_rfc3339nano, is_pod_ready, is_pod_terminal
+from k8snet.controllers import (
+    QueueController,
+    controller_of,
+    format_rfc3339nano,
+    is_pod_ready,
+    is_pod_terminal,
+    status_message,
+)
+from k8snet.controllers.informers import (
+    LABELS_INDEX,
+    NODE_NAME_INDEX,
+    SELECTOR_INDEX,
+    SERVICE_NAME_INDEX,
+    index_by_labels,
+    index_by_node_name,
+    index_by_selector,
+    index_by_service_name,
+    object_key,
+)
+from k8snet.errors import K8snetError
 
 __all__ = [
     "EndpointSliceController",
@@ -208,8 +227,15 @@ def _ports_key(ports: list[Any] | None) -> tuple:
     return tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports or [])
 
 
-class EndpointSliceController:
+class EndpointSliceController(QueueController):
     """Keeps EndpointSlices in line with Services and their pods.
+
+    Watches Services, Pods (a pod's change queues the Services whose selector matches its old or new labels,
+    found through the Service informer's selector index), Nodes (zones: the Services of the node's pods) and
+    the EndpointSlices it manages (a change queues their Service); the pods of a Service come from the Pod
+    informer's inverted label index. A write the API server refuses becomes the Warning
+    ``FailedToUpdateEndpointSlices`` "Error updating Endpoint Slices for Service <ns>/<name>: <error>"
+    (``endpointslice_controller.go``) and a retry with back-off.
 
     Example
     -------
@@ -223,15 +249,87 @@ class EndpointSliceController:
     """
 
     controller_name = MANAGED_BY
+    primary_kind = "Service"
+    #: The event source of failures (``endpointslice_controller.go``'s recorder).
+    component = "endpoint-slice-controller"
 
-    def __init__(self, api: Any, max_endpoints_per_slice: int = 100):
-        self.api = api
+    def __init__(self, api: Any, max_endpoints_per_slice: int = 100, recorder: Any = None):
+        super().__init__(api)
         self.max_endpoints_per_slice = max_endpoints_per_slice
         self.triggers = TriggerTimeTracker()
+        self.recorder = recorder
 
-    def sync(self) -> None:
-        for svc in self.api.store.list("Service"):
+    # -- informers ---------------------------------------------------------------------------------------
+    def register(self, informers: Any) -> None:
+        self.informer("Service").add_indexers({SELECTOR_INDEX: index_by_selector})
+        self.informer("Pod").add_indexers(
+            {LABELS_INDEX: index_by_labels, NODE_NAME_INDEX: index_by_node_name}
+        )
+        self.informer("EndpointSlice").add_indexers({SERVICE_NAME_INDEX: index_by_service_name})
+        self.watch(
+            "Service",
+            add=self._enqueue_obj,
+            update=lambda old, new: self._enqueue_obj(new),
+            delete=self._enqueue_obj,
+        )
+        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Node",
+            add=self._node_changed,
+            update=lambda old, new: self._node_changed(new),
+            delete=self._node_changed,
+        )
+        self.watch(
+            "EndpointSlice", add=self._slice_changed, update=self._slice_updated, delete=self._slice_changed
+        )
+
+    def _enqueue_obj(self, obj: Any) -> None:
+        self.enqueue(object_key(obj))
+
+    def _pod_changed(self, pod: Any) -> None:
+        ns = object_key(pod)[0]
+        for svc in self.informer("Service").indexer.selecting(ns, pod.metadata.labels):
+            self.enqueue(object_key(svc))
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._pod_changed(new)
+        if old.metadata.labels != new.metadata.labels:
+            self._pod_changed(old)
+
+    def _node_changed(self, node: Any) -> None:
+        for pod in self.informer("Pod").indexer.by_index(NODE_NAME_INDEX, node.metadata.name):
+            self._pod_changed(pod)
+
+    def _slice_changed(self, sl: Any) -> None:
+        labels = sl.metadata.labels or {}
+        name = labels.get(LABEL_SERVICE_NAME)
+        if name and labels.get(LABEL_MANAGED_BY) == self.controller_name:
+            self.enqueue((object_key(sl)[0], name))
+
+    def _slice_updated(self, old: Any, new: Any) -> None:
+        self._slice_changed(old)
+        self._slice_changed(new)
+
+    # -- reconcile ---------------------------------------------------------------------------------------
+    def sync_key(self, key: Any) -> None:
+        svc = self.informer("Service").get(*key)
+        if svc is not None:
             self.sync_service(svc)
+
+    def sync_service(self, svc: Any) -> None:
+        try:
+            self._sync_service(svc)
+        except K8snetError as err:
+            if self.recorder is not None:
+                self.recorder.event(
+                    svc,
+                    "Warning",
+                    "FailedToUpdateEndpointSlices",
+                    f"Error updating Endpoint Slices for Service {svc.metadata.namespace}/{svc.metadata.name}: "
+                    f"{_reconcile_error(err)}",
+                    self.component,
+                )
+            raise
 
     def _desired_labels(self, svc: Any) -> dict[str, str]:
         labels = {
@@ -246,33 +344,26 @@ class EndpointSliceController:
         return labels
 
     def _owned_slices(self, namespace: str, name: str) -> list[Any]:
-        out = []
-        for sl in self.api.store.list("EndpointSlice", namespace):
-            labels = sl.metadata.labels or {}
-            if (
-                labels.get(LABEL_SERVICE_NAME) == name
-                and labels.get(LABEL_MANAGED_BY) == self.controller_name
-            ):
-                out.append(sl)
-        return out
+        slices = self.informer("EndpointSlice").indexer.by_index(SERVICE_NAME_INDEX, (namespace, name))
+        return [
+            sl for sl in slices if (sl.metadata.labels or {}).get(LABEL_MANAGED_BY) == self.controller_name
+        ]
 
-    def sync_service(self, svc: Any) -> None:
-        from k8snet.api.meta_v1 import LabelSelector
+    def _sync_service(self, svc: Any) -> None:
         from k8snet.controllers import owner_reference
 
         if svc.spec.type == "ExternalName" or not svc.spec.selector:
             return
         ns = svc.metadata.namespace
-        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
-        sel = LabelSelector(matchLabels=svc.spec.selector)
-        pods = [p for p in self.api.store.list("Pod", ns) if sel.matches(p.metadata.labels)]
+        nodes = self.informer("Node")
+        pods = self.informer("Pod").indexer.select(ns, svc.spec.selector)
         trigger = self.triggers.compute(svc, pods)
         groups: dict[tuple, tuple[list[Any], dict[str, Any]]] = {}
         for pod in pods:
             if not should_pod_be_in_endpoints(pod, include_terminating=True):
                 continue
             ports = endpoint_ports(svc, pod)
-            ep = pod_to_endpoint(pod, nodes.get(pod.spec.nodeName or ""), svc)
+            ep = pod_to_endpoint(pod, nodes.get("", pod.spec.nodeName or ""), svc)
             groups.setdefault(_ports_key(ports), (ports, {}))[1][ep.addresses[0]] = ep
         annotations = {LAST_CHANGE_TRIGGER_TIME: format_rfc3339nano(trigger)} if trigger is not None else {}
         self.reconcile(
@@ -302,7 +393,11 @@ class EndpointSliceController:
         from k8snet.api.discovery_v1 import EndpointSlice
 
         limit = self.max_endpoints_per_slice
-        existing = self._owned_slices(namespace, base)
+        # writable copies of the cached slices (they share the endpoints, which are not changed in place)
+        existing = [
+            sl.model_copy(update={"metadata": sl.metadata.model_copy()})
+            for sl in self._owned_slices(namespace, base)
+        ]
         by_ports: dict[tuple, list[Any]] = {}
         for sl in existing:
             by_ports.setdefault(_ports_key(sl.ports), []).append(sl)
@@ -326,7 +421,7 @@ class EndpointSliceController:
                     if want is None:
                         changed = True
                         continue
-                    if want.model_dump() != ep.model_dump():
+                    if want != ep:
                         changed = True
                     kept.append(want)
                 if not kept:
@@ -375,21 +470,39 @@ class EndpointSliceController:
             old.endpoints, old.ports = new.endpoints, new.ports
             to_update.append(old)
 
+        # reconciler.go finalize: every write is tried; the failures are returned together
+        errors: list[str] = []
+        service = f"{namespace}/{base}"
         for sl in to_update:
             sl.endpoints = sorted(sl.endpoints, key=_ip_key) if sl.endpoints else None
             sl.metadata.labels = dict(labels)
             sl.metadata.ownerReferences = [owner]
             self._annotate(sl, annotations)
-            self.api.update(sl)
+            try:
+                self.api.update(sl)
+            except K8snetError as err:
+                errors.append(
+                    f"failed to update {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
         for sl in to_create:
             sl.metadata.generateName = f"{base}-"
             sl.metadata.namespace = namespace
             sl.metadata.labels = dict(labels)
             sl.metadata.ownerReferences = [owner]
             self._annotate(sl, annotations)
-            self.api.create(sl)
+            try:
+                self.api.create(sl)
+            except K8snetError as err:
+                errors.append(f"failed to create EndpointSlice for Service {service}: {status_message(err)}")
         for sl in to_delete:
-            self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            try:
+                self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            except K8snetError as err:
+                errors.append(
+                    f"error deleting {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
+        if errors:
+            raise ReconcileError(errors)
 
     @staticmethod
     def _annotate(sl: Any, annotations: dict[str, str]) -> None:
@@ -397,6 +510,20 @@ class EndpointSliceController:
         ann.pop(LAST_CHANGE_TRIGGER_TIME, None)
         ann.update(annotations)
         sl.metadata.annotations = ann or None
+
+
+class ReconcileError(K8snetError):
+    """The writes of one reconcile that the API server refused (``utilerrors.NewAggregate``: one message as
+    is, several as ``[a, b]``)."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(dict.fromkeys(messages))
+        text = self.messages[0] if len(self.messages) == 1 else "[" + ", ".join(self.messages) + "]"
+        super().__init__(text)
+
+
+def _reconcile_error(err: K8snetError) -> str:
+    return str(err) if isinstance(err, ReconcileError) else status_message(err)
 
 
 def owned_by_service(sl: Any, svc: Any) -> bool:

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from k8snet.errors import ConfigError
+
 from .names import fqdn, parse_ip, reverse_name
 from .output import NslookupOutput, busybox_nslookup_text, nslookup_text
-from .server import CoreDNS, DNSResponse, Record, object_field
+from .server import CoreDNS, DNSResponse, Record, check_query, object_field
 
-__all__ = ["DNS", "DNSResult"]
+__all__ = ["DNS", "DNSResult", "glibc_ndots"]
 
 #: pkg/apis/core/validation: MaxDNSNameservers, MaxDNSSearchPathsExpanded, MaxDNSSearchListCharsExpanded.
 _MAX_NAMESERVERS, _MAX_SEARCH_PATHS, _MAX_SEARCH_CHARS = 3, 32, 2048
@@ -121,9 +123,18 @@ class DNS(CoreDNS):
         self.host_nameservers = list(host_nameservers)
 
     def _pod(self, pod: Any) -> Any:
-        if pod is None or not isinstance(pod, str):
+        if pod is None:
+            return pod
+        if not isinstance(pod, str):
+            if getattr(pod, "metadata", None) is None:
+                raise ConfigError(f"pod={pod!r}: give a Pod, its name or 'namespace/name'")
             return pod
         ns, _, name = pod.rpartition("/")
+        informers = getattr(self.source, "informers", None)
+        if informers is not None and ns:
+            found = informers.informer("Pod").get(ns, name)
+            if found is not None:
+                return found
         for p in self.source.pods(ns or None):
             if p.metadata.name == name and (not ns or (p.metadata.namespace or "default") == ns):
                 return p
@@ -205,7 +216,7 @@ class DNS(CoreDNS):
         >>> len(r.tried)
         4
         """
-        qtype = rdtype.upper()
+        qtype = check_query(name, rdtype)
         if qtype == "PTR" and parse_ip(name.rstrip(".")) is not None:
             name = reverse_name(name.rstrip("."))
         text = self.resolv_conf(pod)
@@ -213,7 +224,7 @@ class DNS(CoreDNS):
         ndots = 1
         for o in options:
             if o.startswith("ndots:"):
-                ndots = min(int(o.split(":", 1)[1] or 1), 15)
+                ndots = glibc_ndots(o[len("ndots:") :])
         server = servers[0] if servers else "127.0.0.1"
         ask = self._asker(server)
         dots = name.count(".")
@@ -310,6 +321,38 @@ class DNS(CoreDNS):
             return resp
 
         return upstream
+
+
+def _atoi(text: str) -> int:
+    """C ``atoi`` as glibc has it (``(int) strtol(s, NULL, 10)``): leading spaces, a sign, decimal digits up to the
+    first non-digit (none: 0); a value beyond ``long`` saturates, then the cast keeps the low 32 bits."""
+    i = 0
+    while i < len(text) and text[i] in " \t\n\v\f\r":
+        i += 1
+    neg = False
+    if i < len(text) and text[i] in "+-":
+        neg = text[i] == "-"
+        i += 1
+    j = i
+    while j < len(text) and "0" <= text[j] <= "9":
+        j += 1
+    value = int(text[i:j]) if j > i else 0
+    value = -value if neg else value
+    value = max(-(2**63), min(2**63 - 1, value))  # strtol's LONG_MIN/LONG_MAX
+    value &= 0xFFFFFFFF
+    return value - 2**32 if value >= 2**31 else value
+
+
+def glibc_ndots(value: str) -> int:
+    """The ``ndots`` glibc reads from ``options ndots:<value>`` (resolv/res_init.c ``res_setoptions``:
+    ``atoi``, capped at ``RES_MAXNDOTS`` 15, stored in the 4-bit ``ndots`` field of ``struct __res_state``):
+    ``abc`` is 0, ``-1`` wraps to 15, ``99`` is 15.
+
+    >>> glibc_ndots("5"), glibc_ndots("abc"), glibc_ndots(""), glibc_ndots("2x"), glibc_ndots("-1"), glibc_ndots("99")
+    (5, 0, 0, 2, 15, 15)
+    """
+    n = _atoi(value)
+    return n & 0xF if n <= 15 else 15
 
 
 def _fit_search(searches: list[str]) -> list[str]:

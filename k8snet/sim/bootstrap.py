@@ -50,9 +50,10 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from k8snet.api.apps_v1 import Deployment
@@ -60,13 +61,17 @@ from k8snet.api.core_v1 import Endpoints, Namespace, Node, Service
 from k8snet.api.discovery_v1 import EndpointSlice
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.validation import name_is_dns_subdomain
+from k8snet.controllers.cloud import LoadBalancerProvider
 from k8snet.errors import ConfigError
 
 __all__ = [
+    "check_cloud_provider",
+    "check_start",
     "COREDNS_IMAGE",
     "ClusterConfig",
     "HOST_KERNEL_VERSION",
     "KUBERNETES_VERSION",
+    "MAX_NODES",
     "PRESETS",
     "cluster_config",
     "kubeadm_init",
@@ -153,7 +158,8 @@ def _check_node_names(nodes: Any) -> list[str]:
     """Node names must be DNS-1123 subdomains (``ValidateNodeName``), unique, and at least one."""
     if isinstance(nodes, (str, bytes)) or not hasattr(nodes, "__iter__"):
         raise ConfigError(f"Cluster(nodes={nodes!r}): give a number of nodes or a list of node names")
-    names = list(nodes)
+    names = list(itertools.islice(nodes, MAX_NODES + 1))
+    _check_node_count(len(names))
     if not names:
         raise ConfigError("Cluster(nodes=[]): a cluster needs at least one node")
     for name in names:
@@ -183,10 +189,11 @@ def _check_cidr(arg: str, value: Any) -> str:
                 f"Cluster(service_cidr={value!r}): specified --service-cluster-ip-range is too "
                 "large; for 32-bit addresses, the mask must be >= 12"
             )
-        if net.num_addresses < 8:
+        # kubeadm GetDNSIP: CoreDNS's Service takes the tenth address (netutils.GetIndexedIP(cidr, 10))
+        if net.num_addresses <= 10:
             raise ConfigError(
-                f"Cluster(service_cidr={value!r}): the range is too small to allocate ClusterIPs "
-                "(the simulation needs at least a /29)"
+                f"Cluster(service_cidr={value!r}): unable to get internal Kubernetes Service IP from the given "
+                f'service CIDR: can\'t generate IP with index 10 from subnet. subnet too small. subnet: "{net}"'
             )
     return value
 
@@ -204,7 +211,21 @@ def _check_port_range(value: Any) -> str:
     return text
 
 
+#: Kubernetes' documented scale limit ("Considerations for large clusters", kubernetes.io: no more than 5,000
+#: nodes); the simulation refuses more before it builds anything.
+MAX_NODES = 5000
+
+
+def _check_node_count(n_nodes: int) -> None:
+    if n_nodes > MAX_NODES:
+        raise ConfigError(
+            f"Cluster(nodes={n_nodes}): Kubernetes supports at most {MAX_NODES} nodes in a cluster, and so "
+            "does the simulation"
+        )
+
+
 def _check_pod_cidr_room(cluster_cidr: str, n_nodes: int) -> None:
+    _check_node_count(n_nodes)
     net = ipaddress.ip_network(cluster_cidr, strict=False)
     room = 2 ** (24 - net.prefixlen) if net.prefixlen <= 24 else 1
     if n_nodes > room:
@@ -233,15 +254,17 @@ def cluster_config(
     if not isinstance(preset, str) or preset not in PRESETS:
         raise ConfigError(f"Cluster(preset={preset!r}): unknown preset; choose one of {sorted(PRESETS)}")
     cfg = dict(PRESETS[preset])
-    if isinstance(nodes, int) and not isinstance(nodes, bool):
-        if nodes < 1:
-            raise ConfigError(f"Cluster(nodes={nodes!r}): a cluster needs at least one node")
-        cfg["node_names"] = _node_names(preset, nodes)
-    elif nodes is not None:
-        cfg["node_names"] = _check_node_names(nodes)
     service_cidr = _check_cidr("service_cidr", service_cidr or cfg["service_cidr"])
     cluster_cidr = _check_cidr("cluster_cidr", cluster_cidr or cfg["cluster_cidr"])
     node_port_range = _check_port_range(node_port_range or cfg["node_port_range"])
+    if isinstance(nodes, int) and not isinstance(nodes, bool):
+        if nodes < 1:
+            raise ConfigError(f"Cluster(nodes={nodes!r}): a cluster needs at least one node")
+        # checked before the names are built: Cluster(nodes=10**9) must not build a billion names first
+        _check_pod_cidr_room(cluster_cidr, nodes)
+        cfg["node_names"] = _node_names(preset, nodes)
+    elif nodes is not None:
+        cfg["node_names"] = _check_node_names(nodes)
     _check_pod_cidr_room(cluster_cidr, len(cfg["node_names"]))
     return ClusterConfig(
         preset=preset,
@@ -255,6 +278,48 @@ def cluster_config(
         apiserver_port=cfg["apiserver_port"],
         os_image=cfg["os_image"],
         container_runtime=cfg["container_runtime"],
+    )
+
+
+def check_start(start: Any) -> datetime:
+    """``Cluster(start=...)``: an aware datetime (a naive one is UTC) at least a day after the first instant a
+    timestamp holds, since the system objects are created one day before it.
+
+    >>> check_start("yesterday")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster(start='yesterday'): give a datetime, e.g. datetime(2026, 1, 1, tzinfo=timezone.utc)
+    """
+    if not isinstance(start, datetime):
+        raise ConfigError(
+            f"Cluster(start={start!r}): give a datetime, e.g. datetime(2026, 1, 1, tzinfo=timezone.utc)"
+        )
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=timezone.utc)
+    try:
+        start.astimezone(timezone.utc) - timedelta(days=1)
+        start.astimezone(timezone.utc) + timedelta(days=1)
+    except OverflowError:
+        raise ConfigError(
+            f"Cluster(start={start!r}): the lesson must start between 0001-01-02 and 9999-12-30"
+        ) from None
+    return start
+
+
+def check_cloud_provider(cloud_provider: Any) -> Any:
+    """``Cluster(cloud_provider=...)``: ``None`` (the preset's default), ``False`` (none) or a
+    :class:`~k8snet.controllers.cloud.LoadBalancerProvider`.
+
+    >>> check_cloud_provider("aws")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster(cloud_provider='aws'): give a LoadBalancerProvider (e.g. GenericCloud()), or False for none
+    """
+    if cloud_provider is None or cloud_provider is False or isinstance(cloud_provider, LoadBalancerProvider):
+        return cloud_provider
+    raise ConfigError(
+        f"Cluster(cloud_provider={cloud_provider!r}): give a LoadBalancerProvider (e.g. GenericCloud()), "
+        "or False for none"
     )
 
 
@@ -402,6 +467,8 @@ def kubeadm_init(api: APIServer, config: ClusterConfig, control_plane: Node) -> 
     first Node. The controllers have not run yet: the caller reconciles, then joins the workers."""
     for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
         api.create(Namespace(metadata={"name": ns}))
+    # kube-apiserver's default-ServiceCIDR controller: the ServiceCIDR "kubernetes" for the Service range
+    api.ensure_default_service_cidr()
     api.create(control_plane)
     cp_ip = control_plane.address()
 

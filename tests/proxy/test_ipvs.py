@@ -1149,6 +1149,46 @@ def test_ip_addr_show():
     ]
 
 
+def test_ipvs_proxier_state_is_the_rendered_state():
+    # IPVSProxier: events in, the whole state out on every sync (upstream's IPVS proxier has no partial syncs).
+    from k8snet.proxy.ipvs import IPVSProxier
+
+    svc = Service.model_validate(
+        {
+            "metadata": {"name": "svc1", "namespace": "ns1"},
+            "spec": {
+                "clusterIP": "10.20.30.41",
+                "type": "NodePort",
+                "ports": [{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
+            },
+        }
+    )
+    es = EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "svc1-1",
+                "namespace": "ns1",
+                "labels": {"kubernetes.io/service-name": "svc1"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["10.180.0.1"]}, {"addresses": ["10.180.0.2"]}],
+            "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}],
+        }
+    )
+    settings = ProxierSettings(hostname="test-node", node_ips=["100.101.102.103"])
+    proxier = IPVSProxier(settings)
+    proxier.on_service_add(svc)
+    proxier.on_endpointslice_add(es)
+    assert proxier.sync().full
+    assert proxier.state == render_ipvs([svc], [es], settings)
+    smaller = es.model_copy(update={"endpoints": es.endpoints[:1]})
+    proxier.on_endpointslice_update(es, smaller)
+    assert proxier.sync().updated_services == {("ns1", "svc1")}
+    assert proxier.state == render_ipvs(
+        [svc], [smaller], settings, previous=render_ipvs([svc], [es], settings)
+    )
+
+
 def test_ip_brief_addr_show():
     from k8snet.rules.ipvs import ip_brief_addr_show
 
