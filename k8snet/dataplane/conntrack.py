@@ -268,8 +268,9 @@ class Conntrack:
             return
         if entry.protocol != "TCP":
             return
-        state = _tcp_next(entry.tcp_state, entry.last_fin_direction, direction, flags.upper())
-        if "F" in flags.upper() and entry.tcp_state in (None, "ESTABLISHED", "SYN_RECV"):
+        flags = flags.upper()
+        state = _tcp_next(entry.tcp_state, entry.last_fin_direction, direction, flags)
+        if "F" in flags and entry.tcp_state in (None, "ESTABLISHED", "SYN_RECV"):
             entry.last_fin_direction = direction
         if state == "ESTABLISHED" and entry.tcp_state == "SYN_RECV":
             entry.assured = True  # "valid ack in ESTABLISHED after SYN_RECV"

@@ -126,7 +126,7 @@ LOAD_MINUTES = 20
 SCALE_MINUTE = 7
 ROLLOUT_MINUTE = 14
 CLIENTS = 4
-REQUESTS_PER_MINUTE = 10
+REQUESTS_PER_MINUTE = 8
 
 _BASES: dict[int, Any] = {}
 _OUTCOMES: dict[tuple, Outcome] = {}
@@ -217,7 +217,7 @@ def _render_reuse(values: dict[str, Any]) -> Outcome:
 
 @register("connection-reuse")
 def connection_reuse_explorer() -> Explorer:
-    """Four clients send ten requests a minute each to Service ``web`` for twenty simulated minutes; ``web`` is
+    """Four clients send eight requests a minute each to Service ``web`` for twenty simulated minutes; ``web`` is
     scaled up from 3 replicas at minute 7 and rolled out at minute 14.
 
     Controls: how the clients reuse connections (a new connection per request, a keep-alive pool of two, one
