@@ -10,7 +10,12 @@ resources, affinity); "least pods, then name" is a deterministic stand-in for it
 address (``.1``) is the gateway on the node's bridge, so the first pod on a node gets ``.2`` and later pods the
 next free address after the last one handed out (host-local remembers the last reserved IP and wraps around).
 That is why the ``coredns`` pod of a one-node minikube has ``10.244.0.2`` and the first user pod ``.3``.
-``hostNetwork`` pods get the node's IP.
+On a dual-stack node the CNI config has one host-local range per pod CIDR (kindnet writes one per
+``spec.podCIDRs`` entry), so a pod gets one address per family, in the node's order: ``status.podIPs`` lists
+both and ``status.podIP`` is the first. IPv6 ranges follow the same rules (``::1`` is the gateway, the first pod
+gets ``::2``; host-local keeps the last address of an IPv6 range, having no broadcast to skip).
+``hostNetwork`` pods get the node's IPs (one per family), and every pod's ``status.hostIPs`` lists the node's
+InternalIPs of each family (KEP-2681).
 
 **Running**: a bound pod becomes ``Running`` at once with conditions ``PodReadyToStartContainers``,
 ``Initialized``, ``Ready``, ``ContainersReady``, ``PodScheduled`` (the order kubectl describe shows in
@@ -422,17 +427,18 @@ class Kubelet(QueueController):
         self._queue_pod(new)
 
     def _track_ip(self, pod: Any, delta: int) -> None:
-        # the addresses host-local has handed out on a node: the pod IPs of the pods bound to it
+        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it
         node = pod.spec.nodeName if pod.spec else None
-        ip = pod.status.podIP if pod.status else None
-        if not (node and ip):
+        status = pod.status
+        if not (node and status and status.podIP):
             return
         ips = self._ips.setdefault(node, {})
-        n = ips.get(ip, 0) + delta
-        if n > 0:
-            ips[ip] = n
-        else:
-            ips.pop(ip, None)
+        for ip in [p.ip for p in status.podIPs or []] or [status.podIP]:
+            n = ips.get(ip, 0) + delta
+            if n > 0:
+                ips[ip] = n
+            else:
+                ips.pop(ip, None)
 
     def _pod_deleted(self, pod: Any) -> None:
         self._least.change(pod, None)
@@ -584,24 +590,42 @@ class Kubelet(QueueController):
         )
         return True
 
-    def _allocate_ip(self, node: Any) -> str | None:
-        cidr = node.spec.podCIDR if node.spec else None
-        if not cidr:
+    def _allocate_ips(self, node: Any) -> list[str] | None:
+        """host-local over each of the node's pod CIDRs: one address per range, or None when a range is full
+        (the CNI ADD fails as a whole, and no range keeps a reservation)."""
+        spec = node.spec
+        cidrs = list((spec.podCIDRs or ([spec.podCIDR] if spec.podCIDR else [])) if spec else [])
+        if not cidrs:
             return None
+        picked = []
+        for cidr in cidrs:
+            found = self._allocate_in(node.metadata.name, cidr)
+            if found is None:
+                return None
+            picked.append(found)
+        for key, cand, _ in picked:
+            self._last_ip[key] = cand
+        return [ip for (_, _, ip) in picked]
+
+    def _allocate_in(self, node_name: str, cidr: str) -> tuple[Any, int, str] | None:
         net = ipaddress.ip_network(cidr, strict=False)
-        used = self._ips.get(node.metadata.name, {})
-        first = int(net.network_address) + 2  # .0 network, .1 gateway
-        last = int(net.broadcast_address) - 1
+        used = self._ips.get(node_name, {})
+        first = int(net.network_address) + 2  # network address, then .1 / ::1 the gateway
+        # host-local's lastIP: the broadcast address is skipped for IPv4 only
+        last = int(net.broadcast_address) - (1 if net.version == 4 else 0)
         size = last - first + 1
         if size <= 0:
             return None
-        start = self._last_ip.get(node.metadata.name, first - 1) + 1
-        for i in range(size):
+        # the IPv4 range keeps the key it always had (the node's name), so IPv4 addresses do not depend on
+        # whether the node also has an IPv6 range
+        key: Any = node_name if net.version == 4 else (node_name, cidr)
+        start = self._last_ip.get(key, first - 1) + 1
+        make = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+        for i in range(min(size, len(used) + 1)):
             cand = first + (start - first + i) % size
-            ip = str(ipaddress.IPv4Address(cand))
+            ip = str(make(cand))
             if ip not in used:
-                self._last_ip[node.metadata.name] = cand
-                return ip
+                return key, cand, ip
         return None
 
     def _run(self, pod: Any, node: Any) -> None:
@@ -609,15 +633,16 @@ class Kubelet(QueueController):
 
         now = self.clock.now()
         st = pod.status.model_copy()
-        node_ip = next((a.address for a in (node.status.addresses or []) if a.type == "InternalIP"), None)
+        node_ips = _node_ips(node)
+        node_ip = node_ips[0] if node_ips else None
         if not st.podIP:
-            ip = node_ip if pod.spec.hostNetwork else self._allocate_ip(node)
-            if ip is None:
+            ips = node_ips if pod.spec.hostNetwork else self._allocate_ips(node)
+            if not ips:
                 return
-            st.podIP = ip
-            st.podIPs = [PodIP(ip=ip)]
+            st.podIP = ips[0]
+            st.podIPs = [PodIP(ip=ip) for ip in ips]
             st.hostIP = node_ip
-            st.hostIPs = [HostIP(ip=node_ip)] if node_ip else None
+            st.hostIPs = [HostIP(ip=ip) for ip in node_ips] or None
             st.startTime = now
             st.phase = "Running"
             st.containerStatuses = [
@@ -742,6 +767,19 @@ def container_id(pod: Any, container: str) -> str:
     """``containerd://<64 hex>``: derived from the pod's (seeded) uid and the container name."""
     key = f"{pod.metadata.uid}/{container}".encode()
     return "containerd://" + hashlib.sha256(key).hexdigest()
+
+
+def _node_ips(node: Any) -> list[str]:
+    """The node's InternalIPs, at most one per family, primary first (kubelet's ``getHostIPsAnyWay``)."""
+    out: list[str] = []
+    seen: set[int] = set()
+    for a in (node.status.addresses if node.status else None) or []:
+        if a.type == "InternalIP":
+            version = 6 if ":" in a.address else 4
+            if version not in seen:
+                seen.add(version)
+                out.append(a.address)
+    return out
 
 
 def _node_ready(node: Any) -> bool:

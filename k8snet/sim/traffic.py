@@ -64,6 +64,7 @@ __all__ = [
     "source_range_rules",
     "kube_proxy_probe",
     "rules_excerpt",
+    "rules_by_family",
     "affinity_rules",
     "AffinityStep",
     "affinity_timeline",
@@ -372,10 +373,15 @@ def kube_proxy_health(cluster: Any) -> str:
 
 
 def rules_excerpt(
-    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+    cluster: Any,
+    service: str,
+    mode: str,
+    node: str | None = None,
+    namespace: str = "default",
+    family: str | None = None,
 ) -> str:
     """What ``node``'s kube-proxy programs for ``service`` in ``mode``: the Service's own rules, in the
-    tool's own format.
+    tool's own format (those of the node's ``family`` proxier; default: the cluster's primary family).
 
     * ``iptables``: the ``nat`` table lines (``iptables-save`` format) of the chains owned by the Service
       (``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/``KUBE-SEP-``...) and the ``KUBE-SERVICES``/``KUBE-NODEPORTS``
@@ -393,7 +399,26 @@ def rules_excerpt(
     svc = cluster.get("Service", service, namespace)
     world = world_for(cluster, mode)
     node = node or world.nodes[-1].metadata.name
-    return world.proxy_mode.service_rules(world.rules(node), svc)
+    return world.proxy_mode.service_rules(world.rules(node, family), svc)
+
+
+def rules_by_family(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> dict[str, str]:
+    """:func:`rules_excerpt` for each IP family of ``service`` (``spec.ipFamilies``, in order): a dual-stack
+    Service's IPv4 rules (``iptables``, ``ip kube-proxy``) and IPv6 rules (``ip6tables``, ``ip6 kube-proxy``),
+    side by side, as the node's two proxiers write them (:mod:`k8snet.proxy.metaproxier`).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> rules = rules_by_family(Cluster(preset="minikube"), "kube-dns", "nftables", namespace="kube-system")
+    >>> list(rules), [line for line in rules["IPv4"].splitlines() if "service-ips" in line][0]
+    (['IPv4'], 'add element ip kube-proxy service-ips { 10.96.0.10 . udp . 53 : goto service-FY5PMXPG-kube-system/kube-dns/udp/dns }')
+    """
+    from k8snet.sim.trace import ip_family_of
+
+    svc = cluster.get("Service", service, namespace)
+    families = list(svc.spec.ipFamilies or []) or [ip_family_of(svc.spec.clusterIP or "")]
+    return {f: rules_excerpt(cluster, service, mode, node, namespace, f) for f in families}
 
 
 def source_range_rules(
