@@ -552,17 +552,30 @@ def line_chart_svg(
     width: int = 560,
     height: int = 300,
     log_x: bool = True,
+    x_ticks: list[float] | None = None,
+    markers: list[tuple[float, str]] | None = None,
+    colors: list[str] | None = None,
+    points: bool = True,
+    legend_width: int = 130,
+    y_step: float | None = None,
 ) -> str:
     """An inline SVG line chart of ``{name: [(x, y), ...]}`` (log-scale x by default), deterministic text.
+
+    ``x_ticks`` labels only those x values (default: every x of the data); ``markers`` draws a dashed vertical
+    line with a label at each ``(x, label)``; ``colors`` replaces the five-colour palette; ``points=False``
+    leaves out the dots; ``legend_width`` is the room right of the plot for the names; ``y_step`` the distance
+    between the labels of the y axis (default: chosen from the largest value).
 
     >>> svg = line_chart_svg({"a": [(10, 1), (100, 2)]}, "services", "rules")
     >>> svg.startswith("<svg") and "services" in svg
     True
+    >>> "stroke-dasharray" in line_chart_svg({"a": [(0, 1), (5, 2)]}, log_x=False, markers=[(3, "scale")])
+    True
     """
     import math
 
-    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
-    left, right, top, bottom = 60, 130, 15, 45
+    colors = colors or ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+    left, right, top, bottom = 60, legend_width, 15, 45
     xs = [x for pts in series.values() for x, _ in pts]
     ys = [y for pts in series.values() for _, y in pts]
     fx = (lambda v: math.log10(v)) if log_x else (lambda v: v)
@@ -581,22 +594,30 @@ def line_chart_svg(
         f'viewBox="0 0 {width} {height}" font-family="Helvetica,Arial,sans-serif" font-size="11">',
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>',
     ]
-    for x in sorted(set(xs)):
+    for x in sorted(set(xs) if x_ticks is None else set(x_ticks)):
         out.append(
             f'<line x1="{px(x):.1f}" y1="{top + ph}" x2="{px(x):.1f}" y2="{top + ph + 4}" stroke="#999"/>'
         )
         out.append(f'<text x="{px(x):.1f}" y="{top + ph + 16}" text-anchor="middle">{x:g}</text>')
-    step = 10 ** max(0, math.floor(math.log10(y1)) - (0 if y1 / 10 ** math.floor(math.log10(y1)) > 3 else 1))
+    step = y_step or 10 ** max(
+        0, math.floor(math.log10(y1)) - (0 if y1 / 10 ** math.floor(math.log10(y1)) > 3 else 1)
+    )
     v = 0.0
     while v <= y1:
         out.append(f'<text x="{left - 5}" y="{py(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
         out.append(f'<line x1="{left}" y1="{py(v):.1f}" x2="{left + pw}" y2="{py(v):.1f}" stroke="#eee"/>')
         v += step
+    for x, label in markers or []:
+        out.append(
+            f'<line x1="{px(x):.1f}" y1="{top}" x2="{px(x):.1f}" y2="{top + ph}" stroke="#555" '
+            'stroke-dasharray="4 3"/>'
+        )
+        out.append(f'<text x="{px(x) + 3:.1f}" y="{top + 11}" fill="#555">{html_lib.escape(label)}</text>')
     for i, (name, pts) in enumerate(series.items()):
         color = colors[i % len(colors)]
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
         out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for x, y in pts:
+        for x, y in pts if points else []:
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
         out.append(
             f'<text x="{left + pw + 8}" y="{top + 14 + 16 * i}" fill="{color}">{html_lib.escape(name)}</text>'
