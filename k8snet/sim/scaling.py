@@ -207,6 +207,8 @@ def threshold_cluster(
     objs = threshold_objects(services, replicas)
     for start in range(0, len(objs), batch):
         cluster.create(objs[start : start + batch])
+        if not cluster.settled():  # a batch larger than one request's work budget: let the controllers finish
+            cluster.reconcile(budget=math.inf)
         if progress is not None:
             progress(min(start + batch, len(objs)), len(objs))
     return cluster
