@@ -1,5 +1,5 @@
 """Kubernetes API objects as pydantic v2 models, by group and version (``core_v1``, ``apps_v1``, ``discovery_v1``,
-``meta_v1``), with the Kubernetes field names verbatim.
+``networking_v1``, ``meta_v1``), with the Kubernetes field names verbatim.
 
 Each top-level kind carries its resource metadata (:class:`APIResource`: group, version, kind, plural, singular,
 short names, namespaced); :mod:`k8snet.api.registry` is the one table of them: ``KINDS`` maps ``(apiVersion, kind)``
@@ -14,7 +14,7 @@ and :func:`resource_class` by any name kubectl accepts.
 True
 """
 
-from . import apps_v1, core_v1, discovery_v1, meta_v1
+from . import apps_v1, core_v1, discovery_v1, meta_v1, networking_v1
 from ._base import APIResource, K8sModel, ReadOnlyObjectError, Resource, freeze, is_frozen
 from .registry import KINDS, RESOURCES, category, kind_class, resource_class
 
@@ -33,5 +33,6 @@ __all__ = [
     "is_frozen",
     "kind_class",
     "meta_v1",
+    "networking_v1",
     "resource_class",
 ]

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 # every model module is imported before the table is read, so every kind is declared
-from . import apps_v1, core_v1, discovery_v1  # noqa: F401
+from . import apps_v1, core_v1, discovery_v1, networking_v1  # noqa: F401
 from ._base import APIResource, Resource
 
 __all__ = ["KINDS", "RESOURCES", "kind_class", "resource_class", "category"]

@@ -34,6 +34,7 @@ k8snet.errors.NotFoundError: Error from server (NotFound): services "nope" not f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +43,7 @@ from k8snet.api.labels import LabelSelectorError, parse, selector_from_set
 from k8snet.apiserver import admission as _admission
 from k8snet.apiserver import defaulting as _defaulting
 from k8snet.apiserver import field as _field
+from k8snet.apiserver import ipaddress as _ipaddress
 from k8snet.apiserver import validation as _validation
 from k8snet.apiserver import warnings as _warnings
 from k8snet.apiserver.allocation import (
@@ -231,19 +233,28 @@ class APIServer:
     ----------
     store : Store
     clock : SimClock
-    service_cidr : str
-        ``--service-cluster-ip-range`` (IPv4 only).
+    service_cidr : str or sequence of str
+        ``--service-cluster-ip-range``: one CIDR, or two of different families (``"10.96.0.0/12,fd00:10:96::/112"``
+        or a list), the primary first. Each family gets its own allocator (:attr:`ip_allocators`); the first is
+        also :attr:`ips`.
     node_port_range : str
         ``--service-node-port-range``.
     seed : int
         Seeds ``generateName`` suffixes and allocator start positions.
+
+    Example
+    -------
+    >>> from k8snet.clock import SimClock
+    >>> api = APIServer(Store(SimClock()), SimClock(), "fd00:10:96::/112,10.96.0.0/12")
+    >>> api.ip_families, api.ips.cidr
+    (('IPv6', 'IPv4'), 'fd00:10:96::/112')
     """
 
     def __init__(
         self,
         store: Store,
         clock,
-        service_cidr: str = "10.96.0.0/12",
+        service_cidr: str | Sequence[str] = "10.96.0.0/12",
         node_port_range: str = "30000-32767",
         seed: int = 0,
     ):
@@ -251,11 +262,26 @@ class APIServer:
         self.clock = clock
         self.service_cidr = service_cidr
         self.node_port_range = node_port_range
-        self.ips = ClusterIPAllocator(service_cidr, seed=seed)
+        cidrs = service_cidr.split(",") if isinstance(service_cidr, str) else list(service_cidr)
+        #: One allocator per family, primary first (alloc.go ``serviceIPAllocatorsByFamily``).
+        self.ip_allocators: dict[str, ClusterIPAllocator] = {}
+        for cidr in cidrs:
+            alloc = ClusterIPAllocator(cidr.strip(), seed=seed)
+            if alloc.family in self.ip_allocators:
+                raise ValueError(
+                    "--service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family"
+                )
+            self.ip_allocators[alloc.family] = alloc
+        #: The families Services can have here, primary (``--service-cluster-ip-range[0]``) first.
+        self.ip_families: tuple[str, ...] = tuple(self.ip_allocators)
+        self.ips = self.ip_allocators[self.ip_families[0]]
         self.ports = NodePortAllocator(node_port_range, seed=seed)
         self.rng = TransactionalRandom(f"apiserver:{seed}")
+        self.seed = seed
         self.last_warnings: list[str] = []
         store.join(self.ips)
+        for alloc in list(self.ip_allocators.values())[1:]:
+            store.join(alloc)
         store.join(self.ports)
         store.join(self.rng)
         # kube-api-access-<suffix> volume names: their own stream, so pod names do not shift with admission
@@ -326,39 +352,131 @@ class APIServer:
             getattr(_defaulting, setter)(obj)
 
     def _ip_families(self, svc, old=None) -> None:
-        errs = _defaulting.set_defaults_ip_families(svc, old, cluster_families=("IPv4",))
+        errs = _defaulting.set_defaults_ip_families(svc, old, cluster_families=self.ip_families)
         if errs:
             raise InvalidError("Service", svc.metadata.name or "", _causes(errs))
 
     # -- Service allocation (alloc.go) ----------------------------------------------------------------------
-    def _alloc_cluster_ips(self, svc) -> None:
+    def _alloc_cluster_ips(self, svc) -> dict[str, str]:
+        """``allocClusterIPs``: one ClusterIP per family in ``ipFamilies``, requested ones honoured."""
         s = svc.spec
-        if s.type == "ExternalName":
-            return
-        if s.clusterIPs and s.clusterIPs[0] == "None":
-            return
-        if s.clusterIP == "None":
-            return
-        requested = s.clusterIPs[0] if s.clusterIPs else (s.clusterIP or "")
-        if requested:
+        if s.type == "ExternalName":  # "external name don't get ClusterIPs"
+            return {}
+        if s.clusterIPs and s.clusterIPs[0] == "None":  # "headless don't get ClusterIPs"
+            return {}
+        ips = list(s.clusterIPs or [])
+        to_alloc: dict[str, str] = {}
+        for i, family in enumerate(s.ipFamilies or []):
+            if i > len(ips) - 1:
+                ips.append("")  # "just a marker"
+            to_alloc[family] = ips[i]
+        s.clusterIPs = ips
+        allocated = self._alloc_ips(svc, to_alloc)
+        families = list(s.ipFamilies or [])
+        for family, ip in allocated.items():
+            i = families.index(family)
+            s.clusterIPs[i] = ip
+            if i == 0:
+                s.clusterIP = ip
+        return allocated
+
+    def _alloc_ips(self, svc, to_alloc: dict[str, str]) -> dict[str, str]:
+        """``allocIPs``: each family from its own allocator. Upstream walks a Go map (no fixed order); we go in
+        ``ipFamilies`` order, which changes nothing since the families' allocators are independent."""
+        allocated: dict[str, str] = {}
+        for family, ip in to_alloc.items():
+            alloc = self.ip_allocators[family]  # "should always be there, as we pre validate"
+            if ip == "":
+                try:
+                    allocated[family] = alloc.allocate_next()
+                except AllocationError as err:
+                    raise KubectlError(
+                        "Error from server (InternalError): Internal error occurred: failed to allocate a "
+                        f"serviceIP: {err}"
+                    ) from None
+                self._put_ip_address(allocated[family], svc)
+                continue
+            if _validation.parse_ip_sloppy(ip) is None:
+                raise KubectlError(
+                    f'Error from server (InternalError): Internal error occurred: failed to parse service IP "{ip}"'
+                )
             try:
-                self.ips.allocate(requested)
+                alloc.allocate(ip)
             except AllocationError as err:
                 raise InvalidError(
-                    "Service",
-                    svc.metadata.name,
-                    [cluster_ip_cause(list(s.clusterIPs or [requested]), requested, err)],
+                    "Service", svc.metadata.name, [cluster_ip_cause(list(svc.spec.clusterIPs or []), ip, err)]
                 ) from None
-            ip = requested
-        else:
-            try:
-                ip = self.ips.allocate_next()
-            except AllocationError as err:
-                raise KubectlError(
-                    f"Error from server (InternalError): Internal error occurred: failed to allocate a serviceIP: {err}"
-                ) from None
-        s.clusterIP = ip
-        s.clusterIPs = [ip] + list((s.clusterIPs or [])[1:])
+            allocated[family] = ip
+            self._put_ip_address(ip, svc)
+        return allocated
+
+    def _release_ips(self, to_release: dict[str, str]) -> None:
+        """``releaseIPs``: a family the cluster no longer has is skipped ("Maybe the cluster was previously
+        configured for dual-stack, then switched to single-stack?")."""
+        for family, ip in to_release.items():
+            alloc = self.ip_allocators.get(family)
+            if alloc is not None and ip and ip != "None":
+                self._release_ip(alloc, ip)
+
+    def _update_cluster_ips(self, new, old) -> dict[str, str]:
+        """``updateClusterIPs``: (A) ExternalName to a type with ClusterIPs allocates them all, (B) the reverse
+        releases them, (C) an upgrade to dual-stack allocates the secondary, (D) a downgrade releases it. Returns
+        what to release once the update is accepted."""
+        s, o = new.spec, old.spec
+        if _defaulting.is_matching_prefer_dual_stack_cluster_ip_fields(new, old):
+            return {}
+        if o.type == "ExternalName" and s.type != "ExternalName":  # case A
+            self._alloc_cluster_ips(new)
+            return {}
+        if o.clusterIPs and o.clusterIPs[0] == "None":  # "headless service then we bail out early"
+            return {}
+        old_ips, old_families = list(o.clusterIPs or []), list(o.ipFamilies or [])
+        if o.type != "ExternalName" and s.type == "ExternalName":  # case B
+            return {family: old_ips[i] for i, family in enumerate(old_families) if i < len(old_ips)}
+        families = list(s.ipFamilies or [])
+        if len(old_families) == 1 and len(families) == 2:  # case C: upgraded
+            ips = list(s.clusterIPs or [])
+            if len(ips) < 2:
+                ips.append("")  # "if secondary ip was named, just get it. if not add a marker"
+            s.clusterIPs = ips
+            allocated = self._alloc_ips(new, {families[1]: ips[1]})
+            s.clusterIPs[1] = allocated[families[1]]
+            return {}
+        if len(old_families) == 2 and len(families) == 1:  # case D: downgraded
+            return {old_families[1]: old_ips[1]} if len(old_ips) > 1 else {}
+        return {}
+
+    # -- IPAddress and ServiceCIDR objects (ipallocator.go createIPAddress, Release; see apiserver/ipaddress.py) --
+    def _system_put(self, obj) -> Any:
+        # objects the API server writes for itself take their uid from a stream of their own (keyed by the
+        # resourceVersion they get, which a failed request rolls back with everything else)
+        rv = self.store.resource_version + 1
+        obj.metadata.uid = _ipaddress.object_uid(self.seed, obj.kind, obj.metadata.name, rv)
+        return self.store.put(obj)
+
+    def _put_ip_address(self, ip: str, svc) -> None:
+        self._system_put(_ipaddress.ip_address_for(_canonical_ip(ip), self._ns_of(svc), svc.metadata.name))
+
+    def _release_ip(self, alloc: ClusterIPAllocator, ip: str) -> None:
+        alloc.release(ip)
+        self.store.remove("IPAddress", _canonical_ip(ip), "")
+
+    def _refuse_allocator_objects(self, kind: str) -> None:
+        if kind in ("ServiceCIDR", "IPAddress"):
+            raise KubectlError(
+                f"error: k8snet does not model writing {self._plural(kind)}: the API server keeps the "
+                'ServiceCIDR "kubernetes" and one IPAddress per ClusterIP itself (see k8snet.apiserver.ipaddress)'
+            )
+
+    def ensure_default_service_cidr(self) -> Any:
+        """Create the ServiceCIDR ``kubernetes`` for ``--service-cluster-ip-range`` if it is missing, as
+        kube-apiserver's default-ServiceCIDR controller does when the API server starts; returns it."""
+        existing = self.store.get("ServiceCIDR", _ipaddress.DEFAULT_SERVICE_CIDR_NAME, "")
+        if existing is not None:
+            return existing
+        with self.store.transaction():
+            cidrs = [alloc.cidr for alloc in self.ip_allocators.values()]  # one per family, primary first
+            return self._system_put(_ipaddress.default_service_cidr(cidrs, self.clock.now()))
 
     def _alloc_node_ports_create(self, svc) -> None:
         s = svc.spec
@@ -414,9 +532,14 @@ class APIServer:
 
     def _release_service(self, svc) -> None:
         s = svc.spec
-        for ip in s.clusterIPs or ([s.clusterIP] if s.clusterIP else []):
-            if ip and ip != "None":
-                self.ips.release(ip)
+        # releaseClusterIPs: ExternalName and headless Services hold none; each IP goes back to its family's range
+        if s.type != "ExternalName" and not (s.clusterIPs and s.clusterIPs[0] == "None"):
+            to_release: dict[str, str] = {}
+            for ip in s.clusterIPs or ([s.clusterIP] if s.clusterIP else []):
+                parsed = _validation.parse_ip_sloppy(ip) if ip else None
+                if parsed is not None:
+                    to_release["IPv6" if parsed.version == 6 else "IPv4"] = ip
+            self._release_ips(to_release)
         for p in s.ports or []:
             if p.nodePort:
                 self.ports.release(p.nodePort)
@@ -425,16 +548,9 @@ class APIServer:
 
     def _alloc_update(self, new, old) -> None:
         s, o = new.spec, old.spec
-        # ClusterIPs: case A (ExternalName -> other) allocates, case B (other -> ExternalName) releases.
-        if o.type == "ExternalName" and s.type != "ExternalName":
-            self._alloc_cluster_ips(new)
-        elif (
-            o.type != "ExternalName"
-            and s.type == "ExternalName"
-            and not (o.clusterIPs and o.clusterIPs[0] == "None")
-        ):
-            for ip in o.clusterIPs or []:
-                self.ips.release(ip)
+        # ClusterIPs (txnUpdateClusterIPs): released ones go back when the update is accepted; the request runs in
+        # a store transaction, so releasing now is undone with everything else if a later step refuses it
+        self._release_ips(self._update_cluster_ips(new, old))
         # NodePorts
         old_ports = [p.nodePort for p in o.ports or [] if p.nodePort]
         if _needs_node_port(old) and s.type in ("ExternalName", "ClusterIP"):
@@ -479,6 +595,7 @@ class APIServer:
         """
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         with self.store.transaction():
             self._check_namespace(obj)
             if obj.kind == "Pod":
@@ -522,6 +639,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             # Service updates copy allocated values from the old object, so they work on a private copy
@@ -562,6 +680,7 @@ class APIServer:
         ``shared`` as for :meth:`create`."""
         self.last_warnings = []
         obj = _incoming(obj if shared else check_int_ranges(obj), shared)
+        self._refuse_allocator_objects(obj.kind)
         kind, ns, name = key_of(obj)
         with self.store.transaction():
             old = self.store.read(kind, name, ns)
@@ -590,6 +709,7 @@ class APIServer:
         admission answers).
         """
         self.last_warnings = []
+        self._refuse_allocator_objects(kind)
         if kind == "Namespace" and name in IMMORTAL_NAMESPACES:
             # NamespaceLifecycle admission, before the registry looks the object up
             raise ForbiddenError("namespaces", name, "this namespace may not be deleted")
@@ -685,6 +805,12 @@ def _reply(obj: Any, shared: bool = False) -> Any:
     """What a write returns: the object as stored, as the client's own (writable) copy, the way a REST client
     decodes the response into a new object; with ``shared``, the stored (read-only) object itself."""
     return obj if shared else obj.model_copy(deep=True)
+
+
+def _canonical_ip(ip: str) -> str:
+    # IPAddress objects are named after the address in its canonical form (ipallocator.go: ip.String())
+    parsed = _validation.parse_ip_sloppy(ip)
+    return str(parsed) if parsed is not None else ip
 
 
 def _kns(key):

@@ -18,7 +18,13 @@ Endpoints object whose Service exists and has **no selector** is mirrored into E
 ``<service>-<5 characters>``, managed by ``endpointslicemirroring-controller.k8s.io``, carrying the Endpoints'
 labels and annotations (except ``last-change-trigger-time`` and ``kubectl.kubernetes.io/last-applied-configuration``),
 with only the ``ready`` condition (true for ``addresses``, false for ``notReadyAddresses``); at most 1000
-endpoints per slice. Endpoints labelled ``endpointslice.kubernetes.io/skip-mirror: "true"`` (the API server's
+endpoints per slice. Addresses are mirrored into slices of their own address type: an Endpoints object listing
+IPv4 and IPv6 addresses gets an ``IPv4`` and an ``IPv6`` slice.
+
+On a dual-stack Service, the legacy Endpoints object holds only the Service's primary family
+(``endpoints_controller.go`` ``podToEndpointAddressForService``: the pod IP of ``ipFamilies[0]``; without
+families, the family of the ClusterIP, or of the pod's IP for a headless Service); a pod without an IP of that
+family is left out. Endpoints labelled ``endpointslice.kubernetes.io/skip-mirror: "true"`` (the API server's
 ``kubernetes`` Endpoints) are not mirrored, nor are Endpoints of Services that have a selector.
 """
 
@@ -49,6 +55,7 @@ from k8snet.controllers.informers import (
     object_key,
 )
 from k8snet.errors import K8snetError
+from k8snet.netutils import parse_ip_sloppy
 
 __all__ = ["EndpointsController", "EndpointSliceMirroringController", "LABEL_SKIP_MIRROR", "repack_subsets"]
 
@@ -131,6 +138,19 @@ def truncate_endpoints(ep: Any) -> bool:
             s.notReadyAddresses = (s.notReadyAddresses or [])[:take] or None
             can_add -= len(s.notReadyAddresses or [])
     return True
+
+
+def _pod_ip_for_service(svc: Any, pod: Any) -> str | None:
+    """``podToEndpointAddressForService``: the pod IP of the Service's primary family."""
+    families = svc.spec.ipFamilies or []
+    if families:
+        want_v6 = families[0] == "IPv6"  # "this works for headful and headless"
+    elif svc.spec.clusterIP and svc.spec.clusterIP != "None":
+        want_v6 = ":" in svc.spec.clusterIP
+    else:
+        want_v6 = ":" in (pod.status.podIP or "")
+    ips = [p.ip for p in pod.status.podIPs or []] or ([pod.status.podIP] if pod.status.podIP else [])
+    return next((ip for ip in ips if (":" in ip) == want_v6), None)
 
 
 def _addr_sort(a: Any) -> tuple:
@@ -222,8 +242,11 @@ class EndpointsController(QueueController):
         for pod in pods:
             if not should_pod_be_in_endpoints(pod, include_terminating=tolerate):
                 continue
+            ip = _pod_ip_for_service(svc, pod)
+            if ip is None:  # "failed to find a matching endpoint for service"
+                continue
             addr = EndpointAddress(
-                ip=pod.status.podIP,
+                ip=ip,
                 nodeName=pod.spec.nodeName,
                 targetRef=ObjectReference(
                     kind="Pod", namespace=ns, name=pod.metadata.name, uid=pod.metadata.uid
@@ -361,6 +384,7 @@ class EndpointSliceMirroringController(EndpointSliceController):
                     self._groups(ep),
                     annotations,
                     placeholder=False,
+                    address_types=("IPv4", "IPv6"),
                 )
             except K8snetError:
                 self.queue.add_rate_limited(key)
@@ -390,9 +414,15 @@ class EndpointSliceMirroringController(EndpointSliceController):
                 for p in subset.ports or []
             ]
             key = tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports)
-            bucket = groups.setdefault(key, (ports, {}))[1]
             for ready, addrs in ((True, subset.addresses), (False, subset.notReadyAddresses)):
                 for a in addrs or []:
+                    # reconciler_helpers.go addAddress: each address goes to the slices of its type
+                    # (getAddressType); one that is not an IP is not mirrored
+                    parsed = parse_ip_sloppy(a.ip or "")
+                    if parsed is None:
+                        continue
+                    address_type = "IPv6" if parsed.version == 6 else "IPv4"
+                    bucket = groups.setdefault((address_type, key), (ports, {}))[1]
                     e = Endpoint(
                         addresses=[a.ip],
                         conditions=EndpointConditions(ready=ready),

@@ -5,7 +5,16 @@ For every Service with a selector (not ``ExternalName``), the pods it selects be
 EndpointSlices named ``<service>-<5 characters>`` (``generateName``), labelled
 ``kubernetes.io/service-name`` and ``endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io``
 (plus the Service's own labels and ``service.kubernetes.io/headless`` for headless Services), owned by the
-Service, ``addressType: IPv4``.
+Service.
+
+**One set of slices per address type** (``reconciler.go`` ``Reconcile``, ``utils.go``
+``getAddressTypesForService``): the Service's ``ipFamilies`` give its address types (``IPv4``, ``IPv6``, or both
+for a dual-stack Service); without families, the family of ``clusterIP``, and both for a headless Service. Each
+type is reconciled on its own (``reconcileByAddressType``), with its own placeholder slice when it has no
+endpoints, and a pod contributes to a type's slices only the addresses of that family from ``status.podIPs``
+(``getEndpointAddresses``): a dual-stack Service over dual-stack pods gets an ``IPv4`` and an ``IPv6`` slice.
+Slices of a type the Service no longer has are deleted. Simplification: upstream walks the address types as a
+Go set (no fixed order); we go in ``ipFamilies`` order.
 
 Each endpoint (``podToEndpoint`` in ``staging/src/k8s.io/endpointslice/utils.go``) has the pod IP, conditions
 ``ready`` (pod Ready and not terminating), ``serving`` (pod Ready) and ``terminating`` (``deletionTimestamp``
@@ -30,6 +39,7 @@ The ``endpoints.kubernetes.io/last-change-trigger-time`` annotation follows ``Tr
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from typing import Any
 
 from k8snet.controllers import (
@@ -58,6 +68,8 @@ __all__ = [
     "TriggerTimeTracker",
     "find_port",
     "pod_to_endpoint",
+    "address_types_for_service",
+    "endpoint_addresses",
     "endpoint_ports",
     "should_pod_be_in_endpoints",
     "MANAGED_BY",
@@ -134,17 +146,55 @@ def endpoint_ports(svc: Any, pod: Any) -> list[Any]:
     return out
 
 
-def pod_to_endpoint(pod: Any, node: Any | None, svc: Any) -> Any:
-    """``podToEndpoint``: one discovery/v1 Endpoint for a pod."""
+def address_types_for_service(svc: Any) -> list[str]:
+    """``getAddressTypesForService`` (utils.go): the address types of a Service's EndpointSlices, in
+    ``ipFamilies`` order.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> address_types_for_service(Service(spec={"ipFamilies": ["IPv6", "IPv4"]}))
+    ['IPv6', 'IPv4']
+    >>> address_types_for_service(Service(spec={"clusterIP": "None"}))
+    ['IPv4', 'IPv6']
+    """
+    out = [f for f in dict.fromkeys(svc.spec.ipFamilies or []) if f in ("IPv4", "IPv6")]
+    if out:
+        return out  # "we have found families for this service"
+    ip = svc.spec.clusterIP or ""
+    if ip and ip != "None":  # "headfull": the family of the ClusterIP
+        return ["IPv6" if ":" in ip else "IPv4"]
+    return ["IPv4", "IPv6"]  # headless without families: "for now we assume two families"
+
+
+def endpoint_addresses(pod: Any, address_type: str) -> list[str]:
+    """``getEndpointAddresses``: the pod's IPs of one address type (``status.podIPs``; ``podIP`` when a pod
+    written by hand has only that).
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> pod = Pod(metadata={"name": "p"}, status={"podIP": "10.244.1.2",
+    ...           "podIPs": [{"ip": "10.244.1.2"}, {"ip": "fd00:10:244:1::2"}]})
+    >>> endpoint_addresses(pod, "IPv6"), endpoint_addresses(pod, "IPv4")
+    (['fd00:10:244:1::2'], ['10.244.1.2'])
+    """
+    status = pod.status
+    ips = [p.ip for p in status.podIPs or []] or ([status.podIP] if status.podIP else [])
+    want_v6 = address_type == "IPv6"
+    return [ip for ip in ips if (":" in ip) == want_v6]
+
+
+def pod_to_endpoint(pod: Any, node: Any | None, svc: Any, address_type: str | None = None) -> Any:
+    """``podToEndpoint``: one discovery/v1 Endpoint for a pod, with its addresses of ``address_type`` (by
+    default the family of ``status.podIP``). An endpoint without addresses is left out of the slices."""
     from k8snet.api.core_v1 import ObjectReference
     from k8snet.api.discovery_v1 import Endpoint, EndpointConditions
 
+    if address_type is None:
+        address_type = "IPv6" if ":" in (pod.status.podIP or "") else "IPv4"
     # utils.go podToEndpoint: serving is the pod's readiness; publishNotReadyAddresses forces only ready.
     serving = is_pod_ready(pod)
     terminating = pod.metadata.deletionTimestamp is not None
     ready = bool(svc.spec.publishNotReadyAddresses) or (serving and not terminating)
     ep = Endpoint(
-        addresses=[pod.status.podIP],
+        addresses=endpoint_addresses(pod, address_type),
         conditions=EndpointConditions(ready=ready, serving=serving, terminating=terminating),
         targetRef=ObjectReference(
             kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name, uid=pod.metadata.uid
@@ -358,13 +408,17 @@ class EndpointSliceController(QueueController):
         nodes = self.informer("Node")
         pods = self.informer("Pod").indexer.select(ns, svc.spec.selector)
         trigger = self.triggers.compute(svc, pods)
+        address_types = address_types_for_service(svc)
         groups: dict[tuple, tuple[list[Any], dict[str, Any]]] = {}
         for pod in pods:
             if not should_pod_be_in_endpoints(pod, include_terminating=True):
                 continue
             ports = endpoint_ports(svc, pod)
-            ep = pod_to_endpoint(pod, nodes.get("", pod.spec.nodeName or ""), svc)
-            groups.setdefault(_ports_key(ports), (ports, {}))[1][ep.addresses[0]] = ep
+            node = nodes.get("", pod.spec.nodeName or "")
+            for address_type in address_types:
+                ep = pod_to_endpoint(pod, node, svc, address_type)
+                if ep.addresses:  # "if len(endpoint.Addresses) > 0"
+                    groups.setdefault((address_type, _ports_key(ports)), (ports, {}))[1][ep.addresses[0]] = ep
         annotations = {LAST_CHANGE_TRIGGER_TIME: format_rfc3339nano(trigger)} if trigger is not None else {}
         self.reconcile(
             ns,
@@ -374,6 +428,7 @@ class EndpointSliceController(QueueController):
             groups,
             annotations,
             placeholder=True,
+            address_types=address_types,
         )
 
     def reconcile(
@@ -385,19 +440,59 @@ class EndpointSliceController(QueueController):
         groups: dict,
         annotations: dict[str, str],
         placeholder: bool,
+        address_types: Sequence[str] = ("IPv4",),
     ) -> None:
-        """Bring the slices labelled for ``base`` in line with ``groups`` (ports key -> (ports, {ip: endpoint})).
+        """Bring the slices labelled for ``base`` in line with ``groups`` ((address type, ports key) -> (ports,
+        {ip: endpoint})), one address type at a time (``Reconcile``); slices of other types are deleted.
 
         ``annotations`` are set on every slice created or updated; a missing trigger-time key removes it.
         """
-        from k8snet.api.discovery_v1 import EndpointSlice
-
-        limit = self.max_endpoints_per_slice
         # writable copies of the cached slices (they share the endpoints, which are not changed in place)
         existing = [
             sl.model_copy(update={"metadata": sl.metadata.model_copy()})
             for sl in self._owned_slices(namespace, base)
         ]
+        unsupported = [sl for sl in existing if sl.addressType not in address_types]
+        errors: list[str] = []
+        for address_type in address_types:
+            errors += self._reconcile_address_type(
+                namespace,
+                base,
+                owner,
+                labels,
+                address_type,
+                [sl for sl in existing if sl.addressType == address_type],
+                {key[1]: group for key, group in groups.items() if key[0] == address_type},
+                annotations,
+                placeholder,
+            )
+        service = f"{namespace}/{base}"
+        for sl in sorted(unsupported, key=lambda s: s.metadata.name):
+            try:
+                self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            except K8snetError as err:
+                errors.append(
+                    f"error deleting {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
+        if errors:
+            raise ReconcileError(errors)
+
+    def _reconcile_address_type(
+        self,
+        namespace: str,
+        base: str,
+        owner: Any,
+        labels: dict[str, str],
+        address_type: str,
+        existing: list[Any],
+        groups: dict,
+        annotations: dict[str, str],
+        placeholder: bool,
+    ) -> list[str]:
+        """``reconcileByAddressType`` over the slices of one type; returns the errors of its writes."""
+        from k8snet.api.discovery_v1 import EndpointSlice
+
+        limit = self.max_endpoints_per_slice
         by_ports: dict[tuple, list[Any]] = {}
         for sl in existing:
             by_ports.setdefault(_ports_key(sl.ports), []).append(sl)
@@ -447,7 +542,9 @@ class EndpointSliceController(QueueController):
                 chunk, new_eps = new_eps[:limit], new_eps[limit:]
                 to_create.append(
                     EndpointSlice(
-                        addressType="IPv4", endpoints=chunk, ports=[p.model_copy() for p in ports] or None
+                        addressType=address_type,
+                        endpoints=chunk,
+                        ports=[p.model_copy() for p in ports] or None,
                     )
                 )
             to_update.extend(group_updates)
@@ -460,7 +557,7 @@ class EndpointSliceController(QueueController):
             if len(to_delete) == 1 and empty and meta_ok(empty[0]):
                 to_delete = []
             else:
-                to_create.append(EndpointSlice(addressType="IPv4", endpoints=None, ports=None))
+                to_create.append(EndpointSlice(addressType=address_type, endpoints=None, ports=None))
 
         # recycle: a create takes over the name of a slice that would be deleted
         to_delete.sort(key=lambda s: s.metadata.name)
@@ -501,8 +598,7 @@ class EndpointSliceController(QueueController):
                 errors.append(
                     f"error deleting {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
                 )
-        if errors:
-            raise ReconcileError(errors)
+        return errors
 
     @staticmethod
     def _annotate(sl: Any, annotations: dict[str, str]) -> None:

@@ -9,7 +9,9 @@ sends :class:`~k8snet.dataplane.packet.Packet` objects through the hooks in kern
 * locally generated (``in_interface`` is ``None`` and the source is a node address): ``output`` -> routing ->
   ``postrouting`` -> ``input`` if addressed to the node itself.
 
-On each hook, the base chains of every loaded table run in priority order (lowest first); ``accept`` ends only
+On each hook, the base chains of every loaded table of the packet's family run in priority order (lowest first):
+an ``ip`` table sees IPv4 packets, an ``ip6`` table IPv6 ones, an ``inet`` table both, so a dual-stack node's
+``ip kube-proxy`` and ``ip6 kube-proxy`` tables can be loaded together; ``accept`` ends only
 the current base chain, ``drop``/``reject`` end the packet. ``type nat`` chains run only for the first packet
 of a connection; ``dnat to``/``masquerade`` end their base chain with accept, and the rewritten destination is
 seen by later base chains of the same hook (so ``filter-output`` at priority 0 sees the endpoint, while
@@ -63,7 +65,7 @@ from fractions import Fraction
 
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.netfilter import DataplaneError, Step, TraceResult
-from k8snet.dataplane.packet import Packet
+from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.rules.nftables import (
     Chain,
     Element,
@@ -95,6 +97,9 @@ from k8snet.rules.nftables.parse import (
 from k8snet.rules.nftables.rule import NftParseError
 
 KUBE_PROXY_TABLE = "kube-proxy"
+
+#: The IP version whose packets a table of the family sees (families not listed see both).
+_FAMILY_VERSION = {"ip": 4, "ip6": 6}
 
 __all__ = ["NftHost", "HOOK_ORDER", "NFTables", "NftTransactionError"]
 
@@ -324,10 +329,20 @@ class NftHost:
             for k, v in self.dynamic.items()
             if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None
         }
-        self._hooks: dict[str, list[tuple[Table, Chain]]] = {}
-        for hook in HOOK_ORDER:
-            chains = [(t, c) for t in tables.values() for c in t.chains.values() if c.hook == hook]
-            self._hooks[hook] = sorted(chains, key=lambda tc: tc[1].priority or 0)
+        # Per IP version, the base chains each hook runs: an "ip" table sees only IPv4 packets and an "ip6"
+        # table only IPv6 ones (nft(8), ADDRESS FAMILIES); "inet" and the others see both.
+        self._hooks_by_version: dict[int, dict[str, list[tuple[Table, Chain]]]] = {}
+        for version in (4, 6):
+            hooks = self._hooks_by_version[version] = {}
+            for hook in HOOK_ORDER:
+                chains = [
+                    (t, c)
+                    for t in tables.values()
+                    if _FAMILY_VERSION.get(t.family, version) == version
+                    for c in t.chains.values()
+                    if c.hook == hook
+                ]
+                hooks[hook] = sorted(chains, key=lambda tc: tc[1].priority or 0)
 
     # -- address helpers --
     def is_local(self, ip) -> bool:
@@ -572,7 +587,7 @@ class NftHost:
                         chain,
                         num,
                         rule,
-                        f"DNAT to {st.address}" + (f":{st.port}" if st.port is not None else ""),
+                        f"DNAT to {format_endpoint(st.address, st.port)}",
                     )
                 else:
                     c.snat_to = st.address
@@ -591,7 +606,7 @@ class NftHost:
 
     def _run_hook(self, c: _Ctx, hook: str) -> str:
         c.hook = hook
-        for table, chain in self._hooks[hook]:
+        for table, chain in self._hooks_by_version[c.dst.version][hook]:
             if chain.type == "nat" and not c.run_nat:
                 continue
             try:

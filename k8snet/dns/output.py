@@ -167,7 +167,8 @@ def busybox_nslookup_text(server: str, replies: Sequence[tuple[str, DNSResponse]
     ``replies``, each ``(name asked, reply)`` in the order they arrived.
 
     Transcribed from busybox ``networking/nslookup.c``: the header ``Server:\t\t<ns>`` /
-    ``Address:\t<ns>:53`` and an empty line before the first reply (``send_queries``); per reply, a non-zero
+    ``Address:\t<ns>:53`` (``[<ns>]:53`` for an IPv6 server, as ``libbb/xconnect.c`` ``sockaddr2str`` writes it)
+    and an empty line before the first reply (``send_queries``); per reply, a non-zero
     rcode prints ``** server can't find <name>: <RCODE>`` and sets the exit status to 1, otherwise
     ``parse_reply`` prints ``Non-authoritative answer:`` unless the reply is authoritative, then each answer
     record (``Name:\t<name>`` / ``Address: <ip>`` for A and AAAA, ``<name>\tcanonical name = <target>`` for
@@ -191,7 +192,9 @@ def busybox_nslookup_text(server: str, replies: Sequence[tuple[str, DNSResponse]
     >>> out.exit_code
     1
     """
-    lines = [f"Server:\t\t{server}", f"Address:\t{server}:53", ""]
+    # libbb xconnect.c sockaddr2str: "[host]:port" for an IPv6 address, "host:port" otherwise
+    address = f"[{server}]:53" if ":" in server else f"{server}:53"
+    lines = [f"Server:\t\t{server}", f"Address:\t{address}", ""]
     exit_code = 0
     for name, resp in replies:
         if resp.rcode != "NOERROR":

@@ -3,7 +3,7 @@
 :func:`run` parses the line with :mod:`shlex` (a leading ``kubectl`` is optional) and supports:
 
 ``get``, ``describe``, ``run``, ``create deployment``, ``create -f``, ``expose``, ``apply -f``, ``scale``,
-``label`` and ``delete``. Output is a :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr``
+``label``, ``delete``, ``taint`` (nodes) and ``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`). Output is a :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr``
 holding what kubectl writes to stderr, such as ``No resources found in default namespace.`` or the
 ``Warning: ...`` lines the API server returns). Failures raise :class:`~k8snet.errors.KubectlError` whose text is
 kubectl's stderr (without the final newline).
@@ -41,7 +41,14 @@ from ..api import APIResource, category, kind_class, resource_class
 from ..api.field import go_quote
 from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
-from ..errors import AlreadyExistsError, BadRequestError, ForbiddenError, KubectlError, NotFoundError
+from ..errors import (
+    AlreadyExistsError,
+    BadRequestError,
+    ForbiddenError,
+    K8snetError,
+    KubectlError,
+    NotFoundError,
+)
 from .apply import apply_one_object
 from .describe import describe as describe_obj
 from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
@@ -1044,6 +1051,190 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     return KubectlOutput("".join(out))
 
 
+def _cmd_exec(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl exec [-c CONTAINER] POD -- COMMAND...`` (kubectl ``pkg/cmd/exec/exec.go``): the command runs in
+    the container through the kubelet, which the model asks directly (``cluster.kubelet.exec``; only ``env``
+    and ``printenv`` are modelled). A non-zero exit status is kubectl's "command terminated with exit code N"."""
+    p = parse_flags(
+        "exec",
+        words,
+        [
+            Flag("container", "c"),
+            Flag("stdin", "i", kind="bool", default=False),
+            Flag("quiet", "q", kind="bool", default=False),
+        ],
+    )
+    if len(p.args) > 1:
+        # the form without "--" was deprecated and kubectl v1.34 refuses it (exec.go Complete)
+        raise _usage_error(
+            "exec", "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"
+        )
+    # ExecOptions.Validate: plain errors, no usage hint
+    if not p.args:
+        raise KubectlError("error: pod, type/name or --filename must be specified")
+    if not p.after_dash:
+        raise KubectlError("error: you must specify at least one command for the container")
+    target = p.args[0]
+    if "/" in target:
+        t, target = target.split("/", 1)
+        if resolve_resource(t).kind != "Pod":
+            raise KubectlError(f"error: k8snet runs kubectl exec on Pods only, not {t}/{target}")
+    ns = p.flags["namespace"] or "default"
+    pod = cluster.api.get("Pod", target, ns)
+    if pod.status and pod.status.phase in ("Succeeded", "Failed"):
+        raise KubectlError(
+            f"error: cannot exec into a container in a completed pod; current phase is {pod.status.phase}"
+        )
+    names = [c.name for c in pod.spec.containers]
+    stderr = ""
+    container = p.flags["container"]
+    if container is None:
+        # podcmd.FindOrDefaultContainerByName: the default-container annotation, else the first container
+        default = (pod.metadata.annotations or {}).get("kubectl.kubernetes.io/default-container")
+        container = default if default in names else names[0]
+        every = [f"{c.name} (init)" for c in pod.spec.initContainers or []] + names
+        if len(every) > 1 and not p.flags["quiet"]:
+            stderr = f'Defaulted container "{container}" out of: {", ".join(every)}\n'
+    elif container not in names:
+        raise KubectlError(
+            f"Error from server (BadRequest): container {container} is not valid for pod {pod.metadata.name}"
+        )
+    kubelet = getattr(cluster, "kubelet", None)
+    if kubelet is None:
+        raise KubectlError("error: this cluster has no kubelet to run the command")
+    try:
+        result = kubelet.exec(ns, pod.metadata.name, container, list(p.after_dash))
+    except K8snetError as err:
+        raise KubectlError(stderr + str(err)) from None
+    if result.exit_code:
+        raise _partial(result.stdout, f"{stderr}command terminated with exit code {result.exit_code}")
+    return KubectlOutput(result.stdout, stderr)
+
+
+_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _parse_taint(spec: str) -> tuple[str, str, str]:
+    """``parseTaint`` (kubectl ``pkg/cmd/taint/utils.go``): ``key=value:Effect``, ``key:Effect`` or ``key``."""
+    from ..apiserver.validation.util import is_qualified_name, is_valid_label_value
+
+    parts = spec.split(":")
+    value = effect = ""
+    if len(parts) == 1:
+        key = parts[0]
+    elif len(parts) == 2:
+        effect = parts[1]
+        if effect not in _TAINT_EFFECTS:
+            raise ValueError(f"invalid taint effect: {effect}, unsupported taint effect")
+        kv = parts[0].split("=")
+        if len(kv) > 2:
+            raise ValueError(f"invalid taint spec: {spec}")
+        key = kv[0]
+        if len(kv) == 2:
+            value = kv[1]
+            errs = is_valid_label_value(value)
+            if errs:
+                raise ValueError(f"invalid taint spec: {spec}, {'; '.join(errs)}")
+    else:
+        raise ValueError(f"invalid taint spec: {spec}")
+    errs = is_qualified_name(key)
+    if errs:
+        raise ValueError(f"invalid taint spec: {spec}, {'; '.join(errs)}")
+    return key, value, effect
+
+
+def _cmd_taint(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl taint node NAME KEY[=VALUE]:EFFECT ... [KEY[:EFFECT]-]`` (kubectl ``pkg/cmd/taint``): adds, overwrites
+    (``--overwrite``) or removes taints, and prints ``node/NAME tainted``/``modified``/``untainted``.
+    Simplified: one node by name (no ``--all``, ``-l``, ``--dry-run``)."""
+    from ..api.core_v1 import Taint
+
+    p = parse_flags("taint", words, [Flag("overwrite", kind="bool", default=False)])
+    resources: list[str] = []
+    taint_args: list[str] = []
+    for a in p.args:
+        is_taint = "=" in a or ":" in a or a.endswith("-")
+        if is_taint:
+            taint_args.append(a)
+        elif taint_args:
+            raise KubectlError(f"error: all resources must be specified before taint changes: {a}")
+        else:
+            resources.append(a)
+    if not resources:
+        raise KubectlError("error: one or more resources must be specified as <resource> <name>")
+    if not taint_args:
+        raise KubectlError("error: at least one taint update is required")
+    add: list[tuple[str, str, str]] = []
+    remove: list[tuple[str, str]] = []
+    try:
+        for spec in taint_args:
+            if spec.endswith("-"):
+                key, _, effect = _parse_taint(spec[:-1])
+                remove.append((key, effect))
+                continue
+            key, value, effect = _parse_taint(spec)
+            if not effect:
+                raise ValueError(f"invalid taint spec: {spec}")
+            if any((k, e) == (key, effect) for k, _, e in add):
+                shown = f"{key}={value}:{effect}" if value else f"{key}:{effect}"
+                raise ValueError(f"duplicated taints with the same key and effect: {{{shown}}}")
+            add.append((key, value, effect))
+    except ValueError as err:
+        raise _usage_error("taint", str(err)) from None
+    if "/" in resources[0]:
+        t, name = resources[0].split("/", 1)
+        resources = [t, name, *resources[1:]]
+    if resolve_resource(resources[0]).kind != "Node":
+        raise KubectlError(
+            f"error: invalid resource type {resources[0].lower()}, only node types are supported"
+        )
+    conflicts = [
+        f'{{"{rk}":"{re}"}}' for k, _, e in add for rk, re in remove if k == rk and (not re or e == re)
+    ]
+    if conflicts:
+        raise KubectlError(
+            "error: can not both modify and remove the following taint(s) in the same command: "
+            + ", ".join(conflicts)
+        )
+    if len(resources) < 2:
+        raise KubectlError(
+            "error: at least one resource name must be specified since 'all' parameter is not set"
+        )
+    out = []
+    for name in resources[1:]:
+        node = cluster.api.get("Node", name, "").model_copy(deep=True)
+        old = list(node.spec.taints or [])
+        if not p.flags["overwrite"]:
+            exists = [k for k, _, e in add for t in old if (t.key, t.effect) == (k, e)]
+            if exists:
+                raise KubectlError(
+                    f"error: node {name} already has {','.join(exists)} taint(s) with same effect(s) and "
+                    "--overwrite is false"
+                )
+        # reorganizeTaints: the new taints first, then the old ones they do not replace, minus the removed ones
+        new = [Taint(key=k, value=v or None, effect=e) for k, v, e in add]
+        new += [t for t in old if not any((t.key, t.effect) == (n.key, n.effect) for n in new)]
+        added = len(old) != len(new)
+        errors, deleted = [], False
+        for key, effect in remove:
+            kept = [t for t in new if not (t.key == key and (not effect or t.effect == effect))]
+            deleted = len(kept) != len(new)
+            if not deleted:
+                errors.append(f'taint "{key}:{effect}" not found' if effect else f'taint "{key}" not found')
+            new = kept
+        if errors:
+            raise KubectlError("error: " + (errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"))
+        operation = (
+            "modified"
+            if (added and deleted) or p.flags["overwrite"]
+            else ("tainted" if added else "untainted")
+        )
+        node.spec.taints = new or None
+        _update(cluster, node)
+        out.append(f"node/{name} {operation}\n")
+    return KubectlOutput("".join(out))
+
+
 COMMANDS: dict[str, Callable[[KubectlCluster, list[str], str | None], KubectlOutput]] = {
     "get": _cmd_get,
     "describe": _cmd_describe,
@@ -1054,6 +1245,8 @@ COMMANDS: dict[str, Callable[[KubectlCluster, list[str], str | None], KubectlOut
     "scale": _cmd_scale,
     "label": _cmd_label,
     "delete": _cmd_delete,
+    "exec": _cmd_exec,
+    "taint": _cmd_taint,
 }
 
 _KNOWN_KUBECTL = [

@@ -131,6 +131,8 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         ("Selector", 1),
     ],
     "EndpointSlice": [("Name", 0), ("AddressType", 0), ("Ports", 0), ("Endpoints", 0), ("Age", 0)],
+    "ServiceCIDR": [("Name", 0), ("CIDRs", 0), ("Age", 0)],
+    "IPAddress": [("Name", 0), ("ParentRef", 0)],
 }
 
 #: Index of the column with ``Format: "name"`` (where ``kind/`` is prefixed when several kinds are printed).
@@ -638,6 +640,26 @@ def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
     return [_get(ns, "metadata", "name", default=""), _get(ns, "status", "phase", default=""), _age(ns, now)]
 
 
+def _service_cidr_row(sc: Any, now: datetime | None) -> list[str]:
+    # printServiceCIDR: the CIDRs joined with ","
+    cidrs = ",".join(_get(sc, "spec", "cidrs", default=None) or [])
+    return [_get(sc, "metadata", "name", default=""), cidrs, _age(sc, now)]
+
+
+def _ip_address_row(ip: Any, now: datetime | None) -> list[str]:
+    """printIPAddress: ``<resource>[.<group>]/[<namespace>/]<name>`` lower-cased, ``<none>`` without a parent.
+    (Upstream appends an age cell too, but the table defines only Name and ParentRef, so none is shown.)"""
+    ref = _get(ip, "spec", "parentRef")
+    parent = "<none>"
+    if ref is not None:
+        group, resource = _get(ref, "group", default="") or "", _get(ref, "resource", default="") or ""
+        parent = (f"{resource}.{group}" if group else resource).lower()
+        if _get(ref, "namespace", default=""):
+            parent += "/" + _get(ref, "namespace")
+        parent += "/" + (_get(ref, "name", default="") or "")
+    return [_get(ip, "metadata", "name", default=""), parent]
+
+
 _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
     "Service": _service_row,
     "Pod": _pod_row,
@@ -648,6 +670,8 @@ _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
     "Node": _node_row,
     "Event": _event_row,
     "Namespace": _namespace_row,
+    "ServiceCIDR": _service_cidr_row,
+    "IPAddress": _ip_address_row,
 }
 
 

@@ -13,7 +13,9 @@ here talks to an API server: objects are rendered as given, without defaulting o
 
 :mod:`~k8snet.proxy.modes` puts the modes behind one contract (``proxy.Provider`` in ``pkg/proxy/types.go``):
 :data:`PROXY_MODES` renders a node's rules in any mode and builds the node's dataplane executor from them, so
-the simulator picks a mode by name without knowing how it works. :mod:`~k8snet.proxy.cli` is
+the simulator picks a mode by name without knowing how it works. :mod:`~k8snet.proxy.metaproxier` is the
+dual-stack kube-proxy (``pkg/proxy/metaproxier``): one proxier per IP family, and a node's rules per family.
+:mod:`~k8snet.proxy.cli` is
 ``k8snet kube-proxy`` and :func:`~k8snet.proxy.cli.add_kube_proxy_flags` gives any command kube-proxy's flags.
 
 >>> sorted(PROXY_MODES)
@@ -23,6 +25,7 @@ the simulator picks a mode by name without knowing how it works. :mod:`~k8snet.p
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.iptables import IPTablesProxier, base_jump_rules, chain_owners, render_iptables
 from k8snet.proxy.ipvs import IPVSProxier, render_ipvs
+from k8snet.proxy.metaproxier import MetaProxier, new_dual_stack_proxier, render_families
 from k8snet.proxy.modes import PROXY_MODES, ProxyMode, available_modes, proxy_mode
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
     "chain_owners",
     "base_jump_rules",
     "ProxyMode",
+    "MetaProxier",
+    "new_dual_stack_proxier",
+    "render_families",
     "PROXY_MODES",
     "proxy_mode",
     "available_modes",

@@ -8,6 +8,12 @@ server). If it also holds Nodes, the first Node supplies the defaults for ``--ho
 (its InternalIP addresses) and the topology labels. Flag names follow ``kube-proxy``
 (cmd/kube-proxy/app/options.go); :func:`add_kube_proxy_flags` adds them to any command.
 
+A node runs one proxier per IP family it has (:func:`~k8snet.proxy.metaproxier.node_families`: the families of its
+node IPs, else of ``--cluster-cidr``, else of the objects): an IPv6 node prints the ``ip6tables-restore`` payload
+(the ``ip6 kube-proxy`` table, the IPv6 virtual servers), a dual-stack node (``--node-ip`` given once per family,
+``--cluster-cidr 10.244.0.0/16,fd00:10:244::/56``) both families' rules, as
+:meth:`~k8snet.proxy.modes.ProxyMode.dump_families` shows them.
+
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "svc.yaml")
 >>> _ = open(path, "w").write('''
@@ -66,6 +72,26 @@ def _cidr(text: str) -> str:
     return text
 
 
+def _cluster_cidrs(text: str) -> str:
+    """``--cluster-cidr``: one CIDR or a dual-stack pair, comma-separated (``validateDualStackCIDRStrings``).
+
+    >>> _cluster_cidrs("10.244.0.0/16,fd00:10:244::/56")
+    '10.244.0.0/16,fd00:10:244::/56'
+    >>> _cluster_cidrs("10.0.0.0/8,10.1.0.0/16")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: "10.0.0.0/8,10.1.0.0/16" must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]
+    """  # noqa: E501
+    parts = text.split(",")
+    nets = [ipaddress.ip_network(_cidr(p.strip()), strict=False) for p in parts]
+    if len(nets) > 2 or (len(nets) == 2 and nets[0].version == nets[1].version):
+        raise argparse.ArgumentTypeError(
+            f'"{text}" must be a either a single CIDR or dual-stack pair of CIDRs '
+            "(e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]"
+        )
+    return ",".join(p.strip() for p in parts)
+
+
 def _cidrs(text: str) -> str:
     for part in (p.strip() for p in text.split(",")):
         if part and part != "primary":
@@ -86,12 +112,14 @@ KUBE_PROXY_FLAGS: Mapping[str, Mapping[str, Any]] = {
         "action": "append",
         "type": _ip,
         "metavar": "IP",
-        "help": "the node's primary IP; repeatable (default: InternalIPs of the first Node in FILE)",
+        "help": "the node's primary IP; repeated, one per IP family for a dual-stack node (default: InternalIPs "
+        "of the first Node in FILE)",
     },
     "--cluster-cidr": {
-        "type": _cidr,
+        "type": _cluster_cidrs,
         "metavar": "CIDR",
-        "help": "pod CIDR; traffic from outside it to a ClusterIP is masqueraded",
+        "help": "pod CIDR, or an IPv4,IPv6 pair for dual-stack; traffic from outside it to a ClusterIP is "
+        "masqueraded",
     },
     "--masquerade-all": {"action": "store_true", "help": "SNAT all traffic sent via Service cluster IPs"},
     "--nodeport-addresses": {
@@ -264,7 +292,8 @@ def validate_as_api_server(objs: Sequence[Any]) -> list[str]:
     """Refuse what no API server would ever have stored: kube-proxy only sees stored objects.
 
     Each Service and EndpointSlice is defaulted on a copy (namespace ``default`` when unset,
-    ``normalizeClusterIPs``, ``SetDefaults_Service``, the IP families; ``SetDefaults_EndpointPort``) and validated
+    ``normalizeClusterIPs``, ``SetDefaults_Service``, the IP families as a dual-stack API server defaults them;
+    ``SetDefaults_EndpointPort``) and validated
     with :mod:`k8snet.apiserver.validation`. An object with an error in its metadata or a value holding a blank, a
     quote or a control character raises the API server's ``InvalidError``: that is what keeps a name such as
     ``a"`` + newline + ``-A KUBE-SERVICES -j DROP`` out of the rules. Other errors (rules between fields, such as
@@ -293,7 +322,10 @@ def validate_as_api_server(objs: Sequence[Any]) -> list[str]:
         if obj.kind == "Service":
             defaulting.normalize_cluster_ips(copy)
             defaulting.set_defaults_service(copy)
-            errs = defaulting.set_defaults_ip_families(copy) or validation.validate_service(copy)
+            # any API server: a dual-stack one stores both families' ClusterIPs
+            errs = defaulting.set_defaults_ip_families(
+                copy, cluster_families=("IPv4", "IPv6")
+            ) or validation.validate_service(copy)
         else:
             defaulting.set_defaults_endpoint_slice(copy)
             errs = validation.validate_endpoint_slice(copy)
@@ -326,6 +358,9 @@ def run(args: argparse.Namespace) -> int:
     nodeport_addresses = None
     if args.nodeport_addresses:
         nodeport_addresses = [s.strip() for s in args.nodeport_addresses.split(",") if s.strip()]
+    from k8snet.proxy.metaproxier import node_families, render_families
+
+    families = node_families(list(node_ips or []), args.cluster_cidr, objs)
     settings = ProxierSettings(
         hostname=hostname,
         node_ips=list(node_ips or []),
@@ -335,8 +370,13 @@ def run(args: argparse.Namespace) -> int:
         localhost_nodeports=args.localhost_nodeports,
         masquerade_bit=args.iptables_masquerade_bit,
         topology_labels=labels,
+        ip_family=families[0],
     )
-    sys.stdout.write(mode.dump(mode.render(objs, objs, settings)))
+    # OnServiceCIDRsChanged: the ServiceCIDR objects in the file (nftables mode drops traffic to their unallocated
+    # addresses)
+    service_cidrs = [c for o in objs if o.kind == "ServiceCIDR" and o.spec for c in o.spec.cidrs or []]
+    rules = render_families(mode, objs, objs, settings, families, service_cidrs or None)
+    sys.stdout.write(mode.dump_families(rules))
     return 0
 
 

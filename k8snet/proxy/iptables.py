@@ -326,9 +326,10 @@ class _Writer:
         self.node_labels = node_labels
         self.prefer_same_traffic_distribution = settings.prefer_same_traffic_distribution
         self.masquerade_all = settings.masquerade_all
-        self.detect_local = settings.cluster_cidr is not None
-        self.if_local = f"-s {settings.cluster_cidr}"
-        self.if_not_local = f"! -s {settings.cluster_cidr}"
+        local_cidr = settings.local_detector_cidr
+        self.detect_local = local_cidr is not None
+        self.if_local = f"-s {local_cidr}"
+        self.if_not_local = f"! -s {local_cidr}"
         self.node_ip = settings.node_ip
         # The nfacct rule for localhost NodePorts (IPv4 only, as localhostNodePorts is).
         self.localhost_nfacct = (

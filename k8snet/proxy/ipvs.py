@@ -570,9 +570,9 @@ def _write_iptables_rules(
         ]
         if settings.masquerade_all:
             nat_rules.write(args, "dst,dst", "-j", KUBE_MARK_MASQ)
-        elif settings.cluster_cidr is not None:
+        elif settings.local_detector_cidr is not None:
             # Masquerade off-cluster traffic to a service VIP (it may be bridged in through a static route).
-            nat_rules.write(args, "dst,dst", ["!", "-s", settings.cluster_cidr], "-j", KUBE_MARK_MASQ)
+            nat_rules.write(args, "dst,dst", ["!", "-s", settings.local_detector_cidr], "-j", KUBE_MARK_MASQ)
         else:
             # No local-traffic detector: masquerade node traffic whose source is a VIP on kube-ipvs0.
             nat_rules.write(args, "src,dst", "-j", KUBE_MARK_MASQ)

@@ -428,11 +428,7 @@ class _Context:
         self.ipx = "ip6" if v6 else "ip"
         self.addr_type = "ipv6_addr" if v6 else "ipv4_addr"
         self.mark = settings.mark
-        local_cidr = settings.cluster_cidr
-        if local_cidr is not None and ipaddress.ip_network(local_cidr, strict=False).version != (
-            6 if v6 else 4
-        ):
-            local_cidr = None
+        local_cidr = settings.local_detector_cidr
         self.if_not_local = f"{self.ipx} saddr != {local_cidr}" if local_cidr else None
         self.if_local = f"{self.ipx} saddr {local_cidr}" if local_cidr else None
 

@@ -11,6 +11,10 @@ those of that node's kube-proxy, as ``k8snet kube-proxy`` would print them), els
 addressed to or the source's node (see :mod:`k8snet.sim.trace`). kube-proxy flags (``--cluster-cidr``,
 ``--masquerade-all``, ``--nodeport-addresses``, ``--no-localhost-nodeports``) apply to every node.
 
+IPv6 works the same way: ``--to '[fd00:10:96::a]:80'`` runs the packet through the nodes' IPv6 rules, a pod or node
+given by name sends from its IPv6 address, ``--clients N`` are IPv6 clients (2001:2::/48), and ``--cluster-cidr``
+takes a dual-stack pair (``10.244.0.0/16,fd00:10:244::/56``).
+
 >>> import json, os, tempfile, contextlib, io
 >>> path = os.path.join(tempfile.mkdtemp(), "svc.yaml")
 >>> _ = open(path, "w").write('''
@@ -98,7 +102,7 @@ def register(subparsers: Any) -> None:
         "--clients",
         type=_bounded_int(1, MAX_CLIENTS),
         metavar="N",
-        help=f"N external clients from 198.18.0.0/15 (1 to {MAX_CLIENTS})",
+        help=f"N external clients from 198.18.0.0/15, or 2001:2::/48 for an IPv6 destination (1 to {MAX_CLIENTS})",
     )
     s.add_argument(
         "--connections",
@@ -203,7 +207,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         dest="destination",
         required=True,
         metavar="IP:PORT",
-        help="destination IP:PORT, or [namespace/]service[:port]",
+        help="destination IP:PORT ([IPv6]:PORT), or [namespace/]service[:port]",
     )
     p.add_argument(
         "--protocol",
@@ -320,7 +324,11 @@ def run_simulate(args: argparse.Namespace) -> int:
     world, entry = _world(args)
     clients: list[str] = list(args.source or [])
     if args.clients:
-        clients += external_clients(args.clients)
+        from k8snet.sim.trace import ip_family_of, parse_destination
+
+        # external clients of the destination's family
+        family = ip_family_of(parse_destination(world, args.destination, args.protocol)[0])
+        clients += external_clients(args.clients, family=family)
     if not clients:
         raise K8snetError("give --from (repeatable) or --clients N")
     spread: Any = args.spread

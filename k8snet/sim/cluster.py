@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import ipaddress
 from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
@@ -79,8 +80,13 @@ class Cluster(KubectlCluster):
     nodes : int or list of str, optional
         Number of nodes (or their names); the first is the control plane.
     service_cidr, cluster_cidr, node_port_range : str, optional
-        Override the preset's ``--service-cluster-ip-range``, ``--cluster-cidr`` (each node gets the next /24)
-        and ``--service-node-port-range``.
+        Override the preset's ``--service-cluster-ip-range``, ``--cluster-cidr`` (each node gets the next /24,
+        or /64 for IPv6) and ``--service-node-port-range``. The CIDRs take the flags' syntax: one CIDR, or two of
+        different families, the primary first (``"10.96.0.0/12,fd00:10:96::/112"``).
+    ip_families : sequence of str, optional
+        ``("IPv4",)`` (the default of every preset but ``"kind-dual"``/``"kind-ipv6"``), ``("IPv6",)``, or two
+        families, the primary first, for a dual-stack cluster like kind's ``ipFamily: dual``
+        (see :mod:`k8snet.sim.bootstrap`).
     seed : int
         Seeds every random choice (uids, generated names, allocator start points).
     zones : list of str, optional
@@ -105,10 +111,19 @@ class Cluster(KubectlCluster):
         zones: list[str] | None = None,
         cloud_provider: Any = None,
         start=DEFAULT_START,
+        ip_families: Any = None,
     ):
-        config = bootstrap.cluster_config(preset, nodes, service_cidr, cluster_cidr, node_port_range, zones)
+        config = bootstrap.cluster_config(
+            preset, nodes, service_cidr, cluster_cidr, node_port_range, zones, ip_families
+        )
         start, cloud_provider = bootstrap.check_start(start), bootstrap.check_cloud_provider(cloud_provider)
         self.preset = preset
+        #: The cluster's IP families, primary first.
+        self.ip_families: tuple[str, ...] = config.ip_families
+        #: Each family's Service CIDR and cluster CIDR; :attr:`service_cidr` and :attr:`cluster_cidr` are the
+        #: primary family's.
+        self.service_cidrs: tuple[str, ...] = config.service_cidrs
+        self.cluster_cidrs: tuple[str, ...] = config.cluster_cidrs
         self.service_cidr = config.service_cidr
         self.cluster_cidr = config.cluster_cidr
         self.node_port_range = config.node_port_range
@@ -117,7 +132,9 @@ class Cluster(KubectlCluster):
         self.cloud_provider = cloud_provider
         self.clock = SimClock(start - timedelta(days=1))
         self.store = Store(self.clock, seed=seed)
-        self.api = APIServer(self.store, self.clock, self.service_cidr, self.node_port_range, seed=seed)
+        self.api = APIServer(
+            self.store, self.clock, list(self.service_cidrs), self.node_port_range, seed=seed
+        )
         #: The shared informers every controller (and the DNS view) reads.
         self.informers = SharedInformerFactory.for_store(self.store)
         self.recorder = EventRecorder(self.api, self.clock)
@@ -142,7 +159,7 @@ class Cluster(KubectlCluster):
         for node in workers:  # workers join after kubeadm init
             self.api.create(node)
         self.reconcile()
-        if cloud_provider is None and preset == "kind":
+        if cloud_provider is None and preset.startswith("kind"):
             from k8snet.controllers.cloud import GenericCloud
 
             cloud_provider = GenericCloud()
@@ -376,10 +393,17 @@ class Cluster(KubectlCluster):
             ),
         )
 
-    def node_ip(self, name: str) -> str:
-        """A node's InternalIP."""
+    def node_ip(self, name: str, family: str | None = None) -> str:
+        """A node's InternalIP: the first one, or the one of ``family`` (``"IPv4"``/``"IPv6"``)."""
         node = self.api.get("Node", name)
-        return next(a.address for a in node.status.addresses if a.type == "InternalIP")
+        ips = [a.address for a in node.status.addresses if a.type == "InternalIP"]
+        if family is None:
+            return ips[0]
+        want = 6 if family == "IPv6" else 4
+        found = next((ip for ip in ips if ipaddress.ip_address(ip).version == want), None)
+        if found is None:
+            raise K8snetError(f"node {name} has no {family} InternalIP (its addresses: {', '.join(ips)})")
+        return found
 
     # -- other components ----------------------------------------------------------------------------------
     def kubectl(self, line: str, stdin: str | None = None) -> KubectlOutput:

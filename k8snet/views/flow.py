@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from k8snet.sim.whatif import CLIENT_IP
-from k8snet.views.graphviz import COLORS, digraph, to_svg
+from k8snet.views.graphviz import COLORS, digraph, dot_available, to_svg
 
 if TYPE_CHECKING:
     from k8snet.sim.traffic import EntryResult
@@ -298,7 +298,8 @@ def whatif_svg(w: Any) -> str:
 
 def register_display_formatters(ipython: Any = None) -> bool:
     """Make IPython show a :class:`~k8snet.sim.trace.Trace` and a :class:`~k8snet.sim.whatif.WhatIf` as their
-    diagrams (``image/svg+xml``), in ``ipython`` or the running shell; ``False`` if there is none.
+    diagrams (``image/svg+xml``; HTML where ``dot`` cannot run), in ``ipython`` or the running shell; ``False``
+    if there is none.
 
     The formatters are registered by module and class name, so nothing is imported until such an object
     is displayed.
@@ -311,7 +312,9 @@ def register_display_formatters(ipython: Any = None) -> bool:
         ipython = ipython_module.get_ipython() if ipython_module is not None else None
     if ipython is None:
         return False
-    svg = ipython.display_formatter.formatters["image/svg+xml"]
-    svg.for_type_by_name("k8snet.sim.trace", "Trace", trace_svg)
-    svg.for_type_by_name("k8snet.sim.whatif", "WhatIf", whatif_svg)
+    # where `dot` cannot run (JupyterLite) the diagrams are HTML for the page to draw (graphviz.dot_placeholder)
+    mime = "image/svg+xml" if dot_available() else "text/html"
+    formatter = ipython.display_formatter.formatters[mime]
+    formatter.for_type_by_name("k8snet.sim.trace", "Trace", trace_svg)
+    formatter.for_type_by_name("k8snet.sim.whatif", "WhatIf", whatif_svg)
     return True

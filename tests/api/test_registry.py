@@ -23,6 +23,8 @@ API_RESOURCES = [
     ("deployments", "deploy", "apps/v1", True, "Deployment"),
     ("replicasets", "rs", "apps/v1", True, "ReplicaSet"),
     ("endpointslices", "", "discovery.k8s.io/v1", True, "EndpointSlice"),
+    ("ipaddresses", "ip", "networking.k8s.io/v1", False, "IPAddress"),
+    ("servicecidrs", "", "networking.k8s.io/v1", False, "ServiceCIDR"),
 ]
 
 

@@ -121,9 +121,14 @@ def _entry_text(rule: Rule) -> str:
     port = rule.dport.value if rule.dport else ""
     if rule.chain == "KUBE-NODEPORTS" and not label.startswith("health check"):
         dest = _address(rule.destination.value) if rule.destination else "LOCAL"
-        return f"nodePort {dest}:{port}/{proto}"
+        return f"nodePort {_host_port(dest, port)}/{proto}"
     dest = _address(rule.destination.value) if rule.destination else "*"
-    return f"{label or 'address'} {dest}:{port}/{proto}"
+    return f"{label or 'address'} {_host_port(dest, port)}/{proto}"
+
+
+def _host_port(host: str, port: str) -> str:
+    # net.JoinHostPort: an IPv6 address (ip6tables-save) in brackets
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class IptablesAttribution:

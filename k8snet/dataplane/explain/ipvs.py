@@ -50,6 +50,8 @@ def _roles(ipsets: dict[str, IPSet] | None) -> tuple[dict[tuple[str, str, str], 
     roles: dict[tuple[str, str, str], str] = {}
     nodeports: dict[str, set[str]] = {}
     for name, s in (ipsets or {}).items():
+        # the IPv6 proxier's sets are "KUBE-6-..." (NewIPSet in pkg/proxy/ipvs/ipset.go)
+        name = name.replace("KUBE-6-", "KUBE-", 1) if name.startswith("KUBE-6-") else name
         if name in _ADDRESS_SETS:
             for entry in s.entries:
                 ip, _, rest = entry.partition(",")

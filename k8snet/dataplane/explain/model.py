@@ -102,9 +102,12 @@ class ServicePortReport:
     endpoints: list[EndpointShare] = field(default_factory=list)
     affinity_seconds: int | None = None
     notes: list[str] = field(default_factory=list)
+    #: The nftables table the report's chains are in, when the input holds more than one kube-proxy table (a
+    #: dual-stack node's ``ip kube-proxy`` and ``ip6 kube-proxy``, whose chains have the same names).
+    table: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "entries": list(self.entries),
             "chains": list(self.chains),
@@ -112,6 +115,9 @@ class ServicePortReport:
             "affinity_seconds": self.affinity_seconds,
             "notes": list(self.notes),
         }
+        if self.table is not None:
+            out["table"] = self.table
+        return out
 
 
 @dataclass(frozen=True)

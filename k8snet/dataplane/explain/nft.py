@@ -47,6 +47,8 @@ _AFFINITY = re.compile(r"\bip6?\s+saddr\s+@(affinity-\S+)\s+goto\s+(\S+)")
 _DNAT = re.compile(r"\bdnat\s+(?:ip6?\s+)?to\s+(\S+)")
 _VERDICT = re.compile(r"\b(goto|jump)\s+(\S+)")
 _ELEMENT = re.compile(r'^(.*?)(?:\s+comment\s+"([^"]*)")?\s*:\s*(.+)$')
+# nft and knftables write a map element "KEY : VALUE" with blanks around the colon: an IPv6 key has colons of its own
+_ELEMENT_SPACED = re.compile(r'^(.*?)(?:\s+comment\s+"([^"]*)")?\s+:\s+(.+)$')
 _DURATION = re.compile(r"(\d+)(d|h|m|s)")
 
 
@@ -98,16 +100,23 @@ def explain_nft(
     unattributed: list[Unattributed] = []
     other: dict[str, int] = {}
 
+    # A dual-stack node's ruleset holds "ip kube-proxy" and "ip6 kube-proxy", one per proxier, with the same chain
+    # names: each table's Service ports are reported on their own, named with the table.
+    several = sum(t.name == "kube-proxy" for t in ruleset.tables) > 1
+    current: list[str | None] = [None]
+
     def report(name: str) -> ServicePortReport:
-        if name not in reports:
-            reports[name] = ServicePortReport(name)
-        return reports[name]
+        key = f"{name} ({current[0]})" if current[0] else name
+        if key not in reports:
+            reports[key] = ServicePortReport(key, table=current[0])
+        return reports[key]
 
     for table in ruleset.tables:
         if table.name != "kube-proxy":
             n = sum(len(c.rules) for c in table.chains.values())
             other[f"table {table.key}"] = n
             continue
+        current[0] = table.key if several else None
         _explain_table(table, infos, report, unattributed)
     return infos, [reports[k] for k in sorted(reports)], unattributed, other
 
@@ -116,6 +125,7 @@ def _explain_table(
     table: NftTableBlock, infos: list[ChainInfo], report, unattributed: list[Unattributed]
 ) -> None:
     by_name: dict[str, ChainInfo] = {}
+    first = len(infos)  # this table's chains are infos[first:]
     for chain in table.chains.values():
         m = _NAME.match(chain.name)
         if m:
@@ -167,7 +177,7 @@ def _explain_table(
     cluster_ips = {k for _, k in table.sets["cluster-ips"].elements} if "cluster-ips" in table.sets else set()
     for nset in table.sets.values():
         for lineno, item in nset.elements:
-            m = _ELEMENT.match(item)
+            m = _ELEMENT_SPACED.match(item) or _ELEMENT.match(item)
             if not m:
                 continue
             key, comment, value = m.group(1).strip(), m.group(2), m.group(3).strip()
@@ -197,8 +207,8 @@ def _explain_table(
                         lineno, item, f"element of {nset.name}: chain {vm.group(2)} is not in the input"
                     )
                 )
-    # Reports: chains and endpoints per Service port.
-    for info in infos:
+    # Reports: chains and endpoints per Service port (of this table).
+    for info in infos[first:]:
         if info.owner is None:
             continue
         rep = report(info.owner)
@@ -221,7 +231,7 @@ def _explain_table(
                     rep.endpoints.append(
                         EndpointShare(ep, share, info.chain, target, "chain not in the input")
                     )
-    for info in infos:
+    for info in infos[first:]:
         if info.kind == "endpoint" and info.owner:
             rep = report(info.owner)
             if not any(e.chain == info.chain for e in rep.endpoints):

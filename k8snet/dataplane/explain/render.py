@@ -15,7 +15,10 @@ def _share(share: float | None) -> str:
     return f"  {share:.1%}" if share is not None else ""
 
 
-def _service_block(rep: Any, chains: dict[str, Any]) -> list[str]:
+def _service_block(rep: Any, chains: dict[Any, Any]) -> list[str]:
+    if getattr(rep, "table", None):
+        # this table's chains (another kube-proxy table may have chains of the same names)
+        chains = {**chains, **chains.get(("table", rep.table), {})}
     lines = [rep.name]
     entries = list(rep.entries)
     # entry points ranked as kube-proxy's dispatch order reads (cluster IP first, nodePort last); stable otherwise
@@ -58,7 +61,10 @@ def _service_block(rep: Any, chains: dict[str, Any]) -> list[str]:
 
 def render_services(explanation: Any) -> str:
     """The per-Service-port blocks only (what :func:`~k8snet.dataplane.explain.render_explanation` prints)."""
-    chains = {c.chain: c for c in explanation.chains if c.table in ("nat",) or " " in c.table}
+    chains: dict[Any, Any] = {c.chain: c for c in explanation.chains if c.table in ("nat",) or " " in c.table}
+    for c in explanation.chains:
+        if " " in c.table:
+            chains.setdefault(("table", c.table), {})[c.chain] = c
     lines: list[str] = []
     for rep in explanation.services:
         lines.extend(_service_block(rep, chains))
