@@ -74,6 +74,8 @@ __all__ = [
     "printed_errors",
     "kubectl",
     "kubectl_apply",
+    "use_lab",
+    "lab",
     "load_ipython_extension",
 ]
 
@@ -154,7 +156,7 @@ def describe_fields(text: str) -> dict[str, str]:
 
 # -- magics ----------------------------------------------------------------------------------------------------
 
-_state: dict[str, Any] = {"cluster": None, "last": None}
+_state: dict[str, Any] = {"cluster": None, "last": None, "lab": None}
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,44 @@ def printed_errors() -> Iterator[None]:
 def kubectl_apply(line: str, cell: str) -> None:
     """``%%kubectl_apply [-n NS] [--context NAME]``: ``kubectl apply -f -`` with the cell as stdin."""
     kubectl(f"apply -f - {line}".strip(), stdin=cell)
+
+
+def use_lab(scenario: Any, register: bool = True) -> Any:
+    """Make a troubleshooting-lab scenario the target of ``%lab`` (and register that magic in the running IPython,
+    if any); ``scenario`` is a :class:`~k8snet.sim.troubleshooting.Lab` or a scenario id (a new lab is built).
+    Returns the lab."""
+    if isinstance(scenario, str):
+        from k8snet.sim.troubleshooting import Lab
+
+        scenario = Lab(scenario)
+    _state["lab"] = scenario
+    ip = _ipython() if register else None
+    if ip is not None:
+        ip.register_magic_function(lab, magic_kind="line", magic_name="lab")
+    return scenario
+
+
+def lab(line: str) -> None:
+    """``%lab COMMAND``: run a command on the current troubleshooting-lab scenario (see :func:`use_lab`) as on a
+    real cluster's terminal: ``kubectl ...``, ``kubectl exec POD -- nslookup/curl/wget ...``, ``k8snet trace ...``.
+    Prints what the command prints (errors on stderr, never a traceback) and keeps it for :func:`last`.
+
+    >>> import contextlib, sys
+    >>> _ = use_lab("orders", register=False)
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     lab("kubectl exec frontend -- curl -sS --connect-timeout 5 http://orders")
+    curl: (7) Failed to connect to orders port 80 after 0 ms: Couldn't connect to server
+    >>> last().exit_code
+    7
+    """
+    current_lab = _state["lab"]
+    if current_lab is None:
+        _state["last"] = KubectlRun(line, "", "error: no lab scenario chosen: use_lab(...) first\n", 1)
+        _print("", "error: no lab scenario chosen: use_lab(...) first\n")
+        return
+    result = current_lab.run(line)
+    _state["last"] = KubectlRun(line, result.stdout, result.stderr, result.exit_code)
+    _print(result.stdout, result.stderr)
 
 
 def load_ipython_extension(ipython: Any) -> None:

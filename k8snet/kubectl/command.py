@@ -240,18 +240,27 @@ def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: s
 
 
 def _load(source: str, stdin: str | None) -> tuple[list, str]:
+    """The objects of ``-f source`` and the name kubectl gives the source in errors. An object over kube-apiserver's
+    request-body limit gets the server's 413 with the source, as kubectl's ``AddSourceToErr`` words it
+    (simplified: nothing of the file is sent, where kubectl would send the other objects)."""
     from .. import manifests
+    from ..errors import RequestEntityTooLargeError
 
-    if source == "-":
-        if stdin is None:
-            raise KubectlError("error: no objects passed to apply")
-        return manifests.load(stdin), "STDIN"
+    name = "STDIN" if source == "-" else source
     try:
+        if source == "-":
+            if stdin is None:
+                raise KubectlError("error: no objects passed to apply")
+            return manifests.load(stdin), name
         return manifests.load(
             source if source.endswith((".yaml", ".yml", ".json")) else open(source).read()
-        ), source
+        ), name
     except FileNotFoundError:
         raise KubectlError(f'error: the path "{source}" does not exist') from None
+    except RequestEntityTooLargeError as err:
+        raise KubectlError(
+            f'Error from server (RequestEntityTooLarge): error when creating "{name}": {err.message}'
+        ) from None
 
 
 # --- commands ---------------------------------------------------------------------------------------------

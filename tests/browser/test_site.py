@@ -178,3 +178,51 @@ def test_explorers_show_what_python_computes(page_and_log, base_url, path):
             )
             assert _visible_html(element, ".k8snet-svg") == expected_svg, where
     assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
+
+
+def _changing_start(explorer, key: str) -> dict | None:
+    """The page's default combination, or the default with one other control moved, from which every value of
+    ``key`` shows a different view (``None`` if there is none: the control changes nothing)."""
+    keys = list(explorer.controls)
+    initial = {k: (explorer.initial or {}).get(k, explorer.controls[k][0]) for k in keys}
+    starts = [dict(initial)] + [
+        dict(initial, **{other: v}) for other in keys if other != key for v in explorer.controls[other]
+    ]
+    for start in starts:
+        digests = {explorer.outcome(**dict(start, **{key: v})).digest for v in explorer.controls[key]}
+        if len(digests) == len(explorer.controls[key]):
+            return start
+    return None
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_control_changes_the_view(page_and_log, base_url, path):
+    """Each control of each explorer changes what the page shows: from the page's default, or after one other
+    control is moved, every value of the control shows its own view (issue 14)."""
+    page, log = page_and_log
+    open_page(page, base_url, path)
+    explorers = page.locator(".k8snet-explorer").all()
+    if not explorers:
+        pytest.skip(f"{path} has no explorers")
+    for element in explorers:
+        note = element.locator("[data-k8snet-explorer]").first
+        explorer = explorer_from_marker(
+            note.get_attribute("data-k8snet-explorer"),
+            note.get_attribute("data-k8snet-factory"),
+            note.get_attribute("data-k8snet-args"),
+        )
+        keys = list(explorer.controls)
+        controls = [element.locator(f".k8snet-control-{i}") for i in range(len(keys))]
+        kinds = [explorer._kind(k, explorer.controls[k]) for k in keys]
+        for key in keys:
+            start = _changing_start(explorer, key)
+            assert start is not None, f"{explorer.name}: the control {key!r} never changes the view"
+            shown = set()
+            for value in explorer.controls[key]:
+                combo = dict(start, **{key: value})
+                for j, k in enumerate(keys):
+                    _set_control(controls[j], kinds[j], explorer.controls[k].index(combo[k]), str(combo[k]))
+                (marker,) = _visible_outcomes(element)
+                shown.add(marker)
+            assert len(shown) == len(explorer.controls[key]), f"{explorer.name}: {key!r} showed {shown}"
+    assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
