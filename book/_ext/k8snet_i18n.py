@@ -179,8 +179,18 @@ def _strip_pots(outdir: Path) -> None:
 LIBRARY_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
+def library_data_messages() -> list[str]:
+    """The prose of the library's data files that readers see: the troubleshooting lab's causes, stories,
+    explanations and step labels (:func:`k8snet.sim.troubleshooting.lab_messages`; the YAML stays the single
+    source, the catalog holds the translations)."""
+    from k8snet.sim.troubleshooting import lab_messages
+
+    return lab_messages()
+
+
 def update_library(languages: list[str]) -> None:
-    """Refresh ``k8snet/locale/<lang>/LC_MESSAGES/k8snet.po`` from the package's ``_()`` calls and compile it.
+    """Refresh ``k8snet/locale/<lang>/LC_MESSAGES/k8snet.po`` from the package's ``_()`` calls (and
+    :func:`library_data_messages`) and compile it.
 
     New messages come in untranslated, changed ones fuzzy (with the old translation as a suggestion); messages
     no longer in the code are dropped.
@@ -196,6 +206,8 @@ def update_library(languages: list[str]) -> None:
         str(LOCALE_DIR.parent), method_map=[("**.py", "python")], keywords=LIBRARY_KEYWORDS
     ):
         template.add(message, None, [(f"k8snet/{filename}", lineno)], auto_comments=comments, context=context)
+    for message in library_data_messages():
+        template.add(message, None, [("k8snet/data/troubleshooting.yaml", 0)])
     for language in languages:
         po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
         po_path.parent.mkdir(parents=True, exist_ok=True)

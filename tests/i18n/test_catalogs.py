@@ -149,14 +149,17 @@ def test_library_ships_a_zh_cn_catalog():
 def test_library_catalog_is_complete_and_faithful(language):
     bad = []
     for e in _live(_library(language)):
-        if not e.msgstr or e.fuzzy:
+        # an ngettext message has one translation per plural form of the language
+        translations = list(e.msgstr_plural.values()) if e.msgid_plural else [e.msgstr]
+        if not all(translations) or e.fuzzy:
             bad.append(f"untranslated or fuzzy: {e.msgid!r}")
             continue
-        for pattern in (PLACEHOLDER, TAG):
-            if sorted(pattern.findall(e.msgid)) != sorted(pattern.findall(e.msgstr)):
-                bad.append(f"{pattern.pattern} differ: {e.msgid!r} -> {e.msgstr!r}")
-        if e.msgid.count("\n") != e.msgstr.count("\n"):
-            bad.append(f"line count differs (diagram labels): {e.msgid!r}")
+        for msgstr in translations:
+            for pattern in (PLACEHOLDER, TAG):
+                if sorted(pattern.findall(e.msgid)) != sorted(pattern.findall(msgstr)):
+                    bad.append(f"{pattern.pattern} differ: {e.msgid!r} -> {msgstr!r}")
+            if e.msgid.count("\n") != msgstr.count("\n"):
+                bad.append(f"line count differs (diagram labels): {e.msgid!r}")
     assert not bad, "\n".join(bad)
 
 
@@ -176,7 +179,7 @@ def test_library_catalog_has_every_message_of_the_code(language):
 
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
-        from k8snet_i18n import LIBRARY_KEYWORDS
+        from k8snet_i18n import LIBRARY_KEYWORDS, library_data_messages
     finally:
         sys.path.pop(0)
     in_code = {
@@ -185,5 +188,37 @@ def test_library_catalog_has_every_message_of_the_code(language):
             str(k8snet.i18n.LOCALE_DIR.parent), method_map=[("**.py", "python")], keywords=LIBRARY_KEYWORDS
         )
     }
+    in_code |= set(
+        library_data_messages()
+    )  # the troubleshooting lab's prose (k8snet/data/troubleshooting.yaml)
     in_catalog = {e.msgid for e in _live(_library(language))}
     assert in_code - in_catalog == set(), "run `make catalogs` and translate the new messages"
+
+
+# -- the library's prose follows the language, and caches keep the languages apart ------------------------------
+
+
+def test_lab_prose_follows_the_language_and_the_file_stays_the_source():
+    from k8snet.sim.troubleshooting import Lab, load_lab
+    from k8snet.views.troubleshooting import lab_answer_explorer
+
+    lab = Lab("orders")
+    raw = load_lab().scenarios["orders"]
+    right = load_lab().causes["selector-matches-nothing"].text
+    try:
+        k8snet.i18n.set_language("zh_CN")
+        story, verdict = lab.scenario.story, lab.check("selector-matches-nothing").message
+        chosen_zh = lab_answer_explorer(scenario="orders").outcome(answer="?").html
+        # a reader may answer with the cause's sentence in either language
+        assert lab.check(k8snet.i18n._(right)).correct and lab.check(right).correct
+    finally:
+        k8snet.i18n.set_language("en")
+    chosen_en = lab_answer_explorer(scenario="orders").outcome(answer="?").html
+    k8snet.i18n.set_language(None)
+    assert story != raw.story and re.search(r"[\u4e00-\u9fff]", story)
+    assert "http://orders" in story  # the literal survives translation
+    assert lab.scenario.story == raw.story  # back in English: the file's own words
+    assert verdict.startswith("正确") and "app=order" in verdict
+    assert "Choose the letter" in chosen_en and "Choose the letter" not in chosen_zh
+    # what the client printed is the program's output, the same in both languages
+    assert "Couldn't connect to server" in lab.symptom_text()
