@@ -77,7 +77,7 @@ notebooks: $(STAMP) system-graphviz
 
 # The repository and launch buttons come from K8SNET_REPOSITORY=owner/name and K8SNET_BRANCH (unset: none shown).
 site: $(STAMP) system-graphviz system-npm
-	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute $(foreach lang,$(EDITIONS),_build/$(lang))
+	rm -rf _build/html _build/.doctrees _build/.jupyter_cache _build/jupyter_execute $(foreach lang,$(EDITIONS),_build/$(lang))
 	$(BIN)/jupyter-book build . -W --keep-going
 	$(MAKE) editions W=1
 	$(BIN)/python book/_lite/k8snet_lite.py

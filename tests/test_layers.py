@@ -27,7 +27,7 @@ ROOT = PACKAGE.parent
 #: The layers, lowest first: a module may import only from its own layer or a lower one.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # the root package imports only k8snet.errors; its other names (Cluster, load, dump) are served lazily
-    ("ground", ("k8snet", "k8snet.errors", "k8snet.netutils", "k8snet.clock", "k8snet.data")),
+    ("ground", ("k8snet", "k8snet.errors", "k8snet.netutils", "k8snet.clock", "k8snet.data", "k8snet.i18n")),
     ("api, rules", ("k8snet.api", "k8snet.rules")),
     ("manifests, dataplane", ("k8snet.manifests", "k8snet.dataplane")),
     ("apiserver", ("k8snet.apiserver",)),

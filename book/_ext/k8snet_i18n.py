@@ -63,7 +63,7 @@ class Edition:
 
 
 #: The site's editions; the first is the original, at the site's root. A new language: one line here, its
-#: ``locale/<lang>/`` catalogs (``make catalogs LANGUAGES=<lang>``), and a line in the Makefile's ``book``.
+#: ``locale/<lang>/`` catalogs (``make catalogs EDITIONS=<lang>``), and the language in the Makefile's ``EDITIONS``.
 EDITIONS: tuple[Edition, ...] = (
     Edition("en", "", "English", "en"),
     Edition("zh_CN", "zh-cn", "中文", "zh-CN"),
@@ -88,8 +88,16 @@ def translations() -> tuple[Edition, ...]:
     return EDITIONS[1:]
 
 
-def _sphinx_build(builder: str, outdir: Path, overrides: dict, warningiserror: bool, keep_going: bool) -> int:
-    """Jupyter Book 1's own Sphinx build (as ``jupyter-book build .``), with config overrides."""
+def _sphinx_build(
+    builder: str,
+    outdir: Path,
+    overrides: dict,
+    warningiserror: bool,
+    keep_going: bool,
+    doctreedir: Path | None = None,
+) -> int:
+    """Jupyter Book 1's own Sphinx build (as ``jupyter-book build .``), with config overrides; the doctrees go
+    beside ``outdir`` (``<parent>/.doctrees``) unless ``doctreedir`` says where."""
     from jupyter_book.sphinx import build_sphinx
 
     overrides = {
@@ -105,6 +113,7 @@ def _sphinx_build(builder: str, outdir: Path, overrides: dict, warningiserror: b
         path_config=str(ROOT / "_config.yml"),
         confoverrides=overrides,
         builder=builder,
+        doctreedir=str(doctreedir) if doctreedir else None,
         warningiserror=warningiserror,
         keep_going=keep_going,
     )
@@ -148,6 +157,9 @@ def gettext(outdir: Path = BUILD / "gettext") -> int:
         {"nb_execution_mode": "off", "language": "en", "gettext_location": True},
         warningiserror=True,
         keep_going=True,
+        # its own doctrees: _build/gettext's default (_build/.doctrees) is the English html build's, and Sphinx
+        # refuses an environment another builder wrote
+        doctreedir=outdir.with_name(outdir.name + ".doctrees"),
     )
     if status == 0:
         _strip_pots(outdir)
