@@ -609,11 +609,31 @@ def _split_yaml_documents(text: str) -> list[str]:
     return docs
 
 
-def load_documents(source: str | bytes, name: str = "STDIN") -> list[Document]:
+def _documents_of_value(value: Any, name: str) -> tuple[list[Document], bool]:
+    """The objects one decoded document holds (several for a ``List``), or its error; the flag says the error
+    ends the stream (a document that is not an object, or lacks ``apiVersion``/``kind``)."""
+    if value is None:
+        return [], False
+    if not isinstance(value, dict) or not value.get("apiVersion") or not value.get("kind"):
+        try:
+            _from_dict(value)
+        except ManifestError as err:
+            return [Document(None, err, name, "parse")], True
+    try:
+        objs = _from_dict(value)
+    except NoKindMatchError as err:
+        return [Document(None, err.from_source(name), name, "mapping")], False
+    except K8snetError as err:
+        return [Document(None, err, name, "server")], False
+    return [Document(obj, None, name) for obj in objs], False
+
+
+def load_documents(source: Source | bytes, name: str = "STDIN") -> list[Document]:
     """Decode a manifest stream object by object, as kubectl's resource builder with ``ContinueOnError`` does
     (k8s.io/cli-runtime ``pkg/resource/visitor.go`` ``StreamVisitor``): each document is read on its own, a
     document that cannot be read ends the stream (the objects before it are kept), a kind the server does not
-    serve is reported and the rest go on. ``name`` is what kubectl names the source in its messages.
+    serve is reported and the rest go on. ``name`` is what kubectl names the source in its messages (``STDIN``;
+    a path read here is named by the path). ``source`` is anything :func:`load` takes.
 
     >>> docs = load_documents('''
     ... apiVersion: v1
@@ -632,12 +652,35 @@ def load_documents(source: str | bytes, name: str = "STDIN") -> list[Document]:
     >>> [(d.obj.kind if d.obj else None, d.stage) for d in docs]
     [('ConfigMap', ''), (None, 'mapping'), (None, 'server')]
     """
+    if isinstance(source, K8sModel):
+        return [Document(source.model_copy(deep=True), None, name)]  # type: ignore[arg-type]
+    if isinstance(source, dict):
+        return _documents_of_value(source, name)[0]
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            err = ManifestError(
+                f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
+            )
+            return [Document(None, err, str(path), "parse")]
+        return load_documents(path.read_bytes(), str(path) if name == "STDIN" else name)
     if isinstance(source, bytes):
         try:
             source = source.decode("utf-8")
         except UnicodeDecodeError:
             err = ManifestError("error converting YAML to JSON: yaml: invalid leading UTF-8 octet")
             return [Document(None, err, name, "parse")]
+    if not isinstance(source, str):
+        if isinstance(source, Iterable):
+            out: list[Document] = []
+            for item in source:
+                out.extend(load_documents(item, name))
+            return out
+        return [
+            Document(
+                None, ManifestError(f"cannot load a manifest from {type(source).__name__}"), name, "parse"
+            )
+        ]
     if len(source.encode("utf-8", "surrogatepass")) > MAX_MANIFEST_BYTES:
         err = ManifestError(
             f"the manifest is larger than {MAX_MANIFEST_BYTES} bytes, the most kube-apiserver accepts in one request"
@@ -645,32 +688,19 @@ def load_documents(source: str | bytes, name: str = "STDIN") -> list[Document]:
         return [Document(None, err, name, "parse")]
     stripped = source.lstrip()
     chunks = [source] if stripped.startswith(("{", "[")) else _split_yaml_documents(source)
-    out: list[Document] = []
+    docs: list[Document] = []
     for chunk in chunks:
         try:
             values = _parse_text(chunk)
         except ManifestError as err:
-            out.append(Document(None, err, name, "parse"))
-            return out
+            docs.append(Document(None, err, name, "parse"))
+            return docs
         for value in values:
-            if value is None:
-                continue
-            if not isinstance(value, dict) or not value.get("apiVersion") or not value.get("kind"):
-                try:
-                    _from_dict(value)
-                except ManifestError as err:
-                    out.append(Document(None, err, name, "parse"))
-                    return out
-            try:
-                objs = _from_dict(value)
-            except NoKindMatchError as err:
-                out.append(Document(None, err.from_source(name), name, "mapping"))
-                continue
-            except K8snetError as err:
-                out.append(Document(None, err, name, "server"))
-                continue
-            out.extend(Document(obj, None, name) for obj in objs)
-    return out
+            found, stop = _documents_of_value(value, name)
+            docs.extend(found)
+            if stop:
+                return docs
+    return docs
 
 
 def load_one(source: Source) -> Resource:
