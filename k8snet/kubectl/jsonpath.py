@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ..errors import KubectlError
@@ -37,6 +38,7 @@ __all__ = [
     "JSONPathError",
     "parse",
     "find_results",
+    "execute",
     "jsonpath_print",
     "relaxed_jsonpath_expression",
     "custom_columns_print",
@@ -378,31 +380,49 @@ _MISSING = object()
 
 
 class _Evaluator:
+    """``JSONPath`` of client-go as it is since the nested-range fix (``lastEndNode``; the ``TestNestedRanges``
+    cases): a ``range`` runs the nodes after it once per value (once on nothing when there is none) and the
+    evaluation then resumes after its ``end``."""
+
     def __init__(self, root: Node, allow_missing_keys: bool = True):
         self.root_nodes = list(root.nodes)
         self.allow_missing = allow_missing_keys
-        self.stack: list[list[Any]] = []
-        self.cur: list[Any] = []
         self.begin_range = self.in_range = self.end_range = 0
+        self.last_end_node: Node | None = None
 
     def find_results(self, data: Any, nodes: list[Node] | None = None) -> list[list[Any]]:
         nodes = self.root_nodes if nodes is None else nodes
-        self.cur = [data]
+        cur = [data]
         full: list[list[Any]] = []
-        for i, node in enumerate(nodes):
-            results = self.walk(self.cur, node)
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            results = self.walk(cur, node)
+            # an end node: break the current block
             if self.end_range > 0 and self.end_range <= self.in_range:
                 self.end_range -= 1
+                self.last_end_node = node
                 break
+            # a range node: run the rest once per value
             if self.begin_range > 0:
                 self.begin_range -= 1
                 self.in_range += 1
-                for k, value in enumerate(results):
-                    if k == len(results) - 1:
-                        self.in_range -= 1
-                    full.extend(self.find_results(value, nodes[i + 1 :]))
-                break
+                if results:
+                    for value in results:
+                        full.extend(self.find_results(value, nodes[i + 1 :]))
+                else:
+                    # no values: the nodes within the range still run, so the position reaches the end node
+                    self.find_results(None, nodes[i + 1 :])
+                self.in_range -= 1
+                # resume after the most recent end node
+                for k in range(i + 1, len(nodes)):
+                    if nodes[k] is self.last_end_node:
+                        i = k
+                        break
+                i += 1
+                continue
             full.append(results)
+            i += 1
         return full
 
     def walk(self, values: list[Any], node: Node) -> list[Any]:
@@ -436,15 +456,11 @@ class _Evaluator:
 
     def eval_identifier(self, values: list[Any], node: Node) -> list[Any]:
         if node.value == "range":
-            self.stack.append(self.cur)
             self.begin_range += 1
             return values
         if node.value == "end":
-            if self.end_range < self.in_range:
+            if self.in_range > 0:
                 self.end_range += 1
-                return []
-            if self.stack:
-                self.cur = self.stack.pop()
                 return []
             raise JSONPathError("not in range, nothing to end")
         raise JSONPathError(f"unrecognized identifier {node.value}")
@@ -534,10 +550,14 @@ class _Evaluator:
 
 
 def _children(value: Any) -> list[Any]:
+    """What ``*`` and ``..`` descend into: a map's values, a list's items, a string's bytes (Go indexes a
+    string by byte: ``uint8`` values, which have no children)."""
     if isinstance(value, dict):
         return [value[k] for k in value]
-    if isinstance(value, (list, str)):
+    if isinstance(value, list):
         return list(value)
+    if isinstance(value, str):
+        return list(value.encode("utf-8"))
     return []
 
 
@@ -607,15 +627,70 @@ def _go_float(f: float) -> str:
 
 
 def _go_json(value: Any) -> str:
-    """``json.Marshal``: compact, keys sorted, ``<``, ``>``, ``&`` escaped."""
-    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """``json.Marshal``: compact, map keys sorted, floats as Go writes them (``1`` for 1.0, ``1e-7``), ``<``,
+    ``>``, ``&``, U+2028 and U+2029 escaped."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_go_json(str(k))}:{_go_json(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_go_json(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _go_json_float(value)
+    text = json.dumps(str(value), ensure_ascii=False)
+    for char, escape in _JSON_ESCAPES:
+        text = text.replace(char, escape)
+    return text
+
+
+_JSON_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+
+
+def _go_json_float(f: float) -> str:
+    """encoding/json's float64: the shortest digits, fixed notation unless ``|f| < 1e-6`` or ``|f| >= 1e21``
+    (then ``1e-07`` is cleaned up to ``1e-7``).
+
+    >>> [_go_json_float(x) for x in (1.0, 2.2, 1e-05, 1e-07, 1e21, 123456789.5)]
+    ['1', '2.2', '0.00001', '1e-7', '1e+21', '123456789.5']
+    """
+    if f != f or f in (float("inf"), float("-inf")):
+        raise JSONPathError(f"json: unsupported value: {f}")
+    a = abs(f)
+    if a != 0 and (a < 1e-6 or a >= 1e21):
+        mant, exp = repr(f).split("e")
+        sign, digits = (exp[0], exp[1:]) if exp[0] in "+-" else ("+", exp)
+        return f"{mant}e{sign}{digits.lstrip('0') or '0'}"
+    text = format(Decimal(repr(f)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def find_results(template: str | Node, data: Any, allow_missing_keys: bool = True) -> list[list[Any]]:
     """``JSONPath.FindResults``: for each top-level node of the template, the values it yields."""
     root = parse(template) if isinstance(template, str) else template
     return _Evaluator(root, allow_missing_keys).find_results(data)
+
+
+def execute(template: str, data: Any, allow_missing_keys: bool = False) -> str:
+    """``JSONPath.Execute``: the template's text with the values it finds, each result's values separated by a
+    space (client-go's default does not allow missing keys; kubectl's printer does, see :func:`jsonpath_print`).
+
+    >>> execute("{.items[-1]}", {"items": [1, 2.5, {"a": True}]})
+    '{"a":true}'
+    """
+    results = find_results(template, data, allow_missing_keys)
+    return "".join(" ".join(_text_of(v) for v in values) for values in results)
 
 
 def _text_of(value: Any) -> str:
