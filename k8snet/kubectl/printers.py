@@ -1297,6 +1297,11 @@ def table_rows(obj: Any, now: datetime | None = None, wide: bool = True) -> list
     if not wide:
         if obj.kind == "Service":
             cells[3] = _service_external_ip(obj, wide=False)
+        if obj.kind == "PriorityClass":
+            # printPriorityClass adds the PreemptionPolicy cell only for Wide, though its column has priority 0
+            # (so kubectl, always handed wide rows, always shows it)
+            cells = cells[:-1]
+            return cells
         cells = [c for c, (_, prio) in zip(cells, COLUMNS[obj.kind], strict=True) if prio == 0]
     return cells
 
