@@ -804,11 +804,14 @@ def _create_service(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
     sub = words[0] if words else ""
     if sub not in _SERVICE_TYPES:
         if not sub or sub.startswith("-"):
+            # kubectl (cmdutil.DefaultSubCommandRun) prints the command's help here and exits 1; k8snet says
+            # what the help would tell
             raise KubectlError(
                 "error: a service type is required: clusterip, externalname, loadbalancer or nodeport\n"
                 "See 'kubectl create service -h' for help and examples"
             )
-        raise _usage_error("create service", f'unknown command "{sub}"')
+        # DefaultSubCommandRun's RequireNoArguments: every argument, joined
+        raise _usage_error("create service", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"')
     stype = _SERVICE_TYPES[sub]
     cmd = f"create service {sub}"
     flags = DRY_RUN_FLAGS + [Flag("tcp", kind="list"), Flag("save-config", kind="bool", default=False)]
@@ -983,8 +986,9 @@ def _create_secret(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
     if sub in ("docker-registry", "tls"):
         raise KubectlError(f"error: k8snet does not model `kubectl create secret {sub}`; write the manifest")
     if sub != "generic":
+        # as for create service: kubectl prints the help when no type is given
         raise _usage_error(
-            "create secret", f'unknown command "{sub}"' if sub else "a secret type is required"
+            "create secret", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"' if sub else "a secret type is required"
         )
     p = parse_flags(
         "create secret generic",
