@@ -811,7 +811,9 @@ def _create_service(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
                 "See 'kubectl create service -h' for help and examples"
             )
         # DefaultSubCommandRun's RequireNoArguments: every argument, joined
-        raise _usage_error("create service", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"')
+        raise _usage_error(
+            "create service", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"'
+        )
     stype = _SERVICE_TYPES[sub]
     cmd = f"create service {sub}"
     flags = DRY_RUN_FLAGS + [Flag("tcp", kind="list"), Flag("save-config", kind="bool", default=False)]
@@ -988,7 +990,10 @@ def _create_secret(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
     if sub != "generic":
         # as for create service: kubectl prints the help when no type is given
         raise _usage_error(
-            "create secret", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"' if sub else "a secret type is required"
+            "create secret",
+            f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"'
+            if sub
+            else "a secret type is required",
         )
     p = parse_flags(
         "create secret generic",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..field import FieldError, Path, invalid, not_supported
+from ..field import FieldError, GoStruct, Path, invalid, not_supported
 from .generic import IS_NEGATIVE_ERROR_MSG
 from .meta_v1 import validate_label_selector
 from .objectmeta import validate_object_meta, validate_object_meta_update
@@ -43,7 +43,15 @@ def _spec(spec: Any, path: Path) -> list[FieldError]:
     if spec is None:
         return errs
     if spec.minAvailable is not None and spec.maxUnavailable is not None:
-        errs.append(invalid(path, spec.to_dict(), "minAvailable and maxUnavailable cannot be both set"))
+        # the bad value is the internal PodDisruptionBudgetSpec, a struct without json tags
+        selector = spec.selector.to_dict() if spec.selector is not None else None
+        value = GoStruct(
+            MinAvailable=spec.minAvailable,
+            Selector=selector,
+            MaxUnavailable=spec.maxUnavailable,
+            UnhealthyPodEvictionPolicy=spec.unhealthyPodEvictionPolicy,
+        )
+        errs.append(invalid(path, value, "minAvailable and maxUnavailable cannot be both set"))
     if spec.minAvailable is not None:
         errs += _int_or_percent(spec.minAvailable, path.child("minAvailable"))
     if spec.maxUnavailable is not None:
