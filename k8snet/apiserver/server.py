@@ -6,7 +6,9 @@ and the Service REST storage (kubernetes/kubernetes ``pkg/registry/core/service/
 1. defaults (``pkg/apis/core/v1/defaults.go``; decoding applies them before anything else),
 2. for Services, ``beginCreate``/``beginUpdate``: ``patchAllocatedValues`` and ``normalizeClusterIPs`` on
    update, IP-family initialisation and **allocation** of ClusterIPs and NodePorts,
-3. strategy preparation (``dropTypeDependentFields`` on Service updates) and **validation**,
+3. strategy preparation (``dropTypeDependentFields`` on Service updates; for the other kinds their strategy's
+   ``PrepareForCreate``/``PrepareForUpdate``: status reset, generation, a Job's generated selector...) and
+   **validation** (:data:`~k8snet.apiserver.validation.VALIDATE`, one function per kind),
 4. storage.
 
 A request that fails at any step changes nothing: allocations are rolled back and the store is left exactly as

@@ -2,31 +2,39 @@
 
 :func:`run` parses the line with :mod:`shlex` (a leading ``kubectl`` is optional) and supports:
 
-``get``, ``describe``, ``run``, ``create deployment``, ``create -f``, ``expose``, ``apply -f``, ``scale``,
-``label`` and ``delete``. Output is a :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr``
-holding what kubectl writes to stderr, such as ``No resources found in default namespace.`` or the
-``Warning: ...`` lines the API server returns). Failures raise :class:`~k8snet.errors.KubectlError` whose text is
-kubectl's stderr (without the final newline).
+``get``, ``describe``, ``run`` (with ``--expose``), ``create deployment|namespace|service <type>|configmap|secret
+generic``, ``create -f``, ``expose``, ``apply -f``, ``scale``, ``label`` and ``delete``. Output is a
+:class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr`` holding what kubectl writes to stderr, such as
+``No resources found in default namespace.`` or the ``Warning: ...`` lines the API server returns). Failures
+raise :class:`~k8snet.errors.KubectlError` whose text is kubectl's stderr (without the final newline); when some
+objects of an ``apply -f``/``create -f`` were written and others failed, the error's ``stdout`` holds what kubectl
+printed for the written ones.
 
 Upstream behaviour followed (kubernetes/kubectl): ``pkg/cmd/get/get.go`` (tables per resource type, empty line
-between types, ``kind/name`` when several types are printed, ``No resources found`` on stderr),
-``pkg/cmd/run/run.go`` (a Pod labelled ``run=<name>``), ``pkg/cmd/create/create_deployment.go`` (labels
-``app=<name>``, container named after the image), ``pkg/cmd/expose/expose.go`` with
+between types, ``kind/name`` when several types are printed, ``No resources found`` on stderr, a ``List`` for
+``-o yaml|json|jsonpath|custom-columns`` of several objects), ``pkg/cmd/run/run.go`` (a Pod labelled
+``run=<name>``; ``--expose`` creates the Service first), ``pkg/cmd/create/create_deployment.go`` (labels
+``app=<name>``, container named after the image), ``create_namespace.go``, ``create_service.go`` (label and
+selector ``app=<name>``, one port ``<port>-<targetPort>`` per ``--tcp``), ``create_configmap.go`` and
+``create_secret.go`` (``--from-literal``, ``--from-file``, their key errors), ``pkg/cmd/expose/expose.go`` with
 ``pkg/polymorphichelpers`` (selector, ports and protocols taken from the exposed object; one port is left
 unnamed, several are named ``port-1``, ``port-2``...; the Service inherits the object's labels),
-``pkg/cmd/delete/delete.go`` (``service "x" deleted from default namespace``), ``pkg/cmd/util/helpers.go``
-(``error: `` prefix, ``See 'kubectl X -h' for help and examples`` after usage errors) and cobra/pflag
-(``error: unknown flag: --foo`` followed by ``See 'kubectl get --help' for usage.``).
+``pkg/cmd/apply/apply.go`` and cli-runtime's resource builder (:mod:`k8snet.kubectl.apply`: each object on its
+own; ``-f`` takes files, directories — their ``.yaml``/``.yml``/``.json`` files, ``-R`` for subdirectories —
+and ``-``), ``pkg/cmd/delete/delete.go`` (``service "x" deleted from default namespace``),
+``pkg/cmd/util/helpers.go`` (``error: `` prefix, ``See 'kubectl X -h' for help and examples`` after usage
+errors) and cobra/pflag (``error: unknown flag: --foo`` followed by ``See 'kubectl get --help' for usage.``).
+``-o jsonpath=...`` and ``-o custom-columns=...`` are :mod:`k8snet.kubectl.jsonpath`.
 
-``run``, ``create deployment`` and ``expose`` accept ``--dry-run=client`` and ``-o yaml|json|name``.
+The writing commands accept ``--dry-run=client`` (the object kubectl would send, not sent) and
+``--dry-run=server`` (sent, defaulted, validated and admitted, then not stored) with ``-o yaml|json|name``.
 
 Resource type names (``svc``, ``deployments.apps``...) are resolved through :mod:`k8snet.api.registry`, the
-one table of kinds; ``apply`` applies each object with :mod:`k8snet.kubectl.apply`. What a command needs of the
-cluster is :class:`KubectlCluster`: the API server, the clock, and ``reconcile()`` to let the controllers react
-after each write.
+one table of kinds. What a command needs of the cluster is :class:`KubectlCluster`: the API server, the clock,
+and ``reconcile()`` to let the controllers react after each write.
 
-Simplified: one namespace context (``default`` unless ``-n``), no ``--dry-run=server``, no ``-o jsonpath`` or
-templates, no ``--watch``.
+Simplified: one namespace context (``default`` unless ``-n``), no go-templates, no ``--watch``; the ``create``
+subcommands not listed above (job, cronjob, role, ingress...) say they are not modelled.
 """
 
 from __future__ import annotations
