@@ -1,36 +1,45 @@
 # Two commands for a fresh machine (README):
-#   make book   build the Jupyter Book into _build/html
-#   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test
+#   make book   build the Jupyter Book into _build/html (with its JupyterLite edition in _build/html/lite)
+#   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test, and
+#               the launch paths (Binder, Colab, JupyterLite) in fresh virtual environments
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.k8snet-installed
 NBVAL_WORKERS ?= 2
+# `make unit EXTRAS=test` installs only what the unit tests need (CI's other-Python jobs).
+EXTRAS ?= book,test
 
-.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium clean
+.PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium system-cjk-font clean \
+	lite launch-check install-cell install-cell-check system-npm
 
-# The constraints pin the whole dependency tree as resolved on Python 3.11; older Pythons resolve the extras' pins.
+# The constraints pin the whole dependency tree (resolved on Python 3.11; the same pins install on 3.12 and 3.13).
 $(STAMP): pyproject.toml .ci/constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	if $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
-		$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[book,test]'; \
-	else \
-		$(BIN)/python -m pip install --quiet -e '.[book,test]'; \
-	fi
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e '.[$(EXTRAS)]'
 	@touch $@
 
 system-graphviz:
 	@command -v dot >/dev/null 2>&1 || bash .ci/install-system-packages graphviz
 
+# npm packs the Pyodide runtime for the JupyterLite edition (npm registry only).
+system-npm:
+	@command -v npm >/dev/null 2>&1 || bash .ci/install-system-packages npm
+
 system-chromium:
 	@test -x "$${K8SNET_CHROMIUM:-/usr/bin/chromium}" || command -v chromium >/dev/null 2>&1 || bash .ci/install-system-packages chromium
+
+# A CJK font, so that the browser test's screenshot of a page with the article's Chinese shows glyphs, not boxes
+system-cjk-font:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || bash .ci/install-system-packages fonts-noto-cjk
 
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
 
-book: $(STAMP) system-graphviz
+book: $(STAMP) system-graphviz system-npm
 	$(BIN)/jupyter-book build . --keep-going
+	$(BIN)/python book/_lite/k8snet_lite.py
 	@echo
 	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
 
@@ -42,20 +51,40 @@ lint: $(STAMP)
 	$(BIN)/python .ci/check_clean_notebooks.py
 
 unit: $(STAMP) system-graphviz
-	$(BIN)/pytest -n auto -m "not browser" tests k8snet
+	$(BIN)/pytest -n auto -m "not browser and not launch" tests k8snet
 
 notebooks: $(STAMP) system-graphviz
 	$(BIN)/pytest -p no:cacheprovider --nbval-lax --nbval-current-env -n $(NBVAL_WORKERS) --dist loadfile \
 		-o addopts="" --nbval-sanitize-with .ci/nbval-sanitize.cfg book
 
-site: $(STAMP) system-graphviz
+# The repository and launch buttons come from K8SNET_REPOSITORY=owner/name and K8SNET_BRANCH (unset: none shown).
+site: $(STAMP) system-graphviz system-npm
 	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
 	$(BIN)/jupyter-book build . -W --keep-going
+	$(BIN)/python book/_lite/k8snet_lite.py
 
-browser: $(STAMP) system-chromium
-	$(BIN)/pytest -o addopts="" -m browser tests/browser
+# The JupyterLite edition into _build/html/lite (book/_lite/README.md); `make book` and `make site` build it too.
+lite: $(STAMP) system-npm
+	$(BIN)/python book/_lite/k8snet_lite.py
 
-test: lint unit notebooks site browser
+browser: $(STAMP) system-chromium system-cjk-font
+	$(BIN)/pytest -p no:cacheprovider -o addopts="" -m browser tests/browser
+
+# Binder's pip step and every chapter in a fresh venv, every chapter as Colab runs it (fresh venv without k8snet,
+# the install cell pointed at a copy of the checkout), the JupyterLite build's offline checks (a chapter runs in
+# it with the network off). About 4 minutes alone with warm pip/npm caches (the venvs reuse pip's cache).
+launch-check: $(STAMP) system-graphviz system-chromium system-npm
+	$(BIN)/pytest -p no:cacheprovider --import-mode=importlib -o addopts="" -m launch tests/launch
+
+# Write the chapters' install cell (what Colab installs k8snet from): REPOSITORY=owner/name; without it, the
+# repository the chapters already name (a new chapter is brought in line), else the origin remote.
+install-cell: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_launch.py install-cell $(if $(REPOSITORY),--repository $(REPOSITORY))
+
+install-cell-check: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_launch.py install-cell-check $(if $(REPOSITORY),--expected $(REPOSITORY))
+
+test: lint unit notebooks site browser launch-check
 	@echo "make test: all green"
 
 clean:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from . import KUBERNETES_VERSION, __version__
 from .errors import K8snetError
+from .proxy.cli import quiet_broken_pipe
 
 __all__ = ["main", "build_parser"]
 
@@ -52,14 +53,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    try:
-        return int(args.func(args) or 0)
-    except K8snetError as exc:
-        print(
-            f"error: {exc}" if not str(exc).startswith(("error", "Error", "The ")) else str(exc),
-            file=sys.stderr,
-        )
-        return 1
+
+    def go() -> int:
+        try:
+            return int(args.func(args) or 0)
+        except K8snetError as exc:
+            print(
+                f"error: {exc}" if not str(exc).startswith(("error", "Error", "The ")) else str(exc),
+                file=sys.stderr,
+            )
+            return 1
+
+    return quiet_broken_pipe(go)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,8 +11,11 @@ one: the API server's store stamps objects with it, controllers and the dataplan
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+
+from .errors import ConfigError
 
 __all__ = ["SimClock", "DEFAULT_START"]
 
@@ -43,9 +46,16 @@ class SimClock:
     """
 
     def __init__(self, start: datetime = DEFAULT_START):
+        if not isinstance(start, datetime):
+            raise ConfigError(
+                f"SimClock(start={start!r}): give a datetime, e.g. datetime(2026, 1, 1, tzinfo=timezone.utc)"
+            )
         if start.tzinfo is None:
             start = start.replace(tzinfo=timezone.utc)
-        self._now = start.astimezone(timezone.utc)
+        try:
+            self._now = start.astimezone(timezone.utc)
+        except OverflowError:
+            raise ConfigError(f"SimClock(start={start!r}): the instant is outside {_RANGE}") from None
         self.on_advance: list[Callable[[], None]] = []
 
     def now(self) -> datetime:
@@ -58,16 +68,51 @@ class SimClock:
         A keyword naming what the wait is for is accepted for readability, e.g.
         ``clock.advance(terminationGracePeriodSeconds=30)``; every keyword's value is added in seconds unless
         it is a :class:`datetime.timedelta` keyword (``minutes=``, ``hours=``, ``days=``).
+
+        Raises :class:`~k8snet.errors.ConfigError` for a negative, non-numeric, NaN or infinite step, or one
+        that would carry the clock past the last instant a timestamp can hold (year 9999); the clock is then
+        unchanged.
+
+        >>> SimClock().advance(days=10**7)
+        Traceback (most recent call last):
+        ...
+        k8snet.errors.ConfigError: clock.advance(days=10000000): the simulation clock cannot go past 9999-12-31T23:59:59Z
         """
-        delta = timedelta(seconds=seconds)
-        for key, value in kwargs.items():
-            if key in ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"):
-                delta += timedelta(**{key: value})
-            else:
-                delta += timedelta(seconds=value)
+        shown = ", ".join([*([repr(seconds)] if seconds else []), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        try:
+            delta = timedelta(seconds=_number(seconds))
+            for key, value in kwargs.items():
+                if key in ("weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds"):
+                    delta += timedelta(**{key: _number(value)})
+                else:
+                    delta += timedelta(seconds=_number(value))
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"clock.advance({shown}): a step of time is a finite number (seconds, or days=, hours=, ...)"
+            ) from None
+        except OverflowError:
+            delta = timedelta.max
         if delta < timedelta(0):
-            raise ValueError("the simulation clock cannot go backwards")
-        self._now = self._now + delta
+            raise ConfigError(f"clock.advance({shown}): the simulation clock cannot go backwards")
+        try:
+            after = self._now + delta
+        except OverflowError:
+            raise ConfigError(
+                f"clock.advance({shown}): the simulation clock cannot go past 9999-12-31T23:59:59Z"
+            ) from None
+        self._now = after
         for callback in list(self.on_advance):
             callback()
         return self._now
+
+
+_RANGE = "years 1-9999"
+
+
+def _number(value: object) -> float:
+    """A finite int or float (bools and strings are refused, as ``timedelta`` would take a bool)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(value)
+    return value

@@ -22,6 +22,8 @@ __all__ = [
     "InvalidError",
     "NotFoundError",
     "AlreadyExistsError",
+    "BadRequestError",
+    "ForbiddenError",
     "ConfigError",
 ]
 
@@ -46,7 +48,12 @@ class KubectlError(K8snetError):
 
 
 class ManifestError(KubectlError):
-    """A manifest that cannot be decoded: malformed YAML, an unknown kind, an unknown field, a wrong type."""
+    """A manifest that cannot be decoded: malformed YAML, an unknown kind, an unknown field, a wrong type.
+    ``kind``, ``name`` and ``field`` say where, when the decoder knows."""
+
+    kind: str = ""
+    name: str = ""
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,3 +105,31 @@ class AlreadyExistsError(KubectlError):
         self.resource = resource
         self.name = name
         super().__init__(f'Error from server (AlreadyExists): {resource} "{name}" already exists')
+
+
+class ForbiddenError(KubectlError):
+    """HTTP 403 as kubectl prints it (``errors.NewForbidden``): ``Error from server (Forbidden): namespaces
+    "default" is forbidden: this namespace may not be deleted``.
+
+    >>> print(ForbiddenError("namespaces", "default", "this namespace may not be deleted"))
+    Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted
+    """
+
+    def __init__(self, resource: str, name: str, reason: str):
+        self.resource = resource
+        self.name = name
+        self.reason = reason
+        super().__init__(f'Error from server (Forbidden): {resource} "{name}" is forbidden: {reason}')
+
+
+class BadRequestError(KubectlError):
+    """HTTP 400 (``errors.NewBadRequest``): ``Error from server (BadRequest): <message>``; ``message`` is the
+    server's text without the prefix (kubectl sometimes adds context to it, e.g. for a list's label selector).
+
+    >>> print(BadRequestError("unable to parse requirement: found '', expected: identifier"))
+    Error from server (BadRequest): unable to parse requirement: found '', expected: identifier
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(f"Error from server (BadRequest): {message}")

@@ -3,8 +3,15 @@
 ``load`` accepts YAML or JSON text, a path, a dict, a model object, or a list of any of these; multi-document
 streams and ``kind: List`` (or ``ServiceList``…) are flattened; empty documents are skipped. Decoding is strict
 like kube-apiserver's with kubectl's default ``--validate=strict``: an unknown field, a wrong type or an unknown
-kind raises :class:`~k8snet.errors.ManifestError` with the message the real tools print. YAML is read with
-``yaml.safe_load`` semantics only, with a size limit and a limit on alias expansion ("billion laughs").
+kind raises :class:`~k8snet.errors.ManifestError` with the message the real tools print.
+
+YAML is read as kubectl reads it: the stream is split into documents at ``---`` lines (k8s.io/apimachinery
+``pkg/util/yaml`` ``YAMLReader``), and each document becomes JSON as sigs.k8s.io/yaml makes it over go-yaml v2
+(YAML 1.1: ``y``/``on`` are booleans, ``0x1F`` an int, ``1e3`` a float; a date stays a string; ``1``, ``true``
+and ``1.5`` keys become strings; an unknown tag is ignored; an explicit tag the value does not fit fails, e.g.
+``cannot decode !!str `abc` as a !!int``). Alias expansion is limited as go-yaml limits it, by the share of
+decodes that come from aliases, so a billion laughs is refused while a large document without aliases is not.
+Simplified: nesting deeper than :data:`MAX_NESTING_DEPTH` is refused (Go allows 10000 levels).
 
 >>> objs = load('''
 ... apiVersion: v1
@@ -22,8 +29,15 @@ k8snet.errors.ManifestError: Service in version "v1" cannot be handled as a Serv
 
 from __future__ import annotations
 
+import base64
+import binascii
+import calendar
+import codecs
 import json
+import math
 import os
+import re
+import struct
 import types
 import typing
 from collections.abc import Iterable
@@ -32,11 +46,14 @@ from pathlib import Path
 from typing import Any, Union
 
 import yaml
+import yaml.scanner
 from pydantic import BaseModel, ValidationError
 
 from .api import KINDS, K8sModel, Resource
 from .api._base import DECODE_ERROR
 from .api.autoscaling_v2 import HorizontalPodAutoscalerV1
+from .api.field import go_quote
+from .api.strconv import NumError, parse_int, parse_uint
 from .errors import Cause, InvalidError, K8snetError, ManifestError
 
 __all__ = [
@@ -48,61 +65,486 @@ __all__ = [
     "REMOVED_API_VERSIONS",
     "dump",
     "dump_all",
+    "check_int_ranges",
     "MAX_MANIFEST_BYTES",
-    "MAX_YAML_NODES",
+    "MAX_NESTING_DEPTH",
 ]
 
 #: kube-apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``); so do we.
 MAX_MANIFEST_BYTES = 3 * 1024 * 1024
-#: A document may expand (aliases included) to at most this many YAML nodes.
-MAX_YAML_NODES = 200_000
+#: Nesting deeper than this is refused. Simplified: Go's decoders allow 10000 levels (encoding/json's
+#: ``maxNestingDepth``); Python's stack does not, and no object k8snet models nests beyond ~15.
+MAX_NESTING_DEPTH = 100
 
 Source = Union[str, os.PathLike, dict, K8sModel, Iterable]
 
-
-class _LimitedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses documents whose alias-expanded size exceeds ``MAX_YAML_NODES``."""
-
-    def construct_document(self, node):  # noqa: D401 - yaml hook
-        _check_expansion(node)
-        return super().construct_document(node)
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"
+_TIMESTAMP, _BINARY, _MERGE = _TAG + "timestamp", _TAG + "binary", _TAG + "merge"
+_RESOLVABLE = frozenset(("", _STR, _BOOL, _INT, _FLOAT, _NULL, _TIMESTAMP))
 
 
-def _check_expansion(root) -> None:
-    memo: dict[int, int] = {}
+def _too_deep() -> ManifestError:
+    return ManifestError(
+        f"the manifest nests more than {MAX_NESTING_DEPTH} levels deep, the most k8snet accepts "
+        "(kube-apiserver's JSON decoder allows 10000)"
+    )
 
-    def size(node) -> int:
-        key = id(node)
-        if key in memo:
-            return memo[key]
-        memo[key] = 1  # cycles count once
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += size(child)
-        elif isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                total += size(k) + size(v)
-        if total > MAX_YAML_NODES:
-            raise ManifestError(
-                "error converting YAML to JSON: yaml: document is too large after alias expansion "
-                f"(more than {MAX_YAML_NODES} nodes)"
-            )
-        memo[key] = total
-        return total
 
-    size(root)
+# --- YAML as sigs.k8s.io/yaml reads it (go-yaml v2 under YAMLToJSON) ------------------------------------------------
+
+
+class _Alias:
+    """An alias as go-yaml's decoder sees it (PyYAML's composer would hand back the anchored node itself)."""
+
+    __slots__ = ("anchor", "target", "start_mark")
+
+    def __init__(self, anchor: str, target: Any, start_mark: Any):
+        self.anchor, self.target, self.start_mark = anchor, target, start_mark
+
+
+class _Scalar:
+    """A scalar with its tag as written: ``""`` for a plain untagged one (go-yaml resolves it), ``!!str`` for an
+    untagged quoted one, else the tag itself."""
+
+    __slots__ = ("tag", "value")
+
+    def __init__(self, tag: str, value: str):
+        self.tag, self.value = tag, value
+
+
+class _Sequence(list):
+    """A sequence node: its children."""
+
+
+class _Mapping(list):
+    """A mapping node: its (key, value) pairs, in order."""
+
+
+if getattr(yaml, "__with_libyaml__", False):
+    _Parser: Any = yaml.cyaml.CParser
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = yaml.SafeLoader
+
+
+def _compose(text: str) -> Any:
+    """The first document of ``text`` as a node graph (``yaml.Unmarshal`` reads one document), composed
+    iteratively from the parser's events with a nesting limit; a later anchor of a name replaces an earlier one,
+    as in go-yaml. The events come from libyaml when PyYAML has it (go-yaml is a port of libyaml, so the syntax
+    errors read the same), else from PyYAML's pure-Python port of it."""
+    parser = _Parser(text)
+    try:
+        get = parser.get_event
+        get()  # StreamStart
+        if isinstance(parser.peek_event(), yaml.StreamEndEvent):
+            return None
+        get()  # DocumentStart
+        anchors: dict[str, Any] = {}
+        stack: list[Any] = []  # open collections; a mapping's half-built pair in `pending`
+        pending: list[Any] = []
+        while True:
+            event = get()
+            node: Any
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = stack.pop()
+                pending.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.tag is None:
+                    tag = "" if event.implicit[0] else _STR
+                else:
+                    tag = event.tag
+                node = _Scalar(tag, event.value)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchors:  # parser.go alias(): failf, without a line
+                    raise _yaml_fail(f"unknown anchor '{event.anchor}' referenced")
+                node = _Alias(event.anchor, anchors[event.anchor], event.start_mark)
+            else:  # a sequence or mapping starts
+                collection = _Sequence() if isinstance(event, yaml.SequenceStartEvent) else _Mapping()
+                if event.anchor is not None:
+                    anchors[event.anchor] = collection
+                stack.append(collection)
+                pending.append(None)
+                if len(stack) > MAX_NESTING_DEPTH:
+                    raise _too_deep()
+                continue
+            if not stack:
+                return node
+            parent = stack[-1]
+            if isinstance(parent, _Sequence):
+                parent.append(node)
+            elif pending[-1] is None:
+                pending[-1] = (node,)
+            else:
+                parent.append((pending[-1][0], node))
+                pending[-1] = None
+    finally:
+        parser.dispose()
+
+
+def _split_documents(text: str) -> list[str]:
+    """k8s.io/apimachinery ``pkg/util/yaml`` ``YAMLReader.Read``: a line starting with ``---`` ends a document;
+    only spaces or a comment may follow it on that line. Empty documents are dropped without parsing."""
+    docs: list[str] = []
+    buf: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                raise ManifestError(f"invalid Yaml document separator: {rest}")
+            if buf:
+                docs.append("".join(buf))
+                buf = []
+            continue
+        buf.append(line)
+    if buf:
+        docs.append("".join(buf))
+    return [d for d in docs if not _blank(d)]
+
+
+def _blank(doc: str) -> bool:
+    """Only blank lines and comments: YAML ``null``, which kubectl skips."""
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in doc.splitlines())
 
 
 def _yaml_error(exc: yaml.YAMLError) -> ManifestError:
-    line = ""
+    """A parse error as go-yaml v2 reports it (decode.go ``parser.fail``): the problem mark's line, plus one for a
+    scanner error ("scanner errors don't iterate line before returning error"), else the context mark's line;
+    no ``line N:`` at all when that is 0. libyaml's marks and messages are go-yaml's (a port of it); PyYAML's
+    pure-Python parser words a few messages differently."""
+    line = 0
     mark = getattr(exc, "problem_mark", None)
-    if mark is not None:
-        line = f"line {mark.line + 1}: "
+    context = getattr(exc, "context_mark", None)
+    if mark is not None and mark.line != 0:
+        line = mark.line + (1 if isinstance(exc, yaml.scanner.ScannerError) else 0)
+    elif context is not None and context.line != 0:
+        line = context.line
     problem = getattr(exc, "problem", None) or str(exc)
-    # Go's yaml.v2 says "in this context" where PyYAML says "here"; the line numbers agree.
+    # PyYAML's pure-Python scanner says "here" where libyaml and go-yaml say "in this context"
     problem = problem.replace("are not allowed here", "are not allowed in this context")
-    return ManifestError(f"error converting YAML to JSON: yaml: {line}{problem}")
+    return _yaml_fail(f"line {line}: {problem}" if line else problem)
+
+
+def _yaml_fail(message: str) -> ManifestError:
+    return ManifestError(f"error converting YAML to JSON: yaml: {message}")
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+# resolve.go: the first character hints at what a plain scalar may be
+_HINT = {c: "D" for c in "0123456789"} | {"+": "S", "-": "S", ".": "."} | {c: "M" for c in "yYnNtTfFoO~"}
+_RESOLVE_MAP: dict[str, tuple[str, Any]] = {}
+for _value, _tag, _words in (
+    (True, _BOOL, "y Y yes Yes YES true True TRUE on On ON"),
+    (False, _BOOL, "n N no No NO false False FALSE off Off OFF"),
+    (None, _NULL, "~ null Null NULL"),
+    (math.nan, _FLOAT, ".nan .NaN .NAN"),
+    (math.inf, _FLOAT, ".inf .Inf .INF +.inf +.Inf +.INF"),
+    (-math.inf, _FLOAT, "-.inf -.Inf -.INF"),
+    ("<<", _MERGE, "<<"),
+):
+    for _word in _words.split():
+        _RESOLVE_MAP[_word] = (_tag, _value)
+_RESOLVE_MAP[""] = (_NULL, None)
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_DOT_FLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?")
+_TIMESTAMP_RE = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:([Tt])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})"
+    r"|( )([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?)?"
+)
+
+
+def _is_timestamp(value: str) -> bool:
+    """``parseTimestamp``: one of go-yaml's four ``time.Parse`` layouts (date only, RFC 3339 with ``T``/``t``, or
+    space-separated without a zone), with Go's range checks on each field."""
+    m = _TIMESTAMP_RE.fullmatch(value)
+    if m is None:
+        return False
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year or 2000, month)[1]:
+        return False
+    clock = m.group(5, 6, 7) if m[4] else m.group(11, 12, 13) if m[10] else None
+    return clock is None or (int(clock[0]) < 24 and int(clock[1]) < 60 and int(clock[2]) < 60)
+
+
+def _go_resolve(tag: str, value: str) -> tuple[str, Any]:
+    """go-yaml v2 ``resolve`` (sigs.k8s.io/yaml ``goyaml.v2/resolve.go``) for a scalar decoded into
+    ``interface{}``: YAML 1.1 booleans (``y``, ``on``...), ints with Go's base prefixes, floats, nulls; a
+    timestamp stays the string it is (decode.go keeps it a string "for backward compatibility"). An explicit tag
+    the value does not fit fails as go-yaml does: ``cannot decode !!str `abc` as a !!int``."""
+    if tag not in _RESOLVABLE:
+        return tag, value
+    rtag, out = _resolve_plain(tag, value)
+    if tag in ("", rtag, _STR):
+        return rtag, out
+    if tag == _FLOAT and rtag == _INT:
+        return _FLOAT, float(out)
+    raise _yaml_fail(f"cannot decode {_short_tag(rtag)} `{value}` as a {_short_tag(tag)}")
+
+
+def _resolve_plain(tag: str, value: str) -> tuple[str, Any]:
+    hint = _HINT.get(value[0], "") if value else "N"
+    if not hint or tag == _STR:
+        return _STR, value
+    if value in _RESOLVE_MAP:
+        return _RESOLVE_MAP[value]
+    if hint == "." and _DOT_FLOAT.fullmatch(value):
+        return _FLOAT, float(value)
+    if hint in "DS":
+        if tag in ("", _TIMESTAMP) and _is_timestamp(value):
+            return _TIMESTAMP, value
+        plain = value.replace("_", "")
+        try:
+            return _INT, parse_int(plain, 0, 64)
+        except NumError:
+            pass
+        uint_error = ""
+        try:
+            return _INT, parse_uint(plain, 0, 64)
+        except NumError as err:
+            uint_error = err.err
+        if _YAML_STYLE_FLOAT.fullmatch(plain):
+            f = float(plain)
+            if not math.isinf(f):  # ParseFloat's ErrRange
+                return _FLOAT, f
+        if plain.startswith("0b"):
+            for parse in (parse_int, parse_uint):
+                try:
+                    return _INT, parse(plain[2:], 2, 64)
+                except NumError:
+                    pass
+        elif plain.startswith("-0b"):
+            try:
+                return _INT, parse_int("-" + plain[3:], 2, 64)
+            except NumError:
+                pass
+        if uint_error == "value out of range":  # big.Int SetString(plain, 0)
+            try:
+                return _INT, _big_int(plain)
+            except NumError:
+                pass
+    return _STR, value
+
+
+def _big_int(text: str) -> int:
+    """``big.Int.SetString(s, 0)``: a sign, a base prefix, digits (and ``_`` between them after a prefix)."""
+    neg = text.startswith("-")
+    body = text[1:] if text[:1] in "+-" else text
+    n = parse_uint(body, 0, 4096)
+    return -n if neg else n
+
+
+def _alias_ratio(decode_count: int) -> float:
+    """go-yaml v2 ``allowedAliasRatio``: 99% of decodes may come from aliases up to 400,000 decodes, 10% from
+    4,000,000, scaled in between."""
+    if decode_count <= 400_000:
+        return 0.99
+    if decode_count >= 4_000_000:
+        return 0.10
+    return 0.99 - 0.89 * ((decode_count - 400_000) / 3_600_000)
+
+
+class _Decoder:
+    """go-yaml v2's decoder into ``interface{}`` plus sigs.k8s.io/yaml's ``convertToJSONableObject``: the JSON a
+    document becomes. Counts decodes as go-yaml does and refuses "excessive aliasing" (billion laughs) by the
+    ratio of alias-driven decodes, so a large document without aliases is never refused for its size."""
+
+    def __init__(self) -> None:
+        self.decode_count = 0
+        self.alias_count = 0
+        self.alias_depth = 0
+        self.active: set[int] = set()
+        self.depth = 0
+
+    def unmarshal(self, node: Any) -> Any:
+        self.decode_count += 1
+        if self.alias_depth > 0:
+            self.alias_count += 1
+        if (
+            self.alias_count > 100
+            and self.decode_count > 1000
+            and self.alias_count / self.decode_count > _alias_ratio(self.decode_count)
+        ):
+            raise _yaml_fail("document contains excessive aliasing")
+        if isinstance(node, _Alias):
+            return self.alias(node)
+        if isinstance(node, _Scalar):
+            return self.scalar(node)
+        self.depth += 1
+        if self.depth > MAX_NESTING_DEPTH:
+            raise _too_deep()
+        try:
+            if isinstance(node, _Sequence):
+                return [self.unmarshal(child) for child in node]
+            out: dict[str, Any] = {}
+            self.mapping(node, out)
+            return out
+        finally:
+            self.depth -= 1
+
+    def alias(self, node: _Alias) -> Any:
+        if id(node.target) in self.active:
+            raise _yaml_fail(f"anchor '{node.anchor}' value contains itself")
+        self.active.add(id(node.target))
+        self.alias_depth += 1
+        try:
+            return self.unmarshal(node.target)
+        finally:
+            self.alias_depth -= 1
+            self.active.discard(id(node.target))
+
+    def scalar(self, node: Any) -> Any:
+        tag, out = _go_resolve(node.tag, node.value)
+        if tag == _BINARY:
+            try:
+                data = base64.b64decode(node.value.replace("\n", "").replace(" ", ""), validate=True)
+            except (binascii.Error, ValueError):
+                raise _yaml_fail("!!binary value contains invalid base64 data") from None
+            return data.decode("utf-8", "replace")  # json.Marshal writes invalid UTF-8 as U+FFFD
+        if isinstance(out, float):
+            if math.isnan(out) or math.isinf(out):
+                text = "NaN" if math.isnan(out) else ("+Inf" if out > 0 else "-Inf")
+                raise ManifestError(f"error converting YAML to JSON: json: unsupported value: {text}")
+            if out == int(out) and abs(out) < 1e21:
+                # json.Marshal writes 1000.0 as 1000 (the 'f' format below 1e21), which an int field accepts
+                return int(out)
+        return out
+
+    def mapping(self, node: Any, out: dict[str, Any]) -> None:
+        for key_node, value_node in node:
+            if isinstance(key_node, _Scalar) and key_node.value == "<<" and key_node.tag in ("", _MERGE):
+                self.merge(value_node, out)
+                continue
+            key = self.unmarshal(key_node)
+            if isinstance(key, (list, dict)):
+                raise _yaml_fail(f"invalid map key: {_go_repr(key)}")
+            value = self.unmarshal(value_node)
+            out[_json_key(key, value)] = value
+
+    def merge(self, node: Any, out: dict[str, Any]) -> None:
+        """decode.go ``merge``: a map, an alias of one, or a sequence of them (earlier ones win)."""
+        target = node.target if isinstance(node, _Alias) else node
+        if isinstance(target, _Mapping):
+            merged = self.unmarshal(node)
+            out.update(merged)
+            return
+        if isinstance(node, _Sequence):
+            for child in reversed(node):
+                inner = child.target if isinstance(child, _Alias) else child
+                if not isinstance(inner, _Mapping):
+                    break
+                out.update(self.unmarshal(child))
+            else:
+                return
+        raise _yaml_fail("map merge requires map or sequence of maps as the value")
+
+
+def _json_key(key: Any, value: Any) -> str:
+    """sigs.k8s.io/yaml: a YAML key becomes a JSON key: ints in decimal, floats as go-yaml writes them, bools as
+    ``true``/``false``; a null key cannot be converted."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, int):
+        return str(key)
+    if isinstance(key, float):
+        if math.isnan(key):
+            return ".nan"
+        if math.isinf(key):
+            return ".inf" if key > 0 else "-.inf"
+        return _format_float32(key)
+    raise ManifestError(
+        "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: "
+        + _go_repr(value)
+    )
+
+
+def _format_float32(value: float) -> str:
+    """``strconv.FormatFloat(f, 'g', -1, 32)``: the shortest digits that read back as the same float32, in
+    exponent form when the exponent is below -4 or at least 6 (``eprec = 6`` for the shortest format).
+
+    >>> _format_float32(1.5), _format_float32(0.1), _format_float32(1e6), _format_float32(123456.0)
+    ('1.5', '0.1', '1e+06', '123456')
+    """
+    f32 = struct.unpack("f", struct.pack("f", value))[0]
+    sign = "-" if math.copysign(1.0, f32) < 0 else ""
+    if f32 == 0:
+        return sign + "0"
+    text = f"{f32:.8e}"
+    for digits in range(1, 10):
+        text = f"{abs(f32):.{digits - 1}e}"
+        if struct.unpack("f", struct.pack("f", float(text)))[0] == abs(f32):
+            break
+    mantissa, _, exp_text = text.partition("e")
+    digits_ = mantissa.replace(".", "").rstrip("0") or "0"
+    exp = int(exp_text)
+    if exp < -4 or exp >= 6:
+        body = digits_[0] + ("." + digits_[1:] if len(digits_) > 1 else "")
+        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    point = exp + 1
+    if point <= 0:
+        return f"{sign}0.{'0' * -point}{digits_}"
+    if point >= len(digits_):
+        return sign + digits_ + "0" * (point - len(digits_))
+    return f"{sign}{digits_[:point]}.{digits_[point:]}"
+
+
+def _go_repr(value: Any) -> str:
+    """Roughly Go's ``%#v`` of a decoded YAML value, for error texts."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return go_quote(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[]interface {}{" + ", ".join(_go_repr(v) for v in value) + "}"
+    if isinstance(value, dict):
+        items = ", ".join(f"{_go_repr(k)}:{_go_repr(v)}" for k, v in sorted(value.items()))
+        return "map[interface {}]interface {}{" + items + "}"
+    return go_quote(str(value))
+
+
+def _yaml_documents(text: str) -> list[Any]:
+    """Each YAML document of ``text`` as the JSON kubectl sends (``yaml.NewYAMLOrJSONDecoder``)."""
+    out = []
+    for doc in _split_documents(text):
+        try:
+            root = _compose(doc)
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc) from None
+        if root is None:
+            continue
+        decoder = _Decoder()
+        decoder.decode_count = 1  # the document node
+        out.append(decoder.unmarshal(root))
+    return out
+
+
+def _nesting_depth_ok(value: Any) -> bool:
+    """Whether ``value`` (JSON-like, or a model) nests at most ``MAX_NESTING_DEPTH`` levels; iterative."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, BaseModel):
+            item = item.__dict__
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if depth >= MAX_NESTING_DEPTH:
+            return False
+        stack.extend((child, depth + 1) for child in children)
+    return True
 
 
 def _parse_text(text: str) -> list[Any]:
@@ -113,18 +555,21 @@ def _parse_text(text: str) -> list[Any]:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
+            data = json.loads(text, parse_constant=_reject_constant)
+        except (json.JSONDecodeError, ValueError):
             pass
+        except RecursionError:
+            raise _too_deep() from None
         else:
+            if not _nesting_depth_ok(data):
+                raise _too_deep()
             return data if isinstance(data, list) else [data]
-    try:
-        docs = list(yaml.load_all(text, Loader=_LimitedLoader))
-    except yaml.YAMLError as exc:
-        raise _yaml_error(exc) from None
-    except RecursionError:
-        raise ManifestError("error converting YAML to JSON: yaml: document nests too deeply") from None
-    return docs
+    return _yaml_documents(text)
+
+
+def _reject_constant(name: str) -> Any:
+    # Go's encoding/json has no NaN or Infinity literals
+    raise ValueError(name)
 
 
 def _go_type(model: type[BaseModel], field: str) -> str:
@@ -271,7 +716,7 @@ def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> Manif
 
 def _with_origin(e: ManifestError, kind: str, name: str, loc: tuple) -> ManifestError:
     """Attach the object and field an error is about (read by callers that point at the bad field)."""
-    e.kind, e.name, e.field = kind, name, ".".join(str(p) for p in loc)  # type: ignore[attr-defined]
+    e.kind, e.name, e.field = kind, name, ".".join(str(p) for p in loc)
     return e
 
 
@@ -317,11 +762,18 @@ def _from_dict(doc: Any) -> list[Resource]:
     if not isinstance(doc, dict):
         raise ManifestError(f"error validating data: the manifest must be an object, not {_json_kind(doc)}")
     api_version, kind = doc.get("apiVersion"), doc.get("kind")
+    # kubectl pkg/validation/schema.go getObjectKind: set, a string, a parseable group/version
     problems = []
-    if not api_version:
+    if api_version is None or api_version == "":
         problems.append("apiVersion not set")
-    if not kind:
+    elif not isinstance(api_version, str):
+        problems.append("apiVersion isn't string type")
+    elif api_version.count("/") > 1:
+        problems.append(f"unexpected GroupVersion string: {api_version}")
+    if kind is None or kind == "":
         problems.append("kind not set")
+    elif not isinstance(kind, str):
+        problems.append("kind isn't string type")
     if problems:
         text = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
         raise ManifestError(f"error validating data: {text}")
@@ -330,6 +782,7 @@ def _from_dict(doc: Any) -> list[Resource]:
         for item in doc["items"]:
             out.extend(_from_dict(item))
         return out
+    assert isinstance(api_version, str) and isinstance(kind, str)  # checked above
     cls = KINDS.get((api_version, kind))
     converted = _CONVERTED.get((api_version, kind))
     if converted is not None:
@@ -350,7 +803,7 @@ def _from_dict(doc: Any) -> list[Resource]:
         obj = cls.model_validate(doc)
     except ValidationError as exc:
         raise _decode_error(cls, doc, exc) from None
-    _check_int_ranges(obj, cls, doc)
+    _check_int_ranges(obj, cls, doc, check_types=False)  # pydantic has just checked every type
     return [obj]
 
 
@@ -462,12 +915,19 @@ def _go_nulls(value: Any, ann: Any) -> Any:
     if origin is list and isinstance(value, list):
         elem = typing.get_args(ann)[0]
         zero = _zero(elem)
-        return [zero if v is None and zero is not None else _go_nulls(v, elem) for v in value]
+        return [_go_null_item(v, elem, zero) for v in value]
     if origin is dict and isinstance(value, dict):
         elem = typing.get_args(ann)[1]
         zero = _zero(elem)
-        return {k: zero if v is None and zero is not None else _go_nulls(v, elem) for k, v in value.items()}
+        return {k: _go_null_item(v, elem, zero) for k, v in value.items()}
     return value
+
+
+def _go_null_item(value: Any, elem: Any, zero: Any) -> Any:
+    if value is None:
+        return zero if zero is not None else None
+    # only containers can hold nulls further down
+    return _go_nulls(value, elem) if isinstance(value, (dict, list)) else value
 
 
 _INT_RANGES = {
@@ -477,25 +937,148 @@ _INT_RANGES = {
 }
 
 
-def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict) -> None:
+def check_int_ranges(obj: Any) -> Any:
+    """The object a request body would decode to: refuse one whose integers do not fit their Go fields, or that
+    nests beyond ``MAX_NESTING_DEPTH``, as kube-apiserver's JSON decoder would; a field holding a value of the
+    wrong type (a Python caller's ``spec.replicas = "3"``) is decoded again from the object's JSON form, so it
+    fails as the decoder fails. Returns ``obj`` (or its re-decoded copy). The API server calls this on every
+    write.
+
+    >>> from k8snet.api.apps_v1 import Deployment
+    >>> d = Deployment(metadata={"name": "d"}, spec={"replicas": 2**31, "selector": {}, "template": {}})
+    >>> check_int_ranges(d)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ManifestError: Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32
+    >>> d.spec.replicas = "3"
+    >>> check_int_ranges(d)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ManifestError: Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32
+    """
+    if not isinstance(obj, Resource):
+        return obj
+    metadata = getattr(obj, "metadata", None)
+    doc = {"metadata": {"name": metadata.name if metadata is not None else None}}
+    try:
+        _check_int_ranges(obj, type(obj), doc)
+    except _WrongTypeError:
+        obj = _redecode(obj)
+        _check_int_ranges(obj, type(obj), doc)
+    return obj
+
+
+class _WrongTypeError(Exception):
+    """A field holds a value its annotation does not allow (set by assignment, which pydantic does not check)."""
+
+
+def _redecode(obj: Any) -> Any:
+    """Decode ``obj`` again from its JSON form, as kube-apiserver decodes a request body."""
+    cls = type(obj)
+    data = obj.model_dump(by_alias=True, exclude_none=True, warnings=False)
+    doc = _go_nulls(data, cls)
+    try:
+        return cls.model_validate(doc)
+    except ValidationError as exc:
+        raise _decode_error(cls, doc, exc) from None
+
+
+_EXPECTED_CACHE: dict[Any, Any] = {}
+
+
+def _expected_types(ann: Any) -> tuple[type, ...] | None:
+    """The Python types a field's annotation allows (``None``: anything)."""
+    if ann in _EXPECTED_CACHE:
+        return _EXPECTED_CACHE[ann]
+    out: tuple[type, ...] | None
+    origin = typing.get_origin(ann)
+    if _is_union(ann):
+        parts = [_expected_types(a) for a in typing.get_args(ann)]
+        out = None if any(p is None for p in parts) else tuple(t for p in parts for t in p or ())
+    elif origin is typing.Annotated:
+        out = _expected_types(typing.get_args(ann)[0])
+    elif origin is typing.Literal:
+        out = (str,)
+    elif origin is list:
+        out = (list,)
+    elif origin is dict:
+        out = (dict,)
+    elif ann is type(None):
+        out = (type(None),)
+    elif ann is float:
+        out = (int, float)
+    elif isinstance(ann, type) and ann is not typing.Any:
+        out = (ann,)
+    else:
+        out = None
+    _EXPECTED_CACHE[ann] = out
+    return out
+
+
+_CHECKERS: dict[Any, typing.Callable[[Any], bool]] = {}
+
+
+def _value_ok(value: Any, ann: Any) -> bool:
+    """Whether ``value`` fits ``ann``, list elements and map keys and values included (nested models are
+    checked when the walk reaches them). The check for each annotation is built once."""
+    checker = _CHECKERS.get(ann)
+    if checker is None:
+        checker = _CHECKERS[ann] = _make_checker(ann)
+    return checker(value)
+
+
+def _make_checker(ann: Any) -> typing.Callable[[Any], bool]:
+    expected = _expected_types(ann)
+
+    def type_ok(value: Any) -> bool:
+        if expected is None:
+            return True
+        if isinstance(value, bool) and bool not in expected:
+            return False
+        return isinstance(value, expected)
+
+    base = _unwrap(ann)
+    if typing.get_origin(base) is typing.Annotated:
+        base = typing.get_args(base)[0]
+    origin = typing.get_origin(base)
+    if origin is list:
+        (element,) = typing.get_args(base)
+        return lambda v: type_ok(v) and (not isinstance(v, list) or all(_value_ok(x, element) for x in v))
+    if origin is dict:
+        key_ann, value_ann = typing.get_args(base)
+        return lambda v: (
+            type_ok(v)
+            and (
+                not isinstance(v, dict)
+                or all(_value_ok(k, key_ann) and _value_ok(x, value_ann) for k, x in v.items())
+            )
+        )
+    return type_ok
+
+
+def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict, check_types: bool = True) -> None:
     """Go cannot store 2**40 in an int32 field: ``json: cannot unmarshal number 1099511627776 into Go struct
-    field ServicePort.spec.ports.port of type int32`` (encoding/json ``literalStore``, ``OverflowInt``)."""
+    field ServicePort.spec.ports.port of type int32`` (encoding/json ``literalStore``, ``OverflowInt``).
+    Nesting beyond ``MAX_NESTING_DEPTH`` is refused first, so the walk stays within Python's stack."""
+    if not _nesting_depth_ok(obj):
+        raise _too_deep()
     kind, version = cls.model_fields["kind"].default, cls.model_fields["apiVersion"].default.split("/")[-1]
 
     def visit(m: Any, gopath: str) -> None:
-        if isinstance(m, list):
-            for item in m:
-                visit(item, gopath)
-            return
-        if isinstance(m, dict):
-            for item in m.values():
-                visit(item, gopath)
+        if isinstance(m, (list, dict)):
+            for item in m.values() if isinstance(m, dict) else m:
+                if isinstance(item, (BaseModel, list, dict)):  # scalars in a list or map hold no model
+                    visit(item, gopath)
             return
         if not isinstance(m, BaseModel):
             return
-        for name in type(m).model_fields:
+        fields = type(m).model_fields
+        for name in fields:
             v = getattr(m, name)
             path = f"{gopath}.{name}" if gopath else name
+            ann = fields[name].annotation
+            if check_types and not _value_ok(v, ann):
+                raise _WrongTypeError(path)
             ints = (
                 [v]
                 if isinstance(v, int)
@@ -531,16 +1114,21 @@ def load(source: Source) -> list[Resource]:
     if isinstance(source, K8sModel):
         return [source.model_copy(deep=True)]  # type: ignore[list-item]
     if isinstance(source, dict):
+        if not _nesting_depth_ok(source):
+            raise _too_deep()
         return _from_dict(source)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError(
-                f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
-            )
-        source = path.read_text(encoding="utf-8")
-    if isinstance(source, bytes):
-        source = source.decode("utf-8")
+        try:
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                raise ManifestError(
+                    f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
+                )
+            source = path.read_bytes()
+        except OSError as err:
+            raise ManifestError(f'error when reading "{path}": {err.strerror or err}') from None
+    if isinstance(source, (bytes, bytearray)):
+        source = _decode_bytes(bytes(source))
     if isinstance(source, str):
         out: list[Resource] = []
         for doc in _parse_text(source):
@@ -552,6 +1140,35 @@ def load(source: Source) -> list[Resource]:
             out.extend(load(item))
         return out
     raise ManifestError(f"cannot load a manifest from {type(source).__name__}")
+
+
+def _decode_bytes(data: bytes) -> str:
+    """Bytes as go-yaml's reader takes them (yaml.v2 ``readerc.go``): a UTF-16 byte-order mark selects UTF-16, a
+    UTF-8 one is skipped, and anything else must be UTF-8, else the reader's own error.
+
+    >>> _decode_bytes(b"\\xff\\xfea\\x00"), _decode_bytes(b"\\xef\\xbb\\xbfa: 1")
+    ('a', 'a: 1')
+    >>> _decode_bytes(b"\\x89PNG")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ManifestError: error converting YAML to JSON: yaml: invalid leading UTF-8 octet
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _yaml_fail("incomplete UTF-16 character") from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        problem = {
+            "invalid start byte": "invalid leading UTF-8 octet",
+            "invalid continuation byte": "invalid trailing UTF-8 octet",
+            "unexpected end of data": "incomplete UTF-8 octet sequence",
+        }.get(err.reason, "invalid leading UTF-8 octet")
+        raise _yaml_fail(problem) from None
 
 
 def _looks_like_path(text: str) -> bool:
@@ -673,6 +1290,7 @@ def load_documents(source: Source | bytes, name: str = "STDIN") -> list[Document
     if not isinstance(source, str):
         if isinstance(source, Iterable):
             out: list[Document] = []
+            item: Any
             for item in source:
                 out.extend(load_documents(item, name))
             return out

@@ -18,18 +18,19 @@ printers. The checks raise :class:`AssertionError` (not ``assert`` statements, s
 >>> rows[0]["CLUSTER-IP"], rows[0]["PORT(S)"]
 ('10.96.0.20', '80/TCP')
 
-**Magics.** ``%kubectl get svc`` runs a command line against the current cluster; ``%%kubectl_apply`` applies
+**Magics.** ``%kubectl get svc`` runs a command line against the notebook's cluster; ``%%kubectl_apply`` applies
 the cell body as ``kubectl apply -f -``. stdout is printed as is; stderr (``No resources found ...``,
-``Warning: ...``, and error messages) goes to ``sys.stderr`` without a traceback, as a shell shows it. Use them
-with::
+``Warning: ...``, and error messages) goes to ``sys.stderr`` without a traceback, as a shell shows it, and the
+exit status is kept: :func:`last` returns the last command's stdout, stderr and exit status (1 for any error,
+as kubectl's ``cmdutil.CheckErr`` exits). The cluster is, in this order: the notebook variable named by
+``--context=NAME`` (kubectl's own flag for choosing a cluster), the one given to :func:`use`, the notebook's
+variable ``cluster``, or a kind-like ``Cluster()`` created on first use. Load them with::
 
-    from k8snet import Cluster
-    from k8snet import notebook
+    %load_ext k8snet.notebook
     cluster = Cluster(preset="article")
-    notebook.use(cluster)        # registers the magics in the running IPython and selects the cluster
+    %kubectl get svc
 
-or ``%load_ext k8snet.notebook`` (a kind-like ``Cluster()`` is created on first use unless :func:`use` picked
-one). The printing functions work without IPython too (errors go to stderr, shown here on stdout):
+The printing functions work without IPython too (errors go to stderr, shown here on stdout):
 
 >>> import contextlib, sys
 >>> use(_FakeCluster(), register=False)
@@ -37,12 +38,19 @@ one). The printing functions work without IPython too (errors go to stderr, show
 ...     kubectl("kubectl get svc --foo")
 error: unknown flag: --foo
 See 'kubectl get --help' for usage.
+>>> last().exit_code
+1
+>>> use(None, register=False)
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import shlex
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from k8snet.errors import K8snetError
@@ -61,8 +69,13 @@ __all__ = [
     "ENDPOINTSLICE_COLUMNS",
     "use",
     "current",
+    "last",
+    "KubectlRun",
+    "printed_errors",
     "kubectl",
     "kubectl_apply",
+    "use_lab",
+    "lab",
     "load_ipython_extension",
 ]
 
@@ -143,7 +156,20 @@ def describe_fields(text: str) -> dict[str, str]:
 
 # -- magics ----------------------------------------------------------------------------------------------------
 
-_state: dict[str, Any] = {"cluster": None}
+_state: dict[str, Any] = {"cluster": None, "last": None, "lab": None}
+
+
+@dataclass(frozen=True)
+class KubectlRun:
+    """One ``%kubectl`` command as a shell would have seen it: what it printed on each stream, and its exit
+    status (0, or 1 for any error: kubectl's ``cmdutil.CheckErr`` calls ``os.Exit(1)`` for every error it
+    prints)."""
+
+    command: str
+    stdout: str
+    stderr: str
+    exit_code: int
+    stdin: str | None = None
 
 
 class _FakeCluster:
@@ -151,47 +177,161 @@ class _FakeCluster:
 
 
 def use(cluster: Any, register: bool = True) -> None:
-    """Make ``cluster`` the target of ``%kubectl``; register the magics in the running IPython if any."""
+    """Make ``cluster`` the target of ``%kubectl`` (``None`` goes back to the notebook's ``cluster``); register
+    the magics in the running IPython if any."""
     _state["cluster"] = cluster
     if register:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython is optional
-            return
-        ip = get_ipython()
+        ip = _ipython()
         if ip is not None:
             load_ipython_extension(ip)
 
 
-def current() -> Any:
-    """The cluster ``%kubectl`` talks to (a default ``Cluster()`` is created on first use)."""
-    if _state["cluster"] is None:
-        from k8snet.sim.cluster import Cluster
+def _ipython() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is optional
+        return None
+    return get_ipython()
 
-        _state["cluster"] = Cluster()
+
+def current(context: str | None = None) -> Any:
+    """The cluster ``%kubectl`` talks to: the notebook variable ``context`` names, else the one :func:`use`
+    chose, else the notebook's ``cluster``, else a default ``Cluster()`` (created on first use)."""
+    ip = _ipython()
+    user_ns = getattr(ip, "user_ns", None) or {}
+    if context is not None:
+        if context not in user_ns:
+            # client-go tools/clientcmd: errContextNotFound, printed by kubectl as a configuration error
+            raise K8snetError(
+                f"Error in configuration: context was not found for specified context: {context}"
+            )
+        return user_ns[context]
+    if _state["cluster"] is not None:
+        return _state["cluster"]
+    if "cluster" in user_ns and hasattr(user_ns["cluster"], "api"):
+        return user_ns["cluster"]
+    from k8snet.sim.cluster import Cluster
+
+    _state["cluster"] = Cluster()
     return _state["cluster"]
+
+
+def last() -> KubectlRun | None:
+    """The last command ``%kubectl``/``%%kubectl_apply`` ran, with its output and exit status."""
+    return _state["last"]
+
+
+def _context(line: str) -> tuple[str | None, str]:
+    """Take kubectl's global ``--context NAME`` / ``--context=NAME`` out of ``line``."""
+    words = shlex.split(line)
+    context = None
+    rest = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w.startswith("--context="):
+            context = w.split("=", 1)[1]
+        elif w == "--context" and i + 1 < len(words):
+            context = words[i + 1]
+            i += 1
+        else:
+            rest.append(w)
+        i += 1
+    return context, shlex.join(rest)
 
 
 def _print(stdout: str, stderr: str) -> None:
     if stderr:
         sys.stderr.write(stderr)
+        sys.stderr.flush()
     if stdout:
         sys.stdout.write(stdout)
+        sys.stdout.flush()
 
 
 def kubectl(line: str, stdin: str | None = None) -> None:
     """Run one command line and print what kubectl would print (errors to stderr, never a traceback)."""
     try:
-        out = run(current(), line, stdin=stdin)
-    except K8snetError as e:
-        _print(getattr(e, "stdout", ""), str(e) + "\n")
+        context, command = _context(line)
+    except ValueError as e:
+        context, command = None, line
+        _state["last"] = KubectlRun(line, "", f"error: {e}\n", 1)
+        _print("", f"error: {e}\n")
         return
-    _print(str(out), getattr(out, "stderr", ""))
+    try:
+        out = run(current(context), command, stdin=stdin)
+    except K8snetError as e:
+        stdout = getattr(e, "stdout", "") or ""
+        _state["last"] = KubectlRun(line, stdout, str(e) + "\n", 1, stdin)
+        _print(stdout, str(e) + "\n")
+        return
+    stderr = getattr(out, "stderr", "")
+    _state["last"] = KubectlRun(line, str(out), stderr, 0, stdin)
+    _print(str(out), stderr)
+
+
+@contextlib.contextmanager
+def printed_errors() -> Iterator[None]:
+    """Run a block of Python that talks to the model and, if it fails with a :class:`~k8snet.errors.K8snetError`,
+    print the error's text on stderr as the real component prints it, instead of a traceback (kept in
+    :func:`last` with exit status 1).
+
+    >>> import contextlib, sys
+    >>> from k8snet.errors import NotFoundError
+    >>> with contextlib.redirect_stderr(sys.stdout), printed_errors():
+    ...     raise NotFoundError("services", "nope")
+    Error from server (NotFound): services "nope" not found
+    >>> last().exit_code
+    1
+    """
+    try:
+        yield
+    except K8snetError as e:
+        _state["last"] = KubectlRun("", "", str(e) + "\n", 1)
+        _print("", str(e) + "\n")
 
 
 def kubectl_apply(line: str, cell: str) -> None:
-    """``%%kubectl_apply [-n NS]``: ``kubectl apply -f -`` with the cell as stdin."""
+    """``%%kubectl_apply [-n NS] [--context NAME]``: ``kubectl apply -f -`` with the cell as stdin."""
     kubectl(f"apply -f - {line}".strip(), stdin=cell)
+
+
+def use_lab(scenario: Any, register: bool = True) -> Any:
+    """Make a troubleshooting-lab scenario the target of ``%lab`` (and register that magic in the running IPython,
+    if any); ``scenario`` is a :class:`~k8snet.sim.troubleshooting.Lab` or a scenario id (a new lab is built).
+    Returns the lab."""
+    if isinstance(scenario, str):
+        from k8snet.sim.troubleshooting import Lab
+
+        scenario = Lab(scenario)
+    _state["lab"] = scenario
+    ip = _ipython() if register else None
+    if ip is not None:
+        ip.register_magic_function(lab, magic_kind="line", magic_name="lab")
+    return scenario
+
+
+def lab(line: str) -> None:
+    """``%lab COMMAND``: run a command on the current troubleshooting-lab scenario (see :func:`use_lab`) as on a
+    real cluster's terminal: ``kubectl ...``, ``kubectl exec POD -- nslookup/curl/wget ...``, ``k8snet trace ...``.
+    Prints what the command prints (errors on stderr, never a traceback) and keeps it for :func:`last`.
+
+    >>> import contextlib, sys
+    >>> _ = use_lab("orders", register=False)
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     lab("kubectl exec frontend -- curl -sS --connect-timeout 5 http://orders")
+    curl: (7) Failed to connect to orders port 80 after 0 ms: Couldn't connect to server
+    >>> last().exit_code
+    7
+    """
+    current_lab = _state["lab"]
+    if current_lab is None:
+        _state["last"] = KubectlRun(line, "", "error: no lab scenario chosen: use_lab(...) first\n", 1)
+        _print("", "error: no lab scenario chosen: use_lab(...) first\n")
+        return
+    result = current_lab.run(line)
+    _state["last"] = KubectlRun(line, result.stdout, result.stderr, result.exit_code)
+    _print(result.stdout, result.stderr)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -33,7 +33,28 @@ def test_config_error_is_both():
             {"service_cidr": "10.0.0.0/8"},
             "specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12",
         ),
-        ({"service_cidr": "fd00::/108"}, "only IPv4 (single-stack) clusters are modelled"),
+        # IPv6 and dual-stack clusters are modelled since issue 17: what stays refused is families that disagree
+        # and what kube-apiserver refuses of a second range
+        (
+            {"service_cidr": "fd00::/108", "cluster_cidr": "10.244.0.0/16"},
+            "Cluster(cluster_cidr='10.244.0.0/16'): gives the families ('IPv4',), but the Service CIDRs are "
+            "('IPv6',)",
+        ),
+        (
+            {"service_cidr": "10.96.0.0/12,10.97.0.0/16"},
+            "--service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family",
+        ),
+        (
+            {"service_cidr": "10.96.0.0/12,fd00::/64"},
+            "specified --service-cluster-ip-range[1] is too large; for 128-bit addresses, the mask must be >= 108",
+        ),
+        ({"service_cidr": "10.96.0.0/12,fd00::/112,fd01::/112"}, "must not contain more than two entries"),
+        ({"preset": "minikube", "ip_families": ("IPv4", "IPv6")}, "the minikube preset is IPv4 only"),
+        ({"ip_families": ("IPv6", "IPv6")}, "give one or two different families"),
+        (
+            {"cluster_cidr": "fd00:10:244::/63", "ip_families": "IPv6", "nodes": 3},
+            "room for 2 node /64 pod CIDR",
+        ),
         ({"cluster_cidr": "nope"}, "Cluster(cluster_cidr='nope'): not a valid CIDR"),
         (
             {"cluster_cidr": "10.244.0.0/25", "nodes": 2},

@@ -346,3 +346,98 @@ def test_13_publish_not_ready_addresses_publishes_not_ready_pods(article):
     (slice_,) = article.endpoint_slices("default", service="publish")
     ready = {e.addresses[0]: e.conditions.ready for e in slice_.endpoints}
     assert ready[sick.status.podIP] is True  # publishNotReadyAddresses: ready regardless of the Pod
+
+
+# issue 13: corrections of the corrections, and the article's mistakes the errata page had left out ----------
+def test_07_an_unserved_port_leaves_the_node_only_in_iptables_mode(article):
+    from k8snet.sim.trace import trace
+
+    article.kubectl("run nginx --image=nginx --port=80")
+    article.kubectl("run client --image=busybox")
+    article.kubectl("expose pod nginx --name=web --port=8080 --target-port=80")
+    ip = article.get("Service", "web").spec.clusterIP
+    # iptables: no rule for ClusterIP:80, the node routes the packet out; nothing answers there
+    assert trace(article, "default/client", f"{ip}:80").chosen.delivered_to == ("external", ip)
+    # nftables: "Reject traffic to invalid ports of ClusterIPs" (pkg/proxy/nftables/proxier.go); ipvs:
+    # KUBE-IPVS-FILTER rejects new connections to Service addresses on other ports (pkg/proxy/ipvs/proxier.go)
+    for mode in ("nftables", "ipvs"):
+        assert trace(article, "default/client", f"{ip}:80", mode=mode).verdict == "REJECT"
+
+
+def test_08_cluster_policy_masquerades_local_deliveries_too():
+    # pkg/proxy/iptables/proxier.go: with externalTrafficPolicy Cluster, KUBE-EXT-<hash> jumps to KUBE-MARK-MASQ
+    # for every external packet, before an endpoint (local or not) is chosen
+    from k8snet.sim.trace import trace
+
+    cluster = k8snet.Cluster()
+    cluster.kubectl("create deployment nginx --image=nginx --port=80")
+    cluster.apply(
+        article_manifest("nodeport-svc").replace(
+            "externalTrafficPolicy: Local", "externalTrafficPolicy: Cluster"
+        )
+    )
+    (pod,) = cluster.pods("default")
+    here = trace(cluster, "203.0.113.9", f"{cluster.node_ip(pod.spec.nodeName)}:30000")
+    assert here.chosen.pod == f"default/{pod.metadata.name}"  # delivered on the entry node itself...
+    assert here.masquerade and here.source_seen == cluster.node_ip(pod.spec.nodeName)  # ...and masqueraded
+
+
+def test_13_not_ready_pods_are_in_the_slice_either_way(article):
+    article.kubectl("create deployment nginx --image=nginx --port=80 --replicas=2")
+    for name, publish in [("publish", True), ("plain", False)]:
+        article.apply(
+            _svc(name, clusterIP="None", publishNotReadyAddresses=publish, selector={"app": "nginx"})
+        )
+    sick = article.pods("default")[0]
+    article.set_pod_ready(sick.metadata.name, False)
+    ready = {
+        name: {
+            ep.addresses[0]: ep.conditions.ready
+            for ep in article.endpoint_slices("default", name)[0].endpoints
+        }
+        for name in ("publish", "plain")
+    }
+    # the field does not add the Pod: it is there with ready: false; the field makes it count as ready
+    assert ready["plain"][sick.status.podIP] is False and ready["publish"][sick.status.podIP] is True
+
+
+def test_14_a_service_isolates_nothing(article):
+    from k8snet.sim.trace import trace
+
+    article.kubectl("create deployment nginx --image=nginx --port=80")
+    article.kubectl("expose deployment nginx --name=nginx-svc")
+    article.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "elsewhere"}})
+    article.kubectl("run client --image=busybox -n elsewhere")
+    assert trace(article, "elsewhere/client", "default/nginx-svc:80").verdict == "delivered"
+
+
+def test_15_a_nodeport_service_is_a_cluster_ip_service_plus_node_ports(article):
+    article.kubectl("create deployment nginx --image=nginx --port=80")
+    article.kubectl("expose deployment nginx --name=nginx-np --type=NodePort")
+    np = article.get("Service", "nginx-np")
+    assert ipaddress.ip_address(np.spec.clusterIP) in ipaddress.ip_network(article.service_cidr)
+    assert 30000 <= np.spec.ports[0].nodePort <= 32767
+
+
+def test_16_the_balancer_sends_to_nodes_and_kube_proxy_to_pods():
+    from k8snet.controllers.cloud import GenericCloud
+    from k8snet.controllers.servicelb import install
+    from k8snet.sim.whatif import external_trace
+
+    cluster = k8snet.Cluster(cloud_provider=False)
+    cluster.kubectl("create deployment nginx --image=nginx --port=80 --replicas=2")
+    cluster.apply(article_manifest("loadbalancer-svc"))
+    install(cluster, GenericCloud())
+    lb = external_trace(cluster, "loadbalancer-svc")
+    assert {b.node for b in lb.backends} <= {n.metadata.name for n in cluster.nodes()}
+    assert set(lb.per_pod) == {p.metadata.name for p in cluster.pods("default")}  # kube-proxy picked them
+
+
+def test_17_a_cluster_ip_service_does_not_stop_its_pods_reaching_out(article):
+    from k8snet.sim.trace import trace
+
+    article.kubectl("create deployment nginx --image=nginx --port=80")
+    article.kubectl("expose deployment nginx --name=nginx-svc")
+    pod = article.pods("default", {"app": "nginx"})[0]
+    t = trace(article, f"default/{pod.metadata.name}", "203.0.113.10:443")
+    assert t.chosen.delivered_to == ("external", "203.0.113.10")

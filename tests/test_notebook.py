@@ -53,3 +53,31 @@ def test_load_ext_registers_magics_and_diagrams():
     notebook.load_ipython_extension(shell)
     assert registered == [("line", "kubectl"), ("cell", "kubectl_apply")]
     assert ("k8snet.sim.trace", "Trace") in svg.deferred_printers
+
+
+def test_kubectl_magic_prints_like_a_shell_and_keeps_the_exit_status(monkeypatch, capsys):
+    scratch, cluster = Cluster(preset="article"), Cluster(preset="article")
+    monkeypatch.setattr(
+        notebook, "_ipython", lambda: SimpleNamespace(user_ns={"cluster": cluster, "s": scratch})
+    )
+    notebook.use(None, register=False)
+    notebook.kubectl("run nginx --image=nginx --port=80 --context=s")  # kubectl's own --context flag
+    assert capsys.readouterr() == ("pod/nginx created\n", "")
+    notebook.kubectl("expose deployment nginx --name=nginx-svc --context s")
+    out, err = capsys.readouterr()
+    # the API server's NotFound as kubectl prints it on stderr; no traceback; kubectl exits 1 (cmdutil.CheckErr)
+    assert (out, err) == ("", 'Error from server (NotFound): deployments.apps "nginx" not found\n')
+    assert notebook.last().exit_code == 1 and notebook.last().stderr == err
+    notebook.kubectl("get pods")  # the notebook's `cluster` by default: no Pods there
+    assert capsys.readouterr() == ("", "No resources found in default namespace.\n")
+    assert notebook.last().exit_code == 0
+    notebook.kubectl("get svc --context=nope")
+    assert (
+        capsys.readouterr().err
+        == "Error in configuration: context was not found for specified context: nope\n"
+    )
+    notebook.kubectl_apply(
+        "", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
+    )
+    assert capsys.readouterr() == ("service/web created\n", "")
+    assert cluster.get("Service", "web") and notebook.last().exit_code == 0

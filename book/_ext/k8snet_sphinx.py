@@ -5,9 +5,104 @@
 - Explorer outputs get ``k8snet.css`` (from ``book/_assets``, copied to ``_static``): wide tables scroll.
 - pydata-sphinx-theme 0.17 logs "Got invalid theme mode: ." when no ``default_mode`` is set; use "light"
   (widgets and diagrams are drawn for a light page; readers can still switch).
+- Launch and repository buttons come from the build's environment, never from a constant
+  (:mod:`k8snet_launch`): with ``K8SNET_REPOSITORY=owner/name`` (the Pages workflow sets it) the repository,
+  issues, edit, Binder and Colab buttons lead there; without it they are not shown at all. The Colab button
+  also needs the chapters' install cell to name a repository (``make install-cell``), or Colab readers could
+  not install k8snet.
+- Every chapter gets a "JupyterLite" launch button into the in-browser edition that ``make lite`` builds into
+  ``_build/html/lite`` (``lite/lab/index.html?path=book/<chapter>.ipynb``), relative to the page, so it works
+  wherever the site is served. ``K8SNET_JUPYTERLITE=0`` leaves it out (a build without the lite site).
 """
 
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from k8snet_launch import UNSET, Repository, notebooks_repository
+
+#: Where ``make lite`` puts the JupyterLite site, relative to the HTML output, and the page it opens notebooks in.
+LITE_DIR = "lite"
+LITE_APP = f"{LITE_DIR}/lab/index.html"
+BINDERHUB_URL = "https://mybinder.org"
+COLAB_URL = "https://colab.research.google.com"
+
+
+def _configure_repository(app, config) -> None:
+    """Repository, issues, edit, Binder and Colab buttons from ``K8SNET_REPOSITORY``/``K8SNET_BRANCH``."""
+    options = dict(config.html_theme_options or {})
+    repository = Repository.from_environ()
+    if repository is None:
+        # Jupyter Book fills repository_url with its own project's URL by default: blank it, so that nothing
+        # (buttons, thebe, the theme's source links) can point at a repository that is not this book's.
+        options.update(
+            repository_url="",
+            use_repository_button=False,
+            use_issues_button=False,
+            use_edit_page_button=False,
+            launch_buttons={},
+        )
+    else:
+        options.update(
+            repository_url=repository.url,
+            repository_branch=repository.branch,
+            path_to_docs="",
+            use_repository_button=True,
+            use_issues_button=True,
+            use_edit_page_button=True,
+            launch_buttons={
+                "notebook_interface": "jupyterlab",
+                "binderhub_url": BINDERHUB_URL,
+                # Colab opens the chapter alone: only if its install cell knows where to install k8snet from
+                "colab_url": COLAB_URL if notebooks_repository() != UNSET else "",
+            },
+        )
+    config.html_theme_options = options
+
+
+def _record_launch_settings(app, exception) -> None:
+    """Write what the buttons were built from to ``_static/k8snet-launch.json``, for the built-site tests."""
+    if exception is not None or app.builder.format != "html":
+        return
+    repository = Repository.from_environ()
+    settings = {
+        "repository": repository and repository.name,
+        "branch": repository and repository.branch,
+        "colab": bool(repository) and notebooks_repository() != UNSET,
+        "jupyterlite": os.environ.get("K8SNET_JUPYTERLITE", "1") != "0",
+    }
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "k8snet-launch.json").write_text(json.dumps(settings, indent=1) + "\n")
+
+
+def _add_jupyterlite_button(app, pagename, templatename, context, doctree) -> None:
+    """A "JupyterLite" entry in the page's launch menu (created if Binder/Colab are off), for chapters only."""
+    if os.environ.get("K8SNET_JUPYTERLITE", "1") == "0" or context.get("page_source_suffix") != ".ipynb":
+        return
+    buttons = context.setdefault("header_buttons", [])
+    group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
+    if group is None:
+        group = {
+            "type": "group",
+            "tooltip": "Launch interactive content",
+            "icon": "fas fa-rocket",
+            "buttons": [],
+            "label": "launch-buttons",
+        }
+        buttons.append(group)
+    group["buttons"].append(
+        {
+            "type": "link",
+            "text": "JupyterLite",
+            "tooltip": "Run this chapter in your browser (JupyterLite: no install, no server)",
+            "icon": "_static/images/logo_jupyterlite.svg",
+            "url": f"{context['pathto'](LITE_APP, 1)}?path={pagename}.ipynb",
+            "label": "jupyterlite-button",
+        }
+    )
 
 
 def _set_default_mode(app, config) -> None:
@@ -39,6 +134,10 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _set_default_mode)
+    app.connect("config-inited", _configure_repository)
+    # after sphinx-book-theme's own launch buttons (priority 501)
+    app.connect("html-page-context", _add_jupyterlite_button, priority=502)
+    app.connect("build-finished", _record_launch_settings)
     app.add_css_file("k8snet.css")
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

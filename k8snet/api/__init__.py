@@ -8,7 +8,8 @@ Each top-level kind carries its resource metadata (:class:`APIResource`: group, 
 short names, namespaced); :mod:`k8snet.api.registry` is the one table of them: ``KINDS`` maps ``(apiVersion, kind)``
 to the model class, the way a scheme maps a GroupVersionKind to a Go type, :func:`kind_class` finds a class by kind
 and :func:`resource_class` by any name kubectl accepts.
-:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``).
+:mod:`k8snet.api.labels` holds label selectors (k8s.io/apimachinery ``pkg/labels``). Stored objects are read-only
+(:func:`freeze`, :func:`is_frozen`): change a copy.
 
 >>> KINDS[("v1", "Service")].__name__
 'Service'
@@ -33,7 +34,7 @@ from . import (
     scheduling_v1,
     storage_v1,
 )
-from ._base import APIResource, K8sModel, Resource
+from ._base import APIResource, K8sModel, ReadOnlyObjectError, Resource, freeze, is_frozen
 from .registry import KINDS, RESOURCES, category, kind_class, resource_class
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "KINDS",
     "K8sModel",
     "RESOURCES",
+    "ReadOnlyObjectError",
     "Resource",
     "admissionregistration_v1",
     "apiextensions_v1",
@@ -51,6 +53,8 @@ __all__ = [
     "coordination_v1",
     "core_v1",
     "discovery_v1",
+    "freeze",
+    "is_frozen",
     "kind_class",
     "meta_v1",
     "networking_v1",

@@ -32,6 +32,8 @@ __all__ = [
     "ClientIPConfig",
     "Pod",
     "PodSpec",
+    "PodDNSConfig",
+    "PodDNSConfigOption",
     "PodTemplateSpec",
     "Container",
     "ContainerPort",
@@ -270,6 +272,21 @@ class Container(K8sModel):
     tty: StrictBool | None = None
 
 
+class PodDNSConfigOption(K8sModel):
+    """One resolver option of ``spec.dnsConfig.options`` (``ndots``, ``timeout``...)."""
+
+    name: StrictStr | None = None
+    value: StrictStr | None = None
+
+
+class PodDNSConfig(K8sModel):
+    """``spec.dnsConfig``: nameservers, search domains and options merged into the Pod's resolv.conf."""
+
+    nameservers: list[StrictStr] | None = None
+    searches: list[StrictStr] | None = None
+    options: list[PodDNSConfigOption] | None = None
+
+
 class PodSpec(K8sModel):
     _go_types = {"terminationGracePeriodSeconds": "int64", "activeDeadlineSeconds": "int64"}
 
@@ -298,7 +315,7 @@ class PodSpec(K8sModel):
     hostAliases: list[Any] | None = None
     priorityClassName: StrictStr | None = None
     priority: StrictInt | None = None
-    dnsConfig: dict[str, Any] | None = None
+    dnsConfig: PodDNSConfig | None = None
     readinessGates: list[Any] | None = None
     runtimeClassName: StrictStr | None = None
     enableServiceLinks: StrictBool | None = None

@@ -1,14 +1,24 @@
-"""networking.k8s.io/v1: Ingress, IngressClass, NetworkPolicy (kubernetes/kubernetes
-``staging/src/k8s.io/api/networking/v1/types.go``).
+"""networking.k8s.io/v1 (kubernetes/kubernetes ``staging/src/k8s.io/api/networking/v1/types.go``).
 
-Stored, validated and printed as a v1.34 API server does. Simplified: no ingress controller and no network policy
-enforcement run, so an Ingress never gets an address and a NetworkPolicy does not change what the dataplane lets
-through. ``extensions/v1beta1`` and ``networking.k8s.io/v1beta1`` Ingresses are not served since v1.22.
+Ingress, IngressClass, NetworkPolicy: stored, validated and printed as a v1.34 API server does. Simplified: no
+ingress controller and no network policy enforcement run, so an Ingress never gets an address and a NetworkPolicy
+does not change what the dataplane lets through. ``extensions/v1beta1`` and ``networking.k8s.io/v1beta1``
+Ingresses are not served since v1.22.
+
+ServiceCIDR and IPAddress, the objects behind ClusterIP allocation since v1.33 (KEP-1880, GA in v1.33): a
+ServiceCIDR is a range the API server allocates ClusterIPs from; the one named ``kubernetes`` mirrors
+``--service-cluster-ip-range``. Each allocated ClusterIP is an IPAddress object named after the address, whose
+``parentRef`` names the Service holding it. The API server writes both (see :mod:`k8snet.apiserver.ipaddress`).
 
 >>> ing = Ingress(metadata={"name": "web"}, spec={"rules": [{"host": "a.example.com", "http": {"paths": [
 ...     {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]})
 >>> ing.spec.rules[0].http.paths[0].backend.service.port.number
 80
+
+>>> ip = IPAddress(metadata={"name": "10.96.0.10"}, spec={"parentRef": {"group": "", "resource": "services",
+...     "namespace": "kube-system", "name": "kube-dns"}})
+>>> ip.spec.parentRef.name, IPAddress.namespaced, ServiceCIDR.api_info.group_resource
+('kube-dns', False, 'servicecidrs.networking.k8s.io')
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from typing import ClassVar, Literal
 from pydantic import ConfigDict, Field, StrictInt, StrictStr
 
 from ._base import APIResource, IntOrString, K8sModel, Resource
-from .core_v1 import PortStatus
+from .core_v1 import Condition, PortStatus
 from .meta_v1 import LabelSelector, ObjectMeta
 
 __all__ = [
@@ -40,6 +50,14 @@ __all__ = [
     "NetworkPolicyPeer",
     "NetworkPolicyPort",
     "IPBlock",
+    "ServiceCIDR",
+    "ServiceCIDRSpec",
+    "ServiceCIDRStatus",
+    "IPAddress",
+    "IPAddressSpec",
+    "ParentReference",
+    "LABEL_IP_ADDRESS_FAMILY",
+    "LABEL_MANAGED_BY",
 ]
 
 
@@ -198,3 +216,57 @@ class NetworkPolicy(Resource):
     kind: Literal["NetworkPolicy"] = "NetworkPolicy"
     metadata: ObjectMeta = ObjectMeta()
     spec: NetworkPolicySpec | None = None
+
+
+#: ``networkingv1.LabelIPAddressFamily`` (``well_known_labels.go``).
+LABEL_IP_ADDRESS_FAMILY = "ipaddress.kubernetes.io/ip-family"
+#: ``networkingv1.LabelManagedBy``.
+LABEL_MANAGED_BY = "ipaddress.kubernetes.io/managed-by"
+
+
+class ServiceCIDRSpec(K8sModel):
+    cidrs: list[StrictStr] | None = None
+
+
+class ServiceCIDRStatus(K8sModel):
+    conditions: list[Condition] | None = None
+
+
+class ServiceCIDR(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "networking.k8s.io", "v1", "ServiceCIDR", "servicecidrs", "servicecidr", namespaced=False
+    )
+
+    apiVersion: Literal["networking.k8s.io/v1"] = "networking.k8s.io/v1"
+    kind: Literal["ServiceCIDR"] = "ServiceCIDR"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: ServiceCIDRSpec | None = None
+    status: ServiceCIDRStatus | None = None
+
+
+class ParentReference(K8sModel):
+    group: StrictStr | None = None
+    resource: StrictStr | None = None
+    namespace: StrictStr | None = None
+    name: StrictStr | None = None
+
+
+class IPAddressSpec(K8sModel):
+    parentRef: ParentReference | None = None
+
+
+class IPAddress(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "networking.k8s.io",
+        "v1",
+        "IPAddress",
+        "ipaddresses",
+        "ipaddress",
+        short_names=("ip",),
+        namespaced=False,
+    )
+
+    apiVersion: Literal["networking.k8s.io/v1"] = "networking.k8s.io/v1"
+    kind: Literal["IPAddress"] = "IPAddress"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: IPAddressSpec | None = None

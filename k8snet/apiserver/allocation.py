@@ -6,10 +6,14 @@ user asks for, and an upper **dynamic band** where automatic allocation starts a
 forward (wrapping); only when the upper band is full does it scan the lower band from a random position.
 
 * ClusterIPs: kubernetes/kubernetes ``pkg/registry/core/service/ipallocator/ipallocator.go``
-  (``allocateNextService``, ``ipIterator``) and ``bitmap.go`` (``calculateRangeOffset``: offset =
-  ``min(max(16, cidrSize/16), 256)``). The network address is never allocatable and neither is the IPv4
+  (``allocateNextService``, ``ipIterator``, ``hostsPerNetwork``) and ``bitmap.go`` (``calculateRangeOffset``:
+  offset = ``min(max(16, cidrSize/16), 256)``). The network address is never allocatable and neither is the IPv4
   broadcast address, so for ``10.96.0.0/12`` the static band is ``10.96.0.1``-``10.96.1.0`` and the dynamic
-  band ``10.96.1.1``-``10.111.255.254``.
+  band ``10.96.1.1``-``10.111.255.254``. IPv6 ranges keep their last (all-ones) address, since IPv6 has no
+  broadcast (``hostsPerNetwork``: 2^x - 1 addresses); for kind's ``fd00:10:96::/112`` the static band is
+  ``fd00:10:96::1``-``fd00:10:96::100`` and the dynamic band ``fd00:10:96::101``-``fd00:10:96::ffff``. One
+  allocator serves one family; a dual-stack API server has one per family (``alloc.go``
+  ``serviceIPAllocatorsByFamily``).
 * NodePorts: ``pkg/registry/core/service/portallocator/allocator.go`` (``calculateRangeOffset``: offset =
   ``min(max(16, size/32), 128)``) over ``allocator/bitmap.go``'s ``randomScanStrategyWithOffset``; for
   30000-32767 the static band is 30000-30085.
@@ -28,6 +32,7 @@ import ipaddress
 import json
 import random
 
+from k8snet.apiserver.store import TransactionalRandom
 from k8snet.errors import Cause
 
 __all__ = [
@@ -81,14 +86,33 @@ class _BandedRange:
         self.offset = offset
         self.rng = rng
         self.used: set[int] = set()
+        self._shared = False  # ``used`` is also held by a snapshot: copy it before the next change
 
-    # snapshot/restore let the API server make a request all-or-nothing.
+    # snapshot/restore let the API server make a request all-or-nothing. Copy-on-write: a snapshot shares the
+    # set, and only a request that allocates or releases copies it, so requests that do not touch Services
+    # cost nothing here however many addresses are in use.
     def snapshot(self) -> tuple:
-        return (frozenset(self.used), self.rng.getstate())
+        self._shared = True
+        rng = self.rng
+        return (self.used, rng.snapshot() if isinstance(rng, TransactionalRandom) else rng.getstate())
 
     def restore(self, snap: tuple) -> None:
-        self.used = set(snap[0])
-        self.rng.setstate(snap[1])
+        self.used = snap[0]
+        self._shared = True
+        if isinstance(self.rng, TransactionalRandom):
+            self.rng.restore(snap[1])
+        else:
+            self.rng.setstate(snap[1])
+
+    def add(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.add(offset)
+
+    def discard(self, offset: int) -> None:
+        if self._shared:
+            self.used, self._shared = set(self.used), False
+        self.used.discard(offset)
 
     def allocate_next(self) -> int:
         if len(self.used) >= self.size:
@@ -99,20 +123,20 @@ class _BandedRange:
             for i in range(upper):
                 at = self.offset + (start + i) % upper
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         if self.offset > 0:
             start = self.rng.randrange(self.offset)
             for i in range(self.offset):
                 at = (start + i) % self.offset
                 if at not in self.used:
-                    self.used.add(at)
+                    self.add(at)
                     return at
         raise RangeFullError()
 
 
 class ClusterIPAllocator:
-    """Allocates Service ClusterIPs from one IPv4 Service CIDR.
+    """Allocates Service ClusterIPs from one Service CIDR (IPv4 or IPv6: :attr:`family`).
 
     Examples
     --------
@@ -130,19 +154,26 @@ class ClusterIPAllocator:
     provided IP is already allocated
     >>> alloc.release("10.96.0.10"); alloc.has("10.96.0.10")
     False
+    >>> v6 = ClusterIPAllocator("fd00:10:96::/112")
+    >>> v6.family, v6.nth(1), v6.nth(10), v6.static_band, v6.dynamic_band
+    ('IPv6', 'fd00:10:96::1', 'fd00:10:96::a', ('fd00:10:96::1', 'fd00:10:96::100'), ('fd00:10:96::101', 'fd00:10:96::ffff'))
     """
 
     def __init__(self, cidr: str, seed: int = 0):
         self.network = ipaddress.ip_network(cidr, strict=False)
-        if self.network.version != 4:
-            raise ValueError("only IPv4 Service CIDRs are modelled")
+        #: ``"IPv4"`` or ``"IPv6"``.
+        self.family = "IPv6" if self.network.version == 6 else "IPv4"
         self.cidr = str(self.network)
         total = self.network.num_addresses
-        # ipallocator.go: first = network+1; last = broadcast-1 for IPv4.
+        # ipallocator.go: first = network+1; last = broadcast-1 for IPv4, the last address for IPv6
+        # (hostsPerNetwork: 2^x - 2 for IPv4, 2^x - 1 for IPv6).
         self._first = int(self.network.network_address) + 1
-        self.size = max(total - 2, 0)
+        self.size = max(total - (2 if self.family == "IPv4" else 1), 0)
         self.offset = self._range_offset(total)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"clusterip:{seed}"))
+        # each family draws from its own stream: an IPv4 range picks the same addresses with or without an
+        # IPv6 range next to it
+        stream = f"clusterip:{seed}" if self.family == "IPv4" else f"clusterip6:{seed}"
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(stream))
 
     @staticmethod
     def _range_offset(cidr_size: int) -> int:
@@ -153,7 +184,11 @@ class ClusterIPAllocator:
         return min(max(lo, cidr_size // step), hi)
 
     def _ip(self, off: int) -> str:
-        return str(ipaddress.IPv4Address(self._first + off))
+        return str(
+            ipaddress.ip_address(self._first + off)
+            if self.family == "IPv4"
+            else ipaddress.IPv6Address(self._first + off)
+        )
 
     def _offset_of(self, ip: str) -> int:
         try:
@@ -162,7 +197,7 @@ class ClusterIPAllocator:
             raise MismatchedNetworkError() from exc
         off = int(addr) - self._first
         # servicecidr.PrefixContainsIP excludes the network and (IPv4) broadcast address.
-        if addr.version != 4 or addr not in self.network or off < 0 or off >= self.size:
+        if addr.version != self.network.version or addr not in self.network or off < 0 or off >= self.size:
             raise MismatchedNetworkError()
         return off
 
@@ -186,7 +221,7 @@ class ClusterIPAllocator:
         off = self._offset_of(ip)
         if off in self._band.used:
             raise AlreadyAllocatedError("IP")
-        self._band.used.add(off)
+        self._band.add(off)
 
     def allocate_next(self) -> str:
         """Pick a free address: the dynamic band first, from a seeded random start; then the static band."""
@@ -195,7 +230,7 @@ class ClusterIPAllocator:
     def release(self, ip: str) -> None:
         """Free an address; releasing an unallocated or foreign address is a no-op (as upstream)."""
         try:
-            self._band.used.discard(self._offset_of(ip))
+            self._band.discard(self._offset_of(ip))
         except MismatchedNetworkError:
             pass
 
@@ -214,6 +249,10 @@ class ClusterIPAllocator:
 
     def snapshot(self) -> tuple:
         return self._band.snapshot()
+
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
 
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)
@@ -259,7 +298,7 @@ class NodePortAllocator:
         self.size = self.last - self.base + 1
         self.range_spec = f"{self.base}-{self.last}"
         self.offset = self._range_offset(self.size)
-        self._band = _BandedRange(self.size, self.offset, random.Random(f"nodeport:{seed}"))
+        self._band = _BandedRange(self.size, self.offset, TransactionalRandom(f"nodeport:{seed}"))
 
     @staticmethod
     def _range_offset(size: int) -> int:
@@ -278,13 +317,13 @@ class NodePortAllocator:
             raise NotInRangeError(self.range_spec)
         if port - self.base in self._band.used:
             raise AlreadyAllocatedError("port")
-        self._band.used.add(port - self.base)
+        self._band.add(port - self.base)
 
     def allocate_next(self) -> int:
         return self.base + self._band.allocate_next()
 
     def release(self, port: int) -> None:
-        self._band.used.discard(port - self.base)
+        self._band.discard(port - self.base)
 
     def has(self, port: int) -> bool:
         return port - self.base in self._band.used
@@ -297,6 +336,10 @@ class NodePortAllocator:
 
     def snapshot(self) -> tuple:
         return self._band.snapshot()
+
+    def dump_state(self) -> set[int]:
+        """The offsets in use (what :meth:`k8snet.apiserver.store.Store.dump` prints)."""
+        return self._band.used
 
     def restore(self, snap: tuple) -> None:
         self._band.restore(snap)

@@ -38,6 +38,7 @@ __all__ = [
     "normalize_cluster_ips",
     "patch_allocated_values",
     "set_defaults_ip_families",
+    "is_matching_prefer_dual_stack_cluster_ip_fields",
     "set_defaults_pod",
     "set_defaults_pod_spec",
     "set_defaults_container",
@@ -140,39 +141,49 @@ def normalize_cluster_ips(svc: Any, old: Any = None) -> None:
     """``normalizeClusterIPs`` (service storage.go): keep ``clusterIP`` and ``clusterIPs`` in sync.
 
     On create, a singular ``clusterIP`` with no ``clusterIPs`` (an "old client") seeds ``clusterIPs``.
-    On update, a changed singular with an unchanged plural rewrites ``clusterIPs[0]``, and clearing both on an
-    ExternalName conversion is left to validation.
+    On update: ``clusterIPs`` cleared with ``clusterIP`` unchanged gets the old plural back; a cleared
+    ``clusterIP`` with an unchanged plural clears the plural too; a changed ``clusterIP`` with an unchanged plural
+    replaces the plural by ``[clusterIP]`` (validation then reports what is wrong with it).
 
     >>> from k8snet.api.core_v1 import Service
     >>> svc = Service(spec={"clusterIP": "None"})
     >>> normalize_cluster_ips(svc)
     >>> svc.spec.clusterIPs
     ['None']
+    >>> old = Service(spec={"clusterIP": "10.96.0.5", "clusterIPs": ["10.96.0.5", "fd00:10:96::5"]})
+    >>> new = Service(spec={"clusterIP": "10.96.0.6", "clusterIPs": ["10.96.0.5", "fd00:10:96::5"]})
+    >>> normalize_cluster_ips(new, old)
+    >>> new.spec.clusterIPs
+    ['10.96.0.6']
     """
     s = _ensure_spec(svc)
     if old is None:
+        # "User specified singular and not plural (e.g. an old client), so init plural for them."
         if s.clusterIP and not s.clusterIPs:
             s.clusterIPs = [s.clusterIP]
         return
     o = old.spec
     old_ip, old_ips = (o.clusterIP or "") if o else "", list((o.clusterIPs or []) if o else [])
-    new_ip, new_ips = s.clusterIP or "", list(s.clusterIPs or [])
-    # "user wants to clear clusterIP, but not clusterIPs": clear both if plural unchanged.
-    if new_ip == "" and old_ip != "" and new_ips == old_ips:
-        s.clusterIPs = None
-        return
-    # "user changed singular but not plural": replace plural[0] (plural validation catches the rest).
-    if new_ip != old_ip and new_ips == old_ips and new_ips:
-        s.clusterIPs = [new_ip] + new_ips[1:]
-        return
-    # "user set singular where nothing was set, and did not touch plural".
-    if new_ip and not new_ips:
-        s.clusterIPs = [new_ip]
+    # "ClusterIPs were cleared by an old client which was trying to patch some field and didn't provide
+    # ClusterIPs": if ClusterIP is the same, give them the old plural back.
+    if old_ips and not s.clusterIPs and old_ip == (s.clusterIP or ""):
+        s.clusterIPs = list(old_ips)
+    new_ip = s.clusterIP or ""
+    if old_ip != new_ip:
+        same = list(s.clusterIPs or []) == old_ips
+        if old_ip and not new_ip:
+            # "this is a client trying to clear it": clear the plural on their behalf if it is unchanged
+            if same:
+                s.clusterIPs = None
+        elif same:
+            # "ClusterIP has changed but not cleared *and* ClusterIPs are the same"
+            s.clusterIPs = [new_ip]
 
 
 def _needs_cluster_ip(svc: Any) -> bool:
+    # storage.go needsClusterIP: every type but ExternalName (a headless Service's "None" is patched too)
     s = svc.spec
-    return s is not None and s.type != "ExternalName" and s.clusterIP != "None"
+    return s is not None and s.type != "ExternalName"
 
 
 def patch_allocated_values(svc: Any, old: Any) -> None:
@@ -218,21 +229,80 @@ def patch_allocated_values(svc: Any, old: Any) -> None:
         s.healthCheckNodePort = o.healthCheckNodePort
 
 
+def _other_family(family: str) -> str:
+    return "IPv6" if family == "IPv4" else "IPv4"
+
+
+def _family_of(ip: str) -> str:
+    # alloc.go familyOf
+    from .validation import parse_ip_sloppy
+
+    parsed = parse_ip_sloppy(ip)
+    if parsed is None:
+        return "unknown"
+    return "IPv6" if parsed.version == 6 else "IPv4"
+
+
+def _same_cluster_ips(a: Any, b: Any) -> bool:
+    return list(a.spec.clusterIPs or []) == list(b.spec.clusterIPs or [])
+
+
+def _same_ip_families(a: Any, b: Any) -> bool:
+    return list(a.spec.ipFamilies or []) == list(b.spec.ipFamilies or [])
+
+
+def is_matching_prefer_dual_stack_cluster_ip_fields(svc: Any, old: Any) -> bool:
+    """``isMatchingPreferDualStackClusterIPFields`` (alloc.go): an update of a ``PreferDualStack`` Service
+    that keeps its type, ``clusterIPs`` and ``ipFamilies``. Such a Service is neither upgraded nor downgraded
+    when the cluster gains or loses a family ("We don't want to auto-upgrade (add an IP) or downgrade (remove an
+    IP) PreferDualStack services following a cluster change to/from dual-stackness").
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> spec = {"type": "ClusterIP", "ipFamilyPolicy": "PreferDualStack", "ipFamilies": ["IPv4"],
+    ...         "clusterIP": "10.96.0.5", "clusterIPs": ["10.96.0.5"]}
+    >>> is_matching_prefer_dual_stack_cluster_ip_fields(Service(spec=spec), Service(spec=spec))
+    True
+    >>> is_matching_prefer_dual_stack_cluster_ip_fields(Service(spec={**spec, "ipFamilyPolicy": None}),
+    ...                                                 Service(spec=spec))
+    False
+    """
+    if old is None or old.spec is None:
+        return False
+    s, o = svc.spec, old.spec
+    if s.ipFamilyPolicy is None:
+        return False
+    # "if type mutated then it is an update that needs to run through the entire process"
+    if o.type != s.type:
+        return False
+    if s.type not in ("ClusterIP", "NodePort", "LoadBalancer"):
+        return False
+    if s.ipFamilyPolicy != "PreferDualStack":
+        return False
+    if o.ipFamilyPolicy is not None and o.ipFamilyPolicy != "PreferDualStack":
+        return False
+    return _same_cluster_ips(old, svc) and _same_ip_families(old, svc)
+
+
 def set_defaults_ip_families(
     svc: Any, old: Any = None, cluster_families: Sequence[str] = ("IPv4",)
 ) -> list[FieldError]:
     """``initIPFamilyFields`` (service alloc.go): default ``ipFamilyPolicy`` and ``ipFamilies`` for the
-    cluster's Service CIDRs (``cluster_families``, primary first), before ClusterIPs are allocated.
+    cluster's Service CIDRs (``cluster_families``, primary first), before ClusterIPs are allocated; a line by
+    line port of v1.34's function.
 
     Returns field errors for the caller to raise as an Invalid status (``InvalidError("Service", name,
     to_causes(errs))``): first the "loose pre-validation" ``ValidateServiceClusterIPsRelatedFields`` (returned
     alone, as alloc.go does), then the registry's own checks.
-    Simplified: the PreferDualStack "don't auto-upgrade" special case on update is not modelled.
 
+    * an update of a PreferDualStack Service keeping its type, ``clusterIPs`` and ``ipFamilies`` is left alone
+      (:func:`is_matching_prefer_dual_stack_cluster_ip_fields`);
     * create without a policy: ``SingleStack``; headless *and* selectorless: ``RequireDualStack``;
-    * update without a policy: the old policy;
-    * families follow ``clusterIPs`` when given, else the cluster's primary family; headless selectorless
-      Services get both families when the policy is not SingleStack, even on a single-stack cluster.
+      update without a policy: the old policy;
+    * on update, ``SingleStack`` with unchanged ``clusterIPs``/``ipFamilies`` drops the secondary (downgrade);
+      any other policy may not drop it;
+    * families follow ``clusterIPs`` when given, else the cluster's primary family; a policy other than
+      ``SingleStack`` gets the other family too when the cluster has two (headless selectorless Services get
+      it even on a single-stack cluster).
 
     >>> from k8snet.api.core_v1 import Service
     >>> svc = Service(spec={"type": "ClusterIP", "selector": {"app": "web"}})
@@ -248,18 +318,26 @@ def set_defaults_ip_families(
     >>> bad = Service(spec={"type": "ClusterIP", "ipFamilyPolicy": "RequireDualStack"})
     >>> [str(e) for e in set_defaults_ip_families(bad)]
     ['spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services']
+    >>> prefer = Service(spec={"type": "ClusterIP", "ipFamilyPolicy": "PreferDualStack"})
+    >>> set_defaults_ip_families(prefer, cluster_families=("IPv6", "IPv4")), prefer.spec.ipFamilies
+    ([], ['IPv6', 'IPv4'])
     """
-    from .validation import parse_ip_sloppy, validate_service_cluster_ips_related_fields
+    from .validation import validate_service_cluster_ips_related_fields
 
     s = _ensure_spec(svc)
+    # "can not do anything here"
     if s.type == "ExternalName":
         return []
+    if is_matching_prefer_dual_stack_cluster_ip_fields(svc, old):
+        return []  # "nothing more to do."
     o = old.spec if old is not None else None
+    old_ips = list(o.clusterIPs or []) if o is not None else []
+    old_families = list(o.ipFamilies or []) if o is not None else []
     if s.ipFamilyPolicy is None:
         if o is not None and o.ipFamilyPolicy is not None:
-            s.ipFamilyPolicy = o.ipFamilyPolicy
+            s.ipFamilyPolicy = o.ipFamilyPolicy  # "Update from an object with policy, use the old policy"
         elif s.clusterIP == "None" and not s.selector:
-            s.ipFamilyPolicy = "RequireDualStack"
+            s.ipFamilyPolicy = "RequireDualStack"  # "Special-case: headless + selectorless defaults to dual."
         else:
             s.ipFamilyPolicy = "SingleStack"
     # "Do some loose pre-validation of the input": alloc.go returns these errors alone, before anything else.
@@ -267,18 +345,18 @@ def set_defaults_ip_families(
     if errs:
         return errs
     policy_path = Path("spec", "ipFamilyPolicy")
-    ips = list(s.clusterIPs or [])
-    fams = list(s.ipFamilies or [])
-    if o is not None:
-        old_ips, old_fams = list(o.clusterIPs or []), list(o.ipFamilies or [])
+    # "Update-only prep work."
+    if old is not None:
         if s.ipFamilyPolicy == "SingleStack":
-            if ips == old_ips and len(ips) > 1:
-                s.clusterIPs = ips = ips[:1]
-            if fams == old_fams and len(fams) > 1:
-                s.ipFamilies = fams = fams[:1]
+            # "As long as ClusterIPs and IPFamilies have not changed, setting the policy to single-stack is
+            # clear intent. ClusterIPs[0] is immutable, so it is safe to keep."
+            if _same_cluster_ips(old, svc) and len(s.clusterIPs or []) > 1:
+                s.clusterIPs = list(s.clusterIPs)[:1]
+            if _same_ip_families(old, svc) and len(s.ipFamilies or []) > 1:
+                s.ipFamilies = list(s.ipFamilies)[:1]
         else:
             # reducedClusterIPs / reducedIPFamilies: an empty list is "not specified", not a reduction.
-            if ips and len(ips) < len(old_ips):
+            if s.clusterIPs and len(s.clusterIPs) < len(old_ips):
                 errs.append(
                     invalid(
                         policy_path,
@@ -286,7 +364,7 @@ def set_defaults_ip_families(
                         "must be 'SingleStack' to release the secondary cluster IP",
                     )
                 )
-            if fams and len(fams) < len(old_fams):
+            if s.ipFamilies and len(s.ipFamilies) < len(old_families):
                 errs.append(
                     invalid(
                         policy_path,
@@ -294,8 +372,9 @@ def set_defaults_ip_families(
                         "must be 'SingleStack' to release the secondary IP family",
                     )
                 )
+    # "Make sure ipFamilyPolicy makes sense for the provided ipFamilies and clusterIPs."
     if s.ipFamilyPolicy == "SingleStack":
-        if len(ips) == 2:
+        if len(s.clusterIPs or []) == 2:
             errs.append(
                 invalid(
                     policy_path,
@@ -303,7 +382,7 @@ def set_defaults_ip_families(
                     "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified",
                 )
             )
-        if len(fams) == 2:
+        if len(s.ipFamilies or []) == 2:
             errs.append(
                 invalid(
                     policy_path,
@@ -311,46 +390,50 @@ def set_defaults_ip_families(
                     "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
                 )
             )
-    for i, ip in enumerate(ips):
+    # "Infer IPFamilies[] from ClusterIPs[]."
+    for i, ip in enumerate(list(s.clusterIPs or [])):
         if ip == "None":
             break
-        parsed = parse_ip_sloppy(ip)
-        if parsed is None:
-            break  # validation reports it
-        fam = "IPv6" if parsed.version == 6 else "IPv4"
-        if i >= len(fams):
+        fam = _family_of(ip)
+        if i >= len(s.ipFamilies or []):
             if fam not in cluster_families:
                 errs.append(
                     invalid(
-                        Path("spec", "clusterIPs").index(i), ips, f"{fam} is not configured on this cluster"
+                        Path("spec", "clusterIPs").index(i),
+                        list(s.clusterIPs or []),
+                        f"{fam} is not configured on this cluster",
                     )
                 )
             else:
-                fams.append(fam)
-    s.ipFamilies = fams or None
+                s.ipFamilies = list(s.ipFamilies or []) + [fam]  # "OK to infer."
     if errs:
         return errs
+    # "Special-case: headless + selectorless. This has to happen before other checks because it explicitly
+    # allows combinations of inputs that would otherwise be errors."
     if s.clusterIP == "None" and not s.selector:
-        if not fams:
-            fams = [cluster_families[0]]
-        if len(fams) < 2 and s.ipFamilyPolicy != "SingleStack":
-            fams.append("IPv6" if fams[0] == "IPv4" else "IPv4")
-        s.ipFamilies = fams
+        if not s.ipFamilies:
+            s.ipFamilies = [cluster_families[0]]
+        if len(s.ipFamilies) < 2 and s.ipFamilyPolicy != "SingleStack":
+            s.ipFamilies = list(s.ipFamilies) + [_other_family(s.ipFamilies[0])]
         return []
+    # "Demanding dual-stack on a non dual-stack cluster."
     if s.ipFamilyPolicy == "RequireDualStack" and len(cluster_families) < 2:
         errs.append(
             invalid(policy_path, s.ipFamilyPolicy, "this cluster is not configured for dual-stack services")
         )
-    for i, fam in enumerate(fams):
+    # "If there is a family requested then it has to be configured on cluster."
+    for i, fam in enumerate(s.ipFamilies or []):
         if fam not in cluster_families:
             errs.append(invalid(Path("spec", "ipFamilies").index(i), fam, "not configured on this cluster"))
     if errs:
         return errs
-    if not fams:
-        fams = [cluster_families[0]]
-    if s.ipFamilyPolicy != "SingleStack" and len(fams) == 1 and len(cluster_families) == 2:
-        fams.append("IPv6" if fams[0] == "IPv4" else "IPv4")
-    s.ipFamilies = fams
+    if not s.ipFamilies:
+        s.ipFamilies = [cluster_families[0]]  # "nil families, gets cluster default"
+    # "If this service is looking for dual-stack and this cluster does have two families, append the missing
+    # family."
+    if s.ipFamilyPolicy != "SingleStack" and len(s.ipFamilies) == 1 and len(cluster_families) == 2:
+        if s.ipFamilies[0] in ("IPv4", "IPv6"):
+            s.ipFamilies = list(s.ipFamilies) + [_other_family(s.ipFamilies[0])]
     return []
 
 

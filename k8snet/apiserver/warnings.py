@@ -23,12 +23,42 @@ from typing import Any
 from .field import go_quote
 from .validation import parse_cidr_sloppy, parse_ip_sloppy
 
-__all__ = ["warnings_for_service", "warnings_for_ip", "warnings_for_cidr", "ENDPOINTS_DEPRECATION_WARNING"]
+__all__ = [
+    "warnings_for_service",
+    "warnings_for_ip",
+    "warnings_for_cidr",
+    "warnings_for_request",
+    "ENDPOINTS_DEPRECATION_WARNING",
+]
 
-#: Since v1.33 every request on core/v1 Endpoints (get, list, watch, create, update) carries this warning;
-#: ``kubectl get endpoints`` prints it as ``Warning: v1 Endpoints is deprecated in v1.33+; use
-#: discovery.k8s.io/v1 EndpointSlice`` above the table (seen in real 1.33/1.34 terminal output).
+#: Since v1.33 every request on core/v1 Endpoints (get, list, watch, create, update, patch, delete) carries this
+#: warning; ``kubectl get endpoints`` prints it as ``Warning: v1 Endpoints is deprecated in v1.33+; use
+#: discovery.k8s.io/v1 EndpointSlice`` above the table (seen in real 1.33/1.34 terminal output). The text is
+#: k8s.io/apiserver ``pkg/endpoints/deprecation/deprecation.go`` ``WarningMessage``: ``"%s %s is deprecated in
+#: v%d.%d+"`` plus ``"; use %s %s"`` for the replacement that ``k8s.io/api/core/v1`` declares for Endpoints.
 ENDPOINTS_DEPRECATION_WARNING = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+
+#: Kinds whose API version v1.34 serves as deprecated, with the warning every request on them carries.
+_DEPRECATED_KINDS = {"Endpoints": ENDPOINTS_DEPRECATION_WARNING}
+
+
+def warnings_for_request(kind: str) -> list[str]:
+    """The warnings the API server adds to *every* request on ``kind``, before the handler runs.
+
+    k8s.io/apiserver ``pkg/endpoints/installer.go`` checks each resource's type with
+    ``deprecation.IsDeprecated`` when it installs the REST routes, and wraps every handler of a deprecated one
+    (GET, LIST, WATCH, POST, PUT, PATCH, DELETE) so that the response carries ``deprecation.WarningMessage``.
+    So ``kubectl apply`` of an Endpoints object prints the warning too (once: kubectl deduplicates warnings,
+    ``rest.WarningWriterOptions{Deduplicate: true}``).
+
+    >>> warnings_for_request("Endpoints")
+    ['v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice']
+    >>> warnings_for_request("EndpointSlice")
+    []
+    """
+    warning = _DEPRECATED_KINDS.get(kind)
+    return [warning] if warning else []
+
 
 _ANN_TOPOLOGY_HINTS = "service.kubernetes.io/topology-aware-hints"
 _ANN_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"

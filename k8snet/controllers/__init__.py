@@ -1,22 +1,48 @@
-"""Controllers: synchronous, deterministic stand-ins for kube-controller-manager, the scheduler and kubelets.
+"""Controllers: deterministic stand-ins for kube-controller-manager, the scheduler and kubelets, built the way
+client-go builds controllers.
 
-Every controller has one method, ``sync()``, that reconciles *everything* it owns once, reading and writing
-through the :class:`~k8snet.apiserver.server.APIServer` only. The :class:`~k8snet.sim.cluster.Cluster` calls
-each controller's ``sync()`` in turn after every write, until a whole round writes nothing (a fixed point), so
-there are no threads, queues or wall-clock timers, and the same inputs always give the same objects.
+Each controller reads a **shared informer** cache (:mod:`k8snet.controllers.informers`: the store's immutable
+objects, indexed by namespace, labels, owner, node and Service name), registers **event handlers** on the
+informers of the kinds it watches, and those handlers put the keys of the objects to reconcile on the
+controller's **work queue** (:mod:`k8snet.controllers.workqueue`). A pass of the controller reconciles each
+queued key once, from the cache, and writes through the :class:`~k8snet.apiserver.server.APIServer`. So the
+cost of a write follows what it changed, not the size of the cluster.
 
-This module holds what the controllers share: the event recorder (``k8s.io/client-go/tools/record``), pod
-readiness (``podutil.IsPodReady``), and the garbage collector (``pkg/controller/garbagecollector``, reduced to
-"delete objects whose controller owner is gone").
+The :class:`~k8snet.sim.cluster.Cluster` keeps the synchronous contract of a lesson: after every write it runs
+the controllers' passes in a fixed order, round after round, until every queue is empty; there are no threads
+or wall-clock timers, and the same inputs always give the same objects (keys are handed out sorted, see
+:mod:`~k8snet.controllers.workqueue`). Delayed work (a pod's grace period, a retry with back-off) waits on the
+simulation clock.
+
+A controller never fails the request that woke it: an error of its own writes is recorded as upstream records it
+(an Event, a condition) and the key is retried with back-off, so the user's write has succeeded and later writes
+are unaffected.
+
+This module holds what the controllers share: :class:`QueueController` (the informer + queue + ``sync(key)``
+shape), the event recorder (``k8s.io/client-go/tools/record``), pod readiness (``podutil.IsPodReady``) and the
+garbage collector (``pkg/controller/garbagecollector``, reduced to "delete objects whose controller owner is
+gone").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
+from k8snet.controllers.informers import (
+    OWNER_INDEX,
+    SharedIndexInformer,
+    SharedInformerFactory,
+    index_by_owner,
+    object_key,
+)
+from k8snet.controllers.workqueue import ItemExponentialFailureRateLimiter, RateLimitingQueue
+from k8snet.errors import K8snetError
+
 __all__ = [
     "Controller",
+    "QueueController",
     "EventRecorder",
     "GarbageCollector",
     "is_pod_ready",
@@ -24,11 +50,13 @@ __all__ = [
     "controller_of",
     "owner_reference",
     "format_rfc3339nano",
+    "status_message",
 ]
 
 
 class Controller(Protocol):
-    """What the cluster's reconcile loop expects of a controller."""
+    """What the cluster's reconcile loop expects of a controller (a :class:`QueueController`; an object with
+    only ``sync()`` is run as a full pass every round instead)."""
 
     def sync(self) -> None: ...
 
@@ -68,17 +96,198 @@ def owner_reference(owner: Any) -> Any:
     )
 
 
+def status_message(err: Exception) -> str:
+    """What a client's ``err.Error()`` prints for an API error: the Status message, without kubectl's
+    ``Error from server (Reason):`` prefix or the ``The`` kubectl puts before an Invalid message
+    (``StatusError.Error()`` in k8s.io/apimachinery ``pkg/api/errors``).
+
+    >>> from k8snet.errors import Cause, InvalidError, NotFoundError
+    >>> status_message(NotFoundError("pods", "web"))
+    'pods "web" not found'
+    >>> status_message(InvalidError("ReplicaSet", "x", [Cause("FieldValueInvalid", "metadata.name", "Invalid")]))
+    'ReplicaSet.apps "x" is invalid: metadata.name: Invalid'
+    """
+    msg = getattr(err, "status_message", None)
+    if msg:
+        return str(msg)
+    causes = getattr(err, "causes", None)
+    if causes is not None and hasattr(err, "kind"):
+        from k8snet.api import kind_class
+
+        try:
+            group = kind_class(err.kind).api_info.group
+        except KeyError:
+            group = ""
+        qualified = f"{err.kind}.{group}" if group else err.kind
+        parts = list(dict.fromkeys(str(c) for c in causes))
+        agg = parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
+        return f'{qualified} "{getattr(err, "name", "")}" is invalid: {agg}'
+    text = str(err)
+    if text.startswith("Error from server (") and "): " in text:
+        return text.split("): ", 1)[1]
+    return text
+
+
+class QueueController:
+    """The shape of a client-go controller: informers' event handlers enqueue keys; a pass syncs each key.
+
+    A subclass registers its handlers in :meth:`register` (with :meth:`watch`) and reconciles one key in
+    :meth:`sync_key`. A :class:`~k8snet.errors.K8snetError` out of :meth:`sync_key` never escapes: it goes to
+    :meth:`handle_err`, which by default re-queues the key with back-off (``queue.AddRateLimited``, as
+    ``processNextWorkItem`` does); a success forgets the key's failures.
+
+    Parameters
+    ----------
+    api : APIServer
+    rate_limiter : ItemExponentialFailureRateLimiter, optional
+        Back-off for failed keys (default 5 ms doubling up to 1000 s, ``DefaultControllerRateLimiter``).
+
+    Example
+    -------
+    A controller that counts the Services of each namespace, woken by Service events:
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> class ServiceCounter(QueueController):
+    ...     primary_kind = "Service"
+    ...     counts = {}
+    ...     def register(self, informers):
+    ...         self.watch("Service", add=self.queued, delete=self.queued)
+    ...     def queued(self, svc):
+    ...         self.enqueue(svc.metadata.namespace)
+    ...     def sync_key(self, namespace):
+    ...         self.counts[namespace] = len(self.informer("Service").list(namespace))
+    >>> cluster = Cluster(preset="minikube")
+    >>> counter = ServiceCounter(cluster.api)
+    >>> cluster.controllers.append(counter)
+    >>> cluster.reconcile()
+    >>> counter.counts
+    {'default': 1, 'kube-system': 1}
+    """
+
+    #: The kind whose objects are the queue's keys (:meth:`resync` enqueues all of them).
+    primary_kind: str = ""
+
+    def __init__(self, api: Any, rate_limiter: ItemExponentialFailureRateLimiter | None = None):
+        self.api = api
+        self.clock = api.clock
+        self.queue = RateLimitingQueue(api.clock, rate_limiter)
+        self.informers: SharedInformerFactory | None = None
+        self._registrations: list[tuple[SharedIndexInformer, Any]] = []
+
+    # -- wiring ------------------------------------------------------------------------------------------
+    def start(self, informers: SharedInformerFactory | None = None) -> None:
+        """Register the event handlers on ``informers`` (default: the store's shared factory); the objects
+        already cached are replayed as adds, so everything existing is queued once."""
+        if self.informers is not None:
+            return
+        self.informers = informers or SharedInformerFactory.for_store(self.api.store)
+        self.register(self.informers)
+
+    def stop(self) -> None:
+        """Remove the event handlers (the controller no longer hears about changes)."""
+        for informer, reg in self._registrations:
+            informer.remove_event_handler(reg)
+        self._registrations.clear()
+        self.informers = None
+
+    def register(self, informers: SharedInformerFactory) -> None:
+        """Add indexers and event handlers (subclasses)."""
+
+    def informer(self, kind: str) -> SharedIndexInformer:
+        assert self.informers is not None, "controller not started"
+        return self.informers.informer(kind)
+
+    def watch(
+        self,
+        kind: str,
+        add: Callable[[Any], None] | None = None,
+        update: Callable[[Any, Any], None] | None = None,
+        delete: Callable[[Any], None] | None = None,
+    ) -> SharedIndexInformer:
+        informer = self.informer(kind)
+        reg = informer.add_event_handler(add, update, delete)
+        self._registrations.append((informer, reg))
+        return informer
+
+    # -- the queue ---------------------------------------------------------------------------------------
+    def enqueue(self, key: Hashable) -> None:
+        self.queue.add(key)
+
+    def pending(self) -> bool:
+        """Whether a pass has work (delayed keys whose time has come are queued first)."""
+        self.queue.tick()
+        return len(self.queue) > 0
+
+    def sort_key(self, key: Any) -> Any:
+        """The order a pass handles its keys in (default: the keys themselves, ``(namespace, name)``)."""
+        return key
+
+    def process(self) -> None:
+        """One pass: every queued key once, in :meth:`sort_key` order (see :meth:`sync_keys`)."""
+        self.queue.tick()
+        keys = self.queue.drain(self.sort_key)
+        try:
+            self.sync_keys(keys)
+        finally:
+            for key in keys:
+                self.queue.done(key)
+
+    def sync_keys(self, keys: list[Any]) -> None:
+        for key in keys:
+            self.sync_safely(key)
+
+    def sync_safely(self, key: Any) -> None:
+        try:
+            self.sync_key(key)
+        except K8snetError as err:
+            self.handle_err(key, err)
+        else:
+            self.queue.forget(key)
+
+    def sync_key(self, key: Any) -> None:
+        """Reconcile one key (subclasses)."""
+        raise NotImplementedError
+
+    def handle_err(self, key: Any, err: K8snetError) -> None:
+        """A sync failed: try the key again later, with back-off."""
+        self.queue.add_rate_limited(key)
+
+    def resync(self) -> None:
+        """Queue every object of :attr:`primary_kind` (a full resync)."""
+        for obj in self.informer(self.primary_kind).list():
+            self.enqueue(object_key(obj))
+
+    def sync(self) -> None:
+        """A full pass: start if needed, queue everything, then one pass (the old ``sync()`` contract, for a
+        controller used on its own)."""
+        self.start()
+        self.resync()
+        self.process()
+
+
 class EventRecorder:
     """Writes ``v1.Event`` objects the way client-go's recorder does.
 
     The event name is ``<involved name>.<hex of the clock's UnixNano>`` (``record/event.go``
     ``makeEvent``); a repeat of the same reason and message for the same object bumps ``count`` and
-    ``lastTimestamp`` instead (the correlator's aggregation, simplified: no spam filtering).
+    ``lastTimestamp`` instead (the correlator's aggregation, simplified: no spam filtering). The repeat is found
+    through an index of the Event informer, not by listing events.
     """
 
     def __init__(self, api: Any, clock: Any):
         self.api = api
         self.clock = clock
+        self._events: SharedIndexInformer | None = None
+        # (namespace, involved name, UnixNano of the clock) -> the last name suffix taken: events of one object at
+        # one instant are numbered on without probing every name taken before (cleared when an event is deleted)
+        self._taken: dict[tuple[str, str, int], int] = {}
+
+    def _informer(self) -> SharedIndexInformer:
+        if self._events is None:
+            self._events = SharedInformerFactory.for_store(self.api.store).informer("Event")
+            self._events.add_indexers({_AGGREGATE_INDEX: _index_event_aggregate})
+            self._events.add_event_handler(delete=lambda ev: self._taken.clear())
+        return self._events
 
     def event(
         self, obj: Any, type_: str, reason: str, message: str, component: str, host: str | None = None
@@ -87,23 +296,27 @@ class EventRecorder:
 
         now = self.clock.now()
         ns = (obj.metadata.namespace or "default") if getattr(obj, "namespaced", True) else "default"
-        for ev in self.api.store.list("Event", ns):
-            io = ev.involvedObject
-            if (
-                io.uid == obj.metadata.uid
-                and ev.reason == reason
-                and ev.message == message
-                and ev.source
-                and ev.source.component == component
-            ):
-                ev.count = (ev.count or 1) + 1
-                ev.lastTimestamp = now
-                return self.api.store.put(ev)
-        nanos = int(now.timestamp()) * 1_000_000_000 + now.microsecond * 1000
+        same = self._informer().indexer.by_index(
+            _AGGREGATE_INDEX, (ns, obj.metadata.uid, reason, message, component)
+        )
+        if same:
+            ev = same[0]
+            ev = ev.model_copy(update={"count": (ev.count or 1) + 1, "lastTimestamp": now})
+            return self.api.store.put(ev, owned=True)
+        base = int(now.timestamp()) * 1_000_000_000 + now.microsecond * 1000
+        nanos = base
+        hint = (ns, obj.metadata.name, base)
+        if hint in self._taken:
+            nanos = self._taken[hint] + 1
         name = f"{obj.metadata.name}.{nanos:x}"
         while self.api.store.exists("Event", name, ns):
             nanos += 1
             name = f"{obj.metadata.name}.{nanos:x}"
+        if len(name) > _MAX_NAME_LENGTH:
+            # events.go ValidateEvent: the name is a DNS subdomain; the API server refuses a longer one and the
+            # broadcaster drops the event (an object named with more than 236 characters records none)
+            return None
+        self._taken[hint] = nanos
         ev = Event(
             metadata={"name": name, "namespace": ns},
             involvedObject=ObjectReference(
@@ -124,36 +337,116 @@ class EventRecorder:
             reportingComponent=component,
             reportingInstance=host or "",
         )
-        return self.api.store.put(ev)
+        return self.api.store.put(ev, owned=True)
 
 
-class GarbageCollector:
+_AGGREGATE_INDEX = "aggregate"
+#: ``validation.DNS1123SubdomainMaxLength``
+_MAX_NAME_LENGTH = 253
+
+
+def _index_event_aggregate(ev: Any) -> list[Hashable]:
+    # the correlator's key, reduced: involved object, reason, message, reporting component
+    if not ev.source:
+        return []
+    io = ev.involvedObject
+    return [
+        (
+            ev.metadata.namespace or "default",
+            io.uid if io else None,
+            ev.reason,
+            ev.message,
+            ev.source.component,
+        )
+    ]
+
+
+class GarbageCollector(QueueController):
     """Deletes dependents whose controller owner no longer exists (background cascading deletion).
 
-    Simplification: only controller ownerReferences are followed and deletion happens in the same sync;
-    pods are deleted through the API server, so they still terminate gracefully.
+    The graph builder of upstream's collector watches every kind; here a handler on every change (the
+    factory's ``on_any``) queues the dependents of a deleted object, found through the owner-uid index, and a
+    dependent stored with an owner that does not exist. The owner exists when an object with its uid is stored,
+    whatever its kind.
+
+    Simplification: only controller ownerReferences are followed and deletion happens in the same pass;
+    pods are deleted through the API server, so they still terminate gracefully. A pass judges owners as they
+    were when it began (an owner it deletes itself is gone for the next pass).
     """
 
     KINDS = ("ReplicaSet", "Pod", "EndpointSlice", "Endpoints")
 
     def __init__(self, api: Any):
-        self.api = api
+        super().__init__(api)
+        self._unsubscribe: Callable[[], None] | None = None
+        self._removed: set[str] = set()
 
-    def sync(self) -> None:
-        store = self.api.store
-        uids = {
-            o.metadata.uid
-            for kind in ("Deployment", "ReplicaSet", "Service", "Node", "Endpoints")
-            for o in store.list(kind)
-        }
+    def register(self, informers: SharedInformerFactory) -> None:
         for kind in self.KINDS:
-            for obj in store.list(kind):
+            informer = self.informer(kind)
+            informer.add_indexers({OWNER_INDEX: index_by_owner})
+
+            def changed(obj: Any, kind: str = kind) -> None:
                 ref = controller_of(obj)
-                if ref is None or ref.uid in uids:
-                    continue
-                if kind == "Pod" and obj.metadata.deletionTimestamp is not None:
-                    continue
-                self.api.delete(kind, obj.metadata.name, obj.metadata.namespace or "default")
+                if ref is not None and not self._owner_exists(ref.uid):
+                    self.enqueue((kind, *object_key(obj)))
+
+            def changed_update(old: Any, new: Any, changed: Callable[[Any], None] = changed) -> None:
+                changed(new)
+
+            self.watch(kind, add=changed, update=changed_update)
+        self._unsubscribe = informers.on_any(self._on_any)
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        super().stop()
+
+    def _on_any(self, event: str, old: Any, new: Any) -> None:
+        if event != "DELETED" or not old.metadata.uid:
+            return
+        for kind in self.KINDS:
+            for key in self.informer(kind).indexer.index_keys(OWNER_INDEX, old.metadata.uid):
+                self.enqueue((kind, *key))
+
+    def _owner_exists(self, uid: str | None) -> bool:
+        return self.api.store.key_for_uid(uid) is not None or uid in self._removed
+
+    def resync(self) -> None:
+        for kind in self.KINDS:
+            for obj in self.informer(kind).list():
+                self.enqueue((kind, *object_key(obj)))
+
+    def sort_key(self, key: Any) -> Any:
+        return (self.KINDS.index(key[0]), key[1], key[2])
+
+    def sync_keys(self, keys: list[Any]) -> None:
+        # owners this pass deletes still count as existing until the next pass
+        self._removed = set()
+        unsubscribe = self.informers.on_any(self._note_removal) if self.informers else None
+        try:
+            super().sync_keys(keys)
+        finally:
+            if unsubscribe is not None:
+                unsubscribe()
+            self._removed = set()
+
+    def _note_removal(self, event: str, old: Any, new: Any) -> None:
+        if event == "DELETED" and old.metadata.uid:
+            self._removed.add(old.metadata.uid)
+
+    def sync_key(self, key: Any) -> None:
+        kind, ns, name = key
+        obj = self.informer(kind).get(ns, name)
+        if obj is None:
+            return
+        ref = controller_of(obj)
+        if ref is None or self._owner_exists(ref.uid):
+            return
+        if kind == "Pod" and obj.metadata.deletionTimestamp is not None:
+            return
+        self.api.delete(kind, name, ns)
 
 
 def format_rfc3339nano(t: datetime) -> str:

@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -64,6 +65,7 @@ from k8snet.errors import K8snetError
 
 __all__ = [
     "CloudError",
+    "IPAllocationError",
     "Balancer",
     "Backend",
     "LoadBalancerProvider",
@@ -88,6 +90,11 @@ HealthProbe = Callable[[str, int, str], int | None]
 
 class CloudError(K8snetError):
     """An error returned by a provider call; the service controller wraps it into its event text."""
+
+
+class IPAllocationError(CloudError):
+    """The provider cannot give the Service an address: ``spec.loadBalancerIP`` is not an IP address, is taken,
+    or the pool is empty."""
 
 
 def default_load_balancer_name(svc: Any) -> str:
@@ -183,8 +190,17 @@ class LoadBalancerProvider:
         requested = (svc.spec.loadBalancerIP or "").strip()
         in_use = self._in_use(name)
         if requested:
+            try:
+                ipaddress.ip_address(requested)
+            except ValueError:
+                # the API server does not validate spec.loadBalancerIP (pkg/apis/core/validation ValidateService;
+                # only warnings for non-canonical addresses): the implementation refuses it, in MetalLB's words
+                # (controller/service.go: invalid spec.loadBalancerIP %q)
+                raise IPAllocationError(
+                    f"invalid spec.loadBalancerIP {json.dumps(requested, ensure_ascii=False)}"
+                ) from None
             if requested in in_use:
-                raise CloudError(
+                raise IPAllocationError(
                     f"requested IP {requested} is already in use by load balancer of service "
                     f"{in_use[requested]}"
                 )
@@ -194,7 +210,7 @@ class LoadBalancerProvider:
         for ip in self.pool_addresses():
             if ip not in in_use:
                 return ip
-        raise CloudError(f"no available IP in pool {self.pool}")
+        raise IPAllocationError(f"no available IP in pool {self.pool}")
 
     # -- cloudprovider.LoadBalancer ---------------------------------------------------------------------
     def get_load_balancer_name(self, svc: Any) -> str:

@@ -5,6 +5,12 @@ A Deployment owns ReplicaSets named ``<deployment>-<pod-template-hash>``; a Repl
 ``<replicaset>-<5 characters>`` (``generateName``, so the suffix comes from the API server's seeded generator
 and the alphabet ``bcdfghjklmnpqrstvwxz2456789``). Both carry the label ``pod-template-hash``.
 
+Both controllers read shared informers and work on queued keys (:class:`~k8snet.controllers.QueueController`): a
+Deployment is synced when it or one of its ReplicaSets changes, a ReplicaSet when it or one of its Pods changes;
+the owned objects come from the informers' owner-uid index. A write the API server refuses is reported as
+upstream reports it (events and conditions, see the classes) and retried with back-off; it never fails the
+request that caused the sync.
+
 Simplifications, stated:
 
 * ``pod-template-hash``: upstream is ``rand.SafeEncodeString(fmt.Sprint(fnv32a(spew dump of the template)))``
@@ -16,6 +22,8 @@ Simplifications, stated:
   ``Recreate`` is treated the same way, old ReplicaSets are never pruned and pause/rollback are not modelled.
 * Which pods a scale-down deletes: ``controller.ActivePodsWithRanks`` order (see :func:`deletion_rank`),
   without the logarithmic time buckets (``LogarithmicScaleDown``): exact times are compared.
+* No expectations (``controller.ControllerExpectations``): the cache is never stale, so a sync sees its own
+  writes.
 """
 
 from __future__ import annotations
@@ -25,7 +33,16 @@ import math
 from typing import Any
 
 from k8snet.apiserver.naming import ALPHANUMS
-from k8snet.controllers import EventRecorder, controller_of, is_pod_ready, is_pod_terminal, owner_reference
+from k8snet.controllers import (
+    EventRecorder,
+    QueueController,
+    controller_of,
+    is_pod_ready,
+    is_pod_terminal,
+    owner_reference,
+    status_message,
+)
+from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
 from k8snet.errors import K8snetError
 
 __all__ = ["DeploymentController", "ReplicaSetController", "compute_hash", "safe_encode", "deletion_rank"]
@@ -130,29 +147,128 @@ def deletion_rank(pod: Any, pods_on_node: dict[str, int]) -> tuple:
     )
 
 
-class ReplicaSetController:
+def _owner_key(store: Any, obj: Any, kind: str) -> tuple[str, str] | None:
+    """``(namespace, name)`` of the ``kind`` object ``obj``'s controller ownerReference points at (by uid), if
+    it is stored (``resolveControllerRef``)."""
+    ref = controller_of(obj)
+    if ref is None:
+        return None
+    key = store.key_for_uid(ref.uid)
+    if key is None or key[0] != kind:
+        return None
+    return (key[1], key[2])
+
+
+def set_replica_set_condition(
+    conditions: list[Any], type_: str, status: str, reason: str, message: str, now: Any
+) -> list[Any]:
+    """``SetCondition`` (``replica_set_utils.go``): an existing condition with the same status and reason is
+    kept; otherwise the new one replaces it at the end. Returns the new list.
+
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> conds = set_replica_set_condition([], "ReplicaFailure", "True", "FailedCreate", "quota", t)
+    >>> set_replica_set_condition(conds, "ReplicaFailure", "True", "FailedCreate", "other", t) is conds
+    True
+    """
+    from k8snet.api.apps_v1 import ReplicaSetCondition
+
+    prev = next((c for c in conditions if c.type == type_), None)
+    if prev is not None and prev.status == status and prev.reason == reason:
+        return conditions
+    cond = ReplicaSetCondition(
+        type=type_, status=status, lastTransitionTime=now, reason=reason, message=message
+    )
+    return [c for c in conditions if c.type != type_] + [cond]
+
+
+def set_deployment_condition(
+    conditions: list[Any],
+    type_: str,
+    status: str,
+    reason: str,
+    message: str,
+    now: Any,
+    transition: Any = None,
+) -> list[Any]:
+    """``deploymentutil.SetDeploymentCondition``: an unchanged status+reason is left alone; otherwise the
+    condition is removed and appended at the end (so the most recently changed one comes last), keeping its
+    ``lastTransitionTime`` when only the reason changed. Returns the new list.
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> c = set_deployment_condition([], "Progressing", "True", "NewReplicaSetCreated", "created", t0)
+    >>> c = set_deployment_condition(c, "Progressing", "True", "ReplicaSetUpdated", "progressing", t0 + timedelta(1))
+    >>> c[0].reason, c[0].lastTransitionTime == t0, c[0].lastUpdateTime == t0 + timedelta(1)
+    ('ReplicaSetUpdated', True, True)
+    """
+    from k8snet.api.apps_v1 import DeploymentCondition
+
+    prev = next((c for c in conditions if c.type == type_), None)
+    if prev is not None and prev.status == status and prev.reason == reason:
+        return conditions
+    ltt = prev.lastTransitionTime if prev is not None and prev.status == status else (transition or now)
+    cond = DeploymentCondition(
+        type=type_, status=status, lastUpdateTime=now, lastTransitionTime=ltt, reason=reason, message=message
+    )
+    return [c for c in conditions if c.type != type_] + [cond]
+
+
+class ReplicaSetController(QueueController):
     """Keeps ``spec.replicas`` active pods for every ReplicaSet (``pkg/controller/replicaset``).
 
-    Active pods exclude terminating and terminal ones (``controller.FilterActivePods``), so a pod being
-    deleted is replaced at once while it is still terminating.
+    Watches ReplicaSets and Pods (a Pod's event queues the ReplicaSet its controller ownerReference names); the
+    pods of a ReplicaSet come from the Pod informer's owner index. Active pods exclude terminating and terminal
+    ones (``controller.FilterActivePods``), so a pod being deleted is replaced at once while it is still
+    terminating.
+
+    A pod the API server refuses is reported as upstream reports it: the Warning ``FailedCreate`` "Error
+    creating: <error>" (``controller_utils.go``), the ReplicaSet condition ``ReplicaFailure`` (reason
+    ``FailedCreate``, the error as message; ``calculateStatus`` in ``replica_set_utils.go``), and the ReplicaSet
+    is retried with back-off (5 ms doubling, on the simulation clock).
     """
 
+    primary_kind = "ReplicaSet"
+
     def __init__(self, api: Any, events: EventRecorder):
-        self.api = api
+        super().__init__(api)
         self.events = events
-        # (ReplicaSet uid, error) already reported as FailedCreate: the real controller retries with backoff
-        # and the event's count grows; here the event is written once so the control loop settles.
-        self._failed: set[tuple[str, str]] = set()
+
+    def register(self, informers: Any) -> None:
+        self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
+        self.watch(
+            "ReplicaSet",
+            add=self._enqueue_rs,
+            update=lambda old, new: self._enqueue_rs(new),
+            delete=self._enqueue_rs,
+        )
+        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+
+    def _enqueue_rs(self, rs: Any) -> None:
+        self.enqueue(object_key(rs))
+
+    def _pod_changed(self, pod: Any) -> None:
+        key = _owner_key(self.api.store, pod, "ReplicaSet")
+        if key is not None:
+            self.enqueue(key)
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._pod_changed(old)
+        self._pod_changed(new)
 
     def _pods_of(self, rs: Any) -> list[Any]:
+        pods = self.informer("Pod").indexer.by_index(OWNER_INDEX, rs.metadata.uid)
         return [
             p
-            for p in self.api.store.list("Pod", rs.metadata.namespace)
-            if (ref := controller_of(p)) is not None and ref.uid == rs.metadata.uid
+            for p in pods
+            if p.metadata.namespace == rs.metadata.namespace
+            and (ref := controller_of(p)) is not None
+            and ref.uid == rs.metadata.uid
         ]
 
-    def sync(self) -> None:
-        for rs in self.api.store.list("ReplicaSet"):
+    def sync_key(self, key: Any) -> None:
+        rs = self.informer("ReplicaSet").get(*key)
+        if rs is not None:
             self.sync_one(rs)
 
     def sync_one(self, rs: Any) -> None:
@@ -162,6 +278,7 @@ class ReplicaSetController:
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         want = rs.spec.replicas or 0 if rs.metadata.deletionTimestamp is None else 0
         diff = want - len(active)
+        manage_err: K8snetError | None = None
         if diff > 0:
             for _ in range(diff):
                 tmpl = rs.spec.template
@@ -177,17 +294,18 @@ class ReplicaSetController:
                 if tmpl.metadata and tmpl.metadata.annotations:
                     pod.metadata.annotations = dict(tmpl.metadata.annotations)
                 try:
-                    created = self.api.create(pod)
+                    created = self.api.create(pod, shared=True)
                 except K8snetError as err:
                     # controller_utils.go CreatePods: Warning FailedCreate "Error creating: <status error>";
                     # slowStartBatch stops at the first failure
-                    msg = getattr(err, "status_message", None) or str(err)
-                    key = (rs.metadata.uid or "", msg)
-                    if key not in self._failed:
-                        self._failed.add(key)
-                        self.events.event(
-                            rs, "Warning", "FailedCreate", f"Error creating: {msg}", "replicaset-controller"
-                        )
+                    self.events.event(
+                        rs,
+                        "Warning",
+                        "FailedCreate",
+                        f"Error creating: {status_message(err)}",
+                        "replicaset-controller",
+                    )
+                    manage_err = err
                     break
                 self.events.event(
                     rs,
@@ -203,7 +321,19 @@ class ReplicaSetController:
                     on_node[p.spec.nodeName] = on_node.get(p.spec.nodeName, 0) + 1
             victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[:-diff]
             for p in victims:
-                self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
+                try:
+                    self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
+                except K8snetError as err:
+                    # controller_utils.go DeletePod: Warning FailedDelete "Error deleting: <status error>"
+                    self.events.event(
+                        rs,
+                        "Warning",
+                        "FailedDelete",
+                        f"Error deleting: {status_message(err)}",
+                        "replicaset-controller",
+                    )
+                    manage_err = err
+                    break
                 self.events.event(
                     rs,
                     "Normal",
@@ -211,12 +341,16 @@ class ReplicaSetController:
                     f"Deleted pod: {p.metadata.name}",
                     "replicaset-controller",
                 )
-        self._update_status(rs)
+        self._update_status(rs, len(active), manage_err)
+        if manage_err is not None:
+            raise manage_err  # syncReplicaSet returns manageReplicasErr: the key is retried with back-off
 
-    def _update_status(self, rs: Any) -> None:
+    def _update_status(self, rs: Any, active_before: int = 0, manage_err: Exception | None = None) -> None:
         from k8snet.api.apps_v1 import ReplicaSetStatus
 
-        rs = self.api.store.get("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        rs = self.api.store.read("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        if rs is None:
+            return
         owned = self._pods_of(rs)
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         terminating = [p for p in owned if p.metadata.deletionTimestamp is not None]
@@ -225,6 +359,17 @@ class ReplicaSetController:
         fully = sum(
             1 for p in active if all((p.metadata.labels or {}).get(k) == v for k, v in (sel or {}).items())
         )
+        # calculateStatus: a failed create/delete adds ReplicaFailure (once); a clean sync removes it
+        conditions = list((rs.status.conditions if rs.status else None) or [])
+        failure = next((c for c in conditions if c.type == "ReplicaFailure"), None)
+        if manage_err is not None and failure is None:
+            diff = active_before - (rs.spec.replicas or 0)
+            reason = "FailedCreate" if diff < 0 else "FailedDelete" if diff > 0 else ""
+            conditions = set_replica_set_condition(
+                conditions, "ReplicaFailure", "True", reason, status_message(manage_err), self.clock.now()
+            )
+        elif manage_err is None and failure is not None:
+            conditions = [c for c in conditions if c.type != "ReplicaFailure"]
         status = ReplicaSetStatus(
             replicas=len(active),
             fullyLabeledReplicas=fully,
@@ -232,30 +377,65 @@ class ReplicaSetController:
             availableReplicas=ready,
             terminatingReplicas=len(terminating),
             observedGeneration=rs.metadata.generation,
+            conditions=conditions or None,
         )
-        if rs.status is None or rs.status.model_dump() != status.model_dump():
-            rs.status = status
-            self.api.store.put(rs)
+        if rs.status is None or rs.status != status:
+            self.api.store.put(rs.model_copy(update={"status": status}), owned=True)
 
 
-class DeploymentController:
-    """Rolls Deployments out onto ReplicaSets (``pkg/controller/deployment``: ``sync.go``, ``rolling.go``)."""
+class DeploymentController(QueueController):
+    """Rolls Deployments out onto ReplicaSets (``pkg/controller/deployment``: ``sync.go``, ``rolling.go``).
+
+    Watches Deployments and ReplicaSets (a ReplicaSet's event queues the Deployment that controls it); a
+    Deployment's ReplicaSets come from the ReplicaSet informer's owner index.
+
+    A new ReplicaSet the API server refuses (for instance a name over 253 characters, from a Deployment name of
+    243 or more) is reported as ``getNewReplicaSet`` reports it: the condition ``Progressing`` ``False`` with
+    reason ``ReplicaSetCreateError`` and message ``Failed to create new replica set "<name>": <error>`` (the
+    Deployment has a progress deadline, 600 s by default), the Warning event ``ReplicaSetCreateError`` with the
+    same message, and a retry with back-off. The Deployment itself stays as the user wrote it.
+    """
+
+    primary_kind = "Deployment"
 
     def __init__(self, api: Any, events: EventRecorder):
-        self.api = api
+        super().__init__(api)
         self.events = events
-        self.clock = api.clock
 
-    def sync(self) -> None:
-        for dep in self.api.store.list("Deployment"):
-            if dep.metadata.deletionTimestamp is None:
-                self.sync_one(dep)
+    def register(self, informers: Any) -> None:
+        self.informer("ReplicaSet").add_indexers({OWNER_INDEX: index_by_owner})
+        self.watch(
+            "Deployment",
+            add=self._enqueue_dep,
+            update=lambda old, new: self._enqueue_dep(new),
+            delete=self._enqueue_dep,
+        )
+        self.watch("ReplicaSet", add=self._rs_changed, update=self._rs_updated, delete=self._rs_changed)
+
+    def _enqueue_dep(self, dep: Any) -> None:
+        self.enqueue(object_key(dep))
+
+    def _rs_changed(self, rs: Any) -> None:
+        key = _owner_key(self.api.store, rs, "Deployment")
+        if key is not None:
+            self.enqueue(key)
+
+    def _rs_updated(self, old: Any, new: Any) -> None:
+        self._rs_changed(old)
+        self._rs_changed(new)
+
+    def sync_key(self, key: Any) -> None:
+        dep = self.informer("Deployment").get(*key)
+        if dep is not None and dep.metadata.deletionTimestamp is None:
+            self.sync_one(dep)
 
     def _owned(self, dep: Any) -> list[Any]:
         rss = [
             rs
-            for rs in self.api.store.list("ReplicaSet", dep.metadata.namespace)
-            if (ref := controller_of(rs)) is not None and ref.uid == dep.metadata.uid
+            for rs in self.informer("ReplicaSet").indexer.by_index(OWNER_INDEX, dep.metadata.uid)
+            if rs.metadata.namespace == dep.metadata.namespace
+            and (ref := controller_of(rs)) is not None
+            and ref.uid == dep.metadata.uid
         ]
         return sorted(rss, key=lambda r: (r.metadata.creationTimestamp, r.metadata.name))
 
@@ -267,9 +447,10 @@ class DeploymentController:
         ann["deployment.kubernetes.io/max-replicas"] = str((dep.spec.replicas or 0) + surge)
         if old_scale == new_scale and ann == (rs.metadata.annotations or {}):
             return rs
+        rs = rs.model_copy(deep=True)
         rs.spec.replicas = new_scale
         rs.metadata.annotations = ann
-        rs = self.api.update(rs)
+        rs = self.api.update(rs, shared=True)
         if old_scale != new_scale:
             op = "up" if old_scale < new_scale else "down"
             self.events.event(
@@ -280,6 +461,32 @@ class DeploymentController:
                 "deployment-controller",
             )
         return rs
+
+    def _create_replica_set(self, dep: Any, rs: Any) -> Any:
+        try:
+            return self.api.create(rs, shared=True)
+        except K8snetError as err:
+            # sync.go getNewReplicaSet: Progressing=False ReplicaSetCreateError (with a progress deadline), then
+            # the Warning event, then the error (the Deployment is retried with back-off)
+            msg = f'Failed to create new replica set "{rs.metadata.name}": {status_message(err)}'
+            deadline = dep.spec.progressDeadlineSeconds
+            if deadline is not None and deadline != 2**31 - 1:
+                from k8snet.api.apps_v1 import DeploymentStatus
+
+                live = self.api.store.read("Deployment", dep.metadata.name, dep.metadata.namespace)
+                if live is not None:
+                    status = live.status.model_copy(deep=True) if live.status else DeploymentStatus()
+                    status.conditions = set_deployment_condition(
+                        list(status.conditions or []),
+                        "Progressing",
+                        "False",
+                        "ReplicaSetCreateError",
+                        msg,
+                        self.clock.now(),
+                    )
+                    self.api.store.put(live.model_copy(update={"status": status}), owned=True)
+            self.events.event(dep, "Warning", "ReplicaSetCreateError", msg, "deployment-controller")
+            raise
 
     def sync_one(self, dep: Any) -> None:
         from k8snet.api.apps_v1 import ReplicaSet
@@ -323,7 +530,7 @@ class DeploymentController:
                     "template": new_tmpl,
                 },
             )
-            new_rs = self.api.create(rs)
+            new_rs = self._create_replica_set(dep, rs)
             if initial > 0:
                 self.events.event(
                     dep,
@@ -347,10 +554,12 @@ class DeploymentController:
 
         # SetDeploymentRevision: the Deployment carries its new ReplicaSet's revision
         rev = (new_rs.metadata.annotations or {}).get(REVISION)
-        live = self.api.store.get("Deployment", dep.metadata.name, dep.metadata.namespace)
+        live = self.api.store.read("Deployment", dep.metadata.name, dep.metadata.namespace)
         if rev and (live.metadata.annotations or {}).get(REVISION) != rev:
-            live.metadata.annotations = {**(live.metadata.annotations or {}), REVISION: rev}
-            self.api.store.put(live)
+            md = live.metadata.model_copy(
+                update={"annotations": {**(live.metadata.annotations or {}), REVISION: rev}}
+            )
+            self.api.store.put(live.model_copy(update={"metadata": md}), owned=True)
 
         # reconcileOldReplicaSets / scaleDownOldReplicaSetsForRollingUpdate
         old_rss = [r for r in self._owned(dep) if r.metadata.uid != new_rs.metadata.uid]
@@ -373,9 +582,9 @@ class DeploymentController:
         self._update_status(dep)
 
     def _update_status(self, dep: Any) -> None:
-        from k8snet.api.apps_v1 import DeploymentCondition, DeploymentStatus
+        from k8snet.api.apps_v1 import DeploymentStatus
 
-        dep = self.api.store.get("Deployment", dep.metadata.name, dep.metadata.namespace)
+        dep = self.api.store.read("Deployment", dep.metadata.name, dep.metadata.namespace)
         rss = self._owned(dep)
         want = _template_without_hash(dep.spec.template)
         new_rs = next((r for r in rss if _template_without_hash(r.spec.template) == want), None)
@@ -390,23 +599,7 @@ class DeploymentController:
         conditions = list((dep.status.conditions if dep.status else None) or [])
 
         def set_condition(type_: str, status: str, reason: str, message: str) -> None:
-            # deploymentutil.SetDeploymentCondition: an unchanged status+reason is left alone; otherwise the
-            # condition is removed and appended at the end (so the most recently changed one comes last).
-            prev = next((c for c in conditions if c.type == type_), None)
-            if prev is not None and prev.status == status and prev.reason == reason:
-                return
-            ltt = prev.lastTransitionTime if prev is not None and prev.status == status else now
-            conditions[:] = [c for c in conditions if c.type != type_]
-            conditions.append(
-                DeploymentCondition(
-                    type=type_,
-                    status=status,
-                    lastUpdateTime=now,
-                    lastTransitionTime=ltt,
-                    reason=reason,
-                    message=message,
-                )
-            )
+            conditions[:] = set_deployment_condition(conditions, type_, status, reason, message, now)
 
         # calculateStatus: Available
         if available >= (dep.spec.replicas or 0) - unavailable_budget:
@@ -450,6 +643,27 @@ class DeploymentController:
                     "ReplicaSetUpdated",
                     f'ReplicaSet "{new_rs.metadata.name}" is progressing.',
                 )
+        # syncRolloutStatus: ReplicaFailure conditions of the ReplicaSets (the new one's first) move to the
+        # Deployment (getReplicaFailures, ReplicaSetToDeploymentCondition); none left removes it
+        failures = [
+            c
+            for r in ([new_rs] if new_rs is not None else []) + [r for r in rss if r is not new_rs]
+            for c in ((r.status.conditions if r.status else None) or [])
+            if c.type == "ReplicaFailure"
+        ]
+        if failures:
+            f = failures[0]
+            conditions[:] = set_deployment_condition(
+                conditions,
+                "ReplicaFailure",
+                f.status,
+                f.reason or "",
+                f.message or "",
+                f.lastTransitionTime,
+                transition=f.lastTransitionTime,
+            )
+        else:
+            conditions[:] = [c for c in conditions if c.type != "ReplicaFailure"]
         status = DeploymentStatus(
             observedGeneration=dep.metadata.generation,
             replicas=replicas,
@@ -461,6 +675,5 @@ class DeploymentController:
             conditions=conditions,
             collisionCount=dep.status.collisionCount if dep.status else None,
         )
-        if dep.status is None or dep.status.model_dump() != status.model_dump():
-            dep.status = status
-            self.api.store.put(dep)
+        if dep.status is None or dep.status != status:
+            self.api.store.put(dep.model_copy(update={"status": status}), owned=True)

@@ -18,7 +18,13 @@ Endpoints object whose Service exists and has **no selector** is mirrored into E
 ``<service>-<5 characters>``, managed by ``endpointslicemirroring-controller.k8s.io``, carrying the Endpoints'
 labels and annotations (except ``last-change-trigger-time`` and ``kubectl.kubernetes.io/last-applied-configuration``),
 with only the ``ready`` condition (true for ``addresses``, false for ``notReadyAddresses``); at most 1000
-endpoints per slice. Endpoints labelled ``endpointslice.kubernetes.io/skip-mirror: "true"`` (the API server's
+endpoints per slice. Addresses are mirrored into slices of their own address type: an Endpoints object listing
+IPv4 and IPv6 addresses gets an ``IPv4`` and an ``IPv6`` slice.
+
+On a dual-stack Service, the legacy Endpoints object holds only the Service's primary family
+(``endpoints_controller.go`` ``podToEndpointAddressForService``: the pod IP of ``ipFamilies[0]``; without
+families, the family of the ClusterIP, or of the pod's IP for a headless Service); a pod without an IP of that
+family is left out. Endpoints labelled ``endpointslice.kubernetes.io/skip-mirror: "true"`` (the API server's
 ``kubernetes`` Endpoints) are not mirrored, nor are Endpoints of Services that have a selector.
 """
 
@@ -27,7 +33,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from k8snet.controllers import format_rfc3339nano, is_pod_ready
+from k8snet.controllers import QueueController, format_rfc3339nano, is_pod_ready, status_message
 from k8snet.controllers.endpointslice import (
     LABEL_HEADLESS,
     LABEL_MANAGED_BY,
@@ -39,6 +45,17 @@ from k8snet.controllers.endpointslice import (
     find_port,
     should_pod_be_in_endpoints,
 )
+from k8snet.controllers.informers import (
+    LABELS_INDEX,
+    SELECTOR_INDEX,
+    SERVICE_NAME_INDEX,
+    index_by_labels,
+    index_by_selector,
+    index_by_service_name,
+    object_key,
+)
+from k8snet.errors import K8snetError
+from k8snet.netutils import parse_ip_sloppy
 
 __all__ = ["EndpointsController", "EndpointSliceMirroringController", "LABEL_SKIP_MIRROR", "repack_subsets"]
 
@@ -123,47 +140,113 @@ def truncate_endpoints(ep: Any) -> bool:
     return True
 
 
+def _pod_ip_for_service(svc: Any, pod: Any) -> str | None:
+    """``podToEndpointAddressForService``: the pod IP of the Service's primary family."""
+    families = svc.spec.ipFamilies or []
+    if families:
+        want_v6 = families[0] == "IPv6"  # "this works for headful and headless"
+    elif svc.spec.clusterIP and svc.spec.clusterIP != "None":
+        want_v6 = ":" in svc.spec.clusterIP
+    else:
+        want_v6 = ":" in (pod.status.podIP or "")
+    ips = [p.ip for p in pod.status.podIPs or []] or ([pod.status.podIP] if pod.status.podIP else [])
+    return next((ip for ip in ips if (":" in ip) == want_v6), None)
+
+
 def _addr_sort(a: Any) -> tuple:
     # LessEndpointAddress: byte-wise IP string, then targetRef UID
     return (a.ip, a.targetRef.uid if a.targetRef and a.targetRef.uid else "")
 
 
-class EndpointsController:
-    """Writes ``v1.Endpoints`` for Services with selectors."""
+class EndpointsController(QueueController):
+    """Writes ``v1.Endpoints`` for Services with selectors.
 
-    def __init__(self, api: Any):
-        self.api = api
+    Watches Services, Pods (a pod's change queues the Services selecting its old or new labels) and Endpoints
+    (a hand-written change to one it owns is overwritten). A write the API server refuses becomes the Warning
+    ``FailedToCreateEndpoint`` "Failed to create endpoint for service <ns>/<name>: <error>" or
+    ``FailedToUpdateEndpoint`` "Failed to update endpoint <ns>/<name>: <error>" (``endpoints_controller.go``)
+    and a retry with back-off.
+    """
+
+    primary_kind = "Service"
+    component = "endpoint-controller"
+
+    def __init__(self, api: Any, recorder: Any = None):
+        super().__init__(api)
         self.triggers = TriggerTimeTracker()
+        self.recorder = recorder
         self._known: set[tuple[str, str]] = set()
 
-    def sync(self) -> None:
-        services = self.api.store.list("Service")
-        current = {(s.metadata.namespace, s.metadata.name) for s in services}
-        for ns, name in sorted(self._known - current):
-            self.triggers.forget(ns, name)
-            if self.api.store.exists("Endpoints", name, ns):
-                self.api.delete("Endpoints", name, ns)
-        self._known = current
-        for svc in services:
+    def register(self, informers: Any) -> None:
+        self.informer("Service").add_indexers({SELECTOR_INDEX: index_by_selector})
+        self.informer("Pod").add_indexers({LABELS_INDEX: index_by_labels})
+        self.watch(
+            "Service",
+            add=self._enqueue_obj,
+            update=lambda old, new: self._enqueue_obj(new),
+            delete=self._enqueue_obj,
+        )
+        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Endpoints",
+            add=self._enqueue_obj,
+            update=lambda old, new: self._enqueue_obj(new),
+            delete=self._enqueue_obj,
+        )
+
+    def _enqueue_obj(self, obj: Any) -> None:
+        self.enqueue(object_key(obj))
+
+    def _pod_changed(self, pod: Any) -> None:
+        for svc in self.informer("Service").indexer.selecting(object_key(pod)[0], pod.metadata.labels):
+            self.enqueue(object_key(svc))
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._pod_changed(new)
+        if old.metadata.labels != new.metadata.labels:
+            self._pod_changed(old)
+
+    def sync_keys(self, keys: list[Any]) -> None:
+        # the Endpoints of deleted Services go first, then the Services are synced (each in key order)
+        services = self.informer("Service")
+        for key in keys:
+            if key in self._known and services.get(*key) is None:
+                self._known.discard(key)
+                self.triggers.forget(*key)
+                if self.api.store.exists("Endpoints", key[1], key[0]):
+                    try:
+                        self.api.delete("Endpoints", key[1], key[0])
+                    except K8snetError:
+                        self.queue.add_rate_limited(key)
+        for key in keys:
+            svc = services.get(*key)
+            if svc is not None:
+                self._known.add(key)
+                self.sync_safely(key)
+
+    def sync_key(self, key: Any) -> None:
+        svc = self.informer("Service").get(*key)
+        if svc is not None:
             self.sync_service(svc)
 
     def sync_service(self, svc: Any) -> None:
         from k8snet.api.core_v1 import EndpointAddress, EndpointPort, Endpoints, ObjectReference
-        from k8snet.api.meta_v1 import LabelSelector
 
         if not svc.spec.selector:
             return  # selector-less Services get hand-written Endpoints
         ns, name = svc.metadata.namespace, svc.metadata.name
-        sel = LabelSelector(matchLabels=svc.spec.selector)
-        pods = [p for p in self.api.store.list("Pod", ns) if sel.matches(p.metadata.labels)]
+        pods = self.informer("Pod").indexer.select(ns, svc.spec.selector)
         trigger = self.triggers.compute(svc, pods)
         tolerate = bool(svc.spec.publishNotReadyAddresses)
         entries = []
         for pod in pods:
             if not should_pod_be_in_endpoints(pod, include_terminating=tolerate):
                 continue
+            ip = _pod_ip_for_service(svc, pod)
+            if ip is None:  # "failed to find a matching endpoint for service"
+                continue
             addr = EndpointAddress(
-                ip=pod.status.podIP,
+                ip=ip,
                 nodeName=pod.spec.nodeName,
                 targetRef=ObjectReference(
                     kind="Pod", namespace=ns, name=pod.metadata.name, uid=pod.metadata.uid
@@ -199,16 +282,16 @@ class EndpointsController:
         labels = dict(svc.metadata.labels or {})
         if svc.spec.clusterIP == "None":
             labels[LABEL_HEADLESS] = ""
-        current = self.api.store.get("Endpoints", name, ns)
+        current = self.informer("Endpoints").get(ns, name)
         if current is not None:
-            same = [s.model_dump() for s in current.subsets or []] == [s.model_dump() for s in subsets or []]
+            same = (current.subsets or []) == (subsets or [])
             total = sum(
                 len(s.addresses or []) + len(s.notReadyAddresses or []) for s in current.subsets or []
             )
             capacity_ok = total <= MAX_CAPACITY and OVER_CAPACITY not in (current.metadata.annotations or {})
             if same and (current.metadata.labels or {}) == labels and capacity_ok:
                 return
-            ep = current
+            ep = current.model_copy(update={"metadata": current.metadata.model_copy()})
         else:
             ep = Endpoints(metadata={"name": name, "namespace": ns})
         ep.subsets = subsets
@@ -223,33 +306,67 @@ class EndpointsController:
         else:
             ann.pop(OVER_CAPACITY, None)
         ep.metadata.annotations = ann or None
-        if current is None:
-            self.api.create(ep)
-        else:
-            self.api.update(ep)
+        try:
+            if current is None:
+                self.api.create(ep)
+            else:
+                self.api.update(ep)
+        except K8snetError as err:
+            if self.recorder is not None:
+                if current is None:
+                    reason, msg = (
+                        "FailedToCreateEndpoint",
+                        f"Failed to create endpoint for service {ns}/{name}",
+                    )
+                else:
+                    reason, msg = "FailedToUpdateEndpoint", f"Failed to update endpoint {ns}/{name}"
+                self.recorder.event(ep, "Warning", reason, f"{msg}: {status_message(err)}", self.component)
+            raise
 
 
 class EndpointSliceMirroringController(EndpointSliceController):
-    """Mirrors hand-written Endpoints of selector-less Services into EndpointSlices."""
+    """Mirrors hand-written Endpoints of selector-less Services into EndpointSlices.
+
+    Watches Endpoints, Services and the EndpointSlices it manages, all keyed by the Service's
+    ``namespace/name``.
+    """
 
     controller_name = MIRRORING_MANAGED_BY
+    primary_kind = "Endpoints"
 
     def __init__(self, api: Any, max_endpoints_per_subset: int = 1000):
         super().__init__(api, max_endpoints_per_slice=max_endpoints_per_subset)
 
-    def sync(self) -> None:
+    def register(self, informers: Any) -> None:
+        self.informer("EndpointSlice").add_indexers({SERVICE_NAME_INDEX: index_by_service_name})
+        for kind in ("Endpoints", "Service"):
+            self.watch(
+                kind,
+                add=self._enqueue_obj,
+                update=lambda old, new: self._enqueue_obj(new),
+                delete=self._enqueue_obj,
+            )
+        self.watch(
+            "EndpointSlice", add=self._slice_changed, update=self._slice_updated, delete=self._slice_changed
+        )
+
+    def sync_keys(self, keys: list[Any]) -> None:
         from k8snet.controllers import owner_reference
 
-        services = {(s.metadata.namespace, s.metadata.name): s for s in self.api.store.list("Service")}
-        mirrored: set[tuple[str, str]] = set()
-        for ep in self.api.store.list("Endpoints"):
-            key = (ep.metadata.namespace, ep.metadata.name)
-            svc = services.get(key)
-            if (ep.metadata.labels or {}).get(LABEL_SKIP_MIRROR) == "true":
+        # reconcile the Endpoints that qualify (key order), then delete the slices of those that no longer do
+        services, endpoints = self.informer("Service"), self.informer("Endpoints")
+        stale: list[Any] = []
+        for key in keys:
+            ep = endpoints.get(*key)
+            svc = services.get(*key)
+            if (
+                ep is None
+                or (ep.metadata.labels or {}).get(LABEL_SKIP_MIRROR) == "true"
+                or svc is None
+                or svc.spec.selector
+            ):
+                stale.extend(self._owned_slices(*key))
                 continue
-            if svc is None or svc.spec.selector:
-                continue
-            mirrored.add(key)
             labels = {k: v for k, v in (ep.metadata.labels or {}).items()}
             labels[LABEL_SERVICE_NAME] = ep.metadata.name
             labels[LABEL_MANAGED_BY] = self.controller_name
@@ -258,21 +375,31 @@ class EndpointSliceMirroringController(EndpointSliceController):
                 for k, v in (ep.metadata.annotations or {}).items()
                 if k not in (LAST_CHANGE_TRIGGER_TIME, LAST_APPLIED)
             }
-            self.reconcile(
-                ep.metadata.namespace,
-                ep.metadata.name,
-                owner_reference(ep),
-                labels,
-                self._groups(ep),
-                annotations,
-                placeholder=False,
-            )
-        # slices this controller made for Endpoints that no longer qualify are removed
-        for sl in self.api.store.list("EndpointSlice"):
-            labels = sl.metadata.labels or {}
-            if labels.get(LABEL_MANAGED_BY) == self.controller_name:
-                if (sl.metadata.namespace, labels.get(LABEL_SERVICE_NAME)) not in mirrored:
-                    self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            try:
+                self.reconcile(
+                    ep.metadata.namespace,
+                    ep.metadata.name,
+                    owner_reference(ep),
+                    labels,
+                    self._groups(ep),
+                    annotations,
+                    placeholder=False,
+                    address_types=("IPv4", "IPv6"),
+                )
+            except K8snetError:
+                self.queue.add_rate_limited(key)
+            else:
+                self.queue.forget(key)
+        for sl in sorted(stale, key=object_key):
+            try:
+                self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            except K8snetError:
+                self.queue.add_rate_limited(object_key(sl))
+
+    def resync(self) -> None:
+        for kind in ("Endpoints", "Service"):
+            for obj in self.informer(kind).list():
+                self.enqueue(object_key(obj))
 
     @staticmethod
     def _groups(ep: Any) -> dict:
@@ -287,9 +414,15 @@ class EndpointSliceMirroringController(EndpointSliceController):
                 for p in subset.ports or []
             ]
             key = tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports)
-            bucket = groups.setdefault(key, (ports, {}))[1]
             for ready, addrs in ((True, subset.addresses), (False, subset.notReadyAddresses)):
                 for a in addrs or []:
+                    # reconciler_helpers.go addAddress: each address goes to the slices of its type
+                    # (getAddressType); one that is not an IP is not mirrored
+                    parsed = parse_ip_sloppy(a.ip or "")
+                    if parsed is None:
+                        continue
+                    address_type = "IPv6" if parsed.version == 6 else "IPv4"
+                    bucket = groups.setdefault((address_type, key), (ports, {}))[1]
                     e = Endpoint(
                         addresses=[a.ip],
                         conditions=EndpointConditions(ready=ready),

@@ -5,7 +5,16 @@ For every Service with a selector (not ``ExternalName``), the pods it selects be
 EndpointSlices named ``<service>-<5 characters>`` (``generateName``), labelled
 ``kubernetes.io/service-name`` and ``endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io``
 (plus the Service's own labels and ``service.kubernetes.io/headless`` for headless Services), owned by the
-Service, ``addressType: IPv4``.
+Service.
+
+**One set of slices per address type** (``reconciler.go`` ``Reconcile``, ``utils.go``
+``getAddressTypesForService``): the Service's ``ipFamilies`` give its address types (``IPv4``, ``IPv6``, or both
+for a dual-stack Service); without families, the family of ``clusterIP``, and both for a headless Service. Each
+type is reconciled on its own (``reconcileByAddressType``), with its own placeholder slice when it has no
+endpoints, and a pod contributes to a type's slices only the addresses of that family from ``status.podIPs``
+(``getEndpointAddresses``): a dual-stack Service over dual-stack pods gets an ``IPv4`` and an ``IPv6`` slice.
+Slices of a type the Service no longer has are deleted. Simplification: upstream walks the address types as a
+Go set (no fixed order); we go in ``ipFamilies`` order.
 
 Each endpoint (``podToEndpoint`` in ``staging/src/k8s.io/endpointslice/utils.go``) has the pod IP, conditions
 ``ready`` (pod Ready and not terminating), ``serving`` (pod Ready) and ``terminating`` (``deletionTimestamp``
@@ -30,15 +39,37 @@ The ``endpoints.kubernetes.io/last-change-trigger-time`` annotation follows ``Tr
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from typing import Any
 
-from k8snet.controllers import controller_of, format_rfc3339nano, is_pod_ready, is_pod_terminal
+from k8snet.controllers import (
+    QueueController,
+    controller_of,
+    format_rfc3339nano,
+    is_pod_ready,
+    is_pod_terminal,
+    status_message,
+)
+from k8snet.controllers.informers import (
+    LABELS_INDEX,
+    NODE_NAME_INDEX,
+    SELECTOR_INDEX,
+    SERVICE_NAME_INDEX,
+    index_by_labels,
+    index_by_node_name,
+    index_by_selector,
+    index_by_service_name,
+    object_key,
+)
+from k8snet.errors import K8snetError
 
 __all__ = [
     "EndpointSliceController",
     "TriggerTimeTracker",
     "find_port",
     "pod_to_endpoint",
+    "address_types_for_service",
+    "endpoint_addresses",
     "endpoint_ports",
     "should_pod_be_in_endpoints",
     "MANAGED_BY",
@@ -115,17 +146,55 @@ def endpoint_ports(svc: Any, pod: Any) -> list[Any]:
     return out
 
 
-def pod_to_endpoint(pod: Any, node: Any | None, svc: Any) -> Any:
-    """``podToEndpoint``: one discovery/v1 Endpoint for a pod."""
+def address_types_for_service(svc: Any) -> list[str]:
+    """``getAddressTypesForService`` (utils.go): the address types of a Service's EndpointSlices, in
+    ``ipFamilies`` order.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> address_types_for_service(Service(spec={"ipFamilies": ["IPv6", "IPv4"]}))
+    ['IPv6', 'IPv4']
+    >>> address_types_for_service(Service(spec={"clusterIP": "None"}))
+    ['IPv4', 'IPv6']
+    """
+    out = [f for f in dict.fromkeys(svc.spec.ipFamilies or []) if f in ("IPv4", "IPv6")]
+    if out:
+        return out  # "we have found families for this service"
+    ip = svc.spec.clusterIP or ""
+    if ip and ip != "None":  # "headfull": the family of the ClusterIP
+        return ["IPv6" if ":" in ip else "IPv4"]
+    return ["IPv4", "IPv6"]  # headless without families: "for now we assume two families"
+
+
+def endpoint_addresses(pod: Any, address_type: str) -> list[str]:
+    """``getEndpointAddresses``: the pod's IPs of one address type (``status.podIPs``; ``podIP`` when a pod
+    written by hand has only that).
+
+    >>> from k8snet.api.core_v1 import Pod
+    >>> pod = Pod(metadata={"name": "p"}, status={"podIP": "10.244.1.2",
+    ...           "podIPs": [{"ip": "10.244.1.2"}, {"ip": "fd00:10:244:1::2"}]})
+    >>> endpoint_addresses(pod, "IPv6"), endpoint_addresses(pod, "IPv4")
+    (['fd00:10:244:1::2'], ['10.244.1.2'])
+    """
+    status = pod.status
+    ips = [p.ip for p in status.podIPs or []] or ([status.podIP] if status.podIP else [])
+    want_v6 = address_type == "IPv6"
+    return [ip for ip in ips if (":" in ip) == want_v6]
+
+
+def pod_to_endpoint(pod: Any, node: Any | None, svc: Any, address_type: str | None = None) -> Any:
+    """``podToEndpoint``: one discovery/v1 Endpoint for a pod, with its addresses of ``address_type`` (by
+    default the family of ``status.podIP``). An endpoint without addresses is left out of the slices."""
     from k8snet.api.core_v1 import ObjectReference
     from k8snet.api.discovery_v1 import Endpoint, EndpointConditions
 
+    if address_type is None:
+        address_type = "IPv6" if ":" in (pod.status.podIP or "") else "IPv4"
     # utils.go podToEndpoint: serving is the pod's readiness; publishNotReadyAddresses forces only ready.
     serving = is_pod_ready(pod)
     terminating = pod.metadata.deletionTimestamp is not None
     ready = bool(svc.spec.publishNotReadyAddresses) or (serving and not terminating)
     ep = Endpoint(
-        addresses=[pod.status.podIP],
+        addresses=endpoint_addresses(pod, address_type),
         conditions=EndpointConditions(ready=ready, serving=serving, terminating=terminating),
         targetRef=ObjectReference(
             kind="Pod", namespace=pod.metadata.namespace, name=pod.metadata.name, uid=pod.metadata.uid
@@ -208,8 +277,15 @@ def _ports_key(ports: list[Any] | None) -> tuple:
     return tuple((p.name, p.port, p.protocol, p.appProtocol) for p in ports or [])
 
 
-class EndpointSliceController:
+class EndpointSliceController(QueueController):
     """Keeps EndpointSlices in line with Services and their pods.
+
+    Watches Services, Pods (a pod's change queues the Services whose selector matches its old or new labels,
+    found through the Service informer's selector index), Nodes (zones: the Services of the node's pods) and
+    the EndpointSlices it manages (a change queues their Service); the pods of a Service come from the Pod
+    informer's inverted label index. A write the API server refuses becomes the Warning
+    ``FailedToUpdateEndpointSlices`` "Error updating Endpoint Slices for Service <ns>/<name>: <error>"
+    (``endpointslice_controller.go``) and a retry with back-off.
 
     Example
     -------
@@ -223,15 +299,87 @@ class EndpointSliceController:
     """
 
     controller_name = MANAGED_BY
+    primary_kind = "Service"
+    #: The event source of failures (``endpointslice_controller.go``'s recorder).
+    component = "endpoint-slice-controller"
 
-    def __init__(self, api: Any, max_endpoints_per_slice: int = 100):
-        self.api = api
+    def __init__(self, api: Any, max_endpoints_per_slice: int = 100, recorder: Any = None):
+        super().__init__(api)
         self.max_endpoints_per_slice = max_endpoints_per_slice
         self.triggers = TriggerTimeTracker()
+        self.recorder = recorder
 
-    def sync(self) -> None:
-        for svc in self.api.store.list("Service"):
+    # -- informers ---------------------------------------------------------------------------------------
+    def register(self, informers: Any) -> None:
+        self.informer("Service").add_indexers({SELECTOR_INDEX: index_by_selector})
+        self.informer("Pod").add_indexers(
+            {LABELS_INDEX: index_by_labels, NODE_NAME_INDEX: index_by_node_name}
+        )
+        self.informer("EndpointSlice").add_indexers({SERVICE_NAME_INDEX: index_by_service_name})
+        self.watch(
+            "Service",
+            add=self._enqueue_obj,
+            update=lambda old, new: self._enqueue_obj(new),
+            delete=self._enqueue_obj,
+        )
+        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Node",
+            add=self._node_changed,
+            update=lambda old, new: self._node_changed(new),
+            delete=self._node_changed,
+        )
+        self.watch(
+            "EndpointSlice", add=self._slice_changed, update=self._slice_updated, delete=self._slice_changed
+        )
+
+    def _enqueue_obj(self, obj: Any) -> None:
+        self.enqueue(object_key(obj))
+
+    def _pod_changed(self, pod: Any) -> None:
+        ns = object_key(pod)[0]
+        for svc in self.informer("Service").indexer.selecting(ns, pod.metadata.labels):
+            self.enqueue(object_key(svc))
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._pod_changed(new)
+        if old.metadata.labels != new.metadata.labels:
+            self._pod_changed(old)
+
+    def _node_changed(self, node: Any) -> None:
+        for pod in self.informer("Pod").indexer.by_index(NODE_NAME_INDEX, node.metadata.name):
+            self._pod_changed(pod)
+
+    def _slice_changed(self, sl: Any) -> None:
+        labels = sl.metadata.labels or {}
+        name = labels.get(LABEL_SERVICE_NAME)
+        if name and labels.get(LABEL_MANAGED_BY) == self.controller_name:
+            self.enqueue((object_key(sl)[0], name))
+
+    def _slice_updated(self, old: Any, new: Any) -> None:
+        self._slice_changed(old)
+        self._slice_changed(new)
+
+    # -- reconcile ---------------------------------------------------------------------------------------
+    def sync_key(self, key: Any) -> None:
+        svc = self.informer("Service").get(*key)
+        if svc is not None:
             self.sync_service(svc)
+
+    def sync_service(self, svc: Any) -> None:
+        try:
+            self._sync_service(svc)
+        except K8snetError as err:
+            if self.recorder is not None:
+                self.recorder.event(
+                    svc,
+                    "Warning",
+                    "FailedToUpdateEndpointSlices",
+                    f"Error updating Endpoint Slices for Service {svc.metadata.namespace}/{svc.metadata.name}: "
+                    f"{_reconcile_error(err)}",
+                    self.component,
+                )
+            raise
 
     def _desired_labels(self, svc: Any) -> dict[str, str]:
         labels = {
@@ -246,34 +394,31 @@ class EndpointSliceController:
         return labels
 
     def _owned_slices(self, namespace: str, name: str) -> list[Any]:
-        out = []
-        for sl in self.api.store.list("EndpointSlice", namespace):
-            labels = sl.metadata.labels or {}
-            if (
-                labels.get(LABEL_SERVICE_NAME) == name
-                and labels.get(LABEL_MANAGED_BY) == self.controller_name
-            ):
-                out.append(sl)
-        return out
+        slices = self.informer("EndpointSlice").indexer.by_index(SERVICE_NAME_INDEX, (namespace, name))
+        return [
+            sl for sl in slices if (sl.metadata.labels or {}).get(LABEL_MANAGED_BY) == self.controller_name
+        ]
 
-    def sync_service(self, svc: Any) -> None:
-        from k8snet.api.meta_v1 import LabelSelector
+    def _sync_service(self, svc: Any) -> None:
         from k8snet.controllers import owner_reference
 
         if svc.spec.type == "ExternalName" or not svc.spec.selector:
             return
         ns = svc.metadata.namespace
-        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
-        sel = LabelSelector(matchLabels=svc.spec.selector)
-        pods = [p for p in self.api.store.list("Pod", ns) if sel.matches(p.metadata.labels)]
+        nodes = self.informer("Node")
+        pods = self.informer("Pod").indexer.select(ns, svc.spec.selector)
         trigger = self.triggers.compute(svc, pods)
+        address_types = address_types_for_service(svc)
         groups: dict[tuple, tuple[list[Any], dict[str, Any]]] = {}
         for pod in pods:
             if not should_pod_be_in_endpoints(pod, include_terminating=True):
                 continue
             ports = endpoint_ports(svc, pod)
-            ep = pod_to_endpoint(pod, nodes.get(pod.spec.nodeName or ""), svc)
-            groups.setdefault(_ports_key(ports), (ports, {}))[1][ep.addresses[0]] = ep
+            node = nodes.get("", pod.spec.nodeName or "")
+            for address_type in address_types:
+                ep = pod_to_endpoint(pod, node, svc, address_type)
+                if ep.addresses:  # "if len(endpoint.Addresses) > 0"
+                    groups.setdefault((address_type, _ports_key(ports)), (ports, {}))[1][ep.addresses[0]] = ep
         annotations = {LAST_CHANGE_TRIGGER_TIME: format_rfc3339nano(trigger)} if trigger is not None else {}
         self.reconcile(
             ns,
@@ -283,6 +428,7 @@ class EndpointSliceController:
             groups,
             annotations,
             placeholder=True,
+            address_types=address_types,
         )
 
     def reconcile(
@@ -294,15 +440,59 @@ class EndpointSliceController:
         groups: dict,
         annotations: dict[str, str],
         placeholder: bool,
+        address_types: Sequence[str] = ("IPv4",),
     ) -> None:
-        """Bring the slices labelled for ``base`` in line with ``groups`` (ports key -> (ports, {ip: endpoint})).
+        """Bring the slices labelled for ``base`` in line with ``groups`` ((address type, ports key) -> (ports,
+        {ip: endpoint})), one address type at a time (``Reconcile``); slices of other types are deleted.
 
         ``annotations`` are set on every slice created or updated; a missing trigger-time key removes it.
         """
+        # writable copies of the cached slices (they share the endpoints, which are not changed in place)
+        existing = [
+            sl.model_copy(update={"metadata": sl.metadata.model_copy()})
+            for sl in self._owned_slices(namespace, base)
+        ]
+        unsupported = [sl for sl in existing if sl.addressType not in address_types]
+        errors: list[str] = []
+        for address_type in address_types:
+            errors += self._reconcile_address_type(
+                namespace,
+                base,
+                owner,
+                labels,
+                address_type,
+                [sl for sl in existing if sl.addressType == address_type],
+                {key[1]: group for key, group in groups.items() if key[0] == address_type},
+                annotations,
+                placeholder,
+            )
+        service = f"{namespace}/{base}"
+        for sl in sorted(unsupported, key=lambda s: s.metadata.name):
+            try:
+                self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            except K8snetError as err:
+                errors.append(
+                    f"error deleting {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
+        if errors:
+            raise ReconcileError(errors)
+
+    def _reconcile_address_type(
+        self,
+        namespace: str,
+        base: str,
+        owner: Any,
+        labels: dict[str, str],
+        address_type: str,
+        existing: list[Any],
+        groups: dict,
+        annotations: dict[str, str],
+        placeholder: bool,
+    ) -> list[str]:
+        """``reconcileByAddressType`` over the slices of one type; returns the errors of its writes."""
         from k8snet.api.discovery_v1 import EndpointSlice
 
         limit = self.max_endpoints_per_slice
-        existing = self._owned_slices(namespace, base)
         by_ports: dict[tuple, list[Any]] = {}
         for sl in existing:
             by_ports.setdefault(_ports_key(sl.ports), []).append(sl)
@@ -326,7 +516,7 @@ class EndpointSliceController:
                     if want is None:
                         changed = True
                         continue
-                    if want.model_dump() != ep.model_dump():
+                    if want != ep:
                         changed = True
                     kept.append(want)
                 if not kept:
@@ -352,7 +542,9 @@ class EndpointSliceController:
                 chunk, new_eps = new_eps[:limit], new_eps[limit:]
                 to_create.append(
                     EndpointSlice(
-                        addressType="IPv4", endpoints=chunk, ports=[p.model_copy() for p in ports] or None
+                        addressType=address_type,
+                        endpoints=chunk,
+                        ports=[p.model_copy() for p in ports] or None,
                     )
                 )
             to_update.extend(group_updates)
@@ -365,7 +557,7 @@ class EndpointSliceController:
             if len(to_delete) == 1 and empty and meta_ok(empty[0]):
                 to_delete = []
             else:
-                to_create.append(EndpointSlice(addressType="IPv4", endpoints=None, ports=None))
+                to_create.append(EndpointSlice(addressType=address_type, endpoints=None, ports=None))
 
         # recycle: a create takes over the name of a slice that would be deleted
         to_delete.sort(key=lambda s: s.metadata.name)
@@ -375,21 +567,38 @@ class EndpointSliceController:
             old.endpoints, old.ports = new.endpoints, new.ports
             to_update.append(old)
 
+        # reconciler.go finalize: every write is tried; the failures are returned together
+        errors: list[str] = []
+        service = f"{namespace}/{base}"
         for sl in to_update:
             sl.endpoints = sorted(sl.endpoints, key=_ip_key) if sl.endpoints else None
             sl.metadata.labels = dict(labels)
             sl.metadata.ownerReferences = [owner]
             self._annotate(sl, annotations)
-            self.api.update(sl)
+            try:
+                self.api.update(sl)
+            except K8snetError as err:
+                errors.append(
+                    f"failed to update {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
         for sl in to_create:
             sl.metadata.generateName = f"{base}-"
             sl.metadata.namespace = namespace
             sl.metadata.labels = dict(labels)
             sl.metadata.ownerReferences = [owner]
             self._annotate(sl, annotations)
-            self.api.create(sl)
+            try:
+                self.api.create(sl)
+            except K8snetError as err:
+                errors.append(f"failed to create EndpointSlice for Service {service}: {status_message(err)}")
         for sl in to_delete:
-            self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            try:
+                self.api.delete("EndpointSlice", sl.metadata.name, sl.metadata.namespace)
+            except K8snetError as err:
+                errors.append(
+                    f"error deleting {sl.metadata.name} EndpointSlice for Service {service}: {status_message(err)}"
+                )
+        return errors
 
     @staticmethod
     def _annotate(sl: Any, annotations: dict[str, str]) -> None:
@@ -397,6 +606,20 @@ class EndpointSliceController:
         ann.pop(LAST_CHANGE_TRIGGER_TIME, None)
         ann.update(annotations)
         sl.metadata.annotations = ann or None
+
+
+class ReconcileError(K8snetError):
+    """The writes of one reconcile that the API server refused (``utilerrors.NewAggregate``: one message as
+    is, several as ``[a, b]``)."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = list(dict.fromkeys(messages))
+        text = self.messages[0] if len(self.messages) == 1 else "[" + ", ".join(self.messages) + "]"
+        super().__init__(text)
+
+
+def _reconcile_error(err: K8snetError) -> str:
+    return str(err) if isinstance(err, ReconcileError) else status_message(err)
 
 
 def owned_by_service(sl: Any, svc: Any) -> bool:

@@ -10,7 +10,12 @@ resources, affinity); "least pods, then name" is a deterministic stand-in for it
 address (``.1``) is the gateway on the node's bridge, so the first pod on a node gets ``.2`` and later pods the
 next free address after the last one handed out (host-local remembers the last reserved IP and wraps around).
 That is why the ``coredns`` pod of a one-node minikube has ``10.244.0.2`` and the first user pod ``.3``.
-``hostNetwork`` pods get the node's IP.
+On a dual-stack node the CNI config has one host-local range per pod CIDR (kindnet writes one per
+``spec.podCIDRs`` entry), so a pod gets one address per family, in the node's order: ``status.podIPs`` lists
+both and ``status.podIP`` is the first. IPv6 ranges follow the same rules (``::1`` is the gateway, the first pod
+gets ``::2``; host-local keeps the last address of an IPv6 range, having no broadcast to skip).
+``hostNetwork`` pods get the node's IPs (one per family), and every pod's ``status.hostIPs`` lists the node's
+InternalIPs of each family (KEP-2681).
 
 **Running**: a bound pod becomes ``Running`` at once with conditions ``PodReadyToStartContainers``,
 ``Initialized``, ``Ready``, ``ContainersReady``, ``PodScheduled`` (the order kubectl describe shows in
@@ -23,17 +28,47 @@ period, set by the API server) has passed on the simulation clock; then the kube
 
 Events: ``Scheduled`` (default-scheduler), ``Created``/``Started`` and ``Killing`` (kubelet), with upstream's
 texts; pull events are omitted.
+
+**Environment** (``kubelet_pods.go`` ``makeEnvironmentVariables`` and ``pkg/kubelet/envvars/envvars.go``): when
+a container starts, the kubelet gives it the variables the container declares and, for every Service it sees
+*at that moment*, ``{SVC}_SERVICE_HOST``/``{SVC}_SERVICE_PORT`` plus the Docker-link variables
+(:func:`from_services`): the Services of the Pod's namespace when ``enableServiceLinks`` is true (the default),
+and ``kubernetes`` of ``default`` always (:func:`service_env_map`). A Service created later never shows up in a
+running container; the kubelet notes, "use DNS instead of env vars ... (recommended)". The kubelet hands both groups
+over from Go maps, so their order differs from one container start to the next; the model shuffles each group
+with a seed of the Pod's uid. :meth:`Kubelet.exec` runs ``env`` and ``printenv`` in a container (what
+``kubectl exec`` reaches).
+
+Simplified environment: the image's own variables are not modelled except ``PATH`` (busybox's and the official
+images' ``/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin``); containerd adds ``HOSTNAME`` (the Pod's
+hostname) and runc ``HOME`` (``/root``, as for images that run as root); ``envFrom`` and ``valueFrom`` other than
+the ``fieldRef`` paths of :func:`container_environment` are not modelled (such a variable is left out).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import ipaddress
+import random
+from dataclasses import dataclass
 from typing import Any
 
-from k8snet.controllers import EventRecorder, is_pod_terminal
+from k8snet.api import freeze
+from k8snet.controllers import EventRecorder, QueueController, is_pod_terminal
+from k8snet.controllers.informers import NODE_NAME_INDEX, index_by_node_name, object_key
+from k8snet.errors import K8snetError
 
-__all__ = ["Kubelet", "tolerates"]
+__all__ = [
+    "Kubelet",
+    "ExecResult",
+    "tolerates",
+    "from_services",
+    "service_env_map",
+    "expand",
+    "container_environment",
+    "MASTER_SERVICES",
+]
 
 
 def tolerates(tolerations: list[Any] | None, taint: Any) -> bool:
@@ -52,8 +87,258 @@ def tolerates(tolerations: list[Any] | None, taint: Any) -> bool:
     return False
 
 
-class Kubelet:
+# -- environment variables ---------------------------------------------------------------------------------------
+
+#: ``masterServices`` in kubelet_pods.go: Services of ``--master-service-namespace`` (``default``) every Pod sees.
+MASTER_SERVICES = frozenset({"kubernetes"})
+MASTER_SERVICE_NAMESPACE = "default"
+#: ``PATH`` of busybox's and the official images' configs (and containerd's default spec).
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _is_service_ip_set(svc: Any) -> bool:
+    # v1helper.IsServiceIPSet: not headless ("None") and not empty (ExternalName)
+    ip = svc.spec.clusterIP if svc.spec else None
+    return bool(ip) and ip != "None"
+
+
+def _env_name(name: str) -> str:
+    # envvars.go makeEnvVariableName: Service and port names are DNS labels, so "-" is the only character to map
+    return name.replace("-", "_").upper()
+
+
+def _join_host_port(host: str, port: int) -> str:
+    # net.JoinHostPort: IPv6 addresses in brackets
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def from_services(services: list[Any]) -> list[tuple[str, str]]:
+    """``envvars.FromServices``: the variables a container gets for ``services``, in upstream's order.
+
+    For each Service with a ClusterIP: ``{SVC}_SERVICE_HOST``, ``{SVC}_SERVICE_PORT`` (the first port),
+    ``{SVC}_SERVICE_PORT_{NAME}`` per named port, then the Docker-link variables: ``{SVC}_PORT`` (the first
+    port as ``tcp://IP:PORT``) and per port ``{SVC}_PORT_{PORT}_{PROTO}`` with ``_PROTO``, ``_PORT``, ``_ADDR``.
+    Headless and ExternalName Services get none.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> svc = Service(metadata={"name": "web-api"}, spec={"clusterIP": "10.96.5.6",
+    ...     "ports": [{"name": "http", "port": 80, "protocol": "TCP"}]})
+    >>> for name, value in from_services([svc]):
+    ...     print(f"{name}={value}")
+    WEB_API_SERVICE_HOST=10.96.5.6
+    WEB_API_SERVICE_PORT=80
+    WEB_API_SERVICE_PORT_HTTP=80
+    WEB_API_PORT=tcp://10.96.5.6:80
+    WEB_API_PORT_80_TCP=tcp://10.96.5.6:80
+    WEB_API_PORT_80_TCP_PROTO=tcp
+    WEB_API_PORT_80_TCP_PORT=80
+    WEB_API_PORT_80_TCP_ADDR=10.96.5.6
+    """
+    out: list[tuple[str, str]] = []
+    for svc in services:
+        if not _is_service_ip_set(svc) or not svc.spec.ports:
+            continue
+        ip = svc.spec.clusterIP
+        prefix = _env_name(svc.metadata.name)
+        out.append((prefix + "_SERVICE_HOST", ip))
+        out.append((prefix + "_SERVICE_PORT", str(svc.spec.ports[0].port)))
+        for sp in svc.spec.ports:
+            if sp.name:
+                out.append((f"{prefix}_SERVICE_PORT_{_env_name(sp.name)}", str(sp.port)))
+        # makeLinkVariables: Docker-compatible variables
+        for i, sp in enumerate(svc.spec.ports):
+            protocol = sp.protocol or "TCP"
+            url = f"{protocol.lower()}://{_join_host_port(ip, sp.port)}"
+            if i == 0:
+                out.append((prefix + "_PORT", url))  # Docker special-cases the first port
+            port_prefix = f"{prefix}_PORT_{sp.port}_{protocol.upper()}"
+            out += [
+                (port_prefix, url),
+                (port_prefix + "_PROTO", protocol.lower()),
+                (port_prefix + "_PORT", str(sp.port)),
+                (port_prefix + "_ADDR", ip),
+            ]
+    return out
+
+
+def service_env_map(services: list[Any], namespace: str, enable_service_links: bool = True) -> dict[str, str]:
+    """``getServiceEnvVarMap``: the Service variables for a Pod in ``namespace``.
+
+    ``kubernetes`` in ``default`` always counts (even with ``enableServiceLinks: false``); the other Services of
+    the Pod's own namespace count only with ``enableServiceLinks``; Services without a ClusterIP never.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> k = Service(metadata={"name": "kubernetes", "namespace": "default"},
+    ...             spec={"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443}]})
+    >>> web = Service(metadata={"name": "web", "namespace": "shop"}, spec={"clusterIP": "10.96.7.7",
+    ...               "ports": [{"port": 80}]})
+    >>> sorted(service_env_map([k, web], "shop"))[:3]
+    ['KUBERNETES_PORT', 'KUBERNETES_PORT_443_TCP', 'KUBERNETES_PORT_443_TCP_ADDR']
+    >>> "WEB_SERVICE_HOST" in service_env_map([k, web], "shop", enable_service_links=False)
+    False
+    """
+    chosen: dict[str, Any] = {}
+    for svc in services:
+        if not _is_service_ip_set(svc):
+            continue
+        ns, name = svc.metadata.namespace or "default", svc.metadata.name
+        if ns == MASTER_SERVICE_NAMESPACE and name in MASTER_SERVICES:
+            chosen.setdefault(name, svc)
+        elif ns == namespace and enable_service_links:
+            chosen[name] = svc
+    return dict(from_services(list(chosen.values())))
+
+
+def expand(value: str, *contexts: dict[str, str]) -> str:
+    """``expansion.Expand`` with ``MappingFuncFor(contexts...)`` (third_party/forked/golang/expansion): ``$(VAR)``
+    becomes the first context's value for ``VAR``, an unknown ``$(VAR)`` stays as written, ``$$`` is a ``$``.
+
+    >>> expand("http://$(WEB_SERVICE_HOST):$(PORT)/$$(x) $(NOPE) $", {"WEB_SERVICE_HOST": "10.96.7.7"}, {"PORT": "80"})
+    'http://10.96.7.7:80/$(x) $(NOPE) $'
+    """
+
+    def mapping(name: str) -> str:
+        for ctx in contexts:
+            if name in ctx:
+                return ctx[name]
+        return f"$({name})"
+
+    out: list[str] = []
+    checkpoint = cursor = 0
+    while cursor < len(value):
+        if value[cursor] == "$" and cursor + 1 < len(value):
+            out.append(value[checkpoint:cursor])
+            rest = value[cursor + 1 :]
+            if rest[0] == "$":  # escaped operator
+                read, advance = "$", 1
+            elif rest[0] == "(":
+                close = rest.find(")", 1)
+                if close == -1:  # incomplete reference: the opener is kept
+                    read, advance = "$(", 1
+                else:
+                    read, advance = mapping(rest[1:close]), close + 1
+            else:  # an operator that starts no expression
+                read, advance = "$" + rest[0], 1
+            out.append(read)
+            cursor += advance
+            checkpoint = cursor + 1
+        cursor += 1
+    return "".join(out) + value[checkpoint:]
+
+
+_FIELD_REFS = {
+    "metadata.name": lambda pod: pod.metadata.name,
+    "metadata.namespace": lambda pod: pod.metadata.namespace or "default",
+    "metadata.uid": lambda pod: pod.metadata.uid,
+    "spec.nodeName": lambda pod: pod.spec.nodeName,
+    "spec.serviceAccountName": lambda pod: pod.spec.serviceAccountName,
+    "status.hostIP": lambda pod: pod.status.hostIP,
+    "status.podIP": lambda pod: pod.status.podIP,
+    "status.podIPs": lambda pod: ",".join(p.ip for p in pod.status.podIPs or []),
+}
+
+
+def _hostname(pod: Any) -> str:
+    # kubelet GeneratePodHostNameAndDomain: spec.hostname, else the Pod's name cut to 63 characters
+    name = (pod.spec.hostname if pod.spec else None) or pod.metadata.name
+    return name[:63].rstrip("-.") if len(name) > 63 else name
+
+
+def container_environment(pod: Any, container: Any, services: list[Any]) -> list[tuple[str, str]]:
+    """The environment the container's process starts with, as ``env`` lists it.
+
+    ``PATH`` and ``HOSTNAME`` (containerd), the container's declared variables (``value`` with ``$(VAR)``
+    references expanded against the earlier ones and the Service variables; ``valueFrom.fieldRef`` for
+    ``metadata.name``/``namespace``/``uid``, ``spec.nodeName``/``serviceAccountName``, ``status.hostIP``/
+    ``podIP``/``podIPs``), then the Service variables of :func:`service_env_map` not declared by the container,
+    then ``HOME`` (runc). The two middle groups come out of Go maps in kubelet, so each is shuffled with a seed
+    of the Pod's uid and the container's name.
+    """
+    env_links = pod.spec.enableServiceLinks is not False
+    service_env = service_env_map(services, pod.metadata.namespace or "default", env_links)
+    declared: dict[str, str] = {}
+    for var in container.env or []:
+        var = var if isinstance(var, dict) else var.model_dump()
+        name = var.get("name")
+        if not name:
+            continue
+        value_from = var.get("valueFrom")
+        if var.get("value"):
+            value = expand(var["value"], declared, service_env)
+        elif value_from and (value_from.get("fieldRef") or {}).get("fieldPath") in _FIELD_REFS:
+            value = _FIELD_REFS[value_from["fieldRef"]["fieldPath"]](pod) or ""
+        elif value_from:
+            continue  # not modelled (ConfigMaps, Secrets, resources): left out
+        else:
+            value = ""
+        service_env.pop(name, None)
+        declared[name] = value
+    rng = random.Random(f"env:{pod.metadata.uid}:{container.name}")
+    first, second = list(declared.items()), [(k, v) for k, v in service_env.items() if k not in declared]
+    rng.shuffle(first)
+    rng.shuffle(second)
+    head = [("PATH", DEFAULT_PATH), ("HOSTNAME", _hostname(pod))]
+    return [kv for kv in head if kv[0] not in declared] + first + second + [("HOME", "/root")]
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a container printed, and its exit status."""
+
+    stdout: str
+    exit_code: int
+
+
+class _LeastPods:
+    """The scheduler's choice, "fewest pods, then name", kept incrementally: pods per node (non-terminal pods
+    with a ``spec.nodeName``) and, per set of feasible nodes, a heap of ``(pods, name)`` whose stale entries are
+    skipped, so a choice costs about ``log(nodes)`` instead of counting every pod on every node."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self._heaps: dict[tuple[str, ...], tuple[frozenset[str], list[tuple[int, str]]]] = {}
+
+    @staticmethod
+    def weight(pod: Any) -> tuple[str, int]:
+        node = pod.spec.nodeName if pod.spec else None
+        return (node or "", 1 if node and not is_pod_terminal(pod) else 0)
+
+    def change(self, old: Any, new: Any) -> None:
+        before = self.weight(old) if old is not None else ("", 0)
+        after = self.weight(new) if new is not None else ("", 0)
+        if before == after:
+            return
+        for node, delta in ((before[0], -before[1]), (after[0], after[1])):
+            if delta:
+                n = self.counts.get(node, 0) + delta
+                self.counts[node] = n
+                for members, heap in self._heaps.values():
+                    if node in members:
+                        heapq.heappush(heap, (n, node))
+
+    def choose(self, feasible: list[str]) -> str:
+        key = tuple(feasible)
+        entry = self._heaps.get(key)
+        if entry is None:
+            heap = [(self.counts.get(n, 0), n) for n in feasible]
+            heapq.heapify(heap)
+            entry = self._heaps[key] = (frozenset(feasible), heap)
+        heap = entry[1]
+        while heap[0][0] != self.counts.get(heap[0][1], 0):
+            heapq.heappop(heap)
+        return heap[0][1]
+
+    def nodes_changed(self) -> None:
+        self._heaps.clear()
+
+
+class Kubelet(QueueController):
     """One object standing in for kube-scheduler and every node's kubelet.
+
+    Watches Pods (each change queues the pod) and Nodes (a change queues the pods bound to the node and the
+    pods waiting to be scheduled); a pod's grace period is a delayed key on the simulation clock. A pass
+    handles its pods in three steps, as the full pass did: remove the pods whose grace period is over, then
+    report ``Killing`` for terminating pods or schedule pending ones, then run the bound ones.
 
     Example
     -------
@@ -66,45 +351,203 @@ class Kubelet:
     ('kind-worker', '10.244.1.2', 'Running')
     """
 
+    primary_kind = "Pod"
+
     def __init__(self, api: Any, events: EventRecorder):
-        self.api = api
+        super().__init__(api)
         self.events = events
-        self.clock = api.clock
         self.ready_overrides: dict[tuple[str, str], bool] = {}
         self._last_ip: dict[str, int] = {}
         self._killed: set[tuple[str, str, str]] = set()
+        self._least = _LeastPods()
+        self._feasible_cache: dict[Any, list[str]] = {}
+        self._ips: dict[str, dict[str, int]] = {}  # node -> pod IP -> pods on the node using it
+        # stored objects are immutable, so pods whose conditions are equal share one condition object
+        self._conditions: dict[tuple, Any] = {}
+        #: what each running Pod's containers started with: (namespace, pod, uid) -> (the Pod as started, the
+        #: Services the kubelet saw then); the environment itself is computed from these when first asked for
+        self.started: dict[tuple[str, str, str], tuple[Any, tuple[Any, ...]]] = {}
+        self._env: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
+        # the Services a namespace's Pods see, shared by every Pod started while none of them changes
+        self._service_snapshots: dict[str, tuple[Any, ...]] = {}
 
     # -- lesson hooks ------------------------------------------------------------------------------------
     def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
         """Make a pod's readiness probe pass (True) or fail (False) from now on."""
         self.ready_overrides[(namespace, name)] = ready
+        self.enqueue((namespace, name))
+
+    # -- informers ---------------------------------------------------------------------------------------
+    def register(self, informers: Any) -> None:
+        self.informer("Pod").add_indexers({NODE_NAME_INDEX: index_by_node_name})
+        self.watch("Pod", add=self._pod_added, update=self._pod_updated, delete=self._pod_deleted)
+        self.watch(
+            "Node",
+            add=self._node_changed,
+            update=lambda old, new: self._node_changed(new),
+            delete=self._node_changed,
+        )
+        self.watch(
+            "Service",
+            add=self._service_changed,
+            update=lambda old, new: self._service_changed(new),
+            delete=self._service_changed,
+        )
+
+    def _service_changed(self, svc: Any) -> None:
+        ns = svc.metadata.namespace or "default"
+        if ns == MASTER_SERVICE_NAMESPACE and svc.metadata.name in MASTER_SERVICES:
+            self._service_snapshots.clear()  # every namespace sees the master Services
+        else:
+            self._service_snapshots.pop(ns, None)
+
+    def _services_seen(self, namespace: str) -> tuple[Any, ...]:
+        """The Services ``getServiceEnvVarMap`` looks at for a Pod in ``namespace``, now: the namespace's own and
+        the master Services of ``default`` (stored objects are immutable, so a snapshot is a tuple of them)."""
+        snapshot = self._service_snapshots.get(namespace)
+        if snapshot is None:
+            services = self.informer("Service")
+            seen = list(services.list(namespace))
+            if namespace != MASTER_SERVICE_NAMESPACE:
+                seen += [
+                    s for n in sorted(MASTER_SERVICES) if (s := services.get(MASTER_SERVICE_NAMESPACE, n))
+                ]
+            snapshot = self._service_snapshots[namespace] = tuple(seen)
+        return snapshot
+
+    def _pod_added(self, pod: Any) -> None:
+        self._least.change(None, pod)
+        self._track_ip(pod, 1)
+        self._queue_pod(pod)
+
+    def _pod_updated(self, old: Any, new: Any) -> None:
+        self._least.change(old, new)
+        self._track_ip(old, -1)
+        self._track_ip(new, 1)
+        self._queue_pod(new)
+
+    def _track_ip(self, pod: Any, delta: int) -> None:
+        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it
+        node = pod.spec.nodeName if pod.spec else None
+        status = pod.status
+        if not (node and status and status.podIP):
+            return
+        ips = self._ips.setdefault(node, {})
+        for ip in [p.ip for p in status.podIPs or []] or [status.podIP]:
+            n = ips.get(ip, 0) + delta
+            if n > 0:
+                ips[ip] = n
+            else:
+                ips.pop(ip, None)
+
+    def _pod_deleted(self, pod: Any) -> None:
+        self._least.change(pod, None)
+        self._track_ip(pod, -1)
+        node = pod.spec.nodeName if pod.spec else None
+        if node and pod.status and pod.status.podIP:
+            # its address is free again: pods on the node still waiting for one may get it
+            for key in self.informer("Pod").indexer.index_keys(NODE_NAME_INDEX, node):
+                other = self.informer("Pod").get(*key)
+                if other is not None and not (other.status and other.status.podIP):
+                    self.enqueue(key)
+
+    def _queue_pod(self, pod: Any) -> None:
+        key = object_key(pod)
+        self.enqueue(key)
+        ts = pod.metadata.deletionTimestamp
+        if ts is not None:
+            self.queue.add_after(key, (ts - self.clock.now()).total_seconds())
+
+    def _node_changed(self, node: Any) -> None:
+        self._least.nodes_changed()
+        self._feasible_cache.clear()
+        index = self.informer("Pod").indexer
+        for key in index.index_keys(NODE_NAME_INDEX, node.metadata.name):
+            self.enqueue(key)
+        for key in index.index_keys(NODE_NAME_INDEX, ""):
+            self.enqueue(key)
+
+    def exec(self, namespace: str, name: str, container: str, command: list[str]) -> ExecResult:
+        """Run ``command`` in a running container: ``env`` or ``printenv [NAME...]`` (busybox's:
+        ``coreutils/printenv.c`` prints each variable found and exits 1 if one is missing).
+
+        Raises :class:`~k8snet.errors.K8snetError` for a container that is not running and for other commands
+        (not modelled).
+        """
+        env = self.container_environment(namespace, name, container)
+        if env is None:
+            raise K8snetError(f'error: unable to upgrade connection: container not found ("{container}")')
+        if command == ["env"]:
+            return ExecResult("".join(f"{k}={v}\n" for k, v in env), 0)
+        if command and command[0] == "printenv":
+            if len(command) == 1:
+                return ExecResult("".join(f"{k}={v}\n" for k, v in env), 0)
+            values = dict(env)
+            found = [values[n] for n in command[1:] if n in values]
+            return ExecResult("".join(f"{v}\n" for v in found), 0 if len(found) == len(command) - 1 else 1)
+        raise K8snetError(
+            f"error: k8snet does not model running {command[0]!r} in a container (only env and printenv)"
+        )
+
+    def container_environment(
+        self, namespace: str, name: str, container: str
+    ) -> list[tuple[str, str]] | None:
+        """The environment a running container started with (:func:`container_environment`), or None when the
+        Pod or container does not run."""
+        pod = self.api.store.read("Pod", name, namespace)
+        started = self.started.get((namespace, name, pod.metadata.uid)) if pod is not None else None
+        if started is None:
+            return None
+        computed = self._env.setdefault((namespace, name, pod.metadata.uid), {})
+        env = computed.get(container)
+        if env is None:
+            spec = next((c for c in started[0].spec.containers if c.name == container), None)
+            if spec is None:
+                return None
+            env = computed[container] = container_environment(started[0], spec, list(started[1]))
+        return env
 
     # -- reconcile ---------------------------------------------------------------------------------------
-    def sync(self) -> None:
-        nodes = {n.metadata.name: n for n in self.api.store.list("Node")}
-        pods = self.api.store.list("Pod")
+    def sync_keys(self, keys: list[Any]) -> None:
+        pods = self.informer("Pod")
+        nodes = {n.metadata.name: n for n in self.informer("Node").list()}
         now = self.clock.now()
-        for pod in pods:
-            if pod.metadata.deletionTimestamp is not None and pod.metadata.deletionTimestamp <= now:
+        for key in keys:
+            pod = pods.get(*key)
+            if (
+                pod is not None
+                and pod.metadata.deletionTimestamp is not None
+                and pod.metadata.deletionTimestamp <= now
+            ):
                 self.api.store.remove("Pod", pod.metadata.name, pod.metadata.namespace)
                 self.ready_overrides.pop((pod.metadata.namespace, pod.metadata.name), None)
-        for pod in self.api.store.list("Pod"):
+                self.started.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+                self._env.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+        to_run = set(keys)
+        for key in keys:
+            pod = pods.get(*key)
+            if pod is None:
+                continue
             if pod.metadata.deletionTimestamp is not None or is_pod_terminal(pod):
                 self._kill_event(pod)
                 continue
             if not (pod.spec and pod.spec.nodeName):
-                self._schedule(pod, nodes)
-        for pod in self.api.store.list("Pod"):
+                if self._schedule(pod, nodes):
+                    to_run.add(key)
+        for key in sorted(to_run):
+            pod = pods.get(*key)
+            if pod is None:
+                continue
             if pod.spec and pod.spec.nodeName and pod.spec.nodeName in nodes and not is_pod_terminal(pod):
                 self._run(pod, nodes[pod.spec.nodeName])
 
-    def _schedule(self, pod: Any, nodes: dict[str, Any]) -> None:
-        from k8snet.api.core_v1 import PodCondition
-
-        counts: dict[str, int] = {}
-        for p in self.api.store.list("Pod"):
-            if p.spec and p.spec.nodeName and not is_pod_terminal(p):
-                counts[p.spec.nodeName] = counts.get(p.spec.nodeName, 0) + 1
+    def _feasible(self, pod: Any, nodes: dict[str, Any]) -> list[str]:
+        spec = pod.spec
+        tolerations = [t if isinstance(t, dict) else t.model_dump() for t in spec.tolerations or []]
+        signature = (repr(tolerations), tuple(sorted((spec.nodeSelector or {}).items())))
+        feasible = self._feasible_cache.get(signature)
+        if feasible is not None:
+            return feasible
         feasible = []
         for name, node in sorted(nodes.items()):
             if not _node_ready(node) or (node.spec and node.spec.unschedulable):
@@ -114,19 +557,30 @@ class Kubelet:
                 for t in ((node.spec.taints if node.spec else None) or [])
                 if t.effect in ("NoSchedule", "NoExecute")
             ]
-            if any(not tolerates(pod.spec.tolerations, t) for t in taints):
+            if any(not tolerates(spec.tolerations, t) for t in taints):
                 continue
             labels = node.metadata.labels or {}
-            if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()):
+            if any(labels.get(k) != v for k, v in (spec.nodeSelector or {}).items()):
                 continue
             feasible.append(name)
+        self._feasible_cache[signature] = feasible
+        return feasible
+
+    def _schedule(self, pod: Any, nodes: dict[str, Any]) -> bool:
+        from k8snet.api.core_v1 import PodCondition
+
+        feasible = self._feasible(pod, nodes)
         if not feasible:
-            return
-        target = min(feasible, key=lambda n: (counts.get(n, 0), n))
-        pod.spec.nodeName = target
+            return False
+        target = self._least.choose(feasible)
         now = self.clock.now()
-        pod.status.conditions = [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]
-        pod = self.api.store.put(pod)
+        status = pod.status.model_copy(
+            update={"conditions": [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]}
+        )
+        pod = pod.model_copy(
+            update={"spec": pod.spec.model_copy(update={"nodeName": target}), "status": status}
+        )
+        pod = self.api.store.put(pod, owned=True)
         self.events.event(
             pod,
             "Normal",
@@ -134,46 +588,61 @@ class Kubelet:
             f"Successfully assigned {pod.metadata.namespace}/{pod.metadata.name} to {target}",
             "default-scheduler",
         )
+        return True
 
-    def _allocate_ip(self, node: Any) -> str | None:
-        cidr = node.spec.podCIDR if node.spec else None
-        if not cidr:
+    def _allocate_ips(self, node: Any) -> list[str] | None:
+        """host-local over each of the node's pod CIDRs: one address per range, or None when a range is full
+        (the CNI ADD fails as a whole, and no range keeps a reservation)."""
+        spec = node.spec
+        cidrs = list((spec.podCIDRs or ([spec.podCIDR] if spec.podCIDR else [])) if spec else [])
+        if not cidrs:
             return None
+        picked = []
+        for cidr in cidrs:
+            found = self._allocate_in(node.metadata.name, cidr)
+            if found is None:
+                return None
+            picked.append(found)
+        for key, cand, _ in picked:
+            self._last_ip[key] = cand
+        return [ip for (_, _, ip) in picked]
+
+    def _allocate_in(self, node_name: str, cidr: str) -> tuple[Any, int, str] | None:
         net = ipaddress.ip_network(cidr, strict=False)
-        used = {
-            p.status.podIP
-            for p in self.api.store.list("Pod")
-            if p.status and p.status.podIP and p.spec and p.spec.nodeName == node.metadata.name
-        }
-        first = int(net.network_address) + 2  # .0 network, .1 gateway
-        last = int(net.broadcast_address) - 1
+        used = self._ips.get(node_name, {})
+        first = int(net.network_address) + 2  # network address, then .1 / ::1 the gateway
+        # host-local's lastIP: the broadcast address is skipped for IPv4 only
+        last = int(net.broadcast_address) - (1 if net.version == 4 else 0)
         size = last - first + 1
         if size <= 0:
             return None
-        start = self._last_ip.get(node.metadata.name, first - 1) + 1
-        for i in range(size):
+        # the IPv4 range keeps the key it always had (the node's name), so IPv4 addresses do not depend on
+        # whether the node also has an IPv6 range
+        key: Any = node_name if net.version == 4 else (node_name, cidr)
+        start = self._last_ip.get(key, first - 1) + 1
+        make = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+        for i in range(min(size, len(used) + 1)):
             cand = first + (start - first + i) % size
-            ip = str(ipaddress.IPv4Address(cand))
+            ip = str(make(cand))
             if ip not in used:
-                self._last_ip[node.metadata.name] = cand
-                return ip
+                return key, cand, ip
         return None
 
     def _run(self, pod: Any, node: Any) -> None:
         from k8snet.api.core_v1 import ContainerStatus, HostIP, PodCondition, PodIP
 
-        before = pod.model_dump()
         now = self.clock.now()
-        st = pod.status
-        node_ip = next((a.address for a in (node.status.addresses or []) if a.type == "InternalIP"), None)
+        st = pod.status.model_copy()
+        node_ips = _node_ips(node)
+        node_ip = node_ips[0] if node_ips else None
         if not st.podIP:
-            ip = node_ip if pod.spec.hostNetwork else self._allocate_ip(node)
-            if ip is None:
+            ips = node_ips if pod.spec.hostNetwork else self._allocate_ips(node)
+            if not ips:
                 return
-            st.podIP = ip
-            st.podIPs = [PodIP(ip=ip)]
+            st.podIP = ips[0]
+            st.podIPs = [PodIP(ip=ip) for ip in ips]
             st.hostIP = node_ip
-            st.hostIPs = [HostIP(ip=node_ip)] if node_ip else None
+            st.hostIPs = [HostIP(ip=ip) for ip in node_ips] or None
             st.startTime = now
             st.phase = "Running"
             st.containerStatuses = [
@@ -190,6 +659,11 @@ class Kubelet:
                 )
                 for c in pod.spec.containers
             ]
+            # the environment is fixed when the containers start: Services created later are not in it
+            self.started[(pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)] = (
+                pod.model_copy(update={"status": st}),
+                self._services_seen(pod.metadata.namespace or "default"),
+            )
             for c in pod.spec.containers:
                 self.events.event(
                     pod, "Normal", "Created", f"Created container: {c.name}", "kubelet", pod.spec.nodeName
@@ -205,15 +679,26 @@ class Kubelet:
             prev = old.get(type_)
             if prev is not None and prev.status == s:
                 return prev
-            return PodCondition(
-                type=type_,
-                status=s,
-                lastTransitionTime=now,
-                reason=None if status else "ContainersNotReady",
-                message=None
+            message = (
+                None
                 if status
-                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]",
+                else f"containers with unready status: [{' '.join(c.name for c in pod.spec.containers)}]"
             )
+            key = (type_, s, now, message)
+            shared = self._conditions.get(key)
+            if shared is None:
+                if len(self._conditions) > 4096:
+                    self._conditions.clear()
+                shared = self._conditions[key] = freeze(
+                    PodCondition(
+                        type=type_,
+                        status=s,
+                        lastTransitionTime=now,
+                        reason=None if status else "ContainersNotReady",
+                        message=message,
+                    )
+                )
+            return shared
 
         st.conditions = [
             cond("PodReadyToStartContainers", True),
@@ -223,11 +708,12 @@ class Kubelet:
             old.get("PodScheduled")
             or PodCondition(type="PodScheduled", status="True", lastTransitionTime=now),
         ]
-        for cs in st.containerStatuses or []:
-            cs.ready = ready
-        pod.status = st
-        if pod.model_dump() != before:
-            self.api.store.put(pod)
+        st.containerStatuses = [
+            cs if cs.ready == ready else cs.model_copy(update={"ready": ready})
+            for cs in st.containerStatuses or []
+        ] or st.containerStatuses
+        if st != pod.status:
+            self.api.store.put(pod.model_copy(update={"status": st}), owned=True)
 
     def _kill_event(self, pod: Any) -> None:
         if pod.spec and pod.spec.nodeName:
@@ -281,6 +767,19 @@ def container_id(pod: Any, container: str) -> str:
     """``containerd://<64 hex>``: derived from the pod's (seeded) uid and the container name."""
     key = f"{pod.metadata.uid}/{container}".encode()
     return "containerd://" + hashlib.sha256(key).hexdigest()
+
+
+def _node_ips(node: Any) -> list[str]:
+    """The node's InternalIPs, at most one per family, primary first (kubelet's ``getHostIPsAnyWay``)."""
+    out: list[str] = []
+    seen: set[int] = set()
+    for a in (node.status.addresses if node.status else None) or []:
+        if a.type == "InternalIP":
+            version = 6 if ":" in a.address else 4
+            if version not in seen:
+                seen.add(version)
+                out.append(a.address)
+    return out
 
 
 def _node_ready(node: Any) -> bool:

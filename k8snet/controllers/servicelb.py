@@ -1,7 +1,7 @@
 """The service controller of cloud-controller-manager: load balancers for ``type: LoadBalancer`` Services.
 
-Port of k8s.io/cloud-provider ``controllers/service/controller.go`` (as shipped with v1.34), driven by the
-cluster's reconcile loop instead of informers and work queues:
+Port of k8s.io/cloud-provider ``controllers/service/controller.go`` (as shipped with v1.34), on informers and a
+work queue as upstream (:class:`~k8snet.controllers.QueueController`):
 
 * a Service is handled when it is added and ``wantsLoadBalancer`` (type LoadBalancer **and no**
   ``spec.loadBalancerClass``: a Service of another class is left to its own controller and stays
@@ -18,8 +18,9 @@ cluster's reconcile loop instead of informers and work queues:
   if the balancer exists, remove the finalizer, ``DeletedLoadBalancer`` "Deleted load balancer", clear the
   status; a Service that vanished without the finalizer is cleaned up from the controller's cache, as upstream's
   ``processServiceDeletion`` does;
-* a provider error becomes the Warning ``SyncLoadBalancerFailed`` "Error syncing load balancer: failed to
-  ensure load balancer: <error>" and is retried with upstream's back-off (5 s doubling up to 300 s of simulated
+* a provider error, or a write of the controller's own the API server refuses (the finalizer, the status:
+  "failed to update load balancer status: <error>"), becomes the Warning ``SyncLoadBalancerFailed`` "Error
+  syncing load balancer: <error>" and is retried with upstream's back-off (5 s doubling up to 300 s of simulated
   time: it is retried when the clock passes it; one clock jump past several retry times retries once);
 * when the set of eligible nodes changes, every balancer gets ``UpdateLoadBalancer`` and the event
   ``UpdatedLoadBalancer`` "Updated load balancer with new hosts". Eligible nodes are those of
@@ -30,11 +31,16 @@ cluster's reconcile loop instead of informers and work queues:
 
 A provider whose ``style`` is ``"metallb"`` (:class:`~k8snet.controllers.cloud.MetalLBL2`) is driven the way
 MetalLB's own controller and speaker behave instead: no finalizer, events ``IPAllocated`` "Assigned IP
-["<ip>"]" (source ``metallb-controller``) and ``nodeAssigned`` "announcing from node "<node>" with protocol
-"layer2"" (source ``metallb-speaker``, whenever the announcing node changes).
+["<ip>"]" (source ``metallb-controller``), ``AllocationFailed`` "Failed to allocate IP for "<ns>/<name>":
+<error>" when it has no address to give (``spec.loadBalancerIP`` invalid or taken, pool empty) and
+``nodeAssigned`` "announcing from node "<node>" with protocol "layer2"" (source ``metallb-speaker``, whenever
+the announcing node changes).
 
-``spec.loadBalancerIP`` (deprecated since v1.24; the API server itself prints no warning for it, only IP-format
-warnings from ``pkg/api/service/warnings.go``) is honoured by the providers here.
+``spec.loadBalancerIP`` (deprecated since v1.24) is honoured by the providers here. The API server does not
+validate it (``ValidateService`` has no rule for it; ``pkg/api/service/warnings.go`` only warns about
+non-canonical addresses), so ``loadBalancerIP: bad`` is stored as written and the implementation refuses it: the
+Service stays ``<pending>`` with the Warning ``SyncLoadBalancerFailed`` "Error syncing load balancer: failed to
+ensure load balancer: invalid spec.loadBalancerIP "bad"" (MetalLB: ``AllocationFailed``), retried with back-off.
 
 Simplification: the finalizer makes deletion wait only if the API server implements finalizers (graceful
 deletion of objects with ``metadata.finalizers``); otherwise the cache path cleans up.
@@ -59,7 +65,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from k8snet.controllers.cloud import EXCLUDE_LB_LABEL, CloudError, LoadBalancerProvider
+from k8snet.controllers import QueueController, status_message
+from k8snet.controllers.cloud import EXCLUDE_LB_LABEL, CloudError, IPAllocationError, LoadBalancerProvider
+from k8snet.controllers.informers import SERVICE_NAME_INDEX, index_by_service_name
+from k8snet.controllers.workqueue import ItemExponentialFailureRateLimiter
 from k8snet.errors import K8snetError, NotFoundError
 
 __all__ = [
@@ -77,6 +86,8 @@ TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler"
 COMPONENT = "service-controller"
 MIN_RETRY = 5.0
 MAX_RETRY = 300.0
+#: The queue key that stands for "the nodes (or a MetalLB Service's endpoints) changed".
+_NODES = "\x00nodes"
 
 
 def wants_load_balancer(svc: Any) -> bool:
@@ -135,8 +146,13 @@ def _status_dict(status: Any) -> list:
     return [i.model_dump(exclude_none=True) for i in status.ingress or []]
 
 
-class ServiceLBController:
+class ServiceLBController(QueueController):
     """Keeps one provider's load balancers in sync with the Services (see the module docstring).
+
+    Watches Services (each change queues the Service), Nodes (the set of eligible nodes is compared again) and,
+    for a MetalLB provider, EndpointSlices (the announcing node may move). A provider error is retried with the
+    service controller's back-off (``NewTypedItemExponentialFailureRateLimiter(5 s, 300 s)``) on the simulation
+    clock.
 
     Parameters
     ----------
@@ -147,31 +163,97 @@ class ServiceLBController:
         ``--cluster-name`` passed to the provider (kube-controller-manager's default ``kubernetes``).
     """
 
+    primary_kind = "Service"
+
     def __init__(
         self, api: Any, recorder: Any, provider: LoadBalancerProvider, cluster_name: str = "kubernetes"
     ):
-        self.api = api
+        super().__init__(api, ItemExponentialFailureRateLimiter(MIN_RETRY, MAX_RETRY))
         self.recorder = recorder
         self.provider = provider
         self.cluster_name = cluster_name
-        self.clock = api.clock
         self._seen: dict[str, Any] = {}  # the informer's last copy of each Service ("old" in UpdateFunc)
+        self._seen_order: dict[
+            str, int
+        ] = {}  # when each key was first seen (deletions are handled in that order)
+        self._seq = 0
         self.cache: dict[str, Any] = {}  # upstream's serviceCache: Services whose balancer we handled
         self._retry: dict[str, tuple[Any, float]] = {}  # key -> (not before, current delay)
         self._last_nodes: list[str] = []
         self._announced: dict[str, str | None] = {}  # MetalLB: key -> announcing node
+        self._nodes_dirty = True
+        self._announce_dirty: set[str] = set()
+
+    # -- informers ---------------------------------------------------------------------------------------
+    def register(self, informers: Any) -> None:
+        self.watch(
+            "Service",
+            add=self._service_changed,
+            update=lambda old, new: self._service_changed(new),
+            delete=self._service_changed,
+        )
+        self.watch(
+            "Node",
+            add=self._node_changed,
+            update=lambda old, new: self._node_changed(new),
+            delete=self._node_changed,
+        )
+        if self.provider.style == "metallb":
+            self.informer("EndpointSlice").add_indexers({SERVICE_NAME_INDEX: index_by_service_name})
+            self.watch(
+                "EndpointSlice",
+                add=self._slice_changed,
+                update=self._slice_updated,
+                delete=self._slice_changed,
+            )
+
+    def _service_changed(self, svc: Any) -> None:
+        key = _key(svc)
+        self.enqueue(key)
+        self._announce_dirty.add(key)
+
+    def _node_changed(self, node: Any) -> None:
+        self._nodes_dirty = True
+        self.enqueue(_NODES)
+        self._announce_dirty.update(self.cache)
+
+    def _slice_changed(self, sl: Any) -> None:
+        name = (sl.metadata.labels or {}).get("kubernetes.io/service-name")
+        if name:
+            self._announce_dirty.add(f"{sl.metadata.namespace or 'default'}/{name}")
+            self.enqueue(_NODES)
+
+    def _slice_updated(self, old: Any, new: Any) -> None:
+        self._slice_changed(old)
+        self._slice_changed(new)
+
+    def resync(self) -> None:
+        for svc in self.informer("Service").list():
+            self._service_changed(svc)
+        self._node_changed(None)
+
+    def sort_key(self, key: Any) -> Any:
+        return (key == _NODES, key)
 
     # -- the loop -----------------------------------------------------------------------------------------
-    def sync(self) -> None:
-        services = self.api.store.list("Service")
-        present = set()
+    def sync_keys(self, keys: list[Any]) -> None:
+        services = self.informer("Service")
         now = self.clock.now()
-        for svc in services:
-            key = _key(svc)
-            present.add(key)
+        gone = []
+        for key in keys:
+            if key == _NODES:
+                continue
+            ns, name = key.split("/", 1)
+            svc = services.get(ns, name)
+            if svc is None:
+                if key in self._seen:
+                    gone.append(key)
+                continue
             old = self._seen.get(key)
             self._seen[key] = svc
             if old is None:
+                self._seq += 1
+                self._seen_order[key] = self._seq
                 enqueue = wants_load_balancer(svc) or needs_cleanup(svc)
             elif old.metadata.resourceVersion == svc.metadata.resourceVersion:
                 enqueue = False
@@ -182,26 +264,32 @@ class ServiceLBController:
                 enqueue = True
             if enqueue:
                 self._sync_service(key)
-        for key in [k for k in self._seen if k not in present]:
+        for key in sorted(gone, key=lambda k: self._seen_order[k]):
             del self._seen[key]
+            del self._seen_order[key]
             self._process_service_deletion(key)
-        self._sync_nodes()
+        if self._nodes_dirty:
+            self._nodes_dirty = False
+            self._sync_nodes()
         if self.provider.style == "metallb":
-            self._metallb_announce()
+            dirty, self._announce_dirty = self._announce_dirty, set()
+            self._metallb_announce(dirty)
+        else:
+            self._announce_dirty.clear()
 
     def _sync_service(self, key: str) -> None:
         ns, name = key.split("/", 1)
-        try:
-            svc = self.api.get("Service", name, ns)
-        except NotFoundError:
+        svc = self.informer("Service").get(ns, name)
+        if svc is None:
             self._process_service_deletion(key)
             return
         try:
             self._process_create_or_update(svc.model_copy(deep=True), key)
-        except CloudError:
+        except (CloudError, K8snetError):
             prev = self._retry.get(key)
             delay = MIN_RETRY if prev is None else min(prev[1] * 2, MAX_RETRY)
             self._retry[key] = (self.clock.now() + timedelta(seconds=delay), delay)
+            self.queue.add_after(key, delay)
         else:
             self._retry.pop(key, None)
 
@@ -278,8 +366,19 @@ class ServiceLBController:
         self.cache[key] = svc
         try:
             op = self._sync_load_balancer_if_needed(svc)
-        except CloudError as err:
-            self._event(svc, "Warning", "SyncLoadBalancerFailed", f"Error syncing load balancer: {err}")
+        except (CloudError, K8snetError) as err:
+            if self.provider.style == "metallb" and isinstance(err, IPAllocationError):
+                # MetalLB's controller (service.go): Warning AllocationFailed, "Failed to allocate IP for %q: %s"
+                self._event(
+                    svc,
+                    "Warning",
+                    "AllocationFailed",
+                    f'Failed to allocate IP for "{key}": {err}',
+                    "metallb-controller",
+                )
+                raise
+            text = str(err) if isinstance(err, CloudError) else status_message(err)
+            self._event(svc, "Warning", "SyncLoadBalancerFailed", f"Error syncing load balancer: {text}")
             raise
         if op == "delete":
             self.cache.pop(key, None)
@@ -312,7 +411,7 @@ class ServiceLBController:
             if not metallb:
                 self._event(svc, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer")
                 svc = self._add_finalizer(svc)
-            nodes = eligible_nodes(self.api.store.list("Node"))
+            nodes = eligible_nodes(self.informer("Node").list())
             if not nodes and not metallb:
                 self._event(
                     svc, "Warning", "UnAvailableLoadBalancer", "There are no available nodes for LoadBalancer"
@@ -320,6 +419,10 @@ class ServiceLBController:
             _, existed = self.provider.get_load_balancer(self.cluster_name, svc) if metallb else (None, True)
             try:
                 new_status = self.provider.ensure_load_balancer(self.cluster_name, svc, nodes)
+            except IPAllocationError as err:
+                if metallb:
+                    raise
+                raise CloudError(f"failed to ensure load balancer: {err}") from None
             except CloudError as err:
                 raise CloudError(f"failed to ensure load balancer: {err}") from None
             if metallb:
@@ -360,7 +463,14 @@ class ServiceLBController:
             return svc
         live = self._fresh(svc)
         live.metadata.finalizers = list(live.metadata.finalizers or []) + [LB_FINALIZER]
-        return self.api.update(live)
+        try:
+            return self.api.update(live)
+        except NotFoundError:
+            raise
+        except K8snetError as err:
+            raise CloudError(
+                f"failed to add load balancer cleanup finalizer: {status_message(err)}"
+            ) from None
 
     def _remove_finalizer(self, svc: Any) -> None:
         if not has_lb_finalizer(svc):
@@ -371,7 +481,14 @@ class ServiceLBController:
             return
         rest = [f for f in live.metadata.finalizers or [] if f != LB_FINALIZER]
         live.metadata.finalizers = rest or None
-        self.api.update(live)
+        try:
+            self.api.update(live)
+        except NotFoundError:
+            return
+        except K8snetError as err:
+            raise CloudError(
+                f"failed to remove load balancer cleanup finalizer: {status_message(err)}"
+            ) from None
 
     def _patch_status(self, svc: Any, previous: Any, new: Any) -> None:
         from k8snet.api.core_v1 import ServiceStatus
@@ -388,10 +505,13 @@ class ServiceLBController:
             self.api.update_status(live)
         except NotFoundError:
             pass
+        except K8snetError as err:
+            # syncLoadBalancerIfNeeded: the status write failed; the balancer stays and the sync is retried
+            raise CloudError(f"failed to update load balancer status: {status_message(err)}") from None
 
     # -- nodes ----------------------------------------------------------------------------------------------
     def _sync_nodes(self) -> None:
-        nodes = eligible_nodes(self.api.store.list("Node"))
+        nodes = eligible_nodes(self.informer("Node").list())
         names = sorted(n.metadata.name for n in nodes)
         if names == self._last_nodes:
             return
@@ -424,15 +544,18 @@ class ServiceLBController:
                 self._event(svc, "Normal", "UpdatedLoadBalancer", "Updated load balancer with new hosts")
 
     # -- MetalLB speaker ---------------------------------------------------------------------------------------
-    def _metallb_announce(self) -> None:
-        nodes = self.api.store.list("Node")
-        slices = self.api.store.list("EndpointSlice")
-        for key, svc in sorted(self.cache.items()):
-            try:
-                live = self._fresh(svc)
-            except NotFoundError:
+    def _metallb_announce(self, keys: set[str]) -> None:
+        nodes = self.informer("Node").list()
+        slices = self.informer("EndpointSlice").indexer
+        for key in sorted(keys):
+            if key not in self.cache:
                 continue
-            node = self.provider.announcer(live, nodes, slices)  # type: ignore[attr-defined]
+            ns, name = key.split("/", 1)
+            live = self.informer("Service").get(ns, name)
+            if live is None:
+                continue
+            own = slices.by_index(SERVICE_NAME_INDEX, (ns, name))
+            node = self.provider.announcer(live, nodes, own)  # type: ignore[attr-defined]
             if node is not None and self._announced.get(key) != node:
                 self._event(
                     live,

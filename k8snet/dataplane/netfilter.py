@@ -57,9 +57,18 @@ from typing import Any
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.packet import Packet, format_endpoint, ip_to_int
 from k8snet.errors import K8snetError
-from k8snet.rules.iptables import Rule, Table, Tables, parse_iptables
+from k8snet.rules.iptables import BUILTIN_CHAINS, Rule, Table, Tables, _tokenize, parse_iptables, parse_rule
+from k8snet.rules.iptables import Chain as RulesChain
 
-__all__ = ["DataplaneError", "Step", "TraceResult", "NetfilterHost", "compile_table"]
+__all__ = [
+    "DataplaneError",
+    "Step",
+    "TraceResult",
+    "NetfilterHost",
+    "compile_table",
+    "IPTables",
+    "IptablesRestoreError",
+]
 
 
 class DataplaneError(K8snetError):
@@ -549,25 +558,44 @@ def compile_table(table: Table, strict: bool = True) -> _CompiledTable:
     cached = _COMPILE_CACHE.get(key)
     if cached is not None:
         return cached
-    chains: dict[str, list[_CRule]] = {}
-    policies: dict[str, str] = {}
-    for chain in table.chains.values():
-        if chain.deleted:
-            continue
-        compiled = []
-        for i, rule in enumerate(chain.rules, start=1):
-            kind, arg = _compile_target(rule, table, strict)
-            match = _compile_matches(rule, strict, (table.name, chain.name, i))
-            compiled.append(_CRule(match, kind, arg, i, rule))
-        _index_runs(compiled)
-        chains[chain.name] = compiled
-        if chain.builtin:
-            policies[chain.name] = chain.policy
-    result = _CompiledTable(table.name, chains, policies)
+    result = _compile_chains(table, strict, None)
     if len(_COMPILE_CACHE) > 256:
         _COMPILE_CACHE.clear()
     _COMPILE_CACHE[key] = result
     return result
+
+
+def _compile_chains(
+    table: Table, strict: bool, reuse: dict[int, tuple[Any, list[_CRule]]] | None
+) -> _CompiledTable:
+    """Compile every chain of ``table``. With ``reuse`` (chain id -> (chain, its compiled rules), for this
+    table), a chain that is the very object compiled last time is not compiled again -- an
+    ``iptables-restore --noflush`` replaces only the chains it names -- and ``reuse`` is refilled with this
+    table's chains."""
+    chains: dict[str, list[_CRule]] = {}
+    policies: dict[str, str] = {}
+    kept: dict[int, tuple[Any, list[_CRule]]] = {}
+    for chain in table.chains.values():
+        if chain.deleted:
+            continue
+        hit = reuse.get(id(chain)) if reuse is not None else None
+        if hit is not None and hit[0] is chain:
+            compiled = hit[1]
+        else:
+            compiled = []
+            for i, rule in enumerate(chain.rules, start=1):
+                kind, arg = _compile_target(rule, table, strict)
+                match = _compile_matches(rule, strict, (table.name, chain.name, i))
+                compiled.append(_CRule(match, kind, arg, i, rule))
+            _index_runs(compiled)
+        kept[id(chain)] = (chain, compiled)
+        chains[chain.name] = compiled
+        if chain.builtin:
+            policies[chain.name] = chain.policy
+    if reuse is not None:
+        reuse.clear()
+        reuse.update(kept)
+    return _CompiledTable(table.name, chains, policies)
 
 
 # --- the host ----------------------------------------------------------------------------
@@ -587,8 +615,9 @@ class NetfilterHost:
 
     Parameters
     ----------
-    tables : Tables or str
-        Parsed rules (or ``iptables-save`` text).
+    tables : Tables, str or IPTables
+        Parsed rules, ``iptables-save`` text, or live :class:`IPTables` (the host then follows every
+        restore into them).
     local_ips : list of str
         The node's own addresses (``-m addrtype --dst-type LOCAL``; 127.0.0.0/8 and ::1 are always
         local). The first address of each family is the MASQUERADE source.
@@ -630,12 +659,36 @@ class NetfilterHost:
         self._nth_counters: dict[tuple, int] = {}
         self.load(tables)
 
-    def load(self, tables: Tables | str) -> None:
-        """Replace the rules (like ``iptables-restore``); conntrack and recent lists are kept."""
+    def load(self, tables: Tables | str | IPTables) -> None:
+        """Replace the rules (like ``iptables-restore``); conntrack and recent lists are kept.
+
+        Given an :class:`IPTables`, the host runs whatever those tables hold at the time of each packet:
+        whoever restores into them (kube-proxy's :class:`~k8snet.proxy.iptables.IPTablesProxier`) changes
+        what the next packet meets, and only the chains a restore replaced are compiled again.
+        """
+        if isinstance(tables, IPTables):
+            self.iptables: IPTables | None = tables
+            self._reuse: dict[str, dict[int, tuple[Any, list[_CRule]]]] = {}
+            self._refresh()
+            return
+        self.iptables = None
         if isinstance(tables, str):
             tables = parse_iptables(tables)
+        self._set_tables(tables, {name: compile_table(t, self.strict) for name, t in tables.items()})
+
+    def _refresh(self) -> None:
+        assert self.iptables is not None
+        self._loaded_version = self.iptables.version
+        tables = self.iptables.tables
+        compiled = {
+            name: _compile_chains(t, self.strict, self._reuse.setdefault(name, {}))
+            for name, t in tables.items()
+        }
+        self._set_tables(tables, compiled)
+
+    def _set_tables(self, tables: Tables, compiled: dict[str, _CompiledTable]) -> None:
         self.tables = tables
-        self._compiled = {name: compile_table(t, self.strict) for name, t in tables.items()}
+        self._compiled = compiled
         # Per hook: the (table, compiled table, policy) to run, in priority order.
         self._plan = {
             hook: tuple(
@@ -834,6 +887,8 @@ class NetfilterHost:
 
     # -- packet processing --
     def _process(self, packet: Packet, choose, dry_run: bool, record: bool) -> TraceResult:
+        if self.iptables is not None and self.iptables.version != self._loaded_version:
+            self._refresh()
         c = _Ctx.for_packet(self, packet, choose, dry_run, record, self._now())
         orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
         found = self.conntrack.lookup(packet.protocol, orig)
@@ -1025,3 +1080,365 @@ class NetfilterHost:
     def outcomes(self, packet: Packet) -> list[tuple[str, Fraction, bool]]:
         """``(output, probability, masquerade)`` per outcome, ``output`` as in :attr:`TraceResult.output`."""
         return [(r.output, r.probability, r.masquerade) for r in self.enumerate(packet, record=False)]
+
+
+# --- iptables-restore / iptables-save: how the kernel's tables change -------------------------------------
+
+#: Targets provided by extensions (``-j NAME`` that is not a chain); anything else must name a chain.
+_EXTENSION_TARGETS = frozenset(
+    {
+        "ACCEPT",
+        "DROP",
+        "RETURN",
+        "QUEUE",
+        "REJECT",
+        "LOG",
+        "NFLOG",
+        "DNAT",
+        "SNAT",
+        "MASQUERADE",
+        "REDIRECT",
+        "MARK",
+        "CONNMARK",
+        "CT",
+        "NOTRACK",
+        "TRACE",
+        "TPROXY",
+        "CLASSIFY",
+        "DSCP",
+        "TCPMSS",
+    }
+)
+
+
+class IptablesRestoreError(DataplaneError):
+    """``iptables-restore`` refused its input: the table being restored is unchanged.
+
+    ``lineno`` and ``line`` point at the offending input line (kube-proxy reads the number back from
+    ``iptables-restore: line N failed``, ``utiliptables.ParseError``); ``reason`` says why.
+    """
+
+    def __init__(self, lineno: int, line: str, reason: str):
+        self.lineno, self.line, self.reason = lineno, line, reason
+        super().__init__(f"iptables-restore: line {lineno} failed: {reason}: {line}")
+
+
+_MISS = object()
+_SPACE = (" ", "\t", "\r")
+
+
+class _KChain:
+    """One chain as the kernel holds it: its policy (built-in chains) and its rules as ``-A`` lines.
+
+    A restore never changes a chain in place: it builds a new one, so unchanged chains keep their identity
+    (the executor reuses what it compiled for them)."""
+
+    __slots__ = ("name", "policy", "rules", "targets")
+
+    def __init__(self, name: str, policy: str | None, rules: list[str], targets: list[str | None]):
+        self.name, self.policy, self.rules, self.targets = name, policy, rules, targets
+
+
+def _rule_words(line: str) -> list[str]:
+    return line.split() if '"' not in line and "\\" not in line else _tokenize(line)
+
+
+def _jump_target(words: list[str]) -> str | None:
+    for i in range(2, len(words) - 1):
+        if words[i] in ("-j", "--jump", "-g", "--goto"):
+            return words[i + 1]
+    return None
+
+
+class IPTables:
+    """The node's iptables tables as ``iptables-save``, ``iptables-restore`` and ``iptables -N/-C/-I`` see them.
+
+    The in-memory counterpart of kube-proxy's ``utiliptables.Interface`` (kubernetes/kubernetes
+    ``pkg/util/iptables/iptables.go``; its fake is ``pkg/util/iptables/testing/fake.go``). :meth:`restore_all`
+    applies a payload as ``iptables-restore`` does, table by table, each committed at its ``COMMIT``:
+
+    - ``*TABLE``: without ``--noflush`` (``noflush=False``) the table is emptied first (user chains deleted,
+      built-in chains flushed); with it, everything not named in the payload is kept;
+    - ``:CHAIN POLICY [p:b]``: creates the chain, or *flushes* it if it exists; a built-in chain takes the
+      policy (``-`` keeps it);
+    - ``-A CHAIN ...``: appends to an existing (or just declared) chain; a ``-j``/``-g`` target must be a
+      chain of the table or an extension target (``Couldn't load target``);
+    - ``-X CHAIN``: deletes a user chain, which must exist, be empty (declare it first to flush it) and not be
+      the target of any rule (``Too many links``: a rule elsewhere still jumps to it);
+    - ``COMMIT``: the table's changes take effect at once; an error anywhere before it discards all of that
+      table's changes (tables committed earlier keep theirs) and raises :class:`IptablesRestoreError`.
+
+    Rules are kept as the text written (``iptables-save`` prints what was restored); their options are parsed
+    when the executor needs them (:attr:`tables`), so a bad option surfaces there, not here. The error
+    messages follow iptables-legacy's wording ("No chain/target/match by that name", "Too many links"); only
+    the structure above is checked.
+
+    >>> ipt = IPTables()
+    >>> ipt.restore_all('''*nat
+    ... :KUBE-SERVICES - [0:0]
+    ... :KUBE-SVC-A - [0:0]
+    ... -A KUBE-SERVICES -d 10.96.0.1/32 -p tcp --dport 80 -j KUBE-SVC-A
+    ... -A KUBE-SVC-A -j DNAT --to-destination 10.0.0.5:80
+    ... COMMIT
+    ... ''')
+    >>> ipt.restore_all("*nat\\n:KUBE-SERVICES - [0:0]\\n:KUBE-SVC-A - [0:0]\\n-X KUBE-SVC-A\\nCOMMIT\\n")
+    >>> sorted(ipt.chain_names("nat"))
+    ['INPUT', 'KUBE-SERVICES', 'OUTPUT', 'POSTROUTING', 'PREROUTING']
+    >>> ipt.restore_all("*nat\\n:KUBE-X - [0:0]\\n-A KUBE-SERVICES -j KUBE-X\\n-X KUBE-X\\nCOMMIT\\n")
+    Traceback (most recent call last):
+    ...
+    k8snet.dataplane.netfilter.IptablesRestoreError: iptables-restore: line 4 failed: Too many links: -X KUBE-X
+    >>> "KUBE-X" in ipt.chain_names("nat")   # the failed table is unchanged
+    False
+    """
+
+    def __init__(self, dump: str | None = None):
+        self._tables: dict[str, dict[str, _KChain]] = {}
+        #: per table: chain -> number of rules whose target it is
+        self._refs: dict[str, dict[str, int]] = {}
+        #: bumped by every change, so readers (the executor) know when to look again
+        self.version = 0
+        self.restores = 0
+        self._view: tuple[int, Tables] | None = None
+        self._parsed: dict[int, tuple[_KChain, Any]] = {}
+        if dump:
+            self.restore_all(dump, noflush=False)
+
+    # -- reading --
+    def chain_names(self, table: str) -> set[str]:
+        """The chains of ``table`` (``GetChainsFromTable`` over ``iptables-save -t TABLE``)."""
+        return set(self._tables.get(table, {}))
+
+    def chain_exists(self, table: str, chain: str) -> bool:
+        return chain in self._tables.get(table, {})
+
+    def rules(self, table: str, chain: str) -> list[str]:
+        """The ``-A`` lines of one chain, in order."""
+        return list(self._tables[table][chain].rules)
+
+    def save(self) -> str:
+        """``iptables-save`` (counters zero): chain lines, then each chain's rules, per table."""
+        out = []
+        for tname, chains in self._tables.items():
+            out.append(f"*{tname}")
+            for c in chains.values():
+                out.append(f":{c.name} {c.policy or '-'} [0:0]")
+            for c in chains.values():
+                out.extend(c.rules)
+            out.append("COMMIT")
+        return "\n".join(out) + "\n" if out else ""
+
+    @property
+    def tables(self) -> Tables:
+        """The tables parsed into typed rules (:class:`~k8snet.rules.iptables.Tables`), as the executor runs
+        them; a chain is parsed again only when a restore replaced it."""
+        if self._view is not None and self._view[0] == self.version:
+            return self._view[1]
+        out = Tables()
+        parsed: dict[int, tuple[_KChain, Any]] = {}
+        for tname, chains in self._tables.items():
+            t = Table(tname)
+            for c in chains.values():
+                hit = self._parsed.get(id(c))
+                if hit is not None and hit[0] is c:
+                    rc = hit[1]
+                else:
+                    rc = RulesChain(c.name, c.policy, rules=[parse_rule(line) for line in c.rules])
+                parsed[id(c)] = (c, rc)
+                t.chains[c.name] = rc
+            out[tname] = t
+        self._parsed = parsed
+        self._view = (self.version, out)
+        return out
+
+    # -- iptables -N / -C / -A / -I --
+    def _table(self, table: str) -> dict[str, _KChain]:
+        chains = self._tables.get(table)
+        if chains is None:
+            if table not in BUILTIN_CHAINS:
+                raise DataplaneError(f"iptables: can't initialize table '{table}': Table does not exist")
+            chains = self._tables[table] = {c: _KChain(c, "ACCEPT", [], []) for c in BUILTIN_CHAINS[table]}
+            self._refs[table] = {}
+        return chains
+
+    def ensure_chain(self, table: str, chain: str) -> bool:
+        """``EnsureChain``: create the chain if missing; whether it existed."""
+        chains = self._table(table)
+        if chain in chains:
+            return True
+        chains[chain] = _KChain(chain, None, [], [])
+        self.version += 1
+        return False
+
+    def ensure_rule(self, position: str, table: str, chain: str, *args: str) -> bool:
+        """``EnsureRule(Prepend|Append, ...)``: add the rule unless ``iptables -C`` finds it; whether it was
+        there. ``args`` are the words after the chain, as kube-proxy passes them (a comment with spaces is one
+        word, written quoted)."""
+        chains = self._table(table)
+        if chain not in chains:
+            raise DataplaneError(f"iptables: No chain/target/match by that name. (chain {chain})")
+        words = [f'"{a}"' if (" " in a or not a) else a for a in args]
+        line = " ".join(["-A", chain, *words])
+        old = chains[chain]
+        if line in old.rules:
+            return True
+        target = _jump_target(_rule_words(line))
+        ref = target if target is not None and target in chains else None
+        if target is not None and ref is None and target not in _EXTENSION_TARGETS:
+            raise DataplaneError(
+                f"iptables v1.8.9: Couldn't load target `{target}':No such file or directory"
+            )
+        if position == "prepend":
+            new = _KChain(chain, old.policy, [line, *old.rules], [ref, *old.targets])
+        else:
+            new = _KChain(chain, old.policy, [*old.rules, line], [*old.targets, ref])
+        chains[chain] = new
+        if ref is not None:
+            refs = self._refs[table]
+            refs[ref] = refs.get(ref, 0) + 1
+        self.version += 1
+        return False
+
+    # -- iptables-restore --
+    def restore_all(self, text: str, noflush: bool = True) -> None:
+        """``iptables-restore [--noflush]`` of ``text`` (see the class docstring); raises
+        :class:`IptablesRestoreError` for the first table it cannot restore."""
+        self.restores += 1
+        table: str | None = None
+        chains: dict[str, _KChain] = {}
+        refs: dict[str, int] = {}
+        touched: set[str] = set()  # chains copied (declared or appended to) in this table's transaction
+        # the chains this payload flushed, as they were: a line written again is not tokenized again, and a chain
+        # rewritten with the same rules keeps its identity (the executor does not compile it again)
+        before: dict[str, _KChain] = {}
+        known: dict[str, str | None] = {}
+        start = 0
+        lineno = 0
+        miss = _MISS
+        # the chain the last rule went to (rules come in runs per chain); reset when chains are replaced
+        cur_prefix, cur = "\0", None
+        for lineno, raw in enumerate(text.split("\n"), 1):
+            if table is not None and raw[:3] == "-A " and raw[-1:] not in _SPACE:
+                # the common line first: a rule the flushed chains already held (kube-proxy rewrites
+                # KUBE-SERVICES and KUBE-NODEPORTS on every sync, mostly with the same rules)
+                ref = known.get(raw, miss)
+                if ref is not miss and (ref is None or ref in chains):
+                    if not raw.startswith(cur_prefix):
+                        name = raw.split(" ", 2)[1]
+                        cur = chains.get(name)
+                        if cur is not None and name not in touched:
+                            cur = chains[name] = _KChain(name, cur.policy, list(cur.rules), list(cur.targets))
+                            touched.add(name)
+                        cur_prefix = f"-A {name} " if cur is not None else "\0"
+                    if cur is not None:
+                        cur.rules.append(raw)
+                        cur.targets.append(ref)
+                        if ref is not None:
+                            refs[ref] = refs.get(ref, 0) + 1
+                        continue
+            line = raw.strip()
+            if not line or line[0] == "#":
+                continue
+            if table is None:
+                if line[0] != "*":
+                    raise IptablesRestoreError(lineno, line, "expected a table (*filter, *nat, ...)")
+                table = line[1:].strip()
+                if table not in BUILTIN_CHAINS:
+                    raise IptablesRestoreError(lineno, line, f"unable to initialize table '{table}'")
+                start = lineno
+                before, known = {}, {}
+                cur_prefix = "\0"
+                old = self._tables.get(table)
+                if old is None or not noflush:
+                    policies = {c.name: c.policy for c in (old or {}).values() if c.policy is not None}
+                    chains = {c: _KChain(c, policies.get(c, "ACCEPT"), [], []) for c in BUILTIN_CHAINS[table]}
+                    refs = {}
+                    touched = set(chains)
+                else:
+                    chains = dict(old)
+                    refs = dict(self._refs.get(table, {}))
+                    touched = set()
+                continue
+            if line == "COMMIT":
+                for name, old_chain in before.items():
+                    new_chain = chains.get(name)
+                    if (
+                        new_chain is not None
+                        and new_chain.rules == old_chain.rules
+                        and new_chain.policy == old_chain.policy
+                    ):
+                        chains[name] = old_chain
+                self._tables[table] = chains
+                self._refs[table] = refs
+                self.version += 1
+                table = None
+                continue
+            c0 = line[0]
+            if c0 == ":":
+                parts = line[1:].split()
+                if not parts:
+                    raise IptablesRestoreError(lineno, line, "bad chain declaration")
+                name = parts[0]
+                policy = parts[1] if len(parts) > 1 else "-"
+                builtin = name in BUILTIN_CHAINS[table]
+                if builtin and policy not in ("-", "ACCEPT", "DROP"):
+                    raise IptablesRestoreError(lineno, line, f"Bad built-in chain policy {policy}")
+                if not builtin and policy != "-":
+                    raise IptablesRestoreError(lineno, line, "Can't set policy on a user-defined chain")
+                existing = chains.get(name)
+                if existing is not None:
+                    # an existing chain is flushed: its rules no longer hold references
+                    for target in existing.targets:
+                        if target is not None:
+                            refs[target] -= 1
+                    if name not in before and name not in touched:
+                        before[name] = existing
+                        known.update(zip(existing.rules, existing.targets, strict=True))
+                keep = existing.policy if existing is not None else "ACCEPT"
+                chains[name] = _KChain(name, (keep if policy == "-" else policy) if builtin else None, [], [])
+                touched.add(name)
+                cur_prefix = "\0"
+                continue
+            if line.startswith("-A "):
+                words = _rule_words(line)
+                if len(words) < 2 or words[1] not in chains:
+                    reason = "No chain/target/match by that name" if len(words) >= 2 else "Bad argument"
+                    raise IptablesRestoreError(lineno, line, reason)
+                name = words[1]
+                target = _jump_target(words)
+                ref = target if target is not None and target in chains else None
+                if target is not None and ref is None and target not in _EXTENSION_TARGETS:
+                    raise IptablesRestoreError(
+                        lineno, line, f"Couldn't load target `{target}':No such file or directory"
+                    )
+                if ref is not None and chains[ref].policy is not None:
+                    raise IptablesRestoreError(lineno, line, f"cannot jump to built-in chain {ref}")
+                chain = chains[name]
+                if name not in touched:
+                    chain = chains[name] = _KChain(name, chain.policy, list(chain.rules), list(chain.targets))
+                    touched.add(name)
+                chain.rules.append(line)
+                chain.targets.append(ref)
+                if ref is not None:
+                    refs[ref] = refs.get(ref, 0) + 1
+                continue
+            if line.startswith("-X "):
+                name = line[3:].strip()
+                victim = chains.get(name)
+                if victim is None:
+                    raise IptablesRestoreError(lineno, line, "No chain/target/match by that name")
+                if victim.policy is not None:
+                    raise IptablesRestoreError(lineno, line, "Invalid argument (a built-in chain)")
+                if victim.rules:
+                    raise IptablesRestoreError(lineno, line, "Directory not empty")
+                if refs.get(name):
+                    raise IptablesRestoreError(lineno, line, "Too many links")
+                del chains[name]
+                refs.pop(name, None)
+                cur_prefix = "\0"
+                continue
+            raise IptablesRestoreError(
+                lineno, line, "unexpected line (kube-proxy writes :CHAIN, -A, -X, COMMIT)"
+            )
+        if table is not None:
+            raise IptablesRestoreError(start, f"*{table}", f"COMMIT expected at line {lineno + 1}")

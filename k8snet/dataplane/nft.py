@@ -9,7 +9,9 @@ sends :class:`~k8snet.dataplane.packet.Packet` objects through the hooks in kern
 * locally generated (``in_interface`` is ``None`` and the source is a node address): ``output`` -> routing ->
   ``postrouting`` -> ``input`` if addressed to the node itself.
 
-On each hook, the base chains of every loaded table run in priority order (lowest first); ``accept`` ends only
+On each hook, the base chains of every loaded table of the packet's family run in priority order (lowest first):
+an ``ip`` table sees IPv4 packets, an ``ip6`` table IPv6 ones, an ``inet`` table both, so a dual-stack node's
+``ip kube-proxy`` and ``ip6 kube-proxy`` tables can be loaded together; ``accept`` ends only
 the current base chain, ``drop``/``reject`` end the packet. ``type nat`` chains run only for the first packet
 of a connection; ``dnat to``/``masquerade`` end their base chain with accept, and the rewritten destination is
 seen by later base chains of the same hook (so ``filter-output`` at priority 0 sees the endpoint, while
@@ -57,14 +59,16 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.netfilter import DataplaneError, Step, TraceResult
-from k8snet.dataplane.packet import Packet
+from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.rules.nftables import (
     Chain,
+    Element,
     Lookup,
     MarkSet,
     Masquerade,
@@ -78,10 +82,26 @@ from k8snet.rules.nftables import (
     Table,
     Verdict,
     VerdictMap,
+    dump_table,
     parse_nftables,
+    tokenize,
+    written_rule,
 )
+from k8snet.rules.nftables.parse import (
+    _apply_chain_spec,
+    _apply_set_spec,
+    _brace_body,
+    _parse_element_items,
+    _spec_clauses,
+)
+from k8snet.rules.nftables.rule import NftParseError
 
-__all__ = ["NftHost", "HOOK_ORDER"]
+KUBE_PROXY_TABLE = "kube-proxy"
+
+#: The IP version whose packets a table of the family sees (families not listed see both).
+_FAMILY_VERSION = {"ip": 4, "ip6": 6}
+
+__all__ = ["NftHost", "HOOK_ORDER", "NFTables", "NftTransactionError"]
 
 HOOK_ORDER = ("prerouting", "input", "forward", "output", "postrouting")
 
@@ -247,8 +267,9 @@ class NftHost:
 
     Parameters
     ----------
-    tables : dict of Table, Table, or str
-        Parsed tables (``parse_nftables`` result), one table, or nft text.
+    tables : dict of Table, Table, str or NFTables
+        Parsed tables (``parse_nftables`` result), one table, nft text, or a live :class:`NFTables` ruleset
+        (the host then follows every transaction run on it).
     local_ips : list of str
         The node's addresses (``fib ... type local``; 127.0.0.0/8 and ::1 are always local). The first of
         each family is the masquerade source.
@@ -280,9 +301,22 @@ class NftHost:
         self.dynamic: dict[tuple[str, str], dict[tuple, float]] = {}
         self.load(tables)
 
-    def load(self, tables: dict[str, Table] | Table | str) -> None:
+    def load(self, tables: dict[str, Table] | Table | str | NFTables) -> None:
         """Replace the ruleset (like ``nft -f`` of a whole table); conntrack and dynamic sets are kept
-        for sets that still exist."""
+        for sets that still exist.
+
+        Given :class:`NFTables`, the host runs whatever that ruleset holds when each packet arrives: the
+        transactions of kube-proxy's :class:`~k8snet.proxy.nftables.NftablesProxier` change what the next
+        packet meets."""
+        if isinstance(tables, NFTables):
+            self.nftables: NFTables | None = tables
+            self._loaded_version = tables.version
+            self._load_tables(tables.tables)
+        else:
+            self.nftables = None
+            self._load_tables(tables)
+
+    def _load_tables(self, tables: dict[str, Table] | Table | str) -> None:
         if isinstance(tables, str):
             tables = parse_nftables(tables)
         elif isinstance(tables, Table):
@@ -295,10 +329,20 @@ class NftHost:
             for k, v in self.dynamic.items()
             if k[0] in tables and tables[k[0]].lookup_set(k[1]) is not None
         }
-        self._hooks: dict[str, list[tuple[Table, Chain]]] = {}
-        for hook in HOOK_ORDER:
-            chains = [(t, c) for t in tables.values() for c in t.chains.values() if c.hook == hook]
-            self._hooks[hook] = sorted(chains, key=lambda tc: tc[1].priority or 0)
+        # Per IP version, the base chains each hook runs: an "ip" table sees only IPv4 packets and an "ip6"
+        # table only IPv6 ones (nft(8), ADDRESS FAMILIES); "inet" and the others see both.
+        self._hooks_by_version: dict[int, dict[str, list[tuple[Table, Chain]]]] = {}
+        for version in (4, 6):
+            hooks = self._hooks_by_version[version] = {}
+            for hook in HOOK_ORDER:
+                chains = [
+                    (t, c)
+                    for t in tables.values()
+                    if _FAMILY_VERSION.get(t.family, version) == version
+                    for c in t.chains.values()
+                    if c.hook == hook
+                ]
+                hooks[hook] = sorted(chains, key=lambda tc: tc[1].priority or 0)
 
     # -- address helpers --
     def is_local(self, ip) -> bool:
@@ -543,7 +587,7 @@ class NftHost:
                         chain,
                         num,
                         rule,
-                        f"DNAT to {st.address}" + (f":{st.port}" if st.port is not None else ""),
+                        f"DNAT to {format_endpoint(st.address, st.port)}",
                     )
                 else:
                     c.snat_to = st.address
@@ -562,7 +606,7 @@ class NftHost:
 
     def _run_hook(self, c: _Ctx, hook: str) -> str:
         c.hook = hook
-        for table, chain in self._hooks[hook]:
+        for table, chain in self._hooks_by_version[c.dst.version][hook]:
             if chain.type == "nat" and not c.run_nat:
                 continue
             try:
@@ -579,6 +623,9 @@ class NftHost:
     def _process(
         self, packet: Packet, choose: Callable[[int], int], dry_run: bool, record: bool
     ) -> TraceResult:
+        if self.nftables is not None and self.nftables.version != self._loaded_version:
+            self._loaded_version = self.nftables.version
+            self._load_tables(self.nftables.tables)
         now = self._now()
         c = _Ctx(packet, choose, now, record)
         orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
@@ -730,3 +777,301 @@ class NftHost:
         ``", "`` (or ``DROP``/``REJECT``/``""``) and whether the packet is masqueraded on any outcome."""
         outs = self.enumerate(packet, record=False)
         return ", ".join(r.output for r in outs), any(r.masquerade for r in outs)
+
+
+# --- nft -f: how the kernel applies a transaction -----------------------------------------------------------
+
+_TARGETS = re.compile(r"(?:\bjump|\bgoto) ([^\s,{}]+)")
+_SET_REFS = re.compile(r"@([^\s,{}]+)")
+_TRAILING_COMMENT = re.compile(r'^(.*?)\s+comment "([^"]*)"$')
+
+
+class NftTransactionError(DataplaneError):
+    """``nft -f`` refused a transaction: nothing of it was applied (transactions are atomic).
+
+    ``lineno``/``line`` point at the operation the kernel refused and ``reason`` is its ``strerror``
+    (``No such file or directory``, ``Device or resource busy``, ``File exists``), as nft prints
+    ``Error: Could not process rule: REASON``.
+    """
+
+    def __init__(self, lineno: int, line: str, reason: str):
+        self.lineno, self.line, self.reason = lineno, line, reason
+        super().__init__(
+            f"/dev/stdin:{lineno}:1-{len(line)}: Error: Could not process rule: {reason}\n{line}"
+        )
+
+
+class _Refused(Exception):  # noqa: N818 - internal: the reason a single operation fails
+    pass
+
+
+class _Shadow:
+    """A table being changed by a transaction: copies of what the transaction touches, shared objects for
+    the rest; committed at the end only if every operation succeeded."""
+
+    def __init__(self, family: str, name: str, table: Table | None, refs: dict[str, int] | None):
+        self.family, self.name = family, name
+        self.comment = table.comment if table is not None else None
+        self.chains: dict[str, Chain] = dict(table.chains) if table is not None else {}
+        self.sets: dict[str, NamedSet] = dict(table.sets) if table is not None else {}
+        self.maps: dict[str, NamedSet] = dict(table.maps) if table is not None else {}
+        #: chain name -> rules and verdict elements that jump/goto to it; "@set" -> rules that use the set
+        self.refs: dict[str, int] = dict(refs or {})
+        self._own: set[int] = set()
+
+    def chain(self, name: str) -> Chain:
+        c = self.chains.get(name)
+        if c is None:
+            raise _Refused("No such file or directory")
+        if id(c) not in self._own:
+            c = Chain(c.name, c.type, c.hook, c.priority, c.policy, c.comment, list(c.rules))
+            self.chains[name] = c
+            self._own.add(id(c))
+        return c
+
+    def collection(self, name: str) -> NamedSet:
+        for coll in (self.sets, self.maps):
+            s = coll.get(name)
+            if s is not None:
+                if id(s) not in self._own:
+                    s = NamedSet(
+                        s.name, s.type, s.is_map, list(s.flags), s.timeout, s.comment, list(s.elements)
+                    )
+                    coll[name] = s
+                    self._own.add(id(s))
+                return s
+        raise _Refused("No such file or directory")
+
+    def ref(self, name: str, delta: int) -> None:
+        self.refs[name] = self.refs.get(name, 0) + delta
+
+    def rule_refs(self, rule: Rule, delta: int) -> None:
+        text = rule.full_text
+        for target in _TARGETS.findall(text):
+            self.ref(target, delta)
+        for s in _SET_REFS.findall(text):
+            self.ref("@" + s, delta)
+
+    def element_refs(self, elem: Element, delta: int) -> None:
+        if elem.value and elem.value[0] in ("goto", "jump") and len(elem.value) > 1:
+            self.ref(elem.value[1], delta)
+
+    def commit(self) -> Table:
+        return Table(self.family, self.name, self.comment, self.chains, self.sets, self.maps)
+
+
+class NFTables:
+    """The node's nftables ruleset as ``nft -f`` and ``nft list`` see it (knftables' ``Interface``).
+
+    :meth:`run` applies a transaction -- the ``add``/``flush``/``delete`` lines a knftables ``Transaction``
+    writes -- atomically, with the checks the kernel makes: a chain, set or map must exist to be flushed,
+    deleted, added to or jumped to (``No such file or directory``); a chain that a rule or a verdict-map
+    element still jumps to, or a set a rule still uses, cannot be deleted (``Device or resource busy``);
+    deleting a chain deletes its rules; an element added under a key that exists with another value is
+    refused (``File exists``: kube-proxy deletes and re-adds it), one added again with the same value is a
+    no-op; a deleted element must exist. One refused operation refuses the whole transaction
+    (:class:`NftTransactionError`) and leaves the ruleset as it was.
+
+    Simplifications: only the objects and operations kube-proxy's transactions contain (``add``, ``flush``,
+    ``delete`` of tables, chains, sets, maps, rules and elements); rule text is stored as written and parsed
+    when executed; a chain's base-chain properties are not checked on re-add; no delayed release of chain
+    references (the pre-6.2 kernels kube-proxy works around).
+
+    >>> nft = NFTables()
+    >>> nft.run('''add table ip kube-proxy
+    ... add chain ip kube-proxy services
+    ... add chain ip kube-proxy service-X
+    ... add map ip kube-proxy service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; }
+    ... add element ip kube-proxy service-ips { 172.30.0.41 . tcp . 80 : goto service-X }''')
+    >>> nft.run("delete chain ip kube-proxy service-X")
+    Traceback (most recent call last):
+    ...
+    k8snet.dataplane.nft.NftTransactionError: /dev/stdin:1:1-36: Error: Could not process rule: Device or resource busy
+    delete chain ip kube-proxy service-X
+    >>> nft.run('''delete element ip kube-proxy service-ips { 172.30.0.41 . tcp . 80 }
+    ... delete chain ip kube-proxy service-X''')
+    >>> nft.list("ip", "kube-proxy", "chains")
+    ['services']
+    """
+
+    def __init__(self, text: str | None = None):
+        self.tables: dict[str, Table] = {}
+        self._refs: dict[str, dict[str, int]] = {}
+        #: bumped by every transaction that changed something
+        self.version = 0
+        self.transactions = 0
+        if text:
+            self.run(text)
+
+    def list(self, family: str, table: str, what: str = "chains") -> list[str]:
+        """``nft list chains|sets|maps``: the names in the table (``knftables.List``); a missing table has
+        none (upstream treats ``IsNotFound`` as empty)."""
+        t = self.tables.get(f"{family} {table}")
+        if t is None:
+            return []
+        if what == "chains":
+            return [*t.chains]
+        return [*(t.sets if what == "sets" else t.maps)]
+
+    def dump(self, family: str = "ip", table: str = KUBE_PROXY_TABLE) -> str:
+        """The table as knftables' ``Fake.Dump()`` prints it."""
+        t = self.tables.get(f"{family} {table}")
+        return dump_table(t) if t is not None else ""
+
+    def run(self, transaction: str) -> None:
+        """``nft -f -`` with ``transaction``; atomic (see the class docstring)."""
+        self.transactions += 1
+        work: dict[str, _Shadow | None] = {}
+        changed = False
+        for lineno, raw in enumerate(transaction.split("\n"), 1):
+            line = raw.strip()
+            if not line or line[0] == "#":
+                continue
+            try:
+                self._apply(work, line)
+                changed = True
+            except _Refused as err:
+                raise NftTransactionError(lineno, line, str(err)) from None
+            except (ValueError, IndexError, KeyError, NftParseError) as err:
+                raise NftTransactionError(lineno, line, f"syntax error ({err})") from None
+        for key, shadow in work.items():
+            if shadow is None:
+                self.tables.pop(key, None)
+                self._refs.pop(key, None)
+            else:
+                self.tables[key] = shadow.commit()
+                self._refs[key] = shadow.refs
+        if changed:
+            self.version += 1
+
+    def _shadow(self, work: dict[str, _Shadow | None], family: str, name: str, create: bool) -> _Shadow:
+        key = f"{family} {name}"
+        if key in work:
+            shadow = work[key]
+            if shadow is None:
+                if not create:
+                    raise _Refused("No such file or directory")
+                shadow = work[key] = _Shadow(family, name, None, None)
+            return shadow
+        table = self.tables.get(key)
+        if table is None and not create:
+            raise _Refused("No such file or directory")
+        shadow = work[key] = _Shadow(family, name, table, self._refs.get(key))
+        return shadow
+
+    def _apply(self, work: dict[str, _Shadow | None], line: str) -> None:
+        head = line.split(None, 5)
+        verb, obj = head[0], head[1]
+        if verb not in ("add", "flush", "delete"):
+            raise _Refused(f"Operation not supported ({verb})")
+        family, tname = head[2], head[3]
+        if obj == "table":
+            if verb == "add":
+                shadow = self._shadow(work, family, tname, create=True)
+                m = re.search(r'comment "([^"]*)"', line)
+                if m:
+                    shadow.comment = m.group(1)
+            elif verb == "delete":
+                self._shadow(work, family, tname, create=False)
+                work[f"{family} {tname}"] = None
+            else:
+                shadow = self._shadow(work, family, tname, create=False)
+                for name in list(shadow.chains):
+                    shadow.chain(name).rules.clear()
+                for name in [*shadow.sets, *shadow.maps]:
+                    shadow.collection(name).elements.clear()
+                shadow.refs = {}
+            return
+        shadow = self._shadow(work, family, tname, create=False)
+        name = head[4]
+        if obj == "chain":
+            if verb == "add":
+                if name not in shadow.chains:
+                    c = Chain(name)
+                    if len(head) > 5:
+                        body, _ = _brace_body(tokenize(head[5]), 0)
+                        _apply_chain_spec(c, _spec_clauses(body))
+                    shadow.chains[name] = c
+                    shadow._own.add(id(c))
+            elif verb == "flush":
+                c = shadow.chain(name)
+                for r in c.rules:
+                    shadow.rule_refs(r, -1)
+                c.rules.clear()
+            else:
+                c = shadow.chain(name)
+                for r in c.rules:
+                    shadow.rule_refs(r, -1)
+                if shadow.refs.get(name):
+                    raise _Refused("Device or resource busy")
+                del shadow.chains[name]
+                shadow.refs.pop(name, None)
+            return
+        if obj in ("set", "map"):
+            coll = shadow.sets if obj == "set" else shadow.maps
+            if verb == "add":
+                if name not in coll:
+                    s = NamedSet(name, "", is_map=(obj == "map"))
+                    if len(head) > 5:
+                        body, _ = _brace_body(tokenize(head[5]), 0)
+                        _apply_set_spec(s, _spec_clauses(body))
+                    coll[name] = s
+                    shadow._own.add(id(s))
+            elif name not in coll:
+                raise _Refused("No such file or directory")
+            elif verb == "flush":
+                s = shadow.collection(name)
+                for e in s.elements:
+                    shadow.element_refs(e, -1)
+                s.elements = []
+            else:
+                if shadow.refs.get("@" + name):
+                    raise _Refused("Device or resource busy")
+                for e in coll[name].elements:
+                    shadow.element_refs(e, -1)
+                del coll[name]
+            return
+        if obj == "element":
+            s = shadow.collection(name)
+            body, _ = _brace_body(tokenize(head[5] if len(head) > 5 else ""), 0)
+            for elem in _parse_element_items(body):
+                pos = s._positions().get(elem.key)
+                existing = s.elements[pos] if pos is not None else None
+                if verb == "add":
+                    if existing is not None:
+                        if existing.value != elem.value:
+                            raise _Refused("File exists")
+                        continue
+                    if (
+                        elem.value
+                        and elem.value[0] in ("goto", "jump")
+                        and elem.value[1] not in shadow.chains
+                    ):
+                        raise _Refused("No such file or directory")
+                    s.add(elem)
+                    shadow.element_refs(elem, +1)
+                elif verb == "delete":
+                    if existing is None:
+                        raise _Refused("No such file or directory")
+                    s.delete(elem.key)
+                    shadow.element_refs(existing, -1)
+                else:
+                    raise _Refused("Operation not supported")
+            return
+        if obj == "rule":
+            if verb != "add":
+                raise _Refused("Operation not supported")
+            c = shadow.chain(name)
+            text = head[5] if len(head) > 5 else ""
+            m = _TRAILING_COMMENT.match(text)
+            rule = written_rule(m.group(1), name, m.group(2)) if m else written_rule(text, name)
+            for target in _TARGETS.findall(text):
+                if target not in shadow.chains:
+                    raise _Refused("No such file or directory")
+            for set_name in _SET_REFS.findall(text):
+                if set_name not in shadow.sets and set_name not in shadow.maps:
+                    raise _Refused("No such file or directory")
+            c.rules.append(rule)
+            shadow.rule_refs(rule, +1)
+            return
+        raise _Refused(f"Operation not supported ({obj})")

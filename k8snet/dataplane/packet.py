@@ -1,5 +1,7 @@
 """Packets as the dataplane sees them: a 5-tuple plus the interface it arrived on.
 
+A packet is IPv4 or IPv6 (both addresses of one family); IPv6 addresses are kept in their canonical spelling.
+
 >>> p = Packet("10.0.0.2", "172.30.0.41", dst_port=80)
 >>> p
 Packet(TCP 10.0.0.2:40000 -> 172.30.0.41:80)
@@ -9,6 +11,8 @@ Packet(TCP 172.30.0.41:80 -> 10.0.0.2:40000)
 Traceback (most recent call last):
 ...
 k8snet.errors.ConfigError: Packet(dst_ip='10.0.0.300'): not an IP address
+>>> Packet("FD00:10::0002", "fd00:10:96::a", dst_port=53)
+Packet(TCP [fd00:10::2]:40000 -> [fd00:10:96::a]:53)
 """
 
 from __future__ import annotations
@@ -87,12 +91,22 @@ class Packet:
                 f"choose one of {sorted(_PROTOCOLS)}"
             )
         object.__setattr__(self, "protocol", proto)
+        versions = []
         for arg in ("src_ip", "dst_ip"):
             value = getattr(self, arg)
             try:
-                ip_to_int(value)
+                versions.append(ip_to_int(value)[0])
             except (TypeError, ValueError, AttributeError):
                 raise ConfigError(f"Packet({arg}={value!r}): not an IP address") from None
+            if versions[-1] == 6:
+                # one spelling per address (conntrack tuples, rule matches and traces compare text):
+                # what inet_ntop and Go's net.IP.String() print
+                object.__setattr__(self, arg, str(ipaddress.ip_address(value)))
+        if versions[0] != versions[1]:
+            raise ConfigError(
+                f"Packet(src_ip={self.src_ip!r}, dst_ip={self.dst_ip!r}): the addresses are of different IP "
+                "families (an IPv4 packet has IPv4 addresses, an IPv6 packet IPv6 ones)"
+            )
         for arg in ("src_port", "dst_port"):
             value = getattr(self, arg)
             if value is not None and (

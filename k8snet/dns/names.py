@@ -16,11 +16,14 @@ __all__ = ["fqdn", "parse_ip", "reverse_name", "address_from_reverse"]
 
 
 def parse_ip(s: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``s`` spells (Go's strict ``net.ParseIP``), or ``None``.
+    """The address ``s`` spells (Go's strict ``net.ParseIP``), or ``None``. A zone (``fe80::1%eth0``) is not
+    an address to ``net.ParseIP``, though Python's ``ipaddress`` keeps it as a scope.
 
-    >>> parse_ip("10.96.0.1"), parse_ip("web")
-    (IPv4Address('10.96.0.1'), None)
+    >>> parse_ip("10.96.0.1"), parse_ip("web"), parse_ip("fe80::1%eth0")
+    (IPv4Address('10.96.0.1'), None, None)
     """
+    if not isinstance(s, str) or "%" in s:
+        return None
     try:
         return ipaddress.ip_address(s)
     except ValueError:

@@ -2,7 +2,10 @@
 
 dig's layout follows isc-projects/bind9 ``bin/dig/dig.c``
 (``dns_master_stylecreate(..., 24, 32, 40, 48, ...)``) and ``lib/dns/masterdump.c`` (``indent``: tabs up to
-the column, at least one space), as with ``dig +noedns``; nslookup's is bind9 dnsutils' nslookup.
+the column, at least one space), as with ``dig +noedns``. Two nslookups print differently:
+:func:`nslookup_text` is bind9 dnsutils' (``Address: 10.96.0.10#53``, one lookup through the resolver's search),
+:func:`busybox_nslookup_text` is busybox's (``Address: 10.96.0.10:53``, every search domain asked at once for A
+and AAAA), which is what ``kubectl exec <pod> -- nslookup`` prints in a ``busybox`` Pod.
 :meth:`k8snet.dns.server.Record.dig_line`, :meth:`k8snet.dns.server.DNSResponse.to_text`,
 :meth:`k8snet.dns.resolver.DNSResult.dig` and :meth:`~k8snet.dns.resolver.DNSResult.nslookup` print through
 these functions.
@@ -51,7 +54,7 @@ class DNSResult(Protocol):
     response: DNSResponse
 
 
-__all__ = ["dig_record_line", "dig_text", "nslookup_text"]
+__all__ = ["dig_record_line", "dig_text", "nslookup_text", "busybox_nslookup_text", "NslookupOutput"]
 
 
 def _indent(current: int, to: int, tabwidth: int = 8) -> tuple[str, int]:
@@ -139,3 +142,75 @@ def nslookup_text(result: DNSResult) -> str:
         else:
             lines.append(f"{r.name[:-1]}\t{r.type.lower()} = {r.data}")
     return "\n".join(lines) + "\n\n"  # bind9 nslookup ends with an empty line
+
+
+class NslookupOutput(str):
+    """What an ``nslookup`` printed (the ``str``), with its exit status and the queries it sent, in order."""
+
+    exit_code: int
+    queries: list[tuple[str, str]]
+
+    def __new__(cls, text: str, exit_code: int, queries: list[tuple[str, str]]) -> NslookupOutput:
+        obj = super().__new__(cls, text)
+        obj.exit_code = exit_code
+        obj.queries = list(queries)
+        return obj
+
+
+def _bare(name: str) -> str:
+    # dn_expand() prints names without the root's trailing dot; the root itself is "."
+    return name[:-1] if name.endswith(".") and len(name) > 1 else name
+
+
+def busybox_nslookup_text(server: str, replies: Sequence[tuple[str, DNSResponse]]) -> NslookupOutput:
+    """busybox's ``nslookup`` (1.28 and later, ``FEATURE_NSLOOKUP_BIG``; the ``busybox`` image ships 1.37) for
+    ``replies``, each ``(name asked, reply)`` in the order they arrived.
+
+    Transcribed from busybox ``networking/nslookup.c``: the header ``Server:\t\t<ns>`` /
+    ``Address:\t<ns>:53`` (``[<ns>]:53`` for an IPv6 server, as ``libbb/xconnect.c`` ``sockaddr2str`` writes it)
+    and an empty line before the first reply (``send_queries``); per reply, a non-zero
+    rcode prints ``** server can't find <name>: <RCODE>`` and sets the exit status to 1, otherwise
+    ``parse_reply`` prints ``Non-authoritative answer:`` unless the reply is authoritative, then each answer
+    record (``Name:\t<name>`` / ``Address: <ip>`` for A and AAAA, ``<name>\tcanonical name = <target>`` for
+    CNAME, ``<name>\tname = <target>`` for PTR); every reply ends with an empty line, so an empty NOERROR reply
+    (an AAAA query for an IPv4-only Service) shows as a lone empty line.
+
+    >>> from k8snet.dns.server import DNSResponse, Record
+    >>> a = DNSResponse("web.default.svc.cluster.local.", "A", "NOERROR",
+    ...                 [Record("web.default.svc.cluster.local.", "A", 30, "10.96.0.20")], authoritative=True)
+    >>> nx = DNSResponse("web.svc.cluster.local.", "A", "NXDOMAIN", authoritative=True)
+    >>> out = busybox_nslookup_text("10.96.0.10", [("web.default.svc.cluster.local", a), ("web.svc.cluster.local", nx)])
+    >>> print(out, end="")
+    Server:		10.96.0.10
+    Address:	10.96.0.10:53
+    <BLANKLINE>
+    Name:	web.default.svc.cluster.local
+    Address: 10.96.0.20
+    <BLANKLINE>
+    ** server can't find web.svc.cluster.local: NXDOMAIN
+    <BLANKLINE>
+    >>> out.exit_code
+    1
+    """
+    # libbb xconnect.c sockaddr2str: "[host]:port" for an IPv6 address, "host:port" otherwise
+    address = f"[{server}]:53" if ":" in server else f"{server}:53"
+    lines = [f"Server:\t\t{server}", f"Address:\t{address}", ""]
+    exit_code = 0
+    for name, resp in replies:
+        if resp.rcode != "NOERROR":
+            lines.append(f"** server can't find {name}: {resp.rcode}")
+            exit_code = 1
+        else:
+            if not resp.authoritative:
+                lines.append("Non-authoritative answer:")
+            for r in resp.answer:
+                if r.type in ("A", "AAAA"):
+                    lines += [f"Name:\t{_bare(r.name)}", f"Address: {r.data}"]
+                elif r.type == "CNAME":
+                    lines.append(f"{_bare(r.name)}\tcanonical name = {_bare(r.data)}")
+                elif r.type == "PTR":
+                    lines.append(f"{_bare(r.name)}\tname = {_bare(r.data)}")
+                elif r.type == "NS":
+                    lines.append(f"{_bare(r.name)}\tnameserver = {_bare(r.data)}")
+        lines.append("")
+    return NslookupOutput("\n".join(lines) + "\n", exit_code, [(name, resp.qtype) for name, resp in replies])

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .names import fqdn, parse_ip, reverse_name
-from .output import nslookup_text
-from .server import CoreDNS, DNSResponse, Record, object_field
+from k8snet.errors import ConfigError
 
-__all__ = ["DNS", "DNSResult"]
+from .names import fqdn, parse_ip, reverse_name
+from .output import NslookupOutput, busybox_nslookup_text, nslookup_text
+from .server import CoreDNS, DNSResponse, Record, check_query, object_field
+
+__all__ = ["DNS", "DNSResult", "glibc_ndots"]
 
 #: pkg/apis/core/validation: MaxDNSNameservers, MaxDNSSearchPathsExpanded, MaxDNSSearchListCharsExpanded.
 _MAX_NAMESERVERS, _MAX_SEARCH_PATHS, _MAX_SEARCH_CHARS = 3, 32, 2048
@@ -59,10 +61,11 @@ class DNSResult:
         return self.response.to_text()
 
     def nslookup(self) -> str:
-        """nslookup's (bind9 dnsutils) text for an A/AAAA/PTR/CNAME lookup of the name.
+        """nslookup's (bind9 dnsutils, as in a Debian or Ubuntu image) text for an A/AAAA/PTR/CNAME lookup of
+        the name.
 
-        Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A); busybox's nslookup
-        prints a different layout.
+        Simplified: one record type only (bind9 9.16+ nslookup also asks AAAA after A). A ``busybox`` Pod prints
+        busybox's layout instead: :meth:`DNS.nslookup`.
         """
         return nslookup_text(self)
 
@@ -120,9 +123,18 @@ class DNS(CoreDNS):
         self.host_nameservers = list(host_nameservers)
 
     def _pod(self, pod: Any) -> Any:
-        if pod is None or not isinstance(pod, str):
+        if pod is None:
+            return pod
+        if not isinstance(pod, str):
+            if getattr(pod, "metadata", None) is None:
+                raise ConfigError(f"pod={pod!r}: give a Pod, its name or 'namespace/name'")
             return pod
         ns, _, name = pod.rpartition("/")
+        informers = getattr(self.source, "informers", None)
+        if informers is not None and ns:
+            found = informers.informer("Pod").get(ns, name)
+            if found is not None:
+                return found
         for p in self.source.pods(ns or None):
             if p.metadata.name == name and (not ns or (p.metadata.namespace or "default") == ns):
                 return p
@@ -204,7 +216,7 @@ class DNS(CoreDNS):
         >>> len(r.tried)
         4
         """
-        qtype = rdtype.upper()
+        qtype = check_query(name, rdtype)
         if qtype == "PTR" and parse_ip(name.rstrip(".")) is not None:
             name = reverse_name(name.rstrip("."))
         text = self.resolv_conf(pod)
@@ -212,7 +224,7 @@ class DNS(CoreDNS):
         ndots = 1
         for o in options:
             if o.startswith("ndots:"):
-                ndots = min(int(o.split(":", 1)[1] or 1), 15)
+                ndots = glibc_ndots(o[len("ndots:") :])
         server = servers[0] if servers else "127.0.0.1"
         ask = self._asker(server)
         dots = name.count(".")
@@ -265,6 +277,40 @@ class DNS(CoreDNS):
             return done("NOERROR")
         return done(last or "NXDOMAIN")
 
+    def nslookup(self, name: str, pod: Any = None) -> NslookupOutput:
+        """``kubectl exec <pod> -- nslookup <name>`` in a Pod running the ``busybox`` image: what it prints,
+        with ``.exit_code``.
+
+        busybox's nslookup (``networking/nslookup.c``, 1.28 and later) does not use the C library's resolver. It
+        reads ``search`` and ``nameserver`` from ``/etc/resolv.conf`` (``parse_resolvconf``; ``ndots`` is
+        ignored) and, for a name without a dot, asks **every** search domain at once, each for A and then AAAA
+        (``add_query_with_search``); a name with a dot is asked as written, with no search at all (so
+        ``nslookup web.default`` gets NXDOMAIN where glibc's resolver would find ``web.default.svc...``). An
+        address is asked as a PTR query. Each reply is printed as it arrives; any NXDOMAIN makes the exit status
+        1, even when another search domain answered. Simplified: UDP replies arrive in an order that varies from
+        run to run; the model prints them in the order busybox sends the queries.
+
+        >>> from k8snet.api.core_v1 import Service
+        >>> web = Service(metadata={"name": "web", "namespace": "default"},
+        ...               spec={"clusterIP": "10.96.0.20", "clusterIPs": ["10.96.0.20"], "ports": [{"port": 80}]})
+        >>> out = DNS.from_objects([web]).nslookup("web")
+        >>> out.queries[:3]
+        [('web.default.svc.cluster.local', 'A'), ('web.svc.cluster.local', 'A'), ('web.cluster.local', 'A')]
+        >>> out.splitlines()[3:5], out.exit_code
+        (['Name:\\tweb.default.svc.cluster.local', 'Address: 10.96.0.20'], 1)
+        """
+        servers, searches, _ = self._resolver_config(pod)
+        server = servers[0] if servers else "127.0.0.1"
+        ask = self._asker(server)
+        bare = name.rstrip(".") if name != "." else name
+        if parse_ip(bare) is not None:
+            queries = [(reverse_name(bare).rstrip("."), "PTR")]
+        else:
+            names = [f"{name}.{d.strip('.')}" for d in searches] if searches and "." not in name else [name]
+            queries = [(n, t) for t in ("A", "AAAA") for n in names]
+        replies = [(n, ask(fqdn(n), t)) for n, t in queries]
+        return busybox_nslookup_text(server, replies)
+
     def _asker(self, server: str):
         if server == self.nameserver:
             return self.query
@@ -275,6 +321,38 @@ class DNS(CoreDNS):
             return resp
 
         return upstream
+
+
+def _atoi(text: str) -> int:
+    """C ``atoi`` as glibc has it (``(int) strtol(s, NULL, 10)``): leading spaces, a sign, decimal digits up to the
+    first non-digit (none: 0); a value beyond ``long`` saturates, then the cast keeps the low 32 bits."""
+    i = 0
+    while i < len(text) and text[i] in " \t\n\v\f\r":
+        i += 1
+    neg = False
+    if i < len(text) and text[i] in "+-":
+        neg = text[i] == "-"
+        i += 1
+    j = i
+    while j < len(text) and "0" <= text[j] <= "9":
+        j += 1
+    value = int(text[i:j]) if j > i else 0
+    value = -value if neg else value
+    value = max(-(2**63), min(2**63 - 1, value))  # strtol's LONG_MIN/LONG_MAX
+    value &= 0xFFFFFFFF
+    return value - 2**32 if value >= 2**31 else value
+
+
+def glibc_ndots(value: str) -> int:
+    """The ``ndots`` glibc reads from ``options ndots:<value>`` (resolv/res_init.c ``res_setoptions``:
+    ``atoi``, capped at ``RES_MAXNDOTS`` 15, stored in the 4-bit ``ndots`` field of ``struct __res_state``):
+    ``abc`` is 0, ``-1`` wraps to 15, ``99`` is 15.
+
+    >>> glibc_ndots("5"), glibc_ndots("abc"), glibc_ndots(""), glibc_ndots("2x"), glibc_ndots("-1"), glibc_ndots("99")
+    (5, 0, 0, 2, 15, 15)
+    """
+    n = _atoi(value)
+    return n & 0xF if n <= 15 else 15
 
 
 def _fit_search(searches: list[str]) -> list[str]:

@@ -60,10 +60,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from k8snet.errors import ConfigError
+
 from .names import address_from_reverse, fqdn, parse_ip
 from .output import dig_record_line, dig_text
 
-__all__ = ["CoreDNS", "DNSResponse", "Record", "DNS_SCHEMA_VERSION", "object_field"]
+__all__ = ["CoreDNS", "DNSResponse", "Record", "DNS_SCHEMA_VERSION", "check_query", "object_field"]
 
 #: ``DNSSchemaVersion`` in coredns/coredns ``plugin/kubernetes/kubernetes.go`` (answered at ``dns-version.<zone>``).
 DNS_SCHEMA_VERSION = "1.1.0"
@@ -72,6 +74,13 @@ _SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 #: Namespaces every kubeadm cluster has; ``CoreDNS.from_objects`` assumes them unless told otherwise.
 _SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _TYPES = ("A", "AAAA", "CNAME", "SRV", "PTR", "TXT", "SOA", "NS", "MX", "ANY")
+#: Other record types a client may ask (miekg/dns ``StringToType``, the common ones): the kubernetes plugin answers
+#: them with its "fake A lookup" (NODATA for a name that exists, NXDOMAIN otherwise), upstreams with no data.
+_OTHER_TYPES = frozenset(
+    "HINFO NAPTR CAA DS DNSKEY RRSIG NSEC NSEC3 NSEC3PARAM SSHFP TLSA SMIMEA HTTPS SVCB SPF LOC RP AFSDB NULL "
+    "DNAME CERT KX URI OPENPGPKEY CDS CDNSKEY CSYNC ZONEMD APL IPSECKEY DHCID HIP EUI48 EUI64 MINFO MB MG MR "
+    "TKEY TSIG".split()
+)
 _Server = TypeVar("_Server", bound="CoreDNS")
 
 
@@ -205,6 +214,28 @@ class _Msg:
         return "A" if ip.version == 4 else "AAAA"
 
 
+def check_query(qname: Any, rdtype: Any) -> str:
+    """The question's type in upper case, or :class:`~k8snet.errors.ConfigError` for a name that is not a string
+    or a type no DNS client can ask (``TYPE65`` style numbers are accepted, as dig accepts them).
+
+    >>> check_query("web.default.svc.cluster.local.", "hinfo")
+    'HINFO'
+    >>> check_query(42, "A")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: a DNS name is a string, not int (42)
+    """
+    if not isinstance(qname, str):
+        raise ConfigError(f"a DNS name is a string, not {type(qname).__name__} ({qname!r})")
+    qtype = rdtype.upper() if isinstance(rdtype, str) else ""
+    generic = (
+        qtype.startswith("TYPE") and qtype[4:].isascii() and qtype[4:].isdigit() and int(qtype[4:]) < 65536
+    )
+    if qtype in _TYPES or qtype in _OTHER_TYPES or generic:
+        return qtype
+    raise ConfigError(f"unsupported record type {rdtype!r}; one of {', '.join(_TYPES)}, or another RR type")
+
+
 class _NameError(Exception):
     """errNoItems / errNsNotExposed / errInvalidRequest: IsNameError() is true, the answer is NXDOMAIN."""
 
@@ -242,10 +273,28 @@ class _View:
                 self.endpoints.setdefault((e.namespace, e.service), []).append(e)
                 self._bump_serial(sl)
 
+    @classmethod
+    def assemble(
+        cls,
+        services: Iterable[tuple[_Service, int]],
+        endpoints: Iterable[tuple[_Endpoints | None, int]],
+        namespaces: set[str],
+    ) -> _View:
+        """A view from objects converted beforehand (:meth:`_to_service`, :meth:`_to_endpoints`, each with its
+        creation time as the serial counts it), Services in key order and EndpointSlices in key order: the same
+        view ``_View(services, slices, namespaces)`` builds from the objects."""
+        view = cls((), (), namespaces)
+        for svc, serial in services:
+            view.services[(svc.namespace, svc.name)] = svc
+            view.serial = max(view.serial, serial)
+        for eps, serial in endpoints:
+            if eps is not None:
+                view.endpoints.setdefault((eps.namespace, eps.service), []).append(eps)
+                view.serial = max(view.serial, serial)
+        return view
+
     def _bump_serial(self, obj: Any) -> None:
-        ts = object_field(obj, "metadata", "creationTimestamp")
-        if isinstance(ts, datetime):
-            self.serial = max(self.serial, int(ts.timestamp()))
+        self.serial = max(self.serial, _serial_of(obj))
 
     @staticmethod
     def _to_service(svc: Any) -> _Service:
@@ -305,6 +354,76 @@ class _View:
         return [
             e for eps in self.endpoints.values() for e in eps if any(_same_ip(ip, a.ip) for a in e.addresses)
         ]
+
+
+def _serial_of(obj: Any) -> int:
+    ts = object_field(obj, "metadata", "creationTimestamp")
+    return int(ts.timestamp()) if isinstance(ts, datetime) else 0
+
+
+class _InformerView:
+    """What CoreDNS's ``dnsControl`` keeps (``plugin/kubernetes/controller.go``): informers on Services,
+    EndpointSlices and Namespaces (here also Pods, whose namespaces exist), each object converted once, when it
+    changes; a query's view is put together from those conversions, again only after a change. ``informers`` is
+    a :class:`k8snet.controllers.informers.SharedInformerFactory`."""
+
+    def __init__(self, informers: Any):
+        self._services: dict[tuple[str, str], tuple[_Service, int]] = {}
+        self._slices: dict[tuple[str, str], tuple[_Endpoints | None, int]] = {}
+        self._namespaces: dict[str, int] = {}  # namespace -> Namespace objects, Services and Pods in it
+        self._view: _View | None = None
+        for kind, convert in (
+            ("Service", self._service),
+            ("EndpointSlice", self._slice),
+            ("Namespace", None),
+            ("Pod", None),
+        ):
+            informers.informer(kind).add_event_handler(
+                add=lambda obj, c=convert: self._change(None, obj, c),
+                update=lambda old, new, c=convert: self._change(old, new, c),
+                delete=lambda obj, c=convert: self._change(obj, None, c),
+            )
+
+    @staticmethod
+    def _key(obj: Any) -> tuple[str, str]:
+        return (obj.metadata.namespace or "default", obj.metadata.name or "")
+
+    def _service(self, obj: Any) -> tuple[_Service, int]:
+        return (_View._to_service(obj), _serial_of(obj))
+
+    def _slice(self, obj: Any) -> tuple[_Endpoints | None, int]:
+        return (_View._to_endpoints(obj), _serial_of(obj))
+
+    def _change(self, old: Any, new: Any, convert: Any) -> None:
+        self._view = None
+        for obj, delta in ((old, -1), (new, 1)):
+            if obj is None:
+                continue
+            ns = obj.metadata.name if obj.kind == "Namespace" else (obj.metadata.namespace or "default")
+            if obj.kind != "EndpointSlice":
+                n = self._namespaces.get(ns, 0) + delta
+                if n:
+                    self._namespaces[ns] = n
+                else:
+                    self._namespaces.pop(ns, None)
+        if convert is None:
+            return
+        table: dict[tuple[str, str], Any] = self._services if convert == self._service else self._slices
+        obj = new if new is not None else old
+        if new is None:
+            table.pop(self._key(obj), None)
+        else:
+            table[self._key(obj)] = convert(new)
+
+    def view(self) -> _View:
+        if self._view is None:
+            namespaces = set(_SYSTEM_NAMESPACES) | set(self._namespaces)
+            self._view = _View.assemble(
+                (self._services[k] for k in sorted(self._services)),
+                (self._slices[k] for k in sorted(self._slices)),
+                namespaces,
+            )
+        return self._view
 
 
 def _same_ip(a: str, b: str) -> bool:
@@ -422,6 +541,9 @@ class CoreDNS:
         self.external_ttl = external_ttl
         self._cluster_dns = cluster_dns
         self._namespaces_override: set[str] | None = None
+        # a source with shared informers (a Cluster) is read through them, as CoreDNS reads the API server
+        informers = getattr(source, "informers", None)
+        self._informer_view = _InformerView(informers) if informers is not None else None
 
     @classmethod
     def from_objects(
@@ -474,6 +596,8 @@ class CoreDNS:
         return ns
 
     def _view(self) -> _View:
+        if self._informer_view is not None and self._namespaces_override is None:
+            return self._informer_view.view()
         return _View(self.source.services(), self.source.endpoint_slices(), self._namespaces())
 
     @property
@@ -509,9 +633,7 @@ class CoreDNS:
         >>> dns.query("nosuchns.svc.cluster.local").rcode
         'NXDOMAIN'
         """
-        qtype = rdtype.upper()
-        if qtype not in _TYPES:
-            raise ValueError(f"unsupported record type {rdtype!r}; one of {', '.join(_TYPES)}")
+        qtype = check_query(qname, rdtype)
         qname = fqdn(qname)
         resp = self._serve(qname, qtype, self._view())
         resp.server = self.nameserver

@@ -3,7 +3,8 @@
 :func:`run` parses the line with :mod:`shlex` (a leading ``kubectl`` is optional) and supports:
 
 ``get``, ``describe``, ``run`` (with ``--expose``), ``create deployment|namespace|service <type>|configmap|secret
-generic``, ``create -f``, ``expose``, ``apply -f``, ``scale``, ``label`` and ``delete``. Output is a
+generic``, ``create -f``, ``expose``, ``apply -f``, ``scale``, ``label``, ``delete``, ``taint`` (nodes) and
+``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`). Output is a
 :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr`` holding what kubectl writes to stderr, such as
 ``No resources found in default namespace.`` or the ``Warning: ...`` lines the API server returns). Failures
 raise :class:`~k8snet.errors.KubectlError` whose text is kubectl's stderr (without the final newline); when some
@@ -47,9 +48,16 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
-from ..api.labels import selector_matches
+from ..api.field import go_quote
+from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
-from ..errors import K8snetError, KubectlError, NotFoundError
+from ..errors import (
+    BadRequestError,
+    ForbiddenError,
+    K8snetError,
+    KubectlError,
+    NotFoundError,
+)
 from .describe import describe as describe_obj
 from .jsonpath import custom_columns_print, jsonpath_print
 from .printers import _list_dict, get_table, kind_string, print_names, resource_name, to_json, to_yaml
@@ -117,7 +125,7 @@ def resolve_resource(name: str) -> APIResource:
 class Flag:
     name: str
     short: str | None = None
-    kind: str = "string"  # string | bool | int | list
+    kind: str = "string"  # string | bool | int | int32 | list
     default: Any = None
 
 
@@ -167,14 +175,13 @@ def parse_flags(cmd: str, words: list[str], flags: list[Flag]) -> Parsed:
                 if not rest:
                     raise _flag_error(cmd, f"flag needs an argument: {shown}")
                 value = rest.pop(0)
-            if f.kind == "int":
+            if f.kind in ("int", "int32"):
+                # pflag: strconv.ParseInt(s, 0, 64) for IntVar, (s, 0, 32) for Int32Var
                 try:
-                    p.flags[f.name] = int(value)
-                except ValueError:
+                    p.flags[f.name] = parse_int(value, 0, 32 if f.kind == "int32" else 64)
+                except NumError as err:
                     raise _flag_error(
-                        cmd,
-                        f'invalid argument "{value}" for "{shown}" flag: strconv.ParseInt: '
-                        f'parsing "{value}": invalid syntax',
+                        cmd, f"invalid argument {go_quote(value)} for {go_quote(shown)} flag: {err}"
                     ) from None
             elif f.kind == "list":
                 p.flags[f.name].append(value)
@@ -221,10 +228,24 @@ def _warnings(cluster: KubectlCluster) -> str:
 
 
 def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: str | None = None) -> list:
-    objs = list(cluster.api.list(kind, namespace))
-    if selector:
-        objs = [o for o in objs if selector_matches(selector, o.metadata.labels)]
-    return objs
+    """List through the API server, with ``-l`` as the ``labelSelector`` parameter (trimmed, as the resource
+    builder's ``LabelSelectorParam`` does). A selector the server cannot parse comes back as a 400, which
+    kubectl rewords (cli-runtime ``pkg/resource/selector.go``, ``EnhanceListError``)::
+
+        Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector
+        "app in (web", field selector "": unable to parse requirement: found '', expected: ',' or ')'
+    """
+    selector = (selector or "").strip()
+    try:
+        return list(cluster.api.list(kind, namespace, selector or None))
+    except BadRequestError as err:
+        if not selector:
+            raise
+        info = kind_class(kind).api_info
+        raise BadRequestError(
+            f'Unable to find "{info.group}/{info.version}, Resource={info.plural}" that match label selector '
+            f'{go_quote(selector)}, field selector "": {err.message}'
+        ) from None
 
 
 #: cli-runtime ``resource.FileExtensions``: the files a directory given to ``-f`` contributes.
@@ -596,9 +617,9 @@ def _cmd_run(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
         container["imagePullPolicy"] = p.flags["image-pull-policy"]
     if p.flags["port"]:
         try:
-            container["ports"] = [{"containerPort": int(p.flags["port"])}]
-        except ValueError:
-            raise KubectlError(f'error: strconv.Atoi: parsing "{p.flags["port"]}": invalid syntax') from None
+            container["ports"] = [{"containerPort": int32(atoi(p.flags["port"]))}]
+        except NumError as err:
+            raise KubectlError(f"error: {err}") from None
     pod = Pod.model_validate(
         {
             "metadata": {"name": name, "labels": labels},
@@ -1047,7 +1068,11 @@ def _create_deployment(cluster: KubectlCluster, words: list[str]) -> KubectlOutp
     p = parse_flags(
         "create deployment",
         words,
-        [Flag("image", kind="list"), Flag("port", kind="int", default=-1), Flag("replicas", "r", "int", 1)]
+        [
+            Flag("image", kind="list"),
+            Flag("port", kind="int32", default=-1),
+            Flag("replicas", "r", "int32", 1),
+        ]
         + DRY_RUN_FLAGS,
     )
     if len(p.args) != 1:
@@ -1167,9 +1192,9 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     ports = []
     for i, port_str in enumerate(port_list):
         try:
-            port = int(port_str)
-        except ValueError:
-            raise KubectlError(f'error: strconv.Atoi: parsing "{port_str}": invalid syntax') from None
+            port = int32(atoi(port_str))  # strconv.Atoi, then ServicePort{Port: int32(port)}
+        except NumError as err:
+            raise KubectlError(f"error: {err}") from None
         pname = p.flags["port-name"] or ""
         if len(port_list) > 1:
             pname = f"port-{i + 1}"
@@ -1195,7 +1220,7 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     target = p.flags["target-port"]
     for entry in ports:
         if target:
-            entry["targetPort"] = int(target) if target.isdigit() else target
+            entry["targetPort"] = _intstr_parse(target)
         else:
             entry["targetPort"] = entry["port"]
         if entry["protocol"] == "":
@@ -1281,6 +1306,19 @@ def _write_files(cluster: KubectlCluster, p: Parsed, stdin: str | None, verb: st
     return KubectlOutput(_print_applied(report, output), report.warnings)
 
 
+def _intstr_parse(value: str) -> int | str:
+    """``intstr.Parse``: a number when ``strconv.Atoi`` reads one (then ``FromInt``'s ``int32(...)``, which
+    wraps), else the string as a port name, for the API server to judge.
+
+    >>> _intstr_parse("8080"), _intstr_parse("http"), _intstr_parse("²"), _intstr_parse("4294967376")
+    (8080, 'http', '²', 80)
+    """
+    try:
+        return int32(atoi(value))
+    except NumError:
+        return value
+
+
 def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
     """``kubectl apply -f``: see :mod:`k8snet.kubectl.apply` for what happens to each object and what is
     printed when some fail."""
@@ -1302,15 +1340,26 @@ def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
 
 
 def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl scale`` (kubectl ``pkg/cmd/scale/scale.go``, ``pkg/scale/scale.go``): without a precondition it
+    sends a merge patch ``{"spec":{"replicas":N}}`` to the scale subresource, with N as Go's ``uint``, so a count
+    beyond int32 reaches the server, whose decoding of the patched Scale fails (HTTP 422). With
+    ``--current-replicas`` it reads the Scale, checks the precondition and writes back ``int32(N)``, which wraps
+    (a negative result fails ``ValidateScale``)."""
     p = parse_flags(
-        "scale", words, [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int")]
+        "scale",
+        words,
+        [Flag("replicas", kind="int", default=None), Flag("current-replicas", kind="int", default=-1)],
     )
     if p.flags["replicas"] is None:
         raise KubectlError('error: required flag(s) "replicas" not set')
-    if p.flags["replicas"] < 0:
+    replicas = p.flags["replicas"]
+    if replicas < 0:
         raise KubectlError(
             "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
         )
+    current = p.flags["current-replicas"]
+    if current < -1:
+        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
     if not p.args:
         raise _usage_error(
             "scale",
@@ -1328,9 +1377,57 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
     if rt.kind not in ("Deployment", "ReplicaSet"):
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
-    obj.spec.replicas = p.flags["replicas"]
+    if current == -1:
+        if replicas > 2**31 - 1:
+            # the patched Scale does not decode: NewInvalid(GroupKind{}, "", patch: Invalid value: <the JSON>)
+            raise KubectlError(
+                f"The request is invalid: patch: Invalid value: {go_quote(_patched_scale_json(obj, replicas))}: "
+                f"json: cannot unmarshal number {replicas} into Go struct field ScaleSpec.spec.replicas of type int32"
+            )
+    else:
+        have = obj.spec.replicas if obj.spec.replicas is not None else 1
+        if have != current:
+            raise KubectlError(f"error: Expected replicas to be {current}, was {have}")
+        replicas = int32(replicas)
+        if replicas < 0:  # ValidateScale: ValidateNonnegativeField(spec.replicas)
+            raise KubectlError(
+                f'The Scale "{name}" is invalid: spec.replicas: Invalid value: {replicas}: '
+                "must be greater than or equal to 0"
+            )
+    obj.spec.replicas = replicas
     _, warnings = _update(cluster, obj)
     return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+
+
+def _patched_scale_json(obj: Any, replicas: int) -> str:
+    """The JSON the API server decodes after a merge patch of a Deployment's or ReplicaSet's Scale
+    (``scaleFromDeployment``; evanphx/json-patch v4 ``MergePatch`` sorts the top-level keys and re-encodes the
+    patched ``spec``, and keeps the untouched values as encoded: ObjectMeta in field order)."""
+    import json
+
+    from ..api.labels import label_selector_as_selector
+
+    md = obj.metadata
+    meta: dict[str, Any] = {"name": md.name, "namespace": md.namespace}
+    if md.uid:
+        meta["uid"] = md.uid
+    if md.resourceVersion:
+        meta["resourceVersion"] = md.resourceVersion
+    if md.creationTimestamp is not None:
+        meta["creationTimestamp"] = md.creationTimestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    status: dict[str, Any] = {"replicas": (obj.status.replicas if obj.status is not None else 0) or 0}
+    selector = str(label_selector_as_selector(obj.spec.selector))
+    if selector:
+        status["selector"] = selector
+    doc = {
+        "apiVersion": "autoscaling/v1",
+        "kind": "Scale",
+        "metadata": meta,
+        "spec": {"replicas": replicas},
+        "status": status,
+    }
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _cmd_label(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
@@ -1416,8 +1513,13 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
             "Example resource specifications include:\n   '-f rsrc.yaml'\n   "
             "'--resource=rsrc.json'",
         )
+    # delete.go Complete: --now is --grace-period=1; 0 without --force becomes 1 ("prevent accidental data loss")
     grace = p.flags["grace-period"]
     if p.flags["now"]:
+        if grace != -1:
+            raise KubectlError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not p.flags["force"]:
         grace = 1
     if p.flags["force"] and grace < 0:
         grace = 0
@@ -1431,6 +1533,9 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
             if not p.flags["ignore-not-found"]:
                 errors.append(str(e))
             continue
+        except ForbiddenError as e:  # e.g. an immortal namespace; kubectl goes on with the others
+            errors.append(str(e))
+            continue
         cluster.reconcile()
         op = "force deleted" if grace == 0 else "deleted"
         if rt.namespaced:
@@ -1440,6 +1545,190 @@ def _cmd_delete(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
         raise _partial("".join(out), "\n".join(errors))
     if not targets and not p.flags["filename"]:
         return KubectlOutput("No resources found\n")
+    return KubectlOutput("".join(out))
+
+
+def _cmd_exec(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl exec [-c CONTAINER] POD -- COMMAND...`` (kubectl ``pkg/cmd/exec/exec.go``): the command runs in
+    the container through the kubelet, which the model asks directly (``cluster.kubelet.exec``; only ``env``
+    and ``printenv`` are modelled). A non-zero exit status is kubectl's "command terminated with exit code N"."""
+    p = parse_flags(
+        "exec",
+        words,
+        [
+            Flag("container", "c"),
+            Flag("stdin", "i", kind="bool", default=False),
+            Flag("quiet", "q", kind="bool", default=False),
+        ],
+    )
+    if len(p.args) > 1:
+        # the form without "--" was deprecated and kubectl v1.34 refuses it (exec.go Complete)
+        raise _usage_error(
+            "exec", "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"
+        )
+    # ExecOptions.Validate: plain errors, no usage hint
+    if not p.args:
+        raise KubectlError("error: pod, type/name or --filename must be specified")
+    if not p.after_dash:
+        raise KubectlError("error: you must specify at least one command for the container")
+    target = p.args[0]
+    if "/" in target:
+        t, target = target.split("/", 1)
+        if resolve_resource(t).kind != "Pod":
+            raise KubectlError(f"error: k8snet runs kubectl exec on Pods only, not {t}/{target}")
+    ns = p.flags["namespace"] or "default"
+    pod = cluster.api.get("Pod", target, ns)
+    if pod.status and pod.status.phase in ("Succeeded", "Failed"):
+        raise KubectlError(
+            f"error: cannot exec into a container in a completed pod; current phase is {pod.status.phase}"
+        )
+    names = [c.name for c in pod.spec.containers]
+    stderr = ""
+    container = p.flags["container"]
+    if container is None:
+        # podcmd.FindOrDefaultContainerByName: the default-container annotation, else the first container
+        default = (pod.metadata.annotations or {}).get("kubectl.kubernetes.io/default-container")
+        container = default if default in names else names[0]
+        every = [f"{c.name} (init)" for c in pod.spec.initContainers or []] + names
+        if len(every) > 1 and not p.flags["quiet"]:
+            stderr = f'Defaulted container "{container}" out of: {", ".join(every)}\n'
+    elif container not in names:
+        raise KubectlError(
+            f"Error from server (BadRequest): container {container} is not valid for pod {pod.metadata.name}"
+        )
+    kubelet = getattr(cluster, "kubelet", None)
+    if kubelet is None:
+        raise KubectlError("error: this cluster has no kubelet to run the command")
+    try:
+        result = kubelet.exec(ns, pod.metadata.name, container, list(p.after_dash))
+    except K8snetError as err:
+        raise KubectlError(stderr + str(err)) from None
+    if result.exit_code:
+        raise _partial(result.stdout, f"{stderr}command terminated with exit code {result.exit_code}")
+    return KubectlOutput(result.stdout, stderr)
+
+
+_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _parse_taint(spec: str) -> tuple[str, str, str]:
+    """``parseTaint`` (kubectl ``pkg/cmd/taint/utils.go``): ``key=value:Effect``, ``key:Effect`` or ``key``."""
+    from ..apiserver.validation.util import is_qualified_name, is_valid_label_value
+
+    parts = spec.split(":")
+    value = effect = ""
+    if len(parts) == 1:
+        key = parts[0]
+    elif len(parts) == 2:
+        effect = parts[1]
+        if effect not in _TAINT_EFFECTS:
+            raise ValueError(f"invalid taint effect: {effect}, unsupported taint effect")
+        kv = parts[0].split("=")
+        if len(kv) > 2:
+            raise ValueError(f"invalid taint spec: {spec}")
+        key = kv[0]
+        if len(kv) == 2:
+            value = kv[1]
+            errs = is_valid_label_value(value)
+            if errs:
+                raise ValueError(f"invalid taint spec: {spec}, {'; '.join(errs)}")
+    else:
+        raise ValueError(f"invalid taint spec: {spec}")
+    errs = is_qualified_name(key)
+    if errs:
+        raise ValueError(f"invalid taint spec: {spec}, {'; '.join(errs)}")
+    return key, value, effect
+
+
+def _cmd_taint(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl taint node NAME KEY[=VALUE]:EFFECT ... [KEY[:EFFECT]-]`` (kubectl ``pkg/cmd/taint``): adds, overwrites
+    (``--overwrite``) or removes taints, and prints ``node/NAME tainted``/``modified``/``untainted``.
+    Simplified: one node by name (no ``--all``, ``-l``, ``--dry-run``)."""
+    from ..api.core_v1 import Taint
+
+    p = parse_flags("taint", words, [Flag("overwrite", kind="bool", default=False)])
+    resources: list[str] = []
+    taint_args: list[str] = []
+    for a in p.args:
+        is_taint = "=" in a or ":" in a or a.endswith("-")
+        if is_taint:
+            taint_args.append(a)
+        elif taint_args:
+            raise KubectlError(f"error: all resources must be specified before taint changes: {a}")
+        else:
+            resources.append(a)
+    if not resources:
+        raise KubectlError("error: one or more resources must be specified as <resource> <name>")
+    if not taint_args:
+        raise KubectlError("error: at least one taint update is required")
+    add: list[tuple[str, str, str]] = []
+    remove: list[tuple[str, str]] = []
+    try:
+        for spec in taint_args:
+            if spec.endswith("-"):
+                key, _, effect = _parse_taint(spec[:-1])
+                remove.append((key, effect))
+                continue
+            key, value, effect = _parse_taint(spec)
+            if not effect:
+                raise ValueError(f"invalid taint spec: {spec}")
+            if any((k, e) == (key, effect) for k, _, e in add):
+                shown = f"{key}={value}:{effect}" if value else f"{key}:{effect}"
+                raise ValueError(f"duplicated taints with the same key and effect: {{{shown}}}")
+            add.append((key, value, effect))
+    except ValueError as err:
+        raise _usage_error("taint", str(err)) from None
+    if "/" in resources[0]:
+        t, name = resources[0].split("/", 1)
+        resources = [t, name, *resources[1:]]
+    if resolve_resource(resources[0]).kind != "Node":
+        raise KubectlError(
+            f"error: invalid resource type {resources[0].lower()}, only node types are supported"
+        )
+    conflicts = [
+        f'{{"{rk}":"{re}"}}' for k, _, e in add for rk, re in remove if k == rk and (not re or e == re)
+    ]
+    if conflicts:
+        raise KubectlError(
+            "error: can not both modify and remove the following taint(s) in the same command: "
+            + ", ".join(conflicts)
+        )
+    if len(resources) < 2:
+        raise KubectlError(
+            "error: at least one resource name must be specified since 'all' parameter is not set"
+        )
+    out = []
+    for name in resources[1:]:
+        node = cluster.api.get("Node", name, "").model_copy(deep=True)
+        old = list(node.spec.taints or [])
+        if not p.flags["overwrite"]:
+            exists = [k for k, _, e in add for t in old if (t.key, t.effect) == (k, e)]
+            if exists:
+                raise KubectlError(
+                    f"error: node {name} already has {','.join(exists)} taint(s) with same effect(s) and "
+                    "--overwrite is false"
+                )
+        # reorganizeTaints: the new taints first, then the old ones they do not replace, minus the removed ones
+        new = [Taint(key=k, value=v or None, effect=e) for k, v, e in add]
+        new += [t for t in old if not any((t.key, t.effect) == (n.key, n.effect) for n in new)]
+        added = len(old) != len(new)
+        errors, deleted = [], False
+        for key, effect in remove:
+            kept = [t for t in new if not (t.key == key and (not effect or t.effect == effect))]
+            deleted = len(kept) != len(new)
+            if not deleted:
+                errors.append(f'taint "{key}:{effect}" not found' if effect else f'taint "{key}" not found')
+            new = kept
+        if errors:
+            raise KubectlError("error: " + (errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"))
+        operation = (
+            "modified"
+            if (added and deleted) or p.flags["overwrite"]
+            else ("tainted" if added else "untainted")
+        )
+        node.spec.taints = new or None
+        _update(cluster, node)
+        out.append(f"node/{name} {operation}\n")
     return KubectlOutput("".join(out))
 
 
@@ -1453,6 +1742,8 @@ COMMANDS: dict[str, Callable[[KubectlCluster, list[str], str | None], KubectlOut
     "scale": _cmd_scale,
     "label": _cmd_label,
     "delete": _cmd_delete,
+    "exec": _cmd_exec,
+    "taint": _cmd_taint,
 }
 
 _KNOWN_KUBECTL = [

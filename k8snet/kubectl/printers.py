@@ -255,6 +255,8 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
     "RuntimeClass": [("Name", 0), ("Handler", 0), ("Age", 0)],
     "ValidatingWebhookConfiguration": [("Name", 0), ("Webhooks", 0), ("Age", 0)],
     "MutatingWebhookConfiguration": [("Name", 0), ("Webhooks", 0), ("Age", 0)],
+    "ServiceCIDR": [("Name", 0), ("CIDRs", 0), ("Age", 0)],
+    "IPAddress": [("Name", 0), ("ParentRef", 0)],
 }
 
 #: ``rest.NewDefaultTableConvertor`` (k8s.io/apiserver ``pkg/registry/rest/table.go``): the table a resource
@@ -1235,6 +1237,26 @@ def _webhook_row(cfg: Any, now: datetime | None) -> list[str]:
     return [_get(cfg, "metadata", "name", default=""), str(len(_get(cfg, "webhooks") or [])), _age(cfg, now)]
 
 
+def _service_cidr_row(sc: Any, now: datetime | None) -> list[str]:
+    # printServiceCIDR: the CIDRs joined with ","
+    cidrs = ",".join(_get(sc, "spec", "cidrs", default=None) or [])
+    return [_get(sc, "metadata", "name", default=""), cidrs, _age(sc, now)]
+
+
+def _ip_address_row(ip: Any, now: datetime | None) -> list[str]:
+    """printIPAddress: ``<resource>[.<group>]/[<namespace>/]<name>`` lower-cased, ``<none>`` without a parent.
+    (Upstream appends an age cell too, but the table defines only Name and ParentRef, so none is shown.)"""
+    ref = _get(ip, "spec", "parentRef")
+    parent = "<none>"
+    if ref is not None:
+        group, resource = _get(ref, "group", default="") or "", _get(ref, "resource", default="") or ""
+        parent = (f"{resource}.{group}" if group else resource).lower()
+        if _get(ref, "namespace", default=""):
+            parent += "/" + _get(ref, "namespace")
+        parent += "/" + (_get(ref, "name", default="") or "")
+    return [_get(ip, "metadata", "name", default=""), parent]
+
+
 _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
     "Service": _service_row,
     "Pod": _pod_row,
@@ -1275,6 +1297,8 @@ _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
     "ClusterRole": _default_row,
     "LimitRange": _default_row,
     "CustomResourceDefinition": _default_row,
+    "ServiceCIDR": _service_cidr_row,
+    "IPAddress": _ip_address_row,
 }
 
 

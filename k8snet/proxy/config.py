@@ -21,7 +21,7 @@ ignored, as in ``pkg/proxy/util/nodeport_addresses.go``.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from k8snet.errors import ConfigError
 from k8snet.netutils import parse_cidr_sloppy, parse_ip_sloppy
@@ -52,7 +52,9 @@ class ProxierSettings:
         The node's primary IP(s) (``--node-ip`` / the Node's InternalIP). The first one of ``ip_family`` is
         the proxier's ``nodeIP`` (used by loadBalancerSourceRanges).
     cluster_cidr : str or None
-        Pod CIDR for the ClusterCIDR local-traffic detector (``--cluster-cidr``); ``None`` means no detector
+        Pod CIDR for the ClusterCIDR local-traffic detector (``--cluster-cidr``), or a dual-stack pair separated by
+        a comma (``10.244.0.0/16,fd00:10:244::/56``): each proxier uses the CIDR of its own family
+        (:attr:`local_detector_cidr`). ``None``, or no CIDR of the proxier's family, means no detector
         (``NoOpLocalDetector``): no masquerade of off-cluster ClusterIP traffic, no pod short-circuit.
     masquerade_all : bool
         ``--masquerade-all``.
@@ -77,7 +79,8 @@ class ProxierSettings:
     prefer_same_traffic_distribution : bool
         Feature gate ``PreferSameTrafficDistribution`` (beta, on by default in v1.34): honour node hints.
     ip_family : str
-        ``"IPv4"`` or ``"IPv6"``: one proxier handles one family, as kube-proxy's MetaProxier pairs do.
+        ``"IPv4"`` or ``"IPv6"``: one proxier handles one family, as kube-proxy's MetaProxier pairs do
+        (:meth:`for_family` gives the other proxier's settings; :mod:`k8snet.proxy.metaproxier` runs both).
     interface_addresses : list of str or None
         The node's local addresses for matching ``--nodeport-addresses`` CIDRs; default ``127.0.0.1``
         (or ``::1``) plus ``node_ips``.
@@ -110,12 +113,27 @@ class ProxierSettings:
         for ip in self.node_ips or []:
             if parse_ip_sloppy(ip) is None:
                 raise bad("node_ips", list(self.node_ips), f"{ip!r} is not a valid IP address")
-        if self.cluster_cidr is not None and parse_cidr_sloppy(self.cluster_cidr) is None:
-            raise bad(
-                "cluster_cidr",
-                self.cluster_cidr,
-                "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)",
+        if self.cluster_cidr is not None:
+            # validateDualStackCIDRStrings (pkg/proxy/apis/config/validation/validation.go) over the
+            # comma-separated --cluster-cidr (cmd/kube-proxy/app/options.go splits it on ",")
+            cidrs = (
+                self.cluster_cidr.split(",") if isinstance(self.cluster_cidr, str) else [self.cluster_cidr]
             )
+            pair = "must be a either a single CIDR or dual-stack pair of CIDRs (e.g. [10.100.0.0/16, fde4:8dba:82e1::/48]"
+            if len(cidrs) > 2:
+                raise bad("cluster_cidr", self.cluster_cidr, pair)
+            parsed = [parse_cidr_sloppy(c) for c in cidrs]
+            for c, net in zip(cidrs, parsed, strict=True):
+                if net is None:
+                    raise bad(
+                        "cluster_cidr",
+                        self.cluster_cidr,
+                        f"{c!r} must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)"
+                        if len(cidrs) > 1
+                        else "must be a valid CIDR block (e.g. 10.100.0.0/16 or fde4:8dba:82e1::/48)",
+                    )
+            if len(parsed) == 2 and parsed[0][1].version == parsed[1][1].version:
+                raise bad("cluster_cidr", self.cluster_cidr, pair)
         addrs = list(self.nodeport_addresses or [])
         for i, a in enumerate(addrs):
             if a == "primary":
@@ -134,6 +152,53 @@ class ProxierSettings:
     @property
     def is_ipv6(self) -> bool:
         return self.ip_family == "IPv6"
+
+    def for_family(self, family: str) -> ProxierSettings:
+        """The same kube-proxy's settings for its ``family`` proxier (``NewDualStackProxier`` gives both
+        proxiers the same flags; each keeps what is of its own family).
+
+        >>> s = ProxierSettings(hostname="n", node_ips=["192.168.0.2", "fd00::2"], cluster_cidr="10.0.0.0/8,fd00:10::/64")
+        >>> v6 = s.for_family("IPv6")
+        >>> v6.ip_family, v6.node_ip, v6.local_detector_cidr, v6.effective_localhost_nodeports
+        ('IPv6', 'fd00::2', 'fd00:10::/64', False)
+        """
+        if family == self.ip_family:
+            return self
+        return replace(self, ip_family=family)
+
+    @property
+    def cluster_cidrs(self) -> list[str]:
+        """``--cluster-cidr`` as the CIDRs it lists, each as ``ParseCIDRSloppy(cidr).String()`` writes it.
+
+        >>> ProxierSettings(hostname="n", cluster_cidr="010.0.0.0/08,fd00:10::/64").cluster_cidrs
+        ['10.0.0.0/8', 'fd00:10::/64']
+        """
+        if self.cluster_cidr is None:
+            return []
+        out = []
+        for c in self.cluster_cidr.split(","):
+            parsed = parse_cidr_sloppy(c)
+            if parsed is not None:
+                out.append(str(parsed[1]))
+        return out
+
+    @property
+    def local_detector_cidr(self) -> str | None:
+        """The pod CIDR of this proxier's family that the ClusterCIDR local-traffic detector tests, or ``None``
+        (no detector for this family).
+
+        ``getLocalDetectors`` (cmd/kube-proxy/app/server_linux.go): ``MapCIDRsByIPFamily(ClusterCIDRs)``, then
+        ``NewDetectLocalByCIDR(cidrs[0].String())`` per family, so a sloppy ``010.0.0.0/08`` is written
+        ``10.0.0.0/8`` and an IPv4-only ``--cluster-cidr`` leaves the IPv6 proxier without a detector.
+
+        >>> ProxierSettings(hostname="n", cluster_cidr="10.0.0.0/8", ip_family="IPv6").local_detector_cidr is None
+        True
+        """
+        want = 6 if self.is_ipv6 else 4
+        for c in self.cluster_cidrs:
+            if ipaddress.ip_network(c).version == want:
+                return c
+        return None
 
     @property
     def mark(self) -> str:

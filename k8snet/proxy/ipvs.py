@@ -26,7 +26,9 @@ it still has connections (``GracefulDeleteRS``); UDP and SCTP ones are deleted a
 (the state of the last sync, with connection counts, e.g. from the dataplane) to get that behaviour;
 without it the render is a first sync.
 
-Simplifications: one full sync from scratch (no partial syncs); Go-map orders become sorted orders.
+:func:`render_ipvs` is one sync from scratch; :class:`IPVSProxier` takes informer events and recomputes the
+whole state on every sync, as upstream (the IPVS proxier has no partial syncs). Simplifications: Go-map orders
+become sorted orders.
 
 >>> from k8snet.api.core_v1 import Service
 >>> from k8snet.api.discovery_v1 import EndpointSlice
@@ -59,7 +61,8 @@ from typing import Any
 
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.endpoints import endpoints_map
-from k8snet.proxy.serviceport import ServicePortInfo, service_port_map
+from k8snet.proxy.proxier import Proxier, SyncResult
+from k8snet.proxy.serviceport import ServicePortInfo, ServicePortName, service_port_map
 from k8snet.proxy.topology import categorize_endpoints
 from k8snet.rules.ipvs import (
     IPSet,
@@ -75,6 +78,7 @@ from k8snet.rules.ipvs import (
 from k8snet.rules.linebuffer import LineBuffer, make_chain_line
 
 __all__ = [
+    "IPVSProxier",
     "render_ipvs",
     "IPSET_INFO",
     "JUMP_CHAINS",
@@ -307,7 +311,18 @@ def render_ipvs(
     eps_map = endpoints_map(
         endpoint_slices, settings.hostname, family, settings.prefer_same_traffic_distribution
     )
+    return _ipvs_state(svc_map, eps_map, settings, settings.topology_labels, scheduler, previous)
 
+
+def _ipvs_state(
+    svc_map: dict[ServicePortName, ServicePortInfo],
+    eps_map: dict[ServicePortName, list[Any]],
+    settings: ProxierSettings,
+    node_labels: dict[str, str] | None,
+    scheduler: str,
+    previous: IPVSState | None,
+) -> IPVSState:
+    family = settings.ip_family
     sets = _Sets(
         {
             name: IPSet(
@@ -338,7 +353,7 @@ def render_ipvs(
             endpoints,
             svc,
             settings.hostname,
-            settings.topology_labels,
+            node_labels,
             settings.prefer_same_traffic_distribution,
         )
 
@@ -347,7 +362,7 @@ def render_ipvs(
             eps = cat.cluster
             if only_local and cat.local:
                 eps = cat.local
-            return [RealServer(ep.ip, ep.port) for ep in sorted(eps or [], key=str)]
+            return [RealServer(ep.ip, ep.port) for ep in sorted(eps or [], key=_endpoint_text)]
 
         # Handle traffic that loops back to the originator with SNAT.
         for ep in endpoints:
@@ -439,6 +454,45 @@ def render_ipvs(
     )
 
 
+def _endpoint_text(ep: Any) -> str:
+    return ep.endpoint
+
+
+class IPVSProxier(Proxier):
+    """kube-proxy's IPVS proxier over time, fed by Service and EndpointSlice events.
+
+    Upstream's IPVS proxier (``pkg/proxy/ipvs/proxier.go``) has no partial syncs: every ``syncProxyRules``
+    computes every virtual server, ipset entry and ``kube-ipvs0`` address from its Service and endpoint maps
+    and applies the difference to the kernel. Here each :meth:`sync` applies the pending changes to those maps
+    and returns the whole :class:`~k8snet.rules.ipvs.IPVSState` (:attr:`state`); the previous state feeds
+    graceful termination, as the kernel's connection counts do upstream. ``SyncResult.full`` is always true.
+
+    >>> from k8snet.api.core_v1 import Service
+    >>> proxier = IPVSProxier(ProxierSettings(hostname="test-node", node_ips=["100.101.102.103"]))
+    >>> _ = proxier.on_service_add(Service.model_validate({"metadata": {"name": "svc1", "namespace": "ns1"},
+    ...     "spec": {"clusterIP": "10.20.30.41", "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}]}}))
+    >>> result = proxier.sync()
+    >>> [vs.key for vs in proxier.state.virtual_servers]
+    [('TCP', '10.20.30.41', 80)]
+    """
+
+    def __init__(self, settings: ProxierSettings, clock: Any = None, scheduler: str = DEFAULT_SCHEDULER):
+        super().__init__(settings, clock)
+        self.scheduler = scheduler
+        self.state: IPVSState | None = None
+
+    def sync(self) -> SyncResult:
+        """``syncProxyRules``: apply the pending changes; the new state is :attr:`state`."""
+        start = self._now()
+        changed, _ = self._apply_changes()
+        self.state = _ipvs_state(
+            self.svc_port_map, self.endpoints_map, self.settings, self.node_labels, self.scheduler, self.state
+        )
+        self.need_full_sync = False
+        self.last_full_sync = start
+        return SyncResult(True, True, self.state.iptables, changed)
+
+
 def _graceful_termination(servers: dict[tuple[str, str, int], VirtualServer], previous: IPVSState) -> None:
     """``GracefulDeleteRS``: a removed real server of a still-active virtual server is deleted at once if
     it has no connections (or the service is UDP/SCTP), else kept with weight 0 until its connections end.
@@ -516,9 +570,9 @@ def _write_iptables_rules(
         ]
         if settings.masquerade_all:
             nat_rules.write(args, "dst,dst", "-j", KUBE_MARK_MASQ)
-        elif settings.cluster_cidr is not None:
+        elif settings.local_detector_cidr is not None:
             # Masquerade off-cluster traffic to a service VIP (it may be bridged in through a static route).
-            nat_rules.write(args, "dst,dst", ["!", "-s", settings.cluster_cidr], "-j", KUBE_MARK_MASQ)
+            nat_rules.write(args, "dst,dst", ["!", "-s", settings.local_detector_cidr], "-j", KUBE_MARK_MASQ)
         else:
             # No local-traffic detector: masquerade node traffic whose source is a VIP on kube-ipvs0.
             nat_rules.write(args, "src,dst", "-j", KUBE_MARK_MASQ)

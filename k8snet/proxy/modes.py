@@ -106,6 +106,18 @@ class ProxyMode:
         """``rules`` as the node's tools print them."""
         return rules
 
+    def dump_families(self, rules: Mapping[str, Any]) -> str:
+        """The rules of a node's proxiers (``{"IPv4": rules, "IPv6": rules}``, primary family first) as the
+        node's tools print them: one family's rules are exactly :meth:`dump`; modes say how two are shown."""
+        if len(rules) == 1:
+            return self.dump(next(iter(rules.values())))
+        return "".join(self.dump(r) for r in rules.values())
+
+    def proxier(self, settings: Any, clock: Any = None, service_cidrs: list[str] | None = None) -> Any:
+        """A kube-proxy of this mode for ``settings.ip_family`` that syncs over time (a
+        :class:`~k8snet.proxy.proxier.Proxier`), programming a new, empty kernel of its own."""
+        raise NotImplementedError
+
     def service_rules(self, rules: Any, svc: Any) -> str:
         """The part of the node's ``rules`` that implements the Service ``svc``, in the tools' own format."""
         raise NotImplementedError
@@ -144,6 +156,23 @@ class IPTablesMode(ProxyMode):
         from k8snet.dataplane.netfilter import NetfilterHost
 
         return NetfilterHost(self.parse(rules), local_ips, clock=clock, seed=seed)
+
+    def dump_families(self, rules):
+        """One ``iptables-restore`` payload per family, each under a comment naming the command that loads it:
+        ``iptables-restore`` for the IPv4 proxier, ``ip6tables-restore`` for the IPv6 one (two kernels' tables;
+        ``NewDualStackProxier`` in ``pkg/proxy/iptables/proxier.go`` gives each proxier its own
+        ``utiliptables.Interface``). One family alone is printed without a comment, as before."""
+        if len(rules) == 1:
+            return next(iter(rules.values()))
+        return "".join(
+            f"# {'ip6tables' if family == 'IPv6' else 'iptables'}-restore input of the {family} proxier\n{text}"
+            for family, text in rules.items()
+        )
+
+    def proxier(self, settings, clock=None, service_cidrs=None):
+        from k8snet.proxy.iptables import IPTablesProxier
+
+        return IPTablesProxier(settings, clock=clock)
 
     def service_rules(self, rules, svc):
         """The ``nat`` table lines of the chains owned by the Service (``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/
@@ -212,11 +241,49 @@ class IPVSMode(ProxyMode):
             + rules.iptables_save()
         )
 
-    def service_rules(self, rules, svc):
-        """``ipvsadm -Ln`` restricted to the Service's virtual servers, and its addresses on ``kube-ipvs0``."""
-        from k8snet.rules.ipvs import IPVSState, ipvsadm_ln
+    def dump_families(self, rules):
+        """One node's IPVS state for both proxiers, as its tools print it: the kernel has one IPVS table and one
+        ``kube-ipvs0`` device, so ``ipvsadm -Ln``, ``ip addr show kube-ipvs0`` and ``ipset list`` show both
+        families' entries (the IPv6 sets are the ``KUBE-6-`` ones), while ``iptables-save`` and
+        ``ip6tables-save`` print the two families' iptables rules separately (``NewDualStackProxier`` in
+        ``pkg/proxy/ipvs/proxier.go``: one ``utilipvs.Interface`` and per-family ``utiliptables.Interface`` and
+        ipset families)."""
+        from k8snet.rules.ipvs import IPVSState, ip_addr_show, ipset_list, ipvsadm_ln
 
-        addresses = {svc.spec.clusterIP, *(svc.spec.externalIPs or [])}
+        if len(rules) == 1:
+            return self.dump(next(iter(rules.values())))
+        states = list(rules.values())
+        merged = IPVSState(
+            virtual_servers=[vs for st in states for vs in st.virtual_servers],
+            ipsets={name: s for st in states for name, s in st.ipsets.items()},
+            bound_addresses=[a for st in states for a in st.bound_addresses],
+            dummy_device=states[0].dummy_device,
+        )
+        out = (
+            "# ipvsadm -Ln\n"
+            + ipvsadm_ln(merged)
+            + "\n# ip addr show kube-ipvs0\n"
+            + ip_addr_show(merged)
+            + "\n# ipset list\n"
+            + ipset_list(merged)
+        )
+        for family, state in rules.items():
+            out += f"\n# {'ip6tables' if family == 'IPv6' else 'iptables'}-save\n" + state.iptables_save()
+        return out
+
+    def proxier(self, settings, clock=None, service_cidrs=None):
+        from k8snet.proxy.ipvs import IPVSProxier
+
+        return IPVSProxier(settings, clock=clock)
+
+    def service_rules(self, rules, svc):
+        """``ipvsadm -Ln`` restricted to the Service's virtual servers, then ``ip -brief addr show kube-ipvs0``
+        as the node prints it: every address kube-proxy bound there, the Service's among them."""
+        from k8snet.netutils import canonical_ip
+        from k8snet.rules.ipvs import IPVSState, ip_brief_addr_show, ipvsadm_ln
+
+        # every ClusterIP (both families of a dual-stack Service: the rules may be either proxier's)
+        addresses = {svc.spec.clusterIP, *(svc.spec.clusterIPs or []), *(svc.spec.externalIPs or [])}
         addresses |= {
             i.ip
             for i in (
@@ -224,6 +291,7 @@ class IPVSMode(ProxyMode):
             )
             if i.ip
         }
+        addresses |= {canonical_ip(a) for a in addresses if isinstance(a, str) and ":" in a}
         node_ports = {p.nodePort for p in svc.spec.ports or [] if p.nodePort}
         ports = {p.port for p in svc.spec.ports or []}
         vss = [
@@ -232,11 +300,9 @@ class IPVSMode(ProxyMode):
             if (vs.address in addresses and vs.port in ports) or vs.port in node_ports
         ]
         text = ipvsadm_ln(IPVSState(virtual_servers=vss)).rstrip("\n")
-        bound = [a for a in rules.bound_addresses if a in addresses]
         return (
             f"$ ipvsadm -Ln  (the Service's virtual servers)\n{text}\n"
-            f"$ ip -brief addr show kube-ipvs0  (the Service's addresses)\n"
-            + "\n".join(f"inet {a}/32" for a in bound)
+            f"$ ip -brief addr show kube-ipvs0\n" + ip_brief_addr_show(rules).rstrip("\n")
         )
 
 
@@ -262,6 +328,17 @@ class NftablesMode(ProxyMode):
         from k8snet.dataplane.nft import NftHost
 
         return NftHost(self.parse(rules), local_ips, clock=clock, seed=seed)
+
+    def dump_families(self, rules):
+        """Both tables, ``ip kube-proxy`` then ``ip6 kube-proxy``: one ``nft`` ruleset holds them (each proxier
+        owns its table, ``NewDualStackProxier`` in ``pkg/proxy/nftables/proxier.go``), and the text is one valid
+        ``nft -f`` input."""
+        return "".join(rules.values())
+
+    def proxier(self, settings, clock=None, service_cidrs=None):
+        from k8snet.proxy.nftables import NftablesProxier
+
+        return NftablesProxier(settings, service_cidrs=service_cidrs, clock=clock)
 
     def service_rules(self, rules, svc):
         """The lines of the table that name the Service's chains or are map elements for it."""

@@ -19,8 +19,9 @@ ClientIP affinity without ``sessionAffinityConfig`` uses 10800 seconds (kube-pro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from k8snet.netutils import canonical_ip, ip_family, parse_cidr_sloppy
 
@@ -29,12 +30,12 @@ __all__ = ["ServicePortName", "ServicePortInfo", "service_ports", "service_port_
 DEFAULT_CLIENT_IP_TIMEOUT = 10800  # v1.DefaultClientIPServiceAffinitySeconds
 
 
-@dataclass(frozen=True, order=True)
-class ServicePortName:
+class ServicePortName(NamedTuple):
     """``proxy.ServicePortName``: namespace, name, port name and protocol.
 
     ``str()`` is ``ServicePortName.String()``: ``ns/name:port`` (``:port`` only if the port has a name);
-    the protocol is not part of it.
+    the protocol is not part of it. A named tuple, so hashing and ordering (the keys of every map a sync walks)
+    run at C speed.
 
     >>> str(ServicePortName("ns1", "svc1", "p80", "TCP")), str(ServicePortName("ns1", "svc1", "", "UDP"))
     ('ns1/svc1:p80', 'ns1/svc1')
@@ -49,13 +50,24 @@ class ServicePortName:
         return f"{self.namespace}/{self.name}" + (f":{self.port}" if self.port else "")
 
 
+# An IPv4 address already in canonical form (no leading zeros) is its own ParseIPSloppy(ip).String(): most are,
+# and this test is an order of magnitude cheaper than parsing.
+_CANONICAL_IPV4 = re.compile(
+    r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
+)
+
+
 def _ip_family(ip: str) -> str | None:
     # proxyutil.MapIPsByIPFamily: netutils.IsIPv6String, i.e. ParseIPSloppy (leading zeros allowed)
+    if isinstance(ip, str) and _CANONICAL_IPV4.fullmatch(ip):
+        return "IPv4"
     return ip_family(ip.strip()) if isinstance(ip, str) else None
 
 
 def _canon_ip(ip: str) -> str:
     # netutils.ParseIPSloppy(ip).String(): "172.30.0.041" becomes "172.30.0.41"
+    if isinstance(ip, str) and _CANONICAL_IPV4.fullmatch(ip):
+        return ip
     return (canonical_ip(ip.strip()) if isinstance(ip, str) else None) or ip
 
 

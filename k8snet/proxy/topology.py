@@ -98,6 +98,8 @@ def topology_mode_from_hints(
             has_for_node = True
         if not ep.zone_hints:
             all_have_zone_hints = False
+            if not all_have_node_hints:
+                return ""  # a Ready endpoint without any hint: no topology, whatever the others say
         elif zone in ep.zone_hints:
             has_for_zone = True
     if prefer_same_traffic_distribution and all_have_node_hints and has_for_node:
@@ -138,13 +140,16 @@ def categorize_endpoints(
     if svc_info.uses_cluster_endpoints:
         zone = (topology_labels or {}).get(LABEL_TOPOLOGY_ZONE, "")
         mode = topology_mode_from_hints(endpoints, node_name, zone, prefer_same_traffic_distribution)
-        cluster = _filter(
-            endpoints, lambda ep: ep.ready and _available_for_topology(ep, mode, node_name, zone)
-        )
+        if mode == "":
+            cluster = [ep for ep in endpoints if ep.ready]
+        else:
+            cluster = [
+                ep for ep in endpoints if ep.ready and _available_for_topology(ep, mode, node_name, zone)
+            ]
         # No Ready endpoints anywhere (topology was already dropped if none were Ready in our zone/node):
         # fall back to Serving-Terminating ones.
         if not cluster:
-            cluster = _filter(endpoints, lambda ep: ep.serving and ep.terminating)
+            cluster = [ep for ep in endpoints if ep.serving and ep.terminating]
         if cluster:
             has_any = True
 

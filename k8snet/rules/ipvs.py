@@ -53,6 +53,7 @@ import functools
 import hashlib
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from k8snet.errors import K8snetError
@@ -70,6 +71,10 @@ __all__ = [
     "ipvsadm_save",
     "parse_ipvsadm_ln",
     "parse_ipvsadm_save",
+    "read_ipvsadm",
+    "IpvsadmListing",
+    "ListedService",
+    "ListedDestination",
     "ipset_list",
     "ipset_save",
     "parse_ipset_list",
@@ -381,39 +386,246 @@ _SVC_LINE = re.compile(r"^(TCP|UDP|SCTP)  (\S+) (\S+)(?: \((\S+)\))?(?: persiste
 _DEST_LINE = re.compile(r"^  -> (\S+)\s+(\S+)\s+(-?\d+)\s+(\d+)\s+(\d+)\s*$")
 
 
+def _numeric_addr_port(lineno: int, line: str, text: str) -> tuple[str, int]:
+    """``_split_addr_port`` that names the line instead of raising a bare ``ValueError``."""
+    try:
+        return _split_addr_port(text)
+    except ValueError:
+        reason = f'"{text}" is not a numeric address:port (ipvsadm -L prints names; use ipvsadm -Ln)'
+        raise IPVSParseError(lineno, line, reason) from None
+
+
 def parse_ipvsadm_ln(text: str) -> list[VirtualServer]:
     """Parse ``ipvsadm -Ln`` output back into virtual servers (in the printed order).
+
+    Lines may carry extra indentation (as pasted into an issue); anything else that is not ``ipvsadm -Ln``
+    output raises :class:`IPVSParseError` (never a bare ``ValueError``), for instance the host and port names
+    of ``ipvsadm -L`` (:func:`read_ipvsadm` reads those, keeping the names).
 
     >>> parse_ipvsadm_ln("TCP  10.0.0.1:80 rr persistent 60\\n  -> 10.1.0.1:8080  Masq 1 2 3\\n")
     [VirtualServer(protocol='TCP', address='10.0.0.1', port=80, scheduler='rr', timeout=60, \
 real_servers=[RealServer(address='10.1.0.1', port=8080, weight=1, forward='Masq', active_conn=2, \
 inactive_conn=3)], flags=())]
+    >>> parse_ipvsadm_ln("    TCP  10.0.0.1:80 rr\\n      -> 10.1.0.1:8080  Masq 1 0 0\\n")[0].real_servers[0].port
+    8080
+    >>> parse_ipvsadm_ln("TCP  kubernetes.default.svc.cluster.local:https rr\\n")
+    Traceback (most recent call last):
+    ...
+    k8snet.rules.ipvs.IPVSParseError: line 1: "TCP  kubernetes.default.svc.cluster.local:https rr": \
+"kubernetes.default.svc.cluster.local:https" is not a numeric address:port (ipvsadm -L prints names; use ipvsadm -Ln)
     """
     servers: list[VirtualServer] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith(
-            ("IP Virtual Server", "Prot LocalAddress", "  -> RemoteAddress")
-        ):
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("IP Virtual Server", "Prot LocalAddress", "-> RemoteAddress")):
             continue
         m = _SVC_LINE.match(line)
         if m:
-            address, port = _split_addr_port(m.group(2))
+            address, port = _numeric_addr_port(lineno, raw, m.group(2))
             flags = tuple(m.group(4).split(",")) if m.group(4) else ()
             servers.append(
                 VirtualServer(m.group(1), address, port, m.group(3), int(m.group(5) or 0), [], flags)
             )
             continue
-        m = _DEST_LINE.match(line)
+        m = _DEST_LINE.match("  " + line)
         if m:
             if not servers:
-                raise IPVSParseError(lineno, line, "destination before any service")
-            address, port = _split_addr_port(m.group(1))
+                raise IPVSParseError(lineno, raw, "destination before any service")
+            address, port = _numeric_addr_port(lineno, raw, m.group(1))
             servers[-1].real_servers.append(
                 RealServer(address, port, int(m.group(3)), m.group(2), int(m.group(4)), int(m.group(5)))
             )
             continue
-        raise IPVSParseError(lineno, line, "not an ipvsadm -Ln line")
+        raise IPVSParseError(lineno, raw, "not an ipvsadm -Ln line")
     return servers
+
+
+@dataclass
+class ListedDestination:
+    """A destination as ``ipvsadm`` printed it: ``host`` and ``port`` as text (names under ``ipvsadm -L``);
+    ``weight`` is ``None`` when the listing does not show it (``--stats``, ``--rate``)."""
+
+    host: str
+    port: str
+    forward: str | None = None
+    weight: int | None = None
+    active_conn: int | None = None
+    inactive_conn: int | None = None
+    lineno: int = 0
+
+
+@dataclass
+class ListedService:
+    """A virtual service as printed: ``protocol`` ``TCP``/``UDP``/``SCTP`` or ``FWM`` (then ``host`` is the
+    firewall mark and ``port`` empty); ``timeout`` is the persistence timeout (0 when not persistent)."""
+
+    protocol: str
+    host: str
+    port: str
+    scheduler: str | None = None
+    timeout: int = 0
+    flags: tuple[str, ...] = ()
+    lineno: int = 0
+    destinations: list[ListedDestination] = field(default_factory=list)
+
+
+@dataclass
+class IpvsadmListing:
+    """What :func:`read_ipvsadm` made of the text: ``format`` (``ipvsadm -Ln``, ``ipvsadm -L``,
+    ``ipvsadm -Ln --stats``, ``ipvsadm -Ln --rate``, ``ipvsadm-save``), whether host or port ``names`` were
+    printed (not resolved here), and the lines not read as ``(lineno, text, reason)``."""
+
+    services: list[ListedService]
+    format: str
+    names: bool = False
+    unparsed: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+# print_service_entry in ipvsadm.c: "%s  %s" protocol and address, " %s" scheduler, then optional
+# " (flags)", " persistent %u", " mask %s", " ops", " pe %s"; firewall-mark services print "FWM  %d".
+_L_SVC = re.compile(
+    r"^(TCP|UDP|SCTP)\s+(\S+)\s+(\S+)(?:\s+\((\S+)\))?(?:\s+persistent\s+(\d+))?(?:\s+mask\s+\S+)?"
+    r"(?:\s+ops)?(?:\s+pe\s+\S+)?\s*$"
+)
+_L_FWM = re.compile(r"^FWM\s+(\d+)\s+(\S+)(?:\s+\((\S+)\))?(?:\s+persistent\s+(\d+))?.*$")
+_L_DEST = re.compile(r"^->\s+(\S+)\s+(\S+)\s+(-?\d+)\s+(\d+)\s+(\d+)\s*$")
+# --stats / --rate: five counters (with K/M/G suffixes) instead of the scheduler, weights and connections
+_L_STATS_SVC = re.compile(r"^(TCP|UDP|SCTP|FWM)\s+(\S+)(?:\s+[\d.]+[KMGT]?){5}\s*$")
+_L_STATS_DEST = re.compile(r"^->\s+(\S+)(?:\s+[\d.]+[KMGT]?){5}\s*$")
+_SAVE_PROTOS = {"-t": "TCP", "-u": "UDP", "-f": "FWM", "--sctp-service": "SCTP"}
+
+
+def _host_port(text: str) -> tuple[str, str]:
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        return host, rest.lstrip(":")
+    host, sep, port = text.rpartition(":")
+    return (host, port) if sep else (text, "")
+
+
+def _is_numeric(host: str, port: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return port.isdigit() or port == ""
+
+
+def _option(words: list[str], flag: str) -> str | None:
+    if flag in words:
+        i = words.index(flag)
+        if i + 1 < len(words):
+            return words[i + 1]
+    return None
+
+
+def read_ipvsadm(lines: Sequence[str | tuple[int, str]]) -> IpvsadmListing:
+    """Read ``ipvsadm -L``/``-Ln`` (also ``--stats``/``--rate``) or ``ipvsadm-save`` text, best effort.
+
+    Host and port names (``ipvsadm -L`` without ``-n``) are kept as printed and reported through ``names``:
+    nothing is resolved. Never raises; lines it cannot read go to ``unparsed``.
+
+    >>> listing = read_ipvsadm('''IP Virtual Server version 1.2.1 (size=4096)
+    ... Prot LocalAddress:Port Scheduler Flags
+    ...   -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+    ... TCP  kubernetes.default.svc.cluster.local:https rr
+    ...   -> kind-control-plane:6443      Masq    1      0          0'''.splitlines())
+    >>> listing.format, listing.names, listing.services[0].host, listing.services[0].destinations[0].host
+    ('ipvsadm -L', True, 'kubernetes.default.svc.cluster.local', 'kind-control-plane')
+    """
+    numbered: list[tuple[int, str]] = [
+        (i, ln) if isinstance(ln, str) else (int(ln[0]), str(ln[1])) for i, ln in enumerate(lines, 1)
+    ]
+    services: list[ListedService] = []
+    unparsed: list[tuple[int, str, str]] = []
+    saved = stats = rate = names = False
+    by_key: dict[tuple[str, str], ListedService] = {}
+    for lineno, raw in numbered:
+        line = raw.strip()
+        if not line or line.startswith(("IP Virtual Server", "-> RemoteAddress")):
+            continue
+        if line.startswith("Prot LocalAddress"):
+            stats = stats or "Conns" in line
+            rate = rate or "CPS" in line
+            continue
+        words = line.split()
+        if words[0] in ("-A", "-a", "-E", "-e") and len(words) >= 3 and words[1] in _SAVE_PROTOS:
+            saved = True
+            proto = _SAVE_PROTOS[words[1]]
+            host, port = (words[2], "") if proto == "FWM" else _host_port(words[2])
+            names = names or (proto != "FWM" and not _is_numeric(host, port))
+            if words[0] in ("-A", "-E"):
+                persistent = _option(words, "-p")
+                sched_flags = _option(words, "-b")
+                svc = ListedService(
+                    proto,
+                    host,
+                    port,
+                    _option(words, "-s") or "wlc",
+                    int(persistent) if persistent and persistent.isdigit() else 0,
+                    tuple(sched_flags.split(",")) if sched_flags else (),
+                    lineno,
+                )
+                by_key[(proto, words[2])] = svc
+                services.append(svc)
+                continue
+            target = by_key.get((proto, words[2]))
+            real = _option(words, "-r")
+            if target is None or real is None:
+                unparsed.append((lineno, line, "destination of a service not in the input"))
+                continue
+            rhost, rport = _host_port(real)
+            names = names or not _is_numeric(rhost, rport)
+            fwd = next((_SWITCH_FWD[w] for w in words[3:] if w in _SWITCH_FWD), "Route")
+            w = _option(words, "-w")
+            weight = int(w) if w is not None and w.lstrip("-").isdigit() else 1
+            target.destinations.append(ListedDestination(rhost, rport, fwd, weight, lineno=lineno))
+            continue
+        counters = stats or rate
+        m = None if counters else _L_SVC.match(line)
+        if m:
+            host, port = _host_port(m.group(2))
+            names = names or not _is_numeric(host, port)
+            flags = tuple(m.group(4).split(",")) if m.group(4) else ()
+            services.append(
+                ListedService(m.group(1), host, port, m.group(3), int(m.group(5) or 0), flags, lineno)
+            )
+            continue
+        m = None if counters else _L_FWM.match(line)
+        if m:
+            flags = tuple(m.group(3).split(",")) if m.group(3) else ()
+            services.append(
+                ListedService("FWM", m.group(1), "", m.group(2), int(m.group(4) or 0), flags, lineno)
+            )
+            continue
+        m = _L_STATS_SVC.match(line) if counters else None
+        if m:
+            host, port = (m.group(2), "") if m.group(1) == "FWM" else _host_port(m.group(2))
+            names = names or (m.group(1) != "FWM" and not _is_numeric(host, port))
+            services.append(ListedService(m.group(1), host, port, None, 0, (), lineno))
+            continue
+        m = (_L_STATS_DEST if counters else _L_DEST).match(line)
+        if m:
+            if not services:
+                unparsed.append((lineno, line, "destination before any service"))
+                continue
+            host, port = _host_port(m.group(1))
+            names = names or not _is_numeric(host, port)
+            if counters:
+                dest = ListedDestination(host, port, lineno=lineno)
+            else:
+                dest = ListedDestination(
+                    host, port, m.group(2), int(m.group(3)), int(m.group(4)), int(m.group(5)), lineno
+                )
+            services[-1].destinations.append(dest)
+            continue
+        unparsed.append((lineno, line, "not an ipvsadm line"))
+    if saved:
+        fmt = "ipvsadm-save"
+    else:
+        fmt = "ipvsadm -L" if names else "ipvsadm -Ln"
+        fmt += " --stats" if stats else " --rate" if rate else ""
+    return IpvsadmListing(services, fmt, names, unparsed)
 
 
 def ipvsadm_save(state: IPVSState | list[VirtualServer]) -> str:
@@ -706,6 +918,25 @@ def ip_addr_show(
             lines.append(f"    inet6 {a}/128 scope global ")
         lines.append("       valid_lft forever preferred_lft forever")
     return "\n".join(lines) + "\n"
+
+
+def ip_brief_addr_show(state: IPVSState | list[str], device: str = "kube-ipvs0") -> str:
+    """``ip -brief addr show kube-ipvs0``: one line, the device, its operational state and every address.
+
+    iproute2 ``ip/ipaddress.c``: ``print_linkinfo_brief`` prints the name as ``"%-16s "`` and
+    ``print_operstate`` the state as ``"%-14s "`` (a dummy device that was never set up is ``DOWN``);
+    ``print_addrinfo`` then prints each address as ``"%s/%d "`` (note the space after the last one). Addresses
+    are sorted, as :func:`ip_addr_show` sorts them.
+
+    >>> ip_brief_addr_show(["10.96.0.10", "10.96.0.1"])
+    'kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 \\n'
+    """
+    if isinstance(state, IPVSState):
+        addrs, device = list(state.bound_addresses), state.dummy_device
+    else:
+        addrs = list(state)
+    parsed = sorted((ipaddress.ip_address(a) for a in addrs), key=lambda a: (a.version, int(a)))
+    return f"{device:<16} {'DOWN':<14} " + "".join(f"{a}/{a.max_prefixlen} " for a in parsed) + "\n"
 
 
 def with_weight(vs: VirtualServer, address: str, port: int, weight: int) -> VirtualServer:

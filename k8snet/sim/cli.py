@@ -11,6 +11,10 @@ those of that node's kube-proxy, as ``k8snet kube-proxy`` would print them), els
 addressed to or the source's node (see :mod:`k8snet.sim.trace`). kube-proxy flags (``--cluster-cidr``,
 ``--masquerade-all``, ``--nodeport-addresses``, ``--no-localhost-nodeports``) apply to every node.
 
+IPv6 works the same way: ``--to '[fd00:10:96::a]:80'`` runs the packet through the nodes' IPv6 rules, a pod or node
+given by name sends from its IPv6 address, ``--clients N`` are IPv6 clients (2001:2::/48), and ``--cluster-cidr``
+takes a dual-stack pair (``10.244.0.0/16,fd00:10:244::/56``).
+
 >>> import json, os, tempfile, contextlib, io
 >>> path = os.path.join(tempfile.mkdtemp(), "svc.yaml")
 >>> _ = open(path, "w").write('''
@@ -44,14 +48,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.proxy.cli import add_kube_proxy_flags, load_files
+from k8snet.proxy.cli import (
+    add_kube_proxy_flags,
+    load_files,
+    quiet_broken_pipe,
+    read_path,
+    validate_as_api_server,
+)
 
-__all__ = ["register", "main", "run_trace", "run_simulate", "run_explain"]
+__all__ = ["register", "main", "run_trace", "run_simulate", "run_explain", "MAX_CONNECTIONS", "MAX_DURATION"]
 
 
 def register(subparsers: Any) -> None:
@@ -87,15 +98,26 @@ def register(subparsers: Any) -> None:
         metavar="SOURCE",
         help="a client (IP, namespace/name or node name); repeatable",
     )
-    s.add_argument("--clients", type=int, metavar="N", help="N external clients from 198.18.0.0/15")
-    s.add_argument("--connections", type=int, default=100_000, help="number of connections (default 100000)")
+    s.add_argument(
+        "--clients",
+        type=_bounded_int(1, MAX_CLIENTS),
+        metavar="N",
+        help=f"N external clients from 198.18.0.0/15, or 2001:2::/48 for an IPv6 destination (1 to {MAX_CLIENTS})",
+    )
+    s.add_argument(
+        "--connections",
+        type=_bounded_int(1, MAX_CONNECTIONS),
+        default=100_000,
+        metavar="N",
+        help=f"number of connections (default 100000, at most {MAX_CONNECTIONS})",
+    )
     s.add_argument("--seed", type=int, default=0)
     s.add_argument(
         "--duration",
-        type=float,
+        type=_duration,
         default=3600.0,
         metavar="SECONDS",
-        help="connections arrive over this many simulated seconds (default 3600)",
+        help=f"connections arrive over this many simulated seconds (default 3600, more than 0, at most {MAX_DURATION})",
     )
     s.add_argument(
         "--spread",
@@ -106,11 +128,69 @@ def register(subparsers: Any) -> None:
 
     e = subparsers.add_parser(
         "explain",
-        help="annotate an iptables-save dump of kube-proxy's rules",
-        description="Show which Service port and endpoint each kube-proxy chain belongs to.",
+        help="explain a node's kube-proxy rules (iptables, nftables or IPVS output)",
+        description="Show which Service port and endpoint each kube-proxy chain, nftables map or IPVS virtual "
+        "server belongs to, with each endpoint's share. Reads iptables-save, iptables -S [-v], grep fragments and "
+        "pasted rule lines, iptables -L [-n] [-v] [--line-numbers], nft list table/ruleset, ipvsadm -L/-Ln and "
+        "ipvsadm-save text, detects which and says so.",
     )
-    e.add_argument("file", metavar="FILE", help="iptables-save / iptables-restore text ('-' for stdin)")
+    e.add_argument("file", metavar="FILE", help="the pasted output ('-' for stdin)")
+    e.add_argument("--json", action="store_true", help="print JSON")
     e.set_defaults(func=run_explain)
+
+
+#: Upper bounds of ``simulate``: 1,000,000 connections take about ten seconds (100,000 take about one); a year of
+#: simulated time covers every session-affinity timeout (at most 86400 s); 198.18.0.0/15 holds 131,071 clients
+#: after 198.18.0.1.
+MAX_CONNECTIONS = 1_000_000
+MAX_DURATION = 365 * 24 * 3600
+MAX_CLIENTS = 131_071
+
+
+def _bounded_int(low: int, high: int) -> Any:
+    """An argparse ``type`` for an integer in ``[low, high]``.
+
+    >>> _bounded_int(1, 10)("10")
+    10
+    >>> _bounded_int(1, 10)("11")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be at most 10 (got 11)
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low} (got {value})")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high} (got {value})")
+        return value
+
+    return parse
+
+
+def _duration(text: str) -> float:
+    """An argparse ``type`` for ``--duration``: a finite number of seconds in ``(0, MAX_DURATION]``.
+
+    >>> _duration("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a finite number of seconds (got nan)
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds (got {text})")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds (got {text})")
+    if value > MAX_DURATION:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_DURATION} seconds (got {text})")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -127,7 +207,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         dest="destination",
         required=True,
         metavar="IP:PORT",
-        help="destination IP:PORT, or [namespace/]service[:port]",
+        help="destination IP:PORT ([IPv6]:PORT), or [namespace/]service[:port]",
     )
     p.add_argument(
         "--protocol",
@@ -170,6 +250,9 @@ def _world(args: argparse.Namespace) -> tuple[Any, str | None]:
         overrides["nodeport_addresses"] = [s.strip() for s in args.nodeport_addresses.split(",") if s.strip()]
     objs = load_files(args.filename)
     kinds = {o.kind for o in objs}
+    if not kinds & {"Deployment", "ReplicaSet"}:  # (a Cluster's API server validates those files itself)
+        for warning in validate_as_api_server(objs):
+            print(f"Warning: {warning}", file=sys.stderr)
     if kinds & {"Deployment", "ReplicaSet"}:
         from k8snet.sim.cluster import Cluster
 
@@ -241,7 +324,11 @@ def run_simulate(args: argparse.Namespace) -> int:
     world, entry = _world(args)
     clients: list[str] = list(args.source or [])
     if args.clients:
-        clients += external_clients(args.clients)
+        from k8snet.sim.trace import ip_family_of, parse_destination
+
+        # external clients of the destination's family
+        family = ip_family_of(parse_destination(world, args.destination, args.protocol)[0])
+        clients += external_clients(args.clients, family=family)
     if not clients:
         raise K8snetError("give --from (repeatable) or --clients N")
     spread: Any = args.spread
@@ -257,15 +344,18 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    """Execute a parsed ``explain`` command."""
-    from k8snet.dataplane.explain import render_explanation
+    """Execute a parsed ``explain`` command: the report on stdout, warnings on stderr (``Warning: ...``)."""
+    from k8snet.dataplane.explain import MAX_INPUT_BYTES, explain
 
-    try:
-        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()
-    except OSError as exc:
-        raise K8snetError(f'error: the path "{args.file}" cannot be read: {exc.strerror}') from None
-    out = render_explanation(text)
-    print(out, end="" if out.endswith("\n") else "\n")
+    data = read_path(args.file, MAX_INPUT_BYTES, missing="cannot be read: No such file or directory")
+    result = explain(data)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        out = result.text()
+        print(out, end="" if out.endswith("\n") else "\n")
+    for warning in result.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -275,8 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)
     args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except K8snetError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+
+    def go() -> int:
+        try:
+            return int(args.func(args) or 0)
+        except K8snetError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+
+    return quiet_broken_pipe(go)

@@ -1,6 +1,9 @@
 """The :class:`Cluster` facade: an API server, its controllers and a clock, wired like a small real cluster.
 
 ``Cluster`` wires the components and offers verbs; the logic of each verb lives with the component that owns it.
+The controllers read the store through shared informers (:attr:`Cluster.informers`) and work from queues of keys
+(:mod:`k8snet.controllers`); every write returns once they have settled (:meth:`Cluster.reconcile`), so a lesson
+sees the result of its ``kubectl`` command at once.
 The presets, their checks and the objects ``kubeadm init`` leaves behind (Namespaces, Nodes, the ``kubernetes``
 and ``kube-dns`` Services, CoreDNS) are in :mod:`k8snet.sim.bootstrap`; ``apply``'s per-object semantics,
 three-way merge and last-applied annotation are kubectl's, in :mod:`k8snet.kubectl.apply`. ``Cluster`` implements
@@ -34,7 +37,10 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+import ipaddress
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -42,10 +48,11 @@ from k8snet.api import Resource, resource_class
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.clock import DEFAULT_START, SimClock
-from k8snet.controllers import EventRecorder, GarbageCollector
+from k8snet.controllers import EventRecorder, GarbageCollector, QueueController
 from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
+from k8snet.controllers.informers import SharedInformerFactory
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.errors import K8snetError
 from k8snet.kubectl.apply import apply_documents, apply_one_object, create_documents
@@ -67,8 +74,13 @@ class Cluster(KubectlCluster):
     nodes : int or list of str, optional
         Number of nodes (or their names); the first is the control plane.
     service_cidr, cluster_cidr, node_port_range : str, optional
-        Override the preset's ``--service-cluster-ip-range``, ``--cluster-cidr`` (each node gets the next /24)
-        and ``--service-node-port-range``.
+        Override the preset's ``--service-cluster-ip-range``, ``--cluster-cidr`` (each node gets the next /24,
+        or /64 for IPv6) and ``--service-node-port-range``. The CIDRs take the flags' syntax: one CIDR, or two of
+        different families, the primary first (``"10.96.0.0/12,fd00:10:96::/112"``).
+    ip_families : sequence of str, optional
+        ``("IPv4",)`` (the default of every preset but ``"kind-dual"``/``"kind-ipv6"``), ``("IPv6",)``, or two
+        families, the primary first, for a dual-stack cluster like kind's ``ipFamily: dual``
+        (see :mod:`k8snet.sim.bootstrap`).
     seed : int
         Seeds every random choice (uids, generated names, allocator start points).
     zones : list of str, optional
@@ -93,9 +105,19 @@ class Cluster(KubectlCluster):
         zones: list[str] | None = None,
         cloud_provider: Any = None,
         start=DEFAULT_START,
+        ip_families: Any = None,
     ):
-        config = bootstrap.cluster_config(preset, nodes, service_cidr, cluster_cidr, node_port_range, zones)
+        config = bootstrap.cluster_config(
+            preset, nodes, service_cidr, cluster_cidr, node_port_range, zones, ip_families
+        )
+        start, cloud_provider = bootstrap.check_start(start), bootstrap.check_cloud_provider(cloud_provider)
         self.preset = preset
+        #: The cluster's IP families, primary first.
+        self.ip_families: tuple[str, ...] = config.ip_families
+        #: Each family's Service CIDR and cluster CIDR; :attr:`service_cidr` and :attr:`cluster_cidr` are the
+        #: primary family's.
+        self.service_cidrs: tuple[str, ...] = config.service_cidrs
+        self.cluster_cidrs: tuple[str, ...] = config.cluster_cidrs
         self.service_cidr = config.service_cidr
         self.cluster_cidr = config.cluster_cidr
         self.node_port_range = config.node_port_range
@@ -104,7 +126,11 @@ class Cluster(KubectlCluster):
         self.cloud_provider = cloud_provider
         self.clock = SimClock(start - timedelta(days=1))
         self.store = Store(self.clock, seed=seed)
-        self.api = APIServer(self.store, self.clock, self.service_cidr, self.node_port_range, seed=seed)
+        self.api = APIServer(
+            self.store, self.clock, list(self.service_cidrs), self.node_port_range, seed=seed
+        )
+        #: The shared informers every controller (and the DNS view) reads.
+        self.informers = SharedInformerFactory.for_store(self.store)
         self.recorder = EventRecorder(self.api, self.clock)
         self.kubelet = Kubelet(self.api, self.recorder)
         #: Controllers run in this order each round; append to add one (e.g. a load-balancer controller).
@@ -113,10 +139,11 @@ class Cluster(KubectlCluster):
             DeploymentController(self.api, self.recorder),
             ReplicaSetController(self.api, self.recorder),
             self.kubelet,
-            EndpointsController(self.api),
-            EndpointSliceController(self.api),
+            EndpointsController(self.api, self.recorder),
+            EndpointSliceController(self.api, recorder=self.recorder),
             EndpointSliceMirroringController(self.api),
         ]
+        self._started: list[Any] = []
         self._dns = None
         #: ``Warning:`` texts the API server returned for the last :meth:`apply` or :meth:`create`.
         self.last_warnings: list[str] = []
@@ -126,7 +153,7 @@ class Cluster(KubectlCluster):
         for node in workers:  # workers join after kubeadm init
             self.api.create(node)
         self.reconcile()
-        if cloud_provider is None and preset == "kind":
+        if cloud_provider is None and preset.startswith("kind"):
             from k8snet.controllers.cloud import GenericCloud
 
             cloud_provider = GenericCloud()
@@ -140,14 +167,59 @@ class Cluster(KubectlCluster):
 
     # -- the control loop ----------------------------------------------------------------------------------
     def reconcile(self, max_rounds: int = 100) -> None:
-        """Run every controller until a whole round writes nothing."""
-        for _ in range(max_rounds):
-            before = self.store.resource_version
-            for controller in self.controllers:
-                controller.sync()
-            if self.store.resource_version == before:
-                return
+        """Let the controllers react until every work queue is empty.
+
+        Each round runs one pass of every controller in :attr:`controllers` order; a pass handles the keys its
+        informers' events queued (delayed keys whose time has come on :attr:`clock` included). A controller
+        without a queue (only ``sync()``) runs a full pass every round, and then the loop also waits for a round
+        that writes nothing. A newly appended controller is started first (its informers replay what exists).
+        """
+        self._wire()
+        queued = [c for c in self.controllers if isinstance(c, QueueController)]
+        legacy = [c for c in self.controllers if not isinstance(c, QueueController)]
+        with _gc_paused():
+            for _ in range(max_rounds):
+                if not legacy and not any(c.pending() for c in queued):
+                    self.store.check_mutations()
+                    return
+                before = self.store.resource_version
+                for controller in self.controllers:
+                    if isinstance(controller, QueueController):
+                        controller.process()
+                    else:
+                        controller.sync()
+                if legacy and self.store.resource_version == before and not any(c.pending() for c in queued):
+                    self.store.check_mutations()
+                    return
         raise K8snetError(f"controllers did not settle after {max_rounds} rounds")
+
+    def resync(self) -> None:
+        """Queue every object for every controller (a full resync, as an informer's resync period does) and
+        reconcile: a cluster whose controllers are settled writes nothing.
+
+        >>> c = Cluster(preset="minikube")
+        >>> before = c.store.resource_version
+        >>> c.resync()
+        >>> c.store.resource_version == before
+        True
+        """
+        self._wire()
+        for controller in self.controllers:
+            if isinstance(controller, QueueController):
+                controller.resync()
+        self.reconcile()
+
+    def _wire(self) -> None:
+        """Start the controllers added to :attr:`controllers` and stop the ones removed from it."""
+        current = {id(c) for c in self.controllers}
+        for controller in [c for c in self._started if id(c) not in current]:
+            controller.stop()
+            self._started.remove(controller)
+        started = {id(c) for c in self._started}
+        for controller in self.controllers:
+            if isinstance(controller, QueueController) and id(controller) not in started:
+                controller.start(self.informers)
+                self._started.append(controller)
 
     # -- writes ------------------------------------------------------------------------------------------
     def apply(self, manifest: Any, atomic: bool = False) -> list[Any]:
@@ -207,7 +279,7 @@ class Cluster(KubectlCluster):
         reconcile."""
         out = []
         warnings: list[str] = []
-        with self.store.transaction():
+        with _gc_paused(), self.store.transaction():
             for obj in objs:
                 out.append(write(obj))
                 # every request resets the API server's warnings, the controllers' ones included
@@ -319,10 +391,17 @@ class Cluster(KubectlCluster):
             ),
         )
 
-    def node_ip(self, name: str) -> str:
-        """A node's InternalIP."""
+    def node_ip(self, name: str, family: str | None = None) -> str:
+        """A node's InternalIP: the first one, or the one of ``family`` (``"IPv4"``/``"IPv6"``)."""
         node = self.api.get("Node", name)
-        return next(a.address for a in node.status.addresses if a.type == "InternalIP")
+        ips = [a.address for a in node.status.addresses if a.type == "InternalIP"]
+        if family is None:
+            return ips[0]
+        want = 6 if family == "IPv6" else 4
+        found = next((ip for ip in ips if ipaddress.ip_address(ip).version == want), None)
+        if found is None:
+            raise K8snetError(f"node {name} has no {family} InternalIP (its addresses: {', '.join(ips)})")
+        return found
 
     # -- other components ----------------------------------------------------------------------------------
     def kubectl(self, line: str, stdin: str | None = None) -> KubectlOutput:
@@ -343,6 +422,22 @@ class Cluster(KubectlCluster):
                 raise K8snetError("the DNS model (k8snet.dns) is not available") from exc
             self._dns = DNS(self)
         return self._dns
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the controllers run. What they allocate is acyclic (API
+    objects, index entries) and reference counting frees it; without the pause, full collections would scan
+    every stored object again and again as a large cluster is built (a third of the time at a few thousand
+    pods). The collector runs again as before afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _kind(name: str) -> str:

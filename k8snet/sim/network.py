@@ -5,7 +5,12 @@ flat pod network gives (every node routes each other node's pod CIDR to that nod
 do): a packet for a pod IP goes to the node whose ``spec.podCIDR`` contains it, then over that node's veth to the
 pod. Addresses that belong to nothing in the cluster are "external"; they are reached through the gateway.
 
-Simplifications: one flat L2 node network (no overlay, no encapsulation, MTU ignored); IPv4 only.
+A dual-stack cluster is the same graph with more addresses: a node's InternalIPs of both families, its
+``spec.podCIDRs`` (one per family) and each pod's ``status.podIPs`` all lead to the same vertices, so a packet of
+either family is routed the same way.
+
+Simplifications: one flat L2 node network (no overlay, no encapsulation, MTU ignored); IPv4 and IPv6 share it
+(no separate IPv6 routing, no neighbour discovery).
 
 >>> from k8snet.api.core_v1 import Node, Pod
 >>> n = Node(metadata={"name": "n1"}, spec={"podCIDR": "10.244.0.0/24"},
@@ -44,7 +49,7 @@ class Network:
 
     graph: nx.Graph
     ips: dict[str, Vertex] = field(default_factory=dict)
-    pod_cidrs: list[tuple[ipaddress.IPv4Network, str]] = field(default_factory=list)
+    pod_cidrs: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -75,8 +80,13 @@ class Network:
             g.add_edge(v, NODE_NETWORK, kind="eth0", ip=ip)
             if ip:
                 net.ips[ip] = v
-            if cidr:
-                net.pod_cidrs.append((ipaddress.ip_network(cidr), name))
+            # a dual-stack node's other InternalIP (the first one is ``ip``)
+            for a in (node.status.addresses if node.status else None) or []:
+                if a.type == "InternalIP" and a.address:
+                    net.ips.setdefault(a.address, v)
+            for c in dict.fromkeys([cidr, *((node.spec.podCIDRs if node.spec else None) or [])]):
+                if c:
+                    net.pod_cidrs.append((ipaddress.ip_network(c, strict=False), name))
         for pod in sorted(pods, key=lambda p: (p.metadata.namespace or "default", p.metadata.name or "")):
             ip = pod.status.podIP if pod.status else None
             node_name = pod.spec.nodeName if pod.spec else None
@@ -86,6 +96,9 @@ class Network:
             g.add_node(v, kind="pod", ip=ip, node=node_name, labels=dict(pod.metadata.labels or {}))
             g.add_edge(v, ("node", node_name), kind="veth", ip=ip)
             net.ips[ip] = v
+            for pip in (pod.status.podIPs if pod.status else None) or []:  # a dual-stack pod's other address
+                if pip.ip:
+                    net.ips.setdefault(pip.ip, v)
         for name, ip in load_balancers:
             v = ("lb", name)
             g.add_node(v, kind="lb", ip=ip)
@@ -111,7 +124,7 @@ class Network:
         """The node whose pod CIDR contains ``ip`` (the route every node has to it), or ``None``."""
         addr = ipaddress.ip_address(ip)
         for cidr, name in self.pod_cidrs:
-            if addr in cidr:
+            if addr.version == cidr.version and addr in cidr:
                 return name
         return None
 

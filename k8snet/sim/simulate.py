@@ -48,28 +48,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from k8snet.dataplane.packet import Packet
+from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
 from k8snet.sim.trace import (
     Outcome,
     World,
+    ip_family_of,
     parse_destination,
-    parse_source,
+    source_for_family,
     trace_world,
     veth_name,
     world_for,
 )
 
-__all__ = ["simulate", "simulate_world", "SimulationResult", "external_clients"]
+__all__ = ["simulate", "simulate_world", "SimulationResult", "external_clients", "CLIENT_BASES"]
 
 
-def external_clients(n: int, base: str = "198.18.0.1") -> list[str]:
-    """``n`` external client addresses from the benchmarking range 198.18.0.0/15 (RFC 2544).
+#: The first external client address per family: the benchmarking ranges 198.18.0.0/15 (RFC 2544) and
+#: 2001:2::/48 (RFC 5180).
+CLIENT_BASES = {"IPv4": "198.18.0.1", "IPv6": "2001:2::1"}
 
-    >>> external_clients(2)
-    ['198.18.0.1', '198.18.0.2']
+
+def external_clients(n: int, base: str | None = None, family: str = "IPv4") -> list[str]:
+    """``n`` external client addresses from the benchmarking range of ``family`` (or from ``base`` on).
+
+    >>> external_clients(2), external_clients(2, family="IPv6")
+    (['198.18.0.1', '198.18.0.2'], ['2001:2::1', '2001:2::2'])
     """
-    start = ipaddress.ip_address(base)
+    start = ipaddress.ip_address(base or CLIENT_BASES[family])
     return [str(start + i) for i in range(n)]
 
 
@@ -162,7 +168,7 @@ def _affinity_timeout(world: World, dst_ip: str, dst_port: int, protocol: str) -
     """``timeoutSeconds`` of the ClientIP-affinity Service port ``dst_ip:dst_port`` is an address of, if any."""
     from k8snet.proxy.serviceport import service_port_map
 
-    for info in service_port_map(world.services).values():
+    for info in service_port_map(world.services, ip_family_of(dst_ip)).values():
         if info.protocol != protocol or info.session_affinity != "ClientIP":
             continue
         vips = {info.cluster_ip, *info.external_ips, *info.load_balancer_vips}
@@ -173,12 +179,16 @@ def _affinity_timeout(world: World, dst_ip: str, dst_port: int, protocol: str) -
     return None
 
 
-def _source_cidrs(world: World) -> list[str]:
-    """The source CIDRs kube-proxy's rules can test an external client against."""
+def _source_cidrs(world: World, family: str = "IPv4") -> list[str]:
+    """The source CIDRs (of ``family``) kube-proxy's rules can test an external client against."""
     from k8snet.proxy.serviceport import service_port_map
 
     cidrs = sorted(
-        {c for info in service_port_map(world.services).values() for c in info.load_balancer_source_ranges}
+        {
+            c
+            for info in service_port_map(world.services, family).values()
+            for c in info.load_balancer_source_ranges
+        }
     )
     return cidrs
 
@@ -188,7 +198,7 @@ def _class_key(world: World, kind: str, ip: str, cidrs: list[str]) -> tuple:
         return (kind, ip)
     addr = ipaddress.ip_address(ip)
     member = []
-    for c in cidrs + ([world.cluster_cidr] if world.cluster_cidr else []):
+    for c in cidrs + world.cluster_cidrs:
         try:
             member.append(addr in ipaddress.ip_network(c, strict=False))
         except ValueError:
@@ -243,8 +253,10 @@ def simulate_world(
 ) -> SimulationResult:
     """:func:`simulate` on a :class:`~k8snet.sim.trace.World` (see :func:`simulate` for the parameters)."""
     protocol = protocol.upper() if protocol else None
+    dst_ip, dst_port, _, protocol = parse_destination(world, destination, protocol)
+    family = ip_family_of(dst_ip)
     if isinstance(clients, int):
-        clients = external_clients(clients)
+        clients = external_clients(clients, family=family)
     if isinstance(clients, Mapping):
         client_list, client_weights = list(clients), [float(w) for w in clients.values()]
     else:
@@ -252,10 +264,10 @@ def simulate_world(
         client_weights = [1.0] * len(client_list)
     if not client_list:
         raise K8snetError("simulate needs at least one client")
-    dst_ip, dst_port, _, protocol = parse_destination(world, destination, protocol)
     rng = random.Random(seed)
 
-    parsed = [parse_source(world, c) for c in client_list]
+    # each client sends from its address of the destination's family
+    parsed = [source_for_family(world, c, family) for c in client_list]
     entries = [
         _entry_nodes(world, kind, node, dst_ip, dst_port, protocol, spread) for kind, _, _, node in parsed
     ]
@@ -265,7 +277,7 @@ def simulate_world(
     dists: dict[tuple, list[Outcome]] = {}
     reps: dict[tuple, str] = {}
     group_of: dict[tuple[int, str | None], tuple] = {}
-    cidrs = _source_cidrs(world)
+    cidrs = _source_cidrs(world, family)
     for ci, (kind, label, ip, _node) in enumerate(parsed):
         cls = _class_key(world, kind, ip, cidrs)
         reps.setdefault(cls, label if kind != "external" else ip)
@@ -284,7 +296,7 @@ def simulate_world(
                 dists[key] = t.outcomes
             group_of[(ci, entry)] = key
     cums = {k: _cum([float(o.probability) for o in v]) for k, v in dists.items()}
-    rep_ip = {cls: (parse_source(world, src)[2]) for cls, src in reps.items()}
+    rep_ip = {cls: (source_for_family(world, src, family)[2]) for cls, src in reps.items()}
 
     # 2. sample connections in time order
     timeout = _affinity_timeout(world, dst_ip, dst_port, protocol)
@@ -318,7 +330,9 @@ def simulate_world(
                 now[0] = t
                 host = hosts.get(entry)
                 if host is None:
-                    host = hosts[entry] = world.new_host(entry, clock=lambda: now[0], seed=seed)
+                    host = hosts[entry] = world.new_host(
+                        entry, clock=lambda: now[0], seed=seed, family=family
+                    )
                 kind, label, ip, node = parsed[ci]
                 if kind == "pod" and entry == node:
                     iface = veth_name(label)
@@ -404,8 +418,8 @@ def _dest_for(world: World, entry: str | None, dst_ip: str, dst_port: int, desti
     """A NodePort destination (a node IP) is addressed at each entry node's own IP: that is what a load balancer
     in front of the NodePorts, or a client picking any node, does."""
     if entry is not None and dst_ip in world.node_of_ip and world.node_of_ip[dst_ip] != entry:
-        ip = world.local_ips(entry)[0]
-        return f"{ip}:{dst_port}" if destination is not None else ip
+        ip = (world.local_ips(entry, ip_family_of(dst_ip)) or world.local_ips(entry))[0]
+        return format_endpoint(ip, dst_port) if destination is not None else ip
     return destination if destination is not None else dst_ip
 
 

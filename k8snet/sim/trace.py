@@ -30,7 +30,12 @@ Example
 >>> print(t.snat_text())  # the node is outside --cluster-cidr: kube-proxy masquerades it
 MASQUERADE: the backend sees source 192.168.49.2 (node minikube)
 
-Simplifications: IPv4 only (the first IP family); the default entry node for an ``externalIP`` is the first node
+IPv4 and IPv6: a trace runs in the family of its destination address, through each node's proxier of that
+family (``ip6tables``, the ``ip6 kube-proxy`` table, IPv6 virtual servers; :mod:`k8snet.proxy.metaproxier`); a
+dual-stack pod or node sends from its address of that family, and an address of the other family as the source
+is an error (a packet has one family).
+
+Simplifications: the default entry node for an ``externalIP`` is the first node
 (an external router's choice; pass ``entry_node``); a packet for a load-balancer IP enters the first node that
 would pass the balancer's health check (any node for ``externalTrafficPolicy: Cluster``, nodes with a ready local
 endpoint for ``Local``; nodes labelled ``node.kubernetes.io/exclude-from-external-load-balancers`` are skipped),
@@ -57,13 +62,16 @@ from typing import Any
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
 from k8snet.proxy.config import ProxierSettings
+from k8snet.proxy.metaproxier import node_families
 from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.network import Network
 
 __all__ = [
+    "ip_family_of",
     "trace",
     "trace_objects",
     "parse_source",
+    "source_for_family",
     "parse_destination",
     "default_entry",
     "veth_name",
@@ -90,10 +98,41 @@ def _ip_in(ip: str, cidr: str | None) -> bool:
         return False
 
 
+def ip_family_of(ip: str) -> str:
+    """``"IPv4"`` or ``"IPv6"``: the family of an address, which decides whose rules a packet meets.
+
+    >>> ip_family_of("10.96.0.10"), ip_family_of("fd00:10:96::a")
+    ('IPv4', 'IPv6')
+    """
+    return "IPv6" if ":" in ip else "IPv4"
+
+
+def _canon(ip: Any) -> Any:
+    # IPv6 addresses in one spelling (what Packet keeps and the executors write); IPv4 text as given
+    if isinstance(ip, str) and ":" in ip:
+        try:
+            return str(ipaddress.ip_address(ip))
+        except ValueError:
+            return ip
+    return ip
+
+
 def _node_ips(node: Any) -> list[str]:
     addrs = (node.status.addresses if node.status else None) or []
-    ips = [a.address for a in addrs if a.type == "InternalIP"]
-    ips += [a.address for a in addrs if a.type == "ExternalIP" and a.address not in ips]
+    ips = [_canon(a.address) for a in addrs if a.type == "InternalIP"]
+    ips += [_canon(a.address) for a in addrs if a.type == "ExternalIP" and _canon(a.address) not in ips]
+    return ips
+
+
+def _pod_ips(pod: Any) -> list[str]:
+    """``status.podIP`` and, for a dual-stack pod, the other family's address from ``status.podIPs``."""
+    status = pod.status
+    if status is None:
+        return []
+    ips = [_canon(status.podIP)] if status.podIP else []
+    for p in status.podIPs or []:
+        if p.ip and _canon(p.ip) not in ips:
+            ips.append(_canon(p.ip))
     return ips
 
 
@@ -104,6 +143,13 @@ class World:
     version) or directly from objects. ``settings`` adjusts every node's :class:`ProxierSettings`: a dict of field
     overrides, or a ``ProxierSettings`` whose fields (other than hostname, node IPs and topology labels, which
     come from each Node) apply to every node.
+
+    Each node runs one proxier per IP family (:mod:`k8snet.proxy.metaproxier`): :meth:`rules`, :meth:`host` and
+    :meth:`settings_for` take the ``family`` (default :attr:`primary_family`), and a trace uses the family of its
+    destination address, so an IPv6 packet meets the node's ``ip6tables`` rules (``ip6 kube-proxy`` table, IPv6
+    virtual servers). ``cluster_cidr`` is kube-proxy's ``--cluster-cidr``: one CIDR, or a dual-stack pair
+    (``"10.244.0.0/16,fd00:10:244::/56"`` or a list); the ``ip_family`` of ``settings`` is ignored (the packet
+    decides).
     """
 
     def __init__(
@@ -113,7 +159,7 @@ class World:
         services: Iterable[Any],
         endpoint_slices: Iterable[Any],
         mode: str = "iptables",
-        cluster_cidr: str | None = None,
+        cluster_cidr: str | list[str] | None = None,
         service_cidrs: list[str] | None = None,
         settings: Any = None,
     ):
@@ -124,32 +170,50 @@ class World:
         self.services = list(services)
         self.endpoint_slices = list(endpoint_slices)
         self.mode = mode
+        if isinstance(cluster_cidr, (list, tuple)):
+            cluster_cidr = ",".join(cluster_cidr) or None
+        #: ``--cluster-cidr`` as kube-proxy takes it (comma-separated for dual-stack).
         self.cluster_cidr = cluster_cidr
+        #: Its CIDRs.
+        self.cluster_cidrs = [c.strip() for c in (cluster_cidr or "").split(",") if c.strip()]
         self.service_cidrs = service_cidrs
         self.settings = settings
         #: The :class:`~k8snet.proxy.modes.ProxyMode` every node's kube-proxy runs in.
         self.proxy_mode = proxy_mode(mode)
         self.node_by_name = {n.metadata.name: n for n in self.nodes}
         self.network = Network.build(self.nodes, self.pods, load_balancers=self._lb_vips())
-        self._texts: dict[str, Any] = {}
-        self._hosts: dict[str, Any] = {}
+        self._texts: dict[tuple[str, str], Any] = {}
+        self._hosts: dict[tuple[str, str], Any] = {}
         self._service_addresses: dict[str, set[str]] | None = None
         self.node_of_ip: dict[str, str] = {}
         for n in self.nodes:
             for ip in _node_ips(n):
                 self.node_of_ip.setdefault(ip, n.metadata.name)
         self.pod_by_key = {f"{p.metadata.namespace or 'default'}/{p.metadata.name}": p for p in self.pods}
-        self.pod_by_ip = {}
+        self.pod_by_ip: dict[str, str] = {}
         for key, p in self.pod_by_key.items():
-            ip = p.status.podIP if p.status else None
-            if ip and not (p.spec and p.spec.hostNetwork):
-                self.pod_by_ip[ip] = key
+            if not (p.spec and p.spec.hostNetwork):
+                ips = _pod_ips(p)
+                if ips:
+                    self.pod_by_ip[ips[0]] = (
+                        key  # status.podIP (a later pod with the same IP wins, as before)
+                    )
+                for ip in ips[1:]:
+                    self.pod_by_ip.setdefault(ip, key)
         self.endpoint_node: dict[str, str] = {}
         for es in self.endpoint_slices:
             for ep in es.endpoints or []:
                 for a in ep.addresses or []:
                     if ep.nodeName:
-                        self.endpoint_node.setdefault(a, ep.nodeName)
+                        self.endpoint_node.setdefault(_canon(a), ep.nodeName)
+        #: The families the cluster uses, the primary first (that of the first node's first address, else of
+        #: ``cluster_cidr``, else of the objects: :func:`~k8snet.proxy.metaproxier.node_families`).
+        self.families = node_families(
+            _node_ips(self.nodes[0]), self.cluster_cidr, [*self.services, *self.endpoint_slices]
+        )
+        for f in node_families([], self.cluster_cidr, [*self.services, *self.endpoint_slices]):
+            if f not in self.families:
+                self.families.append(f)
 
     def _lb_vips(self) -> list[tuple[str, str]]:
         out = []
@@ -162,9 +226,14 @@ class World:
                     out.append((f"{svc.metadata.namespace or 'default'}/{svc.metadata.name}#{i}", ing.ip))
         return out
 
+    @property
+    def primary_family(self) -> str:
+        """The family whose rules :meth:`rules` and :meth:`host` give by default."""
+        return self.families[0]
+
     # -- settings and hosts --
-    def settings_for(self, node_name: str) -> ProxierSettings:
-        """The kube-proxy settings of ``node_name``."""
+    def settings_for(self, node_name: str, family: str | None = None) -> ProxierSettings:
+        """The kube-proxy settings of ``node_name``'s proxier for ``family`` (default :attr:`primary_family`)."""
         node = self.node_by_name[node_name]
         base = dict(
             hostname=node_name,
@@ -182,31 +251,39 @@ class World:
             base.update(fields)
         elif isinstance(s, Mapping):
             base.update(s)
+        base["ip_family"] = family or self.primary_family
         return ProxierSettings(**base)
 
-    def rules(self, node_name: str) -> Any:
-        """What ``node_name``'s kube-proxy programs: iptables text (including the built-in chain jumps), nft text,
-        or an :class:`~k8snet.rules.ipvs.IPVSState`."""
-        if node_name not in self._texts:
+    def rules(self, node_name: str, family: str | None = None) -> Any:
+        """What ``node_name``'s ``family`` proxier programs: iptables (``ip6tables``) text including the built-in
+        chain jumps, nft text, or an :class:`~k8snet.rules.ipvs.IPVSState`."""
+        key = (node_name, family or self.primary_family)
+        if key not in self._texts:
             payload = self.proxy_mode.render(
-                self.services, self.endpoint_slices, self.settings_for(node_name), self.service_cidrs
+                self.services, self.endpoint_slices, self.settings_for(*key), self.service_cidrs
             )
-            self._texts[node_name] = self.proxy_mode.base_jump_rules(payload)
-        return self._texts[node_name]
+            self._texts[key] = self.proxy_mode.base_jump_rules(payload)
+        return self._texts[key]
 
-    def local_ips(self, node_name: str) -> list[str]:
+    def local_ips(self, node_name: str, family: str | None = None) -> list[str]:
+        """The node's addresses (those of ``family`` only, when given)."""
         s = self.settings_for(node_name)
-        return list(s.node_ips) or _node_ips(self.node_by_name[node_name])
+        ips = list(s.node_ips) or _node_ips(self.node_by_name[node_name])
+        if family is not None:
+            ips = [ip for ip in ips if ip_family_of(ip) == family]
+        return ips
 
-    def host(self, node_name: str) -> Any:
-        """The (stateless, shared) executor for ``node_name``; used only through ``enumerate``."""
-        if node_name not in self._hosts:
-            self._hosts[node_name] = self.new_host(node_name)
-        return self._hosts[node_name]
+    def host(self, node_name: str, family: str | None = None) -> Any:
+        """The (stateless, shared) executor of ``node_name``'s ``family`` rules; used only through ``enumerate``."""
+        key = (node_name, family or self.primary_family)
+        if key not in self._hosts:
+            self._hosts[key] = self.new_host(node_name, family=key[1])
+        return self._hosts[key]
 
-    def new_host(self, node_name: str, clock: Any = None, seed: int = 0) -> Any:
-        """A fresh executor with its own conntrack and recent/affinity state (for simulations)."""
-        return self.proxy_mode.executor(self.rules(node_name), self.local_ips(node_name), clock, seed)
+    def new_host(self, node_name: str, clock: Any = None, seed: int = 0, family: str | None = None) -> Any:
+        """A fresh executor of ``node_name``'s ``family`` rules (default :attr:`primary_family`) with its own
+        conntrack and recent/affinity state (for simulations)."""
+        return self.proxy_mode.executor(self.rules(node_name, family), self.local_ips(node_name), clock, seed)
 
     # -- addresses --
     def service_addresses(self) -> dict[str, set[str]]:
@@ -220,9 +297,9 @@ class World:
                 continue
             for ip in (spec.clusterIPs or []) + ([spec.clusterIP] if spec.clusterIP else []):
                 if ip and ip != "None":
-                    out["cluster"].add(ip)
-            out["external"].update(spec.externalIPs or [])
-        out["lb"].update(ip for _, ip in self._lb_vips())
+                    out["cluster"].add(_canon(ip))
+            out["external"].update(_canon(ip) for ip in spec.externalIPs or [])
+        out["lb"].update(_canon(ip) for _, ip in self._lb_vips())
         self._service_addresses = out
         return out
 
@@ -235,7 +312,7 @@ class World:
         if ip in self.node_of_ip:
             return "node", self.node_of_ip[ip], self.node_of_ip[ip]
         node = self.network.node_for_pod_ip(ip) or self.endpoint_node.get(ip)
-        if node is not None or _ip_in(ip, self.cluster_cidr):
+        if node is not None or any(_ip_in(ip, c) for c in self.cluster_cidrs):
             return "pod-network", ip, node
         return "external", ip, None
 
@@ -247,13 +324,14 @@ class World:
 
         names = [n.metadata.name for n in self.nodes if EXCLUDE_LB_LABEL not in (n.metadata.labels or {})]
         names = names or [n.metadata.name for n in self.nodes]
-        for spn, info in service_port_map(self.services).items():
+        family = ip_family_of(vip)
+        for spn, info in service_port_map(self.services, family).items():
             if vip in info.load_balancer_vips and info.port == port and info.protocol == protocol:
                 if not info.external_policy_local:
                     return names
                 healthy = []
                 for name in names:
-                    eps = endpoints_map(self.endpoint_slices, name).get(spn, [])
+                    eps = endpoints_map(self.endpoint_slices, name, family).get(spn, [])
                     if any(e.is_local and e.ready for e in eps):
                         healthy.append(name)
                 return healthy or names
@@ -281,14 +359,17 @@ def world_for(cluster: Any, mode: str = "iptables", settings: Any = None) -> Wor
     if world is None:
         for k in [k for k in per_cluster if k[0] != rv]:
             del per_cluster[k]
+        # a dual-stack Cluster's CIDRs of both families, when it lists them
+        cluster_cidrs = getattr(cluster, "cluster_cidrs", None) or cluster.cluster_cidr
+        service_cidrs = list(getattr(cluster, "service_cidrs", None) or [cluster.service_cidr])
         world = World(
             cluster.nodes(),
             cluster.pods(None),
             cluster.services(None),
             cluster.endpoint_slices(None),
             mode=mode,
-            cluster_cidr=cluster.cluster_cidr,
-            service_cidrs=[cluster.service_cidr],
+            cluster_cidr=cluster_cidrs,
+            service_cidrs=service_cidrs,
             settings=settings,
         )
         per_cluster[key] = world
@@ -463,10 +544,12 @@ class Trace:
                 lines.append(f"      {s.rule}")
         if self.candidates:
             lines.append("candidates:")
+            # an IPv4 ip:port fits in 22 columns; [IPv6]:port may not
+            width = max([22] + [len(c.endpoint or "-") for c in self.candidates])
             for c in self.candidates:
                 where = c.pod or (c.delivered_to[1] if c.delivered_to else "?")
                 lines.append(
-                    f"  {c.endpoint or '-':<22} {float(c.probability):7.2%}  {where}"
+                    f"  {c.endpoint or '-':<{width}} {float(c.probability):7.2%}  {where}"
                     + (f" on {c.node}" if c.node and c.pod else "")
                     + ("  (masqueraded)" if c.masquerade else "")
                 )
@@ -551,8 +634,11 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
     def visit(
         node: str, pkt: Packet, prob: Fraction, hops: list[Hop], steps: list[TraceStep], masq: bool
     ) -> None:
-        # depth first, so outcomes stay in the order of the rules that chose them
-        for r in world.host(node).enumerate(pkt):
+        # depth first, so outcomes stay in the order of the rules that chose them; the packet's family decides
+        # which proxier's rules it meets (iptables or ip6tables, the ip or ip6 table)
+        family = ip_family_of(pkt.dst_ip)
+        host = world.host(node, family)
+        for r in host.enumerate(pkt):
             p = prob * r.probability
             h = hops + [Hop(node, pkt, r)]
             st = steps + _steps(node, r)
@@ -564,7 +650,7 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                         h,
                         st,
                         r.verdict,
-                        _reason(r, world.host(node), world.proxy_mode),
+                        _reason(r, host, world.proxy_mode),
                         masquerade=m,
                         node=node,
                     )
@@ -616,7 +702,7 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                     )
                 )
             elif owner_node is not None and owner_node in world.node_by_name and len(h) < max_hops:
-                via = world.settings_for(owner_node).node_ip
+                via = world.settings_for(owner_node, family).node_ip
                 st = st + [
                     TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")
                 ]
@@ -687,16 +773,21 @@ def _is_ip(text: str) -> bool:
         return False
 
 
-def parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
+def parse_source(world: World, source: Any, family: str | None = None) -> tuple[str, str, str, str | None]:
     """Who sends: ``(kind, label, ip, node)`` with kind ``pod``, ``node`` or ``external``.
 
     ``source`` is a pod (``"namespace/name"``, a bare name in ``default``, or a Pod), a node name (or a Node),
-    or an IP address (a pod's, a node's, or one outside the cluster).
+    or an IP address (a pod's, a node's, or one outside the cluster). A pod or node sends from its address of
+    ``family`` when given (a dual-stack pod has one per family, ``status.podIPs``), else from its first one.
 
     >>> from k8snet.sim.cluster import Cluster
     >>> world = world_for(Cluster(preset="minikube"))
     >>> parse_source(world, "minikube"), parse_source(world, "203.0.113.9")
     (('node', 'minikube', '192.168.49.2', 'minikube'), ('external', '203.0.113.9', '203.0.113.9', None))
+    >>> parse_source(world, "minikube", "IPv6")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.K8snetError: node minikube has no IPv6 address (InternalIPs: 192.168.49.2)
     """
     if hasattr(source, "kind") and getattr(source, "kind", None) == "Pod":
         key = f"{source.metadata.namespace or 'default'}/{source.metadata.name}"
@@ -708,6 +799,11 @@ def parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
         ips = world.local_ips(text)
         if not ips:
             raise K8snetError(f"node {text} has no InternalIP")
+        if family is not None:
+            of_family = [ip for ip in ips if ip_family_of(ip) == family]
+            if not of_family:
+                raise K8snetError(f"node {text} has no {family} address (InternalIPs: {', '.join(ips)})")
+            ips = of_family
         return "node", text, ips[0], text
     if (
         "/" in text
@@ -719,14 +815,21 @@ def parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
         if pod is None:
             raise K8snetError(f'pods "{key.split("/", 1)[1]}" not found')
         node = pod.spec.nodeName if pod.spec else None
-        ip = pod.status.podIP if pod.status else None
-        if not ip or not node:
+        ips = _pod_ips(pod)
+        if not ips or not node:
             raise K8snetError(f"pod {key} has no IP yet (not scheduled or not running)")
+        ip = ips[0]
+        if family is not None:
+            of_family = [a for a in ips if ip_family_of(a) == family]
+            if not of_family:
+                raise K8snetError(f"pod {key} has no {family} address (podIPs: {', '.join(ips)})")
+            ip = of_family[0]
         if pod.spec.hostNetwork:
             return "node", key, ip, node
         return "pod", key, ip, node
     if not _is_ip(text):
         raise K8snetError(f"unknown source {text!r}: give a pod (namespace/name), a node name or an IP")
+    text = _canon(text)
     kind, name, node = world.locate(text)
     if kind == "pod":
         return "pod", name, text, node
@@ -737,12 +840,36 @@ def parse_source(world: World, source: Any) -> tuple[str, str, str, str | None]:
     return "external", text, text, None
 
 
+def source_for_family(world: World, source: Any, family: str) -> tuple[str, str, str, str | None]:
+    """:func:`parse_source` for a packet of ``family``: a pod or node sends from its address of that family; an
+    address of the other family is an error (a packet's addresses are of one family).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> world = world_for(Cluster(preset="minikube"))
+    >>> source_for_family(world, "203.0.113.9", "IPv6")
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.K8snetError: source 203.0.113.9 is an IPv4 address and the destination an IPv6 one: a packet's addresses are of one family
+    """  # noqa: E501
+    parsed = parse_source(world, source)
+    src_family = ip_family_of(parsed[2])
+    if src_family == family:
+        return parsed
+    if _is_ip(str(source)):
+        raise K8snetError(
+            f"source {parsed[2]} is an {src_family} address and the destination an {family} one: a packet's "
+            "addresses are of one family"
+        )
+    return parse_source(world, source, family)
+
+
 def parse_destination(
     world: World, destination: str, protocol: str | None
 ) -> tuple[str, int, str | None, str]:
     """``(ip, port, service, protocol)`` from ``IP:PORT``, ``[v6]:PORT`` or ``[ns/]service[:port]``.
 
-    ``protocol`` ``None`` means TCP, or the protocol of the named Service port; a Service means its ClusterIP.
+    ``protocol`` ``None`` means TCP, or the protocol of the named Service port; a Service means its (primary)
+    ClusterIP, ``spec.clusterIP``. An IPv6 destination is written ``[IP]:PORT``, as ``net.JoinHostPort`` does.
 
     >>> from k8snet.sim.cluster import Cluster
     >>> world = world_for(Cluster(preset="minikube"))
@@ -750,12 +877,21 @@ def parse_destination(
     ('10.96.0.10', 53, 'kube-system/kube-dns', 'UDP')
     >>> parse_destination(world, "10.96.0.10:53", None)
     ('10.96.0.10', 53, None, 'TCP')
+    >>> parse_destination(world, "[FD00:10:96::A]:53", "UDP")
+    ('fd00:10:96::a', 53, None, 'UDP')
     """
     text = destination.strip()
     m = re.fullmatch(r"\[([0-9a-fA-F:.]+)\]:(\d+)", text)
     if m:
-        return m.group(1), int(m.group(2)), None, protocol or "TCP"
+        if not _is_ip(m.group(1)):
+            raise K8snetError(f"destination {text!r}: {m.group(1)!r} is not an IP address")
+        return _canon(m.group(1)), int(m.group(2)), None, protocol or "TCP"
     host, _, port = text.rpartition(":")
+    if ":" in host and ("[" not in text and (_is_ip(host) or _is_ip(text))):
+        # net.SplitHostPort: "too many colons in address"; an IPv6 address takes its port in brackets
+        raise K8snetError(
+            f"destination {text!r}: write an IPv6 address and its port as [IP]:PORT (e.g. [fd00:10:96::a]:80)"
+        )
     if host and _is_ip(host) and port.isdigit():
         return host, int(port), None, protocol or "TCP"
     if _is_ip(text):
@@ -836,6 +972,7 @@ def trace_world(
     protocol = protocol.upper() if protocol else None
     kind, label, src_ip, src_node = parse_source(world, source)
     dst_ip, dst_port, service, protocol = parse_destination(world, destination, protocol)
+    kind, label, src_ip, src_node = source_for_family(world, source, ip_family_of(dst_ip))
     dest_text = format_endpoint(dst_ip, dst_port) + (f" ({service})" if service else "")
     note = ""
     if entry_node is not None and entry_node not in world.node_by_name:

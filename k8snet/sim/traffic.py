@@ -12,8 +12,10 @@ calls the way the chapters ask their questions; :mod:`k8snet.views.flow` draws t
 * :func:`lb_what_if` / :func:`cluster_what_if`: a load balancer's shares per node and per Pod, for a named
   placement of the replicas or for a Service of a running cluster; :func:`health_checks`: what the balancer's
   health checker gets from every node (kube-proxy's health servers, ``pkg/proxy/healthcheck``);
-* :func:`rules_excerpt` / :func:`affinity_rules`: what kube-proxy programs for one Service in iptables,
-  IPVS and nftables mode, on one node;
+  :func:`kube_proxy_health`: kube-proxy's own ``/healthz`` and ``/livez`` on every node;
+* :func:`rules_excerpt` / :func:`affinity_rules` / :func:`source_range_rules`: what kube-proxy programs for one
+  Service in iptables, IPVS and nftables mode, on one node (all of it, its session affinity, its
+  ``loadBalancerSourceRanges``);
 * :func:`affinity_timeline`: one client's connections at given times, sent through a node's stateful
   executor (``-m recent`` lists, nftables ``affinity-`` sets, IPVS persistence templates).
 
@@ -58,7 +60,11 @@ __all__ = [
     "lb_what_if",
     "cluster_what_if",
     "health_checks",
+    "kube_proxy_health",
+    "source_range_rules",
+    "kube_proxy_probe",
     "rules_excerpt",
+    "rules_by_family",
     "affinity_rules",
     "AffinityStep",
     "affinity_timeline",
@@ -329,14 +335,53 @@ def health_checks(cluster: Any, service: str, namespace: str = "default") -> str
     return "\n".join(lines)
 
 
+def kube_proxy_probe(cluster: Any, node: str, path: str = "/healthz") -> Any:
+    """``GET http://<node IP>:10256<path>`` on ``node``'s kube-proxy: the
+    :class:`~k8snet.proxy.healthcheck.HTTPResponse` (status, headers, body), as synced to the cluster now."""
+    servers = node_health_servers(
+        cluster.nodes(), cluster.services(), cluster.endpoint_slices(), now=cluster.clock.now
+    )
+    if node not in servers:
+        raise K8snetError(f"no node {node!r} in the cluster")
+    return probe(servers[node], HEALTHZ_PORT, path)
+
+
+def kube_proxy_health(cluster: Any) -> str:
+    """kube-proxy's node-wide health server (port 10256) on every node: the status of ``/healthz`` (what a load
+    balancer checks for ``externalTrafficPolicy: Cluster``; 503 once the node is being deleted or carries the
+    cluster autoscaler's ``ToBeDeletedByClusterAutoscaler`` taint), of ``/livez`` (kube-proxy's own liveness,
+    which ignores the node's state), and the ``nodeEligible`` field of the ``/healthz`` body
+    (``pkg/proxy/healthcheck/proxy_health.go``).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> print(kube_proxy_health(Cluster(preset="minikube")))
+    NODE       /healthz   /livez   nodeEligible
+    minikube   200        200      true
+    """
+    rows = [["NODE", "/healthz", "/livez", "nodeEligible"]]
+    for node in sorted(n.metadata.name for n in cluster.nodes()):
+        healthz = kube_proxy_probe(cluster, node, "/healthz")
+        livez = kube_proxy_probe(cluster, node, "/livez")
+        rows.append(
+            [node, str(healthz.status), str(livez.status), str(healthz.json()["nodeEligible"]).lower()]
+        )
+    widths = [max(len(r[i]) for r in rows) + 3 for i in range(3)]
+    return "\n".join("".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + r[-1] for r in rows)
+
+
 # --- kube-proxy: rules per mode -------------------------------------------------------------------------------------
 
 
 def rules_excerpt(
-    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+    cluster: Any,
+    service: str,
+    mode: str,
+    node: str | None = None,
+    namespace: str = "default",
+    family: str | None = None,
 ) -> str:
     """What ``node``'s kube-proxy programs for ``service`` in ``mode``: the Service's own rules, in the
-    tool's own format.
+    tool's own format (those of the node's ``family`` proxier; default: the cluster's primary family).
 
     * ``iptables``: the ``nat`` table lines (``iptables-save`` format) of the chains owned by the Service
       (``KUBE-SVC-``/``KUBE-SVL-``/``KUBE-EXT-``/``KUBE-SEP-``...) and the ``KUBE-SERVICES``/``KUBE-NODEPORTS``
@@ -354,7 +399,72 @@ def rules_excerpt(
     svc = cluster.get("Service", service, namespace)
     world = world_for(cluster, mode)
     node = node or world.nodes[-1].metadata.name
-    return world.proxy_mode.service_rules(world.rules(node), svc)
+    return world.proxy_mode.service_rules(world.rules(node, family), svc)
+
+
+def rules_by_family(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> dict[str, str]:
+    """:func:`rules_excerpt` for each IP family of ``service`` (``spec.ipFamilies``, in order): a dual-stack
+    Service's IPv4 rules (``iptables``, ``ip kube-proxy``) and IPv6 rules (``ip6tables``, ``ip6 kube-proxy``),
+    side by side, as the node's two proxiers write them (:mod:`k8snet.proxy.metaproxier`).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> rules = rules_by_family(Cluster(preset="minikube"), "kube-dns", "nftables", namespace="kube-system")
+    >>> list(rules), [line for line in rules["IPv4"].splitlines() if "service-ips" in line][0]
+    (['IPv4'], 'add element ip kube-proxy service-ips { 10.96.0.10 . udp . 53 : goto service-FY5PMXPG-kube-system/kube-dns/udp/dns }')
+    """
+    from k8snet.sim.trace import ip_family_of
+
+    svc = cluster.get("Service", service, namespace)
+    families = list(svc.spec.ipFamilies or []) or [ip_family_of(svc.spec.clusterIP or "")]
+    return {f: rules_excerpt(cluster, service, mode, node, namespace, f) for f in families}
+
+
+def source_range_rules(
+    cluster: Any, service: str, mode: str, node: str | None = None, namespace: str = "default"
+) -> str:
+    """What ``node``'s kube-proxy programs in ``mode`` to enforce the Service's ``loadBalancerSourceRanges`` on
+    traffic to its load-balancer IP (kube-proxy writes them only when the Service has a load-balancer IP of
+    ``ipMode: VIP`` and endpoints; NodePorts are never filtered):
+
+    * ``iptables``: the ``KUBE-FW-`` chain (``nat``: allowed sources jump on to ``KUBE-EXT-``) and the
+      ``KUBE-PROXY-FIREWALL`` rule (``filter``) that drops the rest (``pkg/proxy/iptables/proxier.go``);
+    * ``nftables``: the ``firewall-ips`` map element for the load-balancer IP and port, and the Service's
+      ``firewall-`` chain, which drops other sources before DNAT (``pkg/proxy/nftables/proxier.go``);
+    * ``ipvs``: the ipsets ``KUBE-LOAD-BALANCER-FW`` (IP and port) and ``KUBE-LOAD-BALANCER-SOURCE-CIDR``
+      (IP, port and allowed range) as ``ipset list`` shows them, and the ``filter`` rules that use them
+      (``pkg/proxy/ipvs/proxier.go``).
+    """
+    from k8snet.rules.ipvs import ipset_list
+
+    svc = cluster.get("Service", service, namespace)
+    world = world_for(cluster, mode)
+    node = node or world.nodes[-1].metadata.name
+    rules = world.rules(node)
+    key = f"{namespace}/{service}"
+    if mode == "iptables":
+        nat = [line for line in world.proxy_mode.service_rules(rules, svc).splitlines() if "KUBE-FW-" in line]
+        filt, table = [], ""
+        for line in rules.splitlines():
+            if line.startswith("*"):
+                table = line[1:]
+            if table == "filter" and line.startswith("-A KUBE-PROXY-FIREWALL") and f'"{key} ' in line:
+                filt.append(line)
+        return "\n".join(["*nat", *nat, "*filter", *filt])
+    if mode == "nftables":
+        return "\n".join(
+            line for line in world.proxy_mode.service_rules(rules, svc).splitlines() if "firewall" in line
+        )
+    if mode == "ipvs":
+        sets = ipset_list(rules, ["KUBE-LOAD-BALANCER-FW", "KUBE-LOAD-BALANCER-SOURCE-CIDR"])
+        filt = [
+            line
+            for line in rules.iptables.splitlines()
+            if line.startswith("-A ") and ("SOURCE-RANGES-FIREWALL" in line or "LOAD-BALANCER-FW" in line)
+        ]
+        return sets + "\n" + "\n".join(filt)
+    raise K8snetError(f"unknown proxy mode {mode!r}")
 
 
 def affinity_rules(

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.views.graphviz import inline_svg
 
 __all__ = [
     "Outcome",
@@ -53,7 +52,6 @@ __all__ = [
     "register",
     "explorer_from_marker",
     "STATIC_NOTE",
-    "replicas_explorer",
 ]
 
 #: Shown under every explorer; worded for both the static site and a live kernel.
@@ -172,7 +170,7 @@ def register(name: str) -> Callable[[Callable[..., Explorer]], Callable[..., Exp
 def explorer_from_marker(name: str, factory: str | None = None, args: str | Mapping[str, Any] | None = None):
     """Rebuild the explorer a page shows, from the markers the widget wrote (``data-k8snet-*``).
 
-    >>> explorer_from_marker("intro-replicas", "k8snet.views.explorer:replicas_explorer", "{}").name
+    >>> explorer_from_marker("intro-replicas", "k8snet.views.lessons:replicas_explorer", "{}").name
     'intro-replicas'
     """
     kwargs = json.loads(args) if isinstance(args, str) else dict(args or {})
@@ -514,77 +512,3 @@ class _LiveSession:
     def refresh(self) -> None:
         combo = tuple(c.value for c in self.controls)
         self.view.value = self.explorer.outcome(*combo, _strict=False)._repr_html_()
-
-
-# -- the book's demo explorer --------------------------------------------------------------------------
-
-
-@register("intro-replicas")
-def replicas_explorer() -> Explorer:
-    """A Service in front of N replicas, one of which may be not ready (the preface's demo).
-
-    A model-independent sketch: it draws what the Service's endpoints are; it does not run the cluster
-    model. A Pod that is not ready stays in the EndpointSlice with ``ready: false`` and receives no new
-    Service traffic; with no ready endpoint at all, kube-proxy rejects connections to the ClusterIP.
-
-    >>> ex = replicas_explorer()
-    >>> print(ex.outcome(replicas=2, not_ready="none").text)
-    ENDPOINT        READY
-    10.244.1.2:80   true
-    10.244.2.2:80   true
-    """
-    return Explorer(
-        "intro-replicas",
-        {"replicas": [0, 1, 2, 3, 4], "not_ready": ["none", "one"]},
-        _render_replicas,
-        labels={"replicas": "Replicas", "not_ready": "Pods not ready"},
-        live={"replicas": list(range(0, 9))},
-        kinds={"replicas": "slider"},
-        initial={"replicas": 3},
-    )
-
-
-def _pod_ip(i: int) -> str:
-    # Pods spread round-robin over the two kind workers, whose pod CIDRs are 10.244.1.0/24 and 10.244.2.0/24.
-    return f"10.244.{1 + i % 2}.{2 + i // 2}"
-
-
-def _render_replicas(values: dict[str, Any]) -> Outcome:
-    import graphviz
-
-    n = values["replicas"]
-    not_ready = 1 if (values["not_ready"] == "one" and n > 0) else 0
-    g = graphviz.Digraph(
-        "service",
-        graph_attr={"rankdir": "LR", "bgcolor": "white"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-    )
-    g.node("client", "client Pod", shape="box", style="rounded")
-    g.node(
-        "svc", "Service web\nClusterIP 10.96.0.10:80", shape="ellipse", style="filled", fillcolor="#dbe9ff"
-    )
-    g.edge("client", "svc")
-    rows = ["ENDPOINT        READY"]
-    for i in range(n):
-        ready = i >= not_ready
-        ip = _pod_ip(i)
-        g.node(
-            f"pod{i}",
-            f"web-{i}\n{ip}",
-            shape="box",
-            style="filled" if ready else "filled,dashed",
-            fillcolor="#e3f6e3" if ready else "#eeeeee",
-        )
-        g.edge("svc", f"pod{i}", style="solid" if ready else "invis")
-        rows.append(f"{ip + ':80':<16}{'true' if ready else 'false'}")
-    if n - not_ready == 0:
-        g.node(
-            "reject", "REJECT\n(no ready endpoints)", shape="octagon", color="#bb0000", fontcolor="#bb0000"
-        )
-        g.edge("svc", "reject", color="#bb0000")
-    ready_count = n - not_ready
-    summary = (
-        f"<p>{ready_count} of {n} Pods ready: new connections to the ClusterIP go to "
-        f"{'one of them' if ready_count else 'none; kube-proxy rejects them'}.</p>"
-    )
-    return Outcome(html=summary, svg=inline_svg(g.pipe(format="svg")), text="\n".join(rows) if n else None)

@@ -31,7 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from k8snet.sim.whatif import CLIENT_IP
-from k8snet.views.graphviz import COLORS, digraph, to_svg
+from k8snet.views.graphviz import COLORS, digraph, dot_available, to_svg
 
 if TYPE_CHECKING:
     from k8snet.sim.traffic import EntryResult
@@ -219,8 +219,9 @@ def lb_diagram(
 def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: dict[str, str] | None = None):
     """client → every node's ``IP:nodePort`` → Pods, each edge labelled with its share *given that entry node*.
 
-    ``pods`` (``namespace/name`` → node) adds Pods that receive nothing from any node (drawn without edges).
-    Red dashed edges end in a drop.
+    Nodes that split new connections identically (with ``externalTrafficPolicy: Cluster``, all of them) are
+    joined into one hub that fans out to the Pods, so each share is drawn once. ``pods`` (``namespace/name`` →
+    node) adds Pods that receive nothing from any node (drawn without edges). Red dashed edges end in a drop.
 
     >>> from k8snet.sim.traffic import EntryResult
     >>> e = EntryResult("n1", "192.168.0.2", 30000, "DROP", "DROP: no local endpoints", dropped=Fraction(1))
@@ -237,20 +238,42 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
         all_pods.update(e.pod_nodes)
         for pod, srcs in e.sources.items():
             seen.setdefault(pod, set()).update(srcs)
+    # three columns: the client, every node's IP:nodePort, the Pods (each labelled with its node), so that no
+    # edge has to run backwards through a node's box
+    with g.subgraph(name="entries") as sub:
+        sub.attr(rank="same")
+        for e in entries:
+            sub.node(f"node_{e.node}", f"{e.node}\n{e.node_ip}:{e.port}", fillcolor=COLORS["node"])
     for e in entries:
-        with g.subgraph(name=f"cluster_{e.node}") as sub:
-            sub.attr(
-                label=e.node, style="rounded,filled", fillcolor=COLORS["node"], color="#9999aa", fontsize="10"
-            )
-            sub.node(f"node_{e.node}", f"{e.node_ip}:{e.port}\nkube-proxy", fillcolor="white")
-            for pod, node in sorted(all_pods.items()):
-                if node == e.node:
-                    src = ", ".join(sorted(seen.get(pod, []))) or "-"
-                    sub.node(f"pod_{pod}", f"{pod_name(pod)}\nsees {src}", fillcolor=COLORS["pod"])
         g.edge("client", f"node_{e.node}")
+    for pod, node in sorted(all_pods.items(), key=lambda kv: (kv[1], kv[0])):
+        src = ", ".join(sorted(seen.get(pod, []))) or "-"
+        g.node(f"pod_{pod}", f"{pod_name(pod)} on {node}\nsees {src}", fillcolor=COLORS["pod"])
+    # Nodes that split their connections the same way (every node, with externalTrafficPolicy: Cluster) share
+    # one "spread" hub: node -> hub -> each Pod, each share written once, instead of nodes x Pods crossing edges.
+    groups: dict[tuple, list[EntryResult]] = {}
     for e in entries:
-        for pod, share in e.shares.items():
-            g.edge(f"node_{e.node}", f"pod_{pod}", label=percent(share))
+        if e.shares:
+            groups.setdefault(tuple(sorted(e.shares.items())), []).append(e)
+    for i, (key, members) in enumerate(groups.items()):
+        if len(members) > 1 and len(key) > 1:
+            hub = f"spread_{i}"
+            g.node(
+                hub,
+                f"kube-proxy on each of these nodes\npicks one of {len(key)} endpoints",
+                shape="box",
+                style="rounded,dashed",
+                fillcolor="white",
+            )
+            for e in members:
+                g.edge(f"node_{e.node}", hub)
+            for pod, share in key:
+                g.edge(hub, f"pod_{pod}", label=percent(share))
+        else:
+            for e in members:
+                for pod, share in e.shares.items():
+                    g.edge(f"node_{e.node}", f"pod_{pod}", label=percent(share))
+    for e in entries:
         if e.dropped:
             g.node(f"drop_{e.node}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
             g.edge(
@@ -275,7 +298,8 @@ def whatif_svg(w: Any) -> str:
 
 def register_display_formatters(ipython: Any = None) -> bool:
     """Make IPython show a :class:`~k8snet.sim.trace.Trace` and a :class:`~k8snet.sim.whatif.WhatIf` as their
-    diagrams (``image/svg+xml``), in ``ipython`` or the running shell; ``False`` if there is none.
+    diagrams (``image/svg+xml``; HTML where ``dot`` cannot run), in ``ipython`` or the running shell; ``False``
+    if there is none.
 
     The formatters are registered by module and class name, so nothing is imported until such an object
     is displayed.
@@ -288,7 +312,9 @@ def register_display_formatters(ipython: Any = None) -> bool:
         ipython = ipython_module.get_ipython() if ipython_module is not None else None
     if ipython is None:
         return False
-    svg = ipython.display_formatter.formatters["image/svg+xml"]
-    svg.for_type_by_name("k8snet.sim.trace", "Trace", trace_svg)
-    svg.for_type_by_name("k8snet.sim.whatif", "WhatIf", whatif_svg)
+    # where `dot` cannot run (JupyterLite) the diagrams are HTML for the page to draw (graphviz.dot_placeholder)
+    mime = "image/svg+xml" if dot_available() else "text/html"
+    formatter = ipython.display_formatter.formatters[mime]
+    formatter.for_type_by_name("k8snet.sim.trace", "Trace", trace_svg)
+    formatter.for_type_by_name("k8snet.sim.whatif", "WhatIf", whatif_svg)
     return True

@@ -2,7 +2,10 @@
 
 :func:`digraph` starts every diagram with the same fonts and sizes and :data:`COLORS` is the one palette;
 :func:`to_svg` renders a graph as inline SVG with nothing machine-specific in it (no graphviz version comment),
-so the same model gives the same bytes; :func:`show` displays a graph in a notebook. The diagrams here read
+so the same model gives the same bytes; :func:`show` displays a graph in a notebook. Where graphviz's ``dot``
+cannot run (JupyterLite: Python in the browser, no processes), the same calls give :func:`dot_placeholder`
+instead of SVG, the graph's DOT source for the page to draw (the JupyterLite edition draws it with Graphviz
+compiled to WebAssembly, ``book/_lite/graphviz/dot-render.js``). The diagrams here read
 model objects: the Service types and the cluster's topology with a Service's endpoints. The chapters' other
 diagrams live in :mod:`k8snet.views.flow` (where traffic goes) and :mod:`k8snet.views.lessons`.
 
@@ -16,7 +19,9 @@ True
 from __future__ import annotations
 
 import functools
+import html
 import re
+import shutil
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -29,6 +34,8 @@ __all__ = [
     "digraph",
     "inline_svg",
     "dot_to_svg",
+    "dot_available",
+    "dot_placeholder",
     "to_svg",
     "responsive_svg",
     "show",
@@ -112,13 +119,39 @@ def inline_svg(svg: str | bytes) -> str:
     return svg.strip()
 
 
+def dot_available() -> bool:
+    """Whether graphviz's ``dot`` program can run here (it cannot in JupyterLite, where Python runs in the
+    browser and starts no processes).
+
+    >>> dot_available()  # the tests run where graphviz is installed
+    True
+    """
+    return shutil.which("dot") is not None
+
+
+def dot_placeholder(source: str) -> str:
+    """HTML that carries a graph's DOT source for the page to draw, where ``dot`` cannot run.
+
+    The JupyterLite edition's ``dot-render.js`` replaces every ``div.k8snet-dot`` it finds (also those widgets
+    insert later) by the SVG that Graphviz compiled to WebAssembly draws from the ``pre``'s text; elsewhere the
+    DOT source stays readable.
+
+    >>> dot_placeholder('digraph { a -> "b&c" }')
+    '<div class="k8snet-dot"><pre class="k8snet-dot-source">digraph { a -&gt; &quot;b&amp;c&quot; }</pre></div>'
+    """
+    return f'<div class="k8snet-dot"><pre class="k8snet-dot-source">{html.escape(source)}</pre></div>'
+
+
 @functools.lru_cache(maxsize=256)
 def dot_to_svg(source: str) -> str:
-    """Inline SVG of a graph's DOT source, cached by that source (equal diagrams are rendered once).
+    """Inline SVG of a graph's DOT source, cached by that source (equal diagrams are rendered once); where
+    ``dot`` cannot run, :func:`dot_placeholder` for the page to draw.
 
     >>> dot_to_svg("digraph { a -> b }").startswith("<svg")
     True
     """
+    if not dot_available():
+        return dot_placeholder(source)
     import graphviz
 
     return inline_svg(graphviz.Source(source).pipe(format="svg"))
@@ -150,12 +183,12 @@ def show(graph: Any, responsive: bool = False):
 
     By default as an SVG image (``IPython.display.SVG``: the drawing keeps graphviz's size); with
     ``responsive=True`` as HTML holding :func:`responsive_svg`, so the page embeds the SVG itself and it
-    shrinks to the text column.
+    shrinks to the text column. Where ``dot`` cannot run, as HTML holding :func:`dot_placeholder`.
 
     >>> show(digraph("demo"), responsive=True).data.startswith('<svg style="max-width:100%')
     True
     """
-    if responsive:
+    if responsive or not dot_available():
         from IPython.display import HTML
 
         return HTML(responsive_svg(graph))

@@ -1,7 +1,7 @@
 """Explorer factories and small helpers for the chapters that follow the article's sections.
 
-Chapters 1, 2, 5 and 6 of the book (the network model, ClusterIP, ExternalName and headless Services) each show
-an explorer built here, so that notebook cells stay one line long and the browser test can rebuild the same
+The preface and chapters 1, 2, 5 and 6 of the book (the network model, ClusterIP, ExternalName and headless
+Services) each show an explorer built here, so that notebook cells stay one line long and the browser test can rebuild the same
 explorer from the page's markers (:mod:`k8snet.views.explorer`).
 
 How the states are computed
@@ -50,6 +50,7 @@ __all__ = [
     "not_ready_copy",
     "endpoint_slices_for",
     "service_endpoints_diagram",
+    "headless_dns_diagram",
     "pod_network_diagram",
     "cname_diagram",
     "plain_text",
@@ -57,6 +58,7 @@ __all__ = [
     "clusterip_explorer",
     "externalname_explorer",
     "headless_explorer",
+    "replicas_explorer",
     "SERVICE_NAME_LABEL",
 ]
 
@@ -149,6 +151,9 @@ def scaled_states(scenario: str) -> _States:
     ``"web"``
         ``Cluster()`` (kind, three nodes); ``kubectl create deployment web --image=nginx --port=80``;
         ``kubectl expose deployment web``; scaled to 2..6.
+    ``"intro"``
+        ``Cluster()`` (kind, three nodes); ``kubectl create deployment web --image=nginx --port=80
+        --replicas=0``; ``kubectl expose deployment web``; scaled to 1..8.
     ``"mysql"``
         ``Cluster(preset="article")``; the article's ExternalName Service;
         ``kubectl create deployment mysql --image=mysql --port=3306 --replicas=0``;
@@ -169,6 +174,11 @@ def scaled_states(scenario: str) -> _States:
         cluster.kubectl("create deployment web --image=nginx --port=80")
         cluster.kubectl("expose deployment web")
         name, counts = "web", range(1, 7)
+    elif scenario == "intro":
+        cluster = Cluster()
+        cluster.kubectl("create deployment web --image=nginx --port=80 --replicas=0")
+        cluster.kubectl("expose deployment web")
+        name, counts = "web", range(0, 9)
     elif scenario == "mysql":
         cluster = Cluster(preset="article")
         cluster.apply(article_manifest("externalname-svc"))
@@ -297,6 +307,62 @@ def service_endpoints_diagram(
     return g
 
 
+def headless_dns_diagram(
+    service: Any,
+    pods: Sequence[Any],
+    slices: Sequence[Any],
+    client: str = "client Pod",
+    dns_ip: str = "10.96.0.10",
+    cluster_domain: str = "cluster.local",
+):
+    """What a client of a headless Service does: (1) it asks CoreDNS for the Service's name, (2) CoreDNS
+    answers with one A record per ready endpoint (it builds them from the EndpointSlice), (3) the client
+    connects to one of those Pod IPs itself. The Service is on no packet's path: kube-proxy writes no rule for
+    it, so it is drawn beside CoreDNS, as the source of its records.
+
+    >>> st = scaled_states("nginx").by_replicas[2]
+    >>> g = headless_dns_diagram(st.service("headless-svc"), st.pods_of({"app": "nginx"}), st.slices_of("headless-svc"))
+    >>> "3. connect" in g.source and "A 10.4.0.3" in g.source
+    True
+    """
+    g = digraph("headless_dns", ranksep="0.6", size=_MAX_SIZE)
+    name = f"{service.metadata.name}.{service.metadata.namespace or 'default'}.svc.{cluster_domain}"
+    ready = _ready_addresses(slices)
+    ports = [p.port for p in service.spec.ports or []] or [80]
+    g.node("client", client, fillcolor="white")
+    g.node("dns", f"CoreDNS\nkube-dns {dns_ip}", fillcolor=COLORS["dns"])
+    sid = _gid("svc", service.metadata.name)
+    g.node(
+        sid,
+        f"Service {service.metadata.name}\nclusterIP: None\n(no kube-proxy rules)",
+        style="dashed,filled",
+        fillcolor=COLORS["service"],
+    )
+    g.edge("client", "dns", label=f"1. A? {name}")
+    answer = "\n".join(f"A {a}" for a in ready) if ready else "no A records"
+    g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if ready else _RED_EDGE)
+    g.edge(sid, "dns", label="records from\nits EndpointSlice", style="dotted", arrowhead="none")
+    with g.subgraph(name="cluster_pods") as sub:
+        sub.attr(label="Pods (their own IPs)", style="rounded", color="#99aabb", fontsize="10")
+        for pod in pods:
+            pip = pod.status.podIP if pod.status else ""
+            fill = COLORS["pod"] if pip in ready else COLORS["pod_not_ready"]
+            sub.node(_gid("pod", pod.metadata.name), f"{pod.metadata.name}\n{pip}", fillcolor=fill)
+    chosen = next((p for p in pods if p.status and p.status.podIP in ready), None)
+    if chosen is not None:
+        g.edge(
+            "client",
+            _gid("pod", chosen.metadata.name),
+            label=f"3. connect to {chosen.status.podIP}:{ports[0]}",
+            color="#2e7d32",
+            penwidth="1.5",
+        )
+    return g
+
+
+_RED_EDGE = "#bb0000"
+
+
 def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Sequence[Any] = ()):
     """The flat pod network as :class:`k8snet.sim.network.Network` builds it: nodes on one node network, each
     with its pod CIDR and its Pods; Services drawn beside it with their (virtual) ClusterIP.
@@ -408,6 +474,75 @@ def _ready_addresses(slices: Sequence[Any]) -> list[str]:
         if ep.conditions is None or ep.conditions.ready is not False
         for a in ep.addresses
     ]
+
+
+# -- the preface ----------------------------------------------------------------------------------------------
+
+
+@register("intro-replicas")
+def replicas_explorer() -> Explorer:
+    """The preface: a Service ``web`` in front of 0-4 replicas (0-8 live), one of which may fail its readiness
+    probe, on the three-node kind cluster.
+
+    Every view comes from the model (the ``"intro"`` scenario of :func:`scaled_states`): the Deployment's Pods
+    with their generated names and addresses, the Service's allocated ClusterIP, and its EndpointSlice, where a
+    Pod that is not ready stays with ``ready: false`` and receives no new connections; with no ready endpoint,
+    kube-proxy rejects connections to the ClusterIP.
+
+    >>> ex = replicas_explorer()
+    >>> out = ex.outcome(replicas=2, not_ready="one")
+    >>> plain_text(out.html)
+    'Service web (ClusterIP 10.100.48.116): 1 of 2 endpoints ready. kube-proxy sends new connections to 10.244.2.2:80.'
+    >>> print(out.text.splitlines()[-2])
+    10.244.1.2     false   kind-worker    web-678b8c8999-f2q8b
+    """
+    return Explorer(
+        "intro-replicas",
+        {"replicas": [0, 1, 2, 3, 4], "not_ready": ["none", "one"]},
+        _render_replicas,
+        labels={"replicas": "Replicas", "not_ready": "Pods not ready"},
+        live={"replicas": list(range(0, 9))},
+        kinds={"replicas": "slider"},
+        initial={"replicas": 3},
+    )
+
+
+def _render_replicas(values: dict[str, Any]) -> Outcome:
+    from k8snet.kubectl.printers import get_table
+
+    states = scaled_states("intro")
+    svc = states.by_replicas[0].service("web")
+    st, pods, slices = _apply_knobs(states, values["replicas"], values["not_ready"], svc)
+    ready = _ready_addresses(slices)
+    targets = ", ".join(f"{a}:80" for a in ready)
+    html = (
+        f"<p {_P}>Service <code>web</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
+        "endpoints ready. "
+        + (
+            f"kube-proxy sends new connections to {targets}.</p>"
+            if ready
+            else "kube-proxy rejects new connections (no ready endpoint).</p>"
+        )
+    )
+    rows = ["ADDRESS        READY   NODE           POD"] + [
+        f"{a:<15}{str(ep.conditions is None or ep.conditions.ready is not False).lower():<8}"
+        f"{ep.nodeName or '':<15}{ep.targetRef.name if ep.targetRef else ''}"
+        for sl in slices
+        for ep in sl.endpoints or []
+        for a in ep.addresses
+    ]
+    listing = get_table(sorted(pods, key=lambda p: p.metadata.name), now=st.now)
+    text = "\n".join(
+        [
+            _cmd("kubectl get pods -l app=web", listing or "No resources found in default namespace.\n"),
+            f"# the endpoints of EndpointSlice {slices[0].metadata.name if slices else '-'}"
+            " (endpoints[].conditions.ready)",
+            "\n".join(rows) if len(rows) > 1 else "(none)",
+        ]
+    )
+    return Outcome(
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+    )
 
 
 # -- chapter 1: the network model ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ diagrams from :mod:`k8snet.views.flow`. This module builds the explorers' cluste
 lays the answers out.
 
 * :func:`rules_side_by_side`: :func:`k8snet.sim.traffic.rules_excerpt` of one Service in iptables, IPVS and
-  nftables mode, as HTML columns;
+  nftables mode, one mode under the other (and, for a dual-stack Service, one family under the other);
 * :func:`line_chart_svg`: a small dependency-free SVG line chart (the book has no matplotlib).
 
 Explorers (registered with :func:`k8snet.views.explorer.register`): ``nodeport-traffic``, ``lb-traffic``,
@@ -46,6 +46,7 @@ from k8snet.sim.traffic import (
     percent,
     placement_nodes,
     pod_name,
+    rules_by_family,
     rules_excerpt,
 )
 from k8snet.sim.whatif import CLIENT_IP
@@ -55,6 +56,7 @@ from k8snet.views.graphviz import responsive_svg
 
 __all__ = [
     "rules_side_by_side",
+    "family_rules_label",
     "line_chart_svg",
     "nodeport_traffic_explorer",
     "lb_traffic_explorer",
@@ -328,31 +330,68 @@ def lb_providers_explorer() -> Explorer:
 # --- kube-proxy: rules per mode -------------------------------------------------------------------------------------
 
 
+def family_rules_label(mode: str, family: str) -> str:
+    """What holds ``family``'s rules of kube-proxy in ``mode`` on a node, as a heading for them: each family has its
+    own proxier (``NewDualStackProxier`` in ``pkg/proxy/{iptables,ipvs,nftables}/proxier.go``, joined by
+    ``pkg/proxy/metaproxier``), which programs its family's kernel tables: ``iptables`` or ``ip6tables``, the
+    nftables table ``kube-proxy`` of the ``ip`` or ``ip6`` family; the IPVS proxiers share the one IPVS table.
+
+    >>> family_rules_label("iptables", "IPv6"), family_rules_label("nftables", "IPv4")
+    ('ip6tables (IPv6)', 'nftables, table ip kube-proxy (IPv4)')
+    """
+    v6 = family == "IPv6"
+    if mode == "iptables":
+        return f"{'ip6tables' if v6 else 'iptables'} ({family})"
+    if mode == "nftables":
+        return f"nftables, table {'ip6' if v6 else 'ip'} kube-proxy ({family})"
+    return f"{mode} ({family})"
+
+
 def rules_side_by_side(
     cluster: Any,
     service: str,
     node: str | None = None,
     namespace: str = "default",
     modes: tuple[str, ...] = PROXY_MODES,
+    by_family: bool = False,
 ) -> str:
-    """HTML: :func:`k8snet.sim.traffic.rules_excerpt` of ``service`` in each mode, in columns.
+    """HTML: :func:`k8snet.sim.traffic.rules_excerpt` of ``service`` in each mode, one mode under the other.
+
+    Each rule is one block that wraps only between words, with the continuation indented, so no rule is ever cut
+    inside a token (an address, a chain name, a probability) and nothing needs scrolling sideways.
+
+    With ``by_family``, each mode shows the rules of each of the Service's IP families
+    (:func:`k8snet.sim.traffic.rules_by_family`, in the order of ``spec.ipFamilies``), one family under the
+    other, each headed by what holds it (:func:`family_rules_label`).
 
     >>> html = rules_side_by_side(modes_cluster(), "web", node="kind-worker")
-    >>> html.count("<td"), "KUBE-SVC-" in html, "numgen random mod 3" in html
+    >>> html.count('class="k8snet-mode"'), "KUBE-SVC-" in html, "numgen random mod 3" in html
     (3, True, True)
+    >>> from k8snet.sim.cluster import Cluster
+    >>> dual = Cluster(preset="kind-dual")
+    >>> html = rules_side_by_side(dual, "kube-dns", modes=("nftables",), namespace="kube-system", by_family=True)
+    >>> html.count('class="k8snet-mode"'), "table ip kube-proxy (IPv4)" in html, "ip6 kube-proxy" in html
+    (1, True, False)
     """
-    cells = []
+    sections = []
     for mode in modes:
-        text = html_lib.escape(rules_excerpt(cluster, service, mode, node, namespace))
-        cells.append(
-            f'<td style="vertical-align:top;padding:0 0.5em"><strong>{mode}</strong>'
-            f'<pre style="font-size:70%;white-space:pre-wrap;word-break:break-all">{text}</pre></td>'
-        )
-    return (
-        '<table class="k8snet-side-by-side" style="table-layout:fixed;width:100%"><tr>'
-        + "".join(cells)
-        + "</tr></table>"
-    )
+        if by_family:
+            parts = [
+                (family_rules_label(mode, family), text)
+                for family, text in rules_by_family(cluster, service, mode, node, namespace).items()
+            ]
+        else:
+            parts = [(mode, rules_excerpt(cluster, service, mode, node, namespace))]
+        for label, text in parts:
+            body = "".join(
+                f'<div class="k8snet-rule">{html_lib.escape(line) or "&#160;"}</div>'
+                for line in text.splitlines()
+            )
+            sections.append(
+                f'<div class="k8snet-mode"><p><strong>{html_lib.escape(label)}</strong></p>'
+                f'<div class="k8snet-rules" role="group" aria-label="{html_lib.escape(label)} rules">{body}</div></div>'
+            )
+    return '<div class="k8snet-side-by-side">' + "".join(sections) + "</div>"
 
 
 #: Connection times of the session-affinity explorer: bursts separated by growing pauses.
@@ -550,17 +589,30 @@ def line_chart_svg(
     width: int = 560,
     height: int = 300,
     log_x: bool = True,
+    x_ticks: list[float] | None = None,
+    markers: list[tuple[float, str]] | None = None,
+    colors: list[str] | None = None,
+    points: bool = True,
+    legend_width: int = 130,
+    y_step: float | None = None,
 ) -> str:
     """An inline SVG line chart of ``{name: [(x, y), ...]}`` (log-scale x by default), deterministic text.
+
+    ``x_ticks`` labels only those x values (default: every x of the data); ``markers`` draws a dashed vertical
+    line with a label at each ``(x, label)``; ``colors`` replaces the five-colour palette; ``points=False``
+    leaves out the dots; ``legend_width`` is the room right of the plot for the names; ``y_step`` the distance
+    between the labels of the y axis (default: chosen from the largest value).
 
     >>> svg = line_chart_svg({"a": [(10, 1), (100, 2)]}, "services", "rules")
     >>> svg.startswith("<svg") and "services" in svg
     True
+    >>> "stroke-dasharray" in line_chart_svg({"a": [(0, 1), (5, 2)]}, log_x=False, markers=[(3, "scale")])
+    True
     """
     import math
 
-    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
-    left, right, top, bottom = 60, 130, 15, 45
+    colors = colors or ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+    left, right, top, bottom = 60, legend_width, 15, 45
     xs = [x for pts in series.values() for x, _ in pts]
     ys = [y for pts in series.values() for _, y in pts]
     fx = (lambda v: math.log10(v)) if log_x else (lambda v: v)
@@ -579,22 +631,30 @@ def line_chart_svg(
         f'viewBox="0 0 {width} {height}" font-family="Helvetica,Arial,sans-serif" font-size="11">',
         f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>',
     ]
-    for x in sorted(set(xs)):
+    for x in sorted(set(xs) if x_ticks is None else set(x_ticks)):
         out.append(
             f'<line x1="{px(x):.1f}" y1="{top + ph}" x2="{px(x):.1f}" y2="{top + ph + 4}" stroke="#999"/>'
         )
         out.append(f'<text x="{px(x):.1f}" y="{top + ph + 16}" text-anchor="middle">{x:g}</text>')
-    step = 10 ** max(0, math.floor(math.log10(y1)) - (0 if y1 / 10 ** math.floor(math.log10(y1)) > 3 else 1))
+    step = y_step or 10 ** max(
+        0, math.floor(math.log10(y1)) - (0 if y1 / 10 ** math.floor(math.log10(y1)) > 3 else 1)
+    )
     v = 0.0
     while v <= y1:
         out.append(f'<text x="{left - 5}" y="{py(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
         out.append(f'<line x1="{left}" y1="{py(v):.1f}" x2="{left + pw}" y2="{py(v):.1f}" stroke="#eee"/>')
         v += step
+    for x, label in markers or []:
+        out.append(
+            f'<line x1="{px(x):.1f}" y1="{top}" x2="{px(x):.1f}" y2="{top + ph}" stroke="#555" '
+            'stroke-dasharray="4 3"/>'
+        )
+        out.append(f'<text x="{px(x) + 3:.1f}" y="{top + 11}" fill="#555">{html_lib.escape(label)}</text>')
     for i, (name, pts) in enumerate(series.items()):
         color = colors[i % len(colors)]
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in pts)
         out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for x, y in pts:
+        for x, y in pts if points else []:
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
         out.append(
             f'<text x="{left + pw + 8}" y="{top + 14 + 16 * i}" fill="{color}">{html_lib.escape(name)}</text>'

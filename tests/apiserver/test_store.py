@@ -91,3 +91,75 @@ def test_transaction_rolls_back_and_suppresses_events():
         s.put(Namespace(metadata={"name": "new"}))
         assert seen == []  # delivered on commit
     assert len(seen) == 1
+
+
+def test_stored_objects_are_read_only_and_shared():
+    from k8snet.api import ReadOnlyObjectError, is_frozen
+
+    s = Store(SimClock())
+    stored = s.put(Namespace(metadata={"name": "a", "labels": {"k": "v"}}))
+    assert is_frozen(stored) and is_frozen(stored.metadata)
+    # readers share the stored object; nobody can assign its fields
+    assert s.read("Namespace", "a", "") is stored and s.list("Namespace") == [stored]
+    assert s.list("Namespace")[0] is stored
+    with pytest.raises(ReadOnlyObjectError):
+        stored.metadata.labels = {}
+    # a writer's copy (get, or copy-on-write) is writable and leaves the stored object alone
+    mine = s.get("Namespace", "a", "")
+    mine.metadata.labels = {"k": "w"}
+    cow = stored.model_copy(update={"metadata": stored.metadata.model_copy(update={"labels": {"k": "x"}})})
+    assert not is_frozen(cow) and not is_frozen(cow.metadata) and cow.metadata.labels == {"k": "x"}
+    assert s.read("Namespace", "a", "").metadata.labels == {"k": "v"}
+
+
+def test_watch_hands_out_the_stored_objects():
+    s = Store(SimClock())
+    seen = []
+    s.subscribe(lambda ev, old, new: seen.append(new))
+    stored = s.put(Namespace(metadata={"name": "a"}))
+    assert seen == [stored] and seen[0] is stored
+
+
+def test_rollback_restores_replaced_objects_and_the_uid_index():
+    s = Store(SimClock())
+    a = s.put(Namespace(metadata={"name": "a"}))
+    before = s.dump()
+    with pytest.raises(RuntimeError):
+        with s.transaction():
+            s.put(Namespace(metadata={"name": "a", "labels": {"x": "1"}}))
+            s.remove("Namespace", "a", "")
+            s.put(Namespace(metadata={"name": "b"}))
+            raise RuntimeError("boom")
+    assert s.dump() == before and s.read("Namespace", "a", "") is a
+    assert s.key_for_uid(a.metadata.uid) == ("Namespace", "", "a")
+    assert [k for k in s.keys()] == [("Namespace", "", "a")]
+
+
+def test_mutation_detector_finds_in_place_changes():
+    from k8snet.apiserver.store import MutationDetectedError
+
+    s = Store(SimClock(), mutation_detector=True)
+    stored = s.put(Namespace(metadata={"name": "a", "labels": {"k": "v"}}))
+    s.check_mutations()
+    stored.metadata.labels["k"] = "changed"  # a map inside a stored object: freezing cannot stop this
+    with pytest.raises(MutationDetectedError, match="Namespace /a was changed in place"):
+        s.check_mutations()
+
+
+def test_transactional_random_draws_like_random_and_rolls_back():
+    import random
+
+    from k8snet.apiserver.store import TransactionalRandom
+
+    rng, plain = TransactionalRandom("apiserver:0"), random.Random("apiserver:0")
+    assert [rng.randrange(1000) for _ in range(5)] == [plain.randrange(1000) for _ in range(5)]
+    s = Store(SimClock())
+    s.join(rng)
+    with pytest.raises(RuntimeError):
+        with s.transaction():
+            rng.getrandbits(63)
+            raise RuntimeError("boom")
+    assert rng.getrandbits(63) == plain.getrandbits(63)  # the draw inside the failed request was undone
+    with s.transaction():
+        pass  # nothing drawn: nothing saved
+    assert rng._saved is None

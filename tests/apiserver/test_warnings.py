@@ -209,3 +209,60 @@ def test_no_1_35_warnings_in_1_34():
         },
     )
     assert warnings_for_service(svc) == []
+
+
+# k8s.io/apiserver pkg/endpoints/installer.go wraps every handler of a deprecated resource with the
+# deprecation.WarningMessage of its type; core/v1 Endpoints is deprecated since v1.33 (KEP-4974), with
+# discovery.k8s.io/v1 EndpointSlice as its replacement.
+ENDPOINTS_WARNING = "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+
+
+def test_every_write_of_endpoints_carries_the_deprecation_warning():
+    from k8snet import Cluster
+
+    cluster = Cluster(preset="article")
+    endpoints = {
+        "apiVersion": "v1",
+        "kind": "Endpoints",
+        "metadata": {"name": "db"},
+        "subsets": [{"addresses": [{"ip": "10.4.0.3"}], "ports": [{"port": 80}]}],
+    }
+    cluster.api.create(cluster_load(endpoints))
+    assert cluster.api.last_warnings == [ENDPOINTS_WARNING]
+    cluster.api.update(cluster_load(endpoints))
+    assert cluster.api.last_warnings == [ENDPOINTS_WARNING]
+    cluster.api.create(
+        Service(metadata={"name": "db", "namespace": "default"}, spec={"ports": [{"port": 80}]})
+    )
+    assert cluster.api.last_warnings == []  # a Service request carries no deprecation warning
+
+
+def test_kubectl_apply_of_endpoints_prints_the_warning_once():
+    from k8snet import Cluster
+
+    cluster = Cluster(preset="article")
+    manifest = """\
+apiVersion: v1
+kind: Endpoints
+metadata: {name: db}
+subsets: [{addresses: [{ip: 10.4.0.3}], ports: [{port: 80}]}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: db2}
+subsets: [{addresses: [{ip: 10.4.0.4}], ports: [{port: 80}]}]
+"""
+    out = cluster.kubectl("apply -f -", stdin=manifest)
+    assert str(out) == "endpoints/db created\nendpoints/db2 created\n"
+    # kubectl's warning writer deduplicates (rest.WarningWriterOptions{Deduplicate: true} in kubectl's cmd.go)
+    assert out.stderr == f"Warning: {ENDPOINTS_WARNING}\n"
+    assert (
+        cluster.kubectl("apply -f -", stdin=manifest.split("---")[0]).stderr
+        == f"Warning: {ENDPOINTS_WARNING}\n"
+    )
+
+
+def cluster_load(obj):
+    from k8snet.manifests import load
+
+    return load(obj)[0]

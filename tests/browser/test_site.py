@@ -7,52 +7,17 @@ Needs `_build/html` (`make site`); run with `pytest -o addopts="" -m browser tes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from helpers.site import open_page, toc_pages
 
 from k8snet.views.explorer import STATIC_NOTE, explorer_from_marker
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-WIDGET_TIMEOUT_MS = 30_000
 MAX_COMBINATIONS_DRIVEN = 48
 
 
-def toc_pages() -> list[str]:
-    """Every page in _toc.yml as a path relative to the site root (``book/intro.html``)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    walk(toc.get("parts"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
-    return [str(Path(p).with_suffix("")) + ".html" for p in pages]
-
-
 PAGES = toc_pages()
-
-
-def open_page(page, base_url: str, path: str):
-    response = page.goto(base_url + path, wait_until="load")
-    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
-    if page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count():
-        # embed-amd.js renders every widget-view script; wait until each one has a rendered widget.
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
-                   .every(s => s.parentElement.querySelector('[class*="widget-"]'))""",
-            timeout=WIDGET_TIMEOUT_MS,
-        )
-    page.wait_for_load_state("networkidle")
 
 
 PAGE_LIMIT_BYTES = 3 * 1024 * 1024
@@ -207,4 +172,52 @@ def test_explorers_show_what_python_computes(page_and_log, base_url, path):
                 else [_as_browser_serializes(page, f'<div class="k8snet-svg">{outcome.svg}</div>')]
             )
             assert _visible_html(element, ".k8snet-svg") == expected_svg, where
+    assert log.problems() == [], f"{path}: " + "\n".join(log.problems())
+
+
+def _changing_start(explorer, key: str) -> dict | None:
+    """The page's default combination, or the default with one other control moved, from which every value of
+    ``key`` shows a different view (``None`` if there is none: the control changes nothing)."""
+    keys = list(explorer.controls)
+    initial = {k: (explorer.initial or {}).get(k, explorer.controls[k][0]) for k in keys}
+    starts = [dict(initial)] + [
+        dict(initial, **{other: v}) for other in keys if other != key for v in explorer.controls[other]
+    ]
+    for start in starts:
+        digests = {explorer.outcome(**dict(start, **{key: v})).digest for v in explorer.controls[key]}
+        if len(digests) == len(explorer.controls[key]):
+            return start
+    return None
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_control_changes_the_view(page_and_log, base_url, path):
+    """Each control of each explorer changes what the page shows: from the page's default, or after one other
+    control is moved, every value of the control shows its own view (issue 14)."""
+    page, log = page_and_log
+    open_page(page, base_url, path)
+    explorers = page.locator(".k8snet-explorer").all()
+    if not explorers:
+        pytest.skip(f"{path} has no explorers")
+    for element in explorers:
+        note = element.locator("[data-k8snet-explorer]").first
+        explorer = explorer_from_marker(
+            note.get_attribute("data-k8snet-explorer"),
+            note.get_attribute("data-k8snet-factory"),
+            note.get_attribute("data-k8snet-args"),
+        )
+        keys = list(explorer.controls)
+        controls = [element.locator(f".k8snet-control-{i}") for i in range(len(keys))]
+        kinds = [explorer._kind(k, explorer.controls[k]) for k in keys]
+        for key in keys:
+            start = _changing_start(explorer, key)
+            assert start is not None, f"{explorer.name}: the control {key!r} never changes the view"
+            shown = set()
+            for value in explorer.controls[key]:
+                combo = dict(start, **{key: value})
+                for j, k in enumerate(keys):
+                    _set_control(controls[j], kinds[j], explorer.controls[k].index(combo[k]), str(combo[k]))
+                (marker,) = _visible_outcomes(element)
+                shown.add(marker)
+            assert len(shown) == len(explorer.controls[key]), f"{explorer.name}: {key!r} showed {shown}"
     assert log.problems() == [], f"{path}: " + "\n".join(log.problems())

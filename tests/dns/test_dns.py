@@ -836,6 +836,35 @@ def test_nslookup_text():
     assert dns.resolve("nosuch").nslookup().endswith("** server can't find nosuch: NXDOMAIN\n\n")
 
 
+def test_busybox_nslookup_asks_every_search_domain_for_a_and_aaaa():
+    # busybox networking/nslookup.c: a name without a dot goes to every search domain at once, A then AAAA;
+    # "Address:\t<ns>:53" (xmalloc_sockaddr2dotted), one empty line after each reply, exit status 1 on any
+    # NXDOMAIN. Real `kubectl exec <busybox pod> -- nslookup web` captures have exactly these lines (in
+    # arrival order, which varies).
+    dns = DNS.from_objects([KUBE_DNS, svc("web", "default", ["10.96.1.1"])])
+    out = dns.nslookup("web")
+    assert out.queries == [
+        (f"web.{d}", t)
+        for t in ("A", "AAAA")
+        for d in ("default.svc.cluster.local", "svc.cluster.local", "cluster.local")
+    ]
+    assert str(out) == (
+        "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n"
+        "Name:\tweb.default.svc.cluster.local\nAddress: 10.96.1.1\n\n"
+        "** server can't find web.svc.cluster.local: NXDOMAIN\n\n"
+        "** server can't find web.cluster.local: NXDOMAIN\n\n"
+        "\n"  # the AAAA reply for the Service: NOERROR, no records (CoreDNS has no AAAA for an IPv4 Service)
+        "** server can't find web.svc.cluster.local: NXDOMAIN\n\n"
+        "** server can't find web.cluster.local: NXDOMAIN\n\n"
+    )
+    assert out.exit_code == 1
+    # a name with a dot is asked as written: no search list, so the short "web.default" is not found
+    dotted = dns.nslookup("web.default")
+    assert dotted.queries == [("web.default", "A"), ("web.default", "AAAA")] and dotted.exit_code == 1
+    full = dns.nslookup("web.default.svc.cluster.local")
+    assert full.exit_code == 0 and full.endswith("Address: 10.96.1.1\n\n\n")
+
+
 def test_pod_with_default_policy_cannot_see_cluster_names():
     dns = DNS.from_objects([KUBE_DNS, svc("web", "default", ["10.96.1.1"])], host_nameservers=["192.0.2.53"])
     r = dns.resolve("web.default.svc.cluster.local", pod=pod("d", dnsPolicy="Default"))

@@ -57,12 +57,18 @@ BASE_RULES = {
 
 
 def with_base_chains(restore_text: str) -> str:
-    """kube-proxy's restore text plus the built-in chain jumps, i.e. what the kernel then holds."""
+    """kube-proxy's restore text plus the built-in chain jumps, i.e. what the kernel then holds.
+
+    kubelet's ``-j KUBE-FIREWALL`` jumps are kept only when the payload defines that chain: kube-proxy writes it
+    only for IPv4 with localhost NodePorts (``if !isIPv6 && proxier.localhostNodePorts``), and kubelet creates
+    it only in the IPv4 tables, as :func:`k8snet.proxy.iptables.base_jump_rules` does."""
     out = []
+    firewall = ":KUBE-FIREWALL " in restore_text
     for line in restore_text.splitlines():
         out.append(line)
         if line in ("*filter", "*nat"):
-            out.append(BASE_RULES[line[1:]].rstrip("\n"))
+            base = BASE_RULES[line[1:]].rstrip("\n").splitlines()
+            out.extend(b for b in base if firewall or not b.endswith("-j KUBE-FIREWALL"))
     return "\n".join(out) + "\n"
 
 

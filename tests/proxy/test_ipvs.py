@@ -1147,3 +1147,56 @@ def test_ip_addr_show():
         "    inet 10.96.0.10/32 scope global kube-ipvs0",
         "       valid_lft forever preferred_lft forever",
     ]
+
+
+def test_ipvs_proxier_state_is_the_rendered_state():
+    # IPVSProxier: events in, the whole state out on every sync (upstream's IPVS proxier has no partial syncs).
+    from k8snet.proxy.ipvs import IPVSProxier
+
+    svc = Service.model_validate(
+        {
+            "metadata": {"name": "svc1", "namespace": "ns1"},
+            "spec": {
+                "clusterIP": "10.20.30.41",
+                "type": "NodePort",
+                "ports": [{"name": "p80", "port": 80, "protocol": "TCP", "nodePort": 3001}],
+            },
+        }
+    )
+    es = EndpointSlice.model_validate(
+        {
+            "metadata": {
+                "name": "svc1-1",
+                "namespace": "ns1",
+                "labels": {"kubernetes.io/service-name": "svc1"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": ["10.180.0.1"]}, {"addresses": ["10.180.0.2"]}],
+            "ports": [{"name": "p80", "port": 80, "protocol": "TCP"}],
+        }
+    )
+    settings = ProxierSettings(hostname="test-node", node_ips=["100.101.102.103"])
+    proxier = IPVSProxier(settings)
+    proxier.on_service_add(svc)
+    proxier.on_endpointslice_add(es)
+    assert proxier.sync().full
+    assert proxier.state == render_ipvs([svc], [es], settings)
+    smaller = es.model_copy(update={"endpoints": es.endpoints[:1]})
+    proxier.on_endpointslice_update(es, smaller)
+    assert proxier.sync().updated_services == {("ns1", "svc1")}
+    assert proxier.state == render_ipvs(
+        [svc], [smaller], settings, previous=render_ipvs([svc], [es], settings)
+    )
+
+
+def test_ip_brief_addr_show():
+    from k8snet.rules.ipvs import ip_brief_addr_show
+
+    # iproute2 ip/ipaddress.c brief mode: "%-16s " name, "%-14s " operstate, "%s/%d " per address; a real
+    # node prints e.g. "kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 10.96.120.15/32 "
+    assert ip_brief_addr_show(_nodeport_state()) == (
+        "kube-ipvs0       DOWN           10.20.30.41/32 10.96.0.10/32 \n"
+    )
+    assert ip_brief_addr_show(["10.96.0.1", "10.96.0.10", "10.96.120.15"]).startswith(
+        "kube-ipvs0       DOWN           10.96.0.1/32 10.96.0.10/32 10.96.120.15/32"
+    )

@@ -88,8 +88,8 @@ def test_overall_nftables_rules_match_upstream():
 
 
 def test_sync_proxy_rules_repeated_initial_sync_matches_upstream():
-    # Only the first, full sync of TestSyncProxyRulesRepeated: later steps test partial syncs and the
-    # flush-then-delete of stale chains, which this renderer (always a full sync) does not model.
+    # The first, full sync of TestSyncProxyRulesRepeated, from the renderer; the later (partial) syncs are in
+    # test_sync_proxy_rules_repeated, through NftablesProxier.
     services, slices = overall_objects("sync_repeated_initial.yaml")
     got = render_nftables(services, slices, fake_settings(), service_cidrs=SERVICE_CIDRS)
     expected = (FIXTURES / "base_rules.nft").read_text() + (
@@ -323,6 +323,8 @@ S4 = ("172.30.0.44", 80, "service-LAUZTJTB-ns4/svc4/tcp/p80")
 
 
 def test_sync_proxy_rules_repeated():
+    # Driven by events as upstream; after each sync the kernel's table (nft.Dump()) and the number of operations
+    # of the sync's transaction (nft.LastTransaction.NumOperations()) are checked.
     p80 = [{"name": "p80", "port": 80, "protocol": "TCP"}]
     svc1 = svc("ns1", "svc1", type="ClusterIP", clusterIP="172.30.0.41", ports=p80)
     svc2 = svc(
@@ -348,37 +350,47 @@ def test_sync_proxy_rules_repeated():
     def age_stale_chains():  # upstream's ageStaleChains: make it look like 2 s have passed
         now[0] += 2
 
-    def check(services, slices, expected):
-        fp.sync(services, slices)
+    def check(expected, operations=None):
+        result = fp.sync()
+        assert result.success
         assert sort_nftables_transaction(fp.dump()) == sort_nftables_transaction(expected)
+        if operations is not None:
+            assert fp.last_transaction.num_operations == operations
 
-    check(
-        [svc1, svc2], [eps1, eps2], _expected(_elements(["172.30.0.41", "172.30.0.42"], [S1, S2]), SVC1, SVC2)
-    )
+    # Create initial state
+    for s in (svc1, svc2):
+        fp.on_service_add(s)
+    for es in (eps1, eps2):
+        fp.on_endpointslice_add(es)
+    check(_expected(_elements(["172.30.0.41", "172.30.0.42"], [S1, S2]), SVC1, SVC2))
     # Add a new service and its endpoints
+    fp.on_service_add(svc3)
+    fp.on_endpointslice_add(eps3)
+    # add 1 element to cluster-ips and service-ips = 2 operations
+    # add+flush 2 chains for service and endpoint, add 2 rules in each = 8 operations
     check(
-        [svc1, svc2, svc3],
-        [eps1, eps2, eps3],
         _expected(_elements(["172.30.0.41", "172.30.0.42", "172.30.0.43"], [S1, S2, S3]), SVC1, SVC2, SVC3_A),
+        10,
     )
     # Delete a service; its chains will be flushed, but not immediately deleted.
+    fp.on_service_delete(svc2)
     svc2_stale = [
         f"{C}service-MHHHYRWA-ns2/svc2/tcp/p8080",
         f"{C}endpoint-7RVP4LUQ-ns2/svc2/tcp/p8080__10.0.2.1/8080",
     ]
-    check(
-        [svc1, svc3],
-        [eps1, eps2, eps3],
-        _expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, svc2_stale, SVC3_A),
-    )
+    # delete 1 element from cluster-ips and service-ips = 2 operations
+    # flush 2 chains for service and endpoint = 2 operations
+    check(_expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, svc2_stale, SVC3_A), 4)
     # Fake the passage of time and confirm that the stale chains get deleted.
     age_stale_chains()
     after_delete = _expected(_elements(["172.30.0.41", "172.30.0.43"], [S1, S3]), SVC1, SVC3_A)
-    check([svc1, svc3], [eps1, eps2, eps3], after_delete)
+    # delete stale chains happens in a separate transaction, nothing else changed => last transaction will
+    # have 0 operations.
+    check(after_delete, 0)
     # Add a service, sync, then add its endpoints.
+    fp.on_service_add(svc4)
+    # add 1 element to cluster-ips and no-endpoint-services = 2 operations
     check(
-        [svc1, svc3, svc4],
-        [eps1, eps2, eps3],
         _expected(
             _elements(
                 ["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3], [("172.30.0.44", "ns4/svc4:p80")]
@@ -386,18 +398,21 @@ def test_sync_proxy_rules_repeated():
             SVC1,
             SVC3_A,
         ),
+        2,
     )
-    all4 = [svc1, svc3, svc4]
+    fp.on_endpointslice_add(eps4)
+    # add 1 element to service-ips, remove 1 element from no-endpoint-services = 2 operations
+    # add+flush 2 chains for service and endpoint, add 2 rules in each = 8 operations
     check(
-        all4,
-        [eps1, eps2, eps3, eps4],
         _expected(_elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_A, SVC4),
+        10,
     )
     # Change an endpoint of an existing service. The old endpoint chain (for 10.0.3.1) will not be deleted yet.
+    fp.on_endpointslice_update(eps3, eps3update)
     old_ep = [f"{C}endpoint-2OCDJSZQ-ns3/svc3/tcp/p80__10.0.3.1/80"]
+    # add+flush 2 chains for service and endpoint, add 2 rules in each = 8 operations
+    # flush old endpoint chain = 1 operation
     check(
-        all4,
-        [eps1, eps2, eps3update, eps4],
         _expected(
             _elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]),
             SVC1,
@@ -406,22 +421,26 @@ def test_sync_proxy_rules_repeated():
             SVC3_B[3:],
             SVC4,
         ),
+        9,
     )
     # (Ensure the old svc3 chain gets deleted in the next sync.) Add an endpoint to a service.
     age_stale_chains()
+    fp.on_endpointslice_update(eps3update, eps3update2)
     restored = _expected(
         _elements(["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S3, S4]), SVC1, SVC3_C, SVC4
     )
-    check(all4, [eps1, eps2, eps3update2, eps4], restored)
+    # add+flush 3 chains for 1 service and 2 endpoints, add 2 rules in each = 12 operations
+    check(restored, 12)
     # Empty a service's endpoints; its chains will be flushed, but not immediately deleted.
+    fp.on_endpointslice_update(eps3update2, eps3update3)
     svc3_stale = [
         "service-4AT6LBPK-ns3/svc3/tcp/p80",
         "endpoint-SWWHDC7X-ns3/svc3/tcp/p80__10.0.3.2/80",
         "endpoint-TQ2QKHCZ-ns3/svc3/tcp/p80__10.0.3.3/80",
     ]
+    # remove 1 element from service-ips, add 1 element to no-endpoint-services = 2 operations
+    # flush 3 chains = 3 operations
     check(
-        all4,
-        [eps1, eps2, eps3update3, eps4],
         _expected(
             _elements(
                 ["172.30.0.41", "172.30.0.43", "172.30.0.44"], [S1, S4], [("172.30.0.43", "ns3/svc3:p80")]
@@ -430,17 +449,53 @@ def test_sync_proxy_rules_repeated():
             [C + c for c in svc3_stale],
             SVC4,
         ),
+        5,
     )
     assert set(fp.stale_chains) == set(svc3_stale)
     # Restore endpoints to non-empty immediately; its chains will be restored, and deleted from staleChains.
-    check(all4, [eps1, eps2, eps3update2, eps4], restored)
+    fp.on_endpointslice_update(eps3update3, eps3update2)
+    # remove 1 element from no-endpoint-services, add 1 element to service-ips = 2 operations
+    # add+flush 3 chains for 1 service and 2 endpoints, add 2 rules in each = 12 operations
+    check(restored, 14)
     assert fp.stale_chains == {}
     # Empty a service's endpoints and restore it after stale chains age.
-    fp.sync(all4, [eps1, eps2, eps3update3, eps4])
+    # - its chains will be flushed, but not immediately deleted in the first sync.
+    # - its chains will be deleted first, then recreated in the second sync.
+    fp.on_endpointslice_update(eps3update2, eps3update3)
+    fp.sync()
     age_stale_chains()
-    check(all4, [eps1, eps2, eps3update2, eps4], restored)
+    fp.on_endpointslice_update(eps3update3, eps3update2)
+    # The second change counteracts the first one, so same expected rules as last time
+    check(restored)
     # Sync with no new changes, so same expected rules as last time
-    check(all4, [eps1, eps2, eps3update2, eps4], restored)
+    check(restored, 0)
+
+
+def test_sync_with_whole_object_lists():
+    # NftablesProxier.sync(services, slices): the difference from the last lists becomes events.
+    services, slices = overall_objects("sync_repeated_initial.yaml")
+    fp = NftablesProxier(fake_settings(), SERVICE_CIDRS)
+    assert fp.sync(services, slices).full
+    expected = (FIXTURES / "base_rules.nft").read_text() + (
+        FIXTURES / "sync_repeated_initial.nft"
+    ).read_text()
+    assert sort_nftables_transaction(fp.dump()) == sort_nftables_transaction(expected)
+    result = fp.sync(services[:1], slices)
+    assert not result.full and result.updated_services == {("ns2", "svc2")}
+
+
+def test_full_sync_of_an_empty_ruleset_is_the_rendered_table():
+    services, slices = overall_objects()
+    fp = NftablesProxier(fake_settings(), SERVICE_CIDRS)
+    for s in services:
+        fp.on_service_add(s)
+    for es in slices:
+        fp.on_endpointslice_add(es)
+    assert fp.sync().full
+    assert fp.dump() == render_nftables(services, slices, fake_settings(), service_cidrs=SERVICE_CIDRS)
+    # a full sync over the existing table leaves it as it is (the transaction rewrites everything)
+    assert fp.force_sync().full
+    assert fp.dump() == render_nftables(services, slices, fake_settings(), service_cidrs=SERVICE_CIDRS)
 
 
 # ---- Test_servicePortChainNameBase / Test_servicePortEndpointChainNameBase -----------------------------------
@@ -641,3 +696,20 @@ def test_bad_ips_are_rewritten():
         + "\n"
     )
     assert sort_nftables_transaction(got) == sort_nftables_transaction(expected)
+
+
+def test_full_sync_text_kept_per_service_is_the_structured_transaction():
+    # A full sync writes each Service port's operations from text kept per port; the transaction must be the one
+    # the structured operations write (same lines, same order, same count).
+    from k8snet.proxy.nftables import _full_sync_transaction
+
+    services, slices = overall_objects()
+    structured = _full_sync_transaction(services, slices, fake_settings(), SERVICE_CIDRS)
+    fp = NftablesProxier(fake_settings(), SERVICE_CIDRS)
+    for s in services:
+        fp.on_service_add(s)
+    for es in slices:
+        fp.on_endpointslice_add(es)
+    result = fp.sync()
+    assert result.payload == structured.text()
+    assert fp.last_transaction.num_operations == structured.num_operations == result.payload.count("\n")

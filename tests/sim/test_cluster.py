@@ -60,6 +60,29 @@ def test_minikube_and_article_presets():
     assert [p.status.podIP for p in a.pods("kube-system")] == ["10.4.0.2"]
 
 
+def test_minikube_presets_match_real_minikube():
+    # minikube v1.37.0 (docker driver, Kubernetes v1.34.0): the API server listens on 8443
+    # (pkg/minikube/constants APIServerPort), so `kubectl get endpoints kubernetes` reads 192.168.49.2:8443;
+    # `kubectl get nodes -o wide` shows the kicbase image's OS and the docker runtime (real captures).
+    for preset in ("minikube", "article"):
+        c = Cluster(preset=preset)
+        k = c.get("svc", "kubernetes")
+        assert (k.spec.ports[0].port, k.spec.ports[0].targetPort) == (443, 8443)
+        ep = c.get("Endpoints", "kubernetes")
+        assert [(a.ip, p.port) for s in ep.subsets for a in s.addresses for p in s.ports] == [
+            ("192.168.49.2", 8443)
+        ]
+        (eps,) = c.endpoint_slices("default", "kubernetes")
+        assert [p.port for p in eps.ports] == [8443]
+        row = c.kubectl("get nodes -o wide").splitlines()[1].split()
+        assert row[:3] == ["minikube", "Ready", "control-plane"] and row[5] == "192.168.49.2"
+        assert "Ubuntu 22.04.5 LTS" in c.kubectl("get nodes -o wide") and row[-1] == "docker://28.4.0"
+    # kind (kubeadm's default --secure-port) keeps 6443 and kindest/node's containerd
+    kind = Cluster()
+    assert kind.get("svc", "kubernetes").spec.ports[0].targetPort == 6443
+    assert kind.kubectl("get nodes -o wide").splitlines()[1].split()[-1] == "containerd://2.1.3"
+
+
 def test_overrides():
     c = Cluster(nodes=5, service_cidr="10.3.0.0/16", zones=[])
     assert [n.metadata.name for n in c.nodes()][-1] == "kind-worker4"

@@ -146,3 +146,110 @@ def test_modes_agree_on_endpoints_and_masquerade(scenario):
     compared = {m: r for m, r in results.items() if not (m == "ipvs" and ipvs_differs)}
     first = next(iter(compared.values()))
     assert all(r == first for r in compared.values()), results
+
+
+# --- IPv6 and dual-stack ------------------------------------------------------------------------------------------
+
+#: The IPv4 scenario's addresses and their IPv6 counterparts (upstream's IPv6 test conventions where it has them:
+#: ClusterIP fd00:172:30::41, endpoints fd00:10:180::..., pod fd00:10::2, external client 2600:5200::1, node
+#: 2001:db8::1).
+V6 = {
+    "172.30.0.41": "fd00:172:30::41",
+    "192.168.99.11": "2001:db8:99::11",
+    NODE_IP: "2001:db8::1",
+    "1.2.3.4": "2001:db8:ff::4",
+    POD_SRC: "fd00:10::2",
+    EXT_SRC: "2600:5200::1",
+    **{f"10.180.{i}.1": f"fd00:10:180::{i + 1}:1" for i in range(4)},
+}
+NODE_DUAL = Node.model_validate(
+    {
+        "metadata": {"name": "test-node"},
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": NODE_IP},
+                {"type": "InternalIP", "address": V6[NODE_IP]},
+            ]
+        },
+    }
+)
+NODE_V6 = Node.model_validate(
+    {
+        "metadata": {"name": "test-node"},
+        "status": {"addresses": [{"type": "InternalIP", "address": V6[NODE_IP]}]},
+    }
+)
+
+
+def _move(value):
+    if isinstance(value, dict):
+        return {k: _move(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_move(v) for v in value]
+    return V6.get(value, "IPv6" if value == "IPv4" else value) if isinstance(value, str) else value
+
+
+@st.composite
+def dual_stack_scenarios(draw):
+    """The IPv4 scenario made dual-stack (the Service gets an IPv6 ClusterIP and IPv6 externalIP / load-balancer
+    IP, the endpoints an IPv6 slice with the same conditions and nodes) or IPv6-only; the packet goes to one family's
+    address."""
+    svc, es, protocol, (dst_ip, dst_port, external), source = draw(scenarios())
+    dual = draw(st.booleans())
+    v6_svc = _move(svc.to_dict())
+    v6_es = EndpointSlice.model_validate(
+        {**_move(es.to_dict()), "metadata": {**es.to_dict()["metadata"], "name": "svc1-v6"}}
+    )
+    spec = v6_svc["spec"]
+    if dual:
+        spec["clusterIP"] = svc.spec.clusterIP
+        spec["clusterIPs"] = [svc.spec.clusterIP, V6[svc.spec.clusterIP]]
+        spec["ipFamilies"], spec["ipFamilyPolicy"] = ["IPv4", "IPv6"], "RequireDualStack"
+        spec["externalIPs"] = [*(svc.spec.externalIPs or []), *(spec.get("externalIPs") or [])]
+        if svc.status and svc.status.loadBalancer and svc.status.loadBalancer.ingress:
+            v6_svc["status"]["loadBalancer"]["ingress"] = [{"ip": "1.2.3.4"}, {"ip": V6["1.2.3.4"]}]
+        slices = [es, v6_es]
+    else:
+        spec["clusterIPs"], spec["ipFamilies"], spec["ipFamilyPolicy"] = (
+            [spec["clusterIP"]],
+            ["IPv6"],
+            "SingleStack",
+        )
+        slices = [v6_es]
+    to_ipv6 = not dual or draw(st.booleans())
+    if to_ipv6:
+        dst_ip, source = V6[dst_ip], V6[source]
+    return Service.model_validate(v6_svc), slices, protocol, (dst_ip, dst_port, external), source, dual
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(dual_stack_scenarios())
+def test_modes_agree_in_ipv6_and_dual_stack(scenario):
+    svc, slices, protocol, (dst_ip, dst_port, external), source, dual = scenario
+    dest = f"[{dst_ip}]:{dst_port}" if ":" in dst_ip else f"{dst_ip}:{dst_port}"
+    results = {}
+    for mode in MODES:
+        world = World(
+            [NODE_DUAL if dual else NODE_V6],
+            [],
+            [svc],
+            slices,
+            mode=mode,
+            cluster_cidr="10.0.0.0/8,fd00:10::/64",
+            service_cidrs=["172.30.0.0/16", "fd00:172:30::/112"],
+        )
+        t = trace_world(world, source, dest, protocol, entry_node="test-node")
+        results[mode] = _summary(t)
+        # the packet's family decides which rules and which endpoints: never the other family's
+        assert all(ep.startswith("[") == (":" in dst_ip) for ep in results[mode]), (mode, results[mode])
+    internal_source = source not in (EXT_SRC, V6[EXT_SRC])
+    es = slices[-1]
+    etp_local = svc.spec.externalTrafficPolicy == "Local"
+    itp_local = svc.spec.internalTrafficPolicy == "Local"
+    local_usable = any(e.nodeName == "test-node" and e.conditions.serving for e in es.endpoints or [])
+    ipvs_differs = (external and etp_local and (internal_source or not local_usable)) or (
+        not external and itp_local and not local_usable
+    )
+    compared = {m: r for m, r in results.items() if not (m == "ipvs" and ipvs_differs)}
+    first = next(iter(compared.values()))
+    assert all(r == first for r in compared.values()), results

@@ -12,9 +12,9 @@ from k8snet.views.explorer import (
     Explorer,
     Outcome,
     explorer_from_marker,
-    replicas_explorer,
 )
 from k8snet.views.graphviz import inline_svg
+from k8snet.views.lessons import replicas_explorer
 
 
 def parity(values):
@@ -102,7 +102,7 @@ def test_note_is_shown_with_markers():
     note = box.children[-1].value
     assert STATIC_NOTE in note
     assert 'data-k8snet-explorer="intro-replicas"' in note
-    assert 'data-k8snet-factory="k8snet.views.explorer:replicas_explorer"' in note
+    assert 'data-k8snet-factory="k8snet.views.lessons:replicas_explorer"' in note
 
 
 def test_k8snet_error_is_shown_in_place():
@@ -149,7 +149,7 @@ def test_live_mode_widens_ranges_and_recomputes():
     assert isinstance(view, widgets.HTML) and "k8snet-live-view" in view._dom_classes
     expected = ex.outcome(8, "none", _strict=False)
     assert view.value == expected._repr_html_()
-    assert "10.244.2.5:80   true" in view.value
+    assert "8 of 8 endpoints ready" in view.value
     assert "Live:" in box.children[-1].value
 
 
@@ -171,7 +171,7 @@ def test_live_false_never_observes():
 
 
 def test_registry_and_marker_round_trip():
-    assert REGISTRY["intro-replicas"].path == "k8snet.views.explorer:replicas_explorer"
+    assert REGISTRY["intro-replicas"].path == "k8snet.views.lessons:replicas_explorer"
     ex = explorer_from_marker("intro-replicas", None, "{}")
     assert ex.outcomes() == replicas_explorer().outcomes()
 
@@ -194,15 +194,30 @@ def test_inline_svg_strips_version_comments():
     assert inline_svg(b"<?xml version='1.0'?><!-- x --><svg/>") == "<svg/>"
 
 
-def test_replicas_explorer_not_ready_pod_is_listed_not_ready():
+def test_replicas_explorer_shows_what_the_cluster_computes():
+    # issue 13: the preface's explorer is computed from the model, not drawn from constants. Build the same
+    # cluster with every controller running and compare.
+    from k8snet import Cluster
+
+    c = Cluster()
+    c.kubectl("create deployment web --image=nginx --port=80 --replicas=0")
+    c.kubectl("expose deployment web")
+    for n in (1, 2, 3):  # kubectl scale one replica at a time, as the explorer's recipe does
+        c.scale("deployment", "web", n)
+    pods = sorted(c.pods("default", {"app": "web"}), key=lambda p: tuple(map(int, p.status.podIP.split("."))))
+    c.set_pod_ready(pods[0].metadata.name, False)
+    cluster_ip = c.get("Service", "web").spec.clusterIP
     out = replicas_explorer().outcome(replicas=3, not_ready="one")
-    assert out.text.splitlines() == [
-        "ENDPOINT        READY",
-        "10.244.1.2:80   false",
-        "10.244.2.2:80   true",
-        "10.244.1.3:80   true",
+    assert f"ClusterIP {cluster_ip}" in out.html and "10.96.0.10" not in out.html + out.svg  # not kube-dns's
+    assert "2 of 3 endpoints ready" in out.html
+    rows = [line.split() for line in out.text.split("(endpoints[].conditions.ready)\n")[1].splitlines()[1:]]
+    slice_ = c.endpoint_slices("default", "web")[0]
+    assert rows == [
+        [ep.addresses[0], str(ep.conditions.ready).lower(), ep.nodeName, ep.targetRef.name]
+        for ep in slice_.endpoints
     ]
-    assert "2 of 3 Pods ready" in out.html
+    # Deployment-style names, as kubectl create deployment gives them
+    assert all(r[3].startswith("web-") and len(r[3].split("-")) == 3 for r in rows)
     assert "kube-proxy rejects" in replicas_explorer().outcome(replicas=1, not_ready="one").html
 
 

@@ -206,8 +206,80 @@ def test_rules_excerpt_in_three_modes():
     assert "numgen random mod 3" in nft and "service-ips" in nft
     ipvs = sim_traffic.rules_excerpt(c, "web", "ipvs", node="kind-worker")
     assert " rr" in ipvs and ipvs.count("Masq") == 3
+    # the IPVS excerpt ends with `ip -brief addr show kube-ipvs0` in iproute2's brief format (ip/ipaddress.c)
+    brief = ipvs.splitlines()[ipvs.splitlines().index("$ ip -brief addr show kube-ipvs0") + 1]
+    web_ip = c.get("Service", "web").spec.clusterIP
+    assert brief.startswith("kube-ipvs0       DOWN           ") and f" {web_ip}/32" in brief
+    # issue 13: the modes are stacked, one block per rule line (wrapping between words only), so every rule
+    # of every mode reads whole
     html = traffic.rules_side_by_side(c, "web", node="kind-worker")
-    assert html.count("<td") == 3
+    assert html.count('class="k8snet-mode"') == 3 and "<td" not in html
+    import html as html_lib
+
+    blocks = [html_lib.unescape(b.split("</div>")[0]) for b in html.split('<div class="k8snet-rule">')[1:]]
+    assert [b for b in blocks if b != "\xa0"] == [
+        line for text in (ipt, ipvs, nft) for line in text.splitlines() if line
+    ]
+
+
+def test_rules_side_by_side_one_block_per_family_of_a_dual_stack_service():
+    """Each family's proxier programs its own tables (``NewDualStackProxier`` in ``pkg/proxy/iptables`` and
+    ``pkg/proxy/nftables``: ``ipt[1]`` is ip6tables, the IPv6 proxier's table is ``ip6 kube-proxy``), and gets the
+    EndpointSlices of its address type only (``pkg/proxy/metaproxier/meta_proxier.go``)."""
+    import html as html_lib
+    import re
+
+    from k8snet.sim.cluster import Cluster
+
+    c = Cluster(preset="kind-dual")
+    c.kubectl("create deployment web --image=nginx --replicas=2 --port=80")
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "web"},
+            "spec": {
+                "ipFamilyPolicy": "PreferDualStack",
+                "selector": {"app": "web"},
+                "ports": [{"port": 80}],
+            },
+        }
+    )
+    html = traffic.rules_side_by_side(
+        c, "web", node="kind-worker", modes=("iptables", "nftables"), by_family=True
+    )
+    assert re.findall(r"<strong>(.*?)</strong>", html) == [
+        "iptables (IPv4)",
+        "ip6tables (IPv6)",
+        "nftables, table ip kube-proxy (IPv4)",
+        "nftables, table ip6 kube-proxy (IPv6)",
+    ]
+    sections = [
+        [html_lib.unescape(b.split("</div>")[0]) for b in part.split('<div class="k8snet-rule">')[1:]]
+        for part in html.split('<div class="k8snet-mode">')[1:]
+    ]
+    expected = [
+        text.splitlines()
+        for mode in ("iptables", "nftables")
+        for text in sim_traffic.rules_by_family(c, "web", mode, node="kind-worker").values()
+    ]
+    assert sections == expected
+    pod_ips = {
+        family: sorted(
+            ip.ip
+            for pod in c.pods("default", {"app": "web"})
+            for ip in pod.status.podIPs
+            if (":" in ip.ip) == (family == "IPv6")
+        )
+        for family in ("IPv4", "IPv6")
+    }
+    ipt4, ipt6, nft4, nft6 = ("\n".join(lines) for lines in sections)
+    assert sorted(re.findall(r"--to-destination (\S+):80", ipt4)) == pod_ips["IPv4"]
+    assert sorted(re.findall(r"--to-destination \[(\S+)\]:80", ipt6)) == pod_ips["IPv6"]
+    assert sorted(re.findall(r"dnat to (\S+):80", nft4)) == pod_ips["IPv4"]
+    assert sorted(re.findall(r"dnat to \[(\S+)\]:80", nft6)) == pod_ips["IPv6"]
+    assert all(line.split()[2] == "ip" for line in nft4.splitlines())
+    assert all(line.split()[2] == "ip6" for line in nft6.splitlines())
 
 
 def test_affinity_rules_per_mode():

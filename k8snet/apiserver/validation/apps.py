@@ -189,6 +189,8 @@ def validate_replica_set(rs: Any) -> list[FieldError]:
     ...     "selector": {"matchLabels": {"app": "web"}},
     ...     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"restartPolicy": "Always",
     ...      "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]}}})
+    >>> from k8snet.apiserver.defaulting import set_defaults_replica_set
+    >>> set_defaults_replica_set(rs)  # validation runs on the defaulted object
     >>> validate_replica_set(rs)
     []
     """

@@ -50,6 +50,7 @@ from .objectmeta import validate_annotations, validate_object_meta, validate_obj
 from .util import (
     is_dns1123_label,
     is_dns1123_subdomain,
+    is_dns1123_subdomain_with_underscore,
     is_qualified_name,
     is_valid_port_name,
     is_valid_port_num,
@@ -58,6 +59,7 @@ from .util import (
 __all__ = [
     "validate_non_special_ip",
     "validate_qualified_name",
+    "validate_pod_dns_config",
     "validate_dns1123_label",
     # Services
     "validate_service",
@@ -771,6 +773,10 @@ def validate_endpoints(ep: Any) -> list[FieldError]:
 
 _RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 _DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+_PULL_POLICIES = ["Always", "IfNotPresent", "Never"]  # sets.List(supportedPullPolicies): sorted
+_TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
+#: validation.go: MaxDNSNameservers, MaxDNSSearchPaths, MaxDNSSearchListChars (ExpandedDNSConfig limits)
+MAX_DNS_NAMESERVERS, MAX_DNS_SEARCH_PATHS, MAX_DNS_SEARCH_LIST_CHARS = 3, 32, 2048
 
 
 def _validate_container_ports(ports: Iterable[Any], path: Path) -> list[FieldError]:
@@ -806,7 +812,138 @@ def _validate_container_ports(ports: Iterable[Any], path: Path) -> list[FieldErr
     return errs
 
 
-def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
+def _validate_container_common(c: Any, path: Path) -> list[FieldError]:
+    """``validateContainerCommon``, the parts k8snet models: name, image, terminationMessagePolicy, ports,
+    imagePullPolicy."""
+    errs: list[FieldError] = []
+    if not c.name:
+        errs.append(required(path.child("name")))
+    else:
+        errs += validate_dns1123_label(c.name, path.child("name"))
+    if not c.image:
+        errs.append(required(path.child("image")))
+    elif c.image != c.image.strip():
+        errs.append(invalid(path.child("image"), c.image, "must not have leading or trailing whitespace"))
+    tmp = c.terminationMessagePolicy or ""
+    if not tmp:
+        errs.append(required(path.child("terminationMessagePolicy")))
+    elif tmp not in _TERMINATION_MESSAGE_POLICIES:
+        errs.append(not_supported(path.child("terminationMessagePolicy"), tmp, _TERMINATION_MESSAGE_POLICIES))
+    errs += _validate_container_ports(c.ports or [], path.child("ports"))
+    pull = c.imagePullPolicy or ""
+    if not pull:
+        errs.append(required(path.child("imagePullPolicy")))
+    elif pull not in _PULL_POLICIES:
+        errs.append(not_supported(path.child("imagePullPolicy"), pull, _PULL_POLICIES))
+    return errs
+
+
+def _check_host_port_conflicts(containers: Iterable[Any], path: Path) -> list[FieldError]:
+    """``AccumulateUniqueHostPorts``: one ``protocol/hostIP/hostPort`` per Pod."""
+    errs: list[FieldError] = []
+    seen: set[str] = set()
+    for i, c in enumerate(containers):
+        for j, port in enumerate(c.ports or []):
+            if not port.hostPort:
+                continue
+            key = f"{port.protocol or ''}/{port.hostIP or ''}/{port.hostPort}"
+            if key in seen:
+                errs.append(duplicate(path.index(i).child("ports").index(j).child("hostPort"), key))
+            else:
+                seen.add(key)
+    return errs
+
+
+def _validate_pod_host_network_deps(spec: Any, path: Path, is_pod: bool) -> list[FieldError]:
+    """``validatePodHostNetworkDeps``: with ``hostNetwork`` a container's hostPort must equal its
+    containerPort (in a Pod template 0 is allowed too: it is defaulted when the Pod is created)."""
+    errs: list[FieldError] = []
+    if not spec.hostNetwork:
+        return errs
+    for i, c in enumerate(spec.containers or []):
+        for j, port in enumerate(c.ports or []):
+            hp, cp = port.hostPort or 0, port.containerPort or 0
+            if (is_pod or hp != 0) and hp != cp:
+                errs.append(
+                    invalid(
+                        path.child("containers").index(i).child("ports").index(j).child("hostPort"),
+                        hp,
+                        "must match `containerPort` when `hostNetwork` is true",
+                    )
+                )
+    return errs
+
+
+def validate_pod_dns_config(config: Any, dns_policy: str, path: Path) -> list[FieldError]:
+    """``validatePodDNSConfig``: ``dnsPolicy: None`` needs a config with a nameserver; at most 3 nameservers,
+    each an IP; at most 32 search domains and 2048 characters of them, each a DNS subdomain (``_`` allowed, one
+    trailing dot ignored, ``.`` alone accepted: ``RelaxedDNSSearchValidation``); every option named.
+
+    >>> from k8snet.api.core_v1 import PodDNSConfig
+    >>> [str(e) for e in validate_pod_dns_config(None, "None", Path("spec", "dnsConfig"))]
+    ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']
+    >>> cfg = PodDNSConfig(nameservers=["1.1.1.1", "bad"], options=[{"value": "2"}])
+    >>> [str(e) for e in validate_pod_dns_config(cfg, "ClusterFirst", Path("spec", "dnsConfig"))]
+    ['spec.dnsConfig.nameservers[1]: Invalid value: "bad": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)', 'spec.dnsConfig.options[0]: Required value: must not be empty']
+    """
+    errs: list[FieldError] = []
+    if dns_policy == "None":
+        if config is None:
+            return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")]
+        if not config.nameservers:
+            return [
+                required(
+                    path.child("nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                )
+            ]
+    if config is None:
+        return errs
+    nameservers = list(config.nameservers or [])
+    if len(nameservers) > MAX_DNS_NAMESERVERS:
+        errs.append(
+            invalid(
+                path.child("nameservers"),
+                nameservers,
+                f"must not have more than {MAX_DNS_NAMESERVERS} nameservers",
+            )
+        )
+    for i, ns in enumerate(nameservers):
+        errs += is_valid_ip(path.child("nameservers").index(i), ns)
+    searches = list(config.searches or [])
+    if len(searches) > MAX_DNS_SEARCH_PATHS:
+        errs.append(
+            invalid(
+                path.child("searches"),
+                searches,
+                f"must not have more than {MAX_DNS_SEARCH_PATHS} search paths",
+            )
+        )
+    if len(" ".join(searches).encode()) > MAX_DNS_SEARCH_LIST_CHARS:
+        errs.append(
+            invalid(
+                path.child("searches"),
+                searches,
+                f"must not have more than {MAX_DNS_SEARCH_LIST_CHARS} characters (including spaces) in the search list",
+            )
+        )
+    for i, search in enumerate(searches):
+        if search != ".":
+            trimmed = search[:-1] if search.endswith(".") else search
+            errs += [
+                invalid(path.child("searches").index(i), trimmed, m)
+                for m in is_dns1123_subdomain_with_underscore(trimmed)
+            ]
+    for i, option in enumerate(config.options or []):
+        if not option.name:
+            errs.append(required(path.child("options").index(i), "must not be empty"))
+    return errs
+
+
+def _validate_pod_spec(spec: Any, path: Path, is_pod: bool = True) -> list[FieldError]:
+    """``ValidatePodSpec``, reduced to what touches networking, in upstream order: containers (and init
+    containers) with their ports and host-port conflicts, hostNetwork's ports, restartPolicy, dnsPolicy,
+    dnsConfig, nodeName, activeDeadlineSeconds, hostname, subdomain."""
     errs: list[FieldError] = []
     if spec is None:
         return [required(path.child("containers"))]
@@ -817,20 +954,22 @@ def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
     names: set[str] = set()
     for i, c in enumerate(containers):
         ipath = cpath.index(i)
-        if not c.name:
-            errs.append(required(ipath.child("name")))
+        errs += _validate_container_common(c, ipath)
+        if (c.name or "") in names:
+            errs.append(duplicate(ipath.child("name"), c.name or ""))
         else:
-            errs += validate_dns1123_label(c.name, ipath.child("name"))
-            if c.name in names:
-                errs.append(duplicate(ipath.child("name"), c.name))
+            names.add(c.name or "")
+    errs += _check_host_port_conflicts(containers, cpath)
+    ipath_root = path.child("initContainers")
+    for i, c in enumerate(spec.initContainers or []):
+        ipath = ipath_root.index(i)
+        errs += _validate_container_common(c, ipath)
+        if c.name in names:
+            errs.append(duplicate(ipath.child("name"), c.name))
+        elif c.name:
             names.add(c.name)
-        if not c.image:
-            errs.append(required(ipath.child("image")))
-        elif c.image != c.image.strip():
-            errs.append(
-                invalid(ipath.child("image"), c.image, "must not have leading or trailing whitespace")
-            )
-        errs += _validate_container_ports(c.ports or [], ipath.child("ports"))
+        errs += _check_host_port_conflicts([c], ipath_root)
+    errs += _validate_pod_host_network_deps(spec, path, is_pod)
     rp = spec.restartPolicy or ""
     if not rp:
         errs.append(required(path.child("restartPolicy")))
@@ -841,6 +980,19 @@ def _validate_pod_spec(spec: Any, path: Path) -> list[FieldError]:
         errs.append(required(path.child("dnsPolicy")))
     elif dp not in _DNS_POLICIES:
         errs.append(not_supported(path.child("dnsPolicy"), dp, _DNS_POLICIES))
+    errs += validate_pod_dns_config(spec.dnsConfig, dp, path.child("dnsConfig"))
+    if spec.nodeName:
+        errs += [
+            invalid(path.child("nodeName"), spec.nodeName, m) for m in is_dns1123_subdomain(spec.nodeName)
+        ]
+    if spec.activeDeadlineSeconds is not None and not 1 <= spec.activeDeadlineSeconds <= 2**31 - 1:
+        errs.append(
+            invalid(
+                path.child("activeDeadlineSeconds"),
+                spec.activeDeadlineSeconds,
+                "must be between 1 and 2147483647, inclusive",
+            )
+        )
     if spec.hostname:
         errs += validate_dns1123_label(spec.hostname, path.child("hostname"))
     if spec.subdomain:
@@ -874,6 +1026,8 @@ def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, pat
     >>> from k8snet.api.meta_v1 import LabelSelector
     >>> template = PodTemplateSpec(metadata={"labels": {"app": "api"}}, spec={"restartPolicy": "Always",
     ...     "dnsPolicy": "ClusterFirst", "containers": [{"name": "c", "image": "nginx"}]})
+    >>> from k8snet.apiserver.defaulting import set_defaults_pod_spec
+    >>> set_defaults_pod_spec(template.spec)  # validation runs on the defaulted object
     >>> selector = LabelSelector(matchLabels={"app": "web"})
     >>> errs = validate_pod_template_spec_for_replica_set(template, selector, Path("spec", "template"))
     >>> [str(e) for e in errs]
@@ -895,7 +1049,7 @@ def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, pat
     if template.metadata is not None:
         errs += validate_labels(template.metadata.labels, path.child("labels"))
         errs += validate_annotations(template.metadata.annotations, path.child("annotations"))
-    errs += _validate_pod_spec(template.spec, path.child("spec"))
+    errs += _validate_pod_spec(template.spec, path.child("spec"), is_pod=False)
     rp = (template.spec.restartPolicy if template.spec else None) or ""
     if rp != "Always":
         errs.append(not_supported(path.child("spec", "restartPolicy"), rp, ["Always"]))

@@ -1,0 +1,234 @@
+"""The connections chapter's chart and explorer: requests per Pod over time, for clients that reuse connections
+or not, while a Deployment is scaled up and rolled out.
+
+The numbers come from :func:`k8snet.sim.connections.simulate_load` (every new connection's first packet runs
+the client node's rules in the dataplane executor; later packets follow its conntrack entry); this module lays
+them out.
+
+* :func:`load_chart_svg`: one line per Pod, requests per minute, with the events marked
+  (:func:`k8snet.views.traffic.line_chart_svg`);
+* :func:`window_table`: the same as text, averaged over the windows between the events;
+* explorer ``connection-reuse`` (:func:`connection_reuse_explorer`): how the clients reuse connections ×
+  how many replicas the Deployment is scaled up to.
+
+Example
+-------
+>>> ex = connection_reuse_explorer()
+>>> "served 0 requests" in ex.outcome(reuse="HTTP/2, 1 connection each", replicas=6).html
+True
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from typing import Any
+
+from k8snet.sim.connections import ClientGroup, Event, LoadTimeline, record_phases, simulate_load
+from k8snet.views.explorer import Explorer, Outcome, register
+from k8snet.views.traffic import line_chart_svg
+
+__all__ = [
+    "PALETTE",
+    "load_chart_svg",
+    "window_table",
+    "windows",
+    "REUSE",
+    "LOAD_MINUTES",
+    "SCALE_MINUTE",
+    "ROLLOUT_MINUTE",
+    "load_base",
+    "connection_reuse_explorer",
+]
+
+#: Enough distinct colours for the Pods of two ReplicaSets.
+PALETTE = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+]
+
+
+def windows(timeline: LoadTimeline) -> list[range]:
+    """The minutes between the events: ``[0, first event)``, ..., ``[last event, end)``.
+
+    >>> tl = LoadTimeline(10, [], [Event(4, "rollout")], {}, {}, {}, {}, [0, 4])
+    >>> windows(tl)
+    [range(0, 4), range(4, 10)]
+    """
+    cuts = sorted({e.minute for e in timeline.events if 0 < e.minute < timeline.minutes})
+    bounds = [0, *cuts, timeline.minutes]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def load_chart_svg(timeline: LoadTimeline, group: str, width: int = 620, height: int = 320) -> str:
+    """Requests per minute each Pod served for ``group``, one line per Pod over the minutes it existed; the
+    events are dashed lines."""
+    series = {name: [(float(m), float(v)) for m, v in pts] for name, pts in timeline.series(group).items()}
+    if not series:
+        series = {"(no Pod served)": [(0.0, 0.0), (timeline.minutes - 1.0, 0.0)]}
+    step = 5 if timeline.minutes > 12 else 1
+    top = max((v for pts in series.values() for _, v in pts), default=0.0)
+    return line_chart_svg(
+        series,
+        x_label="minute",
+        y_label="requests per minute",
+        width=width,
+        height=height,
+        log_x=False,
+        x_ticks=list(range(0, timeline.minutes, step)),
+        markers=[(e.minute, e.text()) for e in timeline.events],
+        colors=PALETTE,
+        points=False,
+        legend_width=10 + 7 * max(len(n) for n in series),
+        y_step=5 if top > 12 else None,
+    )
+
+
+def window_table(timeline: LoadTimeline, group: str) -> str:
+    """Average requests per minute per Pod in each window between events (``-``: the Pod did not exist)."""
+    wins = windows(timeline)
+    heads = [f"min {w[0]}-{w[-1]}" for w in wins]
+    names = list(timeline.series(group))
+    width = max([len(n) for n in names] + [4])
+    lines = ["Pod".ljust(width) + "".join(f"{h:>14}" for h in heads)]
+    for pod, counts in timeline.requests[group].items():
+        first, last = timeline.pods[pod]
+        cells = []
+        for w in wins:
+            mins = [m for m in w if first <= m <= last]
+            cells.append(f"{sum(counts[m] for m in mins) / len(mins):>14.1f}" if mins else f"{'-':>14}")
+        lines.append(pod.split("/", 1)[-1].ljust(width) + "".join(cells))
+    return "\n".join(lines)
+
+
+# --- the explorer ---------------------------------------------------------------------------------------------
+
+#: How the explorer's clients reuse connections: label -> connections each keeps (0: one per request).
+REUSE = {
+    "a new connection per request": 0,
+    "keep-alive, 2 connections each": 2,
+    "HTTP/2, 1 connection each": 1,
+}
+LOAD_MINUTES = 20
+SCALE_MINUTE = 7
+ROLLOUT_MINUTE = 14
+CLIENTS = 4
+REQUESTS_PER_MINUTE = 8
+
+_BASES: dict[int, Any] = {}
+_OUTCOMES: dict[tuple, Outcome] = {}
+
+
+class _LoadBase:
+    """A kind cluster with Deployment ``web`` (3 replicas, port 8080) behind Service ``web`` (80 → 8080) and four
+    client Pods; the phases of scaling ``web`` to ``replicas`` at :data:`SCALE_MINUTE` and rolling it out at
+    :data:`ROLLOUT_MINUTE` (recorded once; every client behaviour then runs on them)."""
+
+    def __init__(self, replicas: int):
+        from k8snet.sim.cluster import Cluster
+
+        c = Cluster()
+        c.kubectl("create deployment web --image=nginx --replicas=3 --port=8080")
+        c.kubectl("expose deployment web --port=80 --target-port=8080")
+        for i in range(CLIENTS):
+            c.kubectl(f"run client-{i} --image=curlimages/curl")
+        self.clients = tuple(f"default/client-{i}" for i in range(CLIENTS))
+        nodes = sorted({p.spec.nodeName for p in c.pods("default") if p.metadata.name.startswith("client-")})
+        events = [Event(ROLLOUT_MINUTE, "rollout")]
+        if replicas != 3:
+            events.insert(0, Event(SCALE_MINUTE, "scale", replicas))
+        svc = c.get("Service", "web")
+        self.destination = (svc.spec.clusterIP, 80)
+        self.phases = record_phases(c, "web", events, LOAD_MINUTES, nodes)
+
+
+def load_base(replicas: int) -> _LoadBase:
+    """The recorded phases for ``replicas`` (built once per value)."""
+    if replicas not in _BASES:
+        _BASES[replicas] = _LoadBase(replicas)
+    return _BASES[replicas]
+
+
+def _pods(n: int, adjective: str) -> str:
+    return f"{n} {adjective} Pod" + ("" if n == 1 else "s")
+
+
+def _summary(tl: LoadTimeline, group: str, reuse: str, replicas: int) -> str:
+    wins = windows(tl)
+    pods = tl.pods
+    if replicas != 3:
+        scaled = wins[1]
+        new = [p for p, (first, _) in pods.items() if first == SCALE_MINUTE]
+        served_new = sum(sum(tl.requests[group][p][m] for m in scaled) for p in new)
+        total = sum(sum(c[m] for m in scaled) for c in tl.requests[group].values())
+        scale_text = (
+            f"After the scale-up to {replicas} replicas, the {_pods(len(new), 'new')} served {served_new} "
+            f"requests ({served_new / total:.0%} of them) until the rollout. "
+        )
+    else:
+        scale_text = "No scale-up: the Deployment keeps 3 replicas. "
+    last = wins[-1]
+    after = {
+        p: sum(tl.requests[group][p][m] for m in last) for p, (first, _) in pods.items() if first >= last[0]
+    }
+    busy = sum(1 for v in after.values() if v)
+    rates = [v / len(last) for v in after.values()]
+    rollout_text = (
+        f"After the rollout, {busy} of the {len(after)} new Pods serve requests: the busiest "
+        f"{max(rates):.1f} a minute, the idlest {min(rates):.1f}."
+    )
+    opened = sum(tl.connections_opened[group])
+    return (
+        f"<p><strong>{html_lib.escape(reuse)}</strong>, {CLIENTS} clients × {REQUESTS_PER_MINUTE} requests a minute: "
+        f"{opened} new connections in {tl.minutes} minutes, each one a new choice by kube-proxy's rules. "
+        f"{scale_text}{rollout_text}</p>"
+    )
+
+
+def _render_reuse(values: dict[str, Any]) -> Outcome:
+    key = (values["reuse"], values["replicas"])
+    if key in _OUTCOMES:
+        return _OUTCOMES[key]
+    reuse, replicas = key
+    base = load_base(replicas)
+    group = ClientGroup(reuse, base.clients, REUSE[reuse], REQUESTS_PER_MINUTE)
+    tl = simulate_load(base.phases, [group], LOAD_MINUTES, destination=base.destination)
+    out = Outcome(
+        html=_summary(tl, reuse, reuse, replicas),
+        svg=load_chart_svg(tl, reuse),
+        text=window_table(tl, reuse),
+    )
+    _OUTCOMES[key] = out
+    return out
+
+
+@register("connection-reuse")
+def connection_reuse_explorer() -> Explorer:
+    """Four clients send eight requests a minute each to Service ``web`` for twenty simulated minutes; ``web`` is
+    scaled up from 3 replicas at minute 7 and rolled out at minute 14.
+
+    Controls: how the clients reuse connections (a new connection per request, a keep-alive pool of two, one
+    HTTP/2 connection), and the replicas after the scale-up (3–6).
+    """
+    return Explorer(
+        "connection-reuse",
+        {"reuse": list(REUSE), "replicas": [3, 4, 5, 6]},
+        _render_reuse,
+        labels={"reuse": "Clients", "replicas": "Replicas after the scale-up"},
+        kinds={"replicas": "slider"},
+        initial={"reuse": "HTTP/2, 1 connection each", "replicas": 6},
+        live=False,
+    )
