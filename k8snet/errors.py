@@ -24,6 +24,7 @@ __all__ = [
     "AlreadyExistsError",
     "BadRequestError",
     "ForbiddenError",
+    "RequestEntityTooLargeError",
     "ConfigError",
 ]
 
@@ -54,6 +55,21 @@ class ManifestError(KubectlError):
     kind: str = ""
     name: str = ""
     field: str = ""
+
+
+class RequestEntityTooLargeError(ManifestError):
+    """HTTP 413 (``errors.NewRequestEntityTooLargeError``, k8s.io/apimachinery ``pkg/api/errors/errors.go``):
+    kube-apiserver reads at most ``MaxRequestBodyBytes`` of a request body (3 MiB by default, k8s.io/apiserver
+    ``pkg/server/config.go``) and answers a longer one with this (``limitedReadBody``, k8s.io/apiserver
+    ``pkg/endpoints/handlers/rest.go``). ``message`` is the Status message, without kubectl's prefix.
+
+    >>> print(RequestEntityTooLargeError("limit is 3145728"))
+    Error from server (RequestEntityTooLarge): Request entity too large: limit is 3145728
+    """
+
+    def __init__(self, detail: str):
+        self.message = f"Request entity too large: {detail}"
+        super().__init__(f"Error from server (RequestEntityTooLarge): {self.message}")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,19 @@ YAML is read as kubectl reads it: the stream is split into documents at ``---`` 
 (YAML 1.1: ``y``/``on`` are booleans, ``0x1F`` an int, ``1e3`` a float; a date stays a string; ``1``, ``true``
 and ``1.5`` keys become strings; an unknown tag is ignored; an explicit tag the value does not fit fails, e.g.
 ``cannot decode !!str `abc` as a !!int``). Alias expansion is limited as go-yaml limits it, by the share of
-decodes that come from aliases, so a billion laughs is refused while a large document without aliases is not.
+decodes that come from aliases, so a billion laughs is refused while a large document without aliases is not;
+this limit and the nesting limit apply to each document.
 Simplified: nesting deeper than :data:`MAX_NESTING_DEPTH` is refused (Go allows 10000 levels).
+
+Size: kubectl sends every object as a request of its own, so kube-apiserver's request-body limit,
+:data:`MAX_MANIFEST_BYTES` (``MaxRequestBodyBytes``, 3 MiB), applies to each object, not to the file: a 5 MB file
+of many objects loads, and one object whose JSON is over the limit gets the API server's answer, ``Request entity
+too large: limit is 3145728`` (:class:`~k8snet.errors.RequestEntityTooLargeError`). The object is measured as the
+JSON body ``kubectl create`` sends for it (see :func:`request_body_bytes`). Simplified: ``kubectl apply`` also
+sends its last-applied annotation, about doubling the body; that annotation is refused over 256 KiB anyway (the
+API server's annotation limit), so k8snet reports that error for objects between about 1.5 and 3 MiB where a real
+server answers 413 first. Apart from that, k8snet reads at most :data:`MAX_STREAM_BYTES` of manifests in one call,
+a bound on memory of its own (kubectl has none).
 
 >>> objs = load('''
 ... apiVersion: v1
@@ -54,7 +65,7 @@ from .api._base import DECODE_ERROR
 from .api.autoscaling_v2 import HorizontalPodAutoscalerV1
 from .api.field import go_quote
 from .api.strconv import NumError, parse_int, parse_uint
-from .errors import Cause, InvalidError, K8snetError, ManifestError
+from .errors import Cause, InvalidError, K8snetError, ManifestError, RequestEntityTooLargeError
 
 __all__ = [
     "load",
@@ -67,11 +78,18 @@ __all__ = [
     "dump_all",
     "check_int_ranges",
     "MAX_MANIFEST_BYTES",
+    "MAX_STREAM_BYTES",
     "MAX_NESTING_DEPTH",
+    "request_body_bytes",
 ]
 
-#: kube-apiserver refuses request bodies over 3 MiB (``MaxRequestBodyBytes``); so do we.
+#: kube-apiserver refuses a request body over 3 MiB (``MaxRequestBodyBytes: int64(3 * 1024 * 1024)`` in
+#: k8s.io/apiserver ``pkg/server/config.go``: "2x as the largest request body size" etcd recommends, 1.5 MB); kubectl
+#: sends each object of a file as a request of its own, so this is the most one object may be.
 MAX_MANIFEST_BYTES = 3 * 1024 * 1024
+#: The most k8snet reads of a manifest stream in one call: a bound on memory of k8snet's own (kubectl reads a file
+#: of any size), as ``k8snet explain`` reads at most 64 MiB.
+MAX_STREAM_BYTES = 64 * 1024 * 1024
 #: Nesting deeper than this is refused. Simplified: Go's decoders allow 10000 levels (encoding/json's
 #: ``maxNestingDepth``); Python's stack does not, and no object k8snet models nests beyond ~15.
 MAX_NESTING_DEPTH = 100
@@ -547,11 +565,39 @@ def _nesting_depth_ok(value: Any) -> bool:
     return True
 
 
+def _stream_too_large(what: str) -> ManifestError:
+    return ManifestError(
+        f"{what} is larger than {MAX_STREAM_BYTES} bytes, the most k8snet reads at once (kube-apiserver's limit is "
+        f"per object: {MAX_MANIFEST_BYTES} bytes)"
+    )
+
+
+def request_body_bytes(doc: Any) -> int:
+    """The size of the JSON body kubectl sends for the decoded object ``doc``: encoding/json's output (compact,
+    ``<``, ``>`` and ``&`` written as ``\\u003c``..., U+2028 and U+2029 escaped) and the newline its encoder ends
+    with (the unstructured JSON scheme's ``json.NewEncoder(w).Encode``).
+
+    >>> request_body_bytes({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a&b"}})
+    70
+    """
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False, default=str)
+    size = len(text.encode("utf-8", "surrogatepass")) + 1
+    size += 5 * (text.count("<") + text.count(">") + text.count("&"))  # 1 byte becomes 6
+    size += 3 * (text.count("\u2028") + text.count("\u2029"))  # 3 bytes become 6
+    return size
+
+
+def _check_request_size(doc: dict) -> None:
+    """kube-apiserver's ``limitedReadBody``: a body over ``MaxRequestBodyBytes`` is refused before it is decoded."""
+    if request_body_bytes(doc) > MAX_MANIFEST_BYTES:
+        e = RequestEntityTooLargeError(f"limit is {MAX_MANIFEST_BYTES}")
+        e.kind, e.name = str(doc.get("kind", "")), _name_of(doc)
+        raise e
+
+
 def _parse_text(text: str) -> list[Any]:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_MANIFEST_BYTES:
-        raise ManifestError(
-            f"the manifest is larger than {MAX_MANIFEST_BYTES} bytes, the most kube-apiserver accepts in one request"
-        )
+    if len(text) > MAX_STREAM_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_STREAM_BYTES:
+        raise _stream_too_large("the manifest")
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
@@ -787,6 +833,7 @@ def _from_dict(doc: Any) -> list[Resource]:
     converted = _CONVERTED.get((api_version, kind))
     if converted is not None:
         # a version the server also serves: decode it as written, then convert to the stored version
+        _check_request_size(doc)
         try:
             older = converted.model_validate(_go_nulls(doc, converted))
         except ValidationError as exc:
@@ -798,6 +845,7 @@ def _from_dict(doc: Any) -> list[Resource]:
             doc.get("metadata", {}).get("namespace", "") if isinstance(doc.get("metadata"), dict) else ""
         )
         raise NoKindMatchError(str(kind), str(api_version), _name_of(doc), str(namespace or ""))
+    _check_request_size(doc)
     doc = _go_nulls(doc, cls)
     try:
         obj = cls.model_validate(doc)
@@ -1120,10 +1168,8 @@ def load(source: Source) -> list[Resource]:
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         try:
-            if path.stat().st_size > MAX_MANIFEST_BYTES:
-                raise ManifestError(
-                    f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
-                )
+            if path.stat().st_size > MAX_STREAM_BYTES:
+                raise _stream_too_large(f'error when reading "{path}": the file')
             source = path.read_bytes()
         except OSError as err:
             raise ManifestError(f'error when reading "{path}": {err.strerror or err}') from None
@@ -1275,11 +1321,8 @@ def load_documents(source: Source | bytes, name: str = "STDIN") -> list[Document
         return _documents_of_value(source, name)[0]
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            err = ManifestError(
-                f'error when reading "{path}": the file is larger than {MAX_MANIFEST_BYTES} bytes'
-            )
-            return [Document(None, err, str(path), "parse")]
+        if path.stat().st_size > MAX_STREAM_BYTES:
+            return [Document(None, _stream_too_large(f'"{path}"'), str(path), "parse")]
         return load_documents(path.read_bytes(), str(path) if name == "STDIN" else name)
     if isinstance(source, bytes):
         try:
@@ -1299,11 +1342,8 @@ def load_documents(source: Source | bytes, name: str = "STDIN") -> list[Document
                 None, ManifestError(f"cannot load a manifest from {type(source).__name__}"), name, "parse"
             )
         ]
-    if len(source.encode("utf-8", "surrogatepass")) > MAX_MANIFEST_BYTES:
-        err = ManifestError(
-            f"the manifest is larger than {MAX_MANIFEST_BYTES} bytes, the most kube-apiserver accepts in one request"
-        )
-        return [Document(None, err, name, "parse")]
+    if len(source) > MAX_STREAM_BYTES or len(source.encode("utf-8", "surrogatepass")) > MAX_STREAM_BYTES:
+        return [Document(None, _stream_too_large("the manifest"), name, "parse")]
     stripped = source.lstrip()
     chunks = [source] if stripped.startswith(("{", "[")) else _split_yaml_documents(source)
     docs: list[Document] = []

@@ -18,6 +18,11 @@ A controller never fails the request that woke it: an error of its own writes is
 (an Event, a condition) and the key is retried with back-off, so the user's write has succeeded and later writes
 are unaffected.
 
+A settle has a :class:`WorkBudget`: a stated number of store writes. A pass stops taking keys once the budget is
+spent and leaves the rest queued, so a valid but enormous request (``replicas: 2147483647``) costs a bounded
+amount of work before the write returns; the rest continues when the simulation clock advances, as a real
+cluster's controllers keep working after ``kubectl`` has returned.
+
 This module holds what the controllers share: :class:`QueueController` (the informer + queue + ``sync(key)``
 shape), the event recorder (``k8s.io/client-go/tools/record``), pod readiness (``podutil.IsPodReady``) and the
 garbage collector (``pkg/controller/garbagecollector``, reduced to "delete objects whose controller owner is
@@ -43,6 +48,7 @@ from k8snet.errors import K8snetError
 __all__ = [
     "Controller",
     "QueueController",
+    "WorkBudget",
     "EventRecorder",
     "GarbageCollector",
     "is_pod_ready",
@@ -128,6 +134,35 @@ def status_message(err: Exception) -> str:
     return text
 
 
+class WorkBudget:
+    """How much a settle of the controllers may still write: ``writes`` store writes (resourceVersions) from now.
+
+    The budget is judged between keys, so a sync that has started always finishes (a sync is bounded on its own:
+    the ReplicaSet controller creates or deletes at most ``burstReplicas`` Pods per sync) and the store never
+    holds half of a sync's work.
+
+    >>> from k8snet.apiserver.store import Store
+    >>> from k8snet.clock import SimClock
+    >>> from k8snet.api.core_v1 import Namespace
+    >>> store = Store(SimClock())
+    >>> budget = WorkBudget(store, 2)
+    >>> for name in ("a", "b"):
+    ...     _ = store.put(Namespace(metadata={"name": name}))
+    ...     print(name, budget.spent())
+    a False
+    b True
+    """
+
+    def __init__(self, store: Any, writes: float):
+        self.store = store
+        self.writes = writes
+        self.limit = store.resource_version + writes
+
+    def spent(self) -> bool:
+        """Whether the writes the budget allows have been made."""
+        return self.store.resource_version >= self.limit
+
+
 class QueueController:
     """The shape of a client-go controller: informers' event handlers enqueue keys; a pass syncs each key.
 
@@ -173,6 +208,9 @@ class QueueController:
         self.queue = RateLimitingQueue(api.clock, rate_limiter)
         self.informers: SharedInformerFactory | None = None
         self._registrations: list[tuple[SharedIndexInformer, Any]] = []
+        #: The :class:`WorkBudget` of the settle running now (the cluster sets it for the settle's duration).
+        self.budget: WorkBudget | None = None
+        self._deferred: list[Any] = []  # keys the running pass left for the next one
 
     # -- wiring ------------------------------------------------------------------------------------------
     def start(self, informers: SharedInformerFactory | None = None) -> None:
@@ -223,17 +261,31 @@ class QueueController:
         return key
 
     def process(self) -> None:
-        """One pass: every queued key once, in :meth:`sort_key` order (see :meth:`sync_keys`)."""
+        """One pass: every queued key once, in :meth:`sort_key` order (see :meth:`sync_keys`). Under a
+        :attr:`budget`, the keys a pass did not reach when the budget was spent stay queued for the next one."""
         self.queue.tick()
         keys = self.queue.drain(self.sort_key)
+        self._deferred = []
         try:
             self.sync_keys(keys)
         finally:
             for key in keys:
                 self.queue.done(key)
+            for key in self._deferred:
+                self.queue.add(key)
+            self._deferred = []
+
+    def budget_spent(self) -> bool:
+        """Whether the settle running now has spent its :attr:`budget` (never, without one)."""
+        return self.budget is not None and self.budget.spent()
 
     def sync_keys(self, keys: list[Any]) -> None:
-        for key in keys:
+        """Sync ``keys`` in order; once the pass's budget is spent, the rest wait for the next pass. (Controllers
+        that sync a pass's keys together override this; each of their keys costs a bounded amount of work.)"""
+        for i, key in enumerate(keys):
+            if self.budget_spent():
+                self._deferred = keys[i:]
+                return
             self.sync_safely(key)
 
     def sync_safely(self, key: Any) -> None:

@@ -23,15 +23,20 @@ Simplifications, stated:
 * Which pods a scale-down deletes: ``controller.ActivePodsWithRanks`` order (see :func:`deletion_rank`),
   without the logarithmic time buckets (``LogarithmicScaleDown``): exact times are compared.
 * No expectations (``controller.ControllerExpectations``): the cache is never stale, so a sync sees its own
-  writes.
+  writes. A ReplicaSet creates or deletes at most :data:`BURST_REPLICAS` Pods per sync, creating them in
+  ``slowStartBatch`` batches (:func:`slow_start_batch`); the events of those Pods queue it again, so a huge
+  ``replicas`` is reached sync after sync, as far as the settle's :class:`~k8snet.controllers.WorkBudget` goes
+  (the rest when the simulation clock advances).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
+from k8snet.api.strconv import int32
 from k8snet.apiserver.naming import ALPHANUMS
 from k8snet.controllers import (
     EventRecorder,
@@ -43,12 +48,55 @@ from k8snet.controllers import (
     status_message,
 )
 from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
-from k8snet.errors import K8snetError
+from k8snet.errors import K8snetError, NotFoundError
 
-__all__ = ["DeploymentController", "ReplicaSetController", "compute_hash", "safe_encode", "deletion_rank"]
+__all__ = [
+    "DeploymentController",
+    "ReplicaSetController",
+    "compute_hash",
+    "safe_encode",
+    "deletion_rank",
+    "slow_start_batch",
+    "BURST_REPLICAS",
+]
 
 POD_TEMPLATE_HASH = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
+#: ``replicaset.BurstReplicas`` (``pkg/controller/replicaset/replica_set.go``): "A ReplicaSet is temporarily
+#: suspended after creating/deleting these many replicas"; kube-controller-manager passes it to the controller.
+BURST_REPLICAS = 500
+#: ``controller.SlowStartInitialBatchSize`` (``pkg/controller/controller_utils.go``).
+SLOW_START_INITIAL_BATCH_SIZE = 1
+
+
+def slow_start_batch(
+    count: int, initial_batch_size: int, fn: Callable[[], K8snetError | None]
+) -> tuple[int, K8snetError | None]:
+    """``slowStartBatch`` (``replica_set.go``): call ``fn`` ``count`` times in batches of ``initial_batch_size``,
+    then twice as many, and so on; after a batch with a failure the remaining batches are skipped. Returns the
+    number of successes and the first error. (Upstream runs a batch's calls concurrently; here in turn, and every
+    call of a batch is made, as upstream's goroutines all run.)
+
+    Ten creates of which the fourth fails: batches of 1 and 2 succeed, the batch of 4 is tried whole, the rest
+    skipped:
+
+    >>> calls = []
+    >>> def create():
+    ...     calls.append(len(calls) + 1)
+    ...     return None if len(calls) != 4 else K8snetError("quota")
+    >>> slow_start_batch(10, 1, create), calls
+    ((6, K8snetError('quota')), [1, 2, 3, 4, 5, 6, 7])
+    """
+    remaining, successes = count, 0
+    batch = min(remaining, initial_batch_size)
+    while batch > 0:
+        errors = [err for err in (fn() for _ in range(batch)) if err is not None]
+        successes += batch - len(errors)
+        if errors:
+            return successes, errors[0]
+        remaining -= batch
+        batch = min(2 * batch, remaining)
+    return successes, None
 
 
 def safe_encode(s: str) -> str:
@@ -222,6 +270,8 @@ class ReplicaSetController(QueueController):
     ones (``controller.FilterActivePods``), so a pod being deleted is replaced at once while it is still
     terminating.
 
+    ``manageReplicas`` (``replica_set.go``): a sync creates or deletes at most ``burst_replicas`` Pods (500,
+    ``BurstReplicas``); creates go in slow-start batches of 1, 2, 4, ... and stop after a batch with a failure.
     A pod the API server refuses is reported as upstream reports it: the Warning ``FailedCreate`` "Error
     creating: <error>" (``controller_utils.go``), the ReplicaSet condition ``ReplicaFailure`` (reason
     ``FailedCreate``, the error as message; ``calculateStatus`` in ``replica_set_utils.go``), and the ReplicaSet
@@ -230,9 +280,12 @@ class ReplicaSetController(QueueController):
 
     primary_kind = "ReplicaSet"
 
-    def __init__(self, api: Any, events: EventRecorder):
+    def __init__(self, api: Any, events: EventRecorder, burst_replicas: int = BURST_REPLICAS):
         super().__init__(api)
         self.events = events
+        #: At most this many Pods are created or deleted per sync (kube-controller-manager passes
+        #: ``replicaset.BurstReplicas``).
+        self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
         self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
@@ -272,78 +325,87 @@ class ReplicaSetController(QueueController):
             self.sync_one(rs)
 
     def sync_one(self, rs: Any) -> None:
-        from k8snet.api.core_v1 import Pod
-
         owned = self._pods_of(rs)
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         want = rs.spec.replicas or 0 if rs.metadata.deletionTimestamp is None else 0
         diff = want - len(active)
         manage_err: K8snetError | None = None
         if diff > 0:
-            for _ in range(diff):
-                tmpl = rs.spec.template
-                pod = Pod(
-                    metadata={
-                        "generateName": f"{rs.metadata.name}-",
-                        "namespace": rs.metadata.namespace,
-                        "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
-                        "ownerReferences": [owner_reference(rs)],
-                    },
-                    spec=tmpl.spec.model_copy(deep=True),
-                )
-                if tmpl.metadata and tmpl.metadata.annotations:
-                    pod.metadata.annotations = dict(tmpl.metadata.annotations)
-                try:
-                    created = self.api.create(pod, shared=True)
-                except K8snetError as err:
-                    # controller_utils.go CreatePods: Warning FailedCreate "Error creating: <status error>";
-                    # slowStartBatch stops at the first failure
-                    self.events.event(
-                        rs,
-                        "Warning",
-                        "FailedCreate",
-                        f"Error creating: {status_message(err)}",
-                        "replicaset-controller",
-                    )
-                    manage_err = err
-                    break
-                self.events.event(
-                    rs,
-                    "Normal",
-                    "SuccessfulCreate",
-                    f"Created pod: {created.metadata.name}",
-                    "replicaset-controller",
-                )
+            # manageReplicas: at most burstReplicas creates per sync, in slow-start batches; the Pods' add events
+            # queue the ReplicaSet again for the rest
+            _, manage_err = slow_start_batch(
+                min(diff, self.burst_replicas), SLOW_START_INITIAL_BATCH_SIZE, lambda: self._create_pod(rs)
+            )
         elif diff < 0:
-            on_node: dict[str, int] = {}
-            for p in active:
-                if p.spec and p.spec.nodeName:
-                    on_node[p.spec.nodeName] = on_node.get(p.spec.nodeName, 0) + 1
-            victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[:-diff]
-            for p in victims:
-                try:
-                    self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
-                except K8snetError as err:
-                    # controller_utils.go DeletePod: Warning FailedDelete "Error deleting: <status error>"
-                    self.events.event(
-                        rs,
-                        "Warning",
-                        "FailedDelete",
-                        f"Error deleting: {status_message(err)}",
-                        "replicaset-controller",
-                    )
-                    manage_err = err
-                    break
-                self.events.event(
-                    rs,
-                    "Normal",
-                    "SuccessfulDelete",
-                    f"Deleted pod: {p.metadata.name}",
-                    "replicaset-controller",
-                )
+            manage_err = self._delete_pods(rs, active, min(-diff, self.burst_replicas))
         self._update_status(rs, len(active), manage_err)
         if manage_err is not None:
             raise manage_err  # syncReplicaSet returns manageReplicasErr: the key is retried with back-off
+
+    def _create_pod(self, rs: Any) -> K8snetError | None:
+        """``RealPodControl.CreatePods`` (``controller_utils.go``): one Pod from the template, owned by ``rs``;
+        the event ``SuccessfulCreate``, or on a refusal the Warning ``FailedCreate`` "Error creating: <error>"
+        and the error."""
+        from k8snet.api.core_v1 import Pod
+
+        tmpl = rs.spec.template
+        pod = Pod(
+            metadata={
+                "generateName": f"{rs.metadata.name}-",
+                "namespace": rs.metadata.namespace,
+                "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
+                "ownerReferences": [owner_reference(rs)],
+            },
+            spec=tmpl.spec.model_copy(deep=True),
+        )
+        if tmpl.metadata and tmpl.metadata.annotations:
+            pod.metadata.annotations = dict(tmpl.metadata.annotations)
+        try:
+            created = self.api.create(pod, shared=True)
+        except K8snetError as err:
+            self.events.event(
+                rs,
+                "Warning",
+                "FailedCreate",
+                f"Error creating: {status_message(err)}",
+                "replicaset-controller",
+            )
+            return err
+        self.events.event(
+            rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", "replicaset-controller"
+        )
+        return None
+
+    def _delete_pods(self, rs: Any, active: list[Any], count: int) -> K8snetError | None:
+        """The ``count`` active Pods that rank first for deletion (:func:`deletion_rank`), each deleted
+        (``RealPodControl.DeletePod``: ``SuccessfulDelete``, or the Warning ``FailedDelete`` "Error deleting:
+        <error>"; a Pod already gone is no error). Upstream deletes them concurrently and returns the first
+        error; here they are deleted in rank order and every one is attempted."""
+        on_node: dict[str, int] = {}
+        for p in active:
+            if p.spec and p.spec.nodeName:
+                on_node[p.spec.nodeName] = on_node.get(p.spec.nodeName, 0) + 1
+        victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[:count]
+        first_err: K8snetError | None = None
+        for p in victims:
+            try:
+                self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
+            except NotFoundError:
+                continue
+            except K8snetError as err:
+                self.events.event(
+                    rs,
+                    "Warning",
+                    "FailedDelete",
+                    f"Error deleting: {status_message(err)}",
+                    "replicaset-controller",
+                )
+                first_err = first_err or err
+                continue
+            self.events.event(
+                rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}", "replicaset-controller"
+            )
+        return first_err
 
     def _update_status(self, rs: Any, active_before: int = 0, manage_err: Exception | None = None) -> None:
         from k8snet.api.apps_v1 import ReplicaSetStatus
@@ -444,7 +506,8 @@ class DeploymentController(QueueController):
         surge, _ = resolve_fenceposts(dep)
         ann = dict(rs.metadata.annotations or {})
         ann["deployment.kubernetes.io/desired-replicas"] = str(dep.spec.replicas)
-        ann["deployment.kubernetes.io/max-replicas"] = str((dep.spec.replicas or 0) + surge)
+        # *(deployment.Spec.Replicas)+MaxSurge(*deployment) is an int32 sum in sync.go: it wraps
+        ann["deployment.kubernetes.io/max-replicas"] = str(int32((dep.spec.replicas or 0) + surge))
         if old_scale == new_scale and ann == (rs.metadata.annotations or {}):
             return rs
         rs = rs.model_copy(deep=True)
@@ -518,7 +581,7 @@ class DeploymentController(QueueController):
                     "labels": dict(new_tmpl.metadata.labels),
                     "annotations": {
                         "deployment.kubernetes.io/desired-replicas": str(replicas),
-                        "deployment.kubernetes.io/max-replicas": str(replicas + surge),
+                        "deployment.kubernetes.io/max-replicas": str(int32(replicas + surge)),
                         REVISION: str(revision),
                     },
                     "ownerReferences": [owner_reference(dep)],

@@ -1,4 +1,5 @@
-"""Data shipped with k8snet: the source article's manifests and commands (``article/``).
+"""Data shipped with k8snet: the source article's manifests and commands (``article/``), and the figures of the
+book's scale lab (``scale/scale-lab.json``, precomputed by ``benchmarks/scale_lab.py``; see :func:`scale_lab`).
 
 The book and the tests use these copies so they stand alone (Binder and the published site have no access to
 the article's source).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-__all__ = ["article_manifest", "article_manifests", "article_commands"]
+__all__ = ["article_manifest", "article_manifests", "article_commands", "scale_lab"]
 
 
 def _dir():
@@ -34,3 +35,18 @@ def article_commands() -> list[str]:
     """The article's kubectl commands, in order."""
     text = _dir().joinpath("commands.txt").read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def scale_lab() -> dict:
+    """The scale lab's figures: a cluster at Kubernetes' scalability thresholds and kube-proxy on one of its
+    nodes, per mode (``python benchmarks/scale_lab.py`` regenerates them; the file's ``note`` says what the
+    timings are).
+
+    >>> lab = scale_lab()
+    >>> lab["cluster"]["nodes"], sorted(lab["syncs"])
+    (5000, ['iptables', 'ipvs', 'nftables'])
+    """
+    import json
+
+    text = resources.files(__package__).joinpath("scale", "scale-lab.json").read_text(encoding="utf-8")
+    return json.loads(text)

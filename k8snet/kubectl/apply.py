@@ -45,7 +45,14 @@ from typing import Any
 
 from ..api import Resource, kind_class
 from ..apiserver.server import APIServer
-from ..errors import InvalidError, K8snetError, KubectlError, ManifestError, NotFoundError
+from ..errors import (
+    InvalidError,
+    K8snetError,
+    KubectlError,
+    ManifestError,
+    NotFoundError,
+    RequestEntityTooLargeError,
+)
 from ..manifests import Document, NoKindMatchError
 
 __all__ = [
@@ -254,6 +261,11 @@ def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Fail
     if isinstance(err, InvalidError):
         raw = prefix + _invalid_status_message(err)
         return _Failure(err, raw, f"Error from server (Invalid): {raw}", str(err))
+    if isinstance(err, RequestEntityTooLargeError):
+        # refused before decoding (413), with the server's own Status message
+        raw = prefix + err.message
+        line = f"Error from server (RequestEntityTooLarge): {raw}"
+        return _Failure(err, raw, line, line)
     if isinstance(err, ManifestError):
         # the server's decoder refused it (strict field validation, a wrong type): 400 BadRequest
         raw = prefix + str(err)

@@ -269,7 +269,7 @@ def load_files(paths: Sequence[str]) -> list[Any]:
     objs: list[Any] = []
     for given in paths:
         for path in manifest_paths(given):
-            text = _manifest_text(path, read_path(path, manifests.MAX_MANIFEST_BYTES))
+            text = _manifest_text(path, read_path(path, manifests.MAX_STREAM_BYTES))
             # a trailing newline keeps manifests.load from reading a one-line file name as a path
             objs.extend(manifests.load(text + "\n"))
     return objs

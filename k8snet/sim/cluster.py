@@ -48,7 +48,7 @@ from k8snet.api import Resource, resource_class
 from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.clock import DEFAULT_START, SimClock
-from k8snet.controllers import EventRecorder, GarbageCollector, QueueController
+from k8snet.controllers import EventRecorder, GarbageCollector, QueueController, WorkBudget
 from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
@@ -60,7 +60,13 @@ from k8snet.kubectl.command import KubectlCluster, KubectlOutput, run
 from k8snet.manifests import load, load_documents
 from k8snet.sim import bootstrap
 
-__all__ = ["Cluster"]
+__all__ = ["Cluster", "WORK_BUDGET"]
+
+#: Store writes the controllers may make in one settle before the request that started it returns (see
+#: :meth:`Cluster.reconcile`). A Pod costs about seven (create, scheduling, running, their events), so this is
+#: some 7,000 Pods: far above what a lesson does (``kubectl scale --replicas=1000`` takes about 7,000 writes), and
+#: a bound on what one request can cost whatever the numbers in it.
+WORK_BUDGET = 50_000
 
 
 class Cluster(KubectlCluster):
@@ -166,24 +172,50 @@ class Cluster(KubectlCluster):
         self.clock.advance(days=1)
 
     # -- the control loop ----------------------------------------------------------------------------------
-    def reconcile(self, max_rounds: int = 100) -> None:
-        """Let the controllers react until every work queue is empty.
+    #: Store writes one settle may make (:data:`WORK_BUDGET` unless changed; see :meth:`reconcile`).
+    work_budget: float = WORK_BUDGET
+
+    def reconcile(self, max_rounds: int = 1000, budget: float | None = None) -> None:
+        """Let the controllers react until every work queue is empty, or until they have made ``budget`` store
+        writes (:attr:`work_budget` by default; ``float("inf")`` for no bound).
 
         Each round runs one pass of every controller in :attr:`controllers` order; a pass handles the keys its
         informers' events queued (delayed keys whose time has come on :attr:`clock` included). A controller
         without a queue (only ``sync()``) runs a full pass every round, and then the loop also waits for a round
         that writes nothing. A newly appended controller is started first (its informers replay what exists).
+
+        Every write and every ``clock.advance`` settles this way, so one request costs a bounded amount of work
+        whatever the numbers in it: once the budget is spent, the keys not yet synced stay queued (a sync that
+        has started finishes) and the next settle goes on from there, as a real cluster's controllers go on after
+        ``kubectl`` has returned. :meth:`settled` says whether work is left.
+
+        A ReplicaSet creates at most 500 Pods per sync; with a budget of 1,000 writes the first 500 Pods are
+        created (one sync finishes) and nothing more, not even their scheduling:
+
+        >>> c = Cluster(preset="minikube")
+        >>> c.work_budget = 1000
+        >>> print(c.kubectl("create deployment web --image=nginx --replicas=600"), end="")
+        deployment.apps/web created
+        >>> pods = c.pods("default")
+        >>> c.settled(), len(pods), sum(1 for p in pods if p.status.phase == "Running")
+        (False, 500, 0)
+        >>> c.reconcile(budget=float("inf"))
+        >>> c.settled(), len(c.pods("default"))
+        (True, 600)
         """
         self._wire()
+        work = WorkBudget(self.store, self.work_budget if budget is None else budget)
         queued = [c for c in self.controllers if isinstance(c, QueueController)]
         legacy = [c for c in self.controllers if not isinstance(c, QueueController)]
-        with _gc_paused():
+        with _gc_paused(), _budgeted(queued, work):
             for _ in range(max_rounds):
-                if not legacy and not any(c.pending() for c in queued):
+                if (not legacy and not any(c.pending() for c in queued)) or work.spent():
                     self.store.check_mutations()
                     return
                 before = self.store.resource_version
                 for controller in self.controllers:
+                    if work.spent():
+                        break
                     if isinstance(controller, QueueController):
                         controller.process()
                     else:
@@ -192,6 +224,16 @@ class Cluster(KubectlCluster):
                     self.store.check_mutations()
                     return
         raise K8snetError(f"controllers did not settle after {max_rounds} rounds")
+
+    def settled(self) -> bool:
+        """Whether no controller has work queued: the last settle ended with every queue empty (work waiting on
+        the clock, such as a grace period or a retry's back-off, does not count until its time comes).
+
+        >>> Cluster(preset="minikube").settled()
+        True
+        """
+        self._wire()
+        return not any(c.pending() for c in self.controllers if isinstance(c, QueueController))
 
     def resync(self) -> None:
         """Queue every object for every controller (a full resync, as an informer's resync period does) and
@@ -438,6 +480,20 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextlib.contextmanager
+def _budgeted(controllers: list[Any], budget: WorkBudget) -> Iterator[None]:
+    """Give ``controllers`` the settle's budget for its duration (a settle started by ``clock.advance`` inside
+    another one gets its own, and the outer one's is given back after it)."""
+    saved = [c.budget for c in controllers]
+    for c in controllers:
+        c.budget = budget
+    try:
+        yield
+    finally:
+        for c, b in zip(controllers, saved, strict=True):
+            c.budget = b
 
 
 def _kind(name: str) -> str:

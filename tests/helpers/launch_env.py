@@ -20,6 +20,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
+
+
+def code_chapters() -> list[Path]:
+    """The chapters a reader runs: notebooks with at least one code cell (a prose-only page has no install cell)."""
+    return [
+        nb
+        for nb in sorted(BOOK.glob("*.ipynb"))
+        if any(c.get("cell_type") == "code" for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
+    ]
+
+
 #: the ipykernel the book builds with (pyproject.toml, extra `book`): repo2docker's kernel environment and
 #: Colab's runtime come with an ipykernel of their own; this one stands in for it.
 IPYKERNEL = "ipykernel==7.4.0"

@@ -20,10 +20,10 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers.launch_env import BOOK, IPYKERNEL, ROOT, FreshEnv, copy_checkout, run_notebook
+from helpers.launch_env import IPYKERNEL, ROOT, FreshEnv, code_chapters, copy_checkout, run_notebook
 
 BINDER = ROOT / "binder"
-CHAPTERS = sorted(BOOK.glob("*.ipynb"))
+CHAPTERS = code_chapters()
 
 
 def _requirements() -> list[str]:

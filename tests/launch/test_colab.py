@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers.launch_env import BOOK, IPYKERNEL, FreshEnv, copy_checkout, run_notebook
+from helpers.launch_env import IPYKERNEL, FreshEnv, code_chapters, copy_checkout, run_notebook
 
-CHAPTERS = sorted(BOOK.glob("*.ipynb"))
+CHAPTERS = code_chapters()
 DOT = Path("/usr/bin/dot")
 
 APT_GET = """#!/bin/sh
