@@ -52,6 +52,7 @@ import struct
 import types
 import typing
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
@@ -60,13 +61,19 @@ import yaml.scanner
 from pydantic import BaseModel, ValidationError
 
 from .api import KINDS, K8sModel, Resource
+from .api._base import DECODE_ERROR
+from .api.autoscaling_v2 import HorizontalPodAutoscalerV1
 from .api.field import go_quote
 from .api.strconv import NumError, parse_int, parse_uint
-from .errors import Cause, InvalidError, ManifestError, RequestEntityTooLargeError
+from .errors import Cause, InvalidError, K8snetError, ManifestError, RequestEntityTooLargeError
 
 __all__ = [
     "load",
     "load_one",
+    "load_documents",
+    "Document",
+    "NoKindMatchError",
+    "REMOVED_API_VERSIONS",
     "dump",
     "dump_all",
     "check_int_ranges",
@@ -702,6 +709,9 @@ def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> Manif
     unknown: list[str] = []
     missing: list[Cause] = []
     for err in exc.errors():
+        if err["type"] == DECODE_ERROR:
+            # a value the decoder refuses with its own message (resource.Quantity, base64 of a []byte)
+            return _with_origin(ManifestError(prefix + err["msg"]), kind, _name_of(doc), err["loc"])
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-plain"))
         # drop union-branch names pydantic inserts (e.g. 'int', 'str')
         loc = tuple(
@@ -748,6 +758,12 @@ def _decode_error(cls: type[Resource], doc: dict, exc: ValidationError) -> Manif
         e.kind, e.name, e.field = kind, _name_of(doc), unknown[0]
         return e
     return InvalidError(kind, _name_of(doc), missing)
+
+
+def _with_origin(e: ManifestError, kind: str, name: str, loc: tuple) -> ManifestError:
+    """Attach the object and field an error is about (read by callers that point at the bad field)."""
+    e.kind, e.name, e.field = kind, name, ".".join(str(p) for p in loc)
+    return e
 
 
 _FIELD_NAMES: set[str] = set()
@@ -812,16 +828,23 @@ def _from_dict(doc: Any) -> list[Resource]:
         for item in doc["items"]:
             out.extend(_from_dict(item))
         return out
+    assert isinstance(api_version, str) and isinstance(kind, str)  # checked above
     cls = KINDS.get((api_version, kind))
+    converted = _CONVERTED.get((api_version, kind))
+    if converted is not None:
+        # a version the server also serves: decode it as written, then convert to the stored version
+        _check_request_size(doc)
+        try:
+            older = converted.model_validate(_go_nulls(doc, converted))
+        except ValidationError as exc:
+            raise _decode_error(converted, doc, exc) from None
+        _check_int_ranges(older, converted, doc)
+        return [older.to_v2()]
     if cls is None:
-        e = ManifestError(
-            f'resource mapping not found for name: "{_name_of(doc)}" namespace: "'
-            f"{(doc.get('metadata') or {}).get('namespace', '') if isinstance(doc.get('metadata'), dict) else ''}"
-            f'" from "STDIN": no matches for kind "{kind}" in version "{api_version}"\n'
-            "ensure CRDs are installed first"
+        namespace = (
+            doc.get("metadata", {}).get("namespace", "") if isinstance(doc.get("metadata"), dict) else ""
         )
-        e.kind, e.name, e.field = str(kind), _name_of(doc), "kind"
-        raise e
+        raise NoKindMatchError(str(kind), str(api_version), _name_of(doc), str(namespace or ""))
     _check_request_size(doc)
     doc = _go_nulls(doc, cls)
     try:
@@ -830,6 +853,82 @@ def _from_dict(doc: Any) -> list[Resource]:
         raise _decode_error(cls, doc, exc) from None
     _check_int_ranges(obj, cls, doc, check_types=False)  # pydantic has just checked every type
     return [obj]
+
+
+#: Versions a v1.34 API server also serves for a kind, decoded as written and converted to the stored version
+#: (the model's ``to_v2()``), as the server's conversion functions do.
+_CONVERTED: dict[tuple[str, str], Any] = {
+    ("autoscaling/v1", "HorizontalPodAutoscaler"): HorizontalPodAutoscalerV1
+}
+
+#: API versions real manifests still carry that a v1.34 server no longer serves: ``(apiVersion, kind)`` → (the
+#: release that stopped serving it, what to write instead), from the Kubernetes deprecated API migration guide.
+#: kubectl has no special message for them: its RESTMapper finds no such kind in that version, exactly as for a
+#: custom kind whose CRD is missing, so the text is ``NoKindMatchError``'s (kubectl v1.26+ transcripts show
+#: ``no matches for kind "Deployment" in version "apps/v1beta2"`` followed by ``ensure CRDs are installed first``).
+REMOVED_API_VERSIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("extensions/v1beta1", "Deployment"): ("v1.16", "apps/v1"),
+    ("extensions/v1beta1", "DaemonSet"): ("v1.16", "apps/v1"),
+    ("extensions/v1beta1", "ReplicaSet"): ("v1.16", "apps/v1"),
+    ("extensions/v1beta1", "NetworkPolicy"): ("v1.16", "networking.k8s.io/v1"),
+    ("extensions/v1beta1", "PodSecurityPolicy"): ("v1.16", "policy/v1beta1, itself removed in v1.25"),
+    ("extensions/v1beta1", "Ingress"): ("v1.22", "networking.k8s.io/v1"),
+    ("apps/v1beta1", "Deployment"): ("v1.16", "apps/v1"),
+    ("apps/v1beta1", "StatefulSet"): ("v1.16", "apps/v1"),
+    ("apps/v1beta2", "Deployment"): ("v1.16", "apps/v1"),
+    ("apps/v1beta2", "StatefulSet"): ("v1.16", "apps/v1"),
+    ("apps/v1beta2", "DaemonSet"): ("v1.16", "apps/v1"),
+    ("apps/v1beta2", "ReplicaSet"): ("v1.16", "apps/v1"),
+    ("networking.k8s.io/v1beta1", "Ingress"): ("v1.22", "networking.k8s.io/v1"),
+    ("networking.k8s.io/v1beta1", "IngressClass"): ("v1.22", "networking.k8s.io/v1"),
+    ("rbac.authorization.k8s.io/v1beta1", "Role"): ("v1.22", "rbac.authorization.k8s.io/v1"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): ("v1.22", "rbac.authorization.k8s.io/v1"),
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): ("v1.22", "rbac.authorization.k8s.io/v1"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): ("v1.22", "rbac.authorization.k8s.io/v1"),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): ("v1.22", "apiextensions.k8s.io/v1"),
+    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"): (
+        "v1.22",
+        "admissionregistration.k8s.io/v1",
+    ),
+    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration"): (
+        "v1.22",
+        "admissionregistration.k8s.io/v1",
+    ),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"): ("v1.22", "scheduling.k8s.io/v1"),
+    ("storage.k8s.io/v1beta1", "StorageClass"): ("v1.22", "storage.k8s.io/v1"),
+    ("coordination.k8s.io/v1beta1", "Lease"): ("v1.22", "coordination.k8s.io/v1"),
+    ("batch/v1beta1", "CronJob"): ("v1.25", "batch/v1"),
+    ("policy/v1beta1", "PodDisruptionBudget"): ("v1.25", "policy/v1"),
+    ("policy/v1beta1", "PodSecurityPolicy"): ("v1.25", "Pod Security Admission"),
+    ("discovery.k8s.io/v1beta1", "EndpointSlice"): ("v1.25", "discovery.k8s.io/v1"),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("v1.25", "autoscaling/v2"),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("v1.26", "autoscaling/v2"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema"): ("v1.29", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema"): ("v1.32", "flowcontrol.apiserver.k8s.io/v1"),
+}
+
+
+class NoKindMatchError(ManifestError):
+    """kubectl's RESTMapper knows no such kind in that version: a custom kind whose CRD is not installed, a
+    misspelt kind, or an API version the server no longer serves (:data:`REMOVED_API_VERSIONS`). The text is
+    cli-runtime's ``resource mapping not found`` (``pkg/resource/mapper.go``, ``infoForData``).
+
+    >>> print(NoKindMatchError("Deployment", "extensions/v1beta1", "web", ""))
+    resource mapping not found for name: "web" namespace: "" from "STDIN": no matches for kind "Deployment" in version "extensions/v1beta1"
+    ensure CRDs are installed first
+    """
+
+    def __init__(self, kind: str, api_version: str, name: str, namespace: str, source: str = "STDIN"):
+        self.api_version, self.namespace, self.source = api_version, namespace, source
+        super().__init__(
+            f'resource mapping not found for name: "{name}" namespace: "{namespace}" from "{source}": '
+            f'no matches for kind "{kind}" in version "{api_version}"\nensure CRDs are installed first'
+        )
+        self.kind, self.name, self.field = kind, name, "kind"
+
+    def from_source(self, source: str) -> NoKindMatchError:
+        """The same error for objects read from ``source`` (a path, or ``STDIN``)."""
+        return NoKindMatchError(self.kind, self.api_version, self.name, self.namespace, source)
 
 
 def _zero(ann: Any) -> Any:
@@ -1127,6 +1226,139 @@ def _looks_like_path(text: str) -> bool:
     ):
         return False
     return text.endswith((".yaml", ".yml", ".json")) and Path(text).exists()
+
+
+@dataclass
+class Document:
+    """One object of a manifest stream as kubectl's resource builder meets it: the decoded ``obj``, or the
+    ``error`` its document raised, with the ``source`` it came from (a path, or ``STDIN``) and the ``stage`` that
+    raised it:
+
+    ``"parse"``
+        the stream could not be read (YAML syntax, client-side schema validation such as ``apiVersion not
+        set``); kubectl's StreamVisitor stops reading that source there.
+    ``"mapping"``
+        no such kind in that version (:class:`NoKindMatchError`); kubectl reports it and goes on.
+    ``"server"``
+        the API server's decoder refuses the object (an unknown field, a wrong type, a required field missing):
+        kubectl sends it, and the error comes back when that object is applied.
+    """
+
+    obj: Resource | None
+    error: K8snetError | None = None
+    source: str = "STDIN"
+    stage: str = ""
+
+
+def _split_yaml_documents(text: str) -> list[str]:
+    """k8s.io/apimachinery ``pkg/util/yaml`` ``YAMLReader.Read``: a line starting with ``---`` ends a document
+    (only spaces or a comment may follow the separator)."""
+    docs: list[str] = []
+    buf: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                # YAMLReader: "invalid Yaml document separator"; left to the YAML parser's own error here
+                buf.append(line)
+                continue
+            if "".join(buf).strip():
+                docs.append("".join(buf))
+            buf = []
+            continue
+        buf.append(line)
+    if "".join(buf).strip():
+        docs.append("".join(buf))
+    return docs
+
+
+def _documents_of_value(value: Any, name: str) -> tuple[list[Document], bool]:
+    """The objects one decoded document holds (several for a ``List``), or its error; the flag says the error
+    ends the stream (a document that is not an object, or lacks ``apiVersion``/``kind``)."""
+    if value is None:
+        return [], False
+    if not isinstance(value, dict) or not value.get("apiVersion") or not value.get("kind"):
+        try:
+            _from_dict(value)
+        except ManifestError as err:
+            return [Document(None, err, name, "parse")], True
+    try:
+        objs = _from_dict(value)
+    except NoKindMatchError as err:
+        return [Document(None, err.from_source(name), name, "mapping")], False
+    except K8snetError as err:
+        return [Document(None, err, name, "server")], False
+    return [Document(obj, None, name) for obj in objs], False
+
+
+def load_documents(source: Source | bytes, name: str = "STDIN") -> list[Document]:
+    """Decode a manifest stream object by object, as kubectl's resource builder with ``ContinueOnError`` does
+    (k8s.io/cli-runtime ``pkg/resource/visitor.go`` ``StreamVisitor``): each document is read on its own, a
+    document that cannot be read ends the stream (the objects before it are kept), a kind the server does not
+    serve is reported and the rest go on. ``name`` is what kubectl names the source in its messages (``STDIN``;
+    a path read here is named by the path). ``source`` is anything :func:`load` takes.
+
+    >>> docs = load_documents('''
+    ... apiVersion: v1
+    ... kind: ConfigMap
+    ... metadata: {name: a}
+    ... ---
+    ... apiVersion: extensions/v1beta1
+    ... kind: Ingress
+    ... metadata: {name: old}
+    ... ---
+    ... apiVersion: v1
+    ... kind: Service
+    ... metadata: {name: b}
+    ... spec: {ports: [{port: 80}], foo: 1}
+    ... ''')
+    >>> [(d.obj.kind if d.obj else None, d.stage) for d in docs]
+    [('ConfigMap', ''), (None, 'mapping'), (None, 'server')]
+    """
+    if isinstance(source, K8sModel):
+        return [Document(source.model_copy(deep=True), None, name)]  # type: ignore[arg-type]
+    if isinstance(source, dict):
+        return _documents_of_value(source, name)[0]
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        if path.stat().st_size > MAX_STREAM_BYTES:
+            return [Document(None, _stream_too_large(f'"{path}"'), str(path), "parse")]
+        return load_documents(path.read_bytes(), str(path) if name == "STDIN" else name)
+    if isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8")
+        except UnicodeDecodeError:
+            err = ManifestError("error converting YAML to JSON: yaml: invalid leading UTF-8 octet")
+            return [Document(None, err, name, "parse")]
+    if not isinstance(source, str):
+        if isinstance(source, Iterable):
+            out: list[Document] = []
+            item: Any
+            for item in source:
+                out.extend(load_documents(item, name))
+            return out
+        return [
+            Document(
+                None, ManifestError(f"cannot load a manifest from {type(source).__name__}"), name, "parse"
+            )
+        ]
+    if len(source) > MAX_STREAM_BYTES or len(source.encode("utf-8", "surrogatepass")) > MAX_STREAM_BYTES:
+        return [Document(None, _stream_too_large("the manifest"), name, "parse")]
+    stripped = source.lstrip()
+    chunks = [source] if stripped.startswith(("{", "[")) else _split_yaml_documents(source)
+    docs: list[Document] = []
+    for chunk in chunks:
+        try:
+            values = _parse_text(chunk)
+        except ManifestError as err:
+            docs.append(Document(None, err, name, "parse"))
+            return docs
+        for value in values:
+            found, stop = _documents_of_value(value, name)
+            docs.extend(found)
+            if stop:
+                return docs
+    return docs
 
 
 def load_one(source: Source) -> Resource:

@@ -344,8 +344,11 @@ def cluster():
 
 def _check_apply(cluster, manifest):
     before = cluster.store.dump()
+    # Cluster.apply is kubectl's per-object apply (issue 12; tests/kubectl/test_apply_semantics.py): one
+    # document is all or nothing there; several are all or nothing only with atomic=True
+    atomic = isinstance(manifest, list)
     try:
-        cluster.apply(copy.deepcopy(manifest))
+        cluster.apply(copy.deepcopy(manifest), atomic=atomic)
     except K8snetError:
         assert cluster.store.dump() == before, "a rejected apply changed the store"
 

@@ -26,14 +26,21 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
+
+from .quantity import canonical
 
 __all__ = [
     "APIResource",
+    "Base64Bytes",
+    "DECODE_ERROR",
     "K8sModel",
+    "Quantity",
     "Resource",
     "Time",
     "IntOrString",
     "RFC3339",
+    "go_base64_decode",
     "freeze",
     "is_frozen",
     "ReadOnlyObjectError",
@@ -65,6 +72,106 @@ Time = Annotated[
 
 #: ``intstr.IntOrString`` (``targetPort``): ``80`` or ``"http"``; never coerced from one to the other.
 IntOrString = Union[StrictInt, StrictStr]
+
+#: The pydantic error type of a value the API server's decoder refuses with a message of its own (a malformed
+#: quantity, bad base64): the manifest loader prints ``<Kind> in version "v1" cannot be handled as a <Kind>:
+#: <message>``.
+DECODE_ERROR = "k8s_decode"
+
+
+def _quantity_input(value: Any) -> Any:
+    # resource.Quantity.UnmarshalJSON takes a JSON string or number; the server stores the canonical form.
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return value  # left to the str check, which reports the Go type
+    try:
+        return canonical(value)
+    except ValueError as err:
+        raise PydanticCustomError(DECODE_ERROR, str(err)) from None
+
+
+#: ``resource.Quantity`` (``1Gi``, ``500m``): a string or a number, stored in canonical form
+#: (:mod:`k8snet.api.quantity`).
+Quantity = Annotated[StrictStr, Field(strict=False), BeforeValidator(_quantity_input)]
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_INDEX = {c: i for i, c in enumerate(_B64)}
+
+
+def go_base64_decode(text: str) -> bytes:
+    """``base64.StdEncoding.Decode`` as Go's encoding/json applies it to a ``[]byte`` field: padding required,
+    CR and LF skipped; a :class:`ValueError` ``illegal base64 data at input byte N`` names the offset Go
+    names (``decodeQuantum``).
+
+    >>> go_base64_decode("YWJj"), go_base64_decode("YW\\nJj")
+    (b'abc', b'abc')
+    >>> go_base64_decode("abc")
+    Traceback (most recent call last):
+    ...
+    ValueError: illegal base64 data at input byte 0
+    """
+    src = text.encode("utf-8", "surrogatepass")
+    out = bytearray()
+    si = 0
+    n = len(src)
+    while si < n:
+        dbuf: list[int] = []
+        dlen = 4
+        j = 0
+        while j < 4:
+            if si == n:
+                if j == 0:
+                    return bytes(out)
+                # with padding required, a short final quantum is corrupt
+                raise ValueError(f"illegal base64 data at input byte {si - j}")
+            ch = chr(src[si])
+            si += 1
+            if ch in _B64_INDEX:
+                dbuf.append(_B64_INDEX[ch])
+                j += 1
+                continue
+            if ch in "\r\n":
+                continue
+            if ch != "=":
+                raise ValueError(f"illegal base64 data at input byte {si - 1}")
+            if j in (0, 1):
+                raise ValueError(f"illegal base64 data at input byte {si - 1}")
+            if j == 2:
+                while si < n and chr(src[si]) in "\r\n":
+                    si += 1
+                if si == n:
+                    raise ValueError(f"illegal base64 data at input byte {n}")
+                if chr(src[si]) != "=":
+                    raise ValueError(f"illegal base64 data at input byte {si - 1}")
+                si += 1
+            while si < n and chr(src[si]) in "\r\n":
+                si += 1
+            if si < n:
+                raise ValueError(f"illegal base64 data at input byte {si}")
+            dlen = j
+            break
+        val = 0
+        for k in range(4):
+            val = (val << 6) | (dbuf[k] if k < len(dbuf) else 0)
+        chunk = val.to_bytes(3, "big")
+        out += chunk[: {4: 3, 3: 2, 2: 1}[dlen]]
+    return bytes(out)
+
+
+def _base64_input(value: Any) -> Any:
+    # A []byte field: JSON carries base64 text, Go stores the bytes and writes them back as canonical base64.
+    if not isinstance(value, str):
+        return value
+    try:
+        raw = go_base64_decode(value)
+    except ValueError as err:
+        raise PydanticCustomError(DECODE_ERROR, str(err)) from None
+    import base64
+
+    return base64.b64encode(raw).decode("ascii")
+
+
+#: A ``[]byte`` field (Secret ``data``, ConfigMap ``binaryData``): base64 text, validated and re-encoded as Go does.
+Base64Bytes = Annotated[StrictStr, BeforeValidator(_base64_input)]
 
 
 class ReadOnlyObjectError(TypeError):

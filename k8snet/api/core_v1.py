@@ -1,4 +1,6 @@
-"""core/v1: Service, Endpoints, Pod, Node, Namespace, Event (kubernetes/kubernetes ``staging/src/k8s.io/api/core/v1/types.go``).
+"""core/v1: Service, Endpoints, Pod, Node, Namespace, Event, and the other kinds of the core group a v1.34 API server
+serves: ConfigMap, Secret, ServiceAccount, PersistentVolume(Claim), ReplicationController, PodTemplate, LimitRange,
+ResourceQuota (kubernetes/kubernetes ``staging/src/k8s.io/api/core/v1/types.go``).
 
 Only the fields a lesson on Service networking touches are typed in detail; other fields of Pods and containers
 that real manifests carry (volumes, env, resources, securityContext, ...) are accepted as opaque values so a real
@@ -15,8 +17,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import StrictBool, StrictInt, StrictStr
 
-from ._base import APIResource, IntOrString, K8sModel, Resource, Time
-from .meta_v1 import ObjectMeta
+from ._base import APIResource, Base64Bytes, IntOrString, K8sModel, Quantity, Resource, Time
+from .meta_v1 import LabelSelector, ObjectMeta
 
 __all__ = [
     "Service",
@@ -58,6 +60,30 @@ __all__ = [
     "NamespaceStatus",
     "Event",
     "EventSource",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "LocalObjectReference",
+    "PV_SOURCES",
+    "PersistentVolume",
+    "PersistentVolumeSpec",
+    "PersistentVolumeStatus",
+    "PersistentVolumeClaim",
+    "PersistentVolumeClaimSpec",
+    "PersistentVolumeClaimStatus",
+    "PersistentVolumeClaimTemplate",
+    "VolumeResourceRequirements",
+    "ReplicationController",
+    "ReplicationControllerSpec",
+    "ReplicationControllerStatus",
+    "ReplicationControllerCondition",
+    "PodTemplate",
+    "LimitRange",
+    "LimitRangeSpec",
+    "LimitRangeItem",
+    "ResourceQuota",
+    "ResourceQuotaSpec",
+    "ResourceQuotaStatus",
 ]
 
 
@@ -505,3 +531,299 @@ class Event(Resource):
     related: ObjectReference | None = None
     reportingComponent: StrictStr | None = None
     reportingInstance: StrictStr | None = None
+
+
+# --- configuration: ConfigMap, Secret, ServiceAccount --------------------------------------------------------
+
+
+class ConfigMap(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "ConfigMap", "configmaps", "configmap", short_names=("cm",)
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["ConfigMap"] = "ConfigMap"
+    metadata: ObjectMeta = ObjectMeta()
+    immutable: StrictBool | None = None
+    data: dict[StrictStr, StrictStr] | None = None
+    binaryData: dict[StrictStr, Base64Bytes] | None = None
+
+
+class Secret(Resource):
+    """``stringData`` is write-only: the API server merges it into ``data`` (base64) and never stores it."""
+
+    api_info: ClassVar[APIResource] = APIResource("", "v1", "Secret", "secrets", "secret")
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["Secret"] = "Secret"
+    metadata: ObjectMeta = ObjectMeta()
+    immutable: StrictBool | None = None
+    data: dict[StrictStr, Base64Bytes] | None = None
+    stringData: dict[StrictStr, StrictStr] | None = None
+    type: StrictStr | None = None
+
+
+class LocalObjectReference(K8sModel):
+    name: StrictStr | None = None
+
+
+class ServiceAccount(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", short_names=("sa",)
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["ServiceAccount"] = "ServiceAccount"
+    metadata: ObjectMeta = ObjectMeta()
+    secrets: list[ObjectReference] | None = None
+    imagePullSecrets: list[LocalObjectReference] | None = None
+    automountServiceAccountToken: StrictBool | None = None
+
+
+# --- storage: PersistentVolume, PersistentVolumeClaim -------------------------------------------------------
+
+#: The volume sources a PersistentVolume may name (``PersistentVolumeSource``), kept as opaque values.
+PV_SOURCES = (
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "hostPath",
+    "glusterfs",
+    "nfs",
+    "rbd",
+    "iscsi",
+    "cinder",
+    "cephfs",
+    "fc",
+    "flocker",
+    "flexVolume",
+    "azureFile",
+    "vsphereVolume",
+    "quobyte",
+    "azureDisk",
+    "photonPersistentDisk",
+    "portworxVolume",
+    "scaleIO",
+    "local",
+    "storageos",
+    "csi",
+)
+
+
+class PersistentVolumeSpec(K8sModel):
+    capacity: dict[StrictStr, Quantity] | None = None
+    accessModes: list[StrictStr] | None = None
+    claimRef: ObjectReference | None = None
+    persistentVolumeReclaimPolicy: StrictStr | None = None
+    storageClassName: StrictStr | None = None
+    mountOptions: list[StrictStr] | None = None
+    volumeMode: StrictStr | None = None
+    nodeAffinity: dict[str, Any] | None = None
+    volumeAttributesClassName: StrictStr | None = None
+    gcePersistentDisk: dict[str, Any] | None = None
+    awsElasticBlockStore: dict[str, Any] | None = None
+    hostPath: dict[str, Any] | None = None
+    glusterfs: dict[str, Any] | None = None
+    nfs: dict[str, Any] | None = None
+    rbd: dict[str, Any] | None = None
+    iscsi: dict[str, Any] | None = None
+    cinder: dict[str, Any] | None = None
+    cephfs: dict[str, Any] | None = None
+    fc: dict[str, Any] | None = None
+    flocker: dict[str, Any] | None = None
+    flexVolume: dict[str, Any] | None = None
+    azureFile: dict[str, Any] | None = None
+    vsphereVolume: dict[str, Any] | None = None
+    quobyte: dict[str, Any] | None = None
+    azureDisk: dict[str, Any] | None = None
+    photonPersistentDisk: dict[str, Any] | None = None
+    portworxVolume: dict[str, Any] | None = None
+    scaleIO: dict[str, Any] | None = None
+    local: dict[str, Any] | None = None
+    storageos: dict[str, Any] | None = None
+    csi: dict[str, Any] | None = None
+
+
+class PersistentVolumeStatus(K8sModel):
+    phase: StrictStr | None = None
+    message: StrictStr | None = None
+    reason: StrictStr | None = None
+    lastPhaseTransitionTime: Time | None = None
+
+
+class PersistentVolume(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "",
+        "v1",
+        "PersistentVolume",
+        "persistentvolumes",
+        "persistentvolume",
+        short_names=("pv",),
+        namespaced=False,
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["PersistentVolume"] = "PersistentVolume"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: PersistentVolumeSpec | None = None
+    status: PersistentVolumeStatus | None = None
+
+
+class VolumeResourceRequirements(K8sModel):
+    limits: dict[StrictStr, Quantity] | None = None
+    requests: dict[StrictStr, Quantity] | None = None
+
+
+class PersistentVolumeClaimSpec(K8sModel):
+    accessModes: list[StrictStr] | None = None
+    selector: LabelSelector | None = None
+    resources: VolumeResourceRequirements | None = None
+    volumeName: StrictStr | None = None
+    storageClassName: StrictStr | None = None
+    volumeMode: StrictStr | None = None
+    dataSource: dict[str, Any] | None = None
+    dataSourceRef: dict[str, Any] | None = None
+    volumeAttributesClassName: StrictStr | None = None
+
+
+class PersistentVolumeClaimStatus(K8sModel):
+    phase: StrictStr | None = None
+    accessModes: list[StrictStr] | None = None
+    capacity: dict[StrictStr, Quantity] | None = None
+    conditions: list[Any] | None = None
+    allocatedResources: dict[StrictStr, Quantity] | None = None
+    allocatedResourceStatuses: dict[StrictStr, StrictStr] | None = None
+    currentVolumeAttributesClassName: StrictStr | None = None
+    modifyVolumeStatus: dict[str, Any] | None = None
+
+
+class PersistentVolumeClaim(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        short_names=("pvc",),
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["PersistentVolumeClaim"] = "PersistentVolumeClaim"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: PersistentVolumeClaimSpec | None = None
+    status: PersistentVolumeClaimStatus | None = None
+
+
+class PersistentVolumeClaimTemplate(K8sModel):
+    """A claim embedded in a StatefulSet's ``volumeClaimTemplates``: ``apiVersion``/``kind`` may be written."""
+
+    apiVersion: StrictStr | None = None
+    kind: StrictStr | None = None
+    metadata: ObjectMeta | None = None
+    spec: PersistentVolumeClaimSpec | None = None
+    status: PersistentVolumeClaimStatus | None = None
+
+
+# --- ReplicationController, PodTemplate ----------------------------------------------------------------------
+
+
+class ReplicationControllerSpec(K8sModel):
+    replicas: StrictInt | None = None
+    minReadySeconds: StrictInt | None = None
+    selector: dict[StrictStr, StrictStr] | None = None
+    template: PodTemplateSpec | None = None
+
+
+class ReplicationControllerCondition(K8sModel):
+    type: StrictStr
+    status: StrictStr
+    lastTransitionTime: Time | None = None
+    reason: StrictStr | None = None
+    message: StrictStr | None = None
+
+
+class ReplicationControllerStatus(K8sModel):
+    _go_types = {"observedGeneration": "int64"}
+
+    replicas: StrictInt = 0
+    fullyLabeledReplicas: StrictInt | None = None
+    readyReplicas: StrictInt | None = None
+    availableReplicas: StrictInt | None = None
+    observedGeneration: StrictInt | None = None
+    conditions: list[ReplicationControllerCondition] | None = None
+
+
+class ReplicationController(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "",
+        "v1",
+        "ReplicationController",
+        "replicationcontrollers",
+        "replicationcontroller",
+        short_names=("rc",),
+        categories=("all",),
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["ReplicationController"] = "ReplicationController"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: ReplicationControllerSpec | None = None
+    status: ReplicationControllerStatus | None = None
+
+
+class PodTemplate(Resource):
+    api_info: ClassVar[APIResource] = APIResource("", "v1", "PodTemplate", "podtemplates", "podtemplate")
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["PodTemplate"] = "PodTemplate"
+    metadata: ObjectMeta = ObjectMeta()
+    template: PodTemplateSpec | None = None
+
+
+# --- policy: LimitRange, ResourceQuota -----------------------------------------------------------------------
+
+
+class LimitRangeItem(K8sModel):
+    type: StrictStr
+    max: dict[StrictStr, Quantity] | None = None
+    min: dict[StrictStr, Quantity] | None = None
+    default: dict[StrictStr, Quantity] | None = None
+    defaultRequest: dict[StrictStr, Quantity] | None = None
+    maxLimitRequestRatio: dict[StrictStr, Quantity] | None = None
+
+
+class LimitRangeSpec(K8sModel):
+    limits: list[LimitRangeItem] | None = None
+
+
+class LimitRange(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "LimitRange", "limitranges", "limitrange", short_names=("limits",)
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["LimitRange"] = "LimitRange"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: LimitRangeSpec | None = None
+
+
+class ResourceQuotaSpec(K8sModel):
+    hard: dict[StrictStr, Quantity] | None = None
+    scopes: list[StrictStr] | None = None
+    scopeSelector: dict[str, Any] | None = None
+
+
+class ResourceQuotaStatus(K8sModel):
+    hard: dict[StrictStr, Quantity] | None = None
+    used: dict[StrictStr, Quantity] | None = None
+
+
+class ResourceQuota(Resource):
+    api_info: ClassVar[APIResource] = APIResource(
+        "", "v1", "ResourceQuota", "resourcequotas", "resourcequota", short_names=("quota",)
+    )
+
+    apiVersion: Literal["v1"] = "v1"
+    kind: Literal["ResourceQuota"] = "ResourceQuota"
+    metadata: ObjectMeta = ObjectMeta()
+    spec: ResourceQuotaSpec | None = None
+    status: ResourceQuotaStatus | None = None

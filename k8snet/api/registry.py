@@ -9,16 +9,19 @@ the API server names a resource in its errors (``deployments.apps "x" not found`
 ``apiVersion``/``kind`` to a class (a scheme's GroupVersionKind → type). Adding a kind is adding one class with its
 ``api_info`` to a module imported below.
 
-Kinds are kept in the order discovery lists them: the core group first, then the named groups (by name, which
-for the groups modelled is discovery's priority order too), and by resource name within a group; ``kubectl get
-all`` prints a category's kinds in that order.
+Kinds are kept in the order discovery lists them: the core group first, then the named groups (by name), and by
+resource name within a group. ``kubectl get all`` prints a category's kinds in that order; for the groups of the
+``all`` category (``apps``, ``autoscaling``, ``batch``) the order by name is also the order of the aggregator's
+group priorities, so ``get all`` lists pods, replication controllers, services, daemon sets ... cron jobs, jobs as a
+real cluster does.
 
 >>> kind_class("Service").api_info.group_resource, resource_class("deploy").api_info.kind
 ('services', 'Deployment')
 >>> KINDS[("discovery.k8s.io/v1", "EndpointSlice")].__name__
 'EndpointSlice'
->>> [c.api_info.kind for c in category("all")]
-['Pod', 'Service', 'Deployment', 'ReplicaSet']
+>>> [c.api_info.kind for c in category("all")]  # doctest: +NORMALIZE_WHITESPACE
+['Pod', 'ReplicationController', 'Service', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet',
+ 'HorizontalPodAutoscaler', 'CronJob', 'Job']
 """
 
 from __future__ import annotations
@@ -26,7 +29,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 # every model module is imported before the table is read, so every kind is declared
-from . import apps_v1, core_v1, discovery_v1, networking_v1  # noqa: F401
+from . import (  # noqa: F401
+    admissionregistration_v1,
+    apiextensions_v1,
+    apps_v1,
+    autoscaling_v2,
+    batch_v1,
+    coordination_v1,
+    core_v1,
+    discovery_v1,
+    networking_v1,
+    node_v1,
+    policy_v1,
+    rbac_v1,
+    scheduling_v1,
+    storage_v1,
+)
 from ._base import APIResource, Resource
 
 __all__ = ["KINDS", "RESOURCES", "kind_class", "resource_class", "category"]

@@ -46,6 +46,26 @@ __all__ = [
     "set_defaults_replica_set",
     "set_defaults_endpoints",
     "set_defaults_endpoint_slice",
+    "set_defaults_secret",
+    "set_defaults_persistent_volume",
+    "set_defaults_persistent_volume_claim",
+    "set_defaults_persistent_volume_claim_spec",
+    "set_defaults_replication_controller",
+    "set_defaults_pod_template",
+    "set_defaults_limit_range",
+    "set_defaults_stateful_set",
+    "set_defaults_daemon_set",
+    "set_defaults_job",
+    "generate_job_selector",
+    "set_defaults_cron_job",
+    "set_defaults_horizontal_pod_autoscaler",
+    "set_defaults_network_policy",
+    "set_defaults_ingress_class",
+    "set_defaults_role_binding",
+    "set_defaults_storage_class",
+    "set_defaults_priority_class",
+    "set_defaults_webhook_configuration",
+    "DEFAULTS",
 ]
 
 #: ``v1.DefaultClientIPServiceAffinitySeconds`` (3 hours).
@@ -616,3 +636,474 @@ def set_defaults_endpoint_slice(es: Any) -> None:
             p.name = ""
         if p.protocol is None:
             p.protocol = "TCP"
+
+
+# --------------------------------------------------------------------------------------------------------
+# The other built-in kinds (pkg/apis/*/v1/defaults.go); pod templates get the PodSpec defaults as above
+# --------------------------------------------------------------------------------------------------------
+
+
+def set_defaults_secret(secret: Any) -> None:
+    """core/v1 ``SetDefaults_Secret`` (``type: Opaque``), after the conversion that merges the write-only
+    ``stringData`` into ``data`` (``Convert_v1_Secret_To_core_Secret``: base64 of each value, overriding ``data``).
+
+    >>> from k8snet.api.core_v1 import Secret
+    >>> s = Secret(metadata={"name": "s"}, data={"a": "eA=="}, stringData={"a": "y", "b": "hello"})
+    >>> set_defaults_secret(s)
+    >>> s.type, s.data, s.stringData
+    ('Opaque', {'a': 'eQ==', 'b': 'aGVsbG8='}, None)
+    """
+    import base64
+
+    if secret.stringData:
+        data = dict(secret.data or {})
+        for k, v in secret.stringData.items():
+            data[k] = base64.b64encode(v.encode("utf-8")).decode("ascii")
+        secret.data = data
+    secret.stringData = None
+    if not secret.type:
+        secret.type = "Opaque"
+
+
+def set_defaults_persistent_volume(pv: Any) -> None:
+    """core/v1 ``SetDefaults_PersistentVolume``: reclaim policy ``Retain``, volume mode ``Filesystem``.
+
+    >>> from k8snet.api.core_v1 import PersistentVolume
+    >>> pv = PersistentVolume(metadata={"name": "pv0"}, spec={"hostPath": {"path": "/data"}})
+    >>> set_defaults_persistent_volume(pv)
+    >>> pv.spec.persistentVolumeReclaimPolicy, pv.spec.volumeMode
+    ('Retain', 'Filesystem')
+    """
+    from k8snet.api.core_v1 import PersistentVolumeSpec
+
+    if pv.spec is None:
+        pv.spec = PersistentVolumeSpec()
+    if not pv.spec.persistentVolumeReclaimPolicy:
+        pv.spec.persistentVolumeReclaimPolicy = "Retain"
+    if pv.spec.volumeMode is None:
+        pv.spec.volumeMode = "Filesystem"
+
+
+def set_defaults_persistent_volume_claim_spec(spec: Any) -> None:
+    """core/v1 ``SetDefaults_PersistentVolumeClaimSpec``: volume mode ``Filesystem``."""
+    if spec is not None and spec.volumeMode is None:
+        spec.volumeMode = "Filesystem"
+
+
+def set_defaults_persistent_volume_claim(pvc: Any) -> None:
+    """core/v1 ``SetDefaults_PersistentVolumeClaim`` and its spec's defaults.
+
+    >>> from k8snet.api.core_v1 import PersistentVolumeClaim
+    >>> pvc = PersistentVolumeClaim(metadata={"name": "data"}, spec={"accessModes": ["ReadWriteOnce"]})
+    >>> set_defaults_persistent_volume_claim(pvc)
+    >>> pvc.spec.volumeMode
+    'Filesystem'
+    """
+    from k8snet.api.core_v1 import PersistentVolumeClaimSpec
+
+    if pvc.spec is None:
+        pvc.spec = PersistentVolumeClaimSpec()
+    set_defaults_persistent_volume_claim_spec(pvc.spec)
+
+
+def set_defaults_replication_controller(rc: Any) -> None:
+    """core/v1 ``SetDefaults_ReplicationController``: ``selector`` and the RC's own labels default to the
+    template's labels; ``replicas`` 1; the template's PodSpec defaults.
+
+    >>> from k8snet.api.core_v1 import ReplicationController
+    >>> rc = ReplicationController(metadata={"name": "nginx"}, spec={"template": {"metadata": {"labels":
+    ...     {"app": "nginx"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}})
+    >>> set_defaults_replication_controller(rc)
+    >>> rc.spec.selector, rc.metadata.labels, rc.spec.replicas
+    ({'app': 'nginx'}, {'app': 'nginx'}, 1)
+    """
+    from k8snet.api.core_v1 import ReplicationControllerSpec
+
+    if rc.spec is None:
+        rc.spec = ReplicationControllerSpec()
+    s = rc.spec
+    labels = s.template.metadata.labels if s.template is not None and s.template.metadata else None
+    if labels is not None:
+        if not s.selector:
+            s.selector = dict(labels)
+        if not rc.metadata.labels:
+            rc.metadata.labels = dict(labels)
+    if s.replicas is None:
+        s.replicas = 1
+    _set_defaults_template(s.template)
+
+
+def set_defaults_pod_template(pt: Any) -> None:
+    """The PodSpec defaults of a PodTemplate's template."""
+    _set_defaults_template(pt.template)
+
+
+def set_defaults_limit_range(lr: Any) -> None:
+    """core/v1 ``SetDefaults_LimitRangeItem``: for ``Container`` limits, ``default`` takes ``max`` and
+    ``defaultRequest`` takes ``default``, then ``min``, for each resource not set.
+
+    >>> from k8snet.api.core_v1 import LimitRange
+    >>> lr = LimitRange(metadata={"name": "l"}, spec={"limits": [{"type": "Container", "max": {"cpu": "1"}}]})
+    >>> set_defaults_limit_range(lr)
+    >>> lr.spec.limits[0].default, lr.spec.limits[0].defaultRequest
+    ({'cpu': '1'}, {'cpu': '1'})
+    """
+    for item in (lr.spec.limits if lr.spec else None) or []:
+        if item.type != "Container":
+            continue
+        default = dict(item.default or {})
+        request = dict(item.defaultRequest or {})
+        for k, v in (item.max or {}).items():
+            default.setdefault(k, v)
+        for k, v in default.items():
+            request.setdefault(k, v)
+        for k, v in (item.min or {}).items():
+            request.setdefault(k, v)
+        item.default = default or None
+        item.defaultRequest = request or None
+
+
+def set_defaults_stateful_set(sts: Any) -> None:
+    """apps/v1 ``SetDefaults_StatefulSet``: ``OrderedReady``, ``RollingUpdate`` with partition 0 (the
+    ``MaxUnavailableStatefulSet`` gate is alpha, so no ``maxUnavailable``), ``Retain``/``Retain`` claim
+    retention, replicas 1, revisionHistoryLimit 10; the template's PodSpec defaults; each claim template
+    gets ``apiVersion: v1``/``kind: PersistentVolumeClaim`` (as the v1 conversion writes it), the claim spec
+    defaults and ``status.phase: Pending``.
+
+    >>> from k8snet.api.apps_v1 import StatefulSet
+    >>> sts = StatefulSet(metadata={"name": "web"}, spec={"selector": {"matchLabels": {"app": "nginx"}},
+    ...     "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}})
+    >>> set_defaults_stateful_set(sts)
+    >>> sts.spec.podManagementPolicy, sts.spec.updateStrategy.to_dict(), sts.spec.replicas
+    ('OrderedReady', {'type': 'RollingUpdate', 'rollingUpdate': {'partition': 0}}, 1)
+    """
+    from k8snet.api.apps_v1 import (
+        RollingUpdateStatefulSetStrategy,
+        StatefulSetPersistentVolumeClaimRetentionPolicy,
+        StatefulSetSpec,
+        StatefulSetUpdateStrategy,
+    )
+    from k8snet.api.core_v1 import PersistentVolumeClaimStatus
+
+    if sts.spec is None:
+        sts.spec = StatefulSetSpec()
+    s = sts.spec
+    if not s.podManagementPolicy:
+        s.podManagementPolicy = "OrderedReady"
+    if s.updateStrategy is None:
+        s.updateStrategy = StatefulSetUpdateStrategy()
+    if not s.updateStrategy.type:
+        s.updateStrategy.type = "RollingUpdate"
+        if s.updateStrategy.rollingUpdate is None:
+            s.updateStrategy.rollingUpdate = RollingUpdateStatefulSetStrategy()
+    ru = s.updateStrategy.rollingUpdate
+    if s.updateStrategy.type == "RollingUpdate" and ru is not None and ru.partition is None:
+        ru.partition = 0
+    if s.persistentVolumeClaimRetentionPolicy is None:
+        s.persistentVolumeClaimRetentionPolicy = StatefulSetPersistentVolumeClaimRetentionPolicy()
+    policy = s.persistentVolumeClaimRetentionPolicy
+    policy.whenDeleted = policy.whenDeleted or "Retain"
+    policy.whenScaled = policy.whenScaled or "Retain"
+    if s.replicas is None:
+        s.replicas = 1
+    if s.revisionHistoryLimit is None:
+        s.revisionHistoryLimit = 10
+    _set_defaults_template(s.template)
+    for claim in s.volumeClaimTemplates or []:
+        claim.apiVersion = claim.apiVersion or "v1"
+        claim.kind = claim.kind or "PersistentVolumeClaim"
+        set_defaults_persistent_volume_claim_spec(claim.spec)
+        if claim.status is None:
+            claim.status = PersistentVolumeClaimStatus()
+        claim.status.phase = claim.status.phase or "Pending"
+
+
+def set_defaults_daemon_set(ds: Any) -> None:
+    """apps/v1 ``SetDefaults_DaemonSet``: ``RollingUpdate`` with maxUnavailable 1 and maxSurge 0,
+    revisionHistoryLimit 10; the template's PodSpec defaults.
+
+    >>> from k8snet.api.apps_v1 import DaemonSet
+    >>> ds = DaemonSet(metadata={"name": "agent"}, spec={})
+    >>> set_defaults_daemon_set(ds)
+    >>> ds.spec.updateStrategy.to_dict(), ds.spec.revisionHistoryLimit
+    ({'type': 'RollingUpdate', 'rollingUpdate': {'maxUnavailable': 1, 'maxSurge': 0}}, 10)
+    """
+    from k8snet.api.apps_v1 import DaemonSetSpec, DaemonSetUpdateStrategy, RollingUpdateDaemonSet
+
+    if ds.spec is None:
+        ds.spec = DaemonSetSpec()
+    s = ds.spec
+    if s.updateStrategy is None:
+        s.updateStrategy = DaemonSetUpdateStrategy()
+    if not s.updateStrategy.type:
+        s.updateStrategy.type = "RollingUpdate"
+    if s.updateStrategy.type == "RollingUpdate":
+        if s.updateStrategy.rollingUpdate is None:
+            s.updateStrategy.rollingUpdate = RollingUpdateDaemonSet()
+        ru = s.updateStrategy.rollingUpdate
+        if ru.maxUnavailable is None:
+            ru.maxUnavailable = 1
+        if ru.maxSurge is None:
+            ru.maxSurge = 0
+    if s.revisionHistoryLimit is None:
+        s.revisionHistoryLimit = 10
+    _set_defaults_template(s.template)
+
+
+def set_defaults_job(job: Any) -> None:
+    """batch/v1 ``SetDefaults_Job``: completions and parallelism 1 when both are unset, backoffLimit 6, the Job's
+    labels from the template's, ``NonIndexed``, not suspended, ``TerminatingOrFailed`` pod replacement,
+    ``manualSelector: false``; the template's PodSpec defaults.
+
+    >>> from k8snet.api.batch_v1 import Job
+    >>> job = Job(metadata={"name": "pi"}, spec={"template": {"spec": {"restartPolicy": "Never",
+    ...     "containers": [{"name": "pi", "image": "perl"}]}}})
+    >>> set_defaults_job(job)
+    >>> s = job.spec
+    >>> s.completions, s.parallelism, s.backoffLimit, s.completionMode, s.suspend, s.podReplacementPolicy, s.manualSelector
+    (1, 1, 6, 'NonIndexed', False, 'TerminatingOrFailed', False)
+    """
+    from k8snet.api.batch_v1 import JobSpec
+
+    if job.spec is None:
+        job.spec = JobSpec()
+    s = job.spec
+    if s.completions is None and s.parallelism is None:
+        s.completions = 1
+        s.parallelism = 1
+    if s.parallelism is None:
+        s.parallelism = 1
+    if s.backoffLimit is None:
+        s.backoffLimit = 2**31 - 1 if s.backoffLimitPerIndex is not None else 6
+    labels = s.template.metadata.labels if s.template is not None and s.template.metadata else None
+    if labels and not job.metadata.labels:
+        job.metadata.labels = dict(labels)
+    if s.completionMode is None:
+        s.completionMode = "NonIndexed"
+    if s.suspend is None:
+        s.suspend = False
+    if s.podReplacementPolicy is None:
+        s.podReplacementPolicy = "Failed" if s.podFailurePolicy is not None else "TerminatingOrFailed"
+    if s.manualSelector is None:
+        s.manualSelector = False
+    _set_defaults_template(s.template)
+
+
+def generate_job_selector(job: Any) -> None:
+    """The Job strategy's ``generateSelectorIfNeeded`` (pkg/registry/batch/job/strategy.go): unless
+    ``manualSelector``, the template gets ``job-name``/``batch.kubernetes.io/job-name`` and
+    ``controller-uid``/``batch.kubernetes.io/controller-uid`` labels (the Job's name and uid), and the selector
+    matches the uid. Runs on create, after the uid is assigned."""
+    from k8snet.api.core_v1 import PodTemplateSpec
+    from k8snet.api.meta_v1 import LabelSelector, ObjectMeta
+
+    s = job.spec
+    if s is None or s.manualSelector:
+        return
+    if s.template is None:
+        s.template = PodTemplateSpec()
+    if s.template.metadata is None:
+        s.template.metadata = ObjectMeta()
+    labels = dict(s.template.metadata.labels or {})
+    for key in ("job-name", "batch.kubernetes.io/job-name"):
+        labels.setdefault(key, job.metadata.name or "")
+    for key in ("controller-uid", "batch.kubernetes.io/controller-uid"):
+        labels.setdefault(key, job.metadata.uid or "")
+    s.template.metadata.labels = labels
+    if s.selector is None:
+        s.selector = LabelSelector()
+    match = dict(s.selector.matchLabels or {})
+    match.setdefault("batch.kubernetes.io/controller-uid", job.metadata.uid or "")
+    s.selector.matchLabels = match
+
+
+def set_defaults_cron_job(cj: Any) -> None:
+    """batch/v1 ``SetDefaults_CronJob``: concurrency ``Allow``, not suspended, history limits 3 and 1; the job
+    template's PodSpec defaults (a job template gets no Job defaults).
+
+    >>> from k8snet.api.batch_v1 import CronJob
+    >>> cj = CronJob(metadata={"name": "hello"}, spec={"schedule": "* * * * *"})
+    >>> set_defaults_cron_job(cj)
+    >>> cj.spec.concurrencyPolicy, cj.spec.suspend, cj.spec.successfulJobsHistoryLimit, cj.spec.failedJobsHistoryLimit
+    ('Allow', False, 3, 1)
+    """
+    from k8snet.api.batch_v1 import CronJobSpec
+
+    if cj.spec is None:
+        cj.spec = CronJobSpec()
+    s = cj.spec
+    if not s.concurrencyPolicy:
+        s.concurrencyPolicy = "Allow"
+    if s.suspend is None:
+        s.suspend = False
+    if s.successfulJobsHistoryLimit is None:
+        s.successfulJobsHistoryLimit = 3
+    if s.failedJobsHistoryLimit is None:
+        s.failedJobsHistoryLimit = 1
+    if s.jobTemplate is not None and s.jobTemplate.spec is not None:
+        _set_defaults_template(s.jobTemplate.spec.template)
+
+
+def set_defaults_horizontal_pod_autoscaler(hpa: Any) -> None:
+    """autoscaling/v2 ``SetDefaults_HorizontalPodAutoscaler``: minReplicas 1; with no metrics, CPU at 80 %
+    average utilization (``autoscaling.DefaultCPUUtilization``). Simplified: ``behavior`` is not filled in.
+
+    >>> from k8snet.api.autoscaling_v2 import HorizontalPodAutoscaler
+    >>> hpa = HorizontalPodAutoscaler(metadata={"name": "web"}, spec={"maxReplicas": 3})
+    >>> set_defaults_horizontal_pod_autoscaler(hpa)
+    >>> hpa.spec.minReplicas, hpa.spec.metrics[0].resource.target.averageUtilization
+    (1, 80)
+    """
+    from k8snet.api.autoscaling_v2 import HorizontalPodAutoscalerSpec, MetricSpec
+
+    if hpa.spec is None:
+        hpa.spec = HorizontalPodAutoscalerSpec()
+    if hpa.spec.minReplicas is None:
+        hpa.spec.minReplicas = 1
+    if not hpa.spec.metrics:
+        hpa.spec.metrics = [
+            MetricSpec.model_validate(
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}},
+                }
+            )
+        ]
+
+
+def set_defaults_network_policy(np: Any) -> None:
+    """networking/v1 ``SetDefaults_NetworkPolicy`` and ``SetDefaults_NetworkPolicyPort``: ``policyTypes``
+    ``[Ingress]`` (plus ``Egress`` when there are egress rules); port protocol ``TCP``; ``podSelector: {}``
+    (a struct in Go, always present).
+
+    >>> from k8snet.api.networking_v1 import NetworkPolicy
+    >>> np = NetworkPolicy.model_validate({"metadata": {"name": "a"}, "spec": {"egress": [{"ports": [{"port": 53}]}]}})
+    >>> set_defaults_network_policy(np)
+    >>> np.spec.policyTypes, np.spec.egress[0].ports[0].protocol, np.spec.podSelector.to_dict()
+    (['Ingress', 'Egress'], 'TCP', {})
+    """
+    from k8snet.api.meta_v1 import LabelSelector
+    from k8snet.api.networking_v1 import NetworkPolicySpec
+
+    if np.spec is None:
+        np.spec = NetworkPolicySpec()
+    s = np.spec
+    if s.podSelector is None:
+        s.podSelector = LabelSelector()
+    for rule in list(s.ingress or []) + list(s.egress or []):
+        for port in rule.ports or []:
+            if port.protocol is None:
+                port.protocol = "TCP"
+    if not s.policyTypes:
+        s.policyTypes = ["Ingress"] + (["Egress"] if s.egress else [])
+
+
+def set_defaults_ingress_class(ic: Any) -> None:
+    """networking/v1 ``SetDefaults_IngressClass``: a ``parameters`` reference without a scope is ``Cluster``."""
+    params = ic.spec.parameters if ic.spec else None
+    if params is not None and params.scope is None:
+        params.scope = "Cluster"
+
+
+def set_defaults_role_binding(binding: Any) -> None:
+    """rbac/v1 ``SetDefaults_RoleBinding``/``ClusterRoleBinding`` and ``SetDefaults_Subject``: ``roleRef`` in the
+    RBAC group; User and Group subjects in it too, ServiceAccounts in the core group.
+
+    >>> from k8snet.api.rbac_v1 import RoleBinding
+    >>> rb = RoleBinding(metadata={"name": "b"}, roleRef={"kind": "Role", "name": "r"},
+    ...     subjects=[{"kind": "User", "name": "jane"}])
+    >>> set_defaults_role_binding(rb)
+    >>> rb.roleRef.apiGroup, rb.subjects[0].apiGroup
+    ('rbac.authorization.k8s.io', 'rbac.authorization.k8s.io')
+    """
+    from k8snet.api.rbac_v1 import RoleRef
+
+    if binding.roleRef is None:
+        binding.roleRef = RoleRef()
+    if not binding.roleRef.apiGroup:
+        binding.roleRef.apiGroup = "rbac.authorization.k8s.io"
+    for subject in binding.subjects or []:
+        if not subject.apiGroup and subject.kind in ("User", "Group"):
+            subject.apiGroup = "rbac.authorization.k8s.io"
+
+
+def set_defaults_storage_class(sc: Any) -> None:
+    """storage/v1 ``SetDefaults_StorageClass``: reclaim policy ``Delete``, binding mode ``Immediate``.
+
+    >>> from k8snet.api.storage_v1 import StorageClass
+    >>> sc = StorageClass(metadata={"name": "standard"}, provisioner="rancher.io/local-path")
+    >>> set_defaults_storage_class(sc)
+    >>> sc.reclaimPolicy, sc.volumeBindingMode
+    ('Delete', 'Immediate')
+    """
+    if sc.reclaimPolicy is None:
+        sc.reclaimPolicy = "Delete"
+    if sc.volumeBindingMode is None:
+        sc.volumeBindingMode = "Immediate"
+
+
+def set_defaults_priority_class(pc: Any) -> None:
+    """scheduling/v1 ``SetDefaults_PriorityClass``: ``preemptionPolicy: PreemptLowerPriority``."""
+    if pc.preemptionPolicy is None:
+        pc.preemptionPolicy = "PreemptLowerPriority"
+
+
+def set_defaults_webhook_configuration(cfg: Any) -> None:
+    """admissionregistration/v1 ``SetDefaults_ValidatingWebhook``/``MutatingWebhook``, ``SetDefaults_Rule`` and
+    ``SetDefaults_ServiceReference``: failurePolicy ``Fail``, matchPolicy ``Equivalent``, empty namespace and
+    object selectors, timeoutSeconds 10, reinvocationPolicy ``Never`` (mutating), rule scope ``*``, Service
+    port 443.
+
+    >>> from k8snet.api.admissionregistration_v1 import MutatingWebhookConfiguration
+    >>> cfg = MutatingWebhookConfiguration(metadata={"name": "m"}, webhooks=[{"name": "a.b.c",
+    ...     "clientConfig": {"service": {"name": "s", "namespace": "n"}}, "rules": [{"operations": ["CREATE"]}]}])
+    >>> set_defaults_webhook_configuration(cfg)
+    >>> h = cfg.webhooks[0]
+    >>> h["failurePolicy"], h["timeoutSeconds"], h["reinvocationPolicy"], h["rules"][0]["scope"], h["clientConfig"]["service"]["port"]
+    ('Fail', 10, 'Never', '*', 443)
+    """
+    mutating = cfg.kind == "MutatingWebhookConfiguration"
+    for hook in cfg.webhooks or []:
+        hook.setdefault("failurePolicy", "Fail")
+        hook.setdefault("matchPolicy", "Equivalent")
+        hook.setdefault("namespaceSelector", {})
+        hook.setdefault("objectSelector", {})
+        hook.setdefault("timeoutSeconds", 10)
+        if mutating:
+            hook.setdefault("reinvocationPolicy", "Never")
+        for rule in hook.get("rules") or []:
+            if isinstance(rule, dict):
+                rule.setdefault("scope", "*")
+        service = (hook.get("clientConfig") or {}).get("service")
+        if isinstance(service, dict):
+            service.setdefault("port", 443)
+
+
+#: Defaulting per kind (``pkg/apis/*/v1/defaults.go``), run before allocation and validation: kind → function.
+DEFAULTS = {
+    "Service": set_defaults_service,
+    "Pod": set_defaults_pod,
+    "Deployment": set_defaults_deployment,
+    "ReplicaSet": set_defaults_replica_set,
+    "Endpoints": set_defaults_endpoints,
+    "EndpointSlice": set_defaults_endpoint_slice,
+    "Secret": set_defaults_secret,
+    "PersistentVolume": set_defaults_persistent_volume,
+    "PersistentVolumeClaim": set_defaults_persistent_volume_claim,
+    "ReplicationController": set_defaults_replication_controller,
+    "PodTemplate": set_defaults_pod_template,
+    "LimitRange": set_defaults_limit_range,
+    "StatefulSet": set_defaults_stateful_set,
+    "DaemonSet": set_defaults_daemon_set,
+    "Job": set_defaults_job,
+    "CronJob": set_defaults_cron_job,
+    "HorizontalPodAutoscaler": set_defaults_horizontal_pod_autoscaler,
+    "NetworkPolicy": set_defaults_network_policy,
+    "IngressClass": set_defaults_ingress_class,
+    "RoleBinding": set_defaults_role_binding,
+    "ClusterRoleBinding": set_defaults_role_binding,
+    "StorageClass": set_defaults_storage_class,
+    "PriorityClass": set_defaults_priority_class,
+    "ValidatingWebhookConfiguration": set_defaults_webhook_configuration,
+    "MutatingWebhookConfiguration": set_defaults_webhook_configuration,
+}

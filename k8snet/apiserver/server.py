@@ -6,7 +6,9 @@ and the Service REST storage (kubernetes/kubernetes ``pkg/registry/core/service/
 1. defaults (``pkg/apis/core/v1/defaults.go``; decoding applies them before anything else),
 2. for Services, ``beginCreate``/``beginUpdate``: ``patchAllocatedValues`` and ``normalizeClusterIPs`` on
    update, IP-family initialisation and **allocation** of ClusterIPs and NodePorts,
-3. strategy preparation (``dropTypeDependentFields`` on Service updates) and **validation**,
+3. strategy preparation (``dropTypeDependentFields`` on Service updates; for the other kinds their strategy's
+   ``PrepareForCreate``/``PrepareForUpdate``: status reset, generation, a Job's generated selector...) and
+   **validation** (:data:`~k8snet.apiserver.validation.VALIDATE`, one function per kind),
 4. storage.
 
 A request that fails at any step changes nothing: allocations are rolled back and the store is left exactly as
@@ -203,27 +205,66 @@ def _causes(errs: Any) -> list[Cause]:
     return list(_field.to_causes(errs)) if errs else []
 
 
-#: Defaulting per kind (pkg/apis/*/v1/defaults.go), run before allocation and validation.
-_DEFAULTS = {
-    "Service": "set_defaults_service",
-    "Pod": "set_defaults_pod",
-    "Deployment": "set_defaults_deployment",
-    "ReplicaSet": "set_defaults_replica_set",
-    "Endpoints": "set_defaults_endpoints",
-    "EndpointSlice": "set_defaults_endpoint_slice",
-}
-#: Validation per kind on create, and on update where upstream has a separate update function.
-_VALIDATE = {
-    "Service": "validate_service",
-    "Endpoints": "validate_endpoints",
-    "EndpointSlice": "validate_endpoint_slice",
-    "Pod": "validate_pod",
-    "Deployment": "validate_deployment",
-    "ReplicaSet": "validate_replica_set",
-    "Namespace": "validate_namespace",
-    "Node": "validate_node",
-}
-_VALIDATE_UPDATE = {"Service": "validate_service_update", "Deployment": "validate_deployment_update"}
+# Defaulting per kind is k8snet.apiserver.defaulting.DEFAULTS; validation per kind (create, and update where
+# upstream has a separate function) is k8snet.apiserver.validation.VALIDATE / VALIDATE_UPDATE.
+
+
+def _prepare_for_create(obj, now) -> None:
+    """What the registry strategies' ``PrepareForCreate`` do for the kinds beyond Services, Pods and
+    Namespaces: a client cannot set ``status`` on create (it starts at its zero value); a PersistentVolume or
+    claim starts ``Pending`` (``PersistentVolumeLastPhaseTransitionTime`` is GA); an apps/v1 DaemonSet carries its
+    template generation in the ``deprecated.daemonset.template.generation`` annotation; a Job gets its
+    generated selector (pkg/registry/*/strategy.go)."""
+    kind = obj.kind
+    status_field = type(obj).model_fields.get("status")
+    if kind in _STATUS_RESET and status_field is not None:
+        annotation = status_field.annotation
+        cls = next(a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None))
+        obj.status = cls()
+    if kind == "PersistentVolume":
+        obj.status.phase = "Pending"
+        obj.status.lastPhaseTransitionTime = now
+    elif kind == "PersistentVolumeClaim":
+        obj.status.phase = "Pending"
+    elif kind == "DaemonSet":
+        annotations = dict(obj.metadata.annotations or {})
+        annotations["deprecated.daemonset.template.generation"] = "1"
+        obj.metadata.annotations = annotations
+    elif kind == "Job":
+        _defaulting.generate_job_selector(obj)
+
+
+#: Kinds whose create strategy resets ``status`` (Services, Pods and Namespaces are handled in ``create``).
+_STATUS_RESET = frozenset(
+    {
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "ReplicationController",
+        "ResourceQuota",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "Ingress",
+    }
+)
+
+
+def _prepare_for_update(obj, old) -> None:
+    """``PrepareForUpdate`` of the same strategies: ``status`` is written only through the status subresource,
+    and a DaemonSet's template generation goes up when its template changes."""
+    if obj.kind in _STATUS_RESET:
+        obj.status = old.status
+    if obj.kind == "DaemonSet":
+        key = "deprecated.daemonset.template.generation"
+        generation = int((old.metadata.annotations or {}).get(key, "1") or "1")
+        old_template = old.spec.template.to_dict() if old.spec and old.spec.template else None
+        new_template = obj.spec.template.to_dict() if obj.spec and obj.spec.template else None
+        if old_template != new_template:
+            generation += 1
+        obj.metadata.annotations = {**(obj.metadata.annotations or {}), key: str(generation)}
 
 
 class APIServer:
@@ -329,10 +370,10 @@ class APIServer:
 
     def _validate(self, obj, old=None) -> None:
         kind = obj.kind
-        if old is not None and kind in _VALIDATE_UPDATE:
-            errs = getattr(_validation, _VALIDATE_UPDATE[kind])(obj, old)
-        elif kind in _VALIDATE:
-            errs = getattr(_validation, _VALIDATE[kind])(obj)
+        if old is not None and kind in _validation.VALIDATE_UPDATE:
+            errs = _validation.VALIDATE_UPDATE[kind](obj, old)
+        elif kind in _validation.VALIDATE:
+            errs = _validation.VALIDATE[kind](obj)
         else:
             errs = []
         causes = _causes(errs)
@@ -347,9 +388,9 @@ class APIServer:
             self.last_warnings += _warnings.warnings_for_service(obj, old)
 
     def _defaults(self, obj) -> None:
-        setter = _DEFAULTS.get(obj.kind)
+        setter = _defaulting.DEFAULTS.get(obj.kind)
         if setter is not None:
-            getattr(_defaulting, setter)(obj)
+            setter(obj)
 
     def _ip_families(self, svc, old=None) -> None:
         errs = _defaulting.set_defaults_ip_families(svc, old, cluster_families=self.ip_families)
@@ -629,6 +670,9 @@ class APIServer:
                 from k8snet.api.core_v1 import PodStatus
 
                 obj.status = PodStatus(phase="Pending", qosClass=qos_class(obj.spec))
+            if kind == "Job":
+                md.uid = self.store.new_uid()  # FillObjectMetaSystemFields runs before PrepareForCreate
+            _prepare_for_create(obj, self.clock.now())
             self._validate(obj)
             self._warn(obj)
             return _reply(self.store.put(obj, owned=True), shared)
@@ -664,6 +708,7 @@ class APIServer:
                 self._alloc_update(obj, old)
                 # strategy.go PrepareForUpdate: status is only written through the status subresource
                 obj.status = old.status
+            _prepare_for_update(obj, old)
             self._validate(obj, old)
             self._warn(obj, old)
             if kind != "Pod" and obj.metadata.deletionTimestamp is not None and not obj.metadata.finalizers:

@@ -64,8 +64,27 @@ Key = tuple[str, str, str]
 WatchCallback = Callable[[str, Any, Any], None]
 
 #: Kinds whose registry strategy sets ``metadata.generation`` (Deployment, ReplicaSet, EndpointSlice and, since
-#: v1.33, Pod).
-GENERATION_KINDS = frozenset({"Deployment", "ReplicaSet", "EndpointSlice", "Pod"})
+#: v1.33, Pod; and the other workload and policy kinds whose strategies do: pkg/registry/*/strategy.go).
+GENERATION_KINDS = frozenset(
+    {
+        "Deployment",
+        "ReplicaSet",
+        "EndpointSlice",
+        "Pod",
+        "ReplicationController",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "PodDisruptionBudget",
+        "Ingress",
+        "IngressClass",
+        "NetworkPolicy",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "CustomResourceDefinition",
+    }
+)
 
 _MISSING = object()
 

@@ -4,7 +4,10 @@
   objects (pure functions; pass ``now`` for the AGE column);
 * :func:`describe`: ``kubectl describe`` for Service, Endpoints, EndpointSlice, Pod and Deployment;
 * :func:`run`: a whole command line against a :class:`~k8snet.sim.Cluster` (``cluster.kubectl`` calls it;
-  :mod:`k8snet.notebook` offers it as the ``%kubectl`` and ``%%kubectl_apply`` magics).
+  :mod:`k8snet.notebook` offers it as the ``%kubectl`` and ``%%kubectl_apply`` magics);
+* :mod:`k8snet.kubectl.apply`: ``kubectl apply -f`` / ``create -f`` object by object, with kubectl's report of
+  what was written and what failed (``Cluster.apply`` uses it too);
+* :mod:`k8snet.kubectl.jsonpath`: ``-o jsonpath=...`` and ``-o custom-columns=...``.
 
 >>> from k8snet.kubectl import human_duration
 >>> human_duration(7), human_duration(24 * 3600)

@@ -2,35 +2,45 @@
 
 :func:`run` parses the line with :mod:`shlex` (a leading ``kubectl`` is optional) and supports:
 
-``get``, ``describe``, ``run``, ``create deployment``, ``create -f``, ``expose``, ``apply -f``, ``scale``,
-``label``, ``delete``, ``taint`` (nodes) and ``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`). Output is a :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr``
-holding what kubectl writes to stderr, such as ``No resources found in default namespace.`` or the
-``Warning: ...`` lines the API server returns). Failures raise :class:`~k8snet.errors.KubectlError` whose text is
-kubectl's stderr (without the final newline).
+``get``, ``describe``, ``run`` (with ``--expose``), ``create deployment|namespace|service <type>|configmap|secret
+generic``, ``create -f``, ``expose``, ``apply -f``, ``scale``, ``label``, ``delete``, ``taint`` (nodes) and
+``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`). Output is a
+:class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr`` holding what kubectl writes to stderr, such as
+``No resources found in default namespace.`` or the ``Warning: ...`` lines the API server returns). Failures
+raise :class:`~k8snet.errors.KubectlError` whose text is kubectl's stderr (without the final newline); when some
+objects of an ``apply -f``/``create -f`` were written and others failed, the error's ``stdout`` holds what kubectl
+printed for the written ones.
 
 Upstream behaviour followed (kubernetes/kubectl): ``pkg/cmd/get/get.go`` (tables per resource type, empty line
-between types, ``kind/name`` when several types are printed, ``No resources found`` on stderr),
-``pkg/cmd/run/run.go`` (a Pod labelled ``run=<name>``), ``pkg/cmd/create/create_deployment.go`` (labels
-``app=<name>``, container named after the image), ``pkg/cmd/expose/expose.go`` with
+between types, ``kind/name`` when several types are printed, ``No resources found`` on stderr, a ``List`` for
+``-o yaml|json|jsonpath|custom-columns`` of several objects), ``pkg/cmd/run/run.go`` (a Pod labelled
+``run=<name>``; ``--expose`` creates the Service first), ``pkg/cmd/create/create_deployment.go`` (labels
+``app=<name>``, container named after the image), ``create_namespace.go``, ``create_service.go`` (label and
+selector ``app=<name>``, one port ``<port>-<targetPort>`` per ``--tcp``), ``create_configmap.go`` and
+``create_secret.go`` (``--from-literal``, ``--from-file``, their key errors), ``pkg/cmd/expose/expose.go`` with
 ``pkg/polymorphichelpers`` (selector, ports and protocols taken from the exposed object; one port is left
 unnamed, several are named ``port-1``, ``port-2``...; the Service inherits the object's labels),
-``pkg/cmd/delete/delete.go`` (``service "x" deleted from default namespace``), ``pkg/cmd/util/helpers.go``
-(``error: `` prefix, ``See 'kubectl X -h' for help and examples`` after usage errors) and cobra/pflag
-(``error: unknown flag: --foo`` followed by ``See 'kubectl get --help' for usage.``).
+``pkg/cmd/apply/apply.go`` and cli-runtime's resource builder (:mod:`k8snet.kubectl.apply`: each object on its
+own; ``-f`` takes files, directories — their ``.yaml``/``.yml``/``.json`` files, ``-R`` for subdirectories —
+and ``-``), ``pkg/cmd/delete/delete.go`` (``service "x" deleted from default namespace``),
+``pkg/cmd/util/helpers.go`` (``error: `` prefix, ``See 'kubectl X -h' for help and examples`` after usage
+errors) and cobra/pflag (``error: unknown flag: --foo`` followed by ``See 'kubectl get --help' for usage.``).
+``-o jsonpath=...`` and ``-o custom-columns=...`` are :mod:`k8snet.kubectl.jsonpath`.
 
-``run``, ``create deployment`` and ``expose`` accept ``--dry-run=client`` and ``-o yaml|json|name``.
+The writing commands accept ``--dry-run=client`` (the object kubectl would send, not sent) and
+``--dry-run=server`` (sent, defaulted, validated and admitted, then not stored) with ``-o yaml|json|name``.
 
 Resource type names (``svc``, ``deployments.apps``...) are resolved through :mod:`k8snet.api.registry`, the
-one table of kinds; ``apply`` applies each object with :mod:`k8snet.kubectl.apply`. What a command needs of the
-cluster is :class:`KubectlCluster`: the API server, the clock, and ``reconcile()`` to let the controllers react
-after each write.
+one table of kinds. What a command needs of the cluster is :class:`KubectlCluster`: the API server, the clock,
+and ``reconcile()`` to let the controllers react after each write.
 
-Simplified: one namespace context (``default`` unless ``-n``), no ``--dry-run=server``, no ``-o jsonpath`` or
-templates, no ``--watch``.
+Simplified: one namespace context (``default`` unless ``-n``), no go-templates, no ``--watch``; the ``create``
+subcommands not listed above (job, cronjob, role, ingress...) say they are not modelled.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,16 +52,15 @@ from ..api.field import go_quote
 from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
 from ..errors import (
-    AlreadyExistsError,
     BadRequestError,
     ForbiddenError,
     K8snetError,
     KubectlError,
     NotFoundError,
 )
-from .apply import apply_one_object
 from .describe import describe as describe_obj
-from .printers import get_table, kind_string, print_names, resource_name, to_json, to_yaml
+from .jsonpath import custom_columns_print, jsonpath_print
+from .printers import _list_dict, get_table, kind_string, print_names, resource_name, to_json, to_yaml
 
 __all__ = ["run", "KubectlOutput", "KubectlCluster", "resolve_resource"]
 
@@ -239,28 +248,85 @@ def _list(cluster: KubectlCluster, kind: str, namespace: str | None, selector: s
         ) from None
 
 
-def _load(source: str, stdin: str | None) -> tuple[list, str]:
-    """The objects of ``-f source`` and the name kubectl gives the source in errors. An object over kube-apiserver's
-    request-body limit gets the server's 413 with the source, as kubectl's ``AddSourceToErr`` words it
-    (simplified: nothing of the file is sent, where kubectl would send the other objects)."""
-    from .. import manifests
-    from ..errors import RequestEntityTooLargeError
+#: cli-runtime ``resource.FileExtensions``: the files a directory given to ``-f`` contributes.
+FILE_EXTENSIONS = (".json", ".yaml", ".yml")
 
-    name = "STDIN" if source == "-" else source
-    try:
-        if source == "-":
-            if stdin is None:
-                raise KubectlError("error: no objects passed to apply")
-            return manifests.load(stdin), name
-        return manifests.load(
-            source if source.endswith((".yaml", ".yml", ".json")) else open(source).read()
-        ), name
-    except FileNotFoundError:
-        raise KubectlError(f'error: the path "{source}" does not exist') from None
-    except RequestEntityTooLargeError as err:
-        raise KubectlError(
-            f'Error from server (RequestEntityTooLarge): error when creating "{name}": {err.message}'
-        ) from None
+
+def _walk(root: str, recursive: bool) -> list[str]:
+    """``ExpandPathsToFileVisitors``: ``filepath.Walk`` in lexical order; inside a directory only files with a
+    manifest extension, and subdirectories only with ``-R``; a file named explicitly is read whatever its name."""
+    if not os.path.isdir(root):
+        return [root]
+    out: list[str] = []
+    for entry in sorted(os.listdir(root)):
+        path = os.path.join(root, entry)
+        if os.path.isdir(path):
+            if recursive:
+                out.extend(p for p in _walk(path, True) if p != path)
+            continue
+        if entry.endswith(FILE_EXTENSIONS):
+            out.append(path)
+    return out
+
+
+def read_filenames(filenames: list[str], stdin: str | None, recursive: bool = False) -> list[Any]:
+    """The documents ``-f`` names, as kubectl's resource builder reads them (``FilenameParam``): ``-`` is stdin
+    (source ``STDIN``), a path that does not exist is tried as a glob (``expandIfFilePattern``) and otherwise
+    refuses the whole command (``error: the path "x" does not exist``, nothing applied), a directory contributes
+    its ``.json``/``.yaml``/``.yml`` files (``-R``: recursively). Returns :class:`~k8snet.manifests.Document`
+    items, decode errors included, for :func:`~k8snet.kubectl.apply.apply_documents`."""
+    import glob
+
+    from ..manifests import load_documents
+
+    sources: list[str | None] = []
+    missing: list[str] = []
+    for f in filenames:
+        if f == "-":
+            sources.append(None)
+            continue
+        if f.startswith(("http://", "https://")):
+            raise KubectlError(f'error: k8snet does not download manifests: "{f}"')
+        if os.path.exists(f):
+            sources.append(f)
+            continue
+        matches = sorted(glob.glob(f))
+        if not matches:
+            missing.append(f'the path "{f}" does not exist')
+        sources.extend(matches)
+    if missing:
+        # the builder's own errors (b.errs) stop the command before anything is read
+        raise KubectlError(f"error: {missing[0]}" if len(missing) == 1 else "\n".join(missing))
+    docs: list[Any] = []
+    for source in sources:
+        if source is None:
+            docs.extend(load_documents(stdin or "", "STDIN"))
+            continue
+        for path in _walk(source, recursive):
+            try:
+                data = open(path, "rb").read()
+            except OSError as err:
+                raise KubectlError(
+                    f"error: {err.strerror.lower() if err.strerror else err}: {path}"
+                ) from None
+            docs.extend(load_documents(data, path))
+    return docs
+
+
+def _load(source: str, stdin: str | None) -> tuple[list, str]:
+    """Every object of one ``-f`` source for commands that need them all (``delete -f``); the first decode
+    error fails the command."""
+    from .apply import check_err_text, source_error
+
+    docs = read_filenames([source], stdin)
+    for doc in docs:
+        if doc.error is not None:
+            if doc.stage == "server":
+                raise KubectlError(source_error(doc.error, doc.source).single)
+            from .apply import _builder_failure
+
+            raise KubectlError(check_err_text(_builder_failure(doc)))
+    return [d.obj for d in docs if d.obj is not None], docs[0].source if docs else source
 
 
 # --- commands ---------------------------------------------------------------------------------------------
@@ -286,12 +352,8 @@ def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
         ],
     )
     output = p.flags["output"] or ""
-    if output not in ("", "wide", "yaml", "json", "name"):
-        raise KubectlError(
-            f'error: unable to match a printer suitable for the output format "{output}", '
-            "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,"
-            "json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
-        )
+    output_kind, _, template = output.partition("=")
+    _check_output(output, output_kind, ("", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"))
     ns = p.flags["namespace"] or "default"
     all_ns = p.flags["all-namespaces"]
     if not p.args:
@@ -347,6 +409,14 @@ def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
         stdout = to_json(objects, single=single_name) if (objects or not errors) else ""
     elif output == "name":
         stdout = print_names(objects)
+    elif output_kind == "jsonpath":
+        stdout = jsonpath_print(template, _list_dict(objects, single_name)) if (objects or not errors) else ""
+    elif output_kind == "custom-columns":
+        stdout = (
+            custom_columns_print(template, _list_dict(objects, single_name), no_headers=p.flags["no-headers"])
+            if (objects or not errors)
+            else ""
+        )
     else:
         show_kind = (
             len({o.kind for o in objects}) > 1 or any(a.lower() == "all" for a in p.args[0].split(","))
@@ -370,6 +440,36 @@ def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
     if errors:
         raise _partial(stdout, "\n".join(errors))
     return KubectlOutput(stdout, stderr)
+
+
+def _check_output(output: str, output_kind: str, allowed: tuple[str, ...]) -> None:
+    """kubectl's errors for an ``-o`` it has no printer for, or a template printer without its template
+    (cli-runtime ``JSONPathPrintFlags``/kubectl ``CustomColumnsPrintFlags``). ``go-template``, the ``-file``
+    forms and ``jsonpath-as-json`` are kubectl's but not built here."""
+    if output_kind in ("jsonpath", "custom-columns") and output_kind in allowed:
+        if output_kind == "jsonpath" and not output.partition("=")[2]:
+            raise KubectlError("error: template format specified but no template given")
+        if output_kind == "custom-columns" and not output.partition("=")[2]:
+            raise KubectlError("error: custom-columns format specified but no custom columns given")
+        return
+    if output_kind in (
+        "go-template",
+        "go-template-file",
+        "template",
+        "templatefile",
+        "jsonpath-file",
+        "jsonpath-as-json",
+        "custom-columns-file",
+    ):
+        raise KubectlError(
+            f"error: k8snet does not model -o {output_kind}; use -o jsonpath or -o custom-columns"
+        )
+    if output not in allowed:
+        raise KubectlError(
+            f'error: unable to match a printer suitable for the output format "{output}", '
+            "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,"
+            "json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+        )
 
 
 #: kube-apiserver v1.33+ answers every request on v1 Endpoints with this deprecation warning (KEP-4974);
@@ -489,11 +589,14 @@ def _cmd_run(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
             Flag("command", kind="bool", default=False),
             Flag("image-pull-policy"),
             Flag("annotations", kind="list"),
+            Flag("expose", kind="bool", default=False),
         ]
         + DRY_RUN_FLAGS,
     )
     if not p.args:
         raise _usage_error("run", "NAME is required for run")
+    if p.flags["expose"] and not p.flags["port"]:
+        raise _usage_error("run", "--port must be set when exposing a service")
     name = p.args[0]
     image = p.flags["image"]
     if not image:
@@ -523,24 +626,51 @@ def _cmd_run(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
             "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
         }
     )
-    return _create_or_print(cluster, p, pod, "created")
+    pod_out = _create_or_print(cluster, p, pod, "created")
+    if not p.flags["expose"]:
+        return pod_out
+    # run.go: the Pod is created first, then generateService creates and prints the Service (ServiceGeneratorV2:
+    # named after the pod, selecting its labels, one TCP port whose targetPort is the port); the Pod is printed
+    # last, after a "---" between the two when the output is YAML
+    from ..api.core_v1 import Service
+
+    meta: dict[str, Any] = {"name": name}
+    if p.flags["labels"]:
+        meta["labels"] = dict(labels)
+    port = int(p.flags["port"])
+    svc = Service.model_validate(
+        {
+            "metadata": meta,
+            "spec": {
+                "selector": dict(labels),
+                "ports": [{"port": port, "protocol": "TCP", "targetPort": port}],
+            },
+        }
+    )
+    svc_out = _create_or_print(cluster, p, svc, "created")
+    sep = "---\n" if (p.flags["output"] or "") == "yaml" else ""
+    return KubectlOutput(svc_out + sep + pod_out, svc_out.stderr + pod_out.stderr)
 
 
 DRY_RUN_FLAGS = [Flag("dry-run", default="none"), Flag("output", "o")]
 
 
-def _create_or_print(cluster: KubectlCluster, p: Parsed, obj: Any, verb: str) -> KubectlOutput:
+def _create_or_print(
+    cluster: KubectlCluster,
+    p: Parsed,
+    obj: Any,
+    verb: str,
+    wrap: Callable[[K8snetError], K8snetError] | None = None,
+) -> KubectlOutput:
     """Create ``obj`` (or, with ``--dry-run=client``, only print it) and print like kubectl's printer flags:
-    ``kind/name <verb>`` by default, ``(dry run)`` appended for a client dry run, or the object with ``-o``.
+    ``kind/name <verb>`` by default, ``(dry run)`` appended for a client dry run and ``(server dry run)`` for a
+    server one (``PrintFlagsWithDryRunStrategy``), or the object with ``-o``.
 
     The object sent carries a namespace only when ``-n`` was given (``EnforceNamespace``); the server fills in
-    the default namespace otherwise.
+    the default namespace otherwise. ``wrap`` turns the API server's error into the command's own (``create
+    service`` says ``failed to create ClusterIP service: ...``).
     """
-    dry = p.flags["dry-run"]
-    if dry not in ("none", "client", "server"):
-        raise KubectlError(f'error: Invalid dry-run value ({dry}). Must be "none", "server", or "client".')
-    if dry == "server":
-        raise KubectlError("error: --dry-run=server is not supported by k8snet")
+    dry = _dry_run_strategy(p)
     output = p.flags["output"] or ""
     if output not in ("", "yaml", "json", "name"):
         raise KubectlError(
@@ -549,11 +679,21 @@ def _create_or_print(cluster: KubectlCluster, p: Parsed, obj: Any, verb: str) ->
         )
     if "namespace" in p.set:
         obj.metadata.namespace = p.flags["namespace"]
-    if dry == "client":
-        shown, warnings, suffix = obj, "", " (dry run)"
-    else:
-        shown, warnings = _create(cluster, obj)
-        suffix = ""
+    try:
+        if dry == "client":
+            shown, warnings, suffix = obj, "", " (dry run)"
+        elif dry == "server":
+            from .apply import _maybe_dry
+
+            shown = _maybe_dry(cluster.api, "server", lambda: cluster.api.create(obj))
+            warnings, suffix = _warnings(cluster), " (server dry run)"
+        else:
+            shown, warnings = _create(cluster, obj)
+            suffix = ""
+    except K8snetError as err:
+        if wrap is None:
+            raise
+        raise wrap(err) from None
     if output == "yaml":
         return KubectlOutput(to_yaml([shown]), warnings)
     if output == "json":
@@ -572,32 +712,354 @@ def _container_name(image: str) -> str:
 
 
 def _cmd_create(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
-    if words and words[0] == "deployment" or (words and words[0] == "deploy"):
+    sub = words[0] if words else ""
+    if sub in ("deployment", "deploy"):
         return _create_deployment(cluster, words[1:])
-    p = parse_flags("create", words, [Flag("filename", "f", "list")])
+    if sub in ("namespace", "ns"):
+        return _create_namespace(cluster, words[1:])
+    if sub in ("service", "svc"):
+        return _create_service(cluster, words[1:])
+    if sub in ("configmap", "cm"):
+        return _create_configmap(cluster, words[1:])
+    if sub == "secret":
+        return _create_secret(cluster, words[1:])
+    if sub in _CREATE_NOT_MODELLED:
+        raise KubectlError(
+            f"error: k8snet does not model `kubectl create {sub}`; write the manifest and use create -f"
+        )
+    p = parse_flags(
+        "create",
+        words,
+        [
+            Flag("filename", "f", "list"),
+            Flag("recursive", "R", "bool", False),
+            Flag("dry-run", default="none"),
+            Flag("output", "o"),
+            Flag("validate", default="strict"),
+            Flag("save-config", kind="bool", default=False),
+        ],
+    )
     if p.args:
         raise KubectlError(f'error: unknown command "{p.args[0]}" for "kubectl create"')
     if not p.flags["filename"]:
         raise KubectlError(
             'error: must specify one of -f and -k\n\nerror: required flag(s) "filename" not set'
         )
-    out, warn = [], []
-    for f in p.flags["filename"]:
-        objs, source = _load(f, stdin)
-        for obj in objs:
-            if obj.namespaced and not obj.metadata.namespace:
-                obj.metadata.namespace = p.flags["namespace"] or "default"
+    return _write_files(cluster, p, stdin, "create")
+
+
+#: ``kubectl create`` subcommands kubectl has that k8snet does not build (each is said so, not guessed at).
+_CREATE_NOT_MODELLED = (
+    "clusterrole",
+    "clusterrolebinding",
+    "cronjob",
+    "cj",
+    "ingress",
+    "ing",
+    "job",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "serviceaccount",
+    "sa",
+    "token",
+)
+
+
+def _name_from_args(p: Parsed, cmd: str) -> str:
+    """``NameFromCommandArgs``: exactly one NAME."""
+    if len(p.args) != 1:
+        raise _usage_error(cmd, f"exactly one NAME is required, got {len(p.args)}")
+    return p.args[0]
+
+
+def _create_namespace(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
+    """``kubectl create namespace NAME`` (create_namespace.go: the server's error is returned as is)."""
+    from ..api.core_v1 import Namespace
+
+    p = parse_flags(
+        "create namespace", words, DRY_RUN_FLAGS + [Flag("save-config", kind="bool", default=False)]
+    )
+    name = _name_from_args(p, "create namespace")
+    p.set.discard("namespace")  # a Namespace carries no namespace
+    return _create_or_print(cluster, p, Namespace.model_validate({"metadata": {"name": name}}), "created")
+
+
+_SERVICE_TYPES = {
+    "clusterip": "ClusterIP",
+    "nodeport": "NodePort",
+    "loadbalancer": "LoadBalancer",
+    "externalname": "ExternalName",
+}
+
+
+def _parse_service_port(spec: str) -> tuple[int, int | str]:
+    """create_service.go ``parsePorts``: ``port[:targetPort]``; the port is ``utilsnet.ParsePort`` (0 allowed), a
+    target port a number (1-65535) or an IANA port name."""
+    from ..apiserver.validation import is_valid_port_name, is_valid_port_num
+
+    head, _, tail = spec.partition(":")
+    if not head.isascii() or not head.isdigit():
+        raise KubectlError(f'error: strconv.ParseUint: parsing "{head}": invalid syntax')
+    if int(head) > 65535:
+        raise KubectlError(f'error: strconv.ParseUint: parsing "{head}": value out of range')
+    port = int(head)
+    if ":" not in spec:
+        return port, port
+    target = spec.split(":")[1]
+    if target.lstrip("+-").isdigit() and target.isascii():
+        errs = is_valid_port_num(int(target))
+        if errs:
+            raise KubectlError("error: " + ",".join(errs))
+        return port, int(target)
+    errs = is_valid_port_name(target)
+    if errs:
+        raise KubectlError("error: " + ",".join(errs))
+    return port, target
+
+
+def _create_service(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
+    """``kubectl create service clusterip|nodeport|loadbalancer|externalname NAME`` (create_service.go):
+    labels and selector ``app=NAME``, one port ``<port>-<targetPort>`` per ``--tcp``; ``--clusterip=None``
+    for a headless Service, ``--node-port`` for every port of a NodePort one, ``--external-name``."""
+    from ..api.core_v1 import Service
+    from ..apiserver.validation import is_dns1123_subdomain
+
+    sub = words[0] if words else ""
+    if sub not in _SERVICE_TYPES:
+        if not sub or sub.startswith("-"):
+            # kubectl (cmdutil.DefaultSubCommandRun) prints the command's help here and exits 1; k8snet says
+            # what the help would tell
+            raise KubectlError(
+                "error: a service type is required: clusterip, externalname, loadbalancer or nodeport\n"
+                "See 'kubectl create service -h' for help and examples"
+            )
+        # DefaultSubCommandRun's RequireNoArguments: every argument, joined
+        raise _usage_error(
+            "create service", f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"'
+        )
+    stype = _SERVICE_TYPES[sub]
+    cmd = f"create service {sub}"
+    flags = DRY_RUN_FLAGS + [Flag("tcp", kind="list"), Flag("save-config", kind="bool", default=False)]
+    if stype == "ClusterIP":
+        flags.append(Flag("clusterip"))
+    if stype == "NodePort":
+        flags.append(Flag("node-port", kind="int", default=0))
+    if stype == "ExternalName":
+        flags.append(Flag("external-name"))
+    p = parse_flags(cmd, words[1:], flags)
+    name = _name_from_args(p, cmd)
+    if stype == "ExternalName" and "external-name" not in p.set:
+        raise KubectlError('error: required flag(s) "external-name" not set')
+    tcp = [t for value in p.flags["tcp"] for t in value.split(",")]  # a string slice flag
+    cluster_ip = p.flags.get("clusterip") or ""
+    if cluster_ip == "None" and stype != "ClusterIP":
+        raise KubectlError("error: ClusterIP=None can only be used with ClusterIP service type")
+    if cluster_ip != "None" and not tcp and stype != "ExternalName":
+        raise KubectlError("error: at least one tcp port specifier must be provided")
+    external = p.flags.get("external-name") or ""
+    if stype == "ExternalName" and is_dns1123_subdomain(external):
+        raise KubectlError(f"error: invalid service external name {external}")
+    ports = []
+    for spec in tcp:
+        port, target = _parse_service_port(spec)
+        entry: dict[str, Any] = {
+            "name": spec.replace(":", "-"),
+            "port": port,
+            "protocol": "TCP",
+            "targetPort": target,
+        }
+        if p.flags.get("node-port"):
+            entry["nodePort"] = p.flags["node-port"]
+        ports.append(entry)
+    body: dict[str, Any] = {"type": stype, "selector": {"app": name}}
+    if ports:
+        body["ports"] = ports
+    if external:
+        body["externalName"] = external
+    if cluster_ip:
+        body["clusterIP"] = cluster_ip
+    svc = Service.model_validate({"metadata": {"name": name, "labels": {"app": name}}, "spec": body})
+
+    def wrap(err: K8snetError) -> K8snetError:
+        # create_service.go: fmt.Errorf("failed to create %s service: %v", o.Type, err): the status message
+        return KubectlError(f"error: failed to create {stype} service: {_status_message(err)}")
+
+    return _create_or_print(cluster, p, svc, "created", wrap)
+
+
+def _status_message(err: K8snetError) -> str:
+    """``StatusError.Error()``: the API status message, without kubectl's ``Error from server (...)`` prefix."""
+    from ..errors import InvalidError
+    from .apply import _invalid_status_message
+
+    if isinstance(err, InvalidError):
+        return _invalid_status_message(err)
+    text = str(err)
+    if text.startswith("Error from server ("):
+        return text.split("): ", 1)[1]
+    return text
+
+
+def _literal_sources(values: list[str]) -> list[tuple[str, str]]:
+    """``util.ParseLiteralSource``: ``key=value``, split at the first ``=``."""
+    out = []
+    for source in values:
+        if source.startswith("=") or "=" not in source:
+            raise KubectlError(f"error: invalid literal source {source}, expected key=value")
+        key, value = source.split("=", 1)
+        out.append((key, value))
+    return out
+
+
+def _file_sources(values: list[str]) -> list[tuple[str, bytes]]:
+    """``util.ParseFileSource`` and the file reading of create configmap/secret: ``[key=]path``; a directory
+    contributes its regular files."""
+    out: list[tuple[str, bytes]] = []
+    for source in values:
+        key, eq, path = source.partition("=")
+        if not eq:
+            key, path = os.path.basename(source), source
+        elif not key or not path:
+            raise KubectlError(
+                f"error: key name for file path {path} missing"
+                if not key
+                else "error: file path for key name missing"
+            )
+        if not os.path.exists(path):
+            raise KubectlError(f"error: error reading {path}: no such file or directory")
+        if os.path.isdir(path):
+            if eq:
+                raise KubectlError("error: cannot give a key name for a directory path")
+            for entry in sorted(os.listdir(path)):
+                full = os.path.join(path, entry)
+                if os.path.isfile(full):
+                    out.append((entry, open(full, "rb").read()))
+            continue
+        out.append((key, open(path, "rb").read()))
+    return out
+
+
+def _create_configmap(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
+    """``kubectl create configmap NAME --from-literal=k=v --from-file=[k=]path`` (create_configmap.go)."""
+    from ..api.core_v1 import ConfigMap
+    from ..apiserver.validation.util import is_config_map_key
+
+    p = parse_flags(
+        "create configmap",
+        words,
+        DRY_RUN_FLAGS
+        + [
+            Flag("from-literal", kind="list"),
+            Flag("from-file", kind="list"),
+            Flag("save-config", kind="bool", default=False),
+        ],
+    )
+    name = _name_from_args(p, "create configmap")
+    data: dict[str, str] = {}
+    binary: dict[str, str] = {}
+
+    def add(key: str, value: str | bytes) -> None:
+        errs = is_config_map_key(key)
+        if errs:
+            raise KubectlError(f'error: "{key}" is not a valid key name for a ConfigMap: {",".join(errs)}')
+        if key in data:
+            raise KubectlError(
+                f'error: cannot add key "{key}", another key by that name already exists in Data for ConfigMap "{name}"'
+            )
+        if key in binary:
+            raise KubectlError(
+                f'error: cannot add key "{key}", another key by that name already exists in BinaryData for '
+                f'ConfigMap "{name}"'
+            )
+        if isinstance(value, bytes):
             try:
-                stored, warnings = _create(cluster, obj)
-            except AlreadyExistsError as e:
-                raise _partial(
-                    "".join(out),
-                    f'Error from server (AlreadyExists): error when creating "{source}": '
-                    f'{e.resource} "{e.name}" already exists',
-                ) from None
-            out.append(f"{resource_name(stored)} created\n")
-            warn.append(warnings)
-    return KubectlOutput("".join(out), "".join(warn))
+                data[key] = value.decode("utf-8")
+            except UnicodeDecodeError:
+                import base64
+
+                binary[key] = base64.b64encode(value).decode("ascii")
+        else:
+            data[key] = value
+
+    for key, content in _file_sources(p.flags["from-file"]):
+        add(key, content)
+    for key, literal in _literal_sources(p.flags["from-literal"]):
+        add(key, literal)
+    body: dict[str, Any] = {"metadata": {"name": name}}
+    if data:
+        body["data"] = data
+    if binary:
+        body["binaryData"] = binary
+    return _create_or_print(
+        cluster,
+        p,
+        ConfigMap.model_validate(body),
+        "created",
+        lambda err: KubectlError(f"error: failed to create configmap: {_status_message(err)}"),
+    )
+
+
+def _create_secret(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
+    """``kubectl create secret generic NAME --from-literal=k=v --from-file=[k=]path [--type=T]``
+    (create_secret.go); the other secret types are not built here."""
+    import base64
+
+    from ..api.core_v1 import Secret
+    from ..apiserver.validation.util import is_config_map_key
+
+    sub = words[0] if words else ""
+    if sub in ("docker-registry", "tls"):
+        raise KubectlError(f"error: k8snet does not model `kubectl create secret {sub}`; write the manifest")
+    if sub != "generic":
+        # as for create service: kubectl prints the help when no type is given
+        raise _usage_error(
+            "create secret",
+            f'unknown command "{" ".join(w for w in words if not w.startswith("-"))}"'
+            if sub
+            else "a secret type is required",
+        )
+    p = parse_flags(
+        "create secret generic",
+        words[1:],
+        DRY_RUN_FLAGS
+        + [
+            Flag("from-literal", kind="list"),
+            Flag("from-file", kind="list"),
+            Flag("type"),
+            Flag("save-config", kind="bool", default=False),
+        ],
+    )
+    name = _name_from_args(p, "create secret generic")
+    data: dict[str, str] = {}
+    entries: list[tuple[str, bytes]] = [
+        (k, v.encode("utf-8")) for k, v in _literal_sources(p.flags["from-literal"])
+    ]
+    entries += _file_sources(p.flags["from-file"])
+    for key, value in entries:
+        errs = is_config_map_key(key)
+        if errs:
+            raise KubectlError(f'error: "{key}" is not valid key name for a Secret {";".join(errs)}')
+        if key in data:
+            raise KubectlError(f"error: cannot add key {key}, another key by that name already exists")
+        data[key] = base64.b64encode(value).decode("ascii")
+    body: dict[str, Any] = {"metadata": {"name": name}}
+    if data:
+        body["data"] = data
+    if p.flags.get("type"):
+        body["type"] = p.flags["type"]
+    return _create_or_print(
+        cluster,
+        p,
+        Secret.model_validate(body),
+        "created",
+        lambda err: KubectlError(f"error: failed to create secret: {_status_message(err)}"),
+    )
 
 
 def _create_deployment(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
@@ -785,6 +1247,65 @@ def _cmd_expose(cluster: KubectlCluster, words: list[str], stdin: str | None) ->
     return _create_or_print(cluster, p, svc, "exposed")
 
 
+def _dry_run_strategy(p: Parsed) -> str:
+    """``cmdutil.GetDryRunStrategy``: ``none``, ``client`` or ``server`` (booleans are the deprecated forms)."""
+    dry = p.flags.get("dry-run") or "none"
+    if dry.lower() in ("true", "1", "t"):
+        return "client"
+    if dry.lower() in ("false", "0", "f"):
+        return "none"
+    if dry not in ("none", "client", "server"):
+        raise KubectlError(f'error: Invalid dry-run value ({dry}). Must be "none", "server", or "client".')
+    return dry
+
+
+def _print_applied(report: Any, output: str) -> str:
+    """``-o yaml|json|name`` after an apply or create: the objects (a ``List`` for several) or their names."""
+    if output == "name":
+        return "".join(f"{resource_name(o)}\n" for o in report.applied)
+    if output == "yaml":
+        return to_yaml(report.applied, single=len(report.applied) == 1) if report.applied else ""
+    if output == "json":
+        return to_json(report.applied, single=len(report.applied) == 1) if report.applied else ""
+    return report.stdout
+
+
+def _write_files(cluster: KubectlCluster, p: Parsed, stdin: str | None, verb: str) -> KubectlOutput:
+    """``apply -f`` / ``create -f``: read every ``-f`` source, write each object on its own, report as kubectl."""
+    from .apply import apply_documents, create_documents
+
+    dry = _dry_run_strategy(p)
+    if dry == "client" and p.flags.get("server-side"):
+        raise KubectlError(
+            "error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)"
+        )
+    output = p.flags.get("output") or ""
+    if output not in ("", "yaml", "json", "name"):
+        raise KubectlError(
+            f'error: unable to match a printer suitable for the output format "{output}", '
+            "allowed formats are: json,name,yaml"
+        )
+    docs = read_filenames(p.flags["filename"], stdin, p.flags.get("recursive", False))
+    write = apply_documents if verb == "apply" else create_documents
+    report = write(
+        cluster.api,
+        docs,
+        namespace=p.flags["namespace"] or "default",
+        enforce_namespace="namespace" in p.set,
+        dry_run=dry,
+        after_each=cluster.reconcile,
+        resource_name=resource_name,
+    )
+    if report.error is not None:
+        # the one error itself (InvalidError, ...) or an ApplyError, each with what was printed before it;
+        # -o yaml|json prints objects only when everything succeeded (PrintAndPrunePostProcessor)
+        report.stdout = _print_applied(report, output) if output in ("", "name") else ""
+        report.raise_for_errors()
+    if not report.applied:
+        raise KubectlError(f"error: no objects passed to {verb}")
+    return KubectlOutput(_print_applied(report, output), report.warnings)
+
+
 def _intstr_parse(value: str) -> int | str:
     """``intstr.Parse``: a number when ``strconv.Atoi`` reads one (then ``FromInt``'s ``int32(...)``, which
     wraps), else the string as a port name, for the API server to judge.
@@ -799,47 +1320,23 @@ def _intstr_parse(value: str) -> int | str:
 
 
 def _cmd_apply(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:
+    """``kubectl apply -f``: see :mod:`k8snet.kubectl.apply` for what happens to each object and what is
+    printed when some fail."""
     p = parse_flags(
-        "apply", words, [Flag("filename", "f", "list"), Flag("server-side", kind="bool", default=False)]
+        "apply",
+        words,
+        [
+            Flag("filename", "f", "list"),
+            Flag("server-side", kind="bool", default=False),
+            Flag("recursive", "R", "bool", False),
+            Flag("dry-run", default="none"),
+            Flag("output", "o"),
+            Flag("validate", default="strict"),
+        ],
     )
     if not p.flags["filename"]:
         raise KubectlError("error: must specify one of -f and -k")
-    ns = p.flags["namespace"] or "default"
-    out: list[str] = []
-    warns: list[str] = []
-    for f in p.flags["filename"]:
-        objs, _ = _load(f, stdin)
-        for obj in objs:
-            if obj.namespaced and not obj.metadata.namespace:
-                obj.metadata.namespace = ns
-            kind, name = obj.kind, obj.metadata.name
-            try:
-                before = cluster.api.get(kind, name, obj.metadata.namespace or ns)
-            except NotFoundError:
-                before = None
-            stored = apply_one_object(cluster.api, obj)
-            # read before the controllers run: every request resets them
-            warns.extend(f"Warning: {w}\n" for w in cluster.api.last_warnings)
-            cluster.reconcile()
-            if before is None:
-                verb = "created"
-            elif _same_object(before, stored):
-                verb = "unchanged"  # kubectl computed an empty patch (and sends no request)
-            else:
-                verb = "configured"
-            out.append(f"{resource_name(stored)} {verb}\n")
-    # each distinct warning once per invocation: kubectl's warning writer deduplicates
-    # (rest.WarningWriterOptions{Deduplicate: true} in kubectl pkg/cmd/cmd.go NewKubectlCommand)
-    return KubectlOutput("".join(out), "".join(dict.fromkeys(warns)))
-
-
-def _same_object(a: Any, b: Any) -> bool:
-    """Equal but for the bookkeeping a no-op write may bump (resourceVersion, managedFields)."""
-    da, db = a.to_dict(), b.to_dict()
-    for d in (da, db):
-        d.get("metadata", {}).pop("resourceVersion", None)
-        d.get("metadata", {}).pop("managedFields", None)
-    return da == db
+    return _write_files(cluster, p, stdin, "apply")
 
 
 def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:

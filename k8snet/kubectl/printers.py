@@ -131,9 +131,140 @@ COLUMNS: dict[str, list[tuple[str, int]]] = {
         ("Selector", 1),
     ],
     "EndpointSlice": [("Name", 0), ("AddressType", 0), ("Ports", 0), ("Endpoints", 0), ("Age", 0)],
+    "ConfigMap": [("Name", 0), ("Data", 0), ("Age", 0)],
+    "Secret": [("Name", 0), ("Type", 0), ("Data", 0), ("Age", 0)],
+    "ServiceAccount": [("Name", 0), ("Secrets", 0), ("Age", 0)],
+    "PersistentVolume": [
+        ("Name", 0),
+        ("Capacity", 0),
+        ("Access Modes", 0),
+        ("Reclaim Policy", 0),
+        ("Status", 0),
+        ("Claim", 0),
+        ("StorageClass", 0),
+        ("VolumeAttributesClass", 0),
+        ("Reason", 0),
+        ("Age", 0),
+        ("VolumeMode", 1),
+    ],
+    "PersistentVolumeClaim": [
+        ("Name", 0),
+        ("Status", 0),
+        ("Volume", 0),
+        ("Capacity", 0),
+        ("Access Modes", 0),
+        ("StorageClass", 0),
+        ("VolumeAttributesClass", 0),
+        ("Age", 0),
+        ("VolumeMode", 1),
+    ],
+    "ReplicationController": [
+        ("Name", 0),
+        ("Desired", 0),
+        ("Current", 0),
+        ("Ready", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
+    "PodTemplate": [("Name", 0), ("Containers", 0), ("Images", 0), ("Pod Labels", 0)],
+    "ResourceQuota": [("Name", 0), ("Request", 0), ("Limit", 0), ("Age", 0)],
+    "StatefulSet": [("Name", 0), ("Ready", 0), ("Age", 0), ("Containers", 1), ("Images", 1)],
+    "DaemonSet": [
+        ("Name", 0),
+        ("Desired", 0),
+        ("Current", 0),
+        ("Ready", 0),
+        ("Up-to-date", 0),
+        ("Available", 0),
+        ("Node Selector", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
+    "ControllerRevision": [("Name", 0), ("Controller", 0), ("Revision", 0), ("Age", 0)],
+    "Job": [
+        ("Name", 0),
+        ("Status", 0),
+        ("Completions", 0),
+        ("Duration", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
+    "CronJob": [
+        ("Name", 0),
+        ("Schedule", 0),
+        ("Timezone", 0),
+        ("Suspend", 0),
+        ("Active", 0),
+        ("Last Schedule", 0),
+        ("Age", 0),
+        ("Containers", 1),
+        ("Images", 1),
+        ("Selector", 1),
+    ],
+    "HorizontalPodAutoscaler": [
+        ("Name", 0),
+        ("Reference", 0),
+        ("Targets", 0),
+        ("MinPods", 0),
+        ("MaxPods", 0),
+        ("Replicas", 0),
+        ("Age", 0),
+    ],
+    "PodDisruptionBudget": [
+        ("Name", 0),
+        ("Min Available", 0),
+        ("Max Unavailable", 0),
+        ("Allowed Disruptions", 0),
+        ("Age", 0),
+    ],
+    "Ingress": [("Name", 0), ("Class", 0), ("Hosts", 0), ("Address", 0), ("Ports", 0), ("Age", 0)],
+    "IngressClass": [("Name", 0), ("Controller", 0), ("Parameters", 0), ("Age", 0)],
+    "NetworkPolicy": [("Name", 0), ("Pod-Selector", 0), ("Age", 0)],
+    "RoleBinding": [
+        ("Name", 0),
+        ("Role", 0),
+        ("Age", 0),
+        ("Users", 1),
+        ("Groups", 1),
+        ("ServiceAccounts", 1),
+    ],
+    "ClusterRoleBinding": [
+        ("Name", 0),
+        ("Role", 0),
+        ("Age", 0),
+        ("Users", 1),
+        ("Groups", 1),
+        ("ServiceAccounts", 1),
+    ],
+    "StorageClass": [
+        ("Name", 0),
+        ("Provisioner", 0),
+        ("ReclaimPolicy", 0),
+        ("VolumeBindingMode", 0),
+        ("AllowVolumeExpansion", 0),
+        ("Age", 0),
+    ],
+    "PriorityClass": [("Name", 0), ("Value", 0), ("Global-Default", 0), ("Age", 0), ("PreemptionPolicy", 0)],
+    "Lease": [("Name", 0), ("Holder", 0), ("Age", 0)],
+    "RuntimeClass": [("Name", 0), ("Handler", 0), ("Age", 0)],
+    "ValidatingWebhookConfiguration": [("Name", 0), ("Webhooks", 0), ("Age", 0)],
+    "MutatingWebhookConfiguration": [("Name", 0), ("Webhooks", 0), ("Age", 0)],
     "ServiceCIDR": [("Name", 0), ("CIDRs", 0), ("Age", 0)],
     "IPAddress": [("Name", 0), ("ParentRef", 0)],
 }
+
+#: ``rest.NewDefaultTableConvertor`` (k8s.io/apiserver ``pkg/registry/rest/table.go``): the table a resource
+#: whose registry has no printer gets: the name and the creation time in RFC 3339 (``kubectl get roles`` prints
+#: ``NAME  CREATED AT``). Roles, ClusterRoles, LimitRanges and CRDs are served this way.
+DEFAULT_COLUMNS: list[tuple[str, int]] = [("Name", 0), ("Created At", 0)]
+for _kind in ("Role", "ClusterRole", "LimitRange", "CustomResourceDefinition"):
+    COLUMNS[_kind] = DEFAULT_COLUMNS
 
 #: Index of the column with ``Format: "name"`` (where ``kind/`` is prefixed when several kinds are printed).
 _NAME_COLUMN = {kind: [c for c, _ in cols].index("Name") for kind, cols in COLUMNS.items()}
@@ -640,6 +771,472 @@ def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
     return [_get(ns, "metadata", "name", default=""), _get(ns, "status", "phase", default=""), _age(ns, now)]
 
 
+# --- the other built-in kinds ----------------------------------------------------------------------------------
+
+
+def _default_row(obj: Any, now: datetime | None) -> list[str]:
+    """``defaultTableConvertor``: name and ``creationTimestamp`` as RFC 3339 (UTC)."""
+    ts = parse_time(_get(obj, "metadata", "creationTimestamp"))
+    return [
+        _get(obj, "metadata", "name", default=""),
+        ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else "0001-01-01T00:00:00Z",
+    ]
+
+
+def _go_bool(value: Any) -> str:
+    """A Go ``bool`` cell, printed with ``%v``."""
+    return "true" if value else "false"
+
+
+def _print_bool_ptr(value: Any) -> str:
+    """``printBoolPtr``: ``True``/``False``, ``<unset>`` for nil."""
+    if value is None:
+        return "<unset>"
+    return "True" if value else "False"
+
+
+def _configmap_row(cm: Any, now: datetime | None) -> list[str]:
+    data = len(_get(cm, "data") or {}) + len(_get(cm, "binaryData") or {})
+    return [_get(cm, "metadata", "name", default=""), str(data), _age(cm, now)]
+
+
+def _secret_row(s: Any, now: datetime | None) -> list[str]:
+    return [
+        _get(s, "metadata", "name", default=""),
+        _get(s, "type", default=""),
+        str(len(_get(s, "data") or {})),
+        _age(s, now),
+    ]
+
+
+def _service_account_row(sa: Any, now: datetime | None) -> list[str]:
+    return [_get(sa, "metadata", "name", default=""), str(len(_get(sa, "secrets") or [])), _age(sa, now)]
+
+
+def access_modes_string(modes: Sequence[str] | None) -> str:
+    """``helper.GetAccessModesAsString``: ``RWO,ROX,RWX,RWOP`` in that order, duplicates dropped.
+
+    >>> access_modes_string(["ReadWriteMany", "ReadWriteOnce", "ReadWriteOnce"])
+    'RWO,RWX'
+    """
+    modes = modes or []
+    short = [
+        ("ReadWriteOnce", "RWO"),
+        ("ReadOnlyMany", "ROX"),
+        ("ReadWriteMany", "RWX"),
+        ("ReadWriteOncePod", "RWOP"),
+    ]
+    return ",".join(abbr for mode, abbr in short if mode in modes)
+
+
+_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
+def _pv_row(pv: Any, now: datetime | None) -> list[str]:
+    claim = _get(pv, "spec", "claimRef")
+    claim_str = f"{_get(claim, 'namespace', default='')}/{_get(claim, 'name', default='')}" if claim else ""
+    phase = _get(pv, "status", "phase", default="")
+    if _get(pv, "metadata", "deletionTimestamp") is not None:
+        phase = "Terminating"
+    annotations = _get(pv, "metadata", "annotations") or {}
+    cls = annotations.get(_BETA_STORAGE_CLASS) if _BETA_STORAGE_CLASS in annotations else None
+    return [
+        _get(pv, "metadata", "name", default=""),
+        (_get(pv, "spec", "capacity") or {}).get("storage", "0"),
+        access_modes_string(_get(pv, "spec", "accessModes")),
+        _get(pv, "spec", "persistentVolumeReclaimPolicy", default=""),
+        phase,
+        claim_str,
+        cls if cls is not None else _get(pv, "spec", "storageClassName", default=""),
+        _get(pv, "spec", "volumeAttributesClassName", default="<unset>"),
+        _get(pv, "status", "reason", default=""),
+        _age(pv, now),
+        _get(pv, "spec", "volumeMode", default="<unset>"),
+    ]
+
+
+def _pvc_row(pvc: Any, now: datetime | None) -> list[str]:
+    phase = _get(pvc, "status", "phase", default="")
+    if _get(pvc, "metadata", "deletionTimestamp") is not None:
+        phase = "Terminating"
+    volume = _get(pvc, "spec", "volumeName", default="")
+    capacity = access = ""
+    if volume:
+        access = access_modes_string(_get(pvc, "status", "accessModes"))
+        capacity = (_get(pvc, "status", "capacity") or {}).get("storage", "0")
+    annotations = _get(pvc, "metadata", "annotations") or {}
+    cls = annotations.get(_BETA_STORAGE_CLASS) if _BETA_STORAGE_CLASS in annotations else None
+    return [
+        _get(pvc, "metadata", "name", default=""),
+        phase,
+        volume,
+        capacity,
+        access,
+        cls if cls is not None else _get(pvc, "spec", "storageClassName", default=""),
+        _get(pvc, "spec", "volumeAttributesClassName", default="<unset>"),
+        _age(pvc, now),
+        _get(pvc, "spec", "volumeMode", default="<unset>"),
+    ]
+
+
+def _rc_row(rc: Any, now: datetime | None) -> list[str]:
+    names, images = _layout_container_cells(_get(rc, "spec", "template", "spec", "containers"))
+    return [
+        _get(rc, "metadata", "name", default=""),
+        str(_get(rc, "spec", "replicas", default=0)),
+        str(_get(rc, "status", "replicas", default=0)),
+        str(_get(rc, "status", "readyReplicas", default=0)),
+        _age(rc, now),
+        names,
+        images,
+        format_labels(_get(rc, "spec", "selector")),
+    ]
+
+
+def _pod_template_row(pt: Any, now: datetime | None) -> list[str]:
+    names, images = _layout_container_cells(_get(pt, "template", "spec", "containers"))
+    return [
+        _get(pt, "metadata", "name", default=""),
+        names,
+        images,
+        format_labels(_get(pt, "template", "metadata", "labels")),
+    ]
+
+
+def _resource_quota_row(rq: Any, now: datetime | None) -> list[str]:
+    hard = _get(rq, "status", "hard") or {}
+    used = _get(rq, "status", "used") or {}
+    request: list[str] = []
+    limit: list[str] = []
+    for name in sorted(hard):
+        target = limit if name.split(".")[0] == "limits" and "." in name else request
+        target.append(f"{name}: {used.get(name, '0')}/{hard[name]}")
+    return [_get(rq, "metadata", "name", default=""), ", ".join(request), ", ".join(limit), _age(rq, now)]
+
+
+def _stateful_set_row(sts: Any, now: datetime | None) -> list[str]:
+    names, images = _layout_container_cells(_get(sts, "spec", "template", "spec", "containers"))
+    ready = _get(sts, "status", "readyReplicas", default=0)
+    return [
+        _get(sts, "metadata", "name", default=""),
+        f"{ready}/{_get(sts, 'spec', 'replicas', default=0)}",
+        _age(sts, now),
+        names,
+        images,
+    ]
+
+
+def _daemon_set_row(ds: Any, now: datetime | None) -> list[str]:
+    names, images = _layout_container_cells(_get(ds, "spec", "template", "spec", "containers"))
+    return [
+        _get(ds, "metadata", "name", default=""),
+        str(_get(ds, "status", "desiredNumberScheduled", default=0)),
+        str(_get(ds, "status", "currentNumberScheduled", default=0)),
+        str(_get(ds, "status", "numberReady", default=0)),
+        str(_get(ds, "status", "updatedNumberScheduled", default=0)),
+        str(_get(ds, "status", "numberAvailable", default=0)),
+        format_labels(_get(ds, "spec", "template", "spec", "nodeSelector")),
+        _age(ds, now),
+        names,
+        images,
+        format_label_selector(_get(ds, "spec", "selector")),
+    ]
+
+
+def _controller_revision_row(cr: Any, now: datetime | None) -> list[str]:
+    controller = "<none>"
+    for ref in _get(cr, "metadata", "ownerReferences") or []:
+        if _get(ref, "controller"):
+            group = (_get(ref, "apiVersion", default="") or "").rpartition("/")[0]
+            kind = _get(ref, "kind", default="")
+            qualified = f"{kind}.{group}" if group else kind
+            controller = (
+                f"{qualified.lower()}/{_get(ref, 'name', default='')}"
+                if kind
+                else _get(ref, "name", default="")
+            )
+            break
+    return [
+        _get(cr, "metadata", "name", default=""),
+        controller,
+        str(_get(cr, "revision", default=0)),
+        _age(cr, now),
+    ]
+
+
+def _has_condition(conditions: Any, ctype: str) -> bool:
+    for c in conditions or []:
+        if _get(c, "type") == ctype:
+            return _get(c, "status") == "True"
+    return False
+
+
+def _job_row(job: Any, now: datetime | None) -> list[str]:
+    from .age import human_duration
+
+    succeeded = _get(job, "status", "succeeded", default=0)
+    completions = _get(job, "spec", "completions")
+    if completions is not None:
+        done = f"{succeeded}/{completions}"
+    else:
+        parallelism = _get(job, "spec", "parallelism", default=0)
+        done = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
+    start = parse_time(_get(job, "status", "startTime"))
+    end = parse_time(_get(job, "status", "completionTime"))
+    duration = ""
+    if start is not None and end is None and now is not None:
+        duration = human_duration(now - start)
+    elif start is not None and end is not None:
+        duration = human_duration(end - start)
+    conditions = _get(job, "status", "conditions")
+    if _has_condition(conditions, "Complete"):
+        status = "Complete"
+    elif _has_condition(conditions, "Failed"):
+        status = "Failed"
+    elif _get(job, "metadata", "deletionTimestamp") is not None:
+        status = "Terminating"
+    elif _has_condition(conditions, "Suspended"):
+        status = "Suspended"
+    elif _has_condition(conditions, "FailureTarget"):
+        status = "FailureTarget"
+    else:
+        status = "Running"
+    names, images = _layout_container_cells(_get(job, "spec", "template", "spec", "containers"))
+    return [
+        _get(job, "metadata", "name", default=""),
+        status,
+        done,
+        duration,
+        _age(job, now),
+        names,
+        images,
+        format_label_selector(_get(job, "spec", "selector")),
+    ]
+
+
+def _cron_job_row(cj: Any, now: datetime | None) -> list[str]:
+    last = _get(cj, "status", "lastScheduleTime")
+    names, images = _layout_container_cells(
+        _get(cj, "spec", "jobTemplate", "spec", "template", "spec", "containers")
+    )
+    return [
+        _get(cj, "metadata", "name", default=""),
+        _get(cj, "spec", "schedule", default=""),
+        _get(cj, "spec", "timeZone", default="<none>"),
+        _print_bool_ptr(_get(cj, "spec", "suspend")),
+        str(len(_get(cj, "status", "active") or [])),
+        translate_timestamp_since(last, now) if last is not None else "<none>",
+        _age(cj, now),
+        names,
+        images,
+        format_label_selector(_get(cj, "spec", "jobTemplate", "spec", "selector")),
+    ]
+
+
+def format_hpa_metrics(specs: Sequence[Any] | None, statuses: Sequence[Any] | None) -> str:
+    """``formatHPAMetrics``: ``<resource>: <current>/<target>`` per metric, two at most; ``<unknown>`` for a
+    current value no autoscaler has measured yet.
+
+    >>> format_hpa_metrics([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization",
+    ...     "averageUtilization": 80}}}], None)
+    'cpu: <unknown>/80%'
+    """
+    if not specs:
+        return "<none>"
+    statuses = list(statuses or [])
+    out: list[str] = []
+    for i, spec in enumerate(specs):
+        status = statuses[i] if i < len(statuses) else None
+        mtype = _get(spec, "type")
+        if mtype in ("Resource", "ContainerResource"):
+            key = "resource" if mtype == "Resource" else "containerResource"
+            src = _get(spec, key)
+            target = _get(src, "target")
+            name = _get(src, "name", default="")
+            current_src = _get(status, key)
+            if _get(target, "averageValue") is not None:
+                current = _get(current_src, "current", "averageValue", default="<unknown>")
+                out.append(f"{name}: {current}/{_get(target, 'averageValue')}")
+            else:
+                util = _get(current_src, "current", "averageUtilization")
+                current = f"{util}%" if util is not None else "<unknown>"
+                want = _get(target, "averageUtilization")
+                out.append(f"{name}: {current}/{want}%" if want is not None else f"{name}: {current}/<auto>")
+        elif mtype == "Pods":
+            current = _get(status, "pods", "current", "averageValue", default="<unknown>")
+            out.append(f"{current}/{_get(spec, 'pods', 'target', 'averageValue', default='')}")
+        elif mtype in ("Object", "External"):
+            key = mtype.lower()
+            target = _get(spec, key, "target")
+            if _get(target, "averageValue") is not None:
+                current = _get(status, key, "current", "averageValue", default="<unknown>")
+                out.append(f"{current}/{_get(target, 'averageValue')} (avg)")
+            else:
+                current = _get(status, key, "current", "value", default="<unknown>")
+                out.append(f"{current}/{_get(target, 'value', default='')}")
+        else:
+            out.append("<unknown type>")
+    if len(out) > 2:
+        return f"{', '.join(out[:2])} + {len(out) - 2} more..."
+    return ", ".join(out)
+
+
+def _hpa_row(hpa: Any, now: datetime | None) -> list[str]:
+    ref = _get(hpa, "spec", "scaleTargetRef")
+    min_pods = _get(hpa, "spec", "minReplicas")
+    return [
+        _get(hpa, "metadata", "name", default=""),
+        f"{_get(ref, 'kind', default='')}/{_get(ref, 'name', default='')}",
+        format_hpa_metrics(_get(hpa, "spec", "metrics"), _get(hpa, "status", "currentMetrics")),
+        str(min_pods) if min_pods is not None else "<unset>",
+        str(_get(hpa, "spec", "maxReplicas", default=0)),
+        str(_get(hpa, "status", "currentReplicas", default=0)),
+        _age(hpa, now),
+    ]
+
+
+def _pdb_row(pdb: Any, now: datetime | None) -> list[str]:
+    min_available = _get(pdb, "spec", "minAvailable")
+    max_unavailable = _get(pdb, "spec", "maxUnavailable")
+    return [
+        _get(pdb, "metadata", "name", default=""),
+        str(min_available) if min_available is not None else "N/A",
+        str(max_unavailable) if max_unavailable is not None else "N/A",
+        str(_get(pdb, "status", "disruptionsAllowed", default=0)),
+        _age(pdb, now),
+    ]
+
+
+def format_ingress_hosts(rules: Sequence[Any] | None) -> str:
+    """``formatHosts``: the rules' hosts, three at most, ``*`` when none names one.
+
+    >>> format_ingress_hosts([{"host": "a"}, {"host": "b"}, {}, {"host": "d"}, {"host": "e"}])
+    'a,b,d + 2 more...'
+    """
+    rules = list(rules or [])
+    out: list[str] = []
+    more = False
+    for rule in rules:
+        if len(out) == 3:
+            more = True
+        host = _get(rule, "host", default="")
+        if not more and host:
+            out.append(host)
+    if not out:
+        return "*"
+    return f"{','.join(out)} + {len(rules) - 3} more..." if more else ",".join(out)
+
+
+def _ingress_row(ing: Any, now: datetime | None) -> list[str]:
+    found: set[str] = set()
+    for entry in _get(ing, "status", "loadBalancer", "ingress") or []:
+        if _get(entry, "ip"):
+            found.add(_get(entry, "ip"))
+        elif _get(entry, "hostname"):
+            found.add(_get(entry, "hostname"))
+    return [
+        _get(ing, "metadata", "name", default=""),
+        _get(ing, "spec", "ingressClassName", default="<none>"),
+        format_ingress_hosts(_get(ing, "spec", "rules")),
+        ",".join(sorted(found)),  # ingressLoadBalancerStatusStringer, wide (server-side printing)
+        "80, 443" if _get(ing, "spec", "tls") else "80",
+        _age(ing, now),
+    ]
+
+
+def _ingress_class_row(ic: Any, now: datetime | None) -> list[str]:
+    params = _get(ic, "spec", "parameters")
+    parameters = "<none>"
+    if params is not None:
+        parameters = _get(params, "kind", default="")
+        if _get(params, "apiGroup") is not None:
+            parameters += "." + _get(params, "apiGroup")
+        parameters += "/" + _get(params, "name", default="")
+    return [
+        _get(ic, "metadata", "name", default=""),
+        _get(ic, "spec", "controller", default=""),
+        parameters,
+        _age(ic, now),
+    ]
+
+
+def _network_policy_row(np: Any, now: datetime | None) -> list[str]:
+    selector = _get(np, "spec", "podSelector")
+    return [
+        _get(np, "metadata", "name", default=""),
+        format_label_selector(selector if selector is not None else {}),
+        _age(np, now),
+    ]
+
+
+def _binding_row(b: Any, now: datetime | None) -> list[str]:
+    users, groups, sas = [], [], []
+    for subject in _get(b, "subjects") or []:
+        kind, name = _get(subject, "kind", default=""), _get(subject, "name", default="")
+        if kind == "ServiceAccount":
+            sas.append(f"{_get(subject, 'namespace', default='')}/{name}")
+        elif kind == "User":
+            users.append(name)
+        elif kind == "Group":
+            groups.append(name)
+    ref = _get(b, "roleRef")
+    return [
+        _get(b, "metadata", "name", default=""),
+        f"{_get(ref, 'kind', default='')}/{_get(ref, 'name', default='')}",
+        _age(b, now),
+        ", ".join(users),
+        ", ".join(groups),
+        ", ".join(sas),
+    ]
+
+
+_DEFAULT_CLASS_ANNOTATIONS = (
+    "storageclass.kubernetes.io/is-default-class",
+    "storageclass.beta.kubernetes.io/is-default-class",
+)
+
+
+def _storage_class_row(sc: Any, now: datetime | None) -> list[str]:
+    name = _get(sc, "metadata", "name", default="")
+    annotations = _get(sc, "metadata", "annotations") or {}
+    if any(annotations.get(a) == "true" for a in _DEFAULT_CLASS_ANNOTATIONS):
+        name += " (default)"
+    return [
+        name,
+        _get(sc, "provisioner", default=""),
+        _get(sc, "reclaimPolicy", default="Delete"),
+        _get(sc, "volumeBindingMode", default="Immediate"),
+        _go_bool(_get(sc, "allowVolumeExpansion", default=False)),
+        _age(sc, now),
+    ]
+
+
+def _priority_class_row(pc: Any, now: datetime | None) -> list[str]:
+    return [
+        _get(pc, "metadata", "name", default=""),
+        str(_get(pc, "value", default=0)),
+        _go_bool(_get(pc, "globalDefault", default=False)),
+        _age(pc, now),
+        _get(pc, "preemptionPolicy", default=""),
+    ]
+
+
+def _lease_row(lease: Any, now: datetime | None) -> list[str]:
+    return [
+        _get(lease, "metadata", "name", default=""),
+        _get(lease, "spec", "holderIdentity", default=""),
+        _age(lease, now),
+    ]
+
+
+def _runtime_class_row(rc: Any, now: datetime | None) -> list[str]:
+    return [_get(rc, "metadata", "name", default=""), _get(rc, "handler", default=""), _age(rc, now)]
+
+
+def _webhook_row(cfg: Any, now: datetime | None) -> list[str]:
+    return [_get(cfg, "metadata", "name", default=""), str(len(_get(cfg, "webhooks") or [])), _age(cfg, now)]
+
+
 def _service_cidr_row(sc: Any, now: datetime | None) -> list[str]:
     # printServiceCIDR: the CIDRs joined with ","
     cidrs = ",".join(_get(sc, "spec", "cidrs", default=None) or [])
@@ -670,6 +1267,36 @@ _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
     "Node": _node_row,
     "Event": _event_row,
     "Namespace": _namespace_row,
+    "ConfigMap": _configmap_row,
+    "Secret": _secret_row,
+    "ServiceAccount": _service_account_row,
+    "PersistentVolume": _pv_row,
+    "PersistentVolumeClaim": _pvc_row,
+    "ReplicationController": _rc_row,
+    "PodTemplate": _pod_template_row,
+    "ResourceQuota": _resource_quota_row,
+    "StatefulSet": _stateful_set_row,
+    "DaemonSet": _daemon_set_row,
+    "ControllerRevision": _controller_revision_row,
+    "Job": _job_row,
+    "CronJob": _cron_job_row,
+    "HorizontalPodAutoscaler": _hpa_row,
+    "PodDisruptionBudget": _pdb_row,
+    "Ingress": _ingress_row,
+    "IngressClass": _ingress_class_row,
+    "NetworkPolicy": _network_policy_row,
+    "RoleBinding": _binding_row,
+    "ClusterRoleBinding": _binding_row,
+    "StorageClass": _storage_class_row,
+    "PriorityClass": _priority_class_row,
+    "Lease": _lease_row,
+    "RuntimeClass": _runtime_class_row,
+    "ValidatingWebhookConfiguration": _webhook_row,
+    "MutatingWebhookConfiguration": _webhook_row,
+    "Role": _default_row,
+    "ClusterRole": _default_row,
+    "LimitRange": _default_row,
+    "CustomResourceDefinition": _default_row,
     "ServiceCIDR": _service_cidr_row,
     "IPAddress": _ip_address_row,
 }
@@ -694,6 +1321,11 @@ def table_rows(obj: Any, now: datetime | None = None, wide: bool = True) -> list
     if not wide:
         if obj.kind == "Service":
             cells[3] = _service_external_ip(obj, wide=False)
+        if obj.kind == "PriorityClass":
+            # printPriorityClass adds the PreemptionPolicy cell only for Wide, though its column has priority 0
+            # (so kubectl, always handed wide rows, always shows it)
+            cells = cells[:-1]
+            return cells
         cells = [c for c, (_, prio) in zip(cells, COLUMNS[obj.kind], strict=True) if prio == 0]
     return cells
 
@@ -843,8 +1475,81 @@ def _go_zero_values(d: dict) -> dict:
     pod_spec = d.get("spec") if kind == "Pod" else (d.get("spec", {}).get("template") or {}).get("spec")
     for c in (pod_spec or {}).get("containers") or []:
         c.setdefault("resources", {})  # ResourceRequirements is a struct
+    for path, zero in _STRUCT_FIELDS.get(str(kind), ()):
+        parent = d
+        for part in path[:-1]:
+            parent = parent.setdefault(part, {})
+            if not isinstance(parent, dict):
+                break
+        else:
+            parent.setdefault(path[-1], zero)
     d.setdefault("metadata", {})
     return d
+
+
+#: For the other built-in kinds: fields encoding/json always writes (struct fields, and slices or scalars
+#: without ``omitempty``), as (path, zero value). Status fields the server always sets are in the models.
+_STRUCT_FIELDS: dict[str, tuple[tuple[tuple[str, ...], Any], ...]] = {
+    "PersistentVolume": ((("spec",), {}), (("status",), {})),
+    "PersistentVolumeClaim": ((("spec",), {}), (("spec", "resources"), {}), (("status",), {})),
+    "ReplicationController": ((("spec",), {}), (("status",), {"replicas": 0})),
+    "PodTemplate": (
+        (("template",), {}),
+        (("template", "spec"), {}),
+        (("template", "spec", "containers"), None),
+    ),
+    "LimitRange": ((("spec",), {}), (("spec", "limits"), None)),
+    "ResourceQuota": ((("spec",), {}), (("status",), {})),
+    "StatefulSet": (
+        (("spec",), {}),
+        (("spec", "template"), {}),
+        (("status",), {"availableReplicas": 0, "replicas": 0}),
+    ),
+    "DaemonSet": (
+        (("spec",), {}),
+        (("spec", "template"), {}),
+        (("spec", "updateStrategy"), {}),
+        (
+            ("status",),
+            {
+                "currentNumberScheduled": 0,
+                "desiredNumberScheduled": 0,
+                "numberMisscheduled": 0,
+                "numberReady": 0,
+            },
+        ),
+    ),
+    "ControllerRevision": ((("revision",), 0),),
+    "Job": ((("spec",), {}), (("spec", "template"), {}), (("status",), {})),
+    "CronJob": (
+        (("spec",), {}),
+        (("spec", "schedule"), ""),
+        (("spec", "jobTemplate"), {}),
+        (("status",), {}),
+    ),
+    "HorizontalPodAutoscaler": (
+        (("spec",), {}),
+        (("spec", "scaleTargetRef"), {}),
+        (("spec", "maxReplicas"), 0),
+        (("status",), {"desiredReplicas": 0}),
+    ),
+    "PodDisruptionBudget": (
+        (("spec",), {}),
+        (("status",), {"currentHealthy": 0, "desiredHealthy": 0, "disruptionsAllowed": 0, "expectedPods": 0}),
+    ),
+    "Ingress": ((("spec",), {}), (("status",), {}), (("status", "loadBalancer"), {})),
+    "IngressClass": ((("spec",), {}),),
+    "NetworkPolicy": ((("spec",), {}), (("spec", "podSelector"), {})),
+    "Role": ((("rules",), None),),
+    "ClusterRole": ((("rules",), None),),
+    "RoleBinding": ((("roleRef",), {}),),
+    "ClusterRoleBinding": ((("roleRef",), {}),),
+    "StorageClass": ((("provisioner",), ""),),
+    "PriorityClass": ((("value",), 0),),
+    "Lease": ((("spec",), {}),),
+    "RuntimeClass": ((("handler",), ""),),
+    "CustomResourceDefinition": ((("spec",), {}), (("status",), {})),
+}
 
 
 def _list_dict(objects: Sequence[Any], single: bool) -> dict:

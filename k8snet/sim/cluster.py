@@ -5,8 +5,8 @@ The controllers read the store through shared informers (:attr:`Cluster.informer
 (:mod:`k8snet.controllers`); every write returns once they have settled (:meth:`Cluster.reconcile`), so a lesson
 sees the result of its ``kubectl`` command at once.
 The presets, their checks and the objects ``kubeadm init`` leaves behind (Namespaces, Nodes, the ``kubernetes``
-and ``kube-dns`` Services, CoreDNS) are in :mod:`k8snet.sim.bootstrap`; ``apply``'s three-way merge and
-last-applied annotation are kubectl's, in :mod:`k8snet.kubectl.apply`. ``Cluster`` implements
+and ``kube-dns`` Services, CoreDNS) are in :mod:`k8snet.sim.bootstrap`; ``apply``'s per-object semantics,
+three-way merge and last-applied annotation are kubectl's, in :mod:`k8snet.kubectl.apply`. ``Cluster`` implements
 :class:`k8snet.kubectl.command.KubectlCluster`, what kubectl needs of a cluster.
 
 Time: the system objects are created one day before the lesson starts (``2025-12-31T00:00:00Z`` by default),
@@ -55,9 +55,9 @@ from k8snet.controllers.endpointslice import EndpointSliceController
 from k8snet.controllers.informers import SharedInformerFactory
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.errors import K8snetError
-from k8snet.kubectl.apply import apply_one_object
+from k8snet.kubectl.apply import apply_documents, apply_one_object, create_documents
 from k8snet.kubectl.command import KubectlCluster, KubectlOutput, run
-from k8snet.manifests import load
+from k8snet.manifests import load, load_documents
 from k8snet.sim import bootstrap
 
 __all__ = ["Cluster", "WORK_BUDGET"]
@@ -264,21 +264,61 @@ class Cluster(KubectlCluster):
                 self._started.append(controller)
 
     # -- writes ------------------------------------------------------------------------------------------
-    def apply(self, manifest: Any) -> list[Any]:
-        """``kubectl apply``: create what is missing, three-way-merge what exists; returns the stored objects.
+    def apply(self, manifest: Any, atomic: bool = False) -> list[Any]:
+        """``kubectl apply -f``: create what is missing, three-way-merge what exists; returns the stored objects.
 
-        Each object is applied as kubectl applies it (:func:`k8snet.kubectl.apply.apply_one_object`). All
-        documents are applied in one transaction: if any is rejected nothing changes (real kubectl applies
-        documents one by one and keeps the ones before the failure).
+        As kubectl does (:func:`k8snet.kubectl.apply.apply_documents`), each object is applied on its own and is
+        all-or-nothing in the store; a document that cannot be decoded, a kind the server does not serve or an
+        object the server rejects is reported and the others are still applied. Then the controllers react. If
+        any failed, the error kubectl exits with is raised after the others were applied: the one error itself
+        (an :class:`~k8snet.errors.InvalidError`, ...) or a :class:`~k8snet.kubectl.apply.ApplyError` for
+        several; either has ``applied`` (the objects stored) and ``stdout`` (what kubectl printed for them).
+
+        ``atomic=True`` applies everything in one transaction instead: if any object is rejected nothing
+        changes (no kubectl does this; for a lesson that wants all or nothing).
+
+        >>> c = Cluster(preset="minikube")
+        >>> try:
+        ...     c.apply('''
+        ... apiVersion: v1
+        ... kind: ConfigMap
+        ... metadata: {name: web-config}
+        ... ---
+        ... apiVersion: extensions/v1beta1
+        ... kind: Ingress
+        ... metadata: {name: web}
+        ... ''')
+        ... except Exception as err:
+        ...     print(err.stdout + str(err))
+        configmap/web-config created
+        error: resource mapping not found for name: "web" namespace: "" from "STDIN": no matches for kind "Ingress" in version "extensions/v1beta1"
+        ensure CRDs are installed first
+        >>> c.get("configmap", "web-config").metadata.name
+        'web-config'
         """
-        return self._write_all(load(manifest), lambda obj: apply_one_object(self.api, obj))
+        if atomic:
+            return self._write_all(load(manifest), lambda obj: apply_one_object(self.api, obj))
+        return self._write_each(manifest, apply_documents)
 
-    def create(self, manifest: Any) -> list[Any]:
-        """``kubectl create``: create every document (all-or-nothing); existing objects are an error."""
-        return self._write_all(load(manifest), self.api.create)
+    def create(self, manifest: Any, atomic: bool = False) -> list[Any]:
+        """``kubectl create -f``: create every object on its own (:func:`k8snet.kubectl.apply.create_documents`);
+        an existing object is an error (``AlreadyExists``) and the rest go on; errors are raised as
+        :meth:`apply` raises them. ``atomic=True``: all or nothing, in one transaction."""
+        if atomic:
+            return self._write_all(load(manifest), self.api.create)
+        return self._write_each(manifest, create_documents)
+
+    def _write_each(self, manifest: Any, write: Callable[..., Any]) -> list[Any]:
+        """Write each object of ``manifest`` on its own, reconcile once after all, raise what kubectl exits with."""
+        report = write(self.api, load_documents(manifest))
+        self.last_warnings = report.warning_texts
+        self.reconcile()
+        report.raise_for_errors()
+        return report.applied
 
     def _write_all(self, objs: Sequence[Resource], write: Callable[[Resource], Any]) -> list[Any]:
-        """``write`` each object in one transaction, keep the API server's warnings, then reconcile."""
+        """``write`` each object in one transaction (``atomic=True``), keep the API server's warnings, then
+        reconcile."""
         out = []
         warnings: list[str] = []
         with _gc_paused(), self.store.transaction():

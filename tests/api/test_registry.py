@@ -14,17 +14,59 @@ from k8snet.kubectl.printers import COLUMNS, kind_string, table_rows
 #: ``kubectl api-resources`` on a v1.34 cluster, for the kinds k8snet models:
 #: NAME, SHORTNAMES, APIVERSION, NAMESPACED, KIND.
 API_RESOURCES = [
+    ("configmaps", "cm", "v1", True, "ConfigMap"),
     ("endpoints", "ep", "v1", True, "Endpoints"),
     ("events", "ev", "v1", True, "Event"),
+    ("limitranges", "limits", "v1", True, "LimitRange"),
     ("namespaces", "ns", "v1", False, "Namespace"),
     ("nodes", "no", "v1", False, "Node"),
+    ("persistentvolumeclaims", "pvc", "v1", True, "PersistentVolumeClaim"),
+    ("persistentvolumes", "pv", "v1", False, "PersistentVolume"),
     ("pods", "po", "v1", True, "Pod"),
+    ("podtemplates", "", "v1", True, "PodTemplate"),
+    ("replicationcontrollers", "rc", "v1", True, "ReplicationController"),
+    ("resourcequotas", "quota", "v1", True, "ResourceQuota"),
+    ("secrets", "", "v1", True, "Secret"),
+    ("serviceaccounts", "sa", "v1", True, "ServiceAccount"),
     ("services", "svc", "v1", True, "Service"),
+    (
+        "mutatingwebhookconfigurations",
+        "",
+        "admissionregistration.k8s.io/v1",
+        False,
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "validatingwebhookconfigurations",
+        "",
+        "admissionregistration.k8s.io/v1",
+        False,
+        "ValidatingWebhookConfiguration",
+    ),
+    ("customresourcedefinitions", "crd,crds", "apiextensions.k8s.io/v1", False, "CustomResourceDefinition"),
+    ("controllerrevisions", "", "apps/v1", True, "ControllerRevision"),
+    ("daemonsets", "ds", "apps/v1", True, "DaemonSet"),
     ("deployments", "deploy", "apps/v1", True, "Deployment"),
     ("replicasets", "rs", "apps/v1", True, "ReplicaSet"),
+    ("statefulsets", "sts", "apps/v1", True, "StatefulSet"),
+    ("horizontalpodautoscalers", "hpa", "autoscaling/v2", True, "HorizontalPodAutoscaler"),
+    ("cronjobs", "cj", "batch/v1", True, "CronJob"),
+    ("jobs", "", "batch/v1", True, "Job"),
+    ("leases", "", "coordination.k8s.io/v1", True, "Lease"),
     ("endpointslices", "", "discovery.k8s.io/v1", True, "EndpointSlice"),
+    ("ingressclasses", "", "networking.k8s.io/v1", False, "IngressClass"),
+    ("ingresses", "ing", "networking.k8s.io/v1", True, "Ingress"),
     ("ipaddresses", "ip", "networking.k8s.io/v1", False, "IPAddress"),
+    ("networkpolicies", "netpol", "networking.k8s.io/v1", True, "NetworkPolicy"),
     ("servicecidrs", "", "networking.k8s.io/v1", False, "ServiceCIDR"),
+    ("runtimeclasses", "", "node.k8s.io/v1", False, "RuntimeClass"),
+    ("poddisruptionbudgets", "pdb", "policy/v1", True, "PodDisruptionBudget"),
+    ("clusterrolebindings", "", "rbac.authorization.k8s.io/v1", False, "ClusterRoleBinding"),
+    ("clusterroles", "", "rbac.authorization.k8s.io/v1", False, "ClusterRole"),
+    ("rolebindings", "", "rbac.authorization.k8s.io/v1", True, "RoleBinding"),
+    ("roles", "", "rbac.authorization.k8s.io/v1", True, "Role"),
+    ("priorityclasses", "pc", "scheduling.k8s.io/v1", False, "PriorityClass"),
+    ("storageclasses", "sc", "storage.k8s.io/v1", False, "StorageClass"),
 ]
 
 
@@ -59,11 +101,18 @@ def test_group_qualified_names_and_kind_strings():
     assert resource_class("deployments.apps") is resource_class("deploy") is kind_class("Deployment")
     assert resource_class("endpointslices.discovery.k8s.io") is kind_class("EndpointSlice")
     assert resource_class("svc.apps") is None and resource_class("deploy.apps") is None
+    # kubectl get all: the kinds whose storage lists the "all" category, in discovery order
     assert [kind_string(c.api_info.kind) for c in category("all")] == [
         "pod",
+        "replicationcontroller",
         "service",
+        "daemonset.apps",
         "deployment.apps",
         "replicaset.apps",
+        "statefulset.apps",
+        "horizontalpodautoscaler.autoscaling",
+        "cronjob.batch",
+        "job.batch",
     ]
 
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from k8snet.errors import InvalidError, NotFoundError
+from k8snet.errors import InvalidError, K8snetError, NotFoundError
 from k8snet.sim.cluster import Cluster
 
 SVC = """
@@ -111,11 +111,7 @@ def test_apply_create_then_update_keeps_allocations_and_is_idempotent():
     assert s3.spec.ports[0].targetPort == 9090
 
 
-def test_failed_apply_changes_nothing():
-    c = Cluster()
-    c.apply(SVC)
-    before = c.store.dump()
-    bad = """
+BAD_SECOND = """
 apiVersion: v1
 kind: Service
 metadata: {name: other}
@@ -126,8 +122,27 @@ kind: Service
 metadata: {name: clash}
 spec: {clusterIP: 10.96.0.10, ports: [{port: 80}]}
 """
+
+
+def test_apply_is_per_object_as_kubectl():
+    # kubectl apply.go Run: each object on its own; the failure is reported after the others were applied
+    c = Cluster()
+    c.apply(SVC)
+    with pytest.raises(InvalidError, match="provided IP is already allocated") as err:
+        c.apply(BAD_SECOND)
+    assert err.value.stdout == "service/other created\n"
+    assert [o.metadata.name for o in err.value.applied] == ["other"]
+    assert c.get("svc", "other").spec.ports[0].port == 80
+    with pytest.raises(NotFoundError):
+        c.get("svc", "clash")
+
+
+def test_atomic_apply_changes_nothing_on_failure():
+    c = Cluster()
+    c.apply(SVC)
+    before = c.store.dump()
     with pytest.raises(InvalidError, match="provided IP is already allocated"):
-        c.apply(bad)
+        c.apply(BAD_SECOND, atomic=True)
     assert c.store.dump() == before
     with pytest.raises(NotFoundError):
         c.get("svc", "other")
@@ -182,9 +197,7 @@ def test_controllers_hook_runs_added_controller():
         max_size=4,
     )
 )
-def test_multi_document_apply_is_all_or_nothing(docs):
-    c = Cluster(preset="minikube")
-    before = c.store.dump()
+def test_multi_document_apply_per_object_and_atomic(docs):
     docs_text = []
     for name, ip in docs:
         cluster_ip = f"clusterIP: {ip}, " if ip else ""
@@ -193,12 +206,26 @@ def test_multi_document_apply_is_all_or_nothing(docs):
             f"spec: {{{cluster_ip}ports: [{{port: 80}}]}}"
         )
     text = "\n---\n".join(docs_text)
-    try:
-        c.apply(text)
-    except Exception:
-        assert c.store.dump() == before
-        return
     names = {name for name, _ in docs}
-    assert {s.metadata.name for s in c.services("default")} == names | {"kubernetes"}
+    # atomic=True: all or nothing
+    c = Cluster(preset="minikube")
+    before = c.store.dump()
+    try:
+        c.apply(text, atomic=True)
+    except K8snetError:
+        assert c.store.dump() == before
+    else:
+        assert {s.metadata.name for s in c.services("default")} == names | {"kubernetes"}
+    # the default, as kubectl: every object that the server accepted is stored, the others left no trace
+    c = Cluster(preset="minikube")
+    try:
+        applied = c.apply(text)
+        failed = []
+    except K8snetError as err:
+        applied = err.applied
+        failed = getattr(err, "errors", [err])
+    assert len(failed) + len(applied) == len(docs)
+    stored = {s.metadata.name for s in c.services("default")} - {"kubernetes"}
+    assert stored == {o.metadata.name for o in applied}
     ips = [s.spec.clusterIP for s in c.services()]
     assert len(ips) == len(set(ips))

@@ -194,8 +194,12 @@ def test_a_refused_request_changes_nothing():
     c = Cluster()
     c.apply([deployment("web", 2), service("web")])
     before = c.store.dump()
+    # atomic: one transaction for both (kubectl's per-object apply would create "ok"; see test_cluster.py)
     with pytest.raises(InvalidError):
-        c.apply([service("ok"), service("bad", type_="NodePort", ports=[{"port": 80, "nodePort": 80}])])
+        c.apply(
+            [service("ok"), service("bad", type_="NodePort", ports=[{"port": 80, "nodePort": 80}])],
+            atomic=True,
+        )
     assert c.store.dump() == before
 
 
