@@ -50,7 +50,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from ..api.field import go_quote
 from ..errors import K8snetError, KubectlError, NotFoundError
@@ -474,7 +474,8 @@ def _status(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
     if kind is None:
         group = f".{info.group}" if info.group else ""
         raise KubectlError(f"error: no status viewer has been implemented for {info.kind}{group}")
-    deadline = cluster.clock.now() + timedelta(seconds=timeout) if timeout > 0 else None
+    clock = cast(Any, cluster.clock)  # a simulated clock: kubectl's wait advances it (SimClock.advance)
+    deadline = clock.now() + timedelta(seconds=timeout) if timeout > 0 else None
     lines: list[str] = []
     seen: str | None = None
     for _ in range(MAX_WAITS):
@@ -495,9 +496,9 @@ def _status(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
         if wake is None or (deadline is not None and wake > deadline):
             if deadline is None:
                 break
-            cluster.clock.advance(max((deadline - cluster.clock.now()).total_seconds(), 0.0))
+            clock.advance(max((deadline - clock.now()).total_seconds(), 0.0))
             raise _partial("".join(lines), "error: timed out waiting for the condition")
-        cluster.clock.advance(max((wake - cluster.clock.now()).total_seconds(), 0.0))
+        clock.advance(max((wake - clock.now()).total_seconds(), 0.0))
     raise _partial(
         "".join(lines),
         f"error: k8snet: nothing left in the cluster can change {kind_string(info.kind)}/{name}; kubectl would "
