@@ -335,3 +335,62 @@ def test_go_duration_errors(text, error):
     with pytest.raises(ValueError) as err:
         parse_go_duration(text)
     assert str(err.value) == error
+
+
+SLOW_WEB = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  minReadySeconds: 10
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
+"""
+
+
+def test_status_follows_a_rollout_with_min_ready_seconds_on_the_simulated_clock():
+    c = Cluster()
+    c.apply(SLOW_WEB)
+    # podutil.IsPodAvailable: Ready for minReadySeconds before a Pod counts as available
+    assert c.get("Deployment", "web").status.availableReplicas == 0
+    assert c.kubectl("rollout status deployment/web") == (
+        'Waiting for deployment "web" rollout to finish: 0 of 3 updated replicas are available...\n'
+        'deployment "web" successfully rolled out\n'
+    )
+    start = c.clock.now()
+    c.kubectl("rollout restart deployment/web")
+    # rolling.go with 3 replicas: maxSurge 1, maxUnavailable 0, so one new Pod at a time, each available 10 s
+    # after it is Ready, then one old Pod scaled down
+    assert c.kubectl("rollout status deployment/web") == (
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n'
+        'Waiting for deployment "web" rollout to finish: 2 out of 3 new replicas have been updated...\n'
+        'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\n'
+        'deployment "web" successfully rolled out\n'
+    )
+    assert (c.clock.now() - start).total_seconds() == 30
+    old = sorted(
+        (p.metadata.deletionTimestamp - start).total_seconds()
+        for p in c.pods("default", {"app": "web"})
+        if p.metadata.deletionTimestamp is not None
+    )
+    assert old == [40.0, 50.0, 60.0]  # scaled down at 10, 20 and 30 s, each with a 30 s grace period
+
+
+def test_status_watch_false_during_a_slow_rollout():
+    c = Cluster()
+    c.apply(SLOW_WEB)
+    c.clock.advance(10)
+    c.kubectl("rollout restart deployment/web")
+    assert c.kubectl("rollout status deployment/web -w=false") == (
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n'
+    )
+    with pytest.raises(KubectlError) as err:
+        c.kubectl("rollout status deployment/web --timeout=15s")
+    assert err.value.stdout == (
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n'
+        'Waiting for deployment "web" rollout to finish: 2 out of 3 new replicas have been updated...\n'
+    )
+    assert str(err.value) == "error: timed out waiting for the condition"
