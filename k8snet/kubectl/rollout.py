@@ -16,6 +16,9 @@
   changes the controllers make in one settle are seen as one (kubectl would print a line per watch event). If
   nothing is left that could change the object and no ``--timeout`` was given, a real kubectl would wait
   forever; the model stops with an error that says so.
+  The model's Pods are Ready as soon as they start, so a Deployment without ``minReadySeconds`` finishes its
+  rollout within the command that started it; with ``minReadySeconds`` each new Pod becomes available that long
+  after it is Ready, and ``status`` shows the rollout step by step.
 * ``history`` (``rollout_history.go``, ``polymorphichelpers/history.go``): the Deployment's ReplicaSets by their
   ``deployment.kubernetes.io/revision`` annotation, with ``kubernetes.io/change-cause``, in a tab writer of
   ``tabbedString`` (0, 8, 2); ``--revision=N`` describes that revision's pod template.
