@@ -93,7 +93,7 @@ REVISION = "deployment.kubernetes.io/revision"
 #: ``deploymentutil.TimedOutReason``.
 TIMED_OUT_REASON = "ProgressDeadlineExceeded"
 #: Steps of the simulated clock ``rollout status`` takes at most (a bound on the work of one command).
-MAX_WAITS = 10_000
+MAX_WAITS = 1_000
 
 StatusViewer = Callable[[Any, int], tuple[str, bool]]
 HistoryViewer = Callable[[KubectlCluster, Any, int], str]

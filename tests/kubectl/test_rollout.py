@@ -394,3 +394,13 @@ def test_status_watch_false_during_a_slow_rollout():
         'Waiting for deployment "web" rollout to finish: 2 out of 3 new replicas have been updated...\n'
     )
     assert str(err.value) == "error: timed out waiting for the condition"
+
+
+def test_rollout_in_another_namespace():
+    c = Cluster()
+    c.kubectl("create namespace shop")
+    c.kubectl("create deployment web --image=nginx -n shop")
+    assert c.kubectl("-n shop rollout restart deployment/web") == "deployment.apps/web restarted\n"
+    assert c.kubectl("rollout status deployment/web -n shop") == 'deployment "web" successfully rolled out\n'
+    with pytest.raises(KubectlError, match='deployments.apps "web" not found'):
+        c.kubectl("rollout status deployment/web")
