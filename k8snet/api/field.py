@@ -43,6 +43,7 @@ __all__ = [
     "GoStruct",
     "OMIT_VALUE",
     "go_quote",
+    "go_json",
     "not_found",
     "required",
     "duplicate",
@@ -207,8 +208,13 @@ def go_quote(s: str) -> str:
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
-def _go_json(value: Any) -> str:
-    """``json.Marshal``: compact, map keys sorted, structs in field order, HTML characters escaped."""
+def go_json(value: Any) -> str:
+    """Go's ``json.Marshal``: compact, map keys sorted, structs (:class:`GoStruct`) in field order, API objects
+    as their JSON, ``<``, ``>``, ``&``, U+2028 and U+2029 escaped (encoding/json ``encodeState.string``).
+
+    >>> print(go_json({"b": "<a&b>", "a": [1, None]}))
+    {"a":[1,null],"b":"\\u003ca\\u0026b\\u003e"}
+    """
 
     def norm(v: Any) -> Any:
         if isinstance(v, GoStruct):
@@ -222,7 +228,8 @@ def _go_json(value: Any) -> str:
         return v
 
     text = json.dumps(norm(value), separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _render_value(value: Any) -> str:
@@ -234,7 +241,7 @@ def _render_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return go_quote(value)
-    return _go_json(value)
+    return go_json(value)
 
 
 @dataclass(frozen=True)

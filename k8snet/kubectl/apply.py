@@ -44,6 +44,7 @@ from functools import partial
 from typing import Any
 
 from ..api import Resource, kind_class
+from ..api.field import go_json
 from ..apiserver.server import APIServer
 from ..errors import (
     InvalidError,
@@ -53,7 +54,7 @@ from ..errors import (
     NotFoundError,
     RequestEntityTooLargeError,
 )
-from ..manifests import Document, NoKindMatchError
+from ..manifests import Document, NoKindMatchError, nesting_depth_ok
 
 __all__ = [
     "LAST_APPLIED",
@@ -63,6 +64,8 @@ __all__ = [
     "apply_one_object",
     "apply_documents",
     "last_applied_configuration",
+    "original_configuration",
+    "OriginalConfigurationError",
     "source_error",
 ]
 
@@ -129,6 +132,59 @@ def _merge_patch(old: Any, new: Any) -> Any:
     return patch or None
 
 
+#: ``mergepatch.ErrBadJSONDoc`` (k8s.io/apimachinery ``pkg/util/mergepatch/errors.go``).
+ERR_BAD_JSON_DOC = "Invalid JSON document"
+
+
+class OriginalConfigurationError(KubectlError):
+    """The live object's last-applied annotation is not a JSON object, so no three-way patch can be computed
+    (kubectl ``pkg/cmd/apply/patcher.go`` ``patchSimple``: ``strategicpatch.CreateThreeWayMergePatch`` fails with
+    ``mergepatch.ErrBadJSONDoc`` for the OpenAPI v3 schema, then the v2 one, each a ``warning:`` line, then for
+    the built-in types, whose error is wrapped with ``createPatchErrFormat``). ``str()`` is that wrapped error;
+    :func:`apply_documents` adds the source as ``Patch`` and ``applyOneObject`` do. Nothing is sent.
+
+    Simplified: Go's encoding/json reads up to 10,000 nested levels, so a deep annotation that is a JSON object
+    would be read there; here one nested beyond :data:`k8snet.manifests.MAX_NESTING_DEPTH` is refused as not
+    JSON (a deep array is refused by Go too: it is not an object)."""
+
+    #: what ``patchSimple`` writes to stderr before failing
+    WARNINGS = (
+        f"warning: error calculating patch from openapi v3 spec: {ERR_BAD_JSON_DOC}\n"
+        f"warning: error calculating patch from openapi spec: {ERR_BAD_JSON_DOC}\n"
+    )
+
+    def __init__(self, original: str, modified: str, current: str):
+        super().__init__(
+            f"creating patch with:\noriginal:\n{original}\nmodified:\n{modified}\ncurrent:\n{current}\n"
+            f"for:: {ERR_BAD_JSON_DOC}"
+        )
+
+
+def original_configuration(raw: str | None) -> dict | None:
+    """The last-applied configuration read back from the annotation (``util.GetOriginalConfiguration``, then
+    ``json.Unmarshal`` into a map): ``{}`` for none or ``null``, ``None`` when it is not a JSON object.
+
+    >>> original_configuration('{"kind": "Service"}'), original_configuration(""), original_configuration("[1]")
+    ({'kind': 'Service'}, {}, None)
+    >>> original_configuration("not json") is None, original_configuration("[" * 5000) is None
+    (True, True)
+    """
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) and nesting_depth_ok(value) else None
+
+
+def _no_constant(name: str) -> Any:
+    # Go's encoding/json has no NaN or Infinity literals
+    raise ValueError(name)
+
+
 def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[Any, str, str]:
     """Apply one object; returns ``(object, operation, patch)``: the object as stored (or as it would be, for
     a dry run), ``created``/``configured``/``unchanged`` and, for an update, the patch as JSON text. Failures
@@ -159,13 +215,15 @@ def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[
         return obj, "configured", ""
     live_d = live.to_dict()
     last_raw = (live.metadata.annotations or {}).get(LAST_APPLIED)
-    last = json.loads(last_raw) if last_raw else {}
     new_d = obj.to_dict()
     new_d.setdefault("metadata", {})
     new_d["metadata"]["annotations"] = {
         **(new_d["metadata"].get("annotations") or {}),
         LAST_APPLIED: applied,
     }
+    last = original_configuration(last_raw)
+    if last is None:
+        raise OriginalConfigurationError(last_raw or "", go_json(new_d) + "\n", go_json(live_d) + "\n")
     merged = _three_way(live_d, last, new_d)
     merged.pop("status", None)
     merged["status"] = live_d.get("status")
@@ -515,6 +573,15 @@ def apply_documents(
             warned.setdefault(_NO_LAST_APPLIED.format(_resource_name(obj), LAST_APPLIED, "kubectl"), None)
         try:
             stored, operation, patch = apply_object(api, obj, dry_run)
+        except OriginalConfigurationError as err:
+            # patchSimple returns no patch bytes; Patcher.Patch and applyOneObject each add the source
+            warned.setdefault(err.WARNINGS, None)
+            text = (
+                f'error when applying patch:\n\nto:\n{_mapping_string(obj)}\nfor: "{source}": '
+                f'error when patching "{source}": {err}'
+            )
+            failures.append(_client_error(err, text))
+            continue
         except K8snetError as err:
             if live is None:
                 failures.append(source_error(err, source, "creating"))
@@ -546,11 +613,7 @@ def patch_for(api: APIServer, obj: Any, live: Any) -> str:
         **(new_d["metadata"].get("annotations") or {}),
         LAST_APPLIED: last_applied_configuration(obj),
     }
-    last_raw = (live.metadata.annotations or {}).get(LAST_APPLIED)
-    try:
-        last = json.loads(last_raw) if last_raw else {}
-    except ValueError:
-        last = {}
+    last = original_configuration((live.metadata.annotations or {}).get(LAST_APPLIED)) or {}
     live_d = live.to_dict()
     merged = _three_way(live_d, last, new_d)
     merged["status"] = live_d.get("status")

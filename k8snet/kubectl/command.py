@@ -62,7 +62,15 @@ from .describe import describe as describe_obj
 from .jsonpath import custom_columns_print, jsonpath_print
 from .printers import _list_dict, get_table, kind_string, print_names, resource_name, to_json, to_yaml
 
-__all__ = ["run", "KubectlOutput", "KubectlCluster", "resolve_resource"]
+__all__ = [
+    "run",
+    "KubectlOutput",
+    "KubectlCluster",
+    "resolve_resource",
+    "scale",
+    "check_scale_counts",
+    "SCALABLE_KINDS",
+]
 
 
 class Clock(Protocol):
@@ -1352,14 +1360,8 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
     )
     if p.flags["replicas"] is None:
         raise KubectlError('error: required flag(s) "replicas" not set')
-    replicas = p.flags["replicas"]
-    if replicas < 0:
-        raise KubectlError(
-            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
-        )
-    current = p.flags["current-replicas"]
-    if current < -1:
-        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
+    replicas, current = p.flags["replicas"], p.flags["current-replicas"]
+    check_scale_counts(replicas, current)
     if not p.args:
         raise _usage_error(
             "scale",
@@ -1371,10 +1373,59 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
         t, name = p.args[0].split("/", 1)
     else:
         t, name = p.args[0], (p.args[1] if len(p.args) > 1 else "")
-    rt = resolve_resource(t)
-    ns = p.flags["namespace"] or "default"
-    obj = cluster.api.get(rt.kind, name, ns)
-    if rt.kind not in ("Deployment", "ReplicaSet"):
+    rt, warnings = scale(cluster, t, name, replicas, p.flags["namespace"] or "default", current)
+    return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+
+
+def check_scale_counts(replicas: int, current: int = -1) -> None:
+    """``ScaleOptions.Validate``: ``--replicas`` at least 0, ``--current-replicas`` at least -1 (-1: no
+    precondition).
+
+    >>> check_scale_counts(-1)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0
+    """
+    if replicas < 0:
+        raise KubectlError(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        )
+    if current < -1:
+        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
+
+
+#: The kinds whose scale subresource k8snet serves (``apps/v1`` Deployments and ReplicaSets); kubectl's scale
+#: request for any other kind gets the API server's 404 for the missing subresource.
+SCALABLE_KINDS = ("Deployment", "ReplicaSet")
+
+
+def scale(
+    cluster: KubectlCluster,
+    resource: str,
+    name: str,
+    replicas: int,
+    namespace: str = "default",
+    current: int = -1,
+) -> tuple[APIResource, str]:
+    """``kubectl scale <resource> <name> --replicas=N [--current-replicas=C]`` after its flags are parsed
+    (``replicas`` ≥ 0): read the object (NotFound as ``kubectl get`` says it), then write ``spec.replicas`` through
+    the scale subresource; returns the resource type and the ``Warning:`` text. A kind without a scale
+    subresource (a Service, a Pod) is the server's 404, ``the server could not find the requested resource``
+    (what kubectl prints for ``kubectl scale svc web --replicas=2``). The counts are checked first
+    (:func:`check_scale_counts`).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.kubectl("create service clusterip web --tcp=80")
+    >>> scale(c, "svc", "web", 2)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: Error from server (NotFound): the server could not find the requested resource
+    """
+    check_scale_counts(replicas, current)
+    rt = resolve_resource(resource)
+    obj = cluster.api.get(rt.kind, name, namespace)
+    if rt.kind not in SCALABLE_KINDS:
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
     if current == -1:
@@ -1396,7 +1447,7 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             )
     obj.spec.replicas = replicas
     _, warnings = _update(cluster, obj)
-    return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+    return rt, warnings
 
 
 def _patched_scale_json(obj: Any, replicas: int) -> str:
