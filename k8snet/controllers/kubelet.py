@@ -62,6 +62,7 @@ from k8snet.api import freeze
 from k8snet.controllers import EventRecorder, QueueController, is_pod_terminal
 from k8snet.controllers.informers import NODE_NAME_INDEX, index_by_node_name, object_key
 from k8snet.errors import K8snetError
+from k8snet.netutils import join_host_port
 
 __all__ = [
     "Kubelet",
@@ -114,11 +115,6 @@ def _env_name(name: str) -> str:
     return name.replace("-", "_").upper()
 
 
-def _join_host_port(host: str, port: int) -> str:
-    # net.JoinHostPort: IPv6 addresses in brackets
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def from_services(services: list[Any]) -> list[tuple[str, str]]:
     """``envvars.FromServices``: the variables a container gets for ``services``, in upstream's order.
 
@@ -155,7 +151,7 @@ def from_services(services: list[Any]) -> list[tuple[str, str]]:
         # makeLinkVariables: Docker-compatible variables
         for i, sp in enumerate(svc.spec.ports):
             protocol = sp.protocol or "TCP"
-            url = f"{protocol.lower()}://{_join_host_port(ip, sp.port)}"
+            url = f"{protocol.lower()}://{join_host_port(ip, sp.port)}"
             if i == 0:
                 out.append((prefix + "_PORT", url))  # Docker special-cases the first port
             port_prefix = f"{prefix}_PORT_{sp.port}_{protocol.upper()}"
