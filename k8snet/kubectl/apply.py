@@ -469,6 +469,25 @@ def _mapping_string(obj: Any) -> str:
     )
 
 
+def _set_namespace(obj: Any, namespace: str, enforce: bool) -> _Failure | None:
+    """Fill in ``-n`` (or ``default``) for a namespaced object that names none, drop the namespace of a
+    cluster-scoped one; with ``enforce`` (``-n`` given) an object naming another namespace is refused
+    (cli-runtime ``RequireNamespace``): the failure is returned."""
+    if not obj.namespaced:
+        obj.metadata.namespace = None
+    elif not obj.metadata.namespace:
+        obj.metadata.namespace = namespace
+    elif enforce and obj.metadata.namespace != namespace:
+        theirs = obj.metadata.namespace
+        return _client_error(
+            KubectlError(
+                f'the namespace from the provided object "{theirs}" does not match the namespace '
+                f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
+            )
+        )
+    return None
+
+
 def apply_documents(
     api: APIServer,
     documents: Iterable[Document],
@@ -527,22 +546,10 @@ def apply_documents(
         obj: Any = doc.obj
         if obj is None:
             continue
-        if obj.namespaced:
-            if not obj.metadata.namespace:
-                obj.metadata.namespace = namespace
-            elif enforce_namespace and obj.metadata.namespace != namespace:
-                theirs = obj.metadata.namespace
-                builder.append(
-                    _client_error(
-                        KubectlError(
-                            f'the namespace from the provided object "{theirs}" does not match the namespace '
-                            f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
-                        )
-                    )
-                )
-                continue
-        else:
-            obj.metadata.namespace = None
+        mismatch = _set_namespace(obj, namespace, enforce_namespace)
+        if mismatch is not None:
+            builder.append(mismatch)
+            continue
         objects.append((obj, doc.source))
     if decode:
         builder.append(decode)
@@ -665,22 +672,10 @@ def create_documents(
         obj: Any = doc.obj
         if obj is None:
             continue
-        if obj.namespaced:
-            if not obj.metadata.namespace:
-                obj.metadata.namespace = namespace
-            elif enforce_namespace and obj.metadata.namespace != namespace:
-                theirs = obj.metadata.namespace
-                errors.append(
-                    _client_error(
-                        KubectlError(
-                            f'the namespace from the provided object "{theirs}" does not match the namespace '
-                            f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
-                        )
-                    )
-                )
-                continue
-        else:
-            obj.metadata.namespace = None
+        mismatch = _set_namespace(obj, namespace, enforce_namespace)
+        if mismatch is not None:
+            errors.append(mismatch)
+            continue
         if dry_run == "client":
             stored = obj
         else:
