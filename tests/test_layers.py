@@ -262,27 +262,6 @@ def f():
 
 # --- private names stay in their module (issue 9) ---------------------------------------------------------------
 
-#: Private names still imported from another module: each is to be made public (with a docstring) or moved to the
-#: module that uses it. The list only shrinks; a new cross-module import of a ``_name`` fails the test below.
-KNOWN_PRIVATE_IMPORTS = {
-    ("k8snet.apiserver.validation.apps", "k8snet.apiserver.validation.core", "_validate_pod_spec"),
-    ("k8snet.apiserver.validation.core_config", "k8snet.apiserver.validation.core", "_validate_pod_spec"),
-    ("k8snet.apiserver.validation.util", "k8snet.api.validation", "_DNS1123_SUBDOMAIN_FMT"),
-    ("k8snet.apiserver.validation.util", "k8snet.api.validation", "_blen"),
-    ("k8snet.apiserver.validation.util", "k8snet.api.validation", "_max_len_error"),
-    ("k8snet.apiserver.validation.util", "k8snet.api.validation", "_regex_error"),
-    ("k8snet.dataplane.netfilter", "k8snet.rules.iptables", "_tokenize"),
-    ("k8snet.dataplane.nft", "k8snet.rules.nftables.parse", "_apply_chain_spec"),
-    ("k8snet.dataplane.nft", "k8snet.rules.nftables.parse", "_apply_set_spec"),
-    ("k8snet.dataplane.nft", "k8snet.rules.nftables.parse", "_brace_body"),
-    ("k8snet.dataplane.nft", "k8snet.rules.nftables.parse", "_parse_element_items"),
-    ("k8snet.dataplane.nft", "k8snet.rules.nftables.parse", "_spec_clauses"),
-    ("k8snet.kubectl.command", "k8snet.kubectl.printers", "_list_dict"),
-    ("k8snet.kubectl.command", "k8snet.kubectl.apply", "_invalid_status_message"),
-    ("k8snet.kubectl.command", "k8snet.kubectl.apply", "_builder_failure"),
-    ("k8snet.kubectl.command", "k8snet.kubectl.apply", "_maybe_dry"),
-}
-
 
 def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]]:
     """``(importer, source module, name)`` for every ``from <k8snet module> import _name`` in ``path`` (relative
@@ -309,8 +288,16 @@ def test_private_names_are_not_imported_across_modules():
     found = set()
     for module, path in _modules().items():
         found |= private_imports(path, module)
-    assert sorted(found - KNOWN_PRIVATE_IMPORTS) == []
-    assert sorted(KNOWN_PRIVATE_IMPORTS - found) == [], "made public or moved: remove it from the list"
+    # a name shared between modules is public (with a docstring) or moves to the module that uses it
+    assert sorted(found) == []
+
+
+def test_tests_import_only_public_names_of_k8snet():
+    tests = pathlib.Path(__file__).parent
+    found = set()
+    for path in sorted(tests.rglob("*.py")):
+        found |= private_imports(path, "tests." + ".".join(path.relative_to(tests).with_suffix("").parts))
+    assert sorted(found) == []
 
 
 def test_the_private_import_walk_sees_relative_imports(tmp_path):

@@ -826,12 +826,14 @@ def allowed_pod_number(node: Any) -> int:
     >>> allowed_pod_number(Node.model_validate({"metadata": {"name": "n"}}))
     110
     """
-    from k8snet.api.quantity import parse_quantity
-
     allocatable = (node.status.allocatable if node.status else None) or {}
     value = allocatable.get("pods")
     if value is None:
         return DEFAULT_MAX_PODS
+    if isinstance(value, str) and value.isdigit():
+        return int(value)  # what kubelet writes ("110"); any other quantity form is parsed as such
+    from k8snet.api.quantity import parse_quantity
+
     return int(parse_quantity(str(value))[0])
 
 
@@ -865,7 +867,8 @@ def fit_error_message(pod: Any, nodes: dict[str, Any], pods_per_node: dict[str, 
     ``0/N nodes are available:``, then each filter reason with the number of nodes giving it, sorted as strings,
     then DefaultPreemption's PostFilter message (``preemption: `` and its own FitError: nodes whose reason
     preemption cannot resolve are ``Preemption is not helpful for scheduling``, the others ``No preemption victims
-    found for incoming pod``), each part ending in ``.`` (hence the final ``..``).
+    found for incoming pod``), each part ending in ``.`` (hence the final ``..``). With no nodes at all:
+    ``no nodes available to schedule pods`` (``ErrNoNodesAvailable`` in ``schedule_one.go``).
 
     Simplified: pod priority is not modelled, so no pod is ever a preemption victim.
 
@@ -892,10 +895,10 @@ def fit_error_message(pod: Any, nodes: dict[str, Any], pods_per_node: dict[str, 
     def histogram(counts: dict[str, int]) -> str:
         return ", ".join(sorted(f"{n} {reason}" for reason, n in counts.items()))
 
+    if not nodes:
+        return "no nodes available to schedule pods"  # schedulePod's ErrNoNodesAvailable, before any filter
     total = len(nodes)
     post = f"preemption: 0/{total} nodes are available: {histogram(preemption)}."
-    if not nodes:
-        return f"0/0 nodes are available. {post}."
     return f"0/{total} nodes are available: {histogram(reasons)}. {post}."
 
 

@@ -57,7 +57,15 @@ from typing import Any
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.packet import Packet, format_endpoint, ip_to_int
 from k8snet.errors import K8snetError
-from k8snet.rules.iptables import BUILTIN_CHAINS, Rule, Table, Tables, _tokenize, parse_iptables, parse_rule
+from k8snet.rules.iptables import (
+    BUILTIN_CHAINS,
+    Rule,
+    Table,
+    Tables,
+    parse_iptables,
+    parse_rule,
+    tokenize_rule,
+)
 from k8snet.rules.iptables import Chain as RulesChain
 
 __all__ = [
@@ -1147,7 +1155,7 @@ class _KChain:
 
 
 def _rule_words(line: str) -> list[str]:
-    return line.split() if '"' not in line and "\\" not in line else _tokenize(line)
+    return line.split() if '"' not in line and "\\" not in line else tokenize_rule(line)
 
 
 def _jump_target(words: list[str]) -> str | None:

@@ -210,7 +210,7 @@ def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[
         md.annotations = {**(md.annotations or {}), LAST_APPLIED: applied}
         if dry_run == "client":
             return obj, "created", ""
-        return _maybe_dry(api, dry_run, lambda: api.create(obj)), "created", ""
+        return maybe_dry_run(api, dry_run, lambda: api.create(obj)), "created", ""
     if dry_run == "client":
         return obj, "configured", ""
     live_d = live.to_dict()
@@ -236,7 +236,7 @@ def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[
             merged_spec.pop("clusterIP", None)
             merged_spec.pop("clusterIPs", None)
     updated = type(live).model_validate(merged)
-    stored = _maybe_dry(api, dry_run, lambda: api.update(updated))
+    stored = maybe_dry_run(api, dry_run, lambda: api.update(updated))
     # an empty patch: kubectl reports "unchanged" (the server's no-op update changes nothing either)
     operation = "unchanged" if _same_object(live, stored) else "configured"
     return stored, operation, ""
@@ -255,8 +255,8 @@ class _DryRunRollbackError(Exception):
     """Raised inside a transaction to undo a server-side dry run."""
 
 
-def _maybe_dry(api: APIServer, dry_run: str, request: Callable[[], Any]) -> Any:
-    """Run ``request``; with ``dry_run="server"`` in a transaction rolled back afterwards. A dry-run response
+def maybe_dry_run(api: APIServer, dry_run: str, request: Callable[[], Any]) -> Any:
+    """Run ``request``; with ``dry_run="server"`` in a transaction rolled back afterwards (``--dry-run=server``). A dry-run response
     carries what the server filled in (uid, defaults, allocated addresses) but no ``resourceVersion`` (nothing
     reached etcd)."""
     if dry_run != "server":
@@ -287,9 +287,15 @@ def _qualified_kind(kind: str) -> str:
     return f"{kind}.{group}" if group else kind
 
 
-def _invalid_status_message(err: InvalidError) -> str:
+def invalid_status_message(err: InvalidError) -> str:
     """The Status message kube-apiserver writes for 422 (``errors.NewInvalid``): ``<Kind.group> "<name>" is
-    invalid: <field errors>``, several in brackets (``ErrorList.ToAggregate``, duplicates dropped)."""
+    invalid: <field errors>``, several in brackets (``ErrorList.ToAggregate``, duplicates dropped).
+
+    >>> from k8snet.errors import Cause
+    >>> err = InvalidError("Deployment", "web", [Cause("FieldValueRequired", "spec.selector", "Required value")])
+    >>> invalid_status_message(err)
+    'Deployment.apps "web" is invalid: spec.selector: Required value'
+    """
     causes = list(dict.fromkeys(str(c) for c in err.causes))
     body = causes[0] if len(causes) == 1 else "[" + ", ".join(causes) + "]"
     return f'{_qualified_kind(err.kind)} "{err.name}" is invalid: {body}'
@@ -317,7 +323,7 @@ def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Fail
     """
     prefix = f'error when {verb} "{source}": '
     if isinstance(err, InvalidError):
-        raw = prefix + _invalid_status_message(err)
+        raw = prefix + invalid_status_message(err)
         return _Failure(err, raw, f"Error from server (Invalid): {raw}", str(err))
     if isinstance(err, RequestEntityTooLargeError):
         # refused before decoding (413), with the server's own Status message
@@ -337,8 +343,15 @@ def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Fail
     return _client_error(err, prefix + str(err))
 
 
-def _builder_failure(doc: Document) -> _Failure:
-    """A document the resource builder could not turn into an object (cli-runtime ``StreamVisitor``)."""
+def builder_failure(doc: Document) -> _Failure:
+    """A document the resource builder could not turn into an object (cli-runtime ``StreamVisitor``), with the
+    texts kubectl prints for it.
+
+    >>> from k8snet.manifests import load_documents
+    >>> (doc,) = load_documents("kind: Service\\nmetadata: {name: a}\\n")
+    >>> print(builder_failure(doc).single)
+    error: error validating "STDIN": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false
+    """
     err = doc.error
     assert err is not None
     if isinstance(err, NoKindMatchError):
@@ -541,7 +554,7 @@ def apply_documents(
             objects.append((doc.error, doc.source))  # sent as is: the server's decoder refuses it in turn
             continue
         if doc.error is not None:
-            decode.append(_builder_failure(doc))
+            decode.append(builder_failure(doc))
             continue
         obj: Any = doc.obj
         if obj is None:
@@ -667,7 +680,7 @@ def create_documents(
             if doc.stage == "server":
                 errors.append(source_error(doc.error, doc.source, "creating"))
             else:
-                decode.append(_builder_failure(doc))
+                decode.append(builder_failure(doc))
             continue
         obj: Any = doc.obj
         if obj is None:
@@ -680,7 +693,7 @@ def create_documents(
             stored = obj
         else:
             try:
-                stored = _maybe_dry(api, dry_run, partial(api.create, obj))
+                stored = maybe_dry_run(api, dry_run, partial(api.create, obj))
             except K8snetError as err:
                 errors.append(source_error(err, doc.source, "creating"))
                 continue

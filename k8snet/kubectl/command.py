@@ -60,7 +60,7 @@ from ..errors import (
 )
 from .describe import describe as describe_obj
 from .jsonpath import custom_columns_print, jsonpath_print
-from .printers import _list_dict, get_table, kind_string, print_names, resource_name, to_json, to_yaml
+from .printers import get_table, kind_string, output_object, print_names, resource_name, to_json, to_yaml
 
 __all__ = [
     "run",
@@ -331,9 +331,9 @@ def _load(source: str, stdin: str | None) -> tuple[list, str]:
         if doc.error is not None:
             if doc.stage == "server":
                 raise KubectlError(source_error(doc.error, doc.source).single)
-            from .apply import _builder_failure
+            from .apply import builder_failure
 
-            raise KubectlError(check_err_text(_builder_failure(doc)))
+            raise KubectlError(check_err_text(builder_failure(doc)))
     return [d.obj for d in docs if d.obj is not None], docs[0].source if docs else source
 
 
@@ -418,10 +418,14 @@ def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
     elif output == "name":
         stdout = print_names(objects)
     elif output_kind == "jsonpath":
-        stdout = jsonpath_print(template, _list_dict(objects, single_name)) if (objects or not errors) else ""
+        stdout = (
+            jsonpath_print(template, output_object(objects, single_name)) if (objects or not errors) else ""
+        )
     elif output_kind == "custom-columns":
         stdout = (
-            custom_columns_print(template, _list_dict(objects, single_name), no_headers=p.flags["no-headers"])
+            custom_columns_print(
+                template, output_object(objects, single_name), no_headers=p.flags["no-headers"]
+            )
             if (objects or not errors)
             else ""
         )
@@ -691,9 +695,9 @@ def _create_or_print(
         if dry == "client":
             shown, warnings, suffix = obj, "", " (dry run)"
         elif dry == "server":
-            from .apply import _maybe_dry
+            from .apply import maybe_dry_run
 
-            shown = _maybe_dry(cluster.api, "server", lambda: cluster.api.create(obj))
+            shown = maybe_dry_run(cluster.api, "server", lambda: cluster.api.create(obj))
             warnings, suffix = _warnings(cluster), " (server dry run)"
         else:
             shown, warnings = _create(cluster, obj)
@@ -904,10 +908,10 @@ def _create_service(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
 def _status_message(err: K8snetError) -> str:
     """``StatusError.Error()``: the API status message, without kubectl's ``Error from server (...)`` prefix."""
     from ..errors import InvalidError
-    from .apply import _invalid_status_message
+    from .apply import invalid_status_message
 
     if isinstance(err, InvalidError):
-        return _invalid_status_message(err)
+        return invalid_status_message(err)
     text = str(err)
     if text.startswith("Error from server ("):
         return text.split("): ", 1)[1]

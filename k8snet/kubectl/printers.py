@@ -1563,7 +1563,13 @@ _STRUCT_FIELDS: dict[str, tuple[tuple[tuple[str, ...], Any], ...]] = {
 }
 
 
-def _list_dict(objects: Sequence[Any], single: bool) -> dict:
+def output_object(objects: Sequence[Any], single: bool) -> dict:
+    """What ``-o json``/``yaml``/``jsonpath`` print from: the one object asked for by name, else a ``v1 List``.
+
+    >>> from k8snet.api.core_v1 import Namespace
+    >>> output_object([Namespace(metadata={"name": "a"})], single=False)["kind"]
+    'List'
+    """
     if single and len(objects) == 1:
         return _object_dict(objects[0])
     return {
@@ -1593,7 +1599,7 @@ def to_json(objects: Sequence[Any], single: bool = True) -> str:
         }
     }
     """
-    text = json.dumps(_list_dict(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(output_object(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return text + "\n"
@@ -1619,4 +1625,4 @@ def to_yaml(objects: Sequence[Any], single: bool = True) -> str:
     status:
       loadBalancer: {}
     """
-    return go_yaml(_list_dict(objects, single))
+    return go_yaml(output_object(objects, single))
