@@ -902,3 +902,44 @@ def test_the_threshold_cluster_fits_under_max_pods():
 
     # 150,000 Pods on 4,999 workers: 31 per node, far under 110 (checked here at the same ratio, small)
     assert -(-THRESHOLDS["pods"] // (THRESHOLDS["nodes"] - 1)) <= THRESHOLDS["pods_per_node"]
+
+
+def _cluster_verb_calls():
+    """Every public Cluster method, each parameter in turn given a value of a wrong type (the others good)."""
+    import inspect
+
+    good = {
+        "kind": "deployment",
+        "name": "web",
+        "namespace": "default",
+        "replicas": 2,
+        "labels": {"a": "b"},
+        "ready": True,
+        "grace_period_seconds": 5,
+        "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+        "line": "get pods",
+    }
+    calls = []
+    for method, fn in inspect.getmembers(Cluster, predicate=inspect.isfunction):
+        if method.startswith("_") or method in ("resync", "settled"):
+            continue
+        params = [p for p in inspect.signature(fn).parameters if p != "self"]
+        for param in params:
+            for bad in (1, None, ["a"], {"a": 1}, object(), float("nan")):
+                args = {p: good[p] for p in params if p in good and p != param}
+                calls.append((method, param, bad, args))
+    return calls
+
+
+def test_no_cluster_verb_lets_a_wrong_type_escape_or_change_state():
+    c = Cluster(preset="minikube", cloud_provider=False)
+    c.kubectl("create deployment web --image=nginx")
+    tried = 0
+    for method, param, bad, args in _cluster_verb_calls():
+        before = c.store.dump()
+        try:
+            getattr(c, method)(**args, **{param: bad})
+        except K8snetError:
+            assert c.store.dump() == before, (method, param, bad)
+        tried += 1
+    assert tried > 200
