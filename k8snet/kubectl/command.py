@@ -48,7 +48,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
-from ..api.field import go_quote
+from ..api.field import go_json_escape, go_quote
 from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
 from ..errors import (
@@ -1481,8 +1481,7 @@ def _patched_scale_json(obj: Any, replicas: int) -> str:
         "spec": {"replicas": replicas},
         "status": status,
     }
-    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return go_json_escape(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
 
 
 def _cmd_label(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:

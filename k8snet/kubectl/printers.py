@@ -41,6 +41,7 @@ from datetime import datetime
 from typing import Any
 
 from ..api import APIResource, kind_class
+from ..api.field import go_json_escape
 from ..netutils import join_host_port
 from .age import parse_time, translate_timestamp_since
 from .goyaml import go_yaml
@@ -1600,9 +1601,7 @@ def to_json(objects: Sequence[Any], single: bool = True) -> str:
     }
     """
     text = json.dumps(output_object(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return text + "\n"
+    return go_json_escape(text) + "\n"
 
 
 def to_yaml(objects: Sequence[Any], single: bool = True) -> str:
