@@ -943,3 +943,34 @@ def test_no_cluster_verb_lets_a_wrong_type_escape_or_change_state():
             assert c.store.dump() == before, (method, param, bad)
         tried += 1
     assert tried > 200
+
+
+def test_a_pod_no_node_selects_gets_the_schedulers_event_too():
+    # nodeaffinity's "node(s) didn't match Pod's node affinity/selector" and the taint are UnschedulableAndUnresolvable:
+    # preemption is not helpful on any node (the text real clusters print for this case)
+    c = Cluster(preset="kind")
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "picky"},
+            "spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "nginx"}]},
+        }
+    )
+    (event,) = c.events("default", "picky")
+    assert event.message == (
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: "
+        "3 Preemption is not helpful for scheduling.."
+    )
+    assert "Pending" in c.kubectl("get pod picky")
+
+
+def test_with_no_nodes_the_scheduler_says_so():
+    from k8snet.api.core_v1 import Pod
+    from k8snet.controllers.kubelet import fit_error_message
+
+    pod = Pod.model_validate(
+        {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    )
+    assert fit_error_message(pod, {}, {}) == "no nodes available to schedule pods"
