@@ -57,18 +57,7 @@ from typing import Any, cast
 
 from ..api.field import go_quote
 from ..errors import K8snetError, KubectlError, NotFoundError
-from .command import (
-    COMMANDS,
-    Flag,
-    KubectlCluster,
-    KubectlOutput,
-    _list,
-    _partial,
-    _update,
-    _usage_error,
-    parse_flags,
-    resolve_resource,
-)
+from .command import COMMANDS, Flag, KubectlCluster, KubectlOutput, parse_flags, resolve_resource
 from .printers import kind_string
 from .tabwriter import describe_writer
 
@@ -94,6 +83,19 @@ REVISION = "deployment.kubernetes.io/revision"
 TIMED_OUT_REASON = "ProgressDeadlineExceeded"
 #: Steps of the simulated clock ``rollout status`` takes at most (a bound on the work of one command).
 MAX_WAITS = 1_000
+
+
+def _partial(stdout: str, err: str) -> KubectlError:
+    """kubectl's error, with what it printed before failing as ``stdout``."""
+    e = KubectlError(err)
+    e.stdout = stdout  # type: ignore[attr-defined]
+    return e
+
+
+def _usage_error(cmd: str, msg: str) -> KubectlError:
+    """``cmdutil.UsageErrorf``."""
+    return KubectlError(f"error: {msg}\nSee 'kubectl {cmd} -h' for help and examples")
+
 
 StatusViewer = Callable[[Any, int], tuple[str, bool]]
 HistoryViewer = Callable[[KubectlCluster, Any, int], str]
@@ -261,7 +263,7 @@ def _tabbed(rows: list[str]) -> str:
 def deployment_history(cluster: KubectlCluster, dep: Any, revision: int = 0) -> str:
     """``DeploymentHistoryViewer.ViewHistory``: REVISION and CHANGE-CAUSE of the Deployment's ReplicaSets (a
     ReplicaSet's ``kubernetes.io/change-cause``, else ``<none>``), or revision ``revision``'s pod template."""
-    from .describe import _describe_pod_template, _PrefixWriter, split_replica_sets
+    from .describe import describe_pod_template, split_replica_sets
 
     ns = _get(dep, "metadata", "namespace", default="default")
     old, new = split_replica_sets(dep, cluster.api.list("ReplicaSet", ns))
@@ -284,9 +286,7 @@ def deployment_history(cluster: KubectlCluster, dep: Any, revision: int = 0) -> 
                 **(template.metadata.annotations or {}),
                 CHANGE_CAUSE: history[revision][1],
             }
-        w = _PrefixWriter(describe_writer())
-        _describe_pod_template(w, template)
-        return w.text()
+        return describe_pod_template(template)
     rows = ["REVISION\tCHANGE-CAUSE\n"]
     rows += [f"{r}\t{history[r][1] or '<none>'}\n" for r in sorted(history)]
     return _tabbed(rows)
@@ -378,7 +378,7 @@ def _targets(cluster: KubectlCluster, args: list[str], ns: str) -> list[tuple[An
     info = resolve_resource(args[0])
     if len(args) > 1:
         return [(info, name) for name in args[1:]]
-    return [(info, o.metadata.name) for o in _list(cluster, info.kind, ns)]
+    return [(info, o.metadata.name) for o in cluster.api.list(info.kind, ns)]
 
 
 def _restart(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
@@ -414,7 +414,8 @@ def _restart(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
             annotations[RESTARTED_AT] = now
             template.metadata.annotations = annotations
             try:
-                _update(cluster, obj)
+                cluster.api.update(obj)  # the strategic merge patch, as the server applies it
+                cluster.reconcile()
             except K8snetError as err:
                 errors.append(f"failed to patch: {err}")
                 continue
