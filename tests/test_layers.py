@@ -263,6 +263,11 @@ def f():
 # --- private names stay in their module (issue 9) ---------------------------------------------------------------
 
 
+#: Names that start with an underscore and are public all the same: gettext's ``_`` (``k8snet.i18n.__all__``,
+#: documented there), imported by every module that has words for a reader, as gettext's convention has it.
+PUBLIC_BY_CONVENTION = {("k8snet.i18n", "_")}
+
+
 def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]]:
     """``(importer, source module, name)`` for every ``from <k8snet module> import _name`` in ``path`` (relative
     and function-level imports included) whose source is another module."""
@@ -280,7 +285,8 @@ def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]
             continue
         for alias in node.names:
             if alias.name.startswith("_") and not alias.name.startswith("__"):
-                found.add((module, source, alias.name))
+                if (source, alias.name) not in PUBLIC_BY_CONVENTION:
+                    found.add((module, source, alias.name))
     return found
 
 

@@ -277,7 +277,9 @@ def update(languages: list[str]) -> int:
         )
     update_library(languages)
     _keep_unchanged(before)
-    for language in languages:  # again, from the .po as kept: an unchanged catalog leaves its .mo byte-identical
+    for (
+        language
+    ) in languages:  # again, from the .po as kept: an unchanged catalog leaves its .mo byte-identical
         compile_library(language)
     return 0
 
