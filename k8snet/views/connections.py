@@ -9,7 +9,11 @@ them out.
   (:func:`k8snet.views.traffic.line_chart_svg`);
 * :func:`window_table`: the same as text, averaged over the windows between the events;
 * explorer ``connection-reuse`` (:func:`connection_reuse_explorer`): how the clients reuse connections ×
-  how many replicas the Deployment is scaled up to.
+  how many replicas the Deployment is scaled up to;
+* the chapter's printed lines, in the reader's language: :func:`connection_text`, :func:`served_text`,
+  :func:`source_port_text`, :func:`spread_text`, :func:`phases_text`, :func:`load_charts_html`,
+  :func:`window_tables_text`, :func:`datagrams_text`, :func:`deleted_text`, :func:`datagram_text`.
+  Addresses, Pod names, conntrack entries and ``True``/``False`` are printed as the model holds them.
 
 Example
 -------
@@ -23,6 +27,7 @@ from __future__ import annotations
 import html as html_lib
 from typing import Any
 
+from k8snet.errors import K8snetError
 from k8snet.i18n import N_, _, get_language, ngettext
 from k8snet.sim.connections import ClientGroup, Event, LoadTimeline, record_phases, simulate_load
 from k8snet.views.explorer import Explorer, Outcome, register
@@ -39,6 +44,17 @@ __all__ = [
     "ROLLOUT_MINUTE",
     "load_base",
     "connection_reuse_explorer",
+    "GROUP_HEADINGS",
+    "connection_text",
+    "served_text",
+    "source_port_text",
+    "spread_text",
+    "phases_text",
+    "load_charts_html",
+    "window_tables_text",
+    "datagrams_text",
+    "deleted_text",
+    "datagram_text",
 ]
 
 #: Enough distinct colours for the Pods of two ReplicaSets.
@@ -250,3 +266,151 @@ def connection_reuse_explorer() -> Explorer:
         initial={"reuse": "HTTP/2, 1 connection each", "replicas": 6},
         live=False,
     )
+
+
+# --- the chapter's printed lines ------------------------------------------------------------------------------
+
+#: The chapter's client groups: a heading for each group's chart (HTML) and the group's name in the reader's
+#: language (the group's own name, :class:`k8snet.sim.connections.ClientGroup`, is the key).
+GROUP_HEADINGS = {
+    "HTTP/2": N_("<strong>HTTP/2 clients</strong> (one connection each)"),
+    "short-lived": N_("<strong>Short-lived clients</strong> (a new connection per request)"),
+}
+_GROUP_NAMES = {"short-lived": N_("short-lived")}
+
+
+def connection_text(conn: Any) -> str:
+    """A TCP connection: its addresses and the endpoint the client node's rules sent it to.
+
+    >>> from types import SimpleNamespace as NS
+    >>> connection_text(NS(src_ip="10.244.1.3", src_port=40000, dst_ip="10.96.0.10", dst_port=80,
+    ...                    endpoint="10.244.2.2:8080"))
+    'connection 10.244.1.3:40000 -> 10.96.0.10:80, sent to 10.244.2.2:8080'
+    """
+    return _("connection {source} -> {destination}, sent to {endpoint}").format(
+        source=f"{conn.src_ip}:{conn.src_port}",
+        destination=f"{conn.dst_ip}:{conn.dst_port}",
+        endpoint=conn.endpoint,
+    )
+
+
+def served_text(served: list[str]) -> str:
+    """Which Pods served ``served`` (one Pod per request), each named once.
+
+    >>> served_text(["default/web-1", "default/web-1"])
+    'the 2 requests were served by: default/web-1'
+    """
+    return ngettext(
+        "the {n} request was served by: {pods}", "the {n} requests were served by: {pods}", len(served)
+    ).format(n=len(served), pods=", ".join(sorted(set(served))))
+
+
+def source_port_text(conn: Any, pod: str) -> str:
+    """One short connection: its source port, the endpoint its first packet was sent to, the Pod there.
+
+    >>> from types import SimpleNamespace as NS
+    >>> source_port_text(NS(src_port=40001, endpoint="10.244.2.2:8080"), "default/web-1")
+    'source port 40001: 10.244.2.2:8080  default/web-1'
+    """
+    return _("source port {port}: {endpoint}  {pod}").format(
+        port=conn.src_port, endpoint=conn.endpoint, pod=pod
+    )
+
+
+def spread_text(open_pods: list[str], new_pods: list[str]) -> str:
+    """Where the requests of the open connection went (each Pod once), then how many of the new connections
+    each Pod got.
+
+    >>> print(spread_text(["default/web-1"], ["default/web-2", "default/web-1", "default/web-2"]))
+    open connection: ['default/web-1']
+    3 new connections:
+        1  default/web-1
+        2  default/web-2
+    """
+    lines = [
+        _("open connection: {pods}").format(pods=sorted(set(open_pods))),
+        ngettext("{n} new connection:", "{n} new connections:", len(new_pods)).format(n=len(new_pods)),
+    ]
+    lines += [f"  {new_pods.count(name):>3}  {name}" for name in sorted(set(new_pods))]
+    return "\n".join(lines)
+
+
+def phases_text(phases: list[Any], deployment: str = "web", namespace: str = "default") -> str:
+    """One line per phase of :func:`k8snet.sim.connections.record_phases`: from which minute, how many Pods of
+    ``deployment`` exist and how many of them are terminating, and the events that started the phase."""
+    prefix = f"{namespace}/{deployment}-"
+    lines = []
+    for p in phases:
+        pods = [i for i in p.pods.values() if i.key.startswith(prefix)]
+        lines.append(
+            _("from minute {minute}: {pods} {deployment} Pods, {terminating} terminating  {events}").format(
+                minute=f"{p.minute:>2}",
+                pods=len(pods),
+                deployment=deployment,
+                terminating=sum(i.terminating for i in pods),
+                events=", ".join(_event_text(e) for e in p.events),
+            )
+        )
+    return "\n".join(lines)
+
+
+def load_charts_html(timeline: LoadTimeline, groups: list[str] | None = None) -> str:
+    """For each client group (default: all of ``timeline``'s, in order), a heading and :func:`load_chart_svg`."""
+    parts = []
+    for group in groups or list(timeline.requests):
+        heading = _(GROUP_HEADINGS[group]) if group in GROUP_HEADINGS else html_lib.escape(group)
+        parts.append(f"<p>{heading}</p>" + load_chart_svg(timeline, group))
+    return "".join(parts)
+
+
+def window_tables_text(timeline: LoadTimeline, groups: list[str] | None = None) -> str:
+    """For each client group (default: all of ``timeline``'s), its name and :func:`window_table`, each followed
+    by an empty line."""
+    out = []
+    for group in groups or list(timeline.requests):
+        name = _(_GROUP_NAMES[group]) if group in _GROUP_NAMES else group
+        out.append(f"{name}\n{window_table(timeline, group)}\n\n")
+    return "".join(out)
+
+
+def datagrams_text(first: Any, second: Any, seconds: float) -> str:
+    """Where a first UDP datagram went and where the next one, ``seconds`` later, went.
+
+    >>> from types import SimpleNamespace as NS
+    >>> d = NS(endpoint="10.244.1.5:8125", pod="default/metrics-1")
+    >>> datagrams_text(d, d, 10)
+    'first datagram to 10.244.1.5:8125 (default/metrics-1); the second, 10 s later, to 10.244.1.5:8125'
+    """
+    return _("first datagram to {endpoint} ({pod}); the second, {seconds} s later, to {second}").format(
+        endpoint=first.endpoint, pod=first.pod, seconds=f"{seconds:g}", second=second.endpoint
+    )
+
+
+def deleted_text(entries: Any, cleaned: bool = False) -> str:
+    """What kube-proxy's sync deleted from conntrack (``entries``: a list, or one entry), as the model prints
+    it; ``cleaned`` words it as a cleanup.
+
+    >>> deleted_text([]), deleted_text([], cleaned=True)
+    ('kube-proxy deleted: []', 'cleaned by kube-proxy: []')
+    """
+    message = _("cleaned by kube-proxy: {entries}") if cleaned else _("kube-proxy deleted: {entries}")
+    return message.format(entries=entries)
+
+
+def datagram_text(datagram: Any, when: str) -> str:
+    """Where a UDP datagram went. ``when``: ``"grace"`` (during the Pod's grace period: the Pod), ``"next"`` (a
+    new conntrack entry or not, the endpoint and the Pod) or ``"stale"`` (the endpoint, and the Pod there if
+    any).
+
+    >>> from types import SimpleNamespace as NS
+    >>> datagram_text(NS(new=False, endpoint="10.244.1.5:8125", pod=None), "stale")
+    'datagram sent to 10.244.1.5:8125; a Pod there: None'
+    """
+    messages = {
+        "grace": N_("during the grace period the datagrams go to {pod}"),
+        "next": N_("next datagram: a new entry ({new}), to {endpoint} ({pod})"),
+        "stale": N_("datagram sent to {endpoint}; a Pod there: {pod}"),
+    }
+    if when not in messages:
+        raise K8snetError(f"datagram_text: when must be one of {sorted(messages)}, got {when!r}")
+    return _(messages[when]).format(new=datagram.new, endpoint=datagram.endpoint, pod=datagram.pod)

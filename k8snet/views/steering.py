@@ -10,7 +10,12 @@ wrote); nothing is decided here.
 * :func:`zone_traffic_diagram`: zones, their nodes and Pods, and an arrow from each node to each Pod its traffic
   reaches, labelled with the share;
 * :func:`traffic_steering_explorer`: zones, replicas in ``zone-a``, ``internalTrafficPolicy`` and
-  ``trafficDistribution`` → the three views above (every combination precomputed for the static site).
+  ``trafficDistribution`` → the three views above (every combination precomputed for the static site);
+* :func:`nodeport_zones_text`, :func:`terminating_text`, :func:`seconds_later`: the chapter's other printed
+  lines.
+
+The words are the reader's language (:mod:`k8snet.i18n`); zone, node and Pod names, field names and what
+kube-proxy's rules say (``DROP: default/web has no local endpoints``) stay as Kubernetes writes them.
 
 >>> from k8snet.sim.steering import node_traffic, zonal_cluster, zone_shares
 >>> rows = node_traffic(zonal_cluster(zones=2, replicas=(1, 1), traffic_distribution="PreferClose"))
@@ -24,6 +29,7 @@ import html
 from fractions import Fraction
 from typing import Any
 
+from k8snet.i18n import N_, _, get_language
 from k8snet.sim.steering import (
     DISTRIBUTIONS,
     DROPPED,
@@ -45,10 +51,13 @@ __all__ = [
     "steering_outcome",
     "traffic_steering_explorer",
     "NO_DISTRIBUTION",
+    "nodeport_zones_text",
+    "terminating_text",
+    "seconds_later",
 ]
 
-#: The explorer's label for an unset ``trafficDistribution``.
-NO_DISTRIBUTION = "(unset)"
+#: The explorer's value for an unset ``trafficDistribution`` (shown translated, :func:`k8snet.i18n._`).
+NO_DISTRIBUTION = N_("(unset)")
 
 
 def percent(x: Fraction | float) -> str:
@@ -76,16 +85,20 @@ def zone_shares_html(rows: list[NodeTraffic], zones: list[str] | None = None) ->
     """
     shares = zone_shares(rows)
     zones = zones or sorted({z for row in shares.values() for z in row if z != DROPPED} | set(shares))
-    head = "".join(f"<th>to {html.escape(z)}</th>" for z in zones)
+    to_zone, from_zone = _("to {zone}"), _("from {zone}")
+    head = "".join(f"<th>{to_zone.format(zone=html.escape(z))}</th>" for z in zones)
     body = []
     for client, row in shares.items():
         cells = "".join(f"<td>{percent(row.get(z, 0))}</td>" for z in zones)
         body.append(
-            f"<tr><th>from {html.escape(client)}</th>{cells}<td>{percent(row.get(DROPPED, 0))}</td></tr>"
+            f"<tr><th>{from_zone.format(zone=html.escape(client))}</th>{cells}"
+            f"<td>{percent(row.get(DROPPED, 0))}</td></tr>"
         )
+    # _() outside the f-string: the catalog's extractor does not look inside f-strings
+    corner, dropped = _("new connections"), _("dropped")
     return (
-        '<table class="k8snet-zone-shares"><thead><tr><th>new connections</th>'
-        f"{head}<th>dropped</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f'<table class="k8snet-zone-shares"><thead><tr><th>{corner}</th>'
+        f"{head}<th>{dropped}</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
 
@@ -135,7 +148,11 @@ def zone_traffic_diagram(cluster: Any, rows: list[NodeTraffic]):
                     fill = COLORS["pod_terminating"] if p.metadata.deletionTimestamp else COLORS["pod"]
                     parts = p.metadata.name.split("-")
                     label = "-".join(parts[:-2]) + "-…-" + parts[-1] if len(parts) > 3 else p.metadata.name
-                    sub.node(f"pod_{p.metadata.name}", f"{label}\non {node}", fillcolor=fill)
+                    sub.node(
+                        f"pod_{p.metadata.name}",
+                        _("{pod}\non {node}").format(pod=label, node=node),
+                        fillcolor=fill,
+                    )
                     sub.edge(f"node_{node}", f"pod_{p.metadata.name}", style="invis")
     dropped = False
     for r in rows:
@@ -152,28 +169,50 @@ def zone_traffic_diagram(cluster: Any, rows: list[NodeTraffic]):
                 f"node_{r.node}", "dropped", label=percent(r.dropped), color="#bb0000", fontcolor="#bb0000"
             )
     if dropped:
-        g.node("dropped", "dropped", shape="octagon", color="#bb0000", fontcolor="#bb0000", fillcolor="white")
+        g.node(
+            "dropped", _("dropped"), shape="octagon", color="#bb0000", fontcolor="#bb0000", fillcolor="white"
+        )
     return g
+
+
+#: The traced clusters by combination (the same in every language) and the outcomes by combination and language.
+_TRACED: dict[tuple, tuple[Any, list[NodeTraffic]]] = {}
+_OUTCOMES: dict[tuple, Outcome] = {}
 
 
 def steering_outcome(zones: int, replicas_a: int, policy: str, distribution: str | None) -> Outcome:
     """What the explorer shows for one combination (a fresh cluster: :func:`k8snet.sim.steering.zonal_cluster`
-    with ``replicas_a`` Pods in ``zone-a`` and one in each other zone)."""
+    with ``replicas_a`` Pods in ``zone-a`` and one in each other zone), in the reader's language."""
+    combination = (zones, replicas_a, policy, distribution)
+    key = (*combination, get_language())
+    if key in _OUTCOMES:
+        return _OUTCOMES[key]
     replicas = (replicas_a,) + (1,) * (zones - 1)
-    c = zonal_cluster(zones, replicas, internal_traffic_policy=policy, traffic_distribution=distribution)
-    rows = node_traffic(c)
-    td = distribution or "unset"
-    intro = (
-        f"<p><strong>{zones} zones</strong>, {' + '.join(map(str, replicas))} replicas "
-        f"({', '.join(ZONES[:zones])}); <code>internalTrafficPolicy: {policy}</code>, "
-        f"<code>trafficDistribution</code> {html.escape(td)}. New connections to the ClusterIP from the "
-        "workers of each zone (clients spread evenly over a zone's workers):</p>"
+    if combination not in _TRACED:  # the simulation is the same in every language
+        c = zonal_cluster(zones, replicas, internal_traffic_policy=policy, traffic_distribution=distribution)
+        _TRACED[combination] = (c, node_traffic(c))
+    c, rows = _TRACED[combination]
+    td = distribution or _("unset")
+    intro = _(
+        "<p><strong>{zones} zones</strong>, {replicas} replicas ({names}); <code>internalTrafficPolicy: "
+        "{policy}</code>, <code>trafficDistribution</code> {distribution}. New connections to the ClusterIP "
+        "from the workers of each zone (clients spread evenly over a zone's workers):</p>"
+    ).format(
+        zones=zones,
+        replicas=" + ".join(map(str, replicas)),
+        names=", ".join(ZONES[:zones]),
+        policy=policy,
+        distribution=html.escape(td),
     )
-    return Outcome(
+    out = Outcome(
         html=intro + zone_shares_html(rows, list(ZONES[:zones])),
         svg=to_svg(zone_traffic_diagram(c, rows)),
-        text="What each node's rules do with a new connection (iptables mode):\n" + node_rules_text(rows),
+        text=_("What each node's rules do with a new connection (iptables mode):")
+        + "\n"
+        + node_rules_text(rows),
     )
+    _OUTCOMES[key] = out
+    return out
 
 
 def _render(values: dict[str, Any]) -> Outcome:
@@ -198,8 +237,8 @@ def traffic_steering_explorer() -> Explorer:
         },
         _render,
         labels={
-            "zones": "Zones",
-            "replicas_a": "Replicas in zone-a",
+            "zones": N_("Zones"),
+            "replicas_a": N_("Replicas in zone-a"),
             "policy": "internalTrafficPolicy",
             "distribution": "trafficDistribution",
         },
@@ -207,3 +246,70 @@ def traffic_steering_explorer() -> Explorer:
         initial={"zones": 3, "replicas_a": 2, "policy": "Cluster", "distribution": "PreferClose"},
         live=False,
     )
+
+
+# --- the chapter's printed lines ------------------------------------------------------------------------------
+
+
+def nodeport_zones_text(
+    cluster: Any, service: str = "web", skip: tuple[str, ...] = ("kind-control-plane",)
+) -> str:
+    """Per node (but ``skip``), the zones a new connection from outside to the node's NodePort goes to, with
+    their shares, or why it is dropped (from :func:`k8snet.sim.traffic.nodeport_entries`: traces through each
+    node's rules).
+
+    >>> c = zonal_cluster(zones=2, replicas=(1, 0), service_type="NodePort", external_traffic_policy="Local")
+    >>> print(nodeport_zones_text(c), end="")  # doctest: +NORMALIZE_WHITESPACE
+      kind-worker   (zone-b): DROP: default/web has no local endpoints
+      kind-worker2  (zone-a): zone-a 100.0%
+      kind-worker3  (zone-b): DROP: default/web has no local endpoints
+      kind-worker4  (zone-a): DROP: default/web has no local endpoints
+    """
+    from k8snet.sim.steering import LABEL_ZONE
+    from k8snet.sim.traffic import nodeport_entries
+
+    zone_of = {n.metadata.name: (n.metadata.labels or {}).get(LABEL_ZONE, "") for n in cluster.nodes()}
+    lines = []
+    for e in nodeport_entries(cluster, service):
+        if e.node in skip:
+            continue
+        by_zone: dict[str, Fraction] = {}
+        for pod, share in e.shares.items():
+            zone = zone_of[e.pod_nodes[pod]]
+            by_zone[zone] = by_zone.get(zone, Fraction(0)) + share
+        # the reason is what the node's kube-proxy rules say (English, as on a real node)
+        to = ", ".join(f"{zone} {float(share):.1%}" for zone, share in sorted(by_zone.items())) or e.reason
+        lines.append(f"  {e.node:<13} ({zone_of[e.node]}): {to}")
+    return "\n".join(lines) + "\n"
+
+
+def terminating_text(cluster: Any, selector: dict[str, str], namespace: str = "default") -> str:
+    """One line per terminating Pod that ``selector`` matches: its node and how long until it is removed
+    (its ``deletionTimestamp`` on the cluster's clock).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster()
+    >>> out = c.kubectl("create deployment web --image=nginx --replicas=1")
+    >>> out = c.kubectl("scale deployment web --replicas=0")
+    >>> terminating_text(c, {"app": "web"}).split(": ")[1].strip()
+    'removed in 30 s'
+    """
+    lines = []
+    for p in cluster.pods(namespace, selector):
+        if p.metadata.deletionTimestamp:
+            left = (p.metadata.deletionTimestamp - cluster.clock.now()).total_seconds()
+            lines.append(
+                _("{pod} on {node}: removed in {seconds} s").format(
+                    pod=p.metadata.name, node=p.spec.nodeName, seconds=f"{left:.0f}"
+                )
+            )
+    return "".join(line + "\n" for line in lines)
+
+
+def seconds_later(seconds: float) -> str:
+    """How long the simulated clock moved, as the chapter prints it.
+
+    >>> seconds_later(20.0)
+    '20 seconds later'
+    """
+    return _("{seconds} seconds later").format(seconds=f"{seconds:.0f}")

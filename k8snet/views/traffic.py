@@ -7,7 +7,8 @@ lays the answers out.
 
 * :func:`rules_side_by_side`: :func:`k8snet.sim.traffic.rules_excerpt` of one Service in iptables, IPVS and
   nftables mode, one mode under the other (and, for a dual-stack Service, one family under the other);
-* :func:`line_chart_svg`: a small dependency-free SVG line chart (the book has no matplotlib).
+* :func:`line_chart_svg`: a small dependency-free SVG line chart (the book has no matplotlib);
+* :func:`affinity_timeout_text`: one line on what a session-affinity timeout did to a client's connections.
 
 Explorers (registered with :func:`k8snet.views.explorer.register`): ``nodeport-traffic``, ``lb-traffic``,
 ``lb-providers``, ``session-affinity`` and ``proxy-modes``.
@@ -66,6 +67,7 @@ __all__ = [
     "proxy_modes_explorer",
     "modes_cluster",
     "AFFINITY_TIMES",
+    "affinity_timeout_text",
 ]
 
 
@@ -710,3 +712,22 @@ def line_chart_svg(
     )
     out.append("</svg>")
     return "".join(out)
+
+
+def affinity_timeout_text(timeout: int, result: Any) -> str:
+    """One line on what ``timeoutSeconds: timeout`` did to a client's connections: how many chose an endpoint
+    again because the affinity entry had expired, and how many reached the Pod the connection before reached
+    (``result``: :func:`k8snet.sim.simulate.simulate`'s ``reassigned`` and ``repeat_same_endpoint``).
+
+    >>> from types import SimpleNamespace
+    >>> affinity_timeout_text(10, SimpleNamespace(reassigned=42, repeat_same_endpoint=0.5))
+    'timeoutSeconds  10:  42 connections chose again after a timeout; 50% reached the same Pod as the connection before'
+    """
+    return _(
+        "timeoutSeconds {timeout}: {reassigned} connections chose again after a timeout; {share} reached the "
+        "same Pod as the connection before"
+    ).format(
+        timeout=f"{timeout:>3}",
+        reassigned=f"{result.reassigned:>3}",
+        share=f"{result.repeat_same_endpoint:.0%}",
+    )

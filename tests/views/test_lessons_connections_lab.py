@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from k8snet.errors import K8snetError
 from k8snet.sim.troubleshooting import load_lab
 from k8snet.views.connections import (
     REUSE,
@@ -125,3 +126,59 @@ def test_lab_explorer_for_an_unknown_scenario():
 def test_combinations_are_small():
     for ex in itertools.chain([connection_reuse_explorer()], [lab_steps_explorer(scenario="orders")]):
         assert len(ex.combinations()) <= 48
+
+
+def test_chapter_lines_follow_the_language():
+    from types import SimpleNamespace
+
+    from k8snet.i18n import set_language
+    from k8snet.sim.connections import ClientGroup, simulate_load
+    from k8snet.views.connections import (
+        datagram_text,
+        deleted_text,
+        load_charts_html,
+        phases_text,
+        spread_text,
+        window_tables_text,
+    )
+
+    base = load_base(4)
+    groups = [
+        ClientGroup("HTTP/2", base.clients[:2], 1, 4),
+        ClientGroup("short-lived", base.clients[2:], 0, 4),
+    ]
+    tl = simulate_load(base.phases, groups, 20, destination=base.destination)
+    stale = SimpleNamespace(new=False, endpoint="10.244.1.5:8125", pod=None)
+    en = (
+        load_charts_html(tl),
+        window_tables_text(tl),
+        phases_text(base.phases),
+        spread_text(["a"], ["b", "b"]),
+    )
+    try:
+        set_language("zh_CN")
+        zh = (
+            load_charts_html(tl),
+            window_tables_text(tl),
+            phases_text(base.phases),
+            spread_text(["a"], ["b", "b"]),
+        )
+        zh_datagram, zh_deleted = datagram_text(stale, "stale"), deleted_text([], cleaned=True)
+    finally:
+        set_language(None)
+    assert en[0].startswith("<p><strong>HTTP/2 clients</strong> (one connection each)</p><svg")
+    assert zh[0].startswith("<p><strong>HTTP/2 客户端</strong>（每个一个连接）</p><svg")
+    assert "<strong>短连接客户端</strong>" in zh[0]
+    # the group's name heads its table; an empty line after each table
+    assert en[1].startswith("HTTP/2\nPod") and "\n\nshort-lived\nPod" in en[1] and en[1].endswith("\n\n")
+    assert "\n\n短连接\nPod" in zh[1]
+    assert en[2].splitlines()[0] == "from minute  0: 3 web Pods, 0 terminating  "
+    assert "scale to 4" in en[2] and "扩容到 4" in zh[2] and "滚动更新" in zh[2]
+    assert en[3] == "open connection: ['a']\n2 new connections:\n    2  b"
+    assert zh[3] == "已打开的连接：['a']\n2 个新连接：\n    2  b"
+    assert (
+        zh_datagram == "数据报发往 10.244.1.5:8125；那里的 Pod：None"
+        and zh_deleted == "kube-proxy 清理的条目：[]"
+    )
+    with pytest.raises(K8snetError):
+        datagram_text(stale, "later")

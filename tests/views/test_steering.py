@@ -60,3 +60,69 @@ def test_views_read_the_traces():
 def test_shares_table_shows_drops():
     rows = [NodeTraffic("n1", "zone-a", "DROP", "x", dropped=Fraction(1))]
     assert "<th>from zone-a</th><td>0.0%</td><td>100.0%</td>" in zone_shares_html(rows, ["zone-a"])
+
+
+@pytest.fixture
+def chinese():
+    from k8snet.i18n import set_language
+
+    set_language("zh_CN")
+    yield
+    set_language(None)
+
+
+def test_outcome_speaks_the_readers_language_and_caches_each(chinese):
+    from k8snet.i18n import set_language
+    from k8snet.views.steering import steering_outcome
+
+    zh = steering_outcome(2, 0, "Local", None)
+    set_language("en")
+    en = steering_outcome(2, 0, "Local", None)
+    assert steering_outcome(2, 0, "Local", None) is en  # cached for the language in effect
+    set_language("zh_CN")
+    assert steering_outcome(2, 0, "Local", None) is zh
+    assert "<th>from zone-a</th>" in en.html and "<th>来自 zone-a</th>" in zh.html
+    assert "2 zones" in en.html and "2 个区域" in zh.html and "（未设置）" not in zh.html
+    assert "未设置" in zh.html  # trafficDistribution unset
+    # what kube-proxy's rules say stays as a real node's rules say it, in both editions
+    for out in (en, zh):
+        assert "kind-worker2 (zone-a): DROP: default/web has no local endpoints" in out.text
+    assert "iptables 模式" in zh.text and "\non kind-worker" not in zh.svg
+    assert "被丢弃" in zh.svg and "dropped" in en.svg
+
+
+def test_explorer_controls_are_translated(chinese):
+    from k8snet.i18n import _
+    from k8snet.views.steering import NO_DISTRIBUTION
+
+    assert _(NO_DISTRIBUTION) == "（未设置）"
+    assert _("Replicas in zone-a") == "zone-a 中的副本数"  # the label keeps the zone's name
+
+
+def test_printed_lines_in_both_languages():
+    from k8snet.i18n import set_language
+    from k8snet.views.steering import nodeport_zones_text, seconds_later, terminating_text
+
+    c = zonal_cluster(
+        zones=2,
+        replicas=(1, 1),
+        traffic_distribution="PreferClose",
+        service_type="NodePort",
+        external_traffic_policy="Cluster",
+    )
+    text = nodeport_zones_text(c)
+    assert text.splitlines() == [
+        "  kind-worker   (zone-b): zone-b 100.0%",
+        "  kind-worker2  (zone-a): zone-a 100.0%",
+        "  kind-worker3  (zone-b): zone-b 100.0%",
+        "  kind-worker4  (zone-a): zone-a 100.0%",
+    ]
+    c.kubectl("scale deployment web-zone-a --replicas=0")
+    try:
+        set_language("zh_CN")
+        zh = terminating_text(c, {"zone": "zone-a"}), seconds_later(20)
+    finally:
+        set_language(None)
+    (line,) = terminating_text(c, {"zone": "zone-a"}).splitlines()
+    assert line.endswith(": removed in 30 s") and " on kind-worker" in line
+    assert zh[0].endswith("：30 秒后被移除\n") and zh[1] == "20 秒之后"
