@@ -29,8 +29,9 @@ Events (``RealPodControl``, component ``daemonset-controller``): ``SuccessfulCre
 ``SuccessfulDelete`` "Deleted pod: <name>", and the Warnings ``FailedCreate`` "Error creating: <error>" /
 ``FailedDelete`` "Error deleting: <error>" (the DaemonSet is then retried with back-off).
 
-Simplifications, stated: a Pod being deleted does not hold its node (the new Pod is created at once, where
-upstream waits for the old one to go away); failed daemon Pods are deleted and created again without back-off;
+A Pod that is terminating still holds its node: the new Pod is created once the old one is gone.
+
+Simplifications, stated: failed daemon Pods are deleted and created again without back-off;
 the template hash is :func:`~k8snet.controllers.deployment.compute_hash` (upstream's shape, not its value, see
 there); no ControllerRevision history is pruned; ``maxSurge`` is not modelled (treated as 0).
 """
@@ -281,6 +282,7 @@ class DaemonSetController(QueueController):
     def _ensure_revision(self, ds: Any, hash_: str) -> None:
         """``constructHistory``: the ControllerRevision ``<ds>-<hash>`` of the current template exists."""
         from k8snet.api.apps_v1 import ControllerRevision
+        from k8snet.api.meta_v1 import ObjectMeta
 
         revisions = [
             r
@@ -295,13 +297,15 @@ class DaemonSetController(QueueController):
         labels = dict((ds.spec.template.metadata.labels if ds.spec.template.metadata else None) or {})
         labels[REVISION_LABEL] = hash_
         cr = ControllerRevision(
-            metadata={
-                "name": name,
-                "namespace": ds.metadata.namespace,
-                "labels": labels,
-                "annotations": dict(ds.metadata.annotations) if ds.metadata.annotations else None,
-                "ownerReferences": [owner_reference(ds)],
-            },
+            metadata=ObjectMeta.model_validate(
+                {
+                    "name": name,
+                    "namespace": ds.metadata.namespace,
+                    "labels": labels,
+                    "annotations": dict(ds.metadata.annotations) if ds.metadata.annotations else None,
+                    "ownerReferences": [owner_reference(ds)],
+                }
+            ),
             data={"spec": {"template": template}},
             revision=1 + max((r.revision for r in revisions), default=0),
         )
@@ -313,6 +317,7 @@ class DaemonSetController(QueueController):
     def _template_pod(self, ds: Any, hash_: str) -> Any:
         """``NewPod`` plus ``CreatePodTemplate``: the Pod a node would get, before its node affinity."""
         from k8snet.api.core_v1 import Pod
+        from k8snet.api.meta_v1 import ObjectMeta
 
         tmpl = ds.spec.template
         labels = dict((tmpl.metadata.labels if tmpl.metadata else None) or {})
@@ -321,12 +326,14 @@ class DaemonSetController(QueueController):
         spec = tmpl.spec.model_copy(deep=True)
         add_or_update_daemon_pod_tolerations(spec)
         pod = Pod(
-            metadata={
-                "generateName": f"{ds.metadata.name}-",
-                "namespace": ds.metadata.namespace,
-                "labels": labels,
-                "ownerReferences": [owner_reference(ds)],
-            },
+            metadata=ObjectMeta.model_validate(
+                {
+                    "generateName": f"{ds.metadata.name}-",
+                    "namespace": ds.metadata.namespace,
+                    "labels": labels,
+                    "ownerReferences": [owner_reference(ds)],
+                }
+            ),
             spec=spec,
         )
         if tmpl.metadata and tmpl.metadata.annotations:
@@ -349,8 +356,11 @@ class DaemonSetController(QueueController):
         for node in nodes:
             name = node.metadata.name
             should_run, should_continue = node_should_run_daemon_pod(template_pod, node)
-            pods = [p for p in by_node.get(name, []) if p.metadata.deletionTimestamp is None]
-            if should_run and not pods:
+            # a Pod still terminating holds its node: the new one comes once it is gone (getNodesToDaemonPods
+            # leaves out only Pods that are both deleted and finished)
+            holding = [p for p in by_node.get(name, []) if not _deleted_and_finished(p)]
+            pods = [p for p in holding if p.metadata.deletionTimestamp is None]
+            if should_run and not holding:
                 create_on.append(name)
             elif should_continue:
                 failed = [p for p in pods if p.status and p.status.phase == "Failed"]
@@ -437,7 +447,9 @@ class DaemonSetController(QueueController):
         desired = [n for n in nodes if node_should_run_daemon_pod(template_pod, n)[0]]
         pods = {get_target_node_name(p): p for p in self._pods_of(ds) if p.metadata.deletionTimestamp is None}
         budget = self._max_unavailable(ds, len(desired))
-        unavailable, old_available, old_unavailable = 0, [], []
+        unavailable = 0
+        old_available: list[Any] = []
+        old_unavailable: list[Any] = []
         for node in desired:
             pod = pods.get(node.metadata.name)
             if pod is None or not _available(pod, min_ready, now):
@@ -460,7 +472,7 @@ class DaemonSetController(QueueController):
         min_ready = live.spec.minReadySeconds or 0
         pods: dict[str, list[Any]] = {}
         for p in self._pods_of(live):
-            if p.metadata.deletionTimestamp is None and not is_pod_terminal(p):
+            if not _deleted_and_finished(p):
                 pods.setdefault(get_target_node_name(p) or "", []).append(p)
         desired = current = misscheduled = ready = updated = available = 0
         for node in self.informer("Node").list():
@@ -494,6 +506,10 @@ class DaemonSetController(QueueController):
             self.api.store.put(live.model_copy(update={"status": status}), owned=True)
         if min_ready and available != ready:
             self.queue.add_after(object_key(live), float(min_ready))
+
+
+def _deleted_and_finished(pod: Any) -> bool:
+    return pod.metadata.deletionTimestamp is not None and is_pod_terminal(pod)
 
 
 def _available(pod: Any, min_ready_seconds: int, now: Any) -> bool:

@@ -181,15 +181,18 @@ class JobController(QueueController):
 
     def _create_pod(self, job: Any) -> K8snetError | None:
         from k8snet.api.core_v1 import Pod
+        from k8snet.api.meta_v1 import ObjectMeta
 
         tmpl = job.spec.template
         pod = Pod(
-            metadata={
-                "generateName": f"{job.metadata.name}-",
-                "namespace": job.metadata.namespace,
-                "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
-                "ownerReferences": [owner_reference(job)],
-            },
+            metadata=ObjectMeta.model_validate(
+                {
+                    "generateName": f"{job.metadata.name}-",
+                    "namespace": job.metadata.namespace,
+                    "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
+                    "ownerReferences": [owner_reference(job)],
+                }
+            ),
             spec=tmpl.spec.model_copy(deep=True),
         )
         if tmpl.metadata and tmpl.metadata.annotations:

@@ -158,7 +158,7 @@ def identity_matches(sts: Any, pod: Any) -> bool:
         ordinal >= 0
         and sts.metadata.name == parent
         and pod.metadata.name == get_pod_name(sts, ordinal)
-        and (pod.metadata.namespace or "default") == (sts.metadata.namespace or "default")
+        and pod.metadata.namespace == sts.metadata.namespace
         and (pod.metadata.labels or {}).get(POD_NAME_LABEL) == pod.metadata.name
     )
 
@@ -247,6 +247,7 @@ def new_stateful_set_pod(sts: Any, ordinal: int, revision: str) -> Any:
     True
     """
     from k8snet.api.core_v1 import Pod
+    from k8snet.api.meta_v1 import ObjectMeta
 
     tmpl = sts.spec.template
     name = get_pod_name(sts, ordinal)
@@ -258,12 +259,14 @@ def new_stateful_set_pod(sts: Any, ordinal: int, revision: str) -> Any:
     spec.hostname = name
     spec.subdomain = sts.spec.serviceName or None
     pod = Pod(
-        metadata={
-            "name": name,
-            "namespace": sts.metadata.namespace,
-            "labels": labels,
-            "ownerReferences": [owner_reference(sts)],
-        },
+        metadata=ObjectMeta.model_validate(
+            {
+                "name": name,
+                "namespace": sts.metadata.namespace,
+                "labels": labels,
+                "ownerReferences": [owner_reference(sts)],
+            }
+        ),
         spec=spec,
     )
     if tmpl.metadata and tmpl.metadata.annotations:
@@ -351,6 +354,7 @@ class StatefulSetController(QueueController):
         """``getStatefulSetRevisions``: (current revision, update revision, collision count); creates the update
         revision when the template has none yet, or bumps an older equal one's ``revision`` (a rollback)."""
         from k8snet.api.apps_v1 import ControllerRevision
+        from k8snet.api.meta_v1 import ObjectMeta
 
         revisions = sorted(
             self._owned("ControllerRevision", sts), key=lambda r: (r.revision, r.metadata.name)
@@ -371,13 +375,17 @@ class StatefulSetController(QueueController):
                 )
                 labels[CONTROLLER_REVISION_HASH_LABEL] = h
                 cr = ControllerRevision(
-                    metadata={
-                        "name": f"{sts.metadata.name}-{h}",
-                        "namespace": sts.metadata.namespace,
-                        "labels": labels,
-                        "annotations": dict(sts.metadata.annotations) if sts.metadata.annotations else None,
-                        "ownerReferences": [owner_reference(sts)],
-                    },
+                    metadata=ObjectMeta.model_validate(
+                        {
+                            "name": f"{sts.metadata.name}-{h}",
+                            "namespace": sts.metadata.namespace,
+                            "labels": labels,
+                            "annotations": dict(sts.metadata.annotations)
+                            if sts.metadata.annotations
+                            else None,
+                            "ownerReferences": [owner_reference(sts)],
+                        }
+                    ),
                     data=data,
                     revision=next_number,
                 )
@@ -568,6 +576,8 @@ class StatefulSetController(QueueController):
             return None  # OnDelete: Pods are replaced only when someone deletes them
         for target in range(len(replicas) - 1, partition - 1, -1):
             pod = replicas[target]
+            if isinstance(pod, _NewPod):
+                return None  # just created at the update revision, and not yet available: wait for it
             if (pod.metadata.labels or {}).get(REVISION_LABEL) != update.metadata.name and not is_terminating(
                 pod
             ):
