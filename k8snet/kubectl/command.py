@@ -1374,7 +1374,8 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
     rt = resolve_resource(t)
     ns = p.flags["namespace"] or "default"
     obj = cluster.api.get(rt.kind, name, ns)
-    if rt.kind not in ("Deployment", "ReplicaSet"):
+    # the kinds with a scale subresource (registry: deployments, replicasets, statefulsets, replicationcontrollers)
+    if rt.kind not in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"):
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
     if current == -1:
