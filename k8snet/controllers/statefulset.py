@@ -491,11 +491,11 @@ class StatefulSetController(QueueController):
         now = self.clock.now()
         min_ready = sts.spec.minReadySeconds or 0
         start, end = get_start_ordinal(sts), get_end_ordinal(sts)
-        replicas: list[Any] = [None] * max(0, end - start + 1)
+        existing: dict[int, Any] = {}
         condemned: list[Any] = []
         for pod in pods:
             if pod_in_ordinal_range(pod, sts):
-                replicas[get_ordinal(pod) - start] = pod
+                existing[get_ordinal(pod)] = pod
             elif get_ordinal(pod) >= 0:
                 condemned.append(pod)
         partition = 0
@@ -504,22 +504,37 @@ class StatefulSetController(QueueController):
             partition = strategy.rollingUpdate.partition or 0
         rolling = strategy is None or strategy.type in (None, "RollingUpdate")
         current_replicas = (sts.status.currentReplicas or 0) if sts.status else 0
-        for i in range(len(replicas)):
-            if replicas[i] is None:
-                ordinal = start + i
-                # newVersionedStatefulSetPod: ordinals below the partition keep the current revision
-                keep_current = rolling and (
-                    (strategy is None or strategy.rollingUpdate is None)
-                    and ordinal < start + current_replicas
-                    or (
-                        strategy is not None
-                        and strategy.rollingUpdate is not None
-                        and ordinal < start + partition
-                    )
+
+        def new_pod(ordinal: int) -> Any:
+            # newVersionedStatefulSetPod: ordinals below the partition keep the current revision
+            keep_current = rolling and (
+                (strategy is None or strategy.rollingUpdate is None)
+                and ordinal < start + current_replicas
+                or (
+                    strategy is not None
+                    and strategy.rollingUpdate is not None
+                    and ordinal < start + partition
                 )
-                revision = current if keep_current else update
-                tmpl_set = _set_at_revision(sts, revision)
-                replicas[i] = _NewPod(new_stateful_set_pod(tmpl_set, ordinal, revision.metadata.name))
+            )
+            revision = current if keep_current else update
+            tmpl_set = _set_at_revision(sts, revision)
+            return new_stateful_set_pod(tmpl_set, ordinal, revision.metadata.name)
+
+        # The replica slots in ordinal order: every existing Pod, and the missing ordinals up to MAX_BATCH_SIZE of
+        # them. Upstream holds one slot per ordinal; the bound keeps one sync's work finite whatever `replicas`
+        # says (monotonic mode creates one Pod per sync anyway; Parallel mode creates the rest on later syncs,
+        # woken by the new Pods' events).
+        replicas: list[Any] = []
+        missing = 0
+        previous = start - 1
+        for ordinal in [*sorted(existing), end + 1]:
+            gap = previous + 1
+            while gap < ordinal and missing < MAX_BATCH_SIZE:
+                replicas.append(_NewPod(gap))
+                missing, gap = missing + 1, gap + 1
+            if ordinal <= end:
+                replicas.append(existing[ordinal])
+            previous = ordinal
         condemned.sort(key=get_ordinal, reverse=True)
         # the first unavailable replica (a Pod still to create is unavailable), else condemned Pod
         first_unavailable = next(
@@ -537,7 +552,7 @@ class StatefulSetController(QueueController):
         def process_replica(i: int) -> tuple[bool, K8snetError | None]:
             pod = replicas[i]
             if isinstance(pod, _NewPod):
-                err = self._create_pod(sts, pod.pod)
+                err = self._create_pod(sts, new_pod(pod.ordinal))
                 if err is not None and not isinstance(err, AlreadyExistsError):
                     return True, err
                 return monotonic, None
@@ -574,10 +589,10 @@ class StatefulSetController(QueueController):
             return err
         if not rolling:
             return None  # OnDelete: Pods are replaced only when someone deletes them
-        for target in range(len(replicas) - 1, partition - 1, -1):
-            pod = replicas[target]
-            if isinstance(pod, _NewPod):
-                return None  # just created at the update revision, and not yet available: wait for it
+        for ordinal in range(end, start + partition - 1, -1):
+            pod = existing.get(ordinal)
+            if pod is None:
+                return None  # just created (or still to create) at the update revision: wait for it
             if (pod.metadata.labels or {}).get(REVISION_LABEL) != update.metadata.name and not is_terminating(
                 pod
             ):
@@ -636,12 +651,13 @@ class StatefulSetController(QueueController):
 
 
 class _NewPod:
-    """A replica slot with no Pod yet: the Pod to create (``isCreated`` is false for it)."""
+    """A replica slot with no Pod yet (``isCreated`` is false for it): the ordinal of the Pod to create, which is
+    built only when it is created."""
 
-    __slots__ = ("pod",)
+    __slots__ = ("ordinal",)
 
-    def __init__(self, pod: Any):
-        self.pod = pod
+    def __init__(self, ordinal: int):
+        self.ordinal = ordinal
 
 
 def _set_at_revision(sts: Any, revision: Any) -> Any:

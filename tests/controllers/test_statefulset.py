@@ -274,3 +274,15 @@ def test_deterministic_for_a_seed(seed):
         return [(p.metadata.name, p.metadata.uid, p.status.podIP, p.spec.nodeName) for p in c.pods("default")]
 
     assert run() == run()
+
+
+@pytest.mark.parametrize("policy", ["OrderedReady", "Parallel"])
+def test_huge_replicas_cost_bounded_work(policy):
+    # a valid but enormous replicas: the write returns once the settle's work budget is spent, with the Pods made
+    # so far (one ordinal at a time, or batches of at most 500 in Parallel mode), and nothing allocated per ordinal
+    c = Cluster(preset="kind")
+    c.work_budget = 3000
+    c.apply(sts_yaml(2147483647, policy))
+    assert not c.settled()
+    ordinals = sorted(int(p.metadata.name.rsplit("-", 1)[1]) for p in c.pods("default"))
+    assert 0 < len(ordinals) <= 1000 and ordinals == list(range(len(ordinals)))  # the lowest ordinals first
