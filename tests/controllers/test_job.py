@@ -126,3 +126,13 @@ def test_finish_refuses_what_would_restart():
         c.finish_pod("web")
     with pytest.raises(NotFoundError):
         c.finish_pod("nope")
+
+
+def test_a_finished_pod_is_deleted_at_once():
+    # pkg/registry/core/pod/strategy.go CheckGracefulDelete: "if the pod is already terminated, delete immediately"
+    c = Cluster(preset="minikube")
+    c.apply(JOB % (1, 1))
+    [name] = running(c)
+    c.finish_pod(name)
+    c.delete("pod", name)
+    assert name not in [p.metadata.name for p in c.pods("default")]

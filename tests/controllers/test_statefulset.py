@@ -286,3 +286,20 @@ def test_huge_replicas_cost_bounded_work(policy):
     assert not c.settled()
     ordinals = sorted(int(p.metadata.name.rsplit("-", 1)[1]) for p in c.pods("default"))
     assert 0 < len(ordinals) <= 1000 and ordinals == list(range(len(ordinals)))  # the lowest ordinals first
+
+
+def test_failed_pod_is_deleted_and_recreated_with_its_name():
+    # processReplica: "if isFailed(replicas[i]) || isSucceeded(replicas[i])": delete, recreate on a later sync
+    c = Cluster(preset="kind")
+    c.apply(sts_yaml(2))
+    pod = c.get("pod", "web-1")
+    pod.status.phase = "Failed"
+    c.api.update_status(pod)
+    c.reconcile()
+    new = c.get("pod", "web-1")
+    assert new.metadata.uid != pod.metadata.uid and new.status.phase == "Running"
+    msgs = [e.message for e in c.events(involved="web")]
+    assert msgs[-2:] == [
+        "delete Pod web-1 in StatefulSet web successful",
+        "create Pod web-1 in StatefulSet web successful",
+    ]
