@@ -64,7 +64,7 @@ Key = tuple[str, str, str]
 WatchCallback = Callable[[str, Any, Any], None]
 
 #: Kinds whose registry strategy sets ``metadata.generation`` (Deployment, ReplicaSet, EndpointSlice and, since
-#: v1.33, Pod; and the other workload and policy kinds whose strategies do: pkg/registry/*/strategy.go).
+#: v1.33, Pod; and the other workload and policy kinds whose strategies do: ``pkg/registry/*/strategy.go``).
 GENERATION_KINDS = frozenset(
     {
         "Deployment",
