@@ -262,6 +262,8 @@ def new_stateful_set_pod(sts: Any, ordinal: int, revision: str) -> Any:
         metadata=ObjectMeta.model_validate(
             {
                 "name": name,
+                # GetPodFromTemplate sets generateName "<set>-" too; the name given wins
+                "generateName": f"{sts.metadata.name}-",
                 "namespace": sts.metadata.namespace,
                 "labels": labels,
                 "ownerReferences": [owner_reference(sts)],
