@@ -561,10 +561,11 @@ class Kubelet(QueueController):
         self._queue_pod(new)
 
     def _track_ip(self, pod: Any, delta: int) -> None:
-        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it
+        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it;
+        # a finished Pod's sandbox is torn down (CNI DEL) and its address is free again, though its status keeps it
         node = pod.spec.nodeName if pod.spec else None
         status = pod.status
-        if not (node and status and status.podIP):
+        if not (node and status and status.podIP) or is_pod_terminal(pod):
             return
         ips = self._ips.setdefault(node, {})
         for ip in [p.ip for p in status.podIPs or []] or [status.podIP]:

@@ -136,3 +136,15 @@ def test_a_finished_pod_is_deleted_at_once():
     c.finish_pod(name)
     c.delete("pod", name)
     assert name not in [p.metadata.name for p in c.pods("default")]
+
+
+def test_a_finished_pod_frees_its_address():
+    # the kubelet tears a finished Pod's sandbox down (CNI DEL): host-local can hand its address out again
+    c = Cluster(preset="minikube")
+    c.apply(JOB % (2, 1))
+    [first] = running(c)
+    ip = c.get("pod", first).status.podIP
+    c.finish_pod(first)
+    assert c.get("pod", first).status.podIP == ip  # the status keeps it
+    used = c.kubelet._ips["minikube"]
+    assert ip not in used
