@@ -224,3 +224,20 @@ def test_deterministic_for_a_seed():
         return [(p.metadata.name, p.spec.nodeName, p.status.podIP) for p in c.pods("default")]
 
     assert run() == run()
+
+
+def test_local_load_balancer_health_checks_follow_the_daemon_pods():
+    # kube-proxy's per-Service health server (pkg/proxy/healthcheck/service_health.go): 200 with the number of
+    # local endpoints as X-Load-Balancing-Endpoint-Weight, 503 on a node with none
+    from k8snet.sim.traffic import health_checks
+
+    c = Cluster(preset="kind", nodes=4)
+    c.apply(DS % ("nginx", "") + "---" + LOCAL_SVC.replace("NodePort", "LoadBalancer"))
+    lines = health_checks(c, "agent").splitlines()
+    by_node = {line.split("(")[-1].rstrip(")"): line.split()[2:5] for line in lines}
+    assert by_node["kind-control-plane"] == ["503", "X-Load-Balancing-Endpoint-Weight:", "0"]
+    for node in ("kind-worker", "kind-worker2", "kind-worker3"):
+        assert by_node[node] == ["200", "X-Load-Balancing-Endpoint-Weight:", "1"]
+    # a DaemonSet that also tolerates the control plane's taint makes every node healthy
+    c.apply(DS % ("nginx", TOLERATE_CP))
+    assert all(" 200 " in line for line in health_checks(c, "agent").splitlines())
