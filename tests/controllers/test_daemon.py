@@ -240,4 +240,8 @@ def test_local_load_balancer_health_checks_follow_the_daemon_pods():
         assert by_node[node] == ["200", "X-Load-Balancing-Endpoint-Weight:", "1"]
     # a DaemonSet that also tolerates the control plane's taint makes every node healthy
     c.apply(DS % ("nginx", TOLERATE_CP))
+    # (the new template rolls out node by node: a node whose Pod is being replaced has no ready local endpoint)
+    assert " 200 " in health_checks(c, "agent").splitlines()[0]
+    for _ in range(4):
+        c.clock.advance(seconds=31)
     assert all(" 200 " in line for line in health_checks(c, "agent").splitlines())
