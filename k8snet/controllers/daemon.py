@@ -497,7 +497,7 @@ class DaemonSetController(QueueController):
             desiredNumberScheduled=desired,
             numberReady=ready,
             observedGeneration=live.metadata.generation,
-            updatedNumberScheduled=updated,
+            updatedNumberScheduled=updated or None,  # omitempty, like numberAvailable/numberUnavailable
             numberAvailable=available or None,
             numberUnavailable=(desired - available) or None,
             collisionCount=live.status.collisionCount if live.status else None,

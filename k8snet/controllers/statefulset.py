@@ -634,12 +634,13 @@ class StatefulSetController(QueueController):
             and replicas == want
         ):
             current_n, current_revision = updated_n, update.metadata.name
+        # the int32 fields marked omitempty in apps/v1 types.go are left out when 0, as Go's encoder leaves them
         status = StatefulSetStatus(
             observedGeneration=live.metadata.generation,
             replicas=replicas,
-            readyReplicas=len(ready),
-            currentReplicas=current_n,
-            updatedReplicas=updated_n,
+            readyReplicas=len(ready) or None,
+            currentReplicas=current_n or None,
+            updatedReplicas=updated_n or None,
             currentRevision=current_revision,
             updateRevision=update.metadata.name,
             collisionCount=collision,
