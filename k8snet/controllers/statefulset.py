@@ -509,14 +509,11 @@ class StatefulSetController(QueueController):
 
         def new_pod(ordinal: int) -> Any:
             # newVersionedStatefulSetPod: ordinals below the partition keep the current revision
-            keep_current = rolling and (
-                (strategy is None or strategy.rollingUpdate is None)
-                and ordinal < start + current_replicas
-                or (
-                    strategy is not None
-                    and strategy.rollingUpdate is not None
-                    and ordinal < start + partition
-                )
+            # Go's `A && B || C`: (RollingUpdate without rollingUpdate, below the current replicas) or (below the
+            # partition)
+            has_rolling_update = strategy is not None and strategy.rollingUpdate is not None
+            keep_current = (rolling and not has_rolling_update and ordinal < start + current_replicas) or (
+                has_rolling_update and ordinal < start + partition
             )
             revision = current if keep_current else update
             tmpl_set = _set_at_revision(sts, revision)

@@ -303,3 +303,39 @@ def test_failed_pod_is_deleted_and_recreated_with_its_name():
         "delete Pod web-1 in StatefulSet web successful",
         "create Pod web-1 in StatefulSet web successful",
     ]
+
+
+def test_rolling_update_with_partition_keeps_lower_ordinals():
+    # updateStatefulSet: only ordinals >= partition are replaced; newVersionedStatefulSetPod recreates an ordinal
+    # below the partition at the current revision (stateful_set_control_test.go: TestStatefulSetControlRollingUpdateWithPartition)
+    c = Cluster(preset="kind")
+    c.apply(sts_yaml(4))
+    manifest = sts_yaml(4, image="nginx:1.27").replace(
+        "podManagementPolicy: OrderedReady",
+        "podManagementPolicy: OrderedReady\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 2}}",
+    )
+    c.apply(manifest)
+    for _ in range(3):
+        c.clock.advance(seconds=31)
+    images = {p.metadata.name: p.spec.containers[0].image for p in c.pods("default")}
+    assert images == {"web-0": "nginx", "web-1": "nginx", "web-2": "nginx:1.27", "web-3": "nginx:1.27"}
+    sts = c.get("sts", "web")
+    assert (sts.status.currentReplicas, sts.status.updatedReplicas) == (2, 2)
+    assert sts.status.currentRevision != sts.status.updateRevision
+    # a deleted Pod below the partition comes back at the current revision
+    c.delete("pod", "web-0")
+    c.clock.advance(seconds=31)
+    assert c.get("pod", "web-0").spec.containers[0].image == "nginx"
+
+
+def test_on_delete_replaces_only_deleted_pods():
+    on_delete = "podManagementPolicy: OrderedReady\n  updateStrategy: {type: OnDelete}"
+    c = Cluster(preset="kind")
+    c.apply(sts_yaml(2).replace("podManagementPolicy: OrderedReady", on_delete))
+    c.apply(sts_yaml(2, image="nginx:1.27").replace("podManagementPolicy: OrderedReady", on_delete))
+    c.clock.advance(seconds=31)
+    assert {p.spec.containers[0].image for p in c.pods("default")} == {"nginx"}
+    c.delete("pod", "web-1")
+    c.clock.advance(seconds=31)
+    images = {p.metadata.name: p.spec.containers[0].image for p in c.pods("default")}
+    assert images == {"web-0": "nginx", "web-1": "nginx:1.27"}
