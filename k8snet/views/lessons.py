@@ -333,9 +333,10 @@ def headless_dns_diagram(
     g = digraph("headless_dns", ranksep="0.6", size=_MAX_SIZE)
     name = f"{service.metadata.name}.{service.metadata.namespace or 'default'}.svc.{cluster_domain}"
     ready = _ready_addresses(slices)
+    answered = ready
     if hostname is not None:
         name = f"{hostname}.{name}"
-        ready = _ready_addresses(slices, hostname)
+        answered = _ready_addresses(slices, hostname)  # only the endpoint with that hostname
     ports = [p.port for p in service.spec.ports or []] or [80]
     g.node("client", client, fillcolor="white")
     g.node("dns", f"CoreDNS\nkube-dns {dns_ip}", fillcolor=COLORS["dns"])
@@ -347,8 +348,8 @@ def headless_dns_diagram(
         fillcolor=COLORS["service"],
     )
     g.edge("client", "dns", label=f"1. A? {name}")
-    answer = "\n".join(f"A {a}" for a in ready) if ready else "no A records"
-    g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if ready else _RED_EDGE)
+    answer = "\n".join(f"A {a}" for a in answered) if answered else "no A records"
+    g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if answered else _RED_EDGE)
     g.edge(sid, "dns", label="records from\nits EndpointSlice", style="dotted", arrowhead="none")
     with g.subgraph(name="cluster_pods") as sub:
         sub.attr(label="Pods (their own IPs)", style="rounded", color="#99aabb", fontsize="10")
@@ -364,7 +365,7 @@ def headless_dns_diagram(
             ):
                 label = f"{pod.metadata.name}\n{pod.spec.hostname}.{service.metadata.name}\n{pip}"
             sub.node(_gid("pod", pod.metadata.name), label, fillcolor=fill)
-    chosen = next((p for p in pods if p.status and p.status.podIP in ready), None)
+    chosen = next((p for p in pods if p.status and p.status.podIP in answered), None)
     if chosen is not None:
         g.edge(
             "client",

@@ -339,3 +339,19 @@ def test_on_delete_replaces_only_deleted_pods():
     c.clock.advance(seconds=31)
     images = {p.metadata.name: p.spec.containers[0].image for p in c.pods("default")}
     assert images == {"web-0": "nginx", "web-1": "nginx:1.27"}
+
+
+def test_headless_dns_diagram_for_one_pod_name():
+    from k8snet.views.lessons import COLORS, headless_dns_diagram
+
+    c = Cluster(preset="kind")
+    c.apply(HEADLESS + "---" + sts_yaml(3))
+    pods = c.pods("default")
+    g = headless_dns_diagram(
+        c.get("svc", "nginx"), pods, c.endpoint_slices("default", "nginx"), hostname="web-1"
+    )
+    ip1 = c.get("pod", "web-1").status.podIP
+    assert "1. A? web-1.nginx.default.svc.cluster.local" in g.source and f'"2. A {ip1}"' in g.source
+    assert [line.split()[2] for line in g.body if line.strip().startswith("client -> pod_")] == ["pod_web_1"]
+    # every Pod is ready: none is drawn as not ready, though only one is the answer
+    assert COLORS["pod_not_ready"] not in g.source and "web-0.nginx" in g.source
