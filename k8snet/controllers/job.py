@@ -27,15 +27,18 @@ Events (component ``job-controller``): ``SuccessfulCreate`` "Created pod: <name>
 pod: <name>", the Warnings ``FailedCreate`` "Error creating: <error>" (the Job is retried with back-off),
 ``Completed`` "Job completed", ``BackoffLimitExceeded``.
 
+A failed Pod is replaced after the Pod failure back-off: 10 s, doubling with each failure since the last success,
+at most 10 min (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``), on the simulation clock.
+
 Simplifications, stated: finished Pods are counted from their phase (upstream tracks them with the
-``batch.kubernetes.io/job-tracking`` finalizer and ``uncountedTerminatedPods``, which here stays empty); a failed
-Pod is replaced at once, without the 10 s doubling back-off; ``Indexed`` completion mode, ``podFailurePolicy``,
+``batch.kubernetes.io/job-tracking`` finalizer and ``uncountedTerminatedPods``, which here stays empty); ``Indexed`` completion mode, ``podFailurePolicy``,
 ``successPolicy``, ``activeDeadlineSeconds`` and ``ttlSecondsAfterFinished`` are not modelled (an Indexed Job is
 run as NonIndexed).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from k8snet.controllers import (
@@ -55,6 +58,9 @@ __all__ = ["JobController", "BURST_REPLICAS"]
 #: ``job.MaxPodCreateDeletePerSync``
 BURST_REPLICAS = 500
 COMPONENT = "job-controller"
+#: ``DefaultJobPodFailureBackOff`` and ``MaxJobPodFailureBackOff`` (seconds)
+DEFAULT_POD_FAILURE_BACKOFF = 10.0
+MAX_POD_FAILURE_BACKOFF = 600.0
 COMPLETIONS_REACHED = ("CompletionsReached", "Reached expected number of succeeded pods")
 BACKOFF_LIMIT_EXCEEDED = ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
 
@@ -168,7 +174,12 @@ class JobController(QueueController):
             else:
                 want = parallelism if succeeded == 0 else len(active)
             diff = want - len(active)
-            if diff > 0:
+            wait = _failure_backoff_remaining(pods, self.clock.now())
+            if diff > 0 and wait > 0:
+                # a failed Pod is replaced after the Pod failure back-off: 10 s doubling per failure since the last
+                # success, at most 10 min (DefaultJobPodFailureBackOff, MaxJobPodFailureBackOff)
+                self.queue.add_after(object_key(job), wait)
+            elif diff > 0:
                 _, err = slow_start_batch(min(diff, self.burst_replicas), 1, lambda: self._create_pod(job))
             elif diff < 0:
                 # manageJob deletes the surplus, those not yet running first
@@ -276,6 +287,47 @@ class JobController(QueueController):
         )
         if live.status is None or live.status != status:
             self.api.store.put(live.model_copy(update={"status": status}), owned=True)
+
+
+def _finished_at(pod: Any) -> Any:
+    """When a finished Pod's containers terminated (their ``finishedAt``), else its ``Ready`` condition's last
+    transition."""
+    for cs in (pod.status.containerStatuses if pod.status else None) or []:
+        finished = ((cs.state or {}).get("terminated") or {}).get("finishedAt")
+        if finished:
+            return datetime.fromisoformat(finished.replace("Z", "+00:00"))
+    for c in (pod.status.conditions if pod.status else None) or []:
+        if c.type == "Ready" and c.lastTransitionTime is not None:
+            return c.lastTransitionTime
+    return pod.metadata.creationTimestamp
+
+
+def _failure_backoff_remaining(pods: list[Any], now: Any) -> float:
+    """Seconds left of the Pod failure back-off (``backoffRecord.getRemainingTime``): the failures since the last
+    success count, ``10 s * 2^(failures - 1)`` capped at 600 s, from the last failure.
+
+    >>> from datetime import timedelta, timezone
+    >>> from k8snet.api.core_v1 import Pod
+    >>> t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> def failed(seconds):
+    ...     return Pod(metadata={"name": f"p{seconds}", "creationTimestamp": t0}, status={"phase": "Failed",
+    ...         "conditions": [{"type": "Ready", "status": "False", "lastTransitionTime": t0 + timedelta(seconds=seconds)}]})
+    >>> _failure_backoff_remaining([failed(0)], t0 + timedelta(seconds=4))
+    6.0
+    >>> _failure_backoff_remaining([failed(0), failed(5)], t0 + timedelta(seconds=5))
+    20.0
+    """
+    finished = sorted((_finished_at(p), _phase(p)) for p in pods if _phase(p) in ("Succeeded", "Failed"))
+    failures, last_failure = 0, None
+    for at, phase in finished:
+        if phase == "Succeeded":
+            failures, last_failure = 0, None
+        else:
+            failures, last_failure = failures + 1, at
+    if not failures or last_failure is None:
+        return 0.0
+    backoff = min(DEFAULT_POD_FAILURE_BACKOFF * 2 ** (failures - 1), MAX_POD_FAILURE_BACKOFF)
+    return max(0.0, (last_failure - now).total_seconds() + backoff)
 
 
 def _phase(pod: Any) -> str | None:

@@ -86,7 +86,12 @@ def test_backoff_limit_fails_the_job():
     c = Cluster(preset="minikube")
     c.apply(JOB % (1, 1))
     c.finish_pod(running(c)[0], exit_code=1)
-    assert len(running(c)) == 1  # a failed Pod is replaced
+    # a failed Pod is replaced after the Pod failure back-off, 10 s (DefaultJobPodFailureBackOff)
+    assert running(c) == []
+    c.clock.advance(seconds=9)
+    assert running(c) == []
+    c.clock.advance(seconds=1)
+    assert len(running(c)) == 1
     c.finish_pod(running(c)[0], exit_code=2)
     job = c.get("job", "pi")
     assert [(x.type, x.reason) for x in job.status.conditions] == [
