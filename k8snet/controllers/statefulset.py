@@ -20,7 +20,8 @@ into each endpoint and CoreDNS answers ``web-0.nginx.default.svc.cluster.local``
   available after ``minReadySeconds``): ``web-1`` is created only once ``web-0`` is Running and Ready. Condemned
   Pods are deleted from the highest ordinal down, one at a time, only while every replica is healthy.
   ``Parallel``: every missing replica is created and every condemned Pod deleted at once (in slow-start
-  batches).
+  batches); here a sync creates at most ``MaxBatchSize`` (500) Pods, the rest on the syncs their events cause,
+  so a sync's work is bounded whatever ``replicas`` says.
 * Rolling update (``updateStrategy: RollingUpdate``): after the invariants hold, the replica with the highest
   ordinal at or above ``partition`` whose revision is not the update revision is deleted (it comes back from the
   new template); the update waits for each replaced Pod to be healthy. ``OnDelete`` leaves Pods alone until they
