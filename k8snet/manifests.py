@@ -80,6 +80,7 @@ __all__ = [
     "MAX_MANIFEST_BYTES",
     "MAX_STREAM_BYTES",
     "MAX_NESTING_DEPTH",
+    "nesting_depth_ok",
     "request_body_bytes",
 ]
 
@@ -546,8 +547,16 @@ def _yaml_documents(text: str) -> list[Any]:
     return out
 
 
-def _nesting_depth_ok(value: Any) -> bool:
-    """Whether ``value`` (JSON-like, or a model) nests at most ``MAX_NESTING_DEPTH`` levels; iterative."""
+def nesting_depth_ok(value: Any) -> bool:
+    """Whether ``value`` (JSON-like, or a model) nests at most :data:`MAX_NESTING_DEPTH` levels; iterative, so
+    any depth is measured without recursion.
+
+    >>> deep: list = []
+    >>> for _ in range(MAX_NESTING_DEPTH):
+    ...     deep = [deep]
+    >>> nesting_depth_ok(deep[0]), nesting_depth_ok(deep)
+    (True, False)
+    """
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -607,7 +616,7 @@ def _parse_text(text: str) -> list[Any]:
         except RecursionError:
             raise _too_deep() from None
         else:
-            if not _nesting_depth_ok(data):
+            if not nesting_depth_ok(data):
                 raise _too_deep()
             return data if isinstance(data, list) else [data]
     return _yaml_documents(text)
@@ -1108,7 +1117,7 @@ def _check_int_ranges(obj: BaseModel, cls: type[Resource], doc: dict, check_type
     """Go cannot store 2**40 in an int32 field: ``json: cannot unmarshal number 1099511627776 into Go struct
     field ServicePort.spec.ports.port of type int32`` (encoding/json ``literalStore``, ``OverflowInt``).
     Nesting beyond ``MAX_NESTING_DEPTH`` is refused first, so the walk stays within Python's stack."""
-    if not _nesting_depth_ok(obj):
+    if not nesting_depth_ok(obj):
         raise _too_deep()
     kind, version = cls.model_fields["kind"].default, cls.model_fields["apiVersion"].default.split("/")[-1]
 
@@ -1162,7 +1171,7 @@ def load(source: Source) -> list[Resource]:
     if isinstance(source, K8sModel):
         return [source.model_copy(deep=True)]  # type: ignore[list-item]
     if isinstance(source, dict):
-        if not _nesting_depth_ok(source):
+        if not nesting_depth_ok(source):
             raise _too_deep()
         return _from_dict(source)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):

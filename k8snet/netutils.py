@@ -119,3 +119,12 @@ def canonical_ip(s: str) -> str | None:
     """
     ip = parse_ip_sloppy(s)
     return None if ip is None else str(ip)
+
+
+def join_host_port(host: str, port: object) -> str:
+    """Go's ``net.JoinHostPort``: ``host:port``, an IPv6 address in brackets.
+
+    >>> join_host_port("10.0.0.1", 80), join_host_port("fd00::1", 80)
+    ('10.0.0.1:80', '[fd00::1]:80')
+    """
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

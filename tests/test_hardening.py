@@ -738,3 +738,239 @@ def test_names_must_be_strings_and_zones_are_not_addresses(cluster):
     assert r.rcode == "NXDOMAIN" and not r.tried[0].endswith("ip6.arpa.")
     with pytest.raises(ConfigError, match="give a Pod"):
         cluster.dns.resolve("kubernetes", pod=42)
+
+
+# --- the public Cluster verbs: wrong types and kinds without a subresource (phase 2) -----------------------------
+
+
+def test_cluster_get_with_non_string_arguments_is_a_config_error(cluster):
+    err = _unchanged(cluster, lambda: cluster.get(1, 2))
+    assert isinstance(err, ConfigError)
+    assert str(err) == "Cluster.get(kind=1): kind must be a str (kubectl's command line holds only strings)"
+
+
+def test_scaling_a_service_is_the_servers_404(cluster):
+    # kubectl pkg/cmd/scale/scale.go sends the request to the scale subresource, which Services do not have
+    cluster.kubectl("create service clusterip scaled --tcp=80")
+    for request in (
+        lambda: cluster.scale("svc", "scaled", 2),
+        lambda: cluster.kubectl("scale svc scaled --replicas=2"),
+    ):
+        err = _unchanged(cluster, request)
+        assert str(err) == "Error from server (NotFound): the server could not find the requested resource"
+
+
+def test_cluster_scale_takes_kubectls_checks(cluster):
+    cluster.kubectl("create deployment counted --image=nginx")
+    err = _unchanged(cluster, lambda: cluster.scale("deployment", "counted", -1))
+    assert (
+        str(err)
+        == "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+    )
+    for bad in ("3", 1.5, None, True):
+        assert isinstance(
+            _unchanged(cluster, lambda bad=bad: cluster.scale("deployment", "counted", bad)), ConfigError
+        )
+
+
+def test_a_label_value_that_is_not_a_string_is_the_decoders_error(cluster):
+    err = _unchanged(cluster, lambda: cluster.label("svc", "kubernetes", {"a": 1}))
+    assert str(err) == (
+        'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field '
+        "ObjectMeta.metadata.labels of type string"
+    )
+
+
+@pytest.mark.parametrize(
+    "method, args",
+    [
+        ("get", ("svc", ["a"])),
+        ("delete", ("svc", "kubernetes", {"a": 1})),
+        ("label", ("svc", "kubernetes", ["a=b"])),
+        ("set_pod_ready", ("x", "yes")),
+        ("terminate_pod", ("x", "default", "30")),
+        ("pods", (None, 5)),
+        ("events", (None, 3)),
+        ("node_ip", ("minikube", "IPv5")),
+        ("kubectl", (["get", "pods"],)),
+        ("reconcile", ("10",)),
+        ("reconcile", (10, float("nan"))),
+        ("apply", ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n", "yes")),
+    ],
+)
+def test_every_cluster_verb_refuses_wrong_types_before_anything_changes(cluster, method, args):
+    assert isinstance(_unchanged(cluster, lambda: getattr(cluster, method)(*args)), ConfigError)
+
+
+LAST_APPLIED_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: annotated}\ndata: {a: b}\n"
+
+
+@pytest.mark.parametrize("annotation", ["not json", "[1]", "1", '{"a": NaN}', "[" * 5000 + "]" * 5000])
+def test_a_last_applied_annotation_that_is_not_a_json_object(annotation):
+    # kubectl pkg/cmd/apply/patcher.go patchSimple: CreateThreeWayMergePatch fails with mergepatch.ErrBadJSONDoc
+    # for the OpenAPI v3 and v2 schemas (two warnings), then for the built-in types (the error, wrapped by
+    # createPatchErrFormat, Patcher.Patch's "patching" and applyOneObject's "applying patch" with no patch bytes)
+    from k8snet.kubectl.apply import LAST_APPLIED
+
+    c = Cluster(preset="minikube", cloud_provider=False)
+    c.apply(LAST_APPLIED_CM)
+    cm = c.get("configmap", "annotated").model_copy(deep=True)
+    cm.metadata.annotations[LAST_APPLIED] = annotation
+    live = c.api.update(cm)
+    err = _unchanged(c, lambda: c.apply(LAST_APPLIED_CM))
+    text = str(err)
+    assert text.startswith(
+        "error: error when applying patch:\n\nto:\n"
+        'Resource: "/v1, Resource=configmaps", GroupVersionKind: "/v1, Kind=ConfigMap"\n'
+        'Name: "annotated", Namespace: "default"\n'
+        'for: "STDIN": error when patching "STDIN": creating patch with:\noriginal:\n'
+        + annotation
+        + "\nmodified:\n"
+    )
+    assert text.endswith(
+        f'"resourceVersion":"{live.metadata.resourceVersion}","uid":"{live.metadata.uid}"}}}}\n\nfor:: Invalid JSON document'
+    )
+    assert err.warnings == (
+        "warning: error calculating patch from openapi v3 spec: Invalid JSON document\n"
+        "warning: error calculating patch from openapi spec: Invalid JSON document\n"
+    )
+    out = _unchanged(c, lambda: c.kubectl("apply -f -", stdin=LAST_APPLIED_CM))
+    assert str(out) == text
+
+
+def test_a_null_or_empty_last_applied_annotation_is_no_original():
+    from k8snet.kubectl.apply import LAST_APPLIED
+
+    c = Cluster(preset="minikube", cloud_provider=False)
+    c.apply(LAST_APPLIED_CM)
+    for annotation in ("null", ""):
+        cm = c.get("configmap", "annotated").model_copy(deep=True)
+        cm.metadata.annotations[LAST_APPLIED] = annotation
+        c.api.update(cm)
+        assert c.apply(LAST_APPLIED_CM.replace("a: b", "a: c"))[0].data == {"a": "c"}
+
+
+# --- the scheduler: kubelet's maxPods (NodeResourcesFit) ------------------------------------------------------
+
+
+def test_pods_beyond_max_pods_stay_pending_with_the_schedulers_event():
+    # kube-scheduler pkg/scheduler/framework/plugins/noderesources/fit.go ("Too many pods"), tainttoleration
+    # ("node(s) had untolerated taint {key: value}"), framework FitError.Error and DefaultPreemption's PostFilter
+    c = Cluster(preset="kind")
+    on_nodes = sum(1 for p in c.pods() if p.spec.nodeName in ("kind-worker", "kind-worker2"))
+    room = 2 * 110 - on_nodes
+    c.kubectl(f"create deployment crowd --image=nginx --replicas={room + 3}")
+    pending = [p for p in c.pods("default") if not p.spec.nodeName]
+    assert len(pending) == 3
+    message = (
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 Too many pods. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod.."
+    )
+    pod = pending[0]
+    assert [(e.type, e.reason, e.message, e.source.component) for e in c.events("default", pod)] == [
+        ("Warning", "FailedScheduling", message, "default-scheduler")
+    ]
+    scheduled = next(cond for cond in pod.status.conditions if cond.type == "PodScheduled")
+    assert (scheduled.status, scheduled.reason, scheduled.message) == ("False", "Unschedulable", message)
+    assert all(
+        sum(1 for p in c.pods() if p.spec.nodeName == n) == 110 for n in ("kind-worker", "kind-worker2")
+    )
+    # a pod that leaves a node makes room: a pending pod (or the ReplicaSet's replacement) takes it at once
+    victim = next(p for p in c.pods("default") if p.spec.nodeName == "kind-worker")
+    c.delete("pod", victim.metadata.name, grace_period_seconds=0)
+    assert sum(1 for p in c.pods() if p.spec.nodeName == "kind-worker") == 110
+    assert len([p for p in c.pods("default") if not p.spec.nodeName]) == 3
+
+
+def test_a_nodes_allocatable_pods_is_its_limit():
+    c = Cluster(preset="minikube")
+    node = c.get("node", "minikube").model_copy(deep=True)
+    node.status.allocatable["pods"] = str(len(c.pods()) + 1)
+    c.api.update_status(node)
+    c.kubectl("create deployment two --image=nginx --replicas=2")
+    assert sorted(bool(p.spec.nodeName) for p in c.pods("default")) == [False, True]
+    (event,) = [e for e in c.events("default") if e.reason == "FailedScheduling"]
+    assert event.message == (
+        "0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims "
+        "found for incoming pod.."
+    )
+
+
+def test_the_threshold_cluster_fits_under_max_pods():
+    from k8snet.sim.scaling import THRESHOLDS
+
+    # 150,000 Pods on 4,999 workers: 31 per node, far under 110 (checked here at the same ratio, small)
+    assert -(-THRESHOLDS["pods"] // (THRESHOLDS["nodes"] - 1)) <= THRESHOLDS["pods_per_node"]
+
+
+def _cluster_verb_calls():
+    """Every public Cluster method, each parameter in turn given a value of a wrong type (the others good)."""
+    import inspect
+
+    good = {
+        "kind": "deployment",
+        "name": "web",
+        "namespace": "default",
+        "replicas": 2,
+        "labels": {"a": "b"},
+        "ready": True,
+        "grace_period_seconds": 5,
+        "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+        "line": "get pods",
+    }
+    calls = []
+    for method, fn in inspect.getmembers(Cluster, predicate=inspect.isfunction):
+        if method.startswith("_") or method in ("resync", "settled"):
+            continue
+        params = [p for p in inspect.signature(fn).parameters if p != "self"]
+        for param in params:
+            for bad in (1, None, ["a"], {"a": 1}, object(), float("nan")):
+                args = {p: good[p] for p in params if p in good and p != param}
+                calls.append((method, param, bad, args))
+    return calls
+
+
+def test_no_cluster_verb_lets_a_wrong_type_escape_or_change_state():
+    c = Cluster(preset="minikube", cloud_provider=False)
+    c.kubectl("create deployment web --image=nginx")
+    tried = 0
+    for method, param, bad, args in _cluster_verb_calls():
+        before = c.store.dump()
+        try:
+            getattr(c, method)(**args, **{param: bad})
+        except K8snetError:
+            assert c.store.dump() == before, (method, param, bad)
+        tried += 1
+    assert tried > 200
+
+
+def test_a_pod_no_node_selects_gets_the_schedulers_event_too():
+    # nodeaffinity's "node(s) didn't match Pod's node affinity/selector" and the taint are UnschedulableAndUnresolvable:
+    # preemption is not helpful on any node (the text real clusters print for this case)
+    c = Cluster(preset="kind")
+    c.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "picky"},
+            "spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "nginx"}]},
+        }
+    )
+    (event,) = c.events("default", "picky")
+    assert event.message == (
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: "
+        "3 Preemption is not helpful for scheduling.."
+    )
+    assert "Pending" in c.kubectl("get pod picky")
+
+
+def test_with_no_nodes_the_scheduler_says_so():
+    from k8snet.api.core_v1 import Pod
+    from k8snet.controllers.kubelet import fit_error_message
+
+    pod = Pod.model_validate(
+        {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    )
+    assert fit_error_message(pod, {}, {}) == "no nodes available to schedule pods"

@@ -258,3 +258,52 @@ def f():
         "Cluster": "k8snet.sim.cluster",
         "x": "k8snet.y",
     }
+
+
+# --- private names stay in their module (issue 9) ---------------------------------------------------------------
+
+
+def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]]:
+    """``(importer, source module, name)`` for every ``from <k8snet module> import _name`` in ``path`` (relative
+    and function-level imports included) whose source is another module."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            parts = package.split(".")
+            source = ".".join(parts[: len(parts) - node.level + 1] + ([node.module] if node.module else []))
+        else:
+            source = node.module or ""
+        if source.split(".")[0] != "k8snet" or source == module:
+            continue
+        for alias in node.names:
+            if alias.name.startswith("_") and not alias.name.startswith("__"):
+                found.add((module, source, alias.name))
+    return found
+
+
+def test_private_names_are_not_imported_across_modules():
+    found = set()
+    for module, path in _modules().items():
+        found |= private_imports(path, module)
+    # a name shared between modules is public (with a docstring) or moves to the module that uses it
+    assert sorted(found) == []
+
+
+def test_tests_import_only_public_names_of_k8snet():
+    tests = pathlib.Path(__file__).parent
+    found = set()
+    for path in sorted(tests.rglob("*.py")):
+        found |= private_imports(path, "tests." + ".".join(path.relative_to(tests).with_suffix("").parts))
+    assert sorted(found) == []
+
+
+def test_the_private_import_walk_sees_relative_imports(tmp_path):
+    path = tmp_path / "describe.py"
+    path.write_text("def f():\n    from .printers import _get, lookup\nfrom ..netutils import _x\n")
+    assert private_imports(path, "k8snet.kubectl.describe") == {
+        ("k8snet.kubectl.describe", "k8snet.kubectl.printers", "_get"),
+        ("k8snet.kubectl.describe", "k8snet.netutils", "_x"),
+    }

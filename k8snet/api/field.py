@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from k8snet.errors import Cause
@@ -43,6 +44,9 @@ __all__ = [
     "GoStruct",
     "OMIT_VALUE",
     "go_quote",
+    "go_json",
+    "go_json_float",
+    "go_json_escape",
     "not_found",
     "required",
     "duplicate",
@@ -207,22 +211,62 @@ def go_quote(s: str) -> str:
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
 
-def _go_json(value: Any) -> str:
-    """``json.Marshal``: compact, map keys sorted, structs in field order, HTML characters escaped."""
+def go_json(value: Any) -> str:
+    """Go's ``json.Marshal``: compact, map keys sorted, structs (:class:`GoStruct`) in field order, API objects
+    as their JSON, floats as Go writes them (:func:`go_json_float`), ``<``, ``>``, ``&``, U+2028 and U+2029
+    escaped (encoding/json ``encodeState.string``). A NaN or infinite float is a ``ValueError`` with Go's text.
 
-    def norm(v: Any) -> Any:
-        if isinstance(v, GoStruct):
-            return {k: norm(x) for k, x in v.items()}
-        if isinstance(v, dict):
-            return {k: norm(v[k]) for k in sorted(v)}
-        if isinstance(v, (list, tuple)):
-            return [norm(x) for x in v]
-        if hasattr(v, "to_dict"):
-            return norm(v.to_dict())
-        return v
+    >>> print(go_json({"b": "<a&b>", "a": [1, None, 1.0, True]}))
+    {"a":[1,null,1,true],"b":"\\u003ca\\u0026b\\u003e"}
+    """
+    if isinstance(value, GoStruct):
+        return "{" + ",".join(f"{go_json(str(k))}:{go_json(x)}" for k, x in value.items()) + "}"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{go_json(str(k))}:{go_json(value[k])}" for k in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(go_json(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return go_json_float(value)
+    if hasattr(value, "to_dict"):
+        return go_json(value.to_dict())
+    return go_json_escape(json.dumps(str(value), ensure_ascii=False))
 
-    text = json.dumps(norm(value), separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+def go_json_escape(text: str) -> str:
+    """What encoding/json escapes that Python's ``json.dumps(..., ensure_ascii=False)`` does not: ``<``, ``>``,
+    ``&`` (HTML-safe output) and U+2028, U+2029; ``text`` is JSON text.
+
+    >>> print(go_json_escape('{"a":"<b>"}'))
+    {"a":"\\u003cb\\u003e"}
+    """
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def go_json_float(f: float) -> str:
+    """encoding/json's float64: the shortest digits, fixed notation unless ``|f| < 1e-6`` or ``|f| >= 1e21``
+    (then ``1e-07`` is cleaned up to ``1e-7``); NaN and infinities are ``json: unsupported value: NaN``.
+
+    >>> [go_json_float(x) for x in (1.0, 2.2, 1e-05, 1e-07, 1e21, 123456789.5)]
+    ['1', '2.2', '0.00001', '1e-7', '1e+21', '123456789.5']
+    """
+    if f != f or f in (float("inf"), float("-inf")):
+        raise ValueError("json: unsupported value: " + ("NaN" if f != f else "+Inf" if f > 0 else "-Inf"))
+    a = abs(f)
+    if a != 0 and (a < 1e-6 or a >= 1e21):
+        mant, exp = repr(f).split("e")
+        sign, digits = (exp[0], exp[1:]) if exp[0] in "+-" else ("+", exp)
+        return f"{mant}e{sign}{digits.lstrip('0') or '0'}"
+    text = format(Decimal(repr(f)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _render_value(value: Any) -> str:
@@ -234,7 +278,7 @@ def _render_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return go_quote(value)
-    return _go_json(value)
+    return go_json(value)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ __all__ = [
     "is_valid_port_num",
     "is_valid_port_name",
     "is_valid_percent",
+    "go_len",
+    "max_len_error",
+    "regex_error",
+    "DNS1123_SUBDOMAIN_FMT",
 ]
 
 _DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -32,7 +36,8 @@ _DNS1123_LABEL_ERR = (
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
     "and must start and end with an alphanumeric character"
 )
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
+#: ``dns1123SubdomainFmt``: the regular expression of a DNS-1123 subdomain.
+DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
 _DNS1123_SUBDOMAIN_ERR = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
     "and must start and end with an alphanumeric character"
@@ -62,7 +67,7 @@ _re = {
     k: re.compile(v)
     for k, v in {
         "l1123": _DNS1123_LABEL_FMT,
-        "s1123": _DNS1123_SUBDOMAIN_FMT,
+        "s1123": DNS1123_SUBDOMAIN_FMT,
         "s1123us": _DNS1123_SUBDOMAIN_FMT_US,
         "l1035": _DNS1035_LABEL_FMT,
         "qname": _QNAME_FMT,
@@ -72,16 +77,31 @@ _re = {
 }
 
 
-def _blen(value: str) -> int:
-    """Go's ``len`` of a string: its UTF-8 bytes (``"é"`` is 2)."""
+def go_len(value: str) -> int:
+    """Go's ``len`` of a string: its UTF-8 bytes, which the length limits count.
+
+    >>> go_len("e"), go_len("é")
+    (1, 2)
+    """
     return len(value.encode("utf-8", "surrogatepass"))
 
 
-def _max_len_error(n: int) -> str:
+def max_len_error(n: int) -> str:
+    """``MaxLenError``: the message for a value longer than ``n``.
+
+    >>> max_len_error(63)
+    'must be no more than 63 characters'
+    """
     return f"must be no more than {n} characters"
 
 
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """``RegexError``: ``msg``, the examples and the regular expression, as apimachinery words them (the
+    double space before ``or`` is upstream's).
+
+    >>> regex_error("must be digits", "[0-9]+", "1", "42")
+    "must be digits (e.g. '1',  or '42', regex used for validation is '[0-9]+')"
+    """
     if not examples:
         return msg + " (regex used for validation is '" + fmt + "')"
     msg += " (e.g. "
@@ -105,13 +125,13 @@ def is_dns1123_label(value: str) -> list[str]:
     ['must not contain dots']
     """
     errs = []
-    if _blen(value) > 63:
-        errs.append(_max_len_error(63))
+    if go_len(value) > 63:
+        errs.append(max_len_error(63))
     if not _re["l1123"].fullmatch(value):
         if _re["s1123"].fullmatch(value):
             errs.append("must not contain dots")
         else:
-            errs.append(_regex_error(_DNS1123_LABEL_ERR, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+            errs.append(regex_error(_DNS1123_LABEL_ERR, _DNS1123_LABEL_FMT, "my-name", "123-abc"))
     return errs
 
 
@@ -122,10 +142,10 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     []
     """
     errs = []
-    if _blen(value) > 253:
-        errs.append(_max_len_error(253))
+    if go_len(value) > 253:
+        errs.append(max_len_error(253))
     if not _re["s1123"].fullmatch(value):
-        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR, _DNS1123_SUBDOMAIN_FMT, "example.com"))
+        errs.append(regex_error(_DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
 
 
@@ -137,10 +157,10 @@ def is_dns1123_subdomain_with_underscore(value: str) -> list[str]:
     ([], 1)
     """
     errs = []
-    if _blen(value) > 253:
-        errs.append(_max_len_error(253))
+    if go_len(value) > 253:
+        errs.append(max_len_error(253))
     if not _re["s1123us"].fullmatch(value):
-        errs.append(_regex_error(_DNS1123_SUBDOMAIN_ERR_US, _DNS1123_SUBDOMAIN_FMT_US, "example.com"))
+        errs.append(regex_error(_DNS1123_SUBDOMAIN_ERR_US, _DNS1123_SUBDOMAIN_FMT_US, "example.com"))
     return errs
 
 
@@ -151,10 +171,10 @@ def is_dns1035_label(value: str) -> list[str]:
     a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')
     """
     errs = []
-    if _blen(value) > 63:
-        errs.append(_max_len_error(63))
+    if go_len(value) > 63:
+        errs.append(max_len_error(63))
     if not _re["l1035"].fullmatch(value):
-        errs.append(_regex_error(_DNS1035_LABEL_ERR, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+        errs.append(regex_error(_DNS1035_LABEL_ERR, _DNS1035_LABEL_FMT, "my-name", "abc-123"))
     return errs
 
 
@@ -177,15 +197,15 @@ def is_qualified_name(value: str) -> list[str]:
     else:
         return [
             "a qualified name "
-            + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
+            + regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc")
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         ]
     if not name:
         errs.append("name part must be non-empty")
-    elif _blen(name) > 63:
-        errs.append("name part " + _max_len_error(63))
+    elif go_len(name) > 63:
+        errs.append("name part " + max_len_error(63))
     if not _re["qname"].fullmatch(name):
-        errs.append("name part " + _regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc"))
+        errs.append("name part " + regex_error(_QNAME_ERR, _QNAME_FMT, "MyName", "my.name", "123-abc"))
     return errs
 
 
@@ -196,10 +216,10 @@ def is_valid_label_value(value: str) -> list[str]:
     ([], 1)
     """
     errs = []
-    if _blen(value) > 63:
-        errs.append(_max_len_error(63))
+    if go_len(value) > 63:
+        errs.append(max_len_error(63))
     if not _re["lvalue"].fullmatch(value):
-        errs.append(_regex_error(_LABEL_VALUE_ERR, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+        errs.append(regex_error(_LABEL_VALUE_ERR, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
 
 
@@ -219,8 +239,8 @@ def is_valid_port_name(port: str) -> list[str]:
     ([], ['must contain at least one letter (a-z)'])
     """
     errs = []
-    if _blen(port) > 15:
-        errs.append(_max_len_error(15))
+    if go_len(port) > 15:
+        errs.append(max_len_error(15))
     if not re.fullmatch("[-a-z0-9]+", port):
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
     if not re.search("[a-z]", port):
@@ -239,5 +259,5 @@ def is_valid_percent(value: str) -> list[str]:
     ([], 1)
     """
     if not _re["pct"].fullmatch(value):
-        return [_regex_error(_PERCENT_ERR, _PERCENT_FMT, "1%", "93%")]
+        return [regex_error(_PERCENT_ERR, _PERCENT_FMT, "1%", "93%")]
     return []

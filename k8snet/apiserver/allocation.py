@@ -29,9 +29,9 @@ into field errors the way ``pkg/registry/core/service/storage/alloc.go`` does (s
 from __future__ import annotations
 
 import ipaddress
-import json
 import random
 
+from k8snet.api.field import go_json
 from k8snet.apiserver.store import TransactionalRandom
 from k8snet.errors import Cause
 
@@ -345,22 +345,18 @@ class NodePortAllocator:
         self._band.restore(snap)
 
 
-def _go_json(values: list[str]) -> str:
-    # Since Kubernetes v1.33 field.Error prints non-scalar bad values as JSON (``["10.96.0.10"]``); older
-    # releases printed Go syntax (``[]string{"10.96.0.10"}``).
-    return json.dumps(values, separators=(",", ":"))
-
-
 def cluster_ip_cause(cluster_ips: list[str], ip: str, err: AllocationError) -> Cause:
     """The field error ``alloc.go`` ``allocIPs`` returns for a requested ClusterIP that cannot be had.
 
     >>> print(cluster_ip_cause(["10.96.0.10"], "10.96.0.10", AlreadyAllocatedError()))
     spec.clusterIPs: Invalid value: ["10.96.0.10"]: failed to allocate IP 10.96.0.10: provided IP is already allocated
     """
+    # since v1.33 field.Error prints a non-scalar bad value as JSON (``["10.96.0.10"]``), older releases as Go
+    # syntax (``[]string{"10.96.0.10"}``)
     return Cause(
         "FieldValueInvalid",
         "spec.clusterIPs",
-        f"Invalid value: {_go_json(cluster_ips)}: failed to allocate IP {ip}: {err}",
+        f"Invalid value: {go_json(cluster_ips)}: failed to allocate IP {ip}: {err}",
     )
 
 

@@ -4,7 +4,11 @@
 tolerates (``NoSchedule``/``NoExecute``), whose labels match its ``nodeSelector`` and which satisfies its required
 node affinity (:func:`node_affinity_matches`; a DaemonSet Pod names its node that way); among those, the node
 running the fewest pods wins, ties broken by node name. Upstream scores with many plugins (spreading,
-resources, affinity); "least pods, then name" is a deterministic stand-in for its default spreading.
+resources, affinity); "least pods, then name" is a deterministic stand-in for its default spreading. A node
+holds at most ``status.allocatable.pods`` pods (kubelet's ``maxPods``, 110 by default; NodeResourcesFit counts
+the node's non-terminal pods). A pod no node fits stays ``Pending`` with ``PodScheduled=False`` (``Unschedulable``)
+and a ``FailedScheduling`` event in kube-scheduler's words (:func:`fit_error_message`); it is tried again when a
+node changes or a pod leaves a node.
 
 **Pod IPs** follow the CNI IPAM kind and minikube use: host-local over the node's ``podCIDR``
 (containernetworking/plugins ``plugins/ipam/host-local``): the network address is skipped, the first host
@@ -59,6 +63,7 @@ from k8snet.api import freeze
 from k8snet.controllers import EventRecorder, QueueController, is_pod_terminal
 from k8snet.controllers.informers import NODE_NAME_INDEX, index_by_node_name, object_key
 from k8snet.errors import K8snetError
+from k8snet.netutils import join_host_port
 
 __all__ = [
     "Kubelet",
@@ -70,6 +75,9 @@ __all__ = [
     "expand",
     "container_environment",
     "MASTER_SERVICES",
+    "DEFAULT_MAX_PODS",
+    "allowed_pod_number",
+    "fit_error_message",
 ]
 
 
@@ -166,11 +174,6 @@ def _env_name(name: str) -> str:
     return name.replace("-", "_").upper()
 
 
-def _join_host_port(host: str, port: int) -> str:
-    # net.JoinHostPort: IPv6 addresses in brackets
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def from_services(services: list[Any]) -> list[tuple[str, str]]:
     """``envvars.FromServices``: the variables a container gets for ``services``, in upstream's order.
 
@@ -207,7 +210,7 @@ def from_services(services: list[Any]) -> list[tuple[str, str]]:
         # makeLinkVariables: Docker-compatible variables
         for i, sp in enumerate(svc.spec.ports):
             protocol = sp.protocol or "TCP"
-            url = f"{protocol.lower()}://{_join_host_port(ip, sp.port)}"
+            url = f"{protocol.lower()}://{join_host_port(ip, sp.port)}"
             if i == 0:
                 out.append((prefix + "_PORT", url))  # Docker special-cases the first port
             port_prefix = f"{prefix}_PORT_{sp.port}_{protocol.upper()}"
@@ -559,6 +562,14 @@ class Kubelet(QueueController):
         self._track_ip(old, -1)
         self._track_ip(new, 1)
         self._queue_pod(new)
+        if _LeastPods.weight(old)[1] > _LeastPods.weight(new)[1]:
+            self._room_freed()
+
+    def _room_freed(self) -> None:
+        """A pod left a node (deleted, or terminal): the pods no node had room for may fit now (the
+        scheduler's queueing hint for NodeResourcesFit on a Pod delete)."""
+        for key in self.informer("Pod").indexer.index_keys(NODE_NAME_INDEX, ""):
+            self.enqueue(key)
 
     def _track_ip(self, pod: Any, delta: int) -> None:
         # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it;
@@ -578,6 +589,8 @@ class Kubelet(QueueController):
     def _pod_deleted(self, pod: Any) -> None:
         self._least.change(pod, None)
         self._track_ip(pod, -1)
+        if _LeastPods.weight(pod)[1]:
+            self._room_freed()
         node = pod.spec.nodeName if pod.spec else None
         if node and pod.status and pod.status.podIP:
             # its address is free again: pods on the node still waiting for one may get it
@@ -734,10 +747,38 @@ class Kubelet(QueueController):
         from k8snet.api.core_v1 import PodCondition
 
         feasible = self._feasible(pod, nodes)
-        if not feasible:
-            return False
-        target = self._least.choose(feasible)
+        target = self._least.choose(feasible) if feasible else None
+        if target is not None and self._least.counts.get(target, 0) >= allowed_pod_number(nodes[target]):
+            # the least-loaded node is full (NodeResourcesFit): another feasible node may still have room
+            target = min(
+                (
+                    (self._least.counts.get(n, 0), n)
+                    for n in feasible
+                    if self._least.counts.get(n, 0) < allowed_pod_number(nodes[n])
+                ),
+                default=(0, None),
+            )[1]
         now = self.clock.now()
+        if target is None:
+            message = fit_error_message(pod, nodes, self._least.counts)
+            condition = PodCondition(
+                type="PodScheduled",
+                status="False",
+                reason="Unschedulable",
+                message=message,
+                lastTransitionTime=now,
+            )
+            old = next((c for c in pod.status.conditions or [] if c.type == "PodScheduled"), None)
+            if old is None or old.message != message:
+                # handleSchedulingFailure: the PodScheduled=False condition and a FailedScheduling event.
+                # Simplified: an attempt whose message is unchanged records nothing again (upstream retries
+                # with back-off and counts the repeats)
+                if old is not None and old.status == "False":
+                    condition = condition.model_copy(update={"lastTransitionTime": old.lastTransitionTime})
+                status = pod.status.model_copy(update={"conditions": [condition]})
+                pod = self.api.store.put(pod.model_copy(update={"status": status}), owned=True)
+                self.events.event(pod, "Warning", "FailedScheduling", message, "default-scheduler")
+            return False
         status = pod.status.model_copy(
             update={"conditions": [PodCondition(type="PodScheduled", status="True", lastTransitionTime=now)]}
         )
@@ -931,6 +972,101 @@ def container_id(pod: Any, container: str) -> str:
     """``containerd://<64 hex>``: derived from the pod's (seeded) uid and the container name."""
     key = f"{pod.metadata.uid}/{container}".encode()
     return "containerd://" + hashlib.sha256(key).hexdigest()
+
+
+#: kubelet's ``--max-pods`` default (``KubeletConfiguration.maxPods``), what a node reports as
+#: ``status.allocatable.pods`` unless configured otherwise.
+DEFAULT_MAX_PODS = 110
+
+
+def allowed_pod_number(node: Any) -> int:
+    """How many pods the scheduler lets a node hold: ``status.allocatable.pods`` (``NodeInfo.Allocatable.
+    AllowedPodNumber``). Simplified: a node that reports no allocatable pods (a Node object applied by hand,
+    which no kubelet has updated) gets kubelet's default, :data:`DEFAULT_MAX_PODS`.
+
+    >>> from k8snet.api.core_v1 import Node
+    >>> allowed_pod_number(Node.model_validate({"metadata": {"name": "n"}, "status": {"allocatable": {"pods": "3"}}}))
+    3
+    >>> allowed_pod_number(Node.model_validate({"metadata": {"name": "n"}}))
+    110
+    """
+    allocatable = (node.status.allocatable if node.status else None) or {}
+    value = allocatable.get("pods")
+    if value is None:
+        return DEFAULT_MAX_PODS
+    if isinstance(value, str) and value.isdigit():
+        return int(value)  # what kubelet writes ("110"); any other quantity form is parsed as such
+    from k8snet.api.quantity import parse_quantity
+
+    return int(parse_quantity(str(value))[0])
+
+
+def _filter_reason(pod: Any, node: Any, pods_on_node: int) -> tuple[str, bool]:
+    """The first filter plugin that rejects ``pod`` on ``node``, in the default profile's order, as
+    ``(reason, resolvable by preemption)``: NodeUnschedulable (``node(s) were unschedulable``), TaintToleration
+    (``node(s) had untolerated taint {key: value}``, the first such taint; a NotReady node carries
+    ``node.kubernetes.io/not-ready:NoSchedule``), NodeAffinity (``node(s) didn't match Pod's node
+    affinity/selector``), NodeResourcesFit (``Too many pods``, the only one preemption could resolve). ``("",
+    True)`` when the node fits."""
+    # as Kubelet._feasible decides (which takes no toleration for NotReady nodes; a cordoned node takes Pods that
+    # tolerate node.kubernetes.io/unschedulable, as the NodeUnschedulable plugin does)
+    spec = node.spec
+    if spec and spec.unschedulable and not tolerates(pod.spec.tolerations, _UNSCHEDULABLE):
+        return "node(s) were unschedulable", False
+    if not _node_ready(node):
+        return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }", False
+    taints = [t for t in ((spec.taints if spec else None) or []) if t.effect in ("NoSchedule", "NoExecute")]
+    for taint in taints:
+        if not tolerates(pod.spec.tolerations, taint):
+            return f"node(s) had untolerated taint {{{taint.key}: {taint.value or ''}}}", False
+    labels = node.metadata.labels or {}
+    if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()) or not node_affinity_matches(
+        pod.spec.affinity, node
+    ):
+        return "node(s) didn't match Pod's node affinity/selector", False
+    if pods_on_node + 1 > allowed_pod_number(node):
+        return "Too many pods", True
+    return "", True
+
+
+def fit_error_message(pod: Any, nodes: dict[str, Any], pods_per_node: dict[str, int]) -> str:
+    """The ``FailedScheduling`` message for a pod no node fits (kube-scheduler ``framework.FitError.Error``):
+    ``0/N nodes are available:``, then each filter reason with the number of nodes giving it, sorted as strings,
+    then DefaultPreemption's PostFilter message (``preemption: `` and its own FitError: nodes whose reason
+    preemption cannot resolve are ``Preemption is not helpful for scheduling``, the others ``No preemption victims
+    found for incoming pod``), each part ending in ``.`` (hence the final ``..``). With no nodes at all:
+    ``no nodes available to schedule pods`` (``ErrNoNodesAvailable`` in ``schedule_one.go``).
+
+    Simplified: pod priority is not modelled, so no pod is ever a preemption victim.
+
+    >>> from k8snet.api.core_v1 import Node, Pod
+    >>> full = {"status": {"allocatable": {"pods": "1"}, "conditions": [{"type": "Ready", "status": "True"}]}}
+    >>> nodes = {n: Node.model_validate({"metadata": {"name": n}, **full}) for n in ("a", "b")}
+    >>> pod = Pod.model_validate({"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}})
+    >>> print(fit_error_message(pod, nodes, {"a": 1, "b": 1}))
+    0/2 nodes are available: 2 Too many pods. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod..
+    """
+    reasons: dict[str, int] = {}
+    preemption: dict[str, int] = {}
+    for name, node in nodes.items():
+        reason, resolvable = _filter_reason(pod, node, pods_per_node.get(name, 0))
+        reason = reason or "Too many pods"  # fits now: only a race could get here; say what it was short of
+        reasons[reason] = reasons.get(reason, 0) + 1
+        after = (
+            "No preemption victims found for incoming pod"
+            if resolvable
+            else "Preemption is not helpful for scheduling"
+        )
+        preemption[after] = preemption.get(after, 0) + 1
+
+    def histogram(counts: dict[str, int]) -> str:
+        return ", ".join(sorted(f"{n} {reason}" for reason, n in counts.items()))
+
+    if not nodes:
+        return "no nodes available to schedule pods"  # schedulePod's ErrNoNodesAvailable, before any filter
+    total = len(nodes)
+    post = f"preemption: 0/{total} nodes are available: {histogram(preemption)}."
+    return f"0/{total} nodes are available: {histogram(reasons)}. {post}."
 
 
 def _node_ips(node: Any) -> list[str]:

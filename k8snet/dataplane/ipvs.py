@@ -56,7 +56,14 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from k8snet.dataplane.conntrack import as_time_source
-from k8snet.dataplane.netfilter import _HOOK_TABLES, DataplaneError, NetfilterHost, Step, TraceResult, _Ctx
+from k8snet.dataplane.netfilter import (
+    HOOK_TABLES,
+    DataplaneError,
+    NetfilterHost,
+    PacketContext,
+    Step,
+    TraceResult,
+)
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.rules.ipvs import (
     IPSet,
@@ -100,7 +107,7 @@ class IPVSConnection:
     vs_key: tuple[str, str, int] = field(default=("", "", 0))
 
 
-class _IPSetIndex:
+class IPSetIndex:
     """The entries of one ipset as a hash, as the kernel's ``hash:*``/``bitmap:*`` sets are: membership of a
     packet is one dict lookup instead of :func:`~k8snet.rules.ipvs.ipset_entry_matches` on every entry (a
     scan made a packet cost O(#Services) in ``KUBE-CLUSTER-IP``).
@@ -168,7 +175,7 @@ class _SetAwareNetfilter(NetfilterHost):
 
     def __init__(self, tables, typed_sets: dict[str, IPSet], **kw):
         self.typed_sets = typed_sets
-        self._set_index: dict[str, _IPSetIndex] = {}
+        self._set_index: dict[str, IPSetIndex] = {}
         super().__init__(tables, **kw)
 
     def _in_ipset(self, ms, c) -> bool:
@@ -181,7 +188,7 @@ class _SetAwareNetfilter(NetfilterHost):
         index = self._set_index.get(ms.name)
         # Rebuilt when the set object or its size changes (entries are only added while rules are rendered).
         if index is None or index.entries is not s.entries or index.size != len(s.entries):
-            index = self._set_index[ms.name] = _IPSetIndex(s)
+            index = self._set_index[ms.name] = IPSetIndex(s)
         return index.contains(s.set_type, values, c.proto)
 
 
@@ -275,7 +282,7 @@ class IPVSHost:
         return rs
 
     # -- the IPVS hook ---------------------------------------------------------------------------
-    def _ipvs(self, c: _Ctx, hook: str, pick, dry_run: bool, info: dict) -> str | None:
+    def _ipvs(self, c: PacketContext, hook: str, pick, dry_run: bool, info: dict) -> str | None:
         """IPVS for one packet: ``None`` when no virtual server matches, else the verdict."""
         key = (c.proto.upper(), c.dst_ip, c.dport)
         vs = self.virtual_servers.get(key)
@@ -329,10 +336,10 @@ class IPVSHost:
         return "ACCEPT"
 
     # -- netfilter plumbing ---------------------------------------------------------------------
-    def _run_tables(self, c: _Ctx, hook: str, tables: tuple[str, ...], nat: bool) -> str:
+    def _run_tables(self, c: PacketContext, hook: str, tables: tuple[str, ...], nat: bool) -> str:
         nf = self.netfilter
         c.hook = hook
-        for tname in _HOOK_TABLES[hook]:
+        for tname in HOOK_TABLES[hook]:
             if tname not in tables or (tname == "nat" and not nat):
                 continue
             table = nf._compiled.get(tname)
@@ -349,7 +356,7 @@ class IPVSHost:
 
     def _process(self, packet: Packet, pick, dry_run: bool, record: bool) -> IPVSTraceResult:
         nf = self.netfilter
-        c = _Ctx.for_packet(nf, packet, _no_statistic, dry_run, record, self._now())
+        c = PacketContext.for_packet(nf, packet, _no_statistic, dry_run, record, self._now())
         info: dict = {}
 
         ckey = (packet.protocol, packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
@@ -450,7 +457,7 @@ class IPVSHost:
             reason=info.get("reason", ""),
         )
 
-    def _apply_snat(self, c: _Ctx, conn: IPVSConnection | None) -> None:
+    def _apply_snat(self, c: PacketContext, conn: IPVSConnection | None) -> None:
         if conn is not None:
             if conn.snat is not None:
                 c.set_src(*conn.snat)
@@ -459,7 +466,13 @@ class IPVSHost:
             c.set_src(c.snat_to[0], c.snat_to[1] if c.snat_to[1] is not None else c.sport)
 
     def _commit(
-        self, packet: Packet, c: _Ctx, info: dict, verdict: str, ckey: tuple, conn: IPVSConnection | None
+        self,
+        packet: Packet,
+        c: PacketContext,
+        info: dict,
+        verdict: str,
+        ckey: tuple,
+        conn: IPVSConnection | None,
     ) -> None:
         vs: VirtualServer | None = info.get("vs")
         if info.get("expire"):
@@ -500,7 +513,9 @@ class IPVSHost:
                 return conn
         return None
 
-    def _process_reply(self, packet: Packet, conn: IPVSConnection, c: _Ctx, dry_run: bool) -> IPVSTraceResult:
+    def _process_reply(
+        self, packet: Packet, conn: IPVSConnection, c: PacketContext, dry_run: bool
+    ) -> IPVSTraceResult:
         # ip_vs_out / ip_vs_reply4: un-NAT the reply: source back to the VIP, destination back to the client.
         c.set_src(*conn.virtual)
         c.set_dst(*conn.client)

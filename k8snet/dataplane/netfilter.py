@@ -57,7 +57,15 @@ from typing import Any
 from k8snet.dataplane.conntrack import Conntrack, ConntrackEntry, as_time_source
 from k8snet.dataplane.packet import Packet, format_endpoint, ip_to_int
 from k8snet.errors import K8snetError
-from k8snet.rules.iptables import BUILTIN_CHAINS, Rule, Table, Tables, _tokenize, parse_iptables, parse_rule
+from k8snet.rules.iptables import (
+    BUILTIN_CHAINS,
+    Rule,
+    Table,
+    Tables,
+    parse_iptables,
+    parse_rule,
+    tokenize_rule,
+)
 from k8snet.rules.iptables import Chain as RulesChain
 
 __all__ = [
@@ -172,7 +180,11 @@ def _is_loopback(v: int, n: int) -> bool:
 # --- per-packet context -----------------------------------------------------------------
 
 
-class _Ctx:
+class PacketContext:
+    """One packet's state as it passes the hooks (addresses, ports, marks, conntrack entry, the steps so far);
+    shared with the IPVS dataplane (:mod:`k8snet.dataplane.ipvs`), which runs the same hooks around its virtual
+    servers."""
+
     __slots__ = (
         "host",
         "proto",
@@ -205,7 +217,7 @@ class _Ctx:
     @classmethod
     def for_packet(
         cls, host: Any, packet: Packet, choose: Any, dry_run: bool, record: bool, now: float
-    ) -> _Ctx:
+    ) -> PacketContext:
         """A fresh context for ``packet`` entering ``host`` (no NAT done yet, nothing evaluated)."""
         c = cls()
         c.host = host
@@ -600,7 +612,8 @@ def _compile_chains(
 
 # --- the host ----------------------------------------------------------------------------
 
-_HOOK_TABLES = {
+#: Each netfilter hook's tables in priority order (the IPVS dataplane walks the same hooks).
+HOOK_TABLES = {
     # (hook, tables in priority order); nat runs only for the first packet of a connection.
     "PREROUTING": ("raw", "mangle", "nat"),
     "OUTPUT": ("raw", "mangle", "nat", "filter"),
@@ -696,7 +709,7 @@ class NetfilterHost:
                 for tname in tnames
                 if tname in self._compiled and hook in self._compiled[tname].chains
             )
-            for hook, tnames in _HOOK_TABLES.items()
+            for hook, tnames in HOOK_TABLES.items()
         }
 
     # -- helpers used by compiled matches --
@@ -707,7 +720,7 @@ class NetfilterHost:
         """Whether ``ip`` is an address of this node (what ``--dst-type LOCAL`` tests)."""
         return self._is_local_n(*_ip(ip))
 
-    def _recent_check(self, rc, c: _Ctx) -> bool:
+    def _recent_check(self, rc, c: PacketContext) -> bool:
         addr = c.dst_ip if rc.rdest else c.src_ip
         stamps = self.recent.get(rc.name, {}).get(addr)
         found = False
@@ -725,13 +738,13 @@ class NetfilterHost:
             c.recent_ops.append(("remove", rc, addr))
         return found != rc.negated
 
-    def _nth(self, rule_id: tuple, st, c: _Ctx) -> bool:
+    def _nth(self, rule_id: tuple, st, c: PacketContext) -> bool:
         n = self._nth_counters.get(rule_id, 0)
         if not c.dry_run:
             self._nth_counters[rule_id] = (n + 1) % st.every
         return n == st.packet
 
-    def _in_ipset(self, ms, c: _Ctx) -> bool:
+    def _in_ipset(self, ms, c: PacketContext) -> bool:
         entries = self.ipsets.get(ms.name)
         if entries is None:
             raise DataplaneError(f"ipset {ms.name} does not exist")
@@ -756,7 +769,7 @@ class NetfilterHost:
                     return True
         return False
 
-    def _egress_ip(self, c: _Ctx) -> str:
+    def _egress_ip(self, c: PacketContext) -> str:
         if c.out_iface == "lo":
             return "127.0.0.1" if c.dst_v == 4 else "::1"
         for ip in self.local_ips:
@@ -765,7 +778,7 @@ class NetfilterHost:
         raise DataplaneError(f"no IPv{c.dst_v} address to MASQUERADE to (local_ips={self.local_ips})")
 
     # -- chain traversal --
-    def _run_chain(self, c: _Ctx, table: _CompiledTable, chain: str):
+    def _run_chain(self, c: PacketContext, table: _CompiledTable, chain: str):
         """Returns "ACCEPT"/"DROP"/"REJECT" for a terminal verdict, None when the chain ends/RETURNs."""
         rules = table.chains[chain]
         i = 0
@@ -866,12 +879,14 @@ class NetfilterHost:
                     )
                 return "ACCEPT"
 
-    def _step(self, c: _Ctx, table: _CompiledTable, chain: str, cr: _CRule | None, effect: str) -> None:
+    def _step(
+        self, c: PacketContext, table: _CompiledTable, chain: str, cr: _CRule | None, effect: str
+    ) -> None:
         c.steps.append(
             Step(c.hook, table.name, chain, cr.number if cr else 0, cr.rule.text if cr else "", effect)
         )
 
-    def _run_hook(self, c: _Ctx, hook: str, nat: bool) -> str:
+    def _run_hook(self, c: PacketContext, hook: str, nat: bool) -> str:
         c.hook = hook
         for tname, table, policy in self._plan[hook]:
             if not nat and tname == "nat":
@@ -889,7 +904,7 @@ class NetfilterHost:
     def _process(self, packet: Packet, choose, dry_run: bool, record: bool) -> TraceResult:
         if self.iptables is not None and self.iptables.version != self._loaded_version:
             self._refresh()
-        c = _Ctx.for_packet(self, packet, choose, dry_run, record, self._now())
+        c = PacketContext.for_packet(self, packet, choose, dry_run, record, self._now())
         orig = (packet.src_ip, packet.src_port, packet.dst_ip, packet.dst_port)
         found = self.conntrack.lookup(packet.protocol, orig)
         entry: ConntrackEntry | None = None
@@ -1140,7 +1155,7 @@ class _KChain:
 
 
 def _rule_words(line: str) -> list[str]:
-    return line.split() if '"' not in line and "\\" not in line else _tokenize(line)
+    return line.split() if '"' not in line and "\\" not in line else tokenize_rule(line)
 
 
 def _jump_target(words: list[str]) -> str | None:

@@ -88,11 +88,11 @@ from k8snet.rules.nftables import (
     written_rule,
 )
 from k8snet.rules.nftables.parse import (
-    _apply_chain_spec,
-    _apply_set_spec,
-    _brace_body,
-    _parse_element_items,
-    _spec_clauses,
+    apply_chain_spec,
+    apply_set_spec,
+    brace_body,
+    parse_element_items,
+    spec_clauses,
 )
 from k8snet.rules.nftables.rule import NftParseError
 
@@ -989,8 +989,8 @@ class NFTables:
                 if name not in shadow.chains:
                     c = Chain(name)
                     if len(head) > 5:
-                        body, _ = _brace_body(tokenize(head[5]), 0)
-                        _apply_chain_spec(c, _spec_clauses(body))
+                        body, _ = brace_body(tokenize(head[5]), 0)
+                        apply_chain_spec(c, spec_clauses(body))
                     shadow.chains[name] = c
                     shadow._own.add(id(c))
             elif verb == "flush":
@@ -1013,8 +1013,8 @@ class NFTables:
                 if name not in coll:
                     s = NamedSet(name, "", is_map=(obj == "map"))
                     if len(head) > 5:
-                        body, _ = _brace_body(tokenize(head[5]), 0)
-                        _apply_set_spec(s, _spec_clauses(body))
+                        body, _ = brace_body(tokenize(head[5]), 0)
+                        apply_set_spec(s, spec_clauses(body))
                     coll[name] = s
                     shadow._own.add(id(s))
             elif name not in coll:
@@ -1033,8 +1033,8 @@ class NFTables:
             return
         if obj == "element":
             s = shadow.collection(name)
-            body, _ = _brace_body(tokenize(head[5] if len(head) > 5 else ""), 0)
-            for elem in _parse_element_items(body):
+            body, _ = brace_body(tokenize(head[5] if len(head) > 5 else ""), 0)
+            for elem in parse_element_items(body):
                 pos = s._positions().get(elem.key)
                 existing = s.elements[pos] if pos is not None else None
                 if verb == "add":

@@ -255,8 +255,13 @@ def object_field(obj: Any, *path: str) -> Any:
     return obj
 
 
-class _View:
-    """One snapshot of Services, EndpointSlices and Namespaces, indexed the way CoreDNS's dnsControl is."""
+class ServiceView:
+    """One snapshot of Services, EndpointSlices and Namespaces, indexed the way CoreDNS's dnsControl is (the
+    kubernetes plugin answers from it; tests compare the kept view with one built afresh).
+
+    >>> ServiceView([], [], {"default"}).namespaces
+    {'default'}
+    """
 
     def __init__(self, services: Iterable[Any], slices: Iterable[Any], namespaces: set[str]):
         self.namespaces = namespaces
@@ -279,10 +284,10 @@ class _View:
         services: Iterable[tuple[_Service, int]],
         endpoints: Iterable[tuple[_Endpoints | None, int]],
         namespaces: set[str],
-    ) -> _View:
+    ) -> ServiceView:
         """A view from objects converted beforehand (:meth:`_to_service`, :meth:`_to_endpoints`, each with its
         creation time as the serial counts it), Services in key order and EndpointSlices in key order: the same
-        view ``_View(services, slices, namespaces)`` builds from the objects."""
+        view ``ServiceView(services, slices, namespaces)`` builds from the objects."""
         view = cls((), (), namespaces)
         for svc, serial in services:
             view.services[(svc.namespace, svc.name)] = svc
@@ -371,7 +376,7 @@ class _InformerView:
         self._services: dict[tuple[str, str], tuple[_Service, int]] = {}
         self._slices: dict[tuple[str, str], tuple[_Endpoints | None, int]] = {}
         self._namespaces: dict[str, int] = {}  # namespace -> Namespace objects, Services and Pods in it
-        self._view: _View | None = None
+        self._view: ServiceView | None = None
         for kind, convert in (
             ("Service", self._service),
             ("EndpointSlice", self._slice),
@@ -389,10 +394,10 @@ class _InformerView:
         return (obj.metadata.namespace or "default", obj.metadata.name or "")
 
     def _service(self, obj: Any) -> tuple[_Service, int]:
-        return (_View._to_service(obj), _serial_of(obj))
+        return (ServiceView._to_service(obj), _serial_of(obj))
 
     def _slice(self, obj: Any) -> tuple[_Endpoints | None, int]:
-        return (_View._to_endpoints(obj), _serial_of(obj))
+        return (ServiceView._to_endpoints(obj), _serial_of(obj))
 
     def _change(self, old: Any, new: Any, convert: Any) -> None:
         self._view = None
@@ -415,10 +420,10 @@ class _InformerView:
         else:
             table[self._key(obj)] = convert(new)
 
-    def view(self) -> _View:
+    def view(self) -> ServiceView:
         if self._view is None:
             namespaces = set(_SYSTEM_NAMESPACES) | set(self._namespaces)
-            self._view = _View.assemble(
+            self._view = ServiceView.assemble(
                 (self._services[k] for k in sorted(self._services)),
                 (self._slices[k] for k in sorted(self._slices)),
                 namespaces,
@@ -595,10 +600,10 @@ class CoreDNS:
             ns.add(o.metadata.namespace or "default")
         return ns
 
-    def _view(self) -> _View:
+    def _view(self) -> ServiceView:
         if self._informer_view is not None and self._namespaces_override is None:
             return self._informer_view.view()
-        return _View(self.source.services(), self.source.endpoint_slices(), self._namespaces())
+        return ServiceView(self.source.services(), self.source.endpoint_slices(), self._namespaces())
 
     @property
     def nameserver(self) -> str:
@@ -647,7 +652,7 @@ class CoreDNS:
                 best = z
         return best
 
-    def _serve(self, qname: str, qtype: str, view: _View) -> DNSResponse:
+    def _serve(self, qname: str, qtype: str, view: ServiceView) -> DNSResponse:
         zone = self._zone_for(qname)
         if not zone:
             return self.forward(qname, qtype)
@@ -686,7 +691,7 @@ class CoreDNS:
         return DNSResponse(qname, qtype, "NOERROR", answer=_dedup(records), additional=_dedup(extra))
 
     # kubernetes.go Services(): per-type special cases, then Records()
-    def _services(self, qname: str, qtype: str, zone: str, view: _View) -> list[_Msg]:
+    def _services(self, qname: str, qtype: str, zone: str, view: ServiceView) -> list[_Msg]:
         name = qname.lower()
         lzone = zone.lower()
         if qtype == "TXT":
@@ -707,7 +712,7 @@ class CoreDNS:
             svcs = [s for s in svcs if s.host_type() != "CNAME"]
         return svcs
 
-    def _records(self, name: str, zone: str, view: _View) -> list[_Msg]:
+    def _records(self, name: str, zone: str, view: ServiceView) -> list[_Msg]:
         r = _parse_request(name, zone)
         if not r.pod_or_svc:
             return []
@@ -732,7 +737,7 @@ class CoreDNS:
             raise _NameError("no items found")
         return [_Msg(host=ip, domain=f"{podname}.{r.namespace}.pod.{zone[:-1]}", ttl=self.ttl)]
 
-    def _find_services(self, r: _Request, zone: str, view: _View) -> list[_Msg]:
+    def _find_services(self, r: _Request, zone: str, view: ServiceView) -> list[_Msg]:
         if r.service == "":
             return []  # NODATA for <ns>.svc.<zone>
         found = False
@@ -781,7 +786,9 @@ class CoreDNS:
         return out
 
     # backend_lookup.go A / AAAA, including the CNAME chase for ExternalName Services
-    def _addr(self, qname: str, qtype: str, zone: str, view: _View, previous: list[Record]) -> list[Record]:
+    def _addr(
+        self, qname: str, qtype: str, zone: str, view: ServiceView, previous: list[Record]
+    ) -> list[Record]:
         # checkForApex would first try apex.dns.<zone>, which the kubernetes plugin never has
         svcs = self._services(qname, qtype, zone, view)
         records: list[Record] = []
@@ -813,14 +820,14 @@ class CoreDNS:
                 records.append(Record(qname, qtype, s.ttl, str(parse_ip(s.host))))
         return records
 
-    def _txt(self, qname: str, zone: str, view: _View) -> list[Record]:
+    def _txt(self, qname: str, zone: str, view: ServiceView) -> list[Record]:
         return [
             Record(qname, "TXT", s.ttl, f'"{s.text}"')
             for s in self._services(qname, "TXT", zone, view)
             if s.host_type() == "TXT"
         ]
 
-    def _srv(self, qname: str, zone: str, view: _View) -> tuple[list[Record], list[Record]]:
+    def _srv(self, qname: str, zone: str, view: ServiceView) -> tuple[list[Record], list[Record]]:
         # backend_lookup.go SRV: weight = floor(100 / (100 * number of services at that priority) * 100)
         svcs = self._services(qname, "SRV", zone, view)
         total = 100 * len(svcs)
@@ -843,7 +850,7 @@ class CoreDNS:
                 extra.append(Record(target, what, s.ttl, str(parse_ip(s.host))))
         return records, extra
 
-    def _ptr(self, qname: str, zone: str, view: _View) -> list[Record]:
+    def _ptr(self, qname: str, zone: str, view: ServiceView) -> list[Record]:
         # reverse.go Reverse / serviceRecordForIP: ClusterIPs first, then every endpoint address
         ip = address_from_reverse(qname)
         if not ip:
@@ -866,7 +873,7 @@ class CoreDNS:
             out.append(Record(qname, "PTR", self.ttl, fqdn(h)))
         return out
 
-    def _ns_addrs(self, zone: str, view: _View) -> list[tuple[str, str]]:
+    def _ns_addrs(self, zone: str, view: ServiceView) -> list[tuple[str, str]]:
         # ns.go nsAddrs: the Service(s) fronting CoreDNS; under kubeadm that is kube-system/kube-dns
         svc = view.services.get(("kube-system", "kube-dns"))
         if svc is None:
@@ -880,7 +887,7 @@ class CoreDNS:
             ]
         return [(name, ip) for ip in svc.cluster_ips if parse_ip(ip) is not None]
 
-    def _ns(self, qname: str, zone: str, view: _View) -> tuple[list[Record], list[Record]]:
+    def _ns(self, qname: str, zone: str, view: ServiceView) -> tuple[list[Record], list[Record]]:
         records: list[Record] = []
         extra: list[Record] = []
         for n, ip in self._ns_addrs(zone.lower(), view):
@@ -890,7 +897,7 @@ class CoreDNS:
             extra.append(Record(n, "A" if parse_ip(ip).version == 4 else "AAAA", self.ttl, ip))
         return records, extra
 
-    def _soa(self, zone: str, view: _View) -> Record:
+    def _soa(self, zone: str, view: ServiceView) -> Record:
         # backend_lookup.go SOA: TTL min(300, ttl), mbox hostmaster.<zone>, ns ns.dns.<zone>, minttl = ttl
         z = zone.lower()
         ttl = min(300, self.ttl)

@@ -44,6 +44,7 @@ from functools import partial
 from typing import Any
 
 from ..api import Resource, kind_class
+from ..api.field import go_json
 from ..apiserver.server import APIServer
 from ..errors import (
     InvalidError,
@@ -53,7 +54,7 @@ from ..errors import (
     NotFoundError,
     RequestEntityTooLargeError,
 )
-from ..manifests import Document, NoKindMatchError
+from ..manifests import Document, NoKindMatchError, nesting_depth_ok
 
 __all__ = [
     "LAST_APPLIED",
@@ -63,6 +64,8 @@ __all__ = [
     "apply_one_object",
     "apply_documents",
     "last_applied_configuration",
+    "original_configuration",
+    "OriginalConfigurationError",
     "source_error",
 ]
 
@@ -129,6 +132,59 @@ def _merge_patch(old: Any, new: Any) -> Any:
     return patch or None
 
 
+#: ``mergepatch.ErrBadJSONDoc`` (k8s.io/apimachinery ``pkg/util/mergepatch/errors.go``).
+ERR_BAD_JSON_DOC = "Invalid JSON document"
+
+
+class OriginalConfigurationError(KubectlError):
+    """The live object's last-applied annotation is not a JSON object, so no three-way patch can be computed
+    (kubectl ``pkg/cmd/apply/patcher.go`` ``patchSimple``: ``strategicpatch.CreateThreeWayMergePatch`` fails with
+    ``mergepatch.ErrBadJSONDoc`` for the OpenAPI v3 schema, then the v2 one, each a ``warning:`` line, then for
+    the built-in types, whose error is wrapped with ``createPatchErrFormat``). ``str()`` is that wrapped error;
+    :func:`apply_documents` adds the source as ``Patch`` and ``applyOneObject`` do. Nothing is sent.
+
+    Simplified: Go's encoding/json reads up to 10,000 nested levels, so a deep annotation that is a JSON object
+    would be read there; here one nested beyond :data:`k8snet.manifests.MAX_NESTING_DEPTH` is refused as not
+    JSON (a deep array is refused by Go too: it is not an object)."""
+
+    #: what ``patchSimple`` writes to stderr before failing
+    WARNINGS = (
+        f"warning: error calculating patch from openapi v3 spec: {ERR_BAD_JSON_DOC}\n"
+        f"warning: error calculating patch from openapi spec: {ERR_BAD_JSON_DOC}\n"
+    )
+
+    def __init__(self, original: str, modified: str, current: str):
+        super().__init__(
+            f"creating patch with:\noriginal:\n{original}\nmodified:\n{modified}\ncurrent:\n{current}\n"
+            f"for:: {ERR_BAD_JSON_DOC}"
+        )
+
+
+def original_configuration(raw: str | None) -> dict | None:
+    """The last-applied configuration read back from the annotation (``util.GetOriginalConfiguration``, then
+    ``json.Unmarshal`` into a map): ``{}`` for none or ``null``, ``None`` when it is not a JSON object.
+
+    >>> original_configuration('{"kind": "Service"}'), original_configuration(""), original_configuration("[1]")
+    ({'kind': 'Service'}, {}, None)
+    >>> original_configuration("not json") is None, original_configuration("[" * 5000) is None
+    (True, True)
+    """
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    if value is None:
+        return {}
+    return value if isinstance(value, dict) and nesting_depth_ok(value) else None
+
+
+def _no_constant(name: str) -> Any:
+    # Go's encoding/json has no NaN or Infinity literals
+    raise ValueError(name)
+
+
 def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[Any, str, str]:
     """Apply one object; returns ``(object, operation, patch)``: the object as stored (or as it would be, for
     a dry run), ``created``/``configured``/``unchanged`` and, for an update, the patch as JSON text. Failures
@@ -154,18 +210,20 @@ def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[
         md.annotations = {**(md.annotations or {}), LAST_APPLIED: applied}
         if dry_run == "client":
             return obj, "created", ""
-        return _maybe_dry(api, dry_run, lambda: api.create(obj)), "created", ""
+        return maybe_dry_run(api, dry_run, lambda: api.create(obj)), "created", ""
     if dry_run == "client":
         return obj, "configured", ""
     live_d = live.to_dict()
     last_raw = (live.metadata.annotations or {}).get(LAST_APPLIED)
-    last = json.loads(last_raw) if last_raw else {}
     new_d = obj.to_dict()
     new_d.setdefault("metadata", {})
     new_d["metadata"]["annotations"] = {
         **(new_d["metadata"].get("annotations") or {}),
         LAST_APPLIED: applied,
     }
+    last = original_configuration(last_raw)
+    if last is None:
+        raise OriginalConfigurationError(last_raw or "", go_json(new_d) + "\n", go_json(live_d) + "\n")
     merged = _three_way(live_d, last, new_d)
     merged.pop("status", None)
     merged["status"] = live_d.get("status")
@@ -178,7 +236,7 @@ def apply_object(api: APIServer, obj: Resource, dry_run: str = "none") -> tuple[
             merged_spec.pop("clusterIP", None)
             merged_spec.pop("clusterIPs", None)
     updated = type(live).model_validate(merged)
-    stored = _maybe_dry(api, dry_run, lambda: api.update(updated))
+    stored = maybe_dry_run(api, dry_run, lambda: api.update(updated))
     # an empty patch: kubectl reports "unchanged" (the server's no-op update changes nothing either)
     operation = "unchanged" if _same_object(live, stored) else "configured"
     return stored, operation, ""
@@ -197,8 +255,8 @@ class _DryRunRollbackError(Exception):
     """Raised inside a transaction to undo a server-side dry run."""
 
 
-def _maybe_dry(api: APIServer, dry_run: str, request: Callable[[], Any]) -> Any:
-    """Run ``request``; with ``dry_run="server"`` in a transaction rolled back afterwards. A dry-run response
+def maybe_dry_run(api: APIServer, dry_run: str, request: Callable[[], Any]) -> Any:
+    """Run ``request``; with ``dry_run="server"`` in a transaction rolled back afterwards (``--dry-run=server``). A dry-run response
     carries what the server filled in (uid, defaults, allocated addresses) but no ``resourceVersion`` (nothing
     reached etcd)."""
     if dry_run != "server":
@@ -229,9 +287,15 @@ def _qualified_kind(kind: str) -> str:
     return f"{kind}.{group}" if group else kind
 
 
-def _invalid_status_message(err: InvalidError) -> str:
+def invalid_status_message(err: InvalidError) -> str:
     """The Status message kube-apiserver writes for 422 (``errors.NewInvalid``): ``<Kind.group> "<name>" is
-    invalid: <field errors>``, several in brackets (``ErrorList.ToAggregate``, duplicates dropped)."""
+    invalid: <field errors>``, several in brackets (``ErrorList.ToAggregate``, duplicates dropped).
+
+    >>> from k8snet.errors import Cause
+    >>> err = InvalidError("Deployment", "web", [Cause("FieldValueRequired", "spec.selector", "Required value")])
+    >>> invalid_status_message(err)
+    'Deployment.apps "web" is invalid: spec.selector: Required value'
+    """
     causes = list(dict.fromkeys(str(c) for c in err.causes))
     body = causes[0] if len(causes) == 1 else "[" + ", ".join(causes) + "]"
     return f'{_qualified_kind(err.kind)} "{err.name}" is invalid: {body}'
@@ -259,7 +323,7 @@ def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Fail
     """
     prefix = f'error when {verb} "{source}": '
     if isinstance(err, InvalidError):
-        raw = prefix + _invalid_status_message(err)
+        raw = prefix + invalid_status_message(err)
         return _Failure(err, raw, f"Error from server (Invalid): {raw}", str(err))
     if isinstance(err, RequestEntityTooLargeError):
         # refused before decoding (413), with the server's own Status message
@@ -279,8 +343,15 @@ def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Fail
     return _client_error(err, prefix + str(err))
 
 
-def _builder_failure(doc: Document) -> _Failure:
-    """A document the resource builder could not turn into an object (cli-runtime ``StreamVisitor``)."""
+def builder_failure(doc: Document) -> _Failure:
+    """A document the resource builder could not turn into an object (cli-runtime ``StreamVisitor``), with the
+    texts kubectl prints for it.
+
+    >>> from k8snet.manifests import load_documents
+    >>> (doc,) = load_documents("kind: Service\\nmetadata: {name: a}\\n")
+    >>> print(builder_failure(doc).single)
+    error: error validating "STDIN": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false
+    """
     err = doc.error
     assert err is not None
     if isinstance(err, NoKindMatchError):
@@ -411,6 +482,25 @@ def _mapping_string(obj: Any) -> str:
     )
 
 
+def _set_namespace(obj: Any, namespace: str, enforce: bool) -> _Failure | None:
+    """Fill in ``-n`` (or ``default``) for a namespaced object that names none, drop the namespace of a
+    cluster-scoped one; with ``enforce`` (``-n`` given) an object naming another namespace is refused
+    (cli-runtime ``RequireNamespace``): the failure is returned."""
+    if not obj.namespaced:
+        obj.metadata.namespace = None
+    elif not obj.metadata.namespace:
+        obj.metadata.namespace = namespace
+    elif enforce and obj.metadata.namespace != namespace:
+        theirs = obj.metadata.namespace
+        return _client_error(
+            KubectlError(
+                f'the namespace from the provided object "{theirs}" does not match the namespace '
+                f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
+            )
+        )
+    return None
+
+
 def apply_documents(
     api: APIServer,
     documents: Iterable[Document],
@@ -464,27 +554,15 @@ def apply_documents(
             objects.append((doc.error, doc.source))  # sent as is: the server's decoder refuses it in turn
             continue
         if doc.error is not None:
-            decode.append(_builder_failure(doc))
+            decode.append(builder_failure(doc))
             continue
         obj: Any = doc.obj
         if obj is None:
             continue
-        if obj.namespaced:
-            if not obj.metadata.namespace:
-                obj.metadata.namespace = namespace
-            elif enforce_namespace and obj.metadata.namespace != namespace:
-                theirs = obj.metadata.namespace
-                builder.append(
-                    _client_error(
-                        KubectlError(
-                            f'the namespace from the provided object "{theirs}" does not match the namespace '
-                            f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
-                        )
-                    )
-                )
-                continue
-        else:
-            obj.metadata.namespace = None
+        mismatch = _set_namespace(obj, namespace, enforce_namespace)
+        if mismatch is not None:
+            builder.append(mismatch)
+            continue
         objects.append((obj, doc.source))
     if decode:
         builder.append(decode)
@@ -515,6 +593,15 @@ def apply_documents(
             warned.setdefault(_NO_LAST_APPLIED.format(_resource_name(obj), LAST_APPLIED, "kubectl"), None)
         try:
             stored, operation, patch = apply_object(api, obj, dry_run)
+        except OriginalConfigurationError as err:
+            # patchSimple returns no patch bytes; Patcher.Patch and applyOneObject each add the source
+            warned.setdefault(err.WARNINGS, None)
+            text = (
+                f'error when applying patch:\n\nto:\n{_mapping_string(obj)}\nfor: "{source}": '
+                f'error when patching "{source}": {err}'
+            )
+            failures.append(_client_error(err, text))
+            continue
         except K8snetError as err:
             if live is None:
                 failures.append(source_error(err, source, "creating"))
@@ -546,11 +633,7 @@ def patch_for(api: APIServer, obj: Any, live: Any) -> str:
         **(new_d["metadata"].get("annotations") or {}),
         LAST_APPLIED: last_applied_configuration(obj),
     }
-    last_raw = (live.metadata.annotations or {}).get(LAST_APPLIED)
-    try:
-        last = json.loads(last_raw) if last_raw else {}
-    except ValueError:
-        last = {}
+    last = original_configuration((live.metadata.annotations or {}).get(LAST_APPLIED)) or {}
     live_d = live.to_dict()
     merged = _three_way(live_d, last, new_d)
     merged["status"] = live_d.get("status")
@@ -597,32 +680,20 @@ def create_documents(
             if doc.stage == "server":
                 errors.append(source_error(doc.error, doc.source, "creating"))
             else:
-                decode.append(_builder_failure(doc))
+                decode.append(builder_failure(doc))
             continue
         obj: Any = doc.obj
         if obj is None:
             continue
-        if obj.namespaced:
-            if not obj.metadata.namespace:
-                obj.metadata.namespace = namespace
-            elif enforce_namespace and obj.metadata.namespace != namespace:
-                theirs = obj.metadata.namespace
-                errors.append(
-                    _client_error(
-                        KubectlError(
-                            f'the namespace from the provided object "{theirs}" does not match the namespace '
-                            f"\"{namespace}\". You must pass '--namespace={theirs}' to perform this operation."
-                        )
-                    )
-                )
-                continue
-        else:
-            obj.metadata.namespace = None
+        mismatch = _set_namespace(obj, namespace, enforce_namespace)
+        if mismatch is not None:
+            errors.append(mismatch)
+            continue
         if dry_run == "client":
             stored = obj
         else:
             try:
-                stored = _maybe_dry(api, dry_run, partial(api.create, obj))
+                stored = maybe_dry_run(api, dry_run, partial(api.create, obj))
             except K8snetError as err:
                 errors.append(source_error(err, doc.source, "creating"))
                 continue

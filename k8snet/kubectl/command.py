@@ -48,7 +48,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..api import APIResource, category, kind_class, resource_class
-from ..api.field import go_quote
+from ..api.field import go_json_escape, go_quote
 from ..api.strconv import NumError, atoi, int32, parse_int
 from ..apiserver.server import APIServer
 from ..errors import (
@@ -60,9 +60,17 @@ from ..errors import (
 )
 from .describe import describe as describe_obj
 from .jsonpath import custom_columns_print, jsonpath_print
-from .printers import _list_dict, get_table, kind_string, print_names, resource_name, to_json, to_yaml
+from .printers import get_table, kind_string, output_object, print_names, resource_name, to_json, to_yaml
 
-__all__ = ["run", "KubectlOutput", "KubectlCluster", "resolve_resource"]
+__all__ = [
+    "run",
+    "KubectlOutput",
+    "KubectlCluster",
+    "resolve_resource",
+    "scale",
+    "check_scale_counts",
+    "SCALABLE_KINDS",
+]
 
 
 class Clock(Protocol):
@@ -323,9 +331,9 @@ def _load(source: str, stdin: str | None) -> tuple[list, str]:
         if doc.error is not None:
             if doc.stage == "server":
                 raise KubectlError(source_error(doc.error, doc.source).single)
-            from .apply import _builder_failure
+            from .apply import builder_failure
 
-            raise KubectlError(check_err_text(_builder_failure(doc)))
+            raise KubectlError(check_err_text(builder_failure(doc)))
     return [d.obj for d in docs if d.obj is not None], docs[0].source if docs else source
 
 
@@ -410,10 +418,14 @@ def _cmd_get(cluster: KubectlCluster, words: list[str], stdin: str | None) -> Ku
     elif output == "name":
         stdout = print_names(objects)
     elif output_kind == "jsonpath":
-        stdout = jsonpath_print(template, _list_dict(objects, single_name)) if (objects or not errors) else ""
+        stdout = (
+            jsonpath_print(template, output_object(objects, single_name)) if (objects or not errors) else ""
+        )
     elif output_kind == "custom-columns":
         stdout = (
-            custom_columns_print(template, _list_dict(objects, single_name), no_headers=p.flags["no-headers"])
+            custom_columns_print(
+                template, output_object(objects, single_name), no_headers=p.flags["no-headers"]
+            )
             if (objects or not errors)
             else ""
         )
@@ -683,9 +695,9 @@ def _create_or_print(
         if dry == "client":
             shown, warnings, suffix = obj, "", " (dry run)"
         elif dry == "server":
-            from .apply import _maybe_dry
+            from .apply import maybe_dry_run
 
-            shown = _maybe_dry(cluster.api, "server", lambda: cluster.api.create(obj))
+            shown = maybe_dry_run(cluster.api, "server", lambda: cluster.api.create(obj))
             warnings, suffix = _warnings(cluster), " (server dry run)"
         else:
             shown, warnings = _create(cluster, obj)
@@ -896,10 +908,10 @@ def _create_service(cluster: KubectlCluster, words: list[str]) -> KubectlOutput:
 def _status_message(err: K8snetError) -> str:
     """``StatusError.Error()``: the API status message, without kubectl's ``Error from server (...)`` prefix."""
     from ..errors import InvalidError
-    from .apply import _invalid_status_message
+    from .apply import invalid_status_message
 
     if isinstance(err, InvalidError):
-        return _invalid_status_message(err)
+        return invalid_status_message(err)
     text = str(err)
     if text.startswith("Error from server ("):
         return text.split("): ", 1)[1]
@@ -1352,14 +1364,8 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
     )
     if p.flags["replicas"] is None:
         raise KubectlError('error: required flag(s) "replicas" not set')
-    replicas = p.flags["replicas"]
-    if replicas < 0:
-        raise KubectlError(
-            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
-        )
-    current = p.flags["current-replicas"]
-    if current < -1:
-        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
+    replicas, current = p.flags["replicas"], p.flags["current-replicas"]
+    check_scale_counts(replicas, current)
     if not p.args:
         raise _usage_error(
             "scale",
@@ -1371,11 +1377,60 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
         t, name = p.args[0].split("/", 1)
     else:
         t, name = p.args[0], (p.args[1] if len(p.args) > 1 else "")
-    rt = resolve_resource(t)
-    ns = p.flags["namespace"] or "default"
-    obj = cluster.api.get(rt.kind, name, ns)
-    # the kinds with a scale subresource (registry: deployments, replicasets, statefulsets, replicationcontrollers)
-    if rt.kind not in ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"):
+    rt, warnings = scale(cluster, t, name, replicas, p.flags["namespace"] or "default", current)
+    return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+
+
+def check_scale_counts(replicas: int, current: int = -1) -> None:
+    """``ScaleOptions.Validate``: ``--replicas`` at least 0, ``--current-replicas`` at least -1 (-1: no
+    precondition).
+
+    >>> check_scale_counts(-1)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0
+    """
+    if replicas < 0:
+        raise KubectlError(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"
+        )
+    if current < -1:
+        raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
+
+
+#: The kinds whose scale subresource k8snet serves (``apps/v1`` Deployments, ReplicaSets and StatefulSets, core/v1
+#: ReplicationControllers, as the registries do); kubectl's scale request for any other kind gets the API server's
+#: 404 for the missing subresource.
+SCALABLE_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
+
+
+def scale(
+    cluster: KubectlCluster,
+    resource: str,
+    name: str,
+    replicas: int,
+    namespace: str = "default",
+    current: int = -1,
+) -> tuple[APIResource, str]:
+    """``kubectl scale <resource> <name> --replicas=N [--current-replicas=C]`` after its flags are parsed
+    (``replicas`` ≥ 0): read the object (NotFound as ``kubectl get`` says it), then write ``spec.replicas`` through
+    the scale subresource; returns the resource type and the ``Warning:`` text. A kind without a scale
+    subresource (a Service, a Pod) is the server's 404, ``the server could not find the requested resource``
+    (what kubectl prints for ``kubectl scale svc web --replicas=2``). The counts are checked first
+    (:func:`check_scale_counts`).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.kubectl("create service clusterip web --tcp=80")
+    >>> scale(c, "svc", "web", 2)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.KubectlError: Error from server (NotFound): the server could not find the requested resource
+    """
+    check_scale_counts(replicas, current)
+    rt = resolve_resource(resource)
+    obj = cluster.api.get(rt.kind, name, namespace)
+    if rt.kind not in SCALABLE_KINDS:
         raise KubectlError("Error from server (NotFound): the server could not find the requested resource")
     obj = obj.model_copy(deep=True)
     if current == -1:
@@ -1397,7 +1452,7 @@ def _cmd_scale(cluster: KubectlCluster, words: list[str], stdin: str | None) -> 
             )
     obj.spec.replicas = replicas
     _, warnings = _update(cluster, obj)
-    return KubectlOutput(f"{kind_string(rt.kind)}/{name} scaled\n", warnings)
+    return rt, warnings
 
 
 def _patched_scale_json(obj: Any, replicas: int) -> str:
@@ -1427,8 +1482,7 @@ def _patched_scale_json(obj: Any, replicas: int) -> str:
         "spec": {"replicas": replicas},
         "status": status,
     }
-    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return go_json_escape(json.dumps(doc, separators=(",", ":"), ensure_ascii=False))
 
 
 def _cmd_label(cluster: KubectlCluster, words: list[str], stdin: str | None) -> KubectlOutput:

@@ -43,8 +43,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from ..netutils import join_host_port
 from .age import parse_time, translate_timestamp_since
-from .printers import _get, _join_host_port, format_labels
+from .printers import format_labels, lookup
 from .tabwriter import TabWriter, describe_writer
 
 __all__ = [
@@ -123,7 +124,7 @@ def _print_annotations_multiline(w: _PrefixWriter, title: str, annotations: dict
 
 
 def _event_time(e: Any) -> datetime | None:
-    return parse_time(_get(e, "lastTimestamp")) or parse_time(_get(e, "eventTime"))
+    return parse_time(lookup(e, "lastTimestamp")) or parse_time(lookup(e, "eventTime"))
 
 
 def _describe_events(events: Sequence[Any] | None, w: _PrefixWriter, now: datetime | None) -> None:
@@ -137,25 +138,25 @@ def _describe_events(events: Sequence[Any] | None, w: _PrefixWriter, now: dateti
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.write(1, "----\t------\t----\t----\t-------\n")
     for e in ordered:
-        first = translate_timestamp_since(_get(e, "eventTime"), now)
-        if _get(e, "eventTime") is None:
-            first = translate_timestamp_since(_get(e, "firstTimestamp"), now)
-        series = _get(e, "series")
-        count = _get(e, "count", default=0)
+        first = translate_timestamp_since(lookup(e, "eventTime"), now)
+        if lookup(e, "eventTime") is None:
+            first = translate_timestamp_since(lookup(e, "firstTimestamp"), now)
+        series = lookup(e, "series")
+        count = lookup(e, "count", default=0)
         if series is not None:
             interval = (
-                f"{translate_timestamp_since(_get(series, 'lastObservedTime'), now)} "
-                f"(x{_get(series, 'count', default=0)} over {first})"
+                f"{translate_timestamp_since(lookup(series, 'lastObservedTime'), now)} "
+                f"(x{lookup(series, 'count', default=0)} over {first})"
             )
         elif count > 1:
-            interval = f"{translate_timestamp_since(_get(e, 'lastTimestamp'), now)} (x{count} over {first})"
+            interval = f"{translate_timestamp_since(lookup(e, 'lastTimestamp'), now)} (x{count} over {first})"
         else:
             interval = first
-        source = _get(e, "source", "component") or _get(e, "reportingComponent") or ""
+        source = lookup(e, "source", "component") or lookup(e, "reportingComponent") or ""
         w.write(
             1,
-            f"{_get(e, 'type', default='')}\t{_get(e, 'reason', default='')}\t{interval}\t{source}\t"
-            f"{_get(e, 'message', default='').strip()}\n",
+            f"{lookup(e, 'type', default='')}\t{lookup(e, 'reason', default='')}\t{interval}\t{source}\t"
+            f"{lookup(e, 'message', default='').strip()}\n",
         )
 
 
@@ -175,11 +176,11 @@ def format_endpoint_slices(slices: Sequence[Any], ports: set[str] | None) -> str
     out: list[str] = []
     maximum, more, count = 3, False, 0
     for s in slices:
-        endpoints = _get(s, "endpoints") or []
-        s_ports = _get(s, "ports") or []
+        endpoints = lookup(s, "endpoints") or []
+        s_ports = lookup(s, "ports") or []
 
         def is_ready(ep: Any) -> bool:
-            ready = _get(ep, "conditions", "ready")
+            ready = lookup(ep, "conditions", "ready")
             return ready is None or ready is True
 
         if not s_ports:
@@ -189,18 +190,18 @@ def format_endpoint_slices(slices: Sequence[Any], ports: set[str] | None) -> str
                 if not is_ready(ep):
                     continue
                 if not more:
-                    out.append(_get(ep, "addresses")[0])
+                    out.append(lookup(ep, "addresses")[0])
                 count += 1
         else:
             for port in s_ports:
-                if ports is None or (_get(port, "name", default="") in ports):
+                if ports is None or (lookup(port, "name", default="") in ports):
                     for ep in endpoints:
                         if len(out) == maximum:
                             more = True
                         if not is_ready(ep):
                             continue
                         if not more:
-                            out.append(_join_host_port(_get(ep, "addresses")[0], _get(port, "port")))
+                            out.append(join_host_port(lookup(ep, "addresses")[0], lookup(port, "port")))
                         count += 1
     ret = ",".join(out)
     if more:
@@ -211,11 +212,11 @@ def format_endpoint_slices(slices: Sequence[Any], ports: set[str] | None) -> str
 def _ingress_string(ingress: Sequence[Any]) -> str:
     parts = []
     for ing in ingress:
-        if _get(ing, "ip"):
-            mode = _get(ing, "ipMode")
-            parts.append(_get(ing, "ip") + (f" ({mode})" if mode is not None else ""))
+        if lookup(ing, "ip"):
+            mode = lookup(ing, "ipMode")
+            parts.append(lookup(ing, "ip") + (f" ({mode})" if mode is not None else ""))
         else:
-            parts.append(_get(ing, "hostname", default=""))
+            parts.append(lookup(ing, "hostname", default=""))
     return ", ".join(parts)
 
 
@@ -227,50 +228,52 @@ def describe_service(
 ) -> str:
     """``describeService``. ``endpoint_slices`` are the slices labelled ``kubernetes.io/service-name=<name>``."""
     w = _PrefixWriter(describe_writer())
-    spec = _get(svc, "spec")
-    w.write(0, f"Name:\t{_get(svc, 'metadata', 'name', default='')}\n")
-    w.write(0, f"Namespace:\t{_get(svc, 'metadata', 'namespace', default='')}\n")
-    _print_labels_multiline(w, "Labels", _get(svc, "metadata", "labels"))
-    _print_annotations_multiline(w, "Annotations", _get(svc, "metadata", "annotations"))
-    w.write(0, f"Selector:\t{format_labels(_get(spec, 'selector'))}\n")
-    w.write(0, f"Type:\t{_get(spec, 'type', default='')}\n")
-    if _get(spec, "ipFamilyPolicy") is not None:
-        w.write(0, f"IP Family Policy:\t{_get(spec, 'ipFamilyPolicy')}\n")
-    families = _get(spec, "ipFamilies") or []
+    spec = lookup(svc, "spec")
+    w.write(0, f"Name:\t{lookup(svc, 'metadata', 'name', default='')}\n")
+    w.write(0, f"Namespace:\t{lookup(svc, 'metadata', 'namespace', default='')}\n")
+    _print_labels_multiline(w, "Labels", lookup(svc, "metadata", "labels"))
+    _print_annotations_multiline(w, "Annotations", lookup(svc, "metadata", "annotations"))
+    w.write(0, f"Selector:\t{format_labels(lookup(spec, 'selector'))}\n")
+    w.write(0, f"Type:\t{lookup(spec, 'type', default='')}\n")
+    if lookup(spec, "ipFamilyPolicy") is not None:
+        w.write(0, f"IP Family Policy:\t{lookup(spec, 'ipFamilyPolicy')}\n")
+    families = lookup(spec, "ipFamilies") or []
     w.write(0, f"IP Families:\t{','.join(families) if families else '<none>'}\n")
-    w.write(0, f"IP:\t{_get(spec, 'clusterIP', default='')}\n")
-    ips = _get(spec, "clusterIPs") or []
+    w.write(0, f"IP:\t{lookup(spec, 'clusterIP', default='')}\n")
+    ips = lookup(spec, "clusterIPs") or []
     w.write(0, f"IPs:\t{','.join(ips) if ips else '<none>'}\n")
-    if _get(spec, "externalIPs"):
-        w.write(0, f"External IPs:\t{','.join(_get(spec, 'externalIPs'))}\n")
-    if _get(spec, "loadBalancerIP"):
-        w.write(0, f"Desired LoadBalancer IP:\t{_get(spec, 'loadBalancerIP')}\n")
-    if _get(spec, "externalName"):
-        w.write(0, f"External Name:\t{_get(spec, 'externalName')}\n")
-    ingress = _get(svc, "status", "loadBalancer", "ingress") or []
+    if lookup(spec, "externalIPs"):
+        w.write(0, f"External IPs:\t{','.join(lookup(spec, 'externalIPs'))}\n")
+    if lookup(spec, "loadBalancerIP"):
+        w.write(0, f"Desired LoadBalancer IP:\t{lookup(spec, 'loadBalancerIP')}\n")
+    if lookup(spec, "externalName"):
+        w.write(0, f"External Name:\t{lookup(spec, 'externalName')}\n")
+    ingress = lookup(svc, "status", "loadBalancer", "ingress") or []
     if ingress:
         w.write(0, f"LoadBalancer Ingress:\t{_ingress_string(ingress)}\n")
-    for sp in _get(spec, "ports") or []:
-        name = _get(sp, "name") or "<unset>"
-        proto = _get(sp, "protocol", default="")
-        w.write(0, f"Port:\t{name}\t{_get(sp, 'port', default=0)}/{proto}\n")
-        target = _get(sp, "targetPort")
+    for sp in lookup(spec, "ports") or []:
+        name = lookup(sp, "name") or "<unset>"
+        proto = lookup(sp, "protocol", default="")
+        w.write(0, f"Port:\t{name}\t{lookup(sp, 'port', default=0)}/{proto}\n")
+        target = lookup(sp, "targetPort")
         # an unset IntOrString prints as its int zero value
         w.write(0, f"TargetPort:\t{target if target is not None else 0}/{proto}\n")
-        if _get(sp, "nodePort"):
-            w.write(0, f"NodePort:\t{name}\t{_get(sp, 'nodePort')}/{proto}\n")
-        w.write(0, f"Endpoints:\t{format_endpoint_slices(endpoint_slices, {_get(sp, 'name', default='')})}\n")
-    w.write(0, f"Session Affinity:\t{_get(spec, 'sessionAffinity', default='')}\n")
-    if _get(spec, "externalTrafficPolicy"):
-        w.write(0, f"External Traffic Policy:\t{_get(spec, 'externalTrafficPolicy')}\n")
-    if _get(spec, "internalTrafficPolicy") is not None:
-        w.write(0, f"Internal Traffic Policy:\t{_get(spec, 'internalTrafficPolicy')}\n")
-    if _get(spec, "healthCheckNodePort"):
-        w.write(0, f"HealthCheck NodePort:\t{_get(spec, 'healthCheckNodePort')}\n")
-    if _get(spec, "loadBalancerSourceRanges"):
-        w.write(0, f"LoadBalancer Source Ranges:\t{','.join(_get(spec, 'loadBalancerSourceRanges'))}\n")
-    if _get(spec, "trafficDistribution"):
-        w.write(0, f"Traffic Distribution:\t{_get(spec, 'trafficDistribution')}\n")
+        if lookup(sp, "nodePort"):
+            w.write(0, f"NodePort:\t{name}\t{lookup(sp, 'nodePort')}/{proto}\n")
+        w.write(
+            0, f"Endpoints:\t{format_endpoint_slices(endpoint_slices, {lookup(sp, 'name', default='')})}\n"
+        )
+    w.write(0, f"Session Affinity:\t{lookup(spec, 'sessionAffinity', default='')}\n")
+    if lookup(spec, "externalTrafficPolicy"):
+        w.write(0, f"External Traffic Policy:\t{lookup(spec, 'externalTrafficPolicy')}\n")
+    if lookup(spec, "internalTrafficPolicy") is not None:
+        w.write(0, f"Internal Traffic Policy:\t{lookup(spec, 'internalTrafficPolicy')}\n")
+    if lookup(spec, "healthCheckNodePort"):
+        w.write(0, f"HealthCheck NodePort:\t{lookup(spec, 'healthCheckNodePort')}\n")
+    if lookup(spec, "loadBalancerSourceRanges"):
+        w.write(0, f"LoadBalancer Source Ranges:\t{','.join(lookup(spec, 'loadBalancerSourceRanges'))}\n")
+    if lookup(spec, "trafficDistribution"):
+        w.write(0, f"Traffic Distribution:\t{lookup(spec, 'trafficDistribution')}\n")
     _describe_events(events, w, now)
     return w.text()
 
@@ -297,17 +300,17 @@ def describe_endpoints(ep: Any, events: Sequence[Any] | None = (), now: datetime
     Events:  <none>
     """
     w = _PrefixWriter(describe_writer())
-    w.write(0, f"Name:\t{_get(ep, 'metadata', 'name', default='')}\n")
-    w.write(0, f"Namespace:\t{_get(ep, 'metadata', 'namespace', default='')}\n")
-    _print_labels_multiline(w, "Labels", _get(ep, "metadata", "labels"))
-    _print_annotations_multiline(w, "Annotations", _get(ep, "metadata", "annotations"))
+    w.write(0, f"Name:\t{lookup(ep, 'metadata', 'name', default='')}\n")
+    w.write(0, f"Namespace:\t{lookup(ep, 'metadata', 'namespace', default='')}\n")
+    _print_labels_multiline(w, "Labels", lookup(ep, "metadata", "labels"))
+    _print_annotations_multiline(w, "Annotations", lookup(ep, "metadata", "annotations"))
     w.write(0, "Subsets:\n")
-    for subset in _get(ep, "subsets") or []:
-        addrs = ",".join(_get(a, "ip") for a in _get(subset, "addresses") or [])
+    for subset in lookup(ep, "subsets") or []:
+        addrs = ",".join(lookup(a, "ip") for a in lookup(subset, "addresses") or [])
         w.write(1, f"Addresses:\t{addrs or '<none>'}\n")
-        not_ready = ",".join(_get(a, "ip") for a in _get(subset, "notReadyAddresses") or [])
+        not_ready = ",".join(lookup(a, "ip") for a in lookup(subset, "notReadyAddresses") or [])
         w.write(1, f"NotReadyAddresses:\t{not_ready or '<none>'}\n")
-        ports = _get(subset, "ports") or []
+        ports = lookup(subset, "ports") or []
         if ports:
             w.write(1, "Ports:\n")
             w.write(2, "Name\tPort\tProtocol\n")
@@ -315,7 +318,7 @@ def describe_endpoints(ep: Any, events: Sequence[Any] | None = (), now: datetime
             for p in ports:
                 w.write(
                     2,
-                    f"{_get(p, 'name') or '<unset>'}\t{_get(p, 'port')}\t{_get(p, 'protocol', default='')}\n",
+                    f"{lookup(p, 'name') or '<unset>'}\t{lookup(p, 'port')}\t{lookup(p, 'protocol', default='')}\n",
                 )
         w.write(0, "\n")
     _describe_events(events, w, now)
@@ -351,12 +354,12 @@ def describe_endpoint_slice(eps: Any, events: Sequence[Any] | None = (), now: da
     Events:         <none>
     """
     w = _PrefixWriter(describe_writer())
-    w.write(0, f"Name:\t{_get(eps, 'metadata', 'name', default='')}\n")
-    w.write(0, f"Namespace:\t{_get(eps, 'metadata', 'namespace', default='')}\n")
-    _print_labels_multiline(w, "Labels", _get(eps, "metadata", "labels"))
-    _print_annotations_multiline(w, "Annotations", _get(eps, "metadata", "annotations"))
-    w.write(0, f"AddressType:\t{_get(eps, 'addressType', default='')}\n")
-    ports = _get(eps, "ports") or []
+    w.write(0, f"Name:\t{lookup(eps, 'metadata', 'name', default='')}\n")
+    w.write(0, f"Namespace:\t{lookup(eps, 'metadata', 'namespace', default='')}\n")
+    _print_labels_multiline(w, "Labels", lookup(eps, "metadata", "labels"))
+    _print_annotations_multiline(w, "Annotations", lookup(eps, "metadata", "annotations"))
+    w.write(0, f"AddressType:\t{lookup(eps, 'addressType', default='')}\n")
+    ports = lookup(eps, "ports") or []
     if not ports:
         w.write(0, "Ports: <unset>\n")
     else:
@@ -364,32 +367,33 @@ def describe_endpoint_slice(eps: Any, events: Sequence[Any] | None = (), now: da
         w.write(1, "Name\tPort\tProtocol\n")
         w.write(1, "----\t----\t--------\n")
         for p in ports:
-            pname = _get(p, "name") or "<unset>"
-            pnum = str(_get(p, "port")) if _get(p, "port") is not None else "<unset>"
-            w.write(1, f"{pname}\t{pnum}\t{_get(p, 'protocol', default='')}\n")
-    endpoints = _get(eps, "endpoints") or []
+            pname = lookup(p, "name") or "<unset>"
+            pnum = str(lookup(p, "port")) if lookup(p, "port") is not None else "<unset>"
+            w.write(1, f"{pname}\t{pnum}\t{lookup(p, 'protocol', default='')}\n")
+    endpoints = lookup(eps, "endpoints") or []
     if not endpoints:
         w.write(0, "Endpoints: <none>\n")
     else:
         w.write(0, "Endpoints:\n")
         for ep in endpoints:
-            addrs = ", ".join(_get(ep, "addresses") or [])
+            addrs = ", ".join(lookup(ep, "addresses") or [])
             w.write(1, f"- Addresses:\t{addrs or '<none>'}\n")
             w.write(2, "Conditions:\n")
-            ready = _get(ep, "conditions", "ready")
+            ready = lookup(ep, "conditions", "ready")
             w.write(3, f"Ready:\t{'<unset>' if ready is None else str(ready).lower()}\n")
             w.write(
-                2, f"Hostname:\t{_get(ep, 'hostname') if _get(ep, 'hostname') is not None else '<unset>'}\n"
+                2,
+                f"Hostname:\t{lookup(ep, 'hostname') if lookup(ep, 'hostname') is not None else '<unset>'}\n",
             )
-            if _get(ep, "targetRef") is not None:
+            if lookup(ep, "targetRef") is not None:
                 w.write(
                     2,
-                    f"TargetRef:\t{_get(ep, 'targetRef', 'kind', default='')}/"
-                    f"{_get(ep, 'targetRef', 'name', default='')}\n",
+                    f"TargetRef:\t{lookup(ep, 'targetRef', 'kind', default='')}/"
+                    f"{lookup(ep, 'targetRef', 'name', default='')}\n",
                 )
-            node = _get(ep, "nodeName")
+            node = lookup(ep, "nodeName")
             w.write(2, f"NodeName:\t{node if node is not None else '<unset>'}\n")
-            zone = _get(ep, "zone")
+            zone = lookup(ep, "zone")
             w.write(2, f"Zone:\t{zone if zone is not None else '<unset>'}\n")
     _describe_events(events, w, now)
     return w.text()
@@ -407,8 +411,8 @@ def _rfc1123z(value: Any) -> str:
 
 def _port_string(ports: Sequence[Any], host: bool) -> str:
     return ", ".join(
-        f"{(_get(p, 'hostPort', default=0) if host else _get(p, 'containerPort', default=0))}/"
-        f"{_get(p, 'protocol', default='')}"
+        f"{(lookup(p, 'hostPort', default=0) if host else lookup(p, 'containerPort', default=0))}/"
+        f"{lookup(p, 'protocol', default='')}"
         for p in ports
     )
 
@@ -416,25 +420,25 @@ def _port_string(ports: Sequence[Any], host: bool) -> str:
 def _describe_probe(probe: Any) -> str:
     """``DescribeProbe``."""
     attrs = (
-        f"delay={_get(probe, 'initialDelaySeconds', default=0)}s timeout={_get(probe, 'timeoutSeconds', default=0)}s "
-        f"period={_get(probe, 'periodSeconds', default=0)}s #success={_get(probe, 'successThreshold', default=0)} "
-        f"#failure={_get(probe, 'failureThreshold', default=0)}"
+        f"delay={lookup(probe, 'initialDelaySeconds', default=0)}s timeout={lookup(probe, 'timeoutSeconds', default=0)}s "
+        f"period={lookup(probe, 'periodSeconds', default=0)}s #success={lookup(probe, 'successThreshold', default=0)} "
+        f"#failure={lookup(probe, 'failureThreshold', default=0)}"
     )
-    if _get(probe, "exec") is not None:
-        return f"exec [{' '.join(_get(probe, 'exec', 'command') or [])}] {attrs}"
-    if _get(probe, "httpGet") is not None:
-        h = _get(probe, "httpGet")
+    if lookup(probe, "exec") is not None:
+        return f"exec [{' '.join(lookup(probe, 'exec', 'command') or [])}] {attrs}"
+    if lookup(probe, "httpGet") is not None:
+        h = lookup(probe, "httpGet")
         scheme = str(h.get("scheme", "")).lower()
         port = str(h.get("port", ""))
         host = h.get("host", "")
-        netloc = _join_host_port(host, port) if port else host
+        netloc = join_host_port(host, port) if port else host
         url = (f"{scheme}:" if scheme else "") + "//" + netloc + h.get("path", "")
         return f"http-get {url} {attrs}"
-    if _get(probe, "tcpSocket") is not None:
-        t = _get(probe, "tcpSocket")
+    if lookup(probe, "tcpSocket") is not None:
+        t = lookup(probe, "tcpSocket")
         return f"tcp-socket {t.get('host', '')}:{t.get('port', '')} {attrs}"
-    if _get(probe, "grpc") is not None:
-        g = _get(probe, "grpc")
+    if lookup(probe, "grpc") is not None:
+        g = lookup(probe, "grpc")
         return f"grpc <pod>:{g.get('port', 0)} {g.get('service', '')} {attrs}"
     return f"unknown {attrs}"
 
@@ -467,36 +471,36 @@ def _describe_state(w: _PrefixWriter, name: str, state: dict | None) -> None:
 def _describe_containers(
     w: _PrefixWriter, label: str, containers: Sequence[Any], statuses: Sequence[Any] | None, space: str = ""
 ) -> None:
-    by_name = {_get(s, "name"): s for s in statuses or []}
+    by_name = {lookup(s, "name"): s for s in statuses or []}
     w.write(0, f"{space}{label}:{' <none>' if not containers else ''}\n")
     for c in containers:
-        status = by_name.get(_get(c, "name"))
+        status = by_name.get(lookup(c, "name"))
         ok = status is not None
-        w.write(1, f"{' ' if space else ''}{_get(c, 'name', default='')}:\n")
+        w.write(1, f"{' ' if space else ''}{lookup(c, 'name', default='')}:\n")
         if ok:
-            w.write(2, f"Container ID:\t{_get(status, 'containerID', default='')}\n")
-        w.write(2, f"Image:\t{_get(c, 'image', default='')}\n")
+            w.write(2, f"Container ID:\t{lookup(status, 'containerID', default='')}\n")
+        w.write(2, f"Image:\t{lookup(c, 'image', default='')}\n")
         if ok:
-            w.write(2, f"Image ID:\t{_get(status, 'imageID', default='')}\n")
-        ports = _get(c, "ports") or []
+            w.write(2, f"Image ID:\t{lookup(status, 'imageID', default='')}\n")
+        ports = lookup(c, "ports") or []
         ps = _port_string(ports, host=False)
         w.write(2, f"Ports:\t{ps}\n" if "," in ps else f"Port:\t{ps or '<none>'}\n")
         hps = _port_string(ports, host=True)
         w.write(2, f"Host Ports:\t{hps}\n" if "," in hps else f"Host Port:\t{hps or '<none>'}\n")
-        for title, items in (("Command", _get(c, "command")), ("Args", _get(c, "args"))):
+        for title, items in (("Command", lookup(c, "command")), ("Args", lookup(c, "args"))):
             if items:
                 w.write(2, f"{title}:\n")
                 for item in items:
                     for line in item.split("\n"):
                         w.write(3, f"{line}\n")
         if ok:
-            _describe_state(w, "State", _get(status, "state"))
-            last = _get(status, "lastState") or {}
+            _describe_state(w, "State", lookup(status, "state"))
+            last = lookup(status, "lastState") or {}
             if "terminated" in last:
                 _describe_state(w, "Last State", last)
-            w.write(2, f"Ready:\t{'True' if _get(status, 'ready') else 'False'}\n")
-            w.write(2, f"Restart Count:\t{_get(status, 'restartCount', default=0)}\n")
-        resources = _get(c, "resources") or {}
+            w.write(2, f"Ready:\t{'True' if lookup(status, 'ready') else 'False'}\n")
+            w.write(2, f"Restart Count:\t{lookup(status, 'restartCount', default=0)}\n")
+        resources = lookup(c, "resources") or {}
         for title in ("limits", "requests"):
             values = resources.get(title) or {}
             if values:
@@ -508,9 +512,9 @@ def _describe_containers(
             ("Readiness", "readinessProbe"),
             ("Startup", "startupProbe"),
         ):
-            if _get(c, attr) is not None:
-                w.write(2, f"{title}:\t{_describe_probe(_get(c, attr))}\n")
-        env = _get(c, "env") or []
+            if lookup(c, attr) is not None:
+                w.write(2, f"{title}:\t{_describe_probe(lookup(c, attr))}\n")
+        env = lookup(c, "env") or []
         w.write(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
         for e in env:
             if e.get("valueFrom") is None:
@@ -518,7 +522,7 @@ def _describe_containers(
                     w.write(3, f"{e.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
             else:
                 w.write(3, f"{e.get('name')}:\t<set from valueFrom (not shown by k8snet)>\n")
-        mounts = sorted(_get(c, "volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
+        mounts = sorted(lookup(c, "volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
         w.write(2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
         for m in mounts:
             flags = ["ro" if m.get("readOnly") else "rw"]
@@ -617,10 +621,10 @@ def _print_tolerations(w: _PrefixWriter, title: str, tolerations: Sequence[Any] 
 
 def _qos_class(pod: Any) -> str:
     """``qos.GetPodQOS``: the status field when set (v1.34), else a simplified ComputePodQOS."""
-    if _get(pod, "status", "qosClass"):
-        return _get(pod, "status", "qosClass")
-    containers = _get(pod, "spec", "containers") or []
-    res = [(_get(c, "resources") or {}) for c in containers]
+    if lookup(pod, "status", "qosClass"):
+        return lookup(pod, "status", "qosClass")
+    containers = lookup(pod, "spec", "containers") or []
+    res = [(lookup(c, "resources") or {}) for c in containers]
     if not any(r.get("requests") or r.get("limits") for r in res):
         return "BestEffort"
     guaranteed = all(
@@ -638,73 +642,76 @@ def describe_pod(pod: Any, events: Sequence[Any] | None = (), now: datetime | No
     secret and projected volumes are detailed (others print ``<unknown>``).
     """
     w = _PrefixWriter(describe_writer())
-    spec, status, md = _get(pod, "spec"), _get(pod, "status"), _get(pod, "metadata")
-    w.write(0, f"Name:\t{_get(md, 'name', default='')}\n")
-    w.write(0, f"Namespace:\t{_get(md, 'namespace', default='')}\n")
-    if _get(spec, "priority") is not None:
-        w.write(0, f"Priority:\t{_get(spec, 'priority')}\n")
-    if _get(spec, "priorityClassName"):
-        w.write(0, f"Priority Class Name:\t{_get(spec, 'priorityClassName')}\n")
-    if _get(spec, "runtimeClassName"):
-        w.write(0, f"Runtime Class Name:\t{_get(spec, 'runtimeClassName')}\n")
-    if _get(spec, "serviceAccountName"):
-        w.write(0, f"Service Account:\t{_get(spec, 'serviceAccountName')}\n")
-    if not _get(spec, "nodeName"):
+    spec, status, md = lookup(pod, "spec"), lookup(pod, "status"), lookup(pod, "metadata")
+    w.write(0, f"Name:\t{lookup(md, 'name', default='')}\n")
+    w.write(0, f"Namespace:\t{lookup(md, 'namespace', default='')}\n")
+    if lookup(spec, "priority") is not None:
+        w.write(0, f"Priority:\t{lookup(spec, 'priority')}\n")
+    if lookup(spec, "priorityClassName"):
+        w.write(0, f"Priority Class Name:\t{lookup(spec, 'priorityClassName')}\n")
+    if lookup(spec, "runtimeClassName"):
+        w.write(0, f"Runtime Class Name:\t{lookup(spec, 'runtimeClassName')}\n")
+    if lookup(spec, "serviceAccountName"):
+        w.write(0, f"Service Account:\t{lookup(spec, 'serviceAccountName')}\n")
+    if not lookup(spec, "nodeName"):
         w.write(0, "Node:\t<none>\n")
     else:
-        w.write(0, f"Node:\t{_get(spec, 'nodeName')}/{_get(status, 'hostIP', default='')}\n")
-    if _get(status, "startTime") is not None:
-        w.write(0, f"Start Time:\t{_rfc1123z(_get(status, 'startTime'))}\n")
-    _print_labels_multiline(w, "Labels", _get(md, "labels"))
-    _print_annotations_multiline(w, "Annotations", _get(md, "annotations"))
-    phase = _get(status, "phase", default="")
-    if _get(md, "deletionTimestamp") is not None and phase not in ("Failed", "Succeeded"):
+        w.write(0, f"Node:\t{lookup(spec, 'nodeName')}/{lookup(status, 'hostIP', default='')}\n")
+    if lookup(status, "startTime") is not None:
+        w.write(0, f"Start Time:\t{_rfc1123z(lookup(status, 'startTime'))}\n")
+    _print_labels_multiline(w, "Labels", lookup(md, "labels"))
+    _print_annotations_multiline(w, "Annotations", lookup(md, "annotations"))
+    phase = lookup(status, "phase", default="")
+    if lookup(md, "deletionTimestamp") is not None and phase not in ("Failed", "Succeeded"):
         w.write(
             0,
-            f"Status:\tTerminating (lasts {translate_timestamp_since(_get(md, 'deletionTimestamp'), now)})\n",
+            f"Status:\tTerminating (lasts {translate_timestamp_since(lookup(md, 'deletionTimestamp'), now)})\n",
         )
-        w.write(0, f"Termination Grace Period:\t{_get(md, 'deletionGracePeriodSeconds', default=0)}s\n")
+        w.write(0, f"Termination Grace Period:\t{lookup(md, 'deletionGracePeriodSeconds', default=0)}s\n")
     else:
         w.write(0, f"Status:\t{phase}\n")
-    if _get(status, "reason"):
-        w.write(0, f"Reason:\t{_get(status, 'reason')}\n")
-    if _get(status, "message"):
-        w.write(0, f"Message:\t{_get(status, 'message')}\n")
-    w.write(0, f"IP:\t{_get(status, 'podIP', default='')}\n")
-    pod_ips = _get(status, "podIPs") or []
+    if lookup(status, "reason"):
+        w.write(0, f"Reason:\t{lookup(status, 'reason')}\n")
+    if lookup(status, "message"):
+        w.write(0, f"Message:\t{lookup(status, 'message')}\n")
+    w.write(0, f"IP:\t{lookup(status, 'podIP', default='')}\n")
+    pod_ips = lookup(status, "podIPs") or []
     if not pod_ips:
         w.write(0, "IPs:\t<none>\n")
     else:
         w.write(0, "IPs:\n")
         for ip in pod_ips:
-            w.write(1, f"IP:\t{_get(ip, 'ip')}\n")
-    owner = next((o for o in _get(md, "ownerReferences") or [] if _get(o, "controller")), None)
+            w.write(1, f"IP:\t{lookup(ip, 'ip')}\n")
+    owner = next((o for o in lookup(md, "ownerReferences") or [] if lookup(o, "controller")), None)
     if owner is not None:
-        w.write(0, f"Controlled By:\t{_get(owner, 'kind')}/{_get(owner, 'name')}\n")
-    if _get(status, "nominatedNodeName"):
-        w.write(0, f"NominatedNodeName:\t{_get(status, 'nominatedNodeName')}\n")
-    if _get(spec, "initContainers"):
+        w.write(0, f"Controlled By:\t{lookup(owner, 'kind')}/{lookup(owner, 'name')}\n")
+    if lookup(status, "nominatedNodeName"):
+        w.write(0, f"NominatedNodeName:\t{lookup(status, 'nominatedNodeName')}\n")
+    if lookup(spec, "initContainers"):
         _describe_containers(
-            w, "Init Containers", _get(spec, "initContainers"), _get(status, "initContainerStatuses")
+            w, "Init Containers", lookup(spec, "initContainers"), lookup(status, "initContainerStatuses")
         )
-    _describe_containers(w, "Containers", _get(spec, "containers") or [], _get(status, "containerStatuses"))
-    gates = _get(spec, "readinessGates") or []
-    conditions = _get(status, "conditions") or []
+    _describe_containers(
+        w, "Containers", lookup(spec, "containers") or [], lookup(status, "containerStatuses")
+    )
+    gates = lookup(spec, "readinessGates") or []
+    conditions = lookup(status, "conditions") or []
     if gates:
         w.write(0, "Readiness Gates:\n  Type\tStatus\n")
         for g in gates:
             st = next(
-                (_get(c, "status") for c in conditions if _get(c, "type") == g.get("conditionType")), "<none>"
+                (lookup(c, "status") for c in conditions if lookup(c, "type") == g.get("conditionType")),
+                "<none>",
             )
             w.write(1, f"{g.get('conditionType')} \t{st} \n")
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\n")
         for c in conditions:
-            w.write(1, f"{_get(c, 'type')} \t{_get(c, 'status')} \n")
-    _describe_volumes(w, _get(spec, "volumes"))
+            w.write(1, f"{lookup(c, 'type')} \t{lookup(c, 'status')} \n")
+    _describe_volumes(w, lookup(spec, "volumes"))
     w.write(0, f"QoS Class:\t{_qos_class(pod)}\n")
-    _print_labels_multiline(w, "Node-Selectors", _get(spec, "nodeSelector"))
-    _print_tolerations(w, "Tolerations", _get(spec, "tolerations"))
+    _print_labels_multiline(w, "Node-Selectors", lookup(spec, "nodeSelector"))
+    _print_tolerations(w, "Tolerations", lookup(spec, "tolerations"))
     _describe_events(events, w, now)
     return w.text()
 
@@ -715,27 +722,27 @@ def _describe_pod_template(w: _PrefixWriter, template: Any) -> None:
     if template is None:
         w.write(1, "<unset>")
         return
-    _print_labels_multiline(w, "  Labels", _get(template, "metadata", "labels"))
-    if _get(template, "metadata", "annotations"):
-        _print_annotations_multiline(w, "  Annotations", _get(template, "metadata", "annotations"))
-    spec = _get(template, "spec")
-    if _get(spec, "serviceAccountName"):
-        w.write(1, f"Service Account:\t{_get(spec, 'serviceAccountName')}\n")
-    if _get(spec, "initContainers"):
-        _describe_containers(w, "Init Containers", _get(spec, "initContainers"), None, "  ")
-    _describe_containers(w, "Containers", _get(spec, "containers") or [], None, "  ")
-    _describe_volumes(w, _get(spec, "volumes"), "  ")
-    if _get(spec, "priorityClassName"):
-        w.write(1, f"Priority Class Name:\t{_get(spec, 'priorityClassName')}\n")
-    _print_labels_multiline(w, "  Node-Selectors", _get(spec, "nodeSelector"))
-    _print_tolerations(w, "  Tolerations", _get(spec, "tolerations"))
+    _print_labels_multiline(w, "  Labels", lookup(template, "metadata", "labels"))
+    if lookup(template, "metadata", "annotations"):
+        _print_annotations_multiline(w, "  Annotations", lookup(template, "metadata", "annotations"))
+    spec = lookup(template, "spec")
+    if lookup(spec, "serviceAccountName"):
+        w.write(1, f"Service Account:\t{lookup(spec, 'serviceAccountName')}\n")
+    if lookup(spec, "initContainers"):
+        _describe_containers(w, "Init Containers", lookup(spec, "initContainers"), None, "  ")
+    _describe_containers(w, "Containers", lookup(spec, "containers") or [], None, "  ")
+    _describe_volumes(w, lookup(spec, "volumes"), "  ")
+    if lookup(spec, "priorityClassName"):
+        w.write(1, f"Priority Class Name:\t{lookup(spec, 'priorityClassName')}\n")
+    _print_labels_multiline(w, "  Node-Selectors", lookup(spec, "nodeSelector"))
+    _print_tolerations(w, "  Tolerations", lookup(spec, "tolerations"))
 
 
 def _replica_sets_by_labels(rss: Sequence[Any]) -> str:
     """``printReplicaSetsByLabels``."""
     text = ", ".join(
-        f"{_get(rs, 'metadata', 'name')} ({_get(rs, 'status', 'replicas', default=0)}/"
-        f"{_get(rs, 'spec', 'replicas', default=0)} replicas created)"
+        f"{lookup(rs, 'metadata', 'name')} ({lookup(rs, 'status', 'replicas', default=0)}/"
+        f"{lookup(rs, 'spec', 'replicas', default=0)} replicas created)"
         for rs in rss
     )
     return text or "<none>"
@@ -753,19 +760,19 @@ def _template_without_hash(template: Any) -> dict:
 def split_replica_sets(deployment: Any, replica_sets: Iterable[Any]) -> tuple[list, list]:
     """``deploymentutil.GetAllReplicaSets``: (old, new) among the ReplicaSets the Deployment controls; the new
     one has the Deployment's pod template (ignoring the ``pod-template-hash`` label)."""
-    uid = _get(deployment, "metadata", "uid")
+    uid = lookup(deployment, "metadata", "uid")
     owned = [
         rs
         for rs in replica_sets
         if any(
-            _get(o, "controller")
-            and (_get(o, "uid") == uid or uid is None)
-            and _get(o, "name") == _get(deployment, "metadata", "name")
-            for o in _get(rs, "metadata", "ownerReferences") or []
+            lookup(o, "controller")
+            and (lookup(o, "uid") == uid or uid is None)
+            and lookup(o, "name") == lookup(deployment, "metadata", "name")
+            for o in lookup(rs, "metadata", "ownerReferences") or []
         )
     ]
-    want = _template_without_hash(_get(deployment, "spec", "template"))
-    new = [rs for rs in owned if _template_without_hash(_get(rs, "spec", "template")) == want][:1]
+    want = _template_without_hash(lookup(deployment, "spec", "template"))
+    new = [rs for rs in owned if _template_without_hash(lookup(rs, "spec", "template")) == want][:1]
     old = [rs for rs in owned if rs not in new]
     return old, new
 
@@ -777,35 +784,35 @@ def describe_deployment(
     from .printers import selector_string
 
     w = _PrefixWriter(describe_writer())
-    spec, status = _get(d, "spec"), _get(d, "status")
-    w.write(0, f"Name:\t{_get(d, 'metadata', 'name', default='')}\n")
-    w.write(0, f"Namespace:\t{_get(d, 'metadata', 'namespace', default='')}\n")
-    w.write(0, f"CreationTimestamp:\t{_rfc1123z(_get(d, 'metadata', 'creationTimestamp'))}\n")
-    _print_labels_multiline(w, "Labels", _get(d, "metadata", "labels"))
-    _print_annotations_multiline(w, "Annotations", _get(d, "metadata", "annotations"))
-    w.write(0, f"Selector:\t{selector_string(_get(spec, 'selector')) or ''}\n")
+    spec, status = lookup(d, "spec"), lookup(d, "status")
+    w.write(0, f"Name:\t{lookup(d, 'metadata', 'name', default='')}\n")
+    w.write(0, f"Namespace:\t{lookup(d, 'metadata', 'namespace', default='')}\n")
+    w.write(0, f"CreationTimestamp:\t{_rfc1123z(lookup(d, 'metadata', 'creationTimestamp'))}\n")
+    _print_labels_multiline(w, "Labels", lookup(d, "metadata", "labels"))
+    _print_annotations_multiline(w, "Annotations", lookup(d, "metadata", "annotations"))
+    w.write(0, f"Selector:\t{selector_string(lookup(spec, 'selector')) or ''}\n")
     w.write(
         0,
-        f"Replicas:\t{_get(spec, 'replicas', default=0)} desired | {_get(status, 'updatedReplicas', default=0)} "
-        f"updated | {_get(status, 'replicas', default=0)} total | {_get(status, 'availableReplicas', default=0)} "
-        f"available | {_get(status, 'unavailableReplicas', default=0)} unavailable\n",
+        f"Replicas:\t{lookup(spec, 'replicas', default=0)} desired | {lookup(status, 'updatedReplicas', default=0)} "
+        f"updated | {lookup(status, 'replicas', default=0)} total | {lookup(status, 'availableReplicas', default=0)} "
+        f"available | {lookup(status, 'unavailableReplicas', default=0)} unavailable\n",
     )
-    w.write(0, f"StrategyType:\t{_get(spec, 'strategy', 'type', default='')}\n")
-    w.write(0, f"MinReadySeconds:\t{_get(spec, 'minReadySeconds', default=0)}\n")
-    ru = _get(spec, "strategy", "rollingUpdate")
+    w.write(0, f"StrategyType:\t{lookup(spec, 'strategy', 'type', default='')}\n")
+    w.write(0, f"MinReadySeconds:\t{lookup(spec, 'minReadySeconds', default=0)}\n")
+    ru = lookup(spec, "strategy", "rollingUpdate")
     if ru is not None:
         w.write(
             0,
-            f"RollingUpdateStrategy:\t{_get(ru, 'maxUnavailable', default=0)} max unavailable, "
-            f"{_get(ru, 'maxSurge', default=0)} max surge\n",
+            f"RollingUpdateStrategy:\t{lookup(ru, 'maxUnavailable', default=0)} max unavailable, "
+            f"{lookup(ru, 'maxSurge', default=0)} max surge\n",
         )
-    _describe_pod_template(w, _get(spec, "template"))
-    conditions = _get(status, "conditions") or []
+    _describe_pod_template(w, lookup(spec, "template"))
+    conditions = lookup(status, "conditions") or []
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
         w.write(1, "----\t------\t------\n")
         for c in conditions:
-            w.write(1, f"{_get(c, 'type')} \t{_get(c, 'status')}\t{_get(c, 'reason', default='')}\n")
+            w.write(1, f"{lookup(c, 'type')} \t{lookup(c, 'status')}\t{lookup(c, 'reason', default='')}\n")
     old, new = split_replica_sets(d, replica_sets)
     if old or new:
         w.write(0, f"OldReplicaSets:\t{_replica_sets_by_labels(old)}\n")

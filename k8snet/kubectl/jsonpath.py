@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
+from ..api.field import go_json
 from ..errors import KubectlError
 from .tabwriter import kubectl_get_writer
 
@@ -626,56 +626,6 @@ def _go_float(f: float) -> str:
     return text
 
 
-def _go_json(value: Any) -> str:
-    """``json.Marshal``: compact, map keys sorted, floats as Go writes them (``1`` for 1.0, ``1e-7``), ``<``,
-    ``>``, ``&``, U+2028 and U+2029 escaped."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{_go_json(str(k))}:{_go_json(value[k])}" for k in sorted(value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_go_json(v) for v in value) + "]"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _go_json_float(value)
-    text = json.dumps(str(value), ensure_ascii=False)
-    for char, escape in _JSON_ESCAPES:
-        text = text.replace(char, escape)
-    return text
-
-
-_JSON_ESCAPES = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-
-
-def _go_json_float(f: float) -> str:
-    """encoding/json's float64: the shortest digits, fixed notation unless ``|f| < 1e-6`` or ``|f| >= 1e21``
-    (then ``1e-07`` is cleaned up to ``1e-7``).
-
-    >>> [_go_json_float(x) for x in (1.0, 2.2, 1e-05, 1e-07, 1e21, 123456789.5)]
-    ['1', '2.2', '0.00001', '1e-7', '1e+21', '123456789.5']
-    """
-    if f != f or f in (float("inf"), float("-inf")):
-        raise JSONPathError(f"json: unsupported value: {f}")
-    a = abs(f)
-    if a != 0 and (a < 1e-6 or a >= 1e21):
-        mant, exp = repr(f).split("e")
-        sign, digits = (exp[0], exp[1:]) if exp[0] in "+-" else ("+", exp)
-        return f"{mant}e{sign}{digits.lstrip('0') or '0'}"
-    text = format(Decimal(repr(f)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def find_results(template: str | Node, data: Any, allow_missing_keys: bool = True) -> list[list[Any]]:
     """``JSONPath.FindResults``: for each top-level node of the template, the values it yields."""
     root = parse(template) if isinstance(template, str) else template
@@ -696,7 +646,10 @@ def execute(template: str, data: Any, allow_missing_keys: bool = False) -> str:
 def _text_of(value: Any) -> str:
     """``PrintResults`` for one value: maps and lists as compact JSON, scalars as ``fmt.Fprint`` prints them."""
     if isinstance(value, (dict, list)):
-        return _go_json(value)
+        try:
+            return go_json(value)
+        except ValueError as err:  # a NaN or infinity
+            raise JSONPathError(str(err)) from None
     if value is None:
         return "null"
     if isinstance(value, bool):

@@ -41,6 +41,8 @@ from datetime import datetime
 from typing import Any
 
 from ..api import APIResource, kind_class
+from ..api.field import go_json_escape
+from ..netutils import join_host_port
 from .age import parse_time, translate_timestamp_since
 from .goyaml import go_yaml
 from .tabwriter import kubectl_get_writer
@@ -281,8 +283,13 @@ def _api_info(kind: str) -> APIResource | None:
 # --- small helpers ------------------------------------------------------------------------------------------
 
 
-def _get(obj: Any, *path: str, default: Any = None) -> Any:
-    """Follow attribute (or dict key) names; ``default`` when any step is missing or ``None``."""
+def lookup(obj: Any, *path: str, default: Any = None) -> Any:
+    """Follow attribute (or dict key) names; ``default`` when any step is missing or ``None`` (the printers'
+    and ``describe``'s way of reading optional fields).
+
+    >>> lookup({"spec": {"ports": None}}, "spec", "ports", default=[]), lookup({"a": {"b": 1}}, "a", "b")
+    ([], 1)
+    """
     cur = obj
     for p in path:
         if cur is None:
@@ -304,7 +311,7 @@ def kind_string(kind: str) -> str:
 
 def resource_name(obj: Any) -> str:
     """``-o name`` form of an object: ``service/nginx``, ``deployment.apps/nginx``."""
-    return f"{kind_string(obj.kind)}/{_get(obj, 'metadata', 'name', default='')}"
+    return f"{kind_string(obj.kind)}/{lookup(obj, 'metadata', 'name', default='')}"
 
 
 def format_labels(labels: dict[str, str] | None) -> str:
@@ -327,11 +334,11 @@ def selector_string(selector: Any) -> str | None:
     if selector is None:
         return None
     reqs: list[tuple[str, str]] = []
-    for k, v in (_get(selector, "matchLabels") or {}).items():
+    for k, v in (lookup(selector, "matchLabels") or {}).items():
         reqs.append((k, f"{k}={v}"))
-    for expr in _get(selector, "matchExpressions") or []:
-        key, op = _get(expr, "key"), _get(expr, "operator")
-        values = sorted(_get(expr, "values") or [])
+    for expr in lookup(selector, "matchExpressions") or []:
+        key, op = lookup(expr, "key"), lookup(expr, "operator")
+        values = sorted(lookup(expr, "values") or [])
         if op == "In":
             reqs.append((key, f"{key} in ({','.join(values)})"))
         elif op == "NotIn":
@@ -355,14 +362,14 @@ def format_label_selector(selector: Any) -> str:
 
 
 def _age(obj: Any, now: datetime | None) -> str:
-    return translate_timestamp_since(_get(obj, "metadata", "creationTimestamp"), now)
+    return translate_timestamp_since(lookup(obj, "metadata", "creationTimestamp"), now)
 
 
 def _layout_container_cells(containers: Sequence[Any] | None) -> tuple[str, str]:
     containers = containers or []
     return (
-        ",".join(_get(c, "name", default="") for c in containers),
-        ",".join(_get(c, "image", default="") for c in containers),
+        ",".join(lookup(c, "name", default="") for c in containers),
+        ",".join(lookup(c, "image", default="") for c in containers),
     )
 
 
@@ -377,17 +384,17 @@ def _list_with_more(items: list[str], more: bool, count: int, maximum: int) -> s
 
 
 def _service_external_ip(svc: Any, wide: bool = True) -> str:
-    spec_type = _get(svc, "spec", "type", default="")
-    external_ips = _get(svc, "spec", "externalIPs") or []
+    spec_type = lookup(svc, "spec", "type", default="")
+    external_ips = lookup(svc, "spec", "externalIPs") or []
     if spec_type in ("ClusterIP", "NodePort"):
         return ",".join(external_ips) if external_ips else "<none>"
     if spec_type == "LoadBalancer":
         found: set[str] = set()
-        for ing in _get(svc, "status", "loadBalancer", "ingress") or []:
-            if _get(ing, "ip"):
+        for ing in lookup(svc, "status", "loadBalancer", "ingress") or []:
+            if lookup(ing, "ip"):
                 found.add(ing.ip if not isinstance(ing, dict) else ing["ip"])
-            elif _get(ing, "hostname"):
-                found.add(_get(ing, "hostname"))
+            elif lookup(ing, "hostname"):
+                found.add(lookup(ing, "hostname"))
         lb_ips = ",".join(sorted(found))  # sets.NewString().List() is sorted
         if not wide and len(lb_ips) > LOAD_BALANCER_WIDTH:
             lb_ips = lb_ips[: LOAD_BALANCER_WIDTH - 3] + "..."
@@ -395,7 +402,7 @@ def _service_external_ip(svc: Any, wide: bool = True) -> str:
             return ",".join(([*lb_ips.split(",")] if lb_ips else []) + list(external_ips))
         return lb_ips if lb_ips else "<pending>"
     if spec_type == "ExternalName":
-        return _get(svc, "spec", "externalName", default="")
+        return lookup(svc, "spec", "externalName", default="")
     return "<unknown>"
 
 
@@ -408,43 +415,43 @@ def make_port_string(ports: Sequence[Any] | None) -> str:
     pieces = []
     for p in ports or []:
         port, proto, node_port = (
-            _get(p, "port", default=0),
-            _get(p, "protocol", default=""),
-            _get(p, "nodePort"),
+            lookup(p, "port", default=0),
+            lookup(p, "protocol", default=""),
+            lookup(p, "nodePort"),
         )
         pieces.append(f"{port}:{node_port}/{proto}" if node_port and node_port > 0 else f"{port}/{proto}")
     return ",".join(pieces)
 
 
 def _service_row(svc: Any, now: datetime | None) -> list[str]:
-    cluster_ips = _get(svc, "spec", "clusterIPs") or []
+    cluster_ips = lookup(svc, "spec", "clusterIPs") or []
     internal_ip = cluster_ips[0] if cluster_ips else "<none>"
-    ports = make_port_string(_get(svc, "spec", "ports")) or "<none>"
+    ports = make_port_string(lookup(svc, "spec", "ports")) or "<none>"
     return [
-        _get(svc, "metadata", "name", default=""),
-        _get(svc, "spec", "type", default=""),
+        lookup(svc, "metadata", "name", default=""),
+        lookup(svc, "spec", "type", default=""),
         internal_ip,
         _service_external_ip(svc),
         ports,
         _age(svc, now),
-        format_labels(_get(svc, "spec", "selector")),
+        format_labels(lookup(svc, "spec", "selector")),
     ]
 
 
 def _state(status: Any, which: str, key: str) -> dict | None:
-    st = _get(status, which) or {}
-    return st.get(key) if isinstance(st, dict) else _get(st, key)
+    st = lookup(status, which) or {}
+    return st.get(key) if isinstance(st, dict) else lookup(st, key)
 
 
 def _is_restartable_init(container: Any) -> bool:
-    return container is not None and _get(container, "restartPolicy") == "Always"
+    return container is not None and lookup(container, "restartPolicy") == "Always"
 
 
 def _pod_row(pod: Any, now: datetime | None) -> list[str]:
-    spec = _get(pod, "spec")
-    status = _get(pod, "status")
-    containers = _get(spec, "containers") or []
-    init_containers = _get(spec, "initContainers") or []
+    spec = lookup(pod, "spec")
+    status = lookup(pod, "status")
+    containers = lookup(spec, "containers") or []
+    init_containers = lookup(spec, "initContainers") or []
     restarts = 0
     restartable_init_restarts = 0
     total = len(containers)
@@ -452,13 +459,13 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
     last_restart: datetime | None = None
     last_restartable_init_restart: datetime | None = None
 
-    phase = _get(status, "phase", default="")
-    reason = _get(status, "reason") or phase
-    for cond in _get(status, "conditions") or []:
-        if _get(cond, "type") == "PodScheduled" and _get(cond, "reason") == "SchedulingGated":
+    phase = lookup(status, "phase", default="")
+    reason = lookup(status, "reason") or phase
+    for cond in lookup(status, "conditions") or []:
+        if lookup(cond, "type") == "PodScheduled" and lookup(cond, "reason") == "SchedulingGated":
             reason = "SchedulingGated"
 
-    by_name = {_get(c, "name"): c for c in init_containers}
+    by_name = {lookup(c, "name"): c for c in init_containers}
     total += sum(1 for c in init_containers if _is_restartable_init(c))
 
     def later(a: datetime | None, b: Any) -> datetime | None:
@@ -468,14 +475,14 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
         return b if a is None or a < b else a
 
     initializing = False
-    for i, cs in enumerate(_get(status, "initContainerStatuses") or []):
-        restarts += _get(cs, "restartCount", default=0)
+    for i, cs in enumerate(lookup(status, "initContainerStatuses") or []):
+        restarts += lookup(cs, "restartCount", default=0)
         term_last = _state(cs, "lastState", "terminated")
         if term_last is not None:
             last_restart = later(last_restart, term_last.get("finishedAt"))
-        restartable = _is_restartable_init(by_name.get(_get(cs, "name")))
+        restartable = _is_restartable_init(by_name.get(lookup(cs, "name")))
         if restartable:
-            restartable_init_restarts += _get(cs, "restartCount", default=0)
+            restartable_init_restarts += lookup(cs, "restartCount", default=0)
             if term_last is not None:
                 last_restartable_init_restart = later(
                     last_restartable_init_restart, term_last.get("finishedAt")
@@ -484,8 +491,8 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
         waiting = _state(cs, "state", "waiting")
         if terminated is not None and terminated.get("exitCode", 0) == 0:
             continue
-        if restartable and _get(cs, "started"):
-            if _get(cs, "ready"):
+        if restartable and lookup(cs, "started"):
+            if lookup(cs, "ready"):
                 ready += 1
             continue
         if terminated is not None:
@@ -504,15 +511,15 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
         break
 
     initialized = any(
-        _get(c, "type") == "Initialized" and _get(c, "status") == "True"
-        for c in _get(status, "conditions") or []
+        lookup(c, "type") == "Initialized" and lookup(c, "status") == "True"
+        for c in lookup(status, "conditions") or []
     )
     if not initializing or initialized:
         restarts = restartable_init_restarts
         last_restart = last_restartable_init_restart
         has_running = False
-        for cs in reversed(_get(status, "containerStatuses") or []):
-            restarts += _get(cs, "restartCount", default=0)
+        for cs in reversed(lookup(status, "containerStatuses") or []):
+            restarts += lookup(cs, "restartCount", default=0)
             term_last = _state(cs, "lastState", "terminated")
             if term_last is not None:
                 last_restart = later(last_restart, term_last.get("finishedAt"))
@@ -528,18 +535,18 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
                     reason = f"Signal:{terminated['signal']}"
                 else:
                     reason = f"ExitCode:{terminated.get('exitCode', 0)}"
-            elif _get(cs, "ready") and running is not None:
+            elif lookup(cs, "ready") and running is not None:
                 has_running = True
                 ready += 1
         if reason == "Completed" and has_running:
             pod_ready = any(
-                _get(c, "type") == "Ready" and _get(c, "status") == "True"
-                for c in _get(status, "conditions") or []
+                lookup(c, "type") == "Ready" and lookup(c, "status") == "True"
+                for c in lookup(status, "conditions") or []
             )
             reason = "Running" if pod_ready else "NotReady"
 
-    if _get(pod, "metadata", "deletionTimestamp") is not None:
-        if _get(status, "reason") == "NodeLost":
+    if lookup(pod, "metadata", "deletionTimestamp") is not None:
+        if lookup(status, "reason") == "NodeLost":
             reason = "Unknown"
         elif phase not in ("Failed", "Succeeded"):
             reason = "Terminating"
@@ -548,41 +555,41 @@ def _pod_row(pod: Any, now: datetime | None) -> list[str]:
     if restarts != 0 and last_restart is not None:
         restarts_str = f"{restarts} ({translate_timestamp_since(last_restart, now)} ago)"
 
-    pod_ips = _get(status, "podIPs") or []
-    pod_ip = _get(pod_ips[0], "ip", default="") if pod_ips else ""
-    gates = _get(spec, "readinessGates") or []
+    pod_ips = lookup(status, "podIPs") or []
+    pod_ip = lookup(pod_ips[0], "ip", default="") if pod_ips else ""
+    gates = lookup(spec, "readinessGates") or []
     readiness = "<none>"
     if gates:
         true_count = 0
         for gate in gates:
-            ctype = _get(gate, "conditionType")
-            for cond in _get(status, "conditions") or []:
-                if _get(cond, "type") == ctype:
-                    if _get(cond, "status") == "True":
+            ctype = lookup(gate, "conditionType")
+            for cond in lookup(status, "conditions") or []:
+                if lookup(cond, "type") == ctype:
+                    if lookup(cond, "status") == "True":
                         true_count += 1
                     break
         readiness = f"{true_count}/{len(gates)}"
     return [
-        _get(pod, "metadata", "name", default=""),
+        lookup(pod, "metadata", "name", default=""),
         f"{ready}/{total}",
         reason,
         restarts_str,
         _age(pod, now),
         pod_ip or "<none>",
-        _get(spec, "nodeName") or "<none>",
-        _get(status, "nominatedNodeName") or "<none>",
+        lookup(spec, "nodeName") or "<none>",
+        lookup(status, "nominatedNodeName") or "<none>",
         readiness,
     ]
 
 
 def _deployment_row(d: Any, now: datetime | None) -> list[str]:
-    sel = selector_string(_get(d, "spec", "selector"))
-    names, images = _layout_container_cells(_get(d, "spec", "template", "spec", "containers"))
+    sel = selector_string(lookup(d, "spec", "selector"))
+    names, images = _layout_container_cells(lookup(d, "spec", "template", "spec", "containers"))
     return [
-        _get(d, "metadata", "name", default=""),
-        f"{_get(d, 'status', 'readyReplicas', default=0)}/{_get(d, 'spec', 'replicas', default=0)}",
-        str(_get(d, "status", "updatedReplicas", default=0)),
-        str(_get(d, "status", "availableReplicas", default=0)),
+        lookup(d, "metadata", "name", default=""),
+        f"{lookup(d, 'status', 'readyReplicas', default=0)}/{lookup(d, 'spec', 'replicas', default=0)}",
+        str(lookup(d, "status", "updatedReplicas", default=0)),
+        str(lookup(d, "status", "availableReplicas", default=0)),
         _age(d, now),
         names,
         images,
@@ -591,16 +598,16 @@ def _deployment_row(d: Any, now: datetime | None) -> list[str]:
 
 
 def _replicaset_row(rs: Any, now: datetime | None) -> list[str]:
-    names, images = _layout_container_cells(_get(rs, "spec", "template", "spec", "containers"))
+    names, images = _layout_container_cells(lookup(rs, "spec", "template", "spec", "containers"))
     return [
-        _get(rs, "metadata", "name", default=""),
-        str(_get(rs, "spec", "replicas", default=0)),
-        str(_get(rs, "status", "replicas", default=0)),
-        str(_get(rs, "status", "readyReplicas", default=0)),
+        lookup(rs, "metadata", "name", default=""),
+        str(lookup(rs, "spec", "replicas", default=0)),
+        str(lookup(rs, "status", "replicas", default=0)),
+        str(lookup(rs, "status", "readyReplicas", default=0)),
         _age(rs, now),
         names,
         images,
-        format_label_selector(_get(rs, "spec", "selector")),
+        format_label_selector(lookup(rs, "spec", "selector")),
     ]
 
 
@@ -611,43 +618,38 @@ def format_endpoints(ep: Any, ports: set[str] | None = None) -> str:
     >>> format_endpoints(ep)
     '10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 2 more...'
     """
-    subsets = _get(ep, "subsets") or []
+    subsets = lookup(ep, "subsets") or []
     if not subsets:
         return "<none>"
     out: list[str] = []
     maximum, more, count = 3, False, 0
     for ss in subsets:
-        addresses = _get(ss, "addresses") or []
-        ss_ports = _get(ss, "ports") or []
+        addresses = lookup(ss, "addresses") or []
+        ss_ports = lookup(ss, "ports") or []
         if not ss_ports:
             count += len(addresses)
             for a in addresses:
                 if len(out) == maximum:
                     more = True
                     break
-                out.append(_get(a, "ip"))
+                out.append(lookup(a, "ip"))
             continue
         for port in ss_ports:
-            if ports is None or (_get(port, "name", default="") in ports):
+            if ports is None or (lookup(port, "name", default="") in ports):
                 count += len(addresses)
                 for a in addresses:
                     if len(out) == maximum:
                         more = True
                         break
-                    out.append(_join_host_port(_get(a, "ip"), _get(port, "port")))
+                    out.append(join_host_port(lookup(a, "ip"), lookup(port, "port")))
     ret = ",".join(out)
     if more:
         return f"{ret} + {count - maximum} more..."
     return ret
 
 
-def _join_host_port(host: str, port: Any) -> str:
-    """``net.JoinHostPort``: IPv6 addresses get brackets."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def _endpoints_row(ep: Any, now: datetime | None) -> list[str]:
-    return [_get(ep, "metadata", "name", default=""), format_endpoints(ep), _age(ep, now)]
+    return [lookup(ep, "metadata", "name", default=""), format_endpoints(ep), _age(ep, now)]
 
 
 def format_discovery_ports(ports: Sequence[Any] | None) -> str:
@@ -656,9 +658,9 @@ def format_discovery_ports(ports: Sequence[Any] | None) -> str:
     maximum, more, count = 3, False, 0
     for p in ports or []:
         if len(out) < maximum:
-            num = _get(p, "port")
+            num = lookup(p, "port")
             out.append(
-                str(num) if num is not None else (_get(p, "name") if _get(p, "name") is not None else "*")
+                str(num) if num is not None else (lookup(p, "name") if lookup(p, "name") is not None else "*")
             )
         elif len(out) == maximum:
             more = True
@@ -671,7 +673,7 @@ def format_discovery_endpoints(endpoints: Sequence[Any] | None) -> str:
     out: list[str] = []
     maximum, more, count = 3, False, 0
     for e in endpoints or []:
-        for addr in _get(e, "addresses") or []:
+        for addr in lookup(e, "addresses") or []:
             if len(out) < maximum:
                 out.append(addr)
             elif len(out) == maximum:
@@ -682,17 +684,17 @@ def format_discovery_endpoints(endpoints: Sequence[Any] | None) -> str:
 
 def _endpointslice_row(s: Any, now: datetime | None) -> list[str]:
     return [
-        _get(s, "metadata", "name", default=""),
-        _get(s, "addressType", default=""),
-        format_discovery_ports(_get(s, "ports")),
-        format_discovery_endpoints(_get(s, "endpoints")),
+        lookup(s, "metadata", "name", default=""),
+        lookup(s, "addressType", default=""),
+        format_discovery_ports(lookup(s, "ports")),
+        format_discovery_endpoints(lookup(s, "endpoints")),
         _age(s, now),
     ]
 
 
 def _node_roles(node: Any) -> list[str]:
     roles = set()
-    for k, v in (_get(node, "metadata", "labels") or {}).items():
+    for k, v in (lookup(node, "metadata", "labels") or {}).items():
         if k.startswith(LABEL_NODE_ROLE_PREFIX):
             role = k[len(LABEL_NODE_ROLE_PREFIX) :]
             if role:
@@ -703,72 +705,76 @@ def _node_roles(node: Any) -> list[str]:
 
 
 def _node_address(node: Any, type_: str) -> str:
-    for a in _get(node, "status", "addresses") or []:
-        if _get(a, "type") == type_:
-            return _get(a, "address")
+    for a in lookup(node, "status", "addresses") or []:
+        if lookup(a, "type") == type_:
+            return lookup(a, "address")
     return "<none>"
 
 
 def _node_row(node: Any, now: datetime | None) -> list[str]:
-    conds = {_get(c, "type"): c for c in _get(node, "status", "conditions") or []}
+    conds = {lookup(c, "type"): c for c in lookup(node, "status", "conditions") or []}
     status = []
     if "Ready" in conds:
-        status.append("Ready" if _get(conds["Ready"], "status") == "True" else "NotReady")
+        status.append("Ready" if lookup(conds["Ready"], "status") == "True" else "NotReady")
     if not status:
         status.append("Unknown")
-    if _get(node, "spec", "unschedulable"):
+    if lookup(node, "spec", "unschedulable"):
         status.append("SchedulingDisabled")
-    info = _get(node, "status", "nodeInfo")
+    info = lookup(node, "status", "nodeInfo")
     return [
-        _get(node, "metadata", "name", default=""),
+        lookup(node, "metadata", "name", default=""),
         ",".join(status),
         ",".join(_node_roles(node)) or "<none>",
         _age(node, now),
-        _get(info, "kubeletVersion", default=""),
+        lookup(info, "kubeletVersion", default=""),
         _node_address(node, "InternalIP"),
         _node_address(node, "ExternalIP"),
-        _get(info, "osImage") or "<unknown>",
-        _get(info, "kernelVersion") or "<unknown>",
-        _get(info, "containerRuntimeVersion") or "<unknown>",
+        lookup(info, "osImage") or "<unknown>",
+        lookup(info, "kernelVersion") or "<unknown>",
+        lookup(info, "containerRuntimeVersion") or "<unknown>",
     ]
 
 
 def _event_row(e: Any, now: datetime | None) -> list[str]:
-    first = translate_timestamp_since(_get(e, "firstTimestamp"), now)
-    if _get(e, "firstTimestamp") is None:
-        first = translate_timestamp_since(_get(e, "eventTime"), now)
-    last = translate_timestamp_since(_get(e, "lastTimestamp"), now)
-    if _get(e, "lastTimestamp") is None:
+    first = translate_timestamp_since(lookup(e, "firstTimestamp"), now)
+    if lookup(e, "firstTimestamp") is None:
+        first = translate_timestamp_since(lookup(e, "eventTime"), now)
+    last = translate_timestamp_since(lookup(e, "lastTimestamp"), now)
+    if lookup(e, "lastTimestamp") is None:
         last = first
-    count = _get(e, "count", default=0)
-    series = _get(e, "series")
+    count = lookup(e, "count", default=0)
+    series = lookup(e, "series")
     if series is not None:
-        last = translate_timestamp_since(_get(series, "lastObservedTime"), now)
-        count = _get(series, "count", default=0)
+        last = translate_timestamp_since(lookup(series, "lastObservedTime"), now)
+        count = lookup(series, "count", default=0)
     elif count == 0:
         count = 1  # singleton events don't have a count set in the new API
-    kind = _get(e, "involvedObject", "kind", default="").lower()
-    name = _get(e, "involvedObject", "name", default="")
+    kind = lookup(e, "involvedObject", "kind", default="").lower()
+    name = lookup(e, "involvedObject", "name", default="")
     target = f"{kind}/{name}" if name else kind
-    component = _get(e, "source", "component") or _get(e, "reportingComponent") or ""
-    host = _get(e, "source", "host") or _get(e, "reportingInstance") or ""
+    component = lookup(e, "source", "component") or lookup(e, "reportingComponent") or ""
+    host = lookup(e, "source", "host") or lookup(e, "reportingInstance") or ""
     source = f"{component}, {host}" if host else component
     return [
         last,
-        _get(e, "type", default=""),
-        _get(e, "reason", default=""),
+        lookup(e, "type", default=""),
+        lookup(e, "reason", default=""),
         target,
-        _get(e, "involvedObject", "fieldPath", default=""),
+        lookup(e, "involvedObject", "fieldPath", default=""),
         source,
-        _get(e, "message", default="").strip(),
+        lookup(e, "message", default="").strip(),
         first,
         str(count),
-        _get(e, "metadata", "name", default=""),
+        lookup(e, "metadata", "name", default=""),
     ]
 
 
 def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
-    return [_get(ns, "metadata", "name", default=""), _get(ns, "status", "phase", default=""), _age(ns, now)]
+    return [
+        lookup(ns, "metadata", "name", default=""),
+        lookup(ns, "status", "phase", default=""),
+        _age(ns, now),
+    ]
 
 
 # --- the other built-in kinds ----------------------------------------------------------------------------------
@@ -776,9 +782,9 @@ def _namespace_row(ns: Any, now: datetime | None) -> list[str]:
 
 def _default_row(obj: Any, now: datetime | None) -> list[str]:
     """``defaultTableConvertor``: name and ``creationTimestamp`` as RFC 3339 (UTC)."""
-    ts = parse_time(_get(obj, "metadata", "creationTimestamp"))
+    ts = parse_time(lookup(obj, "metadata", "creationTimestamp"))
     return [
-        _get(obj, "metadata", "name", default=""),
+        lookup(obj, "metadata", "name", default=""),
         ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else "0001-01-01T00:00:00Z",
     ]
 
@@ -796,21 +802,21 @@ def _print_bool_ptr(value: Any) -> str:
 
 
 def _configmap_row(cm: Any, now: datetime | None) -> list[str]:
-    data = len(_get(cm, "data") or {}) + len(_get(cm, "binaryData") or {})
-    return [_get(cm, "metadata", "name", default=""), str(data), _age(cm, now)]
+    data = len(lookup(cm, "data") or {}) + len(lookup(cm, "binaryData") or {})
+    return [lookup(cm, "metadata", "name", default=""), str(data), _age(cm, now)]
 
 
 def _secret_row(s: Any, now: datetime | None) -> list[str]:
     return [
-        _get(s, "metadata", "name", default=""),
-        _get(s, "type", default=""),
-        str(len(_get(s, "data") or {})),
+        lookup(s, "metadata", "name", default=""),
+        lookup(s, "type", default=""),
+        str(len(lookup(s, "data") or {})),
         _age(s, now),
     ]
 
 
 def _service_account_row(sa: Any, now: datetime | None) -> list[str]:
-    return [_get(sa, "metadata", "name", default=""), str(len(_get(sa, "secrets") or [])), _age(sa, now)]
+    return [lookup(sa, "metadata", "name", default=""), str(len(lookup(sa, "secrets") or [])), _age(sa, now)]
 
 
 def access_modes_string(modes: Sequence[str] | None) -> str:
@@ -833,93 +839,95 @@ _BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
 
 
 def _pv_row(pv: Any, now: datetime | None) -> list[str]:
-    claim = _get(pv, "spec", "claimRef")
-    claim_str = f"{_get(claim, 'namespace', default='')}/{_get(claim, 'name', default='')}" if claim else ""
-    phase = _get(pv, "status", "phase", default="")
-    if _get(pv, "metadata", "deletionTimestamp") is not None:
+    claim = lookup(pv, "spec", "claimRef")
+    claim_str = (
+        f"{lookup(claim, 'namespace', default='')}/{lookup(claim, 'name', default='')}" if claim else ""
+    )
+    phase = lookup(pv, "status", "phase", default="")
+    if lookup(pv, "metadata", "deletionTimestamp") is not None:
         phase = "Terminating"
-    annotations = _get(pv, "metadata", "annotations") or {}
+    annotations = lookup(pv, "metadata", "annotations") or {}
     cls = annotations.get(_BETA_STORAGE_CLASS) if _BETA_STORAGE_CLASS in annotations else None
     return [
-        _get(pv, "metadata", "name", default=""),
-        (_get(pv, "spec", "capacity") or {}).get("storage", "0"),
-        access_modes_string(_get(pv, "spec", "accessModes")),
-        _get(pv, "spec", "persistentVolumeReclaimPolicy", default=""),
+        lookup(pv, "metadata", "name", default=""),
+        (lookup(pv, "spec", "capacity") or {}).get("storage", "0"),
+        access_modes_string(lookup(pv, "spec", "accessModes")),
+        lookup(pv, "spec", "persistentVolumeReclaimPolicy", default=""),
         phase,
         claim_str,
-        cls if cls is not None else _get(pv, "spec", "storageClassName", default=""),
-        _get(pv, "spec", "volumeAttributesClassName", default="<unset>"),
-        _get(pv, "status", "reason", default=""),
+        cls if cls is not None else lookup(pv, "spec", "storageClassName", default=""),
+        lookup(pv, "spec", "volumeAttributesClassName", default="<unset>"),
+        lookup(pv, "status", "reason", default=""),
         _age(pv, now),
-        _get(pv, "spec", "volumeMode", default="<unset>"),
+        lookup(pv, "spec", "volumeMode", default="<unset>"),
     ]
 
 
 def _pvc_row(pvc: Any, now: datetime | None) -> list[str]:
-    phase = _get(pvc, "status", "phase", default="")
-    if _get(pvc, "metadata", "deletionTimestamp") is not None:
+    phase = lookup(pvc, "status", "phase", default="")
+    if lookup(pvc, "metadata", "deletionTimestamp") is not None:
         phase = "Terminating"
-    volume = _get(pvc, "spec", "volumeName", default="")
+    volume = lookup(pvc, "spec", "volumeName", default="")
     capacity = access = ""
     if volume:
-        access = access_modes_string(_get(pvc, "status", "accessModes"))
-        capacity = (_get(pvc, "status", "capacity") or {}).get("storage", "0")
-    annotations = _get(pvc, "metadata", "annotations") or {}
+        access = access_modes_string(lookup(pvc, "status", "accessModes"))
+        capacity = (lookup(pvc, "status", "capacity") or {}).get("storage", "0")
+    annotations = lookup(pvc, "metadata", "annotations") or {}
     cls = annotations.get(_BETA_STORAGE_CLASS) if _BETA_STORAGE_CLASS in annotations else None
     return [
-        _get(pvc, "metadata", "name", default=""),
+        lookup(pvc, "metadata", "name", default=""),
         phase,
         volume,
         capacity,
         access,
-        cls if cls is not None else _get(pvc, "spec", "storageClassName", default=""),
-        _get(pvc, "spec", "volumeAttributesClassName", default="<unset>"),
+        cls if cls is not None else lookup(pvc, "spec", "storageClassName", default=""),
+        lookup(pvc, "spec", "volumeAttributesClassName", default="<unset>"),
         _age(pvc, now),
-        _get(pvc, "spec", "volumeMode", default="<unset>"),
+        lookup(pvc, "spec", "volumeMode", default="<unset>"),
     ]
 
 
 def _rc_row(rc: Any, now: datetime | None) -> list[str]:
-    names, images = _layout_container_cells(_get(rc, "spec", "template", "spec", "containers"))
+    names, images = _layout_container_cells(lookup(rc, "spec", "template", "spec", "containers"))
     return [
-        _get(rc, "metadata", "name", default=""),
-        str(_get(rc, "spec", "replicas", default=0)),
-        str(_get(rc, "status", "replicas", default=0)),
-        str(_get(rc, "status", "readyReplicas", default=0)),
+        lookup(rc, "metadata", "name", default=""),
+        str(lookup(rc, "spec", "replicas", default=0)),
+        str(lookup(rc, "status", "replicas", default=0)),
+        str(lookup(rc, "status", "readyReplicas", default=0)),
         _age(rc, now),
         names,
         images,
-        format_labels(_get(rc, "spec", "selector")),
+        format_labels(lookup(rc, "spec", "selector")),
     ]
 
 
 def _pod_template_row(pt: Any, now: datetime | None) -> list[str]:
-    names, images = _layout_container_cells(_get(pt, "template", "spec", "containers"))
+    names, images = _layout_container_cells(lookup(pt, "template", "spec", "containers"))
     return [
-        _get(pt, "metadata", "name", default=""),
+        lookup(pt, "metadata", "name", default=""),
         names,
         images,
-        format_labels(_get(pt, "template", "metadata", "labels")),
+        format_labels(lookup(pt, "template", "metadata", "labels")),
     ]
 
 
 def _resource_quota_row(rq: Any, now: datetime | None) -> list[str]:
-    hard = _get(rq, "status", "hard") or {}
-    used = _get(rq, "status", "used") or {}
+    hard = lookup(rq, "status", "hard") or {}
+    used = lookup(rq, "status", "used") or {}
     request: list[str] = []
     limit: list[str] = []
     for name in sorted(hard):
         target = limit if name.split(".")[0] == "limits" and "." in name else request
         target.append(f"{name}: {used.get(name, '0')}/{hard[name]}")
-    return [_get(rq, "metadata", "name", default=""), ", ".join(request), ", ".join(limit), _age(rq, now)]
+    return [lookup(rq, "metadata", "name", default=""), ", ".join(request), ", ".join(limit), _age(rq, now)]
 
 
 def _stateful_set_row(sts: Any, now: datetime | None) -> list[str]:
-    names, images = _layout_container_cells(_get(sts, "spec", "template", "spec", "containers"))
-    ready = _get(sts, "status", "readyReplicas", default=0)
+    names, images = _layout_container_cells(lookup(sts, "spec", "template", "spec", "containers"))
+    ready = lookup(sts, "status", "readyReplicas", default=0)
     return [
-        _get(sts, "metadata", "name", default=""),
-        f"{ready}/{_get(sts, 'spec', 'replicas', default=0)}",
+        lookup(sts, "metadata", "name", default=""),
+        f"{ready}/{lookup(sts, 'spec', 'replicas', default=0)}",
         _age(sts, now),
         names,
         images,
@@ -927,73 +935,73 @@ def _stateful_set_row(sts: Any, now: datetime | None) -> list[str]:
 
 
 def _daemon_set_row(ds: Any, now: datetime | None) -> list[str]:
-    names, images = _layout_container_cells(_get(ds, "spec", "template", "spec", "containers"))
+    names, images = _layout_container_cells(lookup(ds, "spec", "template", "spec", "containers"))
     return [
-        _get(ds, "metadata", "name", default=""),
-        str(_get(ds, "status", "desiredNumberScheduled", default=0)),
-        str(_get(ds, "status", "currentNumberScheduled", default=0)),
-        str(_get(ds, "status", "numberReady", default=0)),
-        str(_get(ds, "status", "updatedNumberScheduled", default=0)),
-        str(_get(ds, "status", "numberAvailable", default=0)),
-        format_labels(_get(ds, "spec", "template", "spec", "nodeSelector")),
+        lookup(ds, "metadata", "name", default=""),
+        str(lookup(ds, "status", "desiredNumberScheduled", default=0)),
+        str(lookup(ds, "status", "currentNumberScheduled", default=0)),
+        str(lookup(ds, "status", "numberReady", default=0)),
+        str(lookup(ds, "status", "updatedNumberScheduled", default=0)),
+        str(lookup(ds, "status", "numberAvailable", default=0)),
+        format_labels(lookup(ds, "spec", "template", "spec", "nodeSelector")),
         _age(ds, now),
         names,
         images,
-        format_label_selector(_get(ds, "spec", "selector")),
+        format_label_selector(lookup(ds, "spec", "selector")),
     ]
 
 
 def _controller_revision_row(cr: Any, now: datetime | None) -> list[str]:
     controller = "<none>"
-    for ref in _get(cr, "metadata", "ownerReferences") or []:
-        if _get(ref, "controller"):
-            group = (_get(ref, "apiVersion", default="") or "").rpartition("/")[0]
-            kind = _get(ref, "kind", default="")
+    for ref in lookup(cr, "metadata", "ownerReferences") or []:
+        if lookup(ref, "controller"):
+            group = (lookup(ref, "apiVersion", default="") or "").rpartition("/")[0]
+            kind = lookup(ref, "kind", default="")
             qualified = f"{kind}.{group}" if group else kind
             controller = (
-                f"{qualified.lower()}/{_get(ref, 'name', default='')}"
+                f"{qualified.lower()}/{lookup(ref, 'name', default='')}"
                 if kind
-                else _get(ref, "name", default="")
+                else lookup(ref, "name", default="")
             )
             break
     return [
-        _get(cr, "metadata", "name", default=""),
+        lookup(cr, "metadata", "name", default=""),
         controller,
-        str(_get(cr, "revision", default=0)),
+        str(lookup(cr, "revision", default=0)),
         _age(cr, now),
     ]
 
 
 def _has_condition(conditions: Any, ctype: str) -> bool:
     for c in conditions or []:
-        if _get(c, "type") == ctype:
-            return _get(c, "status") == "True"
+        if lookup(c, "type") == ctype:
+            return lookup(c, "status") == "True"
     return False
 
 
 def _job_row(job: Any, now: datetime | None) -> list[str]:
     from .age import human_duration
 
-    succeeded = _get(job, "status", "succeeded", default=0)
-    completions = _get(job, "spec", "completions")
+    succeeded = lookup(job, "status", "succeeded", default=0)
+    completions = lookup(job, "spec", "completions")
     if completions is not None:
         done = f"{succeeded}/{completions}"
     else:
-        parallelism = _get(job, "spec", "parallelism", default=0)
+        parallelism = lookup(job, "spec", "parallelism", default=0)
         done = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
-    start = parse_time(_get(job, "status", "startTime"))
-    end = parse_time(_get(job, "status", "completionTime"))
+    start = parse_time(lookup(job, "status", "startTime"))
+    end = parse_time(lookup(job, "status", "completionTime"))
     duration = ""
     if start is not None and end is None and now is not None:
         duration = human_duration(now - start)
     elif start is not None and end is not None:
         duration = human_duration(end - start)
-    conditions = _get(job, "status", "conditions")
+    conditions = lookup(job, "status", "conditions")
     if _has_condition(conditions, "Complete"):
         status = "Complete"
     elif _has_condition(conditions, "Failed"):
         status = "Failed"
-    elif _get(job, "metadata", "deletionTimestamp") is not None:
+    elif lookup(job, "metadata", "deletionTimestamp") is not None:
         status = "Terminating"
     elif _has_condition(conditions, "Suspended"):
         status = "Suspended"
@@ -1001,35 +1009,35 @@ def _job_row(job: Any, now: datetime | None) -> list[str]:
         status = "FailureTarget"
     else:
         status = "Running"
-    names, images = _layout_container_cells(_get(job, "spec", "template", "spec", "containers"))
+    names, images = _layout_container_cells(lookup(job, "spec", "template", "spec", "containers"))
     return [
-        _get(job, "metadata", "name", default=""),
+        lookup(job, "metadata", "name", default=""),
         status,
         done,
         duration,
         _age(job, now),
         names,
         images,
-        format_label_selector(_get(job, "spec", "selector")),
+        format_label_selector(lookup(job, "spec", "selector")),
     ]
 
 
 def _cron_job_row(cj: Any, now: datetime | None) -> list[str]:
-    last = _get(cj, "status", "lastScheduleTime")
+    last = lookup(cj, "status", "lastScheduleTime")
     names, images = _layout_container_cells(
-        _get(cj, "spec", "jobTemplate", "spec", "template", "spec", "containers")
+        lookup(cj, "spec", "jobTemplate", "spec", "template", "spec", "containers")
     )
     return [
-        _get(cj, "metadata", "name", default=""),
-        _get(cj, "spec", "schedule", default=""),
-        _get(cj, "spec", "timeZone", default="<none>"),
-        _print_bool_ptr(_get(cj, "spec", "suspend")),
-        str(len(_get(cj, "status", "active") or [])),
+        lookup(cj, "metadata", "name", default=""),
+        lookup(cj, "spec", "schedule", default=""),
+        lookup(cj, "spec", "timeZone", default="<none>"),
+        _print_bool_ptr(lookup(cj, "spec", "suspend")),
+        str(len(lookup(cj, "status", "active") or [])),
         translate_timestamp_since(last, now) if last is not None else "<none>",
         _age(cj, now),
         names,
         images,
-        format_label_selector(_get(cj, "spec", "jobTemplate", "spec", "selector")),
+        format_label_selector(lookup(cj, "spec", "jobTemplate", "spec", "selector")),
     ]
 
 
@@ -1047,33 +1055,33 @@ def format_hpa_metrics(specs: Sequence[Any] | None, statuses: Sequence[Any] | No
     out: list[str] = []
     for i, spec in enumerate(specs):
         status = statuses[i] if i < len(statuses) else None
-        mtype = _get(spec, "type")
+        mtype = lookup(spec, "type")
         if mtype in ("Resource", "ContainerResource"):
             key = "resource" if mtype == "Resource" else "containerResource"
-            src = _get(spec, key)
-            target = _get(src, "target")
-            name = _get(src, "name", default="")
-            current_src = _get(status, key)
-            if _get(target, "averageValue") is not None:
-                current = _get(current_src, "current", "averageValue", default="<unknown>")
-                out.append(f"{name}: {current}/{_get(target, 'averageValue')}")
+            src = lookup(spec, key)
+            target = lookup(src, "target")
+            name = lookup(src, "name", default="")
+            current_src = lookup(status, key)
+            if lookup(target, "averageValue") is not None:
+                current = lookup(current_src, "current", "averageValue", default="<unknown>")
+                out.append(f"{name}: {current}/{lookup(target, 'averageValue')}")
             else:
-                util = _get(current_src, "current", "averageUtilization")
+                util = lookup(current_src, "current", "averageUtilization")
                 current = f"{util}%" if util is not None else "<unknown>"
-                want = _get(target, "averageUtilization")
+                want = lookup(target, "averageUtilization")
                 out.append(f"{name}: {current}/{want}%" if want is not None else f"{name}: {current}/<auto>")
         elif mtype == "Pods":
-            current = _get(status, "pods", "current", "averageValue", default="<unknown>")
-            out.append(f"{current}/{_get(spec, 'pods', 'target', 'averageValue', default='')}")
+            current = lookup(status, "pods", "current", "averageValue", default="<unknown>")
+            out.append(f"{current}/{lookup(spec, 'pods', 'target', 'averageValue', default='')}")
         elif mtype in ("Object", "External"):
             key = mtype.lower()
-            target = _get(spec, key, "target")
-            if _get(target, "averageValue") is not None:
-                current = _get(status, key, "current", "averageValue", default="<unknown>")
-                out.append(f"{current}/{_get(target, 'averageValue')} (avg)")
+            target = lookup(spec, key, "target")
+            if lookup(target, "averageValue") is not None:
+                current = lookup(status, key, "current", "averageValue", default="<unknown>")
+                out.append(f"{current}/{lookup(target, 'averageValue')} (avg)")
             else:
-                current = _get(status, key, "current", "value", default="<unknown>")
-                out.append(f"{current}/{_get(target, 'value', default='')}")
+                current = lookup(status, key, "current", "value", default="<unknown>")
+                out.append(f"{current}/{lookup(target, 'value', default='')}")
         else:
             out.append("<unknown type>")
     if len(out) > 2:
@@ -1082,27 +1090,27 @@ def format_hpa_metrics(specs: Sequence[Any] | None, statuses: Sequence[Any] | No
 
 
 def _hpa_row(hpa: Any, now: datetime | None) -> list[str]:
-    ref = _get(hpa, "spec", "scaleTargetRef")
-    min_pods = _get(hpa, "spec", "minReplicas")
+    ref = lookup(hpa, "spec", "scaleTargetRef")
+    min_pods = lookup(hpa, "spec", "minReplicas")
     return [
-        _get(hpa, "metadata", "name", default=""),
-        f"{_get(ref, 'kind', default='')}/{_get(ref, 'name', default='')}",
-        format_hpa_metrics(_get(hpa, "spec", "metrics"), _get(hpa, "status", "currentMetrics")),
+        lookup(hpa, "metadata", "name", default=""),
+        f"{lookup(ref, 'kind', default='')}/{lookup(ref, 'name', default='')}",
+        format_hpa_metrics(lookup(hpa, "spec", "metrics"), lookup(hpa, "status", "currentMetrics")),
         str(min_pods) if min_pods is not None else "<unset>",
-        str(_get(hpa, "spec", "maxReplicas", default=0)),
-        str(_get(hpa, "status", "currentReplicas", default=0)),
+        str(lookup(hpa, "spec", "maxReplicas", default=0)),
+        str(lookup(hpa, "status", "currentReplicas", default=0)),
         _age(hpa, now),
     ]
 
 
 def _pdb_row(pdb: Any, now: datetime | None) -> list[str]:
-    min_available = _get(pdb, "spec", "minAvailable")
-    max_unavailable = _get(pdb, "spec", "maxUnavailable")
+    min_available = lookup(pdb, "spec", "minAvailable")
+    max_unavailable = lookup(pdb, "spec", "maxUnavailable")
     return [
-        _get(pdb, "metadata", "name", default=""),
+        lookup(pdb, "metadata", "name", default=""),
         str(min_available) if min_available is not None else "N/A",
         str(max_unavailable) if max_unavailable is not None else "N/A",
-        str(_get(pdb, "status", "disruptionsAllowed", default=0)),
+        str(lookup(pdb, "status", "disruptionsAllowed", default=0)),
         _age(pdb, now),
     ]
 
@@ -1119,7 +1127,7 @@ def format_ingress_hosts(rules: Sequence[Any] | None) -> str:
     for rule in rules:
         if len(out) == 3:
             more = True
-        host = _get(rule, "host", default="")
+        host = lookup(rule, "host", default="")
         if not more and host:
             out.append(host)
     if not out:
@@ -1129,41 +1137,41 @@ def format_ingress_hosts(rules: Sequence[Any] | None) -> str:
 
 def _ingress_row(ing: Any, now: datetime | None) -> list[str]:
     found: set[str] = set()
-    for entry in _get(ing, "status", "loadBalancer", "ingress") or []:
-        if _get(entry, "ip"):
-            found.add(_get(entry, "ip"))
-        elif _get(entry, "hostname"):
-            found.add(_get(entry, "hostname"))
+    for entry in lookup(ing, "status", "loadBalancer", "ingress") or []:
+        if lookup(entry, "ip"):
+            found.add(lookup(entry, "ip"))
+        elif lookup(entry, "hostname"):
+            found.add(lookup(entry, "hostname"))
     return [
-        _get(ing, "metadata", "name", default=""),
-        _get(ing, "spec", "ingressClassName", default="<none>"),
-        format_ingress_hosts(_get(ing, "spec", "rules")),
+        lookup(ing, "metadata", "name", default=""),
+        lookup(ing, "spec", "ingressClassName", default="<none>"),
+        format_ingress_hosts(lookup(ing, "spec", "rules")),
         ",".join(sorted(found)),  # ingressLoadBalancerStatusStringer, wide (server-side printing)
-        "80, 443" if _get(ing, "spec", "tls") else "80",
+        "80, 443" if lookup(ing, "spec", "tls") else "80",
         _age(ing, now),
     ]
 
 
 def _ingress_class_row(ic: Any, now: datetime | None) -> list[str]:
-    params = _get(ic, "spec", "parameters")
+    params = lookup(ic, "spec", "parameters")
     parameters = "<none>"
     if params is not None:
-        parameters = _get(params, "kind", default="")
-        if _get(params, "apiGroup") is not None:
-            parameters += "." + _get(params, "apiGroup")
-        parameters += "/" + _get(params, "name", default="")
+        parameters = lookup(params, "kind", default="")
+        if lookup(params, "apiGroup") is not None:
+            parameters += "." + lookup(params, "apiGroup")
+        parameters += "/" + lookup(params, "name", default="")
     return [
-        _get(ic, "metadata", "name", default=""),
-        _get(ic, "spec", "controller", default=""),
+        lookup(ic, "metadata", "name", default=""),
+        lookup(ic, "spec", "controller", default=""),
         parameters,
         _age(ic, now),
     ]
 
 
 def _network_policy_row(np: Any, now: datetime | None) -> list[str]:
-    selector = _get(np, "spec", "podSelector")
+    selector = lookup(np, "spec", "podSelector")
     return [
-        _get(np, "metadata", "name", default=""),
+        lookup(np, "metadata", "name", default=""),
         format_label_selector(selector if selector is not None else {}),
         _age(np, now),
     ]
@@ -1171,18 +1179,18 @@ def _network_policy_row(np: Any, now: datetime | None) -> list[str]:
 
 def _binding_row(b: Any, now: datetime | None) -> list[str]:
     users, groups, sas = [], [], []
-    for subject in _get(b, "subjects") or []:
-        kind, name = _get(subject, "kind", default=""), _get(subject, "name", default="")
+    for subject in lookup(b, "subjects") or []:
+        kind, name = lookup(subject, "kind", default=""), lookup(subject, "name", default="")
         if kind == "ServiceAccount":
-            sas.append(f"{_get(subject, 'namespace', default='')}/{name}")
+            sas.append(f"{lookup(subject, 'namespace', default='')}/{name}")
         elif kind == "User":
             users.append(name)
         elif kind == "Group":
             groups.append(name)
-    ref = _get(b, "roleRef")
+    ref = lookup(b, "roleRef")
     return [
-        _get(b, "metadata", "name", default=""),
-        f"{_get(ref, 'kind', default='')}/{_get(ref, 'name', default='')}",
+        lookup(b, "metadata", "name", default=""),
+        f"{lookup(ref, 'kind', default='')}/{lookup(ref, 'name', default='')}",
         _age(b, now),
         ", ".join(users),
         ", ".join(groups),
@@ -1197,64 +1205,68 @@ _DEFAULT_CLASS_ANNOTATIONS = (
 
 
 def _storage_class_row(sc: Any, now: datetime | None) -> list[str]:
-    name = _get(sc, "metadata", "name", default="")
-    annotations = _get(sc, "metadata", "annotations") or {}
+    name = lookup(sc, "metadata", "name", default="")
+    annotations = lookup(sc, "metadata", "annotations") or {}
     if any(annotations.get(a) == "true" for a in _DEFAULT_CLASS_ANNOTATIONS):
         name += " (default)"
     return [
         name,
-        _get(sc, "provisioner", default=""),
-        _get(sc, "reclaimPolicy", default="Delete"),
-        _get(sc, "volumeBindingMode", default="Immediate"),
-        _go_bool(_get(sc, "allowVolumeExpansion", default=False)),
+        lookup(sc, "provisioner", default=""),
+        lookup(sc, "reclaimPolicy", default="Delete"),
+        lookup(sc, "volumeBindingMode", default="Immediate"),
+        _go_bool(lookup(sc, "allowVolumeExpansion", default=False)),
         _age(sc, now),
     ]
 
 
 def _priority_class_row(pc: Any, now: datetime | None) -> list[str]:
     return [
-        _get(pc, "metadata", "name", default=""),
-        str(_get(pc, "value", default=0)),
-        _go_bool(_get(pc, "globalDefault", default=False)),
+        lookup(pc, "metadata", "name", default=""),
+        str(lookup(pc, "value", default=0)),
+        _go_bool(lookup(pc, "globalDefault", default=False)),
         _age(pc, now),
-        _get(pc, "preemptionPolicy", default=""),
+        lookup(pc, "preemptionPolicy", default=""),
     ]
 
 
 def _lease_row(lease: Any, now: datetime | None) -> list[str]:
     return [
-        _get(lease, "metadata", "name", default=""),
-        _get(lease, "spec", "holderIdentity", default=""),
+        lookup(lease, "metadata", "name", default=""),
+        lookup(lease, "spec", "holderIdentity", default=""),
         _age(lease, now),
     ]
 
 
 def _runtime_class_row(rc: Any, now: datetime | None) -> list[str]:
-    return [_get(rc, "metadata", "name", default=""), _get(rc, "handler", default=""), _age(rc, now)]
+    return [lookup(rc, "metadata", "name", default=""), lookup(rc, "handler", default=""), _age(rc, now)]
 
 
 def _webhook_row(cfg: Any, now: datetime | None) -> list[str]:
-    return [_get(cfg, "metadata", "name", default=""), str(len(_get(cfg, "webhooks") or [])), _age(cfg, now)]
+    return [
+        lookup(cfg, "metadata", "name", default=""),
+        str(len(lookup(cfg, "webhooks") or [])),
+        _age(cfg, now),
+    ]
 
 
 def _service_cidr_row(sc: Any, now: datetime | None) -> list[str]:
     # printServiceCIDR: the CIDRs joined with ","
-    cidrs = ",".join(_get(sc, "spec", "cidrs", default=None) or [])
-    return [_get(sc, "metadata", "name", default=""), cidrs, _age(sc, now)]
+    cidrs = ",".join(lookup(sc, "spec", "cidrs", default=None) or [])
+    return [lookup(sc, "metadata", "name", default=""), cidrs, _age(sc, now)]
 
 
 def _ip_address_row(ip: Any, now: datetime | None) -> list[str]:
     """printIPAddress: ``<resource>[.<group>]/[<namespace>/]<name>`` lower-cased, ``<none>`` without a parent.
     (Upstream appends an age cell too, but the table defines only Name and ParentRef, so none is shown.)"""
-    ref = _get(ip, "spec", "parentRef")
+    ref = lookup(ip, "spec", "parentRef")
     parent = "<none>"
     if ref is not None:
-        group, resource = _get(ref, "group", default="") or "", _get(ref, "resource", default="") or ""
+        group, resource = lookup(ref, "group", default="") or "", lookup(ref, "resource", default="") or ""
         parent = (f"{resource}.{group}" if group else resource).lower()
-        if _get(ref, "namespace", default=""):
-            parent += "/" + _get(ref, "namespace")
-        parent += "/" + (_get(ref, "name", default="") or "")
-    return [_get(ip, "metadata", "name", default=""), parent]
+        if lookup(ref, "namespace", default=""):
+            parent += "/" + lookup(ref, "namespace")
+        parent += "/" + (lookup(ref, "name", default="") or "")
+    return [lookup(ip, "metadata", "name", default=""), parent]
 
 
 _ROWS: dict[str, Callable[[Any, datetime | None], list[str]]] = {
@@ -1408,9 +1420,9 @@ def get_table(
                 cells[ni] = f"{kind_string(kind)}/{cells[ni]}"
             row = [_sanitize_cell(cells[i]) for i in keep]
             if with_ns:
-                row.insert(0, _get(obj, "metadata", "namespace", default=""))
+                row.insert(0, lookup(obj, "metadata", "namespace", default=""))
             if show_labels:
-                row.append(format_labels(_get(obj, "metadata", "labels")))
+                row.append(format_labels(lookup(obj, "metadata", "labels")))
             lines.append("\t".join(row) + "\n")
         # printTable flushes every 100 rows; with RememberWidths the layout only ever widens.
         for i, line in enumerate(lines):
@@ -1552,7 +1564,13 @@ _STRUCT_FIELDS: dict[str, tuple[tuple[tuple[str, ...], Any], ...]] = {
 }
 
 
-def _list_dict(objects: Sequence[Any], single: bool) -> dict:
+def output_object(objects: Sequence[Any], single: bool) -> dict:
+    """What ``-o json``/``yaml``/``jsonpath`` print from: the one object asked for by name, else a ``v1 List``.
+
+    >>> from k8snet.api.core_v1 import Namespace
+    >>> output_object([Namespace(metadata={"name": "a"})], single=False)["kind"]
+    'List'
+    """
     if single and len(objects) == 1:
         return _object_dict(objects[0])
     return {
@@ -1582,10 +1600,8 @@ def to_json(objects: Sequence[Any], single: bool = True) -> str:
         }
     }
     """
-    text = json.dumps(_list_dict(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return text + "\n"
+    text = json.dumps(output_object(objects, single), indent=4, sort_keys=True, ensure_ascii=False)
+    return go_json_escape(text) + "\n"
 
 
 def to_yaml(objects: Sequence[Any], single: bool = True) -> str:
@@ -1608,4 +1624,4 @@ def to_yaml(objects: Sequence[Any], single: bool = True) -> str:
     status:
       loadBalancer: {}
     """
-    return go_yaml(_list_dict(objects, single))
+    return go_yaml(output_object(objects, single))

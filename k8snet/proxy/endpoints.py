@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from k8snet.netutils import parse_ip_sloppy
+from k8snet.netutils import join_host_port, parse_ip_sloppy
 from k8snet.proxy.serviceport import ServicePortName
 
 __all__ = [
@@ -55,15 +55,6 @@ LABEL_SERVICE_NAME = "kubernetes.io/service-name"
 _CANONICAL_IPV4 = re.compile(
     r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
 )
-
-
-def join_host_port(ip: str, port: int) -> str:
-    """``net.JoinHostPort``: IPv6 addresses get brackets.
-
-    >>> join_host_port("10.0.0.1", 80), join_host_port("fd00::1", 80)
-    ('10.0.0.1:80', '[fd00::1]:80')
-    """
-    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 
 
 @dataclass(frozen=True)

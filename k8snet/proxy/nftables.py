@@ -1037,12 +1037,21 @@ def _effective_settings(settings: ProxierSettings) -> ProxierSettings:
     return settings
 
 
-def _full_sync_transaction(
+def full_sync_transaction(
     services: Iterable[Any],
     endpoint_slices: Iterable[Any],
     settings: ProxierSettings,
     service_cidrs: Sequence[str] | None,
 ) -> Transaction:
+    """The structured transaction (:class:`~k8snet.rules.nftables.Transaction`) kube-proxy's nftables proxier
+    writes for a full sync of these objects on a fresh node: what :func:`build_nftables_table` applies and the
+    proxier's per-Service text must equal.
+
+    >>> from k8snet.proxy.config import ProxierSettings
+    >>> tx = full_sync_transaction([], [], ProxierSettings(hostname="n", node_ips=["192.168.0.2"]), None)
+    >>> type(tx).__name__
+    'Transaction'
+    """
     settings = _effective_settings(settings)
     family = settings.ip_family
     svc_map = service_port_map(list(services), family)
@@ -1075,7 +1084,7 @@ def build_nftables_table(
         The cluster's ServiceCIDRs (``OnServiceCIDRsChanged``); those of the proxier's family give the
         ``cluster-ips-check`` "Drop traffic to unallocated ClusterIPs" rule.
     """
-    tx = _full_sync_transaction(services, endpoint_slices, settings, service_cidrs)
+    tx = full_sync_transaction(services, endpoint_slices, settings, service_cidrs)
     return tx.apply_to(Table(tx.family, KUBE_PROXY_TABLE))
 
 
@@ -1091,7 +1100,7 @@ def render_nftables(
     available as :func:`k8snet.rules.nftables.sort_nftables_transaction`), and valid ``nft -f`` input.
     See :func:`build_nftables_table` for the parameters.
     """
-    return _transaction_dump(_full_sync_transaction(services, endpoint_slices, settings, service_cidrs))
+    return _transaction_dump(full_sync_transaction(services, endpoint_slices, settings, service_cidrs))
 
 
 def _transaction_dump(tx: Transaction) -> str:

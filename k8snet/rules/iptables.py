@@ -41,6 +41,7 @@ from k8snet.rules.xtables import option_arity
 
 __all__ = [
     "IptablesParseError",
+    "tokenize_rule",
     "Value",
     "Statistic",
     "Recent",
@@ -223,8 +224,13 @@ class Tables(dict):
 _TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))')
 
 
-def _tokenize(text: str) -> list[str]:
-    """Split a rule into words; a double-quoted string (with ``\\"`` escapes) is one word."""
+def tokenize_rule(text: str) -> list[str]:
+    """Split a rule into words as iptables-restore does; a double-quoted string (with ``\\"`` escapes) is one
+    word.
+
+    >>> tokenize_rule('-A KUBE-SERVICES -m comment --comment "default/web cluster IP" -j ACCEPT')
+    ['-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', 'default/web cluster IP', '-j', 'ACCEPT']
+    """
     text = text.rstrip()
     if "\\" not in text:
         # Without escapes one findall does what the loop below does, at C speed (restoring 430,000 lines).
@@ -293,7 +299,7 @@ def parse_rule(text: str, lineno: int = 0) -> Rule:
     >>> parse_rule("-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN").mark
     Value(value='0x4000/0x4000', negated=True)
     """
-    words = _tokenize(text)
+    words = tokenize_rule(text)
     if len(words) < 2 or words[0] != "-A":
         raise ValueError('bad iptables rule (does not start with "-A CHAIN")')
     rule = Rule(chain=words[1], text=text.strip(), lineno=lineno)

@@ -57,9 +57,10 @@ from k8snet.controllers.informers import SharedInformerFactory
 from k8snet.controllers.job import JobController
 from k8snet.controllers.kubelet import Kubelet
 from k8snet.controllers.statefulset import StatefulSetController
-from k8snet.errors import K8snetError
+from k8snet.errors import ConfigError, K8snetError
 from k8snet.kubectl.apply import apply_documents, apply_one_object, create_documents
 from k8snet.kubectl.command import KubectlCluster, KubectlOutput, run
+from k8snet.kubectl.command import scale as kubectl_scale
 from k8snet.manifests import load, load_documents
 from k8snet.sim import bootstrap
 
@@ -210,6 +211,13 @@ class Cluster(KubectlCluster):
         >>> c.settled(), len(c.pods("default"))
         (True, 600)
         """
+        _check_arg("reconcile", "max_rounds", max_rounds, int)
+        if budget is not None:
+            _check_arg("reconcile", "budget", budget, (int, float))
+            if budget != budget or budget < 0:  # NaN or negative: no bound would ever be reached or kept
+                raise ConfigError(
+                    f"Cluster.reconcile(budget={budget!r}): a number of store writes, at least 0"
+                )
         self._wire()
         work = WorkBudget(self.store, self.work_budget if budget is None else budget)
         queued = [c for c in self.controllers if isinstance(c, QueueController)]
@@ -303,6 +311,7 @@ class Cluster(KubectlCluster):
         >>> c.get("configmap", "web-config").metadata.name
         'web-config'
         """
+        _check_arg("apply", "atomic", atomic, bool)
         if atomic:
             return self._write_all(load(manifest), lambda obj: apply_one_object(self.api, obj))
         return self._write_each(manifest, apply_documents)
@@ -311,6 +320,7 @@ class Cluster(KubectlCluster):
         """``kubectl create -f``: create every object on its own (:func:`k8snet.kubectl.apply.create_documents`);
         an existing object is an error (``AlreadyExists``) and the rest go on; errors are raised as
         :meth:`apply` raises them. ``atomic=True``: all or nothing, in one transaction."""
+        _check_arg("create", "atomic", atomic, bool)
         if atomic:
             return self._write_all(load(manifest), self.api.create)
         return self._write_each(manifest, create_documents)
@@ -341,12 +351,16 @@ class Cluster(KubectlCluster):
         self, kind: str, name: str, namespace: str = "default", grace_period_seconds: int | None = None
     ) -> Any:
         """``kubectl delete``; pods terminate gracefully (see :meth:`terminate_pod`)."""
+        _check_args("delete", kind=kind, name=name, namespace=namespace)
+        _check_grace("delete", grace_period_seconds)
         out = self.api.delete(_kind(kind), name, namespace, grace_period_seconds=grace_period_seconds)
         self.reconcile()
         return out
 
     def set_pod_ready(self, name: str, ready: bool = True, namespace: str = "default") -> Any:
         """Make a pod's readiness probe pass or fail; returns the pod as it then is."""
+        _check_args("set_pod_ready", name=name, namespace=namespace)
+        _check_arg("set_pod_ready", "ready", ready, bool)
         self.api.get("Pod", name, namespace)
         self.kubelet.set_ready(name, ready, namespace)
         self.reconcile()
@@ -355,6 +369,8 @@ class Cluster(KubectlCluster):
     def finish_pod(self, name: str, exit_code: int = 0, namespace: str = "default") -> Any:
         """End a running Pod's containers with ``exit_code`` (0: ``Succeeded``), as when its program exits; the
         way a Job's Pod ends in the model (:meth:`k8snet.controllers.kubelet.Kubelet.finish`). Returns the Pod."""
+        _check_args("finish_pod", name=name, namespace=namespace)
+        _check_arg("finish_pod", "exit_code", exit_code, int)
         self.kubelet.finish(name, exit_code, namespace)
         self.reconcile()
         return self.api.get("Pod", name, namespace)
@@ -364,17 +380,30 @@ class Cluster(KubectlCluster):
     ) -> Any:
         """Delete a pod gracefully: it stays (``Terminating``, its endpoint ``serving``/``terminating``) until
         ``clock.advance`` passes its grace period (``terminationGracePeriodSeconds``, 30 s by default)."""
+        _check_args("terminate_pod", name=name, namespace=namespace)
+        _check_grace("terminate_pod", grace_period_seconds)
         pod = self.api.delete("Pod", name, namespace, grace_period_seconds=grace_period_seconds)
         self.reconcile()
         return pod
 
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> Any:
-        """``kubectl scale``: set ``spec.replicas`` of a Deployment or ReplicaSet."""
-        obj = self.api.get(_kind(kind), name, namespace)
-        obj.spec.replicas = replicas
-        out = self.api.update(obj)
-        self.reconcile()
-        return out
+        """``kubectl scale``: set ``spec.replicas`` of a Deployment or ReplicaSet through its scale subresource
+        (:func:`k8snet.kubectl.command.scale`: kubectl's checks and the server's answers, such as its 404 for a
+        kind without one).
+
+        >>> c = Cluster(preset="minikube")
+        >>> _ = c.kubectl("create deployment web --image=nginx")
+        >>> c.scale("deployment", "web", 3).spec.replicas
+        3
+        >>> c.scale("service", "kubernetes", 2)
+        Traceback (most recent call last):
+        ...
+        k8snet.errors.KubectlError: Error from server (NotFound): the server could not find the requested resource
+        """
+        _check_args("scale", kind=kind, name=name, namespace=namespace)
+        _check_arg("scale", "replicas", replicas, int)
+        kubectl_scale(self, kind, name, replicas, namespace)
+        return self.api.get(_kind(kind), name, namespace)
 
     def label(
         self,
@@ -384,7 +413,18 @@ class Cluster(KubectlCluster):
         namespace: str = "default",
         overwrite: bool = True,
     ) -> Any:
-        """``kubectl label``: set labels (a value of None removes the key)."""
+        """``kubectl label``: set labels (a value of None removes the key). A value that is not a string reaches
+        the API server as JSON does and is refused as its decoder refuses it.
+
+        >>> c = Cluster(preset="minikube")
+        >>> c.label("service", "kubernetes", {"tier": 1})
+        Traceback (most recent call last):
+        ...
+        k8snet.errors.ManifestError: Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string
+        """
+        _check_args("label", kind=kind, name=name, namespace=namespace)
+        _check_arg("label", "labels", labels, dict)
+        _check_arg("label", "overwrite", overwrite, bool)
         obj = self.api.get(_kind(kind), name, namespace)
         current = dict(obj.metadata.labels or {})
         for k, v in labels.items():
@@ -403,29 +443,45 @@ class Cluster(KubectlCluster):
 
     # -- reads -------------------------------------------------------------------------------------------
     def get(self, kind: str, name: str, namespace: str = "default") -> Any:
+        """``kubectl get <kind> <name>``: the stored object.
+
+        >>> Cluster(preset="minikube").get(1, 2)
+        Traceback (most recent call last):
+        ...
+        k8snet.errors.ConfigError: Cluster.get(kind=1): kind must be a str (kubectl's command line holds only strings)
+        """
+        _check_args("get", kind=kind, name=name, namespace=namespace)
         return self.api.get(_kind(kind), name, namespace)
 
     def services(self, namespace: str | None = None) -> list[Any]:
+        _check_args("services", namespace=namespace, optional=True)
         return self.api.list("Service", namespace)
 
     def pods(self, namespace: str | None = None, label_selector: str | dict | None = None) -> list[Any]:
         """Pods of one namespace, or of all (the default, like :meth:`services`)."""
+        _check_args("pods", namespace=namespace, optional=True)
+        if label_selector is not None:
+            _check_arg("pods", "label_selector", label_selector, (str, dict))
         return self.api.list("Pod", namespace, label_selector)
 
     def nodes(self) -> list[Any]:
         return self.api.list("Node")
 
     def endpoint_slices(self, namespace: str | None = None, service: str | None = None) -> list[Any]:
+        _check_args("endpoint_slices", namespace=namespace, service=service, optional=True)
         sel = {"kubernetes.io/service-name": service} if service else None
         return self.api.list("EndpointSlice", namespace, sel)
 
     def endpoints(self, namespace: str | None = None) -> list[Any]:
+        _check_args("endpoints", namespace=namespace, optional=True)
         return self.api.list("Endpoints", namespace)
 
     def deployments(self, namespace: str | None = None) -> list[Any]:
+        _check_args("deployments", namespace=namespace, optional=True)
         return self.api.list("Deployment", namespace)
 
     def replica_sets(self, namespace: str | None = None) -> list[Any]:
+        _check_args("replica_sets", namespace=namespace, optional=True)
         return self.api.list("ReplicaSet", namespace)
 
     def namespaces(self) -> list[Any]:
@@ -433,6 +489,14 @@ class Cluster(KubectlCluster):
 
     def events(self, namespace: str | None = None, involved: Any = None) -> list[Any]:
         """Events, oldest first; ``involved`` filters by object (or object name)."""
+        _check_args("events", namespace=namespace, optional=True)
+        if involved is not None and not isinstance(involved, str):
+            uid = getattr(getattr(involved, "metadata", None), "uid", None)
+            if not isinstance(uid, str):
+                raise ConfigError(
+                    f"Cluster.events(involved={_short(involved)}): involved must be an object's name or a stored "
+                    "object (one with metadata.uid)"
+                )
         evs = self.api.list("Event", namespace)
         if involved is not None:
             if isinstance(involved, str):
@@ -449,6 +513,9 @@ class Cluster(KubectlCluster):
 
     def node_ip(self, name: str, family: str | None = None) -> str:
         """A node's InternalIP: the first one, or the one of ``family`` (``"IPv4"``/``"IPv6"``)."""
+        _check_args("node_ip", name=name)
+        if family is not None and family not in ("IPv4", "IPv6"):
+            raise ConfigError(f'Cluster.node_ip(family={_short(family)}): family is "IPv4" or "IPv6"')
         node = self.api.get("Node", name)
         ips = [a.address for a in node.status.addresses if a.type == "InternalIP"]
         if family is None:
@@ -466,6 +533,9 @@ class Cluster(KubectlCluster):
         ``stdin`` is what ``-f -`` reads. The result is a ``str`` whose ``.stderr`` holds kubectl's
         ``Warning:`` lines.
         """
+        _check_args("kubectl", line=line)
+        if stdin is not None:
+            _check_arg("kubectl", "stdin", stdin, str)
         return run(self, line, stdin=stdin)
 
     @property
@@ -508,6 +578,49 @@ def _budgeted(controllers: list[Any], budget: WorkBudget) -> Iterator[None]:
     finally:
         for c, b in zip(controllers, saved, strict=True):
             c.budget = b
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_arg(method: str, param: str, value: Any, types: type | tuple[type, ...]) -> None:
+    """Refuse an argument of a type the verb cannot take, before anything is read or written. kubectl's command
+    line holds only strings, so there are no kubectl words for this: a :class:`~k8snet.errors.ConfigError` names
+    the argument (``bool`` is not taken for ``int``, as JSON tells ``true`` from ``1``).
+
+    >>> _check_arg("scale", "replicas", True, int)
+    Traceback (most recent call last):
+    ...
+    k8snet.errors.ConfigError: Cluster.scale(replicas=True): replicas must be an int
+    """
+    ok = isinstance(value, types) and (
+        types is bool or bool in _as_tuple(types) or not isinstance(value, bool)
+    )
+    if not ok:
+        names = " or ".join(t.__name__ for t in _as_tuple(types))
+        article = "an" if names[0] in "aeiou" else "a"
+        why = " (kubectl's command line holds only strings)" if str in _as_tuple(types) else ""
+        raise ConfigError(
+            f"Cluster.{method}({param}={_short(value)}): {param} must be {article} {names}{why}"
+        )
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _check_args(method: str, optional: bool = False, **strings: Any) -> None:
+    """:func:`_check_arg` for string arguments (kinds, names, namespaces); ``optional``: ``None`` is allowed."""
+    for param, value in strings.items():
+        if not (optional and value is None):
+            _check_arg(method, param, value, str)
+
+
+def _check_grace(method: str, grace_period_seconds: Any) -> None:
+    if grace_period_seconds is not None:
+        _check_arg(method, "grace_period_seconds", grace_period_seconds, int)
 
 
 def _kind(name: str) -> str:

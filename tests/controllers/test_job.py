@@ -153,3 +153,15 @@ def test_a_finished_pod_frees_its_address():
     assert c.get("pod", first).status.podIP == ip  # the status keeps it
     used = c.kubelet._ips["minikube"]
     assert ip not in used
+
+
+@pytest.mark.parametrize("args", [("x", "0"), ("x", True), (1,), ("x", 0, None)])
+def test_finish_pod_refuses_wrong_types_before_anything_changes(args):
+    from k8snet.errors import ConfigError
+
+    c = Cluster(preset="minikube")
+    c.apply(JOB % (1, 1))
+    before = c.store.resource_version
+    with pytest.raises(ConfigError, match=r"Cluster\.finish_pod\("):
+        c.finish_pod(*args)
+    assert c.store.resource_version == before

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import k8snet.dataplane.ipvs as ipvs_dataplane
-from k8snet.dataplane.ipvs import _IPSetIndex
+from k8snet.dataplane.ipvs import IPSetIndex
 from k8snet.dataplane.nft import NftHost
 from k8snet.dataplane.packet import Packet
 from k8snet.rules.ipvs import IPSet, ipset_entry_matches
@@ -184,7 +184,7 @@ def test_ipset_index_agrees_with_entry_matching(set_type, data):
     entries = set(data.draw(st.lists(st.sampled_from(_SET_TYPES[set_type]), max_size=5)))
     values = data.draw(st.lists(st.sampled_from(_VALUES), min_size=0, max_size=3))
     proto = data.draw(st.sampled_from(["tcp", "udp"]))
-    index = _IPSetIndex(IPSet("S", set_type, entries=entries))
+    index = IPSetIndex(IPSet("S", set_type, entries=entries))
     expected = any(ipset_entry_matches(set_type, e, values, proto) for e in entries)
     assert index.contains(set_type, values, proto) is expected
 

@@ -701,10 +701,10 @@ def test_bad_ips_are_rewritten():
 def test_full_sync_text_kept_per_service_is_the_structured_transaction():
     # A full sync writes each Service port's operations from text kept per port; the transaction must be the one
     # the structured operations write (same lines, same order, same count).
-    from k8snet.proxy.nftables import _full_sync_transaction
+    from k8snet.proxy.nftables import full_sync_transaction
 
     services, slices = overall_objects()
-    structured = _full_sync_transaction(services, slices, fake_settings(), SERVICE_CIDRS)
+    structured = full_sync_transaction(services, slices, fake_settings(), SERVICE_CIDRS)
     fp = NftablesProxier(fake_settings(), SERVICE_CIDRS)
     for s in services:
         fp.on_service_add(s)

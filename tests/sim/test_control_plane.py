@@ -332,7 +332,7 @@ def _run(c, step):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(steps, min_size=1, max_size=10))
 def test_state_sequences_settle_where_a_full_resync_settles(sequence):
-    from k8snet.dns.server import _View
+    from k8snet.dns.server import ServiceView
 
     c = Cluster(preset="minikube", nodes=2)
     dns = c.dns
@@ -351,7 +351,7 @@ def test_state_sequences_settle_where_a_full_resync_settles(sequence):
         assert c.store.dump() == settled
         # CoreDNS's informer-fed view is the view a from-scratch read of the objects gives
         view = dns._view()
-        scratch = _View(c.services(), c.endpoint_slices(), dns._namespaces())
+        scratch = ServiceView(c.services(), c.endpoint_slices(), dns._namespaces())
         assert (view.services, view.endpoints, view.serial, view.namespaces) == (
             scratch.services,
             scratch.endpoints,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..field import FieldError, GoStruct, Path, forbidden, invalid, not_supported, required
-from .core import _validate_pod_spec, validate_pod_template_spec_for_replica_set
+from .core import validate_pod_spec, validate_pod_template_spec_for_replica_set
 from .generic import IS_NEGATIVE_ERROR_MSG, name_is_dns_subdomain
 from .meta_v1 import validate_label_selector, validate_labels
 from .objectmeta import (
@@ -392,7 +392,7 @@ def _validate_daemon_set_spec(spec: Any) -> list[FieldError]:
     if meta is not None:
         errs += validate_labels(meta.labels, tpath.child("labels"))
         errs += validate_annotations(meta.annotations, tpath.child("annotations"))
-    errs += _validate_pod_spec(template.spec if template is not None else None, tpath.child("spec"))
+    errs += validate_pod_spec(template.spec if template is not None else None, tpath.child("spec"))
     errs += _restart_always(template, tpath, "DaemonSet")
     if spec is not None and (spec.minReadySeconds or 0) < 0:
         errs.append(invalid(path.child("minReadySeconds"), spec.minReadySeconds, IS_NEGATIVE_ERROR_MSG))

@@ -57,6 +57,7 @@ from .util import (
 )
 
 __all__ = [
+    "validate_pod_spec",
     "validate_non_special_ip",
     "validate_qualified_name",
     "validate_pod_dns_config",
@@ -940,10 +941,15 @@ def validate_pod_dns_config(config: Any, dns_policy: str, path: Path) -> list[Fi
     return errs
 
 
-def _validate_pod_spec(spec: Any, path: Path, is_pod: bool = True) -> list[FieldError]:
+def validate_pod_spec(spec: Any, path: Path, is_pod: bool = True) -> list[FieldError]:
     """``ValidatePodSpec``, reduced to what touches networking, in upstream order: containers (and init
     containers) with their ports and host-port conflicts, hostNetwork's ports, restartPolicy, dnsPolicy,
-    dnsConfig, nodeName, activeDeadlineSeconds, hostname, subdomain."""
+    dnsConfig, nodeName, activeDeadlineSeconds, hostname, subdomain. Shared by the validation of Pods and of
+    every kind with a Pod template; ``is_pod`` is false for a template.
+
+    >>> [str(e) for e in validate_pod_spec(None, Path("spec"))]
+    ['spec.containers: Required value']
+    """
     errs: list[FieldError] = []
     if spec is None:
         return [required(path.child("containers"))]
@@ -1013,7 +1019,7 @@ def validate_pod(pod: Any) -> list[FieldError]:
     ['spec.containers[0].ports[0].containerPort: Required value']
     """
     errs = validate_object_meta(pod.metadata, True, name_is_dns_subdomain, Path("metadata"))
-    return errs + _validate_pod_spec(pod.spec, Path("spec"))
+    return errs + validate_pod_spec(pod.spec, Path("spec"))
 
 
 def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, path: Path) -> list[FieldError]:
@@ -1049,7 +1055,7 @@ def validate_pod_template_spec_for_replica_set(template: Any, selector: Any, pat
     if template.metadata is not None:
         errs += validate_labels(template.metadata.labels, path.child("labels"))
         errs += validate_annotations(template.metadata.annotations, path.child("annotations"))
-    errs += _validate_pod_spec(template.spec, path.child("spec"), is_pod=False)
+    errs += validate_pod_spec(template.spec, path.child("spec"), is_pod=False)
     rp = (template.spec.restartPolicy if template.spec else None) or ""
     if rp != "Always":
         errs.append(not_supported(path.child("spec", "restartPolicy"), rp, ["Always"]))

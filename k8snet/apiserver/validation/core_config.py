@@ -38,7 +38,7 @@ from ..field import (
     required,
     too_long,
 )
-from .core import _validate_pod_spec
+from .core import validate_pod_spec
 from .generic import IS_NEGATIVE_ERROR_MSG, name_is_dns_subdomain
 from .meta_v1 import validate_label_selector, validate_labels
 from .objectmeta import (
@@ -296,7 +296,7 @@ def validate_pod_template_spec(template: Any, path: Path) -> list[FieldError]:
     if meta is not None:
         errs += validate_labels(meta.labels, path.child("labels"))
         errs += validate_annotations(meta.annotations, path.child("annotations"))
-    return errs + _validate_pod_spec(template.spec if template is not None else None, path.child("spec"))
+    return errs + validate_pod_spec(template.spec if template is not None else None, path.child("spec"))
 
 
 def validate_pod_template(pt: Any) -> list[FieldError]:

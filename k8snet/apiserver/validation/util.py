@@ -13,10 +13,8 @@ from __future__ import annotations
 import re
 
 from k8snet.api.validation import (
-    _DNS1123_SUBDOMAIN_FMT,
-    _blen,
-    _max_len_error,
-    _regex_error,
+    DNS1123_SUBDOMAIN_FMT,
+    go_len,
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
@@ -26,6 +24,8 @@ from k8snet.api.validation import (
     is_valid_percent,
     is_valid_port_name,
     is_valid_port_num,
+    max_len_error,
+    regex_error,
 )
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 
 _CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 _CONFIG_MAP_KEY_ERR = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
-_WILDCARD_DNS1123_SUBDOMAIN_FMT = "\\*\\." + _DNS1123_SUBDOMAIN_FMT
+_WILDCARD_DNS1123_SUBDOMAIN_FMT = "\\*\\." + DNS1123_SUBDOMAIN_FMT
 _WILDCARD_DNS1123_SUBDOMAIN_ERR = (
     "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of "
     "lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character"
@@ -63,12 +63,10 @@ def is_config_map_key(value: str) -> list[str]:
     ([], ["must not start with '..'"])
     """
     errs = []
-    if _blen(value) > 253:
-        errs.append(_max_len_error(253))
+    if go_len(value) > 253:
+        errs.append(max_len_error(253))
     if not re.fullmatch(_CONFIG_MAP_KEY_FMT, value):
-        errs.append(
-            _regex_error(_CONFIG_MAP_KEY_ERR, _CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name")
-        )
+        errs.append(regex_error(_CONFIG_MAP_KEY_ERR, _CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
     if value == ".":
         errs.append("must not be '.'")
     elif value == "..":
@@ -85,11 +83,11 @@ def is_wildcard_dns1123_subdomain(value: str) -> list[str]:
     ([], 1)
     """
     errs = []
-    if _blen(value) > 253:
-        errs.append(_max_len_error(253))
+    if go_len(value) > 253:
+        errs.append(max_len_error(253))
     if not re.fullmatch(_WILDCARD_DNS1123_SUBDOMAIN_FMT, value):
         errs.append(
-            _regex_error(_WILDCARD_DNS1123_SUBDOMAIN_ERR, _WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com")
+            regex_error(_WILDCARD_DNS1123_SUBDOMAIN_ERR, _WILDCARD_DNS1123_SUBDOMAIN_FMT, "*.example.com")
         )
     return errs
 
@@ -120,5 +118,5 @@ def is_domain_prefixed_path(value: str) -> list[tuple[str, str]]:
         return [(value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
     errs = [(host, m) for m in is_dns1123_subdomain(host)]
     if not re.fullmatch(_HTTP_PATH_FMT, path):
-        errs.append((path, _regex_error("must be a valid path", _HTTP_PATH_FMT)))
+        errs.append((path, regex_error("must be a valid path", _HTTP_PATH_FMT)))
     return errs

@@ -33,7 +33,14 @@ import re
 from .objects import STANDARD_PRIORITIES, Chain, Element, NamedSet, Table
 from .rule import NftParseError, parse_rule, tokenize, unquote
 
-__all__ = ["parse_nftables"]
+__all__ = [
+    "parse_nftables",
+    "spec_clauses",
+    "apply_chain_spec",
+    "apply_set_spec",
+    "parse_element_items",
+    "brace_body",
+]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -54,8 +61,12 @@ def _parse_priority(words: list[str]) -> int:
     return base + int(m.group(2) or 0)
 
 
-def _spec_clauses(tokens: list[str]) -> list[list[str]]:
-    """Split the words inside ``{ ... }`` of an object spec into ``;``-separated clauses."""
+def spec_clauses(tokens: list[str]) -> list[list[str]]:
+    """Split the words inside ``{ ... }`` of an object spec into ``;``-separated clauses.
+
+    >>> spec_clauses(["type", "ipv4_addr", ";", "flags", "timeout", ";"])
+    [['type', 'ipv4_addr'], ['flags', 'timeout']]
+    """
     out: list[list[str]] = []
     cur: list[str] = []
     for tok in tokens:
@@ -70,7 +81,15 @@ def _spec_clauses(tokens: list[str]) -> list[list[str]]:
     return out
 
 
-def _apply_chain_spec(chain: Chain, clauses: list[list[str]]) -> None:
+def apply_chain_spec(chain: Chain, clauses: list[list[str]]) -> None:
+    """Set a chain's ``type``/``hook``/``priority``, ``policy`` and ``comment`` from its spec's clauses (a
+    ``ValueError`` for a clause nft would not take).
+
+    >>> chain = Chain("filter-input")
+    >>> apply_chain_spec(chain, spec_clauses(tokenize("type filter hook input priority -110 ;")))
+    >>> chain.type, chain.hook, chain.priority
+    ('filter', 'input', -110)
+    """
     for cl in clauses:
         if cl[0] == "type":
             # type filter hook input priority 0
@@ -101,8 +120,13 @@ def _parse_timeout(text: str) -> int:
     return total
 
 
-def _apply_set_spec(s: NamedSet, clauses: list[list[str]]) -> list[list[str]]:
-    """Apply type/flags/timeout/comment; returns clauses that are ``elements = ...`` (list layout)."""
+def apply_set_spec(s: NamedSet, clauses: list[list[str]]) -> list[list[str]]:
+    """Apply type/flags/timeout/comment; returns clauses that are ``elements = ...`` (list layout).
+
+    >>> s = NamedSet("affinity", "")
+    >>> apply_set_spec(s, spec_clauses(tokenize("type ipv4_addr ; flags timeout ; timeout 3h ;"))), s.timeout
+    ([], 10800)
+    """
     rest = []
     for cl in clauses:
         if cl[0] in ("type", "typeof"):
@@ -122,10 +146,13 @@ def _apply_set_spec(s: NamedSet, clauses: list[list[str]]) -> list[list[str]]:
     return rest
 
 
-def _parse_element_items(tokens: list[str]) -> list[Element]:
+def parse_element_items(tokens: list[str]) -> list[Element]:
     """Words between ``{`` and ``}`` of ``add element``/``elements =`` → elements.
 
     An item is ``KEY [timeout T] [expires T] [comment "C"] [: VALUE]``; items are separated by ``,``.
+
+    >>> [(e.key, e.value) for e in parse_element_items(tokenize("10.96.0.1 . tcp . 80 : goto svc , 10.0.0.1"))]
+    [(('10.96.0.1', 'tcp', '80'), ('goto', 'svc')), (('10.0.0.1',), None)]
     """
     items: list[list[str]] = []
     cur: list[str] = []
@@ -163,8 +190,12 @@ def _parse_element_items(tokens: list[str]) -> list[Element]:
     return out
 
 
-def _brace_body(tokens: list[str], start: int) -> tuple[list[str], int]:
-    """Tokens inside the ``{`` at ``start`` up to its matching ``}``; returns (body, index after ``}``)."""
+def brace_body(tokens: list[str], start: int) -> tuple[list[str], int]:
+    """Tokens inside the ``{`` at ``start`` up to its matching ``}``; returns (body, index after ``}``).
+
+    >>> brace_body(["x", "{", "a", "{", "b", "}", "}", "y"], 1)
+    (['a', '{', 'b', '}'], 7)
+    """
     if start >= len(tokens) or tokens[start] != "{":
         raise ValueError("expected '{'")
     depth = 0
@@ -244,8 +275,8 @@ def _apply_command(line: str, tables: dict[str, Table]) -> None:
         if verb in ("add", "create"):
             t = tables.setdefault(key, Table(family, name))
             if len(toks) > 4:
-                body, _ = _brace_body(toks, 4)
-                for cl in _spec_clauses(body):
+                body, _ = brace_body(toks, 4)
+                for cl in spec_clauses(body):
                     if cl[0] == "comment":
                         t.comment = unquote(cl[1])
                     elif cl[0] != "flags":
@@ -266,8 +297,8 @@ def _apply_command(line: str, tables: dict[str, Table]) -> None:
         if verb in ("add", "create"):
             ch = table.chains.setdefault(name, Chain(name))
             if len(toks) > 5:
-                body, _ = _brace_body(toks, 5)
-                _apply_chain_spec(ch, _spec_clauses(body))
+                body, _ = brace_body(toks, 5)
+                apply_chain_spec(ch, spec_clauses(body))
         elif verb == "flush":
             table.chains[name].rules.clear()
         else:
@@ -281,8 +312,8 @@ def _apply_command(line: str, tables: dict[str, Table]) -> None:
             if s is None:
                 s = coll[name] = NamedSet(name, "", is_map=(obj == "map"))
             if len(toks) > 5:
-                body, _ = _brace_body(toks, 5)
-                _apply_set_spec(s, _spec_clauses(body))
+                body, _ = brace_body(toks, 5)
+                apply_set_spec(s, spec_clauses(body))
         elif verb == "flush":
             coll[name].elements.clear()
         else:
@@ -293,8 +324,8 @@ def _apply_command(line: str, tables: dict[str, Table]) -> None:
         s = table.lookup_set(name)
         if s is None:
             raise ValueError(f"no set or map {name}")
-        body, _ = _brace_body(toks, 5)
-        for elem in _parse_element_items(body):
+        body, _ = brace_body(toks, 5)
+        for elem in parse_element_items(body):
             if verb in ("add", "create", "replace"):
                 s.add(elem)
             else:
@@ -338,9 +369,9 @@ def _parse_listing(lines: list[str], tables: dict[str, Table]) -> None:
                 more = tokenize(line)
                 pending_elements += more
                 if "}" in more:  # (not in earlier lines: testing only this one keeps a long set linear)
-                    body, _ = _brace_body(pending_elements, pending_elements.index("{"))
+                    body, _ = brace_body(pending_elements, pending_elements.index("{"))
                     assert nset is not None
-                    for elem in _parse_element_items(body):
+                    for elem in parse_element_items(body):
                         nset.add(elem)
                     pending_elements = None
                 continue
@@ -374,12 +405,12 @@ def _parse_listing(lines: list[str], tables: dict[str, Table]) -> None:
                 if toks[0] == "elements":
                     pending_elements = toks[2:]
                     if "}" in pending_elements:
-                        body, _ = _brace_body(pending_elements, 0)
-                        for elem in _parse_element_items(body):
+                        body, _ = brace_body(pending_elements, 0)
+                        for elem in parse_element_items(body):
                             nset.add(elem)
                         pending_elements = None
                 else:
-                    _apply_set_spec(nset, _spec_clauses(toks))
+                    apply_set_spec(nset, spec_clauses(toks))
                 continue
             assert chain is not None
             if toks[0] in ("type", "policy") or (toks[0] == "comment" and len(toks) == 2):
@@ -387,7 +418,7 @@ def _parse_listing(lines: list[str], tables: dict[str, Table]) -> None:
                 if toks[0] == "comment":
                     chain.comment = unquote(toks[1])
                 else:
-                    _apply_chain_spec(chain, _spec_clauses(toks))
+                    apply_chain_spec(chain, spec_clauses(toks))
                 continue
             # "nft -a list" adds "# handle N"
             rule_text = re.sub(r"\s*# handle \d+$", "", line)
