@@ -245,3 +245,27 @@ def test_local_load_balancer_health_checks_follow_the_daemon_pods():
     for _ in range(4):
         c.clock.advance(seconds=31)
     assert all(" 200 " in line for line in health_checks(c, "agent").splitlines())
+
+
+def test_a_pod_whose_node_affinity_no_node_matches_is_unschedulable():
+    # kube-scheduler's NodeAffinity filter counts required node affinity as it counts nodeSelector
+    c = Cluster(preset="kind")
+    c.apply(
+        """
+apiVersion: v1
+kind: Pod
+metadata: {name: pinned}
+spec:
+  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [
+    {matchFields: [{key: metadata.name, operator: In, values: [no-such-node]}]}]}}}
+  containers: [{name: c, image: nginx}]
+"""
+    )
+    pod = c.get("pod", "pinned")
+    assert pod.spec.nodeName is None
+    [ev] = [e for e in c.events(involved=pod) if e.reason == "FailedScheduling"]
+    assert ev.message == (
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, "
+        "2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: "
+        "3 Preemption is not helpful for scheduling.."
+    )
