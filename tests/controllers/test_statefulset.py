@@ -276,16 +276,27 @@ def test_deterministic_for_a_seed(seed):
     assert run() == run()
 
 
-@pytest.mark.parametrize("policy", ["OrderedReady", "Parallel"])
-def test_huge_replicas_cost_bounded_work(policy):
+def test_huge_replicas_cost_bounded_work():
     # a valid but enormous replicas: the write returns once the settle's work budget is spent, with the Pods made
-    # so far (one ordinal at a time, or batches of at most 500 in Parallel mode), and nothing allocated per ordinal
+    # so far (batches of at most 500 in Parallel mode), and nothing allocated per ordinal
     c = Cluster(preset="kind")
     c.work_budget = 3000
-    c.apply(sts_yaml(2147483647, policy))
+    c.apply(sts_yaml(2147483647, "Parallel"))
     assert not c.settled()
     ordinals = sorted(int(p.metadata.name.rsplit("-", 1)[1]) for p in c.pods("default"))
     assert 0 < len(ordinals) <= 1000 and ordinals == list(range(len(ordinals)))  # the lowest ordinals first
+
+
+def test_ordered_ready_stops_at_the_first_pod_that_cannot_run():
+    # kind's two workers take 110 Pods each (maxPods): web-220 stays Pending, so OrderedReady creates no more
+    c = Cluster(preset="kind")
+    c.apply(sts_yaml(2147483647))
+    assert c.settled()
+    pods = c.pods("default")
+    assert len(pods) == 221
+    assert (
+        c.get("pod", "web-220").status.phase == "Pending" and c.get("sts", "web").status.readyReplicas == 220
+    )
 
 
 def test_failed_pod_is_deleted_and_recreated_with_its_name():
