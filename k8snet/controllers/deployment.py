@@ -17,6 +17,8 @@ Simplifications, stated:
   (``controller.ComputeHash``). We hash the template's canonical JSON with the same FNV-32a and encode it the
   same way, so the hash has upstream's shape and changes exactly when the template does, but it is not the
   value a real cluster prints.
+* A Pod is available once Ready for ``minReadySeconds`` (:func:`is_pod_available`; the ReplicaSet resyncs after
+  ``minReadySeconds`` on the simulated clock, as ``syncReplicaSet`` does).
 * Rolling updates follow ``rolling.go`` (``maxSurge`` rounded up, ``maxUnavailable`` rounded down, new RS scaled
   up within the surge, old ones scaled down while availability stays above ``replicas - maxUnavailable``);
   ``Recreate`` is treated the same way, old ReplicaSets are never pruned and pause/rollback are not modelled.
@@ -201,6 +203,33 @@ def deletion_rank(pod: Any, pods_on_node: dict[str, int]) -> tuple:
     )
 
 
+def is_pod_available(pod: Any, min_ready_seconds: int, now: Any) -> bool:
+    """``podutil.IsPodAvailable``: Ready, and Ready for at least ``min_ready_seconds`` (its ``Ready`` condition's
+    ``lastTransitionTime``). Upstream asks for the time to be strictly *after* ready + minReadySeconds; the
+    ReplicaSet's resync then runs a few milliseconds later on a real clock, but exactly then on the simulated one,
+    so the model takes "at or after" (a pod is available at the resync, not one resync later).
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> from k8snet.api.core_v1 import Pod
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> pod = Pod.model_validate({"metadata": {"name": "p"}, "status": {"conditions": [
+    ...     {"type": "Ready", "status": "True", "lastTransitionTime": t}]}})
+    >>> is_pod_available(pod, 0, t), is_pod_available(pod, 10, t + timedelta(seconds=9)), is_pod_available(pod, 10, t + timedelta(seconds=10))
+    (True, False, True)
+    """
+    if not is_pod_ready(pod):
+        return False
+    if min_ready_seconds <= 0:
+        return True
+    cond = next((c for c in (pod.status.conditions or []) if c.type == "Ready"), None)
+    since = cond.lastTransitionTime if cond is not None else None
+    if since is None:
+        return False
+    from datetime import timedelta
+
+    return since + timedelta(seconds=min_ready_seconds) <= now
+
+
 def _owner_key(store: Any, obj: Any, kind: str) -> tuple[str, str] | None:
     """``(namespace, name)`` of the ``kind`` object ``obj``'s controller ownerReference points at (by uid), if
     it is stored (``resolveControllerRef``)."""
@@ -359,6 +388,14 @@ class ReplicaSetController(QueueController):
         self._update_status(rs, len(active), manage_err)
         if manage_err is not None:
             raise manage_err  # syncReplicaSet returns manageReplicasErr: the key is retried with back-off
+        # syncReplicaSet: "Resync the ReplicaSet after MinReadySeconds as a last line of defense to guard against
+        # clock-skew": every replica Ready but not all available yet
+        live = self.api.store.read("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        min_ready = (live.spec.minReadySeconds or 0) if live is not None else 0
+        if min_ready > 0 and live.status is not None:
+            want = live.spec.replicas or 0
+            if live.status.readyReplicas == want and live.status.availableReplicas != want:
+                self.queue.add_after(object_key(live), min_ready)
 
     def _create_pod(self, rs: Any) -> K8snetError | None:
         """``RealPodControl.CreatePods`` (``controller_utils.go``): one Pod from the template, owned by ``rs``;
@@ -433,6 +470,9 @@ class ReplicaSetController(QueueController):
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         terminating = [p for p in owned if p.metadata.deletionTimestamp is not None]
         ready = sum(1 for p in active if is_pod_ready(p))
+        available = sum(
+            1 for p in active if is_pod_available(p, rs.spec.minReadySeconds or 0, self.clock.now())
+        )
         sel = rs.spec.template.metadata.labels if rs.spec.template and rs.spec.template.metadata else {}
         fully = sum(
             1 for p in active if all((p.metadata.labels or {}).get(k) == v for k, v in (sel or {}).items())
@@ -458,7 +498,7 @@ class ReplicaSetController(QueueController):
             replicas=len(active),
             fullyLabeledReplicas=fully,
             readyReplicas=ready,
-            availableReplicas=ready,
+            availableReplicas=available,
             terminatingReplicas=len(terminating),
             observedGeneration=rs.metadata.generation,
             conditions=conditions or None,

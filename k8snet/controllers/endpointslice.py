@@ -23,6 +23,11 @@ set), with ``publishNotReadyAddresses`` forcing ``ready`` (only) to true; ``node
 the Service's name) and ``targetRef``. Terminating pods are kept (``ShouldPodBeInEndpoints(pod, true)``);
 pods without an IP or in a terminal phase are left out.
 
+Hints: for ``trafficDistribution`` (``PreferClose``, ``PreferSameZone``, ``PreferSameNode``) every ready endpoint
+gets its own zone (and, for ``PreferSameNode``, its own node) as hint (``trafficdist.go``). A Service annotated
+``service.kubernetes.io/topology-mode: Auto`` is the topology cache's instead (:func:`hints_enabled`), which the
+model does not implement: its endpoints get no hints.
+
 Ports: one entry per Service port (``name`` is ``""`` for an unnamed port), with a named ``targetPort``
 resolved in each pod (``podutil.FindPort``); a pod where a port cannot be resolved simply lacks that port, so
 pods that resolve ports differently land in different slices. A slice holds at most
@@ -72,6 +77,7 @@ __all__ = [
     "endpoint_addresses",
     "endpoint_ports",
     "should_pod_be_in_endpoints",
+    "hints_enabled",
     "MANAGED_BY",
     "LABEL_SERVICE_NAME",
     "LABEL_MANAGED_BY",
@@ -84,6 +90,9 @@ LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by"
 LABEL_HEADLESS = "service.kubernetes.io/headless"
 LABEL_ZONE = "topology.kubernetes.io/zone"
 LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"
+#: ``v1.DeprecatedAnnotationTopologyAwareHints`` and ``v1.AnnotationTopologyMode``.
+ANNOTATION_TOPOLOGY_AWARE_HINTS = "service.kubernetes.io/topology-aware-hints"
+ANNOTATION_TOPOLOGY_MODE = "service.kubernetes.io/topology-mode"
 
 
 class PortNotFoundError(Exception):
@@ -210,8 +219,34 @@ def pod_to_endpoint(pod: Any, node: Any | None, svc: Any, address_type: str | No
         and pod.metadata.namespace == svc.metadata.namespace
     ):
         ep.hostname = pod.spec.hostname
-    _set_traffic_distribution_hints(ep, ready, svc.spec.trafficDistribution)
+    if not hints_enabled(svc.metadata.annotations):
+        _set_traffic_distribution_hints(ep, ready, svc.spec.trafficDistribution)
     return ep
+
+
+def hints_enabled(annotations: dict[str, str] | None) -> bool:
+    """``hintsEnabled`` (staging/src/k8s.io/endpointslice/utils.go): the Service asks for topology-aware routing
+    with ``service.kubernetes.io/topology-aware-hints`` (deprecated, checked first) or
+    ``service.kubernetes.io/topology-mode`` set to ``Auto`` or ``auto``.
+
+    The reconciler then gives the slices the topology cache's proportional hints instead of those of
+    ``trafficDistribution`` (``canUseTrafficDistribution`` is false). The model does not implement that cache
+    (``topologycache``: endpoints allotted to zones by their nodes' allocatable CPU, or no hints when its
+    safeguards refuse), so such a Service's endpoints get no hints here.
+
+    >>> hints_enabled({"service.kubernetes.io/topology-mode": "Auto"}), hints_enabled(None)
+    (True, False)
+    >>> hints_enabled({"service.kubernetes.io/topology-aware-hints": "disabled",
+    ...                "service.kubernetes.io/topology-mode": "Auto"})
+    False
+    """
+    annotations = annotations or {}
+    val = annotations.get(ANNOTATION_TOPOLOGY_AWARE_HINTS)
+    if val is None:
+        val = annotations.get(ANNOTATION_TOPOLOGY_MODE)
+        if val is None:
+            return False
+    return val in ("Auto", "auto")
 
 
 def _set_traffic_distribution_hints(ep: Any, ready: bool, traffic_distribution: str | None) -> None:

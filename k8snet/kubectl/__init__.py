@@ -7,7 +7,8 @@
   :mod:`k8snet.notebook` offers it as the ``%kubectl`` and ``%%kubectl_apply`` magics);
 * :mod:`k8snet.kubectl.apply`: ``kubectl apply -f`` / ``create -f`` object by object, with kubectl's report of
   what was written and what failed (``Cluster.apply`` uses it too);
-* :mod:`k8snet.kubectl.jsonpath`: ``-o jsonpath=...`` and ``-o custom-columns=...``.
+* :mod:`k8snet.kubectl.jsonpath`: ``-o jsonpath=...`` and ``-o custom-columns=...``;
+* :mod:`k8snet.kubectl.rollout`: ``kubectl rollout restart|status|history`` (``status`` advances the simulated clock).
 
 >>> from k8snet.kubectl import human_duration
 >>> human_duration(7), human_duration(24 * 3600)
@@ -18,6 +19,7 @@ from .age import human_duration, short_human_duration
 from .command import KubectlOutput, run
 from .describe import describe
 from .printers import get_table, print_names, to_json, to_yaml
+from .rollout import rollout  # registers the `rollout` command (kubectl rollout restart|status|history)
 
 __all__ = [
     "describe",
@@ -26,6 +28,7 @@ __all__ = [
     "to_json",
     "to_yaml",
     "run",
+    "rollout",
     "KubectlOutput",
     "human_duration",
     "short_human_duration",

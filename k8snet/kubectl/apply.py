@@ -315,7 +315,7 @@ class _Failure:
 
 def source_error(err: K8snetError, source: str, verb: str = "creating") -> _Failure:
     """kubectl's texts for a failed request on an object read from ``source`` (``cmdutil.AddSourceToErr``:
-    ``error when <verb> "<source>":`` and a space, put inside the API status message).
+    ``error when <verb> "<source>":`` and a space put inside the API status message).
 
     >>> from k8snet.errors import NotFoundError
     >>> print(source_error(NotFoundError("namespaces", "shop"), "STDIN").single)

@@ -4,7 +4,8 @@
 
 ``get``, ``describe``, ``run`` (with ``--expose``), ``create deployment|namespace|service <type>|configmap|secret
 generic``, ``create -f``, ``expose``, ``apply -f``, ``scale``, ``label``, ``delete``, ``taint`` (nodes) and
-``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`). Output is a
+``exec`` (``env``/``printenv`` in a container, see :meth:`k8snet.controllers.kubelet.Kubelet.exec`), and
+``rollout restart|status|history`` (:mod:`k8snet.kubectl.rollout`, which adds itself to :data:`COMMANDS`). Output is a
 :class:`KubectlOutput` (a ``str`` holding stdout, with ``.stderr`` holding what kubectl writes to stderr, such as
 ``No resources found in default namespace.`` or the ``Warning: ...`` lines the API server returns). Failures
 raise :class:`~k8snet.errors.KubectlError` whose text is kubectl's stderr (without the final newline); when some

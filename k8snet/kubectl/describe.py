@@ -55,6 +55,7 @@ __all__ = [
     "describe_endpoint_slice",
     "describe_pod",
     "describe_deployment",
+    "describe_pod_template",
     "format_endpoint_slices",
 ]
 
@@ -736,6 +737,21 @@ def _describe_pod_template(w: _PrefixWriter, template: Any) -> None:
         w.write(1, f"Priority Class Name:\t{lookup(spec, 'priorityClassName')}\n")
     _print_labels_multiline(w, "  Node-Selectors", lookup(spec, "nodeSelector"))
     _print_tolerations(w, "  Tolerations", lookup(spec, "tolerations"))
+
+
+def describe_pod_template(template: Any) -> str:
+    """``DescribePodTemplate`` alone, as ``kubectl rollout history --revision=N`` prints a revision's template
+    (``polymorphichelpers/history.go`` ``printTemplate``).
+
+    >>> from k8snet.api.core_v1 import PodTemplateSpec
+    >>> t = PodTemplateSpec.model_validate({"metadata": {"labels": {"app": "web"}},
+    ...     "spec": {"containers": [{"name": "web", "image": "nginx"}]}})
+    >>> print(describe_pod_template(t).splitlines()[1])
+      Labels:  app=web
+    """
+    w = _PrefixWriter(describe_writer())
+    _describe_pod_template(w, template)
+    return w.text()
 
 
 def _replica_sets_by_labels(rss: Sequence[Any]) -> str:

@@ -250,6 +250,26 @@ class Cluster(KubectlCluster):
         self._wire()
         return not any(c.pending() for c in self.controllers if isinstance(c, QueueController))
 
+    def next_wakeup(self) -> Any:
+        """When the controllers next have work waiting on the clock (a grace period ending, a retry's back-off),
+        or None; ``kubectl rollout status`` advances the clock to it while it waits.
+
+        >>> c = Cluster(preset="minikube")
+        >>> _ = c.kubectl("run web --image=nginx")
+        >>> c.next_wakeup() is None
+        True
+        >>> _ = c.kubectl("delete pod web")
+        >>> (c.next_wakeup() - c.clock.now()).total_seconds()
+        30.0
+        """
+        self._wire()
+        times = [
+            t
+            for c in self.controllers
+            if isinstance(c, QueueController) and (t := c.queue.when_next()) is not None
+        ]
+        return min(times, default=None)
+
     def resync(self) -> None:
         """Queue every object for every controller (a full resync, as an informer's resync period does) and
         reconcile: a cluster whose controllers are settled writes nothing.
