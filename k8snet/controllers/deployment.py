@@ -390,7 +390,7 @@ class ReplicaSetController(QueueController):
             raise manage_err  # syncReplicaSet returns manageReplicasErr: the key is retried with back-off
         # syncReplicaSet: "Resync the ReplicaSet after MinReadySeconds as a last line of defense to guard against
         # clock-skew": every replica Ready but not all available yet
-        live = self.api.store.read("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        live = self.api.store.read(self.primary_kind, rs.metadata.name, rs.metadata.namespace)
         min_ready = (live.spec.minReadySeconds or 0) if live is not None else 0
         if min_ready > 0 and live.status is not None:
             want = live.spec.replicas or 0

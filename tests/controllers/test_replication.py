@@ -58,3 +58,13 @@ def test_replication_controller_pods_status_events_and_scale():
     # deleting the RC garbage-collects its Pods
     c.delete("rc", "nginx")
     assert all(p.metadata.deletionTimestamp is not None for p in c.pods("default"))
+
+
+def test_replication_controller_availability_waits_for_min_ready_seconds():
+    # the ReplicaSet controller's code, so minReadySeconds applies to an RC as to a ReplicaSet (IsPodAvailable)
+    c = Cluster(preset="kind")
+    c.apply(RC.replace("replicas: 3", "replicas: 3\n  minReadySeconds: 10"))
+    rc = c.get("rc", "nginx")
+    assert (rc.status.readyReplicas, rc.status.availableReplicas) == (3, 0)
+    c.clock.advance(seconds=10)
+    assert c.get("rc", "nginx").status.availableReplicas == 3
