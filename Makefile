@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (README):
-#   make book   build the Jupyter Book into _build/html (with its JupyterLite edition in _build/html/lite)
+#   make book   build the Jupyter Book into _build/html, its Chinese edition into _build/html/zh-cn (both from the
+#               same notebooks) and its JupyterLite edition into _build/html/lite
 #   make test   unit tests, doctests, nbval over every notebook, the -W book build, the browser test, and
 #               the launch paths (Binder, Colab, JupyterLite) in fresh virtual environments
 PYTHON ?= python3
@@ -11,7 +12,7 @@ NBVAL_WORKERS ?= 2
 EXTRAS ?= book,test
 
 .PHONY: book test unit notebooks site browser lint bench system-graphviz system-chromium system-cjk-font clean \
-	lite launch-check install-cell install-cell-check system-npm
+	lite launch-check install-cell install-cell-check system-npm catalogs catalogs-status editions
 
 # The constraints pin the whole dependency tree (resolved on Python 3.11; the same pins install on 3.12 and 3.13).
 $(STAMP): pyproject.toml .ci/constraints.txt
@@ -37,11 +38,28 @@ system-cjk-font:
 bench: $(STAMP) system-graphviz
 	$(BIN)/python benchmarks/book_build.py
 
+# The translated editions (book/_ext/k8snet_i18n.py): each is built from the same notebooks with Sphinx's
+# `language` set, its messages from locale/<lang>/LC_MESSAGES/, into _build/html/<folder> (zh_CN: zh-cn).
+EDITIONS ?= zh_CN
+
 book: $(STAMP) system-graphviz system-npm
 	$(BIN)/jupyter-book build . --keep-going
+	$(MAKE) editions
 	$(BIN)/python book/_lite/k8snet_lite.py
 	@echo
-	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
+	@echo "The book is built: file://$(CURDIR)/_build/html/index.html (中文版: _build/html/zh-cn/index.html)"
+
+# Only the translated editions (after the English one: they go into its _build/html). W=1: warnings are errors.
+editions: $(STAMP) system-graphviz
+	@for lang in $(EDITIONS); do $(BIN)/python book/_ext/k8snet_i18n.py build $$lang $(if $(W),-W) || exit 1; done
+
+# After changing a chapter (or a _() message of the library): refresh every catalog from the sources. New messages
+# come in untranslated, changed ones fuzzy; translate them in the .po files (README, "Translations").
+catalogs: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_i18n.py update $(EDITIONS)
+
+catalogs-status: $(STAMP)
+	$(BIN)/python book/_ext/k8snet_i18n.py status $(EDITIONS)
 
 # ruff over code, tests, benchmarks and notebooks; ruff format; mypy against .ci/mypy-baseline.json (only shrinks)
 lint: $(STAMP)
@@ -59,8 +77,9 @@ notebooks: $(STAMP) system-graphviz
 
 # The repository and launch buttons come from K8SNET_REPOSITORY=owner/name and K8SNET_BRANCH (unset: none shown).
 site: $(STAMP) system-graphviz system-npm
-	rm -rf _build/html _build/.jupyter_cache _build/jupyter_execute
+	rm -rf _build/html _build/.doctrees _build/.jupyter_cache _build/jupyter_execute $(foreach lang,$(EDITIONS),_build/$(lang))
 	$(BIN)/jupyter-book build . -W --keep-going
+	$(MAKE) editions W=1
 	$(BIN)/python book/_lite/k8snet_lite.py
 
 # The JupyterLite edition into _build/html/lite (book/_lite/README.md); `make book` and `make site` build it too.

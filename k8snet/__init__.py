@@ -34,12 +34,15 @@ __all__ = [
     "ManifestError",
     "NotFoundError",
     "AlreadyExistsError",
+    "set_language",
 ]
 
 _LAZY = {
     "Cluster": ("k8snet.sim.cluster", "Cluster"),
     "load": ("k8snet.manifests", "load"),
     "dump": ("k8snet.manifests", "dump"),
+    # the language of the library's prose (explorers, diagrams, summaries): k8snet.set_language("zh_CN")
+    "set_language": ("k8snet.i18n", "set_language"),
 }
 
 

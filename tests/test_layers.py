@@ -27,7 +27,7 @@ ROOT = PACKAGE.parent
 #: The layers, lowest first: a module may import only from its own layer or a lower one.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # the root package imports only k8snet.errors; its other names (Cluster, load, dump) are served lazily
-    ("ground", ("k8snet", "k8snet.errors", "k8snet.netutils", "k8snet.clock", "k8snet.data")),
+    ("ground", ("k8snet", "k8snet.errors", "k8snet.netutils", "k8snet.clock", "k8snet.data", "k8snet.i18n")),
     ("api, rules", ("k8snet.api", "k8snet.rules")),
     ("manifests, dataplane", ("k8snet.manifests", "k8snet.dataplane")),
     ("apiserver", ("k8snet.apiserver",)),
@@ -263,6 +263,11 @@ def f():
 # --- private names stay in their module (issue 9) ---------------------------------------------------------------
 
 
+#: Names that start with an underscore and are public all the same: gettext's ``_`` (``k8snet.i18n.__all__``,
+#: documented there), imported by every module that has words for a reader, as gettext's convention has it.
+PUBLIC_BY_CONVENTION = {("k8snet.i18n", "_")}
+
+
 def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]]:
     """``(importer, source module, name)`` for every ``from <k8snet module> import _name`` in ``path`` (relative
     and function-level imports included) whose source is another module."""
@@ -280,7 +285,8 @@ def private_imports(path: pathlib.Path, module: str) -> set[tuple[str, str, str]
             continue
         for alias in node.names:
             if alias.name.startswith("_") and not alias.name.startswith("__"):
-                found.add((module, source, alias.name))
+                if (source, alias.name) not in PUBLIC_BY_CONVENTION:
+                    found.add((module, source, alias.name))
     return found
 
 

@@ -13,6 +13,12 @@
 - Every chapter gets a "JupyterLite" launch button into the in-browser edition that ``make lite`` builds into
   ``_build/html/lite`` (``lite/lab/index.html?path=book/<chapter>.ipynb``), relative to the page, so it works
   wherever the site is served. ``K8SNET_JUPYTERLITE=0`` leaves it out (a build without the lite site).
+- Editions (:mod:`k8snet_i18n`): ``language`` (``en`` in ``_config.yml``; a translated edition's build
+  overrides it) is passed to the notebooks' kernels as ``K8SNET_LANGUAGE``, so the library's explorers,
+  diagrams and summaries speak the edition's language (:mod:`k8snet.i18n`). Every page gets a language switch
+  to the same page in each other edition (``book/_templates/k8snet-language-switch.html`` before the header
+  buttons), ``<link rel="alternate" hreflang>`` tags, and ``lang`` as a BCP 47 tag (``zh-CN``, not Sphinx's
+  ``zh_CN``). The book's title comes from the edition's catalog (``locale/<lang>/LC_MESSAGES/_config.po``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import json
 import os
 from pathlib import Path
 
+from k8snet_i18n import EDITIONS, LOCALE, edition
 from k8snet_launch import UNSET, Repository, notebooks_repository
 
 #: Where ``make lite`` puts the JupyterLite site, relative to the HTML output, and the page it opens notebooks in.
@@ -99,9 +106,67 @@ def _add_jupyterlite_button(app, pagename, templatename, context, doctree) -> No
             "text": "JupyterLite",
             "tooltip": "Run this chapter in your browser (JupyterLite: no install, no server)",
             "icon": "_static/images/logo_jupyterlite.svg",
-            "url": f"{context['pathto'](LITE_APP, 1)}?path={pagename}.ipynb",
+            # the lite site is shared by the editions, at the site's root: a translated edition climbs out of its folder
+            "url": f"{'../' * edition(app.config.language).prefix_from_root.count('/')}"
+            f"{context['pathto'](LITE_APP, 1)}?path={pagename}.ipynb",
             "label": "jupyterlite-button",
         }
+    )
+
+
+def _configure_language(app, config) -> None:
+    """The edition's language for the notebooks' kernels, and its translation of the book's title."""
+    ed = edition(config.language)
+    # nbclient starts kernels with this process's environment: the library reads it (k8snet.i18n)
+    os.environ["K8SNET_LANGUAGE"] = ed.language
+    if ed.folder:
+        title = _config_catalog(ed.language).get(config.html_title)
+        if title:
+            config.html_title = title
+            config.project = title
+    options = dict(config.html_theme_options or {})
+    options.setdefault("article_header_end", ["k8snet-language-switch.html", "article-header-buttons.html"])
+    config.html_theme_options = options
+    templates = list(config.templates_path or [])
+    if str(Path(__file__).parent.parent / "_templates") not in templates:
+        templates.append(str(Path(__file__).parent.parent / "_templates"))
+    config.templates_path = templates
+
+
+def _config_catalog(language: str) -> dict[str, str]:
+    """Translations of ``_config.yml``'s words (the title) from ``locale/<lang>/LC_MESSAGES/_config.po``."""
+    path = LOCALE / language / "LC_MESSAGES" / "_config.po"
+    if not path.is_file():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def _language_switch(app, pagename, templatename, context, doctree) -> None:
+    """Links to this page in every other edition, for the switch and for ``<link rel="alternate">``."""
+    here = edition(app.config.language)
+    # from this page up to its edition's root, then up to the site's root
+    to_site_root = "../" * pagename.count("/") + "../" * here.prefix_from_root.count("/")
+    suffix = app.builder.out_suffix if hasattr(app.builder, "out_suffix") else ".html"
+    others = []
+    for ed in EDITIONS:
+        if ed is here:
+            continue
+        others.append(
+            {
+                "href": f"{to_site_root}{ed.prefix_from_root}{pagename}{suffix}",
+                "tag": ed.tag,
+                "name": ed.name,
+                "title": f"{ed.name}: {pagename.rsplit('/', 1)[-1]}",
+            }
+        )
+    context["k8snet_languages"] = others
+    context["language"] = here.tag  # the theme writes it into <html lang="...">
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{o["tag"]}" href="{o["href"]}" />' for o in others
     )
 
 
@@ -134,6 +199,8 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.connect("config-inited", _set_default_mode)
+    app.connect("config-inited", _configure_language)
+    app.connect("html-page-context", _language_switch)
     app.connect("config-inited", _configure_repository)
     # after sphinx-book-theme's own launch buttons (priority 501)
     app.connect("html-page-context", _add_jupyterlite_button, priority=502)

@@ -2,7 +2,11 @@
 book's scale lab (``scale/scale-lab.json``, precomputed by ``benchmarks/scale_lab.py``; see :func:`scale_lab`).
 
 The book and the tests use these copies so they stand alone (Binder and the published site have no access to
-the article's source).
+the article's source). The manifests come in two forms: ``article/<name>.yaml`` with the comments in English
+(said more precisely where the article's comment is wrong), which the chapters apply and compare with, and
+``article/zh_CN/<name>.yaml``, the article's text verbatim with its original Chinese comments
+(``article_manifest(name, "zh_CN")``; the book's page of the article's manifests shows both). Both describe the
+same objects.
 
 >>> sorted(article_manifests())
 ['externalname-svc', 'headless-svc', 'loadbalancer-svc', 'nodeport-svc']
@@ -26,9 +30,19 @@ def article_manifests() -> list[str]:
     return sorted(p.name[:-5] for p in _dir().iterdir() if p.name.endswith(".yaml"))
 
 
-def article_manifest(name: str) -> str:
-    """The YAML text of one of the article's manifests, e.g. ``"headless-svc"``."""
-    return _dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+def article_manifest(name: str, language: str = "en") -> str:
+    """The YAML text of one of the article's manifests, e.g. ``"headless-svc"``: with the comments in English,
+    or, for ``language="zh_CN"``, verbatim as the article prints it, with its original Chinese comments.
+
+    The default does not follow the library's language (:mod:`k8snet.i18n`): chapters compare this text with
+    the manifest their cells show.
+
+    >>> article_manifest("externalname-svc", "zh_CN").splitlines()[-1]
+    '  externalName: mysql.default.svc.cluster.local # 外部域名'
+    """
+    localized = _dir().joinpath(language.replace("-", "_"), f"{name}.yaml")
+    path = localized if localized.is_file() else _dir().joinpath(f"{name}.yaml")
+    return path.read_text(encoding="utf-8")
 
 
 def article_commands() -> list[str]:

@@ -31,6 +31,10 @@ wait out the kernel's SYN retries). Simplified: curl's progress meter and wget's
 readiness probes are not run (a scenario names the Pods whose probe fails); a server's processes listen on the
 ports its containers declare unless the scenario says otherwise.
 
+The file's prose (causes, titles, stories, explanations, ``not_it`` reasons, step labels: :func:`lab_messages`)
+is in the library's catalog; :attr:`Lab.scenario` and the verdicts give it in the language of
+:mod:`k8snet.i18n`, the file staying the single source. What the programs print stays as they print it.
+
 Example
 -------
 >>> lab = Lab("orders")
@@ -54,6 +58,7 @@ from typing import Any
 import yaml
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import _
 from k8snet.proxy.modes import PROXY_MODES
 from k8snet.sim.trace import trace
 
@@ -62,6 +67,7 @@ __all__ = [
     "Scenario",
     "LabData",
     "load_lab",
+    "lab_messages",
     "CommandResult",
     "Verdict",
     "Lab",
@@ -255,6 +261,31 @@ def load_lab() -> LabData:
     return parse_lab(text)
 
 
+def lab_messages(data: LabData | None = None) -> list[str]:
+    """The lab file's prose, for the library's catalog (``make catalogs``): every cause's sentence, and each
+    scenario's title, story, explanation, ``not_it`` reasons and step labels.
+
+    >>> "The Service's selector matches no Pod" in lab_messages()
+    True
+    """
+    data = data or load_lab()
+    found = [c.text for c in data.causes.values()]
+    for s in data.scenarios.values():
+        found += [s.title, s.story, s.explanation, *s.not_it.values(), *s.commands]
+    return list(dict.fromkeys(found))
+
+
+def _localized(s: Scenario) -> Scenario:
+    """``s`` with its prose in the language of :mod:`k8snet.i18n` (step labels are translated where shown)."""
+    return dataclasses.replace(
+        s,
+        title=_(s.title),
+        story=_(s.story),
+        explanation=_(s.explanation),
+        not_it={k: _(v) for k, v in s.not_it.items()},
+    )
+
+
 # --- results ---------------------------------------------------------------------------------------------------
 
 
@@ -345,7 +376,7 @@ class Lab:
                     f"no scenario {scenario!r} in the lab; choose one of {', '.join(data.scenarios)}"
                 )
             scenario = data.scenarios[scenario]
-        self.scenario = scenario
+        self._scenario = scenario
         self.causes = data.causes
         self.seed = seed
         self.mode = mode
@@ -362,17 +393,22 @@ class Lab:
         if scenario.external is None:
             self.cluster.get("Pod", scenario.client["pod"], ns)  # the client must exist
 
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario, its prose in the language of :mod:`k8snet.i18n` (``story``, ``title``, ...)."""
+        return _localized(self._scenario)
+
     # -- the scenario's command --
     @property
     def command(self) -> str:
         """What the client runs now (the scenario's command, or the corrected one once fixed)."""
-        s = self.scenario
+        s = self._scenario
         return s.fix_command if self.fixed and s.fix_command else s.command
 
     @property
     def prompt(self) -> str:
         """The command as typed at a terminal: ``kubectl exec`` into the client Pod, or on the outside machine."""
-        s = self.scenario
+        s = self._scenario
         if s.external is not None:
             return self.expand(self.command)
         ns = f"-n {s.namespace} " if s.namespace != "default" else ""
@@ -384,7 +420,7 @@ class Lab:
 
     def outputs(self, mode: str | None = None) -> list[str]:
         """The output of each of the scenario's ``repeat`` runs."""
-        return [self.output(mode, i) for i in range(self.scenario.repeat)]
+        return [self.output(mode, i) for i in range(self._scenario.repeat)]
 
     def symptoms(self) -> dict[str, list[str]]:
         """The outputs in every proxy mode."""
@@ -397,7 +433,7 @@ class Lab:
         lines = [f"$ {self.prompt}"]
         if len({tuple(v) for v in by_mode.values()}) == 1:
             lines += [o.rstrip("\n") for o in next(iter(by_mode.values()))]
-            lines.append("(the same in iptables, IPVS and nftables mode)")
+            lines.append(_("(the same in iptables, IPVS and nftables mode)"))
         else:
             for mode, outs in by_mode.items():
                 lines.append(f"[{mode}]")
@@ -408,22 +444,28 @@ class Lab:
     def check(self, answer: str) -> Verdict:
         """Whether ``answer`` (a cause's id or its sentence) is the cause of this scenario."""
         key = answer.strip()
-        by_text = {c.text.lower(): c.id for c in self.causes.values()}
+        # the sentence in English or in the reader's language
+        by_text = {t.lower(): c.id for c in self.causes.values() for t in (c.text, _(c.text))}
         cause = key if key in self.causes else by_text.get(key.lower())
         if cause is None:
             raise K8snetError(
                 f"{answer!r} is not one of the lab's causes; answer with one of: {', '.join(self.causes)}"
             )
         s = self.scenario
+        said = _(self.causes[cause].text)
         if cause == s.cause:
-            return Verdict(cause, True, f"Right: {self.causes[cause].text}. {s.explanation}")
-        why = s.not_it.get(cause, "Look again at what the steps show: which of them is not what you expect?")
-        return Verdict(cause, False, f"Not this one ({self.causes[cause].text}). {why}")
+            return Verdict(
+                cause, True, _("Right: {cause}. {explanation}").format(cause=said, explanation=s.explanation)
+            )
+        why = s.not_it.get(
+            cause, _("Look again at what the steps show: which of them is not what you expect?")
+        )
+        return Verdict(cause, False, _("Not this one ({cause}). {why}").format(cause=said, why=why))
 
     def apply_fix(self) -> None:
         """Repair the setup as the scenario says: apply its fix (then let terminating Pods go) or switch the
         client to the corrected command."""
-        s = self.scenario
+        s = self._scenario
         if s.fix:
             self.cluster.apply(s.fix)
             self.cluster.clock.advance(seconds=31)
@@ -431,7 +473,7 @@ class Lab:
 
     def works(self) -> bool:
         """Whether the client's command prints what it should, in every proxy mode and on every run."""
-        expected = self.scenario.expect + "\n"
+        expected = self._scenario.expect + "\n"
         return all(out == expected for outs in self.symptoms().values() for out in outs)
 
     # -- commands --
@@ -445,9 +487,9 @@ class Lab:
                 return self.cluster.node_ip(arg)
             if kind == "svc":
                 ns, _, name = arg.rpartition("/")
-                return self.cluster.get("Service", name, ns or self.scenario.namespace).spec.clusterIP
+                return self.cluster.get("Service", name, ns or self._scenario.namespace).spec.clusterIP
             pods = sorted(
-                self.cluster.pods(self.scenario.namespace, _selector(arg)), key=lambda p: p.metadata.name
+                self.cluster.pods(self._scenario.namespace, _selector(arg)), key=lambda p: p.metadata.name
             )
             if not pods or not pods[0].status or not pods[0].status.podIP:
                 raise K8snetError(f"no running Pod matches {arg}")
@@ -475,12 +517,12 @@ class Lab:
             if words[0] == "k8snet" and words[1:2] == ["trace"]:
                 return self._trace(line, words[2:], mode, seed)
             if words[0] in ("curl", "wget"):
-                if self.scenario.external is None:
+                if self._scenario.external is None:
                     return CommandResult(
                         line,
                         "",
                         f"k8snet lab: this scenario's client is a Pod; run it there: kubectl exec "
-                        f"{self.scenario.client['pod']} -- {line}\n",
+                        f"{self._scenario.client['pod']} -- {line}\n",
                         1,
                     )
                 return self._client_command(line, mode, seed)
@@ -583,8 +625,8 @@ class Lab:
     # -- the client programs --
     def _client_command(self, line: str, mode: str, seed: int, pod: Any = None) -> CommandResult:
         words = shlex.split(self.expand(line))
-        if pod is None and self.scenario.external is None:
-            s = self.scenario
+        if pod is None and self._scenario.external is None:
+            s = self._scenario
             pod = self.cluster.get("Pod", s.client["pod"], s.namespace)
         if words[0] == "curl":
             return self._curl(line, words[1:], mode, seed, pod)
@@ -719,7 +761,7 @@ class Lab:
         source = (
             f"{pod.metadata.namespace or 'default'}/{pod.metadata.name}"
             if pod is not None
-            else self.scenario.external
+            else self._scenario.external
         )
         t = trace(self.cluster, source, f"{ip}:{port}", mode=mode, seed=seed)
         o = t.chosen
@@ -739,9 +781,12 @@ class Lab:
             if _is_cluster_address(self.cluster, dst_ip):
                 return _Fetch("timeout", host, port, ip)  # a cluster-only address routed out: nothing answers
             key = f"{dst_ip}:{dst_port}"
-            if key not in self.scenario.responses and dst_ip not in self.scenario.responses:
+            if key not in self._scenario.responses and dst_ip not in self._scenario.responses:
                 return _Fetch("timeout", host, port, ip)
-            listening, body = True, self.scenario.responses.get(key, self.scenario.responses.get(dst_ip, ""))
+            listening, body = (
+                True,
+                self._scenario.responses.get(key, self._scenario.responses.get(dst_ip, "")),
+            )
         else:
             return _Fetch("timeout", host, port, ip)
         if not listening:
@@ -753,7 +798,7 @@ class Lab:
         pod = self.cluster.get("Pod", name, ns)
         labels = pod.metadata.labels or {}
         ports: set[int] | None = None
-        for sel, listens in self.scenario.listens.items():
+        for sel, listens in self._scenario.listens.items():
             if _matches(labels, sel):
                 ports = set(listens)
                 break
@@ -765,7 +810,7 @@ class Lab:
                 if p.containerPort
             }
         body = next(
-            (text for sel, text in self.scenario.responses.items() if "=" in sel and _matches(labels, sel)),
+            (text for sel, text in self._scenario.responses.items() if "=" in sel and _matches(labels, sel)),
             "",
         )
         return port in ports, body

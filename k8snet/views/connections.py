@@ -23,6 +23,7 @@ from __future__ import annotations
 import html as html_lib
 from typing import Any
 
+from k8snet.i18n import N_, _, get_language, ngettext
 from k8snet.sim.connections import ClientGroup, Event, LoadTimeline, record_phases, simulate_load
 from k8snet.views.explorer import Explorer, Outcome, register
 from k8snet.views.traffic import line_chart_svg
@@ -78,18 +79,18 @@ def load_chart_svg(timeline: LoadTimeline, group: str, width: int = 620, height:
     events are dashed lines."""
     series = {name: [(float(m), float(v)) for m, v in pts] for name, pts in timeline.series(group).items()}
     if not series:
-        series = {"(no Pod served)": [(0.0, 0.0), (timeline.minutes - 1.0, 0.0)]}
+        series = {_("(no Pod served)"): [(0.0, 0.0), (timeline.minutes - 1.0, 0.0)]}
     step = 5 if timeline.minutes > 12 else 1
     top = max((v for pts in series.values() for _, v in pts), default=0.0)
     return line_chart_svg(
         series,
-        x_label="minute",
-        y_label="requests per minute",
+        x_label=_("minute"),
+        y_label=_("requests per minute"),
         width=width,
         height=height,
         log_x=False,
         x_ticks=list(range(0, timeline.minutes, step)),
-        markers=[(e.minute, e.text()) for e in timeline.events],
+        markers=[(e.minute, _event_text(e)) for e in timeline.events],
         colors=PALETTE,
         points=False,
         legend_width=10 + 7 * max(len(n) for n in series),
@@ -97,13 +98,20 @@ def load_chart_svg(timeline: LoadTimeline, group: str, width: int = 620, height:
     )
 
 
+def _event_text(event: Event) -> str:
+    # Event.text() in the reader's language
+    if event.action == "scale":
+        return _("scale to {replicas}").format(replicas=event.value)
+    return _("rollout")
+
+
 def window_table(timeline: LoadTimeline, group: str) -> str:
     """Average requests per minute per Pod in each window between events (``-``: the Pod did not exist)."""
     wins = windows(timeline)
-    heads = [f"min {w[0]}-{w[-1]}" for w in wins]
+    heads = [_("min {first}-{last}").format(first=w[0], last=w[-1]) for w in wins]
     names = list(timeline.series(group))
     width = max([len(n) for n in names] + [4])
-    lines = ["Pod".ljust(width) + "".join(f"{h:>14}" for h in heads)]
+    lines = ["Pod".ljust(width) + "".join(_rjust(h, 14) for h in heads)]
     for pod, counts in timeline.requests[group].items():
         first, last = timeline.pods[pod]
         cells = []
@@ -114,13 +122,19 @@ def window_table(timeline: LoadTimeline, group: str) -> str:
     return "\n".join(lines)
 
 
+def _rjust(text: str, width: int) -> str:
+    # a CJK character takes two columns in a terminal font
+    columns = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return " " * max(width - columns, 0) + text
+
+
 # --- the explorer ---------------------------------------------------------------------------------------------
 
 #: How the explorer's clients reuse connections: label -> connections each keeps (0: one per request).
 REUSE = {
-    "a new connection per request": 0,
-    "keep-alive, 2 connections each": 2,
-    "HTTP/2, 1 connection each": 1,
+    N_("a new connection per request"): 0,
+    N_("keep-alive, 2 connections each"): 2,
+    N_("HTTP/2, 1 connection each"): 1,
 }
 LOAD_MINUTES = 20
 SCALE_MINUTE = 7
@@ -130,6 +144,7 @@ REQUESTS_PER_MINUTE = 8
 
 _BASES: dict[int, Any] = {}
 _OUTCOMES: dict[tuple, Outcome] = {}
+_TIMELINES: dict[tuple[str, int], LoadTimeline] = {}
 
 
 class _LoadBase:
@@ -162,10 +177,6 @@ def load_base(replicas: int) -> _LoadBase:
     return _BASES[replicas]
 
 
-def _pods(n: int, adjective: str) -> str:
-    return f"{n} {adjective} Pod" + ("" if n == 1 else "s")
-
-
 def _summary(tl: LoadTimeline, group: str, reuse: str, replicas: int) -> str:
     wins = windows(tl)
     pods = tl.pods
@@ -174,38 +185,45 @@ def _summary(tl: LoadTimeline, group: str, reuse: str, replicas: int) -> str:
         new = [p for p, (first, _) in pods.items() if first == SCALE_MINUTE]
         served_new = sum(sum(tl.requests[group][p][m] for m in scaled) for p in new)
         total = sum(sum(c[m] for m in scaled) for c in tl.requests[group].values())
-        scale_text = (
-            f"After the scale-up to {replicas} replicas, the {_pods(len(new), 'new')} served {served_new} "
-            f"requests ({served_new / total:.0%} of them) until the rollout. "
-        )
+        scale_text = ngettext(
+            "After the scale-up to {replicas} replicas, the {n} new Pod served {served} requests ({share} of them) "
+            "until the rollout. ",
+            "After the scale-up to {replicas} replicas, the {n} new Pods served {served} requests ({share} of them) "
+            "until the rollout. ",
+            len(new),
+        ).format(replicas=replicas, n=len(new), served=served_new, share=f"{served_new / total:.0%}")
     else:
-        scale_text = "No scale-up: the Deployment keeps 3 replicas. "
+        scale_text = _("No scale-up: the Deployment keeps 3 replicas. ")
     last = wins[-1]
     after = {
         p: sum(tl.requests[group][p][m] for m in last) for p, (first, _) in pods.items() if first >= last[0]
     }
     busy = sum(1 for v in after.values() if v)
     rates = [v / len(last) for v in after.values()]
-    rollout_text = (
-        f"After the rollout, {busy} of the {len(after)} new Pods serve requests: the busiest "
-        f"{max(rates):.1f} a minute, the idlest {min(rates):.1f}."
-    )
+    rollout_text = _(
+        "After the rollout, {busy} of the {total} new Pods serve requests: the busiest {most} a minute, the "
+        "idlest {least}."
+    ).format(busy=busy, total=len(after), most=f"{max(rates):.1f}", least=f"{min(rates):.1f}")
     opened = sum(tl.connections_opened[group])
-    return (
-        f"<p><strong>{html_lib.escape(reuse)}</strong>, {CLIENTS} clients × {REQUESTS_PER_MINUTE} requests a minute: "
-        f"{opened} new connections in {tl.minutes} minutes, each one a new choice by kube-proxy's rules. "
-        f"{scale_text}{rollout_text}</p>"
-    )
+    counts = _(
+        "{clients} clients × {rate} requests a minute: {opened} new connections in {minutes} minutes, each one a "
+        "new choice by kube-proxy's rules. "
+    ).format(clients=CLIENTS, rate=REQUESTS_PER_MINUTE, opened=opened, minutes=tl.minutes)
+    return f"<p><strong>{html_lib.escape(_(reuse))}</strong>, {counts}{scale_text}{rollout_text}</p>"
 
 
 def _render_reuse(values: dict[str, Any]) -> Outcome:
-    key = (values["reuse"], values["replicas"])
+    key = (values["reuse"], values["replicas"], get_language())
     if key in _OUTCOMES:
         return _OUTCOMES[key]
-    reuse, replicas = key
-    base = load_base(replicas)
-    group = ClientGroup(reuse, base.clients, REUSE[reuse], REQUESTS_PER_MINUTE)
-    tl = simulate_load(base.phases, [group], LOAD_MINUTES, destination=base.destination)
+    reuse, replicas, _language = key
+    if (reuse, replicas) not in _TIMELINES:  # the simulation is the same in every language
+        base = load_base(replicas)
+        group = ClientGroup(reuse, base.clients, REUSE[reuse], REQUESTS_PER_MINUTE)
+        _TIMELINES[reuse, replicas] = simulate_load(
+            base.phases, [group], LOAD_MINUTES, destination=base.destination
+        )
+    tl = _TIMELINES[reuse, replicas]
     out = Outcome(
         html=_summary(tl, reuse, reuse, replicas),
         svg=load_chart_svg(tl, reuse),
@@ -227,7 +245,7 @@ def connection_reuse_explorer() -> Explorer:
         "connection-reuse",
         {"reuse": list(REUSE), "replicas": [3, 4, 5, 6]},
         _render_reuse,
-        labels={"reuse": "Clients", "replicas": "Replicas after the scale-up"},
+        labels={"reuse": N_("Clients"), "replicas": N_("Replicas after the scale-up")},
         kinds={"replicas": "slider"},
         initial={"reuse": "HTTP/2, 1 connection each", "replicas": 6},
         live=False,

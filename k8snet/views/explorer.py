@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, _
 
 __all__ = [
     "Outcome",
@@ -54,9 +55,10 @@ __all__ = [
     "STATIC_NOTE",
 ]
 
-#: Shown under every explorer; worded for both the static site and a live kernel.
-STATIC_NOTE = "Precomputed for these ranges; launch Binder or Colab to explore further."
-LIVE_NOTE = "Live: computed by the kernel on every change."
+#: Shown under every explorer; worded for both the static site and a live kernel (in English: the widget shows
+#: them translated, :mod:`k8snet.i18n`).
+STATIC_NOTE = N_("Precomputed for these ranges; launch Binder or Colab to explore further.")
+LIVE_NOTE = N_("Live: computed by the kernel on every change.")
 
 #: Above this many bytes of distinct outcome content, :meth:`Explorer.widget` refuses to precompute
 #: (pages must stay well under 3 MB; the widget manager alone is 4 MB of JavaScript, loaded once).
@@ -88,7 +90,11 @@ class Outcome:
     @classmethod
     def from_error(cls, err: BaseException) -> Outcome:
         """An outcome that shows ``err`` in place: a red box with the error's text (kubectl's words)."""
-        title = "Error" if isinstance(err, K8snetError) else f"Unexpected error ({type(err).__name__})"
+        title = (
+            _("Error")
+            if isinstance(err, K8snetError)
+            else _("Unexpected error ({name})").format(name=type(err).__name__)
+        )
         body = (
             f'<div class="k8snet-error" role="alert" style="{_ERROR_STYLE}"><strong>{title}</strong>'
             f'<pre style="white-space:pre-wrap;margin:0.3em 0 0;background:none;border:none">'
@@ -118,6 +124,12 @@ class Outcome:
     def _repr_html_(self) -> str:
         svg = "" if self.svg is None else f'<div class="k8snet-svg">{self.svg}</div>'
         return svg + self.fragment()
+
+
+def _option_label(value: Hashable) -> str:
+    """What a control shows for ``value``: words (``"none"``, ``"one"``) in the reader's language, numbers and
+    Kubernetes values (``Local``, ``iptables``) as they are (the catalog has no entry for them)."""
+    return _(value) if isinstance(value, str) else str(value)
 
 
 @dataclass
@@ -309,7 +321,7 @@ class Explorer:
         if self.factory:
             attrs += f' data-k8snet-factory="{html_lib.escape(self.factory)}"'
             attrs += f" data-k8snet-args='{html_lib.escape(json.dumps(self.factory_args, sort_keys=True))}'"
-        text = LIVE_NOTE if live else STATIC_NOTE
+        text = _(LIVE_NOTE if live else STATIC_NOTE)
         return f'<div class="k8snet-explorer-note" {attrs}><small><em>{text}</em></small></div>'
 
     # -- widgets --------------------------------------------------------------------------------------
@@ -326,8 +338,8 @@ class Explorer:
         import ipywidgets as widgets
 
         values = self.controls[key]
-        options = [(str(v), v) for v in values]
-        label = (self.labels or {}).get(key, key)
+        options = [(_option_label(v), v) for v in values]
+        label = _((self.labels or {}).get(key, key))
         value = (self.initial or {}).get(key, values[0])
         if self._kind(key, values) == "slider":
             # A SelectionSlider's index runs 0..n-1 whatever the values are, so it can drive a Stack
@@ -490,7 +502,7 @@ class _LiveSession:
         for key, control in zip(self.explorer.controls, self.controls, strict=True):
             if key in wider:
                 value = control.value
-                control.options = [(str(v), v) for v in wider[key]]
+                control.options = [(_option_label(v), v) for v in wider[key]]
                 control.value = value
         self.view = widgets.HTML()
         self.view.add_class("k8snet-live-view")

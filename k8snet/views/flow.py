@@ -30,6 +30,7 @@ import textwrap
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from k8snet.i18n import _
 from k8snet.sim.whatif import CLIENT_IP
 from k8snet.views.graphviz import COLORS, digraph, dot_available, to_svg
 
@@ -183,7 +184,7 @@ def whatif_diagram(w: Any):
             g.edge(
                 "lb",
                 f"n_{bk.node}",
-                label=f"0% (health check {status})",
+                label="0% " + _("(health check {status})").format(status=status),
                 style="dotted",
                 color=COLORS["muted"],
             )
@@ -199,7 +200,7 @@ def whatif_diagram(w: Any):
     for (n, pod), s in sorted(flows.items()):
         g.edge(f"n_{n}", f"p_{pod}", label=_pct(s))
     for where, s in sorted(drops.items()):
-        g.node(f"d_{where}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+        g.node(f"d_{where}", _("dropped"), shape="plaintext", fontcolor=COLORS["highlight"], style="")
         src = "lb" if where == "lb" else f"n_{where}"
         g.edge(src, f"d_{where}", label=_pct(s), color=COLORS["highlight"], style="dashed")
     return g
@@ -248,7 +249,11 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
         g.edge("client", f"node_{e.node}")
     for pod, node in sorted(all_pods.items(), key=lambda kv: (kv[1], kv[0])):
         src = ", ".join(sorted(seen.get(pod, []))) or "-"
-        g.node(f"pod_{pod}", f"{pod_name(pod)} on {node}\nsees {src}", fillcolor=COLORS["pod"])
+        g.node(
+            f"pod_{pod}",
+            _("{pod} on {node}\nsees {source}").format(pod=pod_name(pod), node=node, source=src),
+            fillcolor=COLORS["pod"],
+        )
     # Nodes that split their connections the same way (every node, with externalTrafficPolicy: Cluster) share
     # one "spread" hub: node -> hub -> each Pod, each share written once, instead of nodes x Pods crossing edges.
     groups: dict[tuple, list[EntryResult]] = {}
@@ -260,7 +265,7 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
             hub = f"spread_{i}"
             g.node(
                 hub,
-                f"kube-proxy on each of these nodes\npicks one of {len(key)} endpoints",
+                _("kube-proxy on each of these nodes\npicks one of {count} endpoints").format(count=len(key)),
                 shape="box",
                 style="rounded,dashed",
                 fillcolor="white",
@@ -275,7 +280,7 @@ def nodeport_diagram(entries: list[EntryResult], client: str = CLIENT_IP, pods: 
                     g.edge(f"node_{e.node}", f"pod_{pod}", label=percent(share))
     for e in entries:
         if e.dropped:
-            g.node(f"drop_{e.node}", "dropped", shape="plaintext", fontcolor=COLORS["highlight"], style="")
+            g.node(f"drop_{e.node}", _("dropped"), shape="plaintext", fontcolor=COLORS["highlight"], style="")
             g.edge(
                 f"node_{e.node}",
                 f"drop_{e.node}",

@@ -25,6 +25,8 @@ import shutil
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Optional
 
+from k8snet.i18n import _
+
 if TYPE_CHECKING:
     from ..api.core_v1 import Node, Pod, Service
     from ..api.discovery_v1 import EndpointSlice
@@ -206,19 +208,19 @@ def service_types_diagram():
     ``clusterIP: None``, answered by DNS with the endpoints' own addresses.
     """
     g = digraph("service_types", rankdir="BT")
-    g.node("ClusterIP", "ClusterIP\nvirtual IP inside the cluster", fillcolor=COLORS["service"])
-    g.node("NodePort", "NodePort\n+ a port on every node", fillcolor=COLORS["service"])
-    g.node("LoadBalancer", "LoadBalancer\n+ an external load balancer", fillcolor=COLORS["service"])
-    g.node("ExternalName", "ExternalName\nDNS CNAME only", fillcolor="white", style="rounded,dashed")
+    g.node("ClusterIP", "ClusterIP\n" + _("virtual IP inside the cluster"), fillcolor=COLORS["service"])
+    g.node("NodePort", "NodePort\n" + _("+ a port on every node"), fillcolor=COLORS["service"])
+    g.node("LoadBalancer", "LoadBalancer\n" + _("+ an external load balancer"), fillcolor=COLORS["service"])
+    g.node("ExternalName", "ExternalName\n" + _("DNS CNAME only"), fillcolor="white", style="rounded,dashed")
     g.node(
         "Headless",
-        "headless (clusterIP: None)\nDNS returns endpoint IPs",
+        _("headless") + " (clusterIP: None)\n" + _("DNS returns endpoint IPs"),
         fillcolor="white",
         style="rounded,dashed",
     )
-    g.edge("NodePort", "ClusterIP", label="builds on")
-    g.edge("LoadBalancer", "NodePort", label="builds on")
-    g.edge("Headless", "ClusterIP", label="variant of type ClusterIP", style="dashed")
+    g.edge("NodePort", "ClusterIP", label=_("builds on"))
+    g.edge("LoadBalancer", "NodePort", label=_("builds on"))
+    g.edge("Headless", "ClusterIP", label=_("variant of type ClusterIP"), style="dashed")
     return g
 
 

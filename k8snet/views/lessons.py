@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from k8snet.i18n import N_, _
 from k8snet.views.explorer import Explorer, Outcome, register
 from k8snet.views.graphviz import COLORS, digraph, to_svg
 
@@ -70,6 +71,8 @@ _RANKSEP = "0.45"
 _MAX_SIZE = "6.4,12"
 #: Summary paragraphs wrap at the text column even when a wide kubectl table sits below them.
 _P = 'style="max-width:38em;white-space:normal"'
+#: Words among the explorers' control values, shown translated (:func:`k8snet.views.explorer._option_label`).
+_OPTION_WORDS = (N_("none"), N_("one"))
 
 # -- snapshots -----------------------------------------------------------------------------------------------
 
@@ -270,12 +273,12 @@ def service_endpoints_diagram(
     spec = service.spec
     headless = spec.clusterIP == "None"
     kind = spec.type or "ClusterIP"
-    ip = "clusterIP: None (headless)" if headless else f"{kind} {spec.clusterIP}"
+    ip = "clusterIP: None (" + _("headless") + ")" if headless else f"{kind} {spec.clusterIP}"
     sid = _gid("svc", service.metadata.name)
     g.node(sid, f"Service {service.metadata.name}\n{ip}", fillcolor=COLORS["service"], style="filled")
     if client:
         g.node("client", client, fillcolor="white")
-        g.edge("client", sid, label="DNS query" if headless else "connect")
+        g.edge("client", sid, label=_("DNS query") if headless else _("connect"))
     ready_by_ip: dict[str, bool] = {}
     for sl in slices:
         for ep in sl.endpoints or []:
@@ -286,7 +289,7 @@ def service_endpoints_diagram(
         pip = pod.status.podIP if pod.status else ""
         pid = _gid("pod", pod.metadata.name)
         fill = COLORS["pod"] if pod.is_ready() else COLORS["pod_not_ready"]
-        state = "" if pod.is_ready() else "  (not Ready)"
+        state = "" if pod.is_ready() else "  " + _("(not Ready)")
         g.node(pid, f"{pod.metadata.name}\n{pip}{state}", fillcolor=fill)
         if pip in ready_by_ip:
             if ready_by_ip[pip]:
@@ -301,8 +304,14 @@ def service_endpoints_diagram(
                     fontcolor=COLORS["muted"],
                 )
     if not any(ready_by_ip.values()):
-        what = "DNS: no A records" if headless else "kube-proxy: REJECT"
-        g.node("none", f"no ready endpoints\n{what}", shape="octagon", color="#bb0000", fontcolor="#bb0000")
+        what = _("DNS: no A records") if headless else "kube-proxy: REJECT"
+        g.node(
+            "none",
+            _("no ready endpoints") + f"\n{what}",
+            shape="octagon",
+            color="#bb0000",
+            fontcolor="#bb0000",
+        )
         g.edge(sid, "none", color="#bb0000")
     return g
 
@@ -311,7 +320,7 @@ def headless_dns_diagram(
     service: Any,
     pods: Sequence[Any],
     slices: Sequence[Any],
-    client: str = "client Pod",
+    client: str | None = None,
     dns_ip: str = "10.96.0.10",
     cluster_domain: str = "cluster.local",
     hostname: str | None = None,
@@ -331,6 +340,7 @@ def headless_dns_diagram(
     True
     """
     g = digraph("headless_dns", ranksep="0.6", size=_MAX_SIZE)
+    client = _("client Pod") if client is None else client
     name = f"{service.metadata.name}.{service.metadata.namespace or 'default'}.svc.{cluster_domain}"
     ready = _ready_addresses(slices)
     answered = ready
@@ -343,16 +353,16 @@ def headless_dns_diagram(
     sid = _gid("svc", service.metadata.name)
     g.node(
         sid,
-        f"Service {service.metadata.name}\nclusterIP: None\n(no kube-proxy rules)",
+        f"Service {service.metadata.name}\nclusterIP: None\n" + _("(no kube-proxy rules)"),
         style="dashed,filled",
         fillcolor=COLORS["service"],
     )
     g.edge("client", "dns", label=f"1. A? {name}")
-    answer = "\n".join(f"A {a}" for a in answered) if answered else "no A records"
+    answer = "\n".join(f"A {a}" for a in answered) if answered else _("no A records")
     g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if answered else _RED_EDGE)
-    g.edge(sid, "dns", label="records from\nits EndpointSlice", style="dotted", arrowhead="none")
+    g.edge(sid, "dns", label=_("records from\nits EndpointSlice"), style="dotted", arrowhead="none")
     with g.subgraph(name="cluster_pods") as sub:
-        sub.attr(label="Pods (their own IPs)", style="rounded", color="#99aabb", fontsize="10")
+        sub.attr(label=_("Pods (their own IPs)"), style="rounded", color="#99aabb", fontsize="10")
         for pod in pods:
             pip = pod.status.podIP if pod.status else ""
             fill = COLORS["pod"] if pip in ready else COLORS["pod_not_ready"]
@@ -370,7 +380,7 @@ def headless_dns_diagram(
         g.edge(
             "client",
             _gid("pod", chosen.metadata.name),
-            label=f"3. connect to {chosen.status.podIP}:{ports[0]}",
+            label="3. " + _("connect to {address}").format(address=f"{chosen.status.podIP}:{ports[0]}"),
             color="#2e7d32",
             penwidth="1.5",
         )
@@ -393,14 +403,16 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
     net = Network.build(nodes, pods)
     gr = net.graph
     g = digraph("pod_network", ranksep=_RANKSEP, size=_MAX_SIZE)
-    g.node("nodenet", "node network\n(one L2 segment)", shape="box", style="filled", fillcolor=COLORS["node"])
+    g.node(
+        "nodenet", _("node network\n(one L2 segment)"), shape="box", style="filled", fillcolor=COLORS["node"]
+    )
     for v, data in sorted(gr.nodes(data=True)):
         if data.get("kind") != "node":
             continue
         name = v[1]
         with g.subgraph(name=f"cluster_{_gid(name)}") as sub:
             sub.attr(
-                label=f"{name}   pod CIDR {data.get('pod_cidr')}",
+                label=f"{name}   " + _("pod CIDR {cidr}").format(cidr=data.get("pod_cidr")),
                 style="rounded,filled",
                 fillcolor=COLORS["node"],
                 color="#99aabb",
@@ -409,7 +421,7 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
             nid = _gid("node", name)
             sub.node(
                 nid,
-                f"eth0 {data.get('ip') or ''}\nbridge + routes",
+                f"eth0 {data.get('ip') or ''}\n" + _("bridge + routes"),
                 shape="box",
                 style="rounded,dashed",
                 fillcolor="white",
@@ -426,7 +438,8 @@ def pod_network_diagram(nodes: Sequence[Any], pods: Sequence[Any], services: Seq
         sid = _gid("svc", svc.metadata.name)
         g.node(
             sid,
-            f"Service {svc.metadata.name}\nClusterIP {svc.spec.clusterIP}\n(virtual: only in kube-proxy rules)",
+            f"Service {svc.metadata.name}\nClusterIP {svc.spec.clusterIP}\n"
+            + _("(virtual: only in kube-proxy rules)"),
             shape="box",
             style="dashed,filled",
             fillcolor=COLORS["service"],
@@ -445,7 +458,7 @@ def cname_diagram(qname: str, records: Sequence[Any], target: str):
     g.edge(
         "q",
         "t",
-        label="CNAME" if cname else "CNAME (dropped: target has no records)",
+        label="CNAME" if cname else _("CNAME (dropped: target has no records)"),
         style="solid" if cname else "dashed",
     )
     if addrs:
@@ -455,7 +468,7 @@ def cname_diagram(qname: str, records: Sequence[Any], target: str):
     else:
         g.node(
             "none",
-            "no A records\n(NOERROR, empty answer)",
+            _("no A records\n(NOERROR, empty answer)"),
             shape="octagon",
             color="#bb0000",
             fontcolor="#bb0000",
@@ -518,7 +531,7 @@ def replicas_explorer() -> Explorer:
         "intro-replicas",
         {"replicas": [0, 1, 2, 3, 4], "not_ready": ["none", "one"]},
         _render_replicas,
-        labels={"replicas": "Replicas", "not_ready": "Pods not ready"},
+        labels={"replicas": N_("Replicas"), "not_ready": N_("Pods not ready")},
         live={"replicas": list(range(0, 9))},
         kinds={"replicas": "slider"},
         initial={"replicas": 3},
@@ -534,13 +547,7 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
     ready = _ready_addresses(slices)
     targets = ", ".join(f"{a}:80" for a in ready)
     html = (
-        f"<p {_P}>Service <code>web</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
-        "endpoints ready. "
-        + (
-            f"kube-proxy sends new connections to {targets}.</p>"
-            if ready
-            else "kube-proxy rejects new connections (no ready endpoint).</p>"
-        )
+        f"<p {_P}>" + _endpoints_summary("web", svc.spec.clusterIP, len(ready), len(pods), targets) + "</p>"
     )
     rows = ["ADDRESS        READY   NODE           POD"] + [
         f"{a:<15}{str(ep.conditions is None or ep.conditions.ready is not False).lower():<8}"
@@ -559,8 +566,18 @@ def _render_replicas(values: dict[str, Any]) -> Outcome:
         ]
     )
     return Outcome(
-        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client=_("client Pod"))), text=text
     )
+
+
+def _endpoints_summary(name: str, cluster_ip: str, ready: int, total: int, targets: str) -> str:
+    """The sentence under the preface's and chapter 2's explorers (HTML, in the reader's language)."""
+    head = _("Service <code>{name}</code> (ClusterIP {ip}): {ready} of {total} endpoints ready.").format(
+        name=name, ip=cluster_ip, ready=ready, total=total
+    )
+    if targets:
+        return head + " " + _("kube-proxy sends new connections to {targets}.").format(targets=targets)
+    return head + " " + _("kube-proxy rejects new connections (no ready endpoint).")
 
 
 # -- chapter 1: the network model ----------------------------------------------------------------------------
@@ -581,7 +598,7 @@ def network_explorer() -> Explorer:
         "network-model-replicas",
         {"replicas": [1, 2, 3, 4, 5, 6]},
         _render_network,
-        labels={"replicas": "Replicas of web"},
+        labels={"replicas": N_("Replicas of web")},
         live=False,
         kinds={"replicas": "slider"},
         initial={"replicas": 3},
@@ -603,8 +620,11 @@ def _render_network(values: dict[str, Any]) -> Outcome:
         get_table(sorted(pods, key=lambda p: p.metadata.name), wide=True, now=st.now),
     )
     html = (
-        f"<p {_P}>{len(pods)} Pods ({html_lib.escape(spread)}); the Service <code>web</code> keeps ClusterIP "
-        f"{svc.spec.clusterIP}.</p>"
+        f"<p {_P}>"
+        + _("{count} Pods ({spread}); the Service <code>web</code> keeps ClusterIP {ip}.").format(
+            count=len(pods), spread=html_lib.escape(spread), ip=svc.spec.clusterIP
+        )
+        + "</p>"
     )
     return Outcome(html=html, svg=to_svg(pod_network_diagram(st.nodes, pods, [svc])), text=text)
 
@@ -625,7 +645,7 @@ def clusterip_explorer() -> Explorer:
         "clusterip-endpoints",
         {"replicas": [1, 2, 3, 4, 5], "not_ready": ["none", "one"]},
         _render_clusterip,
-        labels={"replicas": "Replicas", "not_ready": "Pods made not ready"},
+        labels={"replicas": N_("Replicas"), "not_ready": N_("Pods made not ready")},
         live=False,
         kinds={"replicas": "slider"},
         initial={"replicas": 3},
@@ -642,13 +662,9 @@ def _render_clusterip(values: dict[str, Any]) -> Outcome:
     port = 80
     targets = ", ".join(f"{a}:{port}" for a in ready)
     html = (
-        f"<p {_P}>Service <code>nginx-svc</code> (ClusterIP {svc.spec.clusterIP}): {len(ready)} of {len(pods)} "
-        f"endpoints ready. "
-        + (
-            f"kube-proxy sends new connections to {targets}.</p>"
-            if ready
-            else "kube-proxy rejects new connections (no ready endpoint).</p>"
-        )
+        f"<p {_P}>"
+        + _endpoints_summary("nginx-svc", svc.spec.clusterIP, len(ready), len(pods), targets)
+        + "</p>"
     )
     text = "\n".join(
         [
@@ -663,7 +679,7 @@ def _render_clusterip(values: dict[str, Any]) -> Outcome:
         ]
     )
     return Outcome(
-        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client=_("client Pod"))), text=text
     )
 
 
@@ -683,7 +699,7 @@ def externalname_explorer() -> Explorer:
         "externalname-cname",
         {"mysql": ["none", "ClusterIP", "headless"], "replicas": [0, 1, 2, 3]},
         _render_externalname,
-        labels={"mysql": "mysql Service", "replicas": "mysql Pods"},
+        labels={"mysql": N_("mysql Service"), "replicas": N_("mysql Pods")},
         live=False,
         kinds={"replicas": "buttons"},
         initial={"mysql": "none", "replicas": 1},
@@ -721,11 +737,11 @@ def _render_externalname(values: dict[str, Any]) -> Outcome:
     resp = dns.query(q, "A")
     target = "mysql.default.svc.cluster.local."
     if resp.answer:
-        what = (
-            f"CNAME to {target.rstrip('.')} plus {len([r for r in resp.answer if r.type == 'A'])} A record(s)"
+        what = _("CNAME to {target} plus {count} A record(s)").format(
+            target=target.rstrip("."), count=len([r for r in resp.answer if r.type == "A"])
         )
     else:
-        what = "NOERROR with an empty answer: the CNAME target has no records, so CoreDNS drops the CNAME"
+        what = _("NOERROR with an empty answer: the CNAME target has no records, so CoreDNS drops the CNAME")
     html = f"<p {_P}>{html_lib.escape(what)}.</p>"
     text = _cmd(f"dig +noedns {q} A   # from a Pod; nameserver 10.96.0.10", resp.to_text())
     return Outcome(html=html, svg=to_svg(cname_diagram(q, resp.answer, target)), text=text)
@@ -752,8 +768,8 @@ def headless_explorer() -> Explorer:
         },
         _render_headless,
         labels={
-            "replicas": "Replicas",
-            "not_ready": "Pods made not ready",
+            "replicas": N_("Replicas"),
+            "not_ready": N_("Pods made not ready"),
             "publishNotReadyAddresses": "publishNotReadyAddresses",
         },
         live=False,
@@ -784,10 +800,15 @@ def _render_headless(values: dict[str, Any]) -> Outcome:
     resp = dns.query(q, "A")
     ips = [r.data for r in resp.answer if r.type == "A"]
     html = (
-        f"<p {_P}>DNS returns {len(ips)} A record(s) for {q.rstrip('.')}: "
-        f"{html_lib.escape(', '.join(ips)) if ips else 'none'}.</p>"
+        f"<p {_P}>"
+        + _("DNS returns {count} A record(s) for {name}: {addresses}.").format(
+            count=len(ips),
+            name=q.rstrip("."),
+            addresses=html_lib.escape(", ".join(ips)) if ips else _("none"),
+        )
+        + "</p>"
     )
     text = _cmd(f"dig +noedns {q} A   # from a Pod", resp.to_text())
     return Outcome(
-        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client="client Pod")), text=text
+        html=html, svg=to_svg(service_endpoints_diagram(svc, pods, slices, client=_("client Pod"))), text=text
     )

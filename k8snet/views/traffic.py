@@ -33,6 +33,7 @@ import html as html_lib
 import re
 from typing import Any
 
+from k8snet.i18n import N_, _, get_language
 from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.traffic import (
     MAX_REPLICAS,
@@ -161,11 +162,24 @@ def _np_base(placement: str) -> _NodePortBase:
     return _NP_BASES[placement]
 
 
+#: Words the explorers show that are defined elsewhere, marked here for the catalog: control values (placements,
+#: load balancer kinds) and each proxy mode's ``endpoint_choice`` (k8snet.proxy.modes).
+_WORDS = (
+    N_("spread"),
+    N_("packed"),
+    N_("generic"),
+    N_("proxy"),
+    N_("a random choice"),
+    N_("IPVS round robin"),
+)
+
+
 def _memo(render):
     """Cache a render function's outcomes by explorer values (outcomes are deterministic)."""
 
     def wrapped(values: dict[str, Any]) -> Outcome:
-        key = (render.__name__, *sorted(values.items()))
+        # the language too: summaries are in the reader's language (k8snet.i18n)
+        key = (render.__name__, get_language(), *sorted(values.items()))
         if key not in _OUTCOMES:
             _OUTCOMES[key] = render(values)
         return _OUTCOMES[key]
@@ -176,18 +190,19 @@ def _memo(render):
 
 def _source_sentence(seen: set[str], client: str) -> str:
     if not seen:
-        return "No Pod receives the connection."
+        return _("No Pod receives the connection.")
     if seen == {client}:
-        return f"Every Pod that gets the connection sees the client's own address {client}."
-    if client in seen:
-        return (
-            f"Pods see {', '.join(sorted(seen))}: the client's address when the entry node has the Pod, "
-            "a node address when the connection was masqueraded."
+        return _("Every Pod that gets the connection sees the client's own address {client}.").format(
+            client=client
         )
-    return (
-        f"Pods see {', '.join(sorted(seen))}: a node address, never the client's {client} "
-        "(kube-proxy masquerades the connection)."
-    )
+    if client in seen:
+        return _(
+            "Pods see {addresses}: the client's address when the entry node has the Pod, "
+            "a node address when the connection was masqueraded."
+        ).format(addresses=", ".join(sorted(seen)))
+    return _(
+        "Pods see {addresses}: a node address, never the client's {client} (kube-proxy masquerades the connection)."
+    ).format(addresses=", ".join(sorted(seen)), client=client)
 
 
 @_memo
@@ -199,14 +214,21 @@ def _render_nodeport(values: dict[str, Any]) -> Outcome:
     pods = {f"default/{p.metadata.name}": p.spec.nodeName for p in world.pods if _is_nginx(p.metadata.name)}
     seen = {s for e in entries for srcs in e.sources.values() for s in srcs}
     drops = [e.node for e in entries if e.dropped]
+    pods_text = (
+        _("{count} nginx Pods ({placement})") if replicas > 1 else _("{count} nginx Pod ({placement})")
+    )
     parts = [
-        f"<p><code>externalTrafficPolicy: {policy}</code>, {replicas} nginx Pod"
-        f"{'s' if replicas > 1 else ''} ({placement}). "
+        f"<p><code>externalTrafficPolicy: {policy}</code>, "
+        + pods_text.format(count=replicas, placement=_(placement))
+        + ". "
     ]
     if drops:
-        parts.append(f"Connections to {', '.join(drops)} are dropped: no local endpoint there. ")
+        parts.append(
+            _("Connections to {nodes} are dropped: no local endpoint there.").format(nodes=", ".join(drops))
+            + " "
+        )
     else:
-        parts.append("Every node forwards the connection. ")
+        parts.append(_("Every node forwards the connection.") + " ")
     parts.append(html_lib.escape(_source_sentence(seen, CLIENT_IP)) + "</p>")
     return Outcome(
         html="".join(parts),
@@ -235,7 +257,7 @@ def nodeport_traffic_explorer() -> Explorer:
         "nodeport-traffic",
         {"policy": ["Cluster", "Local"], "placement": list(PLACEMENTS), "replicas": [1, 2, 3, 4, 5]},
         _render_nodeport,
-        labels={"policy": "externalTrafficPolicy", "placement": "Placement", "replicas": "Replicas"},
+        labels={"policy": "externalTrafficPolicy", "placement": N_("Placement"), "replicas": N_("Replicas")},
         kinds={"replicas": "slider"},
         initial={"replicas": 3, "policy": "Local"},
         live=False,
@@ -266,9 +288,16 @@ def _lb_outcome(w: Any) -> Outcome:
     even = lo == hi
     seen = {s for v in w.sources_seen.values() for s in v}
     html = (
-        f"<p>New connections per Pod: {', '.join(f'{p} {percent(s)}' for p, s in shares.items())}"
-        f"{' (even)' if even else f' (uneven: {percent(hi)} vs {percent(lo)})'}. "
-        f"{html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
+        "<p>"
+        + _("New connections per Pod: {shares}").format(
+            shares=", ".join(f"{p} {percent(s)}" for p, s in shares.items())
+        )
+        + (
+            " " + _("(even)")
+            if even
+            else " " + _("(uneven: {high} vs {low})").format(high=percent(hi), low=percent(lo))
+        )
+        + f". {html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
     )
     return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=_lb_summary(w))
 
@@ -293,7 +322,7 @@ def lb_traffic_explorer() -> Explorer:
         "lb-traffic",
         {"placement": list(PLACEMENTS), "replicas": [1, 2, 3, 4, 5], "policy": ["Cluster", "Local"]},
         _render_lb,
-        labels={"placement": "Placement", "replicas": "Replicas", "policy": "externalTrafficPolicy"},
+        labels={"placement": N_("Placement"), "replicas": N_("Replicas"), "policy": "externalTrafficPolicy"},
         kinds={"replicas": "slider"},
         initial={"replicas": 3, "policy": "Local"},
         live=False,
@@ -321,7 +350,7 @@ def lb_providers_explorer() -> Explorer:
         "lb-providers",
         {"provider": ["generic", "metallb", "proxy"], "policy": ["Cluster", "Local"]},
         _render_providers,
-        labels={"provider": "Load balancer", "policy": "externalTrafficPolicy"},
+        labels={"provider": N_("Load balancer"), "policy": "externalTrafficPolicy"},
         initial={"policy": "Local"},
         live=False,
     )
@@ -489,16 +518,22 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
     switches = sum(1 for s in steps if s.same_as_previous is False)
     repeats = sum(1 for s in steps if s.same_as_previous is not None)
     if affinity == "None":
-        how = proxy_mode(mode).endpoint_choice + " for every new connection"
+        how = _("{choice} for every new connection").format(choice=_(proxy_mode(mode).endpoint_choice))
     else:
-        how = f"the same Pod while the gap between connections is at most {timeout} s"
+        how = _("the same Pod while the gap between connections is at most {timeout} s").format(
+            timeout=timeout
+        )
     html = (
         f"<p>{mode}, <code>sessionAffinity: {affinity}</code>"
         + (f", <code>timeoutSeconds: {timeout}</code>" if affinity == "ClientIP" else "")
-        + f": {how}. The client changed Pod on {switches} of {repeats} later connections.</p>"
+        + f": {how}. "
+        + _("The client changed Pod on {switches} of {repeats} later connections.").format(
+            switches=switches, repeats=repeats
+        )
+        + "</p>"
     )
     if rule:
-        html += "<p>The rules that remember the client on kind-worker:</p>" + _pre(rule)
+        html += "<p>" + _("The rules that remember the client on kind-worker:") + "</p>" + _pre(rule)
     return Outcome(html=html, text="\n".join(lines))
 
 
@@ -516,7 +551,7 @@ def session_affinity_explorer() -> Explorer:
         "session-affinity",
         {"mode": list(PROXY_MODES), "affinity": ["None", "ClientIP"], "timeout": [10, 60, 10800]},
         _render_affinity,
-        labels={"mode": "Proxy mode", "affinity": "sessionAffinity", "timeout": "timeoutSeconds"},
+        labels={"mode": N_("Proxy mode"), "affinity": "sessionAffinity", "timeout": "timeoutSeconds"},
         kinds={"timeout": "buttons"},
         initial={"affinity": "ClientIP", "timeout": 10},
         live=False,
@@ -545,11 +580,18 @@ def _render_modes(values: dict[str, Any]) -> Outcome:
     evaluated = t.chosen.hops[0].result.rules_evaluated  # on the client's node, where the Service is matched
     cands = ", ".join(f"{pod_name(o.pod)} {percent(o.probability)}" for o in t.candidates)
     html = (
-        f"<p>{mode}: a new connection from <code>client</code> to <code>web:80</code> reaches {cands}; "
-        f"the first packet is tested against {evaluated} rules on kind-worker.</p>"
+        f"<p>{mode}: "
+        + _(
+            "a new connection from <code>client</code> to <code>web:80</code> reaches {candidates}; "
+            "the first packet is tested against {count} rules on kind-worker."
+        ).format(candidates=cands, count=evaluated)
+        + "</p>"
     )
-    html += "<p>The Service's rules on kind-worker:</p>" + _pre(
-        rules_excerpt(c, "web", mode, node="kind-worker")
+    html += (
+        "<p>"
+        + _("The Service's rules on kind-worker:")
+        + "</p>"
+        + _pre(rules_excerpt(c, "web", mode, node="kind-worker"))
     )
     return Outcome(html=html, svg=responsive_svg(trace_diagram(t)))
 
@@ -574,7 +616,7 @@ def proxy_modes_explorer() -> Explorer:
         "proxy-modes",
         {"mode": list(PROXY_MODES)},
         _render_modes,
-        labels={"mode": "kube-proxy mode"},
+        labels={"mode": N_("kube-proxy mode")},
         live=False,
     )
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html as html_lib
 import string
 
+from k8snet.i18n import N_, _, get_language
 from k8snet.sim.troubleshooting import Lab, load_lab
 from k8snet.views.explorer import Explorer, Outcome, register
 
@@ -56,7 +57,7 @@ def causes_html() -> str:
     """The lettered list of causes the chapter shows once, above the scenarios."""
     causes = load_lab().causes
     items = "".join(
-        f"<li><strong>{letter}</strong>. {html_lib.escape(causes[cid].text)}</li>"
+        f"<li><strong>{letter}</strong>. {html_lib.escape(_(causes[cid].text))}</li>"
         for letter, cid in cause_letters().items()
     )
     return f'<ul class="k8snet-lab-causes" style="list-style:none;padding-left:0">{items}</ul>'
@@ -70,7 +71,7 @@ def lab_for(scenario: str) -> Lab:
 
 
 def _step(scenario: str, label: str) -> Outcome:
-    key = ("step", scenario, label)
+    key = ("step", scenario, label)  # what the commands print is the same in every language
     if key not in _OUTCOMES:
         lab = lab_for(scenario)
         command = lab.scenario.commands[label]
@@ -89,17 +90,18 @@ def lab_steps_explorer(scenario: str) -> Explorer:
         "lab-steps",
         {"step": labels},
         lambda v: _step(scenario, v["step"]),
-        labels={"step": "Run"},
+        labels={"step": N_("Run")},
         kinds={"step": "buttons"},
         live=False,
     )
 
 
 def _answer(scenario: str, letter: str) -> Outcome:
-    key = ("answer", scenario, letter)
+    key = ("answer", scenario, letter, get_language())
     if key not in _OUTCOMES:
         if letter == NO_ANSWER:
-            out = Outcome(html='<p class="k8snet-lab-prompt"><em>Choose the letter of the cause.</em></p>')
+            prompt = html_lib.escape(_("Choose the letter of the cause."))
+            out = Outcome(html=f'<p class="k8snet-lab-prompt"><em>{prompt}</em></p>')
         else:
             verdict = lab_for(scenario).check(cause_letters()[letter])
             cls = "k8snet-lab-right" if verdict.correct else "k8snet-lab-wrong"
@@ -120,7 +122,7 @@ def lab_answer_explorer(scenario: str) -> Explorer:
         "lab-answer",
         {"answer": [NO_ANSWER, *cause_letters()]},
         lambda v: _answer(scenario, v["answer"]),
-        labels={"answer": "Cause"},
+        labels={"answer": N_("Cause")},
         kinds={"answer": "buttons"},
         live=False,
     )

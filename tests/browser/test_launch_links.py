@@ -45,8 +45,12 @@ def _links(page: Path) -> list[str]:
 
 
 def _chapter_pages() -> list[Path]:
+    # both editions (the Chinese one under zh-cn/): the same chapters, the same launch targets
     return [
-        p for p in (SITE / "book").glob("*.html") if (ROOT / "book" / p.with_suffix(".ipynb").name).exists()
+        p
+        for folder in ("book", "zh-cn/book")
+        for p in (SITE / folder).glob("*.html")
+        if (ROOT / "book" / p.with_suffix(".ipynb").name).exists()
     ]
 
 

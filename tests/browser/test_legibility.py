@@ -18,11 +18,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.site import open_page, toc_pages
+from helpers.site import open_page, site_pages
 
 pytestmark = pytest.mark.browser
 
-PAGES = toc_pages()
+PAGES = site_pages()  # both editions: Chinese labels are wider than English ones
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "_build" / "browser"
@@ -80,7 +80,7 @@ def test_diagram_labels_do_not_overlap(page, base_url, path):
     problems = []
     for i, svg in enumerate(svgs):
         svg.scroll_into_view_if_needed()
-        svg.screenshot(path=str(SHOTS / f"{Path(path).stem}-diagram-{i}.png"))
+        svg.screenshot(path=str(SHOTS / f"{path.replace('/', '_')[:-5]}-diagram-{i}.png"))
         clash = overlaps(svg.evaluate(_TEXT_BOXES))
         if clash:
             problems.append(f"diagram {i}: {clash[:5]}")
@@ -112,14 +112,21 @@ def _platform_fonts(page, selector: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path, text", [("book/intro.html", "禅与计算机程序设计艺术"), ("book/08-errata.html", "两类网络组件")]
+    "path, text",
+    [
+        ("book/intro.html", "禅与计算机程序设计艺术"),
+        ("book/08-errata.html", "两类网络组件"),
+        # the Chinese edition: its prose, not only the article's quotes
+        ("zh-cn/book/02-clusterip.html", "本章对应文章的"),
+        ("zh-cn/book/08-errata.html", "每一节先逐字引用文章原文"),
+    ],
 )
 def test_chinese_renders_with_a_cjk_font(page, base_url, path, text):
     open_page(page, base_url, path)
     element = page.locator("main p").filter(has_text=text).first
     element.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    element.screenshot(path=str(SHOTS / f"{Path(path).stem}-chinese.png"))
+    element.screenshot(path=str(SHOTS / f"{path.replace('/', '_')[:-5]}-chinese.png"))
     marker = "k8snet-cjk-probe"
     element.evaluate(f"e => e.classList.add('{marker}')")
     fonts = _platform_fonts(page, f".{marker}")

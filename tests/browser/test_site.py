@@ -1,6 +1,7 @@
 """The built site works offline: every page in the toc renders without console errors, widgets render
 from their saved state (no kernel, no CDN), and every explorer shows, for each combination of its controls,
-exactly the outcome Python computes for that combination.
+exactly the outcome Python computes for that combination. In every edition: the Chinese one (``zh-cn/``) is
+checked against what Python computes with the library's language set to ``zh_CN``.
 
 Needs `_build/html` (`make site`); run with `pytest -o addopts="" -m browser tests/browser`.
 """
@@ -8,8 +9,9 @@ Needs `_build/html` (`make site`); run with `pytest -o addopts="" -m browser tes
 from __future__ import annotations
 
 import pytest
-from helpers.site import open_page, toc_pages
+from helpers.site import library_language, open_page, site_pages
 
+from k8snet.i18n import _ as translate
 from k8snet.views.explorer import STATIC_NOTE, explorer_from_marker
 
 pytestmark = pytest.mark.browser
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.browser
 MAX_COMBINATIONS_DRIVEN = 48
 
 
-PAGES = toc_pages()
+PAGES = site_pages()
 
 
 PAGE_LIMIT_BYTES = 3 * 1024 * 1024
@@ -50,9 +52,11 @@ def test_widgets_render_from_saved_state(page_and_log, base_url, path):
     assert page.locator(".widget-box, .widget-container").count() > 0
     body = page.locator("main").inner_text()
     assert "kernel required" not in body.lower()
+    with library_language(path):
+        note = translate(STATIC_NOTE)
     for explorer in page.locator(".k8snet-explorer").all():
         assert explorer.is_visible()
-        assert explorer.get_by_text(STATIC_NOTE).is_visible()
+        assert explorer.get_by_text(note).is_visible()
         svg = explorer.locator(".k8snet-svg svg")
         if svg.count():
             assert svg.first.is_visible()
@@ -145,12 +149,13 @@ def test_explorers_show_what_python_computes(page_and_log, base_url, path):
         pytest.skip(f"{path} has no explorers")
     for element in explorers:
         note = element.locator("[data-k8snet-explorer]").first
-        explorer = explorer_from_marker(
-            note.get_attribute("data-k8snet-explorer"),
-            note.get_attribute("data-k8snet-factory"),
-            note.get_attribute("data-k8snet-args"),
-        )
-        expected = explorer.outcomes()
+        with library_language(path):
+            explorer = explorer_from_marker(
+                note.get_attribute("data-k8snet-explorer"),
+                note.get_attribute("data-k8snet-factory"),
+                note.get_attribute("data-k8snet-args"),
+            )
+            expected = explorer.outcomes()
         keys = list(explorer.controls)
         controls = [element.locator(f".k8snet-control-{i}") for i in range(len(keys))]
         kinds = [explorer._kind(k, explorer.controls[k]) for k in keys]

@@ -3,6 +3,8 @@ its widgets have rendered."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -30,6 +32,43 @@ def toc_pages() -> list[str]:
     walk(toc.get("chapters"))
     walk(toc.get("sections"))
     return [str(Path(p).with_suffix("")) + ".html" for p in pages]
+
+
+#: The site's editions: the folder each is published in (relative to the site root) and the k8snet language its
+#: explorers were computed in (book/_ext/k8snet_i18n.py EDITIONS).
+EDITIONS: dict[str, str] = {"": "en", "zh-cn/": "zh_CN"}
+
+
+def site_pages() -> list[str]:
+    """Every page of every edition: ``book/intro.html``, ``zh-cn/book/intro.html``, ..."""
+    return [prefix + page for prefix in EDITIONS for page in toc_pages()]
+
+
+def edition_of(path: str) -> tuple[str, str]:
+    """``(folder, language)`` of the edition a site path belongs to.
+
+    >>> edition_of("zh-cn/book/02-clusterip.html")
+    ('zh-cn/', 'zh_CN')
+    >>> edition_of("book/02-clusterip.html")
+    ('', 'en')
+    """
+    for prefix, language in sorted(EDITIONS.items(), key=lambda kv: -len(kv[0])):
+        if path.startswith(prefix):
+            return prefix, language
+    raise ValueError(path)
+
+
+@contextlib.contextmanager
+def library_language(path: str) -> Iterator[str]:
+    """Compute in Python what a page of this edition shows: the library's language set for the block."""
+    from k8snet.i18n import set_language
+
+    language = edition_of(path)[1]
+    set_language(language)
+    try:
+        yield language
+    finally:
+        set_language(None)
 
 
 def open_page(page, base_url: str, path: str):
