@@ -1,6 +1,7 @@
 """batch/v1: Job and CronJob (kubernetes/kubernetes ``staging/src/k8s.io/api/batch/v1/types.go``).
 
-Stored, listed and printed; no Job or CronJob controller runs yet, so a Job creates no Pods (simplification).
+A Job's Pods are run by :mod:`k8snet.controllers.job`; no CronJob controller runs, so a CronJob creates no Jobs
+(simplification).
 
 >>> job = Job(metadata={"name": "pi"}, spec={"template": {"spec": {"restartPolicy": "Never",
 ...     "containers": [{"name": "pi", "image": "perl"}]}}})

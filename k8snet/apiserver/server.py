@@ -747,8 +747,8 @@ class APIServer:
 
         Pods are deleted gracefully, as upstream: the API server sets ``deletionTimestamp`` to *now + grace
         period* (``terminationGracePeriodSeconds`` unless ``grace_period_seconds`` is given) and the kubelet
-        removes the pod once that time has passed. A pod never scheduled, or a grace period of 0, is removed
-        at once. Deleting a Service releases its ClusterIPs and NodePorts. Deleting a Namespace removes
+        removes the pod once that time has passed. A pod never scheduled, a pod that has finished (Succeeded or
+        Failed), or a grace period of 0, is removed at once. Deleting a Service releases its ClusterIPs and NodePorts. Deleting a Namespace removes
         everything in it at once (simplification: no ``Terminating`` phase); ``default``, ``kube-system`` and
         ``kube-public`` may not be deleted (:class:`~k8snet.errors.ForbiddenError`, as NamespaceLifecycle
         admission answers).
@@ -782,6 +782,8 @@ class APIServer:
                     grace = 30 if grace is None else grace
                 if old.metadata.deletionTimestamp is not None and grace_period_seconds is None:
                     return old  # already terminating
+                if old.status is not None and old.status.phase in ("Succeeded", "Failed"):
+                    grace = 0  # CheckGracefulDelete: "if the pod is already terminated, delete immediately"
                 if grace < 0:  # podStrategy.CheckGracefulDelete: "if period < 0 { period = 1 }"
                     grace = 1
                 if grace > 0 and old.spec is not None and old.spec.nodeName:

@@ -426,7 +426,7 @@ class GarbageCollector(QueueController):
     were when it began (an owner it deletes itself is gone for the next pass).
     """
 
-    KINDS = ("ReplicaSet", "Pod", "EndpointSlice", "Endpoints")
+    KINDS = ("ReplicaSet", "Pod", "EndpointSlice", "Endpoints", "ControllerRevision")
 
     def __init__(self, api: Any):
         super().__init__(api)

@@ -55,6 +55,7 @@ from k8snet.errors import K8snetError, NotFoundError
 __all__ = [
     "DeploymentController",
     "ReplicaSetController",
+    "ReplicationManager",
     "compute_hash",
     "safe_encode",
     "deletion_rank",
@@ -72,7 +73,10 @@ SLOW_START_INITIAL_BATCH_SIZE = 1
 
 
 def slow_start_batch(
-    count: int, initial_batch_size: int, fn: Callable[[], K8snetError | None]
+    count: int,
+    initial_batch_size: int,
+    fn: Callable[[], K8snetError | None],
+    max_batch: int | None = None,
 ) -> tuple[int, K8snetError | None]:
     """``slowStartBatch`` (``replica_set.go``): call ``fn`` ``count`` times in batches of ``initial_batch_size``,
     then twice as many, and so on; after a batch with a failure the remaining batches are skipped. Returns the
@@ -98,6 +102,8 @@ def slow_start_batch(
             return successes, errors[0]
         remaining -= batch
         batch = min(2 * batch, remaining)
+        if max_batch is not None:
+            batch = min(batch, max_batch)  # the StatefulSet's slowStartBatch caps a batch at MaxBatchSize
     return successes, None
 
 
@@ -237,7 +243,7 @@ def _owner_key(store: Any, obj: Any, kind: str) -> tuple[str, str] | None:
 
 
 def set_replica_set_condition(
-    conditions: list[Any], type_: str, status: str, reason: str, message: str, now: Any
+    conditions: list[Any], type_: str, status: str, reason: str, message: str, now: Any, cls: Any = None
 ) -> list[Any]:
     """``SetCondition`` (``replica_set_utils.go``): an existing condition with the same status and reason is
     kept; otherwise the new one replaces it at the end. Returns the new list.
@@ -253,7 +259,7 @@ def set_replica_set_condition(
     prev = next((c for c in conditions if c.type == type_), None)
     if prev is not None and prev.status == status and prev.reason == reason:
         return conditions
-    cond = ReplicaSetCondition(
+    cond = (cls or ReplicaSetCondition)(
         type=type_, status=status, lastTransitionTime=now, reason=reason, message=message
     )
     return [c for c in conditions if c.type != type_] + [cond]
@@ -308,6 +314,8 @@ class ReplicaSetController(QueueController):
     """
 
     primary_kind = "ReplicaSet"
+    #: The event source (``replicaset-controller``; the ReplicationController's is ``replication-controller``).
+    component = "replicaset-controller"
 
     def __init__(self, api: Any, events: EventRecorder, burst_replicas: int = BURST_REPLICAS):
         super().__init__(api)
@@ -319,7 +327,7 @@ class ReplicaSetController(QueueController):
     def register(self, informers: Any) -> None:
         self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
         self.watch(
-            "ReplicaSet",
+            self.primary_kind,
             add=self._enqueue_rs,
             update=lambda old, new: self._enqueue_rs(new),
             delete=self._enqueue_rs,
@@ -330,7 +338,7 @@ class ReplicaSetController(QueueController):
         self.enqueue(object_key(rs))
 
     def _pod_changed(self, pod: Any) -> None:
-        key = _owner_key(self.api.store, pod, "ReplicaSet")
+        key = _owner_key(self.api.store, pod, self.primary_kind)
         if key is not None:
             self.enqueue(key)
 
@@ -348,8 +356,18 @@ class ReplicaSetController(QueueController):
             and ref.uid == rs.metadata.uid
         ]
 
+    def _status(self, **fields: Any) -> Any:
+        from k8snet.api.apps_v1 import ReplicaSetStatus
+
+        return ReplicaSetStatus(**fields)
+
+    def _condition_class(self) -> Any:
+        from k8snet.api.apps_v1 import ReplicaSetCondition
+
+        return ReplicaSetCondition
+
     def sync_key(self, key: Any) -> None:
-        rs = self.informer("ReplicaSet").get(*key)
+        rs = self.informer(self.primary_kind).get(*key)
         if rs is not None:
             self.sync_one(rs)
 
@@ -372,7 +390,7 @@ class ReplicaSetController(QueueController):
             raise manage_err  # syncReplicaSet returns manageReplicasErr: the key is retried with back-off
         # syncReplicaSet: "Resync the ReplicaSet after MinReadySeconds as a last line of defense to guard against
         # clock-skew": every replica Ready but not all available yet
-        live = self.api.store.read("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        live = self.api.store.read(self.primary_kind, rs.metadata.name, rs.metadata.namespace)
         min_ready = (live.spec.minReadySeconds or 0) if live is not None else 0
         if min_ready > 0 and live.status is not None:
             want = live.spec.replicas or 0
@@ -405,11 +423,11 @@ class ReplicaSetController(QueueController):
                 "Warning",
                 "FailedCreate",
                 f"Error creating: {status_message(err)}",
-                "replicaset-controller",
+                self.component,
             )
             return err
         self.events.event(
-            rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", "replicaset-controller"
+            rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", self.component
         )
         return None
 
@@ -435,19 +453,17 @@ class ReplicaSetController(QueueController):
                     "Warning",
                     "FailedDelete",
                     f"Error deleting: {status_message(err)}",
-                    "replicaset-controller",
+                    self.component,
                 )
                 first_err = first_err or err
                 continue
             self.events.event(
-                rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}", "replicaset-controller"
+                rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}", self.component
             )
         return first_err
 
     def _update_status(self, rs: Any, active_before: int = 0, manage_err: Exception | None = None) -> None:
-        from k8snet.api.apps_v1 import ReplicaSetStatus
-
-        rs = self.api.store.read("ReplicaSet", rs.metadata.name, rs.metadata.namespace)
+        rs = self.api.store.read(self.primary_kind, rs.metadata.name, rs.metadata.namespace)
         if rs is None:
             return
         owned = self._pods_of(rs)
@@ -468,11 +484,17 @@ class ReplicaSetController(QueueController):
             diff = active_before - (rs.spec.replicas or 0)
             reason = "FailedCreate" if diff < 0 else "FailedDelete" if diff > 0 else ""
             conditions = set_replica_set_condition(
-                conditions, "ReplicaFailure", "True", reason, status_message(manage_err), self.clock.now()
+                conditions,
+                "ReplicaFailure",
+                "True",
+                reason,
+                status_message(manage_err),
+                self.clock.now(),
+                self._condition_class(),
             )
         elif manage_err is None and failure is not None:
             conditions = [c for c in conditions if c.type != "ReplicaFailure"]
-        status = ReplicaSetStatus(
+        status = self._status(
             replicas=len(active),
             fullyLabeledReplicas=fully,
             readyReplicas=ready,
@@ -483,6 +505,45 @@ class ReplicaSetController(QueueController):
         )
         if rs.status is None or rs.status != status:
             self.api.store.put(rs.model_copy(update={"status": status}), owned=True)
+
+
+class ReplicationManager(ReplicaSetController):
+    """The ReplicationController's controller (``pkg/controller/replication``): upstream runs the ReplicaSet
+    controller's code on ReplicationControllers converted to ReplicaSets (``replication_controller.go``), so here
+    it is the same class with the core/v1 kind, its status type (no ``terminatingReplicas``) and the event source
+    ``replication-controller``. Pods are ``<rc>-<5 characters>``; the events are the ReplicaSet's
+    (``SuccessfulCreate`` "Created pod: <name>").
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.apply('''
+    ... apiVersion: v1
+    ... kind: ReplicationController
+    ... metadata: {name: nginx}
+    ... spec:
+    ...   replicas: 2
+    ...   template:
+    ...     metadata: {labels: {app: nginx}}
+    ...     spec: {containers: [{name: nginx, image: nginx}]}
+    ... ''')
+    >>> print(c.kubectl("get rc"), end="")
+    NAME    DESIRED   CURRENT   READY   AGE
+    nginx   2         2         2       0s
+    """
+
+    primary_kind = "ReplicationController"
+    component = "replication-controller"
+
+    def _status(self, **fields: Any) -> Any:
+        from k8snet.api.core_v1 import ReplicationControllerStatus
+
+        fields.pop("terminatingReplicas", None)
+        return ReplicationControllerStatus(**fields)
+
+    def _condition_class(self) -> Any:
+        from k8snet.api.core_v1 import ReplicationControllerCondition
+
+        return ReplicationControllerCondition
 
 
 class DeploymentController(QueueController):

@@ -1,7 +1,8 @@
 """Scheduler and kubelet stand-ins: bind pods to nodes, give them IPs, run them, end them.
 
 **Scheduling** (kube-scheduler, reduced): a pending pod goes to a Ready, schedulable node whose taints it
-tolerates (``NoSchedule``/``NoExecute``) and whose labels match its ``nodeSelector``; among those, the node
+tolerates (``NoSchedule``/``NoExecute``), whose labels match its ``nodeSelector`` and which satisfies its required
+node affinity (:func:`node_affinity_matches`; a DaemonSet Pod names its node that way); among those, the node
 running the fewest pods wins, ties broken by node name. Upstream scores with many plugins (spreading,
 resources, affinity); "least pods, then name" is a deterministic stand-in for its default spreading. A node
 holds at most ``status.allocatable.pods`` pods (kubelet's ``maxPods``, 110 by default; NodeResourcesFit counts
@@ -68,6 +69,7 @@ __all__ = [
     "Kubelet",
     "ExecResult",
     "tolerates",
+    "node_affinity_matches",
     "from_services",
     "service_env_map",
     "expand",
@@ -92,6 +94,63 @@ def tolerates(tolerations: list[Any] | None, taint: Any) -> bool:
             return True
         if op == "Equal" and key == taint.key and (t.get("value") or "") == (taint.value or ""):
             return True
+    return False
+
+
+def node_affinity_matches(affinity: dict | None, node: Any) -> bool:
+    """Whether ``node`` satisfies a Pod's required node affinity (``requiredDuringSchedulingIgnoredDuringExecution``,
+    as ``component-helpers/scheduling/corev1/nodeaffinity`` matches it): the terms are ORed, the requirements of
+    a term ANDed; ``matchExpressions`` test the node's labels (``In``, ``NotIn``, ``Exists``, ``DoesNotExist``,
+    ``Gt``, ``Lt``), ``matchFields`` its ``metadata.name``; a term with no requirement matches nothing. No
+    required affinity matches every node.
+
+    >>> from k8snet.api.core_v1 import Node
+    >>> node = Node(metadata={"name": "kind-worker", "labels": {"zone": "a"}})
+    >>> term = lambda **r: {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution":
+    ...     {"nodeSelectorTerms": [r]}}}
+    >>> node_affinity_matches(None, node)
+    True
+    >>> node_affinity_matches(term(matchFields=[{"key": "metadata.name", "operator": "In", "values": ["kind-worker"]}]), node)
+    True
+    >>> node_affinity_matches(term(matchExpressions=[{"key": "zone", "operator": "NotIn", "values": ["a"]}]), node)
+    False
+    """
+    required = ((affinity or {}).get("nodeAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution"
+    )
+    if not required:
+        return True
+    labels = node.metadata.labels or {}
+    fields = {"metadata.name": node.metadata.name}
+    for term in required.get("nodeSelectorTerms") or []:
+        exprs = term.get("matchExpressions") or []
+        match_fields = term.get("matchFields") or []
+        if not exprs and not match_fields:
+            continue
+        if all(_requirement_matches(r, labels) for r in exprs) and all(
+            _requirement_matches(r, fields) for r in match_fields
+        ):
+            return True
+    return False
+
+
+def _requirement_matches(req: dict, values: dict[str, str]) -> bool:
+    key, op, want = req.get("key"), req.get("operator"), req.get("values") or []
+    have = values.get(key) if key is not None else None
+    if op == "In":
+        return have is not None and have in want
+    if op == "NotIn":
+        return have is None or have not in want
+    if op == "Exists":
+        return have is not None
+    if op == "DoesNotExist":
+        return have is None
+    if op in ("Gt", "Lt") and have is not None and len(want) == 1:
+        try:
+            a, b = int(have), int(want[0])
+        except ValueError:
+            return False
+        return a > b if op == "Gt" else a < b
     return False
 
 
@@ -373,12 +432,87 @@ class Kubelet(QueueController):
         self._env: dict[tuple[str, str, str], dict[str, list[tuple[str, str]]]] = {}
         # the Services a namespace's Pods see, shared by every Pod started while none of them changes
         self._service_snapshots: dict[str, tuple[Any, ...]] = {}
+        #: Simulated seconds after which a running Job Pod's containers exit with code 0 (None: they run until
+        #: :meth:`finish` ends them). A Job's Pods have no natural end in the model; this gives them one.
+        self.job_pod_seconds: float | None = None
+        self._finish_at: dict[tuple[str, str, str], Any] = {}  # (ns, name, uid) -> when the Job Pod finishes
 
     # -- lesson hooks ------------------------------------------------------------------------------------
     def set_ready(self, name: str, ready: bool, namespace: str = "default") -> None:
         """Make a pod's readiness probe pass (True) or fail (False) from now on."""
         self.ready_overrides[(namespace, name)] = ready
         self.enqueue((namespace, name))
+
+    def finish(self, name: str, exit_code: int = 0, namespace: str = "default") -> Any:
+        """End a running Pod's containers with ``exit_code``, as when its program exits (the model runs no
+        program, so a Job's Pod ends only this way or after :attr:`job_pod_seconds`). Exit code 0: the Pod is
+        ``Succeeded`` (kubectl shows ``Completed``); otherwise ``Failed`` (``Error``). Only a Pod whose
+        ``restartPolicy`` is ``Never`` or ``OnFailure`` ends for good; with ``Always`` (or ``OnFailure`` and a
+        non-zero code) the kubelet would restart the container, which is not modelled, so it is refused.
+
+        Raises :class:`~k8snet.errors.NotFoundError` for a missing Pod and
+        :class:`~k8snet.errors.K8snetError` for a Pod that is not running or would restart."""
+        from k8snet.errors import NotFoundError
+
+        pod = self.api.store.read("Pod", name, namespace)
+        if pod is None:
+            raise NotFoundError("pods", name)
+        if not (pod.status and pod.status.phase == "Running"):
+            phase = pod.status.phase if pod.status else "Pending"
+            raise K8snetError(f'pod "{name}" is not running (phase {phase}): only a running Pod can finish')
+        policy = (pod.spec.restartPolicy if pod.spec else None) or "Always"
+        if policy == "Always" or (policy == "OnFailure" and exit_code != 0):
+            raise K8snetError(
+                f'pod "{name}" has restartPolicy {policy}: the kubelet would restart its container '
+                "(restarts are not modelled), so it does not finish"
+            )
+        return self._finish(pod, exit_code)
+
+    def _finish(self, pod: Any, exit_code: int) -> Any:
+        """The status a kubelet reports for a Pod whose containers have all terminated
+        (``generateAPIPodStatus``: phase Succeeded/Failed, ``Ready``/``ContainersReady`` False with reason
+        ``PodCompleted``, each container ``terminated`` with reason ``Completed`` or ``Error``)."""
+        from k8snet.api.core_v1 import PodCondition
+
+        now = self.clock.now()
+        st = pod.status.model_copy()
+        st.phase = "Succeeded" if exit_code == 0 else "Failed"
+        old = {c.type: c for c in st.conditions or []}
+
+        def cond(type_: str, status: str, reason: str | None) -> Any:
+            prev = old.get(type_)
+            ltt = prev.lastTransitionTime if prev is not None and prev.status == status else now
+            return PodCondition(type=type_, status=status, lastTransitionTime=ltt, reason=reason)
+
+        st.conditions = [
+            cond("PodReadyToStartContainers", "False", None),
+            cond("Initialized", "True", "PodCompleted"),
+            cond("Ready", "False", "PodCompleted"),
+            cond("ContainersReady", "False", "PodCompleted"),
+            old.get("PodScheduled") or cond("PodScheduled", "True", None),
+        ]
+        st.containerStatuses = [
+            cs.model_copy(
+                update={
+                    "ready": False,
+                    "started": False,
+                    "state": {
+                        "terminated": {
+                            "containerID": cs.containerID,
+                            "exitCode": exit_code,
+                            "finishedAt": _fmt(now),
+                            "reason": "Completed" if exit_code == 0 else "Error",
+                            "startedAt": ((cs.state or {}).get("running") or {}).get("startedAt"),
+                        }
+                    },
+                }
+            )
+            for cs in st.containerStatuses or []
+        ] or st.containerStatuses
+        self._finish_at.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+        stored = self.api.store.put(pod.model_copy(update={"status": st}), owned=True)
+        self.started.pop((pod.metadata.namespace, pod.metadata.name, pod.metadata.uid), None)
+        return stored
 
     # -- informers ---------------------------------------------------------------------------------------
     def register(self, informers: Any) -> None:
@@ -438,10 +572,11 @@ class Kubelet(QueueController):
             self.enqueue(key)
 
     def _track_ip(self, pod: Any, delta: int) -> None:
-        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it
+        # the addresses host-local has handed out on a node: the pod IPs (of every family) of the pods bound to it;
+        # a finished Pod's sandbox is torn down (CNI DEL) and its address is free again, though its status keeps it
         node = pod.spec.nodeName if pod.spec else None
         status = pod.status
-        if not (node and status and status.podIP):
+        if not (node and status and status.podIP) or is_pod_terminal(pod):
             return
         ips = self._ips.setdefault(node, {})
         for ip in [p.ip for p in status.podIPs or []] or [status.podIP]:
@@ -553,17 +688,44 @@ class Kubelet(QueueController):
                 continue
             if pod.spec and pod.spec.nodeName and pod.spec.nodeName in nodes and not is_pod_terminal(pod):
                 self._run(pod, nodes[pod.spec.nodeName])
+                self._finish_job_pod(pods.get(*key), now)
+
+    def _finish_job_pod(self, pod: Any, now: Any) -> None:
+        """With :attr:`job_pod_seconds`, a running Pod a Job owns exits with code 0 that long after it started."""
+        if self.job_pod_seconds is None or pod is None or not (pod.status and pod.status.phase == "Running"):
+            return
+        if pod.metadata.deletionTimestamp is not None or not any(
+            ref.kind == "Job" and ref.controller for ref in pod.metadata.ownerReferences or []
+        ):
+            return
+        key = (pod.metadata.namespace, pod.metadata.name, pod.metadata.uid)
+        at = self._finish_at.get(key)
+        if at is None:
+            from datetime import timedelta
+
+            at = self._finish_at[key] = pod.status.startTime + timedelta(seconds=self.job_pod_seconds)
+        if at <= now:
+            self._finish(pod, 0)
+        else:
+            self.queue.add_after(object_key(pod), (at - now).total_seconds())
 
     def _feasible(self, pod: Any, nodes: dict[str, Any]) -> list[str]:
         spec = pod.spec
         tolerations = [t if isinstance(t, dict) else t.model_dump() for t in spec.tolerations or []]
-        signature = (repr(tolerations), tuple(sorted((spec.nodeSelector or {}).items())))
+        signature = (
+            repr(tolerations),
+            tuple(sorted((spec.nodeSelector or {}).items())),
+            repr(spec.affinity) if spec.affinity else "",
+        )
         feasible = self._feasible_cache.get(signature)
         if feasible is not None:
             return feasible
         feasible = []
         for name, node in sorted(nodes.items()):
-            if not _node_ready(node) or (node.spec and node.spec.unschedulable):
+            if not _node_ready(node):
+                continue
+            # the NodeUnschedulable plugin: a cordoned node takes only Pods tolerating its taint (DaemonSet Pods)
+            if node.spec and node.spec.unschedulable and not tolerates(spec.tolerations, _UNSCHEDULABLE):
                 continue
             taints = [
                 t
@@ -574,6 +736,8 @@ class Kubelet(QueueController):
                 continue
             labels = node.metadata.labels or {}
             if any(labels.get(k) != v for k, v in (spec.nodeSelector or {}).items()):
+                continue
+            if not node_affinity_matches(spec.affinity, node):
                 continue
             feasible.append(name)
         self._feasible_cache[signature] = feasible
@@ -844,9 +1008,10 @@ def _filter_reason(pod: Any, node: Any, pods_on_node: int) -> tuple[str, bool]:
     ``node.kubernetes.io/not-ready:NoSchedule``), NodeAffinity (``node(s) didn't match Pod's node
     affinity/selector``), NodeResourcesFit (``Too many pods``, the only one preemption could resolve). ``("",
     True)`` when the node fits."""
-    # as Kubelet._feasible decides (which takes no toleration for unschedulable or NotReady nodes)
+    # as Kubelet._feasible decides (which takes no toleration for NotReady nodes; a cordoned node takes Pods that
+    # tolerate node.kubernetes.io/unschedulable, as the NodeUnschedulable plugin does)
     spec = node.spec
-    if spec and spec.unschedulable:
+    if spec and spec.unschedulable and not tolerates(pod.spec.tolerations, _UNSCHEDULABLE):
         return "node(s) were unschedulable", False
     if not _node_ready(node):
         return "node(s) had untolerated taint {node.kubernetes.io/not-ready: }", False
@@ -855,7 +1020,9 @@ def _filter_reason(pod: Any, node: Any, pods_on_node: int) -> tuple[str, bool]:
         if not tolerates(pod.spec.tolerations, taint):
             return f"node(s) had untolerated taint {{{taint.key}: {taint.value or ''}}}", False
     labels = node.metadata.labels or {}
-    if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()):
+    if any(labels.get(k) != v for k, v in (pod.spec.nodeSelector or {}).items()) or not node_affinity_matches(
+        pod.spec.affinity, node
+    ):
         return "node(s) didn't match Pod's node affinity/selector", False
     if pods_on_node + 1 > allowed_pod_number(node):
         return "Too many pods", True
@@ -913,6 +1080,17 @@ def _node_ips(node: Any) -> list[str]:
                 seen.add(version)
                 out.append(a.address)
     return out
+
+
+@dataclass(frozen=True)
+class _Taint:
+    key: str
+    effect: str
+    value: str | None = None
+
+
+#: ``node.kubernetes.io/unschedulable:NoSchedule``, what the NodeUnschedulable plugin checks a cordoned node with
+_UNSCHEDULABLE = _Taint("node.kubernetes.io/unschedulable", "NoSchedule")
 
 
 def _node_ready(node: Any) -> bool:

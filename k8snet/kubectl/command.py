@@ -1399,9 +1399,10 @@ def check_scale_counts(replicas: int, current: int = -1) -> None:
         raise KubectlError("error: The --current-replicas must specify an integer of -1 or greater")
 
 
-#: The kinds whose scale subresource k8snet serves (``apps/v1`` Deployments and ReplicaSets); kubectl's scale
-#: request for any other kind gets the API server's 404 for the missing subresource.
-SCALABLE_KINDS = ("Deployment", "ReplicaSet")
+#: The kinds whose scale subresource k8snet serves (``apps/v1`` Deployments, ReplicaSets and StatefulSets, core/v1
+#: ReplicationControllers, as the registries do); kubectl's scale request for any other kind gets the API server's
+#: 404 for the missing subresource.
+SCALABLE_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 
 
 def scale(

@@ -49,11 +49,14 @@ from k8snet.apiserver.server import APIServer
 from k8snet.apiserver.store import Store
 from k8snet.clock import DEFAULT_START, SimClock
 from k8snet.controllers import EventRecorder, GarbageCollector, QueueController, WorkBudget
-from k8snet.controllers.deployment import DeploymentController, ReplicaSetController
+from k8snet.controllers.daemon import DaemonSetController
+from k8snet.controllers.deployment import DeploymentController, ReplicaSetController, ReplicationManager
 from k8snet.controllers.endpoints import EndpointsController, EndpointSliceMirroringController
 from k8snet.controllers.endpointslice import EndpointSliceController
 from k8snet.controllers.informers import SharedInformerFactory
+from k8snet.controllers.job import JobController
 from k8snet.controllers.kubelet import Kubelet
+from k8snet.controllers.statefulset import StatefulSetController
 from k8snet.errors import ConfigError, K8snetError
 from k8snet.kubectl.apply import apply_documents, apply_one_object, create_documents
 from k8snet.kubectl.command import KubectlCluster, KubectlOutput, run
@@ -145,6 +148,10 @@ class Cluster(KubectlCluster):
             GarbageCollector(self.api),
             DeploymentController(self.api, self.recorder),
             ReplicaSetController(self.api, self.recorder),
+            ReplicationManager(self.api, self.recorder),
+            StatefulSetController(self.api, self.recorder),
+            DaemonSetController(self.api, self.recorder),
+            JobController(self.api, self.recorder),
             self.kubelet,
             EndpointsController(self.api, self.recorder),
             EndpointSliceController(self.api, recorder=self.recorder),
@@ -376,6 +383,15 @@ class Cluster(KubectlCluster):
         _check_arg("set_pod_ready", "ready", ready, bool)
         self.api.get("Pod", name, namespace)
         self.kubelet.set_ready(name, ready, namespace)
+        self.reconcile()
+        return self.api.get("Pod", name, namespace)
+
+    def finish_pod(self, name: str, exit_code: int = 0, namespace: str = "default") -> Any:
+        """End a running Pod's containers with ``exit_code`` (0: ``Succeeded``), as when its program exits; the
+        way a Job's Pod ends in the model (:meth:`k8snet.controllers.kubelet.Kubelet.finish`). Returns the Pod."""
+        _check_args("finish_pod", name=name, namespace=namespace)
+        _check_arg("finish_pod", "exit_code", exit_code, int)
+        self.kubelet.finish(name, exit_code, namespace)
         self.reconcile()
         return self.api.get("Pod", name, namespace)
 

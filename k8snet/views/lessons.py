@@ -323,11 +323,16 @@ def headless_dns_diagram(
     client: str | None = None,
     dns_ip: str = "10.96.0.10",
     cluster_domain: str = "cluster.local",
+    hostname: str | None = None,
 ):
     """What a client of a headless Service does: (1) it asks CoreDNS for the Service's name, (2) CoreDNS
     answers with one A record per ready endpoint (it builds them from the EndpointSlice), (3) the client
     connects to one of those Pod IPs itself. The Service is on no packet's path: kube-proxy writes no rule for
     it, so it is drawn beside CoreDNS, as the source of its records.
+
+    With ``hostname`` (a StatefulSet Pod's name), the client asks for that one Pod's name,
+    ``<hostname>.<service>.<namespace>.svc.<domain>``, and CoreDNS answers with the address of the ready endpoint
+    carrying that hostname; each Pod is labelled with its own DNS name.
 
     >>> st = scaled_states("nginx").by_replicas[2]
     >>> g = headless_dns_diagram(st.service("headless-svc"), st.pods_of({"app": "nginx"}), st.slices_of("headless-svc"))
@@ -338,6 +343,10 @@ def headless_dns_diagram(
     client = _("client Pod") if client is None else client
     name = f"{service.metadata.name}.{service.metadata.namespace or 'default'}.svc.{cluster_domain}"
     ready = _ready_addresses(slices)
+    answered = ready
+    if hostname is not None:
+        name = f"{hostname}.{name}"
+        answered = _ready_addresses(slices, hostname)  # only the endpoint with that hostname
     ports = [p.port for p in service.spec.ports or []] or [80]
     g.node("client", client, fillcolor="white")
     g.node("dns", f"CoreDNS\nkube-dns {dns_ip}", fillcolor=COLORS["dns"])
@@ -349,16 +358,24 @@ def headless_dns_diagram(
         fillcolor=COLORS["service"],
     )
     g.edge("client", "dns", label=f"1. A? {name}")
-    answer = "\n".join(f"A {a}" for a in ready) if ready else _("no A records")
-    g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if ready else _RED_EDGE)
+    answer = "\n".join(f"A {a}" for a in answered) if answered else _("no A records")
+    g.edge("dns", "client", label=f"2. {answer}", color="#2e7d32" if answered else _RED_EDGE)
     g.edge(sid, "dns", label=_("records from\nits EndpointSlice"), style="dotted", arrowhead="none")
     with g.subgraph(name="cluster_pods") as sub:
         sub.attr(label=_("Pods (their own IPs)"), style="rounded", color="#99aabb", fontsize="10")
         for pod in pods:
             pip = pod.status.podIP if pod.status else ""
             fill = COLORS["pod"] if pip in ready else COLORS["pod_not_ready"]
-            sub.node(_gid("pod", pod.metadata.name), f"{pod.metadata.name}\n{pip}", fillcolor=fill)
-    chosen = next((p for p in pods if p.status and p.status.podIP in ready), None)
+            label = f"{pod.metadata.name}\n{pip}"
+            if (
+                hostname is not None
+                and pod.spec
+                and pod.spec.hostname
+                and pod.spec.subdomain == service.metadata.name
+            ):
+                label = f"{pod.metadata.name}\n{pod.spec.hostname}.{service.metadata.name}\n{pip}"
+            sub.node(_gid("pod", pod.metadata.name), label, fillcolor=fill)
+    chosen = next((p for p in pods if p.status and p.status.podIP in answered), None)
     if chosen is not None:
         g.edge(
             "client",
@@ -479,12 +496,13 @@ def _apply_knobs(
     return st, pods, slices
 
 
-def _ready_addresses(slices: Sequence[Any]) -> list[str]:
+def _ready_addresses(slices: Sequence[Any], hostname: str | None = None) -> list[str]:
     return [
         a
         for sl in slices
         for ep in sl.endpoints or []
-        if ep.conditions is None or ep.conditions.ready is not False
+        if (ep.conditions is None or ep.conditions.ready is not False)
+        and (hostname is None or ep.hostname == hostname)
         for a in ep.addresses
     ]
 
