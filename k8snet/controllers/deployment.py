@@ -61,10 +61,28 @@ __all__ = [
     "deletion_rank",
     "slow_start_batch",
     "BURST_REPLICAS",
+    "max_revision",
+    "set_new_replica_set_annotations",
 ]
 
 POD_TEMPLATE_HASH = "pod-template-hash"
 REVISION = "deployment.kubernetes.io/revision"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"
+MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
+#: sync.go: the longest ``revision-history`` annotation the controller writes.
+MAX_REV_HISTORY_LENGTH_IN_CHARS = 2000
+#: deployment_util.go ``annotationsToSkip``: what a Deployment's annotations never give its ReplicaSets.
+ANNOTATIONS_TO_SKIP = frozenset(
+    {
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION,
+        REVISION_HISTORY,
+        DESIRED_REPLICAS,
+        MAX_REPLICAS,
+        "deprecated.deployment.rollback.to",
+    }
+)
 #: ``replicaset.BurstReplicas`` (``pkg/controller/replicaset/replica_set.go``): "A ReplicaSet is temporarily
 #: suspended after creating/deleting these many replicas"; kube-controller-manager passes it to the controller.
 BURST_REPLICAS = 500
@@ -147,6 +165,84 @@ def _scaled(value: Any, total: int, round_up: bool) -> int:
     pct = int(str(value).rstrip("%"))
     v = pct * total / 100
     return math.ceil(v) if round_up else math.floor(v)
+
+
+def max_revision(replica_sets: list[Any]) -> int:
+    """deployment_util.go ``MaxRevision``: the highest ``deployment.kubernetes.io/revision`` (unparsable: 0).
+
+    >>> from types import SimpleNamespace as NS
+    >>> max_revision([NS(metadata=NS(annotations={REVISION: "2"})), NS(metadata=NS(annotations=None))])
+    2
+    """
+    best = 0
+    for rs in replica_sets:
+        try:
+            best = max(best, int((rs.metadata.annotations or {}).get(REVISION, "0")))
+        except ValueError:
+            pass
+    return best
+
+
+def set_new_replica_set_annotations(
+    dep: Any, annotations: dict[str, str], new_revision: int, exists: bool, max_surge: int
+) -> bool:
+    """deployment_util.go ``SetNewReplicaSetAnnotations``, on the new ReplicaSet's ``annotations`` (changed in
+    place): the Deployment's annotations except :data:`ANNOTATIONS_TO_SKIP` (``copyDeploymentAnnotationsToReplicaSet``:
+    so ``kubernetes.io/change-cause`` reaches ``kubectl rollout history``), the revision raised to ``new_revision``
+    (max of the old ReplicaSets' + 1) with the old one kept in ``revision-history`` when an existing ReplicaSet
+    becomes the new one again (a rollback), and, for a ReplicaSet about to be created, the desired and max replicas.
+    Returns whether anything changed.
+
+    >>> from types import SimpleNamespace as NS
+    >>> dep = NS(metadata=NS(annotations={"kubernetes.io/change-cause": "v2", "deployment.kubernetes.io/revision": "9"}),
+    ...          spec=NS(replicas=3))
+    >>> ann = {"deployment.kubernetes.io/revision": "1"}
+    >>> set_new_replica_set_annotations(dep, ann, 3, True, 1)
+    True
+    >>> sorted(ann.items())  # doctest: +NORMALIZE_WHITESPACE
+    [('deployment.kubernetes.io/revision', '3'), ('deployment.kubernetes.io/revision-history', '1'),
+     ('kubernetes.io/change-cause', 'v2')]
+    """
+    changed = False
+    for k, v in (dep.metadata.annotations or {}).items():
+        if k in ANNOTATIONS_TO_SKIP or annotations.get(k) == v:
+            continue
+        annotations[k] = v
+        changed = True
+    old_text = annotations.get(REVISION)
+    if old_text is None:
+        old = 0
+    else:
+        try:
+            old = int(old_text)
+        except ValueError:
+            return False  # "Updating replica set revision OldRevision not int"
+    if old < new_revision:
+        annotations[REVISION] = str(new_revision)
+        changed = True
+        if old_text is not None:
+            history = annotations.get(REVISION_HISTORY, "")
+            olds = history.split(",")
+            if not olds[0]:
+                annotations[REVISION_HISTORY] = old_text
+            else:
+                total = len(history) + len(old_text) + 1
+                start = 0
+                while total > MAX_REV_HISTORY_LENGTH_IN_CHARS and start < len(olds):
+                    total -= len(olds[start]) + 1
+                    start += 1
+                if total <= MAX_REV_HISTORY_LENGTH_IN_CHARS:
+                    annotations[REVISION_HISTORY] = ",".join([*olds[start:], old_text])
+    if not exists:
+        replicas = dep.spec.replicas or 0
+        for key, value in (
+            (DESIRED_REPLICAS, str(replicas)),
+            (MAX_REPLICAS, str(int32(replicas + max_surge))),
+        ):
+            if annotations.get(key) != value:
+                annotations[key] = value
+                changed = True
+    return changed
 
 
 def resolve_fenceposts(dep: Any) -> tuple[int, int]:
@@ -665,7 +761,9 @@ class DeploymentController(QueueController):
 
         if new_rs is None:
             h = compute_hash(tmpl, dep.status.collisionCount if dep.status else None)
-            revision = 1 + max([int((r.metadata.annotations or {}).get(REVISION, "0")) for r in rss] or [0])
+            revision = 1 + max_revision(old_rss)
+            new_annotations: dict[str, str] = {}
+            set_new_replica_set_annotations(dep, new_annotations, revision, False, surge)
             current = sum(r.spec.replicas or 0 for r in old_rss)
             if current == 0:
                 initial = replicas
@@ -680,11 +778,7 @@ class DeploymentController(QueueController):
                     "name": f"{dep.metadata.name}-{h}",
                     "namespace": dep.metadata.namespace,
                     "labels": dict(new_tmpl.metadata.labels),
-                    "annotations": {
-                        "deployment.kubernetes.io/desired-replicas": str(replicas),
-                        "deployment.kubernetes.io/max-replicas": str(int32(replicas + surge)),
-                        REVISION: str(revision),
-                    },
+                    "annotations": new_annotations,
                     "ownerReferences": [owner_reference(dep)],
                 },
                 spec={
@@ -704,6 +798,16 @@ class DeploymentController(QueueController):
                     "deployment-controller",
                 )
         else:
+            # getNewReplicaSet, existing new ReplicaSet: its annotations synced (a rollback raises its revision)
+            ann = dict(new_rs.metadata.annotations or {})
+            min_ready = dep.spec.minReadySeconds or 0
+            if set_new_replica_set_annotations(dep, ann, 1 + max_revision(old_rss), True, surge) or (
+                (new_rs.spec.minReadySeconds or 0) != min_ready
+            ):
+                updated = new_rs.model_copy(deep=True)
+                updated.metadata.annotations = ann
+                updated.spec.minReadySeconds = min_ready
+                new_rs = self.api.update(updated, shared=True)
             # reconcileNewReplicaSet
             cur = new_rs.spec.replicas or 0
             if cur > replicas:

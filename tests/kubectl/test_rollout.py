@@ -404,3 +404,53 @@ def test_rollout_in_another_namespace():
     assert c.kubectl("rollout status deployment/web -n shop") == 'deployment "web" successfully rolled out\n'
     with pytest.raises(KubectlError, match='deployments.apps "web" not found'):
         c.kubectl("rollout status deployment/web")
+
+
+def _web(image: str, cause: str) -> str:
+    return f"""
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {{kubernetes.io/change-cause: "{cause}"}}
+spec:
+  replicas: 2
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec: {{containers: [{{name: web, image: "{image}"}}]}}
+"""
+
+
+def test_history_shows_the_change_cause_each_replica_set_was_created_with():
+    # deployment_util.go copyDeploymentAnnotationsToReplicaSet: the Deployment's annotations (but the skipped
+    # ones: last-applied, revision, revision-history, desired/max replicas) go to its new ReplicaSet, and
+    # kubectl's history viewer reads kubernetes.io/change-cause from each ReplicaSet
+    c = Cluster()
+    c.kubectl("apply -f -", stdin=_web("nginx:1.27", "first"))
+    c.kubectl("apply -f -", stdin=_web("nginx:1.28", "upgrade to 1.28"))
+    assert c.kubectl("rollout history deployment/web") == (
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         first\n2         upgrade to 1.28\n\n"
+    )
+    for rs in c.replica_sets("default"):
+        ann = rs.metadata.annotations
+        assert "kubectl.kubernetes.io/last-applied-configuration" not in ann
+        assert ann["deployment.kubernetes.io/revision"] in ("1", "2")
+
+
+def test_going_back_to_an_old_template_raises_its_replica_sets_revision_and_keeps_the_old_one_in_history():
+    # getNewReplicaSet + SetNewReplicaSetAnnotations: the existing ReplicaSet of the template becomes the new one
+    # with revision max(old)+1, its former revision in deployment.kubernetes.io/revision-history
+    c = Cluster()
+    c.kubectl("apply -f -", stdin=_web("nginx:1.27", "one"))
+    c.kubectl("apply -f -", stdin=_web("nginx:1.28", "two"))
+    c.kubectl("apply -f -", stdin=_web("nginx:1.27", "back to one"))
+    by_image = {rs.spec.template.spec.containers[0].image: rs.metadata.annotations for rs in c.replica_sets()}
+    assert by_image["nginx:1.27"]["deployment.kubernetes.io/revision"] == "3"
+    assert by_image["nginx:1.27"]["deployment.kubernetes.io/revision-history"] == "1"
+    assert by_image["nginx:1.27"]["kubernetes.io/change-cause"] == "back to one"
+    assert by_image["nginx:1.28"]["deployment.kubernetes.io/revision"] == "2"
+    assert c.get("deployment", "web").metadata.annotations["deployment.kubernetes.io/revision"] == "3"
+    assert c.kubectl("rollout history deployment/web") == (
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         two\n3         back to one\n\n"
+    )
