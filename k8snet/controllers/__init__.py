@@ -51,6 +51,8 @@ __all__ = [
     "WorkBudget",
     "EventRecorder",
     "GarbageCollector",
+    "PodControl",
+    "pod_from_template",
     "is_pod_ready",
     "is_pod_terminal",
     "controller_of",
@@ -100,6 +102,46 @@ def owner_reference(owner: Any) -> Any:
         controller=True,
         blockOwnerDeletion=True,
     )
+
+
+def pod_from_template(
+    owner: Any, labels: dict[str, str] | None = None, spec: Any = None, name: str | None = None
+) -> Any:
+    """``GetPodFromTemplate`` (``pkg/controller/controller_utils.go``): a Pod for ``owner``'s
+    ``spec.template``: ``generateName: <owner>-``, the template's labels (``labels`` when the controller adds
+    its own: give the whole dict) and annotations, a controller ownerReference to ``owner``, and a copy of the
+    template's spec (or ``spec``, when the controller has changed a copy). ``name`` is set for controllers that
+    name their Pods (StatefulSet); otherwise the API server generates it.
+
+    >>> from types import SimpleNamespace as NS
+    >>> from k8snet.api.core_v1 import PodTemplateSpec
+    >>> tmpl = PodTemplateSpec.model_validate({"metadata": {"labels": {"app": "web"}},
+    ...                                        "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    >>> owner = NS(apiVersion="apps/v1", kind="ReplicaSet", metadata=NS(name="web-1", namespace="default",
+    ...            uid="u1"), spec=NS(template=tmpl))
+    >>> pod = pod_from_template(owner)
+    >>> pod.metadata.generateName, pod.metadata.labels, pod.metadata.ownerReferences[0].name
+    ('web-1-', {'app': 'web'}, 'web-1')
+    """
+    from k8snet.api.core_v1 import Pod
+    from k8snet.api.meta_v1 import ObjectMeta
+
+    tmpl = owner.spec.template
+    meta: dict[str, Any] = {
+        "generateName": f"{owner.metadata.name}-",
+        "namespace": owner.metadata.namespace,
+        "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}) if labels is None else labels,
+        "ownerReferences": [owner_reference(owner)],
+    }
+    if name is not None:
+        meta = {"name": name, **meta}
+    pod = Pod(
+        metadata=ObjectMeta.model_validate(meta),
+        spec=tmpl.spec.model_copy(deep=True) if spec is None else spec,
+    )
+    if tmpl.metadata and tmpl.metadata.annotations:
+        pod.metadata.annotations = dict(tmpl.metadata.annotations)
+    return pod
 
 
 def status_message(err: Exception) -> str:
@@ -251,6 +293,22 @@ class QueueController:
     def enqueue(self, key: Hashable) -> None:
         self.queue.add(key)
 
+    def enqueue_controller_of(self, obj: Any, kind: str | None = None) -> None:
+        """Queue the stored object of ``kind`` (default :attr:`primary_kind`) that ``obj``'s controller
+        ownerReference points at, found by uid (``resolveControllerRef``); nothing if there is none."""
+        kind = kind or self.primary_kind
+        ref = controller_of(obj)
+        if ref is None or ref.kind != kind:
+            return
+        key = self.api.store.key_for_uid(ref.uid)
+        if key is not None and key[0] == kind:
+            self.enqueue((key[1], key[2]))
+
+    def enqueue_controllers_of(self, old: Any, new: Any) -> None:
+        """An update handler: the controllers of both versions (an ownerReference may have changed)."""
+        self.enqueue_controller_of(old)
+        self.enqueue_controller_of(new)
+
     def pending(self) -> bool:
         """Whether a pass has work (delayed keys whose time has come are queued first)."""
         self.queue.tick()
@@ -395,6 +453,64 @@ class EventRecorder:
 _AGGREGATE_INDEX = "aggregate"
 #: ``validation.DNS1123SubdomainMaxLength``
 _MAX_NAME_LENGTH = 253
+
+
+class PodControl:
+    """``RealPodControl`` (``pkg/controller/controller_utils.go``): a workload controller's Pod creates and
+    deletes, each recorded as an event on the owner by ``component``: ``SuccessfulCreate`` "Created pod: <name>",
+    ``SuccessfulDelete`` "Deleted pod: <name>", or the Warnings ``FailedCreate`` "Error creating: <error>" /
+    ``FailedDelete`` "Error deleting: <error>". A refusal is returned, never raised (the controller retries with
+    back-off); a Pod already gone is no error.
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> from k8snet.api.core_v1 import Pod
+    >>> c = Cluster(preset="minikube")
+    >>> owner = c.get("deployment", "coredns", "kube-system")
+    >>> control = PodControl(c.api, c.recorder, "demo-controller")
+    >>> pod = Pod.model_validate({"metadata": {"name": "p", "namespace": "kube-system"},
+    ...                           "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    >>> control.create_pod(owner, pod) is None, control.delete_pod(owner, pod) is None
+    (True, True)
+    >>> [e.message for e in c.events("kube-system", owner)][-2:]
+    ['Created pod: p', 'Deleted pod: p']
+    """
+
+    def __init__(self, api: Any, events: EventRecorder, component: str):
+        self.api = api
+        self.events = events
+        self.component = component
+
+    def create_pod(self, owner: Any, pod: Any) -> K8snetError | None:
+        """Create ``pod`` for ``owner``; the error if the API server refused it."""
+        try:
+            created = self.api.create(pod, shared=True)
+        except K8snetError as err:
+            self.events.event(
+                owner, "Warning", "FailedCreate", f"Error creating: {status_message(err)}", self.component
+            )
+            return err
+        self.events.event(
+            owner, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", self.component
+        )
+        return None
+
+    def delete_pod(self, owner: Any, pod: Any) -> K8snetError | None:
+        """Delete ``pod`` of ``owner``; the error if the API server refused it."""
+        from k8snet.errors import NotFoundError
+
+        try:
+            self.api.delete("Pod", pod.metadata.name, pod.metadata.namespace)
+        except NotFoundError:
+            return None
+        except K8snetError as err:
+            self.events.event(
+                owner, "Warning", "FailedDelete", f"Error deleting: {status_message(err)}", self.component
+            )
+            return err
+        self.events.event(
+            owner, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}", self.component
+        )
+        return None
 
 
 def _index_event_aggregate(ev: Any) -> list[Hashable]:

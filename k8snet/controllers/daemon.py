@@ -43,17 +43,18 @@ from typing import Any
 
 from k8snet.controllers import (
     EventRecorder,
+    PodControl,
     QueueController,
     controller_of,
     is_pod_ready,
     is_pod_terminal,
     owner_reference,
-    status_message,
+    pod_from_template,
 )
 from k8snet.controllers.deployment import compute_hash, slow_start_batch
 from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
 from k8snet.controllers.kubelet import node_affinity_matches, tolerates
-from k8snet.errors import AlreadyExistsError, K8snetError, NotFoundError
+from k8snet.errors import AlreadyExistsError, K8snetError
 
 __all__ = [
     "DaemonSetController",
@@ -224,6 +225,7 @@ class DaemonSetController(QueueController):
     def __init__(self, api: Any, events: EventRecorder, burst_replicas: int = BURST_REPLICAS):
         super().__init__(api)
         self.events = events
+        self.pod_control = PodControl(api, events, COMPONENT)
         self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
@@ -235,7 +237,12 @@ class DaemonSetController(QueueController):
             update=lambda old, new: self._enqueue_ds(new),
             delete=self._enqueue_ds,
         )
-        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Pod",
+            add=self.enqueue_controller_of,
+            update=self.enqueue_controllers_of,
+            delete=self.enqueue_controller_of,
+        )
         self.watch(
             "Node",
             add=self._node_changed,
@@ -245,18 +252,6 @@ class DaemonSetController(QueueController):
 
     def _enqueue_ds(self, ds: Any) -> None:
         self.enqueue(object_key(ds))
-
-    def _pod_changed(self, pod: Any) -> None:
-        ref = controller_of(pod)
-        if ref is None or ref.kind != "DaemonSet":
-            return
-        key = self.api.store.key_for_uid(ref.uid)
-        if key is not None and key[0] == "DaemonSet":
-            self.enqueue((key[1], key[2]))
-
-    def _pod_updated(self, old: Any, new: Any) -> None:
-        self._pod_changed(old)
-        self._pod_changed(new)
 
     def _node_changed(self, node: Any) -> None:
         for ds in self.informer("DaemonSet").list():
@@ -316,8 +311,6 @@ class DaemonSetController(QueueController):
 
     def _template_pod(self, ds: Any, hash_: str) -> Any:
         """``NewPod`` plus ``CreatePodTemplate``: the Pod a node would get, before its node affinity."""
-        from k8snet.api.core_v1 import Pod
-        from k8snet.api.meta_v1 import ObjectMeta
 
         tmpl = ds.spec.template
         labels = dict((tmpl.metadata.labels if tmpl.metadata else None) or {})
@@ -325,19 +318,7 @@ class DaemonSetController(QueueController):
         labels[TEMPLATE_GENERATION_LABEL] = str(ds.metadata.generation or 1)
         spec = tmpl.spec.model_copy(deep=True)
         add_or_update_daemon_pod_tolerations(spec)
-        pod = Pod(
-            metadata=ObjectMeta.model_validate(
-                {
-                    "generateName": f"{ds.metadata.name}-",
-                    "namespace": ds.metadata.namespace,
-                    "labels": labels,
-                    "ownerReferences": [owner_reference(ds)],
-                }
-            ),
-            spec=spec,
-        )
-        if tmpl.metadata and tmpl.metadata.annotations:
-            pod.metadata.annotations = dict(tmpl.metadata.annotations)
+        pod = pod_from_template(ds, labels=labels, spec=spec)
         return pod
 
     def sync_one(self, ds: Any) -> None:
@@ -406,30 +387,10 @@ class DaemonSetController(QueueController):
     def _create_pod(self, ds: Any, template_pod: Any, node_name: str) -> K8snetError | None:
         pod = template_pod.model_copy(deep=True)
         pod.spec.affinity = replace_daemon_set_pod_node_name_node_affinity(pod.spec.affinity, node_name)
-        try:
-            created = self.api.create(pod, shared=True)
-        except K8snetError as err:
-            self.events.event(
-                ds, "Warning", "FailedCreate", f"Error creating: {status_message(err)}", COMPONENT
-            )
-            return err
-        self.events.event(
-            ds, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", COMPONENT
-        )
-        return None
+        return self.pod_control.create_pod(ds, pod)
 
     def _delete_pod(self, ds: Any, pod: Any) -> K8snetError | None:
-        try:
-            self.api.delete("Pod", pod.metadata.name, pod.metadata.namespace)
-        except NotFoundError:
-            return None
-        except K8snetError as err:
-            self.events.event(
-                ds, "Warning", "FailedDelete", f"Error deleting: {status_message(err)}", COMPONENT
-            )
-            return err
-        self.events.event(ds, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}", COMPONENT)
-        return None
+        return self.pod_control.delete_pod(ds, pod)
 
     def _max_unavailable(self, ds: Any, desired: int) -> int:
         """``UnavailableCount``: ``maxUnavailable`` scaled to the desired number, rounded up."""

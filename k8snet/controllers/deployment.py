@@ -42,15 +42,17 @@ from k8snet.api.strconv import int32
 from k8snet.apiserver.naming import ALPHANUMS
 from k8snet.controllers import (
     EventRecorder,
+    PodControl,
     QueueController,
     controller_of,
     is_pod_ready,
     is_pod_terminal,
     owner_reference,
+    pod_from_template,
     status_message,
 )
 from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
-from k8snet.errors import K8snetError, NotFoundError
+from k8snet.errors import K8snetError
 
 __all__ = [
     "DeploymentController",
@@ -416,6 +418,7 @@ class ReplicaSetController(QueueController):
     def __init__(self, api: Any, events: EventRecorder, burst_replicas: int = BURST_REPLICAS):
         super().__init__(api)
         self.events = events
+        self.pod_control = PodControl(api, events, self.component)
         #: At most this many Pods are created or deleted per sync (kube-controller-manager passes
         #: ``replicaset.BurstReplicas``).
         self.burst_replicas = burst_replicas
@@ -428,19 +431,15 @@ class ReplicaSetController(QueueController):
             update=lambda old, new: self._enqueue_rs(new),
             delete=self._enqueue_rs,
         )
-        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Pod",
+            add=self.enqueue_controller_of,
+            update=self.enqueue_controllers_of,
+            delete=self.enqueue_controller_of,
+        )
 
     def _enqueue_rs(self, rs: Any) -> None:
         self.enqueue(object_key(rs))
-
-    def _pod_changed(self, pod: Any) -> None:
-        key = _owner_key(self.api.store, pod, self.primary_kind)
-        if key is not None:
-            self.enqueue(key)
-
-    def _pod_updated(self, old: Any, new: Any) -> None:
-        self._pod_changed(old)
-        self._pod_changed(new)
 
     def _pods_of(self, rs: Any) -> list[Any]:
         pods = self.informer("Pod").indexer.by_index(OWNER_INDEX, rs.metadata.uid)
@@ -494,38 +493,9 @@ class ReplicaSetController(QueueController):
                 self.queue.add_after(object_key(live), min_ready)
 
     def _create_pod(self, rs: Any) -> K8snetError | None:
-        """``RealPodControl.CreatePods`` (``controller_utils.go``): one Pod from the template, owned by ``rs``;
-        the event ``SuccessfulCreate``, or on a refusal the Warning ``FailedCreate`` "Error creating: <error>"
-        and the error."""
-        from k8snet.api.core_v1 import Pod
-
-        tmpl = rs.spec.template
-        pod = Pod(
-            metadata={
-                "generateName": f"{rs.metadata.name}-",
-                "namespace": rs.metadata.namespace,
-                "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
-                "ownerReferences": [owner_reference(rs)],
-            },
-            spec=tmpl.spec.model_copy(deep=True),
-        )
-        if tmpl.metadata and tmpl.metadata.annotations:
-            pod.metadata.annotations = dict(tmpl.metadata.annotations)
-        try:
-            created = self.api.create(pod, shared=True)
-        except K8snetError as err:
-            self.events.event(
-                rs,
-                "Warning",
-                "FailedCreate",
-                f"Error creating: {status_message(err)}",
-                self.component,
-            )
-            return err
-        self.events.event(
-            rs, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", self.component
-        )
-        return None
+        """``RealPodControl.CreatePods``: one Pod from the template (:func:`pod_from_template`), owned by
+        ``rs``, with its event (:class:`PodControl`)."""
+        return self.pod_control.create_pod(rs, pod_from_template(rs))
 
     def _delete_pods(self, rs: Any, active: list[Any], count: int) -> K8snetError | None:
         """The ``count`` active Pods that rank first for deletion (:func:`deletion_rank`), each deleted
@@ -539,23 +509,7 @@ class ReplicaSetController(QueueController):
         victims = sorted(active, key=lambda p: deletion_rank(p, on_node))[:count]
         first_err: K8snetError | None = None
         for p in victims:
-            try:
-                self.api.delete("Pod", p.metadata.name, p.metadata.namespace)
-            except NotFoundError:
-                continue
-            except K8snetError as err:
-                self.events.event(
-                    rs,
-                    "Warning",
-                    "FailedDelete",
-                    f"Error deleting: {status_message(err)}",
-                    self.component,
-                )
-                first_err = first_err or err
-                continue
-            self.events.event(
-                rs, "Normal", "SuccessfulDelete", f"Deleted pod: {p.metadata.name}", self.component
-            )
+            first_err = first_err or self.pod_control.delete_pod(rs, p)
         return first_err
 
     def _update_status(self, rs: Any, active_before: int = 0, manage_err: Exception | None = None) -> None:

@@ -43,15 +43,15 @@ from typing import Any
 
 from k8snet.controllers import (
     EventRecorder,
+    PodControl,
     QueueController,
     controller_of,
     is_pod_ready,
-    owner_reference,
-    status_message,
+    pod_from_template,
 )
 from k8snet.controllers.deployment import slow_start_batch
 from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
-from k8snet.errors import K8snetError, NotFoundError
+from k8snet.errors import K8snetError
 
 __all__ = ["JobController", "BURST_REPLICAS"]
 
@@ -97,6 +97,7 @@ class JobController(QueueController):
     def __init__(self, api: Any, events: EventRecorder, burst_replicas: int = BURST_REPLICAS):
         super().__init__(api)
         self.events = events
+        self.pod_control = PodControl(api, events, COMPONENT)
         self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
@@ -107,22 +108,15 @@ class JobController(QueueController):
             update=lambda old, new: self._enqueue_job(new),
             delete=self._enqueue_job,
         )
-        self.watch("Pod", add=self._pod_changed, update=self._pod_updated, delete=self._pod_changed)
+        self.watch(
+            "Pod",
+            add=self.enqueue_controller_of,
+            update=self.enqueue_controllers_of,
+            delete=self.enqueue_controller_of,
+        )
 
     def _enqueue_job(self, job: Any) -> None:
         self.enqueue(object_key(job))
-
-    def _pod_changed(self, pod: Any) -> None:
-        ref = controller_of(pod)
-        if ref is None or ref.kind != "Job":
-            return
-        key = self.api.store.key_for_uid(ref.uid)
-        if key is not None and key[0] == "Job":
-            self.enqueue((key[1], key[2]))
-
-    def _pod_updated(self, old: Any, new: Any) -> None:
-        self._pod_changed(old)
-        self._pod_changed(new)
 
     def _pods_of(self, job: Any) -> list[Any]:
         return [
@@ -191,47 +185,10 @@ class JobController(QueueController):
             raise err
 
     def _create_pod(self, job: Any) -> K8snetError | None:
-        from k8snet.api.core_v1 import Pod
-        from k8snet.api.meta_v1 import ObjectMeta
-
-        tmpl = job.spec.template
-        pod = Pod(
-            metadata=ObjectMeta.model_validate(
-                {
-                    "generateName": f"{job.metadata.name}-",
-                    "namespace": job.metadata.namespace,
-                    "labels": dict((tmpl.metadata.labels if tmpl.metadata else None) or {}),
-                    "ownerReferences": [owner_reference(job)],
-                }
-            ),
-            spec=tmpl.spec.model_copy(deep=True),
-        )
-        if tmpl.metadata and tmpl.metadata.annotations:
-            pod.metadata.annotations = dict(tmpl.metadata.annotations)
-        try:
-            created = self.api.create(pod, shared=True)
-        except K8snetError as err:
-            self.events.event(
-                job, "Warning", "FailedCreate", f"Error creating: {status_message(err)}", COMPONENT
-            )
-            return err
-        self.events.event(
-            job, "Normal", "SuccessfulCreate", f"Created pod: {created.metadata.name}", COMPONENT
-        )
-        return None
+        return self.pod_control.create_pod(job, pod_from_template(job))
 
     def _delete_pod(self, job: Any, pod: Any) -> K8snetError | None:
-        try:
-            self.api.delete("Pod", pod.metadata.name, pod.metadata.namespace)
-        except NotFoundError:
-            return None
-        except K8snetError as err:
-            self.events.event(
-                job, "Warning", "FailedDelete", f"Error deleting: {status_message(err)}", COMPONENT
-            )
-            return err
-        self.events.event(job, "Normal", "SuccessfulDelete", f"Deleted pod: {pod.metadata.name}", COMPONENT)
-        return None
+        return self.pod_control.delete_pod(job, pod)
 
     def _update_status(self, job: Any, new_condition: tuple[str, str, str] | None) -> None:
         from k8snet.api.batch_v1 import JobCondition, JobStatus

@@ -63,6 +63,7 @@ from k8snet.controllers import (
     controller_of,
     is_pod_ready,
     owner_reference,
+    pod_from_template,
     status_message,
 )
 from k8snet.controllers.deployment import safe_encode, slow_start_batch
@@ -247,8 +248,6 @@ def new_stateful_set_pod(sts: Any, ordinal: int, revision: str) -> Any:
     >>> identity_matches(sts, pod)
     True
     """
-    from k8snet.api.core_v1 import Pod
-    from k8snet.api.meta_v1 import ObjectMeta
 
     tmpl = sts.spec.template
     name = get_pod_name(sts, ordinal)
@@ -259,21 +258,8 @@ def new_stateful_set_pod(sts: Any, ordinal: int, revision: str) -> Any:
     spec = tmpl.spec.model_copy(deep=True)
     spec.hostname = name
     spec.subdomain = sts.spec.serviceName or None
-    pod = Pod(
-        metadata=ObjectMeta.model_validate(
-            {
-                "name": name,
-                # GetPodFromTemplate sets generateName "<set>-" too; the name given wins
-                "generateName": f"{sts.metadata.name}-",
-                "namespace": sts.metadata.namespace,
-                "labels": labels,
-                "ownerReferences": [owner_reference(sts)],
-            }
-        ),
-        spec=spec,
-    )
-    if tmpl.metadata and tmpl.metadata.annotations:
-        pod.metadata.annotations = dict(tmpl.metadata.annotations)
+    # GetPodFromTemplate sets generateName "<set>-" too; the name given wins
+    pod = pod_from_template(sts, labels=labels, spec=spec, name=name)
     return pod
 
 
@@ -321,22 +307,15 @@ class StatefulSetController(QueueController):
             update=lambda old, new: self._enqueue_set(new),
             delete=self._enqueue_set,
         )
-        self.watch("Pod", add=self._owned_changed, update=self._owned_updated, delete=self._owned_changed)
+        self.watch(
+            "Pod",
+            add=self.enqueue_controller_of,
+            update=self.enqueue_controllers_of,
+            delete=self.enqueue_controller_of,
+        )
 
     def _enqueue_set(self, sts: Any) -> None:
         self.enqueue(object_key(sts))
-
-    def _owned_changed(self, obj: Any) -> None:
-        ref = controller_of(obj)
-        if ref is None or ref.kind != "StatefulSet":
-            return
-        key = self.api.store.key_for_uid(ref.uid)
-        if key is not None and key[0] == "StatefulSet":
-            self.enqueue((key[1], key[2]))
-
-    def _owned_updated(self, old: Any, new: Any) -> None:
-        self._owned_changed(old)
-        self._owned_changed(new)
 
     def _owned(self, kind: str, sts: Any) -> list[Any]:
         return [
