@@ -251,11 +251,15 @@ class Store:
         return sorted((kind, ns, name) for kind, objs in self._kinds.items() for ns, name in objs)
 
     # -- writes ----------------------------------------------------------------------------------------
-    def put(self, obj: Any, owned: bool = False) -> Any:
+    def put(self, obj: Any, owned: bool = False, keep_generation: bool = False) -> Any:
         """Create or replace ``obj``; stamps resourceVersion (and uid/creationTimestamp/generation on create).
 
         Returns the stored object (read-only). The store keeps a copy of ``obj`` unless ``owned`` is true: then
         the caller hands ``obj`` over (it becomes the stored, frozen object) and must not change it afterwards.
+        ``keep_generation`` is for a write that goes to storage without the registry strategy, which is what
+        raises the generation: a Pod's binding (``BindingREST.setPodNodeAndMetadata`` in
+        ``pkg/registry/core/pod/storage/storage.go`` uses ``GuaranteedUpdate`` directly), so binding a Pod
+        to its node leaves ``metadata.generation`` at 1.
         """
         if not owned:
             obj = obj.model_copy(deep=True)
@@ -279,7 +283,7 @@ class Store:
             md.creationTimestamp = omd.creationTimestamp
             if obj.kind in GENERATION_KINDS:
                 gen = omd.generation or 1
-                if _spec_of(obj) != _spec_of(old):
+                if not keep_generation and _spec_of(obj) != _spec_of(old):
                     gen += 1
                 md.generation = gen
             md.resourceVersion = omd.resourceVersion

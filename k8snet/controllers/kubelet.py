@@ -785,7 +785,7 @@ class Kubelet(QueueController):
         pod = pod.model_copy(
             update={"spec": pod.spec.model_copy(update={"nodeName": target}), "status": status}
         )
-        pod = self.api.store.put(pod, owned=True)
+        pod = self.api.store.put(pod, owned=True, keep_generation=True)  # the binding subresource
         self.events.event(
             pod,
             "Normal",

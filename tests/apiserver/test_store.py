@@ -55,6 +55,22 @@ def test_generation_bumps_on_spec_change_only():
     assert svc.metadata.generation is None
 
 
+def test_binding_a_pod_leaves_its_generation_and_a_spec_update_raises_it():
+    # the Pod strategy's PrepareForUpdate raises generation on a spec change (v1.33+), but the scheduler's
+    # binding writes spec.nodeName through storage directly (BindingREST.setPodNodeAndMetadata,
+    # pkg/registry/core/pod/storage/storage.go): a scheduled Pod still has generation 1
+    from k8snet.sim.cluster import Cluster
+
+    c = Cluster(preset="minikube")
+    c.kubectl("run p --image=nginx")
+    pod = c.get("pod", "p")
+    assert pod.spec.nodeName == "minikube"
+    assert pod.metadata.generation == 1
+    changed = pod.model_copy(deep=True)
+    changed.spec.activeDeadlineSeconds = 30
+    assert c.api.update(changed).metadata.generation == 2
+
+
 def test_copies_in_and_out():
     s = Store(SimClock())
     ns = Namespace(metadata={"name": "a", "labels": {"k": "v"}})
