@@ -19,9 +19,8 @@ How it works (Sphinx's own i18n, as large documentation projects translate):
   notebooks and jupyter-cache beside it), then copies it to ``_build/html/<folder>`` next to the English
   edition. The notebooks execute with ``K8SNET_LANGUAGE=<lang>`` (set by ``k8snet_sphinx`` from ``language``),
   so explorers, diagrams and summaries speak the edition's language; the execution cache is per language, so
-  a rebuild executes only the notebooks whose code changed, as the English build does. The API reference's
-  highlighted source pages (``_modules/``) are the English edition's: a translated edition links to them
-  instead of highlighting the same code again.
+  a rebuild executes only the notebooks whose code changed, as the English build does. Each edition renders
+  its own pages, including the API reference's highlighted source pages (``_modules/``).
 
 Every language of the site is listed in :data:`EDITIONS`; :func:`edition` finds one.
 
