@@ -19,8 +19,9 @@ How it works (Sphinx's own i18n, as large documentation projects translate):
   notebooks and jupyter-cache beside it), then copies it to ``_build/html/<folder>`` next to the English
   edition. The notebooks execute with ``K8SNET_LANGUAGE=<lang>`` (set by ``k8snet_sphinx`` from ``language``),
   so explorers, diagrams and summaries speak the edition's language; the execution cache is per language, so
-  a rebuild executes only the notebooks whose code changed, as the English build does. Each edition renders
-  its own pages, including the API reference's highlighted source pages (``_modules/``).
+  a rebuild executes only the notebooks whose code changed, as the English build does. The API reference's
+  ``[source]`` links lead to the English edition's highlighted source pages (``_modules/``, the same code in
+  every language), which a translated edition does not render again.
 
 Every language of the site is listed in :data:`EDITIONS`; :func:`edition` finds one.
 
@@ -122,6 +123,26 @@ def _sphinx_build(
     return int(result or 0)
 
 
+def translated_extensions() -> list[str]:
+    """The English edition's Sphinx extensions (as Jupyter Book 1 computes them from ``_config.yml``) but
+    ``sphinx.ext.viewcode``: a translated edition links ``[source]`` to the English edition's highlighted source
+    pages (``k8snet_sphinx``), the library's source being the same in every language; rendering a copy of them
+    per edition was a fifth of a translated edition's build.
+
+    >>> "sphinx.ext.viewcode" in translated_extensions(), "sphinx.ext.autodoc" in translated_extensions()
+    (False, True)
+    """
+    from jupyter_book.config import get_final_config
+
+    config, _meta = get_final_config(
+        user_yaml=ROOT / "_config.yml",
+        cli_config={"latex_individualpages": False},
+        sourcedir=ROOT,
+        use_external_toc=True,
+    )
+    return [e for e in config["extensions"] if e != "sphinx.ext.viewcode"]
+
+
 def build(language: str, warningiserror: bool = False, keep_going: bool = True) -> int:
     """Build the ``language`` edition and copy it to ``_build/html/<folder>``."""
     ed = edition(language)
@@ -132,7 +153,11 @@ def build(language: str, warningiserror: bool = False, keep_going: bool = True) 
     status = _sphinx_build(
         "html",
         outdir,
-        {"language": ed.language, "nb_execution_cache_path": str(work / ".jupyter_cache")},
+        {
+            "language": ed.language,
+            "nb_execution_cache_path": str(work / ".jupyter_cache"),
+            "extensions": translated_extensions(),
+        },
         warningiserror,
         keep_going,
     )

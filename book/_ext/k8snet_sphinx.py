@@ -153,7 +153,8 @@ def _language_switch(app, pagename, templatename, context, doctree) -> None:
     suffix = app.builder.out_suffix if hasattr(app.builder, "out_suffix") else ".html"
     others = []
     for ed in EDITIONS:
-        if ed is here:
+        # the highlighted source pages exist once, in the English edition (translated_extensions)
+        if ed is here or pagename.startswith("_modules/"):
             continue
         others.append(
             {
@@ -207,4 +208,93 @@ def setup(app):
     app.connect("build-finished", _record_launch_settings)
     app.add_css_file("k8snet.css")
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
+    if edition(app.config.language).folder:
+        app.connect("doctree-read", _english_source_links)
+        _linear_chinese_search()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# --- translated editions: the English edition's source pages, and a linear Chinese search index ---------------
+
+
+def _get_full_modname(modname: str, attribute: str) -> str | None:
+    """The module that defines ``modname.attribute`` (sphinx.ext.viewcode's ``_get_full_modname``): a name
+    re-exported by a package links to where it is written."""
+    import importlib
+
+    try:
+        value = importlib.import_module(modname)
+        for attr in attribute.split("."):
+            if attr:
+                value = getattr(value, attr)
+        return getattr(value, "__module__", None)
+    except Exception:  # noqa: BLE001 - viewcode, too, gives such a name no source link
+        return None
+
+
+def _english_source_links(app, doctree) -> None:
+    """A translated edition's ``[source]`` links lead to the English edition's highlighted source pages
+    (``_modules/``, rendered by ``sphinx.ext.viewcode`` in the English build): the library's source is the
+    same in every language, so a translated edition does not render its own copy (``k8snet_i18n.build`` leaves
+    viewcode out of it). The link and its target are viewcode's: the module that defines the object, and the
+    object's name as the anchor, only for names the module's source defines."""
+    from docutils import nodes
+    from sphinx import addnodes
+    from sphinx.locale import _ as sphinx_
+    from sphinx.pycode import ModuleAnalyzer
+
+    ed = edition(app.config.language)
+    env = app.builder.env
+    tags: dict[str, dict] = env.__dict__.setdefault("_k8snet_source_tags", {})
+    up = "../" * (env.docname.count("/") + ed.prefix_from_root.count("/"))
+    for objnode in list(doctree.findall(addnodes.desc)):
+        if objnode.get("domain") != "py":
+            continue
+        names: set[str] = set()
+        for signode in objnode:
+            if not isinstance(signode, addnodes.desc_signature):
+                continue
+            fullname = signode.get("fullname")
+            modname = _get_full_modname(signode.get("module"), fullname)
+            if not modname or fullname in names:
+                continue
+            if modname not in tags:
+                try:
+                    analyzer = ModuleAnalyzer.for_module(modname)
+                    analyzer.find_tags()
+                    tags[modname] = dict(analyzer.tags)
+                except Exception:  # noqa: BLE001 - viewcode skips a module it cannot analyse
+                    tags[modname] = {}
+            if fullname not in tags[modname]:
+                continue
+            names.add(fullname)
+            uri = f"{up}_modules/{modname.replace('.', '/')}.html#{fullname}"
+            link = nodes.reference("", "", nodes.inline("", sphinx_("[source]"), classes=["viewcode-link"]))
+            link["refuri"] = uri
+            link["internal"] = False
+            only = addnodes.only(expr="html")
+            only += link
+            signode += only
+
+
+def _linear_chinese_search() -> None:
+    """Sphinx 7.4's Chinese search index keeps every Latin word of every page in a list and looks each word up
+    in it (``sphinx/search/zh.py``: ``word in self.latin_terms``), so indexing grows with the square of the
+    book's words (9 s of the Chinese edition's build). The same membership test over a set: the index is the
+    same, built in linear time."""
+    from sphinx import search
+    from sphinx.search.zh import SearchChinese
+
+    class LinearSearchChinese(SearchChinese):
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.latin_terms = _TermSet()
+
+    search.languages["zh"] = LinearSearchChinese
+
+
+class _TermSet(set):
+    """A set that takes ``extend`` (what ``SearchChinese.split`` calls on its list of Latin terms)."""
+
+    def extend(self, terms) -> None:
+        self.update(terms)

@@ -343,8 +343,12 @@ def phases_text(phases: list[Any], deployment: str = "web", namespace: str = "de
     for p in phases:
         pods = [i for i in p.pods.values() if i.key.startswith(prefix)]
         lines.append(
-            _("from minute {minute}: {pods} {deployment} Pods, {terminating} terminating  {events}").format(
-                minute=f"{p.minute:>2}",
+            # {pad} keeps one-digit minutes in column with two-digit ones, wherever a language puts the number
+            _(
+                "from minute {pad}{minute}: {pods} {deployment} Pods, {terminating} terminating  {events}"
+            ).format(
+                pad=" " if p.minute < 10 else "",
+                minute=p.minute,
                 pods=len(pods),
                 deployment=deployment,
                 terminating=sum(i.terminating for i in pods),

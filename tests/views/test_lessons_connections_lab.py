@@ -173,6 +173,9 @@ def test_chapter_lines_follow_the_language():
     assert en[1].startswith("HTTP/2\nPod") and "\n\nshort-lived\nPod" in en[1] and en[1].endswith("\n\n")
     assert "\n\n短连接\nPod" in zh[1]
     assert en[2].splitlines()[0] == "from minute  0: 3 web Pods, 0 terminating  "
+    # one-digit minutes keep the column of two-digit ones, without a double space inside the Chinese phrase
+    assert zh[2].splitlines()[0] == " 从第 0 分钟起：3 个 web Pod，0 个正在终止  "
+    assert "\n从第 14 分钟起：" in zh[2]
     assert "scale to 4" in en[2] and "扩容到 4" in zh[2] and "滚动更新" in zh[2]
     assert en[3] == "open connection: ['a']\n2 new connections:\n    2  b"
     assert zh[3] == "已打开的连接：['a']\n2 个新连接：\n    2  b"
