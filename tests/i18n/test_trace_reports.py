@@ -315,3 +315,13 @@ def test_simulation_text(balanced, zh):
     d = zh(r.to_dict)
     assert d == r.to_dict() and list(d["drops"]) == [str(reason)] and type(next(iter(d["drops"]))) is str
     assert list(d["per_entry_node"]) == ["(none)"]
+
+
+def test_trace_diagram_drop_node(zh):
+    pytest.importorskip("graphviz")
+    from k8snet.views.flow import trace_diagram
+
+    t = trace(Cluster(preset="minikube"), "203.0.113.9", "10.96.0.10:53", protocol="UDP")
+    en, cn = trace_diagram(t).source, zh(lambda: trace_diagram(t).source)
+    assert 'label="no route\nnothing outside the cluster routes 10.96.0.10' in en
+    assert 'label="无路由\n集群外没有任何设备会把 10.96.0.10\n' in cn and "nothing outside" not in cn
