@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -163,7 +164,7 @@ class SimulationResult:
         ):
             if shares:
                 lines.append(_(title))
-                lines.extend(f"  {prose(k):<44} {v:7.2%}" for k, v in shares.items())
+                lines.extend(f"  {_pad(prose(k), 44)} {v:7.2%}" for k, v in shares.items())
         for reason, n in self.drops.items():
             lines.append(_("dropped ({reason}): {count}").format(reason=prose(reason), count=n))
         lines.append(_("SNATed: {share:.2%} of delivered connections").format(share=self.snat_fraction))
@@ -185,6 +186,12 @@ class SimulationResult:
                 )
             )
         return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a CJK character takes two, as in ``（无）``)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * (width - columns)
 
 
 #: Keys of the shares for a connection that entered no node / ended on no known node (shown translated).

@@ -308,7 +308,12 @@ def test_simulation_text(balanced, zh):
     assert f"dropped ({reason}): 20" in en and reason.startswith("no route: nothing outside the cluster")
     (drop_line,) = [x for x in cn if x.startswith("被丢弃（")]
     assert drop_line.startswith("被丢弃（无路由：集群外没有任何设备会把 ") and drop_line.endswith("）：20")
-    assert "入口节点：" in cn and any(x.startswith("  （无）") for x in cn)
+    # the shares' column stays aligned: （无） is six columns wide
+    assert (
+        "入口节点：" in cn
+        and "  （无）" + " " * 38 + " 100.00%" in cn
+        and "  (none)" + " " * 38 + " 100.00%" in en
+    )
     assert "经过 SNAT：占已送达连接的 0.00%" in cn
     assert _model_words("\n".join(cn)) == []
     # the data: English keys, plain strings
