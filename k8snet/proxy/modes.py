@@ -33,6 +33,7 @@ from types import MappingProxyType
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_
 
 __all__ = ["ProxyMode", "PROXY_MODES", "proxy_mode", "available_modes"]
 
@@ -76,7 +77,8 @@ class ProxyMode:
     #: endpoints exist", ``syncEndpoint``, kubernetes/kubernetes PR 97081).
     local_policy_falls_back_to_cluster = False
     #: Why the kernel dropped or rejected a packet when the verdict came from no commented rule, by the
-    #: pseudo-table that took it (``{chain}`` is filled in).
+    #: pseudo-table that took it (``{chain}`` is filled in). The model's words, not kube-proxy's: marked for the
+    #: catalog (:mod:`k8snet.i18n`), shown in the reader's language by the reports of :mod:`k8snet.sim.trace`.
     verdict_reasons: Mapping[str, str] = MappingProxyType({})
 
     def render(
@@ -209,7 +211,7 @@ class IPVSMode(ProxyMode):
     short_circuits_local_external_traffic = False
     local_policy_falls_back_to_cluster = True
     verdict_reasons = MappingProxyType(
-        {"ipvs": "IPVS virtual server {chain} has no real server (ICMP port unreachable)"}
+        {"ipvs": N_("IPVS virtual server {chain} has no real server (ICMP port unreachable)")}
     )
 
     def render(self, services, endpoint_slices, settings, service_cidrs=None):

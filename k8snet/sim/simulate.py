@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import ipaddress
 import random
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -50,13 +51,17 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, _
 from k8snet.sim.trace import (
+    Message,
     Outcome,
     World,
     ip_family_of,
     parse_destination,
+    prose,
     source_for_family,
     trace_world,
+    verdict_message,
     veth_name,
     world_for,
 )
@@ -115,11 +120,11 @@ class SimulationResult:
             "connections": self.connections,
             "delivered": self.delivered,
             "dropped": self.dropped,
-            "drops": dict(self.drops),
-            "per_pod": self.per_pod,
-            "per_node": self.per_node,
-            "per_endpoint": self.per_endpoint,
-            "per_entry_node": self.per_entry_node,
+            "drops": {str(k): v for k, v in self.drops.items()},
+            "per_pod": {str(k): v for k, v in self.per_pod.items()},
+            "per_node": {str(k): v for k, v in self.per_node.items()},
+            "per_endpoint": {str(k): v for k, v in self.per_endpoint.items()},
+            "per_entry_node": {str(k): v for k, v in self.per_entry_node.items()},
             "snat_fraction": self.snat_fraction,
             "source_seen": self.source_seen,
             "affinity_timeout": self.affinity_timeout,
@@ -130,32 +135,68 @@ class SimulationResult:
         }
 
     def text(self) -> str:
+        """A readable report, in the reader's language (kube-proxy's drop comments, names and addresses as
+        they are).
+
+        >>> from k8snet.i18n import set_language
+        >>> from k8snet.sim.cluster import Cluster
+        >>> r = simulate(Cluster(preset="minikube"), ["minikube"], "kube-system/kube-dns:dns-tcp", connections=10)
+        >>> print(r.text().splitlines()[0])
+        10 connections to kube-system/kube-dns:dns-tcp [iptables]: 10 delivered, 0 dropped
+        >>> set_language("zh_CN"); print(r.text().splitlines()[0]); set_language(None)
+        发往 kube-system/kube-dns:dns-tcp 的 10 个连接 [iptables]：10 个送达，0 个被丢弃
+        """
         lines = [
-            f"{self.connections} connections to {self.destination} [{self.mode}]: "
-            f"{self.delivered} delivered, {self.dropped} dropped"
+            _(
+                "{connections} connections to {destination} [{mode}]: {delivered} delivered, {dropped} dropped"
+            ).format(
+                connections=self.connections,
+                destination=self.destination,
+                mode=self.mode,
+                delivered=self.delivered,
+                dropped=self.dropped,
+            )
         ]
         for title, shares in (
-            ("pod", self.per_pod),
-            ("node", self.per_node),
-            ("entry node", self.per_entry_node),
+            (N_("pod:"), self.per_pod),
+            (N_("node:"), self.per_node),
+            (N_("entry node:"), self.per_entry_node),
         ):
             if shares:
-                lines.append(f"{title}:")
-                lines.extend(f"  {k:<44} {v:7.2%}" for k, v in shares.items())
+                lines.append(_(title))
+                lines.extend(f"  {_pad(prose(k), 44)} {v:7.2%}" for k, v in shares.items())
         for reason, n in self.drops.items():
-            lines.append(f"dropped ({reason}): {n}")
-        lines.append(f"SNATed: {self.snat_fraction:.2%} of delivered connections")
+            lines.append(_("dropped ({reason}): {count}").format(reason=prose(reason), count=n))
+        lines.append(_("SNATed: {share:.2%} of delivered connections").format(share=self.snat_fraction))
         if self.repeat_same_endpoint is not None:
             lines.append(
-                f"a client's next connection reached the same endpoint: {self.repeat_same_endpoint:.2%}"
+                _("a client's next connection reached the same endpoint: {share:.2%}").format(
+                    share=self.repeat_same_endpoint
+                )
             )
         if self.affinity_timeout is not None:
             lines.append(
-                f"session affinity ClientIP, timeout {self.affinity_timeout}s: stickiness "
-                f"{self.stickiness if self.stickiness is None else format(self.stickiness, '.2%')}, "
-                f"{self.reassigned} connections re-ran the rules after the timeout"
+                _(
+                    "session affinity ClientIP, timeout {timeout}s: stickiness {stickiness}, {count} connections "
+                    "re-ran the rules after the timeout"
+                ).format(
+                    timeout=self.affinity_timeout,
+                    stickiness=self.stickiness if self.stickiness is None else format(self.stickiness, ".2%"),
+                    count=self.reassigned,
+                )
             )
         return "\n".join(lines)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a CJK character takes two, as in ``（无）``)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * (width - columns)
+
+
+#: Keys of the shares for a connection that entered no node / ended on no known node (shown translated).
+_NONE = Message(N_("(none)"))
+_UNKNOWN = Message(N_("(unknown)"))
 
 
 def _shares(counter: Counter, total: int) -> dict[str, float]:
@@ -227,7 +268,7 @@ def _entry_nodes(
         items = list(spread.items())
     else:
         items = [(n, 1.0) for n in spread]
-    for n, _ in items:
+    for n, _weight in items:
         if n not in world.node_by_name:
             raise K8snetError(f'nodes "{n}" not found')
     return items
@@ -374,14 +415,15 @@ def simulate_world(
     delivered = snat = 0
     for (ci, entry, oi), n in counts.items():
         o = dists[group_of[(ci, entry)]][oi]
-        per_entry[entry or "(none)"] += n
+        per_entry[entry or _NONE] += n
         if o.verdict != "delivered":
-            drops[f"{o.verdict}: {o.reason}" if o.reason else o.verdict] += n
+            # the key reads as before ("DROP: <kube-proxy's comment>"); as a Message it is shown translated
+            drops[verdict_message(o)] += n
             continue
         delivered += n
         kind = o.delivered_to[0] if o.delivered_to else ""
         per_pod[o.pod or f"({kind} {o.delivered_to[1] if o.delivered_to else '?'})"] += n
-        per_node[o.node or "(unknown)"] += n
+        per_node[o.node or _UNKNOWN] += n
         per_ep[o.endpoint or "?"] += n
         if o.masquerade or o.snat:
             snat += n

@@ -61,6 +61,7 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, _
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.metaproxier import node_families
 from k8snet.proxy.modes import proxy_mode
@@ -81,9 +82,64 @@ __all__ = [
     "Hop",
     "World",
     "world_for",
+    "Message",
+    "prose",
+    "verdict_message",
 ]
 
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+# --- the model's own words ---------------------------------------------------------------------------------------
+
+
+class Message(str):
+    """A sentence the model writes (a drop reason, a routing step), kept with its English template so that a
+    report can show it in the reader's language (:mod:`k8snet.i18n`).
+
+    As data it *is* the English sentence (a :class:`str` equal to it, with the same ``repr``): ``Outcome.reason``,
+    ``TraceStep.effect`` and every ``to_dict()`` read exactly as before, whatever the language. Only the
+    rendering methods (:meth:`Trace.text`, :meth:`Trace.verdict_text`, ...) call :func:`prose`, which
+    translates the template and fills in the values (what kube-proxy or a real tool wrote, addresses and names
+    stay as they are; a value that is itself a :class:`Message` is translated too).
+
+    >>> m = Message("{verdict} by chain policy", verdict="DROP")
+    >>> m, m == "DROP by chain policy", m.template
+    ('DROP by chain policy', True, '{verdict} by chain policy')
+    >>> from k8snet.i18n import set_language
+    >>> set_language("zh_CN"); print(prose(m)); set_language(None)
+    DROP（来自链的默认策略）
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        self = super().__new__(cls, template.format(**values))
+        self.template = template
+        self.values = values
+        return self
+
+    def __reduce__(self) -> Any:  # copy.deepcopy (dataclasses.asdict) and pickle keep the template
+        return (_message, (self.template, self.values))
+
+    def text(self) -> str:
+        """The sentence in the reader's language."""
+        return _(self.template).format(**{k: prose(v) for k, v in self.values.items()})
+
+
+def _message(template: str, values: dict[str, Any]) -> Message:
+    return Message(template, **values)
+
+
+def prose(value: Any) -> Any:
+    """``value`` as a report shows it: a :class:`Message` in the reader's language, anything else (a
+    kube-proxy comment, a rule, an address) unchanged.
+
+    >>> prose("default/web has no local endpoints"), prose(Message("no route"))
+    ('default/web has no local endpoints', 'no route')
+    """
+    return value.text() if isinstance(value, Message) else value
 
 
 # --- the world: objects + network + per-node rules ---------------------------------------------------------------
@@ -393,13 +449,18 @@ class TraceStep:
     rule_number: int = 0
 
     def __str__(self) -> str:
-        if self.hook in ("route", "deliver"):
-            return f"[{self.node}] {self.hook}: {self.effect}"
+        # a routing or delivery step is the model's sentence (in the reader's language); a rule step is
+        # notation: the hook, table and chain kube-proxy's rules name, and what the executor did
+        if self.hook == "route":
+            return _("[{node}] route: {effect}").format(node=self.node, effect=prose(self.effect))
+        if self.hook == "deliver":
+            return _("[{node}] deliver: {effect}").format(node=self.node, effect=prose(self.effect))
         where = f"{self.table}/{self.chain}" + (f"#{self.rule_number}" if self.rule_number else "")
         return f"[{self.node}] {self.hook} {where}: {self.effect}"
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # plain strings: the English sentence, as before
+        return {k: str(v) if isinstance(v, str) else v for k, v in dataclasses.asdict(self).items()}
 
 
 @dataclass
@@ -501,61 +562,73 @@ class Trace:
         return self.chosen.source_seen
 
     def verdict_text(self) -> str:
-        o = self.chosen
-        if o.verdict == "delivered":
-            kind, name = o.delivered_to or ("", "")
-            where = {
-                "pod": f"pod {name}",
-                "node": f"node {name} (a local process)",
-                "pod-network": f"{name} (pod network; no such pod known)",
-                "external": f"{name} outside the cluster, via the gateway",
-            }.get(kind, name)
-            on = f" on {o.node}" if o.node and kind == "pod" else ""
-            return f"delivered to {where}" + (f" ({o.endpoint})" if kind == "pod" else "") + on
-        return f"{o.verdict}: {o.reason}" if o.reason else o.verdict
+        """Where the packet ended, in the reader's language (iptables verdicts, kube-proxy's comments, names
+        and addresses as they are).
+
+        >>> from k8snet.sim.cluster import Cluster
+        >>> t = trace(Cluster(preset="minikube"), "minikube", "kube-system/kube-dns:dns-tcp")
+        >>> print(t.verdict_text())  # doctest: +ELLIPSIS
+        delivered to pod kube-system/coredns-... (10.244.0.2:53) on minikube
+        """
+        return _outcome_text(self.chosen)
 
     def snat_text(self) -> str:
+        """Whether the packet was source-NATed, and the source address the backend sees."""
         o = self.chosen
         if o.verdict != "delivered":
-            return "no SNAT decision (the packet is not delivered)"
-        who = (
-            "the client pod"
-            if self.source_kind == "pod"
-            else ("the node" if self.source_kind == "node" else "the client")
-        )
+            return _("no SNAT decision (the packet is not delivered)")
         if o.masquerade or o.snat:
-            kind, name, _ = self.seen_owner or ("", "", None)
-            return f"MASQUERADE: the backend sees source {o.source_seen}" + (
-                f" (node {name})" if kind == "node" else ""
+            kind, name, _node = self.seen_owner or ("", "", None)
+            if kind == "node":
+                return _("MASQUERADE: the backend sees source {source} (node {node})").format(
+                    source=o.source_seen, node=name
+                )
+            return _("MASQUERADE: the backend sees source {source}").format(source=o.source_seen)
+        if self.source_kind == "pod":
+            return _("no SNAT: the backend sees source {source} (the client pod)").format(
+                source=o.source_seen
             )
-        return f"no SNAT: the backend sees source {o.source_seen} ({who})"
+        if self.source_kind == "node":
+            return _("no SNAT: the backend sees source {source} (the node)").format(source=o.source_seen)
+        return _("no SNAT: the backend sees source {source} (the client)").format(source=o.source_seen)
 
     def text(self) -> str:
-        """A human-readable report."""
-        lines = [
-            f"trace {self.protocol} {self.source} ({self.source_ip}) -> {self.destination} "
-            f"[{self.mode}]" + (f", enters {self.entry_node}" if self.entry_node else "")
-        ]
+        """A human-readable report: the model's words in the reader's language; the rules, the executor's
+        effects (``DNAT to ...``, ``jump to ...``), names and addresses as they are."""
+        head = _("trace {protocol} {source} ({source_ip}) -> {destination} [{mode}]").format(
+            protocol=self.protocol,
+            source=self.source,
+            source_ip=self.source_ip,
+            destination=self.destination,
+            mode=self.mode,
+        )
+        if self.entry_node:
+            head += _(", enters {node}").format(node=self.entry_node)
+        lines = [head]
         if self.note:
-            lines.append(f"  note: {self.note}")
+            lines.append(_("  note: {note}").format(note=prose(self.note)))
         for s in self.steps:
             lines.append(f"  {s}")
             if s.rule:
                 lines.append(f"      {s.rule}")
         if self.candidates:
-            lines.append("candidates:")
+            lines.append(_("candidates:"))
             # an IPv4 ip:port fits in 22 columns; [IPv6]:port may not
             width = max([22] + [len(c.endpoint or "-") for c in self.candidates])
             for c in self.candidates:
                 where = c.pod or (c.delivered_to[1] if c.delivered_to else "?")
                 lines.append(
                     f"  {c.endpoint or '-':<{width}} {float(c.probability):7.2%}  {where}"
-                    + (f" on {c.node}" if c.node and c.pod else "")
-                    + ("  (masqueraded)" if c.masquerade else "")
+                    + (_(" on {node}").format(node=c.node) if c.node and c.pod else "")
+                    + (_("  (masqueraded)") if c.masquerade else "")
                 )
-            lines.append(f"chosen (seed {self.seed}): {self.chosen.endpoint or '-'}")
+            lines.append(
+                _("chosen (seed {seed}): {endpoint}").format(
+                    seed=self.seed, endpoint=self.chosen.endpoint or "-"
+                )
+            )
         lines.append(self.snat_text())
-        lines.append(f"verdict: {self.verdict_text()}")
+        lines.append(_("verdict: {verdict}").format(verdict=self.verdict_text()))
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -568,8 +641,8 @@ class Trace:
             "mode": self.mode,
             "entry_node": self.entry_node,
             "verdict": self.verdict,
-            "reason": self.reason,
-            "verdict_text": self.verdict_text(),
+            "reason": str(self.reason),
+            "verdict_text": _outcome_text(self.chosen, english=True),
             "candidates": [c.to_dict() for c in self.candidates],
             "chosen": self.chosen.endpoint,
             "masquerade": self.masquerade,
@@ -577,6 +650,46 @@ class Trace:
             "source_seen": self.source_seen,
             "steps": [s.to_dict() for s in self.steps],
         }
+
+
+#: The model's verdict that is no iptables target (``DROP`` and ``REJECT`` are notation and stay as printed).
+_NO_ROUTE = N_("no route")
+
+
+def _outcome_text(o: Outcome, english: bool = False) -> str:
+    """:meth:`Trace.verdict_text` of an outcome (in English for ``english``: the value ``to_dict()`` keeps)."""
+    tr = (lambda m: m) if english else _
+    say = str if english else prose
+    if o.verdict == "delivered":
+        kind, name = o.delivered_to or ("", "")
+        if kind == "pod":
+            if o.node:
+                return tr(N_("delivered to pod {pod} ({endpoint}) on {node}")).format(
+                    pod=name, endpoint=o.endpoint, node=o.node
+                )
+            return tr(N_("delivered to pod {pod} ({endpoint})")).format(pod=name, endpoint=o.endpoint)
+        template = {
+            "node": N_("delivered to node {name} (a local process)"),
+            "pod-network": N_("delivered to {name} (pod network; no such pod known)"),
+            "external": N_("delivered to {name} outside the cluster, via the gateway"),
+        }.get(kind, N_("delivered to {name}"))
+        return tr(template).format(name=name)
+    return say(verdict_message(o))
+
+
+def verdict_message(o: Outcome) -> str:
+    """Why an outcome was not delivered, as :meth:`Trace.verdict_text` writes it: ``DROP``/``REJECT`` as
+    iptables names them with kube-proxy's comment (or the model's reason), or the model's ``no route``. A
+    :class:`Message` where the model words it (:func:`prose` shows it in the reader's language).
+
+    >>> o = Outcome(Fraction(1), [], [], "DROP", "default/web has no local endpoints")
+    >>> verdict_message(o)
+    'DROP: default/web has no local endpoints'
+    """
+    if o.verdict == "no route":
+        return Message(N_("no route: {reason}"), reason=o.reason) if o.reason else Message(_NO_ROUTE)
+    # the kernel's verdict as iptables names it is notation: this template is not translated, its reason may be
+    return Message("{verdict}: {reason}", verdict=o.verdict, reason=o.reason) if o.reason else o.verdict
 
 
 # --- endpoints of the walk --------------------------------------------------------------------------------------
@@ -590,13 +703,13 @@ def _reason(result: Any, host: Any = None, mode: Any = None) -> str:
     rule text."""
     vr = result.verdict_rule
     if vr is None:
-        return f"{result.verdict} by chain policy"
+        return Message(N_("{verdict} by chain policy"), verdict=result.verdict)
     text = getattr(vr, "rule", "") or ""
     m = _COMMENT.search(text)
-    comment = next((g for g in m.groups() if g), "") if m else ""
+    comment: str = next((g for g in m.groups() if g), "") if m else ""
     template = mode.verdict_reasons.get(getattr(vr, "table", "")) if mode is not None else None
     if not comment and template:
-        comment = template.format(chain=vr.chain)
+        comment = Message(template, chain=vr.chain)
     for step in reversed(result.steps if not comment else []):
         em = re.match(r"(.+) in @([\w.-]+): ", step.effect)
         if em is None:
@@ -606,9 +719,11 @@ def _reason(result: Any, host: Any = None, mode: Any = None) -> str:
             found = lookup(em.group(2)) if lookup else None
             for el in getattr(found, "elements", None) or []:
                 if el.key_text() == em.group(1) and el.comment:
-                    comment = f"{el.comment} (element of @{em.group(2)})"
+                    comment = Message(
+                        N_("{comment} (element of @{set})"), comment=el.comment, set=em.group(2)
+                    )
         if not comment:
-            comment = f"{em.group(1)} is in @{em.group(2)}"
+            comment = Message(N_("{element} is in @{set}"), element=em.group(1), set=em.group(2))
         break
     return comment or text or result.verdict
 
@@ -658,7 +773,16 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                 continue
             dst = r.destination
             if r.path in ("input", "output+input"):
-                st = st + [TraceStep(node, "deliver", "", "", "", f"to a local process on {node} ({dst})")]
+                st = st + [
+                    TraceStep(
+                        node,
+                        "deliver",
+                        "",
+                        "",
+                        "",
+                        Message(N_("to a local process on {node} ({endpoint})"), node=node, endpoint=dst),
+                    )
+                ]
                 outcomes.append(
                     Outcome(
                         p,
@@ -684,7 +808,14 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                         "",
                         "",
                         "",
-                        f"over {veth_name(name)} to {'pod ' + name if kind == 'pod' else name} ({dst})",
+                        Message(
+                            N_("over {veth} to pod {pod} ({endpoint})")
+                            if kind == "pod"
+                            else N_("over {veth} to {address} ({endpoint})"),
+                            veth=veth_name(name),
+                            **({"pod": name} if kind == "pod" else {"address": name}),
+                            endpoint=dst,
+                        ),
                     )
                 ]
                 outcomes.append(
@@ -704,7 +835,19 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
             elif owner_node is not None and owner_node in world.node_by_name and len(h) < max_hops:
                 via = world.settings_for(owner_node, family).node_ip
                 st = st + [
-                    TraceStep(node, "route", "", "", "", f"{r.dst_ip} via {owner_node} ({via}) over eth0")
+                    TraceStep(
+                        node,
+                        "route",
+                        "",
+                        "",
+                        "",
+                        Message(
+                            N_("{address} via {node} ({node_ip}) over eth0"),
+                            address=r.dst_ip,
+                            node=owner_node,
+                            node_ip=via,
+                        ),
+                    )
                 ]
                 nxt = Packet(
                     r.src_ip,
@@ -723,7 +866,10 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                         "",
                         "",
                         "",
-                        f"{r.dst_ip} is in the pod network; its node is not known, delivered as is",
+                        Message(
+                            N_("{address} is in the pod network; its node is not known, delivered as is"),
+                            address=r.dst_ip,
+                        ),
                     )
                 ]
                 outcomes.append(
@@ -742,7 +888,14 @@ def _walk(world: World, packet: Packet, entry: str, max_hops: int = 4) -> list[O
                 )
             else:
                 st = st + [
-                    TraceStep(node, "route", "", "", "", f"{r.dst_ip} leaves the cluster via the gateway")
+                    TraceStep(
+                        node,
+                        "route",
+                        "",
+                        "",
+                        "",
+                        Message(N_("{address} leaves the cluster via the gateway"), address=r.dst_ip),
+                    )
                 ]
                 outcomes.append(
                     Outcome(
@@ -943,18 +1096,26 @@ def default_entry(
     if dst_ip in addrs["external"]:
         return world.nodes[0].metadata.name, ""
     if dst_ip in addrs["cluster"]:
-        return None, (
-            f"nothing outside the cluster routes {dst_ip} to a node: ClusterIPs exist only in "
-            "kube-proxy's rules on the nodes (use a NodePort, a LoadBalancer or an externalIP, or pass "
-            "entry_node to model a router that sends it to a node)"
+        return None, Message(
+            N_(
+                "nothing outside the cluster routes {address} to a node: ClusterIPs exist only in "
+                "kube-proxy's rules on the nodes (use a NodePort, a LoadBalancer or an externalIP, or pass "
+                "entry_node to model a router that sends it to a node)"
+            ),
+            address=dst_ip,
         )
     kind_dst, _, _ = world.locate(dst_ip)
     if kind_dst in ("pod", "pod-network"):
-        return None, (
-            f"nothing outside the cluster routes {dst_ip} to a node: pod IPs are routed only between "
-            "the nodes (pass entry_node to model a router that sends it to a node)"
+        return None, Message(
+            N_(
+                "nothing outside the cluster routes {address} to a node: pod IPs are routed only between "
+                "the nodes (pass entry_node to model a router that sends it to a node)"
+            ),
+            address=dst_ip,
         )
-    return None, f"{dst_ip} is outside the cluster: the packet never reaches a node"
+    return None, Message(
+        N_("{address} is outside the cluster: the packet never reaches a node"), address=dst_ip
+    )
 
 
 # --- public entry points ----------------------------------------------------------------------------------------
@@ -978,7 +1139,11 @@ def trace_world(
     if entry_node is not None and entry_node not in world.node_by_name:
         raise K8snetError(f'nodes "{entry_node}" not found')
     if entry_node is not None and kind in ("pod", "node") and src_node and src_node != entry_node:
-        note = f"the source lives on {src_node}; tracing as if it entered {entry_node}"
+        note = Message(
+            N_("the source lives on {node}; tracing as if it entered {entry_node}"),
+            node=src_node,
+            entry_node=entry_node,
+        )
     if src_node is not None and src_node not in world.node_by_name:
         raise K8snetError(f"{label} is on node {src_node}, which is not among the nodes traced")
     entry = entry_node

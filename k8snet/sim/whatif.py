@@ -40,6 +40,8 @@ from fractions import Fraction
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, _
+from k8snet.sim.trace import Message, prose
 
 __all__ = [
     "Path",
@@ -114,30 +116,62 @@ class ExternalTrace:
         return {k: sorted(v) for k, v in sorted(out.items())}
 
     def text(self) -> str:
-        """A readable report of every path."""
-        lines = [
-            f"{self.protocol} {self.client} -> {self.service} via {self.provider} load balancer "
-            f"{self.lb_address or '<pending>'}:{self.port}"
-            + (f" (ipMode {self.ip_mode})" if self.ip_mode else "")
-        ]
+        """A readable report of every path: the model's words in the reader's language; the health checks'
+        HTTP lines, the executor's effects (``DNAT to ...``), kube-proxy's comments, names and addresses as
+        they are.
+
+        >>> from k8snet.i18n import set_language
+        >>> w = what_if(replicas=1, placement=["kind-worker"], external_traffic_policy="Local")
+        >>> print(w.trace.text().splitlines()[0])
+        TCP 198.51.100.7 -> default/web via generic load balancer 203.0.113.1:80 (ipMode VIP)
+        >>> set_language("zh_CN"); print(w.trace.text().splitlines()[0]); set_language(None)
+        TCP 198.51.100.7 -> default/web，经 generic 负载均衡器 203.0.113.1:80（ipMode VIP）
+        """
+        head = _("{protocol} {client} -> {service} via {provider} load balancer {address}:{port}").format(
+            protocol=self.protocol,
+            client=self.client,
+            service=self.service,
+            provider=self.provider,
+            address=self.lb_address or "<pending>",
+            port=self.port,
+        )
+        if self.ip_mode:
+            head += _(" (ipMode {ip_mode})").format(ip_mode=self.ip_mode)
+        lines = [head]
         for b in self.backends:
-            lines.append(f"  node {b.node:<20} share {str(b.share):>5}  {b.check}")
-        for p in self.paths:
-            where = f"pod {p.pod} on {p.pod_node}" if p.pod else (p.reason or p.verdict)
             lines.append(
-                f"{float(p.probability):7.2%}  {where}"
-                + (f"  (sees {p.source_seen})" if p.source_seen else "")
+                _("  node {node:<20} share {share:>5}  {check}").format(
+                    node=b.node, share=str(b.share), check=b.check
+                )
             )
+        for p in self.paths:
+            if p.pod:
+                where = _("pod {pod} on {node}").format(pod=p.pod, node=p.pod_node)
+            elif p.reason:
+                where = prose(p.reason)
+            else:
+                where = prose(_VERDICT_WORDS.get(p.verdict, p.verdict))
+            line = f"{float(p.probability):7.2%}  {where}"
+            if p.source_seen:
+                line += _("  (sees {source})").format(source=p.source_seen)
+            lines.append(line)
             for h in p.hops:
-                lines.append(f"           {h}")
+                lines.append(f"           {prose(h)}")
         return "\n".join(lines)
 
 
+#: Verdicts that are the model's words (``DROP`` and ``REJECT`` are iptables' and stay as printed).
+_VERDICT_WORDS = {"no route": Message(N_("no route")), "delivered": Message(N_("delivered"))}
+
+
 def _hop_summary(outcome: Any) -> list[str]:
-    out = []
+    out: list[str] = []
     for s in outcome.steps:
         e = s.effect
-        if e.startswith(("DNAT", "SNAT", "MASQUERADE", "DROP", "REJECT")) or s.hook in ("route", "deliver"):
+        if s.hook in ("route", "deliver"):
+            # the model's routing sentence (translated where shown); a rule's effect is the executor's notation
+            out.append(Message(N_("[{node}] {effect}"), node=s.node, effect=e))
+        elif e.startswith(("DNAT", "SNAT", "MASQUERADE", "DROP", "REJECT")):
             out.append(f"[{s.node}] {e}")
     return out
 
@@ -234,8 +268,17 @@ def external_trace_world(
                 Fraction(0),
                 Fraction(1),
                 "DROP",
-                "blocked by the load balancer's firewall (client not in loadBalancerSourceRanges)",
-                hops=[f"client {client} -> LB {lb_address}:{port}: not allowed"],
+                Message(
+                    N_("blocked by the load balancer's firewall (client not in loadBalancerSourceRanges)")
+                ),
+                hops=[
+                    Message(
+                        N_("client {client} -> LB {address}:{port}: not allowed"),
+                        client=client,
+                        address=lb_address,
+                        port=port,
+                    )
+                ],
             )
         )
         return result
@@ -251,17 +294,36 @@ def external_trace_world(
                 Fraction(0),
                 Fraction(1),
                 "DROP",
-                "no healthy backend: the load balancer has nowhere to send the connection",
-                hops=[f"client {client} -> LB {lb_address}:{port}: every health check fails"],
+                Message(N_("no healthy backend: the load balancer has nowhere to send the connection")),
+                hops=[
+                    Message(
+                        N_("client {client} -> LB {address}:{port}: every health check fails"),
+                        client=client,
+                        address=lb_address,
+                        port=port,
+                    )
+                ],
             )
         )
         return result
     for bk in live:
         src = bk.src_ip or client
-        rewrite = "source kept" if bk.src_ip is None else f"new connection from {bk.src_ip}"
-        first = [
-            f"client {client} -> LB {lb_address}:{port}",
-            f"LB -> {bk.node} as {bk.dst_ip}:{bk.dst_port} ({rewrite})",
+        rewrite = (
+            Message(N_("source kept"))
+            if bk.src_ip is None
+            else Message(N_("new connection from {source}"), source=bk.src_ip)
+        )
+        first: list[str] = [
+            Message(
+                N_("client {client} -> LB {address}:{port}"), client=client, address=lb_address, port=port
+            ),
+            Message(
+                N_("LB -> {node} as {address}:{port} ({rewrite})"),
+                node=bk.node,
+                address=bk.dst_ip,
+                port=bk.dst_port,
+                rewrite=rewrite,
+            ),
         ]
         t = trace_world(world, src, f"{bk.dst_ip}:{bk.dst_port}", protocol, entry_node=bk.node)
         for o in t.outcomes:
@@ -328,7 +390,17 @@ def simulate_lb(
     live = [b for b in first.backends if b.share > 0]
     if not live:
         return SimulationResult(
-            first.service, mode, connections, 0, {}, {}, {}, {}, 0.0, {"no healthy backend": connections}, {}
+            first.service,
+            mode,
+            connections,
+            0,
+            {},
+            {},
+            {},
+            {},
+            0.0,
+            {Message(N_("no healthy backend")): connections},
+            {},
         )
     spread = {b.node: float(b.share) for b in live}
     dst = f"{live[0].dst_ip}:{live[0].dst_port}"
@@ -381,17 +453,34 @@ class WhatIf:
         return bool(seen) and all(s == [self.trace.client] for s in seen.values())
 
     def summary(self) -> str:
+        """Each node's and each pod's share, the source address each pod sees, and what is dropped, in the
+        reader's language.
+
+        >>> from k8snet.i18n import set_language
+        >>> w = what_if(replicas=1, placement=["kind-worker"], external_traffic_policy="Local")
+        >>> print(w.summary().splitlines()[-1])
+          pod  web-0      on kind-worker      100.0%  sees 198.51.100.7
+        >>> set_language("zh_CN"); print(w.summary().splitlines()[-1]); set_language(None)
+          Pod  web-0      位于 kind-worker      100.0%  看到源地址 198.51.100.7
+        """
         lines = [
-            f"{self.trace.provider} LB {self.trace.lb_address}, externalTrafficPolicy "
-            f"{self.params['external_traffic_policy']}"
+            _("{provider} LB {address}, externalTrafficPolicy {policy}").format(
+                provider=self.trace.provider,
+                address=self.trace.lb_address,
+                policy=self.params["external_traffic_policy"],
+            )
         ]
         for n, s in self.per_node.items():
-            lines.append(f"  node {n:<20} {float(s):6.1%}")
+            lines.append(_("  node {node:<20} {share:6.1%}").format(node=n, share=float(s)))
         for p, s in self.per_pod.items():
             seen = ", ".join(self.sources_seen.get(p, [])) or "-"
-            lines.append(f"  pod  {p:<10} on {self.pod_nodes[p]:<14} {float(s):6.1%}  sees {seen}")
+            lines.append(
+                _("  pod  {pod:<10} on {node:<14} {share:6.1%}  sees {source}").format(
+                    pod=p, node=self.pod_nodes[p], share=float(s), source=seen
+                )
+            )
         if self.dropped:
-            lines.append(f"  dropped {float(self.dropped):6.1%}")
+            lines.append(_("  dropped {share:6.1%}").format(share=float(self.dropped)))
         return "\n".join(lines)
 
 
