@@ -210,7 +210,8 @@ def setup(app):
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
     if edition(app.config.language).folder:
         app.connect("doctree-read", _english_source_links)
-        _linear_chinese_search()
+        if edition(app.config.language).language.startswith("zh"):
+            app.connect("config-inited", _chinese_search)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -277,11 +278,39 @@ def _english_source_links(app, doctree) -> None:
             signode += only
 
 
-def _linear_chinese_search() -> None:
-    """Sphinx 7.4's Chinese search index keeps every Latin word of every page in a list and looks each word up
-    in it (``sphinx/search/zh.py``: ``word in self.latin_terms``), so indexing grows with the square of the
-    book's words (9 s of the Chinese edition's build). The same membership test over a set: the index is the
-    same, built in linear time."""
+def glossary_terms(markdown: str) -> list[str]:
+    """The Chinese terms of the glossary page's table (its kubernetes.io and article columns), each whole:
+    ``负载均衡器``, ``会话亲和性``. A Chinese page has no spaces between words, so Sphinx's Chinese search splits
+    its text with jieba's dictionary, which would cut these terms into smaller words a reader does not type;
+    given as jieba's user dictionary (``html_search_options["dict"]``), each is indexed whole as well.
+
+    >>> glossary_terms("| Kubernetes | zh | article | where |\\n|---|---|---|---|\\n"
+    ...                "| LoadBalancer | LoadBalancer；负载均衡器 | 负载均衡设备 | x |")
+    ['负载均衡器', '负载均衡设备']
+    """
+    import re
+
+    terms: list[str] = []
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not line.lstrip().startswith("|"):
+            continue
+        for cell in cells[1:3]:
+            for term in re.findall(r"[\u4e00-\u9fff]{2,}", cell):
+                if term not in terms:
+                    terms.append(term)
+    return terms
+
+
+def _chinese_search(app, config) -> None:
+    """The Chinese edition's search: every word of its pages indexed (jieba, in the ``book`` extra) with the
+    glossary's terms whole (:func:`glossary_terms`), in linear time.
+
+    Sphinx 7.4's Chinese index keeps every Latin word of every page in a list and looks each word up in it
+    (``sphinx/search/zh.py``: ``word in self.latin_terms``), so indexing grew with the square of the book's words
+    (9 s of the Chinese edition's build); the same membership test over a set builds the same index."""
+    import logging
+
     from sphinx import search
     from sphinx.search.zh import SearchChinese
 
@@ -291,6 +320,17 @@ def _linear_chinese_search() -> None:
             self.latin_terms = _TermSet()
 
     search.languages["zh"] = LinearSearchChinese
+    try:
+        import jieba
+    except ImportError:  # Sphinx then indexes only the Latin words of a Chinese page
+        return
+    jieba.setLogLevel(logging.WARNING)
+    glossary = Path(app.srcdir) / "book" / "glossary.md"
+    terms = Path(app.doctreedir) / "k8snet-search-terms.txt"
+    terms.parent.mkdir(parents=True, exist_ok=True)
+    # a high frequency, so that jieba keeps the whole term besides the words inside it
+    terms.write_text("".join(f"{t} 100000\n" for t in glossary_terms(glossary.read_text(encoding="utf-8"))))
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(terms)}
 
 
 class _TermSet(set):

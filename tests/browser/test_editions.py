@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pytest
 from helpers.site import EDITIONS, edition_of, open_page, site_pages, toc_pages
@@ -109,3 +109,28 @@ def test_translated_source_links_lead_to_the_english_source_pages(site_dir):
     source_page = (site_dir / english[0].split("#")[0]).read_text(encoding="utf-8")
     assert "k8snet-language-switch" not in source_page
     assert 'rel="alternate" hreflang' not in source_page
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        # whole glossary terms: jieba alone would cut them into 负载/均衡器 and 会话/亲和性
+        ("zh-cn/search.html", "负载均衡器", "zh-cn/book/04-loadbalancer.html"),
+        ("zh-cn/search.html", "会话亲和性", "zh-cn/book/07-kube-proxy.html"),
+        ("zh-cn/search.html", "命名空间", "zh-cn/book/glossary.html"),
+        ("search.html", "masquerade", "book/08-errata.html"),
+    ],
+)
+def test_search_finds_the_chapter(page_and_log, base_url, path, query, expected):
+    """Each edition's search box finds a chapter by a term in the edition's language (Sphinx indexes Chinese
+    text word by word with jieba; the glossary's terms are indexed whole)."""
+    browser_page, log = page_and_log
+    open_page(browser_page, base_url, f"{path}?q={quote(query)}")
+    results = browser_page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=60_000)
+    found = {
+        urljoin(browser_page.url, href).split("?")[0].split("#")[0]
+        for href in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    }
+    assert base_url + expected in found, f"{query!r}: {sorted(found)}"
+    assert log.problems() == [], "\n".join(log.problems())
