@@ -289,6 +289,46 @@ class QueueController:
         self._registrations.append((informer, reg))
         return informer
 
+    def watch_primary(self) -> SharedIndexInformer:
+        """Queue each object of :attr:`primary_kind` by its own key when it is added, updated or deleted (the
+        ``add/update/deleteX`` handlers of upstream's workload controllers)."""
+        return self.watch(
+            self.primary_kind,
+            add=self._enqueue_object,
+            update=lambda old, new: self._enqueue_object(new),
+            delete=self._enqueue_object,
+        )
+
+    def watch_owned(self, kind: str) -> SharedIndexInformer:
+        """Index ``kind`` by owner (:meth:`owned`) and queue the :attr:`primary_kind` object that controls each
+        added, updated (both versions) or deleted object of ``kind`` (``addPod``/``updatePod``/``deletePod``:
+        ``resolveControllerRef``)."""
+        self.index_owned(kind)
+        return self.watch(
+            kind,
+            add=self.enqueue_controller_of,
+            update=self.enqueue_controllers_of,
+            delete=self.enqueue_controller_of,
+        )
+
+    def index_owned(self, kind: str) -> None:
+        """Index ``kind``'s cache by controller owner, for :meth:`owned`."""
+        self.informer(kind).add_indexers({OWNER_INDEX: index_by_owner})
+
+    def owned(self, kind: str, owner: Any) -> list[Any]:
+        """The cached objects of ``kind`` in ``owner``'s namespace whose controller ownerReference is ``owner``
+        (by uid), in the index's order (``kind`` indexed by :meth:`index_owned` or :meth:`watch_owned`)."""
+        return [
+            o
+            for o in self.informer(kind).indexer.by_index(OWNER_INDEX, owner.metadata.uid)
+            if o.metadata.namespace == owner.metadata.namespace
+            and (ref := controller_of(o)) is not None
+            and ref.uid == owner.metadata.uid
+        ]
+
+    def _enqueue_object(self, obj: Any) -> None:
+        self.enqueue(object_key(obj))
+
     # -- the queue ---------------------------------------------------------------------------------------
     def enqueue(self, key: Hashable) -> None:
         self.queue.add(key)

@@ -45,14 +45,13 @@ from k8snet.controllers import (
     EventRecorder,
     PodControl,
     QueueController,
-    controller_of,
     is_pod_ready,
     is_pod_terminal,
     owner_reference,
     pod_from_template,
 )
 from k8snet.controllers.deployment import compute_hash, slow_start_batch
-from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
+from k8snet.controllers.informers import object_key
 from k8snet.controllers.kubelet import node_affinity_matches, tolerates
 from k8snet.errors import AlreadyExistsError, K8snetError
 
@@ -229,20 +228,9 @@ class DaemonSetController(QueueController):
         self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
-        self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
-        self.informer("ControllerRevision").add_indexers({OWNER_INDEX: index_by_owner})
-        self.watch(
-            "DaemonSet",
-            add=self._enqueue_ds,
-            update=lambda old, new: self._enqueue_ds(new),
-            delete=self._enqueue_ds,
-        )
-        self.watch(
-            "Pod",
-            add=self.enqueue_controller_of,
-            update=self.enqueue_controllers_of,
-            delete=self.enqueue_controller_of,
-        )
+        self.index_owned("ControllerRevision")
+        self.watch_primary()
+        self.watch_owned("Pod")
         self.watch(
             "Node",
             add=self._node_changed,
@@ -250,21 +238,9 @@ class DaemonSetController(QueueController):
             delete=self._node_changed,
         )
 
-    def _enqueue_ds(self, ds: Any) -> None:
-        self.enqueue(object_key(ds))
-
     def _node_changed(self, node: Any) -> None:
         for ds in self.informer("DaemonSet").list():
             self.enqueue(object_key(ds))
-
-    def _pods_of(self, ds: Any) -> list[Any]:
-        return [
-            p
-            for p in self.informer("Pod").indexer.by_index(OWNER_INDEX, ds.metadata.uid)
-            if p.metadata.namespace == ds.metadata.namespace
-            and (ref := controller_of(p)) is not None
-            and ref.uid == ds.metadata.uid
-        ]
 
     def sync_key(self, key: Any) -> None:
         ds = self.informer("DaemonSet").get(*key)
@@ -279,11 +255,7 @@ class DaemonSetController(QueueController):
         from k8snet.api.apps_v1 import ControllerRevision
         from k8snet.api.meta_v1 import ObjectMeta
 
-        revisions = [
-            r
-            for r in self.informer("ControllerRevision").indexer.by_index(OWNER_INDEX, ds.metadata.uid)
-            if (ref := controller_of(r)) is not None and ref.uid == ds.metadata.uid
-        ]
+        revisions = self.owned("ControllerRevision", ds)
         name = f"{ds.metadata.name}-{hash_}"
         if any(r.metadata.name == name for r in revisions):
             return
@@ -330,7 +302,7 @@ class DaemonSetController(QueueController):
         template_pod = self._template_pod(ds, hash_)
         nodes = sorted(self.informer("Node").list(), key=lambda n: n.metadata.name)
         by_node: dict[str, list[Any]] = {}
-        for pod in self._pods_of(ds):
+        for pod in self.owned("Pod", ds):
             by_node.setdefault(get_target_node_name(pod) or "", []).append(pod)
         create_on: list[str] = []
         delete: list[Any] = []
@@ -406,7 +378,9 @@ class DaemonSetController(QueueController):
         now = self.clock.now()
         min_ready = ds.spec.minReadySeconds or 0
         desired = [n for n in nodes if node_should_run_daemon_pod(template_pod, n)[0]]
-        pods = {get_target_node_name(p): p for p in self._pods_of(ds) if p.metadata.deletionTimestamp is None}
+        pods = {
+            get_target_node_name(p): p for p in self.owned("Pod", ds) if p.metadata.deletionTimestamp is None
+        }
         budget = self._max_unavailable(ds, len(desired))
         unavailable = 0
         old_available: list[Any] = []
@@ -432,7 +406,7 @@ class DaemonSetController(QueueController):
         now = self.clock.now()
         min_ready = live.spec.minReadySeconds or 0
         pods: dict[str, list[Any]] = {}
-        for p in self._pods_of(live):
+        for p in self.owned("Pod", live):
             if not _deleted_and_finished(p):
                 pods.setdefault(get_target_node_name(p) or "", []).append(p)
         desired = current = misscheduled = ready = updated = available = 0

@@ -51,7 +51,7 @@ from k8snet.controllers import (
     pod_from_template,
     status_message,
 )
-from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
+from k8snet.controllers.informers import object_key
 from k8snet.errors import K8snetError
 
 __all__ = [
@@ -424,32 +424,8 @@ class ReplicaSetController(QueueController):
         self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
-        self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
-        self.watch(
-            self.primary_kind,
-            add=self._enqueue_rs,
-            update=lambda old, new: self._enqueue_rs(new),
-            delete=self._enqueue_rs,
-        )
-        self.watch(
-            "Pod",
-            add=self.enqueue_controller_of,
-            update=self.enqueue_controllers_of,
-            delete=self.enqueue_controller_of,
-        )
-
-    def _enqueue_rs(self, rs: Any) -> None:
-        self.enqueue(object_key(rs))
-
-    def _pods_of(self, rs: Any) -> list[Any]:
-        pods = self.informer("Pod").indexer.by_index(OWNER_INDEX, rs.metadata.uid)
-        return [
-            p
-            for p in pods
-            if p.metadata.namespace == rs.metadata.namespace
-            and (ref := controller_of(p)) is not None
-            and ref.uid == rs.metadata.uid
-        ]
+        self.watch_primary()
+        self.watch_owned("Pod")
 
     def _status(self, **fields: Any) -> Any:
         from k8snet.api.apps_v1 import ReplicaSetStatus
@@ -467,7 +443,7 @@ class ReplicaSetController(QueueController):
             self.sync_one(rs)
 
     def sync_one(self, rs: Any) -> None:
-        owned = self._pods_of(rs)
+        owned = self.owned("Pod", rs)
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         want = rs.spec.replicas or 0 if rs.metadata.deletionTimestamp is None else 0
         diff = want - len(active)
@@ -516,7 +492,7 @@ class ReplicaSetController(QueueController):
         rs = self.api.store.read(self.primary_kind, rs.metadata.name, rs.metadata.namespace)
         if rs is None:
             return
-        owned = self._pods_of(rs)
+        owned = self.owned("Pod", rs)
         active = [p for p in owned if p.metadata.deletionTimestamp is None and not is_pod_terminal(p)]
         terminating = [p for p in owned if p.metadata.deletionTimestamp is not None]
         ready = sum(1 for p in active if is_pod_ready(p))
@@ -616,17 +592,9 @@ class DeploymentController(QueueController):
         self.events = events
 
     def register(self, informers: Any) -> None:
-        self.informer("ReplicaSet").add_indexers({OWNER_INDEX: index_by_owner})
-        self.watch(
-            "Deployment",
-            add=self._enqueue_dep,
-            update=lambda old, new: self._enqueue_dep(new),
-            delete=self._enqueue_dep,
-        )
+        self.index_owned("ReplicaSet")
+        self.watch_primary()
         self.watch("ReplicaSet", add=self._rs_changed, update=self._rs_updated, delete=self._rs_changed)
-
-    def _enqueue_dep(self, dep: Any) -> None:
-        self.enqueue(object_key(dep))
 
     def _rs_changed(self, rs: Any) -> None:
         key = _owner_key(self.api.store, rs, "Deployment")
@@ -643,14 +611,9 @@ class DeploymentController(QueueController):
             self.sync_one(dep)
 
     def _owned(self, dep: Any) -> list[Any]:
-        rss = [
-            rs
-            for rs in self.informer("ReplicaSet").indexer.by_index(OWNER_INDEX, dep.metadata.uid)
-            if rs.metadata.namespace == dep.metadata.namespace
-            and (ref := controller_of(rs)) is not None
-            and ref.uid == dep.metadata.uid
-        ]
-        return sorted(rss, key=lambda r: (r.metadata.creationTimestamp, r.metadata.name))
+        return sorted(
+            self.owned("ReplicaSet", dep), key=lambda r: (r.metadata.creationTimestamp, r.metadata.name)
+        )
 
     def _scale(self, dep: Any, rs: Any, new_scale: int) -> Any:
         old_scale = rs.spec.replicas or 0

@@ -45,12 +45,11 @@ from k8snet.controllers import (
     EventRecorder,
     PodControl,
     QueueController,
-    controller_of,
     is_pod_ready,
     pod_from_template,
 )
 from k8snet.controllers.deployment import slow_start_batch
-from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
+from k8snet.controllers.informers import object_key
 from k8snet.errors import K8snetError
 
 __all__ = ["JobController", "BURST_REPLICAS"]
@@ -101,31 +100,8 @@ class JobController(QueueController):
         self.burst_replicas = burst_replicas
 
     def register(self, informers: Any) -> None:
-        self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
-        self.watch(
-            "Job",
-            add=self._enqueue_job,
-            update=lambda old, new: self._enqueue_job(new),
-            delete=self._enqueue_job,
-        )
-        self.watch(
-            "Pod",
-            add=self.enqueue_controller_of,
-            update=self.enqueue_controllers_of,
-            delete=self.enqueue_controller_of,
-        )
-
-    def _enqueue_job(self, job: Any) -> None:
-        self.enqueue(object_key(job))
-
-    def _pods_of(self, job: Any) -> list[Any]:
-        return [
-            p
-            for p in self.informer("Pod").indexer.by_index(OWNER_INDEX, job.metadata.uid)
-            if p.metadata.namespace == job.metadata.namespace
-            and (ref := controller_of(p)) is not None
-            and ref.uid == job.metadata.uid
-        ]
+        self.watch_primary()
+        self.watch_owned("Pod")
 
     def sync_key(self, key: Any) -> None:
         job = self.informer("Job").get(*key)
@@ -134,7 +110,7 @@ class JobController(QueueController):
 
     def sync_one(self, job: Any) -> None:
         """``syncJob`` (NonIndexed)."""
-        pods = self._pods_of(job)
+        pods = self.owned("Pod", job)
         finished = _finished_condition(job)
         active = [
             p
@@ -197,7 +173,7 @@ class JobController(QueueController):
         if live is None:
             return
         now = self.clock.now()
-        pods = self._pods_of(live)
+        pods = self.owned("Pod", live)
         active = [
             p
             for p in pods

@@ -60,14 +60,13 @@ from typing import Any
 from k8snet.controllers import (
     EventRecorder,
     QueueController,
-    controller_of,
     is_pod_ready,
     owner_reference,
     pod_from_template,
     status_message,
 )
 from k8snet.controllers.deployment import safe_encode, slow_start_batch
-from k8snet.controllers.informers import OWNER_INDEX, index_by_owner, object_key
+from k8snet.controllers.informers import object_key
 from k8snet.errors import AlreadyExistsError, K8snetError, NotFoundError
 
 __all__ = [
@@ -299,32 +298,9 @@ class StatefulSetController(QueueController):
         self.events = events
 
     def register(self, informers: Any) -> None:
-        self.informer("Pod").add_indexers({OWNER_INDEX: index_by_owner})
-        self.informer("ControllerRevision").add_indexers({OWNER_INDEX: index_by_owner})
-        self.watch(
-            "StatefulSet",
-            add=self._enqueue_set,
-            update=lambda old, new: self._enqueue_set(new),
-            delete=self._enqueue_set,
-        )
-        self.watch(
-            "Pod",
-            add=self.enqueue_controller_of,
-            update=self.enqueue_controllers_of,
-            delete=self.enqueue_controller_of,
-        )
-
-    def _enqueue_set(self, sts: Any) -> None:
-        self.enqueue(object_key(sts))
-
-    def _owned(self, kind: str, sts: Any) -> list[Any]:
-        return [
-            o
-            for o in self.informer(kind).indexer.by_index(OWNER_INDEX, sts.metadata.uid)
-            if o.metadata.namespace == sts.metadata.namespace
-            and (ref := controller_of(o)) is not None
-            and ref.uid == sts.metadata.uid
-        ]
+        self.index_owned("ControllerRevision")
+        self.watch_primary()
+        self.watch_owned("Pod")
 
     def sync_key(self, key: Any) -> None:
         sts = self.informer("StatefulSet").get(*key)
@@ -338,9 +314,7 @@ class StatefulSetController(QueueController):
         from k8snet.api.apps_v1 import ControllerRevision
         from k8snet.api.meta_v1 import ObjectMeta
 
-        revisions = sorted(
-            self._owned("ControllerRevision", sts), key=lambda r: (r.revision, r.metadata.name)
-        )
+        revisions = sorted(self.owned("ControllerRevision", sts), key=lambda r: (r.revision, r.metadata.name))
         collision = (sts.status.collisionCount if sts.status else None) or 0
         data = revision_data(sts)
         next_number = revisions[-1].revision + 1 if revisions else 1
@@ -393,7 +367,7 @@ class StatefulSetController(QueueController):
         live = {current.metadata.name, update.metadata.name}
         live |= {(p.metadata.labels or {}).get(REVISION_LABEL) for p in pods}
         history = sorted(
-            (r for r in self._owned("ControllerRevision", sts) if r.metadata.name not in live),
+            (r for r in self.owned("ControllerRevision", sts) if r.metadata.name not in live),
             key=lambda r: (r.revision, r.metadata.name),
         )
         limit = sts.spec.revisionHistoryLimit if sts.spec.revisionHistoryLimit is not None else 10
@@ -457,9 +431,9 @@ class StatefulSetController(QueueController):
     def sync_one(self, sts: Any) -> None:
         """``syncStatefulSet`` → ``UpdateStatefulSet``: reconcile the Pods, write the status, trim history."""
         current, update, collision = self._revisions(sts)
-        pods = self._owned("Pod", sts)
+        pods = self.owned("Pod", sts)
         err = self._update_stateful_set(sts, current, update, pods)
-        pods = self._owned("Pod", sts)
+        pods = self.owned("Pod", sts)
         self._update_status(sts, current, update, collision, pods)
         self._truncate_history(sts, pods, current, update)
         if err is not None:
