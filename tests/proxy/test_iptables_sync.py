@@ -21,6 +21,7 @@ import dataclasses
 from pathlib import Path
 
 from helpers.iptables_golden import assert_iptables_rules_equal, parse_iptables_dump
+from helpers.proxy_changes import CHANGES, replay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -363,82 +364,16 @@ def test_executor_follows_partial_syncs():
 
 # --- partial syncs leave the tables a full sync would -----------------------------------------------------
 
-NAMES = ["a", "b", "c"]
-IPS = {"a": "172.30.0.1", "b": "172.30.0.2", "c": "172.30.0.3"}
-
-
-def _service(name: str, variant: int) -> Service:
-    port: dict = {"name": "p", "port": 80, "protocol": "TCP"}
-    spec: dict = {"clusterIP": IPS[name], "ports": [port]}
-    if variant == 1:
-        spec["type"] = "NodePort"
-        port["nodePort"] = 30000 + ord(name)
-    elif variant == 2:
-        spec.update(type="NodePort", externalTrafficPolicy="Local")
-        port["nodePort"] = 31000 + ord(name)
-    elif variant == 3:
-        spec.update(sessionAffinity="ClientIP", internalTrafficPolicy="Local")
-    return Service.model_validate({"metadata": {"name": name, "namespace": "ns"}, "spec": spec})
-
-
-def _slice(name: str, ends: tuple[int, ...], local: int) -> EndpointSlice:
-    return EndpointSlice.model_validate(
-        {
-            "metadata": {
-                "name": f"{name}-1",
-                "namespace": "ns",
-                "labels": {"kubernetes.io/service-name": name},
-            },
-            "addressType": "IPv4",
-            "endpoints": [
-                {"addresses": [f"10.1.{ord(name)}.{i}"], **({"nodeName": "test-node"} if i == local else {})}
-                for i in ends
-            ],
-            "ports": [{"name": "p", "port": 8080, "protocol": "TCP"}],
-        }
-    )
-
-
-_ops = st.one_of(
-    st.tuples(st.just("service"), st.sampled_from(NAMES), st.integers(0, 4)),  # 4: delete
-    st.tuples(st.just("slice"), st.sampled_from(NAMES), st.integers(0, 4), st.integers(0, 5)),
-    st.tuples(st.just("sync")),
-)
-
 
 def _state(ipt: IPTables) -> dict:
     return {t: {c: tuple(ipt.rules(t, c)) for c in sorted(ipt.chain_names(t))} for t in ("filter", "nat")}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_ops, min_size=1, max_size=25))
+@given(st.lists(CHANGES, min_size=1, max_size=25))
 def test_partial_syncs_leave_the_tables_of_a_full_sync(ops):
     fp = IPTablesProxier(FAKE_SETTINGS)
-    services: dict[str, Service] = {}
-    slices: dict[str, EndpointSlice] = {}
-    fp.sync()
-    for op in ops:
-        if op[0] == "service":
-            _, name, variant = op
-            old = services.get(name)
-            if variant == 4:
-                if old is not None:
-                    fp.on_service_delete(services.pop(name))
-            else:
-                new = services[name] = _service(name, variant)
-                fp.on_service_update(old, new)
-        elif op[0] == "slice":
-            _, name, count, local = op
-            old_slice = slices.get(name)
-            if count == 4:
-                if old_slice is not None:
-                    fp.on_endpointslice_delete(slices.pop(name))
-            else:
-                new_slice = slices[name] = _slice(name, tuple(range(count)), local)
-                fp.on_endpointslice_update(old_slice, new_slice)
-        else:
-            assert fp.sync().success
-    assert fp.sync().success
+    services, slices = replay(fp, ops)
     fresh = IPTablesProxier(FAKE_SETTINGS)
     for s in services.values():
         fresh.on_service_add(s)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from helpers.proxy_changes import CHANGES, endpoint_slice, replay, service
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from k8snet.api.core_v1 import Node, Service
-from k8snet.api.discovery_v1 import EndpointSlice
+from k8snet.api.core_v1 import Node
 from k8snet.dataplane.nft import NFTables, NftHost
 from k8snet.dataplane.packet import Packet
 from k8snet.proxy.config import ProxierSettings
@@ -17,80 +17,18 @@ SETTINGS = ProxierSettings(
     hostname="test-node", node_ips=["192.168.0.2"], cluster_cidr="10.0.0.0/8", masquerade_mark="0x4000"
 )
 CIDRS = ["172.30.0.0/16"]
-NAMES = ["a", "b", "c"]
-IPS = {"a": "172.30.0.1", "b": "172.30.0.2", "c": "172.30.0.3"}
-
-
-def _service(name: str, variant: int) -> Service:
-    port: dict = {"name": "p", "port": 80, "protocol": "TCP"}
-    spec: dict = {"clusterIP": IPS[name], "ports": [port]}
-    if variant == 1:
-        spec["type"] = "NodePort"
-        port["nodePort"] = 30000 + ord(name)
-    elif variant == 2:
-        spec.update(type="NodePort", externalTrafficPolicy="Local")
-        port["nodePort"] = 31000 + ord(name)
-    elif variant == 3:
-        spec.update(sessionAffinity="ClientIP", internalTrafficPolicy="Local")
-    return Service.model_validate({"metadata": {"name": name, "namespace": "ns"}, "spec": spec})
-
-
-def _slice(name: str, count: int, local: int) -> EndpointSlice:
-    return EndpointSlice.model_validate(
-        {
-            "metadata": {
-                "name": f"{name}-1",
-                "namespace": "ns",
-                "labels": {"kubernetes.io/service-name": name},
-            },
-            "addressType": "IPv4",
-            "endpoints": [
-                {"addresses": [f"10.1.{ord(name)}.{i}"], **({"nodeName": "test-node"} if i == local else {})}
-                for i in range(count)
-            ],
-            "ports": [{"name": "p", "port": 8080, "protocol": "TCP"}],
-        }
-    )
-
-
-_ops = st.one_of(
-    st.tuples(st.just("service"), st.sampled_from(NAMES), st.integers(0, 4)),  # 4: delete
-    st.tuples(st.just("slice"), st.sampled_from(NAMES), st.integers(0, 4), st.integers(0, 5)),
-    st.tuples(st.just("sync"), st.integers(0, 3)),  # seconds that pass before the sync
-)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_ops, min_size=1, max_size=25))
+@given(st.lists(CHANGES, min_size=1, max_size=25))
 def test_partial_syncs_leave_the_ruleset_of_a_full_sync(ops):
     now = [0.0]
     fp = NftablesProxier(SETTINGS, CIDRS, clock=lambda: now[0])
-    services: dict[str, Service] = {}
-    slices: dict[str, EndpointSlice] = {}
-    fp.sync()
-    for op in ops:
-        if op[0] == "service":
-            _, name, variant = op
-            old = services.get(name)
-            if variant == 4:
-                if old is not None:
-                    fp.on_service_delete(services.pop(name))
-            else:
-                new = services[name] = _service(name, variant)
-                fp.on_service_update(old, new)
-        elif op[0] == "slice":
-            _, name, count, local = op
-            old_slice = slices.get(name)
-            if count == 4:
-                if old_slice is not None:
-                    fp.on_endpointslice_delete(slices.pop(name))
-            else:
-                new_slice = slices[name] = _slice(name, count, local)
-                fp.on_endpointslice_update(old_slice, new_slice)
-        else:
-            now[0] += op[1]
-            assert fp.sync().success
-    assert fp.sync().success
+
+    def advance(seconds: int) -> None:
+        now[0] += seconds
+
+    services, slices = replay(fp, ops, advance)
     now[0] += 2  # let the stale chains age, and delete them
     assert fp.sync().success
     assert fp.stale_chains == {}
@@ -102,12 +40,12 @@ def test_executor_follows_the_proxier():
     nft = NFTables()
     fp = NftablesProxier(SETTINGS, CIDRS, nftables=nft)
     host = NftHost(nft, local_ips=["192.168.0.2"])
-    fp.on_service_add(_service("a", 0))
-    fp.on_endpointslice_add(_slice("a", 1, 9))
+    fp.on_service_add(service("a", 0))
+    fp.on_endpointslice_add(endpoint_slice("a", 1, 9))
     fp.sync()
     pkt = Packet("10.0.0.2", "172.30.0.1", dst_port=80, in_interface="eth0")
     assert [o.destination for o in host.enumerate(pkt)] == ["10.1.97.0:8080"]
-    fp.on_endpointslice_update(_slice("a", 1, 9), _slice("a", 3, 9))
+    fp.on_endpointslice_update(endpoint_slice("a", 1, 9), endpoint_slice("a", 3, 9))
     result = fp.sync()
     assert not result.full
     assert sorted(o.destination for o in host.enumerate(pkt)) == [
@@ -119,15 +57,15 @@ def test_executor_follows_the_proxier():
 
 def test_failed_transaction_forces_a_full_sync():
     fp = NftablesProxier(SETTINGS, CIDRS)
-    fp.on_service_add(_service("a", 0))
-    fp.on_endpointslice_add(_slice("a", 1, 9))
+    fp.on_service_add(service("a", 0))
+    fp.on_endpointslice_add(endpoint_slice("a", 1, 9))
     fp.sync()
     # someone else deletes kube-proxy's service-ips map: the next partial sync, which adds an element to it,
     # fails, and the full sync after it recreates everything
     fp.nftables.run("flush chain ip kube-proxy services\ndelete map ip kube-proxy service-ips")
-    fp.on_service_add(_service("b", 0))
-    fp.on_endpointslice_add(_slice("b", 1, 9))
-    fp.on_endpointslice_update(_slice("a", 1, 9), _slice("a", 2, 9))
+    fp.on_service_add(service("b", 0))
+    fp.on_endpointslice_add(endpoint_slice("b", 1, 9))
+    fp.on_endpointslice_update(endpoint_slice("a", 1, 9), endpoint_slice("a", 2, 9))
     result = fp.sync()
     assert not result.success and "No such file or directory" in (result.error or "")
     assert fp.need_full_sync and fp.metrics.sync_failures_total == 1
@@ -135,8 +73,8 @@ def test_failed_transaction_forces_a_full_sync():
     assert result.full and result.success
     assert sort_nftables_transaction(fp.dump()) == sort_nftables_transaction(
         render_nftables(
-            [_service("a", 0), _service("b", 0)],
-            [_slice("a", 2, 9), _slice("b", 1, 9)],
+            [service("a", 0), service("b", 0)],
+            [endpoint_slice("a", 2, 9), endpoint_slice("b", 1, 9)],
             SETTINGS,
             service_cidrs=CIDRS,
         )
