@@ -61,6 +61,8 @@ __all__ = [
     "family_rules_label",
     "line_chart_svg",
     "nodeport_traffic_explorer",
+    "nodeport_explorer_entries",
+    "lb_summary",
     "lb_traffic_explorer",
     "lb_providers_explorer",
     "session_affinity_explorer",
@@ -207,6 +209,17 @@ def _source_sentence(seen: set[str], client: str) -> str:
     ).format(addresses=", ".join(sorted(seen)), client=client)
 
 
+def nodeport_explorer_entries(policy: str, replicas: int, placement: str) -> list[Any]:
+    """The :class:`~k8snet.sim.traffic.EntryResult` objects the ``nodeport-traffic`` explorer shows for these
+    control values (its text is :func:`~k8snet.sim.traffic.nodeport_text` of them): the facts to check, in any
+    language.
+
+    >>> [(e.node, e.dropped) for e in nodeport_explorer_entries("Local", 1, "packed")][0]
+    ('kind-control-plane', Fraction(1, 1))
+    """
+    return entries_for_world(_np_base(placement).world(policy, replicas), "nodeport-svc")
+
+
 @_memo
 def _render_nodeport(values: dict[str, Any]) -> Outcome:
 
@@ -269,10 +282,16 @@ def nodeport_traffic_explorer() -> Explorer:
 # --- LoadBalancer: what_if with a replica slider ------------------------------------------------------------------
 
 
-def _lb_summary(w: Any) -> str:
-    """The explorers' text: the balancer, each node's share and health check, each Pod's share and the source
-    it sees (the words in the reader's language; names, addresses and shares as they are, padded here so a
-    translation cannot break the columns)."""
+def lb_summary(w: Any) -> str:
+    """The ``lb-traffic`` and ``lb-providers`` explorers' text for a :class:`~k8snet.sim.whatif.WhatIf`: the
+    balancer, each node's share and health check, each Pod's share and the source it sees (the words in the
+    reader's language; names, addresses and shares as they are, padded here so a translation cannot break the
+    columns). Code that checks the facts reads ``w`` itself (``per_pod``, ``sources_seen``, ``trace.backends``).
+
+    >>> from k8snet.sim.traffic import lb_what_if
+    >>> print(lb_summary(lb_what_if("Local", 1, "packed")).splitlines()[-1])
+      pod  web-0   on kind-worker     100%  sees 198.51.100.7
+    """
     lines = [
         _("{provider} load balancer {address}, externalTrafficPolicy {policy}").format(
             provider=w.trace.provider,
@@ -317,7 +336,7 @@ def _lb_outcome(w: Any) -> Outcome:
         )
         + f". {html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
     )
-    return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=_lb_summary(w))
+    return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=lb_summary(w))
 
 
 @_memo
