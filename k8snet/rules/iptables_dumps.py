@@ -369,7 +369,7 @@ def read_iptables_listing(lines: Sequence[str | tuple[int, str]], table: str | N
         if policy:
             _set_policy(c, policy, packets, nbytes)
         c.rules.extend(rules)
-    notes = []
+    notes: list[str] = []
     if table is None and chains:
         by_table: dict[str, list[str]] = {}
         for name, t in placed.items():
