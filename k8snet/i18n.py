@@ -186,18 +186,18 @@ def joined(sep: str, parts: list[str]) -> Message:
 
 
 def translate(text: str) -> str:
-    """``text`` in the reader's language: a :class:`Message` from its template and values, any other string
-    through the catalog (:func:`_`: unchanged when the catalog does not have it).
+    """``text`` in the reader's language if it is a :class:`Message` (from its template and values); any other
+    string is data (a name, an address, a rule, a tool's message) and is returned as it is.
 
     >>> set_language("zh_CN")
-    >>> translate(plural_message("{n} line not attributed", "{n} lines not attributed", 2)) != ""
-    True
+    >>> translate(message("not an ipvsadm line")), translate("not an ipvsadm line")
+    ('不是 ipvsadm 的输出行', 'not an ipvsadm line')
     >>> set_language(None)
     >>> translate(message("{n} line(s) not attributed", n=2))
     '2 line(s) not attributed'
     """
     if not isinstance(text, Message) or not hasattr(text, "template"):
-        return _(text)
+        return text
     if text.sep is not None:
         return text.sep.join(translate(p) for p in text.parts)
     values = {k: translate(v) if isinstance(v, Message) else v for k, v in text.values.items()}

@@ -332,6 +332,7 @@ def test_message_is_its_english_text():
     set_language("zh_CN")
     try:
         assert translate(m) == "3 line(s) not attributed"  # a template not in the catalog stays English
-        assert translate("not an ipvsadm line") == "不是 ipvsadm 的输出行"
+        assert translate(message("not an ipvsadm line")) == "不是 ipvsadm 的输出行"
+        assert translate("not an ipvsadm line") == "not an ipvsadm line"  # a plain string is data
     finally:
         set_language(None)

@@ -95,7 +95,7 @@ __all__ = [
 ]
 
 #: The block that collects per-service chains no comment in the input names (large-cluster mode, excerpts).
-UNKNOWN_OWNER = N_("(Service port not named in the input)")
+UNKNOWN_OWNER = message(N_("(Service port not named in the input)"))
 
 _NOT_NODE_OUTPUT = (
     "the input is not node output: explain reads iptables-save, iptables -S, iptables -L, rule lines, "

@@ -1,8 +1,8 @@
 """``explain``'s text: one block per Service port, then what was read, inferred and left unattributed.
 
-The words are the reader's language (:mod:`k8snet.i18n`): the notes, warnings and reasons explain writes into its
-result are :class:`~k8snet.i18n.Message` objects (English data) that :func:`~k8snet.i18n.translate` renders
-here. Chain names, Service port names, addresses, shares, format names (``iptables-save``, ``ipvsadm -Ln``) and
+The words are the reader's language (:mod:`k8snet.i18n`): the notes, warnings, reasons and entries explain writes
+into its result in its own words are :class:`~k8snet.i18n.Message` objects (English data) that
+:func:`~k8snet.i18n.translate` renders here; other strings of the result are data and shown as they are. Chain names, Service port names, addresses, shares, format names (``iptables-save``, ``ipvsadm -Ln``) and
 the comment texts kube-proxy wrote stay as they are.
 """
 
@@ -28,7 +28,8 @@ _KINDS = {
     "firewall": N_("firewall"),
     "endpoint": N_("endpoint"),
 }
-#: Format names that are words rather than a tool's command (the others are shown as the tools are called).
+#: Format names that are words rather than a tool's command (the others are shown as the tools are called); the
+#: result's ``format`` holds them as Messages.
 _FORMAT_WORDS = (N_("rule lines"), N_("iptables-save | grep fragment"))
 
 
