@@ -30,11 +30,19 @@ __all__ = [
     "DOMAIN",
     "ENVIRONMENT_VARIABLE",
     "LOCALE_DIR",
+    "Message",
     "N_",
     "_",
+    "display_width",
     "get_language",
+    "joined",
+    "ljust",
+    "message",
     "ngettext",
+    "plural_message",
+    "rjust",
     "set_language",
+    "translate",
 ]
 
 DOMAIN = "k8snet"
@@ -89,3 +97,110 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Mark ``message`` for the catalog without translating it now (module constants are translated where
     they are shown, with :func:`_`)."""
     return message
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal or a monospaced ``<pre>``: two for a wide character (CJK
+    ideographs, full-width punctuation; Unicode's East Asian Width ``W``/``F``), one for the others.
+
+    >>> display_width("NODE"), display_width("节点")
+    (4, 4)
+    """
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def ljust(text: str, width: int) -> str:
+    """``text.ljust(width)`` by :func:`display_width`, so a table's columns line up in Chinese too (the same
+    as ``str.ljust`` for text without wide characters).
+
+    >>> ljust("节点", 6) + "|", ljust("NODE", 6) + "|"
+    ('节点  |', 'NODE  |')
+    """
+    return text + " " * max(0, width - display_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text.rjust(width)`` by :func:`display_width`.
+
+    >>> rjust("间隔", 6) + "|"
+    '  间隔|'
+    """
+    return " " * max(0, width - display_width(text)) + text
+
+
+class Message(str):
+    """A sentence the model writes into data (a warning, a note, a reason) that a report shows later: its value
+    *is* the English text (``str``: compared, joined, serialized to JSON and read by code as before), and
+    :func:`translate` renders it in the reader's language at display time, from the English ``template`` (a
+    catalog message, marked with :func:`N_` where it is written) and its ``values`` (names, addresses,
+    numbers: never translated; a value that is itself a :class:`Message` is translated in turn).
+
+    Build one with :func:`message` (a template), :func:`plural_message` (singular/plural by ``n``) or
+    :func:`joined` (parts and a separator).
+
+    >>> m = message("{n} line(s) not attributed", n=2)
+    >>> m == "2 line(s) not attributed", isinstance(m, str)
+    (True, True)
+    """
+
+    template: str
+    plural: str | None
+    n: int
+    values: dict
+    sep: str | None
+    parts: tuple
+
+    def __reduce__(self):  # pickles (and copies) as the plain English text
+        return (str, (str(self),))
+
+
+def message(template: str, **values: object) -> Message:
+    """A :class:`Message`: ``template.format(**values)`` in English, translatable later."""
+    m = Message(template.format(**values))
+    m.template, m.plural, m.n, m.values, m.sep, m.parts = template, None, 0, values, None, ()
+    return m
+
+
+def plural_message(singular: str, plural: str, n: int, **values: object) -> Message:
+    """A :class:`Message` whose English is ``singular`` for ``n == 1``, else ``plural`` (``n`` is a value too).
+
+    >>> plural_message("{n} rule", "{n} rules", 1), plural_message("{n} rule", "{n} rules", 3)
+    ('1 rule', '3 rules')
+    """
+    m = Message((singular if n == 1 else plural).format(n=n, **values))
+    m.template, m.plural, m.n, m.values, m.sep, m.parts = singular, plural, n, {"n": n, **values}, None, ()
+    return m
+
+
+def joined(sep: str, parts: list[str]) -> Message:
+    """A :class:`Message` that is ``sep.join(parts)``; :func:`translate` translates each part.
+
+    >>> joined(" + ", ["iptables-save", message("rule lines")])
+    'iptables-save + rule lines'
+    """
+    m = Message(sep.join(parts))
+    m.template, m.plural, m.n, m.values, m.sep, m.parts = "", None, 0, {}, sep, tuple(parts)
+    return m
+
+
+def translate(text: str) -> str:
+    """``text`` in the reader's language if it is a :class:`Message` (from its template and values); any other
+    string is data (a name, an address, a rule, a tool's message) and is returned as it is.
+
+    >>> set_language("zh_CN")
+    >>> translate(message("not an ipvsadm line")), translate("not an ipvsadm line")
+    ('不是 ipvsadm 的输出行', 'not an ipvsadm line')
+    >>> set_language(None)
+    >>> translate(message("{n} line(s) not attributed", n=2))
+    '2 line(s) not attributed'
+    """
+    if not isinstance(text, Message) or not hasattr(text, "template"):
+        return text
+    if text.sep is not None:
+        return text.sep.join(translate(p) for p in text.parts)
+    values = {k: translate(v) if isinstance(v, Message) else v for k, v in text.values.items()}
+    if text.plural is not None:
+        return ngettext(text.template, text.plural, text.n).format(**values)
+    return _(text.template).format(**values)

@@ -211,8 +211,9 @@ def _strip_pots(outdir: Path) -> None:
         pot.save(str(pot_path))
 
 
-#: The library's translatable calls (k8snet.i18n): ``_``, ``N_`` (marked only), ``ngettext`` (singular, plural).
-LIBRARY_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: The library's translatable calls (k8snet.i18n): ``_``, ``N_`` (marked only), ``ngettext`` and
+#: ``plural_message`` (singular, plural).
+LIBRARY_KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "plural_message": (1, 2)}
 
 
 def library_data_messages() -> list[str]:

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from k8snet.i18n import N_, joined, message
 from k8snet.rules.iptables import (
     BUILTIN_CHAINS,
     Chain,
@@ -265,8 +266,9 @@ def read_iptables(lines: Sequence[str | tuple[int, str]], table: str | None = No
         for name, t in placed.items():
             by_table.setdefault(t, []).append(name)
         notes.append(
-            'table inferred for chains without a "*table" line: '
-            + "; ".join(f"{', '.join(_abbrev(names))} in {t}" for t, names in by_table.items())
+            message(
+                N_('table inferred for chains without a "*table" line: {chains}'), chains=_placed(by_table)
+            )
         )
     if seen_table_line and seen_commit:
         fmt = "iptables-save"
@@ -280,7 +282,20 @@ def read_iptables(lines: Sequence[str | tuple[int, str]], table: str | None = No
 
 
 def _abbrev(names: list[str], limit: int = 6) -> list[str]:
-    return names if len(names) <= limit else names[:limit] + [f"and {len(names) - limit} more"]
+    return (
+        names if len(names) <= limit else names[:limit] + [message(N_("and {n} more"), n=len(names) - limit)]
+    )
+
+
+def _placed(by_table: dict[str, list[str]]) -> str:
+    # a note's words are Messages (k8snet.i18n): English data that explain's report shows in the reader's language
+    return joined(
+        "; ",
+        [
+            message(N_("{chains} in {table}"), chains=joined(", ", _abbrev(names)), table=t)
+            for t, names in by_table.items()
+        ],
+    )
 
 
 def _set_policy(chain: Chain, policy: str, packets: int, nbytes: int) -> None:
@@ -354,14 +369,16 @@ def read_iptables_listing(lines: Sequence[str | tuple[int, str]], table: str | N
         if policy:
             _set_policy(c, policy, packets, nbytes)
         c.rules.extend(rules)
-    notes = []
+    notes: list[str] = []
     if table is None and chains:
         by_table: dict[str, list[str]] = {}
         for name, t in placed.items():
             by_table.setdefault(t, []).append(name)
         notes.append(
-            "table inferred for each listed chain (-L does not print it): "
-            + "; ".join(f"{', '.join(_abbrev(names))} in {t}" for t, names in by_table.items())
+            message(
+                N_("table inferred for each listed chain (-L does not print it): {chains}"),
+                chains=_placed(by_table),
+            )
         )
     count = sum(len(r) for _n, _p, r in chains)
     return IptablesDump(b.tables, "iptables -L", notes, unparsed, count)

@@ -57,6 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, message
 
 __all__ = [
     "RealServer",
@@ -572,7 +573,7 @@ def read_ipvsadm(lines: Sequence[str | tuple[int, str]]) -> IpvsadmListing:
             target = by_key.get((proto, words[2]))
             real = _option(words, "-r")
             if target is None or real is None:
-                unparsed.append((lineno, line, "destination of a service not in the input"))
+                unparsed.append((lineno, line, message(N_("destination of a service not in the input"))))
                 continue
             rhost, rport = _host_port(real)
             names = names or not _is_numeric(rhost, rport)
@@ -607,7 +608,7 @@ def read_ipvsadm(lines: Sequence[str | tuple[int, str]]) -> IpvsadmListing:
         m = (_L_STATS_DEST if counters else _L_DEST).match(line)
         if m:
             if not services:
-                unparsed.append((lineno, line, "destination before any service"))
+                unparsed.append((lineno, line, message(N_("destination before any service"))))
                 continue
             host, port = _host_port(m.group(1))
             names = names or not _is_numeric(host, port)
@@ -619,7 +620,7 @@ def read_ipvsadm(lines: Sequence[str | tuple[int, str]]) -> IpvsadmListing:
                 )
             services[-1].destinations.append(dest)
             continue
-        unparsed.append((lineno, line, "not an ipvsadm line"))
+        unparsed.append((lineno, line, message(N_("not an ipvsadm line"))))
     if saved:
         fmt = "ipvsadm-save"
     else:

@@ -346,6 +346,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 def run_explain(args: argparse.Namespace) -> int:
     """Execute a parsed ``explain`` command: the report on stdout, warnings on stderr (``Warning: ...``)."""
     from k8snet.dataplane.explain import MAX_INPUT_BYTES, explain
+    from k8snet.i18n import translate
 
     data = read_path(args.file, MAX_INPUT_BYTES, missing="cannot be read: No such file or directory")
     result = explain(data)
@@ -354,8 +355,9 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         out = result.text()
         print(out, end="" if out.endswith("\n") else "\n")
+    # the warnings in the reader's language (K8SNET_LANGUAGE); --json keeps them as English data
     for warning in result.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(f"Warning: {translate(warning)}", file=sys.stderr)
     return 0
 
 

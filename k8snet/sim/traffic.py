@@ -40,6 +40,7 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet
 from k8snet.errors import K8snetError
+from k8snet.i18n import _, display_width, ljust
 from k8snet.proxy.healthcheck import HEALTHZ_PORT, node_health_servers, probe
 from k8snet.proxy.modes import PROXY_MODES as _REGISTERED_MODES
 from k8snet.proxy.modes import proxy_mode
@@ -59,7 +60,11 @@ __all__ = [
     "nodeport_text",
     "lb_what_if",
     "cluster_what_if",
+    "HealthCheckResult",
+    "health_check_results",
     "health_checks",
+    "KubeProxyHealth",
+    "kube_proxy_health_rows",
     "kube_proxy_health",
     "source_range_rules",
     "kube_proxy_probe",
@@ -219,7 +224,10 @@ def entries_for_world(
 
 
 def nodeport_text(entries: list[EntryResult]) -> str:
-    """A plain-text table of :func:`nodeport_entries`: per entry node, where the connection ends.
+    """A plain-text table of :func:`nodeport_entries`: per entry node, where the connection ends, in the reader's
+    language (:mod:`k8snet.i18n`); names, addresses, shares and the drop's reason (the verdict and the comment
+    of the rule that dropped it, as kube-proxy writes it) are printed as they are. Code that needs the facts
+    reads the :class:`EntryResult` objects.
 
     >>> e = EntryResult("n1", "192.168.0.2", 30000, "DROP", "DROP: no local endpoints", dropped=Fraction(1))
     >>> print(nodeport_text([e]))
@@ -228,14 +236,19 @@ def nodeport_text(entries: list[EntryResult]) -> str:
     """
     lines = []
     for e in entries:
-        lines.append(f"client -> {e.node} {e.node_ip}:{e.port}")
+        lines.append(_("client -> {node} {address}").format(node=e.node, address=f"{e.node_ip}:{e.port}"))
         for pod, share in e.shares.items():
             seen = ", ".join(e.sources.get(pod, [])) or "-"
             lines.append(
-                f"  {percent(share):>6}  pod {pod_name(pod)} on {e.pod_nodes.get(pod, '?')}, sees source {seen}"
+                f"  {percent(share):>6}  "
+                + _("pod {pod} on {node}, sees source {source}").format(
+                    pod=pod_name(pod), node=e.pod_nodes.get(pod, "?"), source=seen
+                )
             )
         if e.dropped:
-            lines.append(f"  dropped {percent(e.dropped)}  ({e.reason})")
+            lines.append(
+                "  " + _("dropped {share}  ({reason})").format(share=percent(e.dropped), reason=e.reason)
+            )
     return "\n".join(lines)
 
 
@@ -310,28 +323,68 @@ def cluster_what_if(
     return WhatIf(params, t, pod_nodes, ready, sorted(n.metadata.name for n in cluster.nodes()))
 
 
-def health_checks(cluster: Any, service: str, namespace: str = "default") -> str:
-    """What a load balancer's health checker gets from every node for ``service``.
+@dataclass(frozen=True)
+class HealthCheckResult:
+    """What one node answers a load balancer's health check: ``status`` is ``None`` when nothing listens on
+    the port (connection refused); ``weight`` is the ``X-Load-Balancing-Endpoint-Weight`` header (the number
+    of local ready endpoints), ``None`` when the answer has none."""
+
+    node: str
+    url: str
+    status: int | None
+    weight: str | None = None
+
+
+def health_check_results(cluster: Any, service: str, namespace: str = "default") -> list[HealthCheckResult]:
+    """What a load balancer's health checker gets from every node for ``service``, in node-name order.
 
     For ``externalTrafficPolicy: Local`` it probes ``http://NodeIP:healthCheckNodePort/healthz`` (kube-proxy's
-    per-Service health server: 200 with the number of local ready endpoints, or 503); for ``Cluster`` it
-    probes kube-proxy's own ``:10256/healthz``.
+    per-Service health server, ``pkg/proxy/healthcheck/service_health.go``: 200 with the number of local ready
+    endpoints, or 503); for ``Cluster`` it probes kube-proxy's own ``:10256/healthz``.
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+    ...              "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    >>> health_check_results(c, "web")
+    [HealthCheckResult(node='minikube', url='http://192.168.49.2:10256/healthz', status=200, weight=None)]
     """
     svc = cluster.get("Service", service, namespace)
     port = svc.spec.healthCheckNodePort or HEALTHZ_PORT
     servers = node_health_servers(
         cluster.nodes(), cluster.services(), cluster.endpoint_slices(), now=cluster.clock.now
     )
-    lines = []
+    out = []
     for node in sorted(servers):
         r = probe(servers[node], port)
         url = f"http://{cluster.node_ip(node)}:{port}/healthz"
         if r is None:
-            lines.append(f"GET {url:<36} connection refused")
+            out.append(HealthCheckResult(node, url, None))
+        else:
+            out.append(
+                HealthCheckResult(node, url, r.status, r.headers.get("X-Load-Balancing-Endpoint-Weight"))
+            )
+    return out
+
+
+def health_checks(cluster: Any, service: str, namespace: str = "default") -> str:
+    """:func:`health_check_results` as text, one request per line: the URL, the status code and the weight
+    header as HTTP has them, the words around them in the reader's language.
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> c = Cluster(preset="minikube")
+    >>> _ = c.apply({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+    ...              "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    >>> print(health_checks(c, "web"))
+    GET http://192.168.49.2:10256/healthz     200   (minikube)
+    """
+    lines = []
+    for r in health_check_results(cluster, service, namespace):
+        if r.status is None:
+            lines.append(f"GET {r.url:<36} " + _("connection refused"))
             continue
-        weight = r.headers.get("X-Load-Balancing-Endpoint-Weight")
-        extra = f"  X-Load-Balancing-Endpoint-Weight: {weight}" if weight is not None else ""
-        lines.append(f"GET {url:<36} {r.status}{extra}   ({node})")
+        extra = f"  X-Load-Balancing-Endpoint-Weight: {r.weight}" if r.weight is not None else ""
+        lines.append(f"GET {r.url:<36} {r.status}{extra}   " + _("({node})").format(node=r.node))
     return "\n".join(lines)
 
 
@@ -346,27 +399,51 @@ def kube_proxy_probe(cluster: Any, node: str, path: str = "/healthz") -> Any:
     return probe(servers[node], HEALTHZ_PORT, path)
 
 
+@dataclass(frozen=True)
+class KubeProxyHealth:
+    """One node's kube-proxy health server (port 10256): the status codes of ``/healthz`` and ``/livez`` and
+    the ``nodeEligible`` field of the ``/healthz`` body."""
+
+    node: str
+    healthz: int
+    livez: int
+    node_eligible: bool
+
+
+def kube_proxy_health_rows(cluster: Any) -> list[KubeProxyHealth]:
+    """kube-proxy's node-wide health server on every node, in node-name order (what :func:`kube_proxy_health`
+    prints).
+
+    >>> from k8snet.sim.cluster import Cluster
+    >>> kube_proxy_health_rows(Cluster(preset="minikube"))
+    [KubeProxyHealth(node='minikube', healthz=200, livez=200, node_eligible=True)]
+    """
+    rows = []
+    for node in sorted(n.metadata.name for n in cluster.nodes()):
+        healthz = kube_proxy_probe(cluster, node, "/healthz")
+        livez = kube_proxy_probe(cluster, node, "/livez")
+        rows.append(KubeProxyHealth(node, healthz.status, livez.status, bool(healthz.json()["nodeEligible"])))
+    return rows
+
+
 def kube_proxy_health(cluster: Any) -> str:
     """kube-proxy's node-wide health server (port 10256) on every node: the status of ``/healthz`` (what a load
     balancer checks for ``externalTrafficPolicy: Cluster``; 503 once the node is being deleted or carries the
     cluster autoscaler's ``ToBeDeletedByClusterAutoscaler`` taint), of ``/livez`` (kube-proxy's own liveness,
     which ignores the node's state), and the ``nodeEligible`` field of the ``/healthz`` body
-    (``pkg/proxy/healthcheck/proxy_health.go``).
+    (``pkg/proxy/healthcheck/proxy_health.go``). The first column's heading is in the reader's language; the
+    others are HTTP paths and a field name.
 
     >>> from k8snet.sim.cluster import Cluster
     >>> print(kube_proxy_health(Cluster(preset="minikube")))
     NODE       /healthz   /livez   nodeEligible
     minikube   200        200      true
     """
-    rows = [["NODE", "/healthz", "/livez", "nodeEligible"]]
-    for node in sorted(n.metadata.name for n in cluster.nodes()):
-        healthz = kube_proxy_probe(cluster, node, "/healthz")
-        livez = kube_proxy_probe(cluster, node, "/livez")
-        rows.append(
-            [node, str(healthz.status), str(livez.status), str(healthz.json()["nodeEligible"]).lower()]
-        )
-    widths = [max(len(r[i]) for r in rows) + 3 for i in range(3)]
-    return "\n".join("".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + r[-1] for r in rows)
+    rows = [[_("NODE"), "/healthz", "/livez", "nodeEligible"]]
+    for h in kube_proxy_health_rows(cluster):
+        rows.append([h.node, str(h.healthz), str(h.livez), str(h.node_eligible).lower()])
+    widths = [max(display_width(r[i]) for r in rows) + 3 for i in range(3)]
+    return "\n".join("".join(ljust(c, w) for c, w in zip(r[:-1], widths, strict=True)) + r[-1] for r in rows)
 
 
 # --- kube-proxy: rules per mode -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ import html as html_lib
 import re
 from typing import Any
 
-from k8snet.i18n import N_, _, get_language
+from k8snet.i18n import N_, _, get_language, ljust, rjust
 from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.traffic import (
     MAX_REPLICAS,
@@ -61,6 +61,8 @@ __all__ = [
     "family_rules_label",
     "line_chart_svg",
     "nodeport_traffic_explorer",
+    "nodeport_explorer_entries",
+    "lb_summary",
     "lb_traffic_explorer",
     "lb_providers_explorer",
     "session_affinity_explorer",
@@ -207,6 +209,17 @@ def _source_sentence(seen: set[str], client: str) -> str:
     ).format(addresses=", ".join(sorted(seen)), client=client)
 
 
+def nodeport_explorer_entries(policy: str, replicas: int, placement: str) -> list[Any]:
+    """The :class:`~k8snet.sim.traffic.EntryResult` objects the ``nodeport-traffic`` explorer shows for these
+    control values (its text is :func:`~k8snet.sim.traffic.nodeport_text` of them): the facts to check, in any
+    language.
+
+    >>> [(e.node, e.dropped) for e in nodeport_explorer_entries("Local", 1, "packed")][0]
+    ('kind-control-plane', Fraction(1, 1))
+    """
+    return entries_for_world(_np_base(placement).world(policy, replicas), "nodeport-svc")
+
+
 @_memo
 def _render_nodeport(values: dict[str, Any]) -> Outcome:
 
@@ -269,18 +282,40 @@ def nodeport_traffic_explorer() -> Explorer:
 # --- LoadBalancer: what_if with a replica slider ------------------------------------------------------------------
 
 
-def _lb_summary(w: Any) -> str:
+def lb_summary(w: Any) -> str:
+    """The ``lb-traffic`` and ``lb-providers`` explorers' text for a :class:`~k8snet.sim.whatif.WhatIf`: the
+    balancer, each node's share and health check, each Pod's share and the source it sees (the words in the
+    reader's language; names, addresses and shares as they are, padded here so a translation cannot break the
+    columns). Code that checks the facts reads ``w`` itself (``per_pod``, ``sources_seen``, ``trace.backends``).
+
+    >>> from k8snet.sim.traffic import lb_what_if
+    >>> print(lb_summary(lb_what_if("Local", 1, "packed")).splitlines()[-1])
+      pod  web-0   on kind-worker     100%  sees 198.51.100.7
+    """
     lines = [
-        f"{w.trace.provider} load balancer {w.trace.lb_address}:{w.trace.port}, "
-        f"externalTrafficPolicy {w.params['external_traffic_policy']}"
+        _("{provider} load balancer {address}, externalTrafficPolicy {policy}").format(
+            provider=w.trace.provider,
+            address=f"{w.trace.lb_address}:{w.trace.port}",
+            policy=w.params["external_traffic_policy"],
+        )
     ]
     for b in w.trace.backends:
-        lines.append(f"  node {b.node:<19} share {percent(b.share):>6}  {b.check}")
+        lines.append(
+            "  "
+            + _("node {node} share {share}  {check}").format(
+                node=f"{b.node:<19}", share=f"{percent(b.share):>6}", check=b.check
+            )
+        )
     for p, s in w.per_pod.items():
         seen = ", ".join(w.sources_seen.get(p, [])) or "-"
-        lines.append(f"  pod  {p:<7} on {w.pod_nodes[p]:<13} {percent(s):>6}  sees {seen}")
+        lines.append(
+            "  "
+            + _("pod  {pod} on {node} {share}  sees {source}").format(
+                pod=f"{p:<7}", node=f"{w.pod_nodes[p]:<13}", share=f"{percent(s):>6}", source=seen
+            )
+        )
     if w.dropped:
-        lines.append(f"  dropped {percent(w.dropped)}")
+        lines.append("  " + _("dropped {share}").format(share=percent(w.dropped)))
     return "\n".join(lines)
 
 
@@ -301,7 +336,7 @@ def _lb_outcome(w: Any) -> Outcome:
         )
         + f". {html_lib.escape(_source_sentence(seen, w.trace.client))}</p>"
     )
-    return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=_lb_summary(w))
+    return Outcome(html=html, svg=responsive_svg(whatif_diagram(w)), text=lb_summary(w))
 
 
 @_memo
@@ -418,9 +453,10 @@ def rules_side_by_side(
                 f'<div class="k8snet-rule">{html_lib.escape(line) or "&#160;"}</div>'
                 for line in text.splitlines()
             )
+            aria = _("{label} rules").format(label=label)
             sections.append(
                 f'<div class="k8snet-mode"><p><strong>{html_lib.escape(label)}</strong></p>'
-                f'<div class="k8snet-rules" role="group" aria-label="{html_lib.escape(label)} rules">{body}</div></div>'
+                f'<div class="k8snet-rules" role="group" aria-label="{html_lib.escape(aria)}">{body}</div></div>'
             )
     return '<div class="k8snet-side-by-side">' + "".join(sections) + "</div>"
 
@@ -511,10 +547,14 @@ def _render_affinity(values: dict[str, Any]) -> Outcome:
     c = base.cluster
     steps = affinity_timeline(c, "default/client", "web:80", AFFINITY_TIMES, mode=mode)
     names = _pod_of_endpoint(c)
-    lines = ["  time    gap  endpoint            pod     same as previous"]
+    # the column headings in the reader's language, padded by display width (a CJK character takes two columns)
+    time, gap, endpoint, pod = _("time"), _("gap"), _("endpoint"), _("pod")
+    lines = [
+        f"{rjust(time, 6)} {rjust(gap, 6)}  {ljust(endpoint, 19)} {ljust(pod, 7)} " + _("same as previous")
+    ]
     for s in steps:
         gap = "" if s.gap is None else f"{s.gap:.0f}s"
-        same = "" if s.same_as_previous is None else ("yes" if s.same_as_previous else "no")
+        same = "" if s.same_as_previous is None else (_("yes") if s.same_as_previous else _("no"))
         lines.append(f"{s.time:5.0f}s {gap:>6}  {s.endpoint:<19} {names.get(s.endpoint, '?'):<7} {same}")
     rule = affinity_rules(c, "web", mode, node="kind-worker") if affinity == "ClientIP" else ""
     switches = sum(1 for s in steps if s.same_as_previous is False)

@@ -73,6 +73,7 @@ from k8snet.dataplane.explain.model import (
 )
 from k8snet.dataplane.explain.nft import explain_nft
 from k8snet.dataplane.explain.render import render_services
+from k8snet.i18n import N_, joined, message, plural_message
 from k8snet.rules.iptables import Tables
 from k8snet.rules.iptables_dumps import IptablesDump, read_iptables, read_iptables_listing
 from k8snet.rules.ipvs import IPSet, parse_ipset_list, parse_ipset_save, read_ipvsadm
@@ -94,7 +95,7 @@ __all__ = [
 ]
 
 #: The block that collects per-service chains no comment in the input names (large-cluster mode, excerpts).
-UNKNOWN_OWNER = "(Service port not named in the input)"
+UNKNOWN_OWNER = message(N_("(Service port not named in the input)"))
 
 _NOT_NODE_OUTPUT = (
     "the input is not node output: explain reads iptables-save, iptables -S, iptables -L, rule lines, "
@@ -116,6 +117,8 @@ def explain(data: str | bytes, max_bytes: int = MAX_INPUT_BYTES) -> Explanation:
         first = sections.unknown[0][1] if sections.unknown else text.strip().splitlines()[0]
         raise ExplainInputError(f'{_NOT_NODE_OUTPUT} (first line: "{first[:80]}")')
     result = Explanation(format="", lines=len(text.splitlines()))
+    # what explain writes into the result in its own words is a Message (k8snet.i18n): English data, shown in the
+    # reader's language by the report (render.py)
     formats: list[str] = []
     reports: dict[str, ServicePortReport] = {}
     ipsets: dict[str, IPSet] = {}
@@ -130,7 +133,11 @@ def explain(data: str | bytes, max_bytes: int = MAX_INPUT_BYTES) -> Explanation:
         hint = sections.tables.get(family)
         reader = read_iptables if family == "iptables" else read_iptables_listing
         dump = reader(sections.lines[family], table=hint)
-        formats.append(dump.format + (f" (table {hint}, from the command)" if hint else ""))
+        formats.append(
+            message(N_("{format} (table {table}, from the command)"), format=message(dump.format), table=hint)
+            if hint
+            else message(dump.format)
+        )
         _explain_iptables_dump(dump, result, reports)
     if "nft" in sections.lines:
         ruleset = read_nftables(sections.lines["nft"])
@@ -143,9 +150,11 @@ def explain(data: str | bytes, max_bytes: int = MAX_INPUT_BYTES) -> Explanation:
         result.unattributed.extend(Unattributed(n, t, r) for n, t, r in ruleset.unparsed)
         result.other.update(other)
         if not any(t.name == "kube-proxy" for t in ruleset.tables):
-            result.warnings.append("no kube-proxy table in the nftables input (nft list table ip kube-proxy)")
+            result.warnings.append(
+                message(N_("no kube-proxy table in the nftables input (nft list table ip kube-proxy)"))
+            )
         elif other:
-            result.notes.append("tables other than kube-proxy's are counted, not explained")
+            result.notes.append(message(N_("tables other than kube-proxy's are counted, not explained")))
     if "ipvsadm" in sections.lines:
         listing = read_ipvsadm(sections.lines["ipvsadm"])
         formats.append(listing.format)
@@ -155,11 +164,13 @@ def explain(data: str | bytes, max_bytes: int = MAX_INPUT_BYTES) -> Explanation:
         result.notes.extend(notes)
         result.warnings.extend(warnings)
         result.unattributed.extend(Unattributed(n, t, r) for n, t, r in listing.unparsed)
-    result.format = " + ".join(formats)
+    result.format = joined(" + ", formats)
     if sections.commands:
-        result.notes.insert(0, "command lines set aside: " + "; ".join(sections.commands[:5]))
+        result.notes.insert(
+            0, message(N_("command lines set aside: {commands}"), commands="; ".join(sections.commands[:5]))
+        )
     result.unattributed.extend(
-        Unattributed(n, t, "not part of any output explain reads") for n, t in sections.unknown
+        Unattributed(n, t, message(N_("not part of any output explain reads"))) for n, t in sections.unknown
     )
     result.unattributed.sort(key=lambda u: u.lineno)
     result.services = [reports[k] for k in sorted(reports)]
@@ -197,7 +208,7 @@ def _explain_iptables_dump(
     result.notes.extend(dump.notes)
     if att.old_colon_format:
         result.notes.append(
-            'comments in the pre-v1.10 spelling ("ns/svc:" for unnamed ports) read as "ns/svc"'
+            message(N_('comments in the pre-v1.10 spelling ("ns/svc:" for unnamed ports) read as "ns/svc"'))
         )
     result.unattributed.extend(Unattributed(u.lineno, u.text, u.reason) for u in dump.unparsed)
     unattributed, other = att.unattributed()
@@ -216,7 +227,7 @@ def _iptables_reports(att: IptablesAttribution) -> dict[str, ServicePortReport]:
             continue
         owner = info.owner or UNKNOWN_OWNER
         rep = reports.setdefault(owner, ServicePortReport(owner))
-        rep.entries.extend(f"{e} -> {info.chain}" for e in info.entries)
+        rep.entries.extend(message("{entry} -> {target}", entry=e, target=info.chain) for e in info.entries)
         if info.kind != "endpoint":
             rep.chains.append(info.chain)
             if info.affinity_seconds:
@@ -226,7 +237,7 @@ def _iptables_reports(att: IptablesAttribution) -> dict[str, ServicePortReport]:
                 if sub is not None and sub.kind == "endpoint":
                     rep.endpoints.append(EndpointShare(sub.endpoint, info.shares.get(t), info.chain, t))
                 elif sub is None and t.startswith("KUBE-SEP-"):
-                    note = "chain not in the input"
+                    note = message(N_("chain not in the input"))
                     rep.endpoints.append(
                         EndpointShare(att.arrow_endpoints.get(t), info.shares.get(t), info.chain, t, note)
                     )
@@ -235,7 +246,9 @@ def _iptables_reports(att: IptablesAttribution) -> dict[str, ServicePortReport]:
             rep = reports[info.owner or UNKNOWN_OWNER]
             if not any(e.chain == info.chain for e in rep.endpoints):
                 rep.endpoints.append(
-                    EndpointShare(info.endpoint, None, None, info.chain, "no service chain in the input")
+                    EndpointShare(
+                        info.endpoint, None, None, info.chain, message(N_("no service chain in the input"))
+                    )
                 )
     for owner, entries in att.extra_entries.items():
         reports.setdefault(owner, ServicePortReport(owner)).entries.extend(entries)
@@ -249,8 +262,12 @@ def _partial_warnings(result: Explanation) -> None:
     if ownerless:
         n = len(ownerless)
         result.warnings.append(
-            f"{n} chain{' has' if n == 1 else 's have'} no owner in the input (its comments were cut or never "
-            f"written): {', '.join(ownerless[:5])}{' ...' if n > 5 else ''}"
+            plural_message(
+                "{n} chain has no owner in the input (its comments were cut or never written): {chains}",
+                "{n} chains have no owner in the input (its comments were cut or never written): {chains}",
+                n,
+                chains=", ".join(ownerless[:5]) + (" ..." if n > 5 else ""),
+            )
         )
     missing = sorted(
         {
@@ -264,18 +281,27 @@ def _partial_warnings(result: Explanation) -> None:
     )
     if missing:
         result.warnings.append(
-            f"{len(missing)} chain(s) jumped to are not in the input: {', '.join(missing[:5])}"
-            + (" ..." if len(missing) > 5 else "")
+            message(
+                N_("{n} chain(s) jumped to are not in the input: {chains}"),
+                n=len(missing),
+                chains=", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""),
+            )
         )
     for c in result.chains:
         if c.shares and abs(sum(c.shares.values()) - 1.0) > 1e-6:
             result.warnings.append(
-                f"the shares of {c.chain} add up to {sum(c.shares.values()):.1%}: rules missing?"
+                message(
+                    N_("the shares of {chain} add up to {total}: rules missing?"),
+                    chain=c.chain,
+                    total=f"{sum(c.shares.values()):.1%}",
+                )
             )
     if result.unattributed:
-        result.warnings.append(f"{len(result.unattributed)} line(s) not attributed (listed in the output)")
+        result.warnings.append(
+            message(N_("{n} line(s) not attributed (listed in the output)"), n=len(result.unattributed))
+        )
     if not result.services and not ownerless:
-        result.warnings.append("no kube-proxy Service rules found in the input")
+        result.warnings.append(message(N_("no kube-proxy Service rules found in the input")))
 
 
 _PER_SERVICE_KINDS = frozenset(

@@ -26,6 +26,7 @@ import re
 from fractions import Fraction
 
 from k8snet.dataplane.explain.model import ChainInfo, Unattributed
+from k8snet.i18n import N_, message
 from k8snet.rules.iptables import BUILTIN_CHAINS, Rule, Tables
 
 __all__ = [
@@ -114,6 +115,13 @@ def _address(value: str) -> str:
     return value[:-3] if value.endswith("/32") else value[:-4] if value.endswith("/128") else value
 
 
+#: The comments that name the kind of address a rule matches (the report shows them as the entry's role, in the
+#: reader's language); other comment texts ("has no local endpoints" ...) are shown as kube-proxy wrote them.
+_ROLES = frozenset(
+    {N_("cluster IP"), N_("external IP"), N_("loadbalancer IP"), N_("health check node port"), N_("address")}
+)
+
+
 def _entry_text(rule: Rule) -> str:
     what = rule.comment or ""
     label = _label(what) if what else ""
@@ -123,7 +131,12 @@ def _entry_text(rule: Rule) -> str:
         dest = _address(rule.destination.value) if rule.destination else "LOCAL"
         return f"nodePort {_host_port(dest, port)}/{proto}"
     dest = _address(rule.destination.value) if rule.destination else "*"
-    return f"{label or 'address'} {_host_port(dest, port)}/{proto}"
+    label = label or "address"
+    return message(
+        "{label} {address}",
+        label=message(label) if label in _ROLES else label,
+        address=f"{_host_port(dest, port)}/{proto}",
+    )
 
 
 def _host_port(host: str, port: str) -> str:
@@ -221,9 +234,13 @@ class IptablesAttribution:
                             continue
                     if chain.name in _DISPATCH and owner and (target is None or tname != "nat"):
                         # REJECT/DROP/ACCEPT rules naming a Service port (filter), or jumps to chains not in the input
-                        entry = _entry_text(rule) + f" -> {rule.jump or 'no target'}"
+                        entry = message(
+                            "{entry} -> {target}",
+                            entry=_entry_text(rule),
+                            target=rule.jump or message(N_("no target")),
+                        )
                         if tname != "nat":
-                            entry += f" ({tname})"
+                            entry = message("{entry} ({table})", entry=entry, table=tname)
                         self.extra_entries.setdefault(owner, []).append(entry)
             # A chain jumped to by an owned chain belongs to the same Service port, and a balancing chain whose
             # endpoint chains are owned does too (comments dropped in large-cluster mode or cut from an excerpt).
@@ -269,7 +286,10 @@ class IptablesAttribution:
                             Unattributed(
                                 rule.lineno,
                                 rule.text,
-                                f"{chain.name}: no comment in the input names its Service port",
+                                message(
+                                    N_("{chain}: no comment in the input names its Service port"),
+                                    chain=chain.name,
+                                ),
                             )
                         )
                     elif chain.name.startswith("KUBE-") and info.kind == "kube-proxy":

@@ -16,6 +16,7 @@ clients). Weight 0 servers get nothing: kube-proxy sets weight 0 on terminating 
 from __future__ import annotations
 
 from k8snet.dataplane.explain.model import EndpointShare, ServicePortReport
+from k8snet.i18n import N_, joined, message
 from k8snet.rules.ipvs import IPSet, IpvsadmListing, ListedService
 
 __all__ = ["explain_ipvs", "virtual_server_name"]
@@ -26,11 +27,11 @@ _NODEPORT_SETS = {
     "KUBE-NODE-PORT-SCTP-HASH": "SCTP",
 }
 _ADDRESS_SETS = {
-    "KUBE-CLUSTER-IP": "cluster IP",
-    "KUBE-EXTERNAL-IP": "external IP",
-    "KUBE-EXTERNAL-IP-LOCAL": "external IP",
-    "KUBE-LOAD-BALANCER": "load-balancer IP",
-    "KUBE-LOAD-BALANCER-LOCAL": "load-balancer IP",
+    "KUBE-CLUSTER-IP": N_("cluster IP"),
+    "KUBE-EXTERNAL-IP": N_("external IP"),
+    "KUBE-EXTERNAL-IP-LOCAL": N_("external IP"),
+    "KUBE-LOAD-BALANCER": N_("load-balancer IP"),
+    "KUBE-LOAD-BALANCER-LOCAL": N_("load-balancer IP"),
 }
 
 
@@ -66,15 +67,26 @@ def explain_ipvs(
     listing: IpvsadmListing, ipsets: dict[str, IPSet] | None = None
 ) -> tuple[list[ServicePortReport], list[str], list[str]]:
     """Reports per virtual server, notes and warnings for ``listing`` (and kube-proxy's ``ipsets`` if given)."""
+    # notes, warnings and entries in explain's own words are Messages (k8snet.i18n): English data, shown in the
+    # reader's language by the report
     notes: list[str] = [
-        "IPVS keeps no Service names: each virtual server is named by its address (match it with "
-        "kubectl get svc -A -o wide)"
+        message(
+            N_(
+                "IPVS keeps no Service names: each virtual server is named by its address (match it with "
+                "kubectl get svc -A -o wide)"
+            )
+        )
     ]
     warnings: list[str] = []
     if listing.names:
         notes.append(
-            f"{listing.format} printed host and port names (cut to the width of its columns); they were not "
-            "resolved (ipvsadm -Ln prints addresses)"
+            message(
+                N_(
+                    "{format} printed host and port names (cut to the width of its columns); they were not "
+                    "resolved (ipvsadm -Ln prints addresses)"
+                ),
+                format=listing.format,
+            )
         )
     roles, nodeports = _roles(ipsets)
     seen_ports: dict[tuple[str, str], int] = {}
@@ -88,23 +100,31 @@ def explain_ipvs(
             role = "nodePort"
         if role is None and not roles and not nodeports and svc.port.isdigit():
             if 30000 <= int(svc.port) <= 32767 and seen_ports[(svc.protocol, svc.port)] > 1:
-                role = "probably a nodePort (same port on several addresses, in the default NodePort range)"
-        sched = svc.scheduler or "scheduler not shown"
-        entry = f"virtual server ({sched}"
+                role = message(
+                    N_("probably a nodePort (same port on several addresses, in the default NodePort range)")
+                )
+        details: list[str] = [svc.scheduler or message(N_("scheduler not shown"))]
         if svc.flags:
-            entry += ", " + ",".join(svc.flags)
+            details.append(",".join(svc.flags))
         if svc.timeout:
-            entry += f", persistent {svc.timeout}s"
-        entry += ")"
-        rep.entries.append(entry + (f": {role}" if role else ""))
+            details.append(message(N_("persistent {seconds}s"), seconds=svc.timeout))
+        entry = message(N_("virtual server ({details})"), details=joined(", ", details))
+        # a field name stays as it is; the roles are explain's words
+        role_text = role if role == "nodePort" else message(role) if role else None
+        rep.entries.append(message("{entry}: {role}", entry=entry, role=role_text) if role_text else entry)
         if svc.timeout:
             rep.affinity_seconds = svc.timeout
         rep.endpoints = _shares(svc)
         if not svc.destinations:
-            rep.notes.append("no real servers: new connections are dropped")
+            rep.notes.append(message(N_("no real servers: new connections are dropped")))
         reports.append(rep)
     if any(s.scheduler is None for s in listing.services):
-        warnings.append(f"{listing.format} shows no scheduler or weights: shares assume equal weights")
+        warnings.append(
+            message(
+                N_("{format} shows no scheduler or weights: shares assume equal weights"),
+                format=listing.format,
+            )
+        )
     return reports, notes, warnings
 
 
@@ -119,7 +139,7 @@ def _shares(svc: ListedService) -> list[EndpointShare]:
         note = None
         if w <= 0:
             share = 0.0
-            note = "weight 0: takes no new connections (terminating or quiesced)"
+            note = message(N_("weight 0: takes no new connections (terminating or quiesced)"))
         elif svc.scheduler == "rr" or svc.scheduler is None:
             share = 1.0 / len(live)
         else:

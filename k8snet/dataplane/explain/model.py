@@ -171,3 +171,9 @@ class Explanation:
         from k8snet.dataplane.explain.render import render_text
 
         return render_text(self)
+
+    def warnings_text(self) -> str:
+        """:attr:`warnings`, one per line, in the reader's language (the list itself stays English data)."""
+        from k8snet.dataplane.explain.render import warnings_text
+
+        return warnings_text(self)

@@ -17,6 +17,7 @@ import ipaddress
 import re
 
 from k8snet.dataplane.explain.model import ChainInfo, EndpointShare, ServicePortReport, Unattributed
+from k8snet.i18n import N_, message
 from k8snet.rules.nftables.blocks import NftRuleset, NftTableBlock, split_items
 
 __all__ = ["explain_nft", "KUBE_PROXY_NFT_CHAINS"]
@@ -171,7 +172,11 @@ def _explain_table(
                             info.shares[vm.group(2)] = info.shares.get(vm.group(2), 0.0) + 1.0 / slots
             if info.owner is None and info.kind not in ("kube-proxy", "builtin"):
                 unattributed.append(
-                    Unattributed(lineno, text, f"chain {chain.name} is not one of kube-proxy's")
+                    Unattributed(
+                        lineno,
+                        text,
+                        message(N_("chain {chain} is not one of kube-proxy's"), chain=chain.name),
+                    )
                 )
     # Entry points: the maps' elements.
     cluster_ips = {k for _, k in table.sets["cluster-ips"].elements} if "cluster-ips" in table.sets else set()
@@ -186,25 +191,42 @@ def _explain_table(
             nodeport = "nodeport" in nset.name
             where = _key_text(key, nodeport)
             if target is not None and target.owner:
+                # the model's own words for the address's role (a Message: shown in the reader's language)
                 if nodeport:
                     label = "nodePort"
                 elif target.kind == "firewall" or nset.name == "firewall-ips":
-                    label = "load-balancer IP (firewall)"
+                    label = message(N_("load-balancer IP (firewall)"))
                 elif target.kind == "external":
-                    label = "external IP"
+                    label = message(N_("external IP"))
                 elif key.split(" . ")[0].strip() in cluster_ips or target.kind == "service":
-                    label = "cluster IP"
+                    label = message(N_("cluster IP"))
                 else:
-                    label = "address"
-                target.entries.append(f"{label} {where}")
-                report(target.owner).entries.append(f"{label} {where} -> {target.chain}")
+                    label = message(N_("address"))
+                entry = message("{label} {address}", label=label, address=where)
+                target.entries.append(entry)
+                report(target.owner).entries.append(
+                    message("{entry} -> {target}", entry=entry, target=target.chain)
+                )
             elif comment:
                 owner = comment.strip()
-                report(owner).entries.append(f"has no endpoints {where} -> {value} ({nset.name})")
+                report(owner).entries.append(
+                    message(
+                        N_("has no endpoints {address} -> {verdict} ({set})"),
+                        address=where,
+                        verdict=value,
+                        set=nset.name,
+                    )
+                )
             elif vm:
                 unattributed.append(
                     Unattributed(
-                        lineno, item, f"element of {nset.name}: chain {vm.group(2)} is not in the input"
+                        lineno,
+                        item,
+                        message(
+                            N_("element of {set}: chain {chain} is not in the input"),
+                            set=nset.name,
+                            chain=vm.group(2),
+                        ),
                     )
                 )
     # Reports: chains and endpoints per Service port (of this table).

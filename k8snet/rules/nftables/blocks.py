@@ -36,6 +36,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from k8snet.i18n import N_, message
+
 __all__ = ["NftChainBlock", "NftSetBlock", "NftTableBlock", "NftRuleset", "read_nftables", "split_items"]
 
 FAMILIES = ("ip", "ip6", "inet", "arp", "bridge", "netdev")
@@ -176,7 +178,7 @@ def _read_listing(numbered: list[tuple[int, str]]) -> NftRuleset:
                 table = NftTableBlock(m.group(1) or "ip", m.group(2), lineno)
                 tables.append(table)
             else:
-                unparsed.append((lineno, line, "outside any table"))
+                unparsed.append((lineno, line, message(N_("outside any table"))))
             continue
         if line == "}":
             if chain is not None:
@@ -199,7 +201,9 @@ def _read_listing(numbered: list[tuple[int, str]]) -> NftRuleset:
             elif line.startswith("flags "):
                 pass
             else:
-                unparsed.append((lineno, line, f"unexpected line in table {table.key}"))
+                unparsed.append(
+                    (lineno, line, message(N_("unexpected line in table {table}"), table=table.key))
+                )
             continue
         if nset is not None:
             key, _, value = line.partition(" ")
@@ -229,7 +233,9 @@ def _read_listing(numbered: list[tuple[int, str]]) -> NftRuleset:
         else:
             chain.rules.append((lineno, line))
     if elements is not None:
-        unparsed.append((elements_line, "elements = " + " ".join(elements), "element list not closed"))
+        unparsed.append(
+            (elements_line, "elements = " + " ".join(elements), message(N_("element list not closed")))
+        )
     fmt = "nft list table" if len(tables) == 1 else "nft list ruleset"
     return NftRuleset(tables, fmt, unparsed)
 
@@ -256,7 +262,7 @@ def _read_commands(numbered: list[tuple[int, str]]) -> NftRuleset:
             continue
         m = _CMD.match(line)
         if not m:
-            unparsed.append((lineno, line, "not an nft command"))
+            unparsed.append((lineno, line, message(N_("not an nft command"))))
             continue
         verb, obj, rest = m.groups()
         try:
