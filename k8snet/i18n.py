@@ -25,6 +25,7 @@ import functools
 import gettext
 import os
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "DOMAIN",
@@ -131,18 +132,21 @@ def rjust(text: str, width: int) -> str:
 
 
 class Message(str):
-    """A sentence the model writes into data (a warning, a note, a reason) that a report shows later: its value
-    *is* the English text (``str``: compared, joined, serialized to JSON and read by code as before), and
-    :func:`translate` renders it in the reader's language at display time, from the English ``template`` (a
-    catalog message, marked with :func:`N_` where it is written) and its ``values`` (names, addresses,
-    numbers: never translated; a value that is itself a :class:`Message` is translated in turn).
+    """A sentence the model writes into data (a drop reason, a routing step, a warning, a note) that a report
+    shows later: its value *is* the English text (``str``: compared, joined, serialized to JSON and read by code
+    as before, whatever the language), and :func:`translate` renders it in the reader's language at display
+    time, from the English ``template`` (a catalog message, marked with :func:`N_` where it is written) and its
+    ``values`` (names, addresses, numbers, what kube-proxy or a real tool wrote: never translated; a value that
+    is itself a :class:`Message` is translated in turn).
 
-    Build one with :func:`message` (a template), :func:`plural_message` (singular/plural by ``n``) or
-    :func:`joined` (parts and a separator).
+    ``Message(template, **values)`` (or :func:`message`) for a sentence, :func:`plural_message` for one whose
+    English depends on a count, :func:`joined` for parts and a separator. Copies and pickles keep the template.
 
-    >>> m = message("{n} line(s) not attributed", n=2)
-    >>> m == "2 line(s) not attributed", isinstance(m, str)
-    (True, True)
+    >>> m = Message("{verdict} by chain policy", verdict="DROP")
+    >>> m, m == "DROP by chain policy", isinstance(m, str), m.template
+    ('DROP by chain policy', True, True, '{verdict} by chain policy')
+    >>> set_language("zh_CN"); print(m.text()); set_language(None)
+    DROP（来自链的默认策略）
     """
 
     template: str
@@ -152,15 +156,50 @@ class Message(str):
     sep: str | None
     parts: tuple
 
-    def __reduce__(self):  # pickles (and copies) as the plain English text
-        return (str, (str(self),))
+    def __new__(cls, template: str, /, **values: object) -> Message:
+        return cls._made(template.format(**values), template, None, 0, values, None, ())
+
+    @classmethod
+    def _made(
+        cls,
+        english: str,
+        template: str,
+        plural: str | None,
+        n: int,
+        values: dict,
+        sep: str | None,
+        parts: tuple,
+    ) -> Message:
+        self = str.__new__(cls, english)
+        self.template, self.plural, self.n, self.values, self.sep, self.parts = (
+            template,
+            plural,
+            n,
+            values,
+            sep,
+            parts,
+        )
+        return self
+
+    def __reduce__(self) -> tuple:  # copy.deepcopy (dataclasses.asdict) and pickle keep the template
+        return (_rebuilt, (str(self), self.template, self.plural, self.n, self.values, self.sep, self.parts))
+
+    def text(self) -> str:
+        """The sentence in the reader's language (:func:`translate`)."""
+        return translate(self)
+
+
+def _rebuilt(*fields: object) -> Message:
+    return Message._made(*fields)  # type: ignore[arg-type]
 
 
 def message(template: str, **values: object) -> Message:
-    """A :class:`Message`: ``template.format(**values)`` in English, translatable later."""
-    m = Message(template.format(**values))
-    m.template, m.plural, m.n, m.values, m.sep, m.parts = template, None, 0, values, None, ()
-    return m
+    """A :class:`Message`: ``template.format(**values)`` in English, translatable later.
+
+    >>> message("{n} line(s) not attributed", n=2)
+    '2 line(s) not attributed'
+    """
+    return Message(template, **values)
 
 
 def plural_message(singular: str, plural: str, n: int, **values: object) -> Message:
@@ -169,9 +208,10 @@ def plural_message(singular: str, plural: str, n: int, **values: object) -> Mess
     >>> plural_message("{n} rule", "{n} rules", 1), plural_message("{n} rule", "{n} rules", 3)
     ('1 rule', '3 rules')
     """
-    m = Message((singular if n == 1 else plural).format(n=n, **values))
-    m.template, m.plural, m.n, m.values, m.sep, m.parts = singular, plural, n, {"n": n, **values}, None, ()
-    return m
+    all_values = {"n": n, **values}
+    return Message._made(
+        (singular if n == 1 else plural).format(**all_values), singular, plural, n, all_values, None, ()
+    )
 
 
 def joined(sep: str, parts: list[str]) -> Message:
@@ -180,14 +220,12 @@ def joined(sep: str, parts: list[str]) -> Message:
     >>> joined(" + ", ["iptables-save", message("rule lines")])
     'iptables-save + rule lines'
     """
-    m = Message(sep.join(parts))
-    m.template, m.plural, m.n, m.values, m.sep, m.parts = "", None, 0, {}, sep, tuple(parts)
-    return m
+    return Message._made(sep.join(parts), "", None, 0, {}, sep, tuple(parts))
 
 
-def translate(text: str) -> str:
-    """``text`` in the reader's language if it is a :class:`Message` (from its template and values); any other
-    string is data (a name, an address, a rule, a tool's message) and is returned as it is.
+def translate(text: Any) -> Any:
+    """``text`` in the reader's language if it is a :class:`Message` (from its template and values); anything
+    else (a name, an address, a rule, a tool's message, a number) is data and is returned as it is.
 
     >>> set_language("zh_CN")
     >>> translate(message("not an ipvsadm line")), translate("not an ipvsadm line")

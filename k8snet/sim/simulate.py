@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import ipaddress
 import random
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -51,14 +50,12 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
-from k8snet.i18n import N_, _
+from k8snet.i18n import N_, Message, _, ljust, translate
 from k8snet.sim.trace import (
-    Message,
     Outcome,
     World,
     ip_family_of,
     parse_destination,
-    prose,
     source_for_family,
     trace_world,
     verdict_message,
@@ -164,9 +161,9 @@ class SimulationResult:
         ):
             if shares:
                 lines.append(_(title))
-                lines.extend(f"  {_pad(prose(k), 44)} {v:7.2%}" for k, v in shares.items())
+                lines.extend(f"  {ljust(translate(k), 44)} {v:7.2%}" for k, v in shares.items())
         for reason, n in self.drops.items():
-            lines.append(_("dropped ({reason}): {count}").format(reason=prose(reason), count=n))
+            lines.append(_("dropped ({reason}): {count}").format(reason=translate(reason), count=n))
         lines.append(_("SNATed: {share:.2%} of delivered connections").format(share=self.snat_fraction))
         if self.repeat_same_endpoint is not None:
             lines.append(
@@ -186,12 +183,6 @@ class SimulationResult:
                 )
             )
         return "\n".join(lines)
-
-
-def _pad(text: str, width: int) -> str:
-    """``text`` left-aligned in ``width`` terminal columns (a CJK character takes two, as in ``（无）``)."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * (width - columns)
 
 
 #: Keys of the shares for a connection that entered no node / ended on no known node (shown translated).

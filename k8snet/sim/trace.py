@@ -61,7 +61,7 @@ from typing import Any
 
 from k8snet.dataplane.packet import Packet, format_endpoint
 from k8snet.errors import K8snetError
-from k8snet.i18n import N_, _
+from k8snet.i18n import N_, Message, _, translate
 from k8snet.proxy.config import ProxierSettings
 from k8snet.proxy.metaproxier import node_families
 from k8snet.proxy.modes import proxy_mode
@@ -82,64 +82,10 @@ __all__ = [
     "Hop",
     "World",
     "world_for",
-    "Message",
-    "prose",
     "verdict_message",
 ]
 
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
-
-
-# --- the model's own words ---------------------------------------------------------------------------------------
-
-
-class Message(str):
-    """A sentence the model writes (a drop reason, a routing step), kept with its English template so that a
-    report can show it in the reader's language (:mod:`k8snet.i18n`).
-
-    As data it *is* the English sentence (a :class:`str` equal to it, with the same ``repr``): ``Outcome.reason``,
-    ``TraceStep.effect`` and every ``to_dict()`` read exactly as before, whatever the language. Only the
-    rendering methods (:meth:`Trace.text`, :meth:`Trace.verdict_text`, ...) call :func:`prose`, which
-    translates the template and fills in the values (what kube-proxy or a real tool wrote, addresses and names
-    stay as they are; a value that is itself a :class:`Message` is translated too).
-
-    >>> m = Message("{verdict} by chain policy", verdict="DROP")
-    >>> m, m == "DROP by chain policy", m.template
-    ('DROP by chain policy', True, '{verdict} by chain policy')
-    >>> from k8snet.i18n import set_language
-    >>> set_language("zh_CN"); print(prose(m)); set_language(None)
-    DROP（来自链的默认策略）
-    """
-
-    template: str
-    values: dict[str, Any]
-
-    def __new__(cls, template: str, **values: Any) -> Message:
-        self = super().__new__(cls, template.format(**values))
-        self.template = template
-        self.values = values
-        return self
-
-    def __reduce__(self) -> Any:  # copy.deepcopy (dataclasses.asdict) and pickle keep the template
-        return (_message, (self.template, self.values))
-
-    def text(self) -> str:
-        """The sentence in the reader's language."""
-        return _(self.template).format(**{k: prose(v) for k, v in self.values.items()})
-
-
-def _message(template: str, values: dict[str, Any]) -> Message:
-    return Message(template, **values)
-
-
-def prose(value: Any) -> Any:
-    """``value`` as a report shows it: a :class:`Message` in the reader's language, anything else (a
-    kube-proxy comment, a rule, an address) unchanged.
-
-    >>> prose("default/web has no local endpoints"), prose(Message("no route"))
-    ('default/web has no local endpoints', 'no route')
-    """
-    return value.text() if isinstance(value, Message) else value
 
 
 # --- the world: objects + network + per-node rules ---------------------------------------------------------------
@@ -452,9 +398,9 @@ class TraceStep:
         # a routing or delivery step is the model's sentence (in the reader's language); a rule step is
         # notation: the hook, table and chain kube-proxy's rules name, and what the executor did
         if self.hook == "route":
-            return _("[{node}] route: {effect}").format(node=self.node, effect=prose(self.effect))
+            return _("[{node}] route: {effect}").format(node=self.node, effect=translate(self.effect))
         if self.hook == "deliver":
-            return _("[{node}] deliver: {effect}").format(node=self.node, effect=prose(self.effect))
+            return _("[{node}] deliver: {effect}").format(node=self.node, effect=translate(self.effect))
         where = f"{self.table}/{self.chain}" + (f"#{self.rule_number}" if self.rule_number else "")
         return f"[{self.node}] {self.hook} {where}: {self.effect}"
 
@@ -606,7 +552,7 @@ class Trace:
             head += _(", enters {node}").format(node=self.entry_node)
         lines = [head]
         if self.note:
-            lines.append(_("  note: {note}").format(note=prose(self.note)))
+            lines.append(_("  note: {note}").format(note=translate(self.note)))
         for s in self.steps:
             lines.append(f"  {s}")
             if s.rule:
@@ -659,7 +605,7 @@ _NO_ROUTE = N_("no route")
 def _outcome_text(o: Outcome, english: bool = False) -> str:
     """:meth:`Trace.verdict_text` of an outcome (in English for ``english``: the value ``to_dict()`` keeps)."""
     tr = (lambda m: m) if english else _
-    say = str if english else prose
+    say = str if english else translate
     if o.verdict == "delivered":
         kind, name = o.delivered_to or ("", "")
         if kind == "pod":
@@ -680,7 +626,7 @@ def _outcome_text(o: Outcome, english: bool = False) -> str:
 def verdict_message(o: Outcome) -> str:
     """Why an outcome was not delivered, as :meth:`Trace.verdict_text` writes it: ``DROP``/``REJECT`` as
     iptables names them with kube-proxy's comment (or the model's reason), or the model's ``no route``. A
-    :class:`Message` where the model words it (:func:`prose` shows it in the reader's language).
+    :class:`Message` where the model words it (:func:`~k8snet.i18n.translate` shows it in the reader's language).
 
     >>> o = Outcome(Fraction(1), [], [], "DROP", "default/web has no local endpoints")
     >>> verdict_message(o)

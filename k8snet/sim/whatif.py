@@ -40,8 +40,7 @@ from fractions import Fraction
 from typing import Any
 
 from k8snet.errors import K8snetError
-from k8snet.i18n import N_, _
-from k8snet.sim.trace import Message, prose
+from k8snet.i18n import N_, Message, _, translate
 
 __all__ = [
     "Path",
@@ -148,15 +147,15 @@ class ExternalTrace:
             if p.pod:
                 where = _("pod {pod} on {node}").format(pod=p.pod, node=p.pod_node)
             elif p.reason:
-                where = prose(p.reason)
+                where = translate(p.reason)
             else:
-                where = prose(_VERDICT_WORDS.get(p.verdict, p.verdict))
+                where = translate(_VERDICT_WORDS.get(p.verdict, p.verdict))
             line = f"{float(p.probability):7.2%}  {where}"
             if p.source_seen:
                 line += _("  (sees {source})").format(source=p.source_seen)
             lines.append(line)
             for h in p.hops:
-                lines.append(f"           {prose(h)}")
+                lines.append(f"           {translate(h)}")
         return "\n".join(lines)
 
 

@@ -30,8 +30,7 @@ import textwrap
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from k8snet.i18n import _
-from k8snet.sim.trace import prose
+from k8snet.i18n import _, translate
 from k8snet.sim.whatif import CLIENT_IP
 from k8snet.views.graphviz import COLORS, digraph, dot_available, to_svg
 
@@ -66,7 +65,7 @@ def _wrap(verdict: str, reason: str) -> str:
     # the model's words in the reader's language (kube-proxy's comments and iptables verdicts as written);
     # a CJK character is two columns wide
     verdict = _("no route") if verdict == "no route" else verdict
-    reason = prose(reason)
+    reason = translate(reason)
     lines = textwrap.wrap(reason, 24 if any(ord(ch) >= 0x2E80 for ch in reason) else 48)
     if len(lines) > 4:
         lines = lines[:4]

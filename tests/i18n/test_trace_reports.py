@@ -16,10 +16,10 @@ import pytest
 
 from k8snet.controllers.cloud import GenericCloud
 from k8snet.controllers.servicelb import install
-from k8snet.i18n import set_language
+from k8snet.i18n import Message, set_language, translate
 from k8snet.sim.cluster import Cluster
 from k8snet.sim.simulate import simulate
-from k8snet.sim.trace import Message, Outcome, prose, trace, verdict_message, veth_name
+from k8snet.sim.trace import Outcome, trace, verdict_message, veth_name
 from k8snet.sim.whatif import external_trace, what_if
 
 #: English words of the model's sentences that a Chinese report must not keep.
@@ -206,14 +206,14 @@ def test_drop_reasons_by_mode(local_only, zh):
 def test_message_is_its_english_sentence(zh):
     m = Message("{verdict} by chain policy", verdict="DROP")
     assert m == "DROP by chain policy" and repr(m) == repr("DROP by chain policy") and hash(m) == hash(str(m))
-    assert zh(lambda: prose(m)) == "DROP（来自链的默认策略）" and prose(m) == "DROP by chain policy"
+    assert zh(lambda: translate(m)) == "DROP（来自链的默认策略）" and translate(m) == "DROP by chain policy"
     for kept in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
-        assert kept == m and zh(lambda k=kept: prose(k)) == "DROP（来自链的默认策略）"
+        assert kept == m and zh(lambda k=kept: translate(k)) == "DROP（来自链的默认策略）"
     # a kube-proxy comment is no Message: shown as written
-    assert zh(lambda: prose("default/web has no local endpoints")) == "default/web has no local endpoints"
+    assert zh(lambda: translate("default/web has no local endpoints")) == "default/web has no local endpoints"
     dropped = Outcome(Fraction(1), [], [], "DROP", m)
     assert verdict_message(dropped) == "DROP: DROP by chain policy"
-    assert zh(lambda: prose(verdict_message(dropped))) == "DROP: DROP（来自链的默认策略）"
+    assert zh(lambda: translate(verdict_message(dropped))) == "DROP: DROP（来自链的默认策略）"
 
 
 @pytest.fixture(scope="module")
