@@ -62,6 +62,7 @@ from fractions import Fraction
 from typing import Any
 
 from k8snet.errors import K8snetError
+from k8snet.i18n import N_, Message
 
 __all__ = [
     "CloudError",
@@ -290,7 +291,8 @@ class LoadBalancerProvider:
         port = (svc.spec.healthCheckNodePort or 0) if local else KUBE_PROXY_HEALTHZ_PORT
         status = probe(node, port, "/healthz")
         if status is None:
-            return False, f"GET :{port}/healthz: connection refused"
+            # the model's words (shown in the reader's language); the probe's own line below is HTTP's
+            return False, Message(N_("GET :{port}/healthz: connection refused"), port=port)
         return status == 200, f"GET :{port}/healthz -> {status}"
 
     def backends(
@@ -454,7 +456,17 @@ class MetalLBL2(LoadBalancerProvider):
         node = self.announcer(svc, nodes, endpoint_slices)
         if node is None:
             return []
-        return [Backend(node, Fraction(1), b.ips[0], port, None, True, f"announces {b.ips[0]} (ARP)")]
+        return [
+            Backend(
+                node,
+                Fraction(1),
+                b.ips[0],
+                port,
+                None,
+                True,
+                Message(N_("announces {ip} (ARP)"), ip=b.ips[0]),
+            )
+        ]
 
 
 #: Provider classes by the short names the what-if API takes.

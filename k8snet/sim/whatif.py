@@ -140,7 +140,7 @@ class ExternalTrace:
         for b in self.backends:
             lines.append(
                 _("  node {node:<20} share {share:>5}  {check}").format(
-                    node=b.node, share=str(b.share), check=b.check
+                    node=b.node, share=str(b.share), check=translate(b.check)
                 )
             )
         for p in self.paths:

@@ -34,7 +34,7 @@ import html as html_lib
 import re
 from typing import Any
 
-from k8snet.i18n import N_, _, get_language, ljust, rjust
+from k8snet.i18n import N_, _, get_language, ljust, rjust, translate
 from k8snet.proxy.modes import proxy_mode
 from k8snet.sim.traffic import (
     MAX_REPLICAS,
@@ -303,7 +303,7 @@ def lb_summary(w: Any) -> str:
         lines.append(
             "  "
             + _("node {node} share {share}  {check}").format(
-                node=f"{b.node:<19}", share=f"{percent(b.share):>6}", check=b.check
+                node=f"{b.node:<19}", share=f"{percent(b.share):>6}", check=translate(b.check)
             )
         )
     for p, s in w.per_pod.items():

@@ -165,6 +165,31 @@ def test_lb_explorer_text_in_chinese(both):
     assert "sees 198.51.100.10" in en_p and "看到 198.51.100.10" in zh_p and "sees" not in zh_p
 
 
+def test_load_balancer_checks_in_chinese(both):
+    """A backend's check is the model's sentence (MetalLB's announcement, a refused probe): translated where a
+    report shows it, English as data (the diagrams read the probe's status from it)."""
+    from k8snet.views.traffic import lb_providers_explorer
+
+    en, zh = both(lambda: lb_providers_explorer().outcome(provider="metallb", policy="Cluster").text)
+    announce = re.search(r"announces (\S+) \(ARP\)", en)
+    assert announce, en
+    assert f"宣告 {announce.group(1)}（ARP）" in zh and "announces" not in zh
+    assert _literals(en) == _literals(zh)
+
+    from k8snet.api.core_v1 import Service
+    from k8snet.controllers.cloud import GenericCloud
+
+    svc = Service.model_validate(
+        {
+            "metadata": {"name": "lb", "namespace": "default"},
+            "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "healthCheckNodePort": 32000},
+        }
+    )
+    healthy, check = GenericCloud().health(svc, "node-1", lambda node, port, path: None)  # nothing listens
+    assert not healthy and check == "GET :32000/healthz: connection refused"
+    assert both(lambda: translate(check)) == (check, "GET :32000/healthz：连接被拒绝")
+
+
 def test_session_affinity_table_in_chinese(both):
     from k8snet.i18n import display_width
     from k8snet.views.traffic import session_affinity_explorer
