@@ -35,6 +35,7 @@ __all__ = [
     "NotFoundError",
     "AlreadyExistsError",
     "set_language",
+    "get_language",
 ]
 
 _LAZY = {
@@ -43,6 +44,7 @@ _LAZY = {
     "dump": ("k8snet.manifests", "dump"),
     # the language of the library's prose (explorers, diagrams, summaries): k8snet.set_language("zh_CN")
     "set_language": ("k8snet.i18n", "set_language"),
+    "get_language": ("k8snet.i18n", "get_language"),
 }
 
 

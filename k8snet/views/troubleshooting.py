@@ -71,7 +71,8 @@ def lab_for(scenario: str) -> Lab:
 
 
 def _step(scenario: str, label: str) -> Outcome:
-    key = ("step", scenario, label)  # what the commands print is the same in every language
+    # kubectl, curl and dig print the same in every language; `k8snet trace` reports in the reader's language
+    key = ("step", scenario, label, get_language())
     if key not in _OUTCOMES:
         lab = lab_for(scenario)
         command = lab.scenario.commands[label]

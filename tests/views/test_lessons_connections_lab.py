@@ -109,6 +109,27 @@ def test_lab_explorers(sid):
         assert text.startswith("$ ") and "{" not in text.splitlines()[0], (label, command)
 
 
+def test_lab_steps_follow_the_language_of_the_moment():
+    """A step's command output is kept per language: `k8snet trace` reports in the reader's language (a page's
+    static outcome is computed in its edition's), what kubectl prints is the same in both."""
+    from k8snet.i18n import set_language
+
+    def shown() -> dict[str, str]:  # a page's explorer is built in its edition's language
+        steps = lab_steps_explorer(scenario="orders")
+        return {label: steps.outcome(step=label).text for label in steps.controls["step"]}
+
+    en = shown()
+    try:
+        set_language("zh_CN")
+        zh = shown()
+    finally:
+        set_language(None)
+    assert en["kube-proxy"].startswith("$ k8snet trace ") and "verdict: " in en["kube-proxy"]
+    assert "判定：" in zh["kube-proxy"] and "verdict" not in zh["kube-proxy"]
+    kubectl_steps = [label for label, text in en.items() if text.startswith("$ kubectl ")]
+    assert kubectl_steps and all(zh[label] == en[label] for label in kubectl_steps)
+
+
 def test_cause_letters_cover_every_cause():
     letters = cause_letters()
     assert list(letters.values()) == list(load_lab().causes)
