@@ -40,7 +40,7 @@ __all__ = [
 #: The answer control's first value: nothing chosen yet.
 NO_ANSWER = "?"
 
-_LABS: dict[str, Lab] = {}
+_LABS: dict[tuple[str, str], Lab] = {}
 _OUTCOMES: dict[tuple, Outcome] = {}
 
 
@@ -64,10 +64,13 @@ def causes_html() -> str:
 
 
 def lab_for(scenario: str) -> Lab:
-    """The scenario's :class:`~k8snet.sim.troubleshooting.Lab`, built once (iptables mode)."""
-    if scenario not in _LABS:
-        _LABS[scenario] = Lab(scenario)
-    return _LABS[scenario]
+    """The scenario's :class:`~k8snet.sim.troubleshooting.Lab`, built once per language (iptables mode): a lab
+    draws each command's random choices from the commands run before it, so a page's steps show the same in a
+    process that showed another edition's first."""
+    key = (scenario, get_language())
+    if key not in _LABS:
+        _LABS[key] = Lab(scenario)
+    return _LABS[key]
 
 
 def _step(scenario: str, label: str) -> Outcome:

@@ -130,6 +130,45 @@ def test_lab_steps_follow_the_language_of_the_moment():
     assert kubectl_steps and all(zh[label] == en[label] for label in kubectl_steps)
 
 
+_FRESH_ZH_STEPS = """
+import json
+from k8snet.i18n import set_language
+from k8snet.views.troubleshooting import lab_steps_explorer
+set_language("zh_CN")
+print(json.dumps({s: {str(list(k)): o.digest for k, o in lab_steps_explorer(scenario=s).outcomes().items()}
+                  for s in ("orders", "payments")}))
+"""
+
+
+def test_lab_steps_show_the_same_whatever_was_shown_before():
+    """A page's steps are computed in its edition's process (nothing shown before); the browser test recomputes
+    them in one process after the other edition's: both must agree (a lab's random choices follow the commands
+    run before, so each language has its own lab)."""
+    import json
+    import subprocess
+    import sys
+
+    from k8snet.i18n import set_language
+
+    for scenario in ("orders", "payments"):
+        lab_steps_explorer(scenario=scenario).outcomes()  # the English page first
+    try:
+        set_language("zh_CN")
+        after_english = {
+            s: {str(list(k)): o.digest for k, o in lab_steps_explorer(scenario=s).outcomes().items()}
+            for s in ("orders", "payments")
+        }
+    finally:
+        set_language(None)
+    fresh = subprocess.run(
+        [sys.executable, "-c", _FRESH_ZH_STEPS],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(fresh.stdout) == after_english
+
+
 def test_cause_letters_cover_every_cause():
     letters = cause_letters()
     assert list(letters.values()) == list(load_lab().causes)
