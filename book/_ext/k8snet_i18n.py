@@ -19,9 +19,10 @@ How it works (Sphinx's own i18n, as large documentation projects translate):
   notebooks and jupyter-cache beside it), then copies it to ``_build/html/<folder>`` next to the English
   edition. The notebooks execute with ``K8SNET_LANGUAGE=<lang>`` (set by ``k8snet_sphinx`` from ``language``),
   so explorers, diagrams and summaries speak the edition's language; the execution cache is per language, so
-  a rebuild executes only the notebooks whose code changed, as the English build does. The API reference's
-  ``[source]`` links lead to the English edition's highlighted source pages (``_modules/``, the same code in
-  every language), which a translated edition does not render again.
+  a rebuild executes only the notebooks whose code changed, as the English build does. The library's
+  docstrings and source are English in every edition, so the API reference and its highlighted source pages
+  (``_modules/``) are rendered once, by the English edition: a translated API page keeps its translated headings
+  and prose and links each module to the English reference (``k8snet_sphinx.english_api_reference``).
 
 Every language of the site is listed in :data:`EDITIONS`; :func:`edition` finds one.
 
@@ -125,9 +126,8 @@ def _sphinx_build(
 
 def translated_extensions() -> list[str]:
     """The English edition's Sphinx extensions (as Jupyter Book 1 computes them from ``_config.yml``) but
-    ``sphinx.ext.viewcode``: a translated edition links ``[source]`` to the English edition's highlighted source
-    pages (``k8snet_sphinx``), the library's source being the same in every language; rendering a copy of them
-    per edition was a fifth of a translated edition's build.
+    ``sphinx.ext.viewcode``: the highlighted source pages are rendered once, by the English edition (a translated
+    API page links to the English reference, ``k8snet_sphinx.english_api_reference``).
 
     >>> "sphinx.ext.viewcode" in translated_extensions(), "sphinx.ext.autodoc" in translated_extensions()
     (False, True)

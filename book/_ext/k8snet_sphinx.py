@@ -209,7 +209,7 @@ def setup(app):
     app.add_css_file("k8snet.css")
     app.connect("html-page-context", _dedupe_scripts, priority=1000)
     if edition(app.config.language).folder:
-        app.connect("doctree-read", _english_source_links)
+        app.connect("source-read", _english_api_page)
         if edition(app.config.language).language.startswith("zh"):
             app.connect("config-inited", _chinese_search)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
@@ -218,64 +218,43 @@ def setup(app):
 # --- translated editions: the English edition's source pages, and a linear Chinese search index ---------------
 
 
-def _get_full_modname(modname: str, attribute: str) -> str | None:
-    """The module that defines ``modname.attribute`` (sphinx.ext.viewcode's ``_get_full_modname``): a name
-    re-exported by a package links to where it is written."""
-    import importlib
-
-    try:
-        value = importlib.import_module(modname)
-        for attr in attribute.split("."):
-            if attr:
-                value = getattr(value, attr)
-        return getattr(value, "__module__", None)
-    except Exception:  # noqa: BLE001 - viewcode, too, gives such a name no source link
-        return None
+#: The page whose content is the library's docstrings (English in every edition).
+API_PAGE = "book/api"
 
 
-def _english_source_links(app, doctree) -> None:
-    """A translated edition's ``[source]`` links lead to the English edition's highlighted source pages
-    (``_modules/``, rendered by ``sphinx.ext.viewcode`` in the English build): the library's source is the
-    same in every language, so a translated edition does not render its own copy (``k8snet_i18n.build`` leaves
-    viewcode out of it). The link and its target are viewcode's: the module that defines the object, and the
-    object's name as the anchor, only for names the module's source defines."""
-    from docutils import nodes
-    from sphinx import addnodes
-    from sphinx.locale import _ as sphinx_
-    from sphinx.pycode import ModuleAnalyzer
+def english_api_reference(source: str, up: str) -> str:
+    """A translated edition's API page: its own (translated) headings and prose, each ``automodule`` block
+    replaced by a link to that module in the English edition's reference (``up``: from the page to the site's
+    root). The docstrings are the library's source, English in every edition, so the reference is rendered once,
+    like the highlighted source pages; a copy per edition was an eighth of a translated edition's build.
 
-    ed = edition(app.config.language)
-    env = app.builder.env
-    tags: dict[str, dict] = env.__dict__.setdefault("_k8snet_source_tags", {})
-    up = "../" * (env.docname.count("/") + ed.prefix_from_root.count("/"))
-    for objnode in list(doctree.findall(addnodes.desc)):
-        if objnode.get("domain") != "py":
-            continue
-        names: set[str] = set()
-        for signode in objnode:
-            if not isinstance(signode, addnodes.desc_signature):
-                continue
-            fullname = signode.get("fullname")
-            modname = _get_full_modname(signode.get("module"), fullname)
-            if not modname or fullname in names:
-                continue
-            if modname not in tags:
-                try:
-                    analyzer = ModuleAnalyzer.for_module(modname)
-                    analyzer.find_tags()
-                    tags[modname] = dict(analyzer.tags)
-                except Exception:  # noqa: BLE001 - viewcode skips a module it cannot analyse
-                    tags[modname] = {}
-            if fullname not in tags[modname]:
-                continue
-            names.add(fullname)
-            uri = f"{up}_modules/{modname.replace('.', '/')}.html#{fullname}"
-            link = nodes.reference("", "", nodes.inline("", sphinx_("[source]"), classes=["viewcode-link"]))
-            link["refuri"] = uri
-            link["internal"] = False
-            only = addnodes.only(expr="html")
-            only += link
-            signode += only
+    >>> print(english_api_reference("## Errors\\n\\n```{eval-rst}\\n.. automodule:: k8snet.errors\\n   :members:\\n```\\n", "../../"))
+    ## Errors
+    <BLANKLINE>
+    ```{raw} html
+    <p class="k8snet-api-link"><a href="../../book/api.html#module-k8snet.errors" hreflang="en"><code>k8snet.errors</code> (English)</a></p>
+    ```
+    <BLANKLINE>
+    """
+    import re
+
+    def links(block: re.Match) -> str:
+        modules = re.findall(r"^\.\. automodule:: (\S+)", block.group(1), flags=re.M)
+        items = "\n".join(
+            f'<p class="k8snet-api-link"><a href="{up}{API_PAGE}.html#module-{m}" hreflang="en">'
+            f"<code>{m}</code> ({EDITIONS[0].name})</a></p>"
+            for m in modules
+        )
+        return f"```{{raw}} html\n{items}\n```\n" if modules else block.group(0)
+
+    return re.sub(r"```\{eval-rst\}\n(.*?)```\n", links, source, flags=re.S)
+
+
+def _english_api_page(app, docname, source) -> None:
+    if docname == API_PAGE:
+        ed = edition(app.config.language)
+        up = "../" * (docname.count("/") + ed.prefix_from_root.count("/"))
+        source[0] = english_api_reference(source[0], up)
 
 
 def glossary_terms(markdown: str) -> list[str]:
